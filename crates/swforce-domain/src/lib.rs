@@ -1,0 +1,23 @@
+//! The vocabulary of swforce: geography codes, reporting years, measures, suppressed cells and
+//! checked numbers, shared by every other crate.
+//!
+//! This crate must never do IO: no files, network, clock or environment. Every type with a rule
+//! has a checked constructor, so code holding a value may assume it is valid.
+
+pub mod cell;
+pub mod dataset;
+pub mod geography;
+pub mod lineage;
+pub mod measure;
+pub mod number;
+pub mod period;
+pub mod row;
+
+pub use cell::{Cell, EesSymbol};
+pub use dataset::Dataset;
+pub use geography::{GeographicLevel, Geography, GeographyCode, OldLaCode};
+pub use lineage::{LINEAGE, Reorganisation};
+pub use measure::{Formula, Measure, Polarity, Unit};
+pub use number::{Fte, NumberError, Rate};
+pub use period::Year;
+pub use row::Row;

@@ -1,0 +1,117 @@
+//! Local government reorganisations, so that a time series can continue across them.
+
+/// One reorganisation: predecessor authorities replaced by successors on a date.
+///
+/// `continuity` says, for each successor, which predecessors' figures stand in for its own in
+/// the years before it existed. Where a predecessor was split (Christchurch moved from Dorset
+/// into the new Bournemouth, Christchurch and Poole), the series is continued from the larger
+/// part and the note says what is approximate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reorganisation {
+    /// The day the successors took over, as an ISO date.
+    pub effective: &'static str,
+    /// `(ONS code, DfE code, name)` of each predecessor.
+    pub predecessors: &'static [(&'static str, &'static str, &'static str)],
+    /// `(ONS code, DfE code, name)` of each successor.
+    pub successors: &'static [(&'static str, &'static str, &'static str)],
+    /// `(successor, predecessors whose summed counts continue its series)`.
+    pub continuity: &'static [(&'static str, &'static [&'static str])],
+    /// What a reader should know about comparing across the change.
+    pub note: &'static str,
+}
+
+/// The reorganisations that affect the published series from 2013 onwards.
+pub const LINEAGE: &[Reorganisation] = &[
+    Reorganisation {
+        effective: "2019-04-01",
+        predecessors: &[
+            ("E06000028", "837", "Bournemouth"),
+            ("E06000029", "836", "Poole"),
+            ("E10000009", "835", "Dorset (county council)"),
+        ],
+        successors: &[
+            ("E06000058", "839", "Bournemouth, Christchurch and Poole"),
+            ("E06000059", "838", "Dorset"),
+        ],
+        continuity: &[
+            ("E06000058", &["E06000028", "E06000029"]),
+            ("E06000059", &["E10000009"]),
+        ],
+        note: "Before April 2019, Bournemouth, Christchurch and Poole is shown as Bournemouth \
+               and Poole combined, and Dorset as the former county council, which still \
+               included Christchurch.",
+    },
+    Reorganisation {
+        effective: "2021-04-01",
+        predecessors: &[("E10000021", "928", "Northamptonshire")],
+        successors: &[
+            ("E06000061", "940", "North Northamptonshire"),
+            ("E06000062", "941", "West Northamptonshire"),
+        ],
+        continuity: &[("E06000061", &["E10000021"])],
+        note: "Children's services for both new councils are run by Northamptonshire \
+               Children's Trust: figures are reported as one row under North Northamptonshire, \
+               with West Northamptonshire shown as not applicable (z). Earlier years are \
+               Northamptonshire's.",
+    },
+    Reorganisation {
+        effective: "2023-04-01",
+        predecessors: &[("E10000006", "909", "Cumbria")],
+        successors: &[
+            ("E06000063", "942", "Cumberland"),
+            ("E06000064", "943", "Westmorland and Furness"),
+        ],
+        continuity: &[("E06000063", &["E10000006"]), ("E06000064", &["E10000006"])],
+        note: "Before April 2023, both Cumberland and Westmorland and Furness show the whole of \
+               Cumbria: compare trends, not levels, across the change, and never add the two \
+               continued series together.",
+    },
+];
+
+/// The reorganisation that created `successor`, and the predecessors continuing its series.
+pub fn continuity_for(successor: &str) -> Option<(&'static Reorganisation, &'static [&'static str])> {
+    LINEAGE.iter().find_map(|r| {
+        r.continuity
+            .iter()
+            .find(|(s, _)| *s == successor)
+            .map(|(_, preds)| (r, *preds))
+    })
+}
+
+/// The reorganisation that ended `predecessor`, if any.
+pub fn succeeded_by(predecessor: &str) -> Option<&'static Reorganisation> {
+    LINEAGE
+        .iter()
+        .find(|r| r.predecessors.iter().any(|(c, _, _)| *c == predecessor))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{GeographyCode, OldLaCode};
+
+    #[test]
+    fn every_code_in_the_lineage_table_is_well_formed() {
+        for r in LINEAGE {
+            for (ons, dfe, name) in r.predecessors.iter().chain(r.successors) {
+                assert!(GeographyCode::parse(ons).is_ok(), "{name}");
+                assert!(OldLaCode::parse(dfe).is_ok(), "{name}");
+            }
+            for (succ, preds) in r.continuity {
+                assert!(r.successors.iter().any(|(c, _, _)| c == succ));
+                for p in *preds {
+                    assert!(r.predecessors.iter().any(|(c, _, _)| c == p));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn bcp_continues_from_bournemouth_and_poole() {
+        let (reorg, preds) = continuity_for("E06000058").unwrap();
+        assert_eq!(reorg.effective, "2019-04-01");
+        assert_eq!(preds, &["E06000028", "E06000029"]);
+        assert!(succeeded_by("E10000021").is_some());
+        assert!(succeeded_by("E06000058").is_none());
+    }
+}

@@ -1,0 +1,680 @@
+//! Explore Education Statistics open-data CSV: the format every Department for Education
+//! statistics release uses, one row per time period, geography and filter combination.
+
+use crate::diagnostic::{Diagnostic, Refused};
+use sha2::{Digest, Sha256};
+use std::collections::{BTreeMap, HashMap};
+use std::io::Read;
+use swforce_domain::geography::{ENGLAND, LONDON};
+use swforce_domain::{
+    Cell, Dataset, EesSymbol, GeographicLevel, Geography, GeographyCode, Measure, OldLaCode, Row,
+    Year,
+};
+
+/// A column whose heading was an older spelling of a canonical measure.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ColumnMapping {
+    pub column: String,
+    pub measure: &'static str,
+}
+
+/// A file read in full, without errors.
+#[derive(Debug, Clone)]
+pub struct ParsedFile {
+    pub file: String,
+    pub sha256: String,
+    pub bytes: u64,
+    pub dataset: Dataset,
+    pub rows: Vec<Row>,
+    /// Every place the file names, with the name from its latest year.
+    pub geographies: Vec<Geography>,
+    pub first_year: Year,
+    pub last_year: Year,
+    /// Older column names read as their canonical measure.
+    pub renamed: Vec<ColumnMapping>,
+    /// Columns swforce does not know; kept in the provenance as warnings.
+    pub unknown_columns: Vec<String>,
+    pub warnings: Vec<Diagnostic>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Role {
+    TimePeriod,
+    TimeIdentifier,
+    Level,
+    CountryCode,
+    CountryName,
+    RegionCode,
+    RegionName,
+    OldLaCode,
+    NewLaCode,
+    LaName,
+    /// A filter with one value per file (`category`).
+    Filter,
+    /// The dataset's breakdown column (`OrgRole`).
+    Breakdown,
+    Measure(&'static Measure),
+    Unknown,
+}
+
+const REQUIRED: [(&str, Role); 8] = [
+    ("time_period", Role::TimePeriod),
+    ("geographic_level", Role::Level),
+    ("country_code", Role::CountryCode),
+    ("country_name", Role::CountryName),
+    ("region_code", Role::RegionCode),
+    ("region_name", Role::RegionName),
+    ("new_la_code", Role::NewLaCode),
+    ("la_name", Role::LaName),
+];
+
+fn fixed_role(column: &str) -> Option<Role> {
+    REQUIRED
+        .iter()
+        .find(|(name, _)| *name == column)
+        .map(|(_, r)| *r)
+        .or(match column {
+            "time_identifier" => Some(Role::TimeIdentifier),
+            "old_la_code" => Some(Role::OldLaCode),
+            "category" | "Category" => Some(Role::Filter),
+            _ => None,
+        })
+}
+
+/// The measure whose presence identifies each dataset.
+fn signature(dataset: Dataset) -> &'static str {
+    match dataset {
+        Dataset::CswwHeadline => "inpost_fte",
+        Dataset::CswwRoleByEthnicity => "known_headcount",
+        Dataset::ChildrenInNeed => "At31_episodes",
+        Dataset::Referrals => "Referrals",
+    }
+}
+
+struct HashingReader<R> {
+    inner: R,
+    hasher: Sha256,
+    bytes: u64,
+}
+
+impl<R: Read> Read for HashingReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.hasher.update(&buf[..n]);
+        self.bytes += n as u64;
+        Ok(n)
+    }
+}
+
+struct Collector {
+    file: String,
+    diagnostics: Vec<Diagnostic>,
+    errors: usize,
+}
+
+impl Collector {
+    fn push(&mut self, d: Diagnostic) {
+        if d.is_error() {
+            self.errors += 1;
+        }
+        if self.errors <= Refused::LIMIT || !d.is_error() {
+            self.diagnostics.push(d);
+        }
+    }
+
+    fn full(&self) -> bool {
+        self.errors >= Refused::LIMIT
+    }
+
+    fn refuse(self) -> Refused {
+        Refused {
+            file: self.file,
+            diagnostics: self.diagnostics,
+        }
+    }
+}
+
+/// Reads an EES CSV file, recognising the dataset from its header.
+///
+/// Accepts both generations of column names (the older names are listed in each measure's
+/// `legacy` field), a UTF-8 byte-order mark, quoted names with commas and blank lines. Keeps
+/// the EES symbols as symbols. Refuses the whole file, listing up to 50 errors with their line,
+/// column and fix, if any cell is wrong; unknown columns are only warnings.
+pub fn read_ees_csv(file: &str, reader: impl Read) -> Result<ParsedFile, Refused> {
+    let mut out = Collector {
+        file: file.to_string(),
+        diagnostics: Vec::new(),
+        errors: 0,
+    };
+    let mut hashing = HashingReader {
+        inner: reader,
+        hasher: Sha256::new(),
+        bytes: 0,
+    };
+    let mut csv = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(&mut hashing);
+
+    let mut record = csv::ByteRecord::new();
+    let mut header: Option<(u64, Vec<String>)> = None;
+    let mut parser: Option<RowParser> = None;
+    loop {
+        match csv.read_byte_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line());
+                out.push(
+                    Diagnostic::error(file, format!("the file could not be read: {e}"), "save the file again as CSV (comma delimited, UTF-8) and retry")
+                        .at(line.max(1), None),
+                );
+                return Err(out.refuse());
+            }
+        }
+        let line = record.position().map_or(0, |p| p.line());
+        if record.len() == 0 || (record.len() == 1 && record[0].iter().all(u8::is_ascii_whitespace)) {
+            continue; // a blank line
+        }
+        match &mut parser {
+            None => {
+                let names = match header_names(file, line, &record) {
+                    Ok(n) => n,
+                    Err(d) => {
+                        out.push(d);
+                        return Err(out.refuse());
+                    }
+                };
+                match RowParser::new(file, line, &names, &mut out) {
+                    Some(p) => parser = Some(p),
+                    None => return Err(out.refuse()),
+                }
+                header = Some((line, names));
+            }
+            Some(p) => {
+                p.parse(line, &record, &mut out);
+                if out.full() {
+                    out.diagnostics.push(
+                        Diagnostic::error(
+                            file,
+                            format!("stopped reading after {} errors", Refused::LIMIT),
+                            "fix these first; the rest of the file was not checked",
+                        )
+                        .at(line, None),
+                    );
+                    return Err(out.refuse());
+                }
+            }
+        }
+    }
+    drop(csv);
+    let Some(parser) = parser else {
+        out.push(Diagnostic::error(
+            file,
+            "the file is empty",
+            "choose the CSV file downloaded from Explore Education Statistics; it starts with a header row such as time_period,time_identifier,geographic_level,...",
+        ));
+        return Err(out.refuse());
+    };
+    let header_line = header.map_or(1, |(l, _)| l);
+    if parser.rows.is_empty() && out.errors == 0 {
+        out.push(
+            Diagnostic::error(file, "the file has a header but no rows", "choose a file with data rows below the header")
+                .at(header_line, None),
+        );
+    }
+    if out.errors > 0 {
+        return Err(out.refuse());
+    }
+    let sha256 = hex(&hashing.hasher.finalize());
+    Ok(parser.finish(sha256, hashing.bytes, out.diagnostics))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn header_names(file: &str, line: u64, record: &csv::ByteRecord) -> Result<Vec<String>, Diagnostic> {
+    let mut names = Vec::with_capacity(record.len());
+    for (i, raw) in record.iter().enumerate() {
+        let raw = if i == 0 { raw.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(raw) } else { raw };
+        let text = std::str::from_utf8(raw).map_err(|_| {
+            Diagnostic::error(file, "the header is not UTF-8 text", "save the file as CSV UTF-8 (comma delimited) and retry")
+                .at(line, Some(i as u64 + 1))
+        })?;
+        names.push(text.trim().to_string());
+    }
+    if names.len() == 1 {
+        let only = &names[0];
+        for (sep, word) in [(';', "semicolons"), ('\t', "tabs"), ('|', "vertical bars")] {
+            if only.contains(sep) {
+                return Err(Diagnostic::error(
+                    file,
+                    format!("the columns are separated by {word}, not commas"),
+                    "save the file as CSV (comma delimited); Explore Education Statistics files use commas",
+                )
+                .at(line, None));
+            }
+        }
+    }
+    Ok(names)
+}
+
+struct RowParser {
+    file: String,
+    dataset: Dataset,
+    roles: Vec<(String, Role)>,
+    renamed: Vec<ColumnMapping>,
+    unknown: Vec<String>,
+    rows: Vec<Row>,
+    seen: HashMap<(GeographyCode, Year, String), u64>,
+    /// code → (year of the name, geography)
+    geographies: HashMap<GeographyCode, (Year, Geography)>,
+    filter: Option<(String, u64)>,
+}
+
+impl RowParser {
+    fn new(file: &str, line: u64, names: &[String], out: &mut Collector) -> Option<Self> {
+        let dataset = Dataset::ALL
+            .into_iter()
+            .find(|d| names.iter().any(|n| Measure::find(*d, n).is_some_and(|m| m.name == signature(*d))));
+        let Some(dataset) = dataset else {
+            let shown: Vec<_> = names.iter().take(12).map(String::as_str).collect();
+            out.push(
+                Diagnostic::error(
+                    file,
+                    format!(
+                        "unknown dataset: no column identifies it (the header starts {})",
+                        shown.join(",")
+                    ),
+                    "swforce reads the EES files of the children's social work workforce (headline measures; role by ethnicity), children in need and referrals; download one of those as CSV",
+                )
+                .at(line, None),
+            );
+            return None;
+        };
+        let mut roles = Vec::with_capacity(names.len());
+        let mut by_measure: HashMap<&'static str, &str> = HashMap::new();
+        let mut seen_names: HashMap<&str, usize> = HashMap::new();
+        let mut renamed = Vec::new();
+        let mut unknown = Vec::new();
+        for (i, name) in names.iter().enumerate() {
+            let col = Some(i as u64 + 1);
+            if let Some(first) = seen_names.insert(name.as_str(), i + 1) {
+                out.push(
+                    Diagnostic::error(file, format!("column \"{name}\" appears twice (columns {first} and {})", i + 1), "remove or rename one of the two columns")
+                        .at(line, col)
+                        .field(name),
+                );
+            }
+            let role = if let Some(r) = fixed_role(name) {
+                r
+            } else if Some(name.as_str()) == dataset.breakdown_column() {
+                Role::Breakdown
+            } else if let Some(m) = Measure::find(dataset, name) {
+                if let Some(other) = by_measure.insert(m.name, name) {
+                    out.push(
+                        Diagnostic::error(
+                            file,
+                            format!("columns \"{other}\" and \"{name}\" both mean {}", m.name),
+                            "keep one of them: older releases use the first spelling, later releases the second",
+                        )
+                        .at(line, col)
+                        .field(name),
+                    );
+                }
+                if m.name != name {
+                    renamed.push(ColumnMapping { column: name.clone(), measure: m.name });
+                }
+                Role::Measure(m)
+            } else {
+                if !name.is_empty() {
+                    unknown.push(name.clone());
+                }
+                out.push(
+                    Diagnostic::warning(
+                        file,
+                        format!("column \"{name}\" is not a {} measure swforce knows; it was not imported", dataset.title()),
+                        "nothing to do if you do not need it; otherwise ask for the measure to be added",
+                    )
+                    .at(line, col)
+                    .field(name),
+                );
+                Role::Unknown
+            };
+            roles.push((name.clone(), role));
+        }
+        for (name, role) in REQUIRED {
+            if !roles.iter().any(|(_, r)| *r == role) {
+                out.push(
+                    Diagnostic::error(file, format!("the header has no \"{name}\" column"), format!("add the {name} column as published; every EES file has it"))
+                        .at(line, None)
+                        .field(name),
+                );
+            }
+        }
+        if let Some(b) = dataset.breakdown_column() {
+            if !roles.iter().any(|(_, r)| *r == Role::Breakdown) {
+                out.push(
+                    Diagnostic::error(file, format!("the header has no \"{b}\" column"), format!("add the {b} column as published"))
+                        .at(line, None)
+                        .field(b),
+                );
+            }
+        }
+        if out.errors > 0 {
+            return None;
+        }
+        Some(Self {
+            file: file.to_string(),
+            dataset,
+            roles,
+            renamed,
+            unknown,
+            rows: Vec::new(),
+            seen: HashMap::new(),
+            geographies: HashMap::new(),
+            filter: None,
+        })
+    }
+
+    fn parse(&mut self, line: u64, record: &csv::ByteRecord, out: &mut Collector) {
+        let file = self.file.clone();
+        let err = |problem: String, fix: &str, col: Option<usize>, field: Option<&str>| {
+            let mut d = Diagnostic::error(&file, problem, fix).at(line, col.map(|c| c as u64 + 1));
+            if let Some(f) = field {
+                d = d.field(f);
+            }
+            d
+        };
+        if record.len() != self.roles.len() {
+            let problem = if record.len() < self.roles.len() {
+                format!("the row has {} fields but the header has {}; the row looks truncated", record.len(), self.roles.len())
+            } else {
+                format!("the row has {} fields but the header has {}", record.len(), self.roles.len())
+            };
+            out.push(err(problem, "make the row complete: one value per column, names containing commas in double quotes", None, None));
+            return;
+        }
+        let mut fields: Vec<&str> = Vec::with_capacity(record.len());
+        for (i, raw) in record.iter().enumerate() {
+            match std::str::from_utf8(raw) {
+                Ok(t) => fields.push(t.trim()),
+                Err(_) => {
+                    out.push(err(
+                        format!("field \"{}\" is not UTF-8 text", self.roles[i].0),
+                        "save the file as CSV UTF-8 (comma delimited) and retry",
+                        Some(i),
+                        Some(&self.roles[i].0),
+                    ));
+                    return;
+                }
+            }
+        }
+        let get = |role: Role| -> Option<(usize, &str)> {
+            self.roles.iter().position(|(_, r)| *r == role).map(|i| (i, fields[i]))
+        };
+        let errors_before = out.errors;
+
+        let year = get(Role::TimePeriod).and_then(|(i, t)| match Year::parse(t) {
+            Ok(y) => Some(y),
+            Err(e) => {
+                out.push(err(format!("field \"time_period\" is {t:?}: {e}"), "write the year as published, such as 2022 or 202122", Some(i), Some("time_period")));
+                None
+            }
+        });
+        if let Some((i, t)) = get(Role::TimeIdentifier) {
+            if !matches!(t, "Reporting year" | "Financial year" | "Academic year" | "Calendar year") {
+                out.push(err(format!("field \"time_identifier\" is {t:?}"), "write Reporting year, as published", Some(i), Some("time_identifier")));
+            }
+        }
+        let level = get(Role::Level).and_then(|(i, t)| {
+            let l = GeographicLevel::parse(t);
+            if l.is_none() {
+                out.push(err(
+                    format!("field \"geographic_level\" is {t:?}; swforce reads National, Regional and Local authority rows"),
+                    "remove rows at other levels, or correct the spelling",
+                    Some(i),
+                    Some("geographic_level"),
+                ));
+            }
+            l
+        });
+        if let Some((i, t)) = get(Role::Filter) {
+            match &self.filter {
+                None => self.filter = Some((t.to_string(), line)),
+                Some((first, first_line)) if first != t => out.push(err(
+                    format!("this file mixes categories {first:?} (line {first_line}) and {t:?}"),
+                    "import one category per file",
+                    Some(i),
+                    Some(&self.roles[i].0),
+                )),
+                _ => {}
+            }
+        }
+        let breakdown = get(Role::Breakdown).map(|(i, t)| {
+            if t.is_empty() {
+                out.push(err(format!("field \"{}\" is empty", self.roles[i].0), "write the breakdown as published, such as Case holder", Some(i), Some(&self.roles[i].0)));
+            }
+            t.to_string()
+        });
+        let geography = level.and_then(|l| self.geography(l, &fields, out, &err));
+
+        let mut cells: BTreeMap<&'static str, Cell<f64>> = BTreeMap::new();
+        for (i, (name, role)) in self.roles.iter().enumerate() {
+            let Role::Measure(measure) = role else { continue };
+            let text = fields[i];
+            let cell = if let Some(sym) = EesSymbol::parse(text) {
+                Cell::Symbol(sym)
+            } else if text.is_empty() {
+                out.push(
+                    Diagnostic::warning(&self.file, format!("field \"{name}\" is blank; read as x (not available)"), "write x for a figure that is not available")
+                        .at(line, Some(i as u64 + 1))
+                        .field(name),
+                );
+                Cell::Symbol(EesSymbol::X)
+            } else {
+                match text.parse::<f64>() {
+                    Ok(v) if !v.is_finite() => {
+                        out.push(err(format!("field \"{name}\" is {text:?}, which is not a number"), "write a number, or one of the symbols z, x, c, low, u", Some(i), Some(name)));
+                        continue;
+                    }
+                    Ok(v) if v < 0.0 => {
+                        let what = if measure.unit.is_percent() { "a rate" } else { "a count" };
+                        out.push(err(format!("field \"{name}\" is {text}; {what} cannot be negative"), "correct the figure, or write x if it is not available", Some(i), Some(name)));
+                        continue;
+                    }
+                    Ok(v) if measure.unit.is_percent() && !measure.may_exceed_whole && v > 100.0 => {
+                        out.push(err(format!("field \"{name}\" is {text}; a percentage cannot be above 100"), "correct the figure: rates are published as percentages between 0 and 100", Some(i), Some(name)));
+                        continue;
+                    }
+                    Ok(v) => Cell::Value(measure.unit.from_published(v)),
+                    Err(_) => {
+                        out.push(err(format!("field \"{name}\" is {text:?}, which is not a number"), "write a number such as 12.5, or one of the symbols z, x, c, low, u", Some(i), Some(name)));
+                        continue;
+                    }
+                }
+            };
+            cells.insert(measure.name, cell);
+        }
+        if out.errors > errors_before {
+            return;
+        }
+        let (Some(year), Some(geography)) = (year, geography) else { return };
+        let breakdown = breakdown.unwrap_or_default();
+        let key = (geography.clone(), year, breakdown.clone());
+        if let Some(first) = self.seen.get(&key) {
+            let what = if breakdown.is_empty() { String::new() } else { format!(", {breakdown}") };
+            out.push(err(
+                format!("duplicate row: {year}, {geography}{what} already appears on line {first}"),
+                "remove one of the two rows; each year and place appears once",
+                None,
+                None,
+            ));
+            return;
+        }
+        self.seen.insert(key, line);
+        let mut row = Row::new(self.dataset, geography, year, &breakdown);
+        row.cells = cells;
+        self.rows.push(row);
+    }
+
+    /// Checks the geography columns for the row's level and records the places it names.
+    fn geography(
+        &mut self,
+        level: GeographicLevel,
+        fields: &[&str],
+        out: &mut Collector,
+        err: &dyn Fn(String, &str, Option<usize>, Option<&str>) -> Diagnostic,
+    ) -> Option<GeographyCode> {
+        let positions: Vec<Role> = self.roles.iter().map(|(_, r)| *r).collect();
+        let col = |role: Role| positions.iter().position(|r| *r == role);
+        let year = col(Role::TimePeriod).and_then(|i| Year::parse(fields[i]).ok())?;
+        let code_at = |role: Role, name: &str, out: &mut Collector| -> Option<GeographyCode> {
+            let i = col(role)?;
+            match GeographyCode::parse(fields[i]) {
+                Ok(c) => Some(c),
+                Err(e) => {
+                    out.push(err(format!("field \"{name}\": {e}"), "copy the code as published; every row at this level needs one", Some(i), Some(name)));
+                    None
+                }
+            }
+        };
+        let text = |role: Role| col(role).map_or("", |i| fields[i]);
+        let country = code_at(Role::CountryCode, "country_code", out)?;
+        if country.as_str() != ENGLAND {
+            out.push(err(
+                format!("field \"country_code\" is {country}; swforce covers England (E92000001)"),
+                "remove rows for other countries",
+                col(Role::CountryCode),
+                Some("country_code"),
+            ));
+            return None;
+        }
+        let country_name = text(Role::CountryName);
+        self.remember(year, Geography {
+            code: country.clone(),
+            name: if country_name.is_empty() { "England".into() } else { country_name.into() },
+            level: GeographicLevel::National,
+            parent: None,
+            old_la_code: None,
+        });
+        if level == GeographicLevel::National {
+            return Some(country);
+        }
+        let region = code_at(Role::RegionCode, "region_code", out)?;
+        let region_name = text(Role::RegionName);
+        if region_name.is_empty() {
+            out.push(err("field \"region_name\" is empty".into(), "write the region name as published", col(Role::RegionName), Some("region_name")));
+            return None;
+        }
+        if !matches!(region.entity(), "E12" | "E13") {
+            out.push(err(
+                format!("field \"region_code\" is {region}, which is not a region (E12...) or Inner or Outer London (E13...)"),
+                "copy the region code as published",
+                col(Role::RegionCode),
+                Some("region_code"),
+            ));
+            return None;
+        }
+        let london_part = region.entity() == "E13";
+        let region_parent = if london_part {
+            GeographyCode::parse(LONDON).ok()
+        } else {
+            Some(country.clone())
+        };
+        if london_part {
+            if let Some(london) = region_parent.clone() {
+                self.remember_if_absent(Geography {
+                    code: london,
+                    name: "London".into(),
+                    level: GeographicLevel::Regional,
+                    parent: Some(country.clone()),
+                    old_la_code: None,
+                });
+            }
+        }
+        self.remember(year, Geography {
+            code: region.clone(),
+            name: region_name.into(),
+            level: GeographicLevel::Regional,
+            parent: region_parent,
+            old_la_code: None,
+        });
+        if level == GeographicLevel::Regional {
+            return Some(region);
+        }
+        let la = code_at(Role::NewLaCode, "new_la_code", out)?;
+        if !matches!(la.entity(), "E06" | "E07" | "E08" | "E09" | "E10") {
+            out.push(err(
+                format!("field \"new_la_code\" is {la}, which is not a local authority code (E06, E08, E09 or E10...)"),
+                "copy the authority's code as published",
+                col(Role::NewLaCode),
+                Some("new_la_code"),
+            ));
+            return None;
+        }
+        let la_name = text(Role::LaName);
+        if la_name.is_empty() {
+            out.push(err("field \"la_name\" is empty".into(), "write the authority's name as published", col(Role::LaName), Some("la_name")));
+            return None;
+        }
+        let old = match col(Role::OldLaCode).map(|i| (i, fields[i])) {
+            Some((_, "")) | None => None,
+            Some((i, t)) => match OldLaCode::parse(t) {
+                Ok(c) => Some(c),
+                Err(e) => {
+                    out.push(err(format!("field \"old_la_code\": {e}"), "copy the code as published, or leave it empty", Some(i), Some("old_la_code")));
+                    return None;
+                }
+            },
+        };
+        self.remember(year, Geography {
+            code: la.clone(),
+            name: la_name.into(),
+            level: GeographicLevel::LocalAuthority,
+            parent: Some(region),
+            old_la_code: old,
+        });
+        Some(la)
+    }
+
+    /// Keeps the name and parent from the latest year that names the place.
+    fn remember(&mut self, year: Year, g: Geography) {
+        match self.geographies.get(&g.code) {
+            Some((y, _)) if *y > year => {}
+            _ => {
+                self.geographies.insert(g.code.clone(), (year, g));
+            }
+        }
+    }
+
+    fn remember_if_absent(&mut self, g: Geography) {
+        if !self.geographies.contains_key(&g.code) {
+            let Ok(min) = Year::try_from(Year::MIN) else { return };
+            self.geographies.insert(g.code.clone(), (min, g));
+        }
+    }
+
+    fn finish(self, sha256: String, bytes: u64, warnings: Vec<Diagnostic>) -> ParsedFile {
+        let years = self.rows.iter().map(|r| r.year);
+        let first_year = years.clone().min();
+        let last_year = years.max();
+        let mut geographies: Vec<Geography> = self.geographies.into_values().map(|(_, g)| g).collect();
+        geographies.sort_by(|a, b| (a.level, &a.code).cmp(&(b.level, &b.code)));
+        ParsedFile {
+            file: self.file,
+            sha256,
+            bytes,
+            dataset: self.dataset,
+            // finish is only reached with at least one row, so both years exist
+            first_year: first_year.expect("a file with rows has a first year"),
+            last_year: last_year.expect("a file with rows has a last year"),
+            rows: self.rows,
+            geographies,
+            renamed: self.renamed,
+            unknown_columns: self.unknown,
+            warnings,
+        }
+    }
+}

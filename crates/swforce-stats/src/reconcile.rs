@@ -1,0 +1,169 @@
+//! Reconciliation: recompute every published rate from the published counts and say, row by
+//! row, whether it matches to the published precision, and why not where it cannot.
+
+use crate::indicator::{compute, evaluate};
+use crate::rollup::{Hierarchy, RolledUp, roll_up};
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+use swforce_domain::number::round_half_away;
+use swforce_domain::{Cell, Dataset, GeographicLevel, GeographyCode, Measure, Row, Unit, Year};
+
+/// How one published rate compares with the rate computed from the published counts.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum Outcome {
+    /// The computed rate, rounded as published, is the published figure.
+    Exact,
+    /// The counts are themselves rounded (FTEs to one decimal place; children in need counts
+    /// above authority level to the nearest 10) and the published figure lies within the range
+    /// those rounded counts allow: the publisher computed it from the unrounded counts.
+    WithinInputRounding,
+    /// An aggregate figure that matches when rebuilt from its authorities' counts, taking only
+    /// the authorities that returned both inputs (`authorities` of `of`): the publisher leaves
+    /// out an authority that could not return one of them.
+    RebuiltFromAuthorities { authorities: usize, of: usize },
+    /// Published without a value and no value can be computed either.
+    NoValue,
+    /// Cannot be reproduced from this file; the reason says why.
+    Unreproducible { reason: String },
+}
+
+impl Outcome {
+    /// Whether the published figure is reproduced (to the published precision).
+    pub fn reproduced(&self) -> bool {
+        !matches!(self, Outcome::Unreproducible { .. })
+    }
+}
+
+/// One published rate, checked.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Finding {
+    pub geography: GeographyCode,
+    pub level: GeographicLevel,
+    pub year: Year,
+    pub breakdown: String,
+    pub measure: &'static str,
+    /// Published figure in published units (a percentage as 17.1).
+    pub published: Cell<f64>,
+    /// Computed from the published counts, in published units, unrounded.
+    pub computed: Option<Cell<f64>>,
+    #[serde(flatten)]
+    pub outcome: Outcome,
+}
+
+/// Half the rounding step of a published count: how far the true count can lie from it.
+///
+/// FTEs and days are published to one decimal place. Children in need and referral counts above
+/// authority level are published rounded to the nearest 10; authority counts are exact.
+pub fn count_half_width(measure: &Measure, level: GeographicLevel) -> f64 {
+    match measure.unit {
+        Unit::Fte | Unit::Days => 0.05,
+        Unit::Count | Unit::Headcount => {
+            let rounded_to_tens = matches!(measure.dataset, Dataset::ChildrenInNeed | Dataset::Referrals)
+                && level != GeographicLevel::LocalAuthority;
+            if rounded_to_tens { 5.0 } else { 0.0 }
+        }
+        _ => 0.0,
+    }
+}
+
+/// Checks every published derived measure in `rows` (one dataset, all levels).
+///
+/// `levels` gives each geography's level; `hierarchy` lets aggregate rows be rebuilt from their
+/// authorities when the published aggregate does not follow from its own counts.
+pub fn reconcile(rows: &[Row], levels: &HashMap<GeographyCode, GeographicLevel>, hierarchy: &Hierarchy) -> Vec<Finding> {
+    let mut rebuilt: HashMap<(GeographyCode, Year, String), RolledUp> = HashMap::new();
+    let mut by_year: BTreeMap<(Dataset, Year), Vec<&Row>> = BTreeMap::new();
+    for r in rows {
+        if levels.get(&r.geography) == Some(&GeographicLevel::LocalAuthority) {
+            by_year.entry((r.dataset, r.year)).or_default().push(r);
+        }
+    }
+    for ((dataset, year), las) in &by_year {
+        for up in roll_up(*dataset, *year, las, hierarchy) {
+            rebuilt.insert((up.row.geography.clone(), *year, up.row.breakdown.clone()), up);
+        }
+    }
+
+    let mut out = Vec::new();
+    for row in rows {
+        let level = levels.get(&row.geography).copied().unwrap_or(GeographicLevel::LocalAuthority);
+        for measure in Measure::of(row.dataset) {
+            let (Some(formula), Some(published)) = (measure.formula, row.cell(measure.name)) else {
+                continue;
+            };
+            let computed = compute(measure, row.year, |m| row.cell(m));
+            let unit = measure.unit;
+            let published_units = published.map(|v| unit.to_published(v));
+            let computed_units = computed.map(|c| c.map(|v| unit.to_published(v)));
+            let [a, b] = formula.inputs();
+            let outcome = match (published_units, computed_units) {
+                (Cell::Symbol(_), None | Some(Cell::Symbol(_))) => Outcome::NoValue,
+                (Cell::Symbol(s), Some(Cell::Value(v))) => Outcome::Unreproducible {
+                    reason: format!("published as {s} ({}) although its counts give {v:.2}", s.meaning()),
+                },
+                (Cell::Value(_), None) => Outcome::Unreproducible {
+                    reason: format!("{a} and {b} are not in this release"),
+                },
+                (Cell::Value(_), Some(Cell::Symbol(s))) => Outcome::Unreproducible {
+                    reason: format!("an input ({a} or {b}) is {s}: {}", s.meaning()),
+                },
+                (Cell::Value(p), Some(Cell::Value(c))) => {
+                    let (va, vb) = (row.value(a).unwrap_or(0.0), row.value(b).unwrap_or(0.0));
+                    let width = |name: &str, n: f64| Measure::find(row.dataset, name).map_or(0.0, |m| n * count_half_width(m, level));
+                    let rebuilt_inputs = rebuilt
+                        .get(&(row.geography.clone(), row.year, row.breakdown.clone()))
+                        .and_then(|up| up.rate_inputs.get(measure.name).map(|i| (*i, up.authorities)));
+                    if (round_half_away(c, unit.decimals()) - p).abs() < 1e-9 {
+                        Outcome::Exact
+                    } else if within_rounding(measure, row.year, (va, width(a, 1.0)), (vb, width(b, 1.0)), p) {
+                        Outcome::WithinInputRounding
+                    } else if let Some(((_, _, n), of)) = rebuilt_inputs.filter(|((sa, sb, n), _)| {
+                        // Each authority's count carries its own rounding into the sum.
+                        let k = *n as f64;
+                        within_rounding(measure, row.year, (*sa, width(a, k)), (*sb, width(b, k)), p)
+                    }) {
+                        Outcome::RebuiltFromAuthorities { authorities: n, of }
+                    } else {
+                        Outcome::Unreproducible {
+                            reason: format!(
+                                "computed {c:.2} from the published counts; the publisher's figure \
+                                 {p} lies outside what rounding of those counts allows"
+                            ),
+                        }
+                    }
+                }
+            };
+            out.push(Finding {
+                geography: row.geography.clone(),
+                level,
+                year: row.year,
+                breakdown: row.breakdown.clone(),
+                measure: measure.name,
+                published: published_units,
+                computed: computed_units,
+                outcome,
+            });
+        }
+    }
+    out
+}
+
+/// Whether `published` lies within the range of the formula over the rounding box of its two
+/// inputs, each given as (value, half-width).
+///
+/// Every formula rises with its first input and falls with its second, so the range is spanned
+/// by two corners of the box.
+fn within_rounding(measure: &Measure, year: Year, (va, ha): (f64, f64), (vb, hb): (f64, f64), published: f64) -> bool {
+    let low = evaluate(measure, year, (va - ha).max(0.0), vb + hb);
+    let high = evaluate(measure, year, va + ha, (vb - hb).max(0.0));
+    let half_step = 0.5 * 10f64.powi(-(measure.unit.decimals() as i32));
+    let to_pub = |v: f64| measure.unit.to_published(v);
+    let tolerance = half_step + 1e-9;
+    match (low, high) {
+        (Some(lo), Some(hi)) => to_pub(lo) - tolerance <= published && published <= to_pub(hi) + tolerance,
+        // A denominator that may round to zero leaves the range open above.
+        (Some(lo), None) => to_pub(lo) - tolerance <= published,
+        _ => false,
+    }
+}

@@ -1,0 +1,3 @@
+//! Integration tests of the statistics over the full published files.
+
+mod published;
