@@ -1,1 +1,114 @@
-//! placeholder
+//! The `Store` trait: everything swforce keeps, spoken in domain terms, with its error type and
+//! (behind the `testing` feature) the conformance suite every backend runs.
+//!
+//! No SQL and no row types cross this boundary; backends live in their own crates.
+
+#[cfg(feature = "testing")]
+pub mod conformance;
+
+use serde::{Deserialize, Serialize};
+use swforce_domain::{Cell, Dataset, Geography, GeographyCode, Row, Year};
+
+/// What a caller may do differently about a storage failure.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("no {kind} with code {code}")]
+    Missing { kind: &'static str, code: String },
+    #[error("the data directory is in use by a newer swforce (database schema {found}, this version knows up to {known}); upgrade swforce")]
+    NewerSchema { found: i64, known: i64 },
+    #[error("storage failure")]
+    Backend(#[source] Box<dyn std::error::Error + Send + Sync>),
+}
+
+impl StoreError {
+    pub fn backend(e: impl std::error::Error + Send + Sync + 'static) -> Self {
+        StoreError::Backend(Box::new(e))
+    }
+}
+
+/// Where an import came from, recorded with it for good.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Provenance {
+    /// The file's display name, as given by the person importing it.
+    pub file_name: String,
+    pub sha256: String,
+    pub bytes: u64,
+    pub dataset: Dataset,
+    pub publisher: String,
+    /// The release, in words ("Children's social work workforce, 2017 to 2022").
+    pub release: String,
+    pub first_year: Year,
+    pub last_year: Year,
+    pub rows: u64,
+    /// Warnings found while reading, one line each.
+    pub warnings: Vec<String>,
+    /// Older column names read as canonical measures: `(column, measure)`.
+    pub renamed: Vec<(String, String)>,
+    /// When the import was made, RFC 3339 in UTC.
+    pub imported_at: String,
+}
+
+/// An import on record.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ImportRecord {
+    pub id: i64,
+    #[serde(flatten)]
+    pub provenance: Provenance,
+}
+
+/// What an import did.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum ImportOutcome {
+    /// New data stored.
+    Imported {
+        import: ImportRecord,
+        /// Cells stored.
+        cells: u64,
+        /// Cells of earlier releases that this release replaced (they stay as vintages).
+        superseded: u64,
+        /// Cells of this release that a later release already on record outranks.
+        outranked: u64,
+    },
+    /// The same bytes were imported before: nothing changed.
+    AlreadyImported { import: ImportRecord },
+}
+
+/// One release's figure for a cell, with whether it is the one in use.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Vintage {
+    pub year: Year,
+    pub breakdown: String,
+    pub cell: Cell<f64>,
+    pub current: bool,
+    pub import_id: i64,
+    pub release: String,
+    pub file_name: String,
+}
+
+/// Everything swforce stores. One transaction per write; a backend may be shared by threads.
+///
+/// Releases overlap and revise earlier years: when two imports cover the same cell, the one
+/// whose release reaches the later year wins (ties go to the later import), and the other is
+/// kept as a vintage.
+pub trait Store: Send + Sync + std::fmt::Debug {
+    /// Stores one parsed file, all or nothing. A file whose SHA-256 is already on record
+    /// changes nothing and says so.
+    fn import_batch(&self, provenance: &Provenance, geographies: &[Geography], rows: &[Row]) -> Result<ImportOutcome, StoreError>;
+
+    /// Every import, newest first.
+    fn imports(&self) -> Result<Vec<ImportRecord>, StoreError>;
+
+    /// A number that changes whenever the statistics change (0 when none are stored), so
+    /// readers can cache what they derive from them.
+    fn generation(&self) -> Result<i64, StoreError>;
+
+    /// Every geography named by any import.
+    fn geographies(&self) -> Result<Vec<Geography>, StoreError>;
+
+    /// The figures in use for one dataset: for every cell, the winning release's.
+    fn current_rows(&self, dataset: Dataset) -> Result<Vec<Row>, StoreError>;
+
+    /// Every release's figure for one measure of one geography, oldest year first.
+    fn vintages(&self, geography: &GeographyCode, measure: &str) -> Result<Vec<Vintage>, StoreError>;
+}
