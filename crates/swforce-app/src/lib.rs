@@ -1,1 +1,70 @@
-//! placeholder
+//! Use cases shared by the web service and the CLI: import a file, load the demo data, look up
+//! a place, read its indicators, benchmark it, compare places, reconcile with the publisher.
+//!
+//! Shells (the web handlers and CLI subcommands) parse input, call one function here and render
+//! the answer. This crate reads the clock (to time-stamp imports) but never the environment.
+
+pub mod importing;
+pub mod indicators;
+pub mod lookup;
+pub mod profile;
+pub mod snapshot;
+
+pub use importing::{DEMO_FILES, ImportReport};
+pub use indicators::IndicatorRow;
+pub use profile::{Comparison, Overview, Profile};
+pub use snapshot::{Figure, Origin, Snapshot};
+
+use std::sync::{Arc, RwLock};
+use swforce_import::Refused;
+use swforce_store::{Store, StoreError};
+
+/// What went wrong, by what the caller does about it.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// Nothing matches: say so and suggest close matches.
+    #[error("no {kind} matches {query:?}")]
+    NotFound { kind: &'static str, query: String, suggestions: Vec<String> },
+    /// Several places match: ask which one.
+    #[error("{query:?} matches {} places: {}", candidates.len(), candidates.join("; "))]
+    Ambiguous { query: String, candidates: Vec<String> },
+    /// The request itself is wrong (too many places, a year out of range).
+    #[error("{problem}")]
+    Invalid { problem: String, fix: String },
+    /// A file was refused; the diagnostics say where and why.
+    #[error(transparent)]
+    Refused(#[from] Refused),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// The application: one store and a cache of what is derived from it.
+#[derive(Debug, Clone)]
+pub struct App {
+    store: Arc<dyn Store>,
+    cache: Arc<RwLock<Option<Arc<Snapshot>>>>,
+}
+
+impl App {
+    pub fn new(store: Arc<dyn Store>) -> Self {
+        Self { store, cache: Arc::new(RwLock::new(None)) }
+    }
+
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.store
+    }
+
+    /// The statistics as they stand, rebuilt only when an import has changed them (so several
+    /// servers sharing one database each notice the others' imports).
+    pub fn snapshot(&self) -> Result<Arc<Snapshot>, AppError> {
+        let generation = self.store.generation()?;
+        if let Some(s) = self.cache.read().unwrap_or_else(|p| p.into_inner()).as_ref() {
+            if s.generation == generation {
+                return Ok(s.clone());
+            }
+        }
+        let fresh = Arc::new(Snapshot::load(self.store.as_ref(), generation)?);
+        *self.cache.write().unwrap_or_else(|p| p.into_inner()) = Some(fresh.clone());
+        Ok(fresh)
+    }
+}

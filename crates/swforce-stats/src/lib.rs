@@ -12,4 +12,4 @@ pub mod rollup;
 pub use benchmark::{Benchmark, Direction, Quartile, benchmark};
 pub use indicator::{compute, derive_missing, working_days};
 pub use reconcile::{Finding, Outcome, reconcile};
-pub use rollup::{Hierarchy, roll_up};
+pub use rollup::{Hierarchy, RolledUp, combine, roll_up};

@@ -81,11 +81,14 @@ pub fn roll_up(dataset: Dataset, year: Year, authority_rows: &[&Row], hierarchy:
     }
     groups
         .into_iter()
-        .map(|((code, breakdown), rows)| sum_rows(dataset, year, code, &breakdown, &rows))
+        .map(|((code, breakdown), rows)| combine(dataset, year, code, &breakdown, &rows))
         .collect()
 }
 
-fn sum_rows(dataset: Dataset, year: Year, code: GeographyCode, breakdown: &str, rows: &[&Row]) -> RolledUp {
+/// Adds `rows` (one dataset and year, any places) into one row for `code`, with the same rules
+/// as [`roll_up`]; used for regions and for places that no longer exist as one (a predecessor
+/// pair continuing a merged authority's series).
+pub fn combine(dataset: Dataset, year: Year, code: GeographyCode, breakdown: &str, rows: &[&Row]) -> RolledUp {
     let mut out = Row::new(dataset, code, year, breakdown);
     let mut withheld = BTreeMap::new();
     let mut rate_inputs = BTreeMap::new();

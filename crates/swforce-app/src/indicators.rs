@@ -1,0 +1,97 @@
+//! The canonical workforce indicators of one place, year by year: what the CLI prints and the
+//! API returns.
+
+use crate::{AppError, Snapshot};
+use serde::ser::{Serialize, SerializeMap, Serializer};
+use swforce_domain::number::round_half_away;
+use swforce_domain::{Cell, Dataset, Geography, Measure, Year};
+use swforce_stats::compute;
+
+/// One place and year: every canonical measure in published units (a rate as a percentage,
+/// 17.1), and, where swforce's own computation from the counts differs at the published
+/// precision, the computed figure beside it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IndicatorRow {
+    pub geography_code: String,
+    pub geography_name: String,
+    pub geographic_level: &'static str,
+    pub year: Year,
+    /// In canonical order; `None` when the release did not publish the measure.
+    pub values: Vec<(&'static Measure, Option<Cell<f64>>)>,
+    /// Derived measures whose computed value differs from the published one (or fills a gap).
+    pub computed: Vec<(&'static Measure, f64)>,
+}
+
+/// A published-units number rounded as the publisher rounds it.
+pub fn published_number(measure: &Measure, stored: f64) -> f64 {
+    round_half_away(measure.unit.to_published(stored), measure.unit.decimals())
+}
+
+impl Serialize for IndicatorRow {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(self.values.len() + 5))?;
+        map.serialize_entry("geography_code", &self.geography_code)?;
+        map.serialize_entry("geography_name", &self.geography_name)?;
+        map.serialize_entry("geographic_level", self.geographic_level)?;
+        map.serialize_entry("year", &self.year.get())?;
+        for (measure, cell) in &self.values {
+            match cell {
+                Some(Cell::Value(v)) => map.serialize_entry(measure.name, &published_number(measure, *v))?,
+                Some(Cell::Symbol(sym)) => map.serialize_entry(measure.name, sym.as_str())?,
+                None => map.serialize_entry(measure.name, &())?,
+            }
+        }
+        let computed: serde_json::Map<String, serde_json::Value> = self
+            .computed
+            .iter()
+            .map(|(m, v)| (m.name.to_string(), serde_json::json!(published_number(m, *v))))
+            .collect();
+        map.serialize_entry("computed", &computed)?;
+        map.end()
+    }
+}
+
+impl Snapshot {
+    /// The canonical workforce indicators of `place` for every published year, or one year.
+    pub fn indicators(&self, place: &Geography, year: Option<Year>) -> Result<Vec<IndicatorRow>, AppError> {
+        let dataset = Dataset::CswwHeadline;
+        if let Some(y) = year {
+            if !self.years(dataset).contains(&y) {
+                let years = self.years(dataset);
+                return Err(AppError::Invalid {
+                    problem: format!("there are no workforce figures for {y}"),
+                    fix: match (years.first(), years.last()) {
+                        (Some(a), Some(b)) => format!("choose a year from {a} to {b}"),
+                        _ => "import the workforce statistics first (swforce demo)".into(),
+                    },
+                });
+            }
+        }
+        Ok(self
+            .rows_of(dataset, &place.code, "")
+            .into_iter()
+            .filter(|r| year.is_none_or(|y| r.year == y))
+            .map(|row| {
+                let values: Vec<_> = Measure::of(dataset).map(|m| (m, row.cell(m.name))).collect();
+                let computed = Measure::of(dataset)
+                    .filter_map(|m| {
+                        let Some(Cell::Value(c)) = compute(m, row.year, |n| row.cell(n)) else { return None };
+                        let differs = match row.cell(m.name) {
+                            Some(Cell::Value(p)) => published_number(m, p) != published_number(m, c),
+                            _ => true,
+                        };
+                        differs.then_some((m, c))
+                    })
+                    .collect();
+                IndicatorRow {
+                    geography_code: place.code.to_string(),
+                    geography_name: place.name.clone(),
+                    geographic_level: place.level.as_str(),
+                    year: row.year,
+                    values,
+                    computed,
+                }
+            })
+            .collect())
+    }
+}

@@ -1,0 +1,93 @@
+//! Finding a place from what a person types: a code, an old code or (part of) a name.
+
+use crate::{AppError, Snapshot};
+use swforce_domain::{Geography, GeographyCode, OldLaCode};
+
+/// Lower case, `&` as `and`, punctuation dropped, so "Bristol, City of" matches "bristol city of".
+fn normalise(text: &str) -> String {
+    let spaced = text.to_lowercase().replace('&', " and ");
+    spaced
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+impl Snapshot {
+    /// Places whose name contains every word of `query` (or whose code is `query`), current
+    /// places first, then by name. An empty query finds nothing.
+    pub fn search(&self, query: &str) -> Vec<&Geography> {
+        let q = normalise(query);
+        if q.is_empty() {
+            return Vec::new();
+        }
+        let words: Vec<&str> = q.split(' ').collect();
+        let mut hits: Vec<&Geography> = self
+            .geographies()
+            .filter(|g| {
+                let name = normalise(&g.name);
+                g.code.as_str().eq_ignore_ascii_case(query.trim())
+                    || g.old_la_code.is_some_and(|c| c.to_string() == query.trim())
+                    || words.iter().all(|w| name.split(' ').any(|n| n.starts_with(w)))
+            })
+            .collect();
+        hits.sort_by_key(|g| (self.is_former(g), normalise(&g.name) != q, g.level, g.name.clone()));
+        hits
+    }
+
+    /// The one place `query` means: an ONS code, a DfE code, or a name (exact, or the only
+    /// current place whose name matches). Former authorities are found by code, or by name when
+    /// no current place has that name.
+    pub fn find(&self, query: &str) -> Result<&Geography, AppError> {
+        let q = query.trim();
+        if let Ok(code) = GeographyCode::parse(q) {
+            if let Some(g) = self.geography(&code) {
+                return Ok(g);
+            }
+        }
+        if let Ok(old) = OldLaCode::parse(q) {
+            let mut hits: Vec<&Geography> = self.geographies().filter(|g| g.old_la_code == Some(old)).collect();
+            hits.sort_by_key(|g| self.is_former(g));
+            if let Some(g) = hits.first() {
+                return Ok(g);
+            }
+        }
+        let hits = self.search(q);
+        let exact: Vec<&Geography> = hits.iter().copied().filter(|g| normalise(&g.name) == normalise(q)).collect();
+        for pool in [&exact, &hits] {
+            if pool.is_empty() {
+                continue;
+            }
+            let current: Vec<&Geography> = pool.iter().copied().filter(|g| !self.is_former(g)).collect();
+            let choice = if current.is_empty() { pool } else { &current };
+            if let [one] = choice.as_slice() {
+                return Ok(one);
+            }
+            return Err(AppError::Ambiguous {
+                query: q.to_string(),
+                candidates: choice.iter().map(|g| format!("{} ({})", g.name, g.code)).collect(),
+            });
+        }
+        let first = normalise(q).chars().take(3).collect::<String>();
+        let suggestions = self
+            .geographies()
+            .filter(|g| !first.is_empty() && normalise(&g.name).starts_with(&first))
+            .filter(|g| !self.is_former(g))
+            .take(5)
+            .map(|g| format!("{} ({})", g.name, g.code))
+            .collect();
+        Err(AppError::NotFound { kind: "place", query: q.to_string(), suggestions })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::normalise;
+
+    #[test]
+    fn names_are_compared_without_case_or_punctuation() {
+        assert_eq!(normalise("Bristol, City of"), "bristol city of");
+        assert_eq!(normalise("Brighton & Hove"), "brighton and hove");
+        assert_eq!(normalise("  "), "");
+    }
+}

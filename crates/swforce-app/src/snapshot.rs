@@ -1,0 +1,232 @@
+//! The statistics in memory: every current row of every dataset, indexed for pages and the API.
+//!
+//! The published data is small (about 10,000 rows) and changes only on import, so it is read
+//! once per change and every page is then answered from memory.
+
+use crate::AppError;
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use swforce_domain::lineage::{continuity_for, succeeded_by};
+use swforce_domain::{Cell, Dataset, GeographicLevel, Geography, GeographyCode, Measure, Reorganisation, Row, Year};
+use swforce_stats::{combine, compute};
+use swforce_store::{ImportRecord, Store};
+
+/// Where a figure comes from.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "origin", rename_all = "snake_case")]
+pub enum Origin {
+    /// As published.
+    Published,
+    /// Not in the release; computed by swforce from the published counts.
+    Computed,
+    /// Before the place existed: its predecessors' figures, combined.
+    Continued { predecessors: Vec<String> },
+}
+
+/// One figure for one year, in stored units (a rate as a fraction).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Figure {
+    pub year: Year,
+    pub cell: Cell<f64>,
+    #[serde(flatten)]
+    pub origin: Origin,
+}
+
+impl Figure {
+    pub fn value(&self) -> Option<f64> {
+        self.cell.value()
+    }
+}
+
+type Key = (Dataset, GeographyCode, String);
+
+/// Everything derived from one state of the store.
+#[derive(Debug)]
+pub struct Snapshot {
+    /// The store generation this was built from.
+    pub generation: i64,
+    geographies: BTreeMap<GeographyCode, Geography>,
+    rows: HashMap<Key, BTreeMap<Year, Row>>,
+    years: BTreeMap<Dataset, BTreeSet<Year>>,
+    breakdowns: BTreeMap<Dataset, BTreeSet<String>>,
+    imports: Vec<ImportRecord>,
+}
+
+impl Snapshot {
+    pub fn load(store: &dyn Store, generation: i64) -> Result<Self, AppError> {
+        let geographies = store.geographies()?.into_iter().map(|g| (g.code.clone(), g)).collect();
+        let mut rows: HashMap<Key, BTreeMap<Year, Row>> = HashMap::new();
+        let mut years: BTreeMap<Dataset, BTreeSet<Year>> = BTreeMap::new();
+        let mut breakdowns: BTreeMap<Dataset, BTreeSet<String>> = BTreeMap::new();
+        for dataset in Dataset::ALL {
+            for row in store.current_rows(dataset)? {
+                years.entry(dataset).or_default().insert(row.year);
+                if !row.breakdown.is_empty() {
+                    breakdowns.entry(dataset).or_default().insert(row.breakdown.clone());
+                }
+                rows.entry((dataset, row.geography.clone(), row.breakdown.clone()))
+                    .or_default()
+                    .insert(row.year, row);
+            }
+        }
+        Ok(Self { generation, geographies, rows, years, breakdowns, imports: store.imports()? })
+    }
+
+    /// Imports on record, newest first.
+    pub fn imports(&self) -> &[ImportRecord] {
+        &self.imports
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    pub fn geography(&self, code: &GeographyCode) -> Option<&Geography> {
+        self.geographies.get(code)
+    }
+
+    pub fn geographies(&self) -> impl Iterator<Item = &Geography> {
+        self.geographies.values()
+    }
+
+    /// Places inside `code`, sorted by name: the nine regions in England, the current
+    /// authorities of a region (for London, the boroughs of Inner and Outer London), the
+    /// boroughs of Inner or Outer London. Former authorities are left out.
+    pub fn children(&self, code: &GeographyCode) -> Vec<&Geography> {
+        let Some(parent) = self.geographies.get(code) else { return Vec::new() };
+        let mut out: Vec<&Geography> = match parent.level {
+            GeographicLevel::National => self
+                .geographies
+                .values()
+                .filter(|g| g.level == GeographicLevel::Regional && !g.is_london_part())
+                .collect(),
+            GeographicLevel::Regional => self
+                .geographies
+                .values()
+                .filter(|g| g.level == GeographicLevel::LocalAuthority && !self.is_former(g))
+                .filter(|g| {
+                    g.parent.as_ref() == Some(code) || self.region_of(g).is_some_and(|r| r.code == *code)
+                })
+                .collect(),
+            GeographicLevel::LocalAuthority => Vec::new(),
+        };
+        out.sort_by(|a, b| a.name.cmp(&b.name));
+        out
+    }
+
+    /// Whether an authority was replaced in a reorganisation.
+    pub fn is_former(&self, g: &Geography) -> bool {
+        succeeded_by(g.code.as_str()).is_some()
+    }
+
+    /// The region (E12) an authority or sub-region belongs to; `None` for England and regions.
+    pub fn region_of(&self, g: &Geography) -> Option<&Geography> {
+        if g.level == GeographicLevel::National || (g.level == GeographicLevel::Regional && !g.is_london_part()) {
+            return None;
+        }
+        let mut cur = g.parent.as_ref().and_then(|p| self.geographies.get(p))?;
+        while cur.is_london_part() {
+            cur = cur.parent.as_ref().and_then(|p| self.geographies.get(p))?;
+        }
+        Some(cur)
+    }
+
+    pub fn england(&self) -> Option<&Geography> {
+        self.geographies.get(&GeographyCode::england())
+    }
+
+    /// Years with data for a dataset, oldest first.
+    pub fn years(&self, dataset: Dataset) -> Vec<Year> {
+        self.years.get(&dataset).map(|y| y.iter().copied().collect()).unwrap_or_default()
+    }
+
+    pub fn latest_year(&self, dataset: Dataset) -> Option<Year> {
+        self.years.get(&dataset).and_then(|y| y.last().copied())
+    }
+
+    pub fn breakdowns(&self, dataset: Dataset) -> Vec<String> {
+        self.breakdowns.get(&dataset).map(|b| b.iter().cloned().collect()).unwrap_or_default()
+    }
+
+    /// The published row, if any.
+    pub fn row(&self, dataset: Dataset, code: &GeographyCode, breakdown: &str, year: Year) -> Option<&Row> {
+        self.rows.get(&(dataset, code.clone(), breakdown.to_string()))?.get(&year)
+    }
+
+    /// Published rows of one place, oldest first.
+    pub fn rows_of(&self, dataset: Dataset, code: &GeographyCode, breakdown: &str) -> Vec<&Row> {
+        self.rows
+            .get(&(dataset, code.clone(), breakdown.to_string()))
+            .map(|m| m.values().collect())
+            .unwrap_or_default()
+    }
+
+    /// Every current authority row of a dataset for one year.
+    pub fn authority_rows(&self, dataset: Dataset, breakdown: &str, year: Year) -> Vec<&Row> {
+        self.rows
+            .iter()
+            .filter(|((d, code, b), _)| {
+                *d == dataset
+                    && b == breakdown
+                    && self.geographies.get(code).is_some_and(|g| g.level == GeographicLevel::LocalAuthority)
+            })
+            .filter_map(|(_, years)| years.get(&year))
+            .collect()
+    }
+
+    /// The figure for one measure from one row: as published, or computed from the row's counts
+    /// when the release did not publish it.
+    pub fn figure_in(row: &Row, measure: &Measure) -> Option<Figure> {
+        if let Some(cell) = row.cell(measure.name) {
+            return Some(Figure { year: row.year, cell, origin: Origin::Published });
+        }
+        compute(measure, row.year, |m| row.cell(m)).map(|cell| Figure { year: row.year, cell, origin: Origin::Computed })
+    }
+
+    /// One figure of one place and year, continuing across a reorganisation when the place did
+    /// not yet exist.
+    pub fn figure(&self, code: &GeographyCode, measure: &Measure, breakdown: &str, year: Year) -> Option<Figure> {
+        if let Some(row) = self.row(measure.dataset, code, breakdown, year) {
+            return Self::figure_in(row, measure);
+        }
+        let (_, predecessors) = continuity_for(code.as_str())?;
+        let rows: Vec<&Row> = predecessors
+            .iter()
+            .filter_map(|p| GeographyCode::parse(p).ok())
+            .filter_map(|p| self.row(measure.dataset, &p, breakdown, year))
+            .collect();
+        if rows.len() != predecessors.len() {
+            return None;
+        }
+        let names = predecessors
+            .iter()
+            .filter_map(|p| GeographyCode::parse(p).ok())
+            .map(|p| self.geographies.get(&p).map_or(p.to_string(), |g| g.name.clone()))
+            .collect();
+        let figure = if let [only] = rows.as_slice() {
+            Self::figure_in(only, measure)?
+        } else {
+            let combined = combine(measure.dataset, year, code.clone(), breakdown, &rows);
+            Self::figure_in(&combined.row, measure)?
+        };
+        Some(Figure { origin: Origin::Continued { predecessors: names }, ..figure })
+    }
+
+    /// A measure of a place for every year of its dataset that has a figure.
+    pub fn series(&self, code: &GeographyCode, measure: &Measure, breakdown: &str) -> Vec<Figure> {
+        self.years(measure.dataset)
+            .into_iter()
+            .filter_map(|y| self.figure(code, measure, breakdown, y))
+            .collect()
+    }
+
+    /// The reorganisation a place came from, if its series is continued from predecessors.
+    pub fn formed_by(&self, code: &GeographyCode) -> Option<&'static Reorganisation> {
+        continuity_for(code.as_str()).map(|(r, _)| r)
+    }
+
+    /// The reorganisation that ended a former authority.
+    pub fn ended_by(&self, code: &GeographyCode) -> Option<&'static Reorganisation> {
+        succeeded_by(code.as_str())
+    }
+}
