@@ -59,7 +59,7 @@ impl App {
             imported_at: jiff::Timestamp::now().round(jiff::Unit::Second).unwrap_or_else(|_| jiff::Timestamp::now()).to_string(),
         };
         let outcome = self.store().import_batch(&provenance, &parsed.geographies, &parsed.rows)?;
-        tracing::info!(file = file_name, dataset = %parsed.dataset, rows = parsed.rows.len(), "import finished");
+        tracing::debug!(file = file_name, dataset = %parsed.dataset, rows = parsed.rows.len(), "import finished");
         Ok(ImportReport {
             file: parsed.file,
             dataset: parsed.dataset,

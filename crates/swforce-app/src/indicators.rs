@@ -27,6 +27,16 @@ pub fn published_number(measure: &Measure, stored: f64) -> f64 {
     round_half_away(measure.unit.to_published(stored), measure.unit.decimals())
 }
 
+/// The same number as JSON: a whole number for counts (94, not 94.0), a decimal otherwise.
+pub fn published_json(measure: &Measure, stored: f64) -> serde_json::Value {
+    let n = published_number(measure, stored);
+    if measure.unit.decimals() == 0 && n.abs() < 9.0e15 {
+        serde_json::Value::from(n as i64)
+    } else {
+        serde_json::Value::from(n)
+    }
+}
+
 impl Serialize for IndicatorRow {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut map = s.serialize_map(Some(self.values.len() + 5))?;
@@ -36,7 +46,7 @@ impl Serialize for IndicatorRow {
         map.serialize_entry("year", &self.year.get())?;
         for (measure, cell) in &self.values {
             match cell {
-                Some(Cell::Value(v)) => map.serialize_entry(measure.name, &published_number(measure, *v))?,
+                Some(Cell::Value(v)) => map.serialize_entry(measure.name, &published_json(measure, *v))?,
                 Some(Cell::Symbol(sym)) => map.serialize_entry(measure.name, sym.as_str())?,
                 None => map.serialize_entry(measure.name, &())?,
             }
@@ -44,7 +54,7 @@ impl Serialize for IndicatorRow {
         let computed: serde_json::Map<String, serde_json::Value> = self
             .computed
             .iter()
-            .map(|(m, v)| (m.name.to_string(), serde_json::json!(published_number(m, *v))))
+            .map(|(m, v)| (m.name.to_string(), published_json(m, *v)))
             .collect();
         map.serialize_entry("computed", &computed)?;
         map.end()

@@ -4,10 +4,12 @@
 //! Shells (the web handlers and CLI subcommands) parse input, call one function here and render
 //! the answer. This crate reads the clock (to time-stamp imports) but never the environment.
 
+pub mod display;
 pub mod importing;
 pub mod indicators;
 pub mod lookup;
 pub mod profile;
+pub mod reconciliation;
 pub mod snapshot;
 
 pub use importing::{DEMO_FILES, ImportReport};

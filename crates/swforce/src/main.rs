@@ -1,1 +1,109 @@
-fn main() {}
+//! The `swforce` command: imports published statistics, prints indicators, reconciles them with
+//! the publisher, and serves the web service. Reads flags and environment once, in `config`,
+//! picks the store and hands plain values inward.
+
+mod commands;
+mod config;
+
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
+use std::process::ExitCode;
+use std::sync::Arc;
+use swforce_app::App;
+use swforce_store_sqlite::SqliteStore;
+
+/// swforce: England's social work workforce statistics, indicators and benchmarks.
+#[derive(Debug, Parser)]
+#[command(name = "swforce", version, about, long_about = None)]
+struct Cli {
+    #[command(flatten)]
+    global: config::GlobalArgs,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Import published statistics files (Explore Education Statistics CSV), each all or nothing.
+    Import(commands::import::Args),
+    /// Print the canonical workforce indicators of a place.
+    Indicators(commands::indicators::Args),
+    /// Find places by name or code.
+    Places(commands::places::Args),
+    /// Recompute every published rate from the published counts and report any that differ.
+    Reconcile(commands::reconcile::Args),
+    /// Load the shipped demo data (the published files; a no-op if already loaded).
+    Demo,
+    /// Serve the web pages and the JSON API (loads the demo data into an empty data folder).
+    Serve,
+    /// Show the effective settings and where each came from.
+    Config,
+}
+
+/// A command that did not succeed: exit code 1. (Bad usage exits with 2, from the argument
+/// parser, before any command runs.)
+#[derive(Debug)]
+pub enum Failure {
+    Refused,
+}
+
+fn main() -> ExitCode {
+    let mut matches = Cli::command().get_matches();
+    if matches.subcommand().is_none() {
+        // No subcommand means `serve`, with every serve setting still read from its flag or
+        // environment variable.
+        matches = Cli::command().get_matches_from(std::env::args_os().chain(["serve".into()]));
+    }
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(c) => c,
+        Err(e) => e.exit(),
+    };
+    init_logging(&cli.global.log);
+    for var in config::unknown_variables() {
+        tracing::warn!("environment variable {var} matches no swforce setting; known: {}", config::SETTINGS.iter().map(|(v, _)| *v).collect::<Vec<_>>().join(", "));
+    }
+    let Some(command) = cli.command else {
+        return ExitCode::from(2);
+    };
+    let result = match command {
+        Command::Config => {
+            commands::config::run(&cli.global, &matches);
+            Ok(())
+        }
+        command => open_app(&cli.global).and_then(|app| match command {
+            Command::Import(args) => commands::import::run(&app, &args),
+            Command::Indicators(args) => commands::indicators::run(&app, &args),
+            Command::Places(args) => commands::places::run(&app, &args),
+            Command::Reconcile(args) => commands::reconcile::run(&app, &args),
+            Command::Demo => commands::import::demo(&app),
+            Command::Serve => commands::serve::run(app, &cli.global),
+            Command::Config => Ok(()),
+        }),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::Refused) => ExitCode::from(1),
+    }
+}
+
+fn init_logging(filter: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_new(filter).unwrap_or_else(|e| {
+        eprintln!("swforce: --log {filter:?} is not a log filter ({e}); using info");
+        tracing_subscriber::EnvFilter::new("info")
+    });
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .with_target(false)
+        .init();
+}
+
+fn open_app(global: &config::GlobalArgs) -> Result<App, Failure> {
+    match SqliteStore::open_in_dir(&global.data_dir) {
+        Ok(store) => Ok(App::new(Arc::new(store))),
+        Err(e) => {
+            commands::report_error(&anyhow::Error::new(e).context(format!("opening the data folder {}", global.data_dir.display())));
+            Err(Failure::Refused)
+        }
+    }
+}

@@ -1,0 +1,102 @@
+//! Numbers as people read them, shared by the web pages and the CLI.
+
+use crate::snapshot::{Figure, Origin};
+use swforce_domain::number::round_half_away;
+use swforce_domain::{Cell, Measure, Unit};
+
+/// Thousands separated with commas, `decimals` places: 31634.1 → "31,634.1".
+pub fn grouped(value: f64, decimals: u32) -> String {
+    let rounded = round_half_away(value, decimals);
+    let text = format!("{:.*}", decimals as usize, rounded.abs());
+    let (int, frac) = text.split_once('.').map_or((text.as_str(), None), |(i, f)| (i, Some(f)));
+    let mut out = String::with_capacity(text.len() + 4);
+    for (i, ch) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    if let Some(f) = frac {
+        out.push('.');
+        out.push_str(f);
+    }
+    if rounded < 0.0 { format!("-{out}") } else { out }
+}
+
+/// A stored value in the measure's published form: "17.1%", "31,634.1", "16.6".
+pub fn value(measure: &Measure, stored: f64) -> String {
+    let shown = grouped(measure.unit.to_published(stored), measure.unit.decimals());
+    if measure.unit == Unit::Percent { format!("{shown}%") } else { shown }
+}
+
+/// A cell: its value, or its symbol.
+pub fn cell(measure: &Measure, cell: Cell<f64>) -> String {
+    match cell {
+        Cell::Value(v) => value(measure, v),
+        Cell::Symbol(s) => s.as_str().to_string(),
+    }
+}
+
+/// A figure, or an en dash when there is none.
+pub fn figure(measure: &Measure, f: Option<&Figure>) -> String {
+    f.map_or_else(|| "\u{2013}".to_string(), |f| cell(measure, f.cell))
+}
+
+/// A difference in the measure's units: "+2.3 percentage points", "-12.0".
+pub fn difference(measure: &Measure, stored: f64) -> String {
+    let shown = grouped(measure.unit.to_published(stored).abs(), measure.unit.decimals());
+    let sign = if round_half_away(measure.unit.to_published(stored), measure.unit.decimals()) == 0.0 {
+        ""
+    } else if stored > 0.0 {
+        "+"
+    } else {
+        "-"
+    };
+    if measure.unit == Unit::Percent { format!("{sign}{shown} percentage points") } else { format!("{sign}{shown}") }
+}
+
+/// A marker for a figure that is not as published, with its footnote text.
+pub fn origin_note(f: &Figure) -> Option<String> {
+    match &f.origin {
+        Origin::Published => None,
+        Origin::Computed => Some("computed by swforce from the published counts".into()),
+        Origin::Continued { predecessors } => Some(format!("before the reorganisation: {}", predecessors.join(" and "))),
+    }
+}
+
+/// 1 → "1st", 22 → "22nd", 113 → "113th".
+pub fn ordinal(n: usize) -> String {
+    let suffix = match (n % 10, n % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_are_grouped_and_rounded_as_published() {
+        assert_eq!(grouped(31634.1, 1), "31,634.1");
+        assert_eq!(grouped(335563.0, 0), "335,563");
+        assert_eq!(grouped(999.95, 1), "1,000.0");
+        assert_eq!(grouped(-1234.0, 0), "-1,234");
+        assert_eq!(grouped(0.0, 1), "0.0");
+    }
+
+    #[test]
+    fn rates_show_as_percentages_and_differences_as_points() {
+        let turnover = Measure::named("turnover_rate_fte").unwrap();
+        assert_eq!(value(turnover, 0.171), "17.1%");
+        assert_eq!(difference(turnover, 0.023), "+2.3 percentage points");
+        assert_eq!(difference(turnover, -0.0001), "0.0 percentage points");
+        assert_eq!(ordinal(1), "1st");
+        assert_eq!(ordinal(12), "12th");
+        assert_eq!(ordinal(23), "23rd");
+    }
+}

@@ -1,0 +1,3 @@
+//! The JSON API.
+
+pub mod v1;

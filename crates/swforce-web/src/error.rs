@@ -1,0 +1,162 @@
+//! Errors at the top of a request: a page for people, JSON for programs.
+//!
+//! A 4xx answer says what was wrong and how to fix it. A 5xx answer shows a request id while
+//! the whole cause chain goes to the log.
+
+use crate::view::Layout;
+use askama::Template;
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use serde::Serialize;
+use swforce_app::AppError;
+use swforce_import::Diagnostic;
+
+/// One problem in an error summary; `target` is the id of the field it links to.
+#[derive(Debug, Clone, Serialize)]
+pub struct Problem {
+    pub text: String,
+    pub fix: String,
+    #[serde(skip)]
+    pub target: String,
+}
+
+/// An error answered with a page.
+#[derive(Debug)]
+pub struct PageError {
+    pub status: StatusCode,
+    pub title: String,
+    pub problems: Vec<Problem>,
+    pub request_id: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage<'a> {
+    layout: Layout,
+    error: &'a PageError,
+}
+
+impl PageError {
+    pub fn new(status: StatusCode, title: impl Into<String>, problem: impl Into<String>, fix: impl Into<String>) -> Self {
+        Self {
+            status,
+            title: title.into(),
+            problems: vec![Problem { text: problem.into(), fix: fix.into(), target: String::new() }],
+            request_id: None,
+        }
+    }
+
+    pub fn not_found(problem: impl Into<String>, fix: impl Into<String>) -> Self {
+        Self::new(StatusCode::NOT_FOUND, "Page not found", problem, fix)
+    }
+
+    /// A server-side failure: logged with its cause chain, shown with a request id only.
+    pub fn internal(error: anyhow::Error, request_id: String) -> Self {
+        tracing::error!(request_id = %request_id, "{error:#}");
+        Self {
+            status: StatusCode::INTERNAL_SERVER_ERROR,
+            title: "Sorry, there is a problem with the service".into(),
+            problems: Vec::new(),
+            request_id: Some(request_id),
+        }
+    }
+
+    pub fn from_app(error: AppError, request_id: String) -> Self {
+        match error {
+            AppError::NotFound { kind, query, suggestions } => {
+                let fix = if suggestions.is_empty() {
+                    "Search for the place by name, or check the code in the address".to_string()
+                } else {
+                    format!("Did you mean {}?", suggestions.join(", or "))
+                };
+                Self::not_found(format!("No {kind} matches \u{201c}{query}\u{201d}"), fix)
+            }
+            AppError::Ambiguous { query, candidates } => Self::new(
+                StatusCode::BAD_REQUEST,
+                "More than one place matches",
+                format!("\u{201c}{query}\u{201d} matches {}", candidates.join("; ")),
+                "Use the full name or the code",
+            ),
+            AppError::Invalid { problem, fix } => Self::new(StatusCode::BAD_REQUEST, "There is a problem", problem, fix),
+            AppError::Refused(r) => Self {
+                status: StatusCode::UNPROCESSABLE_ENTITY,
+                title: format!("{} was not imported", r.file),
+                problems: r.errors().map(problem_from).collect(),
+                request_id: None,
+            },
+            AppError::Store(e) => Self::internal(anyhow::Error::new(e).context("reading the statistics"), request_id),
+        }
+    }
+}
+
+/// A diagnostic as an error-summary entry pointing at the file field.
+pub fn problem_from(d: &Diagnostic) -> Problem {
+    let mut place = String::new();
+    if let Some(line) = d.line {
+        place = format!("Line {line}");
+        if let Some(col) = d.column {
+            place.push_str(&format!(", column {col}"));
+        }
+        place.push_str(": ");
+    }
+    Problem { text: format!("{place}{}", d.problem), fix: d.fix.clone(), target: "file".into() }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let page = ErrorPage { layout: Layout::new(&self.title), error: &self };
+        match page.render() {
+            Ok(html) => (self.status, Html(html)).into_response(),
+            Err(e) => {
+                tracing::error!("rendering the error page: {e}");
+                (self.status, self.title).into_response()
+            }
+        }
+    }
+}
+
+/// An error answered with JSON: `{"error": {"status", "title", "problems": [{text, fix}], ...}}`.
+#[derive(Debug, Serialize)]
+pub struct ApiError {
+    #[serde(skip)]
+    pub status: StatusCode,
+    pub title: String,
+    pub problems: Vec<Problem>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub diagnostics: Vec<Diagnostic>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+}
+
+impl ApiError {
+    pub fn from_page(e: PageError) -> Self {
+        Self { status: e.status, title: e.title, problems: e.problems, diagnostics: Vec::new(), request_id: e.request_id }
+    }
+
+    pub fn from_app(error: AppError, request_id: String) -> Self {
+        let diagnostics = match &error {
+            AppError::Refused(r) => r.diagnostics.clone(),
+            _ => Vec::new(),
+        };
+        Self { diagnostics, ..Self::from_page(PageError::from_app(error, request_id)) }
+    }
+
+    pub fn new(status: StatusCode, title: &str, problem: &str, fix: &str) -> Self {
+        Self::from_page(PageError::new(status, title, problem, fix))
+    }
+}
+
+impl From<PageError> for ApiError {
+    fn from(e: PageError) -> Self {
+        Self::from_page(e)
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = self.status;
+        let body = serde_json::json!({ "error": { "status": status.as_u16(), "title": self.title, "problems": self.problems, "diagnostics": self.diagnostics, "request_id": self.request_id } });
+        (status, Json(body)).into_response()
+    }
+}

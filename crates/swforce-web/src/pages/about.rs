@@ -1,0 +1,109 @@
+//! About the data: sources, definitions, symbols, reorganisations, how the figures are checked,
+//! and the licence credit.
+
+use super::render;
+use crate::error::PageError;
+use crate::view::{CellView, Layout, TableView};
+use crate::{AppState, blocking};
+use askama::Template;
+use axum::extract::State;
+use axum::response::Html;
+use swforce_domain::{Dataset, EesSymbol, Formula, LINEAGE, Measure};
+use swforce_stats::Outcome;
+
+/// A dataset on record.
+#[derive(Debug, Clone)]
+pub struct Source {
+    pub title: String,
+    pub publication: String,
+    pub years: String,
+    pub year_end: String,
+    pub checked: String,
+}
+
+#[derive(Template)]
+#[template(path = "about.html")]
+pub struct AboutPage {
+    pub layout: Layout,
+    pub sources: Vec<Source>,
+    pub definitions: Vec<TableView>,
+    pub symbols: TableView,
+    pub reorganisations: Vec<(String, String, String)>,
+}
+
+fn formula_words(f: Formula) -> String {
+    match f {
+        Formula::Ratio { numerator, denominator } => format!("{numerator} ÷ {denominator}"),
+        Formula::Share { part, rest } => format!("{part} ÷ ({part} + {rest})"),
+        Formula::Absence { days_lost, fte } => format!("{days_lost} ÷ ({fte} × working days in the year: 253, or 254 in 2020)"),
+    }
+}
+
+fn definitions(dataset: Dataset) -> TableView {
+    let head = ["Measure", "Name in the data", "Older names", "Definition", "Computed as"].iter().map(|h| CellView::text(*h)).collect();
+    let rows = Measure::of(dataset)
+        .map(|m| {
+            vec![
+                CellView::text(m.label),
+                CellView::text(m.name),
+                CellView::text(m.legacy.join(", ")),
+                CellView::text(m.definition),
+                CellView::text(m.formula.map(formula_words).unwrap_or_else(|| "as published".into())),
+            ]
+        })
+        .collect();
+    TableView { caption: dataset.title().to_string(), head, rows, download: String::new() }
+}
+
+pub async fn show(State(state): AppState) -> Result<Html<String>, PageError> {
+    blocking(move || {
+        let snap = state.app.snapshot().map_err(|e| PageError::from_app(e, state.request_id()))?;
+        let sources = Dataset::ALL
+            .iter()
+            .map(|d| {
+                let years = snap.years(*d);
+                let findings = snap.reconcile(*d);
+                let reproduced = findings.iter().filter(|f| f.outcome.reproduced() && f.outcome != Outcome::NoValue).count();
+                let with_value = findings.iter().filter(|f| f.outcome != Outcome::NoValue).count();
+                Source {
+                    title: d.title().to_string(),
+                    publication: d.publication().to_string(),
+                    years: match (years.first(), years.last()) {
+                        (Some(a), Some(b)) if a != b => format!("{a} to {b}"),
+                        (Some(a), _) => a.to_string(),
+                        _ => "not imported".to_string(),
+                    },
+                    year_end: d.year_end().to_string(),
+                    checked: if findings.is_empty() {
+                        "No rate in this dataset can be recomputed from its own counts (rates per 10,000 children need population figures that are not published with it).".into()
+                    } else {
+                        format!("{reproduced} of {with_value} published rates are reproduced from the published counts to the published precision.")
+                    },
+                }
+            })
+            .collect();
+        let symbols = TableView {
+            caption: "Symbols used in place of a number".into(),
+            head: vec![CellView::text("Symbol"), CellView::text("Meaning")],
+            rows: EesSymbol::ALL.iter().map(|s| vec![CellView::text(s.as_str()), CellView::text(s.meaning())]).collect(),
+            download: String::new(),
+        };
+        let reorganisations = LINEAGE
+            .iter()
+            .map(|r| {
+                let before: Vec<&str> = r.predecessors.iter().map(|p| p.2).collect();
+                let after: Vec<&str> = r.successors.iter().map(|p| p.2).collect();
+                (format!("{}: {} became {}", r.effective, before.join(", "), after.join(" and ")), r.note.to_string(), r.effective.to_string())
+            })
+            .collect();
+        let page = AboutPage {
+            layout: Layout::new("About the data").nav("about"),
+            sources,
+            definitions: Dataset::ALL.iter().map(|d| definitions(*d)).collect(),
+            symbols,
+            reorganisations,
+        };
+        render(&page, || state.request_id())
+    })
+    .await?
+}

@@ -1,0 +1,197 @@
+//! Comparing up to six local authorities, indicator by indicator.
+
+use super::indicator::{Column, IndicatorSection, section};
+use super::place::href;
+use super::render;
+use crate::error::{PageError, Problem};
+use crate::view::{CellView, Layout, TableView};
+use crate::{AppState, WebState, blocking};
+use askama::Template;
+use axum::extract::{RawQuery, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use swforce_app::profile::MAX_COMPARED;
+use swforce_app::{Comparison, Snapshot, display};
+use swforce_domain::Geography;
+
+/// A chosen place, with the address of the comparison without it.
+#[derive(Debug, Clone)]
+pub struct Chosen {
+    pub name: String,
+    pub code: String,
+    pub href: String,
+    pub remove_href: String,
+}
+
+#[derive(Template)]
+#[template(path = "compare.html")]
+pub struct ComparePage {
+    pub layout: Layout,
+    pub problems: Vec<Problem>,
+    pub chosen: Vec<Chosen>,
+    /// `(region, [(code, name)])` for the "add an authority" list.
+    pub options: Vec<(String, Vec<(String, String)>)>,
+    pub can_add: bool,
+    pub max: usize,
+    pub sections: Vec<IndicatorSection>,
+    pub download: String,
+}
+
+/// The codes asked for, in order, without repeats: `la=` (repeated) and `add=`, minus `remove=`.
+fn requested(query: Option<&str>) -> Vec<String> {
+    let pairs: Vec<(String, String)> = query.and_then(|q| serde_urlencoded::from_str(q).ok()).unwrap_or_default();
+    let removed: Vec<&str> = pairs.iter().filter(|(k, _)| k == "remove").map(|(_, v)| v.as_str()).collect();
+    let mut out: Vec<String> = Vec::new();
+    for (k, v) in &pairs {
+        let v = v.trim();
+        if (k == "la" || k == "add") && !v.is_empty() && !removed.contains(&v) && !out.iter().any(|o| o == v) {
+            out.push(v.to_string());
+        }
+    }
+    out
+}
+
+fn query_for(codes: &[&str]) -> String {
+    codes.iter().map(|c| format!("la={c}")).collect::<Vec<_>>().join("&")
+}
+
+/// Resolves the requested codes; unknown ones and any beyond six become problems.
+fn resolve<'a>(snap: &'a Snapshot, codes: &[String]) -> (Vec<&'a Geography>, Vec<Problem>) {
+    let mut places = Vec::new();
+    let mut problems = Vec::new();
+    for code in codes {
+        match snap.find(code) {
+            Ok(g) if !places.iter().any(|p: &&Geography| p.code == g.code) => places.push(g),
+            Ok(_) => {}
+            Err(_) => problems.push(Problem {
+                text: format!("No local authority has the code {code}"),
+                fix: "Choose an authority from the list".into(),
+                target: "add".into(),
+            }),
+        }
+    }
+    if places.len() > MAX_COMPARED {
+        problems.push(Problem {
+            text: format!("You chose {} authorities; a comparison shows up to {MAX_COMPARED}", places.len()),
+            fix: format!("Only the first {MAX_COMPARED} are shown. Remove one before adding another"),
+            target: "add".into(),
+        });
+        places.truncate(MAX_COMPARED);
+    }
+    (places, problems)
+}
+
+fn options(snap: &Snapshot) -> Vec<(String, Vec<(String, String)>)> {
+    let Some(england) = snap.england() else { return Vec::new() };
+    snap.children(&england.code)
+        .into_iter()
+        .map(|region| {
+            let las = snap.children(&region.code).into_iter().map(|g| (g.code.to_string(), g.name.clone())).collect();
+            (region.name.clone(), las)
+        })
+        .collect()
+}
+
+fn sections(c: &Comparison, query: &str) -> Vec<IndicatorSection> {
+    c.measures
+        .iter()
+        .filter(|(_, per_place)| per_place.iter().flatten().any(Option::is_some))
+        .map(|(measure, per_place)| {
+            let columns = c.places.iter().zip(per_place).map(|(p, figs)| Column { name: p.name.clone(), figures: figs.clone() }).collect();
+            let download = format!("/compare.csv?{query}&measure={}", measure.name);
+            let mut s = section(&measure.name.replace('_', "-"), measure, &c.years, columns, download, true);
+            let latest = c.years.len().checked_sub(1);
+            if let Some(i) = latest {
+                let parts: Vec<String> = c
+                    .places
+                    .iter()
+                    .zip(per_place)
+                    .map(|(p, figs)| format!("{} {}", p.name, display::figure(measure, figs[i].as_ref())))
+                    .collect();
+                s.summary = format!("{}, {}: {}.", measure.label, c.years[i], parts.join("; "));
+            }
+            s
+        })
+        .collect()
+}
+
+fn comparison(state: &WebState, query: Option<&str>) -> Result<(ComparePage, Option<Comparison>), PageError> {
+    let snap = state.app.snapshot().map_err(|e| PageError::from_app(e, state.request_id()))?;
+    let codes = requested(query);
+    let (places, problems) = resolve(&snap, &codes);
+    let codes_now: Vec<&str> = places.iter().map(|p| p.code.as_str()).collect();
+    let chosen = places
+        .iter()
+        .map(|p| {
+            let rest: Vec<&str> = codes_now.iter().copied().filter(|c| *c != p.code.as_str()).collect();
+            Chosen { name: p.name.clone(), code: p.code.to_string(), href: href(p), remove_href: format!("/compare?{}", query_for(&rest)) }
+        })
+        .collect();
+    let comparison = if places.is_empty() { None } else { Some(snap.compare(&places).map_err(|e| PageError::from_app(e, state.request_id()))?) };
+    let page = ComparePage {
+        layout: Layout::new("Compare local authorities").nav("compare"),
+        problems,
+        chosen,
+        options: options(&snap),
+        can_add: places.len() < MAX_COMPARED,
+        max: MAX_COMPARED,
+        sections: comparison.as_ref().map(|c| sections(c, &query_for(&codes_now))).unwrap_or_default(),
+        download: if places.is_empty() { String::new() } else { format!("/compare.csv?{}", query_for(&codes_now)) },
+    };
+    Ok((page, comparison))
+}
+
+pub async fn show(State(state): AppState, RawQuery(query): RawQuery) -> Result<Response, PageError> {
+    blocking(move || {
+        let (page, _) = comparison(&state, query.as_deref())?;
+        let status = if page.problems.is_empty() { StatusCode::OK } else { StatusCode::BAD_REQUEST };
+        Ok((status, render(&page, || state.request_id())?).into_response())
+    })
+    .await?
+}
+
+/// Every measure and year for the chosen places, one column per place.
+pub async fn download(State(state): AppState, RawQuery(query): RawQuery) -> Result<Response, PageError> {
+    blocking(move || {
+        let (_, comparison) = comparison(&state, query.as_deref())?;
+        let pairs: Vec<(String, String)> = query.as_deref().and_then(|q| serde_urlencoded::from_str(q).ok()).unwrap_or_default();
+        let only = pairs.iter().find(|(k, _)| k == "measure").map(|(_, v)| v.clone());
+        let c = comparison.ok_or_else(|| PageError::new(StatusCode::BAD_REQUEST, "There is a problem", "No authorities were chosen", "Add la=CODE for each authority, such as /compare.csv?la=E09000007&la=E09000003"))?;
+        let mut head = vec![CellView::text("measure"), CellView::text("year")];
+        head.extend(c.places.iter().map(|p| CellView::text(format!("{} ({})", p.name, p.code))));
+        let mut rows = Vec::new();
+        for (m, per_place) in c.measures.iter().filter(|(m, _)| only.as_deref().is_none_or(|o| o == m.name)) {
+            for (i, y) in c.years.iter().enumerate() {
+                let mut row = vec![CellView::text(m.name), CellView::text(y.to_string())];
+                row.extend(per_place.iter().map(|figs| {
+                    let raw = figs[i].as_ref().map(|f| match f.cell {
+                        swforce_domain::Cell::Value(v) => swforce_app::indicators::published_number(m, v).to_string(),
+                        swforce_domain::Cell::Symbol(s) => s.to_string(),
+                    });
+                    CellView::text(raw.unwrap_or_default())
+                }));
+                rows.push(row);
+            }
+        }
+        let table = TableView { caption: "Comparison".into(), head, rows, download: String::new() };
+        Ok((
+            [(header::CONTENT_TYPE, "text/csv; charset=utf-8"), (header::CONTENT_DISPOSITION, "attachment; filename=\"swforce-comparison.csv\"")],
+            table.to_csv(),
+        )
+            .into_response())
+    })
+    .await?
+}
+
+#[cfg(test)]
+mod tests {
+    use super::requested;
+
+    #[test]
+    fn repeated_codes_adds_and_removals_make_one_ordered_list() {
+        let q = "la=E1&la=E2&la=E1&add=E3&remove=E2&add=";
+        assert_eq!(requested(Some(q)), vec!["E1".to_string(), "E3".to_string()]);
+        assert!(requested(None).is_empty());
+        assert!(requested(Some("la=%ZZ&&&")).is_empty() || requested(Some("la=%ZZ&&&")).len() == 1);
+    }
+}

@@ -1,0 +1,61 @@
+//! Finding a local authority or region by name.
+
+use super::place::href;
+use super::render;
+use crate::error::PageError;
+use crate::view::Layout;
+use crate::{AppState, blocking};
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::response::Html;
+use serde::Deserialize;
+
+#[derive(Debug, Deserialize)]
+pub struct Params {
+    #[serde(default)]
+    q: String,
+}
+
+/// A search result.
+#[derive(Debug, Clone)]
+pub struct Hit {
+    pub name: String,
+    pub href: String,
+    pub detail: String,
+    pub former: bool,
+}
+
+#[derive(Template)]
+#[template(path = "search.html")]
+pub struct SearchPage {
+    pub layout: Layout,
+    pub query: String,
+    pub hits: Vec<Hit>,
+}
+
+/// Most results listed; a longer list helps nobody.
+const MAX_HITS: usize = 50;
+
+pub async fn show(State(state): AppState, Query(params): Query<Params>) -> Result<Html<String>, PageError> {
+    blocking(move || {
+        let snap = state.app.snapshot().map_err(|e| PageError::from_app(e, state.request_id()))?;
+        let hits = snap
+            .search(&params.q)
+            .into_iter()
+            .take(MAX_HITS)
+            .map(|g| Hit {
+                name: g.name.clone(),
+                href: href(g),
+                detail: match snap.region_of(g) {
+                    Some(r) => format!("{} in {} ({})", g.level, r.name, g.code),
+                    None => format!("{} ({})", g.level, g.code),
+                },
+                former: snap.is_former(g),
+            })
+            .collect();
+        let mut layout = Layout::new(if params.q.trim().is_empty() { "Search" } else { "Search results" });
+        layout.query = params.q.clone();
+        render(&SearchPage { layout, query: params.q.trim().to_string(), hits }, || state.request_id())
+    })
+    .await?
+}

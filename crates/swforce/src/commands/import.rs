@@ -1,0 +1,121 @@
+//! `swforce import FILE...` and `swforce demo`.
+
+use crate::Failure;
+use crate::commands::{fail, report_error};
+use std::io::{IsTerminal, Read, Write};
+use std::path::PathBuf;
+use swforce_app::{App, ImportReport};
+use swforce_store::ImportOutcome;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Files to import; each is imported whole or not at all.
+    #[arg(required = true, value_name = "FILE")]
+    files: Vec<PathBuf>,
+}
+
+/// Files above this size show their progress while being read.
+const PROGRESS_FROM_BYTES: u64 = 8 * 1024 * 1024;
+
+/// Reports how far through a large file the reader is, every tenth, on standard error.
+struct Progress<R> {
+    inner: R,
+    name: String,
+    read: u64,
+    total: u64,
+    shown: u64,
+    terminal: bool,
+}
+
+impl<R: Read> Read for Progress<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.read += n as u64;
+        let tenth = (self.read * 10).checked_div(self.total).unwrap_or(10).min(10);
+        if tenth > self.shown {
+            self.shown = tenth;
+            let mut err = std::io::stderr().lock();
+            if self.terminal {
+                let _ = write!(err, "\rreading {}: {}%", self.name, tenth * 10);
+                if tenth == 10 {
+                    let _ = writeln!(err);
+                }
+            } else {
+                let _ = writeln!(err, "reading {}: {}%", self.name, tenth * 10);
+            }
+        }
+        Ok(n)
+    }
+}
+
+pub fn run(app: &App, args: &Args) -> Result<(), Failure> {
+    let mut failed = false;
+    for path in &args.files {
+        let name = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+        let file = match std::fs::File::open(path) {
+            Ok(f) => f,
+            Err(e) => {
+                report_error(&anyhow::Error::new(e).context(format!("cannot open {}", path.display())));
+                failed = true;
+                continue;
+            }
+        };
+        let total = file.metadata().map(|m| m.len()).unwrap_or(0);
+        let result = if total >= PROGRESS_FROM_BYTES {
+            let reader = Progress { inner: file, name: name.clone(), read: 0, total, shown: 0, terminal: std::io::stderr().is_terminal() };
+            app.import_file(&name, std::io::BufReader::new(reader))
+        } else {
+            app.import_file(&name, std::io::BufReader::new(file))
+        };
+        match result {
+            Ok(report) => summarise(&report),
+            Err(e) => {
+                fail(e);
+                failed = true;
+            }
+        }
+    }
+    if failed { Err(Failure::Refused) } else { Ok(()) }
+}
+
+pub fn demo(app: &App) -> Result<(), Failure> {
+    let reports = app.load_demo().map_err(fail)?;
+    for r in &reports {
+        summarise(r);
+    }
+    Ok(())
+}
+
+#[allow(clippy::print_stdout)]
+fn summarise(r: &ImportReport) {
+    for w in &r.warnings {
+        eprintln!("{w}");
+    }
+    match &r.outcome {
+        ImportOutcome::AlreadyImported { import } => {
+            println!(
+                "{}: already imported on {} (sha256 {}); nothing changed",
+                r.file,
+                import.provenance.imported_at,
+                &import.provenance.sha256[..12]
+            );
+        }
+        ImportOutcome::Imported { cells, superseded, outranked, .. } => {
+            let years = if r.first_year == r.last_year { r.first_year.to_string() } else { format!("{} to {}", r.first_year, r.last_year) };
+            println!(
+                "{}: imported {}: {} rows, {years}, {} places, {cells} figures, {} warning(s)",
+                r.file,
+                r.dataset_title,
+                r.rows,
+                r.geographies,
+                r.warnings.len()
+            );
+            if *superseded > 0 {
+                println!("  {superseded} figures revise an earlier release, which is kept as a vintage");
+            }
+            if *outranked > 0 {
+                println!("  {outranked} figures are older than a later release already imported, which stays in use");
+            }
+        }
+    }
+}

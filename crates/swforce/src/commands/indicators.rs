@@ -1,0 +1,153 @@
+//! `swforce indicators --geography CODE_OR_NAME [--year YEAR] [--format table|csv|json]`.
+
+use crate::Failure;
+use crate::commands::fail;
+use swforce_app::indicators::published_number;
+use swforce_app::{App, IndicatorRow, display};
+use swforce_domain::{Cell, Dataset, Year};
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum Format {
+    /// Measures down, years across, for reading.
+    Table,
+    /// One row per year, canonical column names, for spreadsheets.
+    Csv,
+    /// An array of objects, one per year, canonical names as keys.
+    Json,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The place: an ONS code (E06000058), a DfE code (839) or a name (Bournemouth).
+    #[arg(long, short, value_name = "CODE_OR_NAME")]
+    geography: String,
+    /// One reporting year (to 30 September), such as 2022; all years when left out.
+    #[arg(long, short, value_parser = parse_year)]
+    year: Option<Year>,
+    #[arg(long, short, value_enum, default_value = "table")]
+    format: Format,
+}
+
+fn parse_year(text: &str) -> Result<Year, String> {
+    Year::parse(text).map_err(|e| e.to_string())
+}
+
+pub fn run(app: &App, args: &Args) -> Result<(), Failure> {
+    let snap = app.snapshot().map_err(fail)?;
+    let place = snap.find(&args.geography).map_err(fail)?;
+    let rows = snap.indicators(place, args.year).map_err(fail)?;
+    if rows.is_empty() {
+        eprintln!(
+            "error: {} ({}) has no workforce figures{}",
+            place.name,
+            place.code,
+            if snap.years(Dataset::CswwHeadline).is_empty() { "; import the workforce statistics first (swforce demo)" } else { "" }
+        );
+        return Err(Failure::Refused);
+    }
+    let text = match args.format {
+        Format::Json => serde_json::to_string_pretty(&rows).map_err(|e| fail_text(&e.to_string()))? + "\n",
+        Format::Csv => csv(&rows).map_err(|e| fail_text(&e))?,
+        Format::Table => table(&rows),
+    };
+    print(&text);
+    Ok(())
+}
+
+fn fail_text(problem: &str) -> Failure {
+    eprintln!("error: {problem}");
+    Failure::Refused
+}
+
+#[allow(clippy::print_stdout)]
+fn print(text: &str) {
+    print!("{text}");
+}
+
+fn plain(cell: Option<Cell<f64>>, measure: &swforce_domain::Measure) -> String {
+    match cell {
+        Some(Cell::Value(v)) => published_number(measure, v).to_string(),
+        Some(Cell::Symbol(s)) => s.as_str().to_string(),
+        None => String::new(),
+    }
+}
+
+fn csv(rows: &[IndicatorRow]) -> Result<String, String> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let first = &rows[0];
+    let mut header = vec!["geography_code".to_string(), "geography_name".into(), "geographic_level".into(), "year".into()];
+    header.extend(first.values.iter().map(|(m, _)| m.name.to_string()));
+    let derived: Vec<_> = first.values.iter().map(|(m, _)| *m).filter(|m| m.formula.is_some()).collect();
+    header.extend(derived.iter().map(|m| format!("computed_{}", m.name)));
+    w.write_record(&header).map_err(|e| e.to_string())?;
+    for r in rows {
+        let mut rec = vec![r.geography_code.clone(), r.geography_name.clone(), r.geographic_level.to_string(), r.year.to_string()];
+        rec.extend(r.values.iter().map(|(m, c)| plain(*c, m)));
+        rec.extend(derived.iter().map(|m| {
+            r.computed.iter().find(|(c, _)| c.name == m.name).map(|(m, v)| published_number(m, *v).to_string()).unwrap_or_default()
+        }));
+        w.write_record(&rec).map_err(|e| e.to_string())?;
+    }
+    String::from_utf8(w.into_inner().map_err(|e| e.to_string())?).map_err(|e| e.to_string())
+}
+
+fn table(rows: &[IndicatorRow]) -> String {
+    let first = &rows[0];
+    let mut out = format!(
+        "{} ({}), {}: children's social work workforce, years to 30 September\n\n",
+        first.geography_name, first.geography_code, first.geographic_level
+    );
+    let label_width = first.values.iter().map(|(m, _)| m.label.chars().count()).max().unwrap_or(10);
+    let cells: Vec<Vec<String>> = first
+        .values
+        .iter()
+        .enumerate()
+        .map(|(i, (m, _))| {
+            rows.iter()
+                .map(|r| {
+                    let shown = r.values[i].1.map_or_else(|| "-".to_string(), |c| display::cell(m, c));
+                    let flagged = r.computed.iter().any(|(c, _)| c.name == m.name);
+                    if flagged { format!("{shown}*") } else { shown }
+                })
+                .collect()
+        })
+        .collect();
+    let width = cells.iter().flatten().map(|c| c.chars().count()).max().unwrap_or(4).max(5);
+    out.push_str(&format!("{:label_width$}", "Measure"));
+    for r in rows {
+        out.push_str(&format!("  {:>width$}", r.year.to_string()));
+    }
+    out.push('\n');
+    for ((m, _), line) in first.values.iter().zip(&cells) {
+        out.push_str(&format!("{:label_width$}", m.label));
+        for c in line {
+            out.push_str(&format!("  {c:>width$}"));
+        }
+        out.push('\n');
+    }
+    let notes: Vec<String> = rows
+        .iter()
+        .flat_map(|r| {
+            r.computed.iter().map(move |(m, v)| {
+                let published = r.values.iter().find(|(p, _)| p.name == m.name).and_then(|(_, c)| *c);
+                format!(
+                    "  {} {}: computed {} from the published counts; published {}",
+                    r.year,
+                    m.name,
+                    display::value(m, *v),
+                    published.map_or_else(|| "nothing".to_string(), |c| display::cell(m, c))
+                )
+            })
+        })
+        .collect();
+    out.push_str("\nSymbols: z not applicable, x not available, c suppressed, low rounds to zero, - not in this release.\n");
+    if !notes.is_empty() {
+        out.push_str("* The published figure differs at its precision from the one computed from the published (rounded) counts:\n");
+        for n in notes {
+            out.push_str(&n);
+            out.push('\n');
+        }
+    }
+    out.push_str("Source: Department for Education, Children's social work workforce (Open Government Licence v3.0).\n");
+    out
+}

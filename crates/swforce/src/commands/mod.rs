@@ -1,0 +1,49 @@
+//! One module per subcommand: each parses its arguments, calls the application and prints.
+
+pub mod config;
+pub mod import;
+pub mod indicators;
+pub mod places;
+pub mod reconcile;
+pub mod serve;
+
+use crate::Failure;
+use swforce_app::AppError;
+
+/// Prints an error for a person: the top sentence, then each cause on its own line.
+pub fn report_error(e: &anyhow::Error) {
+    eprintln!("error: {e}");
+    for cause in e.chain().skip(1) {
+        eprintln!("  because: {cause}");
+    }
+}
+
+/// Prints an application error with its fix and says which exit code it deserves.
+pub fn fail(e: AppError) -> Failure {
+    match &e {
+        AppError::NotFound { suggestions, .. } => {
+            eprintln!("error: {e}");
+            if suggestions.is_empty() {
+                eprintln!("  fix: try `swforce places NAME` to search, or give the 9-character code such as E06000058");
+            } else {
+                eprintln!("  fix: did you mean {}?", suggestions.join(", or "));
+            }
+        }
+        AppError::Ambiguous { .. } => {
+            eprintln!("error: {e}");
+            eprintln!("  fix: give the full name or the code");
+        }
+        AppError::Invalid { problem, fix } => {
+            eprintln!("error: {problem}");
+            eprintln!("  fix: {fix}");
+        }
+        AppError::Refused(r) => {
+            for d in &r.diagnostics {
+                eprintln!("{d}");
+            }
+            eprintln!("error: nothing was imported from {}", r.file);
+        }
+        AppError::Store(_) => report_error(&anyhow::Error::new(e)),
+    }
+    Failure::Refused
+}

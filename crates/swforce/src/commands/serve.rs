@@ -1,0 +1,27 @@
+//! `swforce serve`: the web pages and the JSON API.
+
+use crate::Failure;
+use crate::commands::{fail, report_error};
+use crate::config::GlobalArgs;
+use swforce_app::App;
+
+pub fn run(app: App, global: &GlobalArgs) -> Result<(), Failure> {
+    if app.load_demo_if_empty().map_err(fail)? {
+        tracing::info!("the data folder was empty: loaded the shipped demo data");
+    }
+    let runtime = tokio::runtime::Runtime::new().map_err(|e| {
+        report_error(&anyhow::Error::new(e).context("starting the web server"));
+        Failure::Refused
+    })?;
+    let options = swforce_web::Options { read_only: global.read_only };
+    runtime
+        .block_on(async move {
+            let listener = tokio::net::TcpListener::bind(global.addr).await?;
+            tracing::info!("swforce is serving on http://{}", listener.local_addr()?);
+            swforce_web::serve(listener, app, options).await
+        })
+        .map_err(|e: anyhow::Error| {
+            report_error(&e.context(format!("serving on {}", global.addr)));
+            Failure::Refused
+        })
+}

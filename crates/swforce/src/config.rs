@@ -1,0 +1,56 @@
+//! Settings: every one is a flag, an environment variable and a default that works on a laptop.
+//! This is the only module that reads the environment.
+
+use clap::parser::ValueSource;
+use clap::{ArgMatches, Args};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// Global settings, shared by every subcommand.
+#[derive(Debug, Clone, Args)]
+pub struct GlobalArgs {
+    /// Folder holding swforce's data (the SQLite database lives inside).
+    #[arg(long, global = true, env = "SWFORCE_DATA_DIR", default_value = "swforce-data", value_name = "DIR")]
+    pub data_dir: PathBuf,
+
+    /// Log filter: error, warn, info, debug or trace (or a tracing filter such as swforce_web=debug).
+    #[arg(long, global = true, env = "SWFORCE_LOG", default_value = "info", value_name = "FILTER")]
+    pub log: String,
+
+    /// Address and port the web service listens on.
+    #[arg(long, global = true, env = "SWFORCE_ADDR", default_value = "127.0.0.1:8080", value_name = "HOST:PORT")]
+    pub addr: SocketAddr,
+
+    /// Refuse imports over the web (the import page and POST /api/v1/imports).
+    #[arg(long, global = true, env = "SWFORCE_READ_ONLY", default_value_t = false)]
+    pub read_only: bool,
+}
+
+/// Every setting this version knows, as `(environment variable, flag)`.
+pub const SETTINGS: &[(&str, &str)] = &[
+    ("SWFORCE_DATA_DIR", "--data-dir"),
+    ("SWFORCE_LOG", "--log"),
+    ("SWFORCE_ADDR", "--addr"),
+    ("SWFORCE_READ_ONLY", "--read-only"),
+];
+
+/// `SWFORCE_*` variables that match no setting: probably a typing mistake.
+#[allow(clippy::disallowed_methods)] // the config module is where the environment is read
+pub fn unknown_variables() -> Vec<String> {
+    std::env::vars_os()
+        .filter_map(|(k, _)| k.into_string().ok())
+        .filter(|k| k.starts_with("SWFORCE_") && !SETTINGS.iter().any(|(v, _)| v == k))
+        // Test-only settings read by the test suites, not by this binary.
+        .filter(|k| k != "SWFORCE_TEST_DATABASE_URL")
+        .collect()
+}
+
+/// Where a setting's value came from, in words.
+pub fn source(matches: &ArgMatches, id: &str) -> &'static str {
+    match matches.value_source(id) {
+        Some(ValueSource::CommandLine) => "flag",
+        Some(ValueSource::EnvVariable) => "environment",
+        Some(ValueSource::DefaultValue) => "default",
+        _ => "default",
+    }
+}
