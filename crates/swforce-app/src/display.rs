@@ -8,7 +8,9 @@ use swforce_domain::{Cell, Measure, Unit};
 pub fn grouped(value: f64, decimals: u32) -> String {
     let rounded = round_half_away(value, decimals);
     let text = format!("{:.*}", decimals as usize, rounded.abs());
-    let (int, frac) = text.split_once('.').map_or((text.as_str(), None), |(i, f)| (i, Some(f)));
+    let (int, frac) = text
+        .split_once('.')
+        .map_or((text.as_str(), None), |(i, f)| (i, Some(f)));
     let mut out = String::with_capacity(text.len() + 4);
     for (i, ch) in int.chars().enumerate() {
         if i > 0 && (int.len() - i) % 3 == 0 {
@@ -20,13 +22,21 @@ pub fn grouped(value: f64, decimals: u32) -> String {
         out.push('.');
         out.push_str(f);
     }
-    if rounded < 0.0 { format!("-{out}") } else { out }
+    if rounded < 0.0 {
+        format!("-{out}")
+    } else {
+        out
+    }
 }
 
 /// A stored value in the measure's published form: "17.1%", "31,634.1", "16.6".
 pub fn value(measure: &Measure, stored: f64) -> String {
     let shown = grouped(measure.unit.to_published(stored), measure.unit.decimals());
-    if measure.unit == Unit::Percent { format!("{shown}%") } else { shown }
+    if measure.unit == Unit::Percent {
+        format!("{shown}%")
+    } else {
+        shown
+    }
 }
 
 /// A cell: its value, or its symbol.
@@ -44,15 +54,23 @@ pub fn figure(measure: &Measure, f: Option<&Figure>) -> String {
 
 /// A difference in the measure's units: "+2.3 percentage points", "-12.0".
 pub fn difference(measure: &Measure, stored: f64) -> String {
-    let shown = grouped(measure.unit.to_published(stored).abs(), measure.unit.decimals());
-    let sign = if round_half_away(measure.unit.to_published(stored), measure.unit.decimals()) == 0.0 {
+    let shown = grouped(
+        measure.unit.to_published(stored).abs(),
+        measure.unit.decimals(),
+    );
+    let sign = if round_half_away(measure.unit.to_published(stored), measure.unit.decimals()) == 0.0
+    {
         ""
     } else if stored > 0.0 {
         "+"
     } else {
         "-"
     };
-    if measure.unit == Unit::Percent { format!("{sign}{shown} percentage points") } else { format!("{sign}{shown}") }
+    if measure.unit == Unit::Percent {
+        format!("{sign}{shown} percentage points")
+    } else {
+        format!("{sign}{shown}")
+    }
 }
 
 /// A marker for a figure that is not as published, with its footnote text.
@@ -60,7 +78,10 @@ pub fn origin_note(f: &Figure) -> Option<String> {
     match &f.origin {
         Origin::Published => None,
         Origin::Computed => Some("computed by swforce from the published counts".into()),
-        Origin::Continued { predecessors } => Some(format!("before the reorganisation: {}", predecessors.join(" and "))),
+        Origin::Continued { predecessors } => Some(format!(
+            "before the reorganisation: {}",
+            predecessors.join(" and ")
+        )),
     }
 }
 

@@ -9,10 +9,22 @@ use swforce_store::{ImportOutcome, Provenance};
 
 /// The published files shipped in the binary as demo data, as `(file name, bytes)`.
 pub const DEMO_FILES: &[(&str, &[u8])] = &[
-    ("csww_headline_measures_2017_to_2022.csv", include_bytes!("../data/csww_headline_measures_2017_to_2022.csv")),
-    ("csww_role_by_ethnicity_2019_to_2022.csv", include_bytes!("../data/csww_role_by_ethnicity_2019_to_2022.csv")),
-    ("children_in_need_2013_to_2022.csv", include_bytes!("../data/children_in_need_2013_to_2022.csv")),
-    ("referrals_2013_to_2022.csv", include_bytes!("../data/referrals_2013_to_2022.csv")),
+    (
+        "csww_headline_measures_2017_to_2022.csv",
+        include_bytes!("../data/csww_headline_measures_2017_to_2022.csv"),
+    ),
+    (
+        "csww_role_by_ethnicity_2019_to_2022.csv",
+        include_bytes!("../data/csww_role_by_ethnicity_2019_to_2022.csv"),
+    ),
+    (
+        "children_in_need_2013_to_2022.csv",
+        include_bytes!("../data/children_in_need_2013_to_2022.csv"),
+    ),
+    (
+        "referrals_2013_to_2022.csv",
+        include_bytes!("../data/referrals_2013_to_2022.csv"),
+    ),
 ];
 
 /// The publisher of every dataset swforce reads.
@@ -42,7 +54,11 @@ impl ImportReport {
 
 impl App {
     /// Reads and stores one file, all or nothing. The same bytes a second time change nothing.
-    pub fn import_file(&self, file_name: &str, reader: impl Read) -> Result<ImportReport, AppError> {
+    pub fn import_file(
+        &self,
+        file_name: &str,
+        reader: impl Read,
+    ) -> Result<ImportReport, AppError> {
         let parsed = read_ees_csv(file_name, reader)?;
         let provenance = Provenance {
             file_name: parsed.file.clone(),
@@ -50,15 +66,29 @@ impl App {
             bytes: parsed.bytes,
             dataset: parsed.dataset,
             publisher: PUBLISHER.to_string(),
-            release: format!("{}, {} to {}", parsed.dataset.title(), parsed.first_year, parsed.last_year),
+            release: format!(
+                "{}, {} to {}",
+                parsed.dataset.title(),
+                parsed.first_year,
+                parsed.last_year
+            ),
             first_year: parsed.first_year,
             last_year: parsed.last_year,
             rows: parsed.rows.len() as u64,
             warnings: parsed.warnings.iter().map(ToString::to_string).collect(),
-            renamed: parsed.renamed.iter().map(|m| (m.column.clone(), m.measure.to_string())).collect(),
-            imported_at: jiff::Timestamp::now().round(jiff::Unit::Second).unwrap_or_else(|_| jiff::Timestamp::now()).to_string(),
+            renamed: parsed
+                .renamed
+                .iter()
+                .map(|m| (m.column.clone(), m.measure.to_string()))
+                .collect(),
+            imported_at: jiff::Timestamp::now()
+                .round(jiff::Unit::Second)
+                .unwrap_or_else(|_| jiff::Timestamp::now())
+                .to_string(),
         };
-        let outcome = self.store().import_batch(&provenance, &parsed.geographies, &parsed.rows)?;
+        let outcome = self
+            .store()
+            .import_batch(&provenance, &parsed.geographies, &parsed.rows)?;
         tracing::debug!(file = file_name, dataset = %parsed.dataset, rows = parsed.rows.len(), "import finished");
         Ok(ImportReport {
             file: parsed.file,
@@ -75,7 +105,10 @@ impl App {
 
     /// Imports the shipped published files (each a no-op if already on record).
     pub fn load_demo(&self) -> Result<Vec<ImportReport>, AppError> {
-        DEMO_FILES.iter().map(|(name, bytes)| self.import_file(name, *bytes)).collect()
+        DEMO_FILES
+            .iter()
+            .map(|(name, bytes)| self.import_file(name, *bytes))
+            .collect()
     }
 
     /// Loads the demo data when nothing has been imported yet; `true` if it did.

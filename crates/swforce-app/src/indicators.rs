@@ -46,7 +46,9 @@ impl Serialize for IndicatorRow {
         map.serialize_entry("year", &self.year.get())?;
         for (measure, cell) in &self.values {
             match cell {
-                Some(Cell::Value(v)) => map.serialize_entry(measure.name, &published_json(measure, *v))?,
+                Some(Cell::Value(v)) => {
+                    map.serialize_entry(measure.name, &published_json(measure, *v))?
+                }
                 Some(Cell::Symbol(sym)) => map.serialize_entry(measure.name, sym.as_str())?,
                 None => map.serialize_entry(measure.name, &())?,
             }
@@ -63,7 +65,11 @@ impl Serialize for IndicatorRow {
 
 impl Snapshot {
     /// The canonical workforce indicators of `place` for every published year, or one year.
-    pub fn indicators(&self, place: &Geography, year: Option<Year>) -> Result<Vec<IndicatorRow>, AppError> {
+    pub fn indicators(
+        &self,
+        place: &Geography,
+        year: Option<Year>,
+    ) -> Result<Vec<IndicatorRow>, AppError> {
         let dataset = Dataset::CswwHeadline;
         if let Some(y) = year {
             if !self.years(dataset).contains(&y) {
@@ -82,12 +88,18 @@ impl Snapshot {
             .into_iter()
             .filter(|r| year.is_none_or(|y| r.year == y))
             .map(|row| {
-                let values: Vec<_> = Measure::of(dataset).map(|m| (m, row.cell(m.name))).collect();
+                let values: Vec<_> = Measure::of(dataset)
+                    .map(|m| (m, row.cell(m.name)))
+                    .collect();
                 let computed = Measure::of(dataset)
                     .filter_map(|m| {
-                        let Some(Cell::Value(c)) = compute(m, row.year, |n| row.cell(n)) else { return None };
+                        let Some(Cell::Value(c)) = compute(m, row.year, |n| row.cell(n)) else {
+                            return None;
+                        };
                         let differs = match row.cell(m.name) {
-                            Some(Cell::Value(p)) => published_number(m, p) != published_number(m, c),
+                            Some(Cell::Value(p)) => {
+                                published_number(m, p) != published_number(m, c)
+                            }
                             _ => true,
                         };
                         differs.then_some((m, c))

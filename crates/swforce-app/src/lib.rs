@@ -26,10 +26,17 @@ use swforce_store::{Store, StoreError};
 pub enum AppError {
     /// Nothing matches: say so and suggest close matches.
     #[error("no {kind} matches {query:?}")]
-    NotFound { kind: &'static str, query: String, suggestions: Vec<String> },
+    NotFound {
+        kind: &'static str,
+        query: String,
+        suggestions: Vec<String>,
+    },
     /// Several places match: ask which one.
     #[error("{query:?} matches {} places: {}", candidates.len(), candidates.join("; "))]
-    Ambiguous { query: String, candidates: Vec<String> },
+    Ambiguous {
+        query: String,
+        candidates: Vec<String>,
+    },
     /// The request itself is wrong (too many places, a year out of range).
     #[error("{problem}")]
     Invalid { problem: String, fix: String },
@@ -49,7 +56,10 @@ pub struct App {
 
 impl App {
     pub fn new(store: Arc<dyn Store>) -> Self {
-        Self { store, cache: Arc::new(RwLock::new(None)) }
+        Self {
+            store,
+            cache: Arc::new(RwLock::new(None)),
+        }
     }
 
     pub fn store(&self) -> &Arc<dyn Store> {
@@ -60,7 +70,12 @@ impl App {
     /// servers sharing one database each notice the others' imports).
     pub fn snapshot(&self) -> Result<Arc<Snapshot>, AppError> {
         let generation = self.store.generation()?;
-        if let Some(s) = self.cache.read().unwrap_or_else(|p| p.into_inner()).as_ref() {
+        if let Some(s) = self
+            .cache
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .as_ref()
+        {
             if s.generation == generation {
                 return Ok(s.clone());
             }

@@ -28,10 +28,19 @@ impl Snapshot {
                 let name = normalise(&g.name);
                 g.code.as_str().eq_ignore_ascii_case(query.trim())
                     || g.old_la_code.is_some_and(|c| c.to_string() == query.trim())
-                    || words.iter().all(|w| name.split(' ').any(|n| n.starts_with(w)))
+                    || words
+                        .iter()
+                        .all(|w| name.split(' ').any(|n| n.starts_with(w)))
             })
             .collect();
-        hits.sort_by_key(|g| (self.is_former(g), normalise(&g.name) != q, g.level, g.name.clone()));
+        hits.sort_by_key(|g| {
+            (
+                self.is_former(g),
+                normalise(&g.name) != q,
+                g.level,
+                g.name.clone(),
+            )
+        });
         hits
     }
 
@@ -46,26 +55,40 @@ impl Snapshot {
             }
         }
         if let Ok(old) = OldLaCode::parse(q) {
-            let mut hits: Vec<&Geography> = self.geographies().filter(|g| g.old_la_code == Some(old)).collect();
+            let mut hits: Vec<&Geography> = self
+                .geographies()
+                .filter(|g| g.old_la_code == Some(old))
+                .collect();
             hits.sort_by_key(|g| self.is_former(g));
             if let Some(g) = hits.first() {
                 return Ok(g);
             }
         }
         let hits = self.search(q);
-        let exact: Vec<&Geography> = hits.iter().copied().filter(|g| normalise(&g.name) == normalise(q)).collect();
+        let exact: Vec<&Geography> = hits
+            .iter()
+            .copied()
+            .filter(|g| normalise(&g.name) == normalise(q))
+            .collect();
         for pool in [&exact, &hits] {
             if pool.is_empty() {
                 continue;
             }
-            let current: Vec<&Geography> = pool.iter().copied().filter(|g| !self.is_former(g)).collect();
+            let current: Vec<&Geography> = pool
+                .iter()
+                .copied()
+                .filter(|g| !self.is_former(g))
+                .collect();
             let choice = if current.is_empty() { pool } else { &current };
             if let [one] = choice.as_slice() {
                 return Ok(one);
             }
             return Err(AppError::Ambiguous {
                 query: q.to_string(),
-                candidates: choice.iter().map(|g| format!("{} ({})", g.name, g.code)).collect(),
+                candidates: choice
+                    .iter()
+                    .map(|g| format!("{} ({})", g.name, g.code))
+                    .collect(),
             });
         }
         let first = normalise(q).chars().take(3).collect::<String>();
@@ -76,7 +99,11 @@ impl Snapshot {
             .take(5)
             .map(|g| format!("{} ({})", g.name, g.code))
             .collect();
-        Err(AppError::NotFound { kind: "place", query: q.to_string(), suggestions })
+        Err(AppError::NotFound {
+            kind: "place",
+            query: q.to_string(),
+            suggestions,
+        })
     }
 }
 

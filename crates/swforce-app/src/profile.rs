@@ -11,7 +11,13 @@ use swforce_stats::{Benchmark, benchmark};
 pub const MAX_COMPARED: usize = 6;
 
 /// Demand measures shown beside the workforce, from children in need and referrals.
-pub const DEMAND_MEASURES: &[&str] = &["At31_episodes", "At31_episodes_rate", "Referrals", "Referrals_rate", "Re_referrals_percent"];
+pub const DEMAND_MEASURES: &[&str] = &[
+    "At31_episodes",
+    "At31_episodes_rate",
+    "Referrals",
+    "Referrals_rate",
+    "Re_referrals_percent",
+];
 
 /// One year of a measure: the place, its region and England.
 #[derive(Debug, Clone, Serialize)]
@@ -91,8 +97,12 @@ impl Snapshot {
             .and_then(|p| self.geography(p))
             .filter(|p| p.is_london_part() && place.level == GeographicLevel::LocalAuthority)
             .cloned();
-        let headline_measures: Vec<&'static Measure> = Measure::of(Dataset::CswwHeadline).filter(|m| m.headline).collect();
-        let workforce = Measure::of(Dataset::CswwHeadline).map(|m| self.indicator_view(place, region.as_ref(), m)).collect();
+        let headline_measures: Vec<&'static Measure> = Measure::of(Dataset::CswwHeadline)
+            .filter(|m| m.headline)
+            .collect();
+        let workforce = Measure::of(Dataset::CswwHeadline)
+            .map(|m| self.indicator_view(place, region.as_ref(), m))
+            .collect();
         let demand = DEMAND_MEASURES
             .iter()
             .filter_map(|n| Measure::named(n))
@@ -105,7 +115,10 @@ impl Snapshot {
                 place: child.clone(),
                 figures: headline_measures
                     .iter()
-                    .map(|m| self.latest_year(m.dataset).and_then(|y| self.figure(&child.code, m, "", y)))
+                    .map(|m| {
+                        self.latest_year(m.dataset)
+                            .and_then(|y| self.figure(&child.code, m, "", y))
+                    })
                     .collect(),
             })
             .collect();
@@ -124,7 +137,12 @@ impl Snapshot {
         }
     }
 
-    fn indicator_view(&self, place: &Geography, region: Option<&Geography>, measure: &'static Measure) -> IndicatorView {
+    fn indicator_view(
+        &self,
+        place: &Geography,
+        region: Option<&Geography>,
+        measure: &'static Measure,
+    ) -> IndicatorView {
         let england = self.england().filter(|e| e.code != place.code);
         let rows: Vec<SeriesRow> = self
             .years(measure.dataset)
@@ -143,7 +161,9 @@ impl Snapshot {
             .flatten()
             .map(|year| {
                 let this_year = rows.iter().find(|r| r.year == year);
-                let previous = year.previous().and_then(|p| rows.iter().find(|r| r.year == p));
+                let previous = year
+                    .previous()
+                    .and_then(|p| rows.iter().find(|r| r.year == p));
                 let peers: Vec<f64> = self
                     .authority_rows(measure.dataset, "", year)
                     .into_iter()
@@ -161,22 +181,37 @@ impl Snapshot {
                     &peers,
                 )
             });
-        IndicatorView { measure, rows, benchmark, latest }
+        IndicatorView {
+            measure,
+            rows,
+            benchmark,
+            latest,
+        }
     }
 
     fn ethnicity(&self, place: &Geography) -> Option<EthnicityTable> {
         let dataset = Dataset::CswwRoleByEthnicity;
         let year = self.latest_year(dataset)?;
-        let groups: Vec<&'static Measure> = Measure::of(dataset).filter(|m| m.formula.is_some()).collect();
+        let groups: Vec<&'static Measure> = Measure::of(dataset)
+            .filter(|m| m.formula.is_some())
+            .collect();
         let known = Measure::named("known_headcount")?;
         let mut roles = self.breakdowns(dataset);
         // "All children and family social workers" first, then roles in publication order.
-        roles.sort_by_key(|r| (!r.starts_with("All"), ROLE_ORDER.iter().position(|o| o == r)));
+        roles.sort_by_key(|r| {
+            (
+                !r.starts_with("All"),
+                ROLE_ORDER.iter().position(|o| o == r),
+            )
+        });
         let rows: Vec<_> = roles
             .into_iter()
             .filter_map(|role| {
                 let total = self.figure(&place.code, known, &role, year)?;
-                let shares = groups.iter().map(|g| self.figure(&place.code, g, &role, year)).collect();
+                let shares = groups
+                    .iter()
+                    .map(|g| self.figure(&place.code, g, &role, year))
+                    .collect();
                 Some((role, Some(total), shares))
             })
             .collect();
@@ -193,7 +228,10 @@ impl Snapshot {
         }
         if places.len() > MAX_COMPARED {
             return Err(AppError::Invalid {
-                problem: format!("you chose {} places; a comparison shows up to {MAX_COMPARED}", places.len()),
+                problem: format!(
+                    "you chose {} places; a comparison shows up to {MAX_COMPARED}",
+                    places.len()
+                ),
                 fix: format!("untick some so that at most {MAX_COMPARED} remain"),
             });
         }
@@ -202,12 +240,21 @@ impl Snapshot {
             .map(|m| {
                 let per_place = places
                     .iter()
-                    .map(|p| years.iter().map(|y| self.figure(&p.code, m, "", *y)).collect())
+                    .map(|p| {
+                        years
+                            .iter()
+                            .map(|y| self.figure(&p.code, m, "", *y))
+                            .collect()
+                    })
                     .collect();
                 (m, per_place)
             })
             .collect();
-        Ok(Comparison { places: places.iter().map(|p| (*p).clone()).collect(), years, measures })
+        Ok(Comparison {
+            places: places.iter().map(|p| (*p).clone()).collect(),
+            years,
+            measures,
+        })
     }
 }
 

@@ -16,11 +16,19 @@ impl Snapshot {
                 breakdowns.push(String::new());
                 breakdowns
                     .into_iter()
-                    .flat_map(|b| self.rows_of(dataset, &g.code, &b).into_iter().cloned().collect::<Vec<_>>())
+                    .flat_map(|b| {
+                        self.rows_of(dataset, &g.code, &b)
+                            .into_iter()
+                            .cloned()
+                            .collect::<Vec<_>>()
+                    })
                     .collect::<Vec<_>>()
             })
             .collect();
-        let levels: HashMap<_, _> = self.geographies().map(|g| (g.code.clone(), g.level)).collect();
+        let levels: HashMap<_, _> = self
+            .geographies()
+            .map(|g| (g.code.clone(), g.level))
+            .collect();
         let hierarchy = Hierarchy::new(self.geographies());
         reconcile(&rows, &levels, &hierarchy)
     }

@@ -7,7 +7,9 @@ use crate::AppError;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use swforce_domain::lineage::{continuity_for, succeeded_by};
-use swforce_domain::{Cell, Dataset, GeographicLevel, Geography, GeographyCode, Measure, Reorganisation, Row, Year};
+use swforce_domain::{
+    Cell, Dataset, GeographicLevel, Geography, GeographyCode, Measure, Reorganisation, Row, Year,
+};
 use swforce_stats::{combine, compute};
 use swforce_store::{ImportRecord, Store};
 
@@ -54,7 +56,11 @@ pub struct Snapshot {
 
 impl Snapshot {
     pub fn load(store: &dyn Store, generation: i64) -> Result<Self, AppError> {
-        let geographies = store.geographies()?.into_iter().map(|g| (g.code.clone(), g)).collect();
+        let geographies = store
+            .geographies()?
+            .into_iter()
+            .map(|g| (g.code.clone(), g))
+            .collect();
         let mut rows: HashMap<Key, BTreeMap<Year, Row>> = HashMap::new();
         let mut years: BTreeMap<Dataset, BTreeSet<Year>> = BTreeMap::new();
         let mut breakdowns: BTreeMap<Dataset, BTreeSet<String>> = BTreeMap::new();
@@ -62,14 +68,24 @@ impl Snapshot {
             for row in store.current_rows(dataset)? {
                 years.entry(dataset).or_default().insert(row.year);
                 if !row.breakdown.is_empty() {
-                    breakdowns.entry(dataset).or_default().insert(row.breakdown.clone());
+                    breakdowns
+                        .entry(dataset)
+                        .or_default()
+                        .insert(row.breakdown.clone());
                 }
                 rows.entry((dataset, row.geography.clone(), row.breakdown.clone()))
                     .or_default()
                     .insert(row.year, row);
             }
         }
-        Ok(Self { generation, geographies, rows, years, breakdowns, imports: store.imports()? })
+        Ok(Self {
+            generation,
+            geographies,
+            rows,
+            years,
+            breakdowns,
+            imports: store.imports()?,
+        })
     }
 
     /// Imports on record, newest first.
@@ -93,7 +109,9 @@ impl Snapshot {
     /// authorities of a region (for London, the boroughs of Inner and Outer London), the
     /// boroughs of Inner or Outer London. Former authorities are left out.
     pub fn children(&self, code: &GeographyCode) -> Vec<&Geography> {
-        let Some(parent) = self.geographies.get(code) else { return Vec::new() };
+        let Some(parent) = self.geographies.get(code) else {
+            return Vec::new();
+        };
         let mut out: Vec<&Geography> = match parent.level {
             GeographicLevel::National => self
                 .geographies
@@ -105,7 +123,8 @@ impl Snapshot {
                 .values()
                 .filter(|g| g.level == GeographicLevel::LocalAuthority && !self.is_former(g))
                 .filter(|g| {
-                    g.parent.as_ref() == Some(code) || self.region_of(g).is_some_and(|r| r.code == *code)
+                    g.parent.as_ref() == Some(code)
+                        || self.region_of(g).is_some_and(|r| r.code == *code)
                 })
                 .collect(),
             GeographicLevel::LocalAuthority => Vec::new(),
@@ -121,7 +140,9 @@ impl Snapshot {
 
     /// The region (E12) an authority or sub-region belongs to; `None` for England and regions.
     pub fn region_of(&self, g: &Geography) -> Option<&Geography> {
-        if g.level == GeographicLevel::National || (g.level == GeographicLevel::Regional && !g.is_london_part()) {
+        if g.level == GeographicLevel::National
+            || (g.level == GeographicLevel::Regional && !g.is_london_part())
+        {
             return None;
         }
         let mut cur = g.parent.as_ref().and_then(|p| self.geographies.get(p))?;
@@ -137,7 +158,10 @@ impl Snapshot {
 
     /// Years with data for a dataset, oldest first.
     pub fn years(&self, dataset: Dataset) -> Vec<Year> {
-        self.years.get(&dataset).map(|y| y.iter().copied().collect()).unwrap_or_default()
+        self.years
+            .get(&dataset)
+            .map(|y| y.iter().copied().collect())
+            .unwrap_or_default()
     }
 
     pub fn latest_year(&self, dataset: Dataset) -> Option<Year> {
@@ -145,12 +169,23 @@ impl Snapshot {
     }
 
     pub fn breakdowns(&self, dataset: Dataset) -> Vec<String> {
-        self.breakdowns.get(&dataset).map(|b| b.iter().cloned().collect()).unwrap_or_default()
+        self.breakdowns
+            .get(&dataset)
+            .map(|b| b.iter().cloned().collect())
+            .unwrap_or_default()
     }
 
     /// The published row, if any.
-    pub fn row(&self, dataset: Dataset, code: &GeographyCode, breakdown: &str, year: Year) -> Option<&Row> {
-        self.rows.get(&(dataset, code.clone(), breakdown.to_string()))?.get(&year)
+    pub fn row(
+        &self,
+        dataset: Dataset,
+        code: &GeographyCode,
+        breakdown: &str,
+        year: Year,
+    ) -> Option<&Row> {
+        self.rows
+            .get(&(dataset, code.clone(), breakdown.to_string()))?
+            .get(&year)
     }
 
     /// Published rows of one place, oldest first.
@@ -168,7 +203,10 @@ impl Snapshot {
             .filter(|((d, code, b), _)| {
                 *d == dataset
                     && b == breakdown
-                    && self.geographies.get(code).is_some_and(|g| g.level == GeographicLevel::LocalAuthority)
+                    && self
+                        .geographies
+                        .get(code)
+                        .is_some_and(|g| g.level == GeographicLevel::LocalAuthority)
             })
             .filter_map(|(_, years)| years.get(&year))
             .collect()
@@ -178,14 +216,28 @@ impl Snapshot {
     /// when the release did not publish it.
     pub fn figure_in(row: &Row, measure: &Measure) -> Option<Figure> {
         if let Some(cell) = row.cell(measure.name) {
-            return Some(Figure { year: row.year, cell, origin: Origin::Published });
+            return Some(Figure {
+                year: row.year,
+                cell,
+                origin: Origin::Published,
+            });
         }
-        compute(measure, row.year, |m| row.cell(m)).map(|cell| Figure { year: row.year, cell, origin: Origin::Computed })
+        compute(measure, row.year, |m| row.cell(m)).map(|cell| Figure {
+            year: row.year,
+            cell,
+            origin: Origin::Computed,
+        })
     }
 
     /// One figure of one place and year, continuing across a reorganisation when the place did
     /// not yet exist.
-    pub fn figure(&self, code: &GeographyCode, measure: &Measure, breakdown: &str, year: Year) -> Option<Figure> {
+    pub fn figure(
+        &self,
+        code: &GeographyCode,
+        measure: &Measure,
+        breakdown: &str,
+        year: Year,
+    ) -> Option<Figure> {
         if let Some(row) = self.row(measure.dataset, code, breakdown, year) {
             return Self::figure_in(row, measure);
         }
@@ -201,7 +253,11 @@ impl Snapshot {
         let names = predecessors
             .iter()
             .filter_map(|p| GeographyCode::parse(p).ok())
-            .map(|p| self.geographies.get(&p).map_or(p.to_string(), |g| g.name.clone()))
+            .map(|p| {
+                self.geographies
+                    .get(&p)
+                    .map_or(p.to_string(), |g| g.name.clone())
+            })
             .collect();
         let figure = if let [only] = rows.as_slice() {
             Self::figure_in(only, measure)?
@@ -209,7 +265,12 @@ impl Snapshot {
             let combined = combine(measure.dataset, year, code.clone(), breakdown, &rows);
             Self::figure_in(&combined.row, measure)?
         };
-        Some(Figure { origin: Origin::Continued { predecessors: names }, ..figure })
+        Some(Figure {
+            origin: Origin::Continued {
+                predecessors: names,
+            },
+            ..figure
+        })
     }
 
     /// A measure of a place for every year of its dataset that has a figure.

@@ -59,9 +59,7 @@ impl Dataset {
             Self::CswwHeadline | Self::CswwRoleByEthnicity => {
                 "Children's social work workforce (Department for Education)"
             }
-            Self::ChildrenInNeed | Self::Referrals => {
-                "Children in need (Department for Education)"
-            }
+            Self::ChildrenInNeed | Self::Referrals => "Children in need (Department for Education)",
         }
     }
 

@@ -192,7 +192,14 @@ mod tests {
     fn ons_codes_need_a_letter_and_eight_digits() {
         assert!(GeographyCode::parse("E06000058").is_ok());
         assert_eq!(GeographyCode::parse(" E12000007 ").unwrap().entity(), "E12");
-        for bad in ["", "E0600005", "E060000588", "e06000058", "EE6000058", "839"] {
+        for bad in [
+            "",
+            "E0600005",
+            "E060000588",
+            "e06000058",
+            "EE6000058",
+            "839",
+        ] {
             assert!(GeographyCode::parse(bad).is_err(), "{bad:?}");
         }
     }

@@ -69,7 +69,9 @@ pub const LINEAGE: &[Reorganisation] = &[
 ];
 
 /// The reorganisation that created `successor`, and the predecessors continuing its series.
-pub fn continuity_for(successor: &str) -> Option<(&'static Reorganisation, &'static [&'static str])> {
+pub fn continuity_for(
+    successor: &str,
+) -> Option<(&'static Reorganisation, &'static [&'static str])> {
     LINEAGE.iter().find_map(|r| {
         r.continuity
             .iter()

@@ -216,7 +216,9 @@ const fn ratio(numerator: &'static str, denominator: &'static str) -> Formula {
     }
 }
 
-use Dataset::{ChildrenInNeed as Cin, CswwHeadline as Csww, CswwRoleByEthnicity as Eth, Referrals as Ref};
+use Dataset::{
+    ChildrenInNeed as Cin, CswwHeadline as Csww, CswwRoleByEthnicity as Eth, Referrals as Ref,
+};
 use Polarity::{LowerIsBetter as Lower, Neutral};
 use Unit::{CasesPerFte, Count, Days, Fte, Headcount, PerTenThousand, Percent};
 
@@ -224,118 +226,598 @@ use Unit::{CasesPerFte, Count, Days, Fte, Headcount, PerTenThousand, Percent};
 pub static MEASURES: &[Measure] = &[
     // Children's social work workforce: headline measures.
     headline(legacy(
-        m("inpost_fte", Csww, "Social workers in post (FTE)", Fte, Neutral,
-          "Full-time equivalent children and family social workers employed by the local authority at 30 September."),
-        &["social_worker_fte"])),
+        m(
+            "inpost_fte",
+            Csww,
+            "Social workers in post (FTE)",
+            Fte,
+            Neutral,
+            "Full-time equivalent children and family social workers employed by the local authority at 30 September.",
+        ),
+        &["social_worker_fte"],
+    )),
     legacy(
-        m("inpost_headcount", Csww, "Social workers in post (headcount)", Headcount, Neutral,
-          "Number of children and family social workers employed by the local authority at 30 September."),
-        &["social_worker_headcount"]),
-    m("starters_fte", Csww, "Starters (FTE)", Fte, Neutral,
-      "Full-time equivalent social workers who started in the year to 30 September."),
-    m("starters_headcount", Csww, "Starters (headcount)", Headcount, Neutral,
-      "Social workers who started in the year to 30 September."),
+        m(
+            "inpost_headcount",
+            Csww,
+            "Social workers in post (headcount)",
+            Headcount,
+            Neutral,
+            "Number of children and family social workers employed by the local authority at 30 September.",
+        ),
+        &["social_worker_headcount"],
+    ),
+    m(
+        "starters_fte",
+        Csww,
+        "Starters (FTE)",
+        Fte,
+        Neutral,
+        "Full-time equivalent social workers who started in the year to 30 September.",
+    ),
+    m(
+        "starters_headcount",
+        Csww,
+        "Starters (headcount)",
+        Headcount,
+        Neutral,
+        "Social workers who started in the year to 30 September.",
+    ),
     legacy(
-        m("leavers_fte", Csww, "Leavers (FTE)", Fte, Neutral,
-          "Full-time equivalent social workers who left in the year to 30 September."),
-        &["leaver_fte"]),
+        m(
+            "leavers_fte",
+            Csww,
+            "Leavers (FTE)",
+            Fte,
+            Neutral,
+            "Full-time equivalent social workers who left in the year to 30 September.",
+        ),
+        &["leaver_fte"],
+    ),
     legacy(
-        m("leavers_headcount", Csww, "Leavers (headcount)", Headcount, Neutral,
-          "Social workers who left in the year to 30 September."),
-        &["leaver_headcount"]),
-    headline(unbounded(derived(legacy(
-        m("turnover_rate_fte", Csww, "Turnover rate (FTE)", Percent, Lower,
-          "Leavers in the year as a share of social workers in post at 30 September (FTE)."),
-        &["turnover_rate_fte_%"]), ratio("leavers_fte", "inpost_fte")))),
-    unbounded(derived(legacy(
-        m("turnover_rate_headcount", Csww, "Turnover rate (headcount)", Percent, Lower,
-          "Leavers in the year as a share of social workers in post at 30 September (headcount)."),
-        &["turnover_rate_headcount_%"]), ratio("leavers_headcount", "inpost_headcount"))),
-    m("agency_fte", Csww, "Agency workers (FTE)", Fte, Neutral,
-      "Full-time equivalent agency social workers at 30 September."),
-    m("agency_headcount", Csww, "Agency workers (headcount)", Headcount, Neutral,
-      "Agency social workers at 30 September."),
-    headline(derived(legacy(
-        m("agency_rate_fte", Csww, "Agency worker rate (FTE)", Percent, Lower,
-          "Agency workers as a share of agency workers plus social workers in post (FTE)."),
-        &["agency_worker_rate_fte_%"]), Formula::Share { part: "agency_fte", rest: "inpost_fte" })),
-    derived(legacy(
-        m("agency_rate_headcount", Csww, "Agency worker rate (headcount)", Percent, Lower,
-          "Agency workers as a share of agency workers plus social workers in post (headcount)."),
-        &["agency_worker_rate_headcount_%"]), Formula::Share { part: "agency_headcount", rest: "inpost_headcount" }),
-    m("agency_cover_fte", Csww, "Agency workers covering vacancies (FTE)", Fte, Neutral,
-      "Full-time equivalent agency workers covering a vacant post at 30 September."),
-    zero_when_empty(derived(legacy(
-        m("agency_cover_rate_fte", Csww, "Agency workers covering vacancies, share of agency workers", Percent, Neutral,
-          "Agency workers covering vacancies as a share of all agency workers (FTE)."),
-        &["agency_cover_rate_fte_%"]), ratio("agency_cover_fte", "agency_fte"))),
-    m("vacancy_fte", Csww, "Vacancies (FTE)", Fte, Neutral,
-      "Full-time equivalent vacant social worker posts at 30 September."),
-    headline(derived(legacy(
-        m("vacancy_rate_fte", Csww, "Vacancy rate (FTE)", Percent, Lower,
-          "Vacancies as a share of vacancies plus social workers in post (FTE)."),
-        &["vacancy_rate_fte_%"]), Formula::Share { part: "vacancy_fte", rest: "inpost_fte" })),
-    zero_when_empty(unbounded(derived(legacy(
-        m("vacancy_agency_cover_rate_fte", Csww, "Vacancies covered by agency workers", Percent, Neutral,
-          "Agency workers covering vacancies as a share of vacancies (FTE)."),
-        &["vacancy_agency_cover_rate_fte_%"]), ratio("agency_cover_fte", "vacancy_fte")))),
-    m("case_holders_fte", Csww, "Case-holding social workers (FTE)", Fte, Neutral,
-      "Full-time equivalent social workers holding one or more cases at 30 September."),
-    m("cases", Csww, "Cases held", Count, Neutral,
-      "Cases held by case-holding social workers at 30 September."),
+        m(
+            "leavers_headcount",
+            Csww,
+            "Leavers (headcount)",
+            Headcount,
+            Neutral,
+            "Social workers who left in the year to 30 September.",
+        ),
+        &["leaver_headcount"],
+    ),
+    headline(unbounded(derived(
+        legacy(
+            m(
+                "turnover_rate_fte",
+                Csww,
+                "Turnover rate (FTE)",
+                Percent,
+                Lower,
+                "Leavers in the year as a share of social workers in post at 30 September (FTE).",
+            ),
+            &["turnover_rate_fte_%"],
+        ),
+        ratio("leavers_fte", "inpost_fte"),
+    ))),
+    unbounded(derived(
+        legacy(
+            m(
+                "turnover_rate_headcount",
+                Csww,
+                "Turnover rate (headcount)",
+                Percent,
+                Lower,
+                "Leavers in the year as a share of social workers in post at 30 September (headcount).",
+            ),
+            &["turnover_rate_headcount_%"],
+        ),
+        ratio("leavers_headcount", "inpost_headcount"),
+    )),
+    m(
+        "agency_fte",
+        Csww,
+        "Agency workers (FTE)",
+        Fte,
+        Neutral,
+        "Full-time equivalent agency social workers at 30 September.",
+    ),
+    m(
+        "agency_headcount",
+        Csww,
+        "Agency workers (headcount)",
+        Headcount,
+        Neutral,
+        "Agency social workers at 30 September.",
+    ),
     headline(derived(
-        m("caseload_fte", Csww, "Average caseload", CasesPerFte, Lower,
-          "Cases per case-holding social worker (FTE) at 30 September."),
-        ratio("cases", "case_holders_fte"))),
-    m("working_days_lost_fte", Csww, "Working days lost to sickness (FTE)", Days, Neutral,
-      "Working days lost to sickness absence in the year to 30 September, by social workers in post (FTE)."),
-    headline(derived(legacy(
-        m("absence_rate_fte", Csww, "Sickness absence rate", Percent, Lower,
-          "Working days lost as a share of the working days available to social workers in post (FTE \u{d7} working days in the year)."),
-        &["absence_rate_fte_%"]), Formula::Absence { days_lost: "working_days_lost_fte", fte: "inpost_fte" })),
+        legacy(
+            m(
+                "agency_rate_fte",
+                Csww,
+                "Agency worker rate (FTE)",
+                Percent,
+                Lower,
+                "Agency workers as a share of agency workers plus social workers in post (FTE).",
+            ),
+            &["agency_worker_rate_fte_%"],
+        ),
+        Formula::Share {
+            part: "agency_fte",
+            rest: "inpost_fte",
+        },
+    )),
+    derived(
+        legacy(
+            m(
+                "agency_rate_headcount",
+                Csww,
+                "Agency worker rate (headcount)",
+                Percent,
+                Lower,
+                "Agency workers as a share of agency workers plus social workers in post (headcount).",
+            ),
+            &["agency_worker_rate_headcount_%"],
+        ),
+        Formula::Share {
+            part: "agency_headcount",
+            rest: "inpost_headcount",
+        },
+    ),
+    m(
+        "agency_cover_fte",
+        Csww,
+        "Agency workers covering vacancies (FTE)",
+        Fte,
+        Neutral,
+        "Full-time equivalent agency workers covering a vacant post at 30 September.",
+    ),
+    zero_when_empty(derived(
+        legacy(
+            m(
+                "agency_cover_rate_fte",
+                Csww,
+                "Agency workers covering vacancies, share of agency workers",
+                Percent,
+                Neutral,
+                "Agency workers covering vacancies as a share of all agency workers (FTE).",
+            ),
+            &["agency_cover_rate_fte_%"],
+        ),
+        ratio("agency_cover_fte", "agency_fte"),
+    )),
+    m(
+        "vacancy_fte",
+        Csww,
+        "Vacancies (FTE)",
+        Fte,
+        Neutral,
+        "Full-time equivalent vacant social worker posts at 30 September.",
+    ),
+    headline(derived(
+        legacy(
+            m(
+                "vacancy_rate_fte",
+                Csww,
+                "Vacancy rate (FTE)",
+                Percent,
+                Lower,
+                "Vacancies as a share of vacancies plus social workers in post (FTE).",
+            ),
+            &["vacancy_rate_fte_%"],
+        ),
+        Formula::Share {
+            part: "vacancy_fte",
+            rest: "inpost_fte",
+        },
+    )),
+    zero_when_empty(unbounded(derived(
+        legacy(
+            m(
+                "vacancy_agency_cover_rate_fte",
+                Csww,
+                "Vacancies covered by agency workers",
+                Percent,
+                Neutral,
+                "Agency workers covering vacancies as a share of vacancies (FTE).",
+            ),
+            &["vacancy_agency_cover_rate_fte_%"],
+        ),
+        ratio("agency_cover_fte", "vacancy_fte"),
+    ))),
+    m(
+        "case_holders_fte",
+        Csww,
+        "Case-holding social workers (FTE)",
+        Fte,
+        Neutral,
+        "Full-time equivalent social workers holding one or more cases at 30 September.",
+    ),
+    m(
+        "cases",
+        Csww,
+        "Cases held",
+        Count,
+        Neutral,
+        "Cases held by case-holding social workers at 30 September.",
+    ),
+    headline(derived(
+        m(
+            "caseload_fte",
+            Csww,
+            "Average caseload",
+            CasesPerFte,
+            Lower,
+            "Cases per case-holding social worker (FTE) at 30 September.",
+        ),
+        ratio("cases", "case_holders_fte"),
+    )),
+    m(
+        "working_days_lost_fte",
+        Csww,
+        "Working days lost to sickness (FTE)",
+        Days,
+        Neutral,
+        "Working days lost to sickness absence in the year to 30 September, by social workers in post (FTE).",
+    ),
+    headline(derived(
+        legacy(
+            m(
+                "absence_rate_fte",
+                Csww,
+                "Sickness absence rate",
+                Percent,
+                Lower,
+                "Working days lost as a share of the working days available to social workers in post (FTE \u{d7} working days in the year).",
+            ),
+            &["absence_rate_fte_%"],
+        ),
+        Formula::Absence {
+            days_lost: "working_days_lost_fte",
+            fte: "inpost_fte",
+        },
+    )),
     // Social workers by role and ethnicity.
-    m("known_headcount", Eth, "Social workers with a known ethnicity", Headcount, Neutral,
-      "Social workers in post at 30 September whose ethnic group was recorded."),
-    m("white", Eth, "White", Headcount, Neutral, "Social workers of a White ethnic group."),
-    m("mixed", Eth, "Mixed or multiple ethnic groups", Headcount, Neutral, "Social workers of a Mixed or multiple ethnic group."),
-    m("asian", Eth, "Asian or Asian British", Headcount, Neutral, "Social workers of an Asian or Asian British ethnic group."),
-    m("black", Eth, "Black, Black British, Caribbean or African", Headcount, Neutral, "Social workers of a Black, Black British, Caribbean or African ethnic group."),
-    m("other", Eth, "Other ethnic group", Headcount, Neutral, "Social workers of another ethnic group."),
-    zero_when_empty(derived(m("white_perc", Eth, "White (%)", Percent, Neutral, "White, as a share of social workers with a known ethnicity."), ratio("white", "known_headcount"))),
-    zero_when_empty(derived(m("mixed_perc", Eth, "Mixed or multiple (%)", Percent, Neutral, "Mixed or multiple, as a share of social workers with a known ethnicity."), ratio("mixed", "known_headcount"))),
-    zero_when_empty(derived(m("asian_perc", Eth, "Asian or Asian British (%)", Percent, Neutral, "Asian or Asian British, as a share of social workers with a known ethnicity."), ratio("asian", "known_headcount"))),
-    zero_when_empty(derived(m("black_perc", Eth, "Black, Black British, Caribbean or African (%)", Percent, Neutral, "Black, Black British, Caribbean or African, as a share of social workers with a known ethnicity."), ratio("black", "known_headcount"))),
-    zero_when_empty(derived(m("other_perc", Eth, "Other ethnic group (%)", Percent, Neutral, "Other ethnic group, as a share of social workers with a known ethnicity."), ratio("other", "known_headcount"))),
+    m(
+        "known_headcount",
+        Eth,
+        "Social workers with a known ethnicity",
+        Headcount,
+        Neutral,
+        "Social workers in post at 30 September whose ethnic group was recorded.",
+    ),
+    m(
+        "white",
+        Eth,
+        "White",
+        Headcount,
+        Neutral,
+        "Social workers of a White ethnic group.",
+    ),
+    m(
+        "mixed",
+        Eth,
+        "Mixed or multiple ethnic groups",
+        Headcount,
+        Neutral,
+        "Social workers of a Mixed or multiple ethnic group.",
+    ),
+    m(
+        "asian",
+        Eth,
+        "Asian or Asian British",
+        Headcount,
+        Neutral,
+        "Social workers of an Asian or Asian British ethnic group.",
+    ),
+    m(
+        "black",
+        Eth,
+        "Black, Black British, Caribbean or African",
+        Headcount,
+        Neutral,
+        "Social workers of a Black, Black British, Caribbean or African ethnic group.",
+    ),
+    m(
+        "other",
+        Eth,
+        "Other ethnic group",
+        Headcount,
+        Neutral,
+        "Social workers of another ethnic group.",
+    ),
+    zero_when_empty(derived(
+        m(
+            "white_perc",
+            Eth,
+            "White (%)",
+            Percent,
+            Neutral,
+            "White, as a share of social workers with a known ethnicity.",
+        ),
+        ratio("white", "known_headcount"),
+    )),
+    zero_when_empty(derived(
+        m(
+            "mixed_perc",
+            Eth,
+            "Mixed or multiple (%)",
+            Percent,
+            Neutral,
+            "Mixed or multiple, as a share of social workers with a known ethnicity.",
+        ),
+        ratio("mixed", "known_headcount"),
+    )),
+    zero_when_empty(derived(
+        m(
+            "asian_perc",
+            Eth,
+            "Asian or Asian British (%)",
+            Percent,
+            Neutral,
+            "Asian or Asian British, as a share of social workers with a known ethnicity.",
+        ),
+        ratio("asian", "known_headcount"),
+    )),
+    zero_when_empty(derived(
+        m(
+            "black_perc",
+            Eth,
+            "Black, Black British, Caribbean or African (%)",
+            Percent,
+            Neutral,
+            "Black, Black British, Caribbean or African, as a share of social workers with a known ethnicity.",
+        ),
+        ratio("black", "known_headcount"),
+    )),
+    zero_when_empty(derived(
+        m(
+            "other_perc",
+            Eth,
+            "Other ethnic group (%)",
+            Percent,
+            Neutral,
+            "Other ethnic group, as a share of social workers with a known ethnicity.",
+        ),
+        ratio("other", "known_headcount"),
+    )),
     // Children in need.
-    m("Anypoint_episodes", Cin, "Children in need episodes at any point in the year", Count, Neutral, "Episodes of need open at any point in the year to 31 March."),
-    m("Anypoint_episodes_rate", Cin, "Episodes at any point, per 10,000 children", PerTenThousand, Neutral, "Episodes open at any point in the year per 10,000 children aged under 18."),
-    m("Anypoint_child", Cin, "Children in need at any point in the year", Count, Neutral, "Children in need at any point in the year to 31 March."),
-    m("Anypoint_child_rate", Cin, "Children in need at any point, per 10,000 children", PerTenThousand, Neutral, "Children in need at any point in the year per 10,000 children aged under 18."),
-    m("Started_episodes", Cin, "Episodes started", Count, Neutral, "Episodes of need that started in the year to 31 March."),
-    m("Started_episodes_rate", Cin, "Episodes started, per 10,000 children", PerTenThousand, Neutral, "Episodes started in the year per 10,000 children aged under 18."),
-    m("Started_child", Cin, "Children starting an episode", Count, Neutral, "Children starting an episode of need in the year to 31 March."),
-    m("Started_child_rate", Cin, "Children starting an episode, per 10,000 children", PerTenThousand, Neutral, "Children starting an episode in the year per 10,000 children aged under 18."),
-    m("Ended_episodes", Cin, "Episodes ended", Count, Neutral, "Episodes of need that ended in the year to 31 March."),
-    m("Ended_episodes_rate", Cin, "Episodes ended, per 10,000 children", PerTenThousand, Neutral, "Episodes ended in the year per 10,000 children aged under 18."),
-    m("Ended_child", Cin, "Children ending an episode", Count, Neutral, "Children whose episode of need ended in the year to 31 March."),
-    m("Ended_child_rate", Cin, "Children ending an episode, per 10,000 children", PerTenThousand, Neutral, "Children ending an episode in the year per 10,000 children aged under 18."),
-    headline(m("At31_episodes", Cin, "Children in need at 31 March", Count, Neutral, "Episodes of need open on 31 March.")),
-    m("At31_episodes_rate", Cin, "Children in need at 31 March, per 10,000 children", PerTenThousand, Neutral, "Episodes open on 31 March per 10,000 children aged under 18."),
-    m("Awaiting_assessment", Cin, "Awaiting assessment at 31 March", Count, Lower, "Episodes on 31 March still awaiting the start of an assessment."),
-    m("Awaiting_assessment_rate", Cin, "Awaiting assessment, per 10,000 children", PerTenThousand, Lower, "Episodes awaiting assessment per 10,000 children aged under 18."),
+    m(
+        "Anypoint_episodes",
+        Cin,
+        "Children in need episodes at any point in the year",
+        Count,
+        Neutral,
+        "Episodes of need open at any point in the year to 31 March.",
+    ),
+    m(
+        "Anypoint_episodes_rate",
+        Cin,
+        "Episodes at any point, per 10,000 children",
+        PerTenThousand,
+        Neutral,
+        "Episodes open at any point in the year per 10,000 children aged under 18.",
+    ),
+    m(
+        "Anypoint_child",
+        Cin,
+        "Children in need at any point in the year",
+        Count,
+        Neutral,
+        "Children in need at any point in the year to 31 March.",
+    ),
+    m(
+        "Anypoint_child_rate",
+        Cin,
+        "Children in need at any point, per 10,000 children",
+        PerTenThousand,
+        Neutral,
+        "Children in need at any point in the year per 10,000 children aged under 18.",
+    ),
+    m(
+        "Started_episodes",
+        Cin,
+        "Episodes started",
+        Count,
+        Neutral,
+        "Episodes of need that started in the year to 31 March.",
+    ),
+    m(
+        "Started_episodes_rate",
+        Cin,
+        "Episodes started, per 10,000 children",
+        PerTenThousand,
+        Neutral,
+        "Episodes started in the year per 10,000 children aged under 18.",
+    ),
+    m(
+        "Started_child",
+        Cin,
+        "Children starting an episode",
+        Count,
+        Neutral,
+        "Children starting an episode of need in the year to 31 March.",
+    ),
+    m(
+        "Started_child_rate",
+        Cin,
+        "Children starting an episode, per 10,000 children",
+        PerTenThousand,
+        Neutral,
+        "Children starting an episode in the year per 10,000 children aged under 18.",
+    ),
+    m(
+        "Ended_episodes",
+        Cin,
+        "Episodes ended",
+        Count,
+        Neutral,
+        "Episodes of need that ended in the year to 31 March.",
+    ),
+    m(
+        "Ended_episodes_rate",
+        Cin,
+        "Episodes ended, per 10,000 children",
+        PerTenThousand,
+        Neutral,
+        "Episodes ended in the year per 10,000 children aged under 18.",
+    ),
+    m(
+        "Ended_child",
+        Cin,
+        "Children ending an episode",
+        Count,
+        Neutral,
+        "Children whose episode of need ended in the year to 31 March.",
+    ),
+    m(
+        "Ended_child_rate",
+        Cin,
+        "Children ending an episode, per 10,000 children",
+        PerTenThousand,
+        Neutral,
+        "Children ending an episode in the year per 10,000 children aged under 18.",
+    ),
+    headline(m(
+        "At31_episodes",
+        Cin,
+        "Children in need at 31 March",
+        Count,
+        Neutral,
+        "Episodes of need open on 31 March.",
+    )),
+    m(
+        "At31_episodes_rate",
+        Cin,
+        "Children in need at 31 March, per 10,000 children",
+        PerTenThousand,
+        Neutral,
+        "Episodes open on 31 March per 10,000 children aged under 18.",
+    ),
+    m(
+        "Awaiting_assessment",
+        Cin,
+        "Awaiting assessment at 31 March",
+        Count,
+        Lower,
+        "Episodes on 31 March still awaiting the start of an assessment.",
+    ),
+    m(
+        "Awaiting_assessment_rate",
+        Cin,
+        "Awaiting assessment, per 10,000 children",
+        PerTenThousand,
+        Lower,
+        "Episodes awaiting assessment per 10,000 children aged under 18.",
+    ),
     // Referrals.
-    headline(m("Referrals", Ref, "Referrals", Count, Neutral, "Referrals to children's social care in the year to 31 March.")),
-    m("Referrals_rate", Ref, "Referrals per 10,000 children", PerTenThousand, Neutral, "Referrals in the year per 10,000 children aged under 18."),
-    m("Re_referrals", Ref, "Re-referrals within 12 months", Count, Lower, "Referrals within 12 months of a previous referral of the same child."),
-    derived(m("Re_referrals_percent", Ref, "Re-referral rate", Percent, Lower, "Re-referrals within 12 months as a share of referrals."), ratio("Re_referrals", "Referrals")),
-    m("No_Further_Action", Ref, "Referrals with no further action", Count, Neutral, "Referrals that led to no further action."),
-    derived(m("No_Further_Action_percent", Ref, "No further action (%)", Percent, Neutral, "Referrals with no further action as a share of referrals."), ratio("No_Further_Action", "Referrals")),
-    m("Not_in_Need", Ref, "Assessed as not in need", Count, Neutral, "Referrals where the child was assessed as not in need."),
-    derived(m("Not_in_Need_percent", Ref, "Assessed as not in need (%)", Percent, Neutral, "Children assessed as not in need as a share of referrals."), ratio("Not_in_Need", "Referrals")),
-    m("Referrals_child", Ref, "Children referred", Count, Neutral, "Children referred to children's social care in the year to 31 March."),
-    m("Referrals_child_rate", Ref, "Children referred, per 10,000 children", PerTenThousand, Neutral, "Children referred per 10,000 children aged under 18."),
-    m("Re_referrals_child", Ref, "Children re-referred within 12 months", Count, Lower, "Children referred again within 12 months of a previous referral."),
-    derived(m("Re_referrals_child_percent", Ref, "Children re-referred (%)", Percent, Lower, "Children re-referred as a share of children referred."), ratio("Re_referrals_child", "Referrals_child")),
+    headline(m(
+        "Referrals",
+        Ref,
+        "Referrals",
+        Count,
+        Neutral,
+        "Referrals to children's social care in the year to 31 March.",
+    )),
+    m(
+        "Referrals_rate",
+        Ref,
+        "Referrals per 10,000 children",
+        PerTenThousand,
+        Neutral,
+        "Referrals in the year per 10,000 children aged under 18.",
+    ),
+    m(
+        "Re_referrals",
+        Ref,
+        "Re-referrals within 12 months",
+        Count,
+        Lower,
+        "Referrals within 12 months of a previous referral of the same child.",
+    ),
+    derived(
+        m(
+            "Re_referrals_percent",
+            Ref,
+            "Re-referral rate",
+            Percent,
+            Lower,
+            "Re-referrals within 12 months as a share of referrals.",
+        ),
+        ratio("Re_referrals", "Referrals"),
+    ),
+    m(
+        "No_Further_Action",
+        Ref,
+        "Referrals with no further action",
+        Count,
+        Neutral,
+        "Referrals that led to no further action.",
+    ),
+    derived(
+        m(
+            "No_Further_Action_percent",
+            Ref,
+            "No further action (%)",
+            Percent,
+            Neutral,
+            "Referrals with no further action as a share of referrals.",
+        ),
+        ratio("No_Further_Action", "Referrals"),
+    ),
+    m(
+        "Not_in_Need",
+        Ref,
+        "Assessed as not in need",
+        Count,
+        Neutral,
+        "Referrals where the child was assessed as not in need.",
+    ),
+    derived(
+        m(
+            "Not_in_Need_percent",
+            Ref,
+            "Assessed as not in need (%)",
+            Percent,
+            Neutral,
+            "Children assessed as not in need as a share of referrals.",
+        ),
+        ratio("Not_in_Need", "Referrals"),
+    ),
+    m(
+        "Referrals_child",
+        Ref,
+        "Children referred",
+        Count,
+        Neutral,
+        "Children referred to children's social care in the year to 31 March.",
+    ),
+    m(
+        "Referrals_child_rate",
+        Ref,
+        "Children referred, per 10,000 children",
+        PerTenThousand,
+        Neutral,
+        "Children referred per 10,000 children aged under 18.",
+    ),
+    m(
+        "Re_referrals_child",
+        Ref,
+        "Children re-referred within 12 months",
+        Count,
+        Lower,
+        "Children referred again within 12 months of a previous referral.",
+    ),
+    derived(
+        m(
+            "Re_referrals_child_percent",
+            Ref,
+            "Children re-referred (%)",
+            Percent,
+            Lower,
+            "Children re-referred as a share of children referred.",
+        ),
+        ratio("Re_referrals_child", "Referrals_child"),
+    ),
 ];
 
 #[cfg(test)]
@@ -360,11 +842,22 @@ mod tests {
     fn every_formula_reads_measures_of_its_own_dataset() {
         for me in MEASURES {
             if let Some(f) = me.formula {
-                assert_eq!(me.unit, if me.name == "caseload_fte" { CasesPerFte } else { Percent });
+                assert_eq!(
+                    me.unit,
+                    if me.name == "caseload_fte" {
+                        CasesPerFte
+                    } else {
+                        Percent
+                    }
+                );
                 for input in f.inputs() {
                     let found = Measure::find(me.dataset, input);
                     assert!(found.is_some(), "{} reads unknown {input}", me.name);
-                    assert!(found.unwrap().formula.is_none(), "{} reads a derived measure", me.name);
+                    assert!(
+                        found.unwrap().formula.is_none(),
+                        "{} reads a derived measure",
+                        me.name
+                    );
                 }
             }
         }
@@ -374,9 +867,20 @@ mod tests {
     fn the_canonical_workforce_set_is_the_latest_release_names() {
         let names: Vec<_> = Measure::of(Dataset::CswwHeadline).map(|m| m.name).collect();
         assert_eq!(names.len(), 22);
-        assert_eq!(Measure::find(Csww, "social_worker_fte").unwrap().name, "inpost_fte");
-        assert_eq!(Measure::find(Csww, "turnover_rate_fte_%").unwrap().name, "turnover_rate_fte");
-        assert_eq!(Measure::find(Csww, "agency_worker_rate_fte_%").unwrap().name, "agency_rate_fte");
+        assert_eq!(
+            Measure::find(Csww, "social_worker_fte").unwrap().name,
+            "inpost_fte"
+        );
+        assert_eq!(
+            Measure::find(Csww, "turnover_rate_fte_%").unwrap().name,
+            "turnover_rate_fte"
+        );
+        assert_eq!(
+            Measure::find(Csww, "agency_worker_rate_fte_%")
+                .unwrap()
+                .name,
+            "agency_rate_fte"
+        );
         assert!(Measure::find(Csww, "white").is_none());
     }
 }

@@ -13,7 +13,9 @@ pub struct Year(u16);
 
 /// Why a year was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{0:?} is not a reporting year between 1990 and 2100; write the four-digit year, such as 2022")]
+#[error(
+    "{0:?} is not a reporting year between 1990 and 2100; write the four-digit year, such as 2022"
+)]
 pub struct YearError(pub String);
 
 impl Year {

@@ -166,14 +166,19 @@ pub fn read_ees_csv(file: &str, reader: impl Read) -> Result<ParsedFile, Refused
             Err(e) => {
                 let line = e.position().map_or(0, |p| p.line());
                 out.push(
-                    Diagnostic::error(file, format!("the file could not be read: {e}"), "save the file again as CSV (comma delimited, UTF-8) and retry")
-                        .at(line.max(1), None),
+                    Diagnostic::error(
+                        file,
+                        format!("the file could not be read: {e}"),
+                        "save the file again as CSV (comma delimited, UTF-8) and retry",
+                    )
+                    .at(line.max(1), None),
                 );
                 return Err(out.refuse());
             }
         }
         let line = record.position().map_or(0, |p| p.line());
-        if record.len() == 0 || (record.len() == 1 && record[0].iter().all(u8::is_ascii_whitespace)) {
+        if record.is_empty() || (record.len() == 1 && record[0].iter().all(u8::is_ascii_whitespace))
+        {
             continue; // a blank line
         }
         match &mut parser {
@@ -181,7 +186,7 @@ pub fn read_ees_csv(file: &str, reader: impl Read) -> Result<ParsedFile, Refused
                 let names = match header_names(file, line, &record) {
                     Ok(n) => n,
                     Err(d) => {
-                        out.push(d);
+                        out.push(*d);
                         return Err(out.refuse());
                     }
                 };
@@ -219,8 +224,12 @@ pub fn read_ees_csv(file: &str, reader: impl Read) -> Result<ParsedFile, Refused
     let header_line = header.map_or(1, |(l, _)| l);
     if parser.rows.is_empty() && out.errors == 0 {
         out.push(
-            Diagnostic::error(file, "the file has a header but no rows", "choose a file with data rows below the header")
-                .at(header_line, None),
+            Diagnostic::error(
+                file,
+                "the file has a header but no rows",
+                "choose a file with data rows below the header",
+            )
+            .at(header_line, None),
         );
     }
     if out.errors > 0 {
@@ -234,13 +243,27 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn header_names(file: &str, line: u64, record: &csv::ByteRecord) -> Result<Vec<String>, Diagnostic> {
+fn header_names(
+    file: &str,
+    line: u64,
+    record: &csv::ByteRecord,
+) -> Result<Vec<String>, Box<Diagnostic>> {
     let mut names = Vec::with_capacity(record.len());
     for (i, raw) in record.iter().enumerate() {
-        let raw = if i == 0 { raw.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(raw) } else { raw };
+        let raw = if i == 0 {
+            raw.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(raw)
+        } else {
+            raw
+        };
         let text = std::str::from_utf8(raw).map_err(|_| {
-            Diagnostic::error(file, "the header is not UTF-8 text", "save the file as CSV UTF-8 (comma delimited) and retry")
-                .at(line, Some(i as u64 + 1))
+            Box::new(
+                Diagnostic::error(
+                    file,
+                    "the header is not UTF-8 text",
+                    "save the file as CSV UTF-8 (comma delimited) and retry",
+                )
+                .at(line, Some(i as u64 + 1)),
+            )
         })?;
         names.push(text.trim().to_string());
     }
@@ -248,17 +271,20 @@ fn header_names(file: &str, line: u64, record: &csv::ByteRecord) -> Result<Vec<S
         let only = &names[0];
         for (sep, word) in [(';', "semicolons"), ('\t', "tabs"), ('|', "vertical bars")] {
             if only.contains(sep) {
-                return Err(Diagnostic::error(
+                return Err(Box::new(Diagnostic::error(
                     file,
                     format!("the columns are separated by {word}, not commas"),
                     "save the file as CSV (comma delimited); Explore Education Statistics files use commas",
                 )
-                .at(line, None));
+                .at(line, None)));
             }
         }
     }
     Ok(names)
 }
+
+/// Makes an error for the current line: `(problem, fix, column index, field)`.
+type ErrorAt<'a> = &'a dyn Fn(String, &str, Option<usize>, Option<&str>) -> Diagnostic;
 
 struct RowParser {
     file: String,
@@ -275,9 +301,11 @@ struct RowParser {
 
 impl RowParser {
     fn new(file: &str, line: u64, names: &[String], out: &mut Collector) -> Option<Self> {
-        let dataset = Dataset::ALL
-            .into_iter()
-            .find(|d| names.iter().any(|n| Measure::find(*d, n).is_some_and(|m| m.name == signature(*d))));
+        let dataset = Dataset::ALL.into_iter().find(|d| {
+            names
+                .iter()
+                .any(|n| Measure::find(*d, n).is_some_and(|m| m.name == signature(*d)))
+        });
         let Some(dataset) = dataset else {
             let shown: Vec<_> = names.iter().take(12).map(String::as_str).collect();
             out.push(
@@ -302,9 +330,16 @@ impl RowParser {
             let col = Some(i as u64 + 1);
             if let Some(first) = seen_names.insert(name.as_str(), i + 1) {
                 out.push(
-                    Diagnostic::error(file, format!("column \"{name}\" appears twice (columns {first} and {})", i + 1), "remove or rename one of the two columns")
-                        .at(line, col)
-                        .field(name),
+                    Diagnostic::error(
+                        file,
+                        format!(
+                            "column \"{name}\" appears twice (columns {first} and {})",
+                            i + 1
+                        ),
+                        "remove or rename one of the two columns",
+                    )
+                    .at(line, col)
+                    .field(name),
                 );
             }
             let role = if let Some(r) = fixed_role(name) {
@@ -324,7 +359,10 @@ impl RowParser {
                     );
                 }
                 if m.name != name {
-                    renamed.push(ColumnMapping { column: name.clone(), measure: m.name });
+                    renamed.push(ColumnMapping {
+                        column: name.clone(),
+                        measure: m.name,
+                    });
                 }
                 Role::Measure(m)
             } else {
@@ -347,18 +385,26 @@ impl RowParser {
         for (name, role) in REQUIRED {
             if !roles.iter().any(|(_, r)| *r == role) {
                 out.push(
-                    Diagnostic::error(file, format!("the header has no \"{name}\" column"), format!("add the {name} column as published; every EES file has it"))
-                        .at(line, None)
-                        .field(name),
+                    Diagnostic::error(
+                        file,
+                        format!("the header has no \"{name}\" column"),
+                        format!("add the {name} column as published; every EES file has it"),
+                    )
+                    .at(line, None)
+                    .field(name),
                 );
             }
         }
         if let Some(b) = dataset.breakdown_column() {
             if !roles.iter().any(|(_, r)| *r == Role::Breakdown) {
                 out.push(
-                    Diagnostic::error(file, format!("the header has no \"{b}\" column"), format!("add the {b} column as published"))
-                        .at(line, None)
-                        .field(b),
+                    Diagnostic::error(
+                        file,
+                        format!("the header has no \"{b}\" column"),
+                        format!("add the {b} column as published"),
+                    )
+                    .at(line, None)
+                    .field(b),
                 );
             }
         }
@@ -389,9 +435,17 @@ impl RowParser {
         };
         if record.len() != self.roles.len() {
             let problem = if record.len() < self.roles.len() {
-                format!("the row has {} fields but the header has {}; the row looks truncated", record.len(), self.roles.len())
+                format!(
+                    "the row has {} fields but the header has {}; the row looks truncated",
+                    record.len(),
+                    self.roles.len()
+                )
             } else {
-                format!("the row has {} fields but the header has {}", record.len(), self.roles.len())
+                format!(
+                    "the row has {} fields but the header has {}",
+                    record.len(),
+                    self.roles.len()
+                )
             };
             out.push(err(problem, "make the row complete: one value per column, names containing commas in double quotes", None, None));
             return;
@@ -412,20 +466,36 @@ impl RowParser {
             }
         }
         let get = |role: Role| -> Option<(usize, &str)> {
-            self.roles.iter().position(|(_, r)| *r == role).map(|i| (i, fields[i]))
+            self.roles
+                .iter()
+                .position(|(_, r)| *r == role)
+                .map(|i| (i, fields[i]))
         };
         let errors_before = out.errors;
 
         let year = get(Role::TimePeriod).and_then(|(i, t)| match Year::parse(t) {
             Ok(y) => Some(y),
             Err(e) => {
-                out.push(err(format!("field \"time_period\" is {t:?}: {e}"), "write the year as published, such as 2022 or 202122", Some(i), Some("time_period")));
+                out.push(err(
+                    format!("field \"time_period\" is {t:?}: {e}"),
+                    "write the year as published, such as 2022 or 202122",
+                    Some(i),
+                    Some("time_period"),
+                ));
                 None
             }
         });
         if let Some((i, t)) = get(Role::TimeIdentifier) {
-            if !matches!(t, "Reporting year" | "Financial year" | "Academic year" | "Calendar year") {
-                out.push(err(format!("field \"time_identifier\" is {t:?}"), "write Reporting year, as published", Some(i), Some("time_identifier")));
+            if !matches!(
+                t,
+                "Reporting year" | "Financial year" | "Academic year" | "Calendar year"
+            ) {
+                out.push(err(
+                    format!("field \"time_identifier\" is {t:?}"),
+                    "write Reporting year, as published",
+                    Some(i),
+                    Some("time_identifier"),
+                ));
             }
         }
         let level = get(Role::Level).and_then(|(i, t)| {
@@ -454,7 +524,12 @@ impl RowParser {
         }
         let breakdown = get(Role::Breakdown).map(|(i, t)| {
             if t.is_empty() {
-                out.push(err(format!("field \"{}\" is empty", self.roles[i].0), "write the breakdown as published, such as Case holder", Some(i), Some(&self.roles[i].0)));
+                out.push(err(
+                    format!("field \"{}\" is empty", self.roles[i].0),
+                    "write the breakdown as published, such as Case holder",
+                    Some(i),
+                    Some(&self.roles[i].0),
+                ));
             }
             t.to_string()
         });
@@ -462,35 +537,62 @@ impl RowParser {
 
         let mut cells: BTreeMap<&'static str, Cell<f64>> = BTreeMap::new();
         for (i, (name, role)) in self.roles.iter().enumerate() {
-            let Role::Measure(measure) = role else { continue };
+            let Role::Measure(measure) = role else {
+                continue;
+            };
             let text = fields[i];
             let cell = if let Some(sym) = EesSymbol::parse(text) {
                 Cell::Symbol(sym)
             } else if text.is_empty() {
                 out.push(
-                    Diagnostic::warning(&self.file, format!("field \"{name}\" is blank; read as x (not available)"), "write x for a figure that is not available")
-                        .at(line, Some(i as u64 + 1))
-                        .field(name),
+                    Diagnostic::warning(
+                        &self.file,
+                        format!("field \"{name}\" is blank; read as x (not available)"),
+                        "write x for a figure that is not available",
+                    )
+                    .at(line, Some(i as u64 + 1))
+                    .field(name),
                 );
                 Cell::Symbol(EesSymbol::X)
             } else {
                 match text.parse::<f64>() {
                     Ok(v) if !v.is_finite() => {
-                        out.push(err(format!("field \"{name}\" is {text:?}, which is not a number"), "write a number, or one of the symbols z, x, c, low, u", Some(i), Some(name)));
+                        out.push(err(
+                            format!("field \"{name}\" is {text:?}, which is not a number"),
+                            "write a number, or one of the symbols z, x, c, low, u",
+                            Some(i),
+                            Some(name),
+                        ));
                         continue;
                     }
                     Ok(v) if v < 0.0 => {
-                        let what = if measure.unit.is_percent() { "a rate" } else { "a count" };
-                        out.push(err(format!("field \"{name}\" is {text}; {what} cannot be negative"), "correct the figure, or write x if it is not available", Some(i), Some(name)));
+                        let what = if measure.unit.is_percent() {
+                            "a rate"
+                        } else {
+                            "a count"
+                        };
+                        out.push(err(
+                            format!("field \"{name}\" is {text}; {what} cannot be negative"),
+                            "correct the figure, or write x if it is not available",
+                            Some(i),
+                            Some(name),
+                        ));
                         continue;
                     }
-                    Ok(v) if measure.unit.is_percent() && !measure.may_exceed_whole && v > 100.0 => {
+                    Ok(v)
+                        if measure.unit.is_percent() && !measure.may_exceed_whole && v > 100.0 =>
+                    {
                         out.push(err(format!("field \"{name}\" is {text}; a percentage cannot be above 100"), "correct the figure: rates are published as percentages between 0 and 100", Some(i), Some(name)));
                         continue;
                     }
                     Ok(v) => Cell::Value(measure.unit.from_published(v)),
                     Err(_) => {
-                        out.push(err(format!("field \"{name}\" is {text:?}, which is not a number"), "write a number such as 12.5, or one of the symbols z, x, c, low, u", Some(i), Some(name)));
+                        out.push(err(
+                            format!("field \"{name}\" is {text:?}, which is not a number"),
+                            "write a number such as 12.5, or one of the symbols z, x, c, low, u",
+                            Some(i),
+                            Some(name),
+                        ));
                         continue;
                     }
                 }
@@ -500,11 +602,17 @@ impl RowParser {
         if out.errors > errors_before {
             return;
         }
-        let (Some(year), Some(geography)) = (year, geography) else { return };
+        let (Some(year), Some(geography)) = (year, geography) else {
+            return;
+        };
         let breakdown = breakdown.unwrap_or_default();
         let key = (geography.clone(), year, breakdown.clone());
         if let Some(first) = self.seen.get(&key) {
-            let what = if breakdown.is_empty() { String::new() } else { format!(", {breakdown}") };
+            let what = if breakdown.is_empty() {
+                String::new()
+            } else {
+                format!(", {breakdown}")
+            };
             out.push(err(
                 format!("duplicate row: {year}, {geography}{what} already appears on line {first}"),
                 "remove one of the two rows; each year and place appears once",
@@ -525,7 +633,7 @@ impl RowParser {
         level: GeographicLevel,
         fields: &[&str],
         out: &mut Collector,
-        err: &dyn Fn(String, &str, Option<usize>, Option<&str>) -> Diagnostic,
+        err: ErrorAt<'_>,
     ) -> Option<GeographyCode> {
         let positions: Vec<Role> = self.roles.iter().map(|(_, r)| *r).collect();
         let col = |role: Role| positions.iter().position(|r| *r == role);
@@ -535,7 +643,12 @@ impl RowParser {
             match GeographyCode::parse(fields[i]) {
                 Ok(c) => Some(c),
                 Err(e) => {
-                    out.push(err(format!("field \"{name}\": {e}"), "copy the code as published; every row at this level needs one", Some(i), Some(name)));
+                    out.push(err(
+                        format!("field \"{name}\": {e}"),
+                        "copy the code as published; every row at this level needs one",
+                        Some(i),
+                        Some(name),
+                    ));
                     None
                 }
             }
@@ -552,20 +665,32 @@ impl RowParser {
             return None;
         }
         let country_name = text(Role::CountryName);
-        self.remember(year, Geography {
-            code: country.clone(),
-            name: if country_name.is_empty() { "England".into() } else { country_name.into() },
-            level: GeographicLevel::National,
-            parent: None,
-            old_la_code: None,
-        });
+        self.remember(
+            year,
+            Geography {
+                code: country.clone(),
+                name: if country_name.is_empty() {
+                    "England".into()
+                } else {
+                    country_name.into()
+                },
+                level: GeographicLevel::National,
+                parent: None,
+                old_la_code: None,
+            },
+        );
         if level == GeographicLevel::National {
             return Some(country);
         }
         let region = code_at(Role::RegionCode, "region_code", out)?;
         let region_name = text(Role::RegionName);
         if region_name.is_empty() {
-            out.push(err("field \"region_name\" is empty".into(), "write the region name as published", col(Role::RegionName), Some("region_name")));
+            out.push(err(
+                "field \"region_name\" is empty".into(),
+                "write the region name as published",
+                col(Role::RegionName),
+                Some("region_name"),
+            ));
             return None;
         }
         if !matches!(region.entity(), "E12" | "E13") {
@@ -594,13 +719,16 @@ impl RowParser {
                 });
             }
         }
-        self.remember(year, Geography {
-            code: region.clone(),
-            name: region_name.into(),
-            level: GeographicLevel::Regional,
-            parent: region_parent,
-            old_la_code: None,
-        });
+        self.remember(
+            year,
+            Geography {
+                code: region.clone(),
+                name: region_name.into(),
+                level: GeographicLevel::Regional,
+                parent: region_parent,
+                old_la_code: None,
+            },
+        );
         if level == GeographicLevel::Regional {
             return Some(region);
         }
@@ -616,7 +744,12 @@ impl RowParser {
         }
         let la_name = text(Role::LaName);
         if la_name.is_empty() {
-            out.push(err("field \"la_name\" is empty".into(), "write the authority's name as published", col(Role::LaName), Some("la_name")));
+            out.push(err(
+                "field \"la_name\" is empty".into(),
+                "write the authority's name as published",
+                col(Role::LaName),
+                Some("la_name"),
+            ));
             return None;
         }
         let old = match col(Role::OldLaCode).map(|i| (i, fields[i])) {
@@ -624,18 +757,26 @@ impl RowParser {
             Some((i, t)) => match OldLaCode::parse(t) {
                 Ok(c) => Some(c),
                 Err(e) => {
-                    out.push(err(format!("field \"old_la_code\": {e}"), "copy the code as published, or leave it empty", Some(i), Some("old_la_code")));
+                    out.push(err(
+                        format!("field \"old_la_code\": {e}"),
+                        "copy the code as published, or leave it empty",
+                        Some(i),
+                        Some("old_la_code"),
+                    ));
                     return None;
                 }
             },
         };
-        self.remember(year, Geography {
-            code: la.clone(),
-            name: la_name.into(),
-            level: GeographicLevel::LocalAuthority,
-            parent: Some(region),
-            old_la_code: old,
-        });
+        self.remember(
+            year,
+            Geography {
+                code: la.clone(),
+                name: la_name.into(),
+                level: GeographicLevel::LocalAuthority,
+                parent: Some(region),
+                old_la_code: old,
+            },
+        );
         Some(la)
     }
 
@@ -651,7 +792,9 @@ impl RowParser {
 
     fn remember_if_absent(&mut self, g: Geography) {
         if !self.geographies.contains_key(&g.code) {
-            let Ok(min) = Year::try_from(Year::MIN) else { return };
+            let Ok(min) = Year::try_from(Year::MIN) else {
+                return;
+            };
             self.geographies.insert(g.code.clone(), (min, g));
         }
     }
@@ -660,7 +803,8 @@ impl RowParser {
         let years = self.rows.iter().map(|r| r.year);
         let first_year = years.clone().min();
         let last_year = years.max();
-        let mut geographies: Vec<Geography> = self.geographies.into_values().map(|(_, g)| g).collect();
+        let mut geographies: Vec<Geography> =
+            self.geographies.into_values().map(|(_, g)| g).collect();
         geographies.sort_by(|a, b| (a.level, &a.code).cmp(&(b.level, &b.code)));
         ParsedFile {
             file: self.file,

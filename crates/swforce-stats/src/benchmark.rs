@@ -70,7 +70,9 @@ pub fn benchmark(
     let mut sorted: Vec<f64> = peers.iter().copied().filter(|v| v.is_finite()).collect();
     sorted.sort_by(f64::total_cmp);
     let n = sorted.len();
-    let rank = value.filter(|_| n > 0).map(|v| 1 + sorted.iter().filter(|p| **p < v - 1e-12).count());
+    let rank = value
+        .filter(|_| n > 0)
+        .map(|v| 1 + sorted.iter().filter(|p| **p < v - 1e-12).count());
     let quartile = rank.map(|r| Quartile(((4 * r).div_ceil(n)).clamp(1, 4) as u8));
     let published = |v: f64| round_half_away(measure.unit.to_published(v), measure.unit.decimals());
     let direction = match (value, previous) {
@@ -82,8 +84,10 @@ pub fn benchmark(
         _ => None,
     };
     let improving = match (direction, measure.polarity) {
-        (Some(Direction::Up), Polarity::HigherIsBetter) | (Some(Direction::Down), Polarity::LowerIsBetter) => Some(true),
-        (Some(Direction::Down), Polarity::HigherIsBetter) | (Some(Direction::Up), Polarity::LowerIsBetter) => Some(false),
+        (Some(Direction::Up), Polarity::HigherIsBetter)
+        | (Some(Direction::Down), Polarity::LowerIsBetter) => Some(true),
+        (Some(Direction::Down), Polarity::HigherIsBetter)
+        | (Some(Direction::Up), Polarity::LowerIsBetter) => Some(false),
         _ => None,
     };
     Benchmark {
@@ -113,7 +117,14 @@ mod tests {
     #[test]
     fn rank_and_quartile_count_from_the_lowest() {
         let peers = [0.10, 0.12, 0.15, 0.20, 0.25, 0.30, 0.35, 0.40];
-        let b = benchmark(turnover(), Some(0.15), Some(0.17), Some(0.16), Some(0.171), &peers);
+        let b = benchmark(
+            turnover(),
+            Some(0.15),
+            Some(0.17),
+            Some(0.16),
+            Some(0.171),
+            &peers,
+        );
         assert_eq!(b.rank, Some(3));
         assert_eq!(b.ranked, 8);
         assert_eq!(b.quartile, Some(Quartile(2)));
@@ -125,9 +136,18 @@ mod tests {
     #[test]
     fn ties_share_a_rank_and_the_extremes_land_in_the_end_quartiles() {
         let peers = [0.1, 0.1, 0.2, 0.3];
-        assert_eq!(benchmark(turnover(), Some(0.1), None, None, None, &peers).rank, Some(1));
-        assert_eq!(benchmark(turnover(), Some(0.1), None, None, None, &peers).quartile, Some(Quartile(1)));
-        assert_eq!(benchmark(turnover(), Some(0.3), None, None, None, &peers).quartile, Some(Quartile(4)));
+        assert_eq!(
+            benchmark(turnover(), Some(0.1), None, None, None, &peers).rank,
+            Some(1)
+        );
+        assert_eq!(
+            benchmark(turnover(), Some(0.1), None, None, None, &peers).quartile,
+            Some(Quartile(1))
+        );
+        assert_eq!(
+            benchmark(turnover(), Some(0.3), None, None, None, &peers).quartile,
+            Some(Quartile(4))
+        );
     }
 
     #[test]
@@ -140,7 +160,17 @@ mod tests {
 
     #[test]
     fn a_suppressed_value_leaves_the_benchmark_empty_not_zero() {
-        let b = benchmark(turnover(), None, Some(0.2), Some(0.2), Some(0.2), &[0.1, 0.2]);
-        assert_eq!((b.rank, b.quartile, b.direction, b.vs_region), (None, None, None, None));
+        let b = benchmark(
+            turnover(),
+            None,
+            Some(0.2),
+            Some(0.2),
+            Some(0.2),
+            &[0.1, 0.2],
+        );
+        assert_eq!(
+            (b.rank, b.quartile, b.direction, b.vs_region),
+            (None, None, None, None)
+        );
     }
 }

@@ -22,7 +22,11 @@ pub fn working_days(year: Year) -> f64 {
 ///   an infinite or NaN rate.
 /// - `0` when both inputs are zero for the measures the publisher shows that way (agency cover),
 ///   and when a zero numerator sits over a suppressed (`c`, so small but not zero) denominator.
-pub fn compute(measure: &Measure, year: Year, input: impl Fn(&str) -> Option<Cell<f64>>) -> Option<Cell<f64>> {
+pub fn compute(
+    measure: &Measure,
+    year: Year,
+    input: impl Fn(&str) -> Option<Cell<f64>>,
+) -> Option<Cell<f64>> {
     let formula = measure.formula?;
     let [a, b] = formula.inputs();
     let (ca, cb) = (input(a)?, input(b)?);
@@ -30,7 +34,9 @@ pub fn compute(measure: &Measure, year: Year, input: impl Fn(&str) -> Option<Cel
         (Cell::Value(x), Cell::Value(y)) => (x, y),
         // `c` hides a small count that is not zero, so nothing over it is 0 and reveals nothing
         // (the publisher shows Isles of Scilly's 2017 re-referral rate as 0 beside `c` referrals).
-        (Cell::Value(x), Cell::Symbol(EesSymbol::C)) if x == 0.0 && !matches!(formula, Formula::Absence { .. }) => {
+        (Cell::Value(x), Cell::Symbol(EesSymbol::C))
+            if x == 0.0 && !matches!(formula, Formula::Absence { .. }) =>
+        {
             return Some(Cell::Value(0.0));
         }
         _ => return Some(Cell::Symbol(strongest(ca.symbol(), cb.symbol()))),
@@ -140,7 +146,9 @@ mod tests {
     #[test]
     fn no_agency_workers_and_none_covering_is_a_cover_rate_of_nought() {
         // Kirklees 2022, as published.
-        let got = compute(formula("agency_cover_rate_fte"), year(2022), |_| Some(Cell::Value(0.0)));
+        let got = compute(formula("agency_cover_rate_fte"), year(2022), |_| {
+            Some(Cell::Value(0.0))
+        });
         assert_eq!(got, Some(Cell::Value(0.0)));
     }
 
@@ -161,17 +169,28 @@ mod tests {
             _ => None,
         });
         assert_eq!(got, Some(Cell::Symbol(EesSymbol::C)));
-        assert_eq!(strongest(Some(EesSymbol::Z), Some(EesSymbol::C)), EesSymbol::C);
+        assert_eq!(
+            strongest(Some(EesSymbol::Z), Some(EesSymbol::C)),
+            EesSymbol::C
+        );
     }
 
     #[test]
     fn an_unpublished_input_gives_nothing_to_compute() {
-        assert_eq!(compute(formula("turnover_rate_fte"), year(2022), |_| None), None);
+        assert_eq!(
+            compute(formula("turnover_rate_fte"), year(2022), |_| None),
+            None
+        );
     }
 
     #[test]
     fn derive_missing_keeps_published_cells_and_fills_the_rest() {
-        let mut row = Row::new(Dataset::CswwHeadline, GeographyCode::england(), year(2023), "");
+        let mut row = Row::new(
+            Dataset::CswwHeadline,
+            GeographyCode::england(),
+            year(2023),
+            "",
+        );
         let get = |n| Measure::named(n).unwrap();
         row.set(get("inpost_fte"), Cell::Value(100.0));
         row.set(get("leavers_fte"), Cell::Value(15.0));

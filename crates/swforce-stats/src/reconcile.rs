@@ -59,8 +59,10 @@ pub fn count_half_width(measure: &Measure, level: GeographicLevel) -> f64 {
     match measure.unit {
         Unit::Fte | Unit::Days => 0.05,
         Unit::Count | Unit::Headcount => {
-            let rounded_to_tens = matches!(measure.dataset, Dataset::ChildrenInNeed | Dataset::Referrals)
-                && level != GeographicLevel::LocalAuthority;
+            let rounded_to_tens = matches!(
+                measure.dataset,
+                Dataset::ChildrenInNeed | Dataset::Referrals
+            ) && level != GeographicLevel::LocalAuthority;
             if rounded_to_tens { 5.0 } else { 0.0 }
         }
         _ => 0.0,
@@ -71,7 +73,11 @@ pub fn count_half_width(measure: &Measure, level: GeographicLevel) -> f64 {
 ///
 /// `levels` gives each geography's level; `hierarchy` lets aggregate rows be rebuilt from their
 /// authorities when the published aggregate does not follow from its own counts.
-pub fn reconcile(rows: &[Row], levels: &HashMap<GeographyCode, GeographicLevel>, hierarchy: &Hierarchy) -> Vec<Finding> {
+pub fn reconcile(
+    rows: &[Row],
+    levels: &HashMap<GeographyCode, GeographicLevel>,
+    hierarchy: &Hierarchy,
+) -> Vec<Finding> {
     let mut rebuilt: HashMap<(GeographyCode, Year, String), RolledUp> = HashMap::new();
     let mut by_year: BTreeMap<(Dataset, Year), Vec<&Row>> = BTreeMap::new();
     for r in rows {
@@ -81,13 +87,19 @@ pub fn reconcile(rows: &[Row], levels: &HashMap<GeographyCode, GeographicLevel>,
     }
     for ((dataset, year), las) in &by_year {
         for up in roll_up(*dataset, *year, las, hierarchy) {
-            rebuilt.insert((up.row.geography.clone(), *year, up.row.breakdown.clone()), up);
+            rebuilt.insert(
+                (up.row.geography.clone(), *year, up.row.breakdown.clone()),
+                up,
+            );
         }
     }
 
     let mut out = Vec::new();
     for row in rows {
-        let level = levels.get(&row.geography).copied().unwrap_or(GeographicLevel::LocalAuthority);
+        let level = levels
+            .get(&row.geography)
+            .copied()
+            .unwrap_or(GeographicLevel::LocalAuthority);
         for measure in Measure::of(row.dataset) {
             let (Some(formula), Some(published)) = (measure.formula, row.cell(measure.name)) else {
                 continue;
@@ -100,7 +112,10 @@ pub fn reconcile(rows: &[Row], levels: &HashMap<GeographyCode, GeographicLevel>,
             let outcome = match (published_units, computed_units) {
                 (Cell::Symbol(_), None | Some(Cell::Symbol(_))) => Outcome::NoValue,
                 (Cell::Symbol(s), Some(Cell::Value(v))) => Outcome::Unreproducible {
-                    reason: format!("published as {s} ({}) although its counts give {v:.2}", s.meaning()),
+                    reason: format!(
+                        "published as {s} ({}) although its counts give {v:.2}",
+                        s.meaning()
+                    ),
                 },
                 (Cell::Value(_), None) => Outcome::Unreproducible {
                     reason: format!("{a} and {b} are not in this release"),
@@ -110,19 +125,40 @@ pub fn reconcile(rows: &[Row], levels: &HashMap<GeographyCode, GeographicLevel>,
                 },
                 (Cell::Value(p), Some(Cell::Value(c))) => {
                     let (va, vb) = (row.value(a).unwrap_or(0.0), row.value(b).unwrap_or(0.0));
-                    let width = |name: &str, n: f64| Measure::find(row.dataset, name).map_or(0.0, |m| n * count_half_width(m, level));
+                    let width = |name: &str, n: f64| {
+                        Measure::find(row.dataset, name)
+                            .map_or(0.0, |m| n * count_half_width(m, level))
+                    };
                     let rebuilt_inputs = rebuilt
                         .get(&(row.geography.clone(), row.year, row.breakdown.clone()))
-                        .and_then(|up| up.rate_inputs.get(measure.name).map(|i| (*i, up.authorities)));
+                        .and_then(|up| {
+                            up.rate_inputs
+                                .get(measure.name)
+                                .map(|i| (*i, up.authorities))
+                        });
                     if (round_half_away(c, unit.decimals()) - p).abs() < 1e-9 {
                         Outcome::Exact
-                    } else if within_rounding(measure, row.year, (va, width(a, 1.0)), (vb, width(b, 1.0)), p) {
+                    } else if within_rounding(
+                        measure,
+                        row.year,
+                        (va, width(a, 1.0)),
+                        (vb, width(b, 1.0)),
+                        p,
+                    ) {
                         Outcome::WithinInputRounding
-                    } else if let Some(((_, _, n), of)) = rebuilt_inputs.filter(|((sa, sb, n), _)| {
-                        // Each authority's count carries its own rounding into the sum.
-                        let k = *n as f64;
-                        within_rounding(measure, row.year, (*sa, width(a, k)), (*sb, width(b, k)), p)
-                    }) {
+                    } else if let Some(((_, _, n), of)) =
+                        rebuilt_inputs.filter(|((sa, sb, n), _)| {
+                            // Each authority's count carries its own rounding into the sum.
+                            let k = *n as f64;
+                            within_rounding(
+                                measure,
+                                row.year,
+                                (*sa, width(a, k)),
+                                (*sb, width(b, k)),
+                                p,
+                            )
+                        })
+                    {
                         Outcome::RebuiltFromAuthorities { authorities: n, of }
                     } else {
                         Outcome::Unreproducible {
@@ -154,14 +190,22 @@ pub fn reconcile(rows: &[Row], levels: &HashMap<GeographyCode, GeographicLevel>,
 ///
 /// Every formula rises with its first input and falls with its second, so the range is spanned
 /// by two corners of the box.
-fn within_rounding(measure: &Measure, year: Year, (va, ha): (f64, f64), (vb, hb): (f64, f64), published: f64) -> bool {
+fn within_rounding(
+    measure: &Measure,
+    year: Year,
+    (va, ha): (f64, f64),
+    (vb, hb): (f64, f64),
+    published: f64,
+) -> bool {
     let low = evaluate(measure, year, (va - ha).max(0.0), vb + hb);
     let high = evaluate(measure, year, va + ha, (vb - hb).max(0.0));
     let half_step = 0.5 * 10f64.powi(-(measure.unit.decimals() as i32));
     let to_pub = |v: f64| measure.unit.to_published(v);
     let tolerance = half_step + 1e-9;
     match (low, high) {
-        (Some(lo), Some(hi)) => to_pub(lo) - tolerance <= published && published <= to_pub(hi) + tolerance,
+        (Some(lo), Some(hi)) => {
+            to_pub(lo) - tolerance <= published && published <= to_pub(hi) + tolerance
+        }
         // A denominator that may round to zero leaves the range open above.
         (Some(lo), None) => to_pub(lo) - tolerance <= published,
         _ => false,

@@ -46,7 +46,11 @@ impl Hierarchy {
 
 /// Whether a measure can be added up across places (counts, FTEs and days can; rates cannot).
 pub fn is_additive(measure: &Measure) -> bool {
-    measure.formula.is_none() && matches!(measure.unit, Unit::Fte | Unit::Headcount | Unit::Count | Unit::Days)
+    measure.formula.is_none()
+        && matches!(
+            measure.unit,
+            Unit::Fte | Unit::Headcount | Unit::Count | Unit::Days
+        )
 }
 
 /// An aggregate row made by adding authorities up.
@@ -69,14 +73,22 @@ pub struct RolledUp {
 /// summed counts, never by averaging authority rates, and over the authorities that returned
 /// both of its inputs: this is how the publisher treats an authority that could not return
 /// one of them (2017 agency cover, for example).
-pub fn roll_up(dataset: Dataset, year: Year, authority_rows: &[&Row], hierarchy: &Hierarchy) -> Vec<RolledUp> {
+pub fn roll_up(
+    dataset: Dataset,
+    year: Year,
+    authority_rows: &[&Row],
+    hierarchy: &Hierarchy,
+) -> Vec<RolledUp> {
     let mut groups: BTreeMap<(GeographyCode, String), Vec<&Row>> = BTreeMap::new();
     for row in authority_rows {
         if row.dataset != dataset || row.year != year {
             continue;
         }
         for a in hierarchy.ancestors(&row.geography) {
-            groups.entry((a, row.breakdown.clone())).or_default().push(row);
+            groups
+                .entry((a, row.breakdown.clone()))
+                .or_default()
+                .push(row);
         }
     }
     groups
@@ -88,7 +100,13 @@ pub fn roll_up(dataset: Dataset, year: Year, authority_rows: &[&Row], hierarchy:
 /// Adds `rows` (one dataset and year, any places) into one row for `code`, with the same rules
 /// as [`roll_up`]; used for regions and for places that no longer exist as one (a predecessor
 /// pair continuing a merged authority's series).
-pub fn combine(dataset: Dataset, year: Year, code: GeographyCode, breakdown: &str, rows: &[&Row]) -> RolledUp {
+pub fn combine(
+    dataset: Dataset,
+    year: Year,
+    code: GeographyCode,
+    breakdown: &str,
+    rows: &[&Row],
+) -> RolledUp {
     let mut out = Row::new(dataset, code, year, breakdown);
     let mut withheld = BTreeMap::new();
     let mut rate_inputs = BTreeMap::new();
@@ -127,7 +145,8 @@ pub fn combine(dataset: Dataset, year: Year, code: GeographyCode, breakdown: &st
             }
             if n > 0 {
                 rate_inputs.insert(measure.name, (sa, sb, n));
-                let cell = evaluate(measure, year, sa, sb).map_or(Cell::Symbol(EesSymbol::Z), Cell::Value);
+                let cell =
+                    evaluate(measure, year, sa, sb).map_or(Cell::Symbol(EesSymbol::Z), Cell::Value);
                 out.cells.insert(measure.name, cell);
             }
         }
@@ -179,7 +198,12 @@ mod tests {
         ]);
         let camden = la("E09000007", Cell::Value(20.0), 2.0);
         let hartlepool = la("E06000001", Cell::Value(80.0), 18.0);
-        let out = roll_up(Dataset::CswwHeadline, Year::try_from(2022).unwrap(), &[&camden, &hartlepool], &h);
+        let out = roll_up(
+            Dataset::CswwHeadline,
+            Year::try_from(2022).unwrap(),
+            &[&camden, &hartlepool],
+            &h,
+        );
         let get = |c: &str| out.iter().find(|r| r.row.geography.as_str() == c).unwrap();
         assert_eq!(get("E13000001").row.value("inpost_fte"), Some(20.0));
         assert_eq!(get("E12000007").row.value("inpost_fte"), Some(20.0));
@@ -194,12 +218,25 @@ mod tests {
     fn withheld_counts_are_reported_and_left_out_of_the_rate() {
         let h = Hierarchy::new(&[
             geo("E92000001", GeographicLevel::National, None),
-            geo("E06000001", GeographicLevel::LocalAuthority, Some("E92000001")),
-            geo("E06000002", GeographicLevel::LocalAuthority, Some("E92000001")),
+            geo(
+                "E06000001",
+                GeographicLevel::LocalAuthority,
+                Some("E92000001"),
+            ),
+            geo(
+                "E06000002",
+                GeographicLevel::LocalAuthority,
+                Some("E92000001"),
+            ),
         ]);
         let a = la("E06000001", Cell::Symbol(EesSymbol::C), 5.0);
         let b = la("E06000002", Cell::Value(50.0), 10.0);
-        let out = roll_up(Dataset::CswwHeadline, Year::try_from(2022).unwrap(), &[&a, &b], &h);
+        let out = roll_up(
+            Dataset::CswwHeadline,
+            Year::try_from(2022).unwrap(),
+            &[&a, &b],
+            &h,
+        );
         assert_eq!(out[0].withheld.get("inpost_fte"), Some(&1));
         assert_eq!(out[0].row.value("leavers_fte"), Some(15.0));
         assert_eq!(out[0].row.value("turnover_rate_fte"), Some(0.2));

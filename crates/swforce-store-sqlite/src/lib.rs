@@ -11,7 +11,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use swforce_domain::{
-    Cell, Dataset, EesSymbol, GeographicLevel, Geography, GeographyCode, Measure, OldLaCode, Row, Year,
+    Cell, Dataset, EesSymbol, GeographicLevel, Geography, GeographyCode, Measure, OldLaCode, Row,
+    Year,
 };
 use swforce_store::{ImportOutcome, ImportRecord, Provenance, Store, StoreError, Vintage};
 
@@ -33,7 +34,9 @@ fn backend(e: rusqlite::Error) -> StoreError {
 fn open_connection(path: &Path) -> Result<Connection, StoreError> {
     let conn = Connection::open_with_flags(
         path,
-        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )
     .map_err(backend)?;
     // WAL lets readers run beside the writer; NORMAL sync keeps every committed transaction
@@ -89,7 +92,8 @@ impl SqliteStore {
 }
 
 fn level_from(text: &str) -> rusqlite::Result<GeographicLevel> {
-    GeographicLevel::from_id(text).ok_or_else(|| invalid(format!("unknown geographic level {text:?}")))
+    GeographicLevel::from_id(text)
+        .ok_or_else(|| invalid(format!("unknown geographic level {text:?}")))
 }
 
 fn invalid(message: String) -> rusqlite::Error {
@@ -97,14 +101,21 @@ fn invalid(message: String) -> rusqlite::Error {
 }
 
 fn year_from(y: i64) -> rusqlite::Result<Year> {
-    u16::try_from(y).ok().and_then(|y| Year::try_from(y).ok()).ok_or_else(|| invalid(format!("year {y} out of range")))
+    u16::try_from(y)
+        .ok()
+        .and_then(|y| Year::try_from(y).ok())
+        .ok_or_else(|| invalid(format!("year {y} out of range")))
 }
 
 fn cell_from(value: Option<f64>, symbol: Option<String>) -> rusqlite::Result<Cell<f64>> {
     match (value, symbol) {
         (Some(v), None) => Ok(Cell::Value(v)),
-        (None, Some(s)) => EesSymbol::parse(&s).map(Cell::Symbol).ok_or_else(|| invalid(format!("unknown symbol {s:?}"))),
-        _ => Err(invalid("a cell holds exactly one of a value or a symbol".into())),
+        (None, Some(s)) => EesSymbol::parse(&s)
+            .map(Cell::Symbol)
+            .ok_or_else(|| invalid(format!("unknown symbol {s:?}"))),
+        _ => Err(invalid(
+            "a cell holds exactly one of a value or a symbol".into(),
+        )),
     }
 }
 
@@ -124,7 +135,8 @@ fn import_from(row: &rusqlite::Row<'_>) -> rusqlite::Result<ImportRecord> {
             file_name: row.get(1)?,
             sha256: row.get(2)?,
             bytes: row.get::<_, i64>(3)?.max(0) as u64,
-            dataset: Dataset::from_id(&dataset).ok_or_else(|| invalid(format!("unknown dataset {dataset:?}")))?,
+            dataset: Dataset::from_id(&dataset)
+                .ok_or_else(|| invalid(format!("unknown dataset {dataset:?}")))?,
             publisher: row.get(5)?,
             release: row.get(6)?,
             first_year: year_from(row.get(7)?)?,
@@ -138,11 +150,22 @@ fn import_from(row: &rusqlite::Row<'_>) -> rusqlite::Result<ImportRecord> {
 }
 
 impl Store for SqliteStore {
-    fn import_batch(&self, p: &Provenance, geographies: &[Geography], rows: &[Row]) -> Result<ImportOutcome, StoreError> {
+    fn import_batch(
+        &self,
+        p: &Provenance,
+        geographies: &[Geography],
+        rows: &[Row],
+    ) -> Result<ImportOutcome, StoreError> {
         let mut conn = self.writer.lock().unwrap_or_else(|p| p.into_inner());
-        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(backend)?;
+        let tx = conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(backend)?;
         let existing = tx
-            .query_row(&format!("SELECT {IMPORT_COLUMNS} FROM imports WHERE sha256 = ?1"), [&p.sha256], import_from)
+            .query_row(
+                &format!("SELECT {IMPORT_COLUMNS} FROM imports WHERE sha256 = ?1"),
+                [&p.sha256],
+                import_from,
+            )
             .optional()
             .map_err(backend)?;
         if let Some(import) = existing {
@@ -234,15 +257,26 @@ impl Store for SqliteStore {
             )
             .map_err(backend)? as u64;
         let import = tx
-            .query_row(&format!("SELECT {IMPORT_COLUMNS} FROM imports WHERE id = ?1"), [id], import_from)
+            .query_row(
+                &format!("SELECT {IMPORT_COLUMNS} FROM imports WHERE id = ?1"),
+                [id],
+                import_from,
+            )
             .map_err(backend)?;
         tx.commit().map_err(backend)?;
-        Ok(ImportOutcome::Imported { import, cells, superseded, outranked })
+        Ok(ImportOutcome::Imported {
+            import,
+            cells,
+            superseded,
+            outranked,
+        })
     }
 
     fn imports(&self) -> Result<Vec<ImportRecord>, StoreError> {
         self.read(|c| {
-            let mut stmt = c.prepare_cached(&format!("SELECT {IMPORT_COLUMNS} FROM imports ORDER BY id DESC"))?;
+            let mut stmt = c.prepare_cached(&format!(
+                "SELECT {IMPORT_COLUMNS} FROM imports ORDER BY id DESC"
+            ))?;
             stmt.query_map([], import_from)?.collect()
         })
     }
@@ -253,7 +287,9 @@ impl Store for SqliteStore {
 
     fn geographies(&self) -> Result<Vec<Geography>, StoreError> {
         self.read(|c| {
-            let mut stmt = c.prepare_cached("SELECT code, name, level, parent_code, old_la_code FROM geographies ORDER BY code")?;
+            let mut stmt = c.prepare_cached(
+                "SELECT code, name, level, parent_code, old_la_code FROM geographies ORDER BY code",
+            )?;
             stmt.query_map([], |r| {
                 let parent: Option<String> = r.get(3)?;
                 let old: Option<String> = r.get(4)?;
@@ -262,7 +298,10 @@ impl Store for SqliteStore {
                     name: r.get(1)?,
                     level: level_from(&r.get::<_, String>(2)?)?,
                     parent: parent.as_deref().map(code_from).transpose()?,
-                    old_la_code: old.as_deref().map(|o| OldLaCode::parse(o).map_err(|e| invalid(e.to_string()))).transpose()?,
+                    old_la_code: old
+                        .as_deref()
+                        .map(|o| OldLaCode::parse(o).map_err(|e| invalid(e.to_string())))
+                        .transpose()?,
                 })
             })?
             .collect()
@@ -285,10 +324,22 @@ impl Store for SqliteStore {
                 let measure: String = r.get(3)?;
                 let cell = cell_from(r.get(4)?, r.get(5)?)?;
                 // A measure this version does not know (written by a newer one) is left out.
-                let Some(m) = Measure::find(dataset, &measure) else { continue };
-                let same = rows.last().is_some_and(|last| last.geography.as_str() == code && last.year == year && last.breakdown == breakdown);
+                let Some(m) = Measure::find(dataset, &measure) else {
+                    continue;
+                };
+                let same = rows.last().is_some_and(|last| {
+                    last.geography.as_str() == code
+                        && last.year == year
+                        && last.breakdown == breakdown
+                });
                 if !same {
-                    rows.push(Row { dataset, geography: code_from(&code)?, year, breakdown, cells: BTreeMap::new() });
+                    rows.push(Row {
+                        dataset,
+                        geography: code_from(&code)?,
+                        year,
+                        breakdown,
+                        cells: BTreeMap::new(),
+                    });
                 }
                 if let Some(last) = rows.last_mut() {
                     last.cells.insert(m.name, cell);
@@ -298,7 +349,11 @@ impl Store for SqliteStore {
         })
     }
 
-    fn vintages(&self, geography: &GeographyCode, measure: &str) -> Result<Vec<Vintage>, StoreError> {
+    fn vintages(
+        &self,
+        geography: &GeographyCode,
+        measure: &str,
+    ) -> Result<Vec<Vintage>, StoreError> {
         self.read(|c| {
             let mut stmt = c.prepare_cached(
                 "SELECT o.year, o.breakdown, o.value, o.symbol, o.is_current, i.id, i.release_title, i.file_name

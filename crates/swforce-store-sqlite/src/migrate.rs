@@ -4,7 +4,11 @@
 use rusqlite::Connection;
 use swforce_store::StoreError;
 
-const MIGRATIONS: &[(i64, &str, &str)] = &[(1, "statistics", include_str!("../migrations/0001_statistics.sql"))];
+const MIGRATIONS: &[(i64, &str, &str)] = &[(
+    1,
+    "statistics",
+    include_str!("../migrations/0001_statistics.sql"),
+)];
 
 pub fn apply(conn: &mut Connection) -> Result<(), StoreError> {
     let be = StoreError::backend;
@@ -17,17 +21,27 @@ pub fn apply(conn: &mut Connection) -> Result<(), StoreError> {
     )
     .map_err(be)?;
     let current: i64 = conn
-        .query_row("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", [], |r| r.get(0))
+        .query_row(
+            "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
+            [],
+            |r| r.get(0),
+        )
         .map_err(be)?;
     let known = MIGRATIONS.last().map_or(0, |m| m.0);
     if current > known {
-        return Err(StoreError::NewerSchema { found: current, known });
+        return Err(StoreError::NewerSchema {
+            found: current,
+            known,
+        });
     }
     for (version, name, sql) in MIGRATIONS.iter().filter(|m| m.0 > current) {
         let tx = conn.transaction().map_err(be)?;
         tx.execute_batch(sql).map_err(be)?;
-        tx.execute("INSERT INTO schema_migrations (version, name) VALUES (?1, ?2)", rusqlite::params![version, name])
-            .map_err(be)?;
+        tx.execute(
+            "INSERT INTO schema_migrations (version, name) VALUES (?1, ?2)",
+            rusqlite::params![version, name],
+        )
+        .map_err(be)?;
         tx.commit().map_err(be)?;
     }
     Ok(())

@@ -14,7 +14,9 @@ use swforce_domain::{Cell, Dataset, Geography, GeographyCode, Row, Year};
 pub enum StoreError {
     #[error("no {kind} with code {code}")]
     Missing { kind: &'static str, code: String },
-    #[error("the data directory is in use by a newer swforce (database schema {found}, this version knows up to {known}); upgrade swforce")]
+    #[error(
+        "the data directory is in use by a newer swforce (database schema {found}, this version knows up to {known}); upgrade swforce"
+    )]
     NewerSchema { found: i64, known: i64 },
     #[error("storage failure")]
     Backend(#[source] Box<dyn std::error::Error + Send + Sync>),
@@ -94,7 +96,12 @@ pub struct Vintage {
 pub trait Store: Send + Sync + std::fmt::Debug {
     /// Stores one parsed file, all or nothing. A file whose SHA-256 is already on record
     /// changes nothing and says so.
-    fn import_batch(&self, provenance: &Provenance, geographies: &[Geography], rows: &[Row]) -> Result<ImportOutcome, StoreError>;
+    fn import_batch(
+        &self,
+        provenance: &Provenance,
+        geographies: &[Geography],
+        rows: &[Row],
+    ) -> Result<ImportOutcome, StoreError>;
 
     /// Every import, newest first.
     fn imports(&self) -> Result<Vec<ImportRecord>, StoreError>;
@@ -110,5 +117,9 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     fn current_rows(&self, dataset: Dataset) -> Result<Vec<Row>, StoreError>;
 
     /// Every release's figure for one measure of one geography, oldest year first.
-    fn vintages(&self, geography: &GeographyCode, measure: &str) -> Result<Vec<Vintage>, StoreError>;
+    fn vintages(
+        &self,
+        geography: &GeographyCode,
+        measure: &str,
+    ) -> Result<Vec<Vintage>, StoreError>;
 }

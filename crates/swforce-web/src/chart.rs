@@ -67,7 +67,7 @@ pub fn escape(text: &str) -> String {
 
 /// A "nice" axis: 0 to a round maximum covering `max`, with about five steps.
 pub fn nice_axis(max: f64) -> (f64, f64) {
-    if !(max > 0.0) || !max.is_finite() {
+    if max.is_nan() || max <= 0.0 || !max.is_finite() {
         return (1.0, 0.2);
     }
     let raw_step = max / 5.0;
@@ -84,11 +84,21 @@ impl LineChart {
     /// The chart as an SVG element, safe to embed in HTML.
     pub fn to_svg(&self) -> String {
         let n = self.x_labels.len().max(1);
-        let max = self.series.iter().flat_map(|s| s.values.iter().flatten()).fold(0.0f64, |a, b| a.max(*b));
+        let max = self
+            .series
+            .iter()
+            .flat_map(|s| s.values.iter().flatten())
+            .fold(0.0f64, |a, b| a.max(*b));
         let (top_value, step) = nice_axis(max);
         let plot_w = WIDTH - LEFT - RIGHT;
         let plot_h = HEIGHT - TOP - BOTTOM;
-        let x = |i: usize| if n == 1 { LEFT + plot_w / 2.0 } else { LEFT + plot_w * i as f64 / (n - 1) as f64 };
+        let x = |i: usize| {
+            if n == 1 {
+                LEFT + plot_w / 2.0
+            } else {
+                LEFT + plot_w * i as f64 / (n - 1) as f64
+            }
+        };
         let y = |v: f64| TOP + plot_h * (1.0 - v / top_value);
         let id = escape(&self.id);
         let mut s = String::with_capacity(4096);
@@ -96,7 +106,12 @@ impl LineChart {
             s,
             r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-labelledby="{id}-title {id}-desc" focusable="false" font-family="Helvetica Neue, Helvetica, Arial, sans-serif" font-size="14">"#
         );
-        let _ = write!(s, r#"<title id="{id}-title">{}</title><desc id="{id}-desc">{}</desc>"#, escape(&self.title), escape(&self.description));
+        let _ = write!(
+            s,
+            r#"<title id="{id}-title">{}</title><desc id="{id}-desc">{}</desc>"#,
+            escape(&self.title),
+            escape(&self.description)
+        );
         // Grid lines and y-axis labels.
         let mut tick = 0.0;
         while tick <= top_value + step / 2.0 {
@@ -113,12 +128,28 @@ impl LineChart {
         }
         // X-axis labels.
         for (i, label) in self.x_labels.iter().enumerate() {
-            let _ = write!(s, r##"<text x="{:.1}" y="{:.1}" text-anchor="middle" fill="#0b0c0c">{}</text>"##, x(i), HEIGHT - BOTTOM + 24.0, escape(label));
+            let _ = write!(
+                s,
+                r##"<text x="{:.1}" y="{:.1}" text-anchor="middle" fill="#0b0c0c">{}</text>"##,
+                x(i),
+                HEIGHT - BOTTOM + 24.0,
+                escape(label)
+            );
         }
-        let _ = write!(s, r##"<line x1="{LEFT}" x2="{:.1}" y1="{:.1}" y2="{:.1}" stroke="#0b0c0c" stroke-width="1"/>"##, WIDTH - RIGHT, y(0.0), y(0.0));
+        let _ = write!(
+            s,
+            r##"<line x1="{LEFT}" x2="{:.1}" y1="{:.1}" y2="{:.1}" stroke="#0b0c0c" stroke-width="1"/>"##,
+            WIDTH - RIGHT,
+            y(0.0),
+            y(0.0)
+        );
         for (k, series) in self.series.iter().enumerate() {
             let (colour, dash, marker) = STYLES[k % STYLES.len()];
-            let dash_attr = if dash.is_empty() { String::new() } else { format!(r#" stroke-dasharray="{dash}""#) };
+            let dash_attr = if dash.is_empty() {
+                String::new()
+            } else {
+                format!(r#" stroke-dasharray="{dash}""#)
+            };
             // Break the line where a figure is missing, so a gap is never drawn as a slope.
             let mut segment: Vec<(f64, f64)> = Vec::new();
             let mut segments: Vec<Vec<(f64, f64)>> = Vec::new();
@@ -138,8 +169,15 @@ impl LineChart {
             let _ = write!(s, r#"<g aria-hidden="true">"#);
             for seg in &segments {
                 if seg.len() > 1 {
-                    let points: Vec<String> = seg.iter().map(|(px, py)| format!("{px:.1},{py:.1}")).collect();
-                    let _ = write!(s, r#"<polyline fill="none" stroke="{colour}" stroke-width="3"{dash_attr} points="{}"/>"#, points.join(" "));
+                    let points: Vec<String> = seg
+                        .iter()
+                        .map(|(px, py)| format!("{px:.1},{py:.1}"))
+                        .collect();
+                    let _ = write!(
+                        s,
+                        r#"<polyline fill="none" stroke="{colour}" stroke-width="3"{dash_attr} points="{}"/>"#,
+                        points.join(" ")
+                    );
                 }
                 for (px, py) in seg {
                     s.push_str(&marker_svg(marker, *px, *py, colour));
@@ -155,9 +193,26 @@ impl LineChart {
 fn marker_svg(marker: Marker, x: f64, y: f64, colour: &str) -> String {
     match marker {
         Marker::Circle => format!(r#"<circle cx="{x:.1}" cy="{y:.1}" r="4.5" fill="{colour}"/>"#),
-        Marker::Square => format!(r#"<rect x="{:.1}" y="{:.1}" width="9" height="9" fill="{colour}"/>"#, x - 4.5, y - 4.5),
-        Marker::Diamond => format!(r#"<path d="M{x:.1} {:.1}L{:.1} {y:.1}L{x:.1} {:.1}L{:.1} {y:.1}Z" fill="{colour}"/>"#, y - 6.0, x + 6.0, y + 6.0, x - 6.0),
-        Marker::Triangle => format!(r#"<path d="M{x:.1} {:.1}L{:.1} {:.1}L{:.1} {:.1}Z" fill="{colour}"/>"#, y - 6.0, x + 5.5, y + 4.5, x - 5.5, y + 4.5),
+        Marker::Square => format!(
+            r#"<rect x="{:.1}" y="{:.1}" width="9" height="9" fill="{colour}"/>"#,
+            x - 4.5,
+            y - 4.5
+        ),
+        Marker::Diamond => format!(
+            r#"<path d="M{x:.1} {:.1}L{:.1} {y:.1}L{x:.1} {:.1}L{:.1} {y:.1}Z" fill="{colour}"/>"#,
+            y - 6.0,
+            x + 6.0,
+            y + 6.0,
+            x - 6.0
+        ),
+        Marker::Triangle => format!(
+            r#"<path d="M{x:.1} {:.1}L{:.1} {:.1}L{:.1} {:.1}Z" fill="{colour}"/>"#,
+            y - 6.0,
+            x + 5.5,
+            y + 4.5,
+            x - 5.5,
+            y + 4.5
+        ),
     }
 }
 
@@ -169,7 +224,10 @@ mod tests {
     fn axes_end_on_round_numbers() {
         assert_eq!(nice_axis(17.1), (20.0, 5.0));
         let (top, step) = nice_axis(0.171);
-        assert!((top - 0.2).abs() < 1e-12 && (step - 0.05).abs() < 1e-12, "{top} {step}");
+        assert!(
+            (top - 0.2).abs() < 1e-12 && (step - 0.05).abs() < 1e-12,
+            "{top} {step}"
+        );
         assert_eq!(nice_axis(31634.1), (40000.0, 10000.0));
         assert_eq!(nice_axis(0.0), (1.0, 0.2));
     }
@@ -181,12 +239,19 @@ mod tests {
             title: "Turnover <rate> & \"more\"".into(),
             description: "d".into(),
             x_labels: vec!["2020".into(), "2021".into(), "2022".into(), "2023".into()],
-            series: vec![Series { name: "A".into(), values: vec![Some(1.0), None, Some(2.0), Some(3.0)] }],
+            series: vec![Series {
+                name: "A".into(),
+                values: vec![Some(1.0), None, Some(2.0), Some(3.0)],
+            }],
             axis_format: |v| format!("{v}"),
         };
         let svg = chart.to_svg();
         assert!(svg.contains("Turnover &lt;rate&gt; &amp; &quot;more&quot;"));
-        assert_eq!(svg.matches("<polyline").count(), 1, "the first point stands alone");
+        assert_eq!(
+            svg.matches("<polyline").count(),
+            1,
+            "the first point stands alone"
+        );
         assert_eq!(svg.matches("<circle").count(), 3);
     }
 }

@@ -38,11 +38,20 @@ struct ErrorPage<'a> {
 }
 
 impl PageError {
-    pub fn new(status: StatusCode, title: impl Into<String>, problem: impl Into<String>, fix: impl Into<String>) -> Self {
+    pub fn new(
+        status: StatusCode,
+        title: impl Into<String>,
+        problem: impl Into<String>,
+        fix: impl Into<String>,
+    ) -> Self {
         Self {
             status,
             title: title.into(),
-            problems: vec![Problem { text: problem.into(), fix: fix.into(), target: String::new() }],
+            problems: vec![Problem {
+                text: problem.into(),
+                fix: fix.into(),
+                target: String::new(),
+            }],
             request_id: None,
         }
     }
@@ -64,7 +73,11 @@ impl PageError {
 
     pub fn from_app(error: AppError, request_id: String) -> Self {
         match error {
-            AppError::NotFound { kind, query, suggestions } => {
+            AppError::NotFound {
+                kind,
+                query,
+                suggestions,
+            } => {
                 let fix = if suggestions.is_empty() {
                     "Search for the place by name, or check the code in the address".to_string()
                 } else {
@@ -78,14 +91,19 @@ impl PageError {
                 format!("\u{201c}{query}\u{201d} matches {}", candidates.join("; ")),
                 "Use the full name or the code",
             ),
-            AppError::Invalid { problem, fix } => Self::new(StatusCode::BAD_REQUEST, "There is a problem", problem, fix),
+            AppError::Invalid { problem, fix } => {
+                Self::new(StatusCode::BAD_REQUEST, "There is a problem", problem, fix)
+            }
             AppError::Refused(r) => Self {
                 status: StatusCode::UNPROCESSABLE_ENTITY,
                 title: format!("{} was not imported", r.file),
                 problems: r.errors().map(problem_from).collect(),
                 request_id: None,
             },
-            AppError::Store(e) => Self::internal(anyhow::Error::new(e).context("reading the statistics"), request_id),
+            AppError::Store(e) => Self::internal(
+                anyhow::Error::new(e).context("reading the statistics"),
+                request_id,
+            ),
         }
     }
 }
@@ -100,12 +118,19 @@ pub fn problem_from(d: &Diagnostic) -> Problem {
         }
         place.push_str(": ");
     }
-    Problem { text: format!("{place}{}", d.problem), fix: d.fix.clone(), target: "file".into() }
+    Problem {
+        text: format!("{place}{}", d.problem),
+        fix: d.fix.clone(),
+        target: "file".into(),
+    }
 }
 
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
-        let page = ErrorPage { layout: Layout::new(&self.title), error: &self };
+        let page = ErrorPage {
+            layout: Layout::new(&self.title),
+            error: &self,
+        };
         match page.render() {
             Ok(html) => (self.status, Html(html)).into_response(),
             Err(e) => {
@@ -131,7 +156,13 @@ pub struct ApiError {
 
 impl ApiError {
     pub fn from_page(e: PageError) -> Self {
-        Self { status: e.status, title: e.title, problems: e.problems, diagnostics: Vec::new(), request_id: e.request_id }
+        Self {
+            status: e.status,
+            title: e.title,
+            problems: e.problems,
+            diagnostics: Vec::new(),
+            request_id: e.request_id,
+        }
     }
 
     pub fn from_app(error: AppError, request_id: String) -> Self {
@@ -139,7 +170,10 @@ impl ApiError {
             AppError::Refused(r) => r.diagnostics.clone(),
             _ => Vec::new(),
         };
-        Self { diagnostics, ..Self::from_page(PageError::from_app(error, request_id)) }
+        Self {
+            diagnostics,
+            ..Self::from_page(PageError::from_app(error, request_id))
+        }
     }
 
     pub fn new(status: StatusCode, title: &str, problem: &str, fix: &str) -> Self {

@@ -50,7 +50,11 @@ impl WebState {
 
 /// Every route of the service.
 pub fn router(app: App, options: Options) -> Router {
-    let state = WebState { app, options, requests: Arc::new(AtomicU64::new(1)) };
+    let state = WebState {
+        app,
+        options,
+        requests: Arc::new(AtomicU64::new(1)),
+    };
     let uploads = Router::new()
         .route("/imports", post(pages::imports::create))
         .route("/api/v1/imports", post(api::v1::imports::create))
@@ -69,10 +73,22 @@ pub fn router(app: App, options: Options) -> Router {
         .route("/assets/swforce.css", get(pages::assets::stylesheet))
         .route("/api/v1/openapi.json", get(api::v1::openapi))
         .route("/api/v1/geographies", get(api::v1::geographies::index))
-        .route("/api/v1/geographies/{code}", get(api::v1::geographies::show))
-        .route("/api/v1/geographies/{code}/indicators", get(api::v1::geographies::indicators))
-        .route("/api/v1/geographies/{code}/benchmarks", get(api::v1::geographies::benchmarks))
-        .route("/api/v1/geographies/{code}/series/{measure}", get(api::v1::geographies::series))
+        .route(
+            "/api/v1/geographies/{code}",
+            get(api::v1::geographies::show),
+        )
+        .route(
+            "/api/v1/geographies/{code}/indicators",
+            get(api::v1::geographies::indicators),
+        )
+        .route(
+            "/api/v1/geographies/{code}/benchmarks",
+            get(api::v1::geographies::benchmarks),
+        )
+        .route(
+            "/api/v1/geographies/{code}/series/{measure}",
+            get(api::v1::geographies::series),
+        )
         .route("/api/v1/measures", get(api::v1::measures::index))
         .route("/api/v1/imports", get(api::v1::imports::index))
         .merge(uploads)
@@ -89,7 +105,11 @@ async fn security_headers(request: Request, next: Next) -> Response {
     let set = |h: &mut axum::http::HeaderMap, k: header::HeaderName, v: &'static str| {
         h.entry(k).or_insert(HeaderValue::from_static(v));
     };
-    set(h, header::CONTENT_SECURITY_POLICY, "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
+    set(
+        h,
+        header::CONTENT_SECURITY_POLICY,
+        "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    );
     set(h, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
     set(h, header::REFERRER_POLICY, "same-origin");
     set(h, header::X_FRAME_OPTIONS, "DENY");
@@ -98,8 +118,14 @@ async fn security_headers(request: Request, next: Next) -> Response {
 
 /// Serves until the process is stopped (Ctrl-C or SIGTERM), then finishes the requests in
 /// flight.
-pub async fn serve(listener: tokio::net::TcpListener, app: App, options: Options) -> anyhow::Result<()> {
-    axum::serve(listener, router(app, options)).with_graceful_shutdown(shutdown()).await?;
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    app: App,
+    options: Options,
+) -> anyhow::Result<()> {
+    axum::serve(listener, router(app, options))
+        .with_graceful_shutdown(shutdown())
+        .await?;
     Ok(())
 }
 
@@ -109,7 +135,8 @@ async fn shutdown() {
     };
     #[cfg(unix)]
     let terminate = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             s.recv().await;
         }
     };
@@ -123,8 +150,15 @@ async fn shutdown() {
 }
 
 /// Runs blocking application work (database reads, imports) off the async threads.
-pub(crate) async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T, PageError> {
-    tokio::task::spawn_blocking(f).await.map_err(|e| PageError::internal(anyhow::Error::new(e).context("running a blocking task"), String::new()))
+pub(crate) async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, PageError> {
+    tokio::task::spawn_blocking(f).await.map_err(|e| {
+        PageError::internal(
+            anyhow::Error::new(e).context("running a blocking task"),
+            String::new(),
+        )
+    })
 }
 
 /// The state extractor, re-exported for handlers.

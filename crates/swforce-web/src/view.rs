@@ -15,7 +15,11 @@ pub struct Layout {
 
 impl Layout {
     pub fn new(title: &str) -> Self {
-        Self { title: title.to_string(), nav: "", query: String::new() }
+        Self {
+            title: title.to_string(),
+            nav: "",
+            query: String::new(),
+        }
     }
 
     pub fn nav(mut self, nav: &'static str) -> Self {
@@ -50,15 +54,30 @@ pub struct CellView {
 impl CellView {
     pub fn text(text: impl Into<String>) -> Self {
         let text = text.into();
-        Self { raw: text.clone(), text, numeric: false, note: String::new(), href: String::new() }
+        Self {
+            raw: text.clone(),
+            text,
+            numeric: false,
+            note: String::new(),
+            href: String::new(),
+        }
     }
 
     pub fn link(text: impl Into<String>, href: impl Into<String>) -> Self {
-        Self { href: href.into(), ..Self::text(text) }
+        Self {
+            href: href.into(),
+            ..Self::text(text)
+        }
     }
 
     pub fn number(text: impl Into<String>, raw: impl Into<String>) -> Self {
-        Self { text: text.into(), raw: raw.into(), numeric: true, note: String::new(), href: String::new() }
+        Self {
+            text: text.into(),
+            raw: raw.into(),
+            numeric: true,
+            note: String::new(),
+            href: String::new(),
+        }
     }
 
     pub fn with_note(mut self, note: impl Into<String>) -> Self {
@@ -86,6 +105,9 @@ impl TableView {
         for row in &self.rows {
             let _ = w.write_record(row.iter().map(|c| c.raw.as_str()));
         }
-        w.into_inner().ok().and_then(|b| String::from_utf8(b).ok()).unwrap_or_default()
+        w.into_inner()
+            .ok()
+            .and_then(|b| String::from_utf8(b).ok())
+            .unwrap_or_default()
     }
 }

@@ -10,19 +10,42 @@ use std::path::PathBuf;
 #[derive(Debug, Clone, Args)]
 pub struct GlobalArgs {
     /// Folder holding swforce's data (the SQLite database lives inside).
-    #[arg(long, global = true, env = "SWFORCE_DATA_DIR", default_value = "swforce-data", value_name = "DIR")]
+    #[arg(
+        long,
+        global = true,
+        env = "SWFORCE_DATA_DIR",
+        default_value = "swforce-data",
+        value_name = "DIR"
+    )]
     pub data_dir: PathBuf,
 
     /// Log filter: error, warn, info, debug or trace (or a tracing filter such as swforce_web=debug).
-    #[arg(long, global = true, env = "SWFORCE_LOG", default_value = "info", value_name = "FILTER")]
+    #[arg(
+        long,
+        global = true,
+        env = "SWFORCE_LOG",
+        default_value = "info",
+        value_name = "FILTER"
+    )]
     pub log: String,
 
     /// Address and port the web service listens on.
-    #[arg(long, global = true, env = "SWFORCE_ADDR", default_value = "127.0.0.1:8080", value_name = "HOST:PORT")]
+    #[arg(
+        long,
+        global = true,
+        env = "SWFORCE_ADDR",
+        default_value = "127.0.0.1:8080",
+        value_name = "HOST:PORT"
+    )]
     pub addr: SocketAddr,
 
     /// Refuse imports over the web (the import page and POST /api/v1/imports).
-    #[arg(long, global = true, env = "SWFORCE_READ_ONLY", default_value_t = false)]
+    #[arg(
+        long,
+        global = true,
+        env = "SWFORCE_READ_ONLY",
+        default_value_t = false
+    )]
     pub read_only: bool,
 }
 

@@ -59,7 +59,14 @@ fn main() -> ExitCode {
     };
     init_logging(&cli.global.log);
     for var in config::unknown_variables() {
-        tracing::warn!("environment variable {var} matches no swforce setting; known: {}", config::SETTINGS.iter().map(|(v, _)| *v).collect::<Vec<_>>().join(", "));
+        tracing::warn!(
+            "environment variable {var} matches no swforce setting; known: {}",
+            config::SETTINGS
+                .iter()
+                .map(|(v, _)| *v)
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
     }
     let Some(command) = cli.command else {
         return ExitCode::from(2);
@@ -102,7 +109,10 @@ fn open_app(global: &config::GlobalArgs) -> Result<App, Failure> {
     match SqliteStore::open_in_dir(&global.data_dir) {
         Ok(store) => Ok(App::new(Arc::new(store))),
         Err(e) => {
-            commands::report_error(&anyhow::Error::new(e).context(format!("opening the data folder {}", global.data_dir.display())));
+            commands::report_error(&anyhow::Error::new(e).context(format!(
+                "opening the data folder {}",
+                global.data_dir.display()
+            )));
             Err(Failure::Refused)
         }
     }

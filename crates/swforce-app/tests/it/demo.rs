@@ -23,7 +23,9 @@ fn a_refused_file_leaves_the_store_as_it_was() {
     let before = t.app.snapshot().unwrap().generation;
     let bad = "time_period,time_identifier,geographic_level,country_code,country_name,region_code,region_name,new_la_code,la_name,Referrals\n2022,Reporting year,National,E92000001,England,,,,,-5\n";
     let err = t.app.import_file("bad.csv", bad.as_bytes()).unwrap_err();
-    let AppError::Refused(r) = err else { panic!("{err:?}") };
+    let AppError::Refused(r) = err else {
+        panic!("{err:?}")
+    };
     assert_eq!(r.errors().next().unwrap().line, Some(2));
     assert_eq!(t.app.snapshot().unwrap().generation, before);
 }
@@ -31,14 +33,29 @@ fn a_refused_file_leaves_the_store_as_it_was() {
 #[test]
 fn a_later_release_revises_an_overlapping_year_and_the_snapshot_follows() {
     let t = demo_app();
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../swforce-import/tests/fixtures/csww_headline_2022_to_2023_new_names.csv");
-    let report = t.app.import_file("csww_headline_2022_to_2023_new_names.csv", std::fs::File::open(path).unwrap()).unwrap();
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../swforce-import/tests/fixtures/csww_headline_2022_to_2023_new_names.csv");
+    let report = t
+        .app
+        .import_file(
+            "csww_headline_2022_to_2023_new_names.csv",
+            std::fs::File::open(path).unwrap(),
+        )
+        .unwrap();
     assert!(!report.already_imported());
     let snap = t.app.snapshot().unwrap();
     let england = snap.england().unwrap();
     let rows = snap.indicators(england, None).unwrap();
     let y2022 = rows.iter().find(|r| r.year.get() == 2022).unwrap();
-    let inpost = y2022.values.iter().find(|(m, _)| m.name == "inpost_fte").unwrap().1.unwrap().value().unwrap();
+    let inpost = y2022
+        .values
+        .iter()
+        .find(|(m, _)| m.name == "inpost_fte")
+        .unwrap()
+        .1
+        .unwrap()
+        .value()
+        .unwrap();
     assert_eq!(inpost, 31640.0, "the 2023 release's revision of 2022 wins");
     assert_eq!(snap.latest_year(Dataset::CswwHeadline).unwrap().get(), 2023);
     let vintages = t.app.store().vintages(&england.code, "inpost_fte").unwrap();

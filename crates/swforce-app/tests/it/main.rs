@@ -16,7 +16,10 @@ pub struct TestApp {
 pub fn empty_app() -> TestApp {
     let dir = tempfile::tempdir().unwrap();
     let store = SqliteStore::open_in_dir(dir.path()).unwrap();
-    TestApp { app: App::new(Arc::new(store)), _dir: dir }
+    TestApp {
+        app: App::new(Arc::new(store)),
+        _dir: dir,
+    }
 }
 
 pub fn demo_app() -> TestApp {

@@ -30,14 +30,21 @@ fn a_negative_count_names_file_line_column_field_and_fix() {
     let d = r.errors().next().unwrap();
     assert_eq!((d.line, d.column), (Some(3), Some(11)));
     assert_eq!(d.field.as_deref(), Some("inpost_fte"));
-    assert_eq!(d.to_string().lines().next().unwrap(), "negative.csv:3:11: error: field \"inpost_fte\" is -12; a count cannot be negative");
+    assert_eq!(
+        d.to_string().lines().next().unwrap(),
+        "negative.csv:3:11: error: field \"inpost_fte\" is -12; a count cannot be negative"
+    );
     assert!(d.fix.contains("write x"));
 }
 
 #[test]
 fn a_rate_above_100_is_refused() {
     let text = with_field(&base(), 2, 21, "117.1");
-    let d = refused("rate.csv", text.as_bytes()).errors().next().cloned().unwrap();
+    let d = refused("rate.csv", text.as_bytes())
+        .errors()
+        .next()
+        .cloned()
+        .unwrap();
     assert_eq!(d.field.as_deref(), Some("agency_rate_fte"));
     assert!(d.problem.contains("cannot be above 100"), "{}", d.problem);
 }
@@ -55,7 +62,11 @@ fn a_truncated_row_is_refused_and_nothing_is_returned() {
 #[test]
 fn semicolons_are_recognised_as_the_wrong_delimiter() {
     let text = base().replace(',', ";");
-    let d = refused("semi.csv", text.as_bytes()).errors().next().cloned().unwrap();
+    let d = refused("semi.csv", text.as_bytes())
+        .errors()
+        .next()
+        .cloned()
+        .unwrap();
     assert!(d.problem.contains("semicolons"), "{}", d.problem);
     assert!(d.fix.contains("comma"));
 }
@@ -65,7 +76,11 @@ fn text_that_is_not_utf8_is_refused_with_its_line() {
     let mut bytes = base().into_bytes();
     let pos = bytes.windows(10).position(|w| w == b"Cumberland").unwrap();
     bytes[pos + 1] = 0xFC; // Latin-1 u-umlaut
-    let d = refused("latin1.csv", &bytes).errors().next().cloned().unwrap();
+    let d = refused("latin1.csv", &bytes)
+        .errors()
+        .next()
+        .cloned()
+        .unwrap();
     assert_eq!(d.line, Some(4));
     assert!(d.problem.contains("not UTF-8"));
 }
@@ -75,22 +90,58 @@ fn a_duplicated_row_points_at_the_first_copy() {
     let text = base();
     let third = text.lines().nth(2).unwrap().to_string();
     let text = format!("{text}{third}\n");
-    let d = refused("dup.csv", text.as_bytes()).errors().next().cloned().unwrap();
+    let d = refused("dup.csv", text.as_bytes())
+        .errors()
+        .next()
+        .cloned()
+        .unwrap();
     assert_eq!(d.line, Some(8));
-    assert!(d.problem.contains("already appears on line 3"), "{}", d.problem);
+    assert!(
+        d.problem.contains("already appears on line 3"),
+        "{}",
+        d.problem
+    );
 }
 
 #[test]
 fn an_empty_file_and_a_header_alone_are_refused() {
-    assert!(refused("empty.csv", b"").errors().next().unwrap().problem.contains("empty"));
-    assert!(refused("bom.csv", b"\xEF\xBB\xBF\n\n").errors().next().unwrap().problem.contains("empty"));
+    assert!(
+        refused("empty.csv", b"")
+            .errors()
+            .next()
+            .unwrap()
+            .problem
+            .contains("empty")
+    );
+    assert!(
+        refused("bom.csv", b"\xEF\xBB\xBF\n\n")
+            .errors()
+            .next()
+            .unwrap()
+            .problem
+            .contains("empty")
+    );
     let header = base().lines().next().unwrap().to_string();
-    assert!(refused("header.csv", header.as_bytes()).errors().next().unwrap().problem.contains("no rows"));
+    assert!(
+        refused("header.csv", header.as_bytes())
+            .errors()
+            .next()
+            .unwrap()
+            .problem
+            .contains("no rows")
+    );
 }
 
 #[test]
 fn an_unknown_dataset_says_what_swforce_reads() {
-    let d = refused("school.csv", b"time_period,school_urn,pupils\n2022,100000,300\n").errors().next().cloned().unwrap();
+    let d = refused(
+        "school.csv",
+        b"time_period,school_urn,pupils\n2022,100000,300\n",
+    )
+    .errors()
+    .next()
+    .cloned()
+    .unwrap();
     assert!(d.problem.starts_with("unknown dataset"));
     assert!(d.fix.contains("children in need"));
 }
@@ -118,12 +169,22 @@ fn reading_stops_after_fifty_errors() {
     }
     let r = refused("many.csv", text.as_bytes());
     assert_eq!(r.errors().count(), Refused::LIMIT + 1);
-    assert!(r.diagnostics.last().unwrap().problem.contains("stopped reading"));
+    assert!(
+        r.diagnostics
+            .last()
+            .unwrap()
+            .problem
+            .contains("stopped reading")
+    );
 }
 
 #[test]
 fn two_columns_meaning_the_same_measure_are_refused() {
     let text = base().replacen("inpost_headcount", "social_worker_fte", 1);
-    let d = refused("both.csv", text.as_bytes()).errors().next().cloned().unwrap();
+    let d = refused("both.csv", text.as_bytes())
+        .errors()
+        .next()
+        .cloned()
+        .unwrap();
     assert!(d.problem.contains("both mean inpost_fte"), "{}", d.problem);
 }

@@ -11,38 +11,86 @@ fn the_older_generation_is_recognised_and_mapped_to_canonical_names() {
     assert_eq!(f.dataset, Dataset::CswwHeadline);
     assert_eq!(f.rows.len(), 20, "the blank line is skipped");
     assert_eq!((f.first_year.get(), f.last_year.get()), (2018, 2022));
-    assert!(f.renamed.iter().any(|m| m.column == "social_worker_fte" && m.measure == "inpost_fte"));
-    assert!(f.renamed.iter().any(|m| m.column == "turnover_rate_fte_%" && m.measure == "turnover_rate_fte"));
+    assert!(
+        f.renamed
+            .iter()
+            .any(|m| m.column == "social_worker_fte" && m.measure == "inpost_fte")
+    );
+    assert!(
+        f.renamed
+            .iter()
+            .any(|m| m.column == "turnover_rate_fte_%" && m.measure == "turnover_rate_fte")
+    );
     assert!(f.unknown_columns.is_empty());
-    let england = f.rows.iter().find(|r| r.geography.as_str() == "E92000001" && r.year.get() == 2022).unwrap();
+    let england = f
+        .rows
+        .iter()
+        .find(|r| r.geography.as_str() == "E92000001" && r.year.get() == 2022)
+        .unwrap();
     assert_eq!(england.value("inpost_fte"), Some(31634.1));
     // Rates are held as fractions.
     assert!((england.value("turnover_rate_fte").unwrap() - 0.171).abs() < 1e-12);
-    assert_eq!(england.cell("starters_fte"), None, "not in this release, so absent, not zero");
+    assert_eq!(
+        england.cell("starters_fte"),
+        None,
+        "not in this release, so absent, not zero"
+    );
 }
 
 #[test]
 fn symbols_stay_symbols_and_are_never_zero() {
     let f = read_ees_csv(LEGACY, fixture(LEGACY).as_slice()).unwrap();
-    let scilly_2018 = f.rows.iter().find(|r| r.geography.as_str() == "E06000053" && r.year.get() == 2018).unwrap();
-    assert_eq!(scilly_2018.cell("working_days_lost_fte"), Some(Cell::Symbol(EesSymbol::C)));
-    let west_northants = f.rows.iter().find(|r| r.geography.as_str() == "E06000062" && r.year.get() == 2022).unwrap();
-    assert_eq!(west_northants.cell("inpost_fte"), Some(Cell::Symbol(EesSymbol::Z)));
-    let scilly_2022 = f.rows.iter().find(|r| r.geography.as_str() == "E06000053" && r.year.get() == 2022).unwrap();
+    let scilly_2018 = f
+        .rows
+        .iter()
+        .find(|r| r.geography.as_str() == "E06000053" && r.year.get() == 2018)
+        .unwrap();
+    assert_eq!(
+        scilly_2018.cell("working_days_lost_fte"),
+        Some(Cell::Symbol(EesSymbol::C))
+    );
+    let west_northants = f
+        .rows
+        .iter()
+        .find(|r| r.geography.as_str() == "E06000062" && r.year.get() == 2022)
+        .unwrap();
+    assert_eq!(
+        west_northants.cell("inpost_fte"),
+        Some(Cell::Symbol(EesSymbol::Z))
+    );
+    let scilly_2022 = f
+        .rows
+        .iter()
+        .find(|r| r.geography.as_str() == "E06000053" && r.year.get() == 2022)
+        .unwrap();
     assert_eq!(scilly_2022.cell("inpost_fte"), Some(Cell::Value(0.0)));
-    assert_eq!(scilly_2022.cell("turnover_rate_fte"), Some(Cell::Symbol(EesSymbol::Z)));
+    assert_eq!(
+        scilly_2022.cell("turnover_rate_fte"),
+        Some(Cell::Symbol(EesSymbol::Z))
+    );
 }
 
 #[test]
 fn quoted_names_with_commas_and_the_byte_order_mark_are_read() {
     let f = read_ees_csv(LEGACY, fixture(LEGACY).as_slice()).unwrap();
-    let bcp = f.geographies.iter().find(|g| g.code.as_str() == "E06000058").unwrap();
+    let bcp = f
+        .geographies
+        .iter()
+        .find(|g| g.code.as_str() == "E06000058")
+        .unwrap();
     assert_eq!(bcp.name, "Bournemouth, Christchurch and Poole");
     assert_eq!(bcp.old_la_code.map(|c| c.get()), Some(839));
     assert_eq!(bcp.parent.as_ref().map(|p| p.as_str()), Some("E12000009"));
     assert_eq!(bcp.level, GeographicLevel::LocalAuthority);
-    let england = f.geographies.iter().find(|g| g.code.as_str() == "E92000001").unwrap();
-    assert_eq!(england.name, "England", "the byte-order mark does not leak into the first column");
+    let england = f
+        .geographies
+        .iter()
+        .find(|g| g.code.as_str() == "E92000001")
+        .unwrap();
+    assert_eq!(
+        england.name, "England",
+        "the byte-order mark does not leak into the first column"
+    );
 }
 
 #[test]
@@ -50,10 +98,18 @@ fn the_later_generation_with_starters_reads_into_the_same_names() {
     let f = read_ees_csv(NEW, fixture(NEW).as_slice()).unwrap();
     assert_eq!(f.dataset, Dataset::CswwHeadline);
     assert!(f.renamed.is_empty());
-    let cumberland = f.rows.iter().find(|r| r.geography.as_str() == "E06000063").unwrap();
+    let cumberland = f
+        .rows
+        .iter()
+        .find(|r| r.geography.as_str() == "E06000063")
+        .unwrap();
     assert_eq!(cumberland.value("starters_fte"), Some(30.5));
     assert_eq!(cumberland.year.get(), 2023);
-    assert!(f.geographies.iter().any(|g| g.name == "Westmorland and Furness"));
+    assert!(
+        f.geographies
+            .iter()
+            .any(|g| g.name == "Westmorland and Furness")
+    );
 }
 
 #[test]

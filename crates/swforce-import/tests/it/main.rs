@@ -8,14 +8,21 @@ mod ees_published;
 use std::path::PathBuf;
 
 pub fn fixture(name: &str) -> Vec<u8> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name);
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name);
     std::fs::read(&path).unwrap_or_else(|e| panic!("fixture {} is missing: {e}", path.display()))
 }
 
 /// A full published file, from the demo data the binary ships.
 pub fn published(name: &str) -> Vec<u8> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../swforce-app/data").join(name);
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../swforce-app/data")
+        .join(name);
     std::fs::read(&path).unwrap_or_else(|e| {
-        panic!("published file {} is missing ({e}); it ships in crates/swforce-app/data", path.display())
+        panic!(
+            "published file {} is missing ({e}); it ships in crates/swforce-app/data",
+            path.display()
+        )
     })
 }

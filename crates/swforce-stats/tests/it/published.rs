@@ -6,16 +6,25 @@ use swforce_import::{ParsedFile, read_ees_csv};
 use swforce_stats::{Hierarchy, Outcome, reconcile};
 
 fn published(name: &str) -> ParsedFile {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../swforce-app/data").join(name);
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../swforce-app/data")
+        .join(name);
     let bytes = std::fs::read(&path).unwrap_or_else(|e| {
-        panic!("published file {} is missing ({e}); it ships in crates/swforce-app/data", path.display())
+        panic!(
+            "published file {} is missing ({e}); it ships in crates/swforce-app/data",
+            path.display()
+        )
     });
     read_ees_csv(name, bytes.as_slice()).unwrap()
 }
 
 fn findings(name: &str) -> Vec<swforce_stats::Finding> {
     let f = published(name);
-    let levels: HashMap<_, _> = f.geographies.iter().map(|g| (g.code.clone(), g.level)).collect();
+    let levels: HashMap<_, _> = f
+        .geographies
+        .iter()
+        .map(|g| (g.code.clone(), g.level))
+        .collect();
     let hierarchy = Hierarchy::new(f.geographies.iter());
     reconcile(&f.rows, &levels, &hierarchy)
 }
@@ -25,17 +34,34 @@ fn describe(f: &swforce_stats::Finding) -> String {
         Outcome::Unreproducible { reason } => reason.clone(),
         other => format!("{other:?}"),
     };
-    format!("{} {} {} {}: {}", f.year, f.geography, f.breakdown, f.measure, reason)
+    format!(
+        "{} {} {} {}: {}",
+        f.year, f.geography, f.breakdown, f.measure, reason
+    )
 }
 
 /// Reconciles one file, prints the tally and returns the findings that were not reproduced.
 fn unreproduced(name: &str) -> Vec<String> {
     let all = findings(name);
-    let unreproduced: Vec<String> = all.iter().filter(|f| !f.outcome.reproduced()).map(describe).collect();
+    let unreproduced: Vec<String> = all
+        .iter()
+        .filter(|f| !f.outcome.reproduced())
+        .map(describe)
+        .collect();
     let exact = all.iter().filter(|f| f.outcome == Outcome::Exact).count();
-    let rounding = all.iter().filter(|f| f.outcome == Outcome::WithinInputRounding).count();
-    let rebuilt = all.iter().filter(|f| matches!(f.outcome, Outcome::RebuiltFromAuthorities { .. })).count();
-    eprintln!("{name}: {} rates: {exact} exact, {rounding} within input rounding, {rebuilt} rebuilt from authorities, {} not reproduced", all.len(), unreproduced.len());
+    let rounding = all
+        .iter()
+        .filter(|f| f.outcome == Outcome::WithinInputRounding)
+        .count();
+    let rebuilt = all
+        .iter()
+        .filter(|f| matches!(f.outcome, Outcome::RebuiltFromAuthorities { .. }))
+        .count();
+    eprintln!(
+        "{name}: {} rates: {exact} exact, {rounding} within input rounding, {rebuilt} rebuilt from authorities, {} not reproduced",
+        all.len(),
+        unreproduced.len()
+    );
     for line in &unreproduced {
         eprintln!("  {line}");
     }
@@ -45,23 +71,35 @@ fn unreproduced(name: &str) -> Vec<String> {
 
 #[test]
 fn every_published_workforce_rate_is_reproduced_from_the_published_counts() {
-    assert_eq!(unreproduced("csww_headline_measures_2017_to_2022.csv"), Vec::<String>::new());
+    assert_eq!(
+        unreproduced("csww_headline_measures_2017_to_2022.csv"),
+        Vec::<String>::new()
+    );
 }
 
 #[test]
 fn every_ethnicity_share_is_reproduced_from_the_published_headcounts() {
-    assert_eq!(unreproduced("csww_role_by_ethnicity_2019_to_2022.csv"), Vec::<String>::new());
+    assert_eq!(
+        unreproduced("csww_role_by_ethnicity_2019_to_2022.csv"),
+        Vec::<String>::new()
+    );
 }
 
 #[test]
 fn every_referral_percentage_is_reproduced_from_the_published_counts() {
-    assert_eq!(unreproduced("referrals_2013_to_2022.csv"), Vec::<String>::new());
+    assert_eq!(
+        unreproduced("referrals_2013_to_2022.csv"),
+        Vec::<String>::new()
+    );
 }
 
 #[test]
 fn rates_per_10000_children_are_not_recomputed_because_the_population_is_not_published() {
     let all = findings("children_in_need_2013_to_2022.csv");
-    assert!(all.is_empty(), "children in need has no rate computable from its own counts");
+    assert!(
+        all.is_empty(),
+        "children in need has no rate computable from its own counts"
+    );
 }
 
 #[test]
@@ -69,11 +107,21 @@ fn agency_cover_in_2017_follows_the_authorities_that_returned_it() {
     let all = findings("csww_headline_measures_2017_to_2022.csv");
     let england_2017 = all
         .iter()
-        .find(|f| f.year.get() == 2017 && f.geography.as_str() == "E92000001" && f.measure == "agency_cover_rate_fte")
+        .find(|f| {
+            f.year.get() == 2017
+                && f.geography.as_str() == "E92000001"
+                && f.measure == "agency_cover_rate_fte"
+        })
         .unwrap();
     // Surrey and Kingston upon Thames could not return agency cover (x) that year.
     assert!(
-        matches!(england_2017.outcome, Outcome::RebuiltFromAuthorities { authorities: 149, of: 151 }),
+        matches!(
+            england_2017.outcome,
+            Outcome::RebuiltFromAuthorities {
+                authorities: 149,
+                of: 151
+            }
+        ),
         "{:?}",
         england_2017.outcome
     );

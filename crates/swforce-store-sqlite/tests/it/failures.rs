@@ -6,7 +6,9 @@ fn reopening_a_database_keeps_what_was_stored() {
     let dir = tempfile::tempdir().unwrap();
     {
         let store = SqliteStore::open_in_dir(dir.path()).unwrap();
-        swforce_store::conformance::an_import_stores_rows_symbols_geographies_and_provenance(&store);
+        swforce_store::conformance::an_import_stores_rows_symbols_geographies_and_provenance(
+            &store,
+        );
     }
     let store = SqliteStore::open_in_dir(dir.path()).unwrap();
     assert_eq!(store.imports().unwrap().len(), 1);
@@ -17,17 +19,28 @@ fn a_database_from_a_newer_version_is_refused_with_advice() {
     let dir = tempfile::tempdir().unwrap();
     drop(SqliteStore::open_in_dir(dir.path()).unwrap());
     let conn = rusqlite::Connection::open(dir.path().join(FILE_NAME)).unwrap();
-    conn.execute("INSERT INTO schema_migrations (version, name) VALUES (999, 'future')", []).unwrap();
+    conn.execute(
+        "INSERT INTO schema_migrations (version, name) VALUES (999, 'future')",
+        [],
+    )
+    .unwrap();
     drop(conn);
     let err = SqliteStore::open_in_dir(dir.path()).unwrap_err();
-    assert!(matches!(err, StoreError::NewerSchema { found: 999, .. }), "{err:?}");
+    assert!(
+        matches!(err, StoreError::NewerSchema { found: 999, .. }),
+        "{err:?}"
+    );
     assert!(err.to_string().contains("upgrade swforce"));
 }
 
 #[test]
 fn a_file_that_is_not_a_database_is_a_backend_error_not_a_panic() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join(FILE_NAME), b"this is not a database, just text, long enough to have a header").unwrap();
+    std::fs::write(
+        dir.path().join(FILE_NAME),
+        b"this is not a database, just text, long enough to have a header",
+    )
+    .unwrap();
     let err = SqliteStore::open_in_dir(dir.path()).unwrap_err();
     assert!(matches!(err, StoreError::Backend(_)), "{err:?}");
 }

@@ -33,14 +33,28 @@ pub struct AboutPage {
 
 fn formula_words(f: Formula) -> String {
     match f {
-        Formula::Ratio { numerator, denominator } => format!("{numerator} ÷ {denominator}"),
+        Formula::Ratio {
+            numerator,
+            denominator,
+        } => format!("{numerator} ÷ {denominator}"),
         Formula::Share { part, rest } => format!("{part} ÷ ({part} + {rest})"),
-        Formula::Absence { days_lost, fte } => format!("{days_lost} ÷ ({fte} × working days in the year: 253, or 254 in 2020)"),
+        Formula::Absence { days_lost, fte } => {
+            format!("{days_lost} ÷ ({fte} × working days in the year: 253, or 254 in 2020)")
+        }
     }
 }
 
 fn definitions(dataset: Dataset) -> TableView {
-    let head = ["Measure", "Name in the data", "Older names", "Definition", "Computed as"].iter().map(|h| CellView::text(*h)).collect();
+    let head = [
+        "Measure",
+        "Name in the data",
+        "Older names",
+        "Definition",
+        "Computed as",
+    ]
+    .iter()
+    .map(|h| CellView::text(*h))
+    .collect();
     let rows = Measure::of(dataset)
         .map(|m| {
             vec![
@@ -48,11 +62,20 @@ fn definitions(dataset: Dataset) -> TableView {
                 CellView::text(m.name),
                 CellView::text(m.legacy.join(", ")),
                 CellView::text(m.definition),
-                CellView::text(m.formula.map(formula_words).unwrap_or_else(|| "as published".into())),
+                CellView::text(
+                    m.formula
+                        .map(formula_words)
+                        .unwrap_or_else(|| "as published".into()),
+                ),
             ]
         })
         .collect();
-    TableView { caption: dataset.title().to_string(), head, rows, download: String::new() }
+    TableView {
+        caption: dataset.title().to_string(),
+        head,
+        rows,
+        download: String::new(),
+    }
 }
 
 pub async fn show(State(state): AppState) -> Result<Html<String>, PageError> {

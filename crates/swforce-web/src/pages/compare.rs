@@ -39,12 +39,22 @@ pub struct ComparePage {
 
 /// The codes asked for, in order, without repeats: `la=` (repeated) and `add=`, minus `remove=`.
 fn requested(query: Option<&str>) -> Vec<String> {
-    let pairs: Vec<(String, String)> = query.and_then(|q| serde_urlencoded::from_str(q).ok()).unwrap_or_default();
-    let removed: Vec<&str> = pairs.iter().filter(|(k, _)| k == "remove").map(|(_, v)| v.as_str()).collect();
+    let pairs: Vec<(String, String)> = query
+        .and_then(|q| serde_urlencoded::from_str(q).ok())
+        .unwrap_or_default();
+    let removed: Vec<&str> = pairs
+        .iter()
+        .filter(|(k, _)| k == "remove")
+        .map(|(_, v)| v.as_str())
+        .collect();
     let mut out: Vec<String> = Vec::new();
     for (k, v) in &pairs {
         let v = v.trim();
-        if (k == "la" || k == "add") && !v.is_empty() && !removed.contains(&v) && !out.iter().any(|o| o == v) {
+        if (k == "la" || k == "add")
+            && !v.is_empty()
+            && !removed.contains(&v)
+            && !out.iter().any(|o| o == v)
+        {
             out.push(v.to_string());
         }
     }
@@ -52,7 +62,11 @@ fn requested(query: Option<&str>) -> Vec<String> {
 }
 
 fn query_for(codes: &[&str]) -> String {
-    codes.iter().map(|c| format!("la={c}")).collect::<Vec<_>>().join("&")
+    codes
+        .iter()
+        .map(|c| format!("la={c}"))
+        .collect::<Vec<_>>()
+        .join("&")
 }
 
 /// Resolves the requested codes; unknown ones and any beyond six become problems.
@@ -72,8 +86,13 @@ fn resolve<'a>(snap: &'a Snapshot, codes: &[String]) -> (Vec<&'a Geography>, Vec
     }
     if places.len() > MAX_COMPARED {
         problems.push(Problem {
-            text: format!("You chose {} authorities; a comparison shows up to {MAX_COMPARED}", places.len()),
-            fix: format!("Only the first {MAX_COMPARED} are shown. Remove one before adding another"),
+            text: format!(
+                "You chose {} authorities; a comparison shows up to {MAX_COMPARED}",
+                places.len()
+            ),
+            fix: format!(
+                "Only the first {MAX_COMPARED} are shown. Remove one before adding another"
+            ),
             target: "add".into(),
         });
         places.truncate(MAX_COMPARED);
@@ -82,11 +101,17 @@ fn resolve<'a>(snap: &'a Snapshot, codes: &[String]) -> (Vec<&'a Geography>, Vec
 }
 
 fn options(snap: &Snapshot) -> Vec<(String, Vec<(String, String)>)> {
-    let Some(england) = snap.england() else { return Vec::new() };
+    let Some(england) = snap.england() else {
+        return Vec::new();
+    };
     snap.children(&england.code)
         .into_iter()
         .map(|region| {
-            let las = snap.children(&region.code).into_iter().map(|g| (g.code.to_string(), g.name.clone())).collect();
+            let las = snap
+                .children(&region.code)
+                .into_iter()
+                .map(|g| (g.code.to_string(), g.name.clone()))
+                .collect();
             (region.name.clone(), las)
         })
         .collect()
@@ -97,16 +122,33 @@ fn sections(c: &Comparison, query: &str) -> Vec<IndicatorSection> {
         .iter()
         .filter(|(_, per_place)| per_place.iter().flatten().any(Option::is_some))
         .map(|(measure, per_place)| {
-            let columns = c.places.iter().zip(per_place).map(|(p, figs)| Column { name: p.name.clone(), figures: figs.clone() }).collect();
+            let columns = c
+                .places
+                .iter()
+                .zip(per_place)
+                .map(|(p, figs)| Column {
+                    name: p.name.clone(),
+                    figures: figs.clone(),
+                })
+                .collect();
             let download = format!("/compare.csv?{query}&measure={}", measure.name);
-            let mut s = section(&measure.name.replace('_', "-"), measure, &c.years, columns, download, true);
+            let mut s = section(
+                &measure.name.replace('_', "-"),
+                measure,
+                &c.years,
+                columns,
+                download,
+                true,
+            );
             let latest = c.years.len().checked_sub(1);
             if let Some(i) = latest {
                 let parts: Vec<String> = c
                     .places
                     .iter()
                     .zip(per_place)
-                    .map(|(p, figs)| format!("{} {}", p.name, display::figure(measure, figs[i].as_ref())))
+                    .map(|(p, figs)| {
+                        format!("{} {}", p.name, display::figure(measure, figs[i].as_ref()))
+                    })
                     .collect();
                 s.summary = format!("{}, {}: {}.", measure.label, c.years[i], parts.join("; "));
             }
@@ -115,19 +157,41 @@ fn sections(c: &Comparison, query: &str) -> Vec<IndicatorSection> {
         .collect()
 }
 
-fn comparison(state: &WebState, query: Option<&str>) -> Result<(ComparePage, Option<Comparison>), PageError> {
-    let snap = state.app.snapshot().map_err(|e| PageError::from_app(e, state.request_id()))?;
+fn comparison(
+    state: &WebState,
+    query: Option<&str>,
+) -> Result<(ComparePage, Option<Comparison>), PageError> {
+    let snap = state
+        .app
+        .snapshot()
+        .map_err(|e| PageError::from_app(e, state.request_id()))?;
     let codes = requested(query);
     let (places, problems) = resolve(&snap, &codes);
     let codes_now: Vec<&str> = places.iter().map(|p| p.code.as_str()).collect();
     let chosen = places
         .iter()
         .map(|p| {
-            let rest: Vec<&str> = codes_now.iter().copied().filter(|c| *c != p.code.as_str()).collect();
-            Chosen { name: p.name.clone(), code: p.code.to_string(), href: href(p), remove_href: format!("/compare?{}", query_for(&rest)) }
+            let rest: Vec<&str> = codes_now
+                .iter()
+                .copied()
+                .filter(|c| *c != p.code.as_str())
+                .collect();
+            Chosen {
+                name: p.name.clone(),
+                code: p.code.to_string(),
+                href: href(p),
+                remove_href: format!("/compare?{}", query_for(&rest)),
+            }
         })
         .collect();
-    let comparison = if places.is_empty() { None } else { Some(snap.compare(&places).map_err(|e| PageError::from_app(e, state.request_id()))?) };
+    let comparison = if places.is_empty() {
+        None
+    } else {
+        Some(
+            snap.compare(&places)
+                .map_err(|e| PageError::from_app(e, state.request_id()))?,
+        )
+    };
     let page = ComparePage {
         layout: Layout::new("Compare local authorities").nav("compare"),
         problems,
@@ -135,37 +199,77 @@ fn comparison(state: &WebState, query: Option<&str>) -> Result<(ComparePage, Opt
         options: options(&snap),
         can_add: places.len() < MAX_COMPARED,
         max: MAX_COMPARED,
-        sections: comparison.as_ref().map(|c| sections(c, &query_for(&codes_now))).unwrap_or_default(),
-        download: if places.is_empty() { String::new() } else { format!("/compare.csv?{}", query_for(&codes_now)) },
+        sections: comparison
+            .as_ref()
+            .map(|c| sections(c, &query_for(&codes_now)))
+            .unwrap_or_default(),
+        download: if places.is_empty() {
+            String::new()
+        } else {
+            format!("/compare.csv?{}", query_for(&codes_now))
+        },
     };
     Ok((page, comparison))
 }
 
-pub async fn show(State(state): AppState, RawQuery(query): RawQuery) -> Result<Response, PageError> {
+pub async fn show(
+    State(state): AppState,
+    RawQuery(query): RawQuery,
+) -> Result<Response, PageError> {
     blocking(move || {
         let (page, _) = comparison(&state, query.as_deref())?;
-        let status = if page.problems.is_empty() { StatusCode::OK } else { StatusCode::BAD_REQUEST };
+        let status = if page.problems.is_empty() {
+            StatusCode::OK
+        } else {
+            StatusCode::BAD_REQUEST
+        };
         Ok((status, render(&page, || state.request_id())?).into_response())
     })
     .await?
 }
 
 /// Every measure and year for the chosen places, one column per place.
-pub async fn download(State(state): AppState, RawQuery(query): RawQuery) -> Result<Response, PageError> {
+pub async fn download(
+    State(state): AppState,
+    RawQuery(query): RawQuery,
+) -> Result<Response, PageError> {
     blocking(move || {
         let (_, comparison) = comparison(&state, query.as_deref())?;
-        let pairs: Vec<(String, String)> = query.as_deref().and_then(|q| serde_urlencoded::from_str(q).ok()).unwrap_or_default();
-        let only = pairs.iter().find(|(k, _)| k == "measure").map(|(_, v)| v.clone());
-        let c = comparison.ok_or_else(|| PageError::new(StatusCode::BAD_REQUEST, "There is a problem", "No authorities were chosen", "Add la=CODE for each authority, such as /compare.csv?la=E09000007&la=E09000003"))?;
+        let pairs: Vec<(String, String)> = query
+            .as_deref()
+            .and_then(|q| serde_urlencoded::from_str(q).ok())
+            .unwrap_or_default();
+        let only = pairs
+            .iter()
+            .find(|(k, _)| k == "measure")
+            .map(|(_, v)| v.clone());
+        let c = comparison.ok_or_else(|| {
+            PageError::new(
+                StatusCode::BAD_REQUEST,
+                "There is a problem",
+                "No authorities were chosen",
+                "Add la=CODE for each authority, such as /compare.csv?la=E09000007&la=E09000003",
+            )
+        })?;
         let mut head = vec![CellView::text("measure"), CellView::text("year")];
-        head.extend(c.places.iter().map(|p| CellView::text(format!("{} ({})", p.name, p.code))));
+        head.extend(
+            c.places
+                .iter()
+                .map(|p| CellView::text(format!("{} ({})", p.name, p.code))),
+        );
         let mut rows = Vec::new();
-        for (m, per_place) in c.measures.iter().filter(|(m, _)| only.as_deref().is_none_or(|o| o == m.name)) {
+        for (m, per_place) in c
+            .measures
+            .iter()
+            .filter(|(m, _)| only.as_deref().is_none_or(|o| o == m.name))
+        {
             for (i, y) in c.years.iter().enumerate() {
                 let mut row = vec![CellView::text(m.name), CellView::text(y.to_string())];
                 row.extend(per_place.iter().map(|figs| {
                     let raw = figs[i].as_ref().map(|f| match f.cell {
-                        swforce_domain::Cell::Value(v) => swforce_app::indicators::published_number(m, v).to_string(),
+                        swforce_domain::Cell::Value(v) => {
+                            swforce_app::indicators::published_number(m, v).to_string()
+                        }
                         swforce_domain::Cell::Symbol(s) => s.to_string(),
                     });
                     CellView::text(raw.unwrap_or_default())
@@ -173,9 +277,20 @@ pub async fn download(State(state): AppState, RawQuery(query): RawQuery) -> Resu
                 rows.push(row);
             }
         }
-        let table = TableView { caption: "Comparison".into(), head, rows, download: String::new() };
+        let table = TableView {
+            caption: "Comparison".into(),
+            head,
+            rows,
+            download: String::new(),
+        };
         Ok((
-            [(header::CONTENT_TYPE, "text/csv; charset=utf-8"), (header::CONTENT_DISPOSITION, "attachment; filename=\"swforce-comparison.csv\"")],
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+                (
+                    header::CONTENT_DISPOSITION,
+                    "attachment; filename=\"swforce-comparison.csv\"",
+                ),
+            ],
             table.to_csv(),
         )
             .into_response())

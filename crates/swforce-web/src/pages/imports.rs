@@ -31,22 +31,56 @@ pub struct ImportsPage {
     pub max_mb: usize,
 }
 
-fn page(state: &WebState, params: &Params, problems: Vec<Problem>, diagnostics: Vec<Diagnostic>) -> Result<ImportsPage, PageError> {
-    let snap = state.app.snapshot().map_err(|e| PageError::from_app(e, state.request_id()))?;
+fn page(
+    state: &WebState,
+    params: &Params,
+    problems: Vec<Problem>,
+    diagnostics: Vec<Diagnostic>,
+) -> Result<ImportsPage, PageError> {
+    let snap = state
+        .app
+        .snapshot()
+        .map_err(|e| PageError::from_app(e, state.request_id()))?;
     let imports = snap.imports();
-    let banner = params.imported.or(params.already).and_then(|id| imports.iter().find(|i| i.id == id)).map(|i| {
-        let p = &i.provenance;
-        if params.already.is_some() {
-            ("This file was already imported".to_string(), format!("{} was imported on {}; nothing changed.", p.file_name, p.imported_at))
-        } else {
-            (format!("{} imported", p.file_name), format!("{}: {} rows, {} to {}.", p.release, p.rows, p.first_year, p.last_year))
-        }
-    });
-    let head = ["File", "Release", "Rows", "Warnings", "Imported (UTC)", "SHA-256"]
-        .iter()
-        .enumerate()
-        .map(|(i, h)| CellView { numeric: i == 2 || i == 3, ..CellView::text(*h) })
-        .collect();
+    let banner = params
+        .imported
+        .or(params.already)
+        .and_then(|id| imports.iter().find(|i| i.id == id))
+        .map(|i| {
+            let p = &i.provenance;
+            if params.already.is_some() {
+                (
+                    "This file was already imported".to_string(),
+                    format!(
+                        "{} was imported on {}; nothing changed.",
+                        p.file_name, p.imported_at
+                    ),
+                )
+            } else {
+                (
+                    format!("{} imported", p.file_name),
+                    format!(
+                        "{}: {} rows, {} to {}.",
+                        p.release, p.rows, p.first_year, p.last_year
+                    ),
+                )
+            }
+        });
+    let head = [
+        "File",
+        "Release",
+        "Rows",
+        "Warnings",
+        "Imported (UTC)",
+        "SHA-256",
+    ]
+    .iter()
+    .enumerate()
+    .map(|(i, h)| CellView {
+        numeric: i == 2 || i == 3,
+        ..CellView::text(*h)
+    })
+    .collect();
     let rows = imports
         .iter()
         .map(|i| {
@@ -57,49 +91,100 @@ fn page(state: &WebState, params: &Params, problems: Vec<Problem>, diagnostics: 
                 CellView::number(p.rows.to_string(), p.rows.to_string()),
                 CellView::number(p.warnings.len().to_string(), p.warnings.len().to_string()),
                 CellView::text(p.imported_at.clone()),
-                CellView { text: format!("{}…", &p.sha256[..p.sha256.len().min(12)]), raw: p.sha256.clone(), ..CellView::text("") },
+                CellView {
+                    text: format!("{}…", &p.sha256[..p.sha256.len().min(12)]),
+                    raw: p.sha256.clone(),
+                    ..CellView::text("")
+                },
             ]
         })
         .collect();
     Ok(ImportsPage {
-        layout: Layout::new(if problems.is_empty() { "Imports" } else { "Error: Imports" }).nav("imports"),
+        layout: Layout::new(if problems.is_empty() {
+            "Imports"
+        } else {
+            "Error: Imports"
+        })
+        .nav("imports"),
         problems,
         diagnostics,
         banner,
-        table: TableView { caption: "Files imported".into(), head, rows, download: String::new() },
+        table: TableView {
+            caption: "Files imported".into(),
+            head,
+            rows,
+            download: String::new(),
+        },
         read_only: state.options.read_only,
         max_mb: MAX_UPLOAD_BYTES / (1024 * 1024),
     })
 }
 
-pub async fn index(State(state): AppState, Query(params): Query<Params>) -> Result<Response, PageError> {
-    blocking(move || Ok(render(&page(&state, &params, Vec::new(), Vec::new())?, || state.request_id())?.into_response())).await?
+pub async fn index(
+    State(state): AppState,
+    Query(params): Query<Params>,
+) -> Result<Response, PageError> {
+    blocking(move || {
+        Ok(render(&page(&state, &params, Vec::new(), Vec::new())?, || {
+            state.request_id()
+        })?
+        .into_response())
+    })
+    .await?
 }
 
 /// Refuses a form posted from another site: until sign-in arrives, the browser's own
 /// `Sec-Fetch-Site` and `Origin` headers are what stops a cross-site form from importing.
 pub fn same_origin(headers: &HeaderMap) -> bool {
-    if headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()).is_some_and(|v| v == "cross-site") {
+    if headers
+        .get("sec-fetch-site")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v == "cross-site")
+    {
         return false;
     }
-    match (headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()), headers.get(header::HOST).and_then(|v| v.to_str().ok())) {
+    match (
+        headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()),
+        headers.get(header::HOST).and_then(|v| v.to_str().ok()),
+    ) {
         (Some(origin), Some(host)) => origin.split("://").nth(1).is_some_and(|o| o == host),
         _ => true,
     }
 }
 
-fn form_error(state: &WebState, status: StatusCode, problems: Vec<Problem>, diagnostics: Vec<Diagnostic>) -> Result<Response, PageError> {
-    let p = Params { imported: None, already: None };
-    Ok((status, render(&page(state, &p, problems, diagnostics)?, || state.request_id())?).into_response())
+fn form_error(
+    state: &WebState,
+    status: StatusCode,
+    problems: Vec<Problem>,
+    diagnostics: Vec<Diagnostic>,
+) -> Result<Response, PageError> {
+    let p = Params {
+        imported: None,
+        already: None,
+    };
+    Ok((
+        status,
+        render(&page(state, &p, problems, diagnostics)?, || {
+            state.request_id()
+        })?,
+    )
+        .into_response())
 }
 
 fn problem(text: &str, fix: &str) -> Vec<Problem> {
-    vec![Problem { text: text.into(), fix: fix.into(), target: "file".into() }]
+    vec![Problem {
+        text: text.into(),
+        fix: fix.into(),
+        target: "file".into(),
+    }]
 }
 
 fn too_large() -> Vec<Problem> {
     problem(
-        &format!("The selected file is larger than {} MB", MAX_UPLOAD_BYTES / (1024 * 1024)),
+        &format!(
+            "The selected file is larger than {} MB",
+            MAX_UPLOAD_BYTES / (1024 * 1024)
+        ),
         "Published statistics files are under 1 MB: check you chose the right file",
     )
 }
@@ -120,40 +205,98 @@ async fn read_file(mut form: Multipart) -> Result<Option<(String, Vec<u8>)>, Mul
     Ok(None)
 }
 
-pub async fn create(State(state): AppState, headers: HeaderMap, form: Result<Multipart, axum::extract::multipart::MultipartRejection>) -> Result<Response, PageError> {
+pub async fn create(
+    State(state): AppState,
+    headers: HeaderMap,
+    form: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<Response, PageError> {
     if state.options.read_only {
-        return Err(PageError::new(StatusCode::FORBIDDEN, "Imports are switched off", "This service is read-only", "Import files with the swforce command on the server"));
+        return Err(PageError::new(
+            StatusCode::FORBIDDEN,
+            "Imports are switched off",
+            "This service is read-only",
+            "Import files with the swforce command on the server",
+        ));
     }
     if !same_origin(&headers) {
-        return Err(PageError::new(StatusCode::FORBIDDEN, "There is a problem", "The form was sent from another website", "Open the imports page on this service and upload the file there"));
+        return Err(PageError::new(
+            StatusCode::FORBIDDEN,
+            "There is a problem",
+            "The form was sent from another website",
+            "Open the imports page on this service and upload the file there",
+        ));
     }
     let upload = match form {
         Ok(form) => read_file(form).await,
         Err(e) => {
             let s = state.clone();
             let detail = e.body_text();
-            return blocking(move || form_error(&s, StatusCode::BAD_REQUEST, problem(&format!("The upload could not be read ({detail})"), "Choose the file again and select Import"), Vec::new())).await?;
+            return blocking(move || {
+                form_error(
+                    &s,
+                    StatusCode::BAD_REQUEST,
+                    problem(
+                        &format!("The upload could not be read ({detail})"),
+                        "Choose the file again and select Import",
+                    ),
+                    Vec::new(),
+                )
+            })
+            .await?;
         }
     };
     let s = state.clone();
     blocking(move || match upload {
-        Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => form_error(&s, StatusCode::PAYLOAD_TOO_LARGE, too_large(), Vec::new()),
-        Err(e) => form_error(&s, StatusCode::BAD_REQUEST, problem(&format!("The upload could not be read ({})", e.body_text()), "Choose the file again and select Import"), Vec::new()),
-        Ok(None) => form_error(&s, StatusCode::BAD_REQUEST, problem("Select a CSV file to import", "Use Choose file to pick the file you downloaded"), Vec::new()),
-        Ok(Some((_, bytes))) if bytes.is_empty() => {
-            form_error(&s, StatusCode::UNPROCESSABLE_ENTITY, problem("The selected file is empty", "Choose the CSV file downloaded from Explore Education Statistics"), Vec::new())
+        Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            form_error(&s, StatusCode::PAYLOAD_TOO_LARGE, too_large(), Vec::new())
         }
+        Err(e) => form_error(
+            &s,
+            StatusCode::BAD_REQUEST,
+            problem(
+                &format!("The upload could not be read ({})", e.body_text()),
+                "Choose the file again and select Import",
+            ),
+            Vec::new(),
+        ),
+        Ok(None) => form_error(
+            &s,
+            StatusCode::BAD_REQUEST,
+            problem(
+                "Select a CSV file to import",
+                "Use Choose file to pick the file you downloaded",
+            ),
+            Vec::new(),
+        ),
+        Ok(Some((_, bytes))) if bytes.is_empty() => form_error(
+            &s,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            problem(
+                "The selected file is empty",
+                "Choose the CSV file downloaded from Explore Education Statistics",
+            ),
+            Vec::new(),
+        ),
         Ok(Some((name, bytes))) => match s.app.import_file(&name, bytes.as_slice()) {
             Ok(report) => {
                 let id = match &report.outcome {
-                    swforce_store::ImportOutcome::Imported { import, .. } => format!("imported={}", import.id),
-                    swforce_store::ImportOutcome::AlreadyImported { import } => format!("already={}", import.id),
+                    swforce_store::ImportOutcome::Imported { import, .. } => {
+                        format!("imported={}", import.id)
+                    }
+                    swforce_store::ImportOutcome::AlreadyImported { import } => {
+                        format!("already={}", import.id)
+                    }
                 };
                 Ok(Redirect::to(&format!("/imports?{id}")).into_response())
             }
             Err(AppError::Refused(r)) => {
                 let problems = r.errors().take(10).map(problem_from).collect();
-                form_error(&s, StatusCode::UNPROCESSABLE_ENTITY, problems, r.diagnostics)
+                form_error(
+                    &s,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    problems,
+                    r.diagnostics,
+                )
             }
             Err(e) => Err(PageError::from_app(e, s.request_id())),
         },

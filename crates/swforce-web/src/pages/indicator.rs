@@ -31,12 +31,17 @@ pub struct Column {
 /// Whether places of different sizes can share a chart: rates and ratios can, counts cannot
 /// (England's 31,000 social workers would flatten a council's 150 into the axis).
 pub fn comparable(measure: &Measure) -> bool {
-    matches!(measure.unit, Unit::Percent | Unit::CasesPerFte | Unit::PerTenThousand)
+    matches!(
+        measure.unit,
+        Unit::Percent | Unit::CasesPerFte | Unit::PerTenThousand
+    )
 }
 
 fn raw(measure: &Measure, f: &Option<Figure>) -> String {
     match f.as_ref().map(|f| f.cell) {
-        Some(Cell::Value(v)) => round_half_away(measure.unit.to_published(v), measure.unit.decimals()).to_string(),
+        Some(Cell::Value(v)) => {
+            round_half_away(measure.unit.to_published(v), measure.unit.decimals()).to_string()
+        }
         Some(Cell::Symbol(s)) => s.as_str().to_string(),
         None => String::new(),
     }
@@ -56,7 +61,19 @@ fn cell(measure: &Measure, f: &Option<Figure>) -> CellView {
 
 fn axis_format(unit: Unit) -> fn(f64) -> String {
     match unit {
-        Unit::Percent => |v| format!("{}%", display::grouped(v * 100.0, if (v * 100.0).fract().abs() > 1e-9 { 1 } else { 0 })),
+        Unit::Percent => |v| {
+            format!(
+                "{}%",
+                display::grouped(
+                    v * 100.0,
+                    if (v * 100.0).fract().abs() > 1e-9 {
+                        1
+                    } else {
+                        0
+                    }
+                )
+            )
+        },
         _ => |v| display::grouped(v, if v.fract().abs() > 1e-9 { 1 } else { 0 }),
     }
 }
@@ -64,9 +81,19 @@ fn axis_format(unit: Unit) -> fn(f64) -> String {
 /// Builds the section. The first column is the subject; `download` is the CSV address. Counts
 /// are charted for the subject alone unless `like_for_like` says every column is the same kind
 /// of place (a comparison of authorities).
-pub fn section(id: &str, measure: &'static Measure, years: &[Year], columns: Vec<Column>, download: String, like_for_like: bool) -> IndicatorSection {
+pub fn section(
+    id: &str,
+    measure: &'static Measure,
+    years: &[Year],
+    columns: Vec<Column>,
+    download: String,
+    like_for_like: bool,
+) -> IndicatorSection {
     let mut head = vec![CellView::text("Year")];
-    head.extend(columns.iter().map(|c| CellView { numeric: true, ..CellView::text(c.name.clone()) }));
+    head.extend(columns.iter().map(|c| CellView {
+        numeric: true,
+        ..CellView::text(c.name.clone())
+    }));
     let rows = years
         .iter()
         .enumerate()
@@ -76,19 +103,47 @@ pub fn section(id: &str, measure: &'static Measure, years: &[Year], columns: Vec
             row
         })
         .collect();
-    let unit = if measure.unit == Unit::Percent { String::new() } else { format!(" ({})", measure.unit.label()) };
-    let table = TableView { caption: format!("{}{unit}, by year", measure.label), head, rows, download };
-    let charted: Vec<&Column> = if like_for_like || comparable(measure) { columns.iter().collect() } else { columns.iter().take(1).collect() };
+    let unit = if measure.unit == Unit::Percent {
+        String::new()
+    } else {
+        format!(" ({})", measure.unit.label())
+    };
+    let table = TableView {
+        caption: format!("{}{unit}, by year", measure.label),
+        head,
+        rows,
+        download,
+    };
+    let charted: Vec<&Column> = if like_for_like || comparable(measure) {
+        columns.iter().collect()
+    } else {
+        columns.iter().take(1).collect()
+    };
     let series: Vec<Series> = charted
         .iter()
-        .map(|c| Series { name: c.name.clone(), values: c.figures.iter().map(|f| f.as_ref().and_then(Figure::value)).collect() })
+        .map(|c| Series {
+            name: c.name.clone(),
+            values: c
+                .figures
+                .iter()
+                .map(|f| f.as_ref().and_then(Figure::value))
+                .collect(),
+        })
         .collect();
     let has_points = series.iter().any(|s| s.values.iter().any(Option::is_some));
     let summary = summarise(measure, years, &columns);
     let chart = if has_points {
         LineChart {
             id: format!("chart-{id}"),
-            title: format!("{}: {}", measure.label, charted.iter().map(|c| c.name.as_str()).collect::<Vec<_>>().join(", ")),
+            title: format!(
+                "{}: {}",
+                measure.label,
+                charted
+                    .iter()
+                    .map(|c| c.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
             description: summary.clone(),
             x_labels: years.iter().map(ToString::to_string).collect(),
             series: series.clone(),
@@ -103,7 +158,15 @@ pub fn section(id: &str, measure: &'static Measure, years: &[Year], columns: Vec
         title: measure.label.to_string(),
         summary,
         definition: measure.definition.to_string(),
-        legend: if has_points { series.iter().enumerate().map(|(i, s)| (s.name.clone(), i % STYLES.len() + 1)).collect() } else { Vec::new() },
+        legend: if has_points {
+            series
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (s.name.clone(), i % STYLES.len() + 1))
+                .collect()
+        } else {
+            Vec::new()
+        },
         chart,
         table,
     }
@@ -111,22 +174,48 @@ pub fn section(id: &str, measure: &'static Measure, years: &[Year], columns: Vec
 
 /// One or two sentences a screen-reader user or a skim reader can take away.
 pub fn summarise(measure: &Measure, years: &[Year], columns: &[Column]) -> String {
-    let Some(subject) = columns.first() else { return String::new() };
-    let latest = subject.figures.iter().enumerate().rev().find_map(|(i, f)| f.as_ref().and_then(|f| f.value().map(|v| (i, v))));
-    let Some((i, value)) = latest else {
-        return format!("No {} figures are published for {}.", measure.label.to_lowercase(), subject.name);
+    let Some(subject) = columns.first() else {
+        return String::new();
     };
-    let mut text = format!("{} in {}, {}: {}", measure.label, subject.name, years[i], display::value(measure, value));
+    let latest = subject
+        .figures
+        .iter()
+        .enumerate()
+        .rev()
+        .find_map(|(i, f)| f.as_ref().and_then(|f| f.value().map(|v| (i, v))));
+    let Some((i, value)) = latest else {
+        return format!(
+            "No {} figures are published for {}.",
+            measure.label.to_lowercase(),
+            subject.name
+        );
+    };
+    let mut text = format!(
+        "{} in {}, {}: {}",
+        measure.label,
+        subject.name,
+        years[i],
+        display::value(measure, value)
+    );
     let others: Vec<String> = columns
         .iter()
         .skip(1)
-        .filter_map(|c| c.figures[i].as_ref().and_then(Figure::value).map(|v| format!("{} {}", c.name, display::value(measure, v))))
+        .filter_map(|c| {
+            c.figures[i]
+                .as_ref()
+                .and_then(Figure::value)
+                .map(|v| format!("{} {}", c.name, display::value(measure, v)))
+        })
         .collect();
     if !others.is_empty() && comparable(measure) {
         text.push_str(&format!(" ({})", others.join(", ")));
     }
     text.push('.');
-    let first = subject.figures.iter().enumerate().find_map(|(j, f)| f.as_ref().and_then(|f| f.value().map(|v| (j, v))));
+    let first = subject
+        .figures
+        .iter()
+        .enumerate()
+        .find_map(|(j, f)| f.as_ref().and_then(|f| f.value().map(|v| (j, v))));
     if let Some((j, start)) = first.filter(|(j, _)| *j < i) {
         let shown = |v: f64| round_half_away(measure.unit.to_published(v), measure.unit.decimals());
         let word = match shown(value).total_cmp(&shown(start)) {
@@ -135,11 +224,19 @@ pub fn summarise(measure: &Measure, years: &[Year], columns: &[Column]) -> Strin
             std::cmp::Ordering::Equal => "The same as",
         };
         let judgement = match (word, measure.polarity) {
-            ("Up from", Polarity::LowerIsBetter) | ("Down from", Polarity::HigherIsBetter) => " (worse)",
-            ("Down from", Polarity::LowerIsBetter) | ("Up from", Polarity::HigherIsBetter) => " (better)",
+            ("Up from", Polarity::LowerIsBetter) | ("Down from", Polarity::HigherIsBetter) => {
+                " (worse)"
+            }
+            ("Down from", Polarity::LowerIsBetter) | ("Up from", Polarity::HigherIsBetter) => {
+                " (better)"
+            }
             _ => "",
         };
-        text.push_str(&format!(" {word} {} in {}{judgement}.", display::value(measure, start), years[j]));
+        text.push_str(&format!(
+            " {word} {} in {}{judgement}.",
+            display::value(measure, start),
+            years[j]
+        ));
     }
     text
 }

@@ -20,8 +20,14 @@ pub async fn not_found(uri: Uri) -> PageError {
 }
 
 /// Renders a template, turning a rendering failure into a 500 page.
-pub fn render<T: askama::Template>(page: &T, request_id: impl FnOnce() -> String) -> Result<axum::response::Html<String>, PageError> {
-    page.render()
-        .map(axum::response::Html)
-        .map_err(|e| PageError::internal(anyhow::Error::new(e).context("rendering a page"), request_id()))
+pub fn render<T: askama::Template>(
+    page: &T,
+    request_id: impl FnOnce() -> String,
+) -> Result<axum::response::Html<String>, PageError> {
+    page.render().map(axum::response::Html).map_err(|e| {
+        PageError::internal(
+            anyhow::Error::new(e).context("rendering a page"),
+            request_id(),
+        )
+    })
 }

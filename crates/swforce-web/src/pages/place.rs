@@ -56,12 +56,22 @@ pub fn href(g: &Geography) -> String {
 }
 
 fn snapshot(state: &WebState) -> Result<std::sync::Arc<Snapshot>, PageError> {
-    state.app.snapshot().map_err(|e| PageError::from_app(e, state.request_id()))
+    state
+        .app
+        .snapshot()
+        .map_err(|e| PageError::from_app(e, state.request_id()))
 }
 
 /// Finds the place for a path, or the canonical address to send the browser to instead.
-fn locate<'a>(snap: &'a Snapshot, state: &WebState, code: &str, level: GeographicLevel) -> Result<Result<&'a Geography, String>, PageError> {
-    let g = snap.find(code).map_err(|e| PageError::from_app(e, state.request_id()))?;
+fn locate<'a>(
+    snap: &'a Snapshot,
+    state: &WebState,
+    code: &str,
+    level: GeographicLevel,
+) -> Result<Result<&'a Geography, String>, PageError> {
+    let g = snap
+        .find(code)
+        .map_err(|e| PageError::from_app(e, state.request_id()))?;
     if g.code.as_str() != code || g.level != level {
         return Ok(Err(href(g)));
     }
@@ -82,11 +92,17 @@ pub async fn england(State(state): AppState) -> Result<Html<String>, PageError> 
     .await?
 }
 
-pub async fn region(State(state): AppState, Path(code): Path<String>) -> Result<Response, PageError> {
+pub async fn region(
+    State(state): AppState,
+    Path(code): Path<String>,
+) -> Result<Response, PageError> {
     show(state, code, GeographicLevel::Regional).await
 }
 
-pub async fn authority(State(state): AppState, Path(code): Path<String>) -> Result<Response, PageError> {
+pub async fn authority(
+    State(state): AppState,
+    Path(code): Path<String>,
+) -> Result<Response, PageError> {
     show(state, code, GeographicLevel::LocalAuthority).await
 }
 
@@ -94,13 +110,19 @@ pub async fn authority(State(state): AppState, Path(code): Path<String>) -> Resu
 pub async fn any(State(state): AppState, Path(code): Path<String>) -> Result<Response, PageError> {
     blocking(move || {
         let snap = snapshot(&state)?;
-        let g = snap.find(&code).map_err(|e| PageError::from_app(e, state.request_id()))?;
+        let g = snap
+            .find(&code)
+            .map_err(|e| PageError::from_app(e, state.request_id()))?;
         Ok(Redirect::to(&href(g)).into_response())
     })
     .await?
 }
 
-async fn show(state: WebState, code: String, level: GeographicLevel) -> Result<Response, PageError> {
+async fn show(
+    state: WebState,
+    code: String,
+    level: GeographicLevel,
+) -> Result<Response, PageError> {
     blocking(move || {
         let snap = snapshot(&state)?;
         match locate(&snap, &state, &code, level)? {
@@ -121,29 +143,58 @@ fn download_href(g: &Geography, table: &str) -> String {
 
 /// The columns of one indicator: the place, then its region and England.
 fn columns(p: &Profile, view: &IndicatorView) -> Vec<Column> {
-    let mut cols = vec![Column { name: p.place.name.clone(), figures: view.rows.iter().map(|r| r.this.clone()).collect() }];
+    let mut cols = vec![Column {
+        name: p.place.name.clone(),
+        figures: view.rows.iter().map(|r| r.this.clone()).collect(),
+    }];
     if let Some(region) = &p.region {
-        cols.push(Column { name: region.name.clone(), figures: view.rows.iter().map(|r| r.region.clone()).collect() });
+        cols.push(Column {
+            name: region.name.clone(),
+            figures: view.rows.iter().map(|r| r.region.clone()).collect(),
+        });
     }
     if p.place.level != GeographicLevel::National {
-        cols.push(Column { name: "England".into(), figures: view.rows.iter().map(|r| r.england.clone()).collect() });
+        cols.push(Column {
+            name: "England".into(),
+            figures: view.rows.iter().map(|r| r.england.clone()).collect(),
+        });
     }
     cols
 }
 
 fn indicator_section(p: &Profile, view: &IndicatorView) -> IndicatorSection {
     let years: Vec<Year> = view.rows.iter().map(|r| r.year).collect();
-    section(&measure_id(view.measure), view.measure, &years, columns(p, view), download_href(&p.place, view.measure.name), false)
+    section(
+        &measure_id(view.measure),
+        view.measure,
+        &years,
+        columns(p, view),
+        download_href(&p.place, view.measure.name),
+        false,
+    )
 }
 
 fn children_table(p: &Profile) -> Option<TableView> {
     if p.children.is_empty() {
         return None;
     }
-    let what = if p.place.level == GeographicLevel::National { "Regions" } else { "Local authorities" };
+    let what = if p.place.level == GeographicLevel::National {
+        "Regions"
+    } else {
+        "Local authorities"
+    };
     let year = p.latest_year.map(|y| y.to_string()).unwrap_or_default();
-    let mut head = vec![CellView::text(if p.place.level == GeographicLevel::National { "Region" } else { "Local authority" })];
-    head.extend(p.headline_measures.iter().map(|m| CellView { numeric: true, ..CellView::text(m.label) }));
+    let mut head = vec![CellView::text(
+        if p.place.level == GeographicLevel::National {
+            "Region"
+        } else {
+            "Local authority"
+        },
+    )];
+    head.extend(p.headline_measures.iter().map(|m| CellView {
+        numeric: true,
+        ..CellView::text(m.label)
+    }));
     let rows = p
         .children
         .iter()
@@ -152,7 +203,9 @@ fn children_table(p: &Profile) -> Option<TableView> {
             row.extend(p.headline_measures.iter().zip(&c.figures).map(|(m, f)| {
                 let text = display::figure(m, f.as_ref());
                 let raw = f.as_ref().map(|f| match f.cell {
-                    swforce_domain::Cell::Value(v) => display::grouped(m.unit.to_published(v), m.unit.decimals()).replace(',', ""),
+                    swforce_domain::Cell::Value(v) => {
+                        display::grouped(m.unit.to_published(v), m.unit.decimals()).replace(',', "")
+                    }
                     swforce_domain::Cell::Symbol(s) => s.to_string(),
                 });
                 CellView::number(text, raw.unwrap_or_default())
@@ -160,7 +213,12 @@ fn children_table(p: &Profile) -> Option<TableView> {
             row
         })
         .collect();
-    Some(TableView { caption: format!("{what} in {}, {year}", p.place.name), head, rows, download: download_href(&p.place, "places") })
+    Some(TableView {
+        caption: format!("{what} in {}, {year}", p.place.name),
+        head,
+        rows,
+        download: download_href(&p.place, "places"),
+    })
 }
 
 fn benchmark_table(p: &Profile) -> Option<TableView> {
@@ -168,12 +226,27 @@ fn benchmark_table(p: &Profile) -> Option<TableView> {
         return None;
     }
     let year = p.latest_year?;
-    let region = p.region.as_ref().map_or("Region".to_string(), |r| r.name.clone());
-    let head = ["Indicator", &p.place.name, &region, "England", "Difference from England", "Rank among authorities (1 = lowest)", "Quarter", "Since the year before"]
-        .iter()
-        .enumerate()
-        .map(|(i, h)| CellView { numeric: i > 0 && i < 6, ..CellView::text(*h) })
-        .collect();
+    let region = p
+        .region
+        .as_ref()
+        .map_or("Region".to_string(), |r| r.name.clone());
+    let head = [
+        "Indicator",
+        &p.place.name,
+        &region,
+        "England",
+        "Difference from England",
+        "Rank among authorities (1 = lowest)",
+        "Quarter",
+        "Since the year before",
+    ]
+    .iter()
+    .enumerate()
+    .map(|(i, h)| CellView {
+        numeric: i > 0 && i < 6,
+        ..CellView::text(*h)
+    })
+    .collect();
     let rows = p
         .workforce
         .iter()
@@ -181,8 +254,12 @@ fn benchmark_table(p: &Profile) -> Option<TableView> {
         .filter_map(|v| {
             let b = v.benchmark.as_ref()?;
             let m = v.measure;
-            let value = |x: Option<f64>| x.map_or_else(|| "\u{2013}".to_string(), |x| display::value(m, x));
-            let raw = |x: Option<f64>| x.map(|x| swforce_app::indicators::published_number(m, x).to_string()).unwrap_or_default();
+            let value =
+                |x: Option<f64>| x.map_or_else(|| "\u{2013}".to_string(), |x| display::value(m, x));
+            let raw = |x: Option<f64>| {
+                x.map(|x| swforce_app::indicators::published_number(m, x).to_string())
+                    .unwrap_or_default()
+            };
             let since = match (b.direction, b.improving) {
                 (Some(Direction::Up), Some(true)) => "Up (better)",
                 (Some(Direction::Up), Some(false)) => "Up (worse)",
@@ -198,12 +275,22 @@ fn benchmark_table(p: &Profile) -> Option<TableView> {
                 CellView::number(value(b.value), raw(b.value)),
                 CellView::number(value(b.region), raw(b.region)),
                 CellView::number(value(b.england), raw(b.england)),
-                CellView::number(b.vs_england.map_or_else(|| "\u{2013}".into(), |d| display::difference(m, d)), raw(b.vs_england)),
                 CellView::number(
-                    b.rank.map_or_else(|| "\u{2013}".into(), |r| format!("{} of {}", display::ordinal(r), b.ranked)),
+                    b.vs_england
+                        .map_or_else(|| "\u{2013}".into(), |d| display::difference(m, d)),
+                    raw(b.vs_england),
+                ),
+                CellView::number(
+                    b.rank.map_or_else(
+                        || "\u{2013}".into(),
+                        |r| format!("{} of {}", display::ordinal(r), b.ranked),
+                    ),
                     b.rank.map(|r| r.to_string()).unwrap_or_default(),
                 ),
-                CellView::text(b.quartile.map_or_else(|| "\u{2013}".into(), |q| q.describe(m.polarity).to_string())),
+                CellView::text(
+                    b.quartile
+                        .map_or_else(|| "\u{2013}".into(), |q| q.describe(m.polarity).to_string()),
+                ),
                 CellView::text(since),
             ])
         })
@@ -224,14 +311,20 @@ fn cards(p: &Profile) -> Vec<Card> {
             let m = v.measure;
             let latest = v.rows.last();
             let this = latest.and_then(|r| r.this.as_ref());
-            let england = latest.and_then(|r| r.england.as_ref()).and_then(|f| f.value());
+            let england = latest
+                .and_then(|r| r.england.as_ref())
+                .and_then(|f| f.value());
             let mut notes = Vec::new();
             let mut tone = "";
             if let (Some(value), Some(e)) = (this.and_then(|f| f.value()), england) {
                 let shown = |x: f64| swforce_app::indicators::published_number(m, x);
                 let (word, better) = match shown(value).total_cmp(&shown(e)) {
-                    std::cmp::Ordering::Less => ("Lower than", m.polarity == Polarity::LowerIsBetter),
-                    std::cmp::Ordering::Greater => ("Higher than", m.polarity == Polarity::HigherIsBetter),
+                    std::cmp::Ordering::Less => {
+                        ("Lower than", m.polarity == Polarity::LowerIsBetter)
+                    }
+                    std::cmp::Ordering::Greater => {
+                        ("Higher than", m.polarity == Polarity::HigherIsBetter)
+                    }
                     std::cmp::Ordering::Equal => ("Same as", false),
                 };
                 if m.polarity != Polarity::Neutral && word != "Same as" {
@@ -241,7 +334,12 @@ fn cards(p: &Profile) -> Vec<Card> {
             }
             if let Some(b) = &v.benchmark {
                 if let (Some(rank), Some(q)) = (b.rank, b.quartile) {
-                    notes.push(format!("{} lowest of {} authorities; {}", display::ordinal(rank), b.ranked, q.describe(m.polarity)));
+                    notes.push(format!(
+                        "{} lowest of {} authorities; {}",
+                        display::ordinal(rank),
+                        b.ranked,
+                        q.describe(m.polarity)
+                    ));
                 }
             }
             if let Some(f) = this.and_then(display::origin_note) {
@@ -260,22 +358,45 @@ fn cards(p: &Profile) -> Vec<Card> {
 fn ethnicity_table(p: &Profile) -> Option<TableView> {
     let e = p.ethnicity.as_ref()?;
     let known = Measure::named("known_headcount")?;
-    let mut head = vec![CellView::text("Role"), CellView { numeric: true, ..CellView::text("Known ethnicity (people)") }];
-    head.extend(e.groups.iter().map(|g| CellView { numeric: true, ..CellView::text(g.label) }));
+    let mut head = vec![
+        CellView::text("Role"),
+        CellView {
+            numeric: true,
+            ..CellView::text("Known ethnicity (people)")
+        },
+    ];
+    head.extend(e.groups.iter().map(|g| CellView {
+        numeric: true,
+        ..CellView::text(g.label)
+    }));
     let rows = e
         .rows
         .iter()
         .map(|(role, total, shares)| {
             let mut row = vec![CellView::text(role.clone())];
-            row.push(CellView::number(display::figure(known, total.as_ref()), total.as_ref().map(|f| display::cell(known, f.cell).replace(',', "")).unwrap_or_default()));
+            row.push(CellView::number(
+                display::figure(known, total.as_ref()),
+                total
+                    .as_ref()
+                    .map(|f| display::cell(known, f.cell).replace(',', ""))
+                    .unwrap_or_default(),
+            ));
             row.extend(e.groups.iter().zip(shares).map(|(g, f)| {
-                CellView::number(display::figure(g, f.as_ref()), f.as_ref().map(|f| display::cell(g, f.cell).trim_end_matches('%').to_string()).unwrap_or_default())
+                CellView::number(
+                    display::figure(g, f.as_ref()),
+                    f.as_ref()
+                        .map(|f| display::cell(g, f.cell).trim_end_matches('%').to_string())
+                        .unwrap_or_default(),
+                )
             }));
             row
         })
         .collect();
     Some(TableView {
-        caption: format!("Social workers by role and ethnic group, {} ({})", p.place.name, e.year),
+        caption: format!(
+            "Social workers by role and ethnic group, {} ({})",
+            p.place.name, e.year
+        ),
         head,
         rows,
         download: download_href(&p.place, "ethnicity"),
@@ -285,11 +406,17 @@ fn ethnicity_table(p: &Profile) -> Option<TableView> {
 fn crumbs(p: &Profile) -> Vec<Crumb> {
     let mut out = Vec::new();
     if p.place.level != GeographicLevel::National {
-        out.push(Crumb { text: "England".into(), href: "/".into() });
+        out.push(Crumb {
+            text: "England".into(),
+            href: "/".into(),
+        });
     }
     if let Some(r) = &p.region {
         if r.code != p.place.code {
-            out.push(Crumb { text: r.name.clone(), href: href(r) });
+            out.push(Crumb {
+                text: r.name.clone(),
+                href: href(r),
+            });
         }
     }
     out
@@ -298,7 +425,12 @@ fn crumbs(p: &Profile) -> Vec<Crumb> {
 fn notices(p: &Profile) -> Vec<String> {
     let mut out = Vec::new();
     if let Some(r) = p.formed_by {
-        out.push(format!("{} was formed on {}. {}", p.place.name, long_date(r.effective), r.note));
+        out.push(format!(
+            "{} was formed on {}. {}",
+            p.place.name,
+            long_date(r.effective),
+            r.note
+        ));
     }
     if let Some(r) = p.ended_by {
         let successors: Vec<&str> = r.successors.iter().map(|(_, _, n)| *n).collect();
@@ -314,11 +446,29 @@ fn notices(p: &Profile) -> Vec<String> {
 }
 
 fn long_date(iso: &str) -> String {
-    let months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+    let months = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
     let parts: Vec<&str> = iso.split('-').collect();
     match parts.as_slice() {
         [y, m, d] => {
-            let month = m.parse::<usize>().ok().and_then(|m| months.get(m.wrapping_sub(1))).copied().unwrap_or("");
+            let month = m
+                .parse::<usize>()
+                .ok()
+                .and_then(|m| months.get(m.wrapping_sub(1)))
+                .copied()
+                .unwrap_or("");
             format!("{} {month} {y}", d.trim_start_matches('0'))
         }
         _ => iso.to_string(),
@@ -327,8 +477,10 @@ fn long_date(iso: &str) -> String {
 
 pub fn place_page(snap: &Snapshot, place: &Geography) -> PlacePage {
     let p = snap.profile(place);
-    let (published, unpublished): (Vec<&IndicatorView>, Vec<&IndicatorView>) = p.workforce.iter().partition(|v| !v.rows.is_empty());
-    let (headline, more): (Vec<_>, Vec<_>) = published.into_iter().partition(|v| v.measure.headline);
+    let (published, unpublished): (Vec<&IndicatorView>, Vec<&IndicatorView>) =
+        p.workforce.iter().partition(|v| !v.rows.is_empty());
+    let (headline, more): (Vec<_>, Vec<_>) =
+        published.into_iter().partition(|v| v.measure.headline);
     let caption = match place.level {
         GeographicLevel::National => "Children's social work workforce".to_string(),
         GeographicLevel::Regional => "Region".to_string(),
@@ -347,7 +499,11 @@ pub fn place_page(snap: &Snapshot, place: &Geography) -> PlacePage {
         }
     };
     PlacePage {
-        layout: Layout::new(&place.name).nav(if place.level == GeographicLevel::National { "home" } else { "" }),
+        layout: Layout::new(&place.name).nav(if place.level == GeographicLevel::National {
+            "home"
+        } else {
+            ""
+        }),
         crumbs: crumbs(&p),
         heading: place.name.clone(),
         caption,
@@ -358,20 +514,39 @@ pub fn place_page(snap: &Snapshot, place: &Geography) -> PlacePage {
         children: children_table(&p),
         headline: headline.iter().map(|v| indicator_section(&p, v)).collect(),
         more: more.iter().map(|v| indicator_section(&p, v)).collect(),
-        demand: p.demand.iter().filter(|v| v.rows.iter().any(|r| r.this.is_some())).map(|v| indicator_section(&p, v)).collect(),
+        demand: p
+            .demand
+            .iter()
+            .filter(|v| v.rows.iter().any(|r| r.this.is_some()))
+            .map(|v| indicator_section(&p, v))
+            .collect(),
         ethnicity: ethnicity_table(&p),
         compare_href: format!("/compare?la={}", place.code),
         is_authority: place.level == GeographicLevel::LocalAuthority,
-        unpublished: unpublished.iter().map(|v| v.measure.label).collect::<Vec<_>>().join(", "),
+        unpublished: unpublished
+            .iter()
+            .map(|v| v.measure.label)
+            .collect::<Vec<_>>()
+            .join(", "),
     }
 }
 
 /// `/download/{code}/{table}.csv`: the CSV of one table on a place's page.
-pub async fn download(State(state): AppState, Path((code, table)): Path<(String, String)>) -> Result<Response, PageError> {
+pub async fn download(
+    State(state): AppState,
+    Path((code, table)): Path<(String, String)>,
+) -> Result<Response, PageError> {
     blocking(move || {
         let snap = snapshot(&state)?;
-        let place = snap.find(&code).map_err(|e| PageError::from_app(e, state.request_id()))?;
-        let missing = || PageError::not_found(format!("{} has no table called {table}", place.name), "Use the download link under the table on the place's page");
+        let place = snap
+            .find(&code)
+            .map_err(|e| PageError::from_app(e, state.request_id()))?;
+        let missing = || {
+            PageError::not_found(
+                format!("{} has no table called {table}", place.name),
+                "Use the download link under the table on the place's page",
+            )
+        };
         let name = table.strip_suffix(".csv").ok_or_else(missing)?;
         let page = place_page(&snap, place);
         let found = match name {
@@ -391,7 +566,10 @@ pub async fn download(State(state): AppState, Path((code, table)): Path<(String,
         Ok((
             [
                 (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-                (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{filename}\"")),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"{filename}\""),
+                ),
             ],
             table_view.to_csv(),
         )

@@ -36,9 +36,15 @@ pub struct SearchPage {
 /// Most results listed; a longer list helps nobody.
 const MAX_HITS: usize = 50;
 
-pub async fn show(State(state): AppState, Query(params): Query<Params>) -> Result<Html<String>, PageError> {
+pub async fn show(
+    State(state): AppState,
+    Query(params): Query<Params>,
+) -> Result<Html<String>, PageError> {
     blocking(move || {
-        let snap = state.app.snapshot().map_err(|e| PageError::from_app(e, state.request_id()))?;
+        let snap = state
+            .app
+            .snapshot()
+            .map_err(|e| PageError::from_app(e, state.request_id()))?;
         let hits = snap
             .search(&params.q)
             .into_iter()
@@ -53,9 +59,20 @@ pub async fn show(State(state): AppState, Query(params): Query<Params>) -> Resul
                 former: snap.is_former(g),
             })
             .collect();
-        let mut layout = Layout::new(if params.q.trim().is_empty() { "Search" } else { "Search results" });
+        let mut layout = Layout::new(if params.q.trim().is_empty() {
+            "Search"
+        } else {
+            "Search results"
+        });
         layout.query = params.q.clone();
-        render(&SearchPage { layout, query: params.q.trim().to_string(), hits }, || state.request_id())
+        render(
+            &SearchPage {
+                layout,
+                query: params.q.trim().to_string(),
+                hits,
+            },
+            || state.request_id(),
+        )
     })
     .await?
 }

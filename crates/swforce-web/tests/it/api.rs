@@ -9,7 +9,12 @@ fn geographies_can_be_listed_by_level_and_searched() {
     assert_eq!(hits[0]["region_code"], "E12000007");
     let bad = demo().get("/api/v1/geographies?level=county");
     assert_eq!(bad.status, 400);
-    assert!(bad.json()["error"]["problems"][0]["fix"].as_str().unwrap().contains("local_authority"));
+    assert!(
+        bad.json()["error"]["problems"][0]["fix"]
+            .as_str()
+            .unwrap()
+            .contains("local_authority")
+    );
 }
 
 #[test]
@@ -17,7 +22,13 @@ fn a_geography_names_its_children_and_its_reorganisation() {
     let bcp = demo().get_json("/api/v1/geographies/E06000058");
     assert_eq!(bcp["reorganisation"]["effective"], "2019-04-01");
     let sw = demo().get_json("/api/v1/geographies/E12000009");
-    assert!(sw["children"].as_array().unwrap().iter().any(|c| c["code"] == "E06000058"));
+    assert!(
+        sw["children"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["code"] == "E06000058")
+    );
     let missing = demo().get("/api/v1/geographies/E06099999");
     assert_eq!(missing.status, 404);
     assert_eq!(missing.header("content-type"), Some("application/json"));
@@ -36,8 +47,16 @@ fn indicators_use_the_canonical_names_and_say_where_computation_differs() {
     assert!(r["starters_fte"].is_null(), "not in this release");
     let scilly = demo().get_json("/api/v1/geographies/E06000053/indicators?year=2022");
     assert_eq!(scilly[0]["turnover_rate_fte"], "z");
-    assert_eq!(demo().get("/api/v1/geographies/E06000053/indicators?year=20x2").status, 400);
-    insta::assert_json_snapshot!("bcp_indicators_2022", demo().get_json("/api/v1/geographies/E06000058/indicators?year=2022"));
+    assert_eq!(
+        demo()
+            .get("/api/v1/geographies/E06000053/indicators?year=20x2")
+            .status,
+        400
+    );
+    insta::assert_json_snapshot!(
+        "bcp_indicators_2022",
+        demo().get_json("/api/v1/geographies/E06000058/indicators?year=2022")
+    );
 }
 
 #[test]
@@ -47,8 +66,14 @@ fn a_series_continues_across_a_reorganisation_and_says_so() {
     assert_eq!(points.len(), 6);
     assert_eq!(points[0]["origin"], "continued");
     assert_eq!(points[5]["origin"], "published");
-    assert_eq!(demo().get("/api/v1/geographies/E06000058/series/nonsense").status, 404);
-    let eth = demo().get_json("/api/v1/geographies/E92000001/series/black_perc?breakdown=Case%20holder");
+    assert_eq!(
+        demo()
+            .get("/api/v1/geographies/E06000058/series/nonsense")
+            .status,
+        404
+    );
+    let eth =
+        demo().get_json("/api/v1/geographies/E92000001/series/black_perc?breakdown=Case%20holder");
     assert_eq!(eth["points"].as_array().unwrap().len(), 4);
 }
 
@@ -56,27 +81,57 @@ fn a_series_continues_across_a_reorganisation_and_says_so() {
 fn benchmarks_rank_an_authority_among_all_authorities() {
     let b = demo().get_json("/api/v1/geographies/E09000007/benchmarks");
     assert_eq!(b["year"], 2022);
-    let turnover = b["benchmarks"].as_array().unwrap().iter().find(|x| x["measure"] == "turnover_rate_fte").unwrap();
+    let turnover = b["benchmarks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["measure"] == "turnover_rate_fte")
+        .unwrap();
     assert!(turnover["rank"].as_u64().unwrap() >= 1);
     assert!(turnover["ranked"].as_u64().unwrap() >= 140);
-    assert_eq!(demo().get("/api/v1/geographies/E92000001/benchmarks").status, 400);
+    assert_eq!(
+        demo()
+            .get("/api/v1/geographies/E92000001/benchmarks")
+            .status,
+        400
+    );
 }
 
 #[test]
 fn the_api_imports_a_body_and_answers_201_200_and_422() {
     let app = spawn_app();
     let name = "csww_headline_2022_to_2023_new_names.csv";
-    let a = app.post(&format!("/api/v1/imports?file_name={name}"), "text/csv", &fixture(name), &[]);
+    let a = app.post(
+        &format!("/api/v1/imports?file_name={name}"),
+        "text/csv",
+        &fixture(name),
+        &[],
+    );
     assert_eq!(a.status, 201, "{}", a.body);
     assert_eq!(a.json()["status"], "imported");
-    let again = app.post(&format!("/api/v1/imports?file_name={name}"), "text/csv", &fixture(name), &[]);
+    let again = app.post(
+        &format!("/api/v1/imports?file_name={name}"),
+        "text/csv",
+        &fixture(name),
+        &[],
+    );
     assert_eq!(again.status, 200);
     assert_eq!(again.json()["status"], "already_imported");
-    let bad = app.post("/api/v1/imports?file_name=bad.csv", "text/csv", b"time_period,x\n2022,1\n", &[]);
+    let bad = app.post(
+        "/api/v1/imports?file_name=bad.csv",
+        "text/csv",
+        b"time_period,x\n2022,1\n",
+        &[],
+    );
     assert_eq!(bad.status, 422);
     let d = &bad.json()["error"]["diagnostics"][0];
     assert_eq!(d["file"], "bad.csv");
-    assert!(d["problem"].as_str().unwrap().starts_with("unknown dataset"));
+    assert!(
+        d["problem"]
+            .as_str()
+            .unwrap()
+            .starts_with("unknown dataset")
+    );
     assert_eq!(app.get_json("/api/v1/imports").as_array().unwrap().len(), 5);
 }
 
@@ -84,7 +139,12 @@ fn the_api_imports_a_body_and_answers_201_200_and_422() {
 fn the_openapi_document_describes_every_api_route() {
     let doc = demo().get_json("/api/v1/openapi.json");
     assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
-    let paths: Vec<&str> = doc["paths"].as_object().unwrap().keys().map(String::as_str).collect();
+    let paths: Vec<&str> = doc["paths"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
     let routes = [
         "/api/v1/geographies",
         "/api/v1/geographies/{code}",
@@ -104,5 +164,7 @@ fn the_openapi_document_describes_every_api_route() {
         assert_eq!(demo().get(r).status, 200, "{r}");
     }
     let measures = demo().get_json("/api/v1/measures");
-    assert!(measures.as_array().unwrap().iter().any(|m| m["name"] == "agency_rate_fte" && m["older_names"][0] == "agency_worker_rate_fte_%"));
+    assert!(measures.as_array().unwrap().iter().any(
+        |m| m["name"] == "agency_rate_fte" && m["older_names"][0] == "agency_worker_rate_fte_%"
+    ));
 }

@@ -17,18 +17,39 @@ fn uploading_a_file_imports_it_and_redirects_to_a_success_banner() {
     assert!(app.get_page("/").contains("year to 30 September 2023"));
     // The same file again changes nothing.
     let again = app.post_file("/imports", NEW, &fixture(NEW), &[]);
-    assert!(again.header("location").unwrap().starts_with("/imports?already="));
+    assert!(
+        again
+            .header("location")
+            .unwrap()
+            .starts_with("/imports?already=")
+    );
 }
 
 #[test]
 fn a_bad_file_is_refused_with_an_error_summary_linked_to_the_field() {
     let app = spawn_app();
-    let text = String::from_utf8(fixture(NEW)).unwrap().replacen("31645.2", "-31645.2", 1);
+    let text = String::from_utf8(fixture(NEW))
+        .unwrap()
+        .replacen("31645.2", "-31645.2", 1);
     let a = app.post_file("/imports", "bad.csv", text.as_bytes(), &[]);
     assert_eq!(a.status, 422);
     assert!(a.body.contains("sw-error-summary"));
     assert!(a.body.contains("href=\"#file\""));
-    assert!(a.body.contains("Line 2, column 11: field &#34;inpost_fte&#34; is -31645.2; a count cannot be negative") || a.body.contains("Line 2, column 11: field &quot;inpost_fte&quot; is -31645.2"), "{}", a.body.split("sw-error-summary__list").nth(1).unwrap_or("").chars().take(400).collect::<String>());
+    assert!(
+        a.body.contains(
+            "Line 2, column 11: field &#34;inpost_fte&#34; is -31645.2; a count cannot be negative"
+        ) || a
+            .body
+            .contains("Line 2, column 11: field &quot;inpost_fte&quot; is -31645.2"),
+        "{}",
+        a.body
+            .split("sw-error-summary__list")
+            .nth(1)
+            .unwrap_or("")
+            .chars()
+            .take(400)
+            .collect::<String>()
+    );
     assert!(a.body.contains("<title>Error: Imports"));
     assert!(!app.get_page("/").contains("2023"), "nothing was imported");
 }
@@ -39,7 +60,12 @@ fn an_empty_upload_and_a_missing_file_say_what_to_do() {
     let a = app.post_file("/imports", "empty.csv", b"", &[]);
     assert_eq!(a.status, 422);
     assert!(a.body.contains("The selected file is empty"));
-    let a = app.post("/imports", "multipart/form-data; boundary=x", b"--x--\r\n", &[]);
+    let a = app.post(
+        "/imports",
+        "multipart/form-data; boundary=x",
+        b"--x--\r\n",
+        &[],
+    );
     assert_eq!(a.status, 400);
     assert!(a.body.contains("Select a CSV file to import"));
 }
@@ -49,21 +75,49 @@ fn an_upload_over_the_limit_is_refused_with_413() {
     let app = spawn_app();
     let big = vec![b'a'; swforce_web::MAX_UPLOAD_BYTES + 1024];
     let a = app.post_file("/imports", "huge.csv", &big, &[]);
-    assert_eq!(a.status, 413, "{}", a.body.chars().take(300).collect::<String>());
+    assert_eq!(
+        a.status,
+        413,
+        "{}",
+        a.body.chars().take(300).collect::<String>()
+    );
     assert!(a.body.contains("larger than 50 MB"));
 }
 
 #[test]
 fn a_form_posted_from_another_site_is_refused() {
     let app = spawn_app();
-    let a = app.post_file("/imports", NEW, &fixture(NEW), &[("origin", "https://evil.example"), ("sec-fetch-site", "cross-site")]);
+    let a = app.post_file(
+        "/imports",
+        NEW,
+        &fixture(NEW),
+        &[
+            ("origin", "https://evil.example"),
+            ("sec-fetch-site", "cross-site"),
+        ],
+    );
     assert_eq!(a.status, 403);
 }
 
 #[test]
 fn a_read_only_service_refuses_imports() {
     let app = spawn_app_with(Options { read_only: true });
-    assert!(app.get_page("/imports").contains("Imports are switched off"));
-    assert_eq!(app.post_file("/imports", NEW, &fixture(NEW), &[]).status, 403);
-    assert_eq!(app.post(&format!("/api/v1/imports?file_name={NEW}"), "text/csv", &fixture(NEW), &[]).status, 403);
+    assert!(
+        app.get_page("/imports")
+            .contains("Imports are switched off")
+    );
+    assert_eq!(
+        app.post_file("/imports", NEW, &fixture(NEW), &[]).status,
+        403
+    );
+    assert_eq!(
+        app.post(
+            &format!("/api/v1/imports?file_name={NEW}"),
+            "text/csv",
+            &fixture(NEW),
+            &[]
+        )
+        .status,
+        403
+    );
 }

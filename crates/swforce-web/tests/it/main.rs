@@ -29,7 +29,10 @@ pub struct Answer {
 
 impl Answer {
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
     }
 
     pub fn json(&self) -> serde_json::Value {
@@ -39,10 +42,23 @@ impl Answer {
 
 fn answer(r: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> Answer {
     let mut r = r.expect("the server answers");
-    let headers = r.headers().iter().map(|(k, v)| (k.to_string(), v.to_str().unwrap_or("").to_string())).collect();
+    let headers = r
+        .headers()
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_str().unwrap_or("").to_string()))
+        .collect();
     let status = r.status().as_u16();
-    let body = r.body_mut().with_config().limit(50 * 1024 * 1024).read_to_string().unwrap_or_default();
-    Answer { status, headers, body }
+    let body = r
+        .body_mut()
+        .with_config()
+        .limit(50 * 1024 * 1024)
+        .read_to_string()
+        .unwrap_or_default();
+    Answer {
+        status,
+        headers,
+        body,
+    }
 }
 
 impl TestApp {
@@ -58,7 +74,12 @@ impl TestApp {
     pub fn get_page(&self, path: &str) -> String {
         let a = self.get(path);
         assert_eq!(a.status, 200, "GET {path}: {}", a.body);
-        assert!(a.header("content-type").unwrap_or("").starts_with("text/html"), "GET {path}");
+        assert!(
+            a.header("content-type")
+                .unwrap_or("")
+                .starts_with("text/html"),
+            "GET {path}"
+        );
         a.body
     }
 
@@ -68,8 +89,17 @@ impl TestApp {
         a.json()
     }
 
-    pub fn post(&self, path: &str, content_type: &str, body: &[u8], headers: &[(&str, &str)]) -> Answer {
-        let mut req = self.agent.post(&self.url(path)).header("content-type", content_type);
+    pub fn post(
+        &self,
+        path: &str,
+        content_type: &str,
+        body: &[u8],
+        headers: &[(&str, &str)],
+    ) -> Answer {
+        let mut req = self
+            .agent
+            .post(&self.url(path))
+            .header("content-type", content_type);
         for (k, v) in headers {
             req = req.header(*k, *v);
         }
@@ -77,12 +107,23 @@ impl TestApp {
     }
 
     /// Posts a file the way a browser's upload form does.
-    pub fn post_file(&self, path: &str, file_name: &str, bytes: &[u8], headers: &[(&str, &str)]) -> Answer {
+    pub fn post_file(
+        &self,
+        path: &str,
+        file_name: &str,
+        bytes: &[u8],
+        headers: &[(&str, &str)],
+    ) -> Answer {
         let boundary = "swforce-test-boundary-7d41";
         let mut body = format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: text/csv\r\n\r\n").into_bytes();
         body.extend_from_slice(bytes);
         body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-        self.post(path, &format!("multipart/form-data; boundary={boundary}"), &body, headers)
+        self.post(
+            path,
+            &format!("multipart/form-data; boundary={boundary}"),
+            &body,
+            headers,
+        )
     }
 }
 
@@ -95,7 +136,11 @@ fn start(options: Options, demo: bool) -> TestApp {
     }
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
         rt.block_on(async move {
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
             tx.send(listener.local_addr().unwrap()).unwrap();
@@ -103,8 +148,16 @@ fn start(options: Options, demo: bool) -> TestApp {
         });
     });
     let addr = rx.recv().unwrap();
-    let agent = ureq::Agent::config_builder().http_status_as_error(false).max_redirects(0).build().new_agent();
-    TestApp { addr, agent, _dir: dir }
+    let agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .build()
+        .new_agent();
+    TestApp {
+        addr,
+        agent,
+        _dir: dir,
+    }
 }
 
 /// A fresh server with the demo data, for tests that change data.
@@ -128,11 +181,17 @@ pub fn demo() -> &'static TestApp {
 }
 
 pub fn fixture(name: &str) -> Vec<u8> {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../swforce-import/tests/fixtures").join(name);
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../swforce-import/tests/fixtures")
+        .join(name);
     std::fs::read(&path).unwrap_or_else(|e| panic!("fixture {} is missing: {e}", path.display()))
 }
 
 /// Every `href="..."` in a page.
 pub fn links(html: &str) -> Vec<String> {
-    html.split("href=\"").skip(1).filter_map(|s| s.split('"').next()).map(|s| s.replace("&amp;", "&").replace("&#38;", "&")).collect()
+    html.split("href=\"")
+        .skip(1)
+        .filter_map(|s| s.split('"').next())
+        .map(|s| s.replace("&amp;", "&").replace("&#38;", "&"))
+        .collect()
 }

@@ -5,8 +5,14 @@ fn england_overview_shows_headline_figures_and_links_every_region() {
     let html = demo().get_page("/");
     assert!(html.contains("<h1 class=\"sw-heading-xl\">England</h1>"));
     assert!(html.contains("Headline figures, year to 30 September 2022"));
-    assert!(html.contains("31,634.1"), "social workers in post, England 2022");
-    let regions: Vec<_> = links(&html).into_iter().filter(|l| l.starts_with("/regions/E12")).collect();
+    assert!(
+        html.contains("31,634.1"),
+        "social workers in post, England 2022"
+    );
+    let regions: Vec<_> = links(&html)
+        .into_iter()
+        .filter(|l| l.starts_with("/regions/E12"))
+        .collect();
     assert_eq!(regions.len(), 9, "{regions:?}");
     assert!(!html.contains("<script"), "pages need no JavaScript");
 }
@@ -15,8 +21,14 @@ fn england_overview_shows_headline_figures_and_links_every_region() {
 fn a_region_lists_its_current_authorities() {
     let html = demo().get_page("/regions/E12000009");
     assert!(html.contains("South West"));
-    assert!(html.contains("/authorities/E06000058"), "Bournemouth, Christchurch and Poole");
-    assert!(!html.contains("/authorities/E06000028"), "Bournemouth no longer exists");
+    assert!(
+        html.contains("/authorities/E06000058"),
+        "Bournemouth, Christchurch and Poole"
+    );
+    assert!(
+        !html.contains("/authorities/E06000028"),
+        "Bournemouth no longer exists"
+    );
     assert!(html.contains("Bournemouth, Christchurch and Poole"));
 }
 
@@ -24,15 +36,30 @@ fn a_region_lists_its_current_authorities() {
 fn an_authority_page_shows_every_indicator_beside_its_region_and_england() {
     let html = demo().get_page("/authorities/E09000007");
     assert!(html.contains("Local authority in London (Inner London)"));
-    assert_eq!(html.matches("class=\"sw-indicator\"").count(), 20 + 5, "20 published workforce and 5 demand measures");
+    assert_eq!(
+        html.matches("class=\"sw-indicator\"").count(),
+        20 + 5,
+        "20 published workforce and 5 demand measures"
+    );
     assert!(html.contains("<svg"), "charts are drawn on the server");
     assert!(html.contains("<title id=\"chart-turnover-rate-fte-title\">"));
-    assert!(html.contains("Turnover rate (FTE) in Camden, 2022: 15.8% (London"), "each chart has a text summary");
+    assert!(
+        html.contains("Turnover rate (FTE) in Camden, 2022: 15.8% (London"),
+        "each chart has a text summary"
+    );
     assert!(html.contains("How Camden compares, 2022"));
     assert!(html.contains("Social workers by role and ethnic group"));
-    let crumbs = html.split("<nav class=\"sw-breadcrumbs\"").nth(1).unwrap().split("</nav>").next().unwrap();
+    let crumbs = html
+        .split("<nav class=\"sw-breadcrumbs\"")
+        .nth(1)
+        .unwrap()
+        .split("</nav>")
+        .next()
+        .unwrap();
     assert!(crumbs.contains("/regions/E12000007"), "{crumbs}");
-    assert!(html.contains("Not published in these releases: Starters (FTE), Starters (headcount)."));
+    assert!(
+        html.contains("Not published in these releases: Starters (FTE), Starters (headcount).")
+    );
 }
 
 #[test]
@@ -77,13 +104,26 @@ fn three_authorities_compare_side_by_side() {
     assert_eq!(html.matches("class=\"sw-summary-list__row\"").count(), 3);
     assert!(html.contains("Turnover rate (FTE), 2022: Camden 15.8%; Barnet"));
     assert_eq!(html.matches("class=\"sw-indicator\"").count(), 20);
-    let remove = links(&html).into_iter().find(|l| l.starts_with("/compare?") && !l.contains("E09000007")).unwrap();
+    let remove = links(&html)
+        .into_iter()
+        .find(|l| l.starts_with("/compare?") && !l.contains("E09000007"))
+        .unwrap();
     assert_eq!(remove, "/compare?la=E09000003&la=E06000058");
 }
 
 #[test]
 fn a_seventh_authority_is_refused_with_an_error_summary() {
-    let q = ["E09000007", "E09000003", "E06000058", "E06000059", "E06000052", "E08000025", "E08000026"].map(|c| format!("la={c}")).join("&");
+    let q = [
+        "E09000007",
+        "E09000003",
+        "E06000058",
+        "E06000059",
+        "E06000052",
+        "E08000025",
+        "E08000026",
+    ]
+    .map(|c| format!("la={c}"))
+    .join("&");
     let a = demo().get(&format!("/compare?{q}"));
     assert_eq!(a.status, 400);
     assert!(a.body.contains("sw-error-summary"));
@@ -96,17 +136,31 @@ fn a_seventh_authority_is_refused_with_an_error_summary() {
 fn every_table_on_an_authority_page_downloads_as_csv() {
     let app = demo();
     let html = app.get_page("/authorities/E06000058");
-    let downloads: Vec<_> = links(&html).into_iter().filter(|l| l.starts_with("/download/")).collect();
-    assert_eq!(downloads.len(), 20 + 5 + 2, "each indicator, the benchmarks and the ethnicity table");
+    let downloads: Vec<_> = links(&html)
+        .into_iter()
+        .filter(|l| l.starts_with("/download/"))
+        .collect();
+    assert_eq!(
+        downloads.len(),
+        20 + 5 + 2,
+        "each indicator, the benchmarks and the ethnicity table"
+    );
     for d in downloads {
         let a = app.get(&d);
         assert_eq!(a.status, 200, "{d}");
         assert_eq!(a.header("content-type"), Some("text/csv; charset=utf-8"));
-        assert!(a.header("content-disposition").unwrap().contains("attachment"));
+        assert!(
+            a.header("content-disposition")
+                .unwrap()
+                .contains("attachment")
+        );
         assert!(a.body.lines().count() > 1, "{d}: {}", a.body);
     }
     let turnover = app.get("/download/E06000058/turnover_rate_fte.csv").body;
-    assert!(turnover.starts_with("Year,\"Bournemouth, Christchurch and Poole\",South West,England\n"), "{turnover}");
+    assert!(
+        turnover.starts_with("Year,\"Bournemouth, Christchurch and Poole\",South West,England\n"),
+        "{turnover}"
+    );
     assert!(turnover.contains("2022,22.4,18,17.1\n"), "{turnover}");
 }
 
@@ -123,14 +177,30 @@ fn search_finds_places_by_part_of_a_name() {
 fn the_about_page_credits_the_source_and_defines_every_measure() {
     let html = demo().get_page("/about");
     assert!(html.contains("Open Government Licence v3.0"));
-    assert!(html.contains("turnover_rate_fte_%"), "older column names are listed");
-    assert!(html.contains("8737 of 8737 published rates are reproduced"), "{}", html.split("Checked").nth(1).unwrap_or("").chars().take(300).collect::<String>());
+    assert!(
+        html.contains("turnover_rate_fte_%"),
+        "older column names are listed"
+    );
+    assert!(
+        html.contains("8737 of 8737 published rates are reproduced"),
+        "{}",
+        html.split("Checked")
+            .nth(1)
+            .unwrap_or("")
+            .chars()
+            .take(300)
+            .collect::<String>()
+    );
 }
 
 #[test]
 fn every_answer_carries_the_security_headers() {
     let a = demo().get("/");
-    assert!(a.header("content-security-policy").unwrap().contains("default-src 'none'"));
+    assert!(
+        a.header("content-security-policy")
+            .unwrap()
+            .contains("default-src 'none'")
+    );
     assert_eq!(a.header("x-content-type-options"), Some("nosniff"));
     assert_eq!(a.header("x-frame-options"), Some("DENY"));
     let css = demo().get("/assets/swforce.css");

@@ -5,11 +5,25 @@ use clap::ArgMatches;
 
 #[allow(clippy::print_stdout)]
 pub fn run(global: &GlobalArgs, matches: &ArgMatches) {
-    println!("data-dir  {}  ({})", global.data_dir.display(), source(matches, "data_dir"));
-    println!("database  {}", global.data_dir.join(swforce_store_sqlite::FILE_NAME).display());
+    println!(
+        "data-dir  {}  ({})",
+        global.data_dir.display(),
+        source(matches, "data_dir")
+    );
+    println!(
+        "database  {}",
+        global
+            .data_dir
+            .join(swforce_store_sqlite::FILE_NAME)
+            .display()
+    );
     println!("log       {}  ({})", global.log, source(matches, "log"));
     println!("addr      {}  ({})", global.addr, source(matches, "addr"));
-    println!("read-only {}  ({})", global.read_only, source(matches, "read_only"));
+    println!(
+        "read-only {}  ({})",
+        global.read_only,
+        source(matches, "read_only")
+    );
     for var in crate::config::unknown_variables() {
         println!("warning: {var} matches no setting");
     }

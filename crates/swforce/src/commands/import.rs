@@ -31,7 +31,10 @@ impl<R: Read> Read for Progress<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
         self.read += n as u64;
-        let tenth = (self.read * 10).checked_div(self.total).unwrap_or(10).min(10);
+        let tenth = (self.read * 10)
+            .checked_div(self.total)
+            .unwrap_or(10)
+            .min(10);
         if tenth > self.shown {
             self.shown = tenth;
             let mut err = std::io::stderr().lock();
@@ -51,18 +54,30 @@ impl<R: Read> Read for Progress<R> {
 pub fn run(app: &App, args: &Args) -> Result<(), Failure> {
     let mut failed = false;
     for path in &args.files {
-        let name = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+        let name = path.file_name().map_or_else(
+            || path.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        );
         let file = match std::fs::File::open(path) {
             Ok(f) => f,
             Err(e) => {
-                report_error(&anyhow::Error::new(e).context(format!("cannot open {}", path.display())));
+                report_error(
+                    &anyhow::Error::new(e).context(format!("cannot open {}", path.display())),
+                );
                 failed = true;
                 continue;
             }
         };
         let total = file.metadata().map(|m| m.len()).unwrap_or(0);
         let result = if total >= PROGRESS_FROM_BYTES {
-            let reader = Progress { inner: file, name: name.clone(), read: 0, total, shown: 0, terminal: std::io::stderr().is_terminal() };
+            let reader = Progress {
+                inner: file,
+                name: name.clone(),
+                read: 0,
+                total,
+                shown: 0,
+                terminal: std::io::stderr().is_terminal(),
+            };
             app.import_file(&name, std::io::BufReader::new(reader))
         } else {
             app.import_file(&name, std::io::BufReader::new(file))
@@ -75,7 +90,11 @@ pub fn run(app: &App, args: &Args) -> Result<(), Failure> {
             }
         }
     }
-    if failed { Err(Failure::Refused) } else { Ok(()) }
+    if failed {
+        Err(Failure::Refused)
+    } else {
+        Ok(())
+    }
 }
 
 pub fn demo(app: &App) -> Result<(), Failure> {
@@ -100,8 +119,17 @@ fn summarise(r: &ImportReport) {
                 &import.provenance.sha256[..12]
             );
         }
-        ImportOutcome::Imported { cells, superseded, outranked, .. } => {
-            let years = if r.first_year == r.last_year { r.first_year.to_string() } else { format!("{} to {}", r.first_year, r.last_year) };
+        ImportOutcome::Imported {
+            cells,
+            superseded,
+            outranked,
+            ..
+        } => {
+            let years = if r.first_year == r.last_year {
+                r.first_year.to_string()
+            } else {
+                format!("{} to {}", r.first_year, r.last_year)
+            };
             println!(
                 "{}: imported {}: {} rows, {years}, {} places, {cells} figures, {} warning(s)",
                 r.file,
@@ -111,10 +139,14 @@ fn summarise(r: &ImportReport) {
                 r.warnings.len()
             );
             if *superseded > 0 {
-                println!("  {superseded} figures revise an earlier release, which is kept as a vintage");
+                println!(
+                    "  {superseded} figures revise an earlier release, which is kept as a vintage"
+                );
             }
             if *outranked > 0 {
-                println!("  {outranked} figures are older than a later release already imported, which stays in use");
+                println!(
+                    "  {outranked} figures are older than a later release already imported, which stays in use"
+                );
             }
         }
     }

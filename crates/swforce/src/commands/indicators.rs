@@ -41,12 +41,18 @@ pub fn run(app: &App, args: &Args) -> Result<(), Failure> {
             "error: {} ({}) has no workforce figures{}",
             place.name,
             place.code,
-            if snap.years(Dataset::CswwHeadline).is_empty() { "; import the workforce statistics first (swforce demo)" } else { "" }
+            if snap.years(Dataset::CswwHeadline).is_empty() {
+                "; import the workforce statistics first (swforce demo)"
+            } else {
+                ""
+            }
         );
         return Err(Failure::Refused);
     }
     let text = match args.format {
-        Format::Json => serde_json::to_string_pretty(&rows).map_err(|e| fail_text(&e.to_string()))? + "\n",
+        Format::Json => {
+            serde_json::to_string_pretty(&rows).map_err(|e| fail_text(&e.to_string()))? + "\n"
+        }
         Format::Csv => csv(&rows).map_err(|e| fail_text(&e))?,
         Format::Table => table(&rows),
     };
@@ -75,16 +81,35 @@ fn plain(cell: Option<Cell<f64>>, measure: &swforce_domain::Measure) -> String {
 fn csv(rows: &[IndicatorRow]) -> Result<String, String> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let first = &rows[0];
-    let mut header = vec!["geography_code".to_string(), "geography_name".into(), "geographic_level".into(), "year".into()];
+    let mut header = vec![
+        "geography_code".to_string(),
+        "geography_name".into(),
+        "geographic_level".into(),
+        "year".into(),
+    ];
     header.extend(first.values.iter().map(|(m, _)| m.name.to_string()));
-    let derived: Vec<_> = first.values.iter().map(|(m, _)| *m).filter(|m| m.formula.is_some()).collect();
+    let derived: Vec<_> = first
+        .values
+        .iter()
+        .map(|(m, _)| *m)
+        .filter(|m| m.formula.is_some())
+        .collect();
     header.extend(derived.iter().map(|m| format!("computed_{}", m.name)));
     w.write_record(&header).map_err(|e| e.to_string())?;
     for r in rows {
-        let mut rec = vec![r.geography_code.clone(), r.geography_name.clone(), r.geographic_level.to_string(), r.year.to_string()];
+        let mut rec = vec![
+            r.geography_code.clone(),
+            r.geography_name.clone(),
+            r.geographic_level.to_string(),
+            r.year.to_string(),
+        ];
         rec.extend(r.values.iter().map(|(m, c)| plain(*c, m)));
         rec.extend(derived.iter().map(|m| {
-            r.computed.iter().find(|(c, _)| c.name == m.name).map(|(m, v)| published_number(m, *v).to_string()).unwrap_or_default()
+            r.computed
+                .iter()
+                .find(|(c, _)| c.name == m.name)
+                .map(|(m, v)| published_number(m, *v).to_string())
+                .unwrap_or_default()
         }));
         w.write_record(&rec).map_err(|e| e.to_string())?;
     }
@@ -97,7 +122,12 @@ fn table(rows: &[IndicatorRow]) -> String {
         "{} ({}), {}: children's social work workforce, years to 30 September\n\n",
         first.geography_name, first.geography_code, first.geographic_level
     );
-    let label_width = first.values.iter().map(|(m, _)| m.label.chars().count()).max().unwrap_or(10);
+    let label_width = first
+        .values
+        .iter()
+        .map(|(m, _)| m.label.chars().count())
+        .max()
+        .unwrap_or(10);
     let cells: Vec<Vec<String>> = first
         .values
         .iter()
@@ -105,14 +135,22 @@ fn table(rows: &[IndicatorRow]) -> String {
         .map(|(i, (m, _))| {
             rows.iter()
                 .map(|r| {
-                    let shown = r.values[i].1.map_or_else(|| "-".to_string(), |c| display::cell(m, c));
+                    let shown = r.values[i]
+                        .1
+                        .map_or_else(|| "-".to_string(), |c| display::cell(m, c));
                     let flagged = r.computed.iter().any(|(c, _)| c.name == m.name);
                     if flagged { format!("{shown}*") } else { shown }
                 })
                 .collect()
         })
         .collect();
-    let width = cells.iter().flatten().map(|c| c.chars().count()).max().unwrap_or(4).max(5);
+    let width = cells
+        .iter()
+        .flatten()
+        .map(|c| c.chars().count())
+        .max()
+        .unwrap_or(4)
+        .max(5);
     out.push_str(&format!("{:label_width$}", "Measure"));
     for r in rows {
         out.push_str(&format!("  {:>width$}", r.year.to_string()));
@@ -129,7 +167,11 @@ fn table(rows: &[IndicatorRow]) -> String {
         .iter()
         .flat_map(|r| {
             r.computed.iter().map(move |(m, v)| {
-                let published = r.values.iter().find(|(p, _)| p.name == m.name).and_then(|(_, c)| *c);
+                let published = r
+                    .values
+                    .iter()
+                    .find(|(p, _)| p.name == m.name)
+                    .and_then(|(_, c)| *c);
                 format!(
                     "  {} {}: computed {} from the published counts; published {}",
                     r.year,

@@ -24,7 +24,9 @@ pub fn fail(e: AppError) -> Failure {
         AppError::NotFound { suggestions, .. } => {
             eprintln!("error: {e}");
             if suggestions.is_empty() {
-                eprintln!("  fix: try `swforce places NAME` to search, or give the 9-character code such as E06000058");
+                eprintln!(
+                    "  fix: try `swforce places NAME` to search, or give the 9-character code such as E06000058"
+                );
             } else {
                 eprintln!("  fix: did you mean {}?", suggestions.join(", or "));
             }

@@ -23,8 +23,18 @@ pub fn run(app: &App, args: &Args) -> Result<(), Failure> {
     }
     for g in places {
         let old = g.old_la_code.map(|c| c.to_string()).unwrap_or_default();
-        let former = if snap.is_former(g) { "  (former authority)" } else { "" };
-        println!("{}  {:>3}  {:<15}  {}{former}", g.code, old, g.level.as_str(), g.name);
+        let former = if snap.is_former(g) {
+            "  (former authority)"
+        } else {
+            ""
+        };
+        println!(
+            "{}  {:>3}  {:<15}  {}{former}",
+            g.code,
+            old,
+            g.level.as_str(),
+            g.name
+        );
     }
     Ok(())
 }

@@ -35,11 +35,22 @@ pub fn run(app: &App, args: &Args) -> Result<(), Failure> {
                 };
                 let outcome = match &f.outcome {
                     Outcome::Unreproducible { reason } => format!("not reproduced: {reason}"),
-                    Outcome::RebuiltFromAuthorities { authorities, of } => format!("rebuilt from {authorities} of {of} authorities"),
+                    Outcome::RebuiltFromAuthorities { authorities, of } => {
+                        format!("rebuilt from {authorities} of {of} authorities")
+                    }
                     other => format!("{other:?}").to_lowercase(),
                 };
                 let mut w = csv::Writer::from_writer(Vec::new());
-                let _ = w.write_record([dataset.id(), &f.year.to_string(), f.geography.as_str(), &f.breakdown, f.measure, &published, &computed, &outcome]);
+                let _ = w.write_record([
+                    dataset.id(),
+                    &f.year.to_string(),
+                    f.geography.as_str(),
+                    &f.breakdown,
+                    f.measure,
+                    &published,
+                    &computed,
+                    &outcome,
+                ]);
                 if let Ok(bytes) = w.into_inner() {
                     print!("{}", String::from_utf8_lossy(&bytes));
                 }
@@ -55,21 +66,37 @@ pub fn run(app: &App, args: &Args) -> Result<(), Failure> {
         let rounding = count(|o| *o == Outcome::WithinInputRounding);
         let rebuilt = count(|o| matches!(o, Outcome::RebuiltFromAuthorities { .. }));
         let none = count(|o| *o == Outcome::NoValue);
-        let bad: Vec<_> = findings.iter().filter(|f| !f.outcome.reproduced()).collect();
-        println!("{}: {} published rates checked", dataset.title(), findings.len());
+        let bad: Vec<_> = findings
+            .iter()
+            .filter(|f| !f.outcome.reproduced())
+            .collect();
+        println!(
+            "{}: {} published rates checked",
+            dataset.title(),
+            findings.len()
+        );
         println!("  {exact} match exactly when computed from the published counts");
         println!("  {rounding} match within the rounding of the published counts");
         if rebuilt > 0 {
-            println!("  {rebuilt} aggregate figures match when rebuilt from the authorities that returned both counts");
+            println!(
+                "  {rebuilt} aggregate figures match when rebuilt from the authorities that returned both counts"
+            );
         }
         println!("  {none} are published without a value, and none can be computed");
         println!("  {} cannot be reproduced", bad.len());
         for f in &bad {
             if let Outcome::Unreproducible { reason } = &f.outcome {
-                println!("    {} {} {} {}: {reason}", f.year, f.geography, f.breakdown, f.measure);
+                println!(
+                    "    {} {} {} {}: {reason}",
+                    f.year, f.geography, f.breakdown, f.measure
+                );
             }
         }
         unreproduced += bad.len();
     }
-    if unreproduced > 0 { Err(Failure::Refused) } else { Ok(()) }
+    if unreproduced > 0 {
+        Err(Failure::Refused)
+    } else {
+        Ok(())
+    }
 }

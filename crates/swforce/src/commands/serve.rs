@@ -13,7 +13,9 @@ pub fn run(app: App, global: &GlobalArgs) -> Result<(), Failure> {
         report_error(&anyhow::Error::new(e).context("starting the web server"));
         Failure::Refused
     })?;
-    let options = swforce_web::Options { read_only: global.read_only };
+    let options = swforce_web::Options {
+        read_only: global.read_only,
+    };
     runtime
         .block_on(async move {
             let listener = tokio::net::TcpListener::bind(global.addr).await?;

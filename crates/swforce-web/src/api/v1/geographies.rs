@@ -32,11 +32,19 @@ fn describe(snap: &Snapshot, g: &Geography) -> Value {
 }
 
 fn bad_level(level: &str) -> ApiError {
-    ApiError::new(StatusCode::BAD_REQUEST, "There is a problem", &format!("level {level:?} is not a geographic level"), "use national, regional or local_authority")
+    ApiError::new(
+        StatusCode::BAD_REQUEST,
+        "There is a problem",
+        &format!("level {level:?} is not a geographic level"),
+        "use national, regional or local_authority",
+    )
 }
 
 /// `GET /api/v1/geographies?level=&q=`
-pub async fn index(State(state): AppState, Query(params): Query<ListParams>) -> Result<Json<Value>, ApiError> {
+pub async fn index(
+    State(state): AppState,
+    Query(params): Query<ListParams>,
+) -> Result<Json<Value>, ApiError> {
     run(move || {
         let snap = snapshot(&state)?;
         let level = match params.level.as_deref() {
@@ -47,17 +55,31 @@ pub async fn index(State(state): AppState, Query(params): Query<ListParams>) -> 
             Some(q) if !q.trim().is_empty() => snap.search(q),
             _ => snap.geographies().collect(),
         };
-        Ok(Json(Value::Array(places.into_iter().filter(|g| level.is_none_or(|l| g.level == l)).map(|g| describe(&snap, g)).collect())))
+        Ok(Json(Value::Array(
+            places
+                .into_iter()
+                .filter(|g| level.is_none_or(|l| g.level == l))
+                .map(|g| describe(&snap, g))
+                .collect(),
+        )))
     })
     .await
 }
 
-fn find<'a>(state: &crate::WebState, snap: &'a Snapshot, code: &str) -> Result<&'a Geography, ApiError> {
-    snap.find(code).map_err(|e| ApiError::from_app(e, state.request_id()))
+fn find<'a>(
+    state: &crate::WebState,
+    snap: &'a Snapshot,
+    code: &str,
+) -> Result<&'a Geography, ApiError> {
+    snap.find(code)
+        .map_err(|e| ApiError::from_app(e, state.request_id()))
 }
 
 /// `GET /api/v1/geographies/{code}`
-pub async fn show(State(state): AppState, Path(code): Path<String>) -> Result<Json<Value>, ApiError> {
+pub async fn show(
+    State(state): AppState,
+    Path(code): Path<String>,
+) -> Result<Json<Value>, ApiError> {
     run(move || {
         let snap = snapshot(&state)?;
         let g = find(&state, &snap, &code)?;
@@ -84,18 +106,31 @@ pub struct YearParams {
 fn parse_year(text: Option<&str>) -> Result<Option<Year>, ApiError> {
     match text {
         None | Some("") => Ok(None),
-        Some(t) => Year::parse(t).map(Some).map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "There is a problem", &e.to_string(), "give the year as four digits, such as 2022")),
+        Some(t) => Year::parse(t).map(Some).map_err(|e| {
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "There is a problem",
+                &e.to_string(),
+                "give the year as four digits, such as 2022",
+            )
+        }),
     }
 }
 
 /// `GET /api/v1/geographies/{code}/indicators?year=`: the same objects as
 /// `swforce indicators --format json`.
-pub async fn indicators(State(state): AppState, Path(code): Path<String>, Query(params): Query<YearParams>) -> Result<Json<Vec<IndicatorRow>>, ApiError> {
+pub async fn indicators(
+    State(state): AppState,
+    Path(code): Path<String>,
+    Query(params): Query<YearParams>,
+) -> Result<Json<Vec<IndicatorRow>>, ApiError> {
     run(move || {
         let snap = snapshot(&state)?;
         let g = find(&state, &snap, &code)?;
         let year = parse_year(params.year.as_deref())?;
-        snap.indicators(g, year).map(Json).map_err(|e| ApiError::from_app(e, state.request_id()))
+        snap.indicators(g, year)
+            .map(Json)
+            .map_err(|e| ApiError::from_app(e, state.request_id()))
     })
     .await
 }
@@ -113,12 +148,21 @@ pub struct SeriesParams {
 }
 
 /// `GET /api/v1/geographies/{code}/series/{measure}?breakdown=`
-pub async fn series(State(state): AppState, Path((code, measure)): Path<(String, String)>, Query(params): Query<SeriesParams>) -> Result<Json<Value>, ApiError> {
+pub async fn series(
+    State(state): AppState,
+    Path((code, measure)): Path<(String, String)>,
+    Query(params): Query<SeriesParams>,
+) -> Result<Json<Value>, ApiError> {
     run(move || {
         let snap = snapshot(&state)?;
         let g = find(&state, &snap, &code)?;
         let m = Measure::named(&measure).ok_or_else(|| {
-            ApiError::new(StatusCode::NOT_FOUND, "Not found", &format!("no measure is called {measure:?}"), "see GET /api/v1/measures for every measure's name")
+            ApiError::new(
+                StatusCode::NOT_FOUND,
+                "Not found",
+                &format!("no measure is called {measure:?}"),
+                "see GET /api/v1/measures for every measure's name",
+            )
         })?;
         let breakdown = params.breakdown.unwrap_or_default();
         let points: Vec<Value> = snap
@@ -126,7 +170,8 @@ pub async fn series(State(state): AppState, Path((code, measure)): Path<(String,
             .into_iter()
             .map(|f| {
                 let mut p = json!({"year": f.year.get(), "value": cell_json(m, f.cell)});
-                if let Value::Object(extra) = serde_json::to_value(&f.origin).unwrap_or(Value::Null) {
+                if let Value::Object(extra) = serde_json::to_value(&f.origin).unwrap_or(Value::Null)
+                {
                     for (k, v) in extra {
                         p[k] = v;
                     }
@@ -146,7 +191,10 @@ pub async fn series(State(state): AppState, Path((code, measure)): Path<(String,
 
 /// `GET /api/v1/geographies/{code}/benchmarks`: each workforce measure in the latest year
 /// against the region, England and every authority.
-pub async fn benchmarks(State(state): AppState, Path(code): Path<String>) -> Result<Json<Value>, ApiError> {
+pub async fn benchmarks(
+    State(state): AppState,
+    Path(code): Path<String>,
+) -> Result<Json<Value>, ApiError> {
     run(move || {
         let snap = snapshot(&state)?;
         let g = find(&state, &snap, &code)?;

@@ -25,26 +25,59 @@ pub struct Params {
 /// Imports the request body; `?file_name=` names it in messages and the provenance.
 /// 201 when imported, 200 when the same file was already on record, 422 with diagnostics when
 /// refused, 413 when larger than the upload limit.
-pub async fn create(State(state): AppState, headers: HeaderMap, Query(params): Query<Params>, body: Result<Bytes, axum::extract::rejection::BytesRejection>) -> Result<Response, ApiError> {
+pub async fn create(
+    State(state): AppState,
+    headers: HeaderMap,
+    Query(params): Query<Params>,
+    body: Result<Bytes, axum::extract::rejection::BytesRejection>,
+) -> Result<Response, ApiError> {
     if state.options.read_only {
-        return Err(ApiError::new(StatusCode::FORBIDDEN, "Imports are switched off", "this service is read-only", "import files with the swforce command on the server"));
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "Imports are switched off",
+            "this service is read-only",
+            "import files with the swforce command on the server",
+        ));
     }
     if !same_origin(&headers) {
-        return Err(ApiError::new(StatusCode::FORBIDDEN, "There is a problem", "the request came from another website", "send the request from a program, not a web page on another site"));
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "There is a problem",
+            "the request came from another website",
+            "send the request from a program, not a web page on another site",
+        ));
     }
     let body = body.map_err(|e| {
         let status = e.status();
         let problem = if status == StatusCode::PAYLOAD_TOO_LARGE {
-            format!("the file is larger than {} MB", crate::MAX_UPLOAD_BYTES / (1024 * 1024))
+            format!(
+                "the file is larger than {} MB",
+                crate::MAX_UPLOAD_BYTES / (1024 * 1024)
+            )
         } else {
             e.body_text()
         };
-        ApiError::new(status, "The file was not imported", &problem, "send the published CSV file as the request body")
+        ApiError::new(
+            status,
+            "The file was not imported",
+            &problem,
+            "send the published CSV file as the request body",
+        )
     })?;
-    let name = params.file_name.filter(|n| !n.trim().is_empty()).unwrap_or_else(|| "upload.csv".into());
+    let name = params
+        .file_name
+        .filter(|n| !n.trim().is_empty())
+        .unwrap_or_else(|| "upload.csv".into());
     run(move || {
-        let report: ImportReport = state.app.import_file(&name, body.as_ref()).map_err(|e| ApiError::from_app(e, state.request_id()))?;
-        let status = if report.already_imported() { StatusCode::OK } else { StatusCode::CREATED };
+        let report: ImportReport = state
+            .app
+            .import_file(&name, body.as_ref())
+            .map_err(|e| ApiError::from_app(e, state.request_id()))?;
+        let status = if report.already_imported() {
+            StatusCode::OK
+        } else {
+            StatusCode::CREATED
+        };
         Ok((status, Json(report)).into_response())
     })
     .await

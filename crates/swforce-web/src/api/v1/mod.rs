@@ -21,10 +21,15 @@ pub async fn openapi() -> impl IntoResponse {
 }
 
 pub(crate) fn snapshot(state: &WebState) -> Result<Arc<Snapshot>, ApiError> {
-    state.app.snapshot().map_err(|e| ApiError::from_app(e, state.request_id()))
+    state
+        .app
+        .snapshot()
+        .map_err(|e| ApiError::from_app(e, state.request_id()))
 }
 
 /// Runs blocking work for an API handler.
-pub(crate) async fn run<T: Send + 'static>(f: impl FnOnce() -> Result<T, ApiError> + Send + 'static) -> Result<T, ApiError> {
+pub(crate) async fn run<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
+) -> Result<T, ApiError> {
     blocking(f).await.map_err(ApiError::from_page)?
 }
