@@ -1,6 +1,6 @@
 //! England, region and local authority pages, and the CSV behind every table on them.
 
-use super::indicator::{Column, IndicatorSection, section};
+use super::indicator::{Column, IndicatorSection, comparable, section};
 use super::render;
 use crate::error::PageError;
 use crate::view::{CellView, Crumb, Layout, TableView};
@@ -316,7 +316,7 @@ fn cards(p: &Profile) -> Vec<Card> {
                 .and_then(|f| f.value());
             let mut notes = Vec::new();
             let mut tone = "";
-            if let (Some(value), Some(e)) = (this.and_then(|f| f.value()), england) {
+            if let (Some(value), Some(e), true) = (this.and_then(|f| f.value()), england, comparable(m)) {
                 let shown = |x: f64| swforce_app::indicators::published_number(m, x);
                 let (word, better) = match shown(value).total_cmp(&shown(e)) {
                     std::cmp::Ordering::Less => {
