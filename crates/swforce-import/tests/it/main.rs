@@ -4,6 +4,7 @@
 mod ees_bad_input;
 mod ees_fixtures;
 mod ees_published;
+mod properties;
 
 use std::path::PathBuf;
 

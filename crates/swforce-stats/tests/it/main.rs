@@ -1,3 +1,4 @@
 //! Integration tests of the statistics over the full published files.
 
+mod properties;
 mod published;

@@ -316,7 +316,9 @@ fn cards(p: &Profile) -> Vec<Card> {
                 .and_then(|f| f.value());
             let mut notes = Vec::new();
             let mut tone = "";
-            if let (Some(value), Some(e), true) = (this.and_then(|f| f.value()), england, comparable(m)) {
+            if let (Some(value), Some(e), true) =
+                (this.and_then(|f| f.value()), england, comparable(m))
+            {
                 let shown = |x: f64| swforce_app::indicators::published_number(m, x);
                 let (word, better) = match shown(value).total_cmp(&shown(e)) {
                     std::cmp::Ordering::Less => {

@@ -9,23 +9,67 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("swforce-import", &["swforce-domain"]),
     ("swforce-store", &["swforce-domain"]),
     ("swforce-store-sqlite", &["swforce-domain", "swforce-store"]),
-    ("swforce-app", &["swforce-domain", "swforce-stats", "swforce-import", "swforce-store"]),
-    ("swforce-web", &["swforce-domain", "swforce-stats", "swforce-import", "swforce-store", "swforce-app"]),
-    ("swforce", &["swforce-domain", "swforce-stats", "swforce-store", "swforce-store-sqlite", "swforce-app", "swforce-web"]),
+    (
+        "swforce-app",
+        &[
+            "swforce-domain",
+            "swforce-stats",
+            "swforce-import",
+            "swforce-store",
+        ],
+    ),
+    (
+        "swforce-web",
+        &[
+            "swforce-domain",
+            "swforce-stats",
+            "swforce-import",
+            "swforce-store",
+            "swforce-app",
+        ],
+    ),
+    (
+        "swforce",
+        &[
+            "swforce-domain",
+            "swforce-stats",
+            "swforce-store",
+            "swforce-store-sqlite",
+            "swforce-app",
+            "swforce-web",
+        ],
+    ),
 ];
 
 /// Crates that must stay pure: no IO frameworks.
 const PURE: &[&str] = &["swforce-domain", "swforce-stats", "swforce-import"];
-const IO_CRATES: &[&str] = &["tokio", "axum", "rusqlite", "sqlx", "jiff", "tracing-subscriber"];
+const IO_CRATES: &[&str] = &[
+    "tokio",
+    "axum",
+    "rusqlite",
+    "sqlx",
+    "jiff",
+    "tracing-subscriber",
+];
 
 #[test]
 fn workspace_dependencies_point_one_way() {
     let out = std::process::Command::new(env!("CARGO"))
-        .args(["metadata", "--format-version", "1", "--no-deps", "--offline"])
+        .args([
+            "metadata",
+            "--format-version",
+            "1",
+            "--no-deps",
+            "--offline",
+        ])
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
         .expect("cargo metadata runs");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let meta: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let mut deps: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for p in meta["packages"].as_array().unwrap() {
@@ -40,13 +84,23 @@ fn workspace_dependencies_point_one_way() {
         deps.insert(name, normal);
     }
     for (name, used) in &deps {
-        let allowed = ALLOWED.iter().find(|(n, _)| n == name).unwrap_or_else(|| panic!("{name} is not in the architecture table")).1;
+        let allowed = ALLOWED
+            .iter()
+            .find(|(n, _)| n == name)
+            .unwrap_or_else(|| panic!("{name} is not in the architecture table"))
+            .1;
         for d in used.iter().filter(|d| d.starts_with("swforce")) {
-            assert!(allowed.contains(&d.as_str()), "{name} must not depend on {d}");
+            assert!(
+                allowed.contains(&d.as_str()),
+                "{name} must not depend on {d}"
+            );
         }
         if PURE.contains(&name.as_str()) {
             for d in used {
-                assert!(!IO_CRATES.contains(&d.as_str()), "{name} must stay pure but uses {d}");
+                assert!(
+                    !IO_CRATES.contains(&d.as_str()),
+                    "{name} must stay pure but uses {d}"
+                );
             }
         }
     }

@@ -9,22 +9,38 @@ fn import_prints_a_summary_and_a_repeat_changes_nothing() {
     let out = swforce(dir.path(), &["import", file.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let text = stdout(&out);
-    assert!(text.contains("imported Children's social work workforce: headline measures: 978 rows, 2017 to 2022"), "{text}");
+    assert!(
+        text.contains(
+            "imported Children's social work workforce: headline measures: 978 rows, 2017 to 2022"
+        ),
+        "{text}"
+    );
     let again = swforce(dir.path(), &["import", file.to_str().unwrap()]);
     assert_eq!(again.status.code(), Some(0));
-    assert!(stdout(&again).contains("already imported"), "{}", stdout(&again));
+    assert!(
+        stdout(&again).contains("already imported"),
+        "{}",
+        stdout(&again)
+    );
 }
 
 #[test]
 fn a_bad_file_exits_1_names_the_place_and_imports_nothing() {
     let dir = tempfile::tempdir().unwrap();
-    let text = std::fs::read_to_string(fixture("csww_headline_2022_to_2023_new_names.csv")).unwrap().replacen("31645.2", "-31645.2", 1);
+    let text = std::fs::read_to_string(fixture("csww_headline_2022_to_2023_new_names.csv"))
+        .unwrap()
+        .replacen("31645.2", "-31645.2", 1);
     let bad = dir.path().join("bad.csv");
     std::fs::write(&bad, text).unwrap();
     let out = swforce(&dir.path().join("data"), &["import", bad.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
-    assert!(err.contains("bad.csv:2:11: error: field \"inpost_fte\" is -31645.2; a count cannot be negative"), "{err}");
+    assert!(
+        err.contains(
+            "bad.csv:2:11: error: field \"inpost_fte\" is -31645.2; a count cannot be negative"
+        ),
+        "{err}"
+    );
     assert!(err.contains("  fix: "));
     assert!(err.contains("nothing was imported from bad.csv"));
     let places = swforce(&dir.path().join("data"), &["places"]);
@@ -38,24 +54,49 @@ fn a_missing_file_exits_1_and_bad_usage_exits_2() {
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("cannot open /no/such/file.csv"));
     assert_eq!(swforce(dir.path(), &["indicators"]).status.code(), Some(2));
-    assert_eq!(swforce(dir.path(), &["indicators", "--geography", "x", "--format", "xml"]).status.code(), Some(2));
+    assert_eq!(
+        swforce(
+            dir.path(),
+            &["indicators", "--geography", "x", "--format", "xml"]
+        )
+        .status
+        .code(),
+        Some(2)
+    );
 }
 
 #[test]
 fn indicators_reproduce_the_published_figures_in_every_format() {
     let dir = tempfile::tempdir().unwrap();
     assert_eq!(swforce(dir.path(), &["demo"]).status.code(), Some(0));
-    let json = swforce(dir.path(), &["indicators", "--geography", "Camden", "--year", "2022", "--format", "json"]);
+    let json = swforce(
+        dir.path(),
+        &[
+            "indicators",
+            "--geography",
+            "Camden",
+            "--year",
+            "2022",
+            "--format",
+            "json",
+        ],
+    );
     assert_eq!(json.status.code(), Some(0), "{}", stderr(&json));
     let rows: serde_json::Value = serde_json::from_str(&stdout(&json)).unwrap();
     assert_eq!(rows[0]["geography_code"], "E09000007");
     assert_eq!(rows[0]["inpost_fte"], 170.7);
     assert_eq!(rows[0]["turnover_rate_fte"], 15.8);
     assert_eq!(rows[0]["caseload_fte"], 16.7);
-    let csv = stdout(&swforce(dir.path(), &["indicators", "-g", "E09000007", "--format", "csv"]));
+    let csv = stdout(&swforce(
+        dir.path(),
+        &["indicators", "-g", "E09000007", "--format", "csv"],
+    ));
     assert_eq!(csv.lines().count(), 7, "a header and six years");
     assert!(csv.starts_with("geography_code,geography_name,geographic_level,year,inpost_fte,"));
-    insta::assert_snapshot!("camden_table", stdout(&swforce(dir.path(), &["indicators", "-g", "camden"])));
+    insta::assert_snapshot!(
+        "camden_table",
+        stdout(&swforce(dir.path(), &["indicators", "-g", "camden"]))
+    );
 }
 
 #[test]
@@ -64,7 +105,11 @@ fn an_unknown_or_ambiguous_place_exits_1_with_a_suggestion() {
     swforce(dir.path(), &["demo"]);
     let out = swforce(dir.path(), &["indicators", "-g", "Camdne"]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("did you mean Camden (E09000007)"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("did you mean Camden (E09000007)"),
+        "{}",
+        stderr(&out)
+    );
     let out = swforce(dir.path(), &["indicators", "-g", "Northampton"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("North Northamptonshire"));
@@ -95,5 +140,8 @@ fn config_shows_each_setting_and_its_source_and_warns_of_unknown_variables() {
     assert!(text.contains("(environment)"), "{text}");
     assert!(text.contains("addr      127.0.0.1:9999  (flag)"), "{text}");
     assert!(text.contains("log       info  (default)"), "{text}");
-    assert!(text.contains("warning: SWFORCE_ADRR matches no setting"), "{text}");
+    assert!(
+        text.contains("warning: SWFORCE_ADRR matches no setting"),
+        "{text}"
+    );
 }

@@ -14,7 +14,12 @@ pub fn swforce(data_dir: &Path, args: &[&str]) -> Output {
             cmd.env_remove(k);
         }
     }
-    cmd.arg("--data-dir").arg(data_dir).args(args).env("SWFORCE_LOG", "warn").output().expect("the binary runs")
+    cmd.arg("--data-dir")
+        .arg(data_dir)
+        .args(args)
+        .env("SWFORCE_LOG", "warn")
+        .output()
+        .expect("the binary runs")
 }
 
 pub fn stdout(o: &Output) -> String {
@@ -26,11 +31,19 @@ pub fn stderr(o: &Output) -> String {
 }
 
 pub fn published(name: &str) -> PathBuf {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../swforce-app/data").join(name);
-    assert!(p.exists(), "published file {} is missing; it ships in crates/swforce-app/data", p.display());
+    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../swforce-app/data")
+        .join(name);
+    assert!(
+        p.exists(),
+        "published file {} is missing; it ships in crates/swforce-app/data",
+        p.display()
+    );
     p
 }
 
 pub fn fixture(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../swforce-import/tests/fixtures").join(name)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../swforce-import/tests/fixtures")
+        .join(name)
 }
