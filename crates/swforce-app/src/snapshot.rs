@@ -133,9 +133,10 @@ impl Snapshot {
         out
     }
 
-    /// Whether an authority was replaced in a reorganisation.
+    /// Whether an authority has been replaced in a reorganisation: one of its successors has
+    /// figures on record. (Cumbria stays current until a release names Cumberland.)
     pub fn is_former(&self, g: &Geography) -> bool {
-        succeeded_by(g.code.as_str()).is_some()
+        self.ended_by(&g.code).is_some()
     }
 
     /// The region (E12) an authority or sub-region belongs to; `None` for England and regions.
@@ -286,8 +287,13 @@ impl Snapshot {
         continuity_for(code.as_str()).map(|(r, _)| r)
     }
 
-    /// The reorganisation that ended a former authority.
+    /// The reorganisation that ended a former authority, once a successor has figures.
     pub fn ended_by(&self, code: &GeographyCode) -> Option<&'static Reorganisation> {
-        succeeded_by(code.as_str())
+        succeeded_by(code.as_str()).filter(|r| {
+            r.successors
+                .iter()
+                .filter_map(|(c, _, _)| GeographyCode::parse(c).ok())
+                .any(|c| self.geographies.contains_key(&c))
+        })
     }
 }

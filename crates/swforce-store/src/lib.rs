@@ -12,8 +12,6 @@ use swforce_domain::{Cell, Dataset, Geography, GeographyCode, Row, Year};
 /// What a caller may do differently about a storage failure.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("no {kind} with code {code}")]
-    Missing { kind: &'static str, code: String },
     #[error(
         "the data directory is in use by a newer swforce (database schema {found}, this version knows up to {known}); upgrade swforce"
     )]

@@ -61,3 +61,40 @@ fn a_later_release_revises_an_overlapping_year_and_the_snapshot_follows() {
     let vintages = t.app.store().vintages(&england.code, "inpost_fte").unwrap();
     assert_eq!(vintages.iter().filter(|v| v.year.get() == 2022).count(), 2);
 }
+
+#[test]
+fn cumbrias_successors_continue_its_series_and_say_so() {
+    let t = demo_app();
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../swforce-import/tests/fixtures/csww_headline_2022_to_2023_new_names.csv");
+    t.app
+        .import_file("new.csv", std::fs::File::open(path).unwrap())
+        .unwrap();
+    let snap = t.app.snapshot().unwrap();
+    let inpost = swforce_domain::Measure::named("inpost_fte").unwrap();
+    for code in ["E06000063", "E06000064"] {
+        let place = snap.find(code).unwrap();
+        let series = snap.series(&place.code, inpost, "");
+        assert_eq!(series.len(), 7, "2017 to 2023 for {}", place.name);
+        // 2022 comes from the 2023 release's restatement of Cumbria.
+        let y2022 = series.iter().find(|f| f.year.get() == 2022).unwrap();
+        assert_eq!(y2022.value(), Some(253.1));
+        assert!(
+            matches!(&y2022.origin, swforce_app::Origin::Continued { predecessors } if predecessors == &["Cumbria".to_string()])
+        );
+    }
+    let cumbria = snap.find("E10000006").unwrap();
+    assert!(snap.is_former(cumbria));
+    let north_west = snap.find("North West").unwrap();
+    assert!(
+        snap.children(&north_west.code)
+            .iter()
+            .any(|g| g.name == "Cumberland")
+    );
+    assert!(
+        !snap
+            .children(&north_west.code)
+            .iter()
+            .any(|g| g.name == "Cumbria")
+    );
+}

@@ -15,7 +15,7 @@ pub struct Args {
 }
 
 /// Files above this size show their progress while being read.
-const PROGRESS_FROM_BYTES: u64 = 8 * 1024 * 1024;
+const PROGRESS_FROM_BYTES: u64 = 2 * 1024 * 1024;
 
 /// Reports how far through a large file the reader is, every tenth, on standard error.
 struct Progress<R> {

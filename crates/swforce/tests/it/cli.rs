@@ -145,3 +145,33 @@ fn config_shows_each_setting_and_its_source_and_warns_of_unknown_variables() {
         "{text}"
     );
 }
+
+#[test]
+fn a_large_file_shows_its_progress_while_importing() {
+    let dir = tempfile::tempdir().unwrap();
+    // The 2022 rows of the headline file, restated for every year from 1990 to 2100: a valid
+    // file of about 3.5 MB.
+    let text = std::fs::read_to_string(published(HEADLINE)).unwrap();
+    let mut lines = text.lines();
+    let mut big = format!("{}\n", lines.next().unwrap());
+    let rows_2022: Vec<&str> = lines.filter(|l| l.starts_with("2022,")).collect();
+    for year in 1990..=2100 {
+        for row in &rows_2022 {
+            big.push_str(&format!("{year}{}\n", &row[4..]));
+        }
+    }
+    assert!(big.len() > 3 * 1024 * 1024);
+    let path = dir.path().join("big.csv");
+    std::fs::write(&path, big).unwrap();
+    let out = swforce(
+        &dir.path().join("data"),
+        &["import", path.to_str().unwrap()],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("reading big.csv: 50%") && err.contains("reading big.csv: 100%"),
+        "{err}"
+    );
+    assert!(stdout(&out).contains("1990 to 2100"));
+}
