@@ -5,6 +5,7 @@
 //! Handlers stay thin: parse the request, call one `swforce-app` function, render the answer.
 
 mod api;
+mod cache;
 mod chart;
 mod error;
 mod pages;
@@ -39,6 +40,7 @@ pub struct WebState {
     pub app: App,
     pub options: Options,
     requests: Arc<AtomicU64>,
+    cache: Arc<cache::PageCache>,
 }
 
 impl WebState {
@@ -54,6 +56,7 @@ pub fn router(app: App, options: Options) -> Router {
         app,
         options,
         requests: Arc::new(AtomicU64::new(1)),
+        cache: Arc::new(cache::PageCache::default()),
     };
     let uploads = Router::new()
         .route("/imports", post(pages::imports::create))
@@ -93,6 +96,7 @@ pub fn router(app: App, options: Options) -> Router {
         .route("/api/v1/imports", get(api::v1::imports::index))
         .merge(uploads)
         .fallback(pages::not_found)
+        .layer(middleware::from_fn_with_state(state.clone(), cache::layer))
         .layer(middleware::from_fn(security_headers))
         .with_state(state)
 }

@@ -6,6 +6,8 @@ const NEW: &str = "csww_headline_2022_to_2023_new_names.csv";
 #[test]
 fn uploading_a_file_imports_it_and_redirects_to_a_success_banner() {
     let app = spawn_app();
+    // Seen once, so the page is cached: the import must still show through.
+    assert!(app.get_page("/").contains("year to 30 September 2022"));
     let a = app.post_file("/imports", NEW, &fixture(NEW), &[]);
     assert_eq!(a.status, 303, "{}", a.body);
     let location = a.header("location").unwrap().to_string();

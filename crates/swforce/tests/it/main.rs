@@ -2,6 +2,7 @@
 
 mod architecture;
 mod cli;
+mod crash;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

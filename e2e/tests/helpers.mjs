@@ -1,0 +1,66 @@
+// Starts swforce on a loopback port with a fresh data folder, and a headless Chromium.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { chromium } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const repo = join(here, '..', '..');
+const require = createRequire(import.meta.url);
+export const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+/** The swforce binary: SWFORCE_BIN, or the debug build. */
+export function binary() {
+  return process.env.SWFORCE_BIN || join(repo, 'target', 'debug', 'swforce');
+}
+
+export function fixture(name) {
+  return join(repo, 'crates', 'swforce-import', 'tests', 'fixtures', name);
+}
+
+/** Starts `swforce serve` on 127.0.0.1:0 and resolves with its base URL once it listens. */
+export async function startServer() {
+  const dataDir = mkdtempSync(join(tmpdir(), 'swforce-e2e-'));
+  const child = spawn(binary(), ['--data-dir', dataDir, '--addr', '127.0.0.1:0', '--log', 'info', 'serve'], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('SWFORCE_') || k === 'SWFORCE_BIN')),
+  });
+  let log = '';
+  const url = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`swforce did not start within 60 s:\n${log}`)), 60000);
+    child.stderr.on('data', (chunk) => {
+      log += chunk.toString();
+      const m = log.match(/serving on (http:\/\/127\.0\.0\.1:\d+)/);
+      if (m) { clearTimeout(timer); resolve(m[1]); }
+    });
+    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`swforce exited with ${code}:\n${log}`)); });
+  });
+  return {
+    url,
+    async stop() {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A headless Chromium, launched the way this machine allows (no network, no sandbox). */
+export async function launchBrowser() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/** Runs axe-core on the page (WCAG 2.0-2.2 A and AA, and best practice). */
+export async function axe(page) {
+  await page.addScriptTag({ content: axeSource });
+  return page.evaluate(async () => {
+    const r = await window.axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
+  });
+}

@@ -1,0 +1,84 @@
+// What a workforce lead does, in a real browser, with and without JavaScript.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { startServer, launchBrowser, fixture } from './helpers.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+for (const javaScriptEnabled of [true, false]) {
+  const mode = javaScriptEnabled ? 'with JavaScript' : 'without JavaScript';
+
+  test(`England to a region to an authority, then three compared and downloaded (${mode})`, async () => {
+    const context = await browser.newContext({ javaScriptEnabled, acceptDownloads: true });
+    const page = await context.newPage();
+    await page.goto(server.url + '/');
+    assert.equal(await page.locator('h1').innerText(), 'England');
+    await page.getByRole('link', { name: 'South West', exact: true }).first().click();
+    assert.equal(await page.locator('h1').innerText(), 'South West');
+    await page.getByRole('link', { name: 'Bournemouth, Christchurch and Poole', exact: true }).first().click();
+    assert.equal(await page.locator('h1').innerText(), 'Bournemouth, Christchurch and Poole');
+    assert.ok(await page.locator('svg[role="img"]').count() > 10, 'charts are drawn');
+    await page.getByRole('link', { name: /^Compare Bournemouth, Christchurch and Poole/ }).click();
+    for (const name of ['Dorset', 'Cornwall']) {
+      await page.getByLabel('Add a local authority').selectOption({ label: name });
+      await page.getByRole('button', { name: 'Add to comparison' }).click();
+    }
+    const chosen = await page.locator('.sw-summary-list__key').allInnerTexts();
+    assert.deepEqual(chosen, ['Bournemouth, Christchurch and Poole', 'Dorset', 'Cornwall']);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: 'Download every measure for these authorities as CSV' }).click(),
+    ]);
+    const csv = readFileSync(await download.path(), 'utf8');
+    assert.match(csv.split('\n')[0], /^measure,year,"Bournemouth, Christchurch and Poole \(E06000058\)",Dorset \(E06000059\),Cornwall \(E06000052\)/);
+    assert.ok(csv.includes('turnover_rate_fte,2022,22.4,10.8,11.9'), 'published figures in the CSV');
+    await context.close();
+  });
+
+  test(`searching from the header finds an authority (${mode})`, async () => {
+    const context = await browser.newContext({ javaScriptEnabled });
+    const page = await context.newPage();
+    await page.goto(server.url + '/about');
+    await page.getByLabel('Search for a local authority or region').fill('camden');
+    await page.keyboard.press('Enter');
+    await page.getByRole('link', { name: 'Camden', exact: true }).click();
+    assert.equal(await page.locator('h1').innerText(), 'Camden');
+    await context.close();
+  });
+
+  test(`an upload is imported, and a bad one lists its problems by line (${mode})`, async () => {
+    const context = await browser.newContext({ javaScriptEnabled });
+    const page = await context.newPage();
+    await page.goto(server.url + '/imports');
+    await page.setInputFiles('#file', {
+      name: 'bad.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(readFileSync(fixture('csww_headline_2022_to_2023_new_names.csv'), 'utf8').replace('31645.2', '-31645.2')),
+    });
+    await page.getByRole('button', { name: 'Import' }).click();
+    assert.equal(await page.locator('.sw-error-summary__title').innerText(), 'There is a problem');
+    assert.match(await page.locator('.sw-error-summary__list').innerText(), /Line 2, column 11: field "inpost_fte" is -31645.2; a count cannot be negative/);
+    if (javaScriptEnabled) {
+      // The summary links to the field, and following the link puts the focus there.
+      await page.locator('.sw-error-summary__list a').first().click();
+      assert.equal(await page.evaluate(() => document.activeElement?.id), 'file');
+    }
+    await page.setInputFiles('#file', fixture('csww_headline_2022_to_2023_new_names.csv'));
+    await page.getByRole('button', { name: 'Import' }).click();
+    const banner = page.locator('.sw-notification-banner--success');
+    assert.match(await banner.innerText(), /csww_headline_2022_to_2023_new_names\.csv/);
+    await context.close();
+  });
+}
