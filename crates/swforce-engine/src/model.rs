@@ -1,0 +1,75 @@
+//! The model's starting point and parameters, per authority.
+
+use serde::Serialize;
+use swforce_domain::Year;
+
+/// A parameter and its uncertainty: each run draws its value from a normal distribution with
+/// this mean and standard deviation, clamped to the parameter's range.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Param {
+    pub mean: f64,
+    pub sd: f64,
+}
+
+impl Param {
+    pub const fn fixed(mean: f64) -> Self {
+        Self { mean, sd: 0.0 }
+    }
+}
+
+/// Stocks at 30 September of the origin year, in FTE (cases are a count).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Stocks {
+    /// Social workers in post (permanent).
+    pub inpost: f64,
+    pub agency: f64,
+    pub vacancies: f64,
+    /// Cases held.
+    pub cases: f64,
+}
+
+/// One authority, ready to simulate.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Authority {
+    pub code: String,
+    pub name: String,
+    pub region_code: String,
+    pub start: Stocks,
+    /// Leavers in a year as a share of those in post.
+    pub turnover: Param,
+    /// Year-to-year deviation of the authority's turnover from its own mean (standard deviation).
+    pub turnover_noise: f64,
+    /// Share of open posts (vacancies plus posts left by leavers) filled in a year.
+    pub fill: Param,
+    /// Agency workers covering vacancies, per vacancy.
+    pub cover: Param,
+    /// Agency workers not covering a vacancy, per FTE in post.
+    pub other_agency: Param,
+    /// Case-holding FTE per FTE of social workers in post and agency workers.
+    pub case_holder_share: Param,
+    /// Growth of demand (children in need) per year, on the log scale.
+    pub growth: Param,
+    /// Year-to-year deviation of demand growth (standard deviation, log scale).
+    pub growth_noise: f64,
+    /// Whether starters were derived from the stock identity rather than published.
+    pub starters_derived: bool,
+}
+
+/// Everything a projection starts from.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Baseline {
+    /// The last year of history used: the projection's first year is the one after.
+    pub origin: Year,
+    pub authorities: Vec<Authority>,
+    /// A year-to-year shock to turnover shared by every authority (standard deviation): the
+    /// national labour market moves them together, so totals are not falsely certain.
+    pub national_turnover_noise: f64,
+    /// A shared year-to-year shock to demand growth (standard deviation, log scale).
+    pub national_growth_noise: f64,
+    /// England's caseload in the origin year: the default target caseload.
+    pub england_caseload: f64,
+    /// Authorities left out, with the reason (their figures are reported with another's).
+    pub excluded: Vec<(String, String)>,
+    /// What a reader should know about how the baseline was made.
+    pub notes: Vec<String>,
+}

@@ -1,0 +1,58 @@
+//! Summaries of a distribution of runs.
+
+use serde::Serialize;
+
+/// Mean and the 5th, 50th and 95th percentiles of the runs.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Summary {
+    pub mean: f64,
+    pub p5: f64,
+    pub p50: f64,
+    pub p95: f64,
+}
+
+/// The `q` quantile of sorted values, interpolating linearly between order statistics (the
+/// default of NumPy and R's type 7), so the figures agree with a spreadsheet or a script.
+pub fn quantile_sorted(sorted: &[f64], q: f64) -> f64 {
+    match sorted.len() {
+        0 => f64::NAN,
+        1 => sorted[0],
+        n => {
+            let h = (n - 1) as f64 * q.clamp(0.0, 1.0);
+            let lo = h.floor() as usize;
+            let hi = (lo + 1).min(n - 1);
+            sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
+        }
+    }
+}
+
+impl Summary {
+    /// Summarises values (in any order; `values` is sorted in place). Empty input gives NaNs,
+    /// which callers never produce: every projection has at least one run.
+    pub fn of(values: &mut [f64]) -> Self {
+        values.sort_by(f64::total_cmp);
+        let mean = values.iter().sum::<f64>() / values.len().max(1) as f64;
+        Self {
+            mean,
+            p5: quantile_sorted(values, 0.05),
+            p50: quantile_sorted(values, 0.5),
+            p95: quantile_sorted(values, 0.95),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quantiles_interpolate_like_numpy() {
+        let mut v: Vec<f64> = (1..=10).map(f64::from).collect();
+        let s = Summary::of(&mut v);
+        assert_eq!(s.mean, 5.5);
+        assert!((s.p5 - 1.45).abs() < 1e-12);
+        assert!((s.p50 - 5.5).abs() < 1e-12);
+        assert!((s.p95 - 9.55).abs() < 1e-12);
+        assert_eq!(Summary::of(&mut [3.0]).p95, 3.0);
+    }
+}

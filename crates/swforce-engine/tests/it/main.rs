@@ -1,0 +1,3 @@
+//! The engine's invariants, over generated seeds and lever settings.
+
+mod invariants;
