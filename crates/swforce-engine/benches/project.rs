@@ -7,18 +7,56 @@ use swforce_engine::{Group, RunSpec, Scenario, project};
 
 fn projection(c: &mut Criterion) {
     let baseline = national_baseline(152);
-    let england = Group { code: "E92000001".into(), name: "England".into(), level: "national".into(), members: (0..baseline.authorities.len()).collect() };
-    let scenario = Scenario::from_toml("bench.toml", include_str!("../tests/scenario.toml")).expect("the bench scenario parses");
+    let england = Group {
+        code: "E92000001".into(),
+        name: "England".into(),
+        level: "national".into(),
+        members: (0..baseline.authorities.len()).collect(),
+    };
+    let scenario = Scenario::from_toml("bench.toml", include_str!("../tests/scenario.toml"))
+        .expect("the bench scenario parses");
     let mut group = c.benchmark_group("project");
     group.sample_size(10);
     for runs in [1_000u32, 10_000] {
-        group.bench_function(format!("England, 152 authorities, 10 years, {runs} runs"), |b| {
-            b.iter(|| project(&baseline, &[], RunSpec { years: 10, runs, seed: 7, volatility: 1.0 }, std::slice::from_ref(&england)).expect("runs"))
-        });
+        group.bench_function(
+            format!("England, 152 authorities, 10 years, {runs} runs"),
+            |b| {
+                b.iter(|| {
+                    project(
+                        &baseline,
+                        &[],
+                        RunSpec {
+                            years: 10,
+                            runs,
+                            seed: 7,
+                            volatility: 1.0,
+                        },
+                        std::slice::from_ref(&england),
+                    )
+                    .expect("runs")
+                })
+            },
+        );
     }
-    group.bench_function("England, baseline and one scenario, 10 years, 1000 runs", |b| {
-        b.iter(|| project(&baseline, std::slice::from_ref(&scenario), RunSpec { years: 10, runs: 1000, seed: 7, volatility: 1.0 }, std::slice::from_ref(&england)).expect("runs"))
-    });
+    group.bench_function(
+        "England, baseline and one scenario, 10 years, 1000 runs",
+        |b| {
+            b.iter(|| {
+                project(
+                    &baseline,
+                    std::slice::from_ref(&scenario),
+                    RunSpec {
+                        years: 10,
+                        runs: 1000,
+                        seed: 7,
+                        volatility: 1.0,
+                    },
+                    std::slice::from_ref(&england),
+                )
+                .expect("runs")
+            })
+        },
+    );
     group.finish();
 }
 

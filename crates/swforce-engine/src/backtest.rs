@@ -84,16 +84,40 @@ fn actual(history: &History, members: &[&str], year: Year, indicator: Indicator)
 /// Backtests from `origin` over `horizon` years (as far as actual figures exist), scoring every
 /// group. Groups name their members by index into the baseline estimated at `origin`, so build
 /// them from the same history and origin.
-pub fn backtest(history: &History, origin: Year, horizon: u16, spec: RunSpec, groups: &[Group]) -> Result<Backtest, SpecError> {
+pub fn backtest(
+    history: &History,
+    origin: Year,
+    horizon: u16,
+    spec: RunSpec,
+    groups: &[Group],
+) -> Result<Backtest, SpecError> {
     let baseline = estimate(history, origin);
-    let projection = project(&baseline, &[], RunSpec { years: horizon, ..spec }, groups)?;
+    let projection = project(
+        &baseline,
+        &[],
+        RunSpec {
+            years: horizon,
+            ..spec
+        },
+        groups,
+    )?;
     let mut comparisons = Vec::new();
     for (group, result) in groups.iter().zip(&projection.groups) {
-        let members: Vec<&str> = group.members.iter().map(|&i| baseline.authorities[i].code.as_str()).collect();
+        let members: Vec<&str> = group
+            .members
+            .iter()
+            .map(|&i| baseline.authorities[i].code.as_str())
+            .collect();
         for (y, year) in projection.years.iter().enumerate() {
             for indicator in SCORED {
-                let k = Indicator::ALL.iter().position(|i| *i == indicator).unwrap_or(0);
-                let (Some(actual), Some(naive)) = (actual(history, &members, *year, indicator), actual(history, &members, origin, indicator)) else {
+                let k = Indicator::ALL
+                    .iter()
+                    .position(|i| *i == indicator)
+                    .unwrap_or(0);
+                let (Some(actual), Some(naive)) = (
+                    actual(history, &members, *year, indicator),
+                    actual(history, &members, origin, indicator),
+                ) else {
                     continue;
                 };
                 comparisons.push(Comparison {
@@ -114,7 +138,10 @@ pub fn backtest(history: &History, origin: Year, horizon: u16, spec: RunSpec, gr
     let mut rows = Vec::new();
     for level in levels {
         for indicator in SCORED {
-            let set: Vec<&Comparison> = comparisons.iter().filter(|c| c.level == level && c.indicator == indicator && c.actual != 0.0).collect();
+            let set: Vec<&Comparison> = comparisons
+                .iter()
+                .filter(|c| c.level == level && c.indicator == indicator && c.actual != 0.0)
+                .collect();
             if set.is_empty() {
                 continue;
             }
@@ -124,11 +151,25 @@ pub fn backtest(history: &History, origin: Year, horizon: u16, spec: RunSpec, gr
                 level: level.clone(),
                 indicator,
                 pairs: set.len(),
-                mape: set.iter().map(|c| ape(c.projected.p50, c.actual)).sum::<f64>() / n,
+                mape: set
+                    .iter()
+                    .map(|c| ape(c.projected.p50, c.actual))
+                    .sum::<f64>()
+                    / n,
                 naive_mape: set.iter().map(|c| ape(c.naive, c.actual)).sum::<f64>() / n,
-                coverage: set.iter().filter(|c| c.actual >= c.projected.p5 && c.actual <= c.projected.p95).count() as f64 / n,
+                coverage: set
+                    .iter()
+                    .filter(|c| c.actual >= c.projected.p5 && c.actual <= c.projected.p95)
+                    .count() as f64
+                    / n,
             });
         }
     }
-    Ok(Backtest { origin, horizon: projection.years.len() as u16, runs: spec.runs, rows, comparisons })
+    Ok(Backtest {
+        origin,
+        horizon: projection.years.len() as u16,
+        runs: spec.runs,
+        rows,
+        comparisons,
+    })
 }

@@ -52,7 +52,11 @@ fn mean_var(values: &[f64]) -> Option<(f64, f64)> {
     }
     let n = values.len() as f64;
     let mean = values.iter().sum::<f64>() / n;
-    let var = if values.len() > 1 { values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1.0) } else { f64::NAN };
+    let var = if values.len() > 1 {
+        values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1.0)
+    } else {
+        f64::NAN
+    };
     Some((mean, var))
 }
 
@@ -67,21 +71,34 @@ fn pool(own: &[Option<Own>], regions: &[&str], floor: f64, lo: f64, hi: f64) -> 
     let national = region_fit(own, &all, floor);
     let mut out = vec![Param::fixed(0.0); own.len()];
     for members in by_region.values() {
-        let (mu, mu_var, tau2) = region_fit(own, members, floor).unwrap_or_else(|| national.unwrap_or((0.5 * (lo + hi), 0.0, 0.0)));
+        let (mu, mu_var, tau2) = region_fit(own, members, floor)
+            .unwrap_or_else(|| national.unwrap_or((0.5 * (lo + hi), 0.0, 0.0)));
         for &i in members {
             let p = match own[i] {
                 Some(o) => {
                     let v = o.var.max(floor);
                     if tau2 <= 0.0 {
-                        Param { mean: mu, sd: mu_var.sqrt() }
+                        Param {
+                            mean: mu,
+                            sd: mu_var.sqrt(),
+                        }
                     } else {
                         let w = tau2 / (tau2 + v);
-                        Param { mean: w * o.est + (1.0 - w) * mu, sd: (w * v + (1.0 - w).powi(2) * mu_var).sqrt() }
+                        Param {
+                            mean: w * o.est + (1.0 - w) * mu,
+                            sd: (w * v + (1.0 - w).powi(2) * mu_var).sqrt(),
+                        }
                     }
                 }
-                None => Param { mean: mu, sd: (tau2 + mu_var).sqrt() },
+                None => Param {
+                    mean: mu,
+                    sd: (tau2 + mu_var).sqrt(),
+                },
             };
-            out[i] = Param { mean: p.mean.clamp(lo, hi), sd: p.sd };
+            out[i] = Param {
+                mean: p.mean.clamp(lo, hi),
+                sd: p.sd,
+            };
         }
     }
     out
@@ -89,17 +106,32 @@ fn pool(own: &[Option<Own>], regions: &[&str], floor: f64, lo: f64, hi: f64) -> 
 
 /// A region's pooled mean, the variance of that mean and the between-authority variance.
 fn region_fit(own: &[Option<Own>], members: &[usize], floor: f64) -> Option<(f64, f64, f64)> {
-    let obs: Vec<Own> = members.iter().filter_map(|&i| own[i]).map(|o| Own { est: o.est, var: o.var.max(floor) }).collect();
+    let obs: Vec<Own> = members
+        .iter()
+        .filter_map(|&i| own[i])
+        .map(|o| Own {
+            est: o.est,
+            var: o.var.max(floor),
+        })
+        .collect();
     if obs.is_empty() {
         return None;
     }
     let w: Vec<f64> = obs.iter().map(|o| 1.0 / o.var).collect();
     let sw: f64 = w.iter().sum();
     let fixed = obs.iter().zip(&w).map(|(o, w)| o.est * w).sum::<f64>() / sw;
-    let q: f64 = obs.iter().zip(&w).map(|(o, w)| w * (o.est - fixed).powi(2)).sum();
+    let q: f64 = obs
+        .iter()
+        .zip(&w)
+        .map(|(o, w)| w * (o.est - fixed).powi(2))
+        .sum();
     let c = sw - w.iter().map(|w| w * w).sum::<f64>() / sw;
     let k = obs.len() as f64;
-    let tau2 = if c > 0.0 { ((q - (k - 1.0)) / c).max(0.0) } else { 0.0 };
+    let tau2 = if c > 0.0 {
+        ((q - (k - 1.0)) / c).max(0.0)
+    } else {
+        0.0
+    };
     let wr: Vec<f64> = obs.iter().map(|o| 1.0 / (o.var + tau2)).collect();
     let swr: f64 = wr.iter().sum();
     let mu = obs.iter().zip(&wr).map(|(o, w)| o.est * w).sum::<f64>() / swr;
@@ -112,12 +144,19 @@ fn own_from(values: &[f64], single: f64) -> Option<Own> {
     let (mean, var) = mean_var(values)?;
     let n = values.len() as f64;
     let var_mean = if var.is_nan() { single } else { var / n };
-    Some(Own { est: mean, var: var_mean })
+    Some(Own {
+        est: mean,
+        var: var_mean,
+    })
 }
 
 /// Ordinary least-squares slope of `ln(y)` on the year, and its variance and residual sd.
 fn log_trend(points: &[(f64, f64)]) -> Option<(f64, f64, f64)> {
-    let pts: Vec<(f64, f64)> = points.iter().filter(|(_, y)| *y > 0.0).map(|(x, y)| (*x, y.ln())).collect();
+    let pts: Vec<(f64, f64)> = points
+        .iter()
+        .filter(|(_, y)| *y > 0.0)
+        .map(|(x, y)| (*x, y.ln()))
+        .collect();
     if pts.len() < 3 {
         return None;
     }
@@ -129,7 +168,10 @@ fn log_trend(points: &[(f64, f64)]) -> Option<(f64, f64, f64)> {
         return None;
     }
     let slope = pts.iter().map(|p| (p.0 - mx) * (p.1 - my)).sum::<f64>() / sxx;
-    let resid: f64 = pts.iter().map(|p| (p.1 - my - slope * (p.0 - mx)).powi(2)).sum();
+    let resid: f64 = pts
+        .iter()
+        .map(|p| (p.1 - my - slope * (p.0 - mx)).powi(2))
+        .sum();
     let s2 = resid / (n - 2.0);
     Some((slope, s2 / sxx, s2.sqrt()))
 }
@@ -159,7 +201,12 @@ pub fn estimate(history: &History, origin: Year) -> Baseline {
         }
     }
     let regions: Vec<&str> = kept.iter().map(|(a, _)| a.region_code.as_str()).collect();
-    let years_up_to = |a: &AuthorityHistory| a.years.range(..=origin).map(|(y, f)| (*y, *f)).collect::<Vec<_>>();
+    let years_up_to = |a: &AuthorityHistory| {
+        a.years
+            .range(..=origin)
+            .map(|(y, f)| (*y, *f))
+            .collect::<Vec<_>>()
+    };
 
     let mut any_derived = false;
     let mut turnover_own = Vec::new();
@@ -186,7 +233,10 @@ pub fn estimate(history: &History, origin: Year) -> Baseline {
                 }
             }
             let starters = f.starters.or_else(|| {
-                let prev = ys.get(k.wrapping_sub(1)).filter(|(py, _)| py.next() == Some(*y))?.1;
+                let prev = ys
+                    .get(k.wrapping_sub(1))
+                    .filter(|(py, _)| py.next() == Some(*y))?
+                    .1;
                 let s = f.inpost? - prev.inpost? + f.leavers?;
                 derived = true;
                 Some(s.max(0.0))
@@ -219,7 +269,11 @@ pub fn estimate(history: &History, origin: Year) -> Baseline {
         }
         any_derived |= derived;
         derived_flags.push(derived);
-        let size = ys.last().and_then(|(_, f)| f.inpost).unwrap_or(1.0).max(1.0);
+        let size = ys
+            .last()
+            .and_then(|(_, f)| f.inpost)
+            .unwrap_or(1.0)
+            .max(1.0);
         let t_mean = mean_var(&rates).map_or(0.15, |m| m.0);
         // A one-year estimate is as uncertain as drawing that many leavers from that many staff.
         turnover_own.push(own_from(&rates, t_mean * (1.0 - t_mean) / size));
@@ -232,7 +286,11 @@ pub fn estimate(history: &History, origin: Year) -> Baseline {
         cover_own.push(own_from(&covers, 0.05));
         other_own.push(own_from(&others, 0.01));
         share_own.push(own_from(&shares, 0.005));
-        let cin: Vec<(f64, f64)> = a.children_in_need.range(..=origin).map(|(y, v)| (f64::from(y.get()), *v)).collect();
+        let cin: Vec<(f64, f64)> = a
+            .children_in_need
+            .range(..=origin)
+            .map(|(y, v)| (f64::from(y.get()), *v))
+            .collect();
         growth_own.push(log_trend(&cin).map(|(slope, var, resid)| {
             growth_resid.push(resid);
             Own { est: slope, var }
@@ -248,21 +306,25 @@ pub fn estimate(history: &History, origin: Year) -> Baseline {
     let excess = median(&mut excess_turnover).max(0.0);
     let growth_noise = median(&mut growth_resid).max(0.0);
 
-    let england: Vec<(Year, f64)> = history.authorities.iter().fold(BTreeMap::new(), |mut acc: BTreeMap<Year, (f64, f64)>, a| {
-        for (y, f) in a.years.range(..=origin) {
-            if let (Some(p), Some(l)) = (f.inpost, f.leavers) {
-                let e = acc.entry(*y).or_default();
-                e.0 += l;
-                e.1 += p;
+    let england: Vec<(Year, f64)> = history
+        .authorities
+        .iter()
+        .fold(BTreeMap::new(), |mut acc: BTreeMap<Year, (f64, f64)>, a| {
+            for (y, f) in a.years.range(..=origin) {
+                if let (Some(p), Some(l)) = (f.inpost, f.leavers) {
+                    let e = acc.entry(*y).or_default();
+                    e.0 += l;
+                    e.1 += p;
+                }
             }
-        }
-        acc
-    })
-    .into_iter()
-    .filter(|(_, (_, p))| *p > 0.0)
-    .map(|(y, (l, p))| (y, l / p))
-    .collect();
-    let national_turnover_noise = mean_var(&england.iter().map(|e| e.1).collect::<Vec<_>>()).map_or(0.0, |(_, v)| if v.is_nan() { 0.0 } else { v.sqrt() });
+            acc
+        })
+        .into_iter()
+        .filter(|(_, (_, p))| *p > 0.0)
+        .map(|(y, (l, p))| (y, l / p))
+        .collect();
+    let national_turnover_noise = mean_var(&england.iter().map(|e| e.1).collect::<Vec<_>>())
+        .map_or(0.0, |(_, v)| if v.is_nan() { 0.0 } else { v.sqrt() });
 
     let authorities = kept
         .iter()
@@ -297,7 +359,11 @@ pub fn estimate(history: &History, origin: Year) -> Baseline {
         authorities,
         national_turnover_noise,
         national_growth_noise: growth_noise / 2.0,
-        england_caseload: history.england_caseload.range(..=origin).next_back().map_or(16.0, |(_, c)| *c),
+        england_caseload: history
+            .england_caseload
+            .range(..=origin)
+            .next_back()
+            .map_or(16.0, |(_, c)| *c),
         excluded,
         notes,
     }
@@ -320,7 +386,12 @@ mod tests {
     }
 
     fn authority(code: &str, region: &str, inpost: f64, leavers: f64) -> AuthorityHistory {
-        let mut a = AuthorityHistory { code: code.into(), name: code.into(), region_code: region.into(), ..Default::default() };
+        let mut a = AuthorityHistory {
+            code: code.into(),
+            name: code.into(),
+            region_code: region.into(),
+            ..Default::default()
+        };
         for (k, year) in (2017..=2022).enumerate() {
             a.years.insert(
                 y(year),
@@ -335,7 +406,8 @@ mod tests {
                     cases: Some(15.0 * 0.6 * (inpost + 10.0)),
                 },
             );
-            a.children_in_need.insert(y(year), 1000.0 * 1.02f64.powi(k as i32));
+            a.children_in_need
+                .insert(y(year), 1000.0 * 1.02f64.powi(k as i32));
         }
         a
     }
@@ -344,7 +416,8 @@ mod tests {
     fn a_small_authority_is_pulled_toward_its_region_more_than_a_large_one() {
         let mut h = History::default();
         for i in 0..6 {
-            h.authorities.push(authority(&format!("L{i}"), "R", 200.0, 30.0));
+            h.authorities
+                .push(authority(&format!("L{i}"), "R", 200.0, 30.0));
         }
         h.authorities.push(authority("small", "R", 10.0, 5.0));
         h.authorities.push(authority("big", "R", 900.0, 300.0));
@@ -355,11 +428,24 @@ mod tests {
         let big = get("big");
         let small_raw = 5.0 / 12.5;
         let big_raw = 300.0 / 902.5;
-        assert!((small.turnover.mean - region_like).abs() < (small_raw - region_like).abs(), "shrunk toward the region");
-        assert!((big.turnover.mean - big_raw).abs() / big_raw < (small.turnover.mean - small_raw).abs() / small_raw);
+        assert!(
+            (small.turnover.mean - region_like).abs() < (small_raw - region_like).abs(),
+            "shrunk toward the region"
+        );
+        assert!(
+            (big.turnover.mean - big_raw).abs() / big_raw
+                < (small.turnover.mean - small_raw).abs() / small_raw
+        );
         assert!(small.turnover.sd > 0.0);
-        assert!((get("L0").growth.mean - 1.02f64.ln()).abs() < 1e-6, "demand follows the children in need trend");
-        assert!(b.notes.iter().any(|n| n.contains("derived from the stock identity")));
+        assert!(
+            (get("L0").growth.mean - 1.02f64.ln()).abs() < 1e-6,
+            "demand follows the children in need trend"
+        );
+        assert!(
+            b.notes
+                .iter()
+                .any(|n| n.contains("derived from the stock identity"))
+        );
         assert!(small.starters_derived);
     }
 

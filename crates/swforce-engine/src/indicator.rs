@@ -82,6 +82,9 @@ impl Indicator {
 
     /// Whether the value is a fraction shown as a percentage.
     pub fn is_rate(self) -> bool {
-        matches!(self, Self::TurnoverRateFte | Self::AgencyRateFte | Self::VacancyRateFte)
+        matches!(
+            self,
+            Self::TurnoverRateFte | Self::AgencyRateFte | Self::VacancyRateFte
+        )
     }
 }

@@ -210,48 +210,95 @@ impl Scenario {
 
     /// Whether no lever is set.
     pub fn is_baseline(&self) -> bool {
-        self.train.is_none() && self.retain.is_none() && self.reform.is_none() && self.agency.is_none() && self.demand.is_none()
+        self.train.is_none()
+            && self.retain.is_none()
+            && self.reform.is_none()
+            && self.agency.is_none()
+            && self.demand.is_none()
     }
 
     /// Checks every value against its allowed range for a projection from `origin` over `years`
     /// years; `authorities` are the codes a `train.shares` table may name.
-    pub fn validate(&self, file: &str, origin: Year, years: u16, authorities: &[&str]) -> Result<(), Vec<ScenarioError>> {
+    pub fn validate(
+        &self,
+        file: &str,
+        origin: Year,
+        years: u16,
+        authorities: &[&str],
+    ) -> Result<(), Vec<ScenarioError>> {
         let mut errors = Vec::new();
         let first = origin.get() + 1;
         let last = origin.get() + years.max(1);
         let mut err = |key: String, problem: String, fix: String| {
-            errors.push(ScenarioError { file: file.to_string(), line: None, column: None, key, problem, fix });
+            errors.push(ScenarioError {
+                file: file.to_string(),
+                line: None,
+                column: None,
+                key,
+                problem,
+                fix,
+            });
         };
         let share = |key: String, v: f64, err: &mut dyn FnMut(String, String, String)| {
             if !(0.0..=1.0).contains(&v) || !v.is_finite() {
-                err(key, format!("is {v}, outside 0 to 1"), "give a share between 0 and 1 (0.85 means 85%)".into());
+                err(
+                    key,
+                    format!("is {v}, outside 0 to 1"),
+                    "give a share between 0 and 1 (0.85 means 85%)".into(),
+                );
             }
         };
         let year = |key: String, v: u16, err: &mut dyn FnMut(String, String, String)| {
             if v < first || v > last {
-                err(key, format!("is {v}, outside the projection ({first} to {last})"), format!("choose a year from {first} to {last}: the origin year {origin} and earlier are history"));
+                err(
+                    key,
+                    format!("is {v}, outside the projection ({first} to {last})"),
+                    format!(
+                        "choose a year from {first} to {last}: the origin year {origin} and earlier are history"
+                    ),
+                );
             }
         };
         if let Some(t) = &self.train {
             if t.routes.is_empty() {
-                err("train.routes".into(), "has no route".into(), "add at least one [[train.routes]] table, or remove [train]".into());
+                err(
+                    "train.routes".into(),
+                    "has no route".into(),
+                    "add at least one [[train.routes]] table, or remove [train]".into(),
+                );
             }
             for (i, r) in t.routes.iter().enumerate() {
                 let k = |f: &str| format!("train.routes[{}].{f}", i + 1);
                 if !(0.0..=100_000.0).contains(&r.places) || !r.places.is_finite() {
-                    err(k("places"), format!("is {}, outside 0 to 100,000", r.places), "give the number of extra places starting each year, zero or more".into());
+                    err(
+                        k("places"),
+                        format!("is {}, outside 0 to 100,000", r.places),
+                        "give the number of extra places starting each year, zero or more".into(),
+                    );
                 }
                 // A cohort starting before the first projected year may arrive inside it.
                 if r.start_year + 10 < first || r.start_year > last {
-                    err(k("start_year"), format!("is {}, outside {} to {last}", r.start_year, first - 10), "choose the year the first extra cohort starts its course".into());
+                    err(
+                        k("start_year"),
+                        format!("is {}, outside {} to {last}", r.start_year, first - 10),
+                        "choose the year the first extra cohort starts its course".into(),
+                    );
                 }
                 if let Some(e) = r.end_year {
                     if e < r.start_year {
-                        err(k("end_year"), format!("is {e}, before start_year {}", r.start_year), "give the last year a cohort starts, not before the first".into());
+                        err(
+                            k("end_year"),
+                            format!("is {e}, before start_year {}", r.start_year),
+                            "give the last year a cohort starts, not before the first".into(),
+                        );
                     }
                 }
                 if r.course_years > 5 {
-                    err(k("course_years"), format!("is {}, outside 0 to 5", r.course_years), "give the course length in whole years".into());
+                    err(
+                        k("course_years"),
+                        format!("is {}, outside 0 to 5", r.course_years),
+                        "give the course length in whole years".into(),
+                    );
                 }
                 share(k("completion_rate"), r.completion_rate, &mut err);
                 share(k("share_to_councils"), r.share_to_councils, &mut err);
@@ -259,11 +306,21 @@ impl Scenario {
             }
             if t.allocation == Allocation::Table {
                 if t.shares.is_empty() {
-                    err("train.shares".into(), "is empty though allocation is \"table\"".into(), "list authority codes with their shares, or use allocation = \"vacancies\"".into());
+                    err(
+                        "train.shares".into(),
+                        "is empty though allocation is \"table\"".into(),
+                        "list authority codes with their shares, or use allocation = \"vacancies\""
+                            .into(),
+                    );
                 }
                 for (code, v) in &t.shares {
                     if !authorities.contains(&code.as_str()) {
-                        err(format!("train.shares.{code}"), "is not an authority in the projection".into(), "use the 9-character code of a local authority, such as E06000058".into());
+                        err(
+                            format!("train.shares.{code}"),
+                            "is not an authority in the projection".into(),
+                            "use the 9-character code of a local authority, such as E06000058"
+                                .into(),
+                        );
                     }
                     share(format!("train.shares.{code}"), *v, &mut err);
                 }
@@ -286,20 +343,40 @@ impl Scenario {
             }
         }
         if let Some(r) = &self.reform {
-            share("reform.direct_share_now".into(), r.direct_share_now, &mut err);
-            share("reform.direct_share_target".into(), r.direct_share_target, &mut err);
+            share(
+                "reform.direct_share_now".into(),
+                r.direct_share_now,
+                &mut err,
+            );
+            share(
+                "reform.direct_share_target".into(),
+                r.direct_share_target,
+                &mut err,
+            );
             if r.direct_share_now <= 0.0 {
-                err("reform.direct_share_now".into(), "is 0".into(), "give today's share of time on direct work, above 0 (0.2 means a fifth)".into());
+                err(
+                    "reform.direct_share_now".into(),
+                    "is 0".into(),
+                    "give today's share of time on direct work, above 0 (0.2 means a fifth)".into(),
+                );
             }
             year("reform.from_year".into(), r.from_year, &mut err);
             if r.ramp_years > MAX_YEARS {
-                err("reform.ramp_years".into(), format!("is {}, outside 0 to {MAX_YEARS}", r.ramp_years), "give the years it takes to reach the target".into());
+                err(
+                    "reform.ramp_years".into(),
+                    format!("is {}, outside 0 to {MAX_YEARS}", r.ramp_years),
+                    "give the years it takes to reach the target".into(),
+                );
             }
         }
         if let Some(a) = &self.agency {
             year("agency.from_year".into(), a.from_year, &mut err);
             if a.cap_rate.is_none() && a.conversion_rate.is_none() {
-                err("agency".into(), "sets neither cap_rate nor conversion_rate".into(), "give cap_rate = 0.1 (at most 10% agency) and/or conversion_rate = 0.2".into());
+                err(
+                    "agency".into(),
+                    "sets neither cap_rate nor conversion_rate".into(),
+                    "give cap_rate = 0.1 (at most 10% agency) and/or conversion_rate = 0.2".into(),
+                );
             }
             if let Some(v) = a.cap_rate {
                 share("agency.cap_rate".into(), v, &mut err);
@@ -311,16 +388,28 @@ impl Scenario {
         if let Some(d) = &self.demand {
             if let Some(g) = d.cin_growth {
                 if !(-0.2..=0.2).contains(&g) || !g.is_finite() {
-                    err("demand.cin_growth".into(), format!("is {g}, outside -0.2 to 0.2"), "give yearly growth as a fraction: 0.01 is 1% a year".into());
+                    err(
+                        "demand.cin_growth".into(),
+                        format!("is {g}, outside -0.2 to 0.2"),
+                        "give yearly growth as a fraction: 0.01 is 1% a year".into(),
+                    );
                 }
             }
             if let Some(c) = d.target_caseload {
                 if !(5.0..=40.0).contains(&c) || !c.is_finite() {
-                    err("demand.target_caseload".into(), format!("is {c}, outside 5 to 40"), "give cases per case-holding social worker, such as 16".into());
+                    err(
+                        "demand.target_caseload".into(),
+                        format!("is {c}, outside 5 to 40"),
+                        "give cases per case-holding social worker, such as 16".into(),
+                    );
                 }
             }
         }
-        if errors.is_empty() { Ok(()) } else { Err(errors) }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
+        }
     }
 }
 
@@ -359,7 +448,8 @@ relative_reduction = 0.1
 
     #[test]
     fn an_unknown_lever_names_its_line_and_the_known_ones() {
-        let errs = Scenario::from_toml("s.toml", "name = \"x\"\n[trian]\nplaces = 3\n").unwrap_err();
+        let errs =
+            Scenario::from_toml("s.toml", "name = \"x\"\n[trian]\nplaces = 3\n").unwrap_err();
         let e = &errs[0];
         assert_eq!(e.line, Some(2));
         assert!(e.problem.contains("trian"), "{}", e.problem);
@@ -368,18 +458,38 @@ relative_reduction = 0.1
 
     #[test]
     fn out_of_range_values_name_the_key_and_the_allowed_range() {
-        let bad = GOOD.replace("completion_rate = 0.9", "completion_rate = 1.4").replace("places = 200", "places = -5").replace("from_year = 2024", "from_year = 2021");
+        let bad = GOOD
+            .replace("completion_rate = 0.9", "completion_rate = 1.4")
+            .replace("places = 200", "places = -5")
+            .replace("from_year = 2024", "from_year = 2021");
         let s = Scenario::from_toml("s.toml", &bad).unwrap();
         let errs = s.validate("s.toml", origin(), 10, &[]).unwrap_err();
         let text: Vec<String> = errs.iter().map(ToString::to_string).collect();
-        assert!(text.iter().any(|t| t.contains("train.routes[1].completion_rate: is 1.4, outside 0 to 1")), "{text:#?}");
-        assert!(text.iter().any(|t| t.contains("train.routes[1].places: is -5")), "{text:#?}");
-        assert!(text.iter().any(|t| t.contains("retain.from_year: is 2021, outside the projection (2023 to 2032)")), "{text:#?}");
+        assert!(
+            text.iter()
+                .any(|t| t.contains("train.routes[1].completion_rate: is 1.4, outside 0 to 1")),
+            "{text:#?}"
+        );
+        assert!(
+            text.iter()
+                .any(|t| t.contains("train.routes[1].places: is -5")),
+            "{text:#?}"
+        );
+        assert!(
+            text.iter()
+                .any(|t| t
+                    .contains("retain.from_year: is 2021, outside the projection (2023 to 2032)")),
+            "{text:#?}"
+        );
     }
 
     #[test]
     fn a_percentage_written_as_text_is_a_clear_type_error() {
-        let errs = Scenario::from_toml("s.toml", "[retain]\nfrom_year = 2024\nrelative_reduction = \"10%\"\n").unwrap_err();
+        let errs = Scenario::from_toml(
+            "s.toml",
+            "[retain]\nfrom_year = 2024\nrelative_reduction = \"10%\"\n",
+        )
+        .unwrap_err();
         assert_eq!(errs[0].line, Some(3));
         assert!(errs[0].fix.contains("0.85, not 85%"));
     }

@@ -1,11 +1,11 @@
 //! The Monte Carlo: every authority simulated year by year, summed run by run into the groups
 //! asked for (regions, England), so the uncertainty of a total is that of its parts together.
 
+use crate::HOURS_PER_FTE_WEEK;
 use crate::indicator::Indicator;
 use crate::model::{Baseline, Param};
 use crate::quantile::Summary;
 use crate::scenario::{Allocation, MAX_YEARS, Scenario};
-use crate::HOURS_PER_FTE_WEEK;
 use rand_distr::{Distribution, StandardNormal};
 use rand_pcg::Pcg64Mcg;
 use rand_pcg::rand_core::SeedableRng;
@@ -25,7 +25,12 @@ pub struct RunSpec {
 
 impl Default for RunSpec {
     fn default() -> Self {
-        Self { years: 10, runs: 1000, seed: 1, volatility: 1.0 }
+        Self {
+            years: 10,
+            runs: 1000,
+            seed: 1,
+            volatility: 1.0,
+        }
     }
 }
 
@@ -42,8 +47,14 @@ pub enum SpecError {
     Years(u16),
     #[error("runs is {0}; choose 1 to {MAX_RUNS}")]
     Runs(u32),
-    #[error("{groups} places × {years} years × {runs} runs is too much to keep at once; choose fewer runs or fewer places")]
-    TooLarge { groups: usize, years: u16, runs: u32 },
+    #[error(
+        "{groups} places × {years} years × {runs} runs is too much to keep at once; choose fewer runs or fewer places"
+    )]
+    TooLarge {
+        groups: usize,
+        years: u16,
+        runs: u32,
+    },
     #[error("no authority has figures to start the projection from")]
     Empty,
 }
@@ -140,15 +151,26 @@ fn plan(scenario: &Scenario, baseline: &Baseline, years: &[Year], direct_now: f6
         }
         match t.allocation {
             Allocation::Vacancies => {
-                let sum: f64 = baseline.authorities.iter().map(|a| a.start.vacancies.max(0.0)).sum();
+                let sum: f64 = baseline
+                    .authorities
+                    .iter()
+                    .map(|a| a.start.vacancies.max(0.0))
+                    .sum();
                 for (i, a) in baseline.authorities.iter().enumerate() {
-                    allocation[i] = if sum > 0.0 { a.start.vacancies.max(0.0) / sum } else { 1.0 / baseline.authorities.len() as f64 };
+                    allocation[i] = if sum > 0.0 {
+                        a.start.vacancies.max(0.0) / sum
+                    } else {
+                        1.0 / baseline.authorities.len() as f64
+                    };
                 }
             }
             Allocation::Table => {
                 let sum: f64 = t.shares.values().sum();
                 for (i, a) in baseline.authorities.iter().enumerate() {
-                    allocation[i] = t.shares.get(&a.code).map_or(0.0, |s| if sum > 0.0 { s / sum } else { 0.0 });
+                    allocation[i] = t
+                        .shares
+                        .get(&a.code)
+                        .map_or(0.0, |s| if sum > 0.0 { s / sum } else { 0.0 });
                 }
             }
         }
@@ -156,7 +178,10 @@ fn plan(scenario: &Scenario, baseline: &Baseline, years: &[Year], direct_now: f6
     let retain = years
         .iter()
         .map(|y| match &scenario.retain {
-            Some(r) if y.get() >= r.from_year => (1.0 - r.relative_reduction.unwrap_or(0.0), r.absolute_reduction.unwrap_or(0.0)),
+            Some(r) if y.get() >= r.from_year => (
+                1.0 - r.relative_reduction.unwrap_or(0.0),
+                r.absolute_reduction.unwrap_or(0.0),
+            ),
             _ => (1.0, 0.0),
         })
         .collect();
@@ -164,7 +189,11 @@ fn plan(scenario: &Scenario, baseline: &Baseline, years: &[Year], direct_now: f6
         .iter()
         .map(|y| match &scenario.reform {
             Some(r) if y.get() >= r.from_year => {
-                let progress = if r.ramp_years == 0 { 1.0 } else { (f64::from(y.get() - r.from_year + 1) / f64::from(r.ramp_years)).min(1.0) };
+                let progress = if r.ramp_years == 0 {
+                    1.0
+                } else {
+                    (f64::from(y.get() - r.from_year + 1) / f64::from(r.ramp_years)).min(1.0)
+                };
                 r.direct_share_now + progress * (r.direct_share_target - r.direct_share_now)
             }
             _ => direct_now,
@@ -185,8 +214,16 @@ fn plan(scenario: &Scenario, baseline: &Baseline, years: &[Year], direct_now: f6
         direct,
         cap,
         conversion,
-        growth_override: scenario.demand.as_ref().and_then(|d| d.cin_growth).map(|g| (1.0 + g).ln()),
-        target_caseload: scenario.demand.as_ref().and_then(|d| d.target_caseload).unwrap_or(baseline.england_caseload),
+        growth_override: scenario
+            .demand
+            .as_ref()
+            .and_then(|d| d.cin_growth)
+            .map(|g| (1.0 + g).ln()),
+        target_caseload: scenario
+            .demand
+            .as_ref()
+            .and_then(|d| d.target_caseload)
+            .unwrap_or(baseline.england_caseload),
     }
 }
 
@@ -205,14 +242,21 @@ fn per_authority(years: usize) -> usize {
 
 fn draw(seed: u64, run: u32, authorities: usize, years: usize, volatility: f64) -> Draws {
     // Run i's seed comes from (seed, i) alone, so the answer does not depend on threads.
-    let mut rng = Pcg64Mcg::seed_from_u64(splitmix(seed ^ splitmix(u64::from(run).wrapping_add(0x9E37_79B9_7F4A_7C15))));
+    let mut rng = Pcg64Mcg::seed_from_u64(splitmix(
+        seed ^ splitmix(u64::from(run).wrapping_add(0x9E37_79B9_7F4A_7C15)),
+    ));
     let mut normal = || {
         let z: f64 = StandardNormal.sample(&mut rng);
         z * volatility
     };
     let national = (0..2 * years).map(|_| normal()).collect();
-    let authorities = (0..authorities * per_authority(years)).map(|_| normal()).collect();
-    Draws { national, authorities }
+    let authorities = (0..authorities * per_authority(years))
+        .map(|_| normal())
+        .collect();
+    Draws {
+        national,
+        authorities,
+    }
 }
 
 fn splitmix(mut z: u64) -> u64 {
@@ -237,17 +281,23 @@ fn simulate_run(baseline: &Baseline, plan: &Plan, draws: &Draws, years: usize, o
         let cover = param(a.cover, z[2], 0.0, 3.0);
         let other = param(a.other_agency, z[3], 0.0, 1.0);
         let share = param(a.case_holder_share, z[4], 0.2, 1.5);
-        let growth = plan.growth_override.unwrap_or_else(|| param(a.growth, z[5], -0.3, 0.3));
+        let growth = plan
+            .growth_override
+            .unwrap_or_else(|| param(a.growth, z[5], -0.3, 0.3));
         let (mut inpost, mut agency) = (a.start.inpost, a.start.agency);
         let mut posts = a.start.inpost + a.start.vacancies.max(0.0);
         let mut cases = a.start.cases;
         // Extra entrants of the year before, still in their first year, and their retention.
         let (mut trainees, mut trainee_retention) = (0.0, 1.0);
         for y in 0..years {
-            let g = growth + a.growth_noise * z[PARAMS + 2 * y + 1] + baseline.national_growth_noise * draws.national[2 * y + 1];
+            let g = growth
+                + a.growth_noise * z[PARAMS + 2 * y + 1]
+                + baseline.national_growth_noise * draws.national[2 * y + 1];
             cases *= g.exp();
             posts *= g.exp();
-            let noisy = turnover + a.turnover_noise * z[PARAMS + 2 * y] + baseline.national_turnover_noise * draws.national[2 * y];
+            let noisy = turnover
+                + a.turnover_noise * z[PARAMS + 2 * y]
+                + baseline.national_turnover_noise * draws.national[2 * y];
             let (mult, minus) = plan.retain[y];
             let rate = (noisy.clamp(0.0, 0.9) * mult - minus).clamp(0.0, 0.9);
             let settled = (inpost - trainees).max(0.0);
@@ -311,7 +361,12 @@ fn indicators(s: &[f64]) -> [f64; 13] {
 
 /// Projects `baseline` under the empty scenario and under each of `scenarios`, reporting the
 /// `groups` asked for. Every scenario shares each run's random draws with the baseline.
-pub fn project(baseline: &Baseline, scenarios: &[Scenario], spec: RunSpec, groups: &[Group]) -> Result<Projection, SpecError> {
+pub fn project(
+    baseline: &Baseline,
+    scenarios: &[Scenario],
+    spec: RunSpec,
+    groups: &[Group],
+) -> Result<Projection, SpecError> {
     if spec.years == 0 || spec.years > MAX_YEARS {
         return Err(SpecError::Years(spec.years));
     }
@@ -321,17 +376,32 @@ pub fn project(baseline: &Baseline, scenarios: &[Scenario], spec: RunSpec, group
     if baseline.authorities.is_empty() {
         return Err(SpecError::Empty);
     }
-    let years: Vec<Year> = (1..=spec.years).filter_map(|k| Year::try_from(baseline.origin.get() + k).ok()).collect();
+    let years: Vec<Year> = (1..=spec.years)
+        .filter_map(|k| Year::try_from(baseline.origin.get() + k).ok())
+        .collect();
     let ny = years.len();
     let ni = Indicator::ALL.len();
     let scenario_count = scenarios.len() + 1;
     let per_run = scenario_count * groups.len() * ny * ni;
     if per_run.saturating_mul(spec.runs as usize).saturating_mul(4) > MAX_RESULT_BYTES {
-        return Err(SpecError::TooLarge { groups: groups.len(), years: spec.years, runs: spec.runs });
+        return Err(SpecError::TooLarge {
+            groups: groups.len(),
+            years: spec.years,
+            runs: spec.runs,
+        });
     }
-    let direct_now = scenarios.iter().find_map(|s| s.reform.as_ref().map(|r| r.direct_share_now)).unwrap_or(DEFAULT_DIRECT_SHARE);
-    let baseline_scenario = Scenario { name: "baseline".into(), ..Scenario::default() };
-    let plans: Vec<Plan> = std::iter::once(&baseline_scenario).chain(scenarios).map(|s| plan(s, baseline, &years, direct_now)).collect();
+    let direct_now = scenarios
+        .iter()
+        .find_map(|s| s.reform.as_ref().map(|r| r.direct_share_now))
+        .unwrap_or(DEFAULT_DIRECT_SHARE);
+    let baseline_scenario = Scenario {
+        name: "baseline".into(),
+        ..Scenario::default()
+    };
+    let plans: Vec<Plan> = std::iter::once(&baseline_scenario)
+        .chain(scenarios)
+        .map(|s| plan(s, baseline, &years, direct_now))
+        .collect();
     let na = baseline.authorities.len();
 
     // kept[run][scenario][group][year][indicator], as f32: the runs are the memory, and six
@@ -368,12 +438,22 @@ pub fn project(baseline: &Baseline, scenarios: &[Scenario], spec: RunSpec, group
         let base_at = ((g) * ny + y) * ni + k;
         for (r, c) in column.iter_mut().enumerate() {
             let run = &kept[r * per_run..(r + 1) * per_run];
-            *c = if minus_baseline { f64::from(run[at]) - f64::from(run[base_at]) } else { f64::from(run[at]) };
+            *c = if minus_baseline {
+                f64::from(run[at]) - f64::from(run[base_at])
+            } else {
+                f64::from(run[at])
+            };
         }
         Summary::of(&mut column)
     };
     let names: Vec<String> = std::iter::once("baseline".to_string())
-        .chain(scenarios.iter().enumerate().map(|(i, s)| if s.name.is_empty() { format!("scenario {}", i + 1) } else { s.name.clone() }))
+        .chain(scenarios.iter().enumerate().map(|(i, s)| {
+            if s.name.is_empty() {
+                format!("scenario {}", i + 1)
+            } else {
+                s.name.clone()
+            }
+        }))
         .collect();
     let results = groups
         .iter()
@@ -385,18 +465,35 @@ pub fn project(baseline: &Baseline, scenarios: &[Scenario], spec: RunSpec, group
             series: (0..scenario_count)
                 .map(|s| ScenarioSeries {
                     scenario: names[s].clone(),
-                    values: (0..ny).map(|y| (0..ni).map(|k| summarise(s, g, y, k, false)).collect()).collect(),
-                    difference: (s > 0).then(|| (0..ny).map(|y| (0..ni).map(|k| summarise(s, g, y, k, true)).collect()).collect()),
+                    values: (0..ny)
+                        .map(|y| (0..ni).map(|k| summarise(s, g, y, k, false)).collect())
+                        .collect(),
+                    difference: (s > 0).then(|| {
+                        (0..ny)
+                            .map(|y| (0..ni).map(|k| summarise(s, g, y, k, true)).collect())
+                            .collect()
+                    }),
                 })
                 .collect(),
         })
         .collect();
-    Ok(Projection { origin: baseline.origin, years, spec, groups: results })
+    Ok(Projection {
+        origin: baseline.origin,
+        years,
+        spec,
+        groups: results,
+    })
 }
 
 impl Projection {
     /// One summary: group `code`, scenario index (0 is the baseline), year, indicator.
-    pub fn get(&self, code: &str, scenario: usize, year: Year, indicator: Indicator) -> Option<Summary> {
+    pub fn get(
+        &self,
+        code: &str,
+        scenario: usize,
+        year: Year,
+        indicator: Indicator,
+    ) -> Option<Summary> {
         let g = self.groups.iter().find(|g| g.code == code)?;
         let y = self.years.iter().position(|v| *v == year)?;
         let k = Indicator::ALL.iter().position(|i| *i == indicator)?;

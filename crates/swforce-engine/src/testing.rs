@@ -15,14 +15,37 @@ pub fn national_baseline(n: usize) -> Baseline {
                 code: format!("E06{:06}", i + 1),
                 name: format!("Authority {}", i + 1),
                 region_code: format!("E1200000{}", 1 + i % 9),
-                start: Stocks { inpost: size, agency, vacancies: vac, cases: size * 0.64 * 16.5 },
-                turnover: Param { mean: 0.12 + (f * 0.011) % 0.1, sd: 0.01 },
+                start: Stocks {
+                    inpost: size,
+                    agency,
+                    vacancies: vac,
+                    cases: size * 0.64 * 16.5,
+                },
+                turnover: Param {
+                    mean: 0.12 + (f * 0.011) % 0.1,
+                    sd: 0.01,
+                },
                 turnover_noise: 0.02,
-                fill: Param { mean: 0.55 + (f * 0.017) % 0.2, sd: 0.04 },
-                cover: Param { mean: 0.6, sd: 0.05 },
-                other_agency: Param { mean: 0.03, sd: 0.01 },
-                case_holder_share: Param { mean: 0.55, sd: 0.02 },
-                growth: Param { mean: 0.005, sd: 0.005 },
+                fill: Param {
+                    mean: 0.55 + (f * 0.017) % 0.2,
+                    sd: 0.04,
+                },
+                cover: Param {
+                    mean: 0.6,
+                    sd: 0.05,
+                },
+                other_agency: Param {
+                    mean: 0.03,
+                    sd: 0.01,
+                },
+                case_holder_share: Param {
+                    mean: 0.55,
+                    sd: 0.02,
+                },
+                growth: Param {
+                    mean: 0.005,
+                    sd: 0.005,
+                },
                 growth_noise: 0.02,
                 starters_derived: true,
             }

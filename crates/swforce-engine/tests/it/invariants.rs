@@ -4,14 +4,30 @@ use swforce_engine::testing::national_baseline;
 use swforce_engine::{Baseline, Group, Indicator, Projection, RunSpec, Scenario, project};
 
 fn groups(b: &Baseline) -> Vec<Group> {
-    let mut gs = vec![Group { code: "E92000001".into(), name: "England".into(), level: "national".into(), members: (0..b.authorities.len()).collect() }];
+    let mut gs = vec![Group {
+        code: "E92000001".into(),
+        name: "England".into(),
+        level: "national".into(),
+        members: (0..b.authorities.len()).collect(),
+    }];
     for (i, a) in b.authorities.iter().enumerate() {
-        gs.push(Group { code: a.code.clone(), name: a.name.clone(), level: "local_authority".into(), members: vec![i] });
+        gs.push(Group {
+            code: a.code.clone(),
+            name: a.name.clone(),
+            level: "local_authority".into(),
+            members: vec![i],
+        });
     }
     gs
 }
 
-fn value(p: &Projection, code: &str, scenario: usize, y: usize, ind: Indicator) -> swforce_engine::Summary {
+fn value(
+    p: &Projection,
+    code: &str,
+    scenario: usize,
+    y: usize,
+    ind: Indicator,
+) -> swforce_engine::Summary {
     p.get(code, scenario, p.years[y], ind).unwrap()
 }
 
@@ -19,7 +35,16 @@ fn training(places: f64) -> Scenario {
     Scenario {
         name: "train".into(),
         train: Some(Train {
-            routes: vec![Route { route: "Frontline".into(), places, start_year: 2023, end_year: None, course_years: 1, completion_rate: 0.9, share_to_councils: 0.8, first_year_retention: 0.7 }],
+            routes: vec![Route {
+                route: "Frontline".into(),
+                places,
+                start_year: 2023,
+                end_year: None,
+                course_years: 1,
+                completion_rate: 0.9,
+                share_to_councils: 0.8,
+                first_year_retention: 0.7,
+            }],
             ..Train::default()
         }),
         ..Scenario::default()
@@ -27,7 +52,15 @@ fn training(places: f64) -> Scenario {
 }
 
 fn retention(cut: f64) -> Scenario {
-    Scenario { name: "retain".into(), retain: Some(Retain { from_year: 2023, relative_reduction: Some(cut), absolute_reduction: None }), ..Scenario::default() }
+    Scenario {
+        name: "retain".into(),
+        retain: Some(Retain {
+            from_year: 2023,
+            relative_reduction: Some(cut),
+            absolute_reduction: None,
+        }),
+        ..Scenario::default()
+    }
 }
 
 const F32: f64 = 1e-3; // results are kept as f32
@@ -118,9 +151,22 @@ proptest! {
 fn one_seed_gives_one_answer_at_any_thread_count() {
     let b = national_baseline(20);
     let gs = groups(&b);
-    let spec = RunSpec { years: 10, runs: 300, seed: 42, volatility: 1.0 };
-    let one = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap().install(|| project(&b, &[training(500.0)], spec, &gs).unwrap());
-    let four = rayon::ThreadPoolBuilder::new().num_threads(4).build().unwrap().install(|| project(&b, &[training(500.0)], spec, &gs).unwrap());
+    let spec = RunSpec {
+        years: 10,
+        runs: 300,
+        seed: 42,
+        volatility: 1.0,
+    };
+    let one = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .unwrap()
+        .install(|| project(&b, &[training(500.0)], spec, &gs).unwrap());
+    let four = rayon::ThreadPoolBuilder::new()
+        .num_threads(4)
+        .build()
+        .unwrap()
+        .install(|| project(&b, &[training(500.0)], spec, &gs).unwrap());
     assert_eq!(one, four);
     let other_seed = project(&b, &[], RunSpec { seed: 43, ..spec }, &gs).unwrap();
     assert_ne!(other_seed.groups[0].series[0], one.groups[0].series[0]);
@@ -130,8 +176,30 @@ fn one_seed_gives_one_answer_at_any_thread_count() {
 fn zero_volatility_reproduces_the_deterministic_path() {
     let b = national_baseline(5);
     let gs = groups(&b);
-    let many = project(&b, &[], RunSpec { years: 10, runs: 50, seed: 1, volatility: 0.0 }, &gs).unwrap();
-    let single = project(&b, &[], RunSpec { years: 10, runs: 1, seed: 99, volatility: 0.0 }, &gs).unwrap();
+    let many = project(
+        &b,
+        &[],
+        RunSpec {
+            years: 10,
+            runs: 50,
+            seed: 1,
+            volatility: 0.0,
+        },
+        &gs,
+    )
+    .unwrap();
+    let single = project(
+        &b,
+        &[],
+        RunSpec {
+            years: 10,
+            runs: 1,
+            seed: 99,
+            volatility: 0.0,
+        },
+        &gs,
+    )
+    .unwrap();
     for (g, h) in many.groups.iter().zip(&single.groups) {
         for (year, other) in g.series[0].values.iter().zip(&h.series[0].values) {
             for (s, t) in year.iter().zip(other) {
@@ -142,45 +210,151 @@ fn zero_volatility_reproduces_the_deterministic_path() {
     }
     // And the deterministic path follows the parameters' means: the first year's leavers.
     let a = &b.authorities[0];
-    let leavers = single.get(&a.code, 0, single.years[0], Indicator::LeaversFte).unwrap().p50;
-    assert!((leavers - a.start.inpost * a.turnover.mean).abs() < 1e-3, "{leavers}");
+    let leavers = single
+        .get(&a.code, 0, single.years[0], Indicator::LeaversFte)
+        .unwrap()
+        .p50;
+    assert!(
+        (leavers - a.start.inpost * a.turnover.mean).abs() < 1e-3,
+        "{leavers}"
+    );
 }
 
 #[test]
 fn the_difference_from_the_baseline_is_precise_with_common_random_numbers() {
     let b = national_baseline(30);
     let gs = groups(&b);
-    let p = project(&b, &[training(800.0)], RunSpec { years: 10, runs: 500, seed: 3, volatility: 1.0 }, &gs[..1]).unwrap();
-    let k = Indicator::ALL.iter().position(|i| *i == Indicator::InpostFte).unwrap();
+    let p = project(
+        &b,
+        &[training(800.0)],
+        RunSpec {
+            years: 10,
+            runs: 500,
+            seed: 3,
+            volatility: 1.0,
+        },
+        &gs[..1],
+    )
+    .unwrap();
+    let k = Indicator::ALL
+        .iter()
+        .position(|i| *i == Indicator::InpostFte)
+        .unwrap();
     let last = p.years.len() - 1;
     let level = p.groups[0].series[1].values[last][k];
     let diff = p.groups[0].series[1].difference.as_ref().unwrap()[last][k];
     assert!(diff.p5 > 0.0, "every run gains: {diff:?}");
-    assert!(diff.p95 - diff.p5 < (level.p95 - level.p5) / 2.0, "the difference is tighter than either level: {diff:?} vs {level:?}");
+    assert!(
+        diff.p95 - diff.p5 < (level.p95 - level.p5) / 2.0,
+        "the difference is tighter than either level: {diff:?} vs {level:?}"
+    );
 }
 
 #[test]
 fn reform_turns_a_larger_share_of_time_into_hours_and_equivalent_fte() {
     let b = national_baseline(5);
     let s = Scenario::from_toml("s", include_str!("../scenario.toml")).unwrap();
-    let p = project(&b, &[s], RunSpec { years: 6, runs: 1, seed: 1, volatility: 0.0 }, &groups(&b)[..1]).unwrap();
+    let p = project(
+        &b,
+        &[s],
+        RunSpec {
+            years: 6,
+            runs: 1,
+            seed: 1,
+            volatility: 0.0,
+        },
+        &groups(&b)[..1],
+    )
+    .unwrap();
     let year = |k: usize| p.years[k];
-    let base_hours = p.get("E92000001", 0, year(0), Indicator::DirectHoursPerWeek).unwrap().p50;
-    let base_fte = p.get("E92000001", 0, year(0), Indicator::InpostFte).unwrap().p50 + p.get("E92000001", 0, year(0), Indicator::AgencyFte).unwrap().p50;
+    let base_hours = p
+        .get("E92000001", 0, year(0), Indicator::DirectHoursPerWeek)
+        .unwrap()
+        .p50;
+    let base_fte = p
+        .get("E92000001", 0, year(0), Indicator::InpostFte)
+        .unwrap()
+        .p50
+        + p.get("E92000001", 0, year(0), Indicator::AgencyFte)
+            .unwrap()
+            .p50;
     assert!((base_hours - base_fte * 37.0 * 0.2).abs() < 1.0);
-    assert_eq!(p.get("E92000001", 0, year(5), Indicator::EquivalentFte).unwrap().p50, 0.0);
-    let eq = p.get("E92000001", 1, year(5), Indicator::EquivalentFte).unwrap().p50;
-    let fte = p.get("E92000001", 1, year(5), Indicator::InpostFte).unwrap().p50 + p.get("E92000001", 1, year(5), Indicator::AgencyFte).unwrap().p50;
-    assert!((eq - fte * 0.75).abs() < 1.0, "35% against 20% today is three quarters more: {eq} of {fte}");
+    assert_eq!(
+        p.get("E92000001", 0, year(5), Indicator::EquivalentFte)
+            .unwrap()
+            .p50,
+        0.0
+    );
+    let eq = p
+        .get("E92000001", 1, year(5), Indicator::EquivalentFte)
+        .unwrap()
+        .p50;
+    let fte = p
+        .get("E92000001", 1, year(5), Indicator::InpostFte)
+        .unwrap()
+        .p50
+        + p.get("E92000001", 1, year(5), Indicator::AgencyFte)
+            .unwrap()
+            .p50;
+    assert!(
+        (eq - fte * 0.75).abs() < 1.0,
+        "35% against 20% today is three quarters more: {eq} of {fte}"
+    );
 }
 
 #[test]
 fn an_impossible_spec_is_refused() {
     let b = national_baseline(3);
     let gs = groups(&b);
-    assert!(project(&b, &[], RunSpec { years: 0, ..RunSpec::default() }, &gs).is_err());
-    assert!(project(&b, &[], RunSpec { years: 16, ..RunSpec::default() }, &gs).is_err());
-    assert!(project(&b, &[], RunSpec { runs: 0, ..RunSpec::default() }, &gs).is_err());
+    assert!(
+        project(
+            &b,
+            &[],
+            RunSpec {
+                years: 0,
+                ..RunSpec::default()
+            },
+            &gs
+        )
+        .is_err()
+    );
+    assert!(
+        project(
+            &b,
+            &[],
+            RunSpec {
+                years: 16,
+                ..RunSpec::default()
+            },
+            &gs
+        )
+        .is_err()
+    );
+    assert!(
+        project(
+            &b,
+            &[],
+            RunSpec {
+                runs: 0,
+                ..RunSpec::default()
+            },
+            &gs
+        )
+        .is_err()
+    );
     let many: Vec<Group> = (0..5000).map(|_| gs[0].clone()).collect();
-    assert!(matches!(project(&b, &[], RunSpec { years: 15, runs: 100_000, seed: 1, volatility: 1.0 }, &many), Err(swforce_engine::SpecError::TooLarge { .. })));
+    assert!(matches!(
+        project(
+            &b,
+            &[],
+            RunSpec {
+                years: 15,
+                runs: 100_000,
+                seed: 1,
+                volatility: 1.0
+            },
+            &many
+        ),
+        Err(swforce_engine::SpecError::TooLarge { .. })
+    ));
 }

@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 const ALLOWED: &[(&str, &[&str])] = &[
     ("swforce-domain", &[]),
     ("swforce-stats", &["swforce-domain"]),
+    ("swforce-engine", &["swforce-domain"]),
     ("swforce-import", &["swforce-domain"]),
     ("swforce-store", &["swforce-domain"]),
     ("swforce-store-sqlite", &["swforce-domain", "swforce-store"]),
@@ -42,7 +43,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
 ];
 
 /// Crates that must stay pure: no IO frameworks.
-const PURE: &[&str] = &["swforce-domain", "swforce-stats", "swforce-import"];
+const PURE: &[&str] = &["swforce-domain", "swforce-stats", "swforce-engine", "swforce-import"];
 const IO_CRATES: &[&str] = &[
     "tokio",
     "axum",
