@@ -9,6 +9,7 @@ pub mod importing;
 pub mod indicators;
 pub mod lookup;
 pub mod profile;
+pub mod projection;
 pub mod reconciliation;
 pub mod snapshot;
 

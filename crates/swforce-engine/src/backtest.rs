@@ -56,26 +56,47 @@ pub struct Backtest {
 }
 
 /// The actual value of an indicator for a set of authorities in a year, from their published
-/// counts; `None` unless every member has the counts.
+/// counts. A level (in post) needs every member's figure; a rate is taken over the members that
+/// published its counts, provided they hold at least 95% of the set's social workers.
 fn actual(history: &History, members: &[&str], year: Year, indicator: Indicator) -> Option<f64> {
+    let (mut total, mut covered) = (0.0, 0.0);
     let mut sums = [0.0f64; 6];
     for code in members {
-        let a = history.authorities.iter().find(|a| a.code == *code)?;
-        let f: YearFigures = *a.years.get(&year)?;
-        sums[0] += f.inpost?;
-        sums[1] += f.leavers.unwrap_or(f64::NAN);
-        sums[2] += f.agency.unwrap_or(f64::NAN);
-        sums[3] += f.vacancies.unwrap_or(f64::NAN);
-        sums[4] += f.cases.unwrap_or(f64::NAN);
-        sums[5] += f.case_holders.unwrap_or(f64::NAN);
+        let f: YearFigures = history
+            .authorities
+            .iter()
+            .find(|a| a.code == *code)
+            .and_then(|a| a.years.get(&year).copied())
+            .unwrap_or_default();
+        let inpost = f.inpost.unwrap_or(0.0);
+        total += inpost;
+        let counts = match indicator {
+            Indicator::InpostFte => f.inpost.map(|p| [p, 0.0]),
+            Indicator::TurnoverRateFte => f.inpost.zip(f.leavers).map(|(p, l)| [p, l]),
+            Indicator::AgencyRateFte => f.inpost.zip(f.agency).map(|(p, a)| [p, a]),
+            Indicator::VacancyRateFte => f.inpost.zip(f.vacancies).map(|(p, v)| [p, v]),
+            Indicator::CaseloadFte => f.cases.zip(f.case_holders).map(|(c, h)| [h, c]),
+            _ => return None,
+        };
+        match counts {
+            Some([a, b]) => {
+                covered += inpost;
+                sums[0] += a;
+                sums[1] += b;
+            }
+            None if indicator == Indicator::InpostFte => return None,
+            None => {}
+        }
     }
-    let [p, l, a, v, c, h] = sums;
+    if total <= 0.0 || covered < 0.95 * total {
+        return None;
+    }
+    let [a, b, ..] = sums;
     let value = match indicator {
-        Indicator::InpostFte => p,
-        Indicator::TurnoverRateFte => l / p,
-        Indicator::AgencyRateFte => a / (a + p),
-        Indicator::VacancyRateFte => v / (v + p),
-        Indicator::CaseloadFte => c / h,
+        Indicator::InpostFte => a,
+        Indicator::TurnoverRateFte => b / a,
+        Indicator::AgencyRateFte | Indicator::VacancyRateFte => b / (a + b),
+        Indicator::CaseloadFte => b / a,
         _ => return None,
     };
     value.is_finite().then_some(value)

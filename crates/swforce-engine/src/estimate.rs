@@ -150,6 +150,20 @@ fn own_from(values: &[f64], single: f64) -> Option<Own> {
     })
 }
 
+/// An authority's own estimate of a level that persists from year to year (agency cover, the
+/// case-holder share, the fill rate): its latest value, uncertain by the typical change from one
+/// year to the next.
+fn own_latest(values: &[f64], single: f64) -> Option<Own> {
+    let last = *values.last()?;
+    let var = if values.len() > 1 {
+        let steps: Vec<f64> = values.windows(2).map(|w| w[1] - w[0]).collect();
+        steps.iter().map(|d| d * d).sum::<f64>() / steps.len() as f64 / 2.0
+    } else {
+        single
+    };
+    Some(Own { est: last, var })
+}
+
 /// Ordinary least-squares slope of `ln(y)` on the year, and its variance and residual sd.
 fn log_trend(points: &[(f64, f64)]) -> Option<(f64, f64, f64)> {
     let pts: Vec<(f64, f64)> = points
@@ -185,12 +199,24 @@ fn log_trend(points: &[(f64, f64)]) -> Option<(f64, f64, f64)> {
 pub fn estimate(history: &History, origin: Year) -> Baseline {
     let mut kept: Vec<(&AuthorityHistory, Stocks)> = Vec::new();
     let mut excluded = Vec::new();
+    let mut agency_estimated = Vec::new();
     for a in &history.authorities {
         let at = |y: Year| a.years.get(&y).copied().unwrap_or_default();
         let prev = origin.previous().map(at).unwrap_or_default();
         let now = at(origin);
         let pick = |f: fn(&YearFigures) -> Option<f64>| f(&now).or_else(|| f(&prev));
-        match (pick(|f| f.inpost), pick(|f| f.agency), pick(|f| f.vacancies), pick(|f| f.cases)) {
+        // An authority whose agency figure is withheld keeps its latest published agency rate.
+        let agency = pick(|f| f.agency).or_else(|| {
+            let inpost = pick(|f| f.inpost)?;
+            let (_, f) = a
+                .years
+                .range(..=origin)
+                .rev()
+                .find(|(_, f)| f.agency.is_some() && f.inpost.is_some_and(|p| p > 0.0))?;
+            agency_estimated.push(a.name.clone());
+            Some(inpost * f.agency? / f.inpost?)
+        });
+        match (pick(|f| f.inpost), agency, pick(|f| f.vacancies), pick(|f| f.cases)) {
             (Some(inpost), Some(agency), Some(vacancies), Some(cases)) if inpost + agency > 0.0 => {
                 kept.push((a, Stocks { inpost, agency, vacancies, cases }));
             }
@@ -215,6 +241,8 @@ pub fn estimate(history: &History, origin: Year) -> Baseline {
     let mut other_own = Vec::new();
     let mut share_own = Vec::new();
     let mut growth_own = Vec::new();
+    let mut posts_own = Vec::new();
+    let mut posts_resid = Vec::new();
     let mut derived_flags = Vec::new();
     let mut excess_turnover = Vec::new();
     let mut growth_resid = Vec::new();
@@ -282,10 +310,18 @@ pub fn estimate(history: &History, origin: Year) -> Baseline {
                 excess_turnover.push(var - t_mean * (1.0 - t_mean) / size);
             }
         }
-        fill_own.push(own_from(&fills, 0.02));
-        cover_own.push(own_from(&covers, 0.05));
-        other_own.push(own_from(&others, 0.01));
-        share_own.push(own_from(&shares, 0.005));
+        fill_own.push(own_latest(&fills, 0.02));
+        cover_own.push(own_latest(&covers, 0.05));
+        other_own.push(own_latest(&others, 0.01));
+        share_own.push(own_latest(&shares, 0.005));
+        let posts: Vec<(f64, f64)> = ys
+            .iter()
+            .filter_map(|(y, f)| Some((f64::from(y.get()), f.inpost? + f.vacancies?)))
+            .collect();
+        posts_own.push(log_trend(&posts).map(|(slope, var, resid)| {
+            posts_resid.push(resid);
+            Own { est: slope, var }
+        }));
         let cin: Vec<(f64, f64)> = a
             .children_in_need
             .range(..=origin)
@@ -297,14 +333,57 @@ pub fn estimate(history: &History, origin: Year) -> Baseline {
         }));
     }
     let turnover = pool(&turnover_own, &regions, 1e-5, 0.0, 0.9);
-    let fill = pool(&fill_own, &regions, 1e-4, 0.05, 1.0);
-    let cover = pool(&cover_own, &regions, 1e-3, 0.0, 3.0);
-    let other = pool(&other_own, &regions, 1e-4, 0.0, 1.0);
-    let share = pool(&share_own, &regions, 1e-4, 0.2, 1.5);
+    let fill_pooled = pool(&fill_own, &regions, 1e-4, 0.05, 1.0);
+    // Levels observed at the origin are taken as observed, drifting by their typical yearly
+    // change; the region's figure stands in only where an authority's is withheld.
+    let observed = |own: &[Option<Own>], pooled: Vec<Param>, lo: f64, hi: f64| -> Vec<Param> {
+        own.iter()
+            .zip(pooled)
+            .map(|(o, p)| {
+                o.map_or(p, |o| Param {
+                    mean: o.est.clamp(lo, hi),
+                    sd: o.var.sqrt(),
+                })
+            })
+            .collect()
+    };
+    let fill = observed(&fill_own, fill_pooled, 0.05, 1.0);
+    let cover = observed(
+        &cover_own,
+        pool(&cover_own, &regions, 1e-3, 0.0, 3.0),
+        0.0,
+        3.0,
+    );
+    let share = observed(
+        &share_own,
+        pool(&share_own, &regions, 1e-4, 0.2, 1.5),
+        0.2,
+        1.5,
+    );
+    // Agency not covering a vacancy is whatever the origin's agency figure leaves once cover is
+    // counted, so the projection starts from the published agency figure.
+    let other: Vec<Param> = pool(&other_own, &regions, 1e-4, 0.0, 1.0)
+        .into_iter()
+        .zip(&kept)
+        .zip(&cover)
+        .map(|((p, (_, start)), c)| {
+            let implied = if start.inpost > 0.0 {
+                ((start.agency - c.mean * start.vacancies.max(0.0)) / start.inpost).max(0.0)
+            } else {
+                p.mean
+            };
+            Param {
+                mean: implied.min(1.0),
+                sd: p.sd,
+            }
+        })
+        .collect();
     let growth = pool(&growth_own, &regions, 1e-5, -0.3, 0.3);
+    let posts_growth = pool(&posts_own, &regions, 1e-5, -0.3, 0.3);
     // Extra-binomial year-to-year variation of turnover, common to authorities of every size.
     let excess = median(&mut excess_turnover).max(0.0);
     let growth_noise = median(&mut growth_resid).max(0.0);
+    let posts_noise = median(&mut posts_resid).max(0.0);
 
     let england: Vec<(Year, f64)> = history
         .authorities
@@ -343,7 +422,9 @@ pub fn estimate(history: &History, origin: Year) -> Baseline {
                 other_agency: other[i],
                 case_holder_share: share[i],
                 growth: growth[i],
+                posts_growth: posts_growth[i],
                 growth_noise,
+                posts_noise,
                 starters_derived: derived_flags[i],
             }
         })
@@ -351,6 +432,9 @@ pub fn estimate(history: &History, origin: Year) -> Baseline {
     let mut notes = vec![format!(
         "Parameters are estimated from published figures up to {origin}, each authority's pooled toward its region's."
     )];
+    if !agency_estimated.is_empty() {
+        notes.push(format!("Agency figures for {origin} are withheld for {}; their latest published agency rate is used.", agency_estimated.join(", ")));
+    }
     if any_derived {
         notes.push("Starters are not in the releases used, so they are derived from the stock identity: starters = in post this year − in post last year + leavers.".into());
     }

@@ -47,10 +47,14 @@ pub struct Authority {
     pub other_agency: Param,
     /// Case-holding FTE per FTE of social workers in post and agency workers.
     pub case_holder_share: Param,
-    /// Growth of demand (children in need) per year, on the log scale.
+    /// Growth of demand (children in need) per year, on the log scale: cases follow it.
     pub growth: Param,
+    /// Growth of the establishment (posts: in post plus vacancies) per year, on the log scale.
+    pub posts_growth: Param,
     /// Year-to-year deviation of demand growth (standard deviation, log scale).
     pub growth_noise: f64,
+    /// Year-to-year deviation of the establishment's growth (standard deviation, log scale).
+    pub posts_noise: f64,
     /// Whether starters were derived from the stock identity rather than published.
     pub starters_derived: bool,
 }

@@ -234,10 +234,13 @@ struct Draws {
     authorities: Vec<f64>,
 }
 
-const PARAMS: usize = 6;
+const PARAMS: usize = 7;
+
+/// Random numbers per projected year: turnover, demand and establishment shocks.
+const PER_YEAR: usize = 3;
 
 fn per_authority(years: usize) -> usize {
-    PARAMS + 2 * years
+    PARAMS + PER_YEAR * years
 }
 
 fn draw(seed: u64, run: u32, authorities: usize, years: usize, volatility: f64) -> Draws {
@@ -249,7 +252,7 @@ fn draw(seed: u64, run: u32, authorities: usize, years: usize, volatility: f64) 
         let z: f64 = StandardNormal.sample(&mut rng);
         z * volatility
     };
-    let national = (0..2 * years).map(|_| normal()).collect();
+    let national = (0..PER_YEAR * years).map(|_| normal()).collect();
     let authorities = (0..authorities * per_authority(years))
         .map(|_| normal())
         .collect();

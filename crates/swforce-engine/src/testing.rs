@@ -47,6 +47,7 @@ pub fn national_baseline(n: usize) -> Baseline {
                     sd: 0.005,
                 },
                 growth_noise: 0.02,
+                posts_noise: 0.02,
                 starters_derived: true,
             }
         })

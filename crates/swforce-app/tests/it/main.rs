@@ -2,6 +2,7 @@
 
 mod demo;
 mod places;
+mod projection;
 
 use std::sync::Arc;
 use swforce_app::App;

@@ -43,7 +43,12 @@ const ALLOWED: &[(&str, &[&str])] = &[
 ];
 
 /// Crates that must stay pure: no IO frameworks.
-const PURE: &[&str] = &["swforce-domain", "swforce-stats", "swforce-engine", "swforce-import"];
+const PURE: &[&str] = &[
+    "swforce-domain",
+    "swforce-stats",
+    "swforce-engine",
+    "swforce-import",
+];
 const IO_CRATES: &[&str] = &[
     "tokio",
     "axum",

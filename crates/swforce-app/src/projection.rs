@@ -1,0 +1,236 @@
+//! Projections and backtests from the statistics on record.
+
+use crate::{AppError, Snapshot};
+use std::collections::BTreeMap;
+use swforce_domain::{Cell, Dataset, GeographicLevel, Geography, Measure, Year};
+use swforce_engine::{
+    AuthorityHistory, Backtest, Baseline, Group, History, Projection, RunSpec, Scenario,
+    YearFigures, backtest, estimate, project,
+};
+
+/// What to report: one place, or every place.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Report {
+    All,
+    One(String),
+}
+
+impl Snapshot {
+    /// The last workforce year on record: the default origin of a projection.
+    pub fn default_origin(&self) -> Option<Year> {
+        self.latest_year(Dataset::CswwHeadline)
+    }
+
+    /// Every current authority's history, as the engine reads it. Years before a reorganised
+    /// authority existed are its predecessors' figures, combined.
+    pub fn history(&self) -> History {
+        let cell = |code: &swforce_domain::GeographyCode, name: &str, year: Year| -> Option<f64> {
+            let m = Measure::named(name)?;
+            self.figure(code, m, "", year).and_then(|f| match f.cell {
+                Cell::Value(v) => Some(v),
+                Cell::Symbol(_) => None,
+            })
+        };
+        let years = self.years(Dataset::CswwHeadline);
+        let cin_years = self.years(Dataset::ChildrenInNeed);
+        let mut authorities = Vec::new();
+        if let Some(england) = self.england() {
+            for region in self.children(&england.code) {
+                for la in self.children(&region.code) {
+                    let mut h = AuthorityHistory {
+                        code: la.code.to_string(),
+                        name: la.name.clone(),
+                        region_code: region.code.to_string(),
+                        ..Default::default()
+                    };
+                    for y in &years {
+                        let f = YearFigures {
+                            inpost: cell(&la.code, "inpost_fte", *y),
+                            leavers: cell(&la.code, "leavers_fte", *y),
+                            starters: cell(&la.code, "starters_fte", *y),
+                            agency: cell(&la.code, "agency_fte", *y),
+                            agency_cover: cell(&la.code, "agency_cover_fte", *y),
+                            vacancies: cell(&la.code, "vacancy_fte", *y),
+                            case_holders: cell(&la.code, "case_holders_fte", *y),
+                            cases: cell(&la.code, "cases", *y),
+                        };
+                        if f.inpost.is_some() || f.leavers.is_some() {
+                            h.years.insert(*y, f);
+                        }
+                    }
+                    for y in &cin_years {
+                        if let Some(v) = cell(&la.code, "At31_episodes", *y) {
+                            h.children_in_need.insert(*y, v);
+                        }
+                    }
+                    authorities.push(h);
+                }
+            }
+        }
+        let england_caseload = match (self.england(), Measure::named("caseload_fte")) {
+            (Some(e), Some(m)) => years
+                .iter()
+                .filter_map(|y| {
+                    self.figure(&e.code, m, "", *y)
+                        .and_then(|f| f.value())
+                        .map(|v| (*y, v))
+                })
+                .collect(),
+            _ => BTreeMap::new(),
+        };
+        History {
+            authorities,
+            england_caseload,
+        }
+    }
+
+    /// Groups to report, over the authorities of `baseline`: England, the regions, and each
+    /// authority (or just the one place asked for).
+    pub fn groups(&self, baseline: &Baseline, report: &Report) -> Result<Vec<Group>, AppError> {
+        let all: Vec<usize> = (0..baseline.authorities.len()).collect();
+        let mut groups = Vec::new();
+        if let Some(e) = self.england() {
+            groups.push(Group {
+                code: e.code.to_string(),
+                name: e.name.clone(),
+                level: e.level.id().into(),
+                members: all.clone(),
+            });
+            for region in self.children(&e.code) {
+                let members: Vec<usize> = all
+                    .iter()
+                    .copied()
+                    .filter(|&i| baseline.authorities[i].region_code == region.code.as_str())
+                    .collect();
+                if !members.is_empty() {
+                    groups.push(Group {
+                        code: region.code.to_string(),
+                        name: region.name.clone(),
+                        level: region.level.id().into(),
+                        members,
+                    });
+                }
+            }
+        }
+        for (i, a) in baseline.authorities.iter().enumerate() {
+            groups.push(Group {
+                code: a.code.clone(),
+                name: a.name.clone(),
+                level: GeographicLevel::LocalAuthority.id().into(),
+                members: vec![i],
+            });
+        }
+        match report {
+            Report::All => Ok(groups),
+            Report::One(query) => {
+                let place = self.find(query)?;
+                let found: Vec<Group> = groups
+                    .into_iter()
+                    .filter(|g| g.code == place.code.as_str())
+                    .collect();
+                if found.is_empty() {
+                    return Err(not_projectable(place, baseline));
+                }
+                Ok(found)
+            }
+        }
+    }
+
+    /// The baseline estimated from history up to `origin` (the latest year when `None`).
+    pub fn baseline(&self, origin: Option<Year>) -> Result<Baseline, AppError> {
+        let latest = self.default_origin().ok_or_else(|| AppError::Invalid {
+            problem: "there are no workforce figures to project from".into(),
+            fix: "import the children's social work workforce statistics first (swforce demo)"
+                .into(),
+        })?;
+        let origin = origin.unwrap_or(latest);
+        let first = self
+            .years(Dataset::CswwHeadline)
+            .first()
+            .copied()
+            .unwrap_or(latest);
+        if origin > latest || origin.get() < first.get() + 1 {
+            return Err(AppError::Invalid {
+                problem: format!(
+                    "the origin year {origin} is outside the workforce figures on record ({first} to {latest})"
+                ),
+                fix: format!(
+                    "choose an origin from {} to {latest}: the model needs two years of history",
+                    first.get() + 1
+                ),
+            });
+        }
+        Ok(estimate(&self.history(), origin))
+    }
+
+    /// Projects the baseline and `scenarios` (already validated) from `origin`.
+    pub fn project(
+        &self,
+        origin: Option<Year>,
+        scenarios: &[Scenario],
+        spec: RunSpec,
+        report: &Report,
+    ) -> Result<(Baseline, Projection), AppError> {
+        let baseline = self.baseline(origin)?;
+        let groups = self.groups(&baseline, report)?;
+        let p = project(&baseline, scenarios, spec, &groups).map_err(|e| AppError::Invalid {
+            problem: e.to_string(),
+            fix: "adjust the years or runs".into(),
+        })?;
+        Ok((baseline, p))
+    }
+
+    /// Backtests from `origin` over `horizon` years, scoring England, the regions and every
+    /// authority.
+    pub fn backtest(
+        &self,
+        origin: Year,
+        horizon: u16,
+        runs: u32,
+        seed: u64,
+    ) -> Result<Backtest, AppError> {
+        let baseline = self.baseline(Some(origin))?;
+        let latest = self.default_origin().unwrap_or(origin);
+        let available = latest.get().saturating_sub(origin.get());
+        if available == 0 {
+            return Err(AppError::Invalid {
+                problem: format!("there are no actual figures after {origin} to test against"),
+                fix: format!("choose an origin before {latest}"),
+            });
+        }
+        let groups = self.groups(&baseline, &Report::All)?;
+        backtest(
+            &self.history(),
+            origin,
+            horizon.min(available),
+            RunSpec {
+                years: horizon.min(available),
+                runs,
+                seed,
+                volatility: 1.0,
+            },
+            &groups,
+        )
+        .map_err(|e| AppError::Invalid {
+            problem: e.to_string(),
+            fix: "adjust the horizon or runs".into(),
+        })
+    }
+}
+
+fn not_projectable(place: &Geography, baseline: &Baseline) -> AppError {
+    let reason = baseline
+        .excluded
+        .iter()
+        .find(|(c, _)| c == place.code.as_str())
+        .map(|(_, r)| r.clone());
+    AppError::Invalid {
+        problem: reason.unwrap_or_else(|| {
+            format!(
+                "{} cannot be projected: it is not a current local authority, region or England",
+                place.name
+            )
+        }),
+        fix: "choose England, a region or a current local authority".into(),
+    }
+}
