@@ -46,7 +46,12 @@ pub fn national_baseline(n: usize) -> Baseline {
                     mean: 0.005,
                     sd: 0.005,
                 },
+                posts_growth: Param {
+                    mean: 0.01,
+                    sd: 0.005,
+                },
                 growth_noise: 0.02,
+                posts_noise: 0.02,
                 posts_noise: 0.02,
                 starters_derived: true,
             }
