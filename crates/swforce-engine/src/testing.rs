@@ -52,7 +52,6 @@ pub fn national_baseline(n: usize) -> Baseline {
                 },
                 growth_noise: 0.02,
                 posts_noise: 0.02,
-                posts_noise: 0.02,
                 starters_derived: true,
             }
         })

@@ -15,6 +15,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
         &[
             "swforce-domain",
             "swforce-stats",
+            "swforce-engine",
             "swforce-import",
             "swforce-store",
         ],
@@ -24,6 +25,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
         &[
             "swforce-domain",
             "swforce-stats",
+            "swforce-engine",
             "swforce-import",
             "swforce-store",
             "swforce-app",
@@ -34,6 +36,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
         &[
             "swforce-domain",
             "swforce-stats",
+            "swforce-engine",
             "swforce-store",
             "swforce-store-sqlite",
             "swforce-app",
