@@ -234,3 +234,60 @@ fn not_projectable(place: &Geography, baseline: &Baseline) -> AppError {
         fix: "choose England, a region or a current local authority".into(),
     }
 }
+
+/// One line of a projection's output: a place, year, scenario and indicator, summarised.
+/// Rates are percentages (17.1), as in the statistics.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ProjectionRow {
+    pub geography_code: String,
+    pub geography_name: String,
+    pub geographic_level: &'static str,
+    pub year: u16,
+    pub scenario: String,
+    pub indicator: &'static str,
+    pub mean: f64,
+    pub p5: f64,
+    pub p50: f64,
+    pub p95: f64,
+}
+
+fn shown(indicator: swforce_engine::Indicator, v: f64) -> f64 {
+    let v = if indicator.is_rate() { v * 100.0 } else { v };
+    (v * 100.0).round() / 100.0
+}
+
+/// Every summary of a projection as rows: each scenario's values, then each scenario's
+/// difference from the baseline (scenario named "<name> minus baseline").
+pub fn rows(p: &Projection) -> Vec<ProjectionRow> {
+    let mut out = Vec::new();
+    for g in &p.groups {
+        let level = GeographicLevel::from_id(&g.level).map_or("", |l| l.as_str());
+        for s in &g.series {
+            let sets = std::iter::once((s.scenario.clone(), &s.values)).chain(
+                s.difference
+                    .as_ref()
+                    .map(|d| (format!("{} minus baseline", s.scenario), d)),
+            );
+            for (name, values) in sets {
+                for (y, year) in p.years.iter().enumerate() {
+                    for (k, indicator) in swforce_engine::Indicator::ALL.iter().enumerate() {
+                        let v = values[y][k];
+                        out.push(ProjectionRow {
+                            geography_code: g.code.clone(),
+                            geography_name: g.name.clone(),
+                            geographic_level: level,
+                            year: year.get(),
+                            scenario: name.clone(),
+                            indicator: indicator.name(),
+                            mean: shown(*indicator, v.mean),
+                            p5: shown(*indicator, v.p5),
+                            p50: shown(*indicator, v.p50),
+                            p95: shown(*indicator, v.p95),
+                        });
+                    }
+                }
+            }
+        }
+    }
+    out
+}

@@ -31,6 +31,10 @@ enum Command {
     Places(commands::places::Args),
     /// Recompute every published rate from the published counts and report any that differ.
     Reconcile(commands::reconcile::Args),
+    /// Project the workforce 1 to 15 years ahead, with a scenario's levers beside the baseline.
+    Project(commands::project::Args),
+    /// Fit on history up to a year, project forward and score against what followed.
+    Backtest(commands::project::BacktestArgs),
     /// Load the shipped demo data (the published files; a no-op if already loaded).
     Demo,
     /// Serve the web pages and the JSON API (loads the demo data into an empty data folder).
@@ -81,6 +85,8 @@ fn main() -> ExitCode {
             Command::Indicators(args) => commands::indicators::run(&app, &args),
             Command::Places(args) => commands::places::run(&app, &args),
             Command::Reconcile(args) => commands::reconcile::run(&app, &args),
+            Command::Project(args) => commands::project::run(&app, &args),
+            Command::Backtest(args) => commands::project::backtest(&app, &args),
             Command::Demo => commands::import::demo(&app),
             Command::Serve => commands::serve::run(app, &cli.global),
             Command::Config => Ok(()),

@@ -4,6 +4,7 @@ pub mod config;
 pub mod import;
 pub mod indicators;
 pub mod places;
+pub mod project;
 pub mod reconcile;
 pub mod serve;
 

@@ -1,0 +1,241 @@
+//! `swforce project` and `swforce backtest`.
+
+use crate::Failure;
+use crate::commands::fail;
+use std::path::PathBuf;
+use swforce_app::App;
+use swforce_app::projection::{Report, rows};
+use swforce_domain::Year;
+use swforce_engine::{Indicator, RunSpec, Scenario};
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum Format {
+    /// Indicators down, years across: the median and the 5th to 95th percentile band.
+    Table,
+    /// One row per place, year, scenario and indicator.
+    Csv,
+    /// An array of objects, one per place, year, scenario and indicator.
+    Json,
+}
+
+fn parse_year(text: &str) -> Result<Year, String> {
+    Year::parse(text).map_err(|e| e.to_string())
+}
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// A scenario file (TOML) with Train, Retain, Reform, agency and demand levers; the baseline
+    /// alone when left out.
+    #[arg(long, value_name = "FILE")]
+    scenario: Option<PathBuf>,
+    /// The last year of history to use (the latest on record when left out).
+    #[arg(long, value_parser = parse_year)]
+    origin: Option<Year>,
+    /// Years to project, 1 to 15.
+    #[arg(long, default_value_t = 10)]
+    years: u16,
+    /// Monte Carlo runs.
+    #[arg(long, default_value_t = 1000)]
+    runs: u32,
+    /// Seed: the same seed gives the same answer.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// A place (England, a region or an authority, by code or name), or `all`.
+    #[arg(long, short, default_value = "E92000001", value_name = "CODE|all")]
+    geography: String,
+    #[arg(long, short, value_enum, default_value = "table")]
+    format: Format,
+}
+
+#[allow(clippy::print_stdout)]
+pub fn run(app: &App, args: &Args) -> Result<(), Failure> {
+    let snap = app.snapshot().map_err(fail)?;
+    let mut scenarios = Vec::new();
+    if let Some(path) = &args.scenario {
+        let name = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            eprintln!("error: cannot read {name}: {e}");
+            Failure::Refused
+        })?;
+        let scenario = Scenario::from_toml(&name, &text).map_err(|errors| report(&errors))?;
+        let baseline = snap.baseline(args.origin).map_err(fail)?;
+        let codes: Vec<&str> = baseline
+            .authorities
+            .iter()
+            .map(|a| a.code.as_str())
+            .collect();
+        scenario
+            .validate(&name, baseline.origin, args.years, &codes)
+            .map_err(|errors| report(&errors))?;
+        scenarios.push(scenario);
+    }
+    let report_on = if args.geography.eq_ignore_ascii_case("all") {
+        Report::All
+    } else {
+        Report::One(args.geography.clone())
+    };
+    let spec = RunSpec {
+        years: args.years,
+        runs: args.runs,
+        seed: args.seed,
+        volatility: 1.0,
+    };
+    let (baseline, projection) = snap
+        .project(args.origin, &scenarios, spec, &report_on)
+        .map_err(fail)?;
+    for note in &baseline.notes {
+        eprintln!("note: {note}");
+    }
+    let rows = rows(&projection);
+    match args.format {
+        Format::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&rows).unwrap_or_default()
+        ),
+        Format::Csv => {
+            let mut w = csv::Writer::from_writer(Vec::new());
+            for r in &rows {
+                if w.serialize(r).is_err() {
+                    return Err(Failure::Refused);
+                }
+            }
+            print!(
+                "{}",
+                String::from_utf8_lossy(&w.into_inner().unwrap_or_default())
+            );
+        }
+        Format::Table => print!("{}", table(&projection, &rows)),
+    }
+    Ok(())
+}
+
+fn report(errors: &[swforce_engine::ScenarioError]) -> Failure {
+    for e in errors {
+        eprintln!("{e}");
+    }
+    eprintln!("error: the scenario was not run");
+    Failure::Refused
+}
+
+fn table(
+    p: &swforce_engine::Projection,
+    rows: &[swforce_app::projection::ProjectionRow],
+) -> String {
+    let mut out = format!(
+        "Projection from {} for {} years, {} runs (seed {}). Median, with the 5th to 95th percentile band.\n",
+        p.origin,
+        p.years.len(),
+        p.spec.runs,
+        p.spec.seed
+    );
+    let mut keys: Vec<(String, String)> = rows
+        .iter()
+        .map(|r| (r.geography_code.clone(), r.scenario.clone()))
+        .collect();
+    keys.dedup();
+    for (code, scenario) in keys {
+        let name = rows
+            .iter()
+            .find(|r| r.geography_code == code)
+            .map_or(String::new(), |r| r.geography_name.clone());
+        out.push_str(&format!("\n{name} ({code}): {scenario}\n"));
+        out.push_str(&format!("{:<48}", "Indicator"));
+        for y in &p.years {
+            out.push_str(&format!(" {:>26}", y.to_string()));
+        }
+        out.push('\n');
+        for ind in Indicator::ALL {
+            out.push_str(&format!("{:<48}", ind.label()));
+            for y in &p.years {
+                let r = rows.iter().find(|r| {
+                    r.geography_code == code
+                        && r.scenario == scenario
+                        && r.indicator == ind.name()
+                        && r.year == y.get()
+                });
+                let cell = r.map_or(String::new(), |r| {
+                    let (v, lo, hi) = if ind.is_rate() || ind == Indicator::CaseloadFte {
+                        (
+                            format!("{:.1}", r.p50),
+                            format!("{:.1}", r.p5),
+                            format!("{:.1}", r.p95),
+                        )
+                    } else {
+                        (
+                            format!("{:.0}", r.p50),
+                            format!("{:.0}", r.p5),
+                            format!("{:.0}", r.p95),
+                        )
+                    };
+                    format!("{v} ({lo} to {hi})")
+                });
+                out.push_str(&format!(" {cell:>26}"));
+            }
+            out.push('\n');
+        }
+    }
+    out.push_str("\nRates are percentages. FTE: full-time equivalent. Method: docs/model.md.\n");
+    out
+}
+
+#[derive(Debug, clap::Args)]
+pub struct BacktestArgs {
+    /// Fit on history up to and including this year only.
+    #[arg(long, value_parser = parse_year)]
+    origin: Year,
+    /// Years to project and score (as far as actual figures exist).
+    #[arg(long, default_value_t = 3)]
+    horizon: u16,
+    #[arg(long, default_value_t = 1000)]
+    runs: u32,
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    #[arg(long, short, value_enum, default_value = "table")]
+    format: BacktestFormat,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum BacktestFormat {
+    Table,
+    Json,
+}
+
+#[allow(clippy::print_stdout)]
+pub fn backtest(app: &App, args: &BacktestArgs) -> Result<(), Failure> {
+    let snap = app.snapshot().map_err(fail)?;
+    let bt = snap
+        .backtest(args.origin, args.horizon, args.runs, args.seed)
+        .map_err(fail)?;
+    match args.format {
+        BacktestFormat::Json => {
+            println!("{}", serde_json::to_string_pretty(&bt).unwrap_or_default())
+        }
+        BacktestFormat::Table => {
+            println!(
+                "Backtest: fitted on figures up to {}, projected {} years ({} runs), scored against the published figures.",
+                bt.origin, bt.horizon, bt.runs
+            );
+            println!(
+                "MAPE: mean absolute percentage error of the projection's median; naive: the {} figure carried forward.",
+                bt.origin
+            );
+            println!();
+            println!(
+                "{:<16} {:<28} {:>7} {:>8} {:>11} {:>17}",
+                "Level", "Indicator", "Pairs", "MAPE", "Naive MAPE", "Within P5 to P95"
+            );
+            for r in &bt.rows {
+                println!(
+                    "{:<16} {:<28} {:>7} {:>7.1}% {:>10.1}% {:>16.0}%",
+                    r.level,
+                    r.indicator.name(),
+                    r.pairs,
+                    r.mape,
+                    r.naive_mape,
+                    r.coverage * 100.0
+                );
+            }
+        }
+    }
+    Ok(())
+}
