@@ -14,7 +14,9 @@ use swforce_domain::{
     Cell, Dataset, EesSymbol, GeographicLevel, Geography, GeographyCode, Measure, OldLaCode, Row,
     Year,
 };
-use swforce_store::{ImportOutcome, ImportRecord, Provenance, Store, StoreError, Vintage};
+use swforce_store::{
+    ImportOutcome, ImportRecord, NewScenario, Provenance, SavedScenario, Store, StoreError, Vintage,
+};
 
 /// The database file's name inside the data directory.
 pub const FILE_NAME: &str = "swforce.sqlite3";
@@ -375,4 +377,54 @@ impl Store for SqliteStore {
             .collect()
         })
     }
+
+    fn save_scenario(&self, s: &NewScenario<'_>) -> Result<SavedScenario, StoreError> {
+        let conn = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        conn.execute(
+            "INSERT INTO scenarios (name, geography_code, query, toml, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![s.name, s.geography_code, s.query, s.toml, s.created_at],
+        )
+        .map_err(backend)?;
+        Ok(SavedScenario {
+            id: conn.last_insert_rowid(),
+            name: s.name.to_string(),
+            geography_code: s.geography_code.to_string(),
+            query: s.query.to_string(),
+            toml: s.toml.to_string(),
+            created_at: s.created_at.to_string(),
+        })
+    }
+
+    fn scenarios(&self) -> Result<Vec<SavedScenario>, StoreError> {
+        self.read(|c| {
+            let mut stmt = c.prepare_cached(&format!(
+                "SELECT {SCENARIO_COLUMNS} FROM scenarios ORDER BY id DESC"
+            ))?;
+            stmt.query_map([], scenario_from)?.collect()
+        })
+    }
+
+    fn scenario(&self, id: i64) -> Result<Option<SavedScenario>, StoreError> {
+        self.read(|c| {
+            c.query_row(
+                &format!("SELECT {SCENARIO_COLUMNS} FROM scenarios WHERE id = ?1"),
+                [id],
+                scenario_from,
+            )
+            .optional()
+        })
+    }
+}
+
+const SCENARIO_COLUMNS: &str = "id, name, geography_code, query, toml, created_at";
+
+fn scenario_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<SavedScenario> {
+    Ok(SavedScenario {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        geography_code: r.get(2)?,
+        query: r.get(3)?,
+        toml: r.get(4)?,
+        created_at: r.get(5)?,
+    })
 }

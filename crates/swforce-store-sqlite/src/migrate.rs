@@ -4,11 +4,18 @@
 use rusqlite::Connection;
 use swforce_store::StoreError;
 
-const MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "statistics",
-    include_str!("../migrations/0001_statistics.sql"),
-)];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "statistics",
+        include_str!("../migrations/0001_statistics.sql"),
+    ),
+    (
+        2,
+        "scenarios",
+        include_str!("../migrations/0002_scenarios.sql"),
+    ),
+];
 
 pub fn apply(conn: &mut Connection) -> Result<(), StoreError> {
     let be = StoreError::backend;

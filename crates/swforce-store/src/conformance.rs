@@ -280,6 +280,34 @@ pub fn breakdowns_are_kept_apart(store: &dyn Store) {
     );
 }
 
+pub fn scenarios_are_saved_listed_and_found_by_id(store: &dyn Store) {
+    use crate::NewScenario;
+    assert!(store.scenarios().unwrap().is_empty());
+    let new = NewScenario {
+        name: "More Frontline",
+        geography_code: "E92000001",
+        query: "years=10&frontline_places=300",
+        toml: "[train]\n",
+        created_at: "2026-11-25T10:00:00Z",
+    };
+    let a = store.save_scenario(&new).unwrap();
+    let b = store
+        .save_scenario(&NewScenario {
+            name: "Retain",
+            ..new.clone()
+        })
+        .unwrap();
+    assert_ne!(a.id, b.id);
+    assert_eq!(a.name, "More Frontline");
+    assert_eq!(a.query, "years=10&frontline_places=300");
+    assert_eq!(store.scenario(a.id).unwrap(), Some(a.clone()));
+    assert_eq!(store.scenario(9999).unwrap(), None);
+    let all = store.scenarios().unwrap();
+    assert_eq!(all, vec![b, a], "newest first");
+    // Saving a scenario does not change the statistics' generation.
+    assert_eq!(store.generation().unwrap(), 0);
+}
+
 /// Declares one `#[test]` per behaviour, each on a fresh store made by `$fresh` (an expression
 /// of type `Box<dyn Store>`), so a failure names the behaviour that broke.
 #[macro_export]
@@ -293,6 +321,7 @@ macro_rules! conformance_tests {
             an_older_release_imported_later_does_not_win,
             a_failing_import_writes_nothing,
             breakdowns_are_kept_apart,
+            scenarios_are_saved_listed_and_found_by_id,
         );
     };
     (@each $fresh:expr; $($name:ident),* $(,)?) => {

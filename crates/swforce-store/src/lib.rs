@@ -86,6 +86,29 @@ pub struct Vintage {
     pub file_name: String,
 }
 
+/// A named projection scenario.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SavedScenario {
+    pub id: i64,
+    pub name: String,
+    pub geography_code: String,
+    /// The projection page's query string, which reproduces the scenario.
+    pub query: String,
+    /// The levers as a scenario file.
+    pub toml: String,
+    pub created_at: String,
+}
+
+/// A scenario to save (its id and time are given by the store and the caller).
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewScenario<'a> {
+    pub name: &'a str,
+    pub geography_code: &'a str,
+    pub query: &'a str,
+    pub toml: &'a str,
+    pub created_at: &'a str,
+}
+
 /// Everything swforce stores. One transaction per write; a backend may be shared by threads.
 ///
 /// Releases overlap and revise earlier years: when two imports cover the same cell, the one
@@ -120,4 +143,13 @@ pub trait Store: Send + Sync + std::fmt::Debug {
         geography: &GeographyCode,
         measure: &str,
     ) -> Result<Vec<Vintage>, StoreError>;
+
+    /// Saves a named scenario and returns it with its id.
+    fn save_scenario(&self, scenario: &NewScenario<'_>) -> Result<SavedScenario, StoreError>;
+
+    /// Saved scenarios, newest first.
+    fn scenarios(&self) -> Result<Vec<SavedScenario>, StoreError>;
+
+    /// One saved scenario, if there is one with that id.
+    fn scenario(&self, id: i64) -> Result<Option<SavedScenario>, StoreError>;
 }
