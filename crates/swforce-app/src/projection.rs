@@ -2,6 +2,7 @@
 
 use crate::{AppError, Snapshot};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use swforce_domain::{Cell, Dataset, GeographicLevel, Geography, Measure, Year};
 use swforce_engine::{
     AuthorityHistory, Backtest, Baseline, Group, History, Projection, RunSpec, Scenario,
@@ -136,8 +137,9 @@ impl Snapshot {
         }
     }
 
-    /// The baseline estimated from history up to `origin` (the latest year when `None`).
-    pub fn baseline(&self, origin: Option<Year>) -> Result<Baseline, AppError> {
+    /// The baseline estimated from history up to `origin` (the latest year when `None`),
+    /// estimated once per state of the statistics.
+    pub fn baseline(&self, origin: Option<Year>) -> Result<Arc<Baseline>, AppError> {
         let latest = self.default_origin().ok_or_else(|| AppError::Invalid {
             problem: "there are no workforce figures to project from".into(),
             fix: "import the children's social work workforce statistics first (swforce demo)"
@@ -160,7 +162,11 @@ impl Snapshot {
                 ),
             });
         }
-        Ok(estimate(&self.history(), origin))
+        let mut cache = self.baselines.lock().unwrap_or_else(|p| p.into_inner());
+        Ok(cache
+            .entry(origin)
+            .or_insert_with(|| Arc::new(estimate(&self.history(), origin)))
+            .clone())
     }
 
     /// Projects the baseline and `scenarios` (already validated) from `origin`.
@@ -170,7 +176,7 @@ impl Snapshot {
         scenarios: &[Scenario],
         spec: RunSpec,
         report: &Report,
-    ) -> Result<(Baseline, Projection), AppError> {
+    ) -> Result<(Arc<Baseline>, Projection), AppError> {
         let baseline = self.baseline(origin)?;
         let groups = self.groups(&baseline, report)?;
         let p = project(&baseline, scenarios, spec, &groups).map_err(|e| AppError::Invalid {
@@ -290,4 +296,49 @@ pub fn rows(p: &Projection) -> Vec<ProjectionRow> {
         }
     }
     out
+}
+
+impl crate::App {
+    /// Saves a named scenario for a place, so its link can be shared.
+    pub fn save_scenario(
+        &self,
+        name: &str,
+        geography_code: &str,
+        query: &str,
+        scenario: &Scenario,
+    ) -> Result<swforce_store::SavedScenario, AppError> {
+        let name = name.trim();
+        if name.is_empty() {
+            return Err(AppError::Invalid {
+                problem: "Enter a name for the scenario".into(),
+                fix: "Give it a name people will recognise, such as More Frontline places".into(),
+            });
+        }
+        let created_at = jiff::Timestamp::now()
+            .round(jiff::Unit::Second)
+            .unwrap_or_else(|_| jiff::Timestamp::now())
+            .to_string();
+        let saved = self.store().save_scenario(&swforce_store::NewScenario {
+            name,
+            geography_code,
+            query,
+            toml: &scenario.to_toml(),
+            created_at: &created_at,
+        })?;
+        Ok(saved)
+    }
+
+    pub fn scenarios(&self) -> Result<Vec<swforce_store::SavedScenario>, AppError> {
+        Ok(self.store().scenarios()?)
+    }
+
+    pub fn scenario(&self, id: i64) -> Result<swforce_store::SavedScenario, AppError> {
+        self.store()
+            .scenario(id)?
+            .ok_or_else(|| AppError::NotFound {
+                kind: "saved scenario",
+                query: id.to_string(),
+                suggestions: Vec::new(),
+            })
+    }
 }

@@ -52,6 +52,8 @@ pub struct Snapshot {
     years: BTreeMap<Dataset, BTreeSet<Year>>,
     breakdowns: BTreeMap<Dataset, BTreeSet<String>>,
     imports: Vec<ImportRecord>,
+    /// Projection baselines already estimated, by origin year.
+    pub(crate) baselines: std::sync::Mutex<HashMap<Year, std::sync::Arc<swforce_engine::Baseline>>>,
 }
 
 impl Snapshot {
@@ -85,6 +87,7 @@ impl Snapshot {
             years,
             breakdowns,
             imports: store.imports()?,
+            baselines: Default::default(),
         })
     }
 

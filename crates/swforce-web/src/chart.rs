@@ -255,3 +255,172 @@ mod tests {
         assert_eq!(svg.matches("<circle").count(), 3);
     }
 }
+
+/// An uncertainty band: lower and upper bounds and the median, per x label.
+#[derive(Debug, Clone)]
+pub struct Band {
+    pub lower: Vec<Option<f64>>,
+    pub median: Vec<Option<f64>>,
+    pub upper: Vec<Option<f64>>,
+}
+
+/// A fan chart: published history as a solid line, then each projection as a shaded band
+/// (5th to 95th percentile) around its median.
+#[derive(Debug, Clone)]
+pub struct FanChart {
+    pub id: String,
+    pub title: String,
+    pub description: String,
+    pub x_labels: Vec<String>,
+    pub history: Option<Series>,
+    pub bands: Vec<Band>,
+    pub axis_format: fn(f64) -> String,
+}
+
+/// Band styles: the baseline in grey, scenarios in blue then orange.
+const BAND_STYLES: [(&str, &str); 3] = [("#505a5f", "2 4"), ("#1d70b8", ""), ("#b35900", "8 5")];
+
+impl FanChart {
+    pub fn to_svg(&self) -> String {
+        let n = self.x_labels.len().max(1);
+        let values = self
+            .bands
+            .iter()
+            .flat_map(|b| b.upper.iter().chain(&b.lower).flatten())
+            .chain(self.history.iter().flat_map(|h| h.values.iter().flatten()));
+        let max = values.clone().fold(0.0f64, |a, b| a.max(*b));
+        let min = values.fold(0.0f64, |a, b| a.min(*b));
+        let (top, step) = nice_axis(max.max(-min));
+        let bottom = if min < 0.0 {
+            -((-min / step).ceil() * step)
+        } else {
+            0.0
+        };
+        let plot_w = WIDTH - LEFT - RIGHT;
+        let plot_h = HEIGHT - TOP - BOTTOM;
+        let x = |i: usize| {
+            if n == 1 {
+                LEFT + plot_w / 2.0
+            } else {
+                LEFT + plot_w * i as f64 / (n - 1) as f64
+            }
+        };
+        let y = |v: f64| TOP + plot_h * (1.0 - (v - bottom) / (top - bottom));
+        let id = escape(&self.id);
+        let mut s = String::with_capacity(6144);
+        let _ = write!(
+            s,
+            r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-labelledby="{id}-title {id}-desc" focusable="false" font-family="Helvetica Neue, Helvetica, Arial, sans-serif" font-size="14">"#
+        );
+        let _ = write!(
+            s,
+            r#"<title id="{id}-title">{}</title><desc id="{id}-desc">{}</desc>"#,
+            escape(&self.title),
+            escape(&self.description)
+        );
+        let mut tick = bottom;
+        while tick <= top + step / 2.0 {
+            let ty = y(tick);
+            let colour = if tick.abs() < step / 1e6 {
+                "#0b0c0c"
+            } else {
+                "#b1b4b6"
+            };
+            let _ = write!(
+                s,
+                r##"<line x1="{LEFT}" x2="{:.1}" y1="{ty:.1}" y2="{ty:.1}" stroke="{colour}" stroke-width="1"/><text x="{:.1}" y="{:.1}" text-anchor="end" fill="#0b0c0c">{}</text>"##,
+                WIDTH - RIGHT,
+                LEFT - 8.0,
+                ty + 5.0,
+                escape(&(self.axis_format)(tick))
+            );
+            tick += step;
+        }
+        // At most about ten labels, so years never overlap.
+        let every = n.div_ceil(10).max(1);
+        for (i, label) in self.x_labels.iter().enumerate() {
+            if (n - 1 - i) % every == 0 {
+                let _ = write!(
+                    s,
+                    r##"<text x="{:.1}" y="{:.1}" text-anchor="middle" fill="#0b0c0c">{}</text>"##,
+                    x(i),
+                    HEIGHT - BOTTOM + 24.0,
+                    escape(label)
+                );
+            }
+        }
+        s.push_str(r#"<g aria-hidden="true">"#);
+        for (k, band) in self.bands.iter().enumerate() {
+            let (colour, dash) = BAND_STYLES[k % BAND_STYLES.len()];
+            let upper: Vec<(f64, f64)> = band
+                .upper
+                .iter()
+                .enumerate()
+                .filter_map(|(i, v)| v.map(|v| (x(i), y(v))))
+                .collect();
+            let lower: Vec<(f64, f64)> = band
+                .lower
+                .iter()
+                .enumerate()
+                .filter_map(|(i, v)| v.map(|v| (x(i), y(v))))
+                .collect();
+            if upper.len() > 1 && upper.len() == lower.len() {
+                let points: Vec<String> = upper
+                    .iter()
+                    .chain(lower.iter().rev())
+                    .map(|(px, py)| format!("{px:.1},{py:.1}"))
+                    .collect();
+                let _ = write!(
+                    s,
+                    r#"<polygon points="{}" fill="{colour}" fill-opacity="0.18" stroke="{colour}" stroke-opacity="0.5" stroke-width="1"/>"#,
+                    points.join(" ")
+                );
+            }
+            let median: Vec<String> = band
+                .median
+                .iter()
+                .enumerate()
+                .filter_map(|(i, v)| v.map(|v| format!("{:.1},{:.1}", x(i), y(v))))
+                .collect();
+            let dash_attr = if dash.is_empty() {
+                String::new()
+            } else {
+                format!(r#" stroke-dasharray="{dash}""#)
+            };
+            if median.len() > 1 {
+                let _ = write!(
+                    s,
+                    r#"<polyline fill="none" stroke="{colour}" stroke-width="3"{dash_attr} points="{}"/>"#,
+                    median.join(" ")
+                );
+            }
+        }
+        if let Some(h) = &self.history {
+            let points: Vec<(f64, f64)> = h
+                .values
+                .iter()
+                .enumerate()
+                .filter_map(|(i, v)| v.map(|v| (x(i), y(v))))
+                .collect();
+            if points.len() > 1 {
+                let line: Vec<String> = points
+                    .iter()
+                    .map(|(px, py)| format!("{px:.1},{py:.1}"))
+                    .collect();
+                let _ = write!(
+                    s,
+                    r##"<polyline fill="none" stroke="#0b0c0c" stroke-width="3" points="{}"/>"##,
+                    line.join(" ")
+                );
+            }
+            for (px, py) in points {
+                let _ = write!(
+                    s,
+                    r##"<circle cx="{px:.1}" cy="{py:.1}" r="4" fill="#0b0c0c"/>"##
+                );
+            }
+        }
+        s.push_str("</g></svg>");
+        s
+    }
+}

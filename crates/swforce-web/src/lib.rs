@@ -60,6 +60,7 @@ pub fn router(app: App, options: Options) -> Router {
     };
     let uploads = Router::new()
         .route("/imports", post(pages::imports::create))
+        .route("/projections/{code}/save", post(pages::projection::save))
         .route("/api/v1/imports", post(api::v1::imports::create))
         .layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES));
     Router::new()
@@ -72,6 +73,14 @@ pub fn router(app: App, options: Options) -> Router {
         .route("/compare.csv", get(pages::compare::download))
         .route("/search", get(pages::search::show))
         .route("/about", get(pages::about::show))
+        .route("/projections", get(pages::projection::index))
+        .route("/projections/method", get(pages::method::show))
+        .route("/projections/{code}", get(pages::projection::show))
+        .route(
+            "/projections/{code}/download.csv",
+            get(pages::projection::download),
+        )
+        .route("/scenarios/{id}", get(pages::projection::saved))
         .route("/imports", get(pages::imports::index))
         .route("/assets/swforce.css", get(pages::assets::stylesheet))
         .route("/api/v1/openapi.json", get(api::v1::openapi))

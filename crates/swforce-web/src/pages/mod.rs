@@ -5,7 +5,10 @@ pub mod assets;
 pub mod compare;
 pub mod imports;
 pub mod indicator;
+pub mod method;
 pub mod place;
+pub mod projection;
+pub mod scenario_form;
 pub mod search;
 
 use crate::error::PageError;

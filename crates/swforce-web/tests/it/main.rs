@@ -4,6 +4,7 @@
 mod api;
 mod imports;
 mod pages;
+mod projections;
 
 use std::net::SocketAddr;
 use std::sync::{Arc, OnceLock};

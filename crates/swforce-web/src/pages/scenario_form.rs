@@ -1,0 +1,681 @@
+//! The levers as a web form: every field, its default, and the scenario it adds up to.
+//!
+//! The form is a GET form, so its address is the scenario: a link reproduces it exactly.
+//! People type percentages (10 for 10%); the engine takes fractions.
+
+use crate::error::Problem;
+use swforce_domain::Year;
+use swforce_engine::scenario::{Agency, Demand, Reform, Retain, Route, Train};
+use swforce_engine::simulate::DEFAULT_DIRECT_SHARE;
+use swforce_engine::{RunSpec, Scenario};
+
+/// Training routes on the form: `(id, name, course years)`.
+pub const ROUTES: &[(&str, &str, u16)] = &[
+    ("university", "University degree", 3),
+    ("apprenticeship", "Social work apprenticeship", 3),
+    ("step_up", "Step Up to Social Work", 1),
+    ("frontline", "Frontline", 1),
+];
+
+/// One input on the form.
+#[derive(Debug, Clone)]
+pub struct Field {
+    pub id: String,
+    pub label: String,
+    pub hint: String,
+    pub value: String,
+    pub suffix: &'static str,
+    pub error: String,
+    /// `sw-input--width-*` class suffix.
+    pub width: &'static str,
+}
+
+/// A fieldset of inputs.
+#[derive(Debug, Clone)]
+pub struct Group {
+    pub id: &'static str,
+    pub legend: &'static str,
+    pub description: &'static str,
+    pub fields: Vec<Field>,
+}
+
+/// The parsed form: fields to show again (with errors), and the scenario and run settings
+/// when everything checks out.
+#[derive(Debug)]
+pub struct Form {
+    pub name: String,
+    pub groups: Vec<Group>,
+    pub problems: Vec<Problem>,
+    pub scenario: Option<Scenario>,
+    pub spec: RunSpec,
+}
+
+struct Reader<'a> {
+    pairs: &'a [(String, String)],
+    problems: Vec<Problem>,
+    errors: Vec<(String, String)>,
+}
+
+#[derive(Clone, Copy)]
+enum Kind {
+    /// A percentage between the bounds; stored as a fraction.
+    Percent(f64, f64),
+    Number(f64, f64),
+    Whole(u32, u32),
+}
+
+impl Reader<'_> {
+    fn raw(&self, id: &str) -> Option<String> {
+        self.pairs
+            .iter()
+            .rev()
+            .find(|(k, _)| k == id)
+            .map(|(_, v)| {
+                v.trim()
+                    .trim_end_matches('%')
+                    .replace(',', "")
+                    .trim()
+                    .to_string()
+            })
+    }
+
+    /// Reads a field; `None` when blank and optional. Records a problem when it is not a number
+    /// in range.
+    fn read(&mut self, id: &str, label: &str, kind: Kind, default: Option<f64>) -> Option<f64> {
+        let raw = self.raw(id).unwrap_or_default();
+        if raw.is_empty() {
+            return default;
+        }
+        let (lo, hi, unit) = match kind {
+            Kind::Percent(lo, hi) => (lo, hi, "%"),
+            Kind::Number(lo, hi) => (lo, hi, ""),
+            Kind::Whole(lo, hi) => (f64::from(lo), f64::from(hi), ""),
+        };
+        let parsed = raw.parse::<f64>().ok().filter(|v| v.is_finite());
+        let whole = matches!(kind, Kind::Whole(..));
+        match parsed {
+            Some(v) if v >= lo && v <= hi && (!whole || v.fract() == 0.0) => {
+                Some(if matches!(kind, Kind::Percent(..)) {
+                    v / 100.0
+                } else {
+                    v
+                })
+            }
+            Some(_) => {
+                let range = if whole {
+                    format!("a whole number from {lo} to {hi}")
+                } else {
+                    format!("a number from {lo}{unit} to {hi}{unit}")
+                };
+                self.fail(
+                    id,
+                    format!("{label} must be {range}"),
+                    format!("Enter {range}"),
+                );
+                None
+            }
+            None => {
+                self.fail(
+                    id,
+                    format!("{label} must be a number"),
+                    "Enter a number, like 10".into(),
+                );
+                None
+            }
+        }
+    }
+
+    fn fail(&mut self, id: &str, text: String, fix: String) {
+        self.errors.push((id.to_string(), text.clone()));
+        self.problems.push(Problem {
+            text,
+            fix,
+            target: id.to_string(),
+        });
+    }
+}
+
+fn field(
+    id: &str,
+    label: &str,
+    hint: &str,
+    value: String,
+    suffix: &'static str,
+    width: &'static str,
+) -> Field {
+    Field {
+        id: id.into(),
+        label: label.into(),
+        hint: hint.into(),
+        value,
+        suffix,
+        error: String::new(),
+        width,
+    }
+}
+
+/// Which form field a scenario key belongs to, for errors found by the engine's checks.
+fn field_for(key: &str) -> &'static str {
+    match key {
+        k if k.starts_with("retain") => "retain_from",
+        k if k.starts_with("reform.from") => "reform_from",
+        k if k.starts_with("reform") => "direct_target",
+        k if k.starts_with("agency") => "agency_from",
+        k if k.starts_with("demand.cin") => "cin_growth",
+        k if k.starts_with("demand") => "target_caseload",
+        _ => "years",
+    }
+}
+
+/// Reads the form from query pairs. `origin` is the last year of history.
+pub fn read(pairs: &[(String, String)], origin: Year, england_caseload: f64) -> Form {
+    let mut r = Reader {
+        pairs,
+        problems: Vec::new(),
+        errors: Vec::new(),
+    };
+    let first = f64::from(origin.get() + 1);
+    let years = r
+        .read("years", "Years to project", Kind::Whole(1, 15), Some(10.0))
+        .unwrap_or(10.0) as u16;
+    let last = f64::from(origin.get()) + f64::from(years);
+    let runs = r
+        .read("runs", "Runs", Kind::Whole(100, 10_000), Some(1000.0))
+        .unwrap_or(1000.0) as u32;
+    let seed = r
+        .read("seed", "Seed", Kind::Whole(0, u32::MAX), Some(1.0))
+        .unwrap_or(1.0) as u64;
+    let year_kind = Kind::Whole(first as u32, last as u32);
+
+    let completion = r
+        .read(
+            "completion",
+            "Completion rate",
+            Kind::Percent(0.0, 100.0),
+            Some(0.85),
+        )
+        .unwrap_or(0.85);
+    let to_councils = r
+        .read(
+            "to_councils",
+            "Share entering council children's services",
+            Kind::Percent(0.0, 100.0),
+            Some(0.8),
+        )
+        .unwrap_or(0.8);
+    let retention = r
+        .read(
+            "retention",
+            "First-year retention",
+            Kind::Percent(0.0, 100.0),
+            Some(0.85),
+        )
+        .unwrap_or(0.85);
+    let mut routes = Vec::new();
+    for (id, name, course) in ROUTES {
+        let places = r
+            .read(
+                &format!("{id}_places"),
+                &format!("{name} places"),
+                Kind::Number(0.0, 100_000.0),
+                Some(0.0),
+            )
+            .unwrap_or(0.0);
+        let start = r
+            .read(
+                &format!("{id}_start"),
+                &format!("{name} start year"),
+                Kind::Whole(first as u32 - 5, last as u32),
+                Some(first),
+            )
+            .unwrap_or(first);
+        if places > 0.0 {
+            routes.push(Route {
+                route: (*name).to_string(),
+                places,
+                start_year: start as u16,
+                end_year: None,
+                course_years: *course,
+                completion_rate: completion,
+                share_to_councils: to_councils,
+                first_year_retention: retention,
+            });
+        }
+    }
+    let retain_cut = r
+        .read(
+            "retain_cut",
+            "Cut in turnover",
+            Kind::Percent(0.0, 100.0),
+            Some(0.0),
+        )
+        .unwrap_or(0.0);
+    let retain_from = r
+        .read(
+            "retain_from",
+            "Retention offer starts in",
+            year_kind,
+            Some(first),
+        )
+        .unwrap_or(first);
+    let direct_now = r
+        .read(
+            "direct_now",
+            "Share of time on direct work today",
+            Kind::Percent(1.0, 100.0),
+            Some(0.2),
+        )
+        .unwrap_or(0.2);
+    let direct_target = r
+        .read(
+            "direct_target",
+            "Target share of time on direct work",
+            Kind::Percent(1.0, 100.0),
+            Some(direct_now),
+        )
+        .unwrap_or(direct_now);
+    let reform_from = r
+        .read("reform_from", "Reform starts in", year_kind, Some(first))
+        .unwrap_or(first);
+    let ramp = r
+        .read(
+            "ramp_years",
+            "Years to reach the target",
+            Kind::Whole(0, 15),
+            Some(3.0),
+        )
+        .unwrap_or(3.0);
+    let agency_cap = r.read(
+        "agency_cap",
+        "Highest agency worker rate",
+        Kind::Percent(0.0, 100.0),
+        None,
+    );
+    let agency_conversion = r.read(
+        "agency_conversion",
+        "Agency workers moved to permanent posts a year",
+        Kind::Percent(0.0, 100.0),
+        None,
+    );
+    let agency_from = r
+        .read(
+            "agency_from",
+            "Agency rules apply from",
+            year_kind,
+            Some(first),
+        )
+        .unwrap_or(first);
+    let cin_growth = r.read(
+        "cin_growth",
+        "Growth in children in need a year",
+        Kind::Percent(-20.0, 20.0),
+        None,
+    );
+    let target = r.read(
+        "target_caseload",
+        "Target caseload",
+        Kind::Number(5.0, 40.0),
+        None,
+    );
+    let name = pairs
+        .iter()
+        .rev()
+        .find(|(k, _)| k == "name")
+        .map(|(_, v)| v.trim().chars().take(120).collect::<String>())
+        .unwrap_or_default();
+
+    let scenario = Scenario {
+        name: if name.is_empty() {
+            "Scenario".into()
+        } else {
+            name.clone()
+        },
+        description: String::new(),
+        train: (!routes.is_empty()).then(|| Train {
+            routes,
+            ..Train::default()
+        }),
+        retain: (retain_cut > 0.0).then_some(Retain {
+            from_year: retain_from as u16,
+            relative_reduction: Some(retain_cut),
+            absolute_reduction: None,
+        }),
+        // Today's share is a lever of its own: it sets the hours of direct work even without a
+        // change.
+        reform: ((direct_target - direct_now).abs() > 1e-9
+            || (direct_now - DEFAULT_DIRECT_SHARE).abs() > 1e-9)
+            .then_some(Reform {
+                direct_share_now: direct_now,
+                direct_share_target: direct_target,
+                from_year: reform_from as u16,
+                ramp_years: ramp as u16,
+            }),
+        agency: (agency_cap.is_some() || agency_conversion.is_some()).then_some(Agency {
+            from_year: agency_from as u16,
+            cap_rate: agency_cap,
+            conversion_rate: agency_conversion,
+        }),
+        demand: (cin_growth.is_some() || target.is_some()).then_some(Demand {
+            cin_growth,
+            target_caseload: target,
+        }),
+    };
+    if r.problems.is_empty() {
+        if let Err(errors) = scenario.validate("form", origin, years, &[]) {
+            for e in errors {
+                r.fail(field_for(&e.key), format!("{} {}", e.key, e.problem), e.fix);
+            }
+        }
+    }
+    let has_levers = !scenario.is_baseline();
+    let value = |r: &Reader, id: &str, default: String| {
+        r.raw(id).filter(|v| !v.is_empty()).unwrap_or(default)
+    };
+    let pct = |v: f64| format!("{}", (v * 1000.0).round() / 10.0);
+    let y = |v: f64| format!("{}", v as u16);
+    let mut groups = vec![
+        Group {
+            id: "train",
+            legend: "Train: more newly qualified social workers",
+            description: "Extra places a year on each route, from the year the first extra cohort starts. Newly qualified social workers join council children's services when their course ends, where there are vacancies, shared among authorities by their vacancies.",
+            fields: {
+                let mut f = Vec::new();
+                for (id, name, course) in ROUTES {
+                    f.push(field(
+                        &format!("{id}_places"),
+                        &format!("{name}: extra places a year"),
+                        &format!(
+                            "Course length {course} year{}",
+                            if *course == 1 { "" } else { "s" }
+                        ),
+                        value(&r, &format!("{id}_places"), "0".into()),
+                        "",
+                        "5",
+                    ));
+                    f.push(field(
+                        &format!("{id}_start"),
+                        &format!("{name}: first extra cohort starts in"),
+                        "",
+                        value(&r, &format!("{id}_start"), y(first)),
+                        "",
+                        "4",
+                    ));
+                }
+                f.push(field(
+                    "completion",
+                    "Completion rate",
+                    "Share of starters who qualify",
+                    value(&r, "completion", pct(completion)),
+                    "%",
+                    "3",
+                ));
+                f.push(field(
+                    "to_councils",
+                    "Share entering council children's services",
+                    "",
+                    value(&r, "to_councils", pct(to_councils)),
+                    "%",
+                    "3",
+                ));
+                f.push(field(
+                    "retention",
+                    "First-year retention",
+                    "Share still in post after their first year",
+                    value(&r, "retention", pct(retention)),
+                    "%",
+                    "3",
+                ));
+                f
+            },
+        },
+        Group {
+            id: "retain",
+            legend: "Retain: keep the social workers you have",
+            description: "A cut in each authority's turnover, relative to its own rate: 10% turns 15% turnover into 13.5%.",
+            fields: vec![
+                field(
+                    "retain_cut",
+                    "Cut in turnover",
+                    "0 for none",
+                    value(&r, "retain_cut", "0".into()),
+                    "%",
+                    "3",
+                ),
+                field(
+                    "retain_from",
+                    "From",
+                    "",
+                    value(&r, "retain_from", y(first)),
+                    "",
+                    "4",
+                ),
+            ],
+        },
+        Group {
+            id: "reform",
+            legend: "Reform: more time with children and families",
+            description: "The share of working time spent on direct, relationship-based work, rising from today's share to a target. The freed time is shown as hours with families and as equivalent full-time social workers.",
+            fields: vec![
+                field(
+                    "direct_now",
+                    "Share of time on direct work today",
+                    "The 80:20 campaign's surveys put it near 20%",
+                    value(&r, "direct_now", pct(direct_now)),
+                    "%",
+                    "3",
+                ),
+                field(
+                    "direct_target",
+                    "Target share",
+                    "The campaign asks for 80%",
+                    value(&r, "direct_target", pct(direct_target)),
+                    "%",
+                    "3",
+                ),
+                field(
+                    "reform_from",
+                    "From",
+                    "",
+                    value(&r, "reform_from", y(first)),
+                    "",
+                    "4",
+                ),
+                field(
+                    "ramp_years",
+                    "Years to reach the target",
+                    "",
+                    value(&r, "ramp_years", "3".into()),
+                    "",
+                    "3",
+                ),
+            ],
+        },
+        Group {
+            id: "agency",
+            legend: "Agency workers",
+            description: "A cap on the agency worker rate, and a share of agency workers moved into permanent posts each year. Leave blank for none.",
+            fields: vec![
+                field(
+                    "agency_cap",
+                    "Highest agency worker rate",
+                    "For example 10",
+                    value(&r, "agency_cap", String::new()),
+                    "%",
+                    "3",
+                ),
+                field(
+                    "agency_conversion",
+                    "Agency workers moved to permanent posts a year",
+                    "For example 20",
+                    value(&r, "agency_conversion", String::new()),
+                    "%",
+                    "3",
+                ),
+                field(
+                    "agency_from",
+                    "From",
+                    "",
+                    value(&r, "agency_from", y(first)),
+                    "",
+                    "4",
+                ),
+            ],
+        },
+        Group {
+            id: "demand",
+            legend: "Demand",
+            description: "Leave blank to follow each authority's own trend in children in need, and England's current caseload.",
+            fields: vec![
+                field(
+                    "cin_growth",
+                    "Growth in children in need a year",
+                    "For example 1.5",
+                    value(&r, "cin_growth", String::new()),
+                    "%",
+                    "3",
+                ),
+                field(
+                    "target_caseload",
+                    "Target caseload",
+                    &format!(
+                        "Cases per case-holding social worker; England's is {england_caseload:.1}"
+                    ),
+                    value(&r, "target_caseload", String::new()),
+                    "",
+                    "3",
+                ),
+            ],
+        },
+        Group {
+            id: "run",
+            legend: "Projection settings",
+            description: "",
+            fields: vec![
+                field(
+                    "years",
+                    "Years to project",
+                    "1 to 15",
+                    value(&r, "years", "10".into()),
+                    "",
+                    "3",
+                ),
+                field(
+                    "runs",
+                    "Runs",
+                    "More runs give smoother bands: 100 to 10,000",
+                    value(&r, "runs", "1000".into()),
+                    "",
+                    "5",
+                ),
+                field(
+                    "seed",
+                    "Seed",
+                    "The same seed gives the same answer",
+                    value(&r, "seed", "1".into()),
+                    "",
+                    "5",
+                ),
+            ],
+        },
+    ];
+    for g in &mut groups {
+        for f in &mut g.fields {
+            if let Some((_, e)) = r.errors.iter().find(|(id, _)| *id == f.id) {
+                f.error = e.clone();
+            }
+        }
+    }
+    let ok = r.problems.is_empty();
+    Form {
+        name,
+        groups,
+        problems: r.problems,
+        scenario: (ok && has_levers).then_some(scenario),
+        spec: RunSpec {
+            years,
+            runs,
+            seed,
+            volatility: 1.0,
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pairs(q: &str) -> Vec<(String, String)> {
+        serde_urlencoded::from_str(q).unwrap()
+    }
+
+    fn origin() -> Year {
+        Year::try_from(2022).unwrap()
+    }
+
+    #[test]
+    fn an_empty_form_is_the_baseline() {
+        let f = read(&[], origin(), 16.6);
+        assert!(f.problems.is_empty());
+        assert!(f.scenario.is_none());
+        assert_eq!(f.spec.years, 10);
+    }
+
+    #[test]
+    fn percentages_become_fractions_and_places_become_routes() {
+        let f = read(
+            &pairs(
+                "frontline_places=300&retain_cut=10&retain_from=2024&direct_target=40&agency_cap=12%25&name=Mine",
+            ),
+            origin(),
+            16.6,
+        );
+        assert!(f.problems.is_empty(), "{:?}", f.problems);
+        let s = f.scenario.unwrap();
+        assert_eq!(s.name, "Mine");
+        let t = s.train.unwrap();
+        assert_eq!(t.routes.len(), 1);
+        assert_eq!(
+            (
+                t.routes[0].places,
+                t.routes[0].course_years,
+                t.routes[0].start_year
+            ),
+            (300.0, 1, 2023)
+        );
+        assert_eq!(s.retain.unwrap().relative_reduction, Some(0.1));
+        assert!((s.reform.unwrap().direct_share_target - 0.4).abs() < 1e-12);
+        assert!((s.agency.unwrap().cap_rate.unwrap() - 0.12).abs() < 1e-12);
+    }
+
+    #[test]
+    fn bad_values_point_at_their_fields() {
+        let f = read(
+            &pairs("retain_cut=140&years=abc&frontline_places=-3&retain_from=2020"),
+            origin(),
+            16.6,
+        );
+        let targets: Vec<&str> = f.problems.iter().map(|p| p.target.as_str()).collect();
+        assert!(
+            targets.contains(&"retain_cut")
+                && targets.contains(&"years")
+                && targets.contains(&"frontline_places"),
+            "{targets:?}"
+        );
+        assert!(
+            f.problems
+                .iter()
+                .any(|p| p.text == "Cut in turnover must be a number from 0% to 100%"),
+            "{:?}",
+            f.problems
+        );
+        let field = f
+            .groups
+            .iter()
+            .flat_map(|g| &g.fields)
+            .find(|x| x.id == "retain_cut")
+            .unwrap();
+        assert_eq!(field.value, "140", "the value typed is shown again");
+        assert!(!field.error.is_empty());
+        assert!(f.scenario.is_none());
+    }
+}

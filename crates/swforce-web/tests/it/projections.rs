@@ -1,0 +1,137 @@
+use crate::{demo, links, spawn_app};
+
+const LEVERS: &str = "frontline_places=400&retain_cut=10&retain_from=2024&direct_target=35&runs=100&years=5&name=Frontline+and+retention";
+
+#[test]
+fn a_place_projection_shows_the_levers_and_the_baseline() {
+    let html = demo().get_page("/projections/E92000001?runs=100&years=5");
+    assert!(html.contains("Run the projection"));
+    assert!(html.contains("id=\"frontline_places\""));
+    assert!(html.contains("Results: 2023 to 2027, 100 runs"));
+    assert!(
+        html.contains("<title id=\"fan-inpost-fte-title\">"),
+        "fan charts are drawn"
+    );
+    assert!(
+        !html.contains("Save this scenario"),
+        "nothing to save without a lever"
+    );
+}
+
+#[test]
+fn a_scenario_appears_beside_the_baseline_with_its_difference() {
+    let html = demo().get_page(&format!("/projections/E12000009?{LEVERS}"));
+    assert!(html.contains("Frontline and retention: median (5th to 95th percentile)"));
+    assert!(html.contains("Difference: median"));
+    assert!(
+        html.contains(" points ("),
+        "rate differences are in percentage points"
+    );
+    assert!(html.contains("Direct-work time freed, as equivalent FTE"));
+    assert!(html.contains("Save this scenario"));
+}
+
+#[test]
+fn a_bad_lever_is_a_400_with_an_error_summary_linked_to_its_field() {
+    let a = demo().get("/projections/E09000007?retain_cut=140&years=abc");
+    assert_eq!(a.status, 400);
+    assert!(a.body.contains("href=\"#retain_cut\""));
+    assert!(
+        a.body
+            .contains("Cut in turnover must be a number from 0% to 100%")
+    );
+    assert!(a.body.contains("href=\"#years\""));
+    assert!(
+        a.body.contains("value=\"140\""),
+        "the value typed is shown again"
+    );
+    assert!(!a.body.contains("Results:"));
+}
+
+#[test]
+fn an_authority_reported_with_another_says_why_it_cannot_be_projected() {
+    let a = demo().get("/projections/E06000062?runs=100");
+    assert_eq!(a.status, 400);
+    assert!(a.body.contains("West Northamptonshire has no in-post"));
+}
+
+#[test]
+fn the_results_download_as_csv_in_the_cli_format() {
+    let a = demo().get(&format!("/projections/E12000009/download.csv?{LEVERS}"));
+    assert_eq!(a.status, 200);
+    assert_eq!(a.header("content-type"), Some("text/csv; charset=utf-8"));
+    let mut lines = a.body.lines();
+    assert_eq!(
+        lines.next(),
+        Some(
+            "geography_code,geography_name,geographic_level,year,scenario,indicator,mean,p5,p50,p95"
+        )
+    );
+    assert_eq!(a.body.lines().count(), 1 + 3 * 5 * 13);
+}
+
+#[test]
+fn a_scenario_is_saved_with_a_link_that_reproduces_it() {
+    let app = spawn_app();
+    let page = app.get_page(&format!("/projections/E12000009?{LEVERS}"));
+    let query = page
+        .split("name=\"query\" value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .replace("&amp;", "&")
+        .replace("&#38;", "&");
+    let body = serde_urlencoded::to_string([
+        ("name", "Frontline and retention"),
+        ("query", query.as_str()),
+    ])
+    .unwrap();
+    let a = app.post(
+        "/projections/E12000009/save",
+        "application/x-www-form-urlencoded",
+        body.as_bytes(),
+        &[],
+    );
+    assert_eq!(a.status, 303, "{}", a.body);
+    let link = a.header("location").unwrap().to_string();
+    assert!(link.starts_with("/scenarios/"));
+    let b = app.get(&link);
+    assert_eq!(b.status, 303);
+    let target = b.header("location").unwrap().to_string();
+    assert!(
+        target.starts_with("/projections/E12000009?") && target.contains("frontline_places=400"),
+        "{target}"
+    );
+    assert!(
+        app.get_page(&target)
+            .contains("Frontline and retention: median")
+    );
+    let index = app.get_page("/projections");
+    assert!(
+        links(&index).contains(&link),
+        "the saved scenario is listed"
+    );
+    let unnamed = serde_urlencoded::to_string([("name", " "), ("query", query.as_str())]).unwrap();
+    let c = app.post(
+        "/projections/E12000009/save",
+        "application/x-www-form-urlencoded",
+        unnamed.as_bytes(),
+        &[],
+    );
+    assert_eq!(c.status, 400);
+    assert!(c.body.contains("Enter a name for the scenario"));
+    assert_eq!(app.get("/scenarios/999").status, 404);
+}
+
+#[test]
+fn the_method_page_shows_the_backtest_beside_the_naive_forecast() {
+    let html = demo().get_page("/projections/method");
+    assert!(html.contains("Backtest: fitted on figures up to 2019, scored on the 3 years after"));
+    assert!(
+        html.contains("Error of &#39;same as last year&#39;")
+            || html.contains("Error of 'same as last year'")
+    );
+    assert!(html.contains("England, year by year"));
+}
