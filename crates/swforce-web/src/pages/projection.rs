@@ -341,11 +341,16 @@ fn snapshot(state: &WebState) -> Result<std::sync::Arc<Snapshot>, PageError> {
         .map_err(|e| PageError::from_app(e, state.request_id()))
 }
 
-fn page(
-    state: &WebState,
-    code: &str,
-    query: Option<&str>,
-) -> Result<(StatusCode, ProjectionPage, Option<Projection>), PageError> {
+/// What a projection request gives: the page, and when the levers were valid, the projection
+/// and the scenario they describe.
+struct Outcome {
+    status: StatusCode,
+    page: ProjectionPage,
+    projection: Option<Projection>,
+    scenario: Option<swforce_engine::Scenario>,
+}
+
+fn page(state: &WebState, code: &str, query: Option<&str>) -> Result<Outcome, PageError> {
     let snap = snapshot(state)?;
     let place = snap
         .find(code)
@@ -465,7 +470,12 @@ fn page(
         ),
         query: query_string,
     };
-    Ok((status, p, projection))
+    Ok(Outcome {
+        status,
+        page: p,
+        projection,
+        scenario: form.scenario,
+    })
 }
 
 /// `/projections/{code}`: the levers and, below them, the projection they give.
@@ -475,8 +485,8 @@ pub async fn show(
     RawQuery(query): RawQuery,
 ) -> Result<Response, PageError> {
     blocking(move || {
-        let (status, p, _) = page(&state, &code, query.as_deref())?;
-        Ok((status, render(&p, || state.request_id())?).into_response())
+        let o = page(&state, &code, query.as_deref())?;
+        Ok((o.status, render(&o.page, || state.request_id())?).into_response())
     })
     .await?
 }
@@ -488,7 +498,11 @@ pub async fn download(
     RawQuery(query): RawQuery,
 ) -> Result<Response, PageError> {
     blocking(move || {
-        let (_, p, projection) = page(&state, &code, query.as_deref())?;
+        let Outcome {
+            page: p,
+            projection,
+            ..
+        } = page(&state, &code, query.as_deref())?;
         let projection = projection.ok_or_else(|| {
             PageError::new(
                 StatusCode::BAD_REQUEST,
@@ -548,23 +562,16 @@ pub async fn save(
         pairs.retain(|(k, _)| k != "name");
         pairs.push(("name".into(), form.name.trim().to_string()));
         let query = serde_urlencoded::to_string(&pairs).unwrap_or_default();
-        let (status, mut p, _) = page(&state, &code, Some(&query))?;
+        let Outcome {
+            status,
+            page: mut p,
+            scenario,
+            ..
+        } = page(&state, &code, Some(&query))?;
         if status != StatusCode::OK {
             return Ok((status, render(&p, || state.request_id())?).into_response());
         }
-        let scenario = scenario_form::read(
-            &pairs,
-            state
-                .app
-                .snapshot()
-                .map_err(|e| PageError::from_app(e, state.request_id()))?
-                .baseline(None)
-                .map_err(|e| PageError::from_app(e, state.request_id()))?
-                .origin,
-            16.0,
-        )
-        .scenario
-        .unwrap_or_default();
+        let scenario = scenario.unwrap_or_default();
         match state
             .app
             .save_scenario(&form.name, &p.code, &query, &scenario)
