@@ -31,6 +31,11 @@ const PAGES = [
   ['about the data', '/about'],
   ['imports', '/imports'],
   ['page not found', '/no/such/page'],
+  ['projections', '/projections'],
+  ['projection, baseline', '/projections/E92000001?runs=100&years=5'],
+  ['projection, scenario', '/projections/E12000009?runs=100&years=5&frontline_places=300&retain_cut=10&direct_target=30&agency_cap=15'],
+  ['projection, errors', '/projections/E09000007?retain_cut=140&years=abc'],
+  ['projection method', '/projections/method'],
 ];
 
 for (const [name, path] of PAGES) {

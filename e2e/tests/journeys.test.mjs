@@ -58,6 +58,40 @@ for (const javaScriptEnabled of [true, false]) {
     await context.close();
   });
 
+  test(`a projection with Train and Retain levers is run, saved and downloaded (${mode})`, async () => {
+    const context = await browser.newContext({ javaScriptEnabled, acceptDownloads: true });
+    const page = await context.newPage();
+    await page.goto(server.url + '/');
+    await page.getByRole('link', { name: 'Projections', exact: true }).click();
+    await page.getByLabel('Choose a place').selectOption({ label: 'South West' });
+    await page.getByRole('button', { name: 'Open the projection' }).click();
+    assert.equal(await page.locator('h1').innerText(), 'South West');
+    await page.getByLabel('Frontline: extra places a year').fill('300');
+    await page.getByLabel('Cut in turnover (%)').fill('10');
+    await page.locator('#run').evaluate((d) => { d.open = true; });
+    await page.getByLabel('Runs').fill('200');
+    await page.getByLabel('Scenario name').fill('Frontline and retention');
+    await page.getByRole('button', { name: 'Run the projection' }).click();
+    assert.match(await page.locator('#results').innerText(), /Results: \d{4} to \d{4}, 200 runs/);
+    assert.ok(await page.locator('svg[role="img"]').count() >= 10, 'fan charts are drawn');
+    const summary = await page.locator('table').first().innerText();
+    assert.match(summary, /Frontline and retention/);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: 'Download every result as CSV' }).click(),
+    ]);
+    const csv = readFileSync(await download.path(), 'utf8');
+    assert.equal(csv.split('\n')[0], 'geography_code,geography_name,geographic_level,year,scenario,indicator,mean,p5,p50,p95');
+    await page.getByLabel('Save this scenario').fill('Frontline and retention, South West');
+    await page.getByRole('button', { name: 'Save scenario' }).click();
+    assert.match(page.url(), /\/projections\/E12000009\?.*saved=/);
+    await page.goto(server.url + '/projections');
+    await page.getByRole('link', { name: 'Frontline and retention, South West' }).first().click();
+    assert.equal(await page.locator('h1').innerText(), 'South West');
+    assert.equal(await page.getByLabel('Frontline: extra places a year').inputValue(), '300');
+    await context.close();
+  });
+
   test(`an upload is imported, and a bad one lists its problems by line (${mode})`, async () => {
     const context = await browser.newContext({ javaScriptEnabled });
     const page = await context.newPage();

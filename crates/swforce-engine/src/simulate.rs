@@ -435,19 +435,38 @@ pub fn project(
         },
     );
 
-    let mut column = vec![0.0f64; spec.runs as usize];
-    let mut summarise = |s: usize, g: usize, y: usize, k: usize, minus_baseline: bool| {
-        let at = ((s * groups.len() + g) * ny + y) * ni + k;
-        let base_at = ((g) * ny + y) * ni + k;
-        for (r, c) in column.iter_mut().enumerate() {
-            let run = &kept[r * per_run..(r + 1) * per_run];
-            *c = if minus_baseline {
-                f64::from(run[at]) - f64::from(run[base_at])
-            } else {
-                f64::from(run[at])
-            };
+    // Every (scenario, group, year, indicator) cell is summarised over the runs, in parallel.
+    let cells = scenario_count * groups.len() * ny * ni;
+    let runs = spec.runs as usize;
+    let summaries: Vec<(Summary, Option<Summary>)> = (0..cells)
+        .into_par_iter()
+        .map_init(
+            || vec![0.0f64; runs],
+            |column, at| {
+                for (r, c) in column.iter_mut().enumerate() {
+                    *c = f64::from(kept[r * per_run + at]);
+                }
+                let level = Summary::of(column);
+                let s = at / (groups.len() * ny * ni);
+                let difference = (s > 0).then(|| {
+                    let base_at = at % (groups.len() * ny * ni);
+                    for (r, c) in column.iter_mut().enumerate() {
+                        *c = f64::from(kept[r * per_run + at])
+                            - f64::from(kept[r * per_run + base_at]);
+                    }
+                    Summary::of(column)
+                });
+                (level, difference)
+            },
+        )
+        .collect();
+    let summarise = |s: usize, g: usize, y: usize, k: usize, minus_baseline: bool| {
+        let (level, difference) = summaries[((s * groups.len() + g) * ny + y) * ni + k];
+        if minus_baseline {
+            difference.unwrap_or(level)
+        } else {
+            level
         }
-        Summary::of(&mut column)
     };
     let names: Vec<String> = std::iter::once("baseline".to_string())
         .chain(scenarios.iter().enumerate().map(|(i, s)| {
