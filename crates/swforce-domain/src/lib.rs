@@ -5,7 +5,9 @@
 //! has a checked constructor, so code holding a value may assume it is valid.
 
 pub mod cell;
+pub mod census;
 pub mod dataset;
+pub mod date;
 pub mod geography;
 pub mod lineage;
 pub mod measure;
@@ -15,6 +17,7 @@ pub mod row;
 
 pub use cell::{Cell, EesSymbol};
 pub use dataset::Dataset;
+pub use date::Date;
 pub use geography::{GeographicLevel, Geography, GeographyCode, OldLaCode};
 pub use lineage::{LINEAGE, Reorganisation};
 pub use measure::{Formula, Measure, Polarity, Unit};

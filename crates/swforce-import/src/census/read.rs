@@ -1,0 +1,758 @@
+//! The streaming reader: one pass, memory bounded by the depth of the document and a set of
+//! fingerprints of SWE numbers, however many workers the return holds.
+
+use super::Finding;
+use super::rules::{self, Duplicates};
+use super::schema::{self, Content, MESSAGE, Particle, Simple};
+use crate::diagnostic::Severity;
+use quick_xml::Reader;
+use quick_xml::events::Event;
+use sha2::{Digest, Sha256};
+use std::io::{BufRead, Read};
+use swforce_domain::census::{CensusHeader, CensusWorker, CollectionYear, LaVacancies, SweNumber};
+use swforce_domain::{Date, OldLaCode};
+
+/// How to read.
+#[derive(Debug, Clone, Copy)]
+pub struct CensusOptions {
+    /// The collection year when the header does not give one.
+    pub year: Option<i32>,
+    /// Findings kept; past this they are only counted.
+    pub max_findings: usize,
+}
+
+impl Default for CensusOptions {
+    fn default() -> Self {
+        Self {
+            year: None,
+            max_findings: 1000,
+        }
+    }
+}
+
+/// What reading a return found.
+#[derive(Debug, Clone, Default)]
+pub struct CensusRead {
+    pub file: String,
+    pub sha256: String,
+    pub bytes: u64,
+    pub header: CensusHeader,
+    pub vacancies: Option<LaVacancies>,
+    pub workers: u32,
+    pub year: Option<CollectionYear>,
+    /// The first findings, in document order.
+    pub findings: Vec<Finding>,
+    /// Findings of each severity, including those past the limit.
+    pub errors: usize,
+    pub warnings: usize,
+    /// Whether reading stopped early because the XML itself is broken.
+    pub fatal: bool,
+}
+
+impl CensusRead {
+    /// No errors: the return can be imported.
+    pub fn is_valid(&self) -> bool {
+        self.errors == 0
+    }
+}
+
+struct Hashing<R> {
+    inner: R,
+    hasher: Sha256,
+    bytes: u64,
+}
+
+impl<R: Read> Read for Hashing<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.hasher.update(&buf[..n]);
+        self.bytes += n as u64;
+        Ok(n)
+    }
+}
+
+impl<R: BufRead> BufRead for Hashing<R> {
+    fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
+        self.inner.fill_buf()
+    }
+
+    fn consume(&mut self, amt: usize) {
+        if let Ok(buf) = self.inner.fill_buf() {
+            let n = amt.min(buf.len());
+            self.hasher.update(&buf[..n]);
+            self.bytes += n as u64;
+        }
+        self.inner.consume(amt);
+    }
+}
+
+struct Frame {
+    name: String,
+    content: Option<&'static Content>,
+    cursor: usize,
+    count: u32,
+    line: u64,
+    column: u64,
+    text: String,
+    reported: bool,
+    index: Option<u32>,
+}
+
+/// The worker being read.
+#[derive(Default)]
+struct Builder {
+    record: u32,
+    start: (u64, u64),
+    agency: Option<bool>,
+    swe: Option<SweNumber>,
+    fields: Vec<(&'static str, String)>,
+}
+
+struct State<'f> {
+    file: &'f str,
+    out: CensusRead,
+    max: usize,
+    stack: Vec<Frame>,
+    worker: Option<Builder>,
+    duplicates: Duplicates,
+    year: Option<CollectionYear>,
+    explicit_year: Option<i32>,
+    header_year: Option<i32>,
+    reference: Option<Date>,
+    vacancy_fields: Vec<(String, String)>,
+}
+
+impl State<'_> {
+    fn path(&self) -> String {
+        self.stack
+            .iter()
+            .map(|f| match f.index {
+                Some(i) => format!("{}[{i}]", f.name),
+                None => f.name.clone(),
+            })
+            .collect::<Vec<_>>()
+            .join("/")
+    }
+
+    fn record(&self) -> Option<u32> {
+        self.worker.as_ref().map(|w| w.record)
+    }
+
+    fn push(&mut self, f: Finding) {
+        match f.severity {
+            Severity::Error => self.out.errors += 1,
+            Severity::Warning => self.out.warnings += 1,
+        }
+        if self.out.findings.len() < self.max {
+            self.out.findings.push(f);
+        }
+    }
+
+    fn finding(
+        &mut self,
+        rule: &'static str,
+        severity: Severity,
+        at: (u64, u64),
+        element: &str,
+        message: String,
+        fix: String,
+    ) {
+        let f = Finding {
+            rule,
+            severity,
+            line: at.0,
+            column: at.1,
+            path: self.path(),
+            element: element.to_string(),
+            record: self.record(),
+            message,
+            fix,
+        };
+        self.push(f);
+    }
+}
+
+/// The names a content model would accept next, up to the first it requires.
+fn expected(parts: &[Particle], cursor: usize, count: u32) -> Vec<&'static str> {
+    let mut out = Vec::new();
+    for (i, p) in parts.iter().enumerate().skip(cursor) {
+        let used = if i == cursor { count } else { 0 };
+        if used < p.max {
+            out.push(p.name);
+        }
+        if used < p.min {
+            break;
+        }
+    }
+    out
+}
+
+fn describe(names: &[&str]) -> String {
+    match names {
+        [] => "no further element".to_string(),
+        [one] => one.to_string(),
+        many => format!("one of {}", many.join(", ")),
+    }
+}
+
+/// Reads a CSWW census return, checking it as it goes and handing each worker's record to
+/// `on_worker`. Never stops early except for broken XML (reported as a fatal finding).
+pub fn read_census(
+    file: &str,
+    reader: impl BufRead,
+    options: CensusOptions,
+    mut on_worker: impl FnMut(CensusWorker),
+) -> CensusRead {
+    let mut hashing = Hashing {
+        inner: reader,
+        hasher: Sha256::new(),
+        bytes: 0,
+    };
+    let mut state = State {
+        file,
+        out: CensusRead {
+            file: file.to_string(),
+            ..Default::default()
+        },
+        max: options.max_findings,
+        stack: Vec::new(),
+        worker: None,
+        duplicates: Duplicates::default(),
+        year: options.year.map(CollectionYear),
+        explicit_year: options.year,
+        header_year: None,
+        reference: None,
+        vacancy_fields: Vec::new(),
+    };
+    {
+        let mut xml = Reader::from_reader(&mut hashing);
+        let cfg = xml.config_mut();
+        cfg.check_end_names = true;
+        cfg.expand_empty_elements = false;
+        let mut buf = Vec::with_capacity(1024);
+        let (mut line, mut line_start) = (1u64, 0u64);
+        let mut saw_root = false;
+        loop {
+            buf.clear();
+            let before = xml.buffer_position();
+            let at = (line, before.saturating_sub(line_start) + 1);
+            let event = match xml.read_event_into(&mut buf) {
+                Ok(e) => e,
+                Err(e) => {
+                    let message = match &e {
+                        quick_xml::Error::Encoding(_) => "the file is not UTF-8 text".to_string(),
+                        quick_xml::Error::Io(io) => format!("the file could not be read ({io})"),
+                        other => format!("the XML is broken: {other}"),
+                    };
+                    let pos = xml.error_position();
+                    let col = pos.saturating_sub(line_start) + 1;
+                    state.finding("XML-SYNTAX", Severity::Error, (line, col), "", message, "check the file is a complete CSWW return saved as UTF-8 XML; a truncated upload or an edit by hand can break it".into());
+                    state.out.fatal = true;
+                    break;
+                }
+            };
+            // Keep line and column of what follows.
+            let mut advance = |raw: &[u8], offset: u64| {
+                for (i, b) in raw.iter().enumerate() {
+                    if *b == b'\n' {
+                        line += 1;
+                        line_start = before + offset + i as u64 + 1;
+                    }
+                }
+            };
+            match event {
+                Event::Decl(d) => {
+                    advance(d.as_ref().as_bytes(), 2);
+                    if let Some(Ok(enc)) = d.encoding() {
+                        let enc = enc.to_lowercase();
+                        if enc != "utf-8" && enc != "utf8" {
+                            state.finding(
+                                "XML-ENCODING",
+                                Severity::Error,
+                                at,
+                                "",
+                                format!(
+                                    "the file says it is encoded as {enc}; swforce reads UTF-8"
+                                ),
+                                "save the return as UTF-8 XML and upload it again".into(),
+                            );
+                            state.out.fatal = true;
+                            break;
+                        }
+                    }
+                }
+                Event::DocType(d) => {
+                    advance(d.as_ref().as_bytes(), 2);
+                    state.finding("XML-DTD", Severity::Error, at, "", "the file declares a document type (DOCTYPE); census returns have none, and entity declarations are refused".into(), "remove the DOCTYPE declaration; the return needs only its elements".into());
+                    state.out.fatal = true;
+                    break;
+                }
+                Event::PI(p) => advance(p.as_ref().as_bytes(), 2),
+                Event::Comment(c) => advance(c.as_ref().as_bytes(), 4),
+                Event::CData(c) => {
+                    advance(c.as_ref().as_bytes(), 9);
+                    text(&mut state, c.as_ref(), at);
+                }
+                Event::Text(t) => {
+                    let raw = t.into_inner();
+                    advance(raw.as_bytes(), 0);
+                    text(&mut state, &raw, at);
+                }
+                Event::GeneralRef(r) => {
+                    let resolved = match &*r {
+                        "amp" => Some('&'),
+                        "lt" => Some('<'),
+                        "gt" => Some('>'),
+                        "apos" => Some('\''),
+                        "quot" => Some('"'),
+                        _ => r.resolve_char_ref().ok().flatten(),
+                    };
+                    match resolved {
+                        Some(c) => text(&mut state, &c.to_string(), at),
+                        None => {
+                            state.finding(
+                                "XML-ENTITY",
+                                Severity::Error,
+                                at,
+                                "",
+                                format!("the entity &{}; is not defined", &*r),
+                                "write the character itself, or &amp; &lt; &gt; &apos; &quot;"
+                                    .into(),
+                            );
+                            state.out.fatal = true;
+                            break;
+                        }
+                    }
+                }
+                Event::Start(s) | Event::Empty(s) if state.out.fatal => {
+                    let _ = s;
+                }
+                Event::Start(s) => {
+                    advance(s.as_ref().as_bytes(), 1);
+                    let name = s.local_name().as_ref().to_string();
+                    let attrs: Vec<String> = s
+                        .attributes()
+                        .flatten()
+                        .map(|a| a.key.as_ref().to_string())
+                        .collect();
+                    saw_root = true;
+                    open(&mut state, name, &attrs, at);
+                }
+                Event::Empty(s) => {
+                    advance(s.as_ref().as_bytes(), 1);
+                    let name = s.local_name().as_ref().to_string();
+                    let attrs: Vec<String> = s
+                        .attributes()
+                        .flatten()
+                        .map(|a| a.key.as_ref().to_string())
+                        .collect();
+                    saw_root = true;
+                    open(&mut state, name, &attrs, at);
+                    close(&mut state, at, &mut on_worker);
+                }
+                Event::End(e) => {
+                    advance(e.as_ref().as_bytes(), 2);
+                    close(&mut state, at, &mut on_worker);
+                }
+                Event::Eof => {
+                    if let Some(open) = state.stack.last().map(|f| f.name.clone()) {
+                        state.finding(
+                            "XML-SYNTAX",
+                            Severity::Error,
+                            at,
+                            &open,
+                            format!("the file ends before <{open}> is closed; it looks cut short"),
+                            "upload the whole return again; the file was truncated".into(),
+                        );
+                        state.out.fatal = true;
+                    } else if !saw_root {
+                        state.finding(
+                            "XML-SYNTAX",
+                            Severity::Error,
+                            at,
+                            "",
+                            "the file has no elements; it is empty or not XML".into(),
+                            "choose the CSWW census return (an XML file starting <Message>)".into(),
+                        );
+                        state.out.fatal = true;
+                    }
+                    break;
+                }
+            }
+        }
+    }
+    // Read to the end so the fingerprint covers the whole file, even after a fatal error.
+    let _ = std::io::copy(&mut hashing, &mut std::io::sink());
+    state.out.sha256 = hashing
+        .hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    state.out.bytes = hashing.bytes;
+    state.out.year = state.year;
+    state.out
+}
+
+fn text(state: &mut State<'_>, t: &str, at: (u64, u64)) {
+    let Some(frame) = state.stack.last_mut() else {
+        return;
+    };
+    match frame.content {
+        Some(Content::Simple(_)) => frame.text.push_str(t),
+        Some(Content::Complex(_)) if !t.trim().is_empty() && !frame.reported => {
+            frame.reported = true;
+            let name = frame.name.clone();
+            state.finding(
+                "XSD-CONTENT",
+                Severity::Error,
+                at,
+                &name,
+                format!("<{name}> holds text, but it may only hold other elements"),
+                "remove the stray text between the elements".into(),
+            );
+        }
+        _ => {}
+    }
+}
+
+fn open(state: &mut State<'_>, name: String, attrs: &[String], at: (u64, u64)) {
+    let mut index = None;
+    let content = match state.stack.last_mut() {
+        None => {
+            if name == "Message" {
+                Some(&MESSAGE)
+            } else {
+                let n = name.clone();
+                state.stack.push(Frame {
+                    name,
+                    content: None,
+                    cursor: 0,
+                    count: 0,
+                    line: at.0,
+                    column: at.1,
+                    text: String::new(),
+                    reported: true,
+                    index: None,
+                });
+                state.finding(
+                    "XSD-STRUCTURE",
+                    Severity::Error,
+                    at,
+                    &n,
+                    format!(
+                        "the document starts with <{n}>; a census return starts with <Message>"
+                    ),
+                    "choose the CSWW census return file".into(),
+                );
+                return;
+            }
+        }
+        Some(parent) => match parent.content {
+            Some(Content::Complex(parts)) => {
+                let mut found = None;
+                while let Some(p) = parts.get(parent.cursor) {
+                    if p.name == name && parent.count < p.max {
+                        parent.count += 1;
+                        found = Some(p.content);
+                        break;
+                    }
+                    if parent.count >= p.min {
+                        parent.cursor += 1;
+                        parent.count = 0;
+                        continue;
+                    }
+                    break;
+                }
+                if found.is_none() {
+                    // Rewind is impossible; report against the arriving element and skip it.
+                    let want = expected(parts, parent.cursor, parent.count);
+                    let parent_name = parent.name.clone();
+                    let n = name.clone();
+                    state.finding(
+                        "XSD-STRUCTURE",
+                        Severity::Error,
+                        at,
+                        &n,
+                        format!("<{n}> is not expected here in <{parent_name}>; expected {}", describe(&want)),
+                        "put the elements in the order the schema gives, each as often as it allows, and remove any it does not name".into(),
+                    );
+                }
+                if found.is_some() && name == "CSWWWorker" {
+                    state.out.workers += 1;
+                    index = Some(state.out.workers);
+                }
+                found
+            }
+            Some(Content::Simple(_)) => {
+                if !parent.reported {
+                    parent.reported = true;
+                    let p = parent.name.clone();
+                    state.finding(
+                        "XSD-CONTENT",
+                        Severity::Error,
+                        at,
+                        &p,
+                        format!("<{p}> holds an element <{name}>, but it may only hold a value"),
+                        "remove the nested element".into(),
+                    );
+                }
+                None
+            }
+            None => None,
+        },
+    };
+    for a in attrs {
+        if !(a.starts_with("xmlns") || a.starts_with("xsi:")) {
+            state.finding(
+                "XSD-ATTRIBUTE",
+                Severity::Error,
+                at,
+                &name,
+                format!("<{name}> has an attribute {a}, which the schema does not allow"),
+                "remove the attribute; census elements have none".into(),
+            );
+        }
+    }
+    if name == "CSWWWorker" && content.is_some() {
+        state.worker = Some(Builder {
+            record: state.out.workers,
+            start: at,
+            ..Default::default()
+        });
+    }
+    let reported = content.is_none();
+    state.stack.push(Frame {
+        name,
+        content,
+        cursor: 0,
+        count: 0,
+        line: at.0,
+        column: at.1,
+        text: String::new(),
+        reported,
+        index,
+    });
+}
+
+fn close(state: &mut State<'_>, at: (u64, u64), on_worker: &mut impl FnMut(CensusWorker)) {
+    let Some(frame) = state.stack.last() else {
+        return;
+    };
+    let start = (frame.line, frame.column);
+    match frame.content {
+        Some(Content::Complex(parts)) => {
+            let missing: Vec<&str> = parts
+                .iter()
+                .enumerate()
+                .skip(frame.cursor)
+                .filter(|(i, p)| p.min > if *i == frame.cursor { frame.count } else { 0 })
+                .map(|(_, p)| p.name)
+                .collect();
+            if !missing.is_empty() && !frame.reported {
+                let want = expected(parts, frame.cursor, frame.count);
+                let name = frame.name.clone();
+                state.finding(
+                    "XSD-STRUCTURE",
+                    Severity::Error,
+                    at,
+                    &name,
+                    format!(
+                        "<{name}> is missing {}; expected {}",
+                        missing.join(", "),
+                        describe(&want)
+                    ),
+                    format!("add {} in its place in <{name}>", missing.join(", ")),
+                );
+            }
+        }
+        Some(Content::Simple(ty)) => {
+            let ty = *ty;
+            if !frame.reported {
+                let (name, value) = (frame.name.clone(), frame.text.clone());
+                if let Err((problem, fix)) = schema::check(ty, &value) {
+                    state.finding(
+                        "XSD-VALUE",
+                        Severity::Error,
+                        start,
+                        &name,
+                        format!("<{name}> {problem}"),
+                        fix,
+                    );
+                } else {
+                    store(state, &name, value, ty);
+                }
+            }
+        }
+        None => {}
+    }
+    let name = state
+        .stack
+        .last()
+        .map(|f| f.name.clone())
+        .unwrap_or_default();
+    if name == "CSWWWorker" {
+        if let Some(w) = state.worker.take() {
+            let record = w.record;
+            if let (Some(agency), Some(swe)) = (w.agency, w.swe) {
+                let mut worker = CensusWorker::new(record, agency, swe);
+                for (field, value) in &w.fields {
+                    set(&mut worker, field, value);
+                }
+                // Findings need the worker's path while it is still open.
+                state.worker = Some(Builder {
+                    record,
+                    ..Default::default()
+                });
+                for (rule, severity, element, message, fix) in
+                    rules::check_worker(&worker, state.year)
+                {
+                    state.finding(rule, severity, w.start, element, message, fix);
+                }
+                if let Some(first) = state.duplicates.see(&worker) {
+                    let kind = if worker.agency {
+                        "agency worker"
+                    } else {
+                        "social worker"
+                    };
+                    state.finding("CSWW-B06", Severity::Error, w.start, "SWENo", format!("this {kind}'s SWE number is also that of record {first}; each appears once per worker type"), "merge the two records into one".into());
+                }
+                state.worker = None;
+                on_worker(worker);
+            }
+        }
+    }
+    if name == "LALevelVacancies" {
+        let get = |n: &str| {
+            state
+                .vacancy_fields
+                .iter()
+                .find(|(k, _)| k == n)
+                .map(|(_, v)| v.clone())
+        };
+        if let (Some(v), Some(f), Some(h)) = (
+            get("NumberOfVacancies"),
+            get("NoAgencyFTE"),
+            get("NoAgencyHeadcount"),
+        ) {
+            state.out.vacancies = Some(LaVacancies {
+                vacancies_fte: schema::decimal(&v).map_or(0.0, |d| d.0),
+                agency_cover_fte: schema::decimal(&f).map_or(0.0, |d| d.0),
+                agency_cover_headcount: schema::integer(&h).unwrap_or(0),
+            });
+        }
+    }
+    if (name == "Header" || name == "CollectionDetails") && state.explicit_year.is_none() {
+        state.year = state
+            .header_year
+            .or(state.reference.map(|d| d.year()))
+            .map(CollectionYear);
+    }
+    if name == "Message" && state.year.is_none() {
+        state.finding("CSWW-B00", Severity::Warning, at, "Header", "the return gives no collection year, so the rules that depend on the year were not checked".into(), "add <Header><CollectionDetails><Year> to the return, or give the year when you check it".into());
+    }
+    state.stack.pop();
+}
+
+/// Keeps a valid simple value where the return needs it.
+fn store(state: &mut State<'_>, name: &str, value: String, _ty: Simple) {
+    let parent = state
+        .stack
+        .len()
+        .checked_sub(2)
+        .and_then(|i| state.stack.get(i))
+        .map(|f| f.name.as_str())
+        .unwrap_or("");
+    match parent {
+        "CSWWWorker" => {
+            if let Some(w) = state.worker.as_mut() {
+                match name {
+                    "AgencyWorker" => w.agency = Some(value == "1"),
+                    "SWENo" => w.swe = SweNumber::parse(&value),
+                    _ => {
+                        if let Some(field) = FIELDS.iter().find(|f| **f == name) {
+                            w.fields.push((field, value));
+                        }
+                    }
+                }
+            }
+        }
+        "LALevelVacancies" => state.vacancy_fields.push((name.to_string(), value)),
+        "CollectionDetails" => match name {
+            "Year" => state.header_year = schema::year(&value),
+            "ReferenceDate" => {
+                state.reference = Date::parse(value.trim()).ok();
+                state.out.header.reference_date = state.reference;
+            }
+            "Collection" => state.out.header.collection = Some(value),
+            _ => {}
+        },
+        "Source" => match name {
+            "LEA" if state.out.header.lea.is_none() => {
+                state.out.header.lea = OldLaCode::parse(&value).ok()
+            }
+            "SoftwareCode" => state.out.header.software = Some(value),
+            "DateTime" => state.out.header.generated = Some(value.trim().to_string()),
+            _ => {}
+        },
+        _ => {}
+    }
+    if name == "Year" {
+        state.out.header.year = state.header_year;
+    }
+    let _ = state.file;
+}
+
+const FIELDS: &[&str] = &[
+    "FTE",
+    "PersonBirthDate",
+    "GenderCurrent",
+    "Ethnicity",
+    "QualInst",
+    "QualLevel",
+    "StepUpGrad",
+    "OrgRole",
+    "RoleStartDate",
+    "StartOrigin",
+    "RoleEndDate",
+    "LeaverDestination",
+    "ReasonLeave",
+    "FTE30",
+    "Cases30",
+    "WorkingDaysLost",
+    "ContractWeeks",
+    "FrontlineGrad",
+    "Absat30Sept",
+    "ReasonAbsence",
+    "CFKSSstatus",
+];
+
+fn set(w: &mut CensusWorker, field: &str, value: &str) {
+    let dec = || schema::decimal(value).map(|d| d.0);
+    let date = || Date::parse(value.trim()).ok();
+    let yes = || value == "1";
+    match field {
+        "FTE" => w.fte = dec(),
+        "PersonBirthDate" => w.birth_date = date(),
+        "GenderCurrent" => w.gender = Some(value.to_string()),
+        "Ethnicity" => w.ethnicity = Some(value.to_string()),
+        "QualInst" => w.qual_inst.push(value.to_string()),
+        "QualLevel" => w.qual_level = Some(value.to_string()),
+        "StepUpGrad" => w.step_up = Some(yes()),
+        "OrgRole" => w.org_role = Some(value.to_string()),
+        "RoleStartDate" => w.role_start = date(),
+        "StartOrigin" => w.start_origin = Some(value.to_string()),
+        "RoleEndDate" => w.role_end = date(),
+        "LeaverDestination" => w.leaver_destination = Some(value.to_string()),
+        "ReasonLeave" => w.reason_leave = Some(value.to_string()),
+        "FTE30" => w.fte30 = dec(),
+        "Cases30" => w.cases30 = schema::integer(value),
+        "WorkingDaysLost" => w.working_days_lost = dec(),
+        "ContractWeeks" => w.contract_weeks.extend(dec()),
+        "FrontlineGrad" => w.frontline_grad = Some(yes()),
+        "Absat30Sept" => w.absent_30_sept.push(yes()),
+        "ReasonAbsence" => w.reason_absence.push(value.to_string()),
+        "CFKSSstatus" => w.cfkss.push(value.to_string()),
+        _ => {}
+    }
+}
