@@ -5,6 +5,7 @@
 //! Pure functions over domain rows: no IO, no clock, no environment.
 
 pub mod benchmark;
+pub mod census;
 pub mod indicator;
 pub mod reconcile;
 pub mod rollup;
