@@ -15,6 +15,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "scenarios",
         include_str!("../migrations/0002_scenarios.sql"),
     ),
+    (3, "census", include_str!("../migrations/0003_census.sql")),
 ];
 
 pub fn apply(conn: &mut Connection) -> Result<(), StoreError> {
