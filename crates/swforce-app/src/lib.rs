@@ -4,6 +4,7 @@
 //! Shells (the web handlers and CLI subcommands) parse input, call one function here and render
 //! the answer. This crate reads the clock (to time-stamp imports) but never the environment.
 
+pub mod census;
 pub mod display;
 pub mod importing;
 pub mod indicators;
@@ -44,6 +45,9 @@ pub enum AppError {
     /// A file was refused; the diagnostics say where and why.
     #[error(transparent)]
     Refused(#[from] Refused),
+    /// A census return has errors; its findings say where and why.
+    #[error("{} was not imported: {} error(s) found", .0.file, .0.errors)]
+    CensusRefused(Box<swforce_import::census::CensusRead>),
     #[error(transparent)]
     Store(#[from] StoreError),
 }

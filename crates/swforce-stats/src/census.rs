@@ -242,6 +242,16 @@ impl Aggregator {
                     keys.sort_by_key(|k| {
                         list.iter().position(|(_, m)| m == k).unwrap_or(usize::MAX)
                     });
+                } else if *name == "Ethnic group" {
+                    let groups = [
+                        "White",
+                        "Mixed or multiple ethnic groups",
+                        "Asian or Asian British",
+                        "Black, Black British, Caribbean or African",
+                        "Other ethnic group",
+                        "Not known or not stated",
+                    ];
+                    keys.sort_by_key(|k| groups.iter().position(|g| g == k).unwrap_or(usize::MAX));
                 } else if *name == "Age" {
                     let bands = [
                         "Under 30",

@@ -100,6 +100,22 @@ impl PageError {
                 problems: r.errors().map(problem_from).collect(),
                 request_id: None,
             },
+            AppError::CensusRefused(r) => Self {
+                status: StatusCode::UNPROCESSABLE_ENTITY,
+                title: format!("{} was not imported", r.file),
+                problems: r
+                    .findings
+                    .iter()
+                    .filter(|f| f.is_error())
+                    .take(10)
+                    .map(|f| Problem {
+                        text: format!("Line {}: {} {}", f.line, f.path, f.message),
+                        fix: f.fix.clone(),
+                        target: "file".into(),
+                    })
+                    .collect(),
+                request_id: None,
+            },
             AppError::Store(e) => Self::internal(
                 anyhow::Error::new(e).context("reading the statistics"),
                 request_id,

@@ -35,6 +35,9 @@ enum Command {
     Project(commands::project::Args),
     /// Fit on history up to a year, project forward and score against what followed.
     Backtest(commands::project::BacktestArgs),
+    /// Census returns: validate, import, indicators, export, generate.
+    #[command(subcommand)]
+    Census(commands::census::Command),
     /// Load the shipped demo data (the published files; a no-op if already loaded).
     Demo,
     /// Serve the web pages and the JSON API (loads the demo data into an empty data folder).
@@ -87,6 +90,7 @@ fn main() -> ExitCode {
             Command::Reconcile(args) => commands::reconcile::run(&app, &args),
             Command::Project(args) => commands::project::run(&app, &args),
             Command::Backtest(args) => commands::project::backtest(&app, &args),
+            Command::Census(c) => commands::census::run(&app, &c),
             Command::Demo => commands::import::demo(&app),
             Command::Serve => commands::serve::run(app, &cli.global),
             Command::Config => Ok(()),

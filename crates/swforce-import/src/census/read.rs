@@ -195,13 +195,13 @@ fn describe(names: &[&str]) -> String {
     }
 }
 
-/// Reads a CSWW census return, checking it as it goes and handing each worker's record to
-/// `on_worker`. Never stops early except for broken XML (reported as a fatal finding).
+/// Reads a CSWW census return, checking it as it goes and handing each worker's record (with
+/// the collection year, once known) to `on_worker`. Never stops early except for broken XML (reported as a fatal finding).
 pub fn read_census(
     file: &str,
     reader: impl BufRead,
     options: CensusOptions,
-    mut on_worker: impl FnMut(CensusWorker),
+    mut on_worker: impl FnMut(CensusWorker, Option<CollectionYear>),
 ) -> CensusRead {
     let mut hashing = Hashing {
         inner: reader,
@@ -535,7 +535,11 @@ fn open(state: &mut State<'_>, name: String, attrs: &[String], at: (u64, u64)) {
     });
 }
 
-fn close(state: &mut State<'_>, at: (u64, u64), on_worker: &mut impl FnMut(CensusWorker)) {
+fn close(
+    state: &mut State<'_>,
+    at: (u64, u64),
+    on_worker: &mut impl FnMut(CensusWorker, Option<CollectionYear>),
+) {
     let Some(frame) = state.stack.last() else {
         return;
     };
@@ -618,7 +622,7 @@ fn close(state: &mut State<'_>, at: (u64, u64), on_worker: &mut impl FnMut(Censu
                     state.finding("CSWW-B06", Severity::Error, w.start, "SWENo", format!("this {kind}'s SWE number is also that of record {first}; each appears once per worker type"), "merge the two records into one".into());
                 }
                 state.worker = None;
-                on_worker(worker);
+                on_worker(worker, state.year);
             }
         }
     }

@@ -29,7 +29,7 @@ fn read(text: &str) -> (CensusRead, Vec<swforce_domain::census::CensusWorker>) {
         "return.xml",
         text.as_bytes(),
         CensusOptions::default(),
-        |w| workers.push(w),
+        |w, _| workers.push(w),
     );
     (r, workers)
 }
@@ -105,7 +105,7 @@ fn broken_xml_an_entity_bomb_and_wrong_encodings_are_fatal_and_clear() {
         "latin.xml",
         latin.as_slice(),
         CensusOptions::default(),
-        |_| {},
+        |_, _| {},
     );
     assert!(
         r.fatal && r.findings[0].message.contains("UTF-8"),

@@ -1,5 +1,6 @@
 //! One module per subcommand: each parses its arguments, calls the application and prints.
 
+pub mod census;
 pub mod config;
 pub mod import;
 pub mod indicators;
@@ -45,6 +46,15 @@ pub fn fail(e: AppError) -> Failure {
                 eprintln!("{d}");
             }
             eprintln!("error: nothing was imported from {}", r.file);
+        }
+        AppError::CensusRefused(r) => {
+            for f in r.findings.iter().filter(|f| f.is_error()) {
+                eprintln!("{}:{f}", r.file);
+            }
+            eprintln!(
+                "error: nothing was imported from {}: {} error(s), {} warning(s)",
+                r.file, r.errors, r.warnings
+            );
         }
         AppError::Store(_) => report_error(&anyhow::Error::new(e)),
     }

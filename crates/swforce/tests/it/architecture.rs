@@ -37,6 +37,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "swforce-domain",
             "swforce-stats",
             "swforce-engine",
+            "swforce-import",
             "swforce-store",
             "swforce-store-sqlite",
             "swforce-app",

@@ -1,6 +1,7 @@
 //! The built `swforce` binary on a temporary data folder: exit codes and output.
 
 mod architecture;
+mod census;
 mod cli;
 mod crash;
 mod project;

@@ -1,0 +1,374 @@
+//! `swforce census`: check, import, aggregate, export and generate census returns.
+
+use crate::Failure;
+use crate::commands::{fail, report_error};
+use std::io::{BufReader, BufWriter, Write};
+use std::path::PathBuf;
+use swforce_app::App;
+use swforce_app::census::CensusCheck;
+use swforce_domain::{Cell, OldLaCode};
+use swforce_import::census::generate::{GenerateSpec, generate};
+use swforce_stats::census::CensusIndicators;
+use swforce_store::CensusOutcome;
+
+#[derive(Debug, clap::Subcommand)]
+pub enum Command {
+    /// Check a return against the 2022 schema and the business rules (exit 1 on any error).
+    Validate(ValidateArgs),
+    /// Import a valid return as its authority's worker records for the year.
+    Import(ImportArgs),
+    /// The indicators and breakdowns a return gives.
+    Indicators(IndicatorsArgs),
+    /// Write an authority's stored return for a year as a census file.
+    Export(ExportArgs),
+    /// Write a synthetic return of invented workers (for testing and benchmarks).
+    Generate(GenerateArgs),
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum ReportFormat {
+    Report,
+    Json,
+    Csv,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ValidateArgs {
+    file: PathBuf,
+    /// The collection year, when the return's header has none.
+    #[arg(long)]
+    year: Option<i32>,
+    #[arg(long, short, value_enum, default_value = "report")]
+    format: ReportFormat,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ImportArgs {
+    file: PathBuf,
+    /// The authority (ONS or DfE code, or name), when the header has no LEA.
+    #[arg(long)]
+    la: Option<String>,
+    #[arg(long)]
+    year: Option<i32>,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum IndicatorFormat {
+    Table,
+    Json,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct IndicatorsArgs {
+    file: PathBuf,
+    #[arg(long)]
+    year: Option<i32>,
+    /// Suppress small cells as for publication outside the authority.
+    #[arg(long)]
+    disclosed: bool,
+    #[arg(long, short, value_enum, default_value = "table")]
+    format: IndicatorFormat,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ExportArgs {
+    /// The authority (ONS or DfE code, or name).
+    #[arg(long)]
+    la: String,
+    #[arg(long)]
+    year: i32,
+    #[arg(long, value_name = "FILE")]
+    out: PathBuf,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct GenerateArgs {
+    #[arg(long, default_value_t = 1000)]
+    workers: u32,
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// The authority's DfE code for the header.
+    #[arg(long, default_value = "839")]
+    la: String,
+    #[arg(long, default_value_t = 2022)]
+    year: i32,
+    #[arg(long, value_name = "FILE")]
+    out: PathBuf,
+}
+
+fn open(path: &PathBuf) -> Result<BufReader<std::fs::File>, Failure> {
+    std::fs::File::open(path)
+        .map(|f| BufReader::with_capacity(1 << 16, f))
+        .map_err(|e| {
+            report_error(&anyhow::Error::new(e).context(format!("cannot open {}", path.display())));
+            Failure::Refused
+        })
+}
+
+fn name(path: &std::path::Path) -> String {
+    path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
+}
+
+pub fn run(app: &App, command: &Command) -> Result<(), Failure> {
+    match command {
+        Command::Validate(a) => validate(app, a),
+        Command::Import(a) => import(app, a),
+        Command::Indicators(a) => indicators(app, a),
+        Command::Export(a) => export(app, a),
+        Command::Generate(a) => generate_file(a),
+    }
+}
+
+#[allow(clippy::print_stdout)]
+fn validate(app: &App, a: &ValidateArgs) -> Result<(), Failure> {
+    let file = name(&a.file);
+    let check = app
+        .check_census(&file, open(&a.file)?, a.year)
+        .map_err(fail)?;
+    let r = &check.read;
+    match a.format {
+        ReportFormat::Report => {
+            println!(
+                "{file}: {} worker record(s){}{}",
+                r.workers,
+                check
+                    .authority
+                    .as_ref()
+                    .map_or(String::new(), |(c, n)| format!(", {n} ({c})")),
+                r.year.map_or(String::new(), |y| format!(
+                    ", collection year to 30 September {}",
+                    y.0
+                ))
+            );
+            for f in &r.findings {
+                println!("{file}:{f}");
+            }
+            let shown = r.findings.len();
+            if r.errors + r.warnings > shown {
+                println!(
+                    "... and {} more finding(s) not shown",
+                    r.errors + r.warnings - shown
+                );
+            }
+            println!(
+                "{} error(s), {} warning(s): {}",
+                r.errors,
+                r.warnings,
+                if r.is_valid() {
+                    "the return can be submitted and imported"
+                } else {
+                    "correct the errors before submitting"
+                }
+            );
+        }
+        ReportFormat::Json => {
+            let v = serde_json::json!({
+                "file": file,
+                "sha256": r.sha256,
+                "workers": r.workers,
+                "year": r.year.map(|y| y.0),
+                "authority": check.authority.as_ref().map(|(c, n)| serde_json::json!({"code": c, "name": n})),
+                "errors": r.errors,
+                "warnings": r.warnings,
+                "valid": r.is_valid(),
+                "findings": r.findings,
+            });
+            println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+        }
+        ReportFormat::Csv => {
+            let mut w = csv::Writer::from_writer(std::io::stdout());
+            let _ = w.write_record([
+                "rule", "severity", "line", "column", "path", "element", "record", "message", "fix",
+            ]);
+            for f in &r.findings {
+                let _ = w.write_record([
+                    f.rule.to_string(),
+                    f.severity.to_string(),
+                    f.line.to_string(),
+                    f.column.to_string(),
+                    f.path.clone(),
+                    f.element.clone(),
+                    f.record.map(|x| x.to_string()).unwrap_or_default(),
+                    f.message.clone(),
+                    f.fix.clone(),
+                ]);
+            }
+            let _ = w.flush();
+        }
+    }
+    if r.is_valid() {
+        Ok(())
+    } else {
+        Err(Failure::Refused)
+    }
+}
+
+#[allow(clippy::print_stdout)]
+fn import(app: &App, a: &ImportArgs) -> Result<(), Failure> {
+    let file = name(&a.file);
+    match app
+        .import_census(&file, open(&a.file)?, a.la.as_deref(), a.year)
+        .map_err(fail)?
+    {
+        CensusOutcome::Imported { census, replaced } => {
+            println!(
+                "{file}: imported the {} census return for {}: {} worker record(s){}",
+                census.year,
+                census.la_code,
+                census.workers,
+                if replaced {
+                    ", in place of the earlier return"
+                } else {
+                    ""
+                }
+            );
+        }
+        CensusOutcome::AlreadyImported { census } => println!(
+            "{file}: already the {} return for {} (imported {}); nothing changed",
+            census.year, census.la_code, census.imported_at
+        ),
+    }
+    Ok(())
+}
+
+fn cell(c: &Cell<f64>, decimals: usize) -> String {
+    match c {
+        Cell::Value(v) => format!("{v:.decimals$}"),
+        Cell::Symbol(s) => s.to_string(),
+    }
+}
+
+fn print_indicators(ind: &CensusIndicators, title: &str) -> String {
+    let mut out = format!("{title}\n\n");
+    for m in swforce_domain::Measure::of(swforce_domain::Dataset::CswwHeadline) {
+        if let Some(c) = ind.row.cell(m.name) {
+            out.push_str(&format!(
+                "  {:<58} {:>12}\n",
+                m.label,
+                swforce_app::display::cell(m, c)
+            ));
+        }
+    }
+    for b in &ind.breakdowns {
+        out.push_str(&format!("\n{} ({})\n", b.name, b.population));
+        for c in &b.cells {
+            out.push_str(&format!(
+                "  {:<70} {:>8} people {:>10} FTE\n",
+                c.label,
+                cell(&c.headcount, 0),
+                cell(&c.fte, 1)
+            ));
+        }
+    }
+    if ind.disclosed {
+        out.push_str(
+            "\nCells of one to four people, and a second cell where needed, are suppressed (c).\n",
+        );
+    } else {
+        out.push_str("\nThese figures are not suppressed: keep them within the authority, or use --disclosed.\n");
+    }
+    out
+}
+
+#[allow(clippy::print_stdout)]
+fn indicators(app: &App, a: &IndicatorsArgs) -> Result<(), Failure> {
+    let file = name(&a.file);
+    let check: CensusCheck = app
+        .check_census(&file, open(&a.file)?, a.year)
+        .map_err(fail)?;
+    let Some(ind) = check.indicators else {
+        eprintln!(
+            "error: {file} could not be aggregated: {}",
+            check.read.findings.first().map_or(
+                "it gives no collection year (use --year)".to_string(),
+                |f| f.message.clone()
+            )
+        );
+        return Err(Failure::Refused);
+    };
+    if !check.read.is_valid() {
+        eprintln!(
+            "warning: {file} has {} error(s); the figures below count the records as they are",
+            check.read.errors
+        );
+    }
+    let ind = if a.disclosed { ind.disclosed() } else { ind };
+    match a.format {
+        IndicatorFormat::Json => {
+            let mut measures = serde_json::Map::new();
+            for (name, c) in &ind.row.cells {
+                if let Some(m) = swforce_domain::Measure::named(name) {
+                    measures.insert(
+                        name.to_string(),
+                        match c {
+                            Cell::Value(v) => swforce_app::indicators::published_json(m, *v),
+                            Cell::Symbol(s) => serde_json::json!(s.as_str()),
+                        },
+                    );
+                }
+            }
+            let v = serde_json::json!({"file": file, "year": check.read.year.map(|y| y.0), "indicators": measures, "breakdowns": ind.breakdowns, "disclosed": ind.disclosed});
+            println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+        }
+        IndicatorFormat::Table => print!(
+            "{}",
+            print_indicators(
+                &ind,
+                &format!("{file}: {} worker record(s)", check.read.workers)
+            )
+        ),
+    }
+    Ok(())
+}
+
+#[allow(clippy::print_stdout)]
+fn export(app: &App, a: &ExportArgs) -> Result<(), Failure> {
+    let file = std::fs::File::create(&a.out).map_err(|e| {
+        report_error(&anyhow::Error::new(e).context(format!("cannot write {}", a.out.display())));
+        Failure::Refused
+    })?;
+    let mut out = BufWriter::new(file);
+    let n = app.export_census(&a.la, a.year, &mut out).map_err(fail)?;
+    out.flush().map_err(|e| {
+        report_error(&anyhow::Error::new(e).context("writing the return"));
+        Failure::Refused
+    })?;
+    println!("wrote {} worker record(s) to {}", n, a.out.display());
+    Ok(())
+}
+
+#[allow(clippy::print_stdout)]
+fn generate_file(a: &GenerateArgs) -> Result<(), Failure> {
+    let lea = OldLaCode::parse(&a.la).map_err(|e| {
+        eprintln!("error: --la {e}");
+        Failure::Refused
+    })?;
+    let file = std::fs::File::create(&a.out).map_err(|e| {
+        report_error(&anyhow::Error::new(e).context(format!("cannot write {}", a.out.display())));
+        Failure::Refused
+    })?;
+    let mut out = BufWriter::with_capacity(1 << 16, file);
+    generate(
+        &mut out,
+        &GenerateSpec {
+            workers: a.workers,
+            seed: a.seed,
+            lea,
+            year: a.year,
+        },
+    )
+    .and_then(|()| out.flush())
+    .map_err(|e| {
+        report_error(&anyhow::Error::new(e).context("writing the return"));
+        Failure::Refused
+    })?;
+    println!(
+        "wrote a synthetic return of {} invented workers to {}",
+        a.workers,
+        a.out.display()
+    );
+    Ok(())
+}
