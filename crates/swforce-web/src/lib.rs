@@ -63,6 +63,9 @@ pub fn router(app: App, options: Options) -> Router {
         .route("/projections/{code}/save", post(pages::projection::save))
         .route("/api/v1/imports", post(api::v1::imports::create))
         .layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES));
+    let census = Router::new()
+        .route("/census", post(pages::census::check))
+        .layer(DefaultBodyLimit::max(pages::census::MAX_RETURN_BYTES));
     Router::new()
         .route("/", get(pages::place::england))
         .route("/regions/{code}", get(pages::place::region))
@@ -103,7 +106,10 @@ pub fn router(app: App, options: Options) -> Router {
         )
         .route("/api/v1/measures", get(api::v1::measures::index))
         .route("/api/v1/imports", get(api::v1::imports::index))
+        .route("/census", get(pages::census::show))
+        .route("/census/schema.xsd", get(pages::census::schema))
         .merge(uploads)
+        .merge(census)
         .fallback(pages::not_found)
         .layer(middleware::from_fn_with_state(state.clone(), cache::layer))
         .layer(middleware::from_fn(security_headers))

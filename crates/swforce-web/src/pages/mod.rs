@@ -2,6 +2,7 @@
 
 pub mod about;
 pub mod assets;
+pub mod census;
 pub mod compare;
 pub mod imports;
 pub mod indicator;

@@ -2,6 +2,7 @@
 //! an HTTP client. Tests see only status, headers and body.
 
 mod api;
+mod census;
 mod imports;
 mod pages;
 mod projections;

@@ -1,0 +1,472 @@
+//! The census page: upload a return, see every finding and the indicators it gives. Nothing
+//! uploaded here is stored: the file streams through the checks and is gone.
+
+use super::render;
+use crate::error::{PageError, Problem};
+use crate::view::{CellView, Layout, TableView};
+use crate::{AppState, WebState};
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::extract::multipart::{Multipart, MultipartRejection};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use std::io::{BufReader, Read};
+use swforce_app::census::CensusCheck;
+use swforce_app::display;
+use swforce_domain::{Cell, Dataset, Measure};
+use swforce_import::census::rules::RULES;
+
+/// Largest return accepted: an England-sized return is about 25 MB per 40,000 workers.
+pub const MAX_RETURN_BYTES: usize = 1024 * 1024 * 1024;
+
+/// Findings shown on the page; the CSV has every one kept.
+const SHOWN: usize = 200;
+
+#[derive(Template)]
+#[template(path = "census.html")]
+pub struct CensusPage {
+    pub layout: Layout,
+    pub problems: Vec<Problem>,
+    pub rules: Vec<(String, String, String)>,
+    pub result: bool,
+    pub file: String,
+    pub summary: String,
+    pub valid: bool,
+    pub errors: usize,
+    pub warnings: usize,
+    pub findings: Option<TableView>,
+    pub more: usize,
+    pub indicators: Option<TableView>,
+    pub breakdowns: Vec<TableView>,
+    pub year: String,
+}
+
+fn rules() -> Vec<(String, String, String)> {
+    RULES
+        .iter()
+        .map(|(id, sev, text)| (id.to_string(), sev.to_string(), text.to_string()))
+        .collect()
+}
+
+fn blank(problems: Vec<Problem>, year: String) -> CensusPage {
+    CensusPage {
+        layout: Layout::new(if problems.is_empty() {
+            "Check a census return"
+        } else {
+            "Error: Check a census return"
+        })
+        .nav("census"),
+        problems,
+        rules: rules(),
+        result: false,
+        file: String::new(),
+        summary: String::new(),
+        valid: false,
+        errors: 0,
+        warnings: 0,
+        findings: None,
+        more: 0,
+        indicators: None,
+        breakdowns: Vec::new(),
+        year,
+    }
+}
+
+pub async fn show(State(state): AppState) -> Result<Response, PageError> {
+    Ok(render(&blank(Vec::new(), String::new()), || state.request_id())?.into_response())
+}
+
+/// `GET /census/schema.xsd`: the 2022 schema the checks follow.
+pub async fn schema() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "application/xml; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"csww_census_2022.xsd\"",
+            ),
+        ],
+        include_str!("../../../swforce-import/specs/csww_census_2022.xsd"),
+    )
+}
+
+/// Reads chunks sent from the request as one stream, so the checks run while the file arrives.
+struct ChannelReader {
+    rx: tokio::sync::mpsc::Receiver<Bytes>,
+    chunk: Bytes,
+}
+
+impl Read for ChannelReader {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        while self.chunk.is_empty() {
+            // Runs on a blocking thread, where waiting for the next chunk is allowed.
+            match self.rx.blocking_recv() {
+                Some(c) => self.chunk = c,
+                None => return Ok(0),
+            }
+        }
+        let n = buf.len().min(self.chunk.len());
+        buf[..n].copy_from_slice(&self.chunk[..n]);
+        self.chunk = self.chunk.slice(n..);
+        Ok(n)
+    }
+}
+
+fn findings_table(check: &CensusCheck) -> TableView {
+    let head = [
+        "Line",
+        "Column",
+        "Record",
+        "Where",
+        "Rule",
+        "Problem",
+        "How to fix it",
+    ]
+    .iter()
+    .enumerate()
+    .map(|(i, h)| CellView {
+        numeric: i < 3,
+        ..CellView::text(*h)
+    })
+    .collect();
+    let rows = check
+        .read
+        .findings
+        .iter()
+        .take(SHOWN)
+        .map(|f| {
+            vec![
+                CellView::number(f.line.to_string(), f.line.to_string()),
+                CellView::number(f.column.to_string(), f.column.to_string()),
+                CellView::number(
+                    f.record.map(|r| r.to_string()).unwrap_or_default(),
+                    f.record.map(|r| r.to_string()).unwrap_or_default(),
+                ),
+                CellView::text(f.path.clone()),
+                CellView::text(format!("{} ({})", f.rule, f.severity)),
+                CellView::text(f.message.clone()),
+                CellView::text(f.fix.clone()),
+            ]
+        })
+        .collect();
+    TableView {
+        caption: "Findings".into(),
+        head,
+        rows,
+        download: String::new(),
+    }
+}
+
+fn findings_csv(check: &CensusCheck) -> String {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let _ = w.write_record([
+        "rule", "severity", "line", "column", "path", "element", "record", "message", "fix",
+    ]);
+    for f in &check.read.findings {
+        let _ = w.write_record([
+            f.rule.to_string(),
+            f.severity.to_string(),
+            f.line.to_string(),
+            f.column.to_string(),
+            f.path.clone(),
+            f.element.clone(),
+            f.record.map(|r| r.to_string()).unwrap_or_default(),
+            f.message.clone(),
+            f.fix.clone(),
+        ]);
+    }
+    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+}
+
+fn result_page(check: &CensusCheck, year: String) -> CensusPage {
+    let r = &check.read;
+    let mut page = blank(Vec::new(), year);
+    page.layout = Layout::new("Census return checked").nav("census");
+    page.result = true;
+    page.file = r.file.clone();
+    page.valid = r.is_valid();
+    page.errors = r.errors;
+    page.warnings = r.warnings;
+    page.summary = format!(
+        "{} worker record{}{}{}",
+        display::grouped(f64::from(r.workers), 0),
+        if r.workers == 1 { "" } else { "s" },
+        check
+            .authority
+            .as_ref()
+            .map_or(String::new(), |(c, n)| format!(" for {n} ({c})")),
+        r.year.map_or(String::new(), |y| format!(
+            ", collection year to 30 September {}",
+            y.0
+        ))
+    );
+    page.findings = (!r.findings.is_empty()).then(|| findings_table(check));
+    page.more = (r.errors + r.warnings).saturating_sub(SHOWN.min(r.findings.len()));
+    if let Some(ind) = &check.indicators {
+        let rows = Measure::of(Dataset::CswwHeadline)
+            .filter_map(|m| {
+                ind.row.cell(m.name).map(|c| {
+                    vec![
+                        CellView::text(m.label),
+                        CellView::number(display::cell(m, c), display::cell(m, c)),
+                    ]
+                })
+            })
+            .collect();
+        page.indicators = Some(TableView {
+            caption: "Indicators".into(),
+            head: vec![
+                CellView::text("Measure"),
+                CellView {
+                    numeric: true,
+                    ..CellView::text("Value")
+                },
+            ],
+            rows,
+            download: String::new(),
+        });
+        page.breakdowns = ind
+            .breakdowns
+            .iter()
+            .map(|b| {
+                let show = |c: &Cell<f64>, d: u32| match c {
+                    Cell::Value(v) => display::grouped(*v, d),
+                    Cell::Symbol(s) => s.to_string(),
+                };
+                TableView {
+                    caption: format!("{} ({})", b.name, b.population),
+                    head: vec![
+                        CellView::text(b.name),
+                        CellView {
+                            numeric: true,
+                            ..CellView::text("People")
+                        },
+                        CellView {
+                            numeric: true,
+                            ..CellView::text("FTE")
+                        },
+                    ],
+                    rows: b
+                        .cells
+                        .iter()
+                        .map(|c| {
+                            vec![
+                                CellView::text(c.label.clone()),
+                                CellView::number(show(&c.headcount, 0), show(&c.headcount, 0)),
+                                CellView::number(show(&c.fte, 1), show(&c.fte, 1)),
+                            ]
+                        })
+                        .collect(),
+                    download: String::new(),
+                }
+            })
+            .collect();
+    }
+    page
+}
+
+fn problem(text: &str, fix: &str) -> Vec<Problem> {
+    vec![Problem {
+        text: text.into(),
+        fix: fix.into(),
+        target: "file".into(),
+    }]
+}
+
+fn form_error(
+    state: &WebState,
+    status: StatusCode,
+    problems: Vec<Problem>,
+) -> Result<Response, PageError> {
+    Ok((
+        status,
+        render(&blank(problems, String::new()), || state.request_id())?,
+    )
+        .into_response())
+}
+
+/// `POST /census`: checks the uploaded return as it streams in.
+pub async fn check(
+    State(state): AppState,
+    headers: HeaderMap,
+    form: Result<Multipart, MultipartRejection>,
+) -> Result<Response, PageError> {
+    if !super::imports::same_origin(&headers) {
+        return Err(PageError::new(
+            StatusCode::FORBIDDEN,
+            "There is a problem",
+            "The form was sent from another website",
+            "Open the census page on this service and upload the file there",
+        ));
+    }
+    let mut form = match form {
+        Ok(f) => f,
+        Err(e) => {
+            return form_error(
+                &state,
+                StatusCode::BAD_REQUEST,
+                problem(
+                    &format!("The upload could not be read ({})", e.body_text()),
+                    "Choose the file again and select Check the return",
+                ),
+            );
+        }
+    };
+    let mut year: Option<i32> = None;
+    let mut year_text = String::new();
+    let mut csv = false;
+    let mut job = None;
+    let mut bytes = 0usize;
+    loop {
+        let field = match form.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                return form_error(
+                    &state,
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    problem(
+                        "The selected file is larger than 1 GB",
+                        "Check you chose the census return",
+                    ),
+                );
+            }
+            Err(e) => {
+                return form_error(
+                    &state,
+                    StatusCode::BAD_REQUEST,
+                    problem(
+                        &format!("The upload could not be read ({})", e.body_text()),
+                        "Choose the file again",
+                    ),
+                );
+            }
+        };
+        match field.name() {
+            Some("year") => {
+                year_text = field.text().await.unwrap_or_default().trim().to_string();
+                if !year_text.is_empty() {
+                    match year_text.parse::<i32>() {
+                        Ok(y) if (2000..=2100).contains(&y) => year = Some(y),
+                        _ => {
+                            let mut p = problem(
+                                "The collection year must be a year such as 2022",
+                                "Enter the year the collection ends (30 September)",
+                            );
+                            p[0].target = "year".into();
+                            return form_error(&state, StatusCode::BAD_REQUEST, p);
+                        }
+                    }
+                }
+            }
+            Some("action") => csv = field.text().await.unwrap_or_default() == "csv",
+            Some("file") => {
+                let name = field.file_name().unwrap_or("return.xml").to_string();
+                let (tx, rx) = tokio::sync::mpsc::channel::<Bytes>(16);
+                let app = state.app.clone();
+                let y = year;
+                job = Some(tokio::task::spawn_blocking(move || {
+                    app.check_census(
+                        &name,
+                        BufReader::with_capacity(
+                            1 << 16,
+                            ChannelReader {
+                                rx,
+                                chunk: Bytes::new(),
+                            },
+                        ),
+                        y,
+                    )
+                }));
+                let mut field = field;
+                loop {
+                    match field.chunk().await {
+                        Ok(Some(chunk)) => {
+                            bytes += chunk.len();
+                            if tx.send(chunk).await.is_err() {
+                                break;
+                            }
+                        }
+                        Ok(None) => break,
+                        Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                            return form_error(
+                                &state,
+                                StatusCode::PAYLOAD_TOO_LARGE,
+                                problem(
+                                    "The selected file is larger than 1 GB",
+                                    "Check you chose the census return",
+                                ),
+                            );
+                        }
+                        Err(e) => {
+                            return form_error(
+                                &state,
+                                StatusCode::BAD_REQUEST,
+                                problem(
+                                    &format!("The upload could not be read ({})", e.body_text()),
+                                    "Choose the file again",
+                                ),
+                            );
+                        }
+                    }
+                }
+                drop(tx);
+            }
+            _ => {}
+        }
+    }
+    let Some(job) = job else {
+        return form_error(
+            &state,
+            StatusCode::BAD_REQUEST,
+            problem(
+                "Select a census return to check",
+                "Use Choose file to pick the XML file",
+            ),
+        );
+    };
+    if bytes == 0 {
+        return form_error(
+            &state,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            problem(
+                "The selected file is empty",
+                "Choose the census return XML file",
+            ),
+        );
+    }
+    let check = job
+        .await
+        .map_err(|e| {
+            PageError::internal(
+                anyhow::Error::new(e).context("checking a census return"),
+                state.request_id(),
+            )
+        })?
+        .map_err(|e| PageError::from_app(e, state.request_id()))?;
+    if csv {
+        let name = format!("{}-findings.csv", check.read.file.trim_end_matches(".xml"));
+        return Ok((
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"{name}\""),
+                ),
+            ],
+            findings_csv(&check),
+        )
+            .into_response());
+    }
+    let status = if check.read.is_valid() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok((
+        status,
+        render(&result_page(&check, year_text), || state.request_id())?,
+    )
+        .into_response())
+}
