@@ -60,6 +60,7 @@ impl App {
             reader,
             CensusOptions {
                 year,
+                fingerprint: false,
                 ..CensusOptions::default()
             },
             |w, y| {

@@ -61,7 +61,7 @@ pub struct Aggregator {
     case_holders: Tally,
     cases: f64,
     days_lost: f64,
-    groups: [BTreeMap<String, Tally>; 6],
+    groups: [BTreeMap<&'static str, Tally>; 6],
 }
 
 const ROLE: usize = 0;
@@ -93,10 +93,9 @@ fn age_band(age: i32) -> &'static str {
     }
 }
 
-fn label(list: CodeList, code: Option<&str>) -> String {
+fn label(list: CodeList, code: Option<&str>) -> &'static str {
     code.and_then(|c| census::meaning(list, c))
         .unwrap_or("Not recorded")
-        .to_string()
 }
 
 impl Aggregator {
@@ -163,12 +162,9 @@ impl Aggregator {
             let age = w
                 .birth_date
                 .map_or("Not known", |b| age_band(b.years_until(reference)));
-            self.groups[AGE]
-                .entry(age.to_string())
-                .or_default()
-                .add(fte_at_30);
+            self.groups[AGE].entry(age).or_default().add(fte_at_30);
             self.groups[ETHNICITY]
-                .entry(ethnic_group(w.ethnicity.as_deref().unwrap_or("")).to_string())
+                .entry(ethnic_group(w.ethnicity.as_deref().unwrap_or("")))
                 .or_default()
                 .add(fte_at_30);
         }
@@ -237,7 +233,7 @@ impl Aggregator {
             .zip(self.groups)
             .map(|((name, population, list), tallies)| {
                 // Code lists keep their published order; other groups their natural one.
-                let mut keys: Vec<String> = tallies.keys().cloned().collect();
+                let mut keys: Vec<&'static str> = tallies.keys().copied().collect();
                 if let Some(list) = list {
                     keys.sort_by_key(|k| {
                         list.iter().position(|(_, m)| m == k).unwrap_or(usize::MAX)
@@ -271,7 +267,7 @@ impl Aggregator {
                         .map(|k| {
                             let t = tallies[&k];
                             BreakdownCell {
-                                label: k,
+                                label: k.to_string(),
                                 headcount: Cell::Value(t.headcount),
                                 fte: Cell::Value(t.fte),
                             }

@@ -8,6 +8,7 @@ use crate::diagnostic::Severity;
 use quick_xml::Reader;
 use quick_xml::events::Event;
 use sha2::{Digest, Sha256};
+use std::borrow::Cow;
 use std::io::{BufRead, Read};
 use swforce_domain::census::{CensusHeader, CensusWorker, CollectionYear, LaVacancies, SweNumber};
 use swforce_domain::{Date, OldLaCode};
@@ -19,6 +20,8 @@ pub struct CensusOptions {
     pub year: Option<i32>,
     /// Findings kept; past this they are only counted.
     pub max_findings: usize,
+    /// Whether to compute the file's SHA-256 (needed to import it, not to check it).
+    pub fingerprint: bool,
 }
 
 impl Default for CensusOptions {
@@ -26,6 +29,7 @@ impl Default for CensusOptions {
         Self {
             year: None,
             max_findings: 1000,
+            fingerprint: true,
         }
     }
 }
@@ -58,14 +62,16 @@ impl CensusRead {
 
 struct Hashing<R> {
     inner: R,
-    hasher: Sha256,
+    hasher: Option<Sha256>,
     bytes: u64,
 }
 
 impl<R: Read> Read for Hashing<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
-        self.hasher.update(&buf[..n]);
+        if let Some(h) = self.hasher.as_mut() {
+            h.update(&buf[..n]);
+        }
         self.bytes += n as u64;
         Ok(n)
     }
@@ -79,7 +85,9 @@ impl<R: BufRead> BufRead for Hashing<R> {
     fn consume(&mut self, amt: usize) {
         if let Ok(buf) = self.inner.fill_buf() {
             let n = amt.min(buf.len());
-            self.hasher.update(&buf[..n]);
+            if let Some(h) = self.hasher.as_mut() {
+                h.update(&buf[..n]);
+            }
             self.bytes += n as u64;
         }
         self.inner.consume(amt);
@@ -87,7 +95,7 @@ impl<R: BufRead> BufRead for Hashing<R> {
 }
 
 struct Frame {
-    name: String,
+    name: Cow<'static, str>,
     content: Option<&'static Content>,
     cursor: usize,
     count: u32,
@@ -128,7 +136,7 @@ impl State<'_> {
             .iter()
             .map(|f| match f.index {
                 Some(i) => format!("{}[{i}]", f.name),
-                None => f.name.clone(),
+                None => f.name.to_string(),
             })
             .collect::<Vec<_>>()
             .join("/")
@@ -205,7 +213,7 @@ pub fn read_census(
 ) -> CensusRead {
     let mut hashing = Hashing {
         inner: reader,
-        hasher: Sha256::new(),
+        hasher: options.fingerprint.then(Sha256::new),
         bytes: 0,
     };
     let mut state = State {
@@ -253,11 +261,9 @@ pub fn read_census(
             };
             // Keep line and column of what follows.
             let mut advance = |raw: &[u8], offset: u64| {
-                for (i, b) in raw.iter().enumerate() {
-                    if *b == b'\n' {
-                        line += 1;
-                        line_start = before + offset + i as u64 + 1;
-                    }
+                if let Some(last) = memchr::memrchr(b'\n', raw) {
+                    line += memchr::memchr_iter(b'\n', raw).count() as u64;
+                    line_start = before + offset + last as u64 + 1;
                 }
             };
             match event {
@@ -329,25 +335,23 @@ pub fn read_census(
                 }
                 Event::Start(s) => {
                     advance(s.as_ref().as_bytes(), 1);
-                    let name = s.local_name().as_ref().to_string();
                     let attrs: Vec<String> = s
                         .attributes()
                         .flatten()
                         .map(|a| a.key.as_ref().to_string())
                         .collect();
                     saw_root = true;
-                    open(&mut state, name, &attrs, at);
+                    open(&mut state, s.local_name().as_ref(), &attrs, at);
                 }
                 Event::Empty(s) => {
                     advance(s.as_ref().as_bytes(), 1);
-                    let name = s.local_name().as_ref().to_string();
                     let attrs: Vec<String> = s
                         .attributes()
                         .flatten()
                         .map(|a| a.key.as_ref().to_string())
                         .collect();
                     saw_root = true;
-                    open(&mut state, name, &attrs, at);
+                    open(&mut state, s.local_name().as_ref(), &attrs, at);
                     close(&mut state, at, &mut on_worker);
                 }
                 Event::End(e) => {
@@ -385,10 +389,8 @@ pub fn read_census(
     let _ = std::io::copy(&mut hashing, &mut std::io::sink());
     state.out.sha256 = hashing
         .hasher
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+        .map(|h| h.finalize().iter().map(|b| format!("{b:02x}")).collect())
+        .unwrap_or_default();
     state.out.bytes = hashing.bytes;
     state.out.year = state.year;
     state.out
@@ -416,7 +418,21 @@ fn text(state: &mut State<'_>, t: &str, at: (u64, u64)) {
     }
 }
 
-fn open(state: &mut State<'_>, name: String, attrs: &[String], at: (u64, u64)) {
+fn open(state: &mut State<'_>, local: &str, attrs: &[String], at: (u64, u64)) {
+    // Names the schema knows are borrowed from it; only a stranger's name is allocated.
+    let known = |parts: &'static [Particle]| {
+        parts
+            .iter()
+            .find(|p| p.name == local)
+            .map(|p| Cow::Borrowed(p.name))
+    };
+    let name: Cow<'static, str> = match state.stack.last().and_then(|f| f.content) {
+        Some(Content::Complex(parts)) => {
+            known(parts).unwrap_or_else(|| Cow::Owned(local.to_string()))
+        }
+        _ if local == "Message" => Cow::Borrowed("Message"),
+        _ => Cow::Owned(local.to_string()),
+    };
     let mut index = None;
     let content = match state.stack.last_mut() {
         None => {
@@ -573,7 +589,12 @@ fn close(
         Some(Content::Simple(ty)) => {
             let ty = *ty;
             if !frame.reported {
-                let (name, value) = (frame.name.clone(), frame.text.clone());
+                let name = frame.name.clone();
+                let value = state
+                    .stack
+                    .last_mut()
+                    .map(|f| std::mem::take(&mut f.text))
+                    .unwrap_or_default();
                 if let Err((problem, fix)) = schema::check(ty, &value) {
                     state.finding(
                         "XSD-VALUE",
@@ -665,7 +686,7 @@ fn store(state: &mut State<'_>, name: &str, value: String, _ty: Simple) {
         .len()
         .checked_sub(2)
         .and_then(|i| state.stack.get(i))
-        .map(|f| f.name.as_str())
+        .map(|f| f.name.as_ref())
         .unwrap_or("");
     match parent {
         "CSWWWorker" => {
