@@ -2,7 +2,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { startServer, launchBrowser, axe, fixture } from './helpers.mjs';
+import { startServer, launchBrowser, axe, fixture, censusFixture } from './helpers.mjs';
 
 let server;
 let browser;
@@ -36,6 +36,7 @@ const PAGES = [
   ['projection, scenario', '/projections/E12000009?runs=100&years=5&frontline_places=300&retain_cut=10&direct_target=30&agency_cap=15'],
   ['projection, errors', '/projections/E09000007?retain_cut=140&years=abc'],
   ['projection method', '/projections/method'],
+  ['census return', '/census'],
 ];
 
 for (const [name, path] of PAGES) {
@@ -58,6 +59,19 @@ test('axe finds no serious or critical problem: imports with errors', async () =
   await page.setInputFiles('#file', { name: 'semi.csv', mimeType: 'text/csv', buffer: Buffer.from('a;b;c\n1;2;3\n') });
   await page.getByRole('button', { name: 'Import' }).click();
   await page.locator('.sw-error-summary').waitFor();
+  const violations = await axe(page);
+  assert.deepEqual(violations.filter((v) => v.impact === 'serious' || v.impact === 'critical'), [], JSON.stringify(violations, null, 2));
+  await context.close();
+});
+
+test('axe finds no serious or critical problem: census return checked, with errors', async () => {
+  const context = await browser.newContext({ bypassCSP: true });
+  const page = await context.newPage();
+  await page.goto(server.url + '/census');
+  const valid = readFileSync(censusFixture('three-workers.xml'), 'utf8');
+  await page.setInputFiles('#file', { name: 'broken.xml', mimeType: 'application/xml', buffer: Buffer.from(valid.replace('<OrgRole>', '<OrgRole>9')) });
+  await page.getByRole('button', { name: 'Check the return' }).click();
+  await page.locator('.sw-warning-text').waitFor();
   const violations = await axe(page);
   assert.deepEqual(violations.filter((v) => v.impact === 'serious' || v.impact === 'critical'), [], JSON.stringify(violations, null, 2));
   await context.close();

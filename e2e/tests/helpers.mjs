@@ -17,6 +17,10 @@ export function binary() {
   return process.env.SWFORCE_BIN || join(repo, 'target', 'debug', 'swforce');
 }
 
+export function censusFixture(name) {
+  return join(repo, 'fuzz', 'seeds', 'census_xml', name);
+}
+
 export function fixture(name) {
   return join(repo, 'crates', 'swforce-import', 'tests', 'fixtures', name);
 }

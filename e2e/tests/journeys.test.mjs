@@ -2,7 +2,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { startServer, launchBrowser, fixture } from './helpers.mjs';
+import { startServer, launchBrowser, fixture, censusFixture } from './helpers.mjs';
 
 let server;
 let browser;
@@ -89,6 +89,33 @@ for (const javaScriptEnabled of [true, false]) {
     await page.getByRole('link', { name: 'Frontline and retention, South West' }).first().click();
     assert.equal(await page.locator('h1').innerText(), 'South West');
     assert.equal(await page.getByLabel('Frontline: extra places a year').inputValue(), '300');
+    await context.close();
+  });
+
+  test(`a census return is checked: findings by line and record, then indicators (${mode})`, async () => {
+    const context = await browser.newContext({ javaScriptEnabled, acceptDownloads: true });
+    const page = await context.newPage();
+    await page.goto(server.url + '/');
+    await page.getByRole('link', { name: 'Census return', exact: true }).click();
+    const valid = readFileSync(censusFixture('three-workers.xml'), 'utf8');
+    const broken = valid.replace('<OrgRole>', '<OrgRole>9');
+    await page.setInputFiles('#file', { name: 'broken.xml', mimeType: 'application/xml', buffer: Buffer.from(broken) });
+    await page.getByRole('button', { name: 'Check the return' }).click();
+    assert.match(await page.locator('.sw-warning-text__text').innerText(), /1 error\(s\)/);
+    assert.match(await page.locator('table').first().innerText(), /Message\/CSWWWorker\[1\]\/OrgRole/);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      (async () => {
+        await page.setInputFiles('#file', { name: 'broken.xml', mimeType: 'application/xml', buffer: Buffer.from(broken) });
+        await page.getByRole('button', { name: 'Download the findings as CSV' }).click();
+      })(),
+    ]);
+    assert.match(readFileSync(await download.path(), 'utf8'), /^rule,severity,line,column,path,element,record,message,fix/);
+    await page.goto(server.url + '/census');
+    await page.setInputFiles('#file', { name: 'valid.xml', mimeType: 'application/xml', buffer: Buffer.from(valid) });
+    await page.getByRole('button', { name: 'Check the return' }).click();
+    assert.match(await page.locator('.sw-panel__title').innerText(), /No errors/);
+    assert.match(await page.locator('body').innerText(), /Social workers in post \(FTE\)/);
     await context.close();
   });
 

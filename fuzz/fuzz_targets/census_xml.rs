@@ -1,0 +1,19 @@
+//! Any bytes given as a census return are checked without a panic: read whole, or stopped with
+//! a fatal finding; and findings never carry a worker's SWE number.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use swforce_import::census::{CensusOptions, read_census};
+
+fuzz_target!(|data: &[u8]| {
+    let mut workers = 0u32;
+    let r = read_census("fuzz.xml", data, CensusOptions::default(), |w, _| {
+        workers += 1;
+        assert!(w.record >= 1);
+    });
+    assert!(workers <= r.workers);
+    assert_eq!(r.bytes, data.len() as u64);
+    if r.fatal {
+        assert!(r.errors > 0);
+    }
+});
