@@ -210,3 +210,125 @@ impl Duplicates {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use swforce_domain::Date;
+    use swforce_domain::census::SweNumber;
+
+    fn year() -> Option<CollectionYear> {
+        Some(CollectionYear(2022))
+    }
+
+    fn worker() -> CensusWorker {
+        let mut w = CensusWorker::new(1, false, SweNumber::parse("AB0000000001").unwrap());
+        w.fte = Some(1.0);
+        w.fte30 = Some(1.0);
+        w.role_start = Some(Date::parse("2015-01-01").unwrap());
+        w
+    }
+
+    fn rules_for(w: &CensusWorker) -> Vec<&'static str> {
+        check_worker(w, year()).into_iter().map(|f| f.0).collect()
+    }
+
+    fn leaver(end: &str) -> CensusWorker {
+        let mut w = worker();
+        w.role_end = Some(Date::parse(end).unwrap());
+        w.fte30 = None;
+        w.reason_leave = Some("1".into());
+        w
+    }
+
+    #[test]
+    fn a_leavers_end_date_must_fall_inside_the_collection_year_at_both_ends() {
+        assert!(rules_for(&leaver("2021-10-01")).is_empty());
+        assert!(rules_for(&leaver("2022-09-30")).is_empty());
+        assert_eq!(rules_for(&leaver("2021-09-30")), vec!["CSWW-B02"]);
+        assert!(
+            rules_for(&leaver("2022-10-01")).contains(&"CSWW-B02"),
+            "and, still in post on 30 September, B09 too"
+        );
+    }
+
+    #[test]
+    fn an_end_date_equal_to_the_start_is_allowed_but_not_before_it() {
+        let mut w = leaver("2022-05-01");
+        w.role_start = Some(Date::parse("2022-05-01").unwrap());
+        assert!(!rules_for(&w).contains(&"CSWW-B01"));
+        w.role_start = Some(Date::parse("2022-05-02").unwrap());
+        assert!(rules_for(&w).contains(&"CSWW-B01"));
+    }
+
+    #[test]
+    fn fte_at_30_september_belongs_to_those_still_in_post_that_day() {
+        let mut w = leaver("2022-09-30");
+        w.fte30 = Some(1.0);
+        assert!(
+            rules_for(&w).contains(&"CSWW-B04"),
+            "left on 30 September: not in post"
+        );
+        let mut w = worker();
+        w.role_start = Some(Date::parse("2022-09-30").unwrap());
+        assert!(rules_for(&w).is_empty(), "started on 30 September: in post");
+        w.role_start = Some(Date::parse("2022-10-01").unwrap());
+        assert!(rules_for(&w).contains(&"CSWW-B08"));
+        let mut w = worker();
+        w.fte30 = None;
+        assert_eq!(rules_for(&w), vec!["CSWW-B09"]);
+    }
+
+    #[test]
+    fn ages_of_18_and_80_are_plausible_17_and_81_are_not() {
+        for (born, ok) in [
+            ("2004-09-30", true),
+            ("2004-10-01", false),
+            ("1942-09-30", true),
+            ("1941-09-30", false),
+        ] {
+            let mut w = worker();
+            w.birth_date = Some(Date::parse(born).unwrap());
+            assert_eq!(rules_for(&w).is_empty(), ok, "{born}");
+        }
+    }
+
+    #[test]
+    fn cases_only_for_case_holders_and_reasons_only_for_leavers() {
+        let mut w = worker();
+        w.cases30 = Some(3);
+        for (role, ok) in [
+            ("1", false),
+            ("2", false),
+            ("3", true),
+            ("4", true),
+            ("5", true),
+            ("6", false),
+        ] {
+            w.org_role = Some(role.into());
+            assert_eq!(!rules_for(&w).contains(&"CSWW-B05"), ok, "role {role}");
+        }
+        w.cases30 = Some(0);
+        w.org_role = Some("6".into());
+        assert!(rules_for(&w).is_empty(), "no cases is fine for anyone");
+        let mut w = worker();
+        w.leaver_destination = Some("1".into());
+        assert_eq!(rules_for(&w), vec!["CSWW-B03"]);
+    }
+
+    #[test]
+    fn days_lost_up_to_the_working_year_for_the_fte_are_plausible() {
+        let mut w = worker();
+        w.fte = Some(0.5);
+        w.working_days_lost = Some(126.5);
+        assert!(rules_for(&w).is_empty());
+        w.working_days_lost = Some(126.6);
+        assert_eq!(rules_for(&w), vec!["CSWW-B11"]);
+    }
+
+    #[test]
+    fn without_a_year_the_year_rules_are_skipped() {
+        let w = leaver("2030-01-01");
+        assert!(check_worker(&w, None).is_empty());
+    }
+}
