@@ -324,12 +324,14 @@ impl crate::App {
             query,
             toml: &scenario.to_toml(),
             created_at: &created_at,
+            org_id: None,
+            user_id: None,
         })?;
         Ok(saved)
     }
 
     pub fn scenarios(&self) -> Result<Vec<swforce_store::SavedScenario>, AppError> {
-        Ok(self.store().scenarios()?)
+        Ok(self.store().scenarios(None)?)
     }
 
     pub fn scenario(&self, id: i64) -> Result<swforce_store::SavedScenario, AppError> {

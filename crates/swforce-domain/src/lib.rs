@@ -4,6 +4,7 @@
 //! This crate must never do IO: no files, network, clock or environment. Every type with a rule
 //! has a checked constructor, so code holding a value may assume it is valid.
 
+pub mod access;
 pub mod cell;
 pub mod census;
 pub mod dataset;

@@ -16,6 +16,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0002_scenarios.sql"),
     ),
     (3, "census", include_str!("../migrations/0003_census.sql")),
+    (4, "access", include_str!("../migrations/0004_access.sql")),
 ];
 
 pub fn apply(conn: &mut Connection) -> Result<(), StoreError> {

@@ -3,8 +3,14 @@
 //!
 //! No SQL and no row types cross this boundary; backends live in their own crates.
 
+pub mod access;
 #[cfg(feature = "testing")]
 pub mod conformance;
+
+pub use access::{
+    ApiToken, AuditEvent, NewOrganisation, NewUser, OneTimeToken, Organisation, Session, SsoConfig,
+    Team, TokenKind, User, UserStatus,
+};
 
 use serde::{Deserialize, Serialize};
 use swforce_domain::census::{CensusHeader, CensusWorker, LaVacancies};
@@ -17,6 +23,9 @@ pub enum StoreError {
         "the data directory is in use by a newer swforce (database schema {found}, this version knows up to {known}); upgrade swforce"
     )]
     NewerSchema { found: i64, known: i64 },
+    /// A write that would break a uniqueness rule (an email or name already in use).
+    #[error("{0}")]
+    Conflict(String),
     #[error("storage failure")]
     Backend(#[source] Box<dyn std::error::Error + Send + Sync>),
 }
@@ -98,6 +107,10 @@ pub struct SavedScenario {
     /// The levers as a scenario file.
     pub toml: String,
     pub created_at: String,
+    /// The organisation it belongs to; `None` for a scenario everyone may see.
+    pub org_id: Option<i64>,
+    /// Who saved it, where a signed-in person did.
+    pub user_id: Option<i64>,
 }
 
 /// A scenario to save (its id and time are given by the store and the caller).
@@ -108,6 +121,8 @@ pub struct NewScenario<'a> {
     pub query: &'a str,
     pub toml: &'a str,
     pub created_at: &'a str,
+    pub org_id: Option<i64>,
+    pub user_id: Option<i64>,
 }
 
 /// A census return on record: which authority and year, from which file (no personal data).
@@ -176,8 +191,9 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     /// Saves a named scenario and returns it with its id.
     fn save_scenario(&self, scenario: &NewScenario<'_>) -> Result<SavedScenario, StoreError>;
 
-    /// Saved scenarios, newest first.
-    fn scenarios(&self) -> Result<Vec<SavedScenario>, StoreError>;
+    /// Saved scenarios an organisation may see (its own and those everyone may see; only the
+    /// latter for `None`), newest first.
+    fn scenarios(&self, org_id: Option<i64>) -> Result<Vec<SavedScenario>, StoreError>;
 
     /// One saved scenario, if there is one with that id.
     fn scenario(&self, id: i64) -> Result<Option<SavedScenario>, StoreError>;
@@ -199,4 +215,65 @@ pub trait Store: Send + Sync + std::fmt::Debug {
         la_code: &str,
         year: i32,
     ) -> Result<Option<(CensusReturn, Vec<CensusWorker>)>, StoreError>;
+
+    // Organisations and people.
+
+    fn create_organisation(&self, org: &NewOrganisation<'_>) -> Result<Organisation, StoreError>;
+    fn organisations(&self) -> Result<Vec<Organisation>, StoreError>;
+    fn organisation(&self, id: i64) -> Result<Option<Organisation>, StoreError>;
+    /// The organisation whose people use this email domain, if one has claimed it.
+    fn organisation_by_domain(&self, domain: &str) -> Result<Option<Organisation>, StoreError>;
+    fn set_sso(
+        &self,
+        org_id: i64,
+        sso: Option<&SsoConfig>,
+        email_domain: Option<&str>,
+    ) -> Result<(), StoreError>;
+    fn create_team(&self, org_id: i64, name: &str) -> Result<Team, StoreError>;
+    fn teams(&self, org_id: i64) -> Result<Vec<Team>, StoreError>;
+    /// Fails with `Conflict` when the email is in use.
+    fn create_user(&self, user: &NewUser<'_>) -> Result<User, StoreError>;
+    fn user(&self, id: i64) -> Result<Option<User>, StoreError>;
+    fn user_by_email(&self, email: &str) -> Result<Option<User>, StoreError>;
+    fn users(&self, org_id: i64) -> Result<Vec<User>, StoreError>;
+    fn count_users(&self) -> Result<u64, StoreError>;
+    /// Saves a person's team, name, roles, password hash, status and sign-in counters.
+    fn update_user(&self, user: &User) -> Result<(), StoreError>;
+
+    // Sign-in.
+
+    fn create_session(&self, session: &Session) -> Result<(), StoreError>;
+    /// A live session (not expired at `now`).
+    fn session(&self, id_hash: &str, now: &str) -> Result<Option<Session>, StoreError>;
+    fn delete_session(&self, id_hash: &str) -> Result<(), StoreError>;
+    /// Signs a person out everywhere; returns how many sessions ended.
+    fn delete_sessions_of(&self, user_id: i64) -> Result<u64, StoreError>;
+    fn create_token(&self, token: &OneTimeToken) -> Result<(), StoreError>;
+    /// Uses a one-time token: returns it (if it exists, is unused and live at `now`) and marks
+    /// it used, atomically, so it works once.
+    fn take_token(
+        &self,
+        kind: TokenKind,
+        hash: &str,
+        now: &str,
+    ) -> Result<Option<OneTimeToken>, StoreError>;
+    /// Records a failed sign-in for `key` (an email or an address) at `at`.
+    fn record_failed_sign_in(&self, key: &str, at: &str) -> Result<(), StoreError>;
+    /// Failed sign-ins for `key` since `since`.
+    fn failed_sign_ins(&self, key: &str, since: &str) -> Result<u64, StoreError>;
+
+    // API tokens.
+
+    fn create_api_token(&self, token: &ApiToken) -> Result<ApiToken, StoreError>;
+    fn api_tokens(&self, user_id: i64) -> Result<Vec<ApiToken>, StoreError>;
+    fn api_token_by_hash(&self, hash: &str) -> Result<Option<ApiToken>, StoreError>;
+    /// Revokes one of a person's tokens; `false` if they have no such token.
+    fn revoke_api_token(&self, user_id: i64, id: i64, at: &str) -> Result<bool, StoreError>;
+    fn touch_api_token(&self, id: i64, at: &str) -> Result<(), StoreError>;
+
+    // The audit log: append and read, never change.
+
+    fn append_audit(&self, event: &AuditEvent) -> Result<(), StoreError>;
+    /// Newest first; one organisation's (or every one's, for `None`), at most `limit`.
+    fn audit(&self, org_id: Option<i64>, limit: u32) -> Result<Vec<AuditEvent>, StoreError>;
 }

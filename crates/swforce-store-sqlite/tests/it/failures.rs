@@ -44,3 +44,28 @@ fn a_file_that_is_not_a_database_is_a_backend_error_not_a_panic() {
     let err = SqliteStore::open_in_dir(dir.path()).unwrap_err();
     assert!(matches!(err, StoreError::Backend(_)), "{err:?}");
 }
+
+#[test]
+fn the_database_itself_refuses_to_change_or_delete_audit_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open_in_dir(dir.path()).unwrap();
+    store
+        .append_audit(&swforce_store::AuditEvent {
+            id: 0,
+            at: "2026-11-25T10:00:00Z".into(),
+            org_id: None,
+            user_id: None,
+            actor: "swforce".into(),
+            action: "admin".into(),
+            target: "site".into(),
+            detail: String::new(),
+            ip: String::new(),
+        })
+        .unwrap();
+    let conn = rusqlite::Connection::open(store.path()).unwrap();
+    let update = conn.execute("UPDATE audit_log SET actor = 'someone else'", []);
+    assert!(update.unwrap_err().to_string().contains("append-only"));
+    let delete = conn.execute("DELETE FROM audit_log", []);
+    assert!(delete.unwrap_err().to_string().contains("append-only"));
+    assert_eq!(store.audit(None, 10).unwrap()[0].actor, "swforce");
+}

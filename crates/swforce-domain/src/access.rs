@@ -1,0 +1,249 @@
+//! Who may do what: organisation types, roles and the permission matrix.
+//!
+//! `docs/access.md` prints [`MATRIX`]; the code enforces exactly it, through [`Role::allows`].
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// Kinds of organisation that use swforce.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OrgKind {
+    LocalAuthority,
+    ChildrensTrust,
+    Employer,
+    Agency,
+    RegionalAlliance,
+    NationalBody,
+    Campaign,
+}
+
+impl OrgKind {
+    pub const ALL: [OrgKind; 7] = [
+        Self::LocalAuthority,
+        Self::ChildrensTrust,
+        Self::Employer,
+        Self::Agency,
+        Self::RegionalAlliance,
+        Self::NationalBody,
+        Self::Campaign,
+    ];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            Self::LocalAuthority => "local_authority",
+            Self::ChildrensTrust => "childrens_trust",
+            Self::Employer => "employer",
+            Self::Agency => "agency",
+            Self::RegionalAlliance => "regional_alliance",
+            Self::NationalBody => "national_body",
+            Self::Campaign => "campaign",
+        }
+    }
+
+    pub fn from_id(id: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.id() == id)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::LocalAuthority => "Local authority",
+            Self::ChildrensTrust => "Children's trust",
+            Self::Employer => "NHS or voluntary employer",
+            Self::Agency => "Agency",
+            Self::RegionalAlliance => "Regional alliance",
+            Self::NationalBody => "National body",
+            Self::Campaign => "Campaign",
+        }
+    }
+
+    /// Whether the organisation returns the census for an authority (and so holds its records).
+    pub fn holds_census(self) -> bool {
+        matches!(self, Self::LocalAuthority | Self::ChildrensTrust)
+    }
+}
+
+/// What a person does in swforce. A person may hold several roles in their organisation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    SocialWorker,
+    TeamManager,
+    WorkforceAnalyst,
+    OrgAdmin,
+    Moderator,
+    NationalAnalyst,
+    SiteAdmin,
+}
+
+impl Role {
+    pub const ALL: [Role; 7] = [
+        Self::SocialWorker,
+        Self::TeamManager,
+        Self::WorkforceAnalyst,
+        Self::OrgAdmin,
+        Self::Moderator,
+        Self::NationalAnalyst,
+        Self::SiteAdmin,
+    ];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            Self::SocialWorker => "social_worker",
+            Self::TeamManager => "team_manager",
+            Self::WorkforceAnalyst => "workforce_analyst",
+            Self::OrgAdmin => "org_admin",
+            Self::Moderator => "moderator",
+            Self::NationalAnalyst => "national_analyst",
+            Self::SiteAdmin => "site_admin",
+        }
+    }
+
+    pub fn from_id(id: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.id() == id.trim())
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::SocialWorker => "Social worker",
+            Self::TeamManager => "Team manager",
+            Self::WorkforceAnalyst => "Workforce analyst",
+            Self::OrgAdmin => "Organisation admin",
+            Self::Moderator => "Moderator",
+            Self::NationalAnalyst => "National analyst",
+            Self::SiteAdmin => "Site admin",
+        }
+    }
+
+    /// Whether this role grants `p` (always within the person's own organisation, except where
+    /// the permission says otherwise).
+    pub fn allows(self, p: Permission) -> bool {
+        MATRIX
+            .iter()
+            .any(|(perm, roles)| *perm == p && roles.contains(&self))
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
+/// Every action that needs a permission.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Permission {
+    /// Save a projection scenario for the organisation, and delete its own.
+    SaveScenarios,
+    /// Create API tokens for oneself.
+    UseApi,
+    /// Import the authority's census return and see its records' indicators.
+    ImportCensus,
+    /// Download the authority's census return (personal data).
+    ExportCensus,
+    /// Invite people, set their roles and teams, lock and unlock them.
+    ManageUsers,
+    /// Configure the organisation's single sign-on.
+    ConfigureSso,
+    /// Read and export the organisation's audit log.
+    ViewAudit,
+    /// Import published statistics (public data, for everyone).
+    ImportStatistics,
+    /// Moderate shared examples.
+    Moderate,
+    /// Create organisations and their first admins; see every organisation's audit log.
+    ManageSite,
+}
+
+impl Permission {
+    pub fn describe(self) -> &'static str {
+        match self {
+            Self::SaveScenarios => "Save projection scenarios for the organisation",
+            Self::UseApi => "Create and revoke their own API tokens",
+            Self::ImportCensus => {
+                "Import the authority's census return and see the indicators of its records"
+            }
+            Self::ExportCensus => "Download the authority's census return (personal data)",
+            Self::ManageUsers => {
+                "Invite people to the organisation, set their roles and teams, lock and unlock them"
+            }
+            Self::ConfigureSso => "Configure the organisation's single sign-on",
+            Self::ViewAudit => "Read and export the organisation's audit log",
+            Self::ImportStatistics => "Import published statistics (public data, seen by everyone)",
+            Self::Moderate => "Moderate shared examples",
+            Self::ManageSite => {
+                "Create organisations and their first admins; read every organisation's audit log"
+            }
+        }
+    }
+}
+
+use Role::*;
+
+/// The permission matrix: each permission and the roles that hold it. Anyone, signed in or not,
+/// may read the published statistics, projections, the method pages and check a census file
+/// (nothing is stored); everything else is here.
+pub const MATRIX: &[(Permission, &[Role])] = &[
+    (
+        Permission::SaveScenarios,
+        &[
+            SocialWorker,
+            TeamManager,
+            WorkforceAnalyst,
+            OrgAdmin,
+            Moderator,
+            NationalAnalyst,
+            SiteAdmin,
+        ],
+    ),
+    (
+        Permission::UseApi,
+        &[
+            TeamManager,
+            WorkforceAnalyst,
+            OrgAdmin,
+            NationalAnalyst,
+            SiteAdmin,
+        ],
+    ),
+    (Permission::ImportCensus, &[WorkforceAnalyst, OrgAdmin]),
+    (Permission::ExportCensus, &[WorkforceAnalyst, OrgAdmin]),
+    (Permission::ManageUsers, &[OrgAdmin, SiteAdmin]),
+    (Permission::ConfigureSso, &[OrgAdmin, SiteAdmin]),
+    (Permission::ViewAudit, &[OrgAdmin, SiteAdmin]),
+    (Permission::ImportStatistics, &[NationalAnalyst, SiteAdmin]),
+    (Permission::Moderate, &[Moderator, SiteAdmin]),
+    (Permission::ManageSite, &[SiteAdmin]),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_role_and_kind_reads_back_and_the_matrix_names_each_permission_once() {
+        for r in Role::ALL {
+            assert_eq!(Role::from_id(r.id()), Some(r));
+        }
+        for k in OrgKind::ALL {
+            assert_eq!(OrgKind::from_id(k.id()), Some(k));
+        }
+        let mut seen = std::collections::HashSet::new();
+        for (p, _) in MATRIX {
+            assert!(seen.insert(*p), "{p:?} twice");
+        }
+    }
+
+    #[test]
+    fn personal_data_is_for_analysts_and_admins_only() {
+        assert!(Role::WorkforceAnalyst.allows(Permission::ExportCensus));
+        assert!(!Role::TeamManager.allows(Permission::ExportCensus));
+        assert!(!Role::SocialWorker.allows(Permission::ImportCensus));
+        assert!(
+            !Role::SiteAdmin.allows(Permission::ExportCensus),
+            "a site admin does not read an authority's records"
+        );
+        assert!(Role::SocialWorker.allows(Permission::SaveScenarios));
+    }
+}
