@@ -4,6 +4,7 @@
 //! Shells (the web handlers and CLI subcommands) parse input, call one function here and render
 //! the answer. This crate reads the clock (to time-stamp imports) but never the environment.
 
+pub mod access;
 pub mod census;
 pub mod display;
 pub mod importing;
@@ -48,6 +49,12 @@ pub enum AppError {
     /// A census return has errors; its findings say where and why.
     #[error("{} was not imported: {} error(s) found", .0.file, .0.errors)]
     CensusRefused(Box<swforce_import::census::CensusRead>),
+    /// The person acting may not do this; `fix` says who may.
+    #[error("{problem}")]
+    Forbidden { problem: String, fix: String },
+    /// Something the service relies on (email) is not working.
+    #[error("{0}")]
+    Unavailable(String),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -57,6 +64,7 @@ pub enum AppError {
 pub struct App {
     store: Arc<dyn Store>,
     cache: Arc<RwLock<Option<Arc<Snapshot>>>>,
+    mailer: Option<Arc<dyn access::Mailer>>,
 }
 
 impl App {
@@ -64,7 +72,20 @@ impl App {
         Self {
             store,
             cache: Arc::new(RwLock::new(None)),
+            mailer: None,
         }
+    }
+
+    /// Sends invitations and password resets through `mailer`.
+    pub fn with_mailer(mut self, mailer: Arc<dyn access::Mailer>) -> Self {
+        self.mailer = Some(mailer);
+        self
+    }
+
+    pub fn mailer(&self) -> Result<&Arc<dyn access::Mailer>, AppError> {
+        self.mailer
+            .as_ref()
+            .ok_or_else(|| AppError::Unavailable("email is not set up for this service".into()))
     }
 
     pub fn store(&self) -> &Arc<dyn Store> {

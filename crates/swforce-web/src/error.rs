@@ -94,6 +94,18 @@ impl PageError {
             AppError::Invalid { problem, fix } => {
                 Self::new(StatusCode::BAD_REQUEST, "There is a problem", problem, fix)
             }
+            AppError::Forbidden { problem, fix } => Self::new(
+                StatusCode::FORBIDDEN,
+                "You do not have permission to do this",
+                problem,
+                fix,
+            ),
+            AppError::Unavailable(problem) => Self::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "Sorry, the service cannot do this now",
+                problem,
+                "Try again later, or tell the people who run this service",
+            ),
             AppError::Refused(r) => Self {
                 status: StatusCode::UNPROCESSABLE_ENTITY,
                 title: format!("{} was not imported", r.file),

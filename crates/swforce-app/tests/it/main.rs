@@ -1,5 +1,6 @@
 //! Use cases over a real SQLite store in a temporary directory, with the shipped data.
 
+mod access;
 mod demo;
 mod places;
 mod projection;
@@ -11,7 +12,7 @@ use swforce_store_sqlite::SqliteStore;
 #[derive(Debug)]
 pub struct TestApp {
     pub app: App,
-    _dir: tempfile::TempDir,
+    pub _dir: tempfile::TempDir,
 }
 
 pub fn empty_app() -> TestApp {

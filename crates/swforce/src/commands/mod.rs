@@ -37,10 +37,11 @@ pub fn fail(e: AppError) -> Failure {
             eprintln!("error: {e}");
             eprintln!("  fix: give the full name or the code");
         }
-        AppError::Invalid { problem, fix } => {
+        AppError::Invalid { problem, fix } | AppError::Forbidden { problem, fix } => {
             eprintln!("error: {problem}");
             eprintln!("  fix: {fix}");
         }
+        AppError::Unavailable(problem) => eprintln!("error: {problem}"),
         AppError::Refused(r) => {
             for d in &r.diagnostics {
                 eprintln!("{d}");

@@ -1,0 +1,163 @@
+//! Organisations, people and what they may do: sign-in with a password or single sign-on,
+//! sessions, invitations, password resets, API tokens and the audit log.
+//!
+//! Every use case that touches an organisation's data takes the [`Principal`] acting and checks
+//! it here, so the web pages, the JSON API and any other shell enforce the same rules: the
+//! permission matrix of `swforce_domain::access`, within the person's own organisation.
+
+mod admin;
+mod mail;
+mod secret;
+mod signin;
+mod tokens;
+
+pub use admin::OrgSummary;
+pub use mail::{Mail, Mailer, Outbox};
+pub use secret::{digest, hash_password, new_secret, password_problem, verify_password};
+pub use signin::SignedIn;
+pub use tokens::{NewApiToken, SCOPES, Scope};
+
+use crate::AppError;
+use jiff::Timestamp;
+use swforce_domain::access::{Permission, Role};
+use swforce_store::{AuditEvent, Organisation, User, UserStatus};
+
+/// How long a browser stays signed in.
+pub const SESSION_HOURS: i64 = 12;
+/// Failed sign-ins for one account within [`LOCK_MINUTES`] before it is locked for that long.
+pub const LOCK_AFTER: u64 = 5;
+pub const LOCK_MINUTES: i64 = 15;
+/// Failed sign-ins from one address within [`LOCK_MINUTES`] before it must wait.
+pub const ADDRESS_LIMIT: u64 = 50;
+/// How long an invitation link works.
+pub const INVITATION_DAYS: i64 = 7;
+/// How long a password reset link works.
+pub const RESET_MINUTES: i64 = 60;
+
+/// Someone signed in, through a browser session or an API token, and their organisation.
+#[derive(Debug, Clone)]
+pub struct Principal {
+    pub user: User,
+    pub org: Organisation,
+    /// What an API token allows; `None` for a browser session (the roles alone decide).
+    pub scopes: Option<Vec<Scope>>,
+}
+
+impl Principal {
+    /// Whether this person (and, for a token, its scopes) allows `p`.
+    pub fn can(&self, p: Permission) -> bool {
+        self.user.status == UserStatus::Active
+            && self.user.roles.iter().any(|r| r.allows(p))
+            && self
+                .scopes
+                .as_ref()
+                .is_none_or(|scopes| scopes.iter().any(|s| s.permits(p)))
+    }
+
+    /// `Ok` when [`Principal::can`], else a refusal that says which roles would.
+    pub fn require(&self, p: Permission) -> Result<(), AppError> {
+        if self.can(p) {
+            return Ok(());
+        }
+        let roles: Vec<&str> = Role::ALL
+            .into_iter()
+            .filter(|r| r.allows(p))
+            .map(Role::label)
+            .collect();
+        Err(AppError::Forbidden {
+            problem: format!("You cannot {}", lower_first(p.describe())),
+            fix: if self.scopes.is_some() {
+                format!(
+                    "Use a token with the scope for it, held by someone with the role of {}",
+                    roles.join(" or ")
+                )
+            } else {
+                format!(
+                    "Ask your organisation admin for the role of {}",
+                    roles.join(" or ")
+                )
+            },
+        })
+    }
+
+    /// Whether the person is allowed to act on `org_id`'s people and settings: their own
+    /// organisation, or any for a site admin.
+    pub fn reaches(&self, org_id: i64) -> bool {
+        self.org.id == org_id || self.can(Permission::ManageSite)
+    }
+
+    pub fn has(&self, role: Role) -> bool {
+        self.user.roles.contains(&role)
+    }
+}
+
+fn lower_first(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_lowercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+/// The time as stored: RFC 3339 in UTC to the second, so stored times compare as text.
+pub fn stamp(t: Timestamp) -> String {
+    t.round(jiff::Unit::Second).unwrap_or(t).to_string()
+}
+
+pub(crate) fn plus(t: Timestamp, span: jiff::Span) -> Timestamp {
+    t.checked_add(span).unwrap_or(t)
+}
+
+pub(crate) fn minus(t: Timestamp, span: jiff::Span) -> Timestamp {
+    t.checked_sub(span).unwrap_or(t)
+}
+
+/// Where a request came from, for the audit log.
+#[derive(Debug, Clone, Default)]
+pub struct Origin {
+    pub ip: String,
+}
+
+impl crate::App {
+    /// Appends a line to the audit log. A personal-data action whose line cannot be written
+    /// does not go ahead: callers write the line first.
+    pub fn audit_event(
+        &self,
+        who: Option<&Principal>,
+        action: &str,
+        target: &str,
+        detail: &str,
+        origin: &Origin,
+    ) -> Result<(), AppError> {
+        self.store().append_audit(&AuditEvent {
+            id: 0,
+            at: stamp(Timestamp::now()),
+            org_id: who.map(|p| p.org.id),
+            user_id: who.map(|p| p.user.id),
+            actor: who.map_or_else(|| "anonymous".to_string(), |p| p.user.email.clone()),
+            action: action.to_string(),
+            target: target.to_string(),
+            detail: detail.to_string(),
+            ip: origin.ip.clone(),
+        })?;
+        Ok(())
+    }
+
+    /// The person and organisation behind a user id, for a session or token that names them.
+    pub(crate) fn principal_of(
+        &self,
+        user_id: i64,
+        scopes: Option<Vec<Scope>>,
+    ) -> Result<Option<Principal>, AppError> {
+        let Some(user) = self.store().user(user_id)? else {
+            return Ok(None);
+        };
+        if user.status != UserStatus::Active {
+            return Ok(None);
+        }
+        let Some(org) = self.store().organisation(user.org_id)? else {
+            return Ok(None);
+        };
+        Ok(Some(Principal { user, org, scopes }))
+    }
+}
