@@ -4,8 +4,10 @@
 //! Worker records are the authority's personal data: only counts leave this module, and
 //! anything meant for outside the authority goes through [`CensusIndicators::disclosed`].
 
+use crate::access::{Origin, Principal};
 use crate::{App, AppError, Snapshot};
 use std::io::{BufRead, Write};
+use swforce_domain::access::Permission;
 use swforce_domain::census::{CensusWorker, CollectionYear, LaVacancies};
 use swforce_domain::{GeographicLevel, GeographyCode, OldLaCode};
 use swforce_import::census::{CensusOptions, CensusRead, read_census};
@@ -93,6 +95,17 @@ impl App {
         la: Option<&str>,
         year: Option<i32>,
     ) -> Result<CensusOutcome, AppError> {
+        self.import_census_checked(file, reader, la, year, None)
+    }
+
+    fn import_census_checked(
+        &self,
+        file: &str,
+        reader: impl BufRead,
+        la: Option<&str>,
+        year: Option<i32>,
+        must_be: Option<&str>,
+    ) -> Result<CensusOutcome, AppError> {
         let mut workers: Vec<CensusWorker> = Vec::new();
         let read = read_census(
             file,
@@ -113,6 +126,17 @@ impl App {
                 fix: "give the authority (--la E06000058), or add <Source><LEA> to the return's header".into(),
             });
         };
+        if let Some(own) = must_be.filter(|own| *own != code.as_str()) {
+            let name = |c: &str| snap.find(c).map_or(c.to_string(), |g| g.name.clone());
+            return Err(AppError::Forbidden {
+                problem: format!(
+                    "This return is for {}, but your organisation returns the census for {}",
+                    name(code.as_str()),
+                    name(own)
+                ),
+                fix: "Check you chose your own authority's return".into(),
+            });
+        }
         let Some(y) = read.year else {
             return Err(AppError::Invalid {
                 problem: "the return gives no collection year".into(),
@@ -135,6 +159,105 @@ impl App {
                 .to_string(),
         };
         Ok(self.store().import_census(&census, &workers)?)
+    }
+
+    /// The authority a person's organisation returns the census for, if they may handle it.
+    fn own_authority(&self, who: &Principal, p: Permission) -> Result<String, AppError> {
+        who.require(p)?;
+        who.org.la_code.clone().ok_or_else(|| AppError::Forbidden {
+            problem: format!("{} does not return a census", who.org.name),
+            fix: "Census returns belong to local authorities and children's trusts".into(),
+        })
+    }
+
+    /// Stores a return for the person's own authority (and no other), on the audit log.
+    pub fn import_census_for(
+        &self,
+        who: &Principal,
+        file: &str,
+        reader: impl BufRead,
+        year: Option<i32>,
+        origin: &Origin,
+    ) -> Result<CensusOutcome, AppError> {
+        let la = self.own_authority(who, Permission::ImportCensus)?;
+        let outcome = self.import_census_checked(file, reader, None, year, Some(&la))?;
+        let (c, what) = match &outcome {
+            CensusOutcome::Imported { census, replaced } => (
+                census,
+                if *replaced {
+                    "imported, replacing the earlier return"
+                } else {
+                    "imported"
+                },
+            ),
+            CensusOutcome::AlreadyImported { census } => (census, "already on record"),
+        };
+        self.audit_event(
+            Some(who),
+            "import_census",
+            &format!("census {} {} ({} workers)", c.la_code, c.year, c.workers),
+            &format!("{file}: {what}"),
+            origin,
+        )?;
+        Ok(outcome)
+    }
+
+    /// The person's authority's returns on record (no personal data), newest first.
+    pub fn census_returns_for(&self, who: &Principal) -> Result<Vec<CensusReturn>, AppError> {
+        let la = self.own_authority(who, Permission::ImportCensus)?;
+        Ok(self
+            .store()
+            .census_returns()?
+            .into_iter()
+            .filter(|r| r.la_code == la)
+            .collect())
+    }
+
+    /// The indicators of the person's authority's return for a year, on the audit log (they
+    /// are worked out from personal records).
+    pub fn census_indicators_for(
+        &self,
+        who: &Principal,
+        year: i32,
+        origin: &Origin,
+    ) -> Result<(CensusReturn, CensusIndicators), AppError> {
+        let la = self.own_authority(who, Permission::ImportCensus)?;
+        let (code, c, workers) = self.stored_census(&la, year)?;
+        self.audit_event(
+            Some(who),
+            "view_personal_data",
+            &format!("census {la} {year}"),
+            "indicators worked out from the records",
+            origin,
+        )?;
+        let mut a = Aggregator::new(CollectionYear(c.year));
+        for w in &workers {
+            a.add(w);
+        }
+        let ind = a.finish(code, Some(c.vacancies));
+        Ok((c, ind))
+    }
+
+    /// Writes the person's authority's return for a year (personal data), after recording the
+    /// export on the audit log.
+    pub fn export_census_for(
+        &self,
+        who: &Principal,
+        year: i32,
+        out: &mut impl Write,
+        origin: &Origin,
+    ) -> Result<u32, AppError> {
+        let la = self.own_authority(who, Permission::ExportCensus)?;
+        // Exists? (so a missing year is "not found", not an export on the log)
+        self.stored_census(&la, year)?;
+        self.audit_event(
+            Some(who),
+            "export",
+            &format!("census {la} {year}"),
+            "return downloaded as XML",
+            origin,
+        )?;
+        self.export_census(&la, year, out)
     }
 
     /// Census returns on record (no personal data).

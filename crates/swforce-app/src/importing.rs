@@ -54,6 +54,25 @@ impl ImportReport {
 
 impl App {
     /// Reads and stores one file, all or nothing. The same bytes a second time change nothing.
+    /// Imports a file for a signed-in person who may import statistics, on the audit log.
+    pub fn import_file_as(
+        &self,
+        who: &crate::access::Principal,
+        file_name: &str,
+        reader: impl Read,
+        origin: &crate::access::Origin,
+    ) -> Result<ImportReport, AppError> {
+        who.require(swforce_domain::access::Permission::ImportStatistics)?;
+        let report = self.import_file(file_name, reader)?;
+        let what = if report.already_imported() {
+            "already on record"
+        } else {
+            "imported"
+        };
+        self.audit_event(Some(who), "import_statistics", file_name, what, origin)?;
+        Ok(report)
+    }
+
     pub fn import_file(
         &self,
         file_name: &str,

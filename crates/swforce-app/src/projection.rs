@@ -299,14 +299,17 @@ pub fn rows(p: &Projection) -> Vec<ProjectionRow> {
 }
 
 impl crate::App {
-    /// Saves a named scenario for a place, so its link can be shared.
+    /// Saves a named scenario for a place, for the person's organisation, so its link can be
+    /// shared with colleagues.
     pub fn save_scenario(
         &self,
+        who: &crate::access::Principal,
         name: &str,
         geography_code: &str,
         query: &str,
         scenario: &Scenario,
     ) -> Result<swforce_store::SavedScenario, AppError> {
+        who.require(swforce_domain::access::Permission::SaveScenarios)?;
         let name = name.trim();
         if name.is_empty() {
             return Err(AppError::Invalid {
@@ -314,29 +317,36 @@ impl crate::App {
                 fix: "Give it a name people will recognise, such as More Frontline places".into(),
             });
         }
-        let created_at = jiff::Timestamp::now()
-            .round(jiff::Unit::Second)
-            .unwrap_or_else(|_| jiff::Timestamp::now())
-            .to_string();
+        let created_at = crate::access::now_stamp();
         let saved = self.store().save_scenario(&swforce_store::NewScenario {
             name,
             geography_code,
             query,
             toml: &scenario.to_toml(),
             created_at: &created_at,
-            org_id: None,
-            user_id: None,
+            org_id: Some(who.org.id),
+            user_id: Some(who.user.id),
         })?;
         Ok(saved)
     }
 
-    pub fn scenarios(&self) -> Result<Vec<swforce_store::SavedScenario>, AppError> {
-        Ok(self.store().scenarios(None)?)
+    /// Saved scenarios the viewer may open: their organisation's, and those saved for everyone.
+    pub fn scenarios(
+        &self,
+        viewer: Option<&crate::access::Principal>,
+    ) -> Result<Vec<swforce_store::SavedScenario>, AppError> {
+        Ok(self.store().scenarios(viewer.map(|p| p.org.id))?)
     }
 
-    pub fn scenario(&self, id: i64) -> Result<swforce_store::SavedScenario, AppError> {
+    /// One saved scenario, if the viewer may open it (another organisation's is "not found").
+    pub fn scenario(
+        &self,
+        viewer: Option<&crate::access::Principal>,
+        id: i64,
+    ) -> Result<swforce_store::SavedScenario, AppError> {
         self.store()
             .scenario(id)?
+            .filter(|s| s.org_id.is_none() || s.org_id == viewer.map(|p| p.org.id))
             .ok_or_else(|| AppError::NotFound {
                 kind: "saved scenario",
                 query: id.to_string(),

@@ -46,7 +46,12 @@ fn cacheable(path: &str) -> bool {
 }
 
 pub async fn layer(State(state): State<WebState>, request: Request, next: Next) -> Response {
-    if request.method() != Method::GET || !cacheable(request.uri().path()) {
+    // Pages for someone signed in carry their name and are never shared.
+    let signed_in = request
+        .extensions()
+        .get::<crate::auth::Viewer>()
+        .is_some_and(|v| v.principal.is_some());
+    if signed_in || request.method() != Method::GET || !cacheable(request.uri().path()) {
         return next.run(request).await;
     }
     let key = request.uri().to_string();

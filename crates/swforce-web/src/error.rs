@@ -28,6 +28,8 @@ pub struct PageError {
     pub title: String,
     pub problems: Vec<Problem>,
     pub request_id: Option<String>,
+    /// Send the browser here instead (to sign in).
+    pub redirect: Option<String>,
 }
 
 #[derive(Template)]
@@ -53,7 +55,21 @@ impl PageError {
                 target: String::new(),
             }],
             request_id: None,
+            redirect: None,
         }
+    }
+
+    /// Someone not signed in asked for a page that needs it: off to sign in, and back after.
+    pub fn sign_in(back_to: &str) -> Self {
+        let mut e = Self::new(
+            StatusCode::UNAUTHORIZED,
+            "Sign in to continue",
+            "This page is for people signed in to swforce",
+            "Sign in, then try again",
+        );
+        let next: String = form_urlencoded_component(back_to);
+        e.redirect = Some(format!("/sign-in?next={next}"));
+        e
     }
 
     pub fn not_found(problem: impl Into<String>, fix: impl Into<String>) -> Self {
@@ -68,6 +84,7 @@ impl PageError {
             title: "Sorry, there is a problem with the service".into(),
             problems: Vec::new(),
             request_id: Some(request_id),
+            redirect: None,
         }
     }
 
@@ -111,6 +128,7 @@ impl PageError {
                 title: format!("{} was not imported", r.file),
                 problems: r.errors().map(problem_from).collect(),
                 request_id: None,
+                redirect: None,
             },
             AppError::CensusRefused(r) => Self {
                 status: StatusCode::UNPROCESSABLE_ENTITY,
@@ -127,6 +145,7 @@ impl PageError {
                     })
                     .collect(),
                 request_id: None,
+                redirect: None,
             },
             AppError::Store(e) => Self::internal(
                 anyhow::Error::new(e).context("reading the statistics"),
@@ -153,8 +172,18 @@ pub fn problem_from(d: &Diagnostic) -> Problem {
     }
 }
 
+/// Percent-encodes a value for a query string.
+pub fn form_urlencoded_component(s: &str) -> String {
+    serde_urlencoded::to_string([("v", s)])
+        .map(|q| q[2..].to_string())
+        .unwrap_or_default()
+}
+
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
+        if let Some(to) = &self.redirect {
+            return axum::response::Redirect::to(to).into_response();
+        }
         let page = ErrorPage {
             layout: Layout::new(&self.title),
             error: &self,

@@ -5,6 +5,7 @@
 //! Handlers stay thin: parse the request, call one `swforce-app` function, render the answer.
 
 mod api;
+pub mod auth;
 mod cache;
 mod chart;
 mod error;
@@ -28,10 +29,29 @@ pub use error::{ApiError, PageError};
 pub const MAX_UPLOAD_BYTES: usize = 50 * 1024 * 1024;
 
 /// How the service behaves, from the binary's settings.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone)]
 pub struct Options {
     /// Refuse imports over the web.
     pub read_only: bool,
+    /// The address people reach the service at, for links in emails and single sign-on. When
+    /// it is `https://`, cookies are marked Secure and browsers are told to keep to HTTPS.
+    pub public_url: String,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            read_only: false,
+            public_url: "http://127.0.0.1:8080".into(),
+        }
+    }
+}
+
+impl Options {
+    /// Whether the service is reached over TLS.
+    pub fn secure(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
 }
 
 /// What every handler can reach.
@@ -65,6 +85,7 @@ pub fn router(app: App, options: Options) -> Router {
         .layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES));
     let census = Router::new()
         .route("/census", post(pages::census::check))
+        .route("/census/returns", post(pages::census_returns::store))
         .layer(DefaultBodyLimit::max(pages::census::MAX_RETURN_BYTES));
     Router::new()
         .route("/", get(pages::place::england))
@@ -106,21 +127,105 @@ pub fn router(app: App, options: Options) -> Router {
         )
         .route("/api/v1/measures", get(api::v1::measures::index))
         .route("/api/v1/imports", get(api::v1::imports::index))
+        .route("/api/v1/me", get(api::v1::account::me))
+        .route("/api/v1/scenarios", get(api::v1::account::scenarios))
+        .route(
+            "/api/v1/census/returns",
+            get(api::v1::account::census_returns),
+        )
+        .route(
+            "/api/v1/census/returns/{year}/indicators",
+            get(api::v1::account::census_indicators),
+        )
+        .route("/api/v1/audit", get(api::v1::account::audit))
         .route("/census", get(pages::census::show))
+        .route(
+            "/sign-in",
+            get(pages::account::sign_in_form).post(pages::account::sign_in),
+        )
+        .route("/sign-out", post(pages::account::sign_out))
+        .route(
+            "/password-reset",
+            get(pages::account::reset_form).post(pages::account::reset_request),
+        )
+        .route(
+            "/password-reset/{secret}",
+            get(pages::account::reset_token_form).post(pages::account::reset_token_set),
+        )
+        .route(
+            "/invitations/{secret}",
+            get(pages::account::invitation_form).post(pages::account::invitation_accept),
+        )
+        .route("/account", get(pages::account::show))
+        .route(
+            "/account/sign-out-everywhere",
+            post(pages::account::sign_out_everywhere),
+        )
+        .route("/account/tokens", post(pages::account::create_token))
+        .route(
+            "/account/tokens/{id}/revoke",
+            post(pages::account::revoke_token),
+        )
+        .route("/admin", get(pages::admin::index))
+        .route("/admin/audit", get(pages::admin::site_audit))
+        .route(
+            "/admin/organisations",
+            post(pages::admin::create_organisation),
+        )
+        .route(
+            "/admin/organisations/{id}",
+            get(pages::admin::show_organisation),
+        )
+        .route(
+            "/admin/organisations/{id}/audit",
+            get(pages::admin::organisation_audit),
+        )
+        .route(
+            "/admin/organisations/{id}/invitations",
+            post(pages::admin::invite),
+        )
+        .route(
+            "/admin/organisations/{id}/teams",
+            post(pages::admin::create_team),
+        )
+        .route(
+            "/admin/organisations/{id}/sso",
+            post(pages::admin::configure_sso),
+        )
+        .route(
+            "/admin/people/{id}",
+            get(pages::admin::show_person).post(pages::admin::update_person),
+        )
         .route("/census/schema.xsd", get(pages::census::schema))
+        .route("/census/returns", get(pages::census_returns::index))
+        .route("/census/returns/{year}", get(pages::census_returns::show))
+        .route(
+            "/census/returns/{year}/return.xml",
+            get(pages::census_returns::export),
+        )
         .merge(uploads)
         .merge(census)
         .fallback(pages::not_found)
         .layer(middleware::from_fn_with_state(state.clone(), cache::layer))
-        .layer(middleware::from_fn(security_headers))
+        .layer(middleware::from_fn_with_state(state.clone(), auth::layer))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            security_headers,
+        ))
         .with_state(state)
 }
 
 /// Headers every answer carries: no framing, no sniffing, scripts from nowhere (the service
 /// has none), styles only from itself.
-async fn security_headers(request: Request, next: Next) -> Response {
+async fn security_headers(State(state): AppState, request: Request, next: Next) -> Response {
     let mut response = next.run(request).await;
     let h = response.headers_mut();
+    if state.options.secure() {
+        h.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        );
+    }
     let set = |h: &mut axum::http::HeaderMap, k: header::HeaderName, v: &'static str| {
         h.entry(k).or_insert(HeaderValue::from_static(v));
     };
@@ -142,9 +247,12 @@ pub async fn serve(
     app: App,
     options: Options,
 ) -> anyhow::Result<()> {
-    axum::serve(listener, router(app, options))
-        .with_graceful_shutdown(shutdown())
-        .await?;
+    axum::serve(
+        listener,
+        router(app, options).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown())
+    .await?;
     Ok(())
 }
 
@@ -172,7 +280,14 @@ async fn shutdown() {
 pub(crate) async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> T + Send + 'static,
 ) -> Result<T, PageError> {
-    tokio::task::spawn_blocking(f).await.map_err(|e| {
+    // The blocking thread sees the same viewer, so pages rendered there show who is signed in.
+    let viewer = auth::VIEWER.try_with(Clone::clone).ok();
+    tokio::task::spawn_blocking(move || match viewer {
+        Some(v) => auth::VIEWER.sync_scope(v, f),
+        None => f(),
+    })
+    .await
+    .map_err(|e| {
         PageError::internal(
             anyhow::Error::new(e).context("running a blocking task"),
             String::new(),

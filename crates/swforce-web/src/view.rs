@@ -11,14 +11,39 @@ pub struct Layout {
     pub nav: &'static str,
     /// The header search box's value.
     pub query: String,
+    /// Who is signed in, for the header.
+    pub person: Option<Person>,
+    /// The token every form on the page carries.
+    pub csrf: String,
+}
+
+/// The signed-in person, as the header shows them.
+#[derive(Debug, Clone, Default)]
+pub struct Person {
+    pub name: String,
+    pub organisation: String,
+    pub admin: bool,
 }
 
 impl Layout {
     pub fn new(title: &str) -> Self {
+        let viewer = crate::auth::current();
+        let person = viewer.principal.as_ref().map(|p| {
+            use swforce_domain::access::Permission;
+            Person {
+                name: p.user.name.clone(),
+                organisation: p.org.name.clone(),
+                admin: p.can(Permission::ManageUsers)
+                    || p.can(Permission::ViewAudit)
+                    || p.can(Permission::ManageSite),
+            }
+        });
         Self {
             title: title.to_string(),
             nav: "",
             query: String::new(),
+            person,
+            csrf: viewer.csrf,
         }
     }
 
@@ -109,5 +134,125 @@ impl TableView {
             .ok()
             .and_then(|b| String::from_utf8(b).ok())
             .unwrap_or_default()
+    }
+}
+
+/// A text input with its label, hint and error, as the form macros render it.
+#[derive(Debug, Clone, Default)]
+pub struct Field {
+    pub id: String,
+    pub label: String,
+    pub hint: String,
+    pub value: String,
+    pub error: String,
+    /// `text`, `email` or `password`.
+    pub kind: &'static str,
+    pub autocomplete: &'static str,
+    /// `10`, `20` or empty for the full width.
+    pub width: &'static str,
+}
+
+impl Field {
+    pub fn new(id: &str, label: &str) -> Self {
+        Self {
+            id: id.into(),
+            label: label.into(),
+            kind: "text",
+            autocomplete: "off",
+            ..Self::default()
+        }
+    }
+
+    pub fn hint(mut self, hint: &str) -> Self {
+        self.hint = hint.into();
+        self
+    }
+
+    pub fn value(mut self, value: &str) -> Self {
+        self.value = value.into();
+        self
+    }
+
+    pub fn kind(mut self, kind: &'static str, autocomplete: &'static str) -> Self {
+        self.kind = kind;
+        self.autocomplete = autocomplete;
+        self
+    }
+
+    pub fn width(mut self, width: &'static str) -> Self {
+        self.width = width;
+        self
+    }
+
+    /// Shows `error` on the field when `target` (the problem's field id) is this field.
+    pub fn error_from(mut self, problems: &[crate::error::Problem]) -> Self {
+        if let Some(p) = problems.iter().find(|p| p.target == self.id) {
+            self.error = p.text.clone();
+        }
+        self
+    }
+
+    pub fn described_by(&self) -> String {
+        let mut ids = Vec::new();
+        if !self.hint.is_empty() {
+            ids.push(format!("{}-hint", self.id));
+        }
+        if !self.error.is_empty() {
+            ids.push(format!("{}-error", self.id));
+        }
+        ids.join(" ")
+    }
+}
+
+/// A group of checkboxes, radios or a select, with its legend, hint and error.
+#[derive(Debug, Clone, Default)]
+pub struct Choices {
+    pub id: String,
+    pub legend: String,
+    pub hint: String,
+    pub error: String,
+    /// `checkbox`, `radio` or `select`.
+    pub kind: &'static str,
+    pub options: Vec<Choice>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+    pub hint: String,
+    pub checked: bool,
+}
+
+impl Choices {
+    pub fn new(id: &str, legend: &str, kind: &'static str) -> Self {
+        Self {
+            id: id.into(),
+            legend: legend.into(),
+            kind,
+            ..Self::default()
+        }
+    }
+
+    pub fn hint(mut self, hint: &str) -> Self {
+        self.hint = hint.into();
+        self
+    }
+
+    pub fn option(mut self, value: &str, label: &str, hint: &str, checked: bool) -> Self {
+        self.options.push(Choice {
+            value: value.into(),
+            label: label.into(),
+            hint: hint.into(),
+            checked,
+        });
+        self
+    }
+
+    pub fn error_from(mut self, problems: &[crate::error::Problem]) -> Self {
+        if let Some(p) = problems.iter().find(|p| p.target == self.id) {
+            self.error = p.text.clone();
+        }
+        self
     }
 }

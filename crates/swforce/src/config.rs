@@ -47,6 +47,44 @@ pub struct GlobalArgs {
         default_value_t = false
     )]
     pub read_only: bool,
+
+    /// The address people reach the service at (for links in emails and single sign-on); an
+    /// https:// address also marks cookies Secure and turns on HSTS. Default: http://ADDR.
+    #[arg(long, global = true, env = "SWFORCE_PUBLIC_URL", value_name = "URL")]
+    pub public_url: Option<String>,
+
+    /// Where to send email (invitations, password resets): smtp://user:password@host:587
+    /// (STARTTLS) or smtps://user:password@host:465. Without it, emails are written to the
+    /// outbox folder in the data folder.
+    #[arg(
+        long,
+        global = true,
+        env = "SWFORCE_SMTP_URL",
+        value_name = "URL",
+        hide_env_values = true
+    )]
+    pub smtp_url: Option<String>,
+
+    /// The sender of swforce's emails.
+    #[arg(
+        long,
+        global = true,
+        env = "SWFORCE_MAIL_FROM",
+        default_value = "swforce <no-reply@localhost>",
+        value_name = "ADDRESS"
+    )]
+    pub mail_from: String,
+}
+
+impl GlobalArgs {
+    /// The service's public address, without a trailing slash.
+    pub fn public_url(&self) -> String {
+        self.public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{}", self.addr))
+            .trim_end_matches('/')
+            .to_string()
+    }
 }
 
 /// Every setting this version knows, as `(environment variable, flag)`.
@@ -55,6 +93,9 @@ pub const SETTINGS: &[(&str, &str)] = &[
     ("SWFORCE_LOG", "--log"),
     ("SWFORCE_ADDR", "--addr"),
     ("SWFORCE_READ_ONLY", "--read-only"),
+    ("SWFORCE_PUBLIC_URL", "--public-url"),
+    ("SWFORCE_SMTP_URL", "--smtp-url"),
+    ("SWFORCE_MAIL_FROM", "--mail-from"),
 ];
 
 /// `SWFORCE_*` variables that match no setting: probably a typing mistake.

@@ -4,6 +4,7 @@
 
 mod commands;
 mod config;
+mod mail;
 
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use std::process::ExitCode;
@@ -116,8 +117,12 @@ fn init_logging(filter: &str) {
 }
 
 fn open_app(global: &config::GlobalArgs) -> Result<App, Failure> {
+    let mailer = mail::mailer(global).map_err(|e| {
+        commands::report_error(&e);
+        Failure::Refused
+    })?;
     match SqliteStore::open_in_dir(&global.data_dir) {
-        Ok(store) => Ok(App::new(Arc::new(store))),
+        Ok(store) => Ok(App::new(Arc::new(store)).with_mailer(mailer)),
         Err(e) => {
             commands::report_error(&anyhow::Error::new(e).context(format!(
                 "opening the data folder {}",

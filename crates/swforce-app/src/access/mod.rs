@@ -11,7 +11,7 @@ mod secret;
 mod signin;
 mod tokens;
 
-pub use admin::OrgSummary;
+pub use admin::{OrgSummary, grantable as admin_grantable};
 pub use mail::{Mail, Mailer, Outbox};
 pub use secret::{digest, hash_password, new_secret, password_problem, verify_password};
 pub use signin::SignedIn;
@@ -86,6 +86,11 @@ impl Principal {
         self.org.id == org_id || self.can(Permission::ManageSite)
     }
 
+    /// Whether a token carries `scope` (a browser session carries every one).
+    pub fn has_scope(&self, scope: Scope) -> bool {
+        self.scopes.as_ref().is_none_or(|s| s.contains(&scope))
+    }
+
     pub fn has(&self, role: Role) -> bool {
         self.user.roles.contains(&role)
     }
@@ -102,6 +107,11 @@ fn lower_first(s: &str) -> String {
 /// The time as stored: RFC 3339 in UTC to the second, so stored times compare as text.
 pub fn stamp(t: Timestamp) -> String {
     t.round(jiff::Unit::Second).unwrap_or(t).to_string()
+}
+
+/// The time now, as stored.
+pub fn now_stamp() -> String {
+    stamp(Timestamp::now())
 }
 
 pub(crate) fn plus(t: Timestamp, span: jiff::Span) -> Timestamp {

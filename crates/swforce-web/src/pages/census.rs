@@ -40,6 +40,8 @@ pub struct CensusPage {
     pub indicators: Option<TableView>,
     pub breakdowns: Vec<TableView>,
     pub year: String,
+    /// Whether the viewer may store their authority's return.
+    pub can_store: bool,
 }
 
 fn rules() -> Vec<(String, String, String)> {
@@ -70,6 +72,9 @@ fn blank(problems: Vec<Problem>, year: String) -> CensusPage {
         indicators: None,
         breakdowns: Vec::new(),
         year,
+        can_store: crate::auth::current().principal.is_some_and(|p| {
+            p.can(swforce_domain::access::Permission::ImportCensus) && p.org.la_code.is_some()
+        }),
     }
 }
 
@@ -92,7 +97,7 @@ pub async fn schema() -> impl IntoResponse {
 }
 
 /// Reads chunks sent from the request as one stream, so the checks run while the file arrives.
-struct ChannelReader {
+pub(crate) struct ChannelReader {
     rx: tokio::sync::mpsc::Receiver<Bytes>,
     chunk: Bytes,
 }
@@ -111,6 +116,61 @@ impl Read for ChannelReader {
         self.chunk = self.chunk.slice(n..);
         Ok(n)
     }
+}
+
+/// Streams an uploaded file into `work` on a blocking thread as it arrives; returns the job and
+/// the bytes received, or the status and problem to show.
+pub(crate) async fn stream_field<T: Send + 'static>(
+    mut field: axum::extract::multipart::Field<'_>,
+    work: impl FnOnce(String, BufReader<ChannelReader>) -> T + Send + 'static,
+) -> Result<(tokio::task::JoinHandle<T>, usize), (StatusCode, Vec<Problem>)> {
+    let name = field.file_name().unwrap_or("return.xml").to_string();
+    let (tx, rx) = tokio::sync::mpsc::channel::<Bytes>(16);
+    let reader = BufReader::with_capacity(
+        1 << 16,
+        ChannelReader {
+            rx,
+            chunk: Bytes::new(),
+        },
+    );
+    let viewer = crate::auth::VIEWER
+        .try_with(Clone::clone)
+        .unwrap_or_default();
+    let job = tokio::task::spawn_blocking(move || {
+        crate::auth::VIEWER.sync_scope(viewer, || work(name, reader))
+    });
+    let mut bytes = 0usize;
+    loop {
+        match field.chunk().await {
+            Ok(Some(chunk)) => {
+                bytes += chunk.len();
+                if tx.send(chunk).await.is_err() {
+                    break;
+                }
+            }
+            Ok(None) => break,
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                return Err((
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    problem(
+                        "The selected file is larger than 1 GB",
+                        "Check you chose the census return",
+                    ),
+                ));
+            }
+            Err(e) => {
+                return Err((
+                    StatusCode::BAD_REQUEST,
+                    problem(
+                        &format!("The upload could not be read ({})", e.body_text()),
+                        "Choose the file again",
+                    ),
+                ));
+            }
+        }
+    }
+    drop(tx);
+    Ok((job, bytes))
 }
 
 fn findings_table(check: &CensusCheck) -> TableView {
@@ -204,6 +264,18 @@ fn result_page(check: &CensusCheck, year: String) -> CensusPage {
     page.findings = (!r.findings.is_empty()).then(|| findings_table(check));
     page.more = (r.errors + r.warnings).saturating_sub(SHOWN.min(r.findings.len()));
     if let Some(ind) = &check.indicators {
+        let (table, breakdowns) = indicator_tables(ind);
+        page.indicators = Some(table);
+        page.breakdowns = breakdowns;
+    }
+    page
+}
+
+/// The indicators of a return as tables: the headline measures, then each breakdown.
+pub(crate) fn indicator_tables(
+    ind: &swforce_stats::census::CensusIndicators,
+) -> (TableView, Vec<TableView>) {
+    {
         let rows = Measure::of(Dataset::CswwHeadline)
             .filter_map(|m| {
                 ind.row.cell(m.name).map(|c| {
@@ -214,7 +286,7 @@ fn result_page(check: &CensusCheck, year: String) -> CensusPage {
                 })
             })
             .collect();
-        page.indicators = Some(TableView {
+        let table = TableView {
             caption: "Indicators".into(),
             head: vec![
                 CellView::text("Measure"),
@@ -225,8 +297,8 @@ fn result_page(check: &CensusCheck, year: String) -> CensusPage {
             ],
             rows,
             download: String::new(),
-        });
-        page.breakdowns = ind
+        };
+        let breakdowns = ind
             .breakdowns
             .iter()
             .map(|b| {
@@ -262,11 +334,11 @@ fn result_page(check: &CensusCheck, year: String) -> CensusPage {
                 }
             })
             .collect();
+        (table, breakdowns)
     }
-    page
 }
 
-fn problem(text: &str, fix: &str) -> Vec<Problem> {
+pub(crate) fn problem(text: &str, fix: &str) -> Vec<Problem> {
     vec![Problem {
         text: text.into(),
         fix: fix.into(),
@@ -362,56 +434,19 @@ pub async fn check(
             }
             Some("action") => csv = field.text().await.unwrap_or_default() == "csv",
             Some("file") => {
-                let name = field.file_name().unwrap_or("return.xml").to_string();
-                let (tx, rx) = tokio::sync::mpsc::channel::<Bytes>(16);
                 let app = state.app.clone();
                 let y = year;
-                job = Some(tokio::task::spawn_blocking(move || {
-                    app.check_census(
-                        &name,
-                        BufReader::with_capacity(
-                            1 << 16,
-                            ChannelReader {
-                                rx,
-                                chunk: Bytes::new(),
-                            },
-                        ),
-                        y,
-                    )
-                }));
-                let mut field = field;
-                loop {
-                    match field.chunk().await {
-                        Ok(Some(chunk)) => {
-                            bytes += chunk.len();
-                            if tx.send(chunk).await.is_err() {
-                                break;
-                            }
-                        }
-                        Ok(None) => break,
-                        Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                            return form_error(
-                                &state,
-                                StatusCode::PAYLOAD_TOO_LARGE,
-                                problem(
-                                    "The selected file is larger than 1 GB",
-                                    "Check you chose the census return",
-                                ),
-                            );
-                        }
-                        Err(e) => {
-                            return form_error(
-                                &state,
-                                StatusCode::BAD_REQUEST,
-                                problem(
-                                    &format!("The upload could not be read ({})", e.body_text()),
-                                    "Choose the file again",
-                                ),
-                            );
-                        }
+                match stream_field(field, move |name, reader| {
+                    app.check_census(&name, reader, y)
+                })
+                .await
+                {
+                    Ok((j, n)) => {
+                        job = Some(j);
+                        bytes = n;
                     }
+                    Err(e) => return form_error(&state, e.0, e.1),
                 }
-                drop(tx);
             }
             _ => {}
         }

@@ -11,6 +11,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use swforce_app::AppError;
+use swforce_domain::access::Permission;
 use swforce_import::Diagnostic;
 
 #[derive(Debug, Deserialize)]
@@ -29,6 +30,9 @@ pub struct ImportsPage {
     pub table: TableView,
     pub read_only: bool,
     pub max_mb: usize,
+    /// Whether the viewer may import; else the page says who may.
+    pub can_import: bool,
+    pub signed_in: bool,
 }
 
 fn page(
@@ -117,6 +121,8 @@ fn page(
         },
         read_only: state.options.read_only,
         max_mb: MAX_UPLOAD_BYTES / (1024 * 1024),
+        can_import: crate::auth::current().can(Permission::ImportStatistics),
+        signed_in: crate::auth::current().principal.is_some(),
     })
 }
 
@@ -207,6 +213,7 @@ async fn read_file(mut form: Multipart) -> Result<Option<(String, Vec<u8>)>, Mul
 
 pub async fn create(
     State(state): AppState,
+    viewer: crate::auth::Viewer,
     headers: HeaderMap,
     form: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Result<Response, PageError> {
@@ -226,6 +233,9 @@ pub async fn create(
             "Open the imports page on this service and upload the file there",
         ));
     }
+    let who = viewer.signed_in()?.clone();
+    who.require(Permission::ImportStatistics)
+        .map_err(|e| PageError::from_app(e, state.request_id()))?;
     let upload = match form {
         Ok(form) => read_file(form).await,
         Err(e) => {
@@ -277,29 +287,34 @@ pub async fn create(
             ),
             Vec::new(),
         ),
-        Ok(Some((name, bytes))) => match s.app.import_file(&name, bytes.as_slice()) {
-            Ok(report) => {
-                let id = match &report.outcome {
-                    swforce_store::ImportOutcome::Imported { import, .. } => {
-                        format!("imported={}", import.id)
-                    }
-                    swforce_store::ImportOutcome::AlreadyImported { import } => {
-                        format!("already={}", import.id)
-                    }
-                };
-                Ok(Redirect::to(&format!("/imports?{id}")).into_response())
+        Ok(Some((name, bytes))) => {
+            match s
+                .app
+                .import_file_as(&who, &name, bytes.as_slice(), &viewer.origin)
+            {
+                Ok(report) => {
+                    let id = match &report.outcome {
+                        swforce_store::ImportOutcome::Imported { import, .. } => {
+                            format!("imported={}", import.id)
+                        }
+                        swforce_store::ImportOutcome::AlreadyImported { import } => {
+                            format!("already={}", import.id)
+                        }
+                    };
+                    Ok(Redirect::to(&format!("/imports?{id}")).into_response())
+                }
+                Err(AppError::Refused(r)) => {
+                    let problems = r.errors().take(10).map(problem_from).collect();
+                    form_error(
+                        &s,
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        problems,
+                        r.diagnostics,
+                    )
+                }
+                Err(e) => Err(PageError::from_app(e, s.request_id())),
             }
-            Err(AppError::Refused(r)) => {
-                let problems = r.errors().take(10).map(problem_from).collect();
-                form_error(
-                    &s,
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    problems,
-                    r.diagnostics,
-                )
-            }
-            Err(e) => Err(PageError::from_app(e, s.request_id())),
-        },
+        }
     })
     .await?
 }

@@ -1,8 +1,11 @@
 //! HTML pages: one file per resource, one function per page or action.
 
 pub mod about;
+pub mod account;
+pub mod admin;
 pub mod assets;
 pub mod census;
+pub mod census_returns;
 pub mod compare;
 pub mod imports;
 pub mod indicator;
@@ -34,4 +37,51 @@ pub fn render<T: askama::Template>(
             request_id(),
         )
     })
+}
+
+/// A posted form's fields, in order; several with one name (checkboxes) are all kept.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(transparent)]
+pub struct Fields(pub Vec<(String, String)>);
+
+impl Fields {
+    /// The first value given for `name`, or empty.
+    pub fn get(&self, name: &str) -> String {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    }
+
+    /// Every value given for `name`.
+    pub fn all(&self, name: &str) -> Vec<String> {
+        self.0
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .collect()
+    }
+}
+
+/// One problem for the error summary, linked to the field it is about.
+pub fn problem_at(
+    target: &str,
+    text: impl Into<String>,
+    fix: impl Into<String>,
+) -> Vec<crate::error::Problem> {
+    vec![crate::error::Problem {
+        text: text.into(),
+        fix: fix.into(),
+        target: target.into(),
+    }]
+}
+
+/// Only addresses on this service are followed after signing in.
+pub fn local_path(next: &str) -> &str {
+    if next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\") {
+        next
+    } else {
+        "/"
+    }
 }

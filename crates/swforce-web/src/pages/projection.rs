@@ -51,6 +51,16 @@ pub struct ProjectionPage {
     pub query: String,
 }
 
+impl ProjectionPage {
+    /// This page's address, encoded to come back to after signing in.
+    pub fn self_link(&self) -> String {
+        crate::error::form_urlencoded_component(&format!(
+            "/projections/{}?{}",
+            self.code, self.query
+        ))
+    }
+}
+
 /// Indicators charted, in order; the reform ones only when reform is a lever.
 const CHARTED: [Indicator; 12] = [
     Indicator::InpostFte,
@@ -544,6 +554,7 @@ pub struct SaveForm {
 /// `POST /projections/{code}/save`: keeps a named scenario and sends the browser to its link.
 pub async fn save(
     State(state): AppState,
+    viewer: crate::auth::Viewer,
     Path(code): Path<String>,
     headers: HeaderMap,
     Form(form): Form<SaveForm>,
@@ -556,6 +567,7 @@ pub async fn save(
             "Open the projection on this service and save it there",
         ));
     }
+    let who = viewer.signed_in()?.clone();
     blocking(move || {
         let mut pairs: Vec<(String, String)> =
             serde_urlencoded::from_str(&form.query).unwrap_or_default();
@@ -574,7 +586,7 @@ pub async fn save(
         let scenario = scenario.unwrap_or_default();
         match state
             .app
-            .save_scenario(&form.name, &p.code, &query, &scenario)
+            .save_scenario(&who, &form.name, &p.code, &query, &scenario)
         {
             Ok(saved) => Ok(Redirect::to(&format!("/scenarios/{}", saved.id)).into_response()),
             Err(AppError::Invalid { problem, fix }) => {
@@ -592,7 +604,11 @@ pub async fn save(
 }
 
 /// `/scenarios/{id}`: a saved scenario's stable link, which opens its projection.
-pub async fn saved(State(state): AppState, Path(id): Path<String>) -> Result<Response, PageError> {
+pub async fn saved(
+    State(state): AppState,
+    viewer: crate::auth::Viewer,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
     blocking(move || {
         let id: i64 = id.parse().map_err(|_| {
             PageError::not_found(
@@ -602,7 +618,7 @@ pub async fn saved(State(state): AppState, Path(id): Path<String>) -> Result<Res
         })?;
         let s = state
             .app
-            .scenario(id)
+            .scenario(viewer.principal.as_ref(), id)
             .map_err(|e| PageError::from_app(e, state.request_id()))?;
         let sep = if s.query.is_empty() { "" } else { "&" };
         Ok(Redirect::to(&format!(
@@ -634,6 +650,7 @@ pub struct IndexPage {
 /// `/projections`: choose a place, or open a saved scenario.
 pub async fn index(
     State(state): AppState,
+    viewer: crate::auth::Viewer,
     RawQuery(query): RawQuery,
 ) -> Result<Response, PageError> {
     blocking(move || {
@@ -667,7 +684,7 @@ pub async fn index(
         }
         let saved = state
             .app
-            .scenarios()
+            .scenarios(viewer.principal.as_ref())
             .map_err(|e| PageError::from_app(e, state.request_id()))?
             .into_iter()
             .map(|s| SavedLink {

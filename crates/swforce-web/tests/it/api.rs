@@ -101,11 +101,26 @@ fn benchmarks_rank_an_authority_among_all_authorities() {
 fn the_api_imports_a_body_and_answers_201_200_and_422() {
     let app = spawn_app();
     let name = "csww_headline_2022_to_2023_new_names.csv";
-    let a = app.post(
+    let anonymous = app.post(
         &format!("/api/v1/imports?file_name={name}"),
         "text/csv",
         &fixture(name),
         &[],
+    );
+    assert_eq!(
+        anonymous.status, 403,
+        "a change needs a token: {}",
+        anonymous.body
+    );
+    app.analyst();
+    let token = app.token("analyst@education.test", &["statistics:import"]);
+    let bearer = format!("Bearer {token}");
+    let auth: &[(&str, &str)] = &[("authorization", bearer.as_str())];
+    let a = app.post(
+        &format!("/api/v1/imports?file_name={name}"),
+        "text/csv",
+        &fixture(name),
+        auth,
     );
     assert_eq!(a.status, 201, "{}", a.body);
     assert_eq!(a.json()["status"], "imported");
@@ -113,7 +128,7 @@ fn the_api_imports_a_body_and_answers_201_200_and_422() {
         &format!("/api/v1/imports?file_name={name}"),
         "text/csv",
         &fixture(name),
-        &[],
+        auth,
     );
     assert_eq!(again.status, 200);
     assert_eq!(again.json()["status"], "already_imported");
@@ -121,7 +136,7 @@ fn the_api_imports_a_body_and_answers_201_200_and_422() {
         "/api/v1/imports?file_name=bad.csv",
         "text/csv",
         b"time_period,x\n2022,1\n",
-        &[],
+        auth,
     );
     assert_eq!(bad.status, 422);
     let d = &bad.json()["error"]["diagnostics"][0];
@@ -155,13 +170,32 @@ fn the_openapi_document_describes_every_api_route() {
         "/api/v1/imports",
         "/api/v1/openapi.json",
     ];
-    for r in routes {
-        assert!(paths.contains(&r), "{r} is not documented");
+    let signed_in = [
+        "/api/v1/me",
+        "/api/v1/scenarios",
+        "/api/v1/census/returns",
+        "/api/v1/census/returns/{year}/indicators",
+        "/api/v1/audit",
+    ];
+    for r in routes.iter().chain(&signed_in) {
+        assert!(paths.contains(r), "{r} is not documented");
     }
-    assert_eq!(paths.len(), routes.len(), "{paths:?}");
-    // Every documented GET without parameters answers.
+    assert_eq!(paths.len(), routes.len() + signed_in.len(), "{paths:?}");
+    // Every public GET without parameters answers; the others need a token.
     for r in routes.iter().filter(|r| !r.contains('{')) {
         assert_eq!(demo().get(r).status, 200, "{r}");
+    }
+    for r in signed_in.iter().filter(|r| !r.contains('{')) {
+        let a = demo().get(r);
+        assert_eq!(a.status, 401, "{r}");
+        assert_eq!(a.json()["error"]["title"], "Sign-in needed");
+        for doc_r in doc["paths"][*r].as_object().unwrap().values() {
+            assert_eq!(
+                doc_r["security"][0]["bearerToken"],
+                serde_json::json!([]),
+                "{r} says it needs a token"
+            );
+        }
     }
     let measures = demo().get_json("/api/v1/measures");
     assert!(measures.as_array().unwrap().iter().any(

@@ -23,11 +23,11 @@ fn post(file: &[u8], action: &str) -> crate::Answer {
     let mut body = format!("--{b}\r\nContent-Disposition: form-data; name=\"year\"\r\n\r\n\r\n--{b}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"return.xml\"\r\nContent-Type: application/xml\r\n\r\n").into_bytes();
     body.extend_from_slice(file);
     body.extend_from_slice(format!("\r\n--{b}\r\nContent-Disposition: form-data; name=\"action\"\r\n\r\n{action}\r\n--{b}--\r\n").as_bytes());
-    demo().post(
-        "/census",
+    let browser = demo().browser();
+    browser.post_raw(
+        &format!("/census?csrf={}", browser.csrf()),
         &format!("multipart/form-data; boundary={b}"),
         &body,
-        &[],
     )
 }
 
@@ -87,11 +87,11 @@ fn an_empty_file_or_no_file_says_what_to_do() {
     assert_eq!(a.status, 422);
     assert!(a.body.contains("The selected file is empty"));
     assert!(a.body.contains("href=\"#file\""));
-    let b = demo().post(
-        "/census",
+    let browser = demo().browser();
+    let b = browser.post_raw(
+        &format!("/census?csrf={}", browser.csrf()),
         "multipart/form-data; boundary=x",
         b"--x--\r\n",
-        &[],
     );
     assert_eq!(b.status, 400);
     assert!(b.body.contains("Select a census return to check"));

@@ -8,17 +8,18 @@ fn uploading_a_file_imports_it_and_redirects_to_a_success_banner() {
     let app = spawn_app();
     // Seen once, so the page is cached: the import must still show through.
     assert!(app.get_page("/").contains("year to 30 September 2022"));
-    let a = app.post_file("/imports", NEW, &fixture(NEW), &[]);
+    let analyst = app.analyst();
+    let a = analyst.post_file("/imports", NEW, &fixture(NEW), &[]);
     assert_eq!(a.status, 303, "{}", a.body);
     let location = a.header("location").unwrap().to_string();
     assert!(location.starts_with("/imports?imported="), "{location}");
-    let html = app.get_page(&location);
+    let html = analyst.get(&location).body;
     assert!(html.contains("sw-notification-banner--success"));
     assert!(html.contains(NEW));
     // The later release's 2023 figures now appear.
     assert!(app.get_page("/").contains("year to 30 September 2023"));
     // The same file again changes nothing.
-    let again = app.post_file("/imports", NEW, &fixture(NEW), &[]);
+    let again = analyst.post_file("/imports", NEW, &fixture(NEW), &[]);
     assert!(
         again
             .header("location")
@@ -33,7 +34,9 @@ fn a_bad_file_is_refused_with_an_error_summary_linked_to_the_field() {
     let text = String::from_utf8(fixture(NEW))
         .unwrap()
         .replacen("31645.2", "-31645.2", 1);
-    let a = app.post_file("/imports", "bad.csv", text.as_bytes(), &[]);
+    let a = app
+        .analyst()
+        .post_file("/imports", "bad.csv", text.as_bytes(), &[]);
     assert_eq!(a.status, 422);
     assert!(a.body.contains("sw-error-summary"));
     assert!(a.body.contains("href=\"#file\""));
@@ -59,14 +62,14 @@ fn a_bad_file_is_refused_with_an_error_summary_linked_to_the_field() {
 #[test]
 fn an_empty_upload_and_a_missing_file_say_what_to_do() {
     let app = spawn_app();
-    let a = app.post_file("/imports", "empty.csv", b"", &[]);
+    let analyst = app.analyst();
+    let a = analyst.post_file("/imports", "empty.csv", b"", &[]);
     assert_eq!(a.status, 422);
     assert!(a.body.contains("The selected file is empty"));
-    let a = app.post(
-        "/imports",
+    let a = analyst.post_raw(
+        &format!("/imports?csrf={}", analyst.csrf()),
         "multipart/form-data; boundary=x",
         b"--x--\r\n",
-        &[],
     );
     assert_eq!(a.status, 400);
     assert!(a.body.contains("Select a CSV file to import"));
@@ -76,7 +79,7 @@ fn an_empty_upload_and_a_missing_file_say_what_to_do() {
 fn an_upload_over_the_limit_is_refused_with_413() {
     let app = spawn_app();
     let big = vec![b'a'; swforce_web::MAX_UPLOAD_BYTES + 1024];
-    let a = app.post_file("/imports", "huge.csv", &big, &[]);
+    let a = app.analyst().post_file("/imports", "huge.csv", &big, &[]);
     assert_eq!(
         a.status,
         413,
@@ -103,13 +106,18 @@ fn a_form_posted_from_another_site_is_refused() {
 
 #[test]
 fn a_read_only_service_refuses_imports() {
-    let app = spawn_app_with(Options { read_only: true });
+    let app = spawn_app_with(Options {
+        read_only: true,
+        ..Options::default()
+    });
     assert!(
         app.get_page("/imports")
             .contains("Imports are switched off")
     );
     assert_eq!(
-        app.post_file("/imports", NEW, &fixture(NEW), &[]).status,
+        app.analyst()
+            .post_file("/imports", NEW, &fixture(NEW), &[])
+            .status,
         403
     );
     assert_eq!(

@@ -1,11 +1,14 @@
 //! Black-box tests of the web service: a real server on a loopback port, a fresh data folder,
 //! an HTTP client. Tests see only status, headers and body.
 
+mod access;
 mod api;
+mod browser;
 mod census;
 mod imports;
 mod pages;
 mod projections;
+mod tenancy;
 
 use std::net::SocketAddr;
 use std::sync::{Arc, OnceLock};
@@ -13,12 +16,16 @@ use swforce_app::App;
 use swforce_store_sqlite::SqliteStore;
 use swforce_web::Options;
 
+pub use browser::Browser;
+
 /// A running server and its data folder (removed when dropped).
 #[derive(Debug)]
 pub struct TestApp {
     pub addr: SocketAddr,
     agent: ureq::Agent,
-    _dir: tempfile::TempDir,
+    /// The application behind the server, for setting up people and organisations.
+    pub app: App,
+    pub dir: tempfile::TempDir,
 }
 
 /// An answer: status, headers, body.
@@ -64,6 +71,10 @@ fn answer(r: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> Answer {
 }
 
 impl TestApp {
+    pub fn agent(&self) -> &ureq::Agent {
+        &self.agent
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{path}", self.addr)
     }
@@ -132,10 +143,14 @@ impl TestApp {
 fn start(options: Options, demo: bool) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
     let store = SqliteStore::open_in_dir(dir.path()).unwrap();
-    let app = App::new(Arc::new(store));
+    let outbox = swforce_app::access::Outbox {
+        dir: dir.path().join("outbox"),
+    };
+    let app = App::new(Arc::new(store)).with_mailer(Arc::new(outbox));
     if demo {
         app.load_demo().unwrap();
     }
+    let served = app.clone();
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         let rt = tokio::runtime::Builder::new_multi_thread()
@@ -146,19 +161,23 @@ fn start(options: Options, demo: bool) -> TestApp {
         rt.block_on(async move {
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
             tx.send(listener.local_addr().unwrap()).unwrap();
-            swforce_web::serve(listener, app, options).await.unwrap();
+            swforce_web::serve(listener, served, options).await.unwrap();
         });
     });
     let addr = rx.recv().unwrap();
     let agent = ureq::Agent::config_builder()
         .http_status_as_error(false)
         .max_redirects(0)
+        // A fresh connection per request: the server closes one whose request body it refused
+        // unread, and reusing it would fail the next request.
+        .max_idle_connections(0)
         .build()
         .new_agent();
     TestApp {
         addr,
         agent,
-        _dir: dir,
+        app,
+        dir,
     }
 }
 

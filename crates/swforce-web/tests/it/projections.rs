@@ -28,7 +28,10 @@ fn a_scenario_appears_beside_the_baseline_with_its_difference() {
         "rate differences are in percentage points"
     );
     assert!(html.contains("Direct-work time freed, as equivalent FTE"));
-    assert!(html.contains("Save this scenario"));
+    assert!(
+        html.contains("to save this scenario for your organisation"),
+        "saving is offered after signing in"
+    );
 }
 
 #[test]
@@ -73,7 +76,13 @@ fn the_results_download_as_csv_in_the_cli_format() {
 #[test]
 fn a_scenario_is_saved_with_a_link_that_reproduces_it() {
     let app = spawn_app();
-    let page = app.get_page(&format!("/projections/E12000009?{LEVERS}"));
+    let sam = app.person(
+        app.organisation("Devon County Council", Some("E10000008")),
+        "sam@devon.test",
+        &["social_worker"],
+    );
+    let page = sam.get(&format!("/projections/E12000009?{LEVERS}")).body;
+    assert!(page.contains("Save this scenario"));
     let query = page
         .split("name=\"query\" value=\"")
         .nth(1)
@@ -88,16 +97,29 @@ fn a_scenario_is_saved_with_a_link_that_reproduces_it() {
         ("query", query.as_str()),
     ])
     .unwrap();
-    let a = app.post(
-        "/projections/E12000009/save",
+    // Saving needs a signed-in person; the scenario is their organisation's.
+    let anonymous = app.browser();
+    let refused = anonymous.post_raw(
+        &format!("/projections/E12000009/save?csrf={}", anonymous.csrf()),
         "application/x-www-form-urlencoded",
         body.as_bytes(),
-        &[],
+    );
+    assert_eq!(refused.status, 303);
+    assert!(
+        refused
+            .header("location")
+            .unwrap()
+            .starts_with("/sign-in?next=")
+    );
+    let a = sam.post_raw(
+        &format!("/projections/E12000009/save?csrf={}", sam.csrf()),
+        "application/x-www-form-urlencoded",
+        body.as_bytes(),
     );
     assert_eq!(a.status, 303, "{}", a.body);
     let link = a.header("location").unwrap().to_string();
     assert!(link.starts_with("/scenarios/"));
-    let b = app.get(&link);
+    let b = sam.get(&link);
     assert_eq!(b.status, 303);
     let target = b.header("location").unwrap().to_string();
     assert!(
@@ -105,20 +127,23 @@ fn a_scenario_is_saved_with_a_link_that_reproduces_it() {
         "{target}"
     );
     assert!(
-        app.get_page(&target)
+        sam.get(&target)
+            .body
             .contains("Frontline and retention: median")
     );
-    let index = app.get_page("/projections");
+    let index = sam.get("/projections").body;
     assert!(
         links(&index).contains(&link),
         "the saved scenario is listed"
     );
+    // Nobody outside the organisation sees it.
+    assert!(!links(&app.get_page("/projections")).contains(&link));
+    assert_eq!(app.get(&link).status, 404);
     let unnamed = serde_urlencoded::to_string([("name", " "), ("query", query.as_str())]).unwrap();
-    let c = app.post(
-        "/projections/E12000009/save",
+    let c = sam.post_raw(
+        &format!("/projections/E12000009/save?csrf={}", sam.csrf()),
         "application/x-www-form-urlencoded",
         unnamed.as_bytes(),
-        &[],
     );
     assert_eq!(c.status, 400);
     assert!(c.body.contains("Enter a name for the scenario"));

@@ -24,6 +24,18 @@ pub fn run(global: &GlobalArgs, matches: &ArgMatches) {
         global.read_only,
         source(matches, "read_only")
     );
+    println!(
+        "public-url {}  ({})",
+        global.public_url(),
+        source(matches, "public_url")
+    );
+    println!(
+        "email     {}",
+        match &global.smtp_url {
+            Some(url) => format!("SMTP {}", crate::mail::redact(url)),
+            None => format!("outbox folder {}", global.data_dir.join("outbox").display()),
+        }
+    );
     for var in crate::config::unknown_variables() {
         println!("warning: {var} matches no setting");
     }

@@ -15,11 +15,16 @@ pub fn run(app: App, global: &GlobalArgs) -> Result<(), Failure> {
     })?;
     let options = swforce_web::Options {
         read_only: global.read_only,
+        public_url: global.public_url(),
     };
     runtime
         .block_on(async move {
             let listener = tokio::net::TcpListener::bind(global.addr).await?;
-            tracing::info!("swforce is serving on http://{}", listener.local_addr()?);
+            tracing::info!(
+                "swforce is serving on http://{} (public address {})",
+                listener.local_addr()?,
+                global.public_url()
+            );
             swforce_web::serve(listener, app, options).await
         })
         .map_err(|e: anyhow::Error| {

@@ -27,6 +27,7 @@ pub struct Params {
 /// refused, 413 when larger than the upload limit.
 pub async fn create(
     State(state): AppState,
+    viewer: crate::auth::Viewer,
     headers: HeaderMap,
     Query(params): Query<Params>,
     body: Result<Bytes, axum::extract::rejection::BytesRejection>,
@@ -47,6 +48,7 @@ pub async fn create(
             "send the request from a program, not a web page on another site",
         ));
     }
+    let who = viewer.api()?.clone();
     let body = body.map_err(|e| {
         let status = e.status();
         let problem = if status == StatusCode::PAYLOAD_TOO_LARGE {
@@ -71,7 +73,7 @@ pub async fn create(
     run(move || {
         let report: ImportReport = state
             .app
-            .import_file(&name, body.as_ref())
+            .import_file_as(&who, &name, body.as_ref(), &viewer.origin)
             .map_err(|e| ApiError::from_app(e, state.request_id()))?;
         let status = if report.already_imported() {
             StatusCode::OK

@@ -1,6 +1,7 @@
 //! Version 1 of the JSON API. Every answer is JSON; errors are
 //! `{"error": {"status", "title", "problems": [{"text", "fix"}], "diagnostics"}}`.
 
+pub mod account;
 pub mod geographies;
 pub mod imports;
 pub mod measures;

@@ -1,0 +1,301 @@
+//! Who is asking: the session cookie of a signed-in browser or the bearer token of a program,
+//! resolved once per request; and the checks every state-changing request passes first (a
+//! form token tied to the session, and a same-site origin).
+//!
+//! Handlers read the [`Viewer`] as an extractor; page layouts read it from the task-local
+//! [`VIEWER`], so the header shows who is signed in on every page.
+
+use crate::error::{ApiError, PageError};
+use crate::{WebState, blocking};
+use axum::body::Body;
+use axum::extract::{FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use swforce_app::access::{Origin, Principal, new_secret};
+use swforce_domain::access::Permission;
+
+pub const SESSION_COOKIE: &str = "swforce_session";
+pub const CSRF_COOKIE: &str = "swforce_csrf";
+pub const SSO_COOKIE: &str = "swforce_sso";
+
+/// Largest form body read to find its token (forms are small; files go as multipart, whose
+/// token travels in the address).
+const FORM_LIMIT: usize = 1024 * 1024;
+
+/// The person behind a request, if signed in, and the token their forms must carry.
+#[derive(Debug, Clone, Default)]
+pub struct Viewer {
+    pub principal: Option<Principal>,
+    /// The form token: the session's, or for someone not signed in the one in their cookie.
+    pub csrf: String,
+    /// The session cookie's value, when signed in through a browser.
+    pub session: Option<String>,
+    /// Where the request came from, for the audit log.
+    pub origin: Origin,
+    /// The address asked for (path and query), to come back to after signing in.
+    pub path: String,
+}
+
+impl Viewer {
+    pub fn can(&self, p: Permission) -> bool {
+        self.principal.as_ref().is_some_and(|x| x.can(p))
+    }
+
+    /// The person signed in, or a page telling them to sign in.
+    pub fn signed_in(&self) -> Result<&Principal, PageError> {
+        self.principal
+            .as_ref()
+            .ok_or_else(|| PageError::sign_in(&self.path))
+    }
+
+    /// The person signed in, or a JSON 401.
+    pub fn api(&self) -> Result<&Principal, ApiError> {
+        self.principal.as_ref().ok_or_else(|| {
+            ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "Sign-in needed",
+                "This needs an API token",
+                "Send Authorization: Bearer <token>; make a token on your account page",
+            )
+        })
+    }
+}
+
+tokio::task_local! {
+    pub static VIEWER: Viewer;
+}
+
+/// The viewer of the request being handled (nobody, outside a request).
+pub fn current() -> Viewer {
+    VIEWER.try_with(Clone::clone).unwrap_or_default()
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Viewer {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(parts
+            .extensions
+            .get::<Viewer>()
+            .cloned()
+            .unwrap_or_default())
+    }
+}
+
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.trim().to_string())
+}
+
+/// A `Set-Cookie` value: HttpOnly, path `/`, with `Secure` when the service is behind TLS.
+pub fn set_cookie(
+    name: &str,
+    value: &str,
+    max_age: Option<i64>,
+    same_site: &str,
+    secure: bool,
+) -> HeaderValue {
+    let mut c = format!("{name}={value}; Path=/; HttpOnly; SameSite={same_site}");
+    if let Some(age) = max_age {
+        c.push_str(&format!("; Max-Age={age}"));
+    }
+    if secure {
+        c.push_str("; Secure");
+    }
+    HeaderValue::from_str(&c).unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+fn well_formed(secret: &str) -> bool {
+    secret.len() == 64 && secret.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+fn equal(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
+fn client_ip(request: &Request) -> String {
+    request
+        .extensions()
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
+        .unwrap_or_default()
+}
+
+fn forbidden_form(api: bool) -> Response {
+    if api {
+        return ApiError::new(
+            StatusCode::FORBIDDEN,
+            "Request refused",
+            "A change through the API needs an API token",
+            "Send Authorization: Bearer <token>",
+        )
+        .into_response();
+    }
+    PageError::new(
+        StatusCode::FORBIDDEN,
+        "This form has expired",
+        "The form was sent without its security token, from another site, or after you signed in or out",
+        "Go back, reload the page and try again",
+    )
+    .into_response()
+}
+
+/// Whether the `Origin` header, if any, names this service (the `Host` it was sent to).
+fn same_origin(headers: &HeaderMap) -> bool {
+    if headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) == Some("cross-site") {
+        return false;
+    }
+    match (
+        headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()),
+        headers.get(header::HOST).and_then(|v| v.to_str().ok()),
+    ) {
+        (Some(origin), Some(host)) => origin.split("://").nth(1).is_some_and(|o| o == host),
+        _ => true,
+    }
+}
+
+fn query_token(request: &Request) -> Option<String> {
+    request.uri().query().and_then(|q| {
+        serde_urlencoded::from_str::<Vec<(String, String)>>(q)
+            .ok()?
+            .into_iter()
+            .find(|(k, _)| k == "csrf")
+            .map(|(_, v)| v)
+    })
+}
+
+pub async fn layer(State(state): State<WebState>, request: Request, next: Next) -> Response {
+    let api = request.uri().path().starts_with("/api/");
+    let headers = request.headers();
+    let bearer = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer ").map(|t| t.trim().to_string()));
+    let session = cookie(headers, SESSION_COOKIE).filter(|s| well_formed(s));
+    let anon_csrf = cookie(headers, CSRF_COOKIE).filter(|s| well_formed(s));
+    let mut viewer = Viewer {
+        origin: Origin {
+            ip: client_ip(&request),
+        },
+        path: request
+            .uri()
+            .path_and_query()
+            .map_or_else(|| "/".to_string(), |p| p.as_str().to_string()),
+        ..Viewer::default()
+    };
+    let app = state.app.clone();
+    if let Some(token) = bearer.clone() {
+        match blocking(move || app.token_principal(&token)).await {
+            Ok(Ok(Some(p))) => viewer.principal = Some(p),
+            Ok(Ok(None)) => {
+                return ApiError::new(
+                    StatusCode::UNAUTHORIZED,
+                    "Token not accepted",
+                    "The API token is not valid: it may be mistyped, expired or revoked",
+                    "Make a new token on your account page",
+                )
+                .into_response();
+            }
+            Ok(Err(e)) => return ApiError::from_app(e, state.request_id()).into_response(),
+            Err(e) => return e.into_response(),
+        }
+    } else if let Some(cookie) = session.clone() {
+        match blocking(move || app.session_principal(&cookie)).await {
+            Ok(Ok(Some((p, csrf)))) => {
+                viewer.principal = Some(p);
+                viewer.csrf = csrf;
+                viewer.session = session;
+            }
+            Ok(Ok(None)) => {}
+            Ok(Err(e)) => return PageError::from_app(e, state.request_id()).into_response(),
+            Err(e) => return e.into_response(),
+        }
+    }
+    let mut new_anon = None;
+    if viewer.principal.is_none() {
+        viewer.csrf = match anon_csrf {
+            Some(c) => c,
+            None => {
+                let c = new_secret();
+                new_anon = Some(c.clone());
+                c
+            }
+        };
+    }
+    let mut request = request;
+    let unsafe_method = !matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    );
+    if unsafe_method && bearer.is_none() {
+        if !same_origin(request.headers()) {
+            return forbidden_form(api);
+        }
+        let mut sent = query_token(&request);
+        let form = request
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+        if sent.is_none() && form {
+            let (parts, body) = request.into_parts();
+            let Ok(bytes) = axum::body::to_bytes(body, FORM_LIMIT).await else {
+                return PageError::new(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "The form is too large",
+                    "The form sent is larger than this service accepts",
+                    "Shorten what you typed and try again",
+                )
+                .into_response();
+            };
+            sent = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
+                .ok()
+                .and_then(|fields| {
+                    fields
+                        .into_iter()
+                        .find(|(k, _)| k == "csrf")
+                        .map(|(_, v)| v)
+                });
+            request = Request::from_parts(parts, Body::from(bytes));
+        }
+        // Someone not signed in has a token only once a page has set their cookie.
+        let expected = if new_anon.is_some() {
+            None
+        } else {
+            Some(viewer.csrf.as_str())
+        };
+        if !matches!((sent.as_deref(), expected), (Some(s), Some(e)) if equal(s, e)) {
+            return forbidden_form(api);
+        }
+    }
+    let signed_in = viewer.principal.is_some();
+    request.extensions_mut().insert(viewer.clone());
+    let mut response = VIEWER.scope(viewer, next.run(request)).await;
+    let h = response.headers_mut();
+    if let Some(c) = new_anon {
+        h.append(
+            header::SET_COOKIE,
+            set_cookie(CSRF_COOKIE, &c, None, "Strict", state.options.secure()),
+        );
+    }
+    if signed_in {
+        // What a signed-in person sees is theirs: no shared or browser caches keep it.
+        h.insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("private, no-store"),
+        );
+    }
+    response
+}

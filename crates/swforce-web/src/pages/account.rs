@@ -1,0 +1,695 @@
+//! Signing in and out, password resets, invitations, and the person's own account page with
+//! their API tokens.
+
+use super::{Fields, local_path, problem_at, render};
+use crate::auth::{SESSION_COOKIE, Viewer, set_cookie};
+use crate::error::{PageError, Problem};
+use crate::view::{CellView, Choices, Field, Layout, TableView};
+use crate::{AppState, WebState, blocking};
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use swforce_app::AppError;
+use swforce_app::access::{RESET_MINUTES, SCOPES, SESSION_HOURS, SignedIn};
+use swforce_domain::access::Permission;
+use swforce_store::TokenKind;
+
+#[derive(Template)]
+#[template(path = "sign_in.html")]
+struct SignInPage {
+    layout: Layout,
+    problems: Vec<Problem>,
+    banner: Option<(String, String)>,
+    next: String,
+    email: Field,
+    password: Field,
+    sso: bool,
+    sso_email: Field,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct SignInParams {
+    #[serde(default)]
+    next: String,
+    #[serde(default)]
+    signed_out: Option<String>,
+    #[serde(default)]
+    reset: Option<String>,
+}
+
+fn sign_in_page(
+    state: &WebState,
+    problems: Vec<Problem>,
+    next: &str,
+    email: &str,
+    banner: Option<(String, String)>,
+) -> Result<SignInPage, PageError> {
+    let sso = state
+        .app
+        .store()
+        .organisations()
+        .map_err(|e| PageError::from_app(e.into(), state.request_id()))?
+        .iter()
+        .any(|o| o.sso.is_some());
+    Ok(SignInPage {
+        layout: Layout::new(if problems.is_empty() {
+            "Sign in"
+        } else {
+            "Error: Sign in"
+        })
+        .nav("sign-in"),
+        banner,
+        next: next.to_string(),
+        email: Field::new("email", "Email address")
+            .kind("email", "username")
+            .value(email)
+            .error_from(&problems),
+        password: Field::new("password", "Password")
+            .kind("password", "current-password")
+            .error_from(&problems),
+        sso,
+        sso_email: Field::new("sso-email", "Work email address")
+            .kind("email", "email")
+            .hint("For example, name@council.gov.uk")
+            .error_from(&problems),
+        problems,
+    })
+}
+
+pub async fn sign_in_form(
+    State(state): AppState,
+    viewer: Viewer,
+    Query(q): Query<SignInParams>,
+) -> Result<Response, PageError> {
+    if viewer.principal.is_some() {
+        return Ok(Redirect::to(local_path(&q.next)).into_response());
+    }
+    let banner = if q.signed_out.is_some() {
+        Some(("You have signed out".to_string(), String::new()))
+    } else if q.reset.is_some() {
+        Some((
+            "Your password has been changed".to_string(),
+            "Sign in with your new password.".to_string(),
+        ))
+    } else {
+        None
+    };
+    blocking(move || {
+        Ok(render(
+            &sign_in_page(&state, Vec::new(), &q.next, "", banner)?,
+            || state.request_id(),
+        )?
+        .into_response())
+    })
+    .await?
+}
+
+/// Sets the session cookie and sends the browser on.
+pub fn signed_in_response(state: &WebState, s: &SignedIn, to: &str) -> Response {
+    let mut r = Redirect::to(local_path(to)).into_response();
+    r.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(
+            SESSION_COOKIE,
+            &s.cookie,
+            Some(SESSION_HOURS * 3600),
+            "Lax",
+            state.options.secure(),
+        ),
+    );
+    r
+}
+
+pub async fn sign_in(
+    State(state): AppState,
+    viewer: Viewer,
+    Form(form): Form<Fields>,
+) -> Result<Response, PageError> {
+    blocking(move || {
+        let (email, password, next) = (form.get("email"), form.get("password"), form.get("next"));
+        match state.app.sign_in(&email, &password, &viewer.origin) {
+            Ok(s) => Ok(signed_in_response(
+                &state,
+                &s,
+                if next.is_empty() { "/" } else { &next },
+            )),
+            Err(AppError::Invalid { problem, fix }) => {
+                let target = if email.trim().is_empty() {
+                    "email"
+                } else {
+                    "password"
+                };
+                let page = sign_in_page(
+                    &state,
+                    problem_at(target, problem, fix),
+                    &next,
+                    &email,
+                    None,
+                )?;
+                Ok((
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    render(&page, || state.request_id())?,
+                )
+                    .into_response())
+            }
+            Err(e) => Err(PageError::from_app(e, state.request_id())),
+        }
+    })
+    .await?
+}
+
+fn expire_session(state: &WebState, mut r: Response) -> Response {
+    r.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(SESSION_COOKIE, "", Some(0), "Lax", state.options.secure()),
+    );
+    r
+}
+
+pub async fn sign_out(State(state): AppState, viewer: Viewer) -> Result<Response, PageError> {
+    blocking(move || {
+        if let (Some(p), Some(cookie)) = (&viewer.principal, &viewer.session) {
+            state
+                .app
+                .sign_out(cookie, p, &viewer.origin)
+                .map_err(|e| PageError::from_app(e, state.request_id()))?;
+        }
+        Ok(expire_session(
+            &state,
+            Redirect::to("/sign-in?signed_out=1").into_response(),
+        ))
+    })
+    .await?
+}
+
+pub async fn sign_out_everywhere(
+    State(state): AppState,
+    viewer: Viewer,
+) -> Result<Response, PageError> {
+    let who = viewer.signed_in()?.clone();
+    blocking(move || {
+        state
+            .app
+            .sign_out_everywhere(&who, &viewer.origin)
+            .map_err(|e| PageError::from_app(e, state.request_id()))?;
+        Ok(expire_session(
+            &state,
+            Redirect::to("/sign-in?signed_out=1").into_response(),
+        ))
+    })
+    .await?
+}
+
+#[derive(Template)]
+#[template(path = "reset_request.html")]
+struct ResetRequestPage {
+    layout: Layout,
+    problems: Vec<Problem>,
+    sent: bool,
+    email: Field,
+    minutes: i64,
+}
+
+fn reset_request_page(problems: Vec<Problem>, email: &str, sent: bool) -> ResetRequestPage {
+    ResetRequestPage {
+        layout: Layout::new(if sent {
+            "Check your email"
+        } else if problems.is_empty() {
+            "Reset your password"
+        } else {
+            "Error: Reset your password"
+        }),
+        email: Field::new("email", "Email address")
+            .kind("email", "username")
+            .value(email)
+            .error_from(&problems),
+        problems,
+        sent,
+        minutes: RESET_MINUTES,
+    }
+}
+
+pub async fn reset_form(State(state): AppState) -> Result<Response, PageError> {
+    Ok(render(&reset_request_page(Vec::new(), "", false), || {
+        state.request_id()
+    })?
+    .into_response())
+}
+
+pub async fn reset_request(
+    State(state): AppState,
+    viewer: Viewer,
+    Form(form): Form<Fields>,
+) -> Result<Response, PageError> {
+    blocking(move || {
+        let email = form.get("email");
+        match state
+            .app
+            .request_password_reset(&email, &state.options.public_url, &viewer.origin)
+        {
+            Ok(()) => Ok(
+                render(&reset_request_page(Vec::new(), email.trim(), true), || {
+                    state.request_id()
+                })?
+                .into_response(),
+            ),
+            Err(AppError::Invalid { problem, fix }) => Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                render(
+                    &reset_request_page(problem_at("email", problem, fix), &email, false),
+                    || state.request_id(),
+                )?,
+            )
+                .into_response()),
+            Err(e) => Err(PageError::from_app(e, state.request_id())),
+        }
+    })
+    .await?
+}
+
+#[derive(Template)]
+#[template(path = "set_password.html")]
+struct SetPasswordPage {
+    layout: Layout,
+    problems: Vec<Problem>,
+    heading: &'static str,
+    intro: &'static str,
+    action: String,
+    button: &'static str,
+    password: Field,
+    confirm: Field,
+}
+
+fn set_password_page(kind: TokenKind, secret: &str, problems: Vec<Problem>) -> SetPasswordPage {
+    let (heading, intro, base, button) = match kind {
+        TokenKind::Invitation => (
+            "Set your password",
+            "You have been invited to swforce. Choose a password to finish setting up your account; you will be signed in straight away.",
+            "/invitations",
+            "Set password and sign in",
+        ),
+        _ => (
+            "Choose a new password",
+            "Choose a new password for your swforce account. Every device signed in with your old password will be signed out.",
+            "/password-reset",
+            "Change password and sign in",
+        ),
+    };
+    SetPasswordPage {
+        layout: Layout::new(if problems.is_empty() {
+            heading
+        } else {
+            "Error: choose a password"
+        }),
+        heading,
+        intro,
+        action: format!("{base}/{secret}"),
+        button,
+        password: Field::new("password", "New password")
+            .kind("password", "new-password")
+            .error_from(&problems),
+        confirm: Field::new("confirm", "Type the new password again")
+            .kind("password", "new-password")
+            .error_from(&problems),
+        problems,
+    }
+}
+
+fn secret_ok(secret: &str) -> Result<(), PageError> {
+    if secret.len() == 64 && secret.bytes().all(|b| b.is_ascii_hexdigit()) {
+        Ok(())
+    } else {
+        Err(PageError::not_found(
+            "This link is not complete",
+            "Copy the whole link from the email into your browser",
+        ))
+    }
+}
+
+async fn set_password_form(
+    state: WebState,
+    kind: TokenKind,
+    secret: String,
+) -> Result<Response, PageError> {
+    secret_ok(&secret)?;
+    let mut r = render(&set_password_page(kind, &secret, Vec::new()), || {
+        state.request_id()
+    })?
+    .into_response();
+    // The secret is in the address: keep it out of other sites' logs.
+    r.headers_mut().insert(
+        header::REFERRER_POLICY,
+        header::HeaderValue::from_static("no-referrer"),
+    );
+    Ok(r)
+}
+
+async fn set_password(
+    state: WebState,
+    viewer: Viewer,
+    kind: TokenKind,
+    secret: String,
+    form: Fields,
+) -> Result<Response, PageError> {
+    secret_ok(&secret)?;
+    blocking(move || {
+        match state.app.set_password_with(
+            kind,
+            &secret,
+            &form.get("password"),
+            &form.get("confirm"),
+            &viewer.origin,
+        ) {
+            Ok(s) => Ok(signed_in_response(&state, &s, "/account?welcome=1")),
+            Err(AppError::Invalid { problem, fix }) => {
+                let target = if problem.contains("match") {
+                    "confirm"
+                } else {
+                    "password"
+                };
+                Ok((
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    render(
+                        &set_password_page(kind, &secret, problem_at(target, problem, fix)),
+                        || state.request_id(),
+                    )?,
+                )
+                    .into_response())
+            }
+            Err(e) => Err(PageError::from_app(e, state.request_id())),
+        }
+    })
+    .await?
+}
+
+pub async fn invitation_form(
+    State(state): AppState,
+    Path(secret): Path<String>,
+) -> Result<Response, PageError> {
+    set_password_form(state, TokenKind::Invitation, secret).await
+}
+
+pub async fn invitation_accept(
+    State(state): AppState,
+    viewer: Viewer,
+    Path(secret): Path<String>,
+    Form(form): Form<Fields>,
+) -> Result<Response, PageError> {
+    set_password(state, viewer, TokenKind::Invitation, secret, form).await
+}
+
+pub async fn reset_token_form(
+    State(state): AppState,
+    Path(secret): Path<String>,
+) -> Result<Response, PageError> {
+    set_password_form(state, TokenKind::PasswordReset, secret).await
+}
+
+pub async fn reset_token_set(
+    State(state): AppState,
+    viewer: Viewer,
+    Path(secret): Path<String>,
+    Form(form): Form<Fields>,
+) -> Result<Response, PageError> {
+    set_password(state, viewer, TokenKind::PasswordReset, secret, form).await
+}
+
+#[derive(Template)]
+#[template(path = "account.html")]
+struct AccountPage {
+    layout: Layout,
+    problems: Vec<Problem>,
+    banner: Option<(String, String)>,
+    new_token: Option<String>,
+    details: Vec<(String, String)>,
+    can_tokens: bool,
+    tokens: Option<TableView>,
+    revocable: Vec<(i64, String)>,
+    token_name: Field,
+    scopes: Choices,
+    days: Choices,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct AccountParams {
+    welcome: Option<String>,
+    revoked: Option<String>,
+}
+
+fn account_page(
+    state: &WebState,
+    viewer: &Viewer,
+    problems: Vec<Problem>,
+    banner: Option<(String, String)>,
+    new_token: Option<String>,
+    form: &Fields,
+) -> Result<AccountPage, PageError> {
+    let who = viewer.signed_in()?;
+    let app_err = |e| PageError::from_app(e, state.request_id());
+    let team = match who.user.team_id {
+        Some(t) => state
+            .app
+            .teams_of(who, who.org.id)
+            .map_err(app_err)?
+            .into_iter()
+            .find(|x| x.id == t)
+            .map(|x| x.name)
+            .unwrap_or_default(),
+        None => "None".into(),
+    };
+    let details = vec![
+        ("Name".to_string(), who.user.name.clone()),
+        ("Email address".into(), who.user.email.clone()),
+        (
+            "Organisation".into(),
+            format!("{} ({})", who.org.name, who.org.kind.label()),
+        ),
+        ("Team".into(), team),
+        (
+            "Roles".into(),
+            who.user
+                .roles
+                .iter()
+                .map(|r| r.label())
+                .collect::<Vec<_>>()
+                .join(", "),
+        ),
+        (
+            "Last signed in (UTC)".into(),
+            who.user
+                .last_sign_in
+                .clone()
+                .unwrap_or_default()
+                .replace('T', " ")
+                .replace('Z', ""),
+        ),
+    ];
+    let can_tokens = who.can(Permission::UseApi);
+    let (mut tokens, mut revocable) = (None, Vec::new());
+    if can_tokens {
+        let list = state.app.api_tokens(who).map_err(app_err)?;
+        let now = swforce_app::access::now_stamp();
+        if !list.is_empty() {
+            let head = ["Name", "Scopes", "Made", "Expires", "Last used", "Status"]
+                .iter()
+                .map(|h| CellView::text(*h))
+                .collect();
+            let day = |s: &str| s.get(..10).unwrap_or(s).to_string();
+            let rows = list
+                .iter()
+                .map(|t| {
+                    let status = if t.revoked_at.is_some() {
+                        "Revoked"
+                    } else if t.expires_at <= now {
+                        "Expired"
+                    } else {
+                        "Active"
+                    };
+                    vec![
+                        CellView::text(t.name.clone()),
+                        CellView::text(t.scopes.join(", ")),
+                        CellView::text(day(&t.created_at)),
+                        CellView::text(day(&t.expires_at)),
+                        CellView::text(
+                            t.last_used
+                                .as_deref()
+                                .map(day)
+                                .unwrap_or_else(|| "Never".into()),
+                        ),
+                        CellView::text(status),
+                    ]
+                })
+                .collect();
+            tokens = Some(TableView {
+                caption: "Your API tokens".into(),
+                head,
+                rows,
+                download: String::new(),
+            });
+            revocable = list
+                .iter()
+                .filter(|t| t.revoked_at.is_none() && t.expires_at > now)
+                .map(|t| (t.id, t.name.clone()))
+                .collect();
+        }
+    }
+    let chosen = form.all("scopes");
+    let mut scopes = Choices::new("scopes", "What the token may do", "checkbox")
+        .hint("Reading the published statistics needs no token. Give only what the program needs.");
+    for (scope, id, text) in SCOPES {
+        if scope.needs().is_none_or(|p| who.can(p)) {
+            scopes = scopes.option(id, text, id, chosen.iter().any(|c| c == id));
+        }
+    }
+    let picked_days = form.get("days");
+    let mut days = Choices::new("days", "Expires after", "select");
+    for (d, label) in [
+        ("30", "30 days"),
+        ("90", "90 days"),
+        ("180", "180 days"),
+        ("365", "1 year"),
+    ] {
+        days = days.option(
+            d,
+            label,
+            "",
+            picked_days == d || (picked_days.is_empty() && d == "90"),
+        );
+    }
+    Ok(AccountPage {
+        layout: Layout::new(if problems.is_empty() {
+            "Your account"
+        } else {
+            "Error: Your account"
+        })
+        .nav("account"),
+        banner,
+        new_token,
+        details,
+        can_tokens,
+        tokens,
+        revocable,
+        token_name: Field::new("name", "Token name")
+            .hint("What will use it, such as Power BI dashboard")
+            .value(&form.get("name"))
+            .width("20")
+            .error_from(&problems),
+        scopes: scopes.error_from(&problems),
+        days: days.error_from(&problems),
+        problems,
+    })
+}
+
+pub async fn show(
+    State(state): AppState,
+    viewer: Viewer,
+    Query(q): Query<AccountParams>,
+) -> Result<Response, PageError> {
+    viewer.signed_in()?;
+    let banner = if q.welcome.is_some() {
+        Some((
+            "You are signed in".to_string(),
+            "Your password is set. Use it with your email address to sign in next time."
+                .to_string(),
+        ))
+    } else if q.revoked.is_some() {
+        Some((
+            "Token revoked".to_string(),
+            "Programs using it can no longer use the API.".to_string(),
+        ))
+    } else {
+        None
+    };
+    blocking(move || {
+        Ok(render(
+            &account_page(
+                &state,
+                &viewer,
+                Vec::new(),
+                banner,
+                None,
+                &Fields::default(),
+            )?,
+            || state.request_id(),
+        )?
+        .into_response())
+    })
+    .await?
+}
+
+pub async fn create_token(
+    State(state): AppState,
+    viewer: Viewer,
+    Form(form): Form<Fields>,
+) -> Result<Response, PageError> {
+    let who = viewer.signed_in()?.clone();
+    blocking(move || {
+        let days: u32 = form.get("days").parse().unwrap_or(90);
+        match state.app.create_api_token(
+            &who,
+            &form.get("name"),
+            &form.all("scopes"),
+            days,
+            &viewer.origin,
+        ) {
+            Ok(made) => {
+                let banner = Some((format!("Token {} made", made.token.name), String::new()));
+                Ok(render(
+                    &account_page(
+                        &state,
+                        &viewer,
+                        Vec::new(),
+                        banner,
+                        Some(made.secret),
+                        &Fields::default(),
+                    )?,
+                    || state.request_id(),
+                )?
+                .into_response())
+            }
+            Err(AppError::Invalid { problem, fix }) => {
+                let target = if problem.contains("name") {
+                    "name"
+                } else if problem.contains("year") {
+                    "days"
+                } else {
+                    "scopes"
+                };
+                let page = account_page(
+                    &state,
+                    &viewer,
+                    problem_at(target, problem, fix),
+                    None,
+                    None,
+                    &form,
+                )?;
+                Ok((
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    render(&page, || state.request_id())?,
+                )
+                    .into_response())
+            }
+            Err(e) => Err(PageError::from_app(e, state.request_id())),
+        }
+    })
+    .await?
+}
+
+pub async fn revoke_token(
+    State(state): AppState,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    let who = viewer.signed_in()?.clone();
+    blocking(move || {
+        state
+            .app
+            .revoke_api_token(&who, id, &viewer.origin)
+            .map_err(|e| PageError::from_app(e, state.request_id()))?;
+        Ok(Redirect::to("/account?revoked=1#tokens").into_response())
+    })
+    .await?
+}

@@ -1,0 +1,398 @@
+//! Tenancy: every route and API endpoint, walked by people of one organisation with the other
+//! organisation's ids, never shows or changes the other's data; and public pages stay public.
+
+use crate::browser::{Browser, PASSWORD};
+use crate::{TestApp, spawn_app};
+use swforce_domain::OldLaCode;
+use swforce_import::census::generate::{GenerateSpec, generate};
+
+/// Every route of the service, read from the router's source so a new route cannot be missed:
+/// `(method, path)`.
+fn routes() -> Vec<(&'static str, String)> {
+    let src = include_str!("../../src/lib.rs");
+    let mut out = Vec::new();
+    for chunk in src.split(".route(").skip(1) {
+        let path = chunk.split('"').nth(1).expect("a route's path").to_string();
+        // The handlers of this route: up to the `.route` call's closing parenthesis.
+        let mut depth = 1;
+        let mut end = chunk.len();
+        for (i, c) in chunk.char_indices() {
+            match c {
+                '(' => depth += 1,
+                ')' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        end = i;
+                        break;
+                    }
+                }
+                _ => {}
+            }
+        }
+        let handlers = &chunk[..end];
+        for (needle, method) in [("get(", "GET"), ("post(", "POST")] {
+            if handlers.contains(needle) {
+                out.push((method, path.clone()));
+            }
+        }
+    }
+    out
+}
+
+/// Someone's private data, as markers that must never appear in the other's answers.
+struct Tenant<'a> {
+    org: i64,
+    admin: Browser<'a>,
+    analyst: Browser<'a>,
+    worker: Browser<'a>,
+    token: String,
+    user: i64,
+    scenario: i64,
+    token_id: i64,
+}
+
+fn census_file(lea: &str) -> Vec<u8> {
+    let mut out = Vec::new();
+    generate(
+        &mut out,
+        &GenerateSpec {
+            workers: 60,
+            seed: 9,
+            lea: OldLaCode::parse(lea).unwrap(),
+            year: 2022,
+        },
+    )
+    .unwrap();
+    out
+}
+
+fn tenant<'a>(app: &'a TestApp, name: &str, la: &str, lea: &str, tag: &str) -> Tenant<'a> {
+    let org = app.organisation(name, Some(la));
+    let admin = app.person(org, &format!("admin@{tag}.test"), &["org_admin"]);
+    let analyst = app.person(org, &format!("analyst@{tag}.test"), &["workforce_analyst"]);
+    let worker = app.person(org, &format!("worker@{tag}.test"), &["social_worker"]);
+    // A team, a stored census return, a saved scenario and a token: all private.
+    assert_eq!(
+        admin
+            .post_form(
+                &format!("/admin/organisations/{org}/teams"),
+                &[("team_name", &format!("Team {tag} private"))]
+            )
+            .status,
+        303
+    );
+    let stored = analyst.post_file(
+        "/census/returns",
+        &format!("return-{tag}-private.xml"),
+        &census_file(lea),
+        &[],
+    );
+    assert_eq!(stored.status, 303, "{}", stored.body);
+    let query = format!("frontline_places=300&runs=100&years=3&name=Scenario+{tag}+private");
+    let saved = worker.post_form(
+        &format!("/projections/{la}/save"),
+        &[
+            ("name", &format!("Scenario {tag} private")),
+            ("query", &query),
+        ],
+    );
+    assert_eq!(
+        saved.status,
+        303,
+        "{}",
+        saved
+            .body
+            .split("sw-error-summary__list")
+            .nth(1)
+            .unwrap_or(&saved.body[..200])
+    );
+    let scenario = saved
+        .header("location")
+        .unwrap()
+        .trim_start_matches("/scenarios/")
+        .parse()
+        .unwrap();
+    let token = app.token(
+        &format!("analyst@{tag}.test"),
+        &["census:read", "scenarios:read", "scenarios:write"],
+    );
+    let user = app
+        .app
+        .store()
+        .user_by_email(&format!("analyst@{tag}.test"))
+        .unwrap()
+        .unwrap()
+        .id;
+    let token_id = app.app.store().api_tokens(user).unwrap()[0].id;
+    Tenant {
+        org,
+        admin,
+        analyst,
+        worker,
+        token,
+        user,
+        scenario,
+        token_id,
+    }
+}
+
+/// The path with its parameters filled with the other tenant's ids.
+fn fill(path: &str, other: &Tenant<'_>, la: &str) -> String {
+    let p = path.to_string();
+    let id = if p.starts_with("/admin/people/") {
+        other.user
+    } else if p.starts_with("/scenarios/") {
+        other.scenario
+    } else if p.starts_with("/account/tokens/") {
+        other.token_id
+    } else {
+        other.org
+    };
+    p.replace("{id}", &id.to_string())
+        .replace("{year}", "2022")
+        .replace("{code}", la)
+        .replace("{table}", "workforce")
+        .replace("{measure}", "inpost_fte")
+        .replace("{secret}", &"a".repeat(64))
+}
+
+/// A form the attacker might send to each state-changing route.
+fn form_for(path: &str) -> Vec<(&'static str, &'static str)> {
+    match path {
+        p if p.ends_with("/invitations") => vec![
+            ("name", "Intruder"),
+            ("email", "intruder@evil.test"),
+            ("roles", "org_admin"),
+        ],
+        p if p.ends_with("/teams") => vec![("team_name", "Intruders")],
+        p if p.ends_with("/sso") => vec![
+            ("sso_domain", "evil.test"),
+            ("sso_issuer", "https://evil.test"),
+            ("sso_client", "x"),
+            ("sso_secret", "y"),
+        ],
+        p if p.starts_with("/admin/people/") => vec![("roles", "org_admin"), ("status", "locked")],
+        p if p.starts_with("/admin/organisations") => {
+            vec![("name", "Evil Council"), ("kind", "campaign")]
+        }
+        p if p.contains("/save") => vec![("name", "Overwrite"), ("query", "frontline_places=1")],
+        "/sign-in" => vec![
+            ("email", "guess@elsewhere.test"),
+            ("password", "wrong-password-here"),
+        ],
+        _ => vec![],
+    }
+}
+
+const MARKERS: [&str; 4] = [
+    "kent.test",
+    "Team kent private",
+    "return-kent-private",
+    "Scenario kent private",
+];
+
+fn assert_clean(who: &str, method: &str, path: &str, status: u16, body: &str) {
+    for m in MARKERS {
+        assert!(
+            !body.contains(m),
+            "{who} {method} {path} ({status}) shows {m:?}: {}",
+            body.chars().take(600).collect::<String>()
+        );
+    }
+    assert!(status != 500, "{who} {method} {path}: {body}");
+}
+
+#[test]
+fn nobody_reads_or_changes_another_organisations_data_through_any_route() {
+    let app = spawn_app();
+    let kent = tenant(&app, "Kent County Council", "E10000016", "886", "kent");
+    let surrey = tenant(&app, "Surrey County Council", "E10000030", "936", "surrey");
+    let before_users = app.app.store().users(kent.org).unwrap();
+    let before_teams = app.app.store().teams(kent.org).unwrap();
+    let before_org = app.app.store().organisation(kent.org).unwrap();
+    let before_census = app.app.store().census_returns().unwrap();
+    let all = routes();
+    assert!(all.len() >= 40, "{} routes found: {all:?}", all.len());
+    for (method, path) in &all {
+        let target = fill(path, &kent, "E10000016");
+        for (who, b) in [
+            ("surrey admin", &surrey.admin),
+            ("surrey analyst", &surrey.analyst),
+            ("surrey worker", &surrey.worker),
+        ] {
+            let a = match *method {
+                "GET" => b.get(&target),
+                _ if path.contains("/census/returns")
+                    || path == "/census"
+                    || path == "/imports" =>
+                {
+                    b.post_file(&target, "upload.xml", &census_file("886"), &[])
+                }
+                _ if path.starts_with("/api/") => app.request(
+                    "POST",
+                    &target,
+                    &[
+                        ("authorization", &format!("Bearer {}", surrey.token)),
+                        ("content-type", "text/csv"),
+                    ],
+                    Some(b"x"),
+                ),
+                _ => b.post_form(&target, &form_for(path)),
+            };
+            // The sign-out and sign-in routes end or start a session: sign back in after them.
+            if path == "/sign-out"
+                || path == "/account/sign-out-everywhere"
+                || path.starts_with("/password-reset/")
+                || path.starts_with("/invitations/")
+            {
+                b.sign_in(
+                    &format!("{}@surrey.test", who.split(' ').nth(1).unwrap()),
+                    PASSWORD,
+                );
+            }
+            assert_clean(who, method, &target, a.status, &a.body);
+        }
+        if path.starts_with("/api/") && *method == "GET" {
+            let a = app.request(
+                "GET",
+                &target,
+                &[("authorization", &format!("Bearer {}", surrey.token))],
+                None,
+            );
+            assert_clean("surrey token", method, &target, a.status, &a.body);
+        }
+    }
+    // The walk was made signed in throughout (not trivially, as nobody).
+    for b in [&surrey.admin, &surrey.analyst, &surrey.worker] {
+        assert_eq!(b.get("/account").status, 200);
+    }
+    assert_eq!(
+        surrey
+            .admin
+            .get(&format!("/admin/organisations/{}", kent.org))
+            .status,
+        404
+    );
+    assert_eq!(
+        surrey
+            .admin
+            .get(&format!("/admin/people/{}", kent.user))
+            .status,
+        404
+    );
+    assert_eq!(
+        surrey
+            .worker
+            .get(&format!("/scenarios/{}", kent.scenario))
+            .status,
+        404
+    );
+    // Kent's people, teams, settings, census return, scenario and token are as they were.
+    assert_eq!(app.app.store().users(kent.org).unwrap(), before_users);
+    assert_eq!(app.app.store().teams(kent.org).unwrap(), before_teams);
+    assert_eq!(app.app.store().organisation(kent.org).unwrap(), before_org);
+    let kent_census: Vec<_> = app
+        .app
+        .store()
+        .census_returns()
+        .unwrap()
+        .into_iter()
+        .filter(|c| c.la_code == "E10000016")
+        .collect();
+    assert_eq!(
+        kent_census,
+        before_census
+            .into_iter()
+            .filter(|c| c.la_code == "E10000016")
+            .collect::<Vec<_>>()
+    );
+    assert_eq!(
+        app.app
+            .store()
+            .scenario(kent.scenario)
+            .unwrap()
+            .unwrap()
+            .name,
+        "Scenario kent private"
+    );
+    assert!(
+        app.app.store().api_tokens(kent.user).unwrap()[0]
+            .revoked_at
+            .is_none()
+    );
+    // And Kent's own people still see their own data.
+    assert!(
+        kent.analyst
+            .get("/census/returns")
+            .body
+            .contains("return-kent-private")
+    );
+    assert!(
+        kent.worker
+            .get("/projections")
+            .body
+            .contains("Scenario kent private")
+    );
+    assert!(
+        kent.admin
+            .get(&format!("/admin/organisations/{}", kent.org))
+            .body
+            .contains("Team kent private")
+    );
+    let me = app.request(
+        "GET",
+        "/api/v1/census/returns",
+        &[("authorization", &format!("Bearer {}", kent.token))],
+        None,
+    );
+    assert!(me.body.contains("return-kent-private"), "{}", me.body);
+}
+
+#[test]
+fn public_pages_stay_public_and_everything_else_asks_to_sign_in() {
+    let app = spawn_app();
+    let public_get = |p: &str| {
+        !(p.starts_with("/account")
+            || p.starts_with("/admin")
+            || p.starts_with("/census/returns")
+            || p == "/api/v1/me"
+            || p.starts_with("/api/v1/scenarios")
+            || p.starts_with("/api/v1/census")
+            || p.starts_with("/api/v1/audit"))
+    };
+    let anon = app.browser();
+    for (method, path) in routes() {
+        let target = path
+            .replace("{code}", "E10000016")
+            .replace("{id}", "1")
+            .replace("{year}", "2022")
+            .replace("{table}", "workforce")
+            .replace("{measure}", "inpost_fte")
+            .replace("{secret}", &"a".repeat(64));
+        if method == "GET" {
+            let a = anon.get(&target);
+            if public_get(&path) {
+                assert!(
+                    a.status != 401
+                        && a.status != 403
+                        && !(a.status == 303
+                            && a.header("location").unwrap_or("").starts_with("/sign-in")),
+                    "GET {target} should be public: {}",
+                    a.status
+                );
+            } else if path.starts_with("/api/") {
+                assert_eq!(a.status, 401, "GET {target}");
+            } else {
+                assert_eq!(a.status, 303, "GET {target}");
+                assert!(
+                    a.header("location").unwrap().starts_with("/sign-in?next="),
+                    "GET {target}"
+                );
+            }
+        } else {
+            // No form is accepted without its token, signed in or not.
+            let a = app.post(&target, "application/x-www-form-urlencoded", b"x=1", &[]);
+            assert_eq!(a.status, 403, "POST {target} without a token");
+        }
+    }
+}
