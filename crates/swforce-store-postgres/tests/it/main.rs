@@ -5,3 +5,4 @@ mod conformance;
 mod database;
 mod servers;
 mod support;
+mod timings;
