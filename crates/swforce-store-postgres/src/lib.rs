@@ -90,7 +90,8 @@ pub(crate) fn get<'a, T: FromSql<'a>>(row: &'a postgres::Row, i: usize) -> Resul
 impl PostgresStore {
     /// Connects to the database at `url` (`postgres://user:password@host:5432/swforce`, or the
     /// `host=... dbname=...` form) and brings its schema up to date. Several servers may do so
-    /// at once: migrations take turns.
+    /// at once: migrations take turns. Unless the URL sets `connect_timeout`, a server that
+    /// does not answer is given up after ten seconds.
     pub fn connect(url: &str) -> Result<Self, StoreError> {
         let mut config: postgres::Config = url.parse().map_err(backend)?;
         if config.get_application_name().is_none() {
@@ -115,10 +116,7 @@ impl PostgresStore {
         })
     }
 
-    fn with<T>(
-        &self,
-        f: impl FnOnce(&mut Conn) -> Result<T, StoreError>,
-    ) -> Result<T, StoreError> {
+    fn with<T>(&self, f: impl FnOnce(&mut Conn) -> Result<T, StoreError>) -> Result<T, StoreError> {
         self.pool.with(f)
     }
 }

@@ -242,6 +242,14 @@ fn an_unreachable_server_is_a_backend_error_not_a_panic() {
 }
 
 #[test]
+fn a_url_that_requires_tls_is_refused_rather_than_sent_in_the_clear() {
+    let Some(url) = fresh_database() else { return };
+    let sep = if url.contains('?') { '&' } else { '?' };
+    let err = PostgresStore::connect(&format!("{url}{sep}sslmode=require")).unwrap_err();
+    assert!(matches!(err, StoreError::Backend(_)), "{err:?}");
+}
+
+#[test]
 fn database_urls_are_told_apart_from_folders() {
     assert!(PostgresStore::url_is_postgres(
         "postgres://localhost/swforce"
