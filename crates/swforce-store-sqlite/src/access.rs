@@ -139,10 +139,16 @@ pub fn audit_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<AuditEvent> {
     })
 }
 
-/// A uniqueness failure becomes `Conflict` with `what`; anything else a backend error.
+/// A uniqueness failure becomes `Conflict` with `what`; anything else (a missing parent, a
+/// broken rule) a backend error.
 pub fn conflict(what: &str) -> impl Fn(rusqlite::Error) -> StoreError + '_ {
-    move |e| match e.sqlite_error_code() {
-        Some(rusqlite::ErrorCode::ConstraintViolation) => StoreError::Conflict(what.to_string()),
+    move |e| match &e {
+        rusqlite::Error::SqliteFailure(f, _)
+            if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
+                || f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY =>
+        {
+            StoreError::Conflict(what.to_string())
+        }
         _ => StoreError::backend(e),
     }
 }

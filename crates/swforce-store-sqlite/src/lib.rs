@@ -70,6 +70,21 @@ impl SqliteStore {
         })
     }
 
+    /// Writes a consistent copy of the database to `out` while it stays in use (readers and
+    /// writers carry on; the copy is of one moment). Refuses to overwrite a file.
+    pub fn backup(&self, out: &Path) -> Result<(), StoreError> {
+        if out.exists() {
+            return Err(StoreError::Conflict(format!(
+                "{} already exists; give a new file name",
+                out.display()
+            )));
+        }
+        let conn = open_connection(&self.path)?;
+        conn.execute("VACUUM INTO ?1", [out.to_string_lossy()])
+            .map_err(backend)?;
+        Ok(())
+    }
+
     /// Opens the database inside a data directory, creating the directory if needed.
     pub fn open_in_dir(dir: &Path) -> Result<Self, StoreError> {
         std::fs::create_dir_all(dir).map_err(StoreError::backend)?;
@@ -285,6 +300,16 @@ impl Store for SqliteStore {
                 "SELECT {IMPORT_COLUMNS} FROM imports ORDER BY id DESC"
             ))?;
             stmt.query_map([], import_from)?.collect()
+        })
+    }
+
+    fn schema_version(&self) -> Result<i64, StoreError> {
+        self.read(|c| {
+            c.query_row(
+                "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
+                [],
+                |r| r.get(0),
+            )
         })
     }
 

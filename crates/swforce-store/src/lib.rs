@@ -168,6 +168,9 @@ pub trait Store: Send + Sync + std::fmt::Debug {
         rows: &[Row],
     ) -> Result<ImportOutcome, StoreError>;
 
+    /// The version of the database schema: the last migration applied.
+    fn schema_version(&self) -> Result<i64, StoreError>;
+
     /// Every import, newest first.
     fn imports(&self) -> Result<Vec<ImportRecord>, StoreError>;
 

@@ -19,6 +19,17 @@ pub struct GlobalArgs {
     )]
     pub data_dir: PathBuf,
 
+    /// The database: a PostgreSQL URL (postgres://user:password@host:5432/swforce) for several
+    /// servers sharing one database. Without it, SQLite in the data folder.
+    #[arg(
+        long,
+        global = true,
+        env = "SWFORCE_DATABASE_URL",
+        value_name = "URL",
+        hide_env_values = true
+    )]
+    pub database_url: Option<String>,
+
     /// Log filter: error, warn, info, debug or trace (or a tracing filter such as swforce_web=debug).
     #[arg(
         long,
@@ -90,6 +101,7 @@ impl GlobalArgs {
 /// Every setting this version knows, as `(environment variable, flag)`.
 pub const SETTINGS: &[(&str, &str)] = &[
     ("SWFORCE_DATA_DIR", "--data-dir"),
+    ("SWFORCE_DATABASE_URL", "--database-url"),
     ("SWFORCE_LOG", "--log"),
     ("SWFORCE_ADDR", "--addr"),
     ("SWFORCE_READ_ONLY", "--read-only"),

@@ -10,6 +10,8 @@ use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use std::process::ExitCode;
 use std::sync::Arc;
 use swforce_app::App;
+use swforce_store::Store;
+use swforce_store_postgres::PostgresStore;
 use swforce_store_sqlite::SqliteStore;
 
 /// swforce: England's social work workforce statistics, indicators and benchmarks.
@@ -45,6 +47,13 @@ enum Command {
     Serve,
     /// Show the effective settings and where each came from.
     Config,
+    /// Bring the database schema up to date (done at every start; this only reports it).
+    Migrate,
+    /// Copy the database, while it is in use, to a file.
+    Backup(commands::admin::BackupArgs),
+    /// Site administration from the server's command line.
+    #[command(subcommand)]
+    Admin(commands::admin::Command),
 }
 
 /// A command that did not succeed: exit code 1. (Bad usage exits with 2, from the argument
@@ -84,6 +93,8 @@ fn main() -> ExitCode {
             commands::config::run(&cli.global, &matches);
             Ok(())
         }
+        Command::Migrate => commands::admin::migrate(&cli.global),
+        Command::Backup(args) => commands::admin::backup(&cli.global, &args),
         command => open_app(&cli.global).and_then(|app| match command {
             Command::Import(args) => commands::import::run(&app, &args),
             Command::Indicators(args) => commands::indicators::run(&app, &args),
@@ -94,7 +105,8 @@ fn main() -> ExitCode {
             Command::Census(c) => commands::census::run(&app, &c),
             Command::Demo => commands::import::demo(&app),
             Command::Serve => commands::serve::run(app, &cli.global),
-            Command::Config => Ok(()),
+            Command::Config | Command::Migrate | Command::Backup(_) => Ok(()),
+            Command::Admin(c) => commands::admin::run(&app, &c, &cli.global),
         }),
     };
     match result {
@@ -116,19 +128,38 @@ fn init_logging(filter: &str) {
         .init();
 }
 
+/// The store the settings name: PostgreSQL for a database URL, else SQLite in the data folder.
+pub fn open_store(global: &config::GlobalArgs) -> Result<Arc<dyn Store>, Failure> {
+    let opened: Result<Arc<dyn Store>, anyhow::Error> = match &global.database_url {
+        Some(url) if PostgresStore::url_is_postgres(url) => PostgresStore::connect(url)
+            .map(|s| Arc::new(s) as Arc<dyn Store>)
+            .map_err(|e| {
+                anyhow::Error::new(e)
+                    .context(format!("connecting to the database {}", mail::redact(url)))
+            }),
+        Some(url) => Err(anyhow::anyhow!(
+            "--database-url {} is not a PostgreSQL address; give postgres://user:password@host:5432/swforce, or leave it out to use SQLite in the data folder",
+            mail::redact(url)
+        )),
+        None => SqliteStore::open_in_dir(&global.data_dir)
+            .map(|s| Arc::new(s) as Arc<dyn Store>)
+            .map_err(|e| {
+                anyhow::Error::new(e).context(format!(
+                    "opening the data folder {}",
+                    global.data_dir.display()
+                ))
+            }),
+    };
+    opened.map_err(|e| {
+        commands::report_error(&e);
+        Failure::Refused
+    })
+}
+
 fn open_app(global: &config::GlobalArgs) -> Result<App, Failure> {
     let mailer = mail::mailer(global).map_err(|e| {
         commands::report_error(&e);
         Failure::Refused
     })?;
-    match SqliteStore::open_in_dir(&global.data_dir) {
-        Ok(store) => Ok(App::new(Arc::new(store)).with_mailer(mailer)),
-        Err(e) => {
-            commands::report_error(&anyhow::Error::new(e).context(format!(
-                "opening the data folder {}",
-                global.data_dir.display()
-            )));
-            Err(Failure::Refused)
-        }
-    }
+    Ok(App::new(open_store(global)?).with_mailer(mailer))
 }

@@ -10,13 +10,20 @@ pub fn run(global: &GlobalArgs, matches: &ArgMatches) {
         global.data_dir.display(),
         source(matches, "data_dir")
     );
-    println!(
-        "database  {}",
-        global
-            .data_dir
-            .join(swforce_store_sqlite::FILE_NAME)
-            .display()
-    );
+    match &global.database_url {
+        Some(url) => println!(
+            "database  PostgreSQL {}  ({})",
+            crate::mail::redact(url),
+            source(matches, "database_url")
+        ),
+        None => println!(
+            "database  SQLite {}",
+            global
+                .data_dir
+                .join(swforce_store_sqlite::FILE_NAME)
+                .display()
+        ),
+    }
     println!("log       {}  ({})", global.log, source(matches, "log"));
     println!("addr      {}  ({})", global.addr, source(matches, "addr"));
     println!(

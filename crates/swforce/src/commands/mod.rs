@@ -1,5 +1,6 @@
 //! One module per subcommand: each parses its arguments, calls the application and prints.
 
+pub mod admin;
 pub mod census;
 pub mod config;
 pub mod import;

@@ -11,6 +11,10 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("swforce-store", &["swforce-domain"]),
     ("swforce-store-sqlite", &["swforce-domain", "swforce-store"]),
     (
+        "swforce-store-postgres",
+        &["swforce-domain", "swforce-store"],
+    ),
+    (
         "swforce-app",
         &[
             "swforce-domain",
@@ -40,6 +44,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "swforce-import",
             "swforce-store",
             "swforce-store-sqlite",
+            "swforce-store-postgres",
             "swforce-app",
             "swforce-web",
         ],
@@ -57,6 +62,7 @@ const IO_CRATES: &[&str] = &[
     "tokio",
     "axum",
     "rusqlite",
+    "postgres",
     "sqlx",
     "jiff",
     "tracing-subscriber",

@@ -1,0 +1,75 @@
+//! Schema migrations: plain `.sql` files applied in order, each in its own transaction.
+//! A released migration is never edited; a change is a new file.
+//!
+//! Every step holds a lock taken inside its transaction, so app servers starting at the same
+//! time against one database take turns: one applies a migration, the others then see it done.
+
+use postgres::Client;
+use swforce_store::StoreError;
+
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "statistics",
+        include_str!("../migrations/0001_statistics.sql"),
+    ),
+    (
+        2,
+        "scenarios",
+        include_str!("../migrations/0002_scenarios.sql"),
+    ),
+    (3, "census", include_str!("../migrations/0003_census.sql")),
+    (4, "access", include_str!("../migrations/0004_access.sql")),
+];
+
+/// The advisory lock that migrations hold (a constant of this program, spelling "swforce" and 1).
+const MIGRATION_LOCK: i64 = 0x7377_666f_7263_6501;
+
+pub fn apply(client: &mut Client) -> Result<(), StoreError> {
+    let be = StoreError::backend;
+    let known = MIGRATIONS.last().map_or(0, |m| m.0);
+    loop {
+        let mut tx = client.transaction().map_err(be)?;
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])
+            .map_err(be)?;
+        let missing: bool = tx
+            .query_one("SELECT to_regclass('schema_migrations') IS NULL", &[])
+            .map_err(be)?
+            .get(0);
+        if missing {
+            tx.batch_execute(
+                "CREATE TABLE schema_migrations (
+                     version    BIGINT PRIMARY KEY,
+                     name       TEXT   NOT NULL,
+                     applied_at TEXT   NOT NULL
+                         DEFAULT to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')
+                 )",
+            )
+            .map_err(be)?;
+        }
+        let current: i64 = tx
+            .query_one(
+                "SELECT COALESCE(MAX(version), 0)::BIGINT FROM schema_migrations",
+                &[],
+            )
+            .map_err(be)?
+            .get(0);
+        if current > known {
+            return Err(StoreError::NewerSchema {
+                found: current,
+                known,
+            });
+        }
+        let Some((version, name, sql)) = MIGRATIONS.iter().find(|m| m.0 > current) else {
+            tx.commit().map_err(be)?;
+            return Ok(());
+        };
+        tx.batch_execute(sql).map_err(be)?;
+        tx.execute(
+            "INSERT INTO schema_migrations (version, name) VALUES ($1, $2)",
+            &[version, name],
+        )
+        .map_err(be)?;
+        tx.commit().map_err(be)?;
+    }
+}

@@ -1,0 +1,3 @@
+use crate::support::fresh;
+
+swforce_store::conformance_tests!(optional fresh());
