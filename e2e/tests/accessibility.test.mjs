@@ -2,7 +2,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { startServer, launchBrowser, axe, fixture, censusFixture } from './helpers.mjs';
+import { startServer, launchBrowser, axe, fixture, censusFixture, signIn } from './helpers.mjs';
 
 let server;
 let browser;
@@ -55,6 +55,7 @@ for (const [name, path] of PAGES) {
 test('axe finds no serious or critical problem: imports with errors', async () => {
   const context = await browser.newContext({ bypassCSP: true });
   const page = await context.newPage();
+  await signIn(page, server.url);
   await page.goto(server.url + '/imports');
   await page.setInputFiles('#file', { name: 'semi.csv', mimeType: 'text/csv', buffer: Buffer.from('a;b;c\n1;2;3\n') });
   await page.getByRole('button', { name: 'Import' }).click();
@@ -139,6 +140,7 @@ test('search, choose and compare using only the keyboard, with focus always visi
 
 test('an upload can be made and corrected using only the keyboard', async () => {
   const page = await browser.newPage();
+  await signIn(page, server.url);
   await page.goto(server.url + '/imports');
   await tabTo(page, () => document.activeElement.id === 'file');
   assert.ok(await focusVisible(page), 'file input focus');

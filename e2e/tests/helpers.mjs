@@ -1,5 +1,5 @@
 // Starts swforce on a loopback port with a fresh data folder, and a headless Chromium.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
@@ -25,12 +25,31 @@ export function fixture(name) {
   return join(repo, 'crates', 'swforce-import', 'tests', 'fixtures', name);
 }
 
-/** Starts `swforce serve` on 127.0.0.1:0 and resolves with its base URL once it listens. */
+/** The site admin every test server starts with. */
+export const ADMIN = { email: 'admin@swforce.test', password: 'kettle-river-orange', name: 'Ada Admin' };
+
+const cleanEnv = () => Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('SWFORCE_') || k === 'SWFORCE_BIN'));
+
+/** Runs `swforce admin create --password-stdin` on a data folder. */
+function makeAdmin(dataDir) {
+  const r = spawnSync(binary(), ['--data-dir', dataDir, '--log', 'warn', 'admin', 'create', '--email', ADMIN.email, '--name', ADMIN.name, '--password-stdin'], {
+    input: ADMIN.password + '\n',
+    env: cleanEnv(),
+    encoding: 'utf8',
+  });
+  if (r.status !== 0) throw new Error(`swforce admin create failed: ${r.stderr}`);
+}
+
+/**
+ * Starts `swforce serve` on 127.0.0.1:0 with a site admin ([ADMIN]) and resolves with its base
+ * URL once it listens. `dataDir` is where its outbox of emails is.
+ */
 export async function startServer() {
   const dataDir = mkdtempSync(join(tmpdir(), 'swforce-e2e-'));
+  makeAdmin(dataDir);
   const child = spawn(binary(), ['--data-dir', dataDir, '--addr', '127.0.0.1:0', '--log', 'info', 'serve'], {
     stdio: ['ignore', 'ignore', 'pipe'],
-    env: Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('SWFORCE_') || k === 'SWFORCE_BIN')),
+    env: cleanEnv(),
   });
   let log = '';
   const url = await new Promise((resolve, reject) => {
@@ -44,6 +63,7 @@ export async function startServer() {
   });
   return {
     url,
+    dataDir,
     async stop() {
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));
@@ -67,4 +87,12 @@ export async function axe(page) {
     const r = await window.axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] });
     return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
   });
+}
+
+/** Signs in through the sign-in form (as the site admin unless told otherwise). */
+export async function signIn(page, url, email = ADMIN.email, password = ADMIN.password) {
+  await page.goto(url + '/sign-in');
+  await page.getByLabel('Email address').fill(email);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/sign-in')), page.getByRole('button', { name: 'Sign in', exact: true }).click()]);
 }

@@ -2,7 +2,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { startServer, launchBrowser, fixture, censusFixture } from './helpers.mjs';
+import { startServer, launchBrowser, fixture, censusFixture, signIn } from './helpers.mjs';
 
 let server;
 let browser;
@@ -61,7 +61,8 @@ for (const javaScriptEnabled of [true, false]) {
   test(`a projection with Train and Retain levers is run, saved and downloaded (${mode})`, async () => {
     const context = await browser.newContext({ javaScriptEnabled, acceptDownloads: true });
     const page = await context.newPage();
-    await page.goto(server.url + '/');
+    // Saving a scenario needs a signed-in person; running one does not.
+    await signIn(page, server.url);
     await page.getByRole('link', { name: 'Projections', exact: true }).click();
     await page.getByLabel('Choose a place').selectOption({ label: 'South West' });
     await page.getByRole('button', { name: 'Open the projection' }).click();
@@ -122,6 +123,9 @@ for (const javaScriptEnabled of [true, false]) {
   test(`an upload is imported, and a bad one lists its problems by line (${mode})`, async () => {
     const context = await browser.newContext({ javaScriptEnabled });
     const page = await context.newPage();
+    await page.goto(server.url + '/imports');
+    assert.match(await page.locator('main').innerText(), /sign in to import/);
+    await signIn(page, server.url);
     await page.goto(server.url + '/imports');
     await page.setInputFiles('#file', {
       name: 'bad.csv',

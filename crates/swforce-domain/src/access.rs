@@ -247,3 +247,59 @@ mod tests {
         assert!(Role::SocialWorker.allows(Permission::SaveScenarios));
     }
 }
+
+#[cfg(test)]
+mod docs {
+    use super::*;
+
+    /// `docs/access.md` prints the matrix; this keeps the two the same.
+    #[test]
+    fn the_documented_permission_matrix_is_the_one_enforced() {
+        let doc = include_str!("../../../docs/access.md");
+        let header = doc
+            .lines()
+            .find(|l| l.starts_with("| What |"))
+            .expect("docs/access.md has the permission table");
+        let columns: Vec<&str> = header
+            .split('|')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .skip(1)
+            .collect();
+        assert_eq!(
+            columns,
+            Role::ALL.map(Role::label),
+            "the table's columns are the roles, in order"
+        );
+        for (p, roles) in MATRIX {
+            let row = doc
+                .lines()
+                .find(|l| l.starts_with(&format!("| {} |", p.describe())))
+                .unwrap_or_else(|| panic!("docs/access.md has no row for {p:?}"));
+            let cells: Vec<&str> = row
+                .split('|')
+                .map(str::trim)
+                .skip(2)
+                .take(Role::ALL.len())
+                .collect();
+            for (role, cell) in Role::ALL.iter().zip(cells) {
+                assert_eq!(
+                    cell == "✓",
+                    roles.contains(role),
+                    "{p:?} for {role:?}: the page says {cell:?}"
+                );
+            }
+        }
+        let rows = doc
+            .lines()
+            .skip_while(|l| !l.starts_with("| What |"))
+            .skip(2)
+            .take_while(|l| l.starts_with('|'))
+            .count();
+        assert_eq!(
+            rows,
+            MATRIX.len(),
+            "every row of the table is a permission the code knows"
+        );
+    }
+}

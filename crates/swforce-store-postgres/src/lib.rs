@@ -19,6 +19,8 @@
 mod access;
 mod migrate;
 mod pool;
+#[cfg(feature = "testing")]
+pub mod testing;
 
 use access::*;
 use pool::{Conn, Pool};

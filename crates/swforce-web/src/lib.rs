@@ -28,6 +28,9 @@ pub use error::{ApiError, PageError};
 /// generous while keeping a mistaken or hostile upload from filling memory.
 pub const MAX_UPLOAD_BYTES: usize = 50 * 1024 * 1024;
 
+/// Longest a request (other than an upload) may take before the service gives up on it.
+pub const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
 /// How the service behaves, from the binary's settings.
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -203,6 +206,12 @@ pub fn router(app: App, options: Options) -> Router {
             "/census/returns/{year}/return.xml",
             get(pages::census_returns::export),
         )
+        // A page or API answer that takes this long has gone wrong: answer rather than hold the
+        // connection. (Uploads stream for as long as the file takes, within their size limit.)
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            REQUEST_TIMEOUT,
+        ))
         .merge(uploads)
         .merge(census)
         .fallback(pages::not_found)

@@ -335,16 +335,13 @@ async fn set_password_form(
     secret: String,
 ) -> Result<Response, PageError> {
     secret_ok(&secret)?;
-    let mut r = render(&set_password_page(kind, &secret, Vec::new()), || {
+    // The secret is in the address; the service-wide same-origin referrer policy keeps it out
+    // of other sites' logs (no-referrer would make browsers send `Origin: null` with the form,
+    // which the cross-site check refuses).
+    Ok(render(&set_password_page(kind, &secret, Vec::new()), || {
         state.request_id()
     })?
-    .into_response();
-    // The secret is in the address: keep it out of other sites' logs.
-    r.headers_mut().insert(
-        header::REFERRER_POLICY,
-        header::HeaderValue::from_static("no-referrer"),
-    );
-    Ok(r)
+    .into_response())
 }
 
 async fn set_password(

@@ -177,7 +177,11 @@ fn a_newcomer_is_invited_sets_a_password_and_is_signed_in() {
     let b = app.browser();
     let form = b.get(path);
     assert_eq!(form.status, 200);
-    assert_eq!(form.header("referrer-policy"), Some("no-referrer"));
+    assert_eq!(
+        form.header("referrer-policy"),
+        Some("same-origin"),
+        "the secret stays on this site"
+    );
     assert!(form.body.contains("Set your password"));
     let short = b.post_form(path, &[("password", "short"), ("confirm", "short")]);
     assert_eq!(short.status, 422);

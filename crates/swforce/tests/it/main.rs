@@ -5,6 +5,7 @@ mod census;
 mod cli;
 mod crash;
 mod project;
+mod servers;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -1,0 +1,324 @@
+//! The built binary serving, as a newcomer and an operator use it: the first admin from the
+//! command line, then organisations and people on the web, on SQLite and on PostgreSQL; and two
+//! servers sharing one PostgreSQL database.
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader, Write};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+
+const PASSWORD: &str = "granite-meadow-lantern";
+
+fn command(data_dir: &Path, database: Option<&str>) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_swforce"));
+    for (k, _) in std::env::vars_os() {
+        if k.to_string_lossy().starts_with("SWFORCE_") {
+            cmd.env_remove(k);
+        }
+    }
+    cmd.arg("--data-dir").arg(data_dir);
+    if let Some(url) = database {
+        cmd.args(["--database-url", url]);
+    }
+    cmd
+}
+
+/// `swforce admin create --password-stdin`.
+fn make_admin(data_dir: &Path, database: Option<&str>, email: &str) {
+    let mut child = command(data_dir, database)
+        .args([
+            "--log",
+            "warn",
+            "admin",
+            "create",
+            "--email",
+            email,
+            "--name",
+            "Ada Admin",
+            "--password-stdin",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    writeln!(child.stdin.take().unwrap(), "{PASSWORD}").unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("is a site admin"));
+}
+
+/// A running `swforce serve`, stopped when dropped.
+struct Server {
+    child: Child,
+    url: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn serve(data_dir: &Path, database: Option<&str>) -> Server {
+    let mut child = command(data_dir, database)
+        .args(["--log", "info", "--addr", "127.0.0.1:0", "serve"])
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let url = loop {
+        let line = lines.next().expect("the server starts").unwrap();
+        if let Some(rest) = line.split("serving on ").nth(1) {
+            break rest.split_whitespace().next().unwrap().to_string();
+        }
+    };
+    // Keep reading the log so the server never blocks on a full pipe.
+    std::thread::spawn(move || for _ in lines {});
+    Server { child, url }
+}
+
+/// A browser: cookies and form tokens.
+#[derive(Default)]
+struct Browser {
+    cookies: BTreeMap<String, String>,
+}
+
+struct Answer {
+    status: u16,
+    location: String,
+    body: String,
+}
+
+impl Browser {
+    fn request(&mut self, method: &str, url: &str, form: Option<&[(&str, &str)]>) -> Answer {
+        let agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .max_redirects(0)
+            .max_idle_connections(0)
+            .build()
+            .new_agent();
+        let cookie = self
+            .cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ");
+        let r = if method == "GET" {
+            agent.get(url).header("cookie", &cookie).call()
+        } else {
+            let body = serde_urlencoded::to_string(form.unwrap_or_default()).unwrap();
+            agent
+                .post(url)
+                .header("cookie", &cookie)
+                .header("content-type", "application/x-www-form-urlencoded")
+                .send(body.as_bytes())
+        };
+        let mut r = r.unwrap();
+        for v in r.headers().get_all("set-cookie") {
+            let v = v.to_str().unwrap();
+            if let Some((k, val)) = v.split(';').next().unwrap().split_once('=') {
+                if val.is_empty() {
+                    self.cookies.remove(k);
+                } else {
+                    self.cookies.insert(k.to_string(), val.to_string());
+                }
+            }
+        }
+        let location = r
+            .headers()
+            .get("location")
+            .map(|l| l.to_str().unwrap().to_string())
+            .unwrap_or_default();
+        Answer {
+            status: r.status().as_u16(),
+            location,
+            body: r.body_mut().read_to_string().unwrap_or_default(),
+        }
+    }
+
+    fn get(&mut self, url: &str) -> Answer {
+        self.request("GET", url, None)
+    }
+
+    /// Posts a form with the token from a page of the same server.
+    fn post(&mut self, server: &str, path: &str, fields: &[(&str, &str)]) -> Answer {
+        let page = self.get(&format!("{server}/census")).body;
+        let token: String = page
+            .split("csrf=")
+            .nth(1)
+            .unwrap()
+            .chars()
+            .take(64)
+            .collect();
+        let mut all = vec![("csrf", token.as_str())];
+        all.extend_from_slice(fields);
+        self.request("POST", &format!("{server}{path}"), Some(&all))
+    }
+
+    fn sign_in(&mut self, server: &str, email: &str, password: &str) -> Answer {
+        self.post(
+            server,
+            "/sign-in",
+            &[("email", email), ("password", password)],
+        )
+    }
+}
+
+/// The newcomer's journey on one server: the admin adds an organisation and invites a social
+/// worker, who signs in and sees only what the role allows.
+fn newcomer_journey(server: &str) {
+    let mut admin = Browser::default();
+    assert_eq!(
+        admin.sign_in(server, "admin@example.test", PASSWORD).status,
+        303
+    );
+    let made = admin.post(
+        server,
+        "/admin/organisations",
+        &[
+            ("name", "Kent County Council"),
+            ("kind", "local_authority"),
+            ("la", "Kent"),
+            ("domain", "kent.test"),
+        ],
+    );
+    assert_eq!(made.status, 303, "{}", made.body);
+    let org = made
+        .location
+        .split('/')
+        .nth(3)
+        .unwrap()
+        .split('?')
+        .next()
+        .unwrap()
+        .to_string();
+    let invited = admin.post(
+        server,
+        &format!("/admin/organisations/{org}/invitations"),
+        &[
+            ("name", "Sam Patel"),
+            ("email", "sam@kent.test"),
+            ("roles", "social_worker"),
+        ],
+    );
+    assert_eq!(invited.status, 200, "{}", invited.body);
+    let link: String = invited
+        .body
+        .split("/invitations/")
+        .nth(1)
+        .unwrap()
+        .chars()
+        .take(64)
+        .collect();
+    let mut sam = Browser::default();
+    let set = sam.post(
+        server,
+        &format!("/invitations/{link}"),
+        &[
+            ("password", "river-kettle-orange"),
+            ("confirm", "river-kettle-orange"),
+        ],
+    );
+    assert_eq!(set.status, 303);
+    let account = sam.get(&format!("{server}/account")).body;
+    assert!(
+        account.contains("Sam Patel")
+            && account.contains("Kent County Council")
+            && account.contains("Social worker")
+    );
+    assert_eq!(
+        sam.get(&format!("{server}/admin")).status,
+        403,
+        "a social worker has no administration"
+    );
+    assert_eq!(
+        sam.get(&format!("{server}/census/returns")).status,
+        403,
+        "nor census records"
+    );
+    assert_eq!(
+        sam.get(&format!("{server}/admin/organisations/{org}/audit"))
+            .status,
+        404
+    );
+    assert_eq!(sam.get(&format!("{server}/")).status, 200);
+    // The admin sees the sign-ins on the organisation's audit log.
+    let log = admin
+        .get(&format!("{server}/admin/organisations/{org}/audit"))
+        .body;
+    assert!(
+        log.contains("sam@kent.test") && log.contains("sign_in"),
+        "{log}"
+    );
+}
+
+#[test]
+fn a_newcomer_makes_an_admin_an_organisation_and_a_user_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    make_admin(dir.path(), None, "admin@example.test");
+    let server = serve(dir.path(), None);
+    newcomer_journey(&server.url);
+}
+
+#[test]
+fn the_same_on_postgresql_with_two_servers_sharing_sessions_and_data() {
+    let Some(url) = swforce_store_postgres::testing::fresh_database() else {
+        return;
+    };
+    let (a_dir, b_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    make_admin(a_dir.path(), Some(&url), "admin@example.test");
+    let a = serve(a_dir.path(), Some(&url));
+    let b = serve(b_dir.path(), Some(&url));
+    newcomer_journey(&a.url);
+    // Signed in on one server, signed in on the other.
+    let mut admin = Browser::default();
+    assert_eq!(
+        admin.sign_in(&a.url, "admin@example.test", PASSWORD).status,
+        303
+    );
+    let page = admin.get(&format!("{}/admin", b.url));
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains("Kent County Council"),
+        "what one server stored, the other shows"
+    );
+    // A form rendered by one server is accepted by the other (the token is the session's).
+    let made = admin.post(
+        &a.url,
+        "/admin/organisations",
+        &[
+            ("name", "Surrey County Council"),
+            ("kind", "local_authority"),
+            ("la", "Surrey"),
+        ],
+    );
+    assert_eq!(made.status, 303);
+    assert!(
+        admin
+            .get(&format!("{}/admin", b.url))
+            .body
+            .contains("Surrey County Council")
+    );
+    // Signing out on one ends the session on both.
+    assert_eq!(admin.post(&b.url, "/sign-out", &[]).status, 303);
+    assert_eq!(admin.get(&format!("{}/account", a.url)).status, 303);
+    // Failed sign-ins count across servers: five, split between them, lock the account.
+    let mut guesser = Browser::default();
+    for server in [&a.url, &b.url, &a.url, &b.url, &a.url] {
+        assert_eq!(
+            guesser
+                .sign_in(server, "sam@kent.test", "a-wrong-password")
+                .status,
+            422
+        );
+    }
+    let locked = guesser.sign_in(&b.url, "sam@kent.test", "river-kettle-orange");
+    assert!(locked.body.contains("locked until"), "{}", locked.body);
+}
