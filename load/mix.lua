@@ -5,6 +5,10 @@ for line in io.lines(os.getenv("PATHS_FILE")) do
   paths[#paths + 1] = line
 end
 local counter = 0
+-- A signed-in mix sends the session cookie with every request.
+if os.getenv("COOKIE") then
+  wrk.headers["Cookie"] = os.getenv("COOKIE")
+end
 
 function setup(thread)
   thread:set("offset", math.random(1, #paths))

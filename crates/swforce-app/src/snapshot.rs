@@ -54,6 +54,8 @@ pub struct Snapshot {
     imports: Vec<ImportRecord>,
     /// Projection baselines already estimated, by origin year.
     pub(crate) baselines: std::sync::Mutex<HashMap<Year, std::sync::Arc<swforce_engine::Baseline>>>,
+    /// How many published rates each dataset reproduces, worked out once.
+    pub(crate) reconciled: std::sync::Mutex<HashMap<Dataset, crate::reconciliation::Reproduced>>,
 }
 
 impl Snapshot {
@@ -88,6 +90,7 @@ impl Snapshot {
             breakdowns,
             imports: store.imports()?,
             baselines: Default::default(),
+            reconciled: Default::default(),
         })
     }
 

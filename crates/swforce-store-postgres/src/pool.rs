@@ -1,15 +1,20 @@
 //! A small pool of connections, opened on demand: a call takes an idle connection (or opens a
-//! new one) and gives it back when done. Up to eight are kept idle; a connection that broke is
-//! dropped, and the next call opens a fresh one.
+//! new one) and gives it back when done. At most [`MAX_CONNECTIONS`] are open at once; a call
+//! beyond that waits for one to come back, as a busy server should, rather than opening ever
+//! more (each costs the database a process). A connection that broke is dropped, and the next
+//! call opens a fresh one.
 
 use postgres::types::ToSql;
 use postgres::{Client, Config, NoTls, Row, Statement};
 use std::collections::HashMap;
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Condvar, Mutex, PoisonError};
+use std::time::Duration;
 use swforce_store::StoreError;
 
-/// Idle connections kept for the next caller.
-const MAX_IDLE: usize = 8;
+/// Connections one server holds at most (two servers fit PostgreSQL's default of 100 easily).
+pub const MAX_CONNECTIONS: usize = 16;
+/// How long a call waits for a connection before it fails.
+const WAIT: Duration = Duration::from_secs(30);
 /// Prepared statements kept per connection (the store's queries are far fewer).
 const MAX_STATEMENTS: usize = 64;
 
@@ -103,14 +108,53 @@ impl Conn {
 
 pub(crate) struct Pool {
     config: Config,
-    idle: Mutex<Vec<Conn>>,
+    state: Mutex<State>,
+    returned: Condvar,
+}
+
+#[derive(Default)]
+struct State {
+    idle: Vec<Conn>,
+    /// Connections open, idle or in use.
+    open: usize,
+    /// Callers waiting for a connection, first come first served (so none waits for ever
+    /// while later callers keep taking the connections given back).
+    queue: std::collections::VecDeque<u64>,
+    next_ticket: u64,
+}
+
+/// A connection in use: if the caller panics, it is closed and its slot freed.
+struct Lent<'a> {
+    pool: &'a Pool,
+    conn: Option<Conn>,
+}
+
+impl Drop for Lent<'_> {
+    fn drop(&mut self) {
+        if let Some(conn) = self.conn.take() {
+            drop(conn);
+            self.pool.release();
+        }
+    }
+}
+
+/// A connection slot being opened: freed again if opening fails.
+struct Opening<'a>(&'a Pool, bool);
+
+impl Drop for Opening<'_> {
+    fn drop(&mut self) {
+        if !self.1 {
+            self.0.release();
+        }
+    }
 }
 
 impl Pool {
     pub fn new(config: Config) -> Self {
         Self {
             config,
-            idle: Mutex::new(Vec::new()),
+            state: Mutex::new(State::default()),
+            returned: Condvar::new(),
         }
     }
 
@@ -118,38 +162,88 @@ impl Pool {
         &self.config
     }
 
-    /// Opens a new connection (without TLS: see the crate's documentation).
+    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Opens a new connection (without TLS: see the crate's documentation), counted against
+    /// the pool's limit.
     pub fn open(&self) -> Result<Conn, StoreError> {
+        self.lock().open += 1;
+        self.connect()
+    }
+
+    fn connect(&self) -> Result<Conn, StoreError> {
+        let mut slot = Opening(self, false);
         let client = self.config.connect(NoTls).map_err(StoreError::backend)?;
+        slot.1 = true;
         Ok(Conn {
             client,
             statements: HashMap::new(),
         })
     }
 
+    /// A slot given up: a connection closed, or never opened.
+    fn release(&self) {
+        let mut state = self.lock();
+        state.open = state.open.saturating_sub(1);
+        drop(state);
+        self.returned.notify_all();
+    }
+
     fn take(&self) -> Result<Conn, StoreError> {
+        let mut state = self.lock();
+        let ticket = state.next_ticket;
+        state.next_ticket += 1;
+        state.queue.push_back(ticket);
+        let deadline = std::time::Instant::now() + WAIT;
         loop {
-            let conn = self
-                .idle
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .pop();
-            match conn {
-                Some(c) if !c.client.is_closed() => return Ok(c),
-                Some(_) => continue,
-                None => return self.open(),
+            if state.queue.front() == Some(&ticket) {
+                while let Some(c) = state.idle.pop() {
+                    if !c.client.is_closed() {
+                        state.queue.pop_front();
+                        drop(state);
+                        self.returned.notify_all();
+                        return Ok(c);
+                    }
+                    state.open = state.open.saturating_sub(1);
+                }
+                if state.open < MAX_CONNECTIONS {
+                    state.open += 1;
+                    state.queue.pop_front();
+                    drop(state);
+                    self.returned.notify_all();
+                    return self.connect();
+                }
             }
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            if left.is_zero() {
+                state.queue.retain(|t| *t != ticket);
+                drop(state);
+                self.returned.notify_all();
+                return Err(StoreError::backend(std::io::Error::new(
+                    std::io::ErrorKind::TimedOut,
+                    format!(
+                        "all {MAX_CONNECTIONS} database connections stayed busy for {} s",
+                        WAIT.as_secs()
+                    ),
+                )));
+            }
+            state = self
+                .returned
+                .wait_timeout(state, left)
+                .unwrap_or_else(PoisonError::into_inner)
+                .0;
         }
     }
 
     pub fn give_back(&self, conn: Conn) {
         if conn.client.is_closed() {
+            self.release();
             return;
         }
-        let mut idle = self.idle.lock().unwrap_or_else(PoisonError::into_inner);
-        if idle.len() < MAX_IDLE {
-            idle.push(conn);
-        }
+        self.lock().idle.push(conn);
+        self.returned.notify_all();
     }
 
     /// Runs `f` on a connection of the pool. A transaction `f` leaves open is rolled back
@@ -158,16 +252,21 @@ impl Pool {
         &self,
         f: impl FnOnce(&mut Conn) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
-        let mut conn = self.take()?;
-        let result = f(&mut conn);
-        self.give_back(conn);
+        let mut lent = Lent {
+            pool: self,
+            conn: Some(self.take()?),
+        };
+        let result = match lent.conn.as_mut() {
+            Some(conn) => f(conn),
+            None => unreachable!("a lent connection is there until given back"),
+        };
+        if let Some(conn) = lent.conn.take() {
+            self.give_back(conn);
+        }
         result
     }
 
     pub fn idle(&self) -> usize {
-        self.idle
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .len()
+        self.lock().idle.len()
     }
 }

@@ -1,6 +1,11 @@
 //! A cache of rendered answers. The statistics change only when a file is imported, so a page
 //! rendered once can be served again until the store's generation moves on; every request
 //! still asks the store for its generation, so servers sharing one database stay in step.
+//!
+//! Pages are kept as someone not signed in sees them. The only part of a statistics page that
+//! depends on who is asking is the account bar in the header, so someone signed in gets the
+//! kept page with their own account bar put in its place (and a page rendered for them is
+//! kept with the anonymous bar).
 
 use crate::WebState;
 use axum::body::{Body, Bytes};
@@ -45,13 +50,64 @@ fn cacheable(path: &str) -> bool {
         || matches!(path, "/compare" | "/compare.csv" | "/search" | "/about")
 }
 
+/// The account bar of the header, as `layout` shows it.
+#[derive(askama::Template)]
+#[template(path = "account_nav.html")]
+struct AccountNav<'a> {
+    layout: &'a crate::view::Layout,
+}
+
+const BAR_START: &[u8] = b"<nav class=\"sw-width-container sw-header__account\"";
+const BAR_END: &[u8] = b"</nav>";
+
+fn find(haystack: &[u8], needle: &[u8], from: usize) -> Option<usize> {
+    haystack
+        .get(from..)?
+        .windows(needle.len())
+        .position(|w| w == needle)
+        .map(|i| i + from)
+}
+
+/// The page with its account bar replaced by `bar` (unchanged when it has none).
+fn with_bar(page: &[u8], bar: &str) -> Bytes {
+    let Some(start) = find(page, BAR_START, 0) else {
+        return Bytes::copy_from_slice(page);
+    };
+    let Some(end) = find(page, BAR_END, start) else {
+        return Bytes::copy_from_slice(page);
+    };
+    let mut out = Vec::with_capacity(page.len() + bar.len());
+    out.extend_from_slice(&page[..start]);
+    out.extend_from_slice(bar.trim_end().as_bytes());
+    out.extend_from_slice(&page[end + BAR_END.len()..]);
+    Bytes::from(out)
+}
+
+/// The account bar of someone not signed in.
+fn anonymous_bar() -> &'static str {
+    static BAR: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    BAR.get_or_init(|| {
+        askama::Template::render(&AccountNav {
+            layout: &crate::view::Layout::default(),
+        })
+        .unwrap_or_default()
+    })
+}
+
+/// The account bar of the person asking (rendered in the request's task, which knows them).
+fn own_bar() -> String {
+    askama::Template::render(&AccountNav {
+        layout: &crate::view::Layout::new(""),
+    })
+    .unwrap_or_default()
+}
+
 pub async fn layer(State(state): State<WebState>, request: Request, next: Next) -> Response {
-    // Pages for someone signed in carry their name and are never shared.
     let signed_in = request
         .extensions()
         .get::<crate::auth::Viewer>()
         .is_some_and(|v| v.principal.is_some());
-    if signed_in || request.method() != Method::GET || !cacheable(request.uri().path()) {
+    if request.method() != Method::GET || !cacheable(request.uri().path()) {
         return next.run(request).await;
     }
     let key = request.uri().to_string();
@@ -61,6 +117,11 @@ pub async fn layer(State(state): State<WebState>, request: Request, next: Next) 
         _ => return next.run(request).await,
     };
     if let Some((ctype, disposition, body)) = state.cache.get(generation, &key) {
+        let body = if signed_in {
+            with_bar(&body, &own_bar())
+        } else {
+            body
+        };
         let mut response = (StatusCode::OK, body).into_response();
         response.headers_mut().insert(header::CONTENT_TYPE, ctype);
         if let Some(d) = disposition {
@@ -79,12 +140,18 @@ pub async fn layer(State(state): State<WebState>, request: Request, next: Next) 
         return (StatusCode::INTERNAL_SERVER_ERROR, "answer too large").into_response();
     };
     if let Some(ctype) = parts.headers.get(header::CONTENT_TYPE) {
+        // Kept as someone not signed in would see it.
+        let kept = if signed_in {
+            with_bar(&bytes, anonymous_bar())
+        } else {
+            bytes.clone()
+        };
         state.cache.put(
             generation,
             key,
             ctype.clone(),
             parts.headers.get(header::CONTENT_DISPOSITION).cloned(),
-            bytes.clone(),
+            kept,
         );
     }
     Response::from_parts(parts, Body::from(bytes))
@@ -115,5 +182,30 @@ impl PageCache {
         }
         inner.bytes += body.len() + key.len();
         inner.entries.insert(key, (ctype, disposition, body));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_account_bar_is_swapped_and_nothing_else() {
+        let page = b"<header><nav class=\"sw-width-container sw-header__account\" aria-label=\"Account\">\n<a href=\"/sign-in\">Sign in</a></nav></header><main>figures</main>";
+        let swapped = with_bar(
+            page,
+            "<nav class=\"sw-width-container sw-header__account\">Sam</nav>\n",
+        );
+        assert_eq!(
+            &swapped[..],
+            b"<header><nav class=\"sw-width-container sw-header__account\">Sam</nav></header><main>figures</main>"
+        );
+        assert_eq!(
+            &with_bar(b"a,b\n1,2\n", "x")[..],
+            b"a,b\n1,2\n",
+            "CSV and JSON have no bar"
+        );
+        assert!(anonymous_bar().contains("href=\"/sign-in\""));
+        assert!(!anonymous_bar().contains("csrf"));
     }
 }

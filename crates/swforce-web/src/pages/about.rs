@@ -9,7 +9,6 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::Html;
 use swforce_domain::{Dataset, EesSymbol, Formula, LINEAGE, Measure};
-use swforce_stats::Outcome;
 
 /// A dataset on record.
 #[derive(Debug, Clone)]
@@ -85,9 +84,7 @@ pub async fn show(State(state): AppState) -> Result<Html<String>, PageError> {
             .iter()
             .map(|d| {
                 let years = snap.years(*d);
-                let findings = snap.reconcile(*d);
-                let reproduced = findings.iter().filter(|f| f.outcome.reproduced() && f.outcome != Outcome::NoValue).count();
-                let with_value = findings.iter().filter(|f| f.outcome != Outcome::NoValue).count();
+                let r = snap.reproduced(*d);
                 Source {
                     title: d.title().to_string(),
                     publication: d.publication().to_string(),
@@ -97,10 +94,10 @@ pub async fn show(State(state): AppState) -> Result<Html<String>, PageError> {
                         _ => "not imported".to_string(),
                     },
                     year_end: d.year_end().to_string(),
-                    checked: if findings.is_empty() {
+                    checked: if !r.any {
                         "No rate in this dataset can be recomputed from its own counts (rates per 10,000 children need population figures that are not published with it).".into()
                     } else {
-                        format!("{reproduced} of {with_value} published rates are reproduced from the published counts to the published precision.")
+                        format!("{} of {} published rates are reproduced from the published counts to the published precision.", r.reproduced, r.with_value)
                     },
                 }
             })

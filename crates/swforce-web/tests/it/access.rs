@@ -17,8 +17,21 @@ fn signing_in_sets_a_safe_session_cookie_shows_who_is_signed_in_and_signing_out_
         "the header names the person"
     );
     assert_eq!(home.header("cache-control"), Some("private, no-store"));
-    // The page cache never hands one person's page to another.
+    // The page cache never hands one person's page to another: each sees their own bar.
     assert!(!app.get_page("/").contains("Test Person"));
+    let jo = app.person(kent, "jo@kent.test", &["org_admin"]);
+    for path in ["/", "/about", "/regions/E12000008"] {
+        let (s, j) = (sam.get(path).body, jo.get(path).body);
+        assert!(
+            s.contains(&format!("value=\"{}\"", sam.csrf())) && !s.contains(">Administration<"),
+            "{path}"
+        );
+        assert!(
+            j.contains(&format!("value=\"{}\"", jo.csrf())) && j.contains(">Administration<"),
+            "{path}"
+        );
+        assert!(!app.get_page(path).contains("Sign out"), "{path}");
+    }
     let account = sam.get("/account");
     assert_eq!(account.status, 200);
     assert!(account.body.contains("sam@kent.test") && account.body.contains("Social worker"));

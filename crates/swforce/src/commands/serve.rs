@@ -13,27 +13,31 @@ pub fn run(app: App, global: &GlobalArgs) -> Result<(), Failure> {
         report_error(&anyhow::Error::new(e).context("starting the web server"));
         Failure::Refused
     })?;
-    runtime
-        .block_on(async move {
-            let listener = tokio::net::TcpListener::bind(global.addr).await?;
-            let bound = listener.local_addr()?;
-            // Without a public address, links point at the address actually listened on (the
-            // port the system chose, for --addr 127.0.0.1:0).
-            let options = swforce_web::Options {
-                read_only: global.read_only,
-                public_url: global.public_url.clone().map_or_else(
-                    || format!("http://{bound}"),
-                    |u| u.trim_end_matches('/').to_string(),
-                ),
-            };
-            tracing::info!(
-                "swforce is serving on http://{bound} (public address {})",
-                options.public_url
-            );
-            swforce_web::serve(listener, app, options).await
-        })
-        .map_err(|e: anyhow::Error| {
-            report_error(&e.context(format!("serving on {}", global.addr)));
-            Failure::Refused
-        })
+    // The store is dropped here, on this thread, after the runtime has stopped: a PostgreSQL
+    // connection must not be closed from inside the web server's asynchronous threads.
+    let keep = app.clone();
+    let served = runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(global.addr).await?;
+        let bound = listener.local_addr()?;
+        // Without a public address, links point at the address actually listened on (the
+        // port the system chose, for --addr 127.0.0.1:0).
+        let options = swforce_web::Options {
+            read_only: global.read_only,
+            public_url: global.public_url.clone().map_or_else(
+                || format!("http://{bound}"),
+                |u| u.trim_end_matches('/').to_string(),
+            ),
+        };
+        tracing::info!(
+            "swforce is serving on http://{bound} (public address {})",
+            options.public_url
+        );
+        swforce_web::serve(listener, app, options).await
+    });
+    runtime.shutdown_timeout(std::time::Duration::from_secs(10));
+    drop(keep);
+    served.map_err(|e: anyhow::Error| {
+        report_error(&e.context(format!("serving on {}", global.addr)));
+        Failure::Refused
+    })
 }
