@@ -92,7 +92,7 @@ export async function axe(page) {
 /** Signs in through the sign-in form (as the site admin unless told otherwise). */
 export async function signIn(page, url, email = ADMIN.email, password = ADMIN.password) {
   await page.goto(url + '/sign-in');
-  await page.getByLabel('Email address').fill(email);
+  await page.getByLabel('Email address', { exact: true }).fill(email);
   await page.getByLabel('Password', { exact: true }).fill(password);
   await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/sign-in')), page.getByRole('button', { name: 'Sign in', exact: true }).click()]);
 }

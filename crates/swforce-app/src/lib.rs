@@ -65,6 +65,8 @@ pub struct App {
     store: Arc<dyn Store>,
     cache: Arc<RwLock<Option<Arc<Snapshot>>>>,
     mailer: Option<Arc<dyn access::Mailer>>,
+    /// Single sign-on providers read recently.
+    providers: access::Providers,
 }
 
 impl App {
@@ -73,6 +75,7 @@ impl App {
             store,
             cache: Arc::new(RwLock::new(None)),
             mailer: None,
+            providers: access::Providers::default(),
         }
     }
 

@@ -147,6 +147,8 @@ pub fn router(app: App, options: Options) -> Router {
             get(pages::account::sign_in_form).post(pages::account::sign_in),
         )
         .route("/sign-out", post(pages::account::sign_out))
+        .route("/sign-in/sso", post(pages::sso::begin))
+        .route("/sign-in/sso/callback", get(pages::sso::callback))
         .route(
             "/password-reset",
             get(pages::account::reset_form).post(pages::account::reset_request),

@@ -564,9 +564,7 @@ impl App {
         let sso = if issuer.is_empty() {
             None
         } else {
-            let local =
-                issuer.starts_with("http://127.0.0.1") || issuer.starts_with("http://localhost");
-            if !(issuer.starts_with("https://") || local) {
+            if !super::sso::issuer_allowed(issuer) {
                 return Err(invalid(
                     "The issuer must be an https:// address",
                     "Copy it from your identity provider, such as https://login.microsoftonline.com/<tenant id>/v2.0",

@@ -9,12 +9,15 @@ mod admin;
 mod mail;
 mod secret;
 mod signin;
+mod sso;
 mod tokens;
 
 pub use admin::{OrgSummary, grantable as admin_grantable};
 pub use mail::{Mail, Mailer, Outbox};
 pub use secret::{digest, hash_password, new_secret, password_problem, verify_password};
 pub use signin::SignedIn;
+pub(crate) use sso::Providers;
+pub use sso::{SSO_MINUTES, SsoStart};
 pub use tokens::{NewApiToken, SCOPES, Scope};
 
 use crate::AppError;

@@ -19,7 +19,7 @@ use swforce_store::TokenKind;
 
 #[derive(Template)]
 #[template(path = "sign_in.html")]
-struct SignInPage {
+pub(crate) struct SignInPage {
     layout: Layout,
     problems: Vec<Problem>,
     banner: Option<(String, String)>,
@@ -27,7 +27,7 @@ struct SignInPage {
     email: Field,
     password: Field,
     sso: bool,
-    sso_email: Field,
+    pub(crate) sso_email: Field,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -40,7 +40,7 @@ pub struct SignInParams {
     reset: Option<String>,
 }
 
-fn sign_in_page(
+pub(crate) fn sign_in_page(
     state: &WebState,
     problems: Vec<Problem>,
     next: &str,

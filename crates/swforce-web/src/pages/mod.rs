@@ -14,6 +14,7 @@ pub mod place;
 pub mod projection;
 pub mod scenario_form;
 pub mod search;
+pub mod sso;
 
 use crate::error::PageError;
 use axum::http::Uri;

@@ -1,0 +1,910 @@
+//! Single sign-on with OpenID Connect: the authorization code flow with PKCE (S256), set up per
+//! organisation (Microsoft Entra ID, Google Workspace, Okta or any certified provider).
+//!
+//! 1. [`App::sso_begin`] finds the organisation by the email domain, reads its provider's
+//!    discovery document and sends the browser to the provider with a one-time `state`, a
+//!    `nonce` and a PKCE challenge. What the callback needs is kept as a one-time token (only
+//!    the state's SHA-256 is stored), and the browser gets a cookie that ties the attempt to it.
+//! 2. [`App::sso_finish`] takes the state back once, checks the cookie, swaps the code (with
+//!    the PKCE verifier and the client secret) for an ID token, checks its signature against
+//!    the provider's published keys, its issuer, audience, expiry and nonce, and matches the
+//!    account by the verified email, which must be in the organisation's domain.
+//!
+//! Someone in the domain who signs on for the first time gets an account in the organisation
+//! with the role of social worker (the role that sees least); an admin gives other roles.
+
+use super::{Origin, SignedIn, digest, minus, new_secret, plus, stamp};
+use crate::{App, AppError};
+use base64::Engine;
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use jiff::{Timestamp, ToSpan};
+use jsonwebtoken::jwk::JwkSet;
+use jsonwebtoken::{Algorithm, DecodingKey, Validation};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use swforce_domain::access::Role;
+use swforce_store::{NewUser, OneTimeToken, Organisation, SsoConfig, TokenKind, UserStatus};
+
+/// How long a sign-on attempt may take at the provider.
+pub const SSO_MINUTES: i64 = 10;
+/// How long a provider's discovery document and keys are kept before they are read again.
+const PROVIDER_TTL: Duration = Duration::from_secs(3600);
+/// The longest a call to a provider may take.
+const PROVIDER_TIMEOUT: Duration = Duration::from_secs(10);
+/// Clock difference allowed between swforce and the provider.
+const LEEWAY_SECONDS: u64 = 60;
+/// Signature algorithms accepted in ID tokens (never a shared-secret one, never `none`).
+const ALGORITHMS: [Algorithm; 9] = [
+    Algorithm::EdDSA,
+    Algorithm::RS256,
+    Algorithm::RS384,
+    Algorithm::RS512,
+    Algorithm::PS256,
+    Algorithm::PS384,
+    Algorithm::PS512,
+    Algorithm::ES256,
+    Algorithm::ES384,
+];
+
+/// Where to send the browser to sign on, and the value of the cookie that ties the attempt to
+/// this browser (HttpOnly, for [`SSO_MINUTES`]).
+#[derive(Clone)]
+pub struct SsoStart {
+    pub authorize_url: String,
+    pub browser: String,
+}
+
+impl std::fmt::Debug for SsoStart {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SsoStart")
+            .field("authorize_url", &self.authorize_url)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What the callback needs, kept with the one-time state.
+#[derive(Serialize, Deserialize)]
+struct Pending {
+    nonce: String,
+    verifier: String,
+    redirect_uri: String,
+    /// SHA-256 of the browser cookie.
+    browser: String,
+    /// Where the person was going (a local path).
+    next: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+struct Discovery {
+    issuer: String,
+    authorization_endpoint: String,
+    token_endpoint: String,
+    jwks_uri: String,
+}
+
+/// A provider's discovery document and signing keys, as last read.
+#[derive(Debug)]
+struct Provider {
+    discovery: Discovery,
+    keys: Mutex<(Instant, JwkSet)>,
+    read_at: Instant,
+}
+
+/// Providers read recently, by issuer.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Providers(Arc<Mutex<HashMap<String, Arc<Provider>>>>);
+
+#[derive(Deserialize)]
+struct TokenResponse {
+    id_token: Option<String>,
+    error: Option<String>,
+    error_description: Option<String>,
+}
+
+/// The claims swforce reads from an ID token.
+#[derive(Deserialize)]
+struct Claims {
+    nonce: Option<String>,
+    email: Option<String>,
+    name: Option<String>,
+    #[serde(default)]
+    email_verified: Option<serde_json::Value>,
+    /// Microsoft Entra ID: the email's domain is verified by the tenant that owns it.
+    #[serde(default)]
+    xms_edov: Option<serde_json::Value>,
+}
+
+fn truthy(v: &Option<serde_json::Value>) -> bool {
+    match v {
+        Some(serde_json::Value::Bool(b)) => *b,
+        Some(serde_json::Value::String(s)) => s.eq_ignore_ascii_case("true"),
+        Some(serde_json::Value::Number(n)) => n.as_i64() == Some(1),
+        _ => false,
+    }
+}
+
+fn invalid(problem: impl Into<String>, fix: impl Into<String>) -> AppError {
+    AppError::Invalid {
+        problem: problem.into(),
+        fix: fix.into(),
+    }
+}
+
+fn provider_down(issuer: &str, what: impl std::fmt::Display) -> AppError {
+    AppError::Unavailable(format!(
+        "Your organisation's sign-on service ({issuer}) could not be reached: {what}. Try again \
+         later, or sign in with your password"
+    ))
+}
+
+/// Whether a sign-on setting may be used for `issuer`: https, or plain http on this machine
+/// (for testing against a local provider).
+pub(crate) fn issuer_allowed(issuer: &str) -> bool {
+    let Ok(url) = url::Url::parse(issuer) else {
+        return false;
+    };
+    match url.scheme() {
+        "https" => url.host().is_some(),
+        "http" => matches!(url.host_str(), Some("127.0.0.1" | "localhost" | "[::1]")),
+        _ => false,
+    }
+}
+
+fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .timeout_global(Some(PROVIDER_TIMEOUT))
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .build()
+        .into()
+}
+
+fn get_json<T: serde::de::DeserializeOwned>(issuer: &str, url: &str) -> Result<T, AppError> {
+    if !issuer_allowed(url) {
+        return Err(provider_down(
+            issuer,
+            format!("{url} is not an https address"),
+        ));
+    }
+    let mut resp = agent()
+        .get(url)
+        .header("Accept", "application/json")
+        .call()
+        .map_err(|e| provider_down(issuer, e))?;
+    if resp.status() != 200 {
+        return Err(provider_down(
+            issuer,
+            format!("{url} answered {}", resp.status()),
+        ));
+    }
+    let body = resp
+        .body_mut()
+        .read_to_string()
+        .map_err(|e| provider_down(issuer, e))?;
+    serde_json::from_str(&body)
+        .map_err(|e| provider_down(issuer, format!("{url} is not what was expected ({e})")))
+}
+
+impl Providers {
+    /// The provider of `issuer`, from the cache while it is fresh.
+    fn get(&self, issuer: &str) -> Result<Arc<Provider>, AppError> {
+        if let Some(p) = self.lock().get(issuer)
+            && p.read_at.elapsed() < PROVIDER_TTL
+        {
+            return Ok(p.clone());
+        }
+        let discovery: Discovery = get_json(
+            issuer,
+            &format!("{issuer}/.well-known/openid-configuration"),
+        )?;
+        if discovery.issuer.trim_end_matches('/') != issuer {
+            return Err(provider_down(
+                issuer,
+                format!(
+                    "its discovery document names another issuer ({}); check the issuer setting",
+                    discovery.issuer
+                ),
+            ));
+        }
+        let keys: JwkSet = get_json(issuer, &discovery.jwks_uri)?;
+        let p = Arc::new(Provider {
+            discovery,
+            keys: Mutex::new((Instant::now(), keys)),
+            read_at: Instant::now(),
+        });
+        self.lock().insert(issuer.to_string(), p.clone());
+        Ok(p)
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Arc<Provider>>> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl Provider {
+    /// The key an ID token names, reading the provider's keys again once if it is new (keys
+    /// are rotated), but not more than once a minute.
+    fn key(&self, issuer: &str, kid: Option<&str>) -> Result<DecodingKey, AppError> {
+        let find = |set: &JwkSet| match kid {
+            Some(kid) => set.find(kid).cloned(),
+            None if set.keys.len() == 1 => set.keys.first().cloned(),
+            None => None,
+        };
+        let mut keys = self.keys.lock().unwrap_or_else(|e| e.into_inner());
+        let jwk = match find(&keys.1) {
+            Some(k) => k,
+            None if keys.0.elapsed() > Duration::from_secs(60) => {
+                let fresh: JwkSet = get_json(issuer, &self.discovery.jwks_uri)?;
+                *keys = (Instant::now(), fresh);
+                find(&keys.1).ok_or_else(|| unknown_key(kid))?
+            }
+            None => return Err(unknown_key(kid)),
+        };
+        DecodingKey::from_jwk(&jwk).map_err(|e| {
+            invalid(
+                format!("The sign-on service's signing key cannot be used ({e})"),
+                "Ask your organisation admin to check the single sign-on settings",
+            )
+        })
+    }
+}
+
+fn unknown_key(kid: Option<&str>) -> AppError {
+    invalid(
+        format!(
+            "The sign-in was signed with a key the sign-on service does not publish ({})",
+            kid.unwrap_or("no key id")
+        ),
+        "Try again; if it keeps happening, ask your organisation admin to check the settings",
+    )
+}
+
+fn pkce_challenge(verifier: &str) -> String {
+    URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()))
+}
+
+fn encode(s: &str) -> String {
+    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+fn email_domain(email: &str) -> Option<&str> {
+    email
+        .rsplit_once('@')
+        .map(|(_, d)| d)
+        .filter(|d| !d.is_empty() && d.contains('.') && !d.starts_with('.') && !d.ends_with('.'))
+}
+
+impl App {
+    /// The organisation whose people sign on with `email`, and its settings.
+    fn sso_organisation(&self, email: &str) -> Result<(Organisation, SsoConfig), AppError> {
+        let Some(domain) = email_domain(email) else {
+            return Err(invalid(
+                "Enter your work email address, like name@yourcouncil.gov.uk",
+                "Single sign-on finds your organisation from the part after the @",
+            ));
+        };
+        let org = self.store().organisation_by_domain(domain)?;
+        match org {
+            Some(org) => match org.sso.clone() {
+                Some(sso) => Ok((org, sso)),
+                None => Err(not_set_up(domain)),
+            },
+            None => Err(not_set_up(domain)),
+        }
+    }
+
+    /// Starts a sign-on for `email`: returns where to send the browser and the cookie that
+    /// ties the attempt to it. `redirect_uri` is swforce's callback address, as registered with
+    /// the provider.
+    /// `next` is where to go once signed in.
+    pub fn sso_begin(
+        &self,
+        email: &str,
+        redirect_uri: &str,
+        next: &str,
+    ) -> Result<SsoStart, AppError> {
+        self.sso_begin_at(email, redirect_uri, next, Timestamp::now())
+    }
+
+    pub fn sso_begin_at(
+        &self,
+        email: &str,
+        redirect_uri: &str,
+        next: &str,
+        now: Timestamp,
+    ) -> Result<SsoStart, AppError> {
+        let email = email.trim().to_lowercase();
+        let (org, sso) = self.sso_organisation(&email)?;
+        let provider = self.providers.get(&sso.issuer)?;
+        let state = new_secret();
+        let browser = new_secret();
+        let pending = Pending {
+            nonce: new_secret(),
+            verifier: new_secret(),
+            redirect_uri: redirect_uri.to_string(),
+            browser: digest(&browser),
+            next: next.to_string(),
+        };
+        let challenge = pkce_challenge(&pending.verifier);
+        let d = &provider.discovery;
+        let sep = if d.authorization_endpoint.contains('?') {
+            '&'
+        } else {
+            '?'
+        };
+        let authorize_url = format!(
+            "{}{sep}response_type=code&client_id={}&redirect_uri={}&scope={}&state={state}&nonce={}\
+             &code_challenge={challenge}&code_challenge_method=S256&login_hint={}",
+            d.authorization_endpoint,
+            encode(&sso.client_id),
+            encode(redirect_uri),
+            encode("openid email profile"),
+            pending.nonce,
+            encode(&email),
+        );
+        self.store().create_token(&OneTimeToken {
+            kind: TokenKind::SsoState,
+            hash: digest(&state),
+            org_id: Some(org.id),
+            user_id: None,
+            email: Some(email),
+            payload: serde_json::to_string(&pending).unwrap_or_default(),
+            expires_at: stamp(plus(now, SSO_MINUTES.minutes())),
+        })?;
+        Ok(SsoStart {
+            authorize_url,
+            browser,
+        })
+    }
+
+    /// Finishes a sign-on when the provider sends the browser back with `code` and `state`;
+    /// `browser` is the cookie [`App::sso_begin`] set. Returns the session and where the
+    /// person was going. Every refusal is in the audit log.
+    pub fn sso_finish(
+        &self,
+        state: &str,
+        code: &str,
+        browser: &str,
+        origin: &Origin,
+    ) -> Result<(SignedIn, String), AppError> {
+        self.sso_finish_at(state, code, browser, origin, Timestamp::now())
+    }
+
+    pub fn sso_finish_at(
+        &self,
+        state: &str,
+        code: &str,
+        browser: &str,
+        origin: &Origin,
+        now: Timestamp,
+    ) -> Result<(SignedIn, String), AppError> {
+        let expired = || {
+            invalid(
+                "This sign-on link has expired or has been used",
+                "Start again from the sign-in page",
+            )
+        };
+        let Some(token) =
+            self.store()
+                .take_token(TokenKind::SsoState, &digest(state), &stamp(now))?
+        else {
+            return Err(expired());
+        };
+        let Ok(pending) = serde_json::from_str::<Pending>(&token.payload) else {
+            return Err(expired());
+        };
+        let hint = token.email.clone().unwrap_or_default();
+        let fail = |detail: &str, err: AppError| -> Result<(SignedIn, String), AppError> {
+            self.audit_raw(
+                token.org_id,
+                None,
+                &hint,
+                "sign_in_failed",
+                &format!("single sign-on: {detail}"),
+                origin,
+                now,
+            )?;
+            Err(err)
+        };
+        if digest(browser) != pending.browser {
+            return fail(
+                "started in another browser",
+                invalid(
+                    "This sign-on was started in another browser or window",
+                    "Start again from the sign-in page in this browser",
+                ),
+            );
+        }
+        let org = token
+            .org_id
+            .map(|id| self.store().organisation(id))
+            .transpose()?
+            .flatten();
+        let Some((org, sso)) = org.and_then(|o| o.sso.clone().map(|s| (o, s))) else {
+            return fail("single sign-on was turned off", expired());
+        };
+        let provider = self.providers.get(&sso.issuer)?;
+        let id_token = match self.swap_code(&provider, &sso, code, &pending) {
+            Ok(t) => t,
+            Err(e) => return fail("the provider refused the code", e),
+        };
+        let (email, name) = match check_id_token(&provider, &sso, &id_token, &pending.nonce, now) {
+            Ok(found) => found,
+            Err(e) => return fail("the ID token was refused", e),
+        };
+        if email_domain(&email) != org.email_domain.as_deref() {
+            return fail(
+                &format!(
+                    "{email} is outside {}",
+                    org.email_domain.unwrap_or_default()
+                ),
+                invalid(
+                    format!("{email} is not an address of {}", org.name),
+                    "Sign on with your work account",
+                ),
+            );
+        }
+        let user = match self.store().user_by_email(&email)? {
+            Some(u) if u.org_id == org.id => u,
+            Some(_) => {
+                return fail(
+                    &format!("{email} has an account in another organisation"),
+                    invalid(
+                        format!("{email} has a swforce account in another organisation"),
+                        "Ask a site admin to move the account",
+                    ),
+                );
+            }
+            None => {
+                let name =
+                    name.unwrap_or_else(|| email.split('@').next().unwrap_or_default().to_string());
+                let user = self.store().create_user(&NewUser {
+                    org_id: org.id,
+                    team_id: None,
+                    email: &email,
+                    name: &name,
+                    roles: &[Role::SocialWorker],
+                    password_hash: None,
+                    created_at: &stamp(now),
+                })?;
+                self.store().append_audit(&swforce_store::AuditEvent {
+                    id: 0,
+                    at: stamp(now),
+                    org_id: Some(org.id),
+                    user_id: Some(user.id),
+                    actor: "swforce".into(),
+                    action: "admin".into(),
+                    target: format!("person {email}"),
+                    detail: "account made at first single sign-on, with the role of social worker"
+                        .into(),
+                    ip: origin.ip.clone(),
+                })?;
+                user
+            }
+        };
+        if user.status == UserStatus::Locked {
+            self.audit_raw(
+                Some(user.org_id),
+                Some(user.id),
+                &email,
+                "sign_in_failed",
+                "single sign-on: account locked by an admin",
+                origin,
+                now,
+            )?;
+            return Err(invalid(
+                "Your account is locked",
+                "Ask your organisation admin to unlock it",
+            ));
+        }
+        let how = format!("single sign-on with {}", sso.issuer);
+        let signed_in = self.start_session(user, &how, origin, now)?;
+        Ok((signed_in, pending.next))
+    }
+
+    /// Records a sign-on the provider refused (the person cancelled, or is not allowed) and
+    /// says so. The state is used up.
+    pub fn sso_refused(
+        &self,
+        state: &str,
+        error: &str,
+        description: &str,
+        origin: &Origin,
+    ) -> Result<AppError, AppError> {
+        let now = Timestamp::now();
+        let token = self
+            .store()
+            .take_token(TokenKind::SsoState, &digest(state), &stamp(now))?;
+        let said: String = format!("{error} {description}")
+            .chars()
+            .filter(|c| !c.is_control())
+            .take(200)
+            .collect();
+        if let Some(t) = &token {
+            self.audit_raw(
+                t.org_id,
+                None,
+                t.email.as_deref().unwrap_or_default(),
+                "sign_in_failed",
+                &format!("single sign-on: the provider said {}", said.trim()),
+                origin,
+                now,
+            )?;
+        }
+        Ok(if error == "access_denied" {
+            invalid(
+                "Sign-on was cancelled or not allowed by your organisation",
+                "Try again, or ask your IT team whether swforce is assigned to you",
+            )
+        } else {
+            invalid(
+                format!("Your organisation's sign-on service refused the sign-in ({error})"),
+                "Try again; if it keeps happening, ask your organisation admin to check the settings",
+            )
+        })
+    }
+
+    fn swap_code(
+        &self,
+        provider: &Provider,
+        sso: &SsoConfig,
+        code: &str,
+        pending: &Pending,
+    ) -> Result<String, AppError> {
+        let endpoint = &provider.discovery.token_endpoint;
+        if !issuer_allowed(endpoint) {
+            return Err(provider_down(&sso.issuer, "its token address is not https"));
+        }
+        // client_secret_basic: both parts form-encoded, then base64 (RFC 6749 section 2.3.1).
+        let basic = STANDARD.encode(format!(
+            "{}:{}",
+            encode(&sso.client_id),
+            encode(&sso.client_secret)
+        ));
+        let mut resp = agent()
+            .post(endpoint)
+            .header("Authorization", &format!("Basic {basic}"))
+            .header("Accept", "application/json")
+            .send_form([
+                ("grant_type", "authorization_code"),
+                ("code", code),
+                ("redirect_uri", pending.redirect_uri.as_str()),
+                ("code_verifier", pending.verifier.as_str()),
+                ("client_id", sso.client_id.as_str()),
+            ])
+            .map_err(|e| provider_down(&sso.issuer, e))?;
+        let status = resp.status();
+        let body = resp
+            .body_mut()
+            .read_to_string()
+            .map_err(|e| provider_down(&sso.issuer, e))?;
+        let parsed: TokenResponse = serde_json::from_str(&body).map_err(|_| {
+            provider_down(
+                &sso.issuer,
+                format!("its token address answered {status} with something other than JSON"),
+            )
+        })?;
+        match (parsed.id_token, parsed.error) {
+            (Some(t), None) if status == 200 => Ok(t),
+            (_, Some(error)) => Err(invalid(
+                format!(
+                    "Your organisation's sign-on service refused the sign-in: {error}{}",
+                    parsed
+                        .error_description
+                        .map(|d| format!(" ({})", d.chars().take(200).collect::<String>()))
+                        .unwrap_or_default()
+                ),
+                "Try again; if it keeps happening, ask your organisation admin to check the client ID and secret",
+            )),
+            _ => Err(provider_down(
+                &sso.issuer,
+                format!("its token address answered {status} without an ID token"),
+            )),
+        }
+    }
+}
+
+/// Checks an ID token and returns its verified email, in lower case, and the person's name if
+/// it carries one.
+fn check_id_token(
+    provider: &Provider,
+    sso: &SsoConfig,
+    id_token: &str,
+    nonce: &str,
+    now: Timestamp,
+) -> Result<(String, Option<String>), AppError> {
+    let refused = |why: String| {
+        invalid(
+            format!("The sign-in from your organisation could not be trusted: {why}"),
+            "Try again; if it keeps happening, ask your organisation admin to check the settings",
+        )
+    };
+    let header = jsonwebtoken::decode_header(id_token).map_err(|e| refused(format!("{e}")))?;
+    if !ALGORITHMS.contains(&header.alg) {
+        return Err(refused(format!("it is signed with {:?}", header.alg)));
+    }
+    let key = provider.key(&sso.issuer, header.kid.as_deref())?;
+    let mut validation = Validation::new(header.alg);
+    validation.set_issuer(&[provider.discovery.issuer.as_str()]);
+    validation.set_audience(&[sso.client_id.as_str()]);
+    validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
+    validation.leeway = LEEWAY_SECONDS;
+    // Expiry is checked below against `now`, so tests can set the clock.
+    validation.validate_exp = false;
+    let data = jsonwebtoken::decode::<serde_json::Value>(id_token, &key, &validation)
+        .map_err(|e| refused(format!("{e}")))?;
+    let exp = data.claims.get("exp").and_then(|v| v.as_i64()).unwrap_or(0);
+    let earliest = minus(now, (LEEWAY_SECONDS as i64).seconds()).as_second();
+    if exp < earliest {
+        return Err(refused("it has expired".into()));
+    }
+    let claims: Claims =
+        serde_json::from_value(data.claims).map_err(|e| refused(format!("{e}")))?;
+    if claims.nonce.as_deref() != Some(nonce) {
+        return Err(refused("it does not answer this sign-in (nonce)".into()));
+    }
+    let Some(email) = claims.email.map(|e| e.trim().to_lowercase()) else {
+        return Err(invalid(
+            "Your organisation's sign-on service did not share your email address",
+            "Ask your IT team to release the email claim to swforce",
+        ));
+    };
+    if !(truthy(&claims.email_verified) || truthy(&claims.xms_edov)) {
+        return Err(invalid(
+            format!("Your organisation's sign-on service has not verified {email}"),
+            "Ask your IT team to release a verified email (for Microsoft Entra ID, the optional claims email and xms_edov)",
+        ));
+    }
+    let name = claims
+        .name
+        .map(|n| {
+            n.chars()
+                .filter(|c| !c.is_control())
+                .take(200)
+                .collect::<String>()
+        })
+        .filter(|n| !n.trim().is_empty());
+    Ok((email, name))
+}
+
+fn not_set_up(domain: &str) -> AppError {
+    invalid(
+        format!("Single sign-on is not set up for {domain}"),
+        "Sign in with your email address and password, or ask your organisation admin",
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    use jsonwebtoken::{EncodingKey, Header};
+    use ring::signature::{Ed25519KeyPair, KeyPair};
+
+    const ISSUER: &str = "https://login.example.gov.uk/tenant/v2.0";
+
+    struct Signer {
+        key: EncodingKey,
+        jwk: serde_json::Value,
+    }
+
+    fn signer(kid: &str) -> Signer {
+        let rng = ring::rand::SystemRandom::new();
+        let pkcs8 = Ed25519KeyPair::generate_pkcs8(&rng).unwrap();
+        let pair = Ed25519KeyPair::from_pkcs8(pkcs8.as_ref()).unwrap();
+        Signer {
+            key: EncodingKey::from_ed_der(pkcs8.as_ref()),
+            jwk: serde_json::json!({
+                "kty": "OKP", "crv": "Ed25519", "use": "sig", "alg": "EdDSA", "kid": kid,
+                "x": URL_SAFE_NO_PAD.encode(pair.public_key().as_ref()),
+            }),
+        }
+    }
+
+    fn provider(published: &Signer) -> Provider {
+        Provider {
+            discovery: Discovery {
+                issuer: ISSUER.into(),
+                authorization_endpoint: format!("{ISSUER}/authorize"),
+                token_endpoint: format!("{ISSUER}/token"),
+                jwks_uri: format!("{ISSUER}/keys"),
+            },
+            keys: Mutex::new((
+                Instant::now(),
+                serde_json::from_value(serde_json::json!({ "keys": [published.jwk] })).unwrap(),
+            )),
+            read_at: Instant::now(),
+        }
+    }
+
+    fn sso() -> SsoConfig {
+        SsoConfig {
+            issuer: ISSUER.into(),
+            client_id: "swforce-client".into(),
+            client_secret: "s3cret".into(),
+        }
+    }
+
+    fn now() -> Timestamp {
+        "2026-03-02T10:00:00Z".parse().unwrap()
+    }
+
+    fn claims() -> serde_json::Value {
+        serde_json::json!({
+            "iss": ISSUER,
+            "aud": "swforce-client",
+            "sub": "abc123",
+            "iat": now().as_second(),
+            "exp": now().as_second() + 300,
+            "nonce": "n-1",
+            "email": "Sam.Worker@Council.gov.uk",
+            "email_verified": true,
+        })
+    }
+
+    fn token(s: &Signer, kid: &str, claims: &serde_json::Value) -> String {
+        let mut header = Header::new(Algorithm::EdDSA);
+        header.kid = Some(kid.into());
+        jsonwebtoken::encode(&header, claims, &s.key).unwrap()
+    }
+
+    fn with(
+        change: impl FnOnce(&mut serde_json::Map<String, serde_json::Value>),
+    ) -> serde_json::Value {
+        let mut c = claims();
+        change(c.as_object_mut().unwrap());
+        c
+    }
+
+    fn problem(r: Result<(String, Option<String>), AppError>) -> String {
+        match r {
+            Err(AppError::Invalid { problem, .. }) => problem,
+            other => panic!("expected a refusal, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_good_id_token_gives_its_verified_email_in_lower_case() {
+        let s = signer("k1");
+        let p = provider(&s);
+        let email = check_id_token(&p, &sso(), &token(&s, "k1", &claims()), "n-1", now());
+        assert_eq!(email.unwrap(), ("sam.worker@council.gov.uk".into(), None));
+        // Microsoft Entra ID's domain-owner flag stands in for email_verified.
+        let entra = with(|c| {
+            c.remove("email_verified");
+            c.insert("xms_edov".into(), true.into());
+        });
+        assert!(check_id_token(&p, &sso(), &token(&s, "k1", &entra), "n-1", now()).is_ok());
+    }
+
+    #[test]
+    fn id_tokens_are_refused_for_each_claim_that_is_wrong() {
+        let s = signer("k1");
+        let p = provider(&s);
+        let check = |c: serde_json::Value| {
+            problem(check_id_token(
+                &p,
+                &sso(),
+                &token(&s, "k1", &c),
+                "n-1",
+                now(),
+            ))
+        };
+        assert!(
+            check(with(|c| {
+                c.insert("aud".into(), "another-app".into());
+            }))
+            .contains("could not be trusted")
+        );
+        assert!(
+            check(with(|c| {
+                c.insert("iss".into(), "https://evil.example".into());
+            }))
+            .contains("could not be trusted")
+        );
+        assert!(
+            check(with(|c| {
+                c.insert("nonce".into(), "replayed".into());
+            }))
+            .contains("nonce")
+        );
+        assert!(
+            check(with(|c| {
+                c.remove("nonce");
+            }))
+            .contains("nonce")
+        );
+        assert!(
+            check(with(|c| {
+                c.insert("exp".into(), (now().as_second() - 61).into());
+            }))
+            .contains("expired")
+        );
+        // Within the minute allowed for clocks that differ.
+        let late = with(|c| {
+            c.insert("exp".into(), (now().as_second() - 59).into());
+        });
+        assert!(check_id_token(&p, &sso(), &token(&s, "k1", &late), "n-1", now()).is_ok());
+        assert!(
+            check(with(|c| {
+                c.insert("email_verified".into(), false.into());
+            }))
+            .contains("has not verified sam.worker@council.gov.uk")
+        );
+        assert!(
+            check(with(|c| {
+                c.remove("email");
+            }))
+            .contains("did not share your email")
+        );
+    }
+
+    #[test]
+    fn a_token_signed_by_another_key_or_with_a_shared_secret_is_refused() {
+        let published = signer("k1");
+        let p = provider(&published);
+        let forger = signer("k1");
+        let forged = token(&forger, "k1", &claims());
+        assert!(
+            problem(check_id_token(&p, &sso(), &forged, "n-1", now()))
+                .contains("could not be trusted")
+        );
+        let unknown = token(&forger, "k2", &claims());
+        assert!(
+            problem(check_id_token(&p, &sso(), &unknown, "n-1", now()))
+                .contains("does not publish (k2)")
+        );
+        let hmac = jsonwebtoken::encode(
+            &Header::new(Algorithm::HS256),
+            &claims(),
+            &EncodingKey::from_secret(b"s3cret"),
+        )
+        .unwrap();
+        assert!(
+            problem(check_id_token(&p, &sso(), &hmac, "n-1", now())).contains("signed with HS256")
+        );
+        assert!(
+            problem(check_id_token(&p, &sso(), "not.a.token", "n-1", now()))
+                .contains("could not be trusted")
+        );
+    }
+
+    #[test]
+    fn pkce_challenge_is_base64url_of_sha256_without_padding() {
+        // Worked out independently: base64.urlsafe_b64encode(hashlib.sha256(v).digest()).
+        assert_eq!(
+            pkce_challenge("dBjftJeZ4CVP-mJ92IUoOOUXR7DCJ1cZoCdZqRR0Rp0"),
+            "Gjk5qNQVTw71Jz0eQV9XHXHEx0pRTUHGkdNgvak-gPo"
+        );
+    }
+
+    #[test]
+    fn email_domains() {
+        assert_eq!(email_domain("sam@bcp.gov.uk"), Some("bcp.gov.uk"));
+        assert_eq!(email_domain("sam@localhost"), None);
+        assert_eq!(email_domain("sam"), None);
+        assert_eq!(email_domain("sam@.uk"), None);
+    }
+
+    #[test]
+    fn verified_flags() {
+        assert!(truthy(&Some(serde_json::json!(true))));
+        assert!(truthy(&Some(serde_json::json!("true"))));
+        assert!(!truthy(&Some(serde_json::json!(false))));
+        assert!(!truthy(&Some(serde_json::json!("yes"))));
+        assert!(!truthy(&None));
+    }
+
+    #[test]
+    fn only_https_or_this_machine() {
+        assert!(issuer_allowed("https://login.microsoftonline.com/x/v2.0"));
+        assert!(issuer_allowed("http://127.0.0.1:4000"));
+        assert!(!issuer_allowed("http://idp.example.com"));
+        assert!(!issuer_allowed("http://localhost.example.com/"));
+        assert!(!issuer_allowed("http://127.0.0.1.example.com/"));
+        assert!(!issuer_allowed("ftp://x"));
+    }
+}
