@@ -164,10 +164,14 @@ impl App {
     /// The authority a person's organisation returns the census for, if they may handle it.
     fn own_authority(&self, who: &Principal, p: Permission) -> Result<String, AppError> {
         who.require(p)?;
-        who.org.la_code.clone().ok_or_else(|| AppError::Forbidden {
-            problem: format!("{} does not return a census", who.org.name),
-            fix: "Census returns belong to local authorities and children's trusts".into(),
-        })
+        who.org
+            .la_code
+            .clone()
+            .filter(|_| who.org.kind.holds_census())
+            .ok_or_else(|| AppError::Forbidden {
+                problem: format!("{} does not return a census", who.org.name),
+                fix: "Census returns belong to local authorities and children's trusts".into(),
+            })
     }
 
     /// Stores a return for the person's own authority (and no other), on the audit log.

@@ -5,6 +5,7 @@
 //! the answer. This crate reads the clock (to time-stamp imports) but never the environment.
 
 pub mod access;
+pub mod agency;
 pub mod census;
 pub mod display;
 pub mod importing;

@@ -150,6 +150,12 @@ pub enum Permission {
     ViewAudit,
     /// Import published statistics (public data, for everyone).
     ImportStatistics,
+    /// Keep the council's register of agency engagements, see their checks and summary, set
+    /// permanent costs and export the quarterly return.
+    ManageAgency,
+    /// Set the region's agency price caps and see its councils' agency figures (regional
+    /// alliances).
+    RegionalAgency,
     /// Moderate shared examples.
     Moderate,
     /// Create organisations and their first admins; see every organisation's audit log.
@@ -171,6 +177,12 @@ impl Permission {
             Self::ConfigureSso => "Configure the organisation's single sign-on",
             Self::ViewAudit => "Read and export the organisation's audit log",
             Self::ImportStatistics => "Import published statistics (public data, seen by everyone)",
+            Self::ManageAgency => {
+                "Keep the council's register of agency engagements, see their checks, and export the quarterly return"
+            }
+            Self::RegionalAgency => {
+                "Set the region's agency price caps and see its councils' agency figures (regional alliances)"
+            }
             Self::Moderate => "Moderate shared examples",
             Self::ManageSite => {
                 "Create organisations and their first admins; read every organisation's audit log"
@@ -213,6 +225,8 @@ pub const MATRIX: &[(Permission, &[Role])] = &[
     (Permission::ConfigureSso, &[OrgAdmin, SiteAdmin]),
     (Permission::ViewAudit, &[OrgAdmin, SiteAdmin]),
     (Permission::ImportStatistics, &[NationalAnalyst, SiteAdmin]),
+    (Permission::ManageAgency, &[WorkforceAnalyst, OrgAdmin]),
+    (Permission::RegionalAgency, &[WorkforceAnalyst, OrgAdmin]),
     (Permission::Moderate, &[Moderator, SiteAdmin]),
     (Permission::ManageSite, &[SiteAdmin]),
 ];

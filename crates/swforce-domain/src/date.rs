@@ -106,6 +106,41 @@ impl Date {
         era * 146_097 + doe - 719_468
     }
 
+    /// The same day `months` months later (earlier when negative); a day past the end of the
+    /// month lands on its last day (31 January + 1 month = 28 or 29 February).
+    pub fn plus_months(self, months: i32) -> Date {
+        let index = self.year * 12 + i32::from(self.month) - 1 + months;
+        let year = index.div_euclid(12);
+        let month = (index.rem_euclid(12) + 1) as u8;
+        let day = self.day.min(days_in_month(year, month));
+        Date { year, month, day }
+    }
+
+    /// The same day `years` years later; 29 February lands on 28 February in other years.
+    pub fn plus_years(self, years: i32) -> Date {
+        self.plus_months(years * 12)
+    }
+
+    /// The date `days` days after 1 January 1970 (the inverse of [`Date::days_since_epoch`]).
+    pub fn from_days_since_epoch(days: i64) -> Date {
+        // Howard Hinnant's civil-from-days algorithm.
+        let z = days + 719_468;
+        let era = if z >= 0 { z } else { z - 146_096 } / 146_097;
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+        let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
+        Date { year, month, day }
+    }
+
+    /// `days` days later (earlier when negative).
+    pub fn plus_days(self, days: i64) -> Date {
+        Date::from_days_since_epoch(self.days_since_epoch() + days)
+    }
+
     /// Whole years from `self` to `later` (an age, when `self` is a birth date).
     pub fn years_until(self, later: Date) -> i32 {
         let mut years = later.year - self.year;
@@ -158,6 +193,29 @@ mod tests {
         ] {
             assert!(Date::parse(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn months_and_years_later_land_on_the_month_end_when_the_day_is_missing() {
+        let d = |s: &str| Date::parse(s).unwrap();
+        assert_eq!(d("2025-01-31").plus_months(1), d("2025-02-28"));
+        assert_eq!(d("2024-01-31").plus_months(1), d("2024-02-29"));
+        assert_eq!(d("2024-11-30").plus_months(3), d("2025-02-28"));
+        assert_eq!(d("2024-12-15").plus_months(3), d("2025-03-15"));
+        assert_eq!(d("2025-03-31").plus_months(-1), d("2025-02-28"));
+        assert_eq!(d("2020-02-29").plus_years(3), d("2023-02-28"));
+        assert_eq!(d("2020-02-29").plus_years(4), d("2024-02-29"));
+        for s in [
+            "1970-01-01",
+            "2000-02-29",
+            "2024-12-31",
+            "1900-03-01",
+            "2100-02-28",
+        ] {
+            assert_eq!(Date::from_days_since_epoch(d(s).days_since_epoch()), d(s));
+        }
+        assert_eq!(d("2024-12-31").plus_days(1), d("2025-01-01"));
+        assert_eq!(d("2024-03-01").plus_days(-1), d("2024-02-29"));
     }
 
     #[test]

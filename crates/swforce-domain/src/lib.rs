@@ -5,6 +5,7 @@
 //! has a checked constructor, so code holding a value may assume it is valid.
 
 pub mod access;
+pub mod agency;
 pub mod cell;
 pub mod census;
 pub mod dataset;

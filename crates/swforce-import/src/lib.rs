@@ -5,6 +5,7 @@
 //! Readers never touch files, the network, the clock or the environment: the caller opens the
 //! file and passes a reader and the name to show in messages.
 
+pub mod agency;
 pub mod census;
 pub mod diagnostic;
 pub mod ees;

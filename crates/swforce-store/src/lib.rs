@@ -4,6 +4,7 @@
 //! No SQL and no row types cross this boundary; backends live in their own crates.
 
 pub mod access;
+pub mod agency;
 #[cfg(feature = "testing")]
 pub mod conformance;
 
@@ -12,7 +13,10 @@ pub use access::{
     Team, TokenKind, User, UserStatus,
 };
 
+pub use agency::{StoredCap, StoredEngagement, UpsertOutcome};
+
 use serde::{Deserialize, Serialize};
+use swforce_domain::agency::{Engagement, JobType, Pence, PriceCap};
 use swforce_domain::census::{CensusHeader, CensusWorker, LaVacancies};
 use swforce_domain::{Cell, Dataset, Geography, GeographyCode, Row, Year};
 
@@ -279,4 +283,39 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     fn append_audit(&self, event: &AuditEvent) -> Result<(), StoreError>;
     /// Newest first; one organisation's (or every one's, for `None`), at most `limit`.
     fn audit(&self, org_id: Option<i64>, limit: u32) -> Result<Vec<AuditEvent>, StoreError>;
+
+    // Agency engagements, price caps and permanent costs.
+
+    /// Stores engagements for an organisation in one transaction, each matched by its
+    /// reference: new ones are added, changed ones replaced, the same ones left alone.
+    fn upsert_engagements(
+        &self,
+        org_id: i64,
+        engagements: &[Engagement],
+        at: &str,
+    ) -> Result<UpsertOutcome, StoreError>;
+    /// An organisation's engagements, by reference.
+    fn engagements(&self, org_id: i64) -> Result<Vec<StoredEngagement>, StoreError>;
+    fn engagement(&self, org_id: i64, id: i64) -> Result<Option<StoredEngagement>, StoreError>;
+    /// `false` when the organisation has no such engagement.
+    fn delete_engagement(&self, org_id: i64, id: i64) -> Result<bool, StoreError>;
+    /// Every price cap, by region, job type and date.
+    fn price_caps(&self) -> Result<Vec<StoredCap>, StoreError>;
+    /// Sets the cap for a region and job type from a date (replacing one from the same date).
+    fn set_price_cap(&self, cap: &PriceCap, set_by: &str, at: &str) -> Result<(), StoreError>;
+    fn delete_price_cap(
+        &self,
+        region: &str,
+        job: JobType,
+        from: swforce_domain::Date,
+    ) -> Result<bool, StoreError>;
+    /// What a permanent worker costs the organisation an hour, by job type.
+    fn permanent_costs(&self, org_id: i64) -> Result<Vec<(JobType, Pence)>, StoreError>;
+    /// Sets (or with `None` clears) one job type's permanent hourly cost.
+    fn set_permanent_cost(
+        &self,
+        org_id: i64,
+        job: JobType,
+        hourly: Option<Pence>,
+    ) -> Result<(), StoreError>;
 }

@@ -85,6 +85,8 @@ pub fn router(app: App, options: Options) -> Router {
         .route("/imports", post(pages::imports::create))
         .route("/projections/{code}/save", post(pages::projection::save))
         .route("/api/v1/imports", post(api::v1::imports::create))
+        .route("/agency/check", post(pages::agency::check))
+        .route("/agency/council/import", post(pages::agency::import))
         .layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES));
     let census = Router::new()
         .route("/census", post(pages::census::check))
@@ -141,7 +143,44 @@ pub fn router(app: App, options: Options) -> Router {
             get(api::v1::account::census_indicators),
         )
         .route("/api/v1/audit", get(api::v1::account::audit))
+        .route(
+            "/api/v1/agency/engagements",
+            get(api::v1::account::agency_engagements),
+        )
+        .route(
+            "/api/v1/agency/summary",
+            get(api::v1::account::agency_summary),
+        )
         .route("/census", get(pages::census::show))
+        .route("/agency", get(pages::agency::rules_index))
+        .route("/agency/council", get(pages::agency::council))
+        .route("/agency/council/costs", post(pages::agency::save_costs))
+        .route(
+            "/agency/council/return.csv",
+            get(pages::agency::quarterly_return),
+        )
+        .route(
+            "/agency/council/engagements",
+            get(pages::agency::register).post(pages::agency::save_engagement),
+        )
+        .route(
+            "/agency/council/engagements/new",
+            get(pages::agency::new_engagement),
+        )
+        .route(
+            "/agency/council/engagements/{id}",
+            get(pages::agency::engagement),
+        )
+        .route(
+            "/agency/council/engagements/{id}/delete",
+            post(pages::agency::delete),
+        )
+        .route("/agency/region", get(pages::agency::region))
+        .route("/agency/region/caps", post(pages::agency::set_cap))
+        .route(
+            "/agency/region/caps/delete",
+            post(pages::agency::delete_cap),
+        )
         .route(
             "/sign-in",
             get(pages::account::sign_in_form).post(pages::account::sign_in),

@@ -41,6 +41,10 @@ enum Command {
     /// Census returns: validate, import, indicators, export, generate.
     #[command(subcommand)]
     Census(commands::census::Command),
+    /// Agency social workers: check engagements against the national rules, keep the register,
+    /// write the quarterly return.
+    #[command(subcommand)]
+    Agency(commands::agency::Command),
     /// Load the shipped demo data (the published files; a no-op if already loaded).
     Demo,
     /// Serve the web pages and the JSON API (loads the demo data into an empty data folder).
@@ -103,6 +107,7 @@ fn main() -> ExitCode {
             Command::Project(args) => commands::project::run(&app, &args),
             Command::Backtest(args) => commands::project::backtest(&app, &args),
             Command::Census(c) => commands::census::run(&app, &c),
+            Command::Agency(c) => commands::agency::run(&app, &c),
             Command::Demo => commands::import::demo(&app),
             Command::Serve => commands::serve::run(app, &cli.global),
             Command::Config | Command::Migrate | Command::Backup(_) => Ok(()),

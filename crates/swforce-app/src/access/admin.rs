@@ -235,7 +235,23 @@ impl App {
                     "Local authorities and children's trusts return the census for one authority",
                 ));
             }
+            if kind == OrgKind::RegionalAlliance {
+                return Err(invalid(
+                    "Enter the region the regional alliance covers",
+                    "Give a region's name or code, such as South East or E12000008",
+                ));
+            }
             None
+        } else if kind == OrgKind::RegionalAlliance {
+            let snap = self.snapshot()?;
+            let place = snap.find(la.trim())?;
+            if place.level != GeographicLevel::Regional || place.code.as_str().starts_with("E13") {
+                return Err(invalid(
+                    format!("{} is not a region", place.name),
+                    "Give one of the nine regions, such as South East or E12000008",
+                ));
+            }
+            Some(place.code.to_string())
         } else {
             let snap = self.snapshot()?;
             let place = snap.find(la.trim())?;

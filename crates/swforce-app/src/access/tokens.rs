@@ -20,10 +20,12 @@ pub enum Scope {
     StatisticsImport,
     /// Read the organisation's audit log.
     AuditRead,
+    /// Read the council's agency register, its checks and summary.
+    AgencyRead,
 }
 
 /// Every scope, with its id and what it allows, for the pages and the API description.
-pub const SCOPES: [(Scope, &str, &str); 5] = [
+pub const SCOPES: [(Scope, &str, &str); 6] = [
     (
         Scope::ScenariosRead,
         "scenarios:read",
@@ -49,6 +51,11 @@ pub const SCOPES: [(Scope, &str, &str); 5] = [
         "audit:read",
         "Read your organisation's audit log",
     ),
+    (
+        Scope::AgencyRead,
+        "agency:read",
+        "Read your council's agency register, its checks and summary",
+    ),
 ];
 
 impl Scope {
@@ -69,6 +76,7 @@ impl Scope {
             Self::CensusRead => Some(Permission::ImportCensus),
             Self::StatisticsImport => Some(Permission::ImportStatistics),
             Self::AuditRead => Some(Permission::ViewAudit),
+            Self::AgencyRead => Some(Permission::ManageAgency),
         }
     }
 

@@ -196,7 +196,9 @@ fn too_large() -> Vec<Problem> {
 }
 
 /// Reads the uploaded file from the form: its name and bytes.
-async fn read_file(mut form: Multipart) -> Result<Option<(String, Vec<u8>)>, MultipartError> {
+pub(crate) async fn read_file(
+    mut form: Multipart,
+) -> Result<Option<(String, Vec<u8>)>, MultipartError> {
     while let Some(mut field) = form.next_field().await? {
         if field.name() != Some("file") {
             continue;

@@ -3,6 +3,7 @@
 pub mod about;
 pub mod account;
 pub mod admin;
+pub mod agency;
 pub mod assets;
 pub mod census;
 pub mod census_returns;

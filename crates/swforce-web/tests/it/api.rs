@@ -176,6 +176,8 @@ fn the_openapi_document_describes_every_api_route() {
         "/api/v1/census/returns",
         "/api/v1/census/returns/{year}/indicators",
         "/api/v1/audit",
+        "/api/v1/agency/engagements",
+        "/api/v1/agency/summary",
     ];
     for r in routes.iter().chain(&signed_in) {
         assert!(paths.contains(r), "{r} is not documented");

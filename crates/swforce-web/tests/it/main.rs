@@ -2,6 +2,7 @@
 //! an HTTP client. Tests see only status, headers and body.
 
 mod access;
+mod agency;
 mod api;
 mod browser;
 mod census;

@@ -49,6 +49,7 @@ struct Tenant<'a> {
     user: i64,
     scenario: i64,
     token_id: i64,
+    engagement: i64,
 }
 
 fn census_file(lea: &str) -> Vec<u8> {
@@ -112,9 +113,32 @@ fn tenant<'a>(app: &'a TestApp, name: &str, la: &str, lea: &str, tag: &str) -> T
         .trim_start_matches("/scenarios/")
         .parse()
         .unwrap();
+    let reference = format!("ENG-{tag}-private");
+    let recorded = analyst.post_form(
+        "/agency/council/engagements",
+        &[
+            ("reference", reference.as_str()),
+            ("swe_number", "SW990001"),
+            ("agency", "Private Agency Ltd"),
+            ("job_type", "case_holder"),
+            ("start_date", "2025-03-03"),
+        ],
+    );
+    assert_eq!(recorded.status, 303, "{}", recorded.body);
+    let engagement = recorded
+        .header("location")
+        .unwrap()
+        .trim_start_matches("/agency/council/engagements/")
+        .parse()
+        .unwrap();
     let token = app.token(
         &format!("analyst@{tag}.test"),
-        &["census:read", "scenarios:read", "scenarios:write"],
+        &[
+            "census:read",
+            "scenarios:read",
+            "scenarios:write",
+            "agency:read",
+        ],
     );
     let user = app
         .app
@@ -133,6 +157,7 @@ fn tenant<'a>(app: &'a TestApp, name: &str, la: &str, lea: &str, tag: &str) -> T
         user,
         scenario,
         token_id,
+        engagement,
     }
 }
 
@@ -145,6 +170,8 @@ fn fill(path: &str, other: &Tenant<'_>, la: &str) -> String {
         other.scenario
     } else if p.starts_with("/account/tokens/") {
         other.token_id
+    } else if p.starts_with("/agency/council/engagements/") {
+        other.engagement
     } else {
         other.org
     };
@@ -176,6 +203,20 @@ fn form_for(path: &str) -> Vec<(&'static str, &'static str)> {
             vec![("name", "Evil Council"), ("kind", "campaign")]
         }
         p if p.contains("/save") => vec![("name", "Overwrite"), ("query", "frontline_places=1")],
+        "/agency/council/engagements" => vec![
+            ("reference", "ENG-intruder"),
+            ("swe_number", "SW990002"),
+            ("agency", "Overwrite Ltd"),
+            ("job_type", "case_holder"),
+            ("start_date", "2025-03-03"),
+            ("la_code", "E10000016"),
+        ],
+        "/agency/council/costs" => vec![("cost-case_holder", "1.00")],
+        "/agency/region/caps" => vec![
+            ("cap_job", "case_holder"),
+            ("cap_from", "2025-01-01"),
+            ("cap_hourly", "1.00"),
+        ],
         "/sign-in" => vec![
             ("email", "guess@elsewhere.test"),
             ("password", "wrong-password-here"),
@@ -184,11 +225,12 @@ fn form_for(path: &str) -> Vec<(&'static str, &'static str)> {
     }
 }
 
-const MARKERS: [&str; 4] = [
+const MARKERS: [&str; 5] = [
     "kent.test",
     "Team kent private",
     "return-kent-private",
     "Scenario kent private",
+    "ENG-kent-private",
 ];
 
 fn assert_clean(who: &str, method: &str, path: &str, status: u16, body: &str) {
@@ -211,6 +253,8 @@ fn nobody_reads_or_changes_another_organisations_data_through_any_route() {
     let before_teams = app.app.store().teams(kent.org).unwrap();
     let before_org = app.app.store().organisation(kent.org).unwrap();
     let before_census = app.app.store().census_returns().unwrap();
+    let before_agency = app.app.store().engagements(kent.org).unwrap();
+    let before_costs = app.app.store().permanent_costs(kent.org).unwrap();
     let all = routes();
     assert!(all.len() >= 40, "{} routes found: {all:?}", all.len());
     for (method, path) in &all {
@@ -228,6 +272,12 @@ fn nobody_reads_or_changes_another_organisations_data_through_any_route() {
                 {
                     b.post_file(&target, "upload.xml", &census_file("886"), &[])
                 }
+                _ if path == "/agency/check" || path == "/agency/council/import" => b.post_file(
+                    &target,
+                    "engagements.csv",
+                    b"reference,swe_number,agency,la_code,job_type,start_date\nENG-intruder,SW990003,Overwrite Ltd,E10000016,case_holder,2025-03-03\n",
+                    &[],
+                ),
                 _ if path.starts_with("/api/") => app.request(
                     "POST",
                     &target,
@@ -291,6 +341,18 @@ fn nobody_reads_or_changes_another_organisations_data_through_any_route() {
     assert_eq!(app.app.store().users(kent.org).unwrap(), before_users);
     assert_eq!(app.app.store().teams(kent.org).unwrap(), before_teams);
     assert_eq!(app.app.store().organisation(kent.org).unwrap(), before_org);
+    assert_eq!(
+        app.app.store().engagements(kent.org).unwrap(),
+        before_agency
+    );
+    assert_eq!(
+        app.app.store().permanent_costs(kent.org).unwrap(),
+        before_costs
+    );
+    assert!(
+        app.app.store().price_caps().unwrap().is_empty(),
+        "no council may set a regional price cap"
+    );
     let kent_census: Vec<_> = app
         .app
         .store()
@@ -358,7 +420,10 @@ fn public_pages_stay_public_and_everything_else_asks_to_sign_in() {
             || p == "/api/v1/me"
             || p.starts_with("/api/v1/scenarios")
             || p.starts_with("/api/v1/census")
-            || p.starts_with("/api/v1/audit"))
+            || p.starts_with("/api/v1/audit")
+            || p.starts_with("/api/v1/agency")
+            || p.starts_with("/agency/council")
+            || p.starts_with("/agency/region"))
     };
     let anon = app.browser();
     for (method, path) in routes() {

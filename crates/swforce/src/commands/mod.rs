@@ -1,6 +1,7 @@
 //! One module per subcommand: each parses its arguments, calls the application and prints.
 
 pub mod admin;
+pub mod agency;
 pub mod census;
 pub mod config;
 pub mod import;

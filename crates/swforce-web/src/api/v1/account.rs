@@ -132,3 +132,87 @@ pub async fn audit(
     })
     .await
 }
+
+/// `GET /api/v1/agency/engagements`: the council's register, each engagement with its result
+/// by rule (names workers: on the audit log).
+pub async fn agency_engagements(
+    State(state): AppState,
+    viewer: Viewer,
+) -> Result<Json<Value>, ApiError> {
+    let who = viewer.api()?.clone();
+    scope(&who, Scope::AgencyRead)?;
+    run(move || {
+        let list = state
+            .app
+            .agency_register(&who, &viewer.origin)
+            .map_err(|e| ApiError::from_app(e, state.request_id()))?;
+        Ok(Json(json!(
+            list.iter()
+                .map(|c| json!({
+                    "id": c.id,
+                    "engagement": c.engagement,
+                    "status": c.assessment.status,
+                    "judged_at": c.assessment.judged_at,
+                    "findings": c.assessment.findings,
+                }))
+                .collect::<Vec<_>>()
+        )))
+    })
+    .await
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct QuarterQuery {
+    #[serde(default)]
+    quarter: String,
+}
+
+/// `GET /api/v1/agency/summary?quarter=2025Q1`: the council's summary (no one is named).
+pub async fn agency_summary(
+    State(state): AppState,
+    viewer: Viewer,
+    axum::extract::Query(q): axum::extract::Query<QuarterQuery>,
+) -> Result<Json<Value>, ApiError> {
+    let who = viewer.api()?.clone();
+    scope(&who, Scope::AgencyRead)?;
+    let quarter = if q.quarter.trim().is_empty() {
+        swforce_domain::agency::Quarter::of(swforce_app::agency::today())
+    } else {
+        swforce_domain::agency::Quarter::parse(&q.quarter).ok_or_else(|| {
+            ApiError::from_app(
+                swforce_app::AppError::Invalid {
+                    problem: format!("{:?} is not a quarter", q.quarter),
+                    fix: "Write a quarter like 2025Q1 (January to March 2025)".into(),
+                },
+                state.request_id(),
+            )
+        })?
+    };
+    run(move || {
+        let s = state
+            .app
+            .agency_summary(&who, quarter)
+            .map_err(|e| ApiError::from_app(e, state.request_id()))?;
+        Ok(Json(json!({
+            "quarter": s.quarter.to_string(),
+            "engagements": s.engagements,
+            "by_status": s.by_status.iter().map(|(st, n)| json!({"status": st, "engagements": n})).collect::<Vec<_>>(),
+            "compliance_rate": s.compliance_rate,
+            "breaches_by_rule": s.breaches_by_rule.iter().map(|(r, n)| json!({"rule": r.id(), "title": r.title(), "engagements": n})).collect::<Vec<_>>(),
+            "missing_by_field": s.missing_by_field.iter().map(|(f, n)| json!({"field": f, "engagements": n})).collect::<Vec<_>>(),
+            "fte": s.fte,
+            "spend_pence": s.spend.0,
+            "premium_pence": s.premium.map(|p| p.0),
+            "by_job_type": s.by_job.iter().map(|j| json!({
+                "job_type": j.job.id(),
+                "engagements": j.active,
+                "fte": j.fte,
+                "spend_pence": j.spend.0,
+                "mean_hourly_charge_pence": j.mean_charge.map(|p| p.0),
+                "price_cap_pence": j.cap.map(|p| p.0),
+                "permanent_hourly_cost_pence": j.permanent.map(|p| p.0),
+            })).collect::<Vec<_>>(),
+        })))
+    })
+    .await
+}

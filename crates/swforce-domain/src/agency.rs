@@ -1,0 +1,797 @@
+//! The national rules on councils' use of agency child and family social workers (statutory
+//! guidance in force from 31 October 2024; engagements that began before then had to comply by
+//! 1 October 2025), and the check of one engagement against them.
+//!
+//! Everything here is pure: an [`Engagement`] and a [`Context`] (the council's region, the
+//! price caps on record) go in, an [`Assessment`] with one [`Finding`] per rule comes out.
+
+use crate::Date;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// The day the rules came into force.
+pub const IN_FORCE: (i32, u8, u8) = (2024, 10, 31);
+/// The day by which engagements that began before [`IN_FORCE`] had to comply.
+pub const TRANSITION: (i32, u8, u8) = (2025, 10, 1);
+/// A full-time week, for FTE.
+pub const FULL_TIME_HOURS: f64 = 37.0;
+
+pub fn in_force() -> Date {
+    Date::new(IN_FORCE.0, IN_FORCE.1, IN_FORCE.2).unwrap_or_else(|_| unreachable!())
+}
+
+pub fn transition() -> Date {
+    Date::new(TRANSITION.0, TRANSITION.1, TRANSITION.2).unwrap_or_else(|_| unreachable!())
+}
+
+/// The kind of post an agency worker fills, as price caps are set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum JobType {
+    CaseHolder,
+    SeniorPractitioner,
+    TeamManager,
+    SeniorManager,
+}
+
+impl JobType {
+    pub const ALL: [JobType; 4] = [
+        Self::CaseHolder,
+        Self::SeniorPractitioner,
+        Self::TeamManager,
+        Self::SeniorManager,
+    ];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            Self::CaseHolder => "case_holder",
+            Self::SeniorPractitioner => "senior_practitioner",
+            Self::TeamManager => "team_manager",
+            Self::SeniorManager => "senior_manager",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::CaseHolder => "Case-holding social worker",
+            Self::SeniorPractitioner => "Senior or advanced practitioner",
+            Self::TeamManager => "Practice supervisor or team manager",
+            Self::SeniorManager => "Senior manager",
+        }
+    }
+
+    pub fn from_id(id: &str) -> Option<Self> {
+        let id = id.trim();
+        Self::ALL
+            .into_iter()
+            .find(|j| j.id().eq_ignore_ascii_case(id) || j.label().eq_ignore_ascii_case(id))
+    }
+}
+
+/// How the worker left their last substantive (permanent) post.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Leaving {
+    Resigned,
+    Redundancy,
+    LeftInProbation,
+    /// The agency engagement is a step into a permanent post with the council.
+    MovingToPermanent,
+}
+
+impl Leaving {
+    pub const ALL: [Leaving; 4] = [
+        Self::Resigned,
+        Self::Redundancy,
+        Self::LeftInProbation,
+        Self::MovingToPermanent,
+    ];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            Self::Resigned => "resigned",
+            Self::Redundancy => "redundancy",
+            Self::LeftInProbation => "left_in_probation",
+            Self::MovingToPermanent => "moving_to_permanent",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Resigned => "Resigned",
+            Self::Redundancy => "Made redundant",
+            Self::LeftInProbation => "Left during probation",
+            Self::MovingToPermanent => "Moving to a permanent post",
+        }
+    }
+
+    pub fn from_id(id: &str) -> Option<Self> {
+        let id = id.trim();
+        Self::ALL
+            .into_iter()
+            .find(|l| l.id().eq_ignore_ascii_case(id) || l.label().eq_ignore_ascii_case(id))
+    }
+}
+
+/// Money in pence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Pence(pub i64);
+
+impl Pence {
+    /// Reads `61.50`, `£61.50` or `61`.
+    pub fn parse(text: &str) -> Option<Pence> {
+        let t = text.trim().trim_start_matches('£').replace(',', "");
+        let (pounds, pence) = match t.split_once('.') {
+            Some((p, d)) if d.len() == 1 => (p.to_string(), format!("{d}0")),
+            Some((p, d)) if d.len() == 2 => (p.to_string(), d.to_string()),
+            Some(_) => return None,
+            None => (t.clone(), "00".to_string()),
+        };
+        if pounds.is_empty()
+            || !pounds.bytes().all(|b| b.is_ascii_digit())
+            || !pence.bytes().all(|b| b.is_ascii_digit())
+            || pounds.len() > 9
+        {
+            return None;
+        }
+        Some(Pence(
+            pounds.parse::<i64>().ok()? * 100 + pence.parse::<i64>().ok()?,
+        ))
+    }
+
+    pub fn pounds(self) -> f64 {
+        self.0 as f64 / 100.0
+    }
+}
+
+impl fmt::Display for Pence {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sign = if self.0 < 0 { "-" } else { "" };
+        write!(f, "{sign}£{}.{:02}", self.0.abs() / 100, self.0.abs() % 100)
+    }
+}
+
+/// The hourly charge for a worker, broken down.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Charge {
+    pub pay: Option<Pence>,
+    pub employer_ni: Option<Pence>,
+    pub apprenticeship_levy: Option<Pence>,
+    pub agency_margin: Option<Pence>,
+}
+
+impl Charge {
+    /// The parts that are not given, by field name.
+    pub fn missing(&self) -> Vec<&'static str> {
+        [
+            ("pay_rate", self.pay),
+            ("employer_ni", self.employer_ni),
+            ("apprenticeship_levy", self.apprenticeship_levy),
+            ("agency_margin", self.agency_margin),
+        ]
+        .into_iter()
+        .filter(|(_, v)| v.is_none())
+        .map(|(k, _)| k)
+        .collect()
+    }
+
+    /// The whole hourly charge, when every part is given.
+    pub fn total(&self) -> Option<Pence> {
+        Some(Pence(
+            self.pay?.0 + self.employer_ni?.0 + self.apprenticeship_levy?.0 + self.agency_margin?.0,
+        ))
+    }
+}
+
+/// One agency engagement: a worker placed by an agency with a council.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Engagement {
+    /// The council's own reference for it (unique within the council).
+    pub reference: String,
+    /// Social Work England registration number, such as SW123456.
+    pub swe: String,
+    pub agency: String,
+    /// The council's ONS code.
+    pub la_code: String,
+    pub job_type: JobType,
+    pub start: Date,
+    pub end: Option<Date>,
+    pub hours_per_week: Option<f64>,
+    pub charge: Charge,
+    pub qualified: Option<Date>,
+    /// Years of post-qualifying experience in child and family social work.
+    pub pqe_years: Option<f64>,
+    /// The previous substantive employer; `Some("none")` when there was none.
+    pub previous_employer: Option<String>,
+    /// The previous employer's ONS code when it was a council.
+    pub previous_la_code: Option<String>,
+    /// The previous employer's region (ONS code).
+    pub previous_region: Option<String>,
+    pub left_on: Option<Date>,
+    pub leaving: Option<Leaving>,
+    /// Whether a practice-based reference was received (`Some(false)`: only other references).
+    pub practice_reference: Option<bool>,
+    pub notice_weeks: Option<f64>,
+    /// The council's notice period for the equivalent substantive role, in weeks.
+    pub council_notice_weeks: Option<f64>,
+    pub project_team: Option<String>,
+    /// Sign-off of a charge above the cap by the director of children's services...
+    pub dcs_signoff: Option<Date>,
+    /// ...and by the chief executive.
+    pub ceo_signoff: Option<Date>,
+}
+
+impl Engagement {
+    /// Whether it began before the rules came into force.
+    pub fn legacy(&self) -> bool {
+        self.start < in_force()
+    }
+
+    /// Whether it is running on `day`.
+    pub fn active_on(&self, day: Date) -> bool {
+        self.start <= day && self.end.is_none_or(|e| e >= day)
+    }
+
+    /// Whether it runs on any day from `from` to `to`.
+    pub fn active_between(&self, from: Date, to: Date) -> bool {
+        self.start <= to && self.end.is_none_or(|e| e >= from)
+    }
+
+    /// The date the rules are applied at: the start, or the transition date for an engagement
+    /// that began before the rules.
+    pub fn judged_at(&self) -> Date {
+        if self.legacy() {
+            transition()
+        } else {
+            self.start
+        }
+    }
+
+    pub fn had_no_previous_post(&self) -> bool {
+        self.previous_employer
+            .as_deref()
+            .is_some_and(|p| p.trim().eq_ignore_ascii_case("none"))
+    }
+}
+
+/// A regional price cap: the most a council of the region should pay an hour, from a date.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PriceCap {
+    pub region: String,
+    pub job_type: JobType,
+    pub from: Date,
+    pub hourly: Pence,
+}
+
+/// What a check needs besides the engagement.
+#[derive(Debug, Clone, Default)]
+pub struct Context<'a> {
+    /// The council's region (ONS code), if known.
+    pub council_region: Option<&'a str>,
+    /// Price caps on record (any region; the check picks its own).
+    pub caps: &'a [PriceCap],
+}
+
+/// The rules, in the order they are reported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Rule {
+    #[serde(rename = "AGY-1")]
+    Experience,
+    #[serde(rename = "AGY-2")]
+    ThreeMonths,
+    #[serde(rename = "AGY-3")]
+    Notice,
+    #[serde(rename = "AGY-4")]
+    PriceCap,
+    #[serde(rename = "AGY-5")]
+    Reference,
+    #[serde(rename = "AGY-6")]
+    ProjectTeam,
+}
+
+/// Where the rules come from.
+pub const SOURCE: &str = "Department for Education, statutory guidance on local authorities' use of agency child and family social workers (in force 31 October 2024)";
+
+impl Rule {
+    pub const ALL: [Rule; 6] = [
+        Self::Experience,
+        Self::ThreeMonths,
+        Self::Notice,
+        Self::PriceCap,
+        Self::Reference,
+        Self::ProjectTeam,
+    ];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            Self::Experience => "AGY-1",
+            Self::ThreeMonths => "AGY-2",
+            Self::Notice => "AGY-3",
+            Self::PriceCap => "AGY-4",
+            Self::Reference => "AGY-5",
+            Self::ProjectTeam => "AGY-6",
+        }
+    }
+
+    pub fn from_id(id: &str) -> Option<Rule> {
+        Self::ALL.into_iter().find(|r| r.id() == id.trim())
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Self::Experience => "Three years' experience",
+            Self::ThreeMonths => "Three months after leaving a post nearby",
+            Self::Notice => "Notice period",
+            Self::PriceCap => "Regional price cap",
+            Self::Reference => "Practice-based reference",
+            Self::ProjectTeam => "Project teams",
+        }
+    }
+
+    /// The rule in plain English.
+    pub fn statement(self) -> &'static str {
+        match self {
+            Self::Experience => {
+                "An agency child and family social worker has at least 3 years' post-qualifying experience in child and family social work."
+            }
+            Self::ThreeMonths => {
+                "A council does not engage, through an agency, a social worker who left a substantive post in the same council, or in a council of the same region, less than 3 months before. This does not apply when the worker was made redundant, left during probation, is moving to a permanent post, or comes from a different region."
+            }
+            Self::Notice => {
+                "An agency worker's notice period is 4 weeks, or the council's notice period for the equivalent substantive role where that is shorter."
+            }
+            Self::PriceCap => {
+                "A council pays no more an hour than its region's price cap for the job type, unless the director of children's services and the chief executive have both signed off the higher charge."
+            }
+            Self::Reference => {
+                "A council receives a practice-based reference before engaging an agency worker."
+            }
+            Self::ProjectTeam => {
+                "Where an agency supplies a project team, the council knows every worker in it and the cost of each one, broken down."
+            }
+        }
+    }
+
+    /// The rule's first day; engagements that began before it are judged at the transition date.
+    pub fn effective_from(self) -> Date {
+        in_force()
+    }
+}
+
+/// The result of one rule for one engagement.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "result", rename_all = "snake_case")]
+pub enum Outcome {
+    Compliant {
+        evidence: String,
+    },
+    Breach {
+        evidence: String,
+    },
+    /// The fields needed to decide, by CSV column name.
+    Missing {
+        fields: Vec<String>,
+        evidence: String,
+    },
+    NotApplicable {
+        evidence: String,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Finding {
+    pub rule: Rule,
+    #[serde(flatten)]
+    pub outcome: Outcome,
+}
+
+/// An engagement's overall result.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Compliant,
+    Breach,
+    MissingInformation,
+    /// A legacy engagement that ended before it had to comply.
+    NotInScope,
+}
+
+impl Status {
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Compliant => "Compliant",
+            Self::Breach => "Breach",
+            Self::MissingInformation => "Missing information",
+            Self::NotInScope => "Not in scope",
+        }
+    }
+
+    pub fn id(self) -> &'static str {
+        match self {
+            Self::Compliant => "compliant",
+            Self::Breach => "breach",
+            Self::MissingInformation => "missing_information",
+            Self::NotInScope => "not_in_scope",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Assessment {
+    pub status: Status,
+    /// The date the rules were applied at.
+    pub judged_at: Date,
+    pub findings: Vec<Finding>,
+}
+
+impl Assessment {
+    pub fn breaches(&self) -> impl Iterator<Item = &Finding> {
+        self.findings
+            .iter()
+            .filter(|f| matches!(f.outcome, Outcome::Breach { .. }))
+    }
+}
+
+fn weeks(w: f64) -> String {
+    if w.fract() == 0.0 {
+        format!("{w:.0} week{}", if w == 1.0 { "" } else { "s" })
+    } else {
+        format!("{w} weeks")
+    }
+}
+
+fn missing(fields: &[&str], evidence: impl Into<String>) -> Outcome {
+    Outcome::Missing {
+        fields: fields.iter().map(|f| f.to_string()).collect(),
+        evidence: evidence.into(),
+    }
+}
+
+fn experience(e: &Engagement, at: Date) -> Outcome {
+    let mut gaps = Vec::new();
+    if e.pqe_years.is_none() {
+        gaps.push("pqe_years");
+    }
+    if e.qualified.is_none() {
+        gaps.push("qualified_on");
+    }
+    if let Some(q) = e.qualified {
+        let three = q.plus_years(3);
+        if three > at {
+            return Outcome::Breach {
+                evidence: format!(
+                    "qualified on {q}: 3 years after qualifying is {three}, after {at}"
+                ),
+            };
+        }
+    }
+    if let Some(y) = e.pqe_years {
+        if y < 3.0 {
+            return Outcome::Breach {
+                evidence: format!(
+                    "{y} years' post-qualifying experience in child and family social work, fewer than 3"
+                ),
+            };
+        }
+    }
+    match (e.pqe_years, e.qualified) {
+        (Some(y), Some(q)) => Outcome::Compliant {
+            evidence: format!("{y} years' post-qualifying experience; qualified on {q}"),
+        },
+        _ => missing(
+            &gaps,
+            "the years of post-qualifying experience and the qualification date are both needed",
+        ),
+    }
+}
+
+fn three_months(e: &Engagement, at: Date, ctx: &Context) -> Outcome {
+    if e.had_no_previous_post() {
+        return Outcome::NotApplicable {
+            evidence: "no previous substantive post".into(),
+        };
+    }
+    let Some(employer) = e
+        .previous_employer
+        .as_deref()
+        .filter(|p| !p.trim().is_empty())
+    else {
+        return missing(
+            &["previous_employer"],
+            "the previous substantive employer (or \"none\") is needed",
+        );
+    };
+    let same_council = e.previous_la_code.as_deref() == Some(e.la_code.as_str());
+    let Some(region) = e.previous_region.as_deref().filter(|r| !r.is_empty()) else {
+        if !same_council {
+            return missing(
+                &["previous_employer_region"],
+                format!("the region of {employer} is needed"),
+            );
+        }
+        return three_months_near(e, at, employer, "the same council");
+    };
+    if same_council {
+        return three_months_near(e, at, employer, "the same council");
+    }
+    match ctx.council_region {
+        None => missing(
+            &["la_code"],
+            "the council's region is not known; give its ONS code",
+        ),
+        Some(own) if own != region => Outcome::NotApplicable {
+            evidence: format!("{employer} is in another region ({region})"),
+        },
+        Some(_) => three_months_near(e, at, employer, "a council of the same region"),
+    }
+}
+
+fn three_months_near(e: &Engagement, at: Date, employer: &str, where_: &str) -> Outcome {
+    let Some(left) = e.left_on else {
+        return missing(
+            &["left_on"],
+            format!("the date the worker left {employer} is needed"),
+        );
+    };
+    let allowed = left.plus_months(3);
+    if at >= allowed {
+        return Outcome::Compliant {
+            evidence: format!("left {employer} ({where_}) on {left}, 3 months or more before {at}"),
+        };
+    }
+    match e.leaving {
+        None => missing(
+            &["leaving_circumstance"],
+            format!(
+                "left {employer} ({where_}) on {left}, less than 3 months before {at}: how they left decides"
+            ),
+        ),
+        Some(Leaving::Resigned) => Outcome::Breach {
+            evidence: format!(
+                "resigned from {employer} ({where_}) on {left}; engaged from {at}, before {allowed}"
+            ),
+        },
+        Some(l) => Outcome::Compliant {
+            evidence: format!(
+                "left {employer} ({where_}) on {left}, less than 3 months before {at}, but is excepted: {}",
+                l.label().to_lowercase()
+            ),
+        },
+    }
+}
+
+fn notice(e: &Engagement) -> Outcome {
+    let Some(n) = e.notice_weeks else {
+        return missing(&["notice_weeks"], "the notice period is needed");
+    };
+    let required = e.council_notice_weeks.map_or(4.0, |c| c.min(4.0));
+    let why = match e.council_notice_weeks {
+        Some(c) if c < 4.0 => format!(
+            "the council's notice for the equivalent role is {}",
+            weeks(c)
+        ),
+        _ => "the rule sets 4 weeks".to_string(),
+    };
+    if n >= required {
+        Outcome::Compliant {
+            evidence: format!("notice of {}; {why}", weeks(n)),
+        }
+    } else {
+        Outcome::Breach {
+            evidence: format!(
+                "notice of {}, shorter than {}: {why}",
+                weeks(n),
+                weeks(required)
+            ),
+        }
+    }
+}
+
+/// The cap in force for a region and job type on a day.
+pub fn cap_on<'a>(
+    caps: &'a [PriceCap],
+    region: &str,
+    job: JobType,
+    day: Date,
+) -> Option<&'a PriceCap> {
+    caps.iter()
+        .filter(|c| c.region == region && c.job_type == job && c.from <= day)
+        .max_by_key(|c| c.from)
+}
+
+fn price_cap(e: &Engagement, at: Date, ctx: &Context) -> Outcome {
+    let gaps = e.charge.missing();
+    let Some(total) = e.charge.total() else {
+        return missing(&gaps, "every part of the hourly charge is needed");
+    };
+    let Some(region) = ctx.council_region else {
+        return missing(&["la_code"], "the council's region is not known");
+    };
+    let Some(cap) = cap_on(ctx.caps, region, e.job_type, at) else {
+        return missing(
+            &["price_cap"],
+            format!(
+                "no price cap on record for {} in the council's region on {at}; the regional alliance sets it",
+                e.job_type.label().to_lowercase()
+            ),
+        );
+    };
+    if total <= cap.hourly {
+        return Outcome::Compliant {
+            evidence: format!(
+                "{total} an hour, within the cap of {} (from {})",
+                cap.hourly, cap.from
+            ),
+        };
+    }
+    let over = Pence(total.0 - cap.hourly.0);
+    match (e.dcs_signoff, e.ceo_signoff) {
+        (Some(d), Some(c)) => Outcome::Compliant {
+            evidence: format!(
+                "{total} an hour, {over} above the cap of {}, signed off by the director of children's services on {d} and the chief executive on {c}",
+                cap.hourly
+            ),
+        },
+        (d, c) => {
+            let lacking: Vec<&str> = [
+                (d.is_none(), "the director of children's services"),
+                (c.is_none(), "the chief executive"),
+            ]
+            .into_iter()
+            .filter(|(m, _)| *m)
+            .map(|(_, who)| who)
+            .collect();
+            Outcome::Breach {
+                evidence: format!(
+                    "{total} an hour, {over} above the cap of {} (from {}), without sign-off by {}",
+                    cap.hourly,
+                    cap.from,
+                    lacking.join(" or ")
+                ),
+            }
+        }
+    }
+}
+
+fn reference(e: &Engagement) -> Outcome {
+    match e.practice_reference {
+        Some(true) => Outcome::Compliant {
+            evidence: "a practice-based reference was received".into(),
+        },
+        Some(false) => Outcome::Breach {
+            evidence: "no practice-based reference was received".into(),
+        },
+        None => missing(
+            &["practice_reference"],
+            "whether a practice-based reference was received is needed",
+        ),
+    }
+}
+
+fn project_team(e: &Engagement) -> Outcome {
+    let Some(team) = e.project_team.as_deref().filter(|t| !t.trim().is_empty()) else {
+        return Outcome::NotApplicable {
+            evidence: "not part of a project team".into(),
+        };
+    };
+    let gaps = e.charge.missing();
+    if e.swe.is_empty() || !gaps.is_empty() {
+        Outcome::Breach {
+            evidence: format!(
+                "project team {team}: this worker's cost is not broken down (no {})",
+                gaps.join(", ")
+            ),
+        }
+    } else {
+        Outcome::Compliant {
+            evidence: format!(
+                "project team {team}: worker {} identified, cost broken down",
+                e.swe
+            ),
+        }
+    }
+}
+
+/// Checks one engagement against every rule.
+pub fn assess(e: &Engagement, ctx: &Context) -> Assessment {
+    let at = e.judged_at();
+    if e.legacy() && e.end.is_some_and(|end| end < transition()) {
+        let evidence = format!(
+            "began before {} and ended on {}, before legacy engagements had to comply ({})",
+            in_force(),
+            e.end.map(|d| d.to_string()).unwrap_or_default(),
+            transition()
+        );
+        return Assessment {
+            status: Status::NotInScope,
+            judged_at: at,
+            findings: Rule::ALL
+                .into_iter()
+                .map(|rule| Finding {
+                    rule,
+                    outcome: Outcome::NotApplicable {
+                        evidence: evidence.clone(),
+                    },
+                })
+                .collect(),
+        };
+    }
+    let findings: Vec<Finding> = Rule::ALL
+        .into_iter()
+        .map(|rule| Finding {
+            rule,
+            outcome: match rule {
+                Rule::Experience => experience(e, at),
+                Rule::ThreeMonths => three_months(e, at, ctx),
+                Rule::Notice => notice(e),
+                Rule::PriceCap => price_cap(e, at, ctx),
+                Rule::Reference => reference(e),
+                Rule::ProjectTeam => project_team(e),
+            },
+        })
+        .collect();
+    let status = if findings
+        .iter()
+        .any(|f| matches!(f.outcome, Outcome::Breach { .. }))
+    {
+        Status::Breach
+    } else if findings
+        .iter()
+        .any(|f| matches!(f.outcome, Outcome::Missing { .. }))
+    {
+        Status::MissingInformation
+    } else {
+        Status::Compliant
+    };
+    Assessment {
+        status,
+        judged_at: at,
+        findings,
+    }
+}
+
+/// A calendar quarter, written `2025Q1` (January to March).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Quarter {
+    pub year: i32,
+    pub q: u8,
+}
+
+impl Quarter {
+    pub fn parse(text: &str) -> Option<Quarter> {
+        let t = text.trim().to_ascii_uppercase();
+        let (y, q) = t.split_once('Q')?;
+        let year: i32 = y.trim_end_matches('-').parse().ok()?;
+        let q: u8 = q.parse().ok()?;
+        ((2000..=2100).contains(&year) && (1..=4).contains(&q)).then_some(Quarter { year, q })
+    }
+
+    pub fn first_day(self) -> Date {
+        Date::new(self.year, (self.q - 1) * 3 + 1, 1).unwrap_or_else(|_| unreachable!())
+    }
+
+    pub fn last_day(self) -> Date {
+        self.first_day().plus_months(3).plus_days(-1)
+    }
+
+    /// The quarter a day falls in.
+    pub fn of(day: Date) -> Quarter {
+        Quarter {
+            year: day.year(),
+            q: (day.month() - 1) / 3 + 1,
+        }
+    }
+}
+
+impl fmt::Display for Quarter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}Q{}", self.year, self.q)
+    }
+}
+
+/// Days of an engagement within `from..=to`.
+pub fn days_within(e: &Engagement, from: Date, to: Date) -> i64 {
+    let start = e.start.max(from);
+    let end = e.end.map_or(to, |d| d.min(to));
+    (end.days_since_epoch() - start.days_since_epoch() + 1).max(0)
+}
