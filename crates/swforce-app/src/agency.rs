@@ -209,6 +209,16 @@ pub fn summarise(
     }
 }
 
+/// Text for a CSV cell that a spreadsheet will not run as a formula: a leading `=`, `+`, `-`,
+/// `@`, tab or carriage return gets an apostrophe before it.
+fn cell(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_string()
+    }
+}
+
 /// Today's date (UTC).
 pub fn today() -> Date {
     let now = jiff::Timestamp::now();
@@ -805,9 +815,9 @@ impl App {
             w.write_record([
                 la.clone(),
                 quarter.to_string(),
-                e.reference.clone(),
+                cell(&e.reference),
                 e.swe.clone(),
-                e.agency.clone(),
+                cell(&e.agency),
                 e.job_type.id().to_string(),
                 e.start.to_string(),
                 e.end.map(|d| d.to_string()).unwrap_or_default(),
@@ -819,7 +829,7 @@ impl App {
                 money(e.charge.agency_margin),
                 money(e.charge.total()),
                 e.pqe_years.map(|y| y.to_string()).unwrap_or_default(),
-                e.project_team.clone().unwrap_or_default(),
+                cell(e.project_team.as_deref().unwrap_or_default()),
                 if e.legacy() { "yes" } else { "no" }.to_string(),
                 c.assessment.status.id().to_string(),
                 breaches.join(" "),
@@ -940,5 +950,19 @@ impl App {
             "command line",
         )?;
         Ok(csv)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn text_that_a_spreadsheet_would_run_is_defused() {
+        assert_eq!(super::cell("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(super::cell("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(super::cell("-2+3"), "'-2+3");
+        assert_eq!(
+            super::cell("Harbour Social Care Ltd"),
+            "Harbour Social Care Ltd"
+        );
     }
 }

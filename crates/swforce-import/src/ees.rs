@@ -3,7 +3,7 @@
 
 use crate::diagnostic::{Diagnostic, Refused};
 use sha2::{Digest, Sha256};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::io::Read;
 use swforce_domain::geography::{ENGLAND, LONDON};
 use swforce_domain::{
@@ -91,18 +91,71 @@ fn signature(dataset: Dataset) -> &'static str {
     }
 }
 
+/// Passes the file through to the CSV reader, hashing it and noting its line ends for
+/// [`Lines`].
 struct HashingReader<R> {
     inner: R,
     hasher: Sha256,
     bytes: u64,
+    lines: Lines,
 }
 
 impl<R: Read> Read for HashingReader<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
         self.hasher.update(&buf[..n]);
+        self.lines.feed(self.bytes, &buf[..n]);
         self.bytes += n as u64;
         Ok(n)
+    }
+}
+
+/// The line a record starts on, from its byte offset, counted as the file streams past: the
+/// csv crate's own line count lags behind after blank lines and `\r\n` line ends, and its
+/// offset points before the line end that precedes the record. A line ends at `\n`, `\r\n`
+/// or a lone `\r`, in a quoted cell too.
+///
+/// Rather than keep the bytes, keeps where each `\r` and `\n` is, from the last record
+/// counted to the end of what the CSV reader has read ahead (a buffer or so).
+#[derive(Default)]
+struct Lines {
+    /// The offset of each `\r` and `\n` not yet counted, times two, plus one for `\n`.
+    ends: VecDeque<u64>,
+    /// The line ends before the last record counted.
+    line: u64,
+}
+
+impl Lines {
+    /// Notes the line ends in `bytes`, read from `offset`.
+    fn feed(&mut self, offset: u64, bytes: &[u8]) {
+        for i in memchr::memchr2_iter(b'\r', b'\n', bytes) {
+            let lf = u64::from(bytes[i] == b'\n');
+            self.ends.push_back((offset + i as u64) * 2 + lf);
+        }
+    }
+
+    /// The line of the record read from `offset` (offsets only grow).
+    fn of(&mut self, offset: u64) -> u64 {
+        // The record starts at the first byte from `offset` that does not end a line.
+        let mut start = offset;
+        let mut before = 0;
+        while let Some(&end) = self.ends.get(before) {
+            match (end / 2).cmp(&start) {
+                std::cmp::Ordering::Less => {}
+                std::cmp::Ordering::Equal => start += 1,
+                std::cmp::Ordering::Greater => break,
+            }
+            before += 1;
+        }
+        for k in 0..before {
+            let end = self.ends[k];
+            // A `\r` followed by `\n` (offset one on, so `end + 3`) ends the line with it.
+            if end % 2 == 1 || self.ends.get(k + 1) != Some(&(end + 3)) {
+                self.line += 1;
+            }
+        }
+        self.ends.drain(..before);
+        self.line + 1
     }
 }
 
@@ -139,7 +192,9 @@ impl Collector {
 /// Accepts both generations of column names (the older names are listed in each measure's
 /// `legacy` field), a UTF-8 byte-order mark, quoted names with commas and blank lines. Keeps
 /// the EES symbols as symbols. Refuses the whole file, listing up to 50 errors with their line,
-/// column and fix, if any cell is wrong; unknown columns are only warnings.
+/// column and fix, if any cell is wrong; unknown columns are only warnings. Streams the file;
+/// a diagnostic's line is the physical line its row starts on, counting blank lines and line
+/// breaks inside quoted cells, whether lines end in `\n` or `\r\n`.
 pub fn read_ees_csv(file: &str, reader: impl Read) -> Result<ParsedFile, Refused> {
     let mut out = Collector {
         file: file.to_string(),
@@ -150,6 +205,7 @@ pub fn read_ees_csv(file: &str, reader: impl Read) -> Result<ParsedFile, Refused
         inner: reader,
         hasher: Sha256::new(),
         bytes: 0,
+        lines: Lines::default(),
     };
     let mut csv = csv::ReaderBuilder::new()
         .has_headers(false)
@@ -164,19 +220,22 @@ pub fn read_ees_csv(file: &str, reader: impl Read) -> Result<ParsedFile, Refused
             Ok(false) => break,
             Ok(true) => {}
             Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
+                let line = csv.get_mut().lines.of(e.position().map_or(0, |p| p.byte()));
                 out.push(
                     Diagnostic::error(
                         file,
                         format!("the file could not be read: {e}"),
                         "save the file again as CSV (comma delimited, UTF-8) and retry",
                     )
-                    .at(line.max(1), None),
+                    .at(line, None),
                 );
                 return Err(out.refuse());
             }
         }
-        let line = record.position().map_or(0, |p| p.line());
+        let line = csv
+            .get_mut()
+            .lines
+            .of(record.position().map_or(0, |p| p.byte()));
         if record.is_empty() || (record.len() == 1 && record[0].iter().all(u8::is_ascii_whitespace))
         {
             continue; // a blank line
@@ -820,5 +879,165 @@ impl RowParser {
             unknown_columns: self.unknown,
             warnings,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SAMPLE: &str = include_str!("../tests/fixtures/csww_headline_2022_to_2023_new_names.csv");
+
+    fn first_error(name: &str, bytes: &[u8]) -> Diagnostic {
+        match read_ees_csv(name, bytes) {
+            Ok(f) => panic!("{name} was accepted with {} rows", f.rows.len()),
+            Err(r) => r
+                .errors()
+                .next()
+                .cloned()
+                .expect("a refused file has an error"),
+        }
+    }
+
+    /// Line `n` (1-based) of the sample, with field `column` (1-based) set to `value`.
+    fn line(n: usize, column: usize, value: &str) -> String {
+        let mut fields: Vec<&str> = SAMPLE.lines().nth(n - 1).unwrap().split(',').collect();
+        fields[column - 1] = value;
+        fields.join(",")
+    }
+
+    fn sample_line(n: usize) -> &'static str {
+        SAMPLE.lines().nth(n - 1).unwrap()
+    }
+
+    /// Hands out at most `chunk` bytes a read, as a slow stream would.
+    struct Trickle<'a> {
+        bytes: &'a [u8],
+        chunk: usize,
+    }
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = self.chunk.min(buf.len()).min(self.bytes.len());
+            buf[..n].copy_from_slice(&self.bytes[..n]);
+            self.bytes = &self.bytes[n..];
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn an_error_after_blank_lines_is_on_its_physical_line() {
+        // Lines: header, row, blank, row, blank, blank, bad row.
+        let text = format!(
+            "{}\n{}\n\n{}\n\n\n{}\n",
+            sample_line(1),
+            sample_line(2),
+            sample_line(3),
+            line(4, 11, "-12")
+        );
+        let d = first_error("blank.csv", text.as_bytes());
+        assert_eq!((d.line, d.column), (Some(7), Some(11)), "{d}");
+        assert_eq!(d.field.as_deref(), Some("inpost_fte"));
+        // Spaces on a blank line and blank lines before the header count too.
+        let text = format!("\n \n{}\n{}\n", sample_line(1), line(2, 11, "lots"));
+        let d = first_error("leading.csv", text.as_bytes());
+        assert_eq!((d.line, d.column), (Some(4), Some(11)), "{d}");
+    }
+
+    #[test]
+    fn an_error_in_a_file_with_windows_line_ends_is_on_its_physical_line() {
+        let text = SAMPLE.replace('\n', "\r\n");
+        let text = text.replacen(sample_line(3), &line(3, 11, "-12"), 1);
+        let d = first_error("crlf.csv", text.as_bytes());
+        assert_eq!((d.line, d.column), (Some(3), Some(11)), "{d}");
+        // The header is line 1 and the first row line 2.
+        let text = SAMPLE
+            .replace('\n', "\r\n")
+            .replacen(sample_line(2), &line(2, 11, "lots"), 1);
+        assert_eq!(first_error("crlf.csv", text.as_bytes()).line, Some(2));
+        let text = SAMPLE.replace('\n', "\r\n").replacen("time_period", "", 1);
+        assert_eq!(first_error("crlf.csv", text.as_bytes()).line, Some(1));
+    }
+
+    #[test]
+    fn a_duplicated_row_in_a_windows_file_names_both_physical_lines() {
+        let text = format!("{}\r\n\r\n{}", SAMPLE.replace('\n', "\r\n"), sample_line(3));
+        // Lines 1 to 7 are the sample, 8 and 9 blank.
+        let d = first_error("dup.csv", text.as_bytes());
+        assert_eq!(d.line, Some(10), "{d}");
+        assert!(
+            d.problem.contains("already appears on line 3"),
+            "{}",
+            d.problem
+        );
+    }
+
+    #[test]
+    fn a_truncated_last_row_after_blank_lines_is_on_its_physical_line() {
+        let mut text = format!("{}\r\n\r\n\r\n", SAMPLE.trim_end().replace('\n', "\r\n"));
+        text.push_str(&sample_line(2)[..40]);
+        let d = first_error("truncated.csv", text.as_bytes());
+        assert_eq!((d.line, d.column), (Some(10), None), "{d}");
+        assert!(d.problem.contains("looks truncated"), "{}", d.problem);
+    }
+
+    #[test]
+    fn line_numbers_count_blank_lines_windows_line_ends_and_quoted_line_breaks() {
+        let header = sample_line(1);
+        let quoted = line(4, 10, "\"Cumber\r\nland\"");
+        let bad = line(5, 11, "-12");
+        // Lines: header, blank, the quoted row over lines 3 and 4, blank, the bad row.
+        let text = format!("{header}\r\n\r\n{quoted}\r\n\r\n{bad}\r\n");
+        let d = first_error("crlf.csv", text.as_bytes());
+        assert_eq!((d.line, d.column), (Some(6), Some(11)), "{d}");
+        // A lone \n and a lone \r (old Mac line end) inside quotes are line breaks too.
+        let quoted = line(4, 10, "\"Cum\nber\rland\"");
+        let text = format!("{header}\n{quoted}\n{bad}\n");
+        let d = first_error("mixed.csv", text.as_bytes());
+        assert_eq!((d.line, d.column), (Some(5), Some(11)), "{d}");
+    }
+
+    #[test]
+    fn line_numbers_hold_when_the_file_arrives_in_small_pieces_and_spans_many_buffers() {
+        // Well past the CSV reader's buffer, with blank lines, \r\n and quoted breaks.
+        let header = sample_line(1);
+        let mut text = format!("{header}\r\n");
+        let mut physical = 1;
+        for year in 1990..=2100 {
+            // Row 6 is a second national row, which would repeat row 2 for the year.
+            for n in [2, 3, 4, 5, 7] {
+                let row = line(n, 1, &year.to_string());
+                let row = row.replacen(",England,", ",\"Eng\r\nland\",", 1);
+                text.push_str(&row);
+                text.push_str("\r\n\r\n");
+                physical += 3;
+            }
+        }
+        text.push_str(&line(2, 11, "-12"));
+        let want = physical + 1;
+        assert!(text.len() > 64 * 1024);
+        for chunk in [1, 7, 8192, usize::MAX] {
+            let reader = Trickle {
+                bytes: text.as_bytes(),
+                chunk,
+            };
+            let d = match read_ees_csv("long.csv", reader) {
+                Ok(_) => panic!("accepted"),
+                Err(r) => r.errors().next().cloned().unwrap(),
+            };
+            assert_eq!(
+                (d.line, d.column),
+                (Some(want), Some(11)),
+                "chunk {chunk}: {d}"
+            );
+        }
+    }
+
+    #[test]
+    fn line_numbers_are_unchanged_for_plain_files() {
+        let text = SAMPLE.replacen(sample_line(6), &line(6, 11, "-12"), 1);
+        assert_eq!(first_error("plain.csv", text.as_bytes()).line, Some(6));
+        let text = format!("\u{FEFF}{text}");
+        assert_eq!(first_error("bom.csv", text.as_bytes()).line, Some(6));
     }
 }

@@ -116,7 +116,7 @@ fn site_page(
         organisations,
         name: Field::new("name", "Name").hint("Its full name, such as Kent County Council").value(&form.get("name")).error_from(&problems),
         kind: kind.error_from(&problems),
-        la: Field::new("la", "Local authority (local authorities and children's trusts)").hint("The authority whose census it returns: its name or code, such as Kent or E10000016").value(&form.get("la")).width("20").error_from(&problems),
+        la: Field::new("la", "Local authority (local authorities and children's trusts) or region (regional alliances)").hint("For a local authority or children's trust, the authority whose census it returns, such as Kent or E10000016; for a regional alliance, its region, such as South East").value(&form.get("la")).width("20").error_from(&problems),
         domain: Field::new("domain", "Email domain (optional)").hint("The part after the @ in its people's work email addresses, such as kent.gov.uk; needed for single sign-on").value(&form.get("domain")).width("20").error_from(&problems),
         problems,
     })
@@ -171,6 +171,7 @@ pub async fn create_organisation(
                         ("name", "name"),
                         ("type", "kind"),
                         ("authority", "la"),
+                        ("region", "la"),
                         ("domain", "domain"),
                     ],
                 );

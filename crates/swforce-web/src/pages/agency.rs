@@ -409,54 +409,52 @@ pub struct SummaryView {
     pub jobs: Option<TableView>,
 }
 
+/// A two-column table of things and how many engagements each; `None` when empty.
+fn counts_table(
+    caption: String,
+    what: &str,
+    rows: impl Iterator<Item = (String, usize)>,
+) -> Option<TableView> {
+    let rows: Vec<Vec<CellView>> = rows
+        .map(|(thing, n)| {
+            vec![
+                CellView::text(thing),
+                CellView::number(n.to_string(), n.to_string()),
+            ]
+        })
+        .collect();
+    (!rows.is_empty()).then(|| TableView {
+        caption,
+        head: vec![
+            CellView::text(what),
+            CellView {
+                numeric: true,
+                ..CellView::text("Engagements")
+            },
+        ],
+        rows,
+        download: String::new(),
+    })
+}
+
 fn summary_view(s: &AgencySummary) -> SummaryView {
     let statuses = s
         .by_status
         .iter()
         .map(|(status, n)| (tag(*status), *n))
         .collect();
-    let breaches = (!s.breaches_by_rule.is_empty()).then(|| TableView {
-        caption: format!("Breaches by rule, {}", s.quarter),
-        head: vec![
-            CellView::text("Rule"),
-            CellView {
-                numeric: true,
-                ..CellView::text("Engagements")
-            },
-        ],
-        rows: s
-            .breaches_by_rule
+    let breaches = counts_table(
+        format!("Breaches by rule, {}", s.quarter),
+        "Rule",
+        s.breaches_by_rule
             .iter()
-            .map(|(r, n)| {
-                vec![
-                    CellView::text(format!("{} {}", r.id(), r.title())),
-                    CellView::number(n.to_string(), n.to_string()),
-                ]
-            })
-            .collect(),
-        download: String::new(),
-    });
-    let missing = (!s.missing_by_field.is_empty()).then(|| TableView {
-        caption: format!("Information missing, {}", s.quarter),
-        head: vec![
-            CellView::text("Field"),
-            CellView {
-                numeric: true,
-                ..CellView::text("Engagements")
-            },
-        ],
-        rows: s
-            .missing_by_field
-            .iter()
-            .map(|(f, n)| {
-                vec![
-                    CellView::text(f.clone()),
-                    CellView::number(n.to_string(), n.to_string()),
-                ]
-            })
-            .collect(),
-        download: String::new(),
-    });
+            .map(|(r, n)| (format!("{} {}", r.id(), r.title()), *n)),
+    );
+    let missing = counts_table(
+        format!("Information missing, {}", s.quarter),
+        "Field",
+        s.missing_by_field.iter().map(|(f, n)| (f.clone(), *n)),
+    );
     let jobs = (!s.by_job.is_empty()).then(|| TableView {
         caption: format!("By job type, {}", s.quarter),
         head: [
@@ -883,13 +881,17 @@ pub async fn delete(
     .await?
 }
 
+/// One input of the form: a text field or a choice.
+type Input = (Option<Field>, Option<Choices>);
+
 #[derive(Template)]
 #[template(path = "agency_form.html")]
 struct FormPage {
     layout: Layout,
     problems: Vec<Problem>,
     organisation: String,
-    fields: Vec<(&'static str, Vec<Field>, Vec<Choices>)>,
+    /// Each group's legend and its inputs in column order (a text field or a choice).
+    fields: Vec<(&'static str, Vec<Input>)>,
 }
 
 /// The form's inputs are the file's columns, so a form and a file are checked the same way.
@@ -935,6 +937,24 @@ const GROUPS: &[(&str, &[&str])] = &[
         "Sign-off of a charge above the price cap",
         &["dcs_signoff_on", "ceo_signoff_on"],
     ),
+];
+
+/// Inputs that hold a date or a number, shown narrow.
+const SHORT: &[&str] = &[
+    "start_date",
+    "end_date",
+    "hours_per_week",
+    "pay_rate",
+    "employer_ni",
+    "apprenticeship_levy",
+    "agency_margin",
+    "qualified_on",
+    "pqe_years",
+    "left_on",
+    "notice_weeks",
+    "council_notice_weeks",
+    "dcs_signoff_on",
+    "ceo_signoff_on",
 ];
 
 const REGIONS: [(&str, &str); 9] = [
@@ -996,8 +1016,7 @@ fn form_page(who: &Principal, values: &Fields, problems: Vec<Problem>) -> FormPa
     let fields = GROUPS
         .iter()
         .map(|(legend, cols)| {
-            let mut texts = Vec::new();
-            let mut choices = Vec::new();
+            let mut items: Vec<Input> = Vec::new();
             for c in *cols {
                 match *c {
                     "job_type" => {
@@ -1005,7 +1024,7 @@ fn form_page(who: &Principal, values: &Fields, problems: Vec<Problem>) -> FormPa
                         for j in JobType::ALL {
                             ch = ch.option(j.id(), j.label(), "", v(c) == j.id());
                         }
-                        choices.push(ch.error_from(&problems));
+                        items.push((None, Some(ch.error_from(&problems))));
                     }
                     "leaving_circumstance" => {
                         let mut ch = Choices::new(c, label_of(c), "select").option(
@@ -1017,7 +1036,7 @@ fn form_page(who: &Principal, values: &Fields, problems: Vec<Problem>) -> FormPa
                         for l in Leaving::ALL {
                             ch = ch.option(l.id(), l.label(), "", v(c) == l.id());
                         }
-                        choices.push(ch.error_from(&problems));
+                        items.push((None, Some(ch.error_from(&problems))));
                     }
                     "previous_employer_region" => {
                         let mut ch = Choices::new(c, label_of(c), "select").option(
@@ -1029,40 +1048,28 @@ fn form_page(who: &Principal, values: &Fields, problems: Vec<Problem>) -> FormPa
                         for (code, name) in REGIONS {
                             ch = ch.option(code, name, "", v(c) == code);
                         }
-                        choices.push(ch.error_from(&problems));
+                        items.push((None, Some(ch.error_from(&problems))));
                     }
                     "practice_reference" => {
                         let ch = Choices::new(c, label_of(c), "select")
                             .option("", "Not recorded", "", v(c).is_empty())
                             .option("yes", "Yes", "", v(c) == "yes")
                             .option("no", "No, other references only", "", v(c) == "no");
-                        choices.push(ch.error_from(&problems));
+                        items.push((None, Some(ch.error_from(&problems))));
                     }
-                    _ => texts.push(
-                        Field::new(c, label_of(c))
-                            .hint(hint_of(c))
-                            .value(&v(c))
-                            .width(
-                                if c.contains("date")
-                                    || c.ends_with("_on")
-                                    || c.contains("weeks")
-                                    || c.contains("rate")
-                                    || c.contains("ni")
-                                    || c.contains("levy")
-                                    || c.contains("margin")
-                                    || c.contains("years")
-                                    || c.contains("hours")
-                                {
-                                    "10"
-                                } else {
-                                    "20"
-                                },
-                            )
-                            .error_from(&problems),
-                    ),
+                    _ => items.push((
+                        Some(
+                            Field::new(c, label_of(c))
+                                .hint(hint_of(c))
+                                .value(&v(c))
+                                .width(if SHORT.contains(c) { "10" } else { "20" })
+                                .error_from(&problems),
+                        ),
+                        None,
+                    )),
                 }
             }
-            (*legend, texts, choices)
+            (*legend, items)
         })
         .collect();
     FormPage {
