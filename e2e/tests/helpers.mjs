@@ -30,9 +30,23 @@ export const ADMIN = { email: 'admin@swforce.test', password: 'kettle-river-oran
 
 const cleanEnv = () => Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('SWFORCE_') || k === 'SWFORCE_BIN'));
 
+/** The PostgreSQL server the tests may use (the machine's local one unless set). */
+const POSTGRES = process.env.SWFORCE_TEST_POSTGRES || 'postgres://postgres@127.0.0.1:5432';
+
+/** Makes a fresh PostgreSQL database and returns its URL and a function that drops it. */
+function freshDatabase() {
+  const name = `swforce_e2e_${process.pid}_${Math.floor(Math.random() * 1e9)}`;
+  const r = spawnSync('psql', [`${POSTGRES}/postgres`, '-qc', `CREATE DATABASE ${name}`], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`PostgreSQL is not reachable at ${POSTGRES} (psql: ${r.stderr || r.error}); the browser tests run on it too`);
+  return {
+    url: `${POSTGRES}/${name}`,
+    drop: () => spawnSync('psql', [`${POSTGRES}/postgres`, '-qc', `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`]),
+  };
+}
+
 /** Runs `swforce admin create --password-stdin` on a data folder. */
-function makeAdmin(dataDir) {
-  const r = spawnSync(binary(), ['--data-dir', dataDir, '--log', 'warn', 'admin', 'create', '--email', ADMIN.email, '--name', ADMIN.name, '--password-stdin'], {
+function makeAdmin(dataDir, database = []) {
+  const r = spawnSync(binary(), ['--data-dir', dataDir, ...database, '--log', 'warn', 'admin', 'create', '--email', ADMIN.email, '--name', ADMIN.name, '--password-stdin'], {
     input: ADMIN.password + '\n',
     env: cleanEnv(),
     encoding: 'utf8',
@@ -44,10 +58,12 @@ function makeAdmin(dataDir) {
  * Starts `swforce serve` on 127.0.0.1:0 with a site admin ([ADMIN]) and resolves with its base
  * URL once it listens. `dataDir` is where its outbox of emails is.
  */
-export async function startServer() {
+export async function startServer({ postgres = false } = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'swforce-e2e-'));
-  makeAdmin(dataDir);
-  const child = spawn(binary(), ['--data-dir', dataDir, '--addr', '127.0.0.1:0', '--log', 'info', 'serve'], {
+  const db = postgres ? freshDatabase() : null;
+  const database = db ? ['--database-url', db.url] : [];
+  makeAdmin(dataDir, database);
+  const child = spawn(binary(), ['--data-dir', dataDir, ...database, '--addr', '127.0.0.1:0', '--log', 'info', 'serve'], {
     stdio: ['ignore', 'ignore', 'pipe'],
     env: cleanEnv(),
   });
@@ -67,6 +83,7 @@ export async function startServer() {
     async stop() {
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));
+      db?.drop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -8,6 +8,7 @@ pub mod access;
 pub mod agency;
 pub mod census;
 pub mod display;
+pub mod exchange;
 pub mod importing;
 pub mod indicators;
 pub mod lookup;

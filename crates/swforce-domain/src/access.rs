@@ -156,8 +156,11 @@ pub enum Permission {
     /// Set the region's agency price caps and see its councils' agency figures (regional
     /// alliances).
     RegionalAgency,
-    /// Moderate shared examples.
+    /// Moderate shared examples and edit the resources pages.
     Moderate,
+    /// Run the campaign: themes, feedback forms, and exporting responses and steering group
+    /// sign-ups.
+    RunCampaign,
     /// Create organisations and their first admins; see every organisation's audit log.
     ManageSite,
 }
@@ -183,7 +186,10 @@ impl Permission {
             Self::RegionalAgency => {
                 "Set the region's agency price caps and see its councils' agency figures (regional alliances)"
             }
-            Self::Moderate => "Moderate shared examples",
+            Self::Moderate => "Moderate shared examples and edit the resources pages",
+            Self::RunCampaign => {
+                "Run the campaign: themes, feedback forms, and exporting responses and steering group sign-ups"
+            }
             Self::ManageSite => {
                 "Create organisations and their first admins; read every organisation's audit log"
             }
@@ -228,6 +234,7 @@ pub const MATRIX: &[(Permission, &[Role])] = &[
     (Permission::ManageAgency, &[WorkforceAnalyst, OrgAdmin]),
     (Permission::RegionalAgency, &[WorkforceAnalyst, OrgAdmin]),
     (Permission::Moderate, &[Moderator, SiteAdmin]),
+    (Permission::RunCampaign, &[Moderator, SiteAdmin]),
     (Permission::ManageSite, &[SiteAdmin]),
 ];
 

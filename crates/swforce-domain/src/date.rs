@@ -51,7 +51,12 @@ impl Date {
         let err = || DateError(text.to_string());
         let t = text.trim();
         let body = t.strip_suffix('Z').unwrap_or(t);
-        let body = match body.len().checked_sub(6).map(|i| body.split_at(i)) {
+        let body = match body
+            .len()
+            .checked_sub(6)
+            .filter(|i| body.is_char_boundary(*i))
+            .map(|i| body.split_at(i))
+        {
             Some((d, tz))
                 if (tz.starts_with('+') || tz.starts_with('-')) && tz.as_bytes()[3] == b':' =>
             {
@@ -190,6 +195,9 @@ mod tests {
             "",
             "2022-09-30+25:00",
             "2022-00-10",
+            "2022-\u{feff}10-15",
+            "2022-10-1\u{feff}",
+            "\u{feff}\u{feff}\u{feff}",
         ] {
             assert!(Date::parse(bad).is_err(), "{bad}");
         }

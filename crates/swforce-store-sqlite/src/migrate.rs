@@ -18,6 +18,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (3, "census", include_str!("../migrations/0003_census.sql")),
     (4, "access", include_str!("../migrations/0004_access.sql")),
     (5, "agency", include_str!("../migrations/0005_agency.sql")),
+    (
+        6,
+        "exchange",
+        include_str!("../migrations/0006_exchange.sql"),
+    ),
 ];
 
 pub fn apply(conn: &mut Connection) -> Result<(), StoreError> {

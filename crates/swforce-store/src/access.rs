@@ -124,6 +124,10 @@ pub enum TokenKind {
     PasswordReset,
     /// A single sign-on attempt in flight: its state, nonce and PKCE verifier.
     SsoState,
+    /// A guest confirming the email address of an example they sent to the exchange.
+    ExampleConfirmation,
+    /// A guest's link to withdraw their example from the exchange.
+    ExampleWithdrawal,
 }
 
 impl TokenKind {
@@ -132,6 +136,8 @@ impl TokenKind {
             Self::Invitation => "invitation",
             Self::PasswordReset => "password_reset",
             Self::SsoState => "sso_state",
+            Self::ExampleConfirmation => "example_confirmation",
+            Self::ExampleWithdrawal => "example_withdrawal",
         }
     }
 }

@@ -152,6 +152,57 @@ pub fn router(app: App, options: Options) -> Router {
             get(api::v1::account::agency_summary),
         )
         .route("/census", get(pages::census::show))
+        .route("/exchange", get(pages::exchange::index))
+        .route("/exchange/feed.atom", get(pages::exchange::feed))
+        .route("/exchange/new", get(pages::exchange::new_example))
+        .route("/exchange/examples", post(pages::exchange::send))
+        .route("/exchange/examples/{id}", get(pages::exchange::show))
+        .route(
+            "/exchange/examples/{id}/helped",
+            post(pages::exchange::helped),
+        )
+        .route(
+            "/exchange/examples/{id}/withdraw",
+            post(pages::exchange::withdraw),
+        )
+        .route("/exchange/confirm/{secret}", get(pages::exchange::confirm))
+        .route(
+            "/exchange/withdraw/{secret}",
+            get(pages::exchange::withdraw_link),
+        )
+        .route("/exchange/mine", get(pages::exchange::mine))
+        .route("/exchange/moderation", get(pages::exchange::queue))
+        .route(
+            "/exchange/moderation/{id}",
+            get(pages::exchange::review).post(pages::exchange::decide),
+        )
+        .route("/get-involved", get(pages::involved::index))
+        .route("/get-involved/steering", post(pages::involved::join))
+        .route(
+            "/get-involved/steering.csv",
+            get(pages::involved::steering_csv),
+        )
+        .route("/get-involved/manage", get(pages::involved::manage))
+        .route("/get-involved/forms", post(pages::involved::create_form))
+        .route(
+            "/get-involved/forms/{id}",
+            get(pages::involved::show_form).post(pages::involved::answer),
+        )
+        .route(
+            "/get-involved/forms/{id}/open",
+            post(pages::involved::set_open),
+        )
+        .route(
+            "/get-involved/forms/{id}/responses.csv",
+            get(pages::involved::responses_csv),
+        )
+        .route("/get-involved/themes", post(pages::involved::save_theme))
+        .route(
+            "/resources",
+            get(pages::involved::resources).post(pages::involved::save_resource),
+        )
+        .route("/resources/edit", get(pages::involved::edit_resource))
+        .route("/resources/{slug}", get(pages::involved::resource))
         .route("/agency", get(pages::agency::rules_index))
         .route("/agency/council", get(pages::agency::council))
         .route("/agency/council/costs", post(pages::agency::save_costs))

@@ -249,7 +249,11 @@ fn time_zone_ok(tz: &str) -> bool {
 /// `xs:gYear`: four digits (not 0000) and an optional time zone.
 pub fn year(text: &str) -> Option<i32> {
     let t = collapse(text);
-    let (y, tz) = t.split_at(t.len().min(4));
+    let cut = t.len().min(4);
+    if !t.is_char_boundary(cut) {
+        return None;
+    }
+    let (y, tz) = t.split_at(cut);
     (y.len() == 4 && y.bytes().all(|b| b.is_ascii_digit()) && y != "0000" && time_zone_ok(tz))
         .then(|| y.parse().ok())
         .flatten()
@@ -261,7 +265,12 @@ pub fn date_time(text: &str) -> bool {
     let Some((date, rest)) = t.split_once('T') else {
         return false;
     };
-    if Date::parse(date).is_err() || date.len() != 10 || rest.len() < 8 {
+    if Date::parse(date).is_err()
+        || date.len() != 10
+        || rest.len() < 8
+        || !rest.is_char_boundary(8)
+        || !rest[..8].is_ascii()
+    {
         return false;
     }
     let (time, tz) = rest.split_at(8);
@@ -450,6 +459,12 @@ mod tests {
         assert!(date_time("2022-10-01T24:00:00"));
         assert!(!date_time("2022-10-01T24:00:01"));
         assert!(!date_time("2022-10-01 10:00:00"));
+        assert_eq!(year("20\u{e9}2"), None);
+        assert_eq!(year("202\u{feff}"), None);
+        // Found by fuzzing: a multi-byte character where a fixed-width field is expected.
+        assert!(!date_time("2022-\u{feff}10-15T09:00:00"));
+        assert!(!date_time("2022-10-15T0\u{feff}0:00:00"));
+        assert!(!date_time("2022-10-15T09:00:0\u{e9}"));
         assert_eq!(year("2022"), Some(2022));
         assert_eq!(year("2022Z"), Some(2022));
         assert_eq!(year("22"), None);

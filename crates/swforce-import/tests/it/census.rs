@@ -218,3 +218,20 @@ fn whatever_xmllint_rejects_swforce_rejects_naming_the_same_element() {
         }
     }
 }
+
+/// Found by fuzzing: a byte-order mark inside the header's DateTime once split a character in
+/// two. The return is now read to the end and the date is reported, with no panic.
+#[test]
+fn a_multi_byte_character_inside_a_date_is_an_error_not_a_panic() {
+    let text = generated(2, 1).replacen("<DateTime>2022-", "<DateTime>2022-\u{feff}", 1);
+    assert!(text.contains('\u{feff}'), "the generator writes a DateTime");
+    let (r, _) = read(&text);
+    assert!(!r.is_valid());
+    assert!(
+        r.findings.iter().any(|f| f.path.ends_with("DateTime")),
+        "{:?}",
+        r.findings
+    );
+    let bytes = include_bytes!("../../../../fuzz/seeds/census_xml/regression-bom-in-datetime.xml");
+    let _ = read(&String::from_utf8_lossy(bytes));
+}

@@ -6,6 +6,7 @@ mod agency;
 mod api;
 mod browser;
 mod census;
+mod exchange;
 mod imports;
 mod pages;
 mod projections;

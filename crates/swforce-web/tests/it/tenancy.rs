@@ -50,6 +50,7 @@ struct Tenant<'a> {
     scenario: i64,
     token_id: i64,
     engagement: i64,
+    example: i64,
 }
 
 fn census_file(lea: &str) -> Vec<u8> {
@@ -131,6 +132,28 @@ fn tenant<'a>(app: &'a TestApp, name: &str, la: &str, lea: &str, tag: &str) -> T
         .trim_start_matches("/agency/council/engagements/")
         .parse()
         .unwrap();
+    let drafted = worker.post_form(
+        "/exchange/examples",
+        &[
+            ("title", format!("Example {tag} private").as_str()),
+            ("setting", "adults"),
+            ("action", "draft"),
+        ],
+    );
+    assert_eq!(drafted.status, 303, "{}", drafted.body);
+    let example = app
+        .app
+        .store()
+        .examples_of(
+            app.app
+                .store()
+                .user_by_email(&format!("worker@{tag}.test"))
+                .unwrap()
+                .unwrap()
+                .id,
+        )
+        .unwrap()[0]
+        .id;
     let token = app.token(
         &format!("analyst@{tag}.test"),
         &[
@@ -158,6 +181,7 @@ fn tenant<'a>(app: &'a TestApp, name: &str, la: &str, lea: &str, tag: &str) -> T
         scenario,
         token_id,
         engagement,
+        example,
     }
 }
 
@@ -172,6 +196,8 @@ fn fill(path: &str, other: &Tenant<'_>, la: &str) -> String {
         other.token_id
     } else if p.starts_with("/agency/council/engagements/") {
         other.engagement
+    } else if p.starts_with("/exchange/") {
+        other.example
     } else {
         other.org
     };
@@ -225,7 +251,8 @@ fn form_for(path: &str) -> Vec<(&'static str, &'static str)> {
     }
 }
 
-const MARKERS: [&str; 5] = [
+const MARKERS: [&str; 6] = [
+    "Example kent private",
     "kent.test",
     "Team kent private",
     "return-kent-private",
@@ -346,6 +373,16 @@ fn nobody_reads_or_changes_another_organisations_data_through_any_route() {
         before_agency
     );
     assert_eq!(
+        app.app
+            .store()
+            .example(kent.example)
+            .unwrap()
+            .unwrap()
+            .title,
+        "Example kent private",
+        "nobody else may change or withdraw an author's example"
+    );
+    assert_eq!(
         app.app.store().permanent_costs(kent.org).unwrap(),
         before_costs
     );
@@ -423,7 +460,12 @@ fn public_pages_stay_public_and_everything_else_asks_to_sign_in() {
             || p.starts_with("/api/v1/audit")
             || p.starts_with("/api/v1/agency")
             || p.starts_with("/agency/council")
-            || p.starts_with("/agency/region"))
+            || p.starts_with("/agency/region")
+            || p == "/exchange/mine"
+            || p.starts_with("/exchange/moderation")
+            || p == "/get-involved/manage"
+            || p.ends_with(".csv") && p.starts_with("/get-involved")
+            || p == "/resources/edit")
     };
     let anon = app.browser();
     for (method, path) in routes() {
