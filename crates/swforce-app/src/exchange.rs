@@ -4,9 +4,9 @@
 use crate::access::{Mail, Origin, Principal, digest, minus, new_secret, now_stamp, plus, stamp};
 use crate::{App, AppError};
 use jiff::{Timestamp, ToSpan};
-use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd, html};
 use sha2::{Digest, Sha256};
 use swforce_domain::access::{OrgKind, Permission};
+pub use swforce_domain::exchange::render_markdown;
 use swforce_domain::exchange::{
     Example, FeedbackForm, FieldProblem, ResourcePage, Response, Setting, Status, Theme, check,
     has_html, seed_themes,
@@ -115,56 +115,6 @@ fn check_email(email: &str) -> Option<String> {
         && !e.contains(char::is_whitespace)
         && e.len() <= 254)
         .then_some(e)
-}
-
-/// Renders an example's Markdown as HTML that is safe to show: raw HTML is shown as text, only
-/// web and email links are kept, and images become links.
-pub fn render_markdown(text: &str) -> String {
-    let mut options = Options::empty();
-    options.insert(Options::ENABLE_STRIKETHROUGH);
-    options.insert(Options::ENABLE_TABLES);
-    let safe = |url: &str| {
-        let u = url.trim().to_ascii_lowercase();
-        u.starts_with("https://") || u.starts_with("http://") || u.starts_with("mailto:")
-    };
-    let events = Parser::new_ext(text, options).map(|event| match event {
-        Event::Html(h) | Event::InlineHtml(h) => Event::Text(h),
-        Event::Start(Tag::Link {
-            link_type,
-            dest_url,
-            title,
-            id,
-        }) => Event::Start(Tag::Link {
-            link_type,
-            dest_url: if safe(&dest_url) {
-                dest_url
-            } else {
-                "#".into()
-            },
-            title,
-            id,
-        }),
-        Event::Start(Tag::Image {
-            dest_url,
-            title,
-            id,
-            link_type,
-        }) => Event::Start(Tag::Link {
-            link_type,
-            dest_url: if safe(&dest_url) {
-                dest_url
-            } else {
-                "#".into()
-            },
-            title,
-            id,
-        }),
-        Event::End(TagEnd::Image) => Event::End(TagEnd::Link),
-        e => e,
-    });
-    let mut out = String::new();
-    html::push_html(&mut out, events);
-    out
 }
 
 impl App {
@@ -1274,19 +1224,6 @@ const SEED_PAGES: [(&str, &str, &str); 2] = [
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn markdown_is_rendered_with_html_as_text_and_only_safe_links() {
-        let html = render_markdown(
-            "**Bold** <script>alert(1)</script>\n\n[ok](https://example.org) [bad](javascript:alert(1)) ![img](javascript:x)",
-        );
-        assert!(html.contains("<strong>Bold</strong>"), "{html}");
-        assert!(!html.contains("<script"), "{html}");
-        assert!(html.contains("&lt;script&gt;"), "{html}");
-        assert!(html.contains("href=\"https://example.org\""));
-        assert!(!html.contains("javascript:"), "{html}");
-        assert!(!html.contains("<img"), "{html}");
-    }
 
     #[test]
     fn emails_and_numbers_are_read_as_people_write_them() {

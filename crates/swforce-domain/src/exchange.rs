@@ -1,9 +1,10 @@
 //! The "80:20 in practice" exchange: examples of what gave social workers more time for
 //! relationship-based work, their moderation, and the campaign's ways to get involved.
 //!
-//! Pure types and checks; storage, Markdown rendering and email live elsewhere.
+//! Pure types, checks and Markdown rendering; storage and email live elsewhere.
 
 use crate::access::OrgKind;
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd, html};
 use serde::{Deserialize, Serialize};
 
 /// The longest title, in characters.
@@ -497,9 +498,72 @@ pub struct ResourcePage {
     pub updated_at: String,
 }
 
+/// Renders an example's Markdown as HTML that is safe to show: raw HTML is shown as text, only
+/// web and email links are kept, and images become links.
+pub fn render_markdown(text: &str) -> String {
+    let mut options = Options::empty();
+    options.insert(Options::ENABLE_STRIKETHROUGH);
+    options.insert(Options::ENABLE_TABLES);
+    let safe = |url: &str| {
+        let u = url.trim().to_ascii_lowercase();
+        u.starts_with("https://") || u.starts_with("http://") || u.starts_with("mailto:")
+    };
+    let events = Parser::new_ext(text, options).map(|event| match event {
+        Event::Html(h) | Event::InlineHtml(h) => Event::Text(h),
+        Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => Event::Start(Tag::Link {
+            link_type,
+            dest_url: if safe(&dest_url) {
+                dest_url
+            } else {
+                "#".into()
+            },
+            title,
+            id,
+        }),
+        Event::Start(Tag::Image {
+            dest_url,
+            title,
+            id,
+            link_type,
+        }) => Event::Start(Tag::Link {
+            link_type,
+            dest_url: if safe(&dest_url) {
+                dest_url
+            } else {
+                "#".into()
+            },
+            title,
+            id,
+        }),
+        Event::End(TagEnd::Image) => Event::End(TagEnd::Link),
+        e => e,
+    });
+    let mut out = String::new();
+    html::push_html(&mut out, events);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn markdown_is_rendered_with_html_as_text_and_only_safe_links() {
+        let html = render_markdown(
+            "**Bold** <script>alert(1)</script>\n\n[ok](https://example.org) [bad](javascript:alert(1)) ![img](javascript:x)",
+        );
+        assert!(html.contains("<strong>Bold</strong>"), "{html}");
+        assert!(!html.contains("<script"), "{html}");
+        assert!(html.contains("&lt;script&gt;"), "{html}");
+        assert!(html.contains("href=\"https://example.org\""));
+        assert!(!html.contains("javascript:"), "{html}");
+        assert!(!html.contains("<img"), "{html}");
+    }
 
     fn example() -> Example {
         Example {
