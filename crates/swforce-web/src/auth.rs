@@ -250,8 +250,14 @@ pub async fn layer(State(state): State<WebState>, request: Request, next: Next) 
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
         if sent.is_none() && form {
+            // An example's long text is read whole, to be refused beside its field.
+            let limit = if request.uri().path() == "/exchange/examples" {
+                crate::pages::exchange::MAX_FORM_BYTES
+            } else {
+                FORM_LIMIT
+            };
             let (parts, body) = request.into_parts();
-            let Ok(bytes) = axum::body::to_bytes(body, FORM_LIMIT).await else {
+            let Ok(bytes) = axum::body::to_bytes(body, limit).await else {
                 return PageError::new(
                     StatusCode::PAYLOAD_TOO_LARGE,
                     "The form is too large",

@@ -88,6 +88,11 @@ pub fn router(app: App, options: Options) -> Router {
         .route("/agency/check", post(pages::agency::check))
         .route("/agency/council/import", post(pages::agency::import))
         .layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES));
+    // An example's text is checked for length by the application, so that a long one is
+    // refused beside its field rather than cut off by the transport.
+    let examples = Router::new()
+        .route("/exchange/examples", post(pages::exchange::send))
+        .layer(DefaultBodyLimit::max(pages::exchange::MAX_FORM_BYTES));
     let census = Router::new()
         .route("/census", post(pages::census::check))
         .route("/census/returns", post(pages::census_returns::store))
@@ -155,7 +160,6 @@ pub fn router(app: App, options: Options) -> Router {
         .route("/exchange", get(pages::exchange::index))
         .route("/exchange/feed.atom", get(pages::exchange::feed))
         .route("/exchange/new", get(pages::exchange::new_example))
-        .route("/exchange/examples", post(pages::exchange::send))
         .route("/exchange/examples/{id}", get(pages::exchange::show))
         .route(
             "/exchange/examples/{id}/helped",
@@ -306,6 +310,7 @@ pub fn router(app: App, options: Options) -> Router {
         ))
         .merge(uploads)
         .merge(census)
+        .merge(examples)
         .fallback(pages::not_found)
         .layer(middleware::from_fn_with_state(state.clone(), cache::layer))
         .layer(middleware::from_fn_with_state(state.clone(), auth::layer))

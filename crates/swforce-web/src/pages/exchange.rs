@@ -33,6 +33,20 @@ pub(crate) const REGIONS: [(&str, &str); 9] = [
 
 const PAGE_SIZE: u32 = 20;
 
+/// The largest example form read; longer text is refused beside its field by the checks.
+pub const MAX_FORM_BYTES: usize = 8 * 1024 * 1024;
+
+/// Text to put back into a form after a refusal: no more than a little over the limit, so a
+/// huge paste is not sent back whole.
+fn shown(text: String) -> String {
+    const KEEP: usize = swforce_domain::exchange::MAX_TEXT + 1_000;
+    if text.len() > KEEP {
+        text.chars().take(KEEP).collect()
+    } else {
+        text
+    }
+}
+
 fn app_error(state: &WebState) -> impl Fn(AppError) -> PageError + '_ {
     move |e| PageError::from_app(e, state.request_id())
 }
@@ -604,6 +618,12 @@ pub async fn send(
                 Ok(render(&page, || state.request_id())?.into_response())
             }
             Err(ExchangeError::Fields(problems)) => {
+                let form = ExampleForm {
+                    title: shown(form.title),
+                    problem: shown(form.problem),
+                    change: shown(form.change),
+                    ..form
+                };
                 let page = form_page(&state, who, &form, problems_of(problems), String::new())?;
                 Ok((
                     StatusCode::UNPROCESSABLE_ENTITY,

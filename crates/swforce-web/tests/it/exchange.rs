@@ -235,6 +235,31 @@ fn a_guest_confirms_by_email_and_bad_input_is_refused_beside_its_field() {
             .unwrap()
             .is_empty()
     );
+    // A 5 MB text is refused beside its field, and not sent back whole.
+    let huge = "a".repeat(5 * 1024 * 1024);
+    let long = anon.post_form(
+        "/exchange/examples",
+        &[
+            ("title", "Long"),
+            ("problem", "p"),
+            ("change", huge.as_str()),
+            ("setting", "adults"),
+            ("name", "Guest"),
+            ("email", "guest@example.org"),
+        ],
+    );
+    assert_eq!(long.status, 422);
+    assert!(long.body.contains("href=\"#change\""));
+    assert!(
+        long.body.contains("20000 characters or fewer"),
+        "{}",
+        &long.body[..500]
+    );
+    assert!(
+        long.body.len() < 200_000,
+        "{} bytes sent back",
+        long.body.len()
+    );
     // A good one waits for the email link.
     let mut good: Vec<(&str, &str)> = GOOD.to_vec();
     good.extend([("name", "Gita Guest"), ("email", "gita@example.org")]);
