@@ -568,9 +568,30 @@ impl App {
         Ok(self.store().examples_of(who.user.id)?)
     }
 
-    /// Examples waiting for a moderator, oldest first.
+    /// Erases the guests' examples never confirmed by `cutoff` (RFC 3339): their name and
+    /// email address are not kept past the life of the link. Returns how many.
+    pub fn erase_unconfirmed_before(&self, cutoff: &str) -> Result<usize, AppError> {
+        let mut n = 0;
+        for mut e in self.store().examples_in(Status::Unconfirmed, 500)? {
+            if e.updated_at.as_str() >= cutoff {
+                break;
+            }
+            e.erase();
+            e.updated_at = now_stamp();
+            self.store().save_example(&e)?;
+            n += 1;
+        }
+        Ok(n)
+    }
+
+    /// Examples waiting for a moderator, oldest first. Guests' examples never confirmed are
+    /// erased first.
     pub fn moderation_queue(&self, who: &Principal) -> Result<Vec<Example>, AppError> {
         who.require(Permission::Moderate)?;
+        self.erase_unconfirmed_before(&stamp(minus(
+            Timestamp::now(),
+            (CONFIRM_DAYS * 24).hours(),
+        )))?;
         Ok(self.store().examples_in(Status::Submitted, 200)?)
     }
 
@@ -1224,6 +1245,55 @@ const SEED_PAGES: [(&str, &str, &str); 2] = [
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn guests_examples_never_confirmed_are_erased_after_the_link_expires() {
+        use std::sync::Arc;
+        let dir = tempfile::tempdir().unwrap();
+        let store = swforce_store_sqlite::SqliteStore::open_in_dir(dir.path()).unwrap();
+        let app = App::new(Arc::new(store));
+        let mut e = Example {
+            id: 0,
+            status: Status::Unconfirmed,
+            title: "Old".into(),
+            problem: "p".into(),
+            change: "c".into(),
+            setting: Setting::Adults,
+            org_kind: None,
+            region: None,
+            themes: Vec::new(),
+            hours_saved: None,
+            direct_before: None,
+            direct_after: None,
+            contact_consent: false,
+            author_user: None,
+            author_name: "Gita".into(),
+            author_email: "gita@example.org".into(),
+            moderator_note: String::new(),
+            fingerprint: "old".into(),
+            created_at: "2026-01-01T00:00:00Z".into(),
+            updated_at: "2026-01-01T00:00:00Z".into(),
+            published_at: None,
+            helped: 0,
+        };
+        let old = app.store().save_example(&e).unwrap().id;
+        e.title = "New".into();
+        e.fingerprint = "new".into();
+        e.updated_at = "2026-01-09T00:00:00Z".into();
+        let new = app.store().save_example(&e).unwrap().id;
+        assert_eq!(
+            app.erase_unconfirmed_before("2026-01-08T00:00:00Z")
+                .unwrap(),
+            1
+        );
+        let gone = app.store().example(old).unwrap().unwrap();
+        assert_eq!(gone.status, Status::Withdrawn);
+        assert!(gone.author_email.is_empty());
+        assert_eq!(
+            app.store().example(new).unwrap().unwrap().author_email,
+            "gita@example.org"
+        );
+    }
 
     #[test]
     fn emails_and_numbers_are_read_as_people_write_them() {
