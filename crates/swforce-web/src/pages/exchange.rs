@@ -180,6 +180,8 @@ struct IndexPage {
     next: String,
     can_moderate: bool,
     signed_in: bool,
+    /// Whether any words or filters were given.
+    filtered: bool,
 }
 
 fn select(
@@ -290,6 +292,11 @@ pub async fn index(
             },
             can_moderate: viewer.can(Permission::Moderate),
             signed_in: viewer.principal.is_some(),
+            filtered: !(p.q.trim().is_empty()
+                && p.setting.is_empty()
+                && p.theme.is_empty()
+                && p.region.is_empty()
+                && p.measured.is_empty()),
         };
         Ok(render(&page_view, || state.request_id())?.into_response())
     })
