@@ -3,6 +3,7 @@
 //! national rules, and written back in the same shape.
 
 use crate::diagnostic::{Diagnostic, Refused};
+use crate::reading::{Collector, Lines};
 use std::collections::HashMap;
 use std::io::Read;
 use std::ops::ControlFlow;
@@ -190,34 +191,6 @@ pub struct EngagementsRead {
     pub warnings: Vec<Diagnostic>,
 }
 
-struct Collector {
-    file: String,
-    diagnostics: Vec<Diagnostic>,
-    errors: usize,
-}
-
-impl Collector {
-    fn push(&mut self, d: Diagnostic) {
-        if d.is_error() {
-            self.errors += 1;
-        }
-        if self.errors <= Refused::LIMIT || !d.is_error() {
-            self.diagnostics.push(d);
-        }
-    }
-
-    fn full(&self) -> bool {
-        self.errors >= Refused::LIMIT
-    }
-
-    fn refuse(self) -> Refused {
-        Refused {
-            file: self.file,
-            diagnostics: self.diagnostics,
-        }
-    }
-}
-
 /// Reads a CSV file of agency engagements (see [`COLUMNS`]).
 ///
 /// Accepts a UTF-8 byte-order mark, headings in any order and case, blank lines (and rows of
@@ -240,11 +213,8 @@ pub fn read_engagements_csv(file: &str, mut reader: impl Read) -> Result<Engagem
         ));
         return Err(out.refuse());
     }
-    let mut lines = Lines {
-        bytes: &bytes,
-        at: 0,
-        line: 1,
-    };
+    let mut lines = Lines::default();
+    lines.feed(0, &bytes);
     let mut csv = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -335,36 +305,6 @@ pub fn read_engagements_csv(file: &str, mut reader: impl Read) -> Result<Engagem
         engagements: parser.engagements,
         warnings: out.diagnostics,
     })
-}
-
-/// The line a record starts on, from its byte offset: the csv crate's own line count lags
-/// behind after blank lines and `\r\n` line ends, and its offset points before the line end
-/// that precedes the record.
-struct Lines<'a> {
-    bytes: &'a [u8],
-    /// The offset counted up to, and the line it is on.
-    at: usize,
-    line: u64,
-}
-
-impl Lines<'_> {
-    /// The line of the record read from `offset` (offsets only grow).
-    fn of(&mut self, offset: u64) -> u64 {
-        let mut start =
-            usize::try_from(offset).map_or(self.bytes.len(), |o| o.min(self.bytes.len()));
-        while start < self.bytes.len() && matches!(self.bytes[start], b'\r' | b'\n') {
-            start += 1;
-        }
-        for i in self.at..start {
-            match self.bytes[i] {
-                b'\n' => self.line += 1,
-                b'\r' if self.bytes.get(i + 1) != Some(&b'\n') => self.line += 1,
-                _ => {}
-            }
-        }
-        self.at = self.at.max(start);
-        self.line
-    }
 }
 
 /// Column names joined by `sep`.

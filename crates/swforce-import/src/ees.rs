@@ -2,8 +2,9 @@
 //! statistics release uses, one row per time period, geography and filter combination.
 
 use crate::diagnostic::{Diagnostic, Refused};
+use crate::reading::{Collector, Lines};
 use sha2::{Digest, Sha256};
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::{BTreeMap, HashMap};
 use std::io::Read;
 use swforce_domain::geography::{ENGLAND, LONDON};
 use swforce_domain::{
@@ -107,83 +108,6 @@ impl<R: Read> Read for HashingReader<R> {
         self.lines.feed(self.bytes, &buf[..n]);
         self.bytes += n as u64;
         Ok(n)
-    }
-}
-
-/// The line a record starts on, from its byte offset, counted as the file streams past: the
-/// csv crate's own line count lags behind after blank lines and `\r\n` line ends, and its
-/// offset points before the line end that precedes the record. A line ends at `\n`, `\r\n`
-/// or a lone `\r`, in a quoted cell too.
-///
-/// Rather than keep the bytes, keeps where each `\r` and `\n` is, from the last record
-/// counted to the end of what the CSV reader has read ahead (a buffer or so).
-#[derive(Default)]
-struct Lines {
-    /// The offset of each `\r` and `\n` not yet counted, times two, plus one for `\n`.
-    ends: VecDeque<u64>,
-    /// The line ends before the last record counted.
-    line: u64,
-}
-
-impl Lines {
-    /// Notes the line ends in `bytes`, read from `offset`.
-    fn feed(&mut self, offset: u64, bytes: &[u8]) {
-        for i in memchr::memchr2_iter(b'\r', b'\n', bytes) {
-            let lf = u64::from(bytes[i] == b'\n');
-            self.ends.push_back((offset + i as u64) * 2 + lf);
-        }
-    }
-
-    /// The line of the record read from `offset` (offsets only grow).
-    fn of(&mut self, offset: u64) -> u64 {
-        // The record starts at the first byte from `offset` that does not end a line.
-        let mut start = offset;
-        let mut before = 0;
-        while let Some(&end) = self.ends.get(before) {
-            match (end / 2).cmp(&start) {
-                std::cmp::Ordering::Less => {}
-                std::cmp::Ordering::Equal => start += 1,
-                std::cmp::Ordering::Greater => break,
-            }
-            before += 1;
-        }
-        for k in 0..before {
-            let end = self.ends[k];
-            // A `\r` followed by `\n` (offset one on, so `end + 3`) ends the line with it.
-            if end % 2 == 1 || self.ends.get(k + 1) != Some(&(end + 3)) {
-                self.line += 1;
-            }
-        }
-        self.ends.drain(..before);
-        self.line + 1
-    }
-}
-
-struct Collector {
-    file: String,
-    diagnostics: Vec<Diagnostic>,
-    errors: usize,
-}
-
-impl Collector {
-    fn push(&mut self, d: Diagnostic) {
-        if d.is_error() {
-            self.errors += 1;
-        }
-        if self.errors <= Refused::LIMIT || !d.is_error() {
-            self.diagnostics.push(d);
-        }
-    }
-
-    fn full(&self) -> bool {
-        self.errors >= Refused::LIMIT
-    }
-
-    fn refuse(self) -> Refused {
-        Refused {
-            file: self.file,
-            diagnostics: self.diagnostics,
-        }
     }
 }
 

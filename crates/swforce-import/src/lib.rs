@@ -9,6 +9,7 @@ pub mod agency;
 pub mod census;
 pub mod diagnostic;
 pub mod ees;
+mod reading;
 
 pub use diagnostic::{Diagnostic, Refused, Severity};
 pub use ees::{ColumnMapping, ParsedFile, read_ees_csv};
