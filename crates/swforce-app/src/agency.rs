@@ -219,6 +219,13 @@ fn cell(text: &str) -> String {
     }
 }
 
+/// The region (ONS code) of a council in a snapshot of the published geography.
+fn region_in(snap: &crate::snapshot::Snapshot, la_code: &str) -> Option<String> {
+    let code = GeographyCode::parse(la_code).ok()?;
+    let g = snap.geography(&code)?;
+    snap.region_of(g).map(|r| r.code.to_string())
+}
+
 /// Today's date (UTC).
 pub fn today() -> Date {
     let now = jiff::Timestamp::now();
@@ -228,10 +235,20 @@ pub fn today() -> Date {
 impl App {
     /// The region (ONS code) of a council, from the published geography on record.
     pub fn region_of_council(&self, la_code: &str) -> Option<String> {
-        let snap = self.snapshot().ok()?;
-        let code = GeographyCode::parse(la_code).ok()?;
-        let g = snap.geography(&code)?;
-        snap.region_of(g).map(|r| r.code.to_string())
+        region_in(&*self.snapshot().ok()?, la_code)
+    }
+
+    /// The region of each council the engagements name, read from one snapshot.
+    fn regions(&self, engagements: &[Engagement]) -> BTreeMap<String, Option<String>> {
+        let snap = self.snapshot().ok();
+        let mut out = BTreeMap::new();
+        for e in engagements {
+            if !out.contains_key(&e.la_code) {
+                let region = snap.as_deref().and_then(|s| region_in(s, &e.la_code));
+                out.insert(e.la_code.clone(), region);
+            }
+        }
+        out
     }
 
     fn caps(&self) -> Result<Vec<PriceCap>, AppError> {
@@ -248,19 +265,22 @@ impl App {
         &self,
         engagements: &[Engagement],
     ) -> Result<Vec<Assessment>, AppError> {
+        self.assess_in(engagements, &self.regions(engagements))
+    }
+
+    fn assess_in(
+        &self,
+        engagements: &[Engagement],
+        regions: &BTreeMap<String, Option<String>>,
+    ) -> Result<Vec<Assessment>, AppError> {
         let caps = self.caps()?;
-        let mut regions: BTreeMap<String, Option<String>> = BTreeMap::new();
         Ok(engagements
             .iter()
             .map(|e| {
-                let region = regions
-                    .entry(e.la_code.clone())
-                    .or_insert_with(|| self.region_of_council(&e.la_code))
-                    .clone();
                 assess(
                     e,
                     &Context {
-                        council_region: region.as_deref(),
+                        council_region: regions.get(&e.la_code).cloned().flatten().as_deref(),
                         caps: &caps,
                     },
                 )
@@ -271,19 +291,20 @@ impl App {
     fn checked(&self, file: &str, read: EngagementsRead) -> Result<AgencyCheck, AppError> {
         let engagements: Vec<Engagement> =
             read.engagements.iter().map(|(_, e)| e.clone()).collect();
-        let assessments = self.assess_engagements(&engagements)?;
+        let regions = self.regions(&engagements);
+        let assessments = self.assess_in(&engagements, &regions)?;
         let mut warnings = read.warnings;
-        let unknown: std::collections::BTreeSet<&str> = engagements
+        let unknown: Vec<&str> = regions
             .iter()
-            .map(|e| e.la_code.as_str())
-            .filter(|la| self.region_of_council(la).is_none())
+            .filter(|(_, region)| region.is_none())
+            .map(|(la, _)| la.as_str())
             .collect();
         if !unknown.is_empty() {
             warnings.push(Diagnostic::warning(
                 file,
                 format!(
                     "the region of {} is not known, so the three-month rule and the price cap cannot be judged",
-                    unknown.into_iter().collect::<Vec<_>>().join(", ")
+                    unknown.join(", ")
                 ),
                 "Load the published statistics first (swforce demo), which place every council in its region",
             ));
