@@ -20,8 +20,8 @@ pub const SESSION_COOKIE: &str = "swforce_session";
 pub const CSRF_COOKIE: &str = "swforce_csrf";
 pub const SSO_COOKIE: &str = "swforce_sso";
 
-/// Largest form body read to find its token (forms are small; files go as multipart, whose
-/// token travels in the address).
+/// Largest form body read to find its token (forms are small; files and long texts, such as
+/// an example for the exchange, carry their token in the address instead).
 const FORM_LIMIT: usize = 1024 * 1024;
 
 /// The person behind a request, if signed in, and the token their forms must carry.
@@ -250,14 +250,8 @@ pub async fn layer(State(state): State<WebState>, request: Request, next: Next) 
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
         if sent.is_none() && form {
-            // An example's long text is read whole, to be refused beside its field.
-            let limit = if request.uri().path() == "/exchange/examples" {
-                crate::pages::exchange::MAX_FORM_BYTES
-            } else {
-                FORM_LIMIT
-            };
             let (parts, body) = request.into_parts();
-            let Ok(bytes) = axum::body::to_bytes(body, limit).await else {
+            let Ok(bytes) = axum::body::to_bytes(body, FORM_LIMIT).await else {
                 return PageError::new(
                     StatusCode::PAYLOAD_TOO_LARGE,
                     "The form is too large",
