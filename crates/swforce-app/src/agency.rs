@@ -4,6 +4,7 @@
 //! the quarterly return.
 
 use crate::access::{Origin, Principal, now_stamp};
+use crate::display::spreadsheet_safe;
 use crate::{App, AppError};
 use std::collections::BTreeMap;
 use std::io::Read;
@@ -206,16 +207,6 @@ pub fn summarise(
         premium: (premium_missing.len() < by_job.len()).then_some(Pence(premium)),
         premium_missing,
         by_job,
-    }
-}
-
-/// Text for a CSV cell that a spreadsheet will not run as a formula: a leading `=`, `+`, `-`,
-/// `@`, tab or carriage return gets an apostrophe before it.
-fn cell(text: &str) -> String {
-    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{text}")
-    } else {
-        text.to_string()
     }
 }
 
@@ -836,9 +827,9 @@ impl App {
             w.write_record([
                 la.clone(),
                 quarter.to_string(),
-                cell(&e.reference),
+                spreadsheet_safe(&e.reference),
                 e.swe.clone(),
-                cell(&e.agency),
+                spreadsheet_safe(&e.agency),
                 e.job_type.id().to_string(),
                 e.start.to_string(),
                 e.end.map(|d| d.to_string()).unwrap_or_default(),
@@ -850,7 +841,7 @@ impl App {
                 money(e.charge.agency_margin),
                 money(e.charge.total()),
                 e.pqe_years.map(|y| y.to_string()).unwrap_or_default(),
-                cell(e.project_team.as_deref().unwrap_or_default()),
+                spreadsheet_safe(e.project_team.as_deref().unwrap_or_default()),
                 if e.legacy() { "yes" } else { "no" }.to_string(),
                 c.assessment.status.id().to_string(),
                 breaches.join(" "),
@@ -971,19 +962,5 @@ impl App {
             "command line",
         )?;
         Ok(csv)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn text_that_a_spreadsheet_would_run_is_defused() {
-        assert_eq!(super::cell("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
-        assert_eq!(super::cell("@SUM(A1)"), "'@SUM(A1)");
-        assert_eq!(super::cell("-2+3"), "'-2+3");
-        assert_eq!(
-            super::cell("Harbour Social Care Ltd"),
-            "Harbour Social Care Ltd"
-        );
     }
 }

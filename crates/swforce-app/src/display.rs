@@ -97,6 +97,16 @@ pub fn ordinal(n: usize) -> String {
     format!("{n}{suffix}")
 }
 
+/// Text for a CSV cell that a spreadsheet will not run as a formula: a leading `=`, `+`, `-`,
+/// `@`, tab or carriage return gets an apostrophe before it.
+pub fn spreadsheet_safe(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_string()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -119,5 +129,16 @@ mod tests {
         assert_eq!(ordinal(1), "1st");
         assert_eq!(ordinal(12), "12th");
         assert_eq!(ordinal(23), "23rd");
+    }
+
+    #[test]
+    fn text_that_a_spreadsheet_would_run_is_defused() {
+        assert_eq!(spreadsheet_safe("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(spreadsheet_safe("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(spreadsheet_safe("-2+3"), "'-2+3");
+        assert_eq!(
+            spreadsheet_safe("Harbour Social Care Ltd"),
+            "Harbour Social Care Ltd"
+        );
     }
 }

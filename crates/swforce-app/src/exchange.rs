@@ -2,6 +2,7 @@
 //! publish it, anyone finds it; and the campaign's steering group, feedback forms and resources.
 
 use crate::access::{Mail, Origin, Principal, digest, minus, new_secret, now_stamp, plus, stamp};
+use crate::display::spreadsheet_safe;
 use crate::{App, AppError};
 use jiff::{Timestamp, ToSpan};
 use sha2::{Digest, Sha256};
@@ -1102,8 +1103,12 @@ impl App {
         head.extend(["consent".into(), "deleted on".into()]);
         w.write_record(&head).map_err(fail)?;
         for r in &responses {
-            let mut row = vec![r.created_at.clone(), defuse(&r.name), defuse(&r.email)];
-            row.extend(r.answers.iter().map(|a| defuse(a)));
+            let mut row = vec![
+                r.created_at.clone(),
+                spreadsheet_safe(&r.name),
+                spreadsheet_safe(&r.email),
+            ];
+            row.extend(r.answers.iter().map(|a| spreadsheet_safe(a)));
             row.extend([r.consent.clone(), r.delete_on.clone()]);
             w.write_record(&row).map_err(fail)?;
         }
@@ -1217,15 +1222,6 @@ impl App {
     }
 }
 
-/// Text for a CSV cell that a spreadsheet will not run as a formula.
-fn defuse(text: &str) -> String {
-    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{text}")
-    } else {
-        text.to_string()
-    }
-}
-
 /// The words a steering group sign-up agrees to.
 pub const STEERING_CONSENT: &str = "I agree to the 80:20 campaign keeping my name, email address and answers to contact me about its steering group, for two years";
 
@@ -1306,6 +1302,6 @@ mod tests {
         assert_eq!(number::<u8>("35%", "x", "").unwrap(), Some(35));
         assert_eq!(number::<f64>(" ", "x", "").unwrap(), None);
         assert!(number::<u8>("lots", "x", "").is_err());
-        assert_eq!(defuse("=1+1"), "'=1+1");
+        assert_eq!(spreadsheet_safe("=1+1"), "'=1+1");
     }
 }

@@ -440,12 +440,10 @@ pub fn check(e: &Example, themes: &[Theme], submitting: bool) -> Vec<FieldProble
             "Leave both empty if it was not measured",
         ));
     }
-    if e.region.as_deref().is_some_and(|r| {
-        !(r.len() == 9
-            && r.starts_with("E1200000")
-            && r.as_bytes()[8].is_ascii_digit()
-            && r != "E12000000")
-    }) {
+    if e.region
+        .as_deref()
+        .is_some_and(|r| !crate::geography::REGIONS.iter().any(|(code, _)| *code == r))
+    {
         out.push(problem(
             "region",
             "Choose a region from the list",

@@ -8,6 +8,19 @@ pub const ENGLAND: &str = "E92000001";
 /// London (E12000007), parent of Inner London (E13000001) and Outer London (E13000002).
 pub const LONDON: &str = "E12000007";
 
+/// The nine regions of England: ONS code and name.
+pub const REGIONS: [(&str, &str); 9] = [
+    ("E12000001", "North East"),
+    ("E12000002", "North West"),
+    ("E12000003", "Yorkshire and The Humber"),
+    ("E12000004", "East Midlands"),
+    ("E12000005", "West Midlands"),
+    ("E12000006", "East of England"),
+    ("E12000007", "London"),
+    ("E12000008", "South East"),
+    ("E12000009", "South West"),
+];
+
 /// The level a published row describes, spelled as EES spells it in `geographic_level`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum GeographicLevel {

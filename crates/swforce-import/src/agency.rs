@@ -9,6 +9,7 @@ use std::io::Read;
 use std::ops::ControlFlow;
 use swforce_domain::Date;
 use swforce_domain::agency::{Charge, Engagement, JobType, Leaving, Pence};
+use swforce_domain::geography::REGIONS;
 
 /// The columns of an engagements file, in the order [`write_engagements_csv`] writes them:
 /// `(name, required, what it holds)`. Headings are matched case-insensitively, in any order.
@@ -164,19 +165,6 @@ const DCS: usize = 23;
 const CEO: usize = 24;
 
 const N: usize = COLUMNS.len();
-
-/// The nine English regions: ONS code and name.
-const REGIONS: [(&str, &str); 9] = [
-    ("E12000001", "North East"),
-    ("E12000002", "North West"),
-    ("E12000003", "Yorkshire and The Humber"),
-    ("E12000004", "East Midlands"),
-    ("E12000005", "West Midlands"),
-    ("E12000006", "East of England"),
-    ("E12000007", "London"),
-    ("E12000008", "South East"),
-    ("E12000009", "South West"),
-];
 
 const DATE_FIX: &str =
     "write the date as YYYY-MM-DD, such as 2025-04-01, or as DD/MM/YYYY, such as 01/04/2025";

@@ -23,6 +23,7 @@ use swforce_domain::agency::{
     Engagement, JobType, Leaving, Outcome, Pence, Quarter, Rule, SOURCE, Status, in_force,
     transition,
 };
+use swforce_domain::geography::REGIONS;
 use swforce_import::agency::{COLUMNS, read_engagements_csv, write_engagements_csv};
 
 fn app_error(state: &WebState) -> impl Fn(AppError) -> PageError + '_ {
@@ -955,18 +956,6 @@ const SHORT: &[&str] = &[
     "council_notice_weeks",
     "dcs_signoff_on",
     "ceo_signoff_on",
-];
-
-const REGIONS: [(&str, &str); 9] = [
-    ("E12000001", "North East"),
-    ("E12000002", "North West"),
-    ("E12000003", "Yorkshire and The Humber"),
-    ("E12000004", "East Midlands"),
-    ("E12000005", "West Midlands"),
-    ("E12000006", "East of England"),
-    ("E12000007", "London"),
-    ("E12000008", "South East"),
-    ("E12000009", "South West"),
 ];
 
 fn label_of(column: &str) -> &'static str {

@@ -17,19 +17,8 @@ use swforce_app::access::Principal;
 use swforce_app::exchange::{Decision, ExampleForm, ExchangeError, Sent, render_markdown};
 use swforce_domain::access::{OrgKind, Permission};
 use swforce_domain::exchange::{Example, FieldProblem, Setting, Status, Theme};
+use swforce_domain::geography::REGIONS;
 use swforce_store::{ExampleQuery, ExampleSort};
-
-pub(crate) const REGIONS: [(&str, &str); 9] = [
-    ("E12000001", "North East"),
-    ("E12000002", "North West"),
-    ("E12000003", "Yorkshire and The Humber"),
-    ("E12000004", "East Midlands"),
-    ("E12000005", "West Midlands"),
-    ("E12000006", "East of England"),
-    ("E12000007", "London"),
-    ("E12000008", "South East"),
-    ("E12000009", "South West"),
-];
 
 const PAGE_SIZE: u32 = 20;
 
