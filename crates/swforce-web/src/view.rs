@@ -123,12 +123,21 @@ pub struct TableView {
 }
 
 impl TableView {
-    /// The table as CSV: the head, then each row's plain values.
+    /// The table as CSV: the head, then each row's plain values. Text that a spreadsheet
+    /// would run as a formula (an email address on the audit log, say) is defused; numbers are
+    /// written as they are.
     pub fn to_csv(&self) -> String {
+        let value = |c: &CellView| {
+            if c.numeric {
+                c.raw.clone()
+            } else {
+                swforce_app::display::spreadsheet_safe(&c.raw)
+            }
+        };
         let mut w = csv::Writer::from_writer(Vec::new());
-        let _ = w.write_record(self.head.iter().map(|c| c.raw.as_str()));
+        let _ = w.write_record(self.head.iter().map(value));
         for row in &self.rows {
-            let _ = w.write_record(row.iter().map(|c| c.raw.as_str()));
+            let _ = w.write_record(row.iter().map(value));
         }
         w.into_inner()
             .ok()
@@ -254,5 +263,26 @@ impl Choices {
             self.error = p.text.clone();
         }
         self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_csv_defuses_formulas_in_text_but_keeps_negative_numbers() {
+        let t = TableView {
+            caption: "Audit".into(),
+            head: vec![CellView::text("Who"), CellView::text("Change")],
+            rows: vec![vec![
+                CellView::text("=HYPERLINK(\"http://x\")@example.org"),
+                CellView::number("-2.3", "-2.3"),
+            ]],
+            download: String::new(),
+        };
+        let csv = t.to_csv();
+        assert!(csv.contains("\"'=HYPERLINK"), "{csv}");
+        assert!(csv.contains(",-2.3"), "{csv}");
     }
 }
