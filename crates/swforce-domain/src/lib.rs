@@ -10,6 +10,7 @@ pub mod cell;
 pub mod census;
 pub mod dataset;
 pub mod date;
+pub mod diary;
 pub mod exchange;
 pub mod geography;
 pub mod lineage;

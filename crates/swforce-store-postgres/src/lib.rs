@@ -17,6 +17,7 @@
 //! rather than sent in the clear.
 
 mod access;
+mod diary;
 mod migrate;
 mod pool;
 #[cfg(feature = "testing")]
@@ -30,6 +31,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::time::Duration;
 use swforce_domain::agency::{Engagement, JobType, Pence, PriceCap};
 use swforce_domain::census::CensusWorker;
+use swforce_domain::diary::Week;
 use swforce_domain::exchange::{
     Audience, Example, FeedbackForm, ResourcePage, Response, Status as ExampleStatus, Theme,
 };
@@ -43,6 +45,7 @@ use swforce_store::{
     Provenance, SavedScenario, Session, SsoConfig, Store, StoreError, StoredCap, StoredEngagement,
     Team, TokenKind, UpsertOutcome, User, Vintage,
 };
+use swforce_store::{DiaryCategory, DiaryScope, DiarySums, StoredDiary, SyntheticPerson};
 
 /// The advisory lock held while importing statistics ("swforce" and 2).
 const IMPORT_LOCK: i64 = 0x7377_666f_7263_6502;
@@ -1568,6 +1571,118 @@ impl Store for PostgresStore {
             .as_ref()
             .map(page_from)
             .transpose()
+        })
+    }
+
+    fn diary_categories(&self, org_id: i64) -> Result<Vec<DiaryCategory>, StoreError> {
+        self.with(|c| diary::categories(c, org_id))
+    }
+
+    fn save_diary_category(&self, category: &DiaryCategory) -> Result<DiaryCategory, StoreError> {
+        let id = self.with(|c| c.in_transaction(|c| diary::save_category(c, category)))?;
+        Ok(DiaryCategory {
+            id,
+            ..category.clone()
+        })
+    }
+
+    fn diary_opt_in(&self, org_id: i64) -> Result<bool, StoreError> {
+        self.with(|c| {
+            c.query_opt(
+                "SELECT national_opt_in FROM diary_settings WHERE org_id = $1",
+                &[&org_id],
+            )
+            .map_err(backend)?
+            .map(|r| get(&r, 0))
+            .transpose()
+            .map(|v| v.unwrap_or(false))
+        })
+    }
+
+    fn set_diary_opt_in(&self, org_id: i64, opt_in: bool) -> Result<(), StoreError> {
+        self.with(|c| {
+            c.execute(
+                "INSERT INTO diary_settings (org_id, national_opt_in) VALUES ($1, $2)
+                 ON CONFLICT (org_id) DO UPDATE SET national_opt_in = excluded.national_opt_in",
+                &[&org_id, &opt_in],
+            )
+            .map_err(backend)?;
+            Ok(())
+        })
+    }
+
+    fn diary_opted_in(&self) -> Result<Vec<i64>, StoreError> {
+        self.with(|c| {
+            c.query(
+                "SELECT org_id FROM diary_settings WHERE national_opt_in ORDER BY org_id",
+                &[],
+            )
+            .map_err(backend)?
+            .iter()
+            .map(|r| get(r, 0))
+            .collect()
+        })
+    }
+
+    fn save_diary(&self, d: &StoredDiary) -> Result<(), StoreError> {
+        self.with(|c| c.in_transaction(|c| diary::save(c, d)))
+    }
+
+    fn diaries_of(
+        &self,
+        person_id: i64,
+        from: Week,
+        to: Week,
+    ) -> Result<Vec<StoredDiary>, StoreError> {
+        self.with(|c| diary::diaries_of(c, person_id, from, to))
+    }
+
+    fn last_diary_before(
+        &self,
+        person_id: i64,
+        before: Week,
+    ) -> Result<Option<StoredDiary>, StoreError> {
+        self.with(|c| diary::last_before(c, person_id, before))
+    }
+
+    fn diary_sums(
+        &self,
+        scope: &DiaryScope,
+        from: Week,
+        to: Week,
+    ) -> Result<DiarySums, StoreError> {
+        self.with(|c| diary::sums(c, scope, from, to))
+    }
+
+    fn shared_diary_notes(
+        &self,
+        scope: &DiaryScope,
+        from: Week,
+        to: Week,
+        limit: u32,
+    ) -> Result<Vec<(Week, String)>, StoreError> {
+        self.with(|c| diary::shared_notes(c, scope, from, to, limit))
+    }
+
+    fn add_synthetic_diaries(
+        &self,
+        org_id: i64,
+        people: &[SyntheticPerson],
+        at: &str,
+    ) -> Result<u64, StoreError> {
+        self.with(|c| c.in_transaction(|c| diary::add_synthetic(c, org_id, people, at)))
+    }
+
+    fn synthetic_people(&self, org_id: i64) -> Result<u64, StoreError> {
+        self.with(|c| {
+            let row = c
+                .query_one(
+                    "SELECT COUNT(DISTINCT person_id) FROM diaries WHERE org_id = $1 AND person_id < 0",
+                    &[&org_id],
+                )
+                .map_err(backend)?;
+            let n: i64 = get(&row, 0)?;
+            Ok(n.max(0) as u64)
         })
     }
 }

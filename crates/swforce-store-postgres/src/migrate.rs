@@ -26,6 +26,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "exchange",
         include_str!("../migrations/0006_exchange.sql"),
     ),
+    (7, "diary", include_str!("../migrations/0007_diary.sql")),
 ];
 
 /// The advisory lock that migrations hold (a constant of this program, spelling "swforce" and 1).

@@ -80,6 +80,32 @@ impl Conn {
         self.checked(r)
     }
 
+    /// Runs `f` in one transaction on this connection, keeping the prepared statements (a
+    /// `postgres::Transaction` would prepare each statement again). All of it is kept, or none.
+    pub fn in_transaction<T>(
+        &mut self,
+        f: impl FnOnce(&mut Conn) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        self.client
+            .batch_execute("BEGIN")
+            .map_err(StoreError::backend)?;
+        match f(self) {
+            Ok(v) => {
+                self.client
+                    .batch_execute("COMMIT")
+                    .map_err(StoreError::backend)?;
+                Ok(v)
+            }
+            Err(e) => {
+                // A connection that cannot even roll back is broken; the pool drops it when the
+                // next statement fails.
+                let _ = self.client.batch_execute("ROLLBACK");
+                self.statements.clear();
+                Err(e)
+            }
+        }
+    }
+
     /// Streams the rows of a query, for results too large to hold twice.
     pub fn for_each_row(
         &mut self,

@@ -5,6 +5,7 @@
 //! leaves the database as it was before the import began.
 
 mod access;
+mod diary;
 mod migrate;
 
 use access::*;
@@ -14,6 +15,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use swforce_domain::agency::{Engagement, JobType, Pence, PriceCap};
 use swforce_domain::census::CensusWorker;
+use swforce_domain::diary::Week;
 use swforce_domain::exchange::{
     Audience, Example, FeedbackForm, ResourcePage, Response, Status as ExampleStatus, Theme,
 };
@@ -27,6 +29,7 @@ use swforce_store::{
     Provenance, SavedScenario, Session, SsoConfig, Store, StoreError, StoredCap, StoredEngagement,
     Team, TokenKind, UpsertOutcome, User, Vintage, search_words,
 };
+use swforce_store::{DiaryCategory, DiaryScope, DiarySums, StoredDiary, SyntheticPerson};
 
 /// The database file's name inside the data directory.
 pub const FILE_NAME: &str = "swforce.sqlite3";
@@ -98,6 +101,20 @@ impl SqliteStore {
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Runs `f` in one immediate transaction on the writer: all of it is kept, or none.
+    fn write<T>(
+        &self,
+        f: impl FnOnce(&rusqlite::Transaction<'_>) -> rusqlite::Result<T>,
+    ) -> Result<T, StoreError> {
+        let mut conn = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        let tx = conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(backend)?;
+        let value = f(&tx).map_err(backend)?;
+        tx.commit().map_err(backend)?;
+        Ok(value)
     }
 
     fn read<T>(&self, f: impl FnOnce(&Connection) -> rusqlite::Result<T>) -> Result<T, StoreError> {
@@ -1379,6 +1396,115 @@ impl Store for SqliteStore {
                 page_from,
             )
             .optional()
+        })
+    }
+
+    fn diary_categories(&self, org_id: i64) -> Result<Vec<DiaryCategory>, StoreError> {
+        self.read(|c| diary::categories(c, org_id))
+    }
+
+    fn save_diary_category(&self, category: &DiaryCategory) -> Result<DiaryCategory, StoreError> {
+        let refused = format!("there is already a category called \"{}\"", category.label);
+        let mut conn = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        let tx = conn.transaction().map_err(backend)?;
+        let id = diary::save_category(&tx, category).map_err(conflict(&refused))?;
+        tx.commit().map_err(backend)?;
+        Ok(DiaryCategory {
+            id,
+            ..category.clone()
+        })
+    }
+
+    fn diary_opt_in(&self, org_id: i64) -> Result<bool, StoreError> {
+        self.read(|c| {
+            c.query_row(
+                "SELECT national_opt_in FROM diary_settings WHERE org_id = ?1",
+                [org_id],
+                |r| r.get(0),
+            )
+            .optional()
+            .map(|v| v.unwrap_or(false))
+        })
+    }
+
+    fn set_diary_opt_in(&self, org_id: i64, opt_in: bool) -> Result<(), StoreError> {
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO diary_settings (org_id, national_opt_in) VALUES (?1, ?2)
+                 ON CONFLICT (org_id) DO UPDATE SET national_opt_in = excluded.national_opt_in",
+                params![org_id, opt_in],
+            )
+            .map(|_| ())
+        })
+    }
+
+    fn diary_opted_in(&self) -> Result<Vec<i64>, StoreError> {
+        self.read(|c| {
+            c.prepare_cached(
+                "SELECT org_id FROM diary_settings WHERE national_opt_in = 1 ORDER BY org_id",
+            )?
+            .query_map([], |r| r.get(0))?
+            .collect()
+        })
+    }
+
+    fn save_diary(&self, d: &StoredDiary) -> Result<(), StoreError> {
+        self.write(|tx| diary::save(tx, d))
+    }
+
+    fn diaries_of(
+        &self,
+        person_id: i64,
+        from: Week,
+        to: Week,
+    ) -> Result<Vec<StoredDiary>, StoreError> {
+        self.read(|c| diary::diaries_of(c, person_id, from, to))
+    }
+
+    fn last_diary_before(
+        &self,
+        person_id: i64,
+        before: Week,
+    ) -> Result<Option<StoredDiary>, StoreError> {
+        self.read(|c| diary::last_before(c, person_id, before))
+    }
+
+    fn diary_sums(
+        &self,
+        scope: &DiaryScope,
+        from: Week,
+        to: Week,
+    ) -> Result<DiarySums, StoreError> {
+        self.read(|c| diary::sums(c, scope, from, to))
+    }
+
+    fn shared_diary_notes(
+        &self,
+        scope: &DiaryScope,
+        from: Week,
+        to: Week,
+        limit: u32,
+    ) -> Result<Vec<(Week, String)>, StoreError> {
+        self.read(|c| diary::shared_notes(c, scope, from, to, limit))
+    }
+
+    fn add_synthetic_diaries(
+        &self,
+        org_id: i64,
+        people: &[SyntheticPerson],
+        at: &str,
+    ) -> Result<u64, StoreError> {
+        self.write(|tx| diary::add_synthetic(tx, org_id, people, at))
+    }
+
+    fn synthetic_people(&self, org_id: i64) -> Result<u64, StoreError> {
+        self.read(|c| {
+            c.query_row(
+                "SELECT COUNT(DISTINCT person_id) FROM diaries WHERE org_id = ?1 AND person_id < 0",
+                [org_id],
+                |r| r.get::<_, i64>(0),
+            )
+            .map(|n| n.max(0) as u64)
         })
     }
 }

@@ -23,6 +23,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "exchange",
         include_str!("../migrations/0006_exchange.sql"),
     ),
+    (7, "diary", include_str!("../migrations/0007_diary.sql")),
 ];
 
 pub fn apply(conn: &mut Connection) -> Result<(), StoreError> {

@@ -810,6 +810,7 @@ macro_rules! conformance_tests {
             examples_are_stored_whole_found_by_status_and_author_and_refused_twice,
             published_examples_are_searched_filtered_and_sorted_the_same_way,
             forms_responses_and_pages_are_kept_until_their_day,
+            diaries_are_kept_per_person_and_summed_for_any_period_without_reading_them,
         );
     };
     (@each required $fresh:expr; $($name:ident),* $(,)?) => {
@@ -1355,4 +1356,225 @@ pub fn forms_responses_and_pages_are_kept_until_their_day(store: &dyn Store) {
         vec!["support", "top-tips"],
         "by title"
     );
+}
+
+pub fn diaries_are_kept_per_person_and_summed_for_any_period_without_reading_them(
+    store: &dyn Store,
+) {
+    use crate::diary::{DiaryCategory, DiaryScope, StoredDiary, SyntheticPerson};
+    use std::collections::BTreeMap;
+    use swforce_domain::diary::{Activity, Diary, Obstacle, Week};
+    let kent = organisation(store, "Kent County Council", Some("E10000016"));
+    let surrey = organisation(store, "Surrey County Council", Some("E10000030"));
+    let team = store.create_team(kent.id, "Child protection east").unwrap();
+    // Categories: ids are kept, a label is unique within an organisation only.
+    let face = store
+        .save_diary_category(&DiaryCategory {
+            id: 0,
+            org_id: kent.id,
+            label: "Direct work face to face".into(),
+            activity: Activity::DirectFaceToFace,
+            position: 1,
+            retired: false,
+        })
+        .unwrap();
+    let notes = store
+        .save_diary_category(&DiaryCategory {
+            id: 0,
+            org_id: kent.id,
+            label: "Case recording".into(),
+            activity: Activity::CaseRecording,
+            position: 2,
+            retired: false,
+        })
+        .unwrap();
+    let same_label = DiaryCategory {
+        id: 0,
+        org_id: kent.id,
+        label: "Case recording".into(),
+        activity: Activity::Other,
+        position: 3,
+        retired: false,
+    };
+    assert!(matches!(
+        store.save_diary_category(&same_label),
+        Err(crate::StoreError::Conflict(_))
+    ));
+    store
+        .save_diary_category(&DiaryCategory {
+            org_id: surrey.id,
+            ..same_label.clone()
+        })
+        .unwrap();
+    let renamed = DiaryCategory {
+        label: "Recording and notes".into(),
+        ..notes.clone()
+    };
+    store.save_diary_category(&renamed).unwrap();
+    let kent_categories = store.diary_categories(kent.id).unwrap();
+    assert_eq!(kent_categories, vec![face.clone(), renamed.clone()]);
+    assert_eq!(store.diary_categories(surrey.id).unwrap().len(), 1);
+
+    let week = |n: i64| Week::parse("2025-01-06").unwrap().plus_weeks(n);
+    let diary = |n: i64, face_min: u32, notes_min: u32| Diary {
+        week: week(n),
+        minutes: [(face.id, face_min), (notes.id, notes_min)]
+            .into_iter()
+            .filter(|(_, m)| *m > 0)
+            .collect(),
+        contracted: 37 * 60,
+        obstacles: vec![Obstacle::Forms],
+        note: String::new(),
+        share_note: false,
+    };
+    let keep = |person: i64, team_id: Option<i64>, d: Diary| StoredDiary {
+        person_id: person,
+        org_id: kent.id,
+        team_id,
+        diary: d,
+        updated_at: "2026-11-25T10:00:00Z".into(),
+    };
+    // Person 1 keeps weeks 0, 3, then 1 (out of order); person 2 week 2, in no team.
+    store
+        .save_diary(&keep(1, Some(team.id), diary(0, 600, 1200)))
+        .unwrap();
+    store
+        .save_diary(&keep(1, Some(team.id), diary(3, 300, 1500)))
+        .unwrap();
+    store
+        .save_diary(&keep(1, Some(team.id), diary(1, 660, 1140)))
+        .unwrap();
+    let mut shared = diary(2, 120, 2000);
+    shared.note = "The new form takes an hour".into();
+    shared.share_note = true;
+    shared.obstacles = vec![Obstacle::Forms, Obstacle::ItProblems];
+    store.save_diary(&keep(2, None, shared)).unwrap();
+    // Replacing a week changes its sums, not the count of people.
+    store
+        .save_diary(&keep(1, Some(team.id), diary(0, 700, 1100)))
+        .unwrap();
+
+    let org = DiaryScope::Org(kent.id);
+    let t = DiaryScope::Team {
+        org_id: kent.id,
+        team_id: team.id,
+    };
+    let distinct = |scope: &DiaryScope, a: i64, b: i64| {
+        store
+            .diary_sums(scope, week(a), week(b))
+            .unwrap()
+            .contributors
+    };
+    assert_eq!(distinct(&org, 0, 3), 2);
+    assert_eq!(distinct(&org, 1, 1), 1);
+    assert_eq!(distinct(&org, 1, 2), 2);
+    assert_eq!(distinct(&org, 2, 3), 2);
+    assert_eq!(distinct(&org, 4, 9), 0);
+    assert_eq!(distinct(&t, 0, 3), 1);
+    assert_eq!(distinct(&t, 2, 2), 0);
+
+    let sums = store.diary_sums(&org, week(0), week(3)).unwrap();
+    assert_eq!(sums.weeks.len(), 4);
+    let w0 = &sums.weeks[0];
+    assert_eq!(w0.week, Some(week(0)));
+    assert_eq!(w0.diaries, 1);
+    assert_eq!(
+        w0.minutes,
+        BTreeMap::from([(face.id, 700), (notes.id, 1100)])
+    );
+    assert_eq!(w0.contracted_minutes, 37 * 60);
+    let forms = Obstacle::ALL
+        .iter()
+        .position(|o| *o == Obstacle::Forms)
+        .unwrap();
+    let it = Obstacle::ALL
+        .iter()
+        .position(|o| *o == Obstacle::ItProblems)
+        .unwrap();
+    assert_eq!(sums.weeks[2].obstacles[forms], 1);
+    assert_eq!(sums.weeks[2].obstacles[it], 1);
+    assert_eq!(sums.weeks[2].shared_notes, 1);
+    let total: u64 = sums.weeks.iter().flat_map(|w| w.minutes.values()).sum();
+    assert_eq!(total, 700 + 1100 + 660 + 1140 + 120 + 2000 + 300 + 1500);
+    assert_eq!(
+        store.diary_sums(&t, week(0), week(3)).unwrap().weeks.len(),
+        3,
+        "the team's sums leave out person 2"
+    );
+    assert_eq!(
+        store
+            .diary_sums(&DiaryScope::Org(surrey.id), week(0), week(3))
+            .unwrap(),
+        Default::default()
+    );
+    assert_eq!(
+        store
+            .diary_sums(&DiaryScope::Orgs(vec![]), week(0), week(3))
+            .unwrap(),
+        Default::default()
+    );
+
+    // Own diaries, whole; the last one before a week, to pre-fill the next.
+    let mine = store.diaries_of(1, week(0), week(9)).unwrap();
+    assert_eq!(
+        mine.iter().map(|d| d.diary.week).collect::<Vec<_>>(),
+        vec![week(0), week(1), week(3)]
+    );
+    assert_eq!(mine[0].diary, diary(0, 700, 1100));
+    assert_eq!(mine[0].team_id, Some(team.id));
+    assert_eq!(
+        store
+            .last_diary_before(1, week(3))
+            .unwrap()
+            .map(|d| d.diary.week),
+        Some(week(1))
+    );
+    assert_eq!(store.last_diary_before(1, week(0)).unwrap(), None);
+    assert!(store.diaries_of(3, week(0), week(9)).unwrap().is_empty());
+
+    // Shared notes: the words and the week, for the organisation; none for the team.
+    assert_eq!(
+        store
+            .shared_diary_notes(&org, week(0), week(9), 10)
+            .unwrap(),
+        vec![(week(2), "The new form takes an hour".to_string())]
+    );
+    assert!(
+        store
+            .shared_diary_notes(&t, week(0), week(9), 10)
+            .unwrap()
+            .is_empty()
+    );
+
+    // Opting in.
+    assert!(!store.diary_opt_in(kent.id).unwrap());
+    store.set_diary_opt_in(kent.id, true).unwrap();
+    store.set_diary_opt_in(surrey.id, true).unwrap();
+    store.set_diary_opt_in(surrey.id, false).unwrap();
+    assert!(store.diary_opt_in(kent.id).unwrap());
+    assert_eq!(store.diary_opted_in().unwrap(), vec![kent.id]);
+
+    // Synthetic people add to the same sums, with new negative ids.
+    let people: Vec<SyntheticPerson> = (0..3)
+        .map(|_| SyntheticPerson {
+            team_id: Some(team.id),
+            diaries: vec![diary(1, 60, 60), diary(2, 60, 60)],
+        })
+        .collect();
+    assert_eq!(
+        store
+            .add_synthetic_diaries(kent.id, &people, "2026-11-25T10:00:00Z")
+            .unwrap(),
+        6
+    );
+    assert_eq!(store.synthetic_people(kent.id).unwrap(), 3);
+    assert_eq!(store.synthetic_people(surrey.id).unwrap(), 0);
+    assert_eq!(distinct(&org, 0, 3), 5);
+    assert_eq!(distinct(&t, 2, 9), 4);
+    assert_eq!(
+        distinct(&DiaryScope::Orgs(vec![kent.id, surrey.id]), 0, 3),
+        5
+    );
+    // A person's own diaries after the synthetic ones went in are untouched.
+    assert_eq!(store.diaries_of(1, week(0), week(9)).unwrap(), mine);
 }

@@ -7,6 +7,7 @@ pub mod access;
 pub mod agency;
 #[cfg(feature = "testing")]
 pub mod conformance;
+pub mod diary;
 pub mod exchange;
 
 pub use access::{
@@ -15,6 +16,7 @@ pub use access::{
 };
 
 pub use agency::{StoredCap, StoredEngagement, UpsertOutcome};
+pub use diary::{DiaryCategory, DiaryScope, DiarySums, StoredDiary, SyntheticPerson, WeekSums};
 pub use exchange::{ExamplePage, ExampleQuery, ExampleSort, search_words};
 
 use serde::{Deserialize, Serialize};
@@ -361,4 +363,60 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     /// Every resources page, by title.
     fn pages(&self) -> Result<Vec<ResourcePage>, StoreError>;
     fn page(&self, slug: &str) -> Result<Option<ResourcePage>, StoreError>;
+
+    // Time for social work: the time diary. See [`diary`] for how the sums are kept.
+
+    /// An organisation's diary categories, retired ones too, by position then id.
+    fn diary_categories(&self, org_id: i64) -> Result<Vec<DiaryCategory>, StoreError>;
+    /// Adds a category (id 0) or replaces the one with its id in the same organisation; returns
+    /// it with its id. A label already used by another of the organisation's categories is a
+    /// [`StoreError::Conflict`].
+    fn save_diary_category(&self, category: &DiaryCategory) -> Result<DiaryCategory, StoreError>;
+    /// Whether an organisation adds its sums to its region's and England's.
+    fn diary_opt_in(&self, org_id: i64) -> Result<bool, StoreError>;
+    fn set_diary_opt_in(&self, org_id: i64, opt_in: bool) -> Result<(), StoreError>;
+    /// The organisations that opted in.
+    fn diary_opted_in(&self) -> Result<Vec<i64>, StoreError>;
+    /// Keeps a person's week, replacing the one they kept before, and brings every sum up to
+    /// date in the same transaction. A replaced week keeps its original team.
+    fn save_diary(&self, diary: &StoredDiary) -> Result<(), StoreError>;
+    /// One person's weeks from `from` to `to` inclusive, oldest first.
+    fn diaries_of(
+        &self,
+        person_id: i64,
+        from: swforce_domain::diary::Week,
+        to: swforce_domain::diary::Week,
+    ) -> Result<Vec<StoredDiary>, StoreError>;
+    /// A person's most recent week before `before`, to pre-fill the next.
+    fn last_diary_before(
+        &self,
+        person_id: i64,
+        before: swforce_domain::diary::Week,
+    ) -> Result<Option<StoredDiary>, StoreError>;
+    /// A group's sums from `from` to `to` inclusive (never a single diary).
+    fn diary_sums(
+        &self,
+        scope: &DiaryScope,
+        from: swforce_domain::diary::Week,
+        to: swforce_domain::diary::Week,
+    ) -> Result<DiarySums, StoreError>;
+    /// Notes shared anonymously in a group's weeks, newest week first, at most `limit`; only the
+    /// week and the words, never who.
+    fn shared_diary_notes(
+        &self,
+        scope: &DiaryScope,
+        from: swforce_domain::diary::Week,
+        to: swforce_domain::diary::Week,
+        limit: u32,
+    ) -> Result<Vec<(swforce_domain::diary::Week, String)>, StoreError>;
+    /// Adds synthetic people (demo and load data) with their weeks, all or nothing, and returns
+    /// how many diaries were added. They get new negative person ids.
+    fn add_synthetic_diaries(
+        &self,
+        org_id: i64,
+        people: &[SyntheticPerson],
+        at: &str,
+    ) -> Result<u64, StoreError>;
+    /// How many synthetic people an organisation has.
+    fn synthetic_people(&self, org_id: i64) -> Result<u64, StoreError>;
 }

@@ -1,0 +1,379 @@
+//! SQL for the time diary: categories, diaries and the sums every view reads (the scheme is
+//! described in swforce-store's `diary` module).
+
+use super::{backend, get, invalid};
+use crate::pool::Conn;
+use swforce_domain::diary::{Activity, Diary, Obstacle, Week};
+use swforce_store::StoreError;
+use swforce_store::diary::{
+    DiaryCategory, DiaryScope, DiarySums, StoredDiary, SyntheticPerson, fold_sums,
+    minutes_from_text, minutes_to_text, rollup_delta, sums_of_new_people,
+};
+
+pub fn categories(c: &mut Conn, org_id: i64) -> Result<Vec<DiaryCategory>, StoreError> {
+    c.query(
+        "SELECT id, org_id, label, activity, position, retired FROM diary_categories
+         WHERE org_id = $1 ORDER BY position, id",
+        &[&org_id],
+    )
+    .map_err(backend)?
+    .iter()
+    .map(|r| {
+        let activity: String = get(r, 3)?;
+        Ok(DiaryCategory {
+            id: get(r, 0)?,
+            org_id: get(r, 1)?,
+            label: get(r, 2)?,
+            activity: Activity::from_id(&activity)
+                .ok_or_else(|| invalid(format!("unknown activity {activity:?}")))?,
+            position: get(r, 4)?,
+            retired: get(r, 5)?,
+        })
+    })
+    .collect()
+}
+
+pub fn save_category(c: &mut Conn, cat: &DiaryCategory) -> Result<i64, StoreError> {
+    let refused = format!("there is already a category called \"{}\"", cat.label);
+    if cat.id == 0 {
+        let row = c
+            .query_one(
+                "INSERT INTO diary_categories (org_id, label, activity, position, retired)
+                 VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                &[
+                    &cat.org_id,
+                    &cat.label,
+                    &cat.activity.id(),
+                    &cat.position,
+                    &cat.retired,
+                ],
+            )
+            .map_err(crate::access::conflict(&refused))?;
+        get(&row, 0)
+    } else {
+        let n = c
+            .execute(
+                "UPDATE diary_categories SET label = $1, activity = $2, position = $3, retired = $4
+                 WHERE id = $5 AND org_id = $6",
+                &[
+                    &cat.label,
+                    &cat.activity.id(),
+                    &cat.position,
+                    &cat.retired,
+                    &cat.id,
+                    &cat.org_id,
+                ],
+            )
+            .map_err(crate::access::conflict(&refused))?;
+        if n == 0 {
+            return Err(invalid(format!(
+                "no diary category {} in organisation {}",
+                cat.id, cat.org_id
+            )));
+        }
+        Ok(cat.id)
+    }
+}
+
+const DIARY_COLUMNS: &str = "person_id, week, org_id, team_id, minutes, contracted, obstacles, note, share_note, updated_at";
+
+fn diary_from(r: &postgres::Row) -> Result<StoredDiary, StoreError> {
+    let minutes: String = get(r, 4)?;
+    let obstacles: i64 = get(r, 6)?;
+    let contracted: i64 = get(r, 5)?;
+    Ok(StoredDiary {
+        person_id: get(r, 0)?,
+        org_id: get(r, 2)?,
+        team_id: get(r, 3)?,
+        diary: Diary {
+            week: Week::from_number(get(r, 1)?),
+            minutes: minutes_from_text(&minutes)
+                .ok_or_else(|| invalid(format!("unreadable diary minutes {minutes:?}")))?,
+            contracted: u32::try_from(contracted)
+                .map_err(|_| invalid(format!("contracted minutes {contracted} out of range")))?,
+            obstacles: Obstacle::from_bits(obstacles as u32),
+            note: get(r, 7)?,
+            share_note: get(r, 8)?,
+        },
+        updated_at: get(r, 9)?,
+    })
+}
+
+pub fn diaries_of(
+    c: &mut Conn,
+    person_id: i64,
+    from: Week,
+    to: Week,
+) -> Result<Vec<StoredDiary>, StoreError> {
+    c.query(
+        &format!(
+            "SELECT {DIARY_COLUMNS} FROM diaries WHERE person_id = $1 AND week BETWEEN $2 AND $3 ORDER BY week"
+        ),
+        &[&person_id, &from.number(), &to.number()],
+    )
+    .map_err(backend)?
+    .iter()
+    .map(diary_from)
+    .collect()
+}
+
+pub fn last_before(
+    c: &mut Conn,
+    person_id: i64,
+    before: Week,
+) -> Result<Option<StoredDiary>, StoreError> {
+    c.query_opt(
+        &format!(
+            "SELECT {DIARY_COLUMNS} FROM diaries WHERE person_id = $1 AND week < $2 ORDER BY week DESC LIMIT 1"
+        ),
+        &[&person_id, &before.number()],
+    )
+    .map_err(backend)?
+    .as_ref()
+    .map(diary_from)
+    .transpose()
+}
+
+/// Adds to the sums, rows in key order: every writer locks them in the same order, so two
+/// saves in one team wait for each other instead of deadlocking.
+fn add_rollup(c: &mut Conn, org: i64, rows: &[(i64, i64, i64, i64)]) -> Result<(), StoreError> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let (mut teams, mut weeks, mut measures, mut amounts) = (vec![], vec![], vec![], vec![]);
+    for (t, w, m, a) in rows {
+        teams.push(*t);
+        weeks.push(*w);
+        measures.push(*m);
+        amounts.push(*a);
+    }
+    c.execute(
+        "INSERT INTO diary_rollup (org_id, team_id, week, measure, amount)
+         SELECT $1, t, w, m, a FROM unnest($2::BIGINT[], $3::BIGINT[], $4::BIGINT[], $5::BIGINT[]) AS x (t, w, m, a)
+         ORDER BY t, w, m
+         ON CONFLICT (org_id, team_id, week, measure) DO UPDATE SET amount = diary_rollup.amount + excluded.amount",
+        &[&org, &teams, &weeks, &measures, &amounts],
+    )
+    .map_err(backend)?;
+    Ok(())
+}
+
+fn add_spans(c: &mut Conn, org: i64, rows: &[(i64, i64, i64, i64)]) -> Result<(), StoreError> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let (mut teams, mut weeks, mut prevs, mut people) = (vec![], vec![], vec![], vec![]);
+    for (t, w, p, n) in rows {
+        teams.push(*t);
+        weeks.push(*w);
+        prevs.push(*p);
+        people.push(*n);
+    }
+    c.execute(
+        "INSERT INTO diary_spans (org_id, team_id, week, prev_week, people)
+         SELECT $1, t, w, p, SUM(n) FROM unnest($2::BIGINT[], $3::BIGINT[], $4::BIGINT[], $5::BIGINT[]) AS x (t, w, p, n)
+         GROUP BY t, w, p ORDER BY t, w, p
+         ON CONFLICT (org_id, team_id, week, prev_week) DO UPDATE SET people = diary_spans.people + excluded.people",
+        &[&org, &teams, &weeks, &prevs, &people],
+    )
+    .map_err(backend)?;
+    Ok(())
+}
+
+pub fn save(c: &mut Conn, d: &StoredDiary) -> Result<(), StoreError> {
+    let week = d.diary.week.number();
+    let old = c
+        .query_opt(
+            &format!(
+                "SELECT {DIARY_COLUMNS} FROM diaries WHERE person_id = $1 AND week = $2 FOR UPDATE"
+            ),
+            &[&d.person_id, &week],
+        )
+        .map_err(backend)?
+        .as_ref()
+        .map(diary_from)
+        .transpose()?;
+    // A week keeps the organisation and team it was first kept in, so its sums stay put.
+    let (org, team) = match &old {
+        Some(o) => (o.org_id, o.team_id),
+        None => (d.org_id, d.team_id),
+    };
+    c.execute(
+        &format!(
+            "INSERT INTO diaries ({DIARY_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+             ON CONFLICT (person_id, week) DO UPDATE SET minutes = excluded.minutes,
+                 contracted = excluded.contracted, obstacles = excluded.obstacles,
+                 note = excluded.note, share_note = excluded.share_note, updated_at = excluded.updated_at"
+        ),
+        &[
+            &d.person_id,
+            &week,
+            &org,
+            &team,
+            &minutes_to_text(&d.diary.minutes),
+            &i64::from(d.diary.contracted),
+            &i64::from(Obstacle::to_bits(&d.diary.obstacles)),
+            &d.diary.note,
+            &d.diary.share_note,
+            &d.updated_at,
+        ],
+    )
+    .map_err(backend)?;
+    let delta = rollup_delta(old.as_ref().map(|o| &o.diary), &d.diary);
+    let scopes: Vec<i64> = std::iter::once(0).chain(team).collect();
+    let mut spans = Vec::new();
+    if old.is_none() {
+        for &t in &scopes {
+            // The person's neighbouring weeks in this scope: the new week slots in between.
+            let row = c
+                .query_one(
+                    "SELECT MAX(week) FILTER (WHERE week < $3), MIN(week) FILTER (WHERE week > $3)
+                     FROM diaries WHERE person_id = $1 AND org_id = $2 AND ($4::BIGINT = 0 OR team_id = $4)",
+                    &[&d.person_id, &org, &week, &t],
+                )
+                .map_err(backend)?;
+            let prev: i64 = get::<Option<i64>>(&row, 0)?.unwrap_or(-1);
+            let next: Option<i64> = get(&row, 1)?;
+            spans.push((t, week, prev, 1));
+            if let Some(next) = next {
+                spans.push((t, next, prev, -1));
+                spans.push((t, next, week, 1));
+            }
+        }
+    }
+    let rollup: Vec<(i64, i64, i64, i64)> = scopes
+        .iter()
+        .flat_map(|&t| delta.iter().map(move |(m, v)| (t, week, *m, *v)))
+        .collect();
+    add_spans(c, org, &spans)?;
+    add_rollup(c, org, &rollup)
+}
+
+pub fn sums(
+    c: &mut Conn,
+    scope: &DiaryScope,
+    from: Week,
+    to: Week,
+) -> Result<DiarySums, StoreError> {
+    let (orgs, team) = scope.keys();
+    if orgs.is_empty() {
+        return Ok(DiarySums::default());
+    }
+    let (a, b) = (from.number(), to.number());
+    let row = c
+        .query_one(
+            "SELECT COALESCE(SUM(people), 0)::BIGINT FROM diary_spans
+             WHERE org_id = ANY($1) AND team_id = $2 AND week BETWEEN $3 AND $4 AND prev_week < $3",
+            &[&orgs, &team, &a, &b],
+        )
+        .map_err(backend)?;
+    let contributors: i64 = get(&row, 0)?;
+    let rows = c
+        .query(
+            "SELECT week, measure, SUM(amount)::BIGINT FROM diary_rollup
+             WHERE org_id = ANY($1) AND team_id = $2 AND week BETWEEN $3 AND $4
+             GROUP BY week, measure",
+            &[&orgs, &team, &a, &b],
+        )
+        .map_err(backend)?
+        .iter()
+        .map(|r| Ok((get(r, 0)?, get(r, 1)?, get(r, 2)?)))
+        .collect::<Result<Vec<(i64, i64, i64)>, StoreError>>()?;
+    Ok(fold_sums(contributors.max(0) as u64, rows))
+}
+
+pub fn shared_notes(
+    c: &mut Conn,
+    scope: &DiaryScope,
+    from: Week,
+    to: Week,
+    limit: u32,
+) -> Result<Vec<(Week, String)>, StoreError> {
+    let (orgs, team) = scope.keys();
+    if orgs.is_empty() {
+        return Ok(Vec::new());
+    }
+    // Ordered by week and then by the words, never by who or when they were written.
+    c.query(
+        "SELECT week, note FROM diaries
+         WHERE org_id = ANY($1) AND share_note AND week BETWEEN $3 AND $4 AND ($2::BIGINT = 0 OR team_id = $2)
+         ORDER BY week DESC, note COLLATE \"C\" LIMIT $5",
+        &[&orgs, &team, &from.number(), &to.number(), &i64::from(limit)],
+    )
+    .map_err(backend)?
+    .iter()
+    .map(|r| Ok((Week::from_number(get(r, 0)?), get(r, 1)?)))
+    .collect()
+}
+
+pub fn add_synthetic(
+    c: &mut Conn,
+    org: i64,
+    people: &[SyntheticPerson],
+    at: &str,
+) -> Result<u64, StoreError> {
+    use postgres::binary_copy::BinaryCopyInWriter;
+    use postgres::types::Type;
+    let row = c
+        .query_one("SELECT COALESCE(MIN(person_id), 0) FROM diaries", &[])
+        .map_err(backend)?;
+    let lowest: i64 = get(&row, 0)?;
+    let mut next = lowest.min(0) - 1;
+    let mut added = 0u64;
+    {
+        let sink = c
+            .client
+            .copy_in(&format!("COPY diaries ({DIARY_COLUMNS}) FROM STDIN BINARY"))
+            .map_err(backend)?;
+        let types = [
+            Type::INT8,
+            Type::INT8,
+            Type::INT8,
+            Type::INT8,
+            Type::TEXT,
+            Type::INT8,
+            Type::INT8,
+            Type::TEXT,
+            Type::BOOL,
+            Type::TEXT,
+        ];
+        let mut writer = BinaryCopyInWriter::new(sink, &types);
+        for p in people {
+            for d in &p.diaries {
+                writer
+                    .write(&[
+                        &next,
+                        &d.week.number(),
+                        &org,
+                        &p.team_id,
+                        &minutes_to_text(&d.minutes),
+                        &i64::from(d.contracted),
+                        &i64::from(Obstacle::to_bits(&d.obstacles)),
+                        &d.note,
+                        &d.share_note,
+                        &at,
+                    ])
+                    .map_err(backend)?;
+                added += 1;
+            }
+            next -= 1;
+        }
+        writer.finish().map_err(backend)?;
+    }
+    let (rollup, spans) = sums_of_new_people(people);
+    let rollup: Vec<_> = rollup
+        .into_iter()
+        .map(|((t, w, m), a)| (t, w, m, a))
+        .collect();
+    let spans: Vec<_> = spans
+        .into_iter()
+        .map(|((t, w, p), n)| (t, w, p, n))
+        .collect();
+    for chunk in rollup.chunks(50_000) {
+        add_rollup(c, org, chunk)?;
+    }
+    for chunk in spans.chunks(50_000) {
+        add_spans(c, org, chunk)?;
+    }
+    Ok(added)
+}

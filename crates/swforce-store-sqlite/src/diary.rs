@@ -1,0 +1,317 @@
+//! SQL for the time diary: categories, diaries and the sums every view reads (the scheme is
+//! described in swforce-store's `diary` module).
+
+use super::invalid;
+use rusqlite::{Connection, OptionalExtension, Transaction, params, params_from_iter};
+use swforce_domain::diary::{Activity, Diary, Obstacle, Week};
+use swforce_store::diary::{
+    DiaryCategory, DiaryScope, DiarySums, StoredDiary, SyntheticPerson, fold_sums,
+    minutes_from_text, minutes_to_text, rollup_delta, sums_of_new_people,
+};
+
+pub fn categories(c: &Connection, org_id: i64) -> rusqlite::Result<Vec<DiaryCategory>> {
+    let mut st = c.prepare_cached(
+        "SELECT id, org_id, label, activity, position, retired FROM diary_categories
+         WHERE org_id = ?1 ORDER BY position, id",
+    )?;
+    st.query_map([org_id], |r| {
+        let activity: String = r.get(3)?;
+        Ok(DiaryCategory {
+            id: r.get(0)?,
+            org_id: r.get(1)?,
+            label: r.get(2)?,
+            activity: Activity::from_id(&activity)
+                .ok_or_else(|| invalid(format!("unknown activity {activity:?}")))?,
+            position: r.get(4)?,
+            retired: r.get(5)?,
+        })
+    })?
+    .collect()
+}
+
+pub fn save_category(tx: &Transaction<'_>, c: &DiaryCategory) -> rusqlite::Result<i64> {
+    if c.id == 0 {
+        tx.execute(
+            "INSERT INTO diary_categories (org_id, label, activity, position, retired)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![c.org_id, c.label, c.activity.id(), c.position, c.retired],
+        )?;
+        Ok(tx.last_insert_rowid())
+    } else {
+        let n = tx.execute(
+            "UPDATE diary_categories SET label = ?1, activity = ?2, position = ?3, retired = ?4
+             WHERE id = ?5 AND org_id = ?6",
+            params![
+                c.label,
+                c.activity.id(),
+                c.position,
+                c.retired,
+                c.id,
+                c.org_id
+            ],
+        )?;
+        if n == 0 {
+            return Err(invalid(format!(
+                "no diary category {} in organisation {}",
+                c.id, c.org_id
+            )));
+        }
+        Ok(c.id)
+    }
+}
+
+fn diary_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredDiary> {
+    let minutes: String = r.get(4)?;
+    let obstacles: i64 = r.get(6)?;
+    Ok(StoredDiary {
+        person_id: r.get(0)?,
+        org_id: r.get(2)?,
+        team_id: r.get(3)?,
+        diary: Diary {
+            week: Week::from_number(r.get(1)?),
+            minutes: minutes_from_text(&minutes)
+                .ok_or_else(|| invalid(format!("unreadable diary minutes {minutes:?}")))?,
+            contracted: r.get(5)?,
+            obstacles: Obstacle::from_bits(obstacles as u32),
+            note: r.get(7)?,
+            share_note: r.get(8)?,
+        },
+        updated_at: r.get(9)?,
+    })
+}
+
+const DIARY_COLUMNS: &str = "person_id, week, org_id, team_id, minutes, contracted, obstacles, note, share_note, updated_at";
+
+pub fn diaries_of(
+    c: &Connection,
+    person_id: i64,
+    from: Week,
+    to: Week,
+) -> rusqlite::Result<Vec<StoredDiary>> {
+    let mut st = c.prepare_cached(&format!(
+        "SELECT {DIARY_COLUMNS} FROM diaries WHERE person_id = ?1 AND week BETWEEN ?2 AND ?3 ORDER BY week"
+    ))?;
+    st.query_map(params![person_id, from.number(), to.number()], diary_from)?
+        .collect()
+}
+
+pub fn last_before(
+    c: &Connection,
+    person_id: i64,
+    before: Week,
+) -> rusqlite::Result<Option<StoredDiary>> {
+    c.prepare_cached(&format!(
+        "SELECT {DIARY_COLUMNS} FROM diaries WHERE person_id = ?1 AND week < ?2 ORDER BY week DESC LIMIT 1"
+    ))?
+    .query_row(params![person_id, before.number()], diary_from)
+    .optional()
+}
+
+fn add_rollup(
+    tx: &Transaction<'_>,
+    org: i64,
+    team: i64,
+    week: i64,
+    measure: i64,
+    amount: i64,
+) -> rusqlite::Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO diary_rollup (org_id, team_id, week, measure, amount) VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (org_id, team_id, week, measure) DO UPDATE SET amount = amount + excluded.amount",
+    )?
+    .execute(params![org, team, week, measure, amount])?;
+    Ok(())
+}
+
+fn add_span(
+    tx: &Transaction<'_>,
+    org: i64,
+    team: i64,
+    week: i64,
+    prev: i64,
+    people: i64,
+) -> rusqlite::Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO diary_spans (org_id, team_id, week, prev_week, people) VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (org_id, team_id, week, prev_week) DO UPDATE SET people = people + excluded.people",
+    )?
+    .execute(params![org, team, week, prev, people])?;
+    Ok(())
+}
+
+pub fn save(tx: &Transaction<'_>, d: &StoredDiary) -> rusqlite::Result<()> {
+    let week = d.diary.week.number();
+    let old = tx
+        .prepare_cached(&format!(
+            "SELECT {DIARY_COLUMNS} FROM diaries WHERE person_id = ?1 AND week = ?2"
+        ))?
+        .query_row(params![d.person_id, week], diary_from)
+        .optional()?;
+    // A week keeps the organisation and team it was first kept in, so its sums stay put.
+    let (org, team) = match &old {
+        Some(o) => (o.org_id, o.team_id),
+        None => (d.org_id, d.team_id),
+    };
+    tx.prepare_cached(&format!(
+        "INSERT OR REPLACE INTO diaries ({DIARY_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
+    ))?
+    .execute(params![
+        d.person_id,
+        week,
+        org,
+        team,
+        minutes_to_text(&d.diary.minutes),
+        d.diary.contracted,
+        Obstacle::to_bits(&d.diary.obstacles),
+        d.diary.note,
+        d.diary.share_note,
+        d.updated_at
+    ])?;
+    let delta = rollup_delta(old.as_ref().map(|o| &o.diary), &d.diary);
+    let scopes: Vec<i64> = std::iter::once(0).chain(team).collect();
+    for &t in &scopes {
+        for (m, v) in &delta {
+            add_rollup(tx, org, t, week, *m, *v)?;
+        }
+    }
+    if old.is_none() {
+        for &t in &scopes {
+            // The person's neighbouring weeks in this scope: the new week slots in between.
+            let near = |sql: &str| -> rusqlite::Result<Option<i64>> {
+                tx.prepare_cached(sql)?
+                    .query_row(params![d.person_id, org, week, t], |r| {
+                        r.get::<_, Option<i64>>(0)
+                    })
+            };
+            let prev = near(
+                "SELECT MAX(week) FROM diaries WHERE person_id = ?1 AND org_id = ?2 AND week < ?3
+                 AND (?4 = 0 OR team_id = ?4)",
+            )?
+            .unwrap_or(-1);
+            let next = near(
+                "SELECT MIN(week) FROM diaries WHERE person_id = ?1 AND org_id = ?2 AND week > ?3
+                 AND (?4 = 0 OR team_id = ?4)",
+            )?;
+            add_span(tx, org, t, week, prev, 1)?;
+            if let Some(next) = next {
+                add_span(tx, org, t, next, prev, -1)?;
+                add_span(tx, org, t, next, week, 1)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn placeholders(from: usize, n: usize) -> String {
+    (from..from + n)
+        .map(|i| format!("?{i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+pub fn sums(
+    c: &Connection,
+    scope: &DiaryScope,
+    from: Week,
+    to: Week,
+) -> rusqlite::Result<DiarySums> {
+    let (orgs, team) = scope.keys();
+    if orgs.is_empty() {
+        return Ok(DiarySums::default());
+    }
+    let mut args: Vec<i64> = vec![team, from.number(), to.number()];
+    args.extend(&orgs);
+    let list = placeholders(4, orgs.len());
+    let contributors: i64 = c
+        .prepare_cached(&format!(
+            "SELECT COALESCE(SUM(people), 0) FROM diary_spans
+             WHERE org_id IN ({list}) AND team_id = ?1 AND week BETWEEN ?2 AND ?3 AND prev_week < ?2"
+        ))?
+        .query_row(params_from_iter(&args), |r| r.get(0))?;
+    let mut st = c.prepare_cached(&format!(
+        "SELECT week, measure, SUM(amount) FROM diary_rollup
+         WHERE org_id IN ({list}) AND team_id = ?1 AND week BETWEEN ?2 AND ?3
+         GROUP BY week, measure"
+    ))?;
+    let rows = st
+        .query_map(params_from_iter(&args), |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, i64>(2)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(fold_sums(contributors.max(0) as u64, rows))
+}
+
+pub fn shared_notes(
+    c: &Connection,
+    scope: &DiaryScope,
+    from: Week,
+    to: Week,
+    limit: u32,
+) -> rusqlite::Result<Vec<(Week, String)>> {
+    let (orgs, team) = scope.keys();
+    if orgs.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut args: Vec<i64> = vec![team, from.number(), to.number(), i64::from(limit)];
+    args.extend(&orgs);
+    let list = placeholders(5, orgs.len());
+    // Ordered by week and then by the words, never by who or when they were written.
+    let mut st = c.prepare_cached(&format!(
+        "SELECT week, note FROM diaries
+         WHERE org_id IN ({list}) AND share_note = 1 AND week BETWEEN ?2 AND ?3
+           AND (?1 = 0 OR team_id = ?1)
+         ORDER BY week DESC, note LIMIT ?4"
+    ))?;
+    st.query_map(params_from_iter(&args), |r| {
+        Ok((Week::from_number(r.get(0)?), r.get(1)?))
+    })?
+    .collect()
+}
+
+pub fn add_synthetic(
+    tx: &Transaction<'_>,
+    org: i64,
+    people: &[SyntheticPerson],
+    at: &str,
+) -> rusqlite::Result<u64> {
+    let lowest: i64 = tx.query_row("SELECT COALESCE(MIN(person_id), 0) FROM diaries", [], |r| {
+        r.get(0)
+    })?;
+    let mut next = lowest.min(0) - 1;
+    let mut added = 0;
+    {
+        let mut insert = tx.prepare_cached(&format!(
+            "INSERT INTO diaries ({DIARY_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
+        ))?;
+        for p in people {
+            for d in &p.diaries {
+                insert.execute(params![
+                    next,
+                    d.week.number(),
+                    org,
+                    p.team_id,
+                    minutes_to_text(&d.minutes),
+                    d.contracted,
+                    Obstacle::to_bits(&d.obstacles),
+                    d.note,
+                    d.share_note,
+                    at
+                ])?;
+                added += 1;
+            }
+            next -= 1;
+        }
+    }
+    let (rollup, spans) = sums_of_new_people(people);
+    for ((team, week, measure), amount) in rollup {
+        add_rollup(tx, org, team, week, measure, amount)?;
+    }
+    for ((team, week, prev), n) in spans {
+        add_span(tx, org, team, week, prev, n)?;
+    }
+    Ok(added)
+}

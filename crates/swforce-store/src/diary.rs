@@ -1,0 +1,344 @@
+//! Time diaries as stored: categories, one row per person-week, and the running sums behind
+//! every team, organisation, region and England view.
+//!
+//! Views never read diaries: they read two tables of sums kept up to date by every save, in the
+//! same transaction, so a dashboard over 100,000 people costs the same as one over ten.
+//!
+//! - `diary_rollup (org_id, team_id, week, measure, amount)`: per organisation (team 0) and per
+//!   team, per week, the minutes of each category and the other [`Measure`]s.
+//! - `diary_spans (org_id, team_id, week, prev_week, people)`: for each week, how many people
+//!   kept a diary that week whose previous diary (in the same organisation, or the same team)
+//!   was `prev_week` (`-1`: none before). The different people who kept a diary between weeks
+//!   `a` and `b` are exactly those whose first diary in the period has its previous one before
+//!   `a`, so `SUM(people) WHERE week BETWEEN a AND b AND prev_week < a` counts each person once
+//!   without reading a single diary.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use swforce_domain::diary::{Activity, Diary, Obstacle, Week};
+
+/// One of an organisation's diary categories. Its id never changes, so renaming it or mapping
+/// it to another national kind keeps every past hour with it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DiaryCategory {
+    /// 0 for one not yet stored.
+    pub id: i64,
+    pub org_id: i64,
+    pub label: String,
+    /// The national kind it counts as; it decides whether it is relationship-based.
+    pub activity: Activity,
+    /// Order on the diary page.
+    pub position: i64,
+    /// Retired categories leave the diary page but keep their history.
+    pub retired: bool,
+}
+
+/// A diary as kept: whose it is and where they worked that week.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredDiary {
+    /// The person's user id; synthetic people (demo and load data) have negative ids.
+    pub person_id: i64,
+    pub org_id: i64,
+    /// The person's team when the week was first saved; later edits keep it.
+    pub team_id: Option<i64>,
+    pub diary: Diary,
+    /// RFC 3339, UTC.
+    pub updated_at: String,
+}
+
+/// Whose sums a view reads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DiaryScope {
+    Org(i64),
+    Team {
+        org_id: i64,
+        team_id: i64,
+    },
+    /// Several organisations added up (a region, England): the caller lists those that opted in.
+    Orgs(Vec<i64>),
+}
+
+impl DiaryScope {
+    /// `(org ids, team id)` as the sums are keyed: team 0 stands for the whole organisation.
+    pub fn keys(&self) -> (Vec<i64>, i64) {
+        match self {
+            DiaryScope::Org(o) => (vec![*o], 0),
+            DiaryScope::Team { org_id, team_id } => (vec![*org_id], *team_id),
+            DiaryScope::Orgs(orgs) => (orgs.clone(), 0),
+        }
+    }
+}
+
+/// One week of a group's sums.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct WeekSums {
+    pub week: Option<Week>,
+    /// Diaries kept that week (one per person).
+    pub diaries: u64,
+    pub contracted_minutes: u64,
+    /// Minutes per category id.
+    pub minutes: BTreeMap<i64, u64>,
+    /// How many diaries ticked each obstacle, in [`Obstacle::ALL`] order.
+    pub obstacles: [u64; 8],
+    /// Notes shared anonymously.
+    pub shared_notes: u64,
+}
+
+/// A group's sums over a period.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct DiarySums {
+    /// Different people who kept at least one diary in the period.
+    pub contributors: u64,
+    /// Weeks with at least one diary, oldest first.
+    pub weeks: Vec<WeekSums>,
+}
+
+/// What the sums hold for a week, besides category minutes (measure = category id, > 0).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Measure {
+    Category(i64),
+    Diaries,
+    Contracted,
+    SharedNotes,
+    Obstacle(usize),
+}
+
+impl Measure {
+    pub fn code(self) -> i64 {
+        match self {
+            Measure::Category(id) => id,
+            Measure::Diaries => -1,
+            Measure::Contracted => -2,
+            Measure::SharedNotes => -3,
+            Measure::Obstacle(i) => -100 - i as i64,
+        }
+    }
+
+    pub fn from_code(code: i64) -> Option<Measure> {
+        match code {
+            c if c > 0 => Some(Measure::Category(c)),
+            -1 => Some(Measure::Diaries),
+            -2 => Some(Measure::Contracted),
+            -3 => Some(Measure::SharedNotes),
+            c if (-107..=-100).contains(&c) => Some(Measure::Obstacle((-100 - c) as usize)),
+            _ => None,
+        }
+    }
+}
+
+/// What one diary adds to its week's sums.
+pub fn measures_of(d: &Diary) -> Vec<(i64, i64)> {
+    let mut out: Vec<(i64, i64)> = d
+        .minutes
+        .iter()
+        .map(|(id, m)| (Measure::Category(*id).code(), i64::from(*m)))
+        .collect();
+    out.push((Measure::Diaries.code(), 1));
+    out.push((Measure::Contracted.code(), i64::from(d.contracted)));
+    if d.share_note {
+        out.push((Measure::SharedNotes.code(), 1));
+    }
+    for o in &d.obstacles {
+        let i = Obstacle::ALL.iter().position(|x| x == o).unwrap_or(0);
+        out.push((Measure::Obstacle(i).code(), 1));
+    }
+    out
+}
+
+/// The change to a week's sums when `old` (if any) is replaced by `new`, zero changes left out,
+/// sorted by measure so every writer touches rows in one order.
+pub fn rollup_delta(old: Option<&Diary>, new: &Diary) -> Vec<(i64, i64)> {
+    let mut delta: BTreeMap<i64, i64> = BTreeMap::new();
+    if let Some(old) = old {
+        for (m, v) in measures_of(old) {
+            *delta.entry(m).or_default() -= v;
+        }
+    }
+    for (m, v) in measures_of(new) {
+        *delta.entry(m).or_default() += v;
+    }
+    delta.into_iter().filter(|(_, v)| *v != 0).collect()
+}
+
+/// Folds `(week, measure, amount)` rows into weeks of sums.
+pub fn fold_sums(contributors: u64, rows: impl IntoIterator<Item = (i64, i64, i64)>) -> DiarySums {
+    let mut weeks: BTreeMap<i64, WeekSums> = BTreeMap::new();
+    for (week, measure, amount) in rows {
+        let w = weeks.entry(week).or_insert_with(|| WeekSums {
+            week: Some(Week::from_number(week)),
+            ..WeekSums::default()
+        });
+        let amount = amount.max(0) as u64;
+        match Measure::from_code(measure) {
+            Some(Measure::Category(id)) => *w.minutes.entry(id).or_default() += amount,
+            Some(Measure::Diaries) => w.diaries += amount,
+            Some(Measure::Contracted) => w.contracted_minutes += amount,
+            Some(Measure::SharedNotes) => w.shared_notes += amount,
+            Some(Measure::Obstacle(i)) => w.obstacles[i.min(7)] += amount,
+            None => {}
+        }
+    }
+    DiarySums {
+        contributors,
+        weeks: weeks.into_values().filter(|w| w.diaries > 0).collect(),
+    }
+}
+
+/// Minutes per category as one text column: `3:720,5:1230`.
+pub fn minutes_to_text(minutes: &BTreeMap<i64, u32>) -> String {
+    minutes
+        .iter()
+        .map(|(id, m)| format!("{id}:{m}"))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// Reads [`minutes_to_text`] back; `None` if the text is not in that form.
+pub fn minutes_from_text(text: &str) -> Option<BTreeMap<i64, u32>> {
+    if text.is_empty() {
+        return Some(BTreeMap::new());
+    }
+    text.split(',')
+        .map(|pair| {
+            let (id, m) = pair.split_once(':')?;
+            Some((id.parse().ok()?, m.parse().ok()?))
+        })
+        .collect()
+}
+
+/// A synthetic person's weeks, for demo and load data.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyntheticPerson {
+    pub team_id: Option<i64>,
+    /// Oldest first, one per week.
+    pub diaries: Vec<Diary>,
+}
+
+/// The rows a batch of brand-new people adds to the sums: `(team_id, week, measure, amount)`
+/// and `(team_id, week, prev_week, people)`, for the organisation (team 0) and each team.
+pub type SumRows = (
+    BTreeMap<(i64, i64, i64), i64>,
+    BTreeMap<(i64, i64, i64), i64>,
+);
+
+/// Sums for people with no earlier diaries (their weeks sorted oldest first).
+pub fn sums_of_new_people(people: &[SyntheticPerson]) -> SumRows {
+    let mut rollup: BTreeMap<(i64, i64, i64), i64> = BTreeMap::new();
+    let mut spans: BTreeMap<(i64, i64, i64), i64> = BTreeMap::new();
+    for p in people {
+        let mut prev = -1;
+        for d in &p.diaries {
+            let week = d.week.number();
+            let teams: Vec<i64> = std::iter::once(0).chain(p.team_id).collect();
+            for team in teams {
+                for (m, v) in measures_of(d) {
+                    *rollup.entry((team, week, m)).or_default() += v;
+                }
+                *spans.entry((team, week, prev)).or_default() += 1;
+            }
+            prev = week;
+        }
+    }
+    (rollup, spans)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use swforce_domain::Date;
+
+    fn diary(week: &str, minutes: &[(i64, u32)]) -> Diary {
+        Diary {
+            week: Week::parse(week).unwrap(),
+            minutes: minutes.iter().copied().collect(),
+            contracted: 37 * 60,
+            obstacles: vec![Obstacle::Forms],
+            note: String::new(),
+            share_note: false,
+        }
+    }
+
+    #[test]
+    fn a_replaced_diary_changes_only_what_differs() {
+        let old = diary("2025-03-03", &[(1, 600), (2, 60)]);
+        let new = diary("2025-03-03", &[(1, 660), (3, 30)]);
+        assert_eq!(
+            rollup_delta(Some(&old), &new),
+            vec![(-100 - 2, 0), (1, 60), (2, -60), (3, 30)]
+                .into_iter()
+                .filter(|(_, v)| *v != 0)
+                .collect::<Vec<_>>()
+        );
+        assert!(rollup_delta(Some(&new), &new).is_empty());
+        let first = rollup_delta(None, &new);
+        assert!(first.contains(&(-1, 1)));
+        assert!(first.contains(&(-2, 37 * 60)));
+    }
+
+    #[test]
+    fn measures_round_trip_through_codes() {
+        for m in [
+            Measure::Category(7),
+            Measure::Diaries,
+            Measure::Contracted,
+            Measure::SharedNotes,
+            Measure::Obstacle(0),
+            Measure::Obstacle(7),
+        ] {
+            assert_eq!(Measure::from_code(m.code()), Some(m));
+        }
+        assert_eq!(Measure::from_code(0), None);
+        assert_eq!(Measure::from_code(-108), None);
+    }
+
+    #[test]
+    fn minutes_round_trip_through_text() {
+        let m: BTreeMap<i64, u32> = [(1, 720), (12, 5)].into_iter().collect();
+        assert_eq!(minutes_to_text(&m), "1:720,12:5");
+        assert_eq!(minutes_from_text("1:720,12:5"), Some(m));
+        assert_eq!(minutes_from_text(""), Some(BTreeMap::new()));
+        assert_eq!(minutes_from_text("1:x"), None);
+    }
+
+    #[test]
+    fn spans_count_each_person_once_in_any_period() {
+        let w = |n: i64| {
+            Week::containing(Date::parse("2025-01-06").unwrap())
+                .plus_weeks(n)
+                .to_string()
+        };
+        // One person keeps weeks 0, 1 and 3; another week 2 only.
+        let people = vec![
+            SyntheticPerson {
+                team_id: Some(9),
+                diaries: vec![
+                    diary(&w(0), &[(1, 60)]),
+                    diary(&w(1), &[(1, 60)]),
+                    diary(&w(3), &[(1, 60)]),
+                ],
+            },
+            SyntheticPerson {
+                team_id: None,
+                diaries: vec![diary(&w(2), &[(1, 60)])],
+            },
+        ];
+        let (_, spans) = sums_of_new_people(&people);
+        let week = |n: i64| Week::parse(&w(n)).unwrap().number();
+        let distinct = |team: i64, a: i64, b: i64| -> i64 {
+            spans
+                .iter()
+                .filter(|((t, wk, prev), _)| {
+                    *t == team && (week(a)..=week(b)).contains(wk) && *prev < week(a)
+                })
+                .map(|(_, n)| n)
+                .sum()
+        };
+        assert_eq!(distinct(0, 0, 3), 2);
+        assert_eq!(distinct(0, 1, 1), 1);
+        assert_eq!(distinct(0, 1, 2), 2);
+        assert_eq!(distinct(0, 2, 2), 1);
+        assert_eq!(distinct(0, 3, 3), 1);
+        assert_eq!(distinct(9, 0, 3), 1);
+        assert_eq!(distinct(9, 2, 2), 0);
+    }
+}
