@@ -7,6 +7,7 @@
 pub mod access;
 pub mod agency;
 pub mod census;
+pub mod diary;
 pub mod display;
 pub mod exchange;
 pub mod importing;

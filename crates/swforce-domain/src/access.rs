@@ -161,6 +161,14 @@ pub enum Permission {
     /// Run the campaign: themes, feedback forms, and exporting responses and steering group
     /// sign-ups.
     RunCampaign,
+    /// Keep one's own weekly time diary (every member of an organisation).
+    KeepTimeDiary,
+    /// See the time diary balance of the organisation and its teams (sums only, never a
+    /// person's diary, and only where at least five people contributed).
+    ViewTimeAggregates,
+    /// Rename, add, remap and retire the organisation's diary categories, and opt its sums in
+    /// to its region's and England's.
+    ManageTimeDiary,
     /// Create organisations and their first admins; see every organisation's audit log.
     ManageSite,
 }
@@ -189,6 +197,13 @@ impl Permission {
             Self::Moderate => "Moderate shared examples and edit the resources pages",
             Self::RunCampaign => {
                 "Run the campaign: themes, feedback forms, and exporting responses and steering group sign-ups"
+            }
+            Self::KeepTimeDiary => "Keep their own weekly time diary",
+            Self::ViewTimeAggregates => {
+                "See the time diary balance of the organisation and its teams (sums of at least five people, never a diary)"
+            }
+            Self::ManageTimeDiary => {
+                "Change the organisation's diary categories and opt its sums in to its region's and England's"
             }
             Self::ManageSite => {
                 "Create organisations and their first admins; read every organisation's audit log"
@@ -235,6 +250,23 @@ pub const MATRIX: &[(Permission, &[Role])] = &[
     (Permission::RegionalAgency, &[WorkforceAnalyst, OrgAdmin]),
     (Permission::Moderate, &[Moderator, SiteAdmin]),
     (Permission::RunCampaign, &[Moderator, SiteAdmin]),
+    (
+        Permission::KeepTimeDiary,
+        &[
+            SocialWorker,
+            TeamManager,
+            WorkforceAnalyst,
+            OrgAdmin,
+            Moderator,
+            NationalAnalyst,
+            SiteAdmin,
+        ],
+    ),
+    (
+        Permission::ViewTimeAggregates,
+        &[TeamManager, WorkforceAnalyst, OrgAdmin],
+    ),
+    (Permission::ManageTimeDiary, &[WorkforceAnalyst, OrgAdmin]),
     (Permission::ManageSite, &[SiteAdmin]),
 ];
 

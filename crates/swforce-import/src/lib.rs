@@ -6,6 +6,7 @@
 //! file and passes a reader and the name to show in messages.
 
 pub mod agency;
+pub mod calendar;
 pub mod census;
 pub mod diagnostic;
 pub mod ees;

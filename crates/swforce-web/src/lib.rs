@@ -93,6 +93,13 @@ pub fn router(app: App, options: Options) -> Router {
     let examples = Router::new()
         .route("/exchange/examples", post(pages::exchange::send))
         .layer(DefaultBodyLimit::max(pages::exchange::MAX_FORM_BYTES));
+    // A calendar export a little over the reader's own limit is refused by the transport with
+    // a page that says so; the reader refuses anything between.
+    let calendars = Router::new()
+        .route("/time/diary/calendar", post(pages::diary::calendar))
+        .layer(DefaultBodyLimit::max(
+            swforce_import::calendar::MAX_ICS_BYTES + 64 * 1024,
+        ));
     let census = Router::new()
         .route("/census", post(pages::census::check))
         .route("/census/returns", post(pages::census_returns::store))
@@ -156,6 +163,9 @@ pub fn router(app: App, options: Options) -> Router {
             "/api/v1/agency/summary",
             get(api::v1::account::agency_summary),
         )
+        .route("/api/v1/diary/weeks", get(api::v1::diary::weeks_of))
+        .route("/api/v1/diary/summary", get(api::v1::diary::summary))
+        .route("/api/v1/diary/national", get(api::v1::diary::national))
         .route("/census", get(pages::census::show))
         .route("/exchange", get(pages::exchange::index))
         .route("/exchange/feed.atom", get(pages::exchange::feed))
@@ -207,6 +217,31 @@ pub fn router(app: App, options: Options) -> Router {
         )
         .route("/resources/edit", get(pages::involved::edit_resource))
         .route("/resources/{slug}", get(pages::involved::resource))
+        .route("/time", get(pages::time::index))
+        .route(
+            "/time/diary",
+            get(pages::diary::show).post(pages::diary::save),
+        )
+        .route("/time/mine", get(pages::diary::mine))
+        .route("/time/mine/download.csv", get(pages::diary::mine_csv))
+        .route("/time/organisation", get(pages::time::organisation))
+        .route(
+            "/time/organisation/download.csv",
+            get(pages::time::organisation_csv),
+        )
+        .route("/time/england", get(pages::time::england))
+        .route("/time/england/download.csv", get(pages::time::england_csv))
+        .route("/time/regions/{code}", get(pages::time::region))
+        .route(
+            "/time/regions/{code}/download.csv",
+            get(pages::time::region_csv),
+        )
+        .route("/time/settings", get(pages::time::settings))
+        .route(
+            "/time/settings/categories",
+            post(pages::time::save_category),
+        )
+        .route("/time/settings/opt-in", post(pages::time::save_opt_in))
         .route("/agency", get(pages::agency::rules_index))
         .route("/agency/council", get(pages::agency::council))
         .route("/agency/council/costs", post(pages::agency::save_costs))
@@ -310,6 +345,7 @@ pub fn router(app: App, options: Options) -> Router {
         ))
         .merge(uploads)
         .merge(census)
+        .merge(calendars)
         .merge(examples)
         .fallback(pages::not_found)
         .layer(middleware::from_fn_with_state(state.clone(), cache::layer))

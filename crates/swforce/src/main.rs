@@ -45,6 +45,9 @@ enum Command {
     /// write the quarterly return.
     #[command(subcommand)]
     Agency(commands::agency::Command),
+    /// Time for social work: synthetic diaries, and a group's balance as the web shows it.
+    #[command(subcommand)]
+    Diary(commands::diary::Command),
     /// Load the shipped demo data (the published files; a no-op if already loaded).
     Demo,
     /// Serve the web pages and the JSON API (loads the demo data into an empty data folder).
@@ -108,6 +111,7 @@ fn main() -> ExitCode {
             Command::Backtest(args) => commands::project::backtest(&app, &args),
             Command::Census(c) => commands::census::run(&app, &c),
             Command::Agency(c) => commands::agency::run(&app, &c),
+            Command::Diary(c) => commands::diary::run(&app, &c),
             Command::Demo => commands::import::demo(&app),
             Command::Serve => commands::serve::run(app, &cli.global),
             Command::Config | Command::Migrate | Command::Backup(_) => Ok(()),

@@ -22,10 +22,14 @@ pub enum Scope {
     AuditRead,
     /// Read the council's agency register, its checks and summary.
     AgencyRead,
+    /// Read one's own time diary weeks.
+    DiaryRead,
+    /// Read the time diary sums of the organisation and its teams.
+    TimeRead,
 }
 
 /// Every scope, with its id and what it allows, for the pages and the API description.
-pub const SCOPES: [(Scope, &str, &str); 6] = [
+pub const SCOPES: [(Scope, &str, &str); 8] = [
     (
         Scope::ScenariosRead,
         "scenarios:read",
@@ -56,6 +60,16 @@ pub const SCOPES: [(Scope, &str, &str); 6] = [
         "agency:read",
         "Read your council's agency register, its checks and summary",
     ),
+    (
+        Scope::DiaryRead,
+        "diary:read",
+        "Read your own time diary weeks",
+    ),
+    (
+        Scope::TimeRead,
+        "time:read",
+        "Read the time diary balance of your organisation and its teams",
+    ),
 ];
 
 impl Scope {
@@ -77,6 +91,8 @@ impl Scope {
             Self::StatisticsImport => Some(Permission::ImportStatistics),
             Self::AuditRead => Some(Permission::ViewAudit),
             Self::AgencyRead => Some(Permission::ManageAgency),
+            Self::DiaryRead => Some(Permission::KeepTimeDiary),
+            Self::TimeRead => Some(Permission::ViewTimeAggregates),
         }
     }
 

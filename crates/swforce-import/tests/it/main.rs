@@ -1,6 +1,7 @@
 //! Integration tests of the readers: hand-made fixtures with one oddity each, and the full
 //! published files shipped as demo data.
 
+mod calendar;
 mod census;
 mod ees_bad_input;
 mod ees_fixtures;

@@ -8,6 +8,7 @@ pub mod assets;
 pub mod census;
 pub mod census_returns;
 pub mod compare;
+pub mod diary;
 pub mod exchange;
 pub mod imports;
 pub mod indicator;
@@ -18,6 +19,7 @@ pub mod projection;
 pub mod scenario_form;
 pub mod search;
 pub mod sso;
+pub mod time;
 
 use crate::error::PageError;
 use axum::http::Uri;

@@ -169,6 +169,7 @@ fn the_openapi_document_describes_every_api_route() {
         "/api/v1/measures",
         "/api/v1/imports",
         "/api/v1/openapi.json",
+        "/api/v1/diary/national",
     ];
     let signed_in = [
         "/api/v1/me",
@@ -178,6 +179,8 @@ fn the_openapi_document_describes_every_api_route() {
         "/api/v1/audit",
         "/api/v1/agency/engagements",
         "/api/v1/agency/summary",
+        "/api/v1/diary/weeks",
+        "/api/v1/diary/summary",
     ];
     for r in routes.iter().chain(&signed_in) {
         assert!(paths.contains(r), "{r} is not documented");

@@ -11,6 +11,7 @@ mod imports;
 mod pages;
 mod projections;
 mod tenancy;
+mod time;
 
 use std::net::SocketAddr;
 use std::sync::{Arc, OnceLock};

@@ -51,6 +51,8 @@ struct Tenant<'a> {
     token_id: i64,
     engagement: i64,
     example: i64,
+    /// A diary category of the organisation, renamed to a private name.
+    category: i64,
 }
 
 fn census_file(lea: &str) -> Vec<u8> {
@@ -154,6 +156,50 @@ fn tenant<'a>(app: &'a TestApp, name: &str, la: &str, lea: &str, tag: &str) -> T
         )
         .unwrap()[0]
         .id;
+    // Time diaries: five people keep this week, one with a private note and one sharing a note
+    // anonymously; a category gets a private name. The organisation does not opt in.
+    let category = app.app.diary_categories(org).unwrap()[0].id;
+    let renamed = analyst.post_form(
+        "/time/settings/categories",
+        &[
+            ("id", &category.to_string()),
+            (
+                &format!("label-{category}"),
+                &format!("Category {tag} private"),
+            ),
+            (&format!("activity-{category}"), "direct_face_to_face"),
+            (&format!("position-{category}"), "10"),
+        ],
+    );
+    assert_eq!(renamed.status, 303, "{}", renamed.body);
+    let week = swforce_domain::diary::Week::containing(swforce_app::agency::today()).to_string();
+    let hours = format!("hours-{category}");
+    for (i, b) in [&admin, &analyst, &worker].into_iter().enumerate() {
+        let note = match i {
+            0 => format!("Diary note {tag} private"),
+            1 => format!("Shared diary {tag} private"),
+            _ => String::new(),
+        };
+        let share = if i == 1 { "yes" } else { "" };
+        let kept = b.post_form(
+            "/time/diary",
+            &[
+                ("week", &week),
+                (&hours, "9"),
+                ("contracted", "37"),
+                ("note", &note),
+                ("share_note", share),
+            ],
+        );
+        assert_eq!(kept.status, 303, "{}", kept.body);
+    }
+    for i in 0..2 {
+        let b = app.person(org, &format!("diarist{i}@{tag}.test"), &["social_worker"]);
+        b.post_form(
+            "/time/diary",
+            &[("week", &week), (&hours, "8"), ("contracted", "37")],
+        );
+    }
     let token = app.token(
         &format!("analyst@{tag}.test"),
         &[
@@ -161,6 +207,8 @@ fn tenant<'a>(app: &'a TestApp, name: &str, la: &str, lea: &str, tag: &str) -> T
             "scenarios:read",
             "scenarios:write",
             "agency:read",
+            "diary:read",
+            "time:read",
         ],
     );
     let user = app
@@ -182,6 +230,7 @@ fn tenant<'a>(app: &'a TestApp, name: &str, la: &str, lea: &str, tag: &str) -> T
         token_id,
         engagement,
         example,
+        category,
     }
 }
 
@@ -251,8 +300,11 @@ fn form_for(path: &str) -> Vec<(&'static str, &'static str)> {
     }
 }
 
-const MARKERS: [&str; 6] = [
+const MARKERS: [&str; 9] = [
     "Example kent private",
+    "Diary note kent private",
+    "Shared diary kent private",
+    "Category kent private",
     "kent.test",
     "Team kent private",
     "return-kent-private",
@@ -282,6 +334,18 @@ fn nobody_reads_or_changes_another_organisations_data_through_any_route() {
     let before_census = app.app.store().census_returns().unwrap();
     let before_agency = app.app.store().engagements(kent.org).unwrap();
     let before_costs = app.app.store().permanent_costs(kent.org).unwrap();
+    let before_categories = app.app.diary_categories(kent.org).unwrap();
+    let diary_week = swforce_domain::diary::Week::containing(swforce_app::agency::today());
+    let before_sums = app
+        .app
+        .store()
+        .diary_sums(
+            &swforce_store::DiaryScope::Org(kent.org),
+            diary_week,
+            diary_week,
+        )
+        .unwrap();
+    let diary_week = diary_week.to_string();
     let all = routes();
     assert!(all.len() >= 40, "{} routes found: {all:?}", all.len());
     for (method, path) in &all {
@@ -314,6 +378,25 @@ fn nobody_reads_or_changes_another_organisations_data_through_any_route() {
                     ],
                     Some(b"x"),
                 ),
+                // Another organisation's diary category, in a diary and in the settings.
+                "/time/diary" => b.post_form(
+                    &target,
+                    &[
+                        ("week", &diary_week),
+                        (&format!("hours-{}", kent.category), "5"),
+                        ("contracted", "37"),
+                    ],
+                ),
+                "/time/settings/categories" => b.post_form(
+                    &target,
+                    &[
+                        ("id", &kent.category.to_string()),
+                        (&format!("label-{}", kent.category), "Hijacked"),
+                        (&format!("activity-{}", kent.category), "other"),
+                        (&format!("position-{}", kent.category), "1"),
+                    ],
+                ),
+                "/time/settings/opt-in" => b.post_form(&target, &[("opt_in", "yes")]),
                 _ => b.post_form(&target, &form_for(path)),
             };
             // The sign-out and sign-in routes end or start a session: sign back in after them.
@@ -386,6 +469,29 @@ fn nobody_reads_or_changes_another_organisations_data_through_any_route() {
         app.app.store().permanent_costs(kent.org).unwrap(),
         before_costs
     );
+    assert_eq!(
+        app.app.diary_categories(kent.org).unwrap(),
+        before_categories,
+        "nobody else renames, remaps or retires an organisation's categories"
+    );
+    let week = swforce_domain::diary::Week::containing(swforce_app::agency::today());
+    assert_eq!(
+        app.app
+            .store()
+            .diary_sums(&swforce_store::DiaryScope::Org(kent.org), week, week)
+            .unwrap(),
+        before_sums,
+        "nobody else's hours reach an organisation's sums"
+    );
+    assert!(!app.app.store().diary_opt_in(kent.org).unwrap());
+    // Kent's leaders see their own sums and their shared note, never the private one.
+    let own = kent.analyst.get("/time/organisation");
+    assert!(
+        own.body.contains("Shared diary kent private"),
+        "{}",
+        own.body
+    );
+    assert!(!own.body.contains("Diary note kent private"));
     assert!(
         app.app.store().price_caps().unwrap().is_empty(),
         "no council may set a regional price cap"
@@ -465,7 +571,13 @@ fn public_pages_stay_public_and_everything_else_asks_to_sign_in() {
             || p.starts_with("/exchange/moderation")
             || p == "/get-involved/manage"
             || p.ends_with(".csv") && p.starts_with("/get-involved")
-            || p == "/resources/edit")
+            || p == "/resources/edit"
+            || p.starts_with("/time/diary")
+            || p.starts_with("/time/mine")
+            || p.starts_with("/time/organisation")
+            || p.starts_with("/time/settings")
+            || p == "/api/v1/diary/weeks"
+            || p == "/api/v1/diary/summary")
     };
     let anon = app.browser();
     for (method, path) in routes() {

@@ -102,6 +102,12 @@ pub fn demo(app: &App) -> Result<(), Failure> {
     for r in &reports {
         summarise(r);
     }
+    if app
+        .load_demo_diaries(swforce_app::agency::today())
+        .map_err(fail)?
+    {
+        println!("made the demo organisation with synthetic time diaries");
+    }
     Ok(())
 }
 

@@ -4,6 +4,7 @@ pub mod admin;
 pub mod agency;
 pub mod census;
 pub mod config;
+pub mod diary;
 pub mod import;
 pub mod indicators;
 pub mod places;

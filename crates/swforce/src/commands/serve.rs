@@ -8,6 +8,12 @@ use swforce_app::App;
 pub fn run(app: App, global: &GlobalArgs) -> Result<(), Failure> {
     if app.load_demo_if_empty().map_err(fail)? {
         tracing::info!("the data folder was empty: loaded the shipped demo data");
+        if app
+            .load_demo_diaries(swforce_app::agency::today())
+            .map_err(fail)?
+        {
+            tracing::info!("made the demo organisation with synthetic time diaries");
+        }
     }
     let runtime = tokio::runtime::Runtime::new().map_err(|e| {
         report_error(&anyhow::Error::new(e).context("starting the web server"));

@@ -2,6 +2,7 @@
 //! `{"error": {"status", "title", "problems": [{"text", "fix"}], "diagnostics"}}`.
 
 pub mod account;
+pub mod diary;
 pub mod geographies;
 pub mod imports;
 pub mod measures;

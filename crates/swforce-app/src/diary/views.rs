@@ -1,0 +1,463 @@
+//! A group's figures from its sums: the lines, trend, obstacles and capacity every view shows,
+//! the period they cover, and the same figures as JSON.
+
+use super::{DEFAULT_WEEKS, MAX_WEEKS};
+use crate::AppError;
+use std::collections::BTreeMap;
+use swforce_domain::Date;
+use swforce_domain::diary::{Activity, FTE_WEEK_HOURS, MIN_CONTRIBUTORS, Obstacle, Totals, Week};
+use swforce_store::DiarySums;
+
+/// One line of a group's view: a category (organisation and team) or a national kind.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Line {
+    /// Category id for an organisation's view; 0 for a national kind.
+    pub id: i64,
+    pub label: String,
+    pub activity: Activity,
+    pub relationship_based: bool,
+    pub minutes: u64,
+    /// Mean hours a week per person, rounded to a tenth.
+    pub hours_per_week: f64,
+    /// Share of recorded time, rounded to a whole percentage point (as a fraction).
+    pub share: f64,
+}
+
+/// One week of a group's trend.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct TrendPoint {
+    pub week: Week,
+    pub diaries: u64,
+    /// Relationship-based share, `None` where fewer than five people kept a diary that week.
+    pub relationship_share: Option<f64>,
+}
+
+/// How often an obstacle was ticked.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ObstacleCount {
+    pub obstacle: Obstacle,
+    pub label: &'static str,
+    pub diaries: u64,
+    /// Share of diaries that ticked it, rounded to a whole percentage point.
+    pub share: f64,
+}
+
+/// The capacity figures of a group over the period.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Capacity {
+    /// Hours of relationship-based work per FTE per week.
+    pub relationship_hours_per_fte: f64,
+    /// Relationship-based hours the whole group gave a week, on average.
+    pub relationship_hours_per_week: f64,
+    /// Hours recorded per FTE per week.
+    pub recorded_hours_per_fte: f64,
+    /// Mean FTE contributing a week.
+    pub fte: f64,
+}
+
+/// A group's balance over a period: numbers only when enough people contributed.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct GroupTime {
+    pub name: String,
+    pub from: Week,
+    pub to: Week,
+    pub contributors: u64,
+    /// `false`: fewer than five people contributed; only the count of weeks is shown.
+    pub shown: bool,
+    /// Diaries (person-weeks) in the period.
+    pub diaries: u64,
+    pub relationship_share: Option<f64>,
+    pub lines: Vec<Line>,
+    pub obstacles: Vec<ObstacleCount>,
+    pub trend: Vec<TrendPoint>,
+    pub capacity: Option<Capacity>,
+    /// Notes shared anonymously, newest week first: the week and the words only.
+    pub notes: Vec<(Week, String)>,
+}
+
+impl GroupTime {
+    /// What moving `points` percentage points of recorded time into relationship-based work
+    /// is worth in FTE for this group.
+    pub fn shift_in_fte(&self, points: f64) -> Option<f64> {
+        let c = self.capacity.as_ref()?;
+        Some(swforce_domain::diary::shift_in_fte(
+            points,
+            c.recorded_hours_per_fte,
+            c.fte,
+        ))
+    }
+}
+
+/// A period of whole weeks, from the Monday of `from` to the Sunday of `to`.
+pub fn period(from: Option<&str>, to: Option<&str>, today: Date) -> Result<(Week, Week), AppError> {
+    let bad = |field: &str, text: &str| AppError::Invalid {
+        problem: format!("\"{text}\" is not a date for \"{field}\""),
+        fix: "Write the date as YYYY-MM-DD, like 2025-03-03".into(),
+    };
+    let last = Week::containing(today);
+    let to = match to.map(str::trim).filter(|t| !t.is_empty()) {
+        Some(t) => Week::parse(t).map_err(|_| bad("to", t))?,
+        None => last,
+    };
+    let from = match from.map(str::trim).filter(|t| !t.is_empty()) {
+        Some(t) => Week::parse(t).map_err(|_| bad("from", t))?,
+        None => to.plus_weeks(1 - DEFAULT_WEEKS),
+    };
+    if from > to {
+        return Err(AppError::Invalid {
+            problem: format!("The period starts ({from}) after it ends ({to})"),
+            fix: "Choose a start date before the end date".into(),
+        });
+    }
+    if from.weeks_until(to) >= MAX_WEEKS {
+        return Err(AppError::Invalid {
+            problem: format!(
+                "The period is {} weeks long; the longest is {MAX_WEEKS} weeks",
+                from.weeks_until(to) + 1
+            ),
+            fix: "Choose a shorter period".into(),
+        });
+    }
+    Ok((from, to))
+}
+
+fn round_to(x: f64, step: f64) -> f64 {
+    (x / step).round() * step
+}
+
+/// Builds a group's view from its sums, with the label and kind of each category id.
+pub fn group_time(
+    name: &str,
+    from: Week,
+    to: Week,
+    sums: &DiarySums,
+    categories: &BTreeMap<i64, (String, Activity)>,
+    by_activity: bool,
+    notes: Vec<(Week, String)>,
+) -> GroupTime {
+    let shown = sums.contributors >= u64::from(MIN_CONTRIBUTORS);
+    let mut totals = Totals {
+        contributors: sums.contributors,
+        ..Totals::default()
+    };
+    let mut minutes: BTreeMap<i64, u64> = BTreeMap::new();
+    let mut activity_minutes = [0u64; 10];
+    let mut obstacles = [0u64; 8];
+    let mut trend = Vec::new();
+    for w in &sums.weeks {
+        totals.diaries += w.diaries;
+        totals.contracted_minutes += w.contracted_minutes;
+        let mut week_total = 0;
+        let mut week_rb = 0;
+        for (id, m) in &w.minutes {
+            let activity = categories.get(id).map_or(Activity::Other, |c| c.1);
+            *minutes.entry(*id).or_default() += m;
+            activity_minutes[activity.index()] += m;
+            week_total += m;
+            if activity.relationship_based() {
+                week_rb += m;
+            }
+        }
+        totals.minutes += week_total;
+        totals.relationship_minutes += week_rb;
+        for (i, n) in w.obstacles.iter().enumerate() {
+            obstacles[i] += n;
+        }
+        if let Some(week) = w.week {
+            trend.push(TrendPoint {
+                week,
+                diaries: w.diaries,
+                relationship_share: (w.diaries >= u64::from(MIN_CONTRIBUTORS) && week_total > 0)
+                    .then(|| round_to(week_rb as f64 / week_total as f64, 0.01)),
+            });
+        }
+    }
+    let weeks = sums.weeks.len() as u64;
+    let share_of = |m: u64| {
+        if totals.minutes == 0 {
+            0.0
+        } else {
+            round_to(m as f64 / totals.minutes as f64, 0.01)
+        }
+    };
+    let per_week = |m: u64| {
+        if totals.diaries == 0 {
+            0.0
+        } else {
+            round_to(m as f64 / 60.0 / totals.diaries as f64, 0.1)
+        }
+    };
+    let lines: Vec<Line> = if by_activity {
+        Activity::ALL
+            .into_iter()
+            .map(|a| Line {
+                id: 0,
+                label: a.label().to_string(),
+                activity: a,
+                relationship_based: a.relationship_based(),
+                minutes: activity_minutes[a.index()],
+                hours_per_week: per_week(activity_minutes[a.index()]),
+                share: share_of(activity_minutes[a.index()]),
+            })
+            .collect()
+    } else {
+        let mut lines: Vec<Line> = categories
+            .iter()
+            .filter(|(id, _)| minutes.contains_key(id))
+            .map(|(id, (label, a))| Line {
+                id: *id,
+                label: label.clone(),
+                activity: *a,
+                relationship_based: a.relationship_based(),
+                minutes: minutes[id],
+                hours_per_week: per_week(minutes[id]),
+                share: share_of(minutes[id]),
+            })
+            .collect();
+        lines.sort_by_key(|l| (l.activity, l.id));
+        lines
+    };
+    let capacity = (totals.contracted_minutes > 0 && weeks > 0).then(|| {
+        let fte_weeks = totals.contracted_minutes as f64 / 60.0 / FTE_WEEK_HOURS;
+        Capacity {
+            relationship_hours_per_fte: round_to(
+                totals.relationship_minutes as f64 / 60.0 / fte_weeks,
+                0.1,
+            ),
+            relationship_hours_per_week: round_to(
+                totals.relationship_minutes as f64 / 60.0 / weeks as f64,
+                0.1,
+            ),
+            recorded_hours_per_fte: round_to(totals.minutes as f64 / 60.0 / fte_weeks, 0.1),
+            fte: round_to(fte_weeks / weeks as f64, 0.1),
+        }
+    });
+    GroupTime {
+        name: name.to_string(),
+        from,
+        to,
+        contributors: sums.contributors,
+        shown,
+        diaries: if shown { totals.diaries } else { 0 },
+        relationship_share: if shown {
+            totals.relationship_share().map(|s| round_to(s, 0.01))
+        } else {
+            None
+        },
+        lines: if shown { lines } else { Vec::new() },
+        obstacles: if shown {
+            Obstacle::ALL
+                .into_iter()
+                .enumerate()
+                .map(|(i, o)| ObstacleCount {
+                    obstacle: o,
+                    label: o.label(),
+                    diaries: obstacles[i],
+                    share: if totals.diaries == 0 {
+                        0.0
+                    } else {
+                        round_to(obstacles[i] as f64 / totals.diaries as f64, 0.01)
+                    },
+                })
+                .collect()
+        } else {
+            Vec::new()
+        },
+        trend: if shown { trend } else { Vec::new() },
+        capacity: if shown { capacity } else { None },
+        notes: if shown { notes } else { Vec::new() },
+    }
+}
+
+/// A group's figures as JSON, the same for the command line and the API: one object per
+/// category with its hours, share and contributors, and the relationship-based share; a group
+/// with too few people says so instead of giving numbers.
+pub fn summary_json(g: &GroupTime) -> serde_json::Value {
+    use serde_json::json;
+    let head = json!({
+        "group": g.name,
+        "from": g.from.monday().to_string(),
+        "to": g.to.sunday().to_string(),
+        "minimum_contributors": MIN_CONTRIBUTORS,
+    });
+    let mut out = head.as_object().cloned().unwrap_or_default();
+    if !g.shown {
+        out.insert("suppressed".into(), json!(true));
+        out.insert(
+            "message".into(),
+            json!("not enough responses: fewer than 5 people kept a diary in the period"),
+        );
+        return serde_json::Value::Object(out);
+    }
+    out.insert("suppressed".into(), json!(false));
+    out.insert("contributors".into(), json!(g.contributors));
+    out.insert("diaries".into(), json!(g.diaries));
+    out.insert(
+        "relationship_based_share".into(),
+        json!(g.relationship_share),
+    );
+    out.insert(
+        "categories".into(),
+        json!(
+            g.lines
+                .iter()
+                .map(|l| json!({
+                    "category": l.label,
+                    "kind": l.activity.id(),
+                    "relationship_based": l.relationship_based,
+                    "hours": (l.minutes as f64 / 6.0).round() / 10.0,
+                    "hours_per_person_week": l.hours_per_week,
+                    "share": l.share,
+                    "contributors": g.contributors,
+                }))
+                .collect::<Vec<_>>()
+        ),
+    );
+    out.insert(
+        "got_in_the_way".into(),
+        json!(
+            g.obstacles
+                .iter()
+                .map(|o| json!({
+                    "reason": o.obstacle.id(),
+                    "label": o.label,
+                    "diaries": o.diaries,
+                    "share": o.share,
+                }))
+                .collect::<Vec<_>>()
+        ),
+    );
+    if let Some(c) = &g.capacity {
+        out.insert("capacity".into(), json!(c));
+    }
+    serde_json::Value::Object(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diary::hours_text_short;
+    use swforce_store::WeekSums;
+
+    fn sums(contributors: u64, weeks: &[(u64, &[(i64, u64)])]) -> DiarySums {
+        DiarySums {
+            contributors,
+            weeks: weeks
+                .iter()
+                .enumerate()
+                .map(|(i, (diaries, minutes))| WeekSums {
+                    week: Some(Week::parse("2025-01-06").unwrap().plus_weeks(i as i64)),
+                    diaries: *diaries,
+                    contracted_minutes: diaries * 37 * 60,
+                    minutes: minutes.iter().copied().collect(),
+                    obstacles: [*diaries, 0, 0, 0, 0, 0, 0, 0],
+                    shared_notes: 0,
+                })
+                .collect(),
+        }
+    }
+
+    fn categories() -> BTreeMap<i64, (String, Activity)> {
+        [
+            (1, ("Visits".to_string(), Activity::DirectFaceToFace)),
+            (2, ("Recording".to_string(), Activity::CaseRecording)),
+        ]
+        .into_iter()
+        .collect()
+    }
+
+    fn week(s: &str) -> Week {
+        Week::parse(s).unwrap()
+    }
+
+    #[test]
+    fn fewer_than_five_people_show_no_numbers_at_all() {
+        let s = sums(4, &[(4, &[(1, 600), (2, 1800)])]);
+        let g = group_time(
+            "Team",
+            week("2025-01-06"),
+            week("2025-01-06"),
+            &s,
+            &categories(),
+            false,
+            vec![(week("2025-01-06"), "secret".into())],
+        );
+        assert!(!g.shown);
+        assert_eq!(g.contributors, 4);
+        assert_eq!(g.relationship_share, None);
+        assert!(g.lines.is_empty() && g.obstacles.is_empty() && g.trend.is_empty());
+        assert!(g.capacity.is_none() && g.notes.is_empty());
+        assert_eq!(g.diaries, 0);
+    }
+
+    #[test]
+    fn five_people_show_shares_rounded_and_weeks_under_five_stay_blank() {
+        let s = sums(
+            6,
+            &[
+                (5, &[(1, 5 * 600), (2, 5 * 1800)]),
+                (3, &[(1, 3 * 300), (2, 3 * 2100)]),
+            ],
+        );
+        let g = group_time(
+            "Team",
+            week("2025-01-06"),
+            week("2025-01-13"),
+            &s,
+            &categories(),
+            false,
+            vec![],
+        );
+        assert!(g.shown);
+        assert_eq!(g.diaries, 8);
+        // (3000 + 900) / (3000 + 9000 + 900 + 6300) = 3900 / 19200 = 20.3% → 20%.
+        assert_eq!(g.relationship_share, Some(0.2));
+        assert_eq!(g.trend[0].relationship_share, Some(0.25));
+        assert_eq!(g.trend[1].relationship_share, None);
+        assert_eq!(g.lines[0].label, "Visits");
+        assert_eq!(g.lines[0].hours_per_week, 8.1); // 3900 min / 60 / 8 diaries = 8.125
+        let c = g.capacity.unwrap();
+        assert_eq!(c.fte, 4.0);
+        assert_eq!(c.relationship_hours_per_fte, 8.1);
+        assert_eq!(g.obstacles[0].diaries, 8);
+        assert_eq!(g.obstacles[0].share, 1.0);
+    }
+
+    #[test]
+    fn national_views_add_up_by_kind_whatever_each_organisation_calls_it() {
+        let mut cats = categories();
+        cats.insert(3, ("Home visits".into(), Activity::DirectFaceToFace));
+        let s = sums(10, &[(10, &[(1, 600), (3, 600), (2, 1200)])]);
+        let g = group_time(
+            "England",
+            week("2025-01-06"),
+            week("2025-01-06"),
+            &s,
+            &cats,
+            true,
+            vec![],
+        );
+        assert_eq!(g.lines.len(), 10);
+        assert_eq!(g.lines[0].minutes, 1200);
+        assert_eq!(g.lines[0].share, 0.5);
+        assert_eq!(g.relationship_share, Some(0.5));
+    }
+
+    #[test]
+    fn a_period_defaults_to_the_last_thirteen_weeks_and_refuses_nonsense() {
+        let today = Date::parse("2025-03-05").unwrap();
+        let (from, to) = period(None, None, today).unwrap();
+        assert_eq!(to, week("2025-03-03"));
+        assert_eq!(from.weeks_until(to), 12);
+        assert!(period(Some("2025-03-03"), Some("2025-01-01"), today).is_err());
+        assert!(period(Some("nonsense"), None, today).is_err());
+        assert!(period(Some("2020-01-01"), Some("2025-01-01"), today).is_err());
+    }
+
+    #[test]
+    fn hours_are_shown_as_people_would_type_them() {
+        assert_eq!(hours_text_short(420), "7");
+        assert_eq!(hours_text_short(450), "7.5");
+        assert_eq!(hours_text_short(20), "0.33");
+    }
+}

@@ -1,0 +1,625 @@
+//! The weekly time diary: a person's week on one page (with hours suggested from their
+//! calendar), their own view of their weeks and balance, and their own download. Only they
+//! ever see these pages' contents.
+
+use super::imports::read_file;
+use super::time::{app_error, csv_response, pct, short_date, week_param};
+use super::{Fields, render};
+use crate::auth::Viewer;
+use crate::chart::{LineChart, Series};
+use crate::error::{PageError, Problem, problem_from};
+use crate::view::{CellView, Choices, Field, Layout, TableView};
+use crate::{AppState, blocking};
+use askama::Template;
+use axum::Form;
+use axum::extract::multipart::{Multipart, MultipartRejection};
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use swforce_app::AppError;
+use swforce_app::access::Principal;
+use swforce_app::agency::today;
+use swforce_app::diary::{DiaryForm, hours_text_short};
+use swforce_domain::access::Permission;
+use swforce_domain::diary::{
+    DiaryInput, DiaryProblem, Obstacle, TARGET_SHARE, Week, contracted_warning, hours_text,
+    long_date, parse_hours, percent,
+};
+
+// ---------------------------------------------------------------------------------------------
+// The diary
+
+#[derive(Template)]
+#[template(path = "time_diary.html")]
+struct DiaryPage {
+    layout: Layout,
+    problems: Vec<Problem>,
+    banner: Option<(String, String)>,
+    warning: String,
+    organisation: String,
+    week: String,
+    week_label: String,
+    prefilled: String,
+    suggested: String,
+    weeks: Choices,
+    hours: Vec<Field>,
+    total: String,
+    contracted: Field,
+    obstacles: Choices,
+    note: String,
+    note_error: String,
+    share: Choices,
+    upload_action: String,
+    calendar_error: bool,
+    this_week: bool,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct DiaryParams {
+    pub week: Option<String>,
+    pub saved: Option<String>,
+}
+
+/// What to show in the boxes: from the store, or what was posted (with problems), or a
+/// calendar's suggestion.
+struct Shown {
+    values: BTreeMap<i64, String>,
+    contracted: String,
+    obstacles: Vec<String>,
+    note: String,
+    share_note: bool,
+}
+
+fn from_form(form: &DiaryForm) -> Shown {
+    Shown {
+        values: form.values.clone(),
+        contracted: form.contracted.clone(),
+        obstacles: form.obstacles.iter().map(|o| o.id().to_string()).collect(),
+        note: form.note.clone(),
+        share_note: form.share_note,
+    }
+}
+
+fn diary_page(
+    form: &DiaryForm,
+    shown: &Shown,
+    who: &Principal,
+    problems: Vec<Problem>,
+    banner: Option<(String, String)>,
+    suggested: String,
+) -> DiaryPage {
+    let error_of = |id: &str| {
+        problems
+            .iter()
+            .find(|p| p.target == id)
+            .map(|p| p.text.clone())
+            .unwrap_or_default()
+    };
+    let hours: Vec<Field> = form
+        .categories
+        .iter()
+        .map(|c| {
+            let id = format!("hours-{}", c.id);
+            let mut hint = if c.activity.relationship_based() {
+                "Counts as direct, relationship-based work".to_string()
+            } else {
+                String::new()
+            };
+            if c.retired {
+                hint = "No longer in use: kept here because this week has time in it".into();
+            }
+            let mut f = Field::new(&id, &c.label)
+                .hint(&hint)
+                .value(shown.values.get(&c.id).map_or("", String::as_str))
+                .width("3");
+            f.kind = "text";
+            f.error = error_of(&id);
+            f
+        })
+        .collect();
+    let total: u32 = shown
+        .values
+        .values()
+        .filter_map(|v| parse_hours(v).ok())
+        .sum();
+    let mut contracted = Field::new("contracted", "Your contracted hours this week")
+        .hint("A full-time week is usually 37 hours")
+        .value(&shown.contracted)
+        .width("3");
+    contracted.error = error_of("contracted");
+    let mut obstacles = Choices::new(
+        "obstacles",
+        "What got in the way of direct work this week? (optional)",
+        "checkbox",
+    )
+    .hint("Leaders see how often each is ticked, never who ticked it");
+    obstacles.error = error_of("obstacles");
+    for o in Obstacle::ALL {
+        obstacles = obstacles.option(
+            o.id(),
+            o.label(),
+            "",
+            shown.obstacles.iter().any(|x| x == o.id()),
+        );
+    }
+    let share = Choices::new("share_note", "Who can read your note", "checkbox").option(
+        "yes",
+        "Share it anonymously with leaders",
+        "They see the words and the week, never your name or team. Left unticked, only you can read it.",
+        shown.share_note,
+    );
+    let mut weeks = Choices::new("week", "Week", "select");
+    weeks.error = error_of("week");
+    for (w, saved) in &form.nearby {
+        let label = format!(
+            "{}{}{}",
+            long_date(w.monday()),
+            if *w == form.this_week {
+                " (this week)"
+            } else {
+                ""
+            },
+            if *saved { " – saved" } else { "" }
+        );
+        weeks = weeks.option(&w.to_string(), &label, "", *w == form.week);
+    }
+    if !form.nearby.iter().any(|(w, _)| *w == form.week) {
+        weeks = weeks.option(
+            &form.week.to_string(),
+            &long_date(form.week.monday()),
+            "",
+            true,
+        );
+    }
+    let saved_total = form
+        .saved_at
+        .as_ref()
+        .and_then(|_| {
+            let total: u32 = form
+                .values
+                .values()
+                .filter_map(|v| parse_hours(v).ok())
+                .sum();
+            parse_hours(&form.contracted)
+                .ok()
+                .and_then(|c| contracted_warning(total, c))
+        })
+        .unwrap_or_default();
+    let calendar_error = problems.iter().any(|p| p.target == "calendar");
+    DiaryPage {
+        calendar_error,
+        layout: Layout::new(&format!("Your diary: {}", form.week.describe())).nav("time"),
+        note_error: error_of("note"),
+        problems,
+        banner,
+        warning: saved_total,
+        organisation: who.org.name.clone(),
+        week: form.week.to_string(),
+        week_label: format!(
+            "{} to {}",
+            long_date(form.week.monday()),
+            long_date(form.week.sunday())
+        ),
+        prefilled: form
+            .prefilled_from
+            .map(|w| {
+                format!(
+                    "The hours are filled in from your {}. Change them to match this week.",
+                    w.describe()
+                )
+            })
+            .unwrap_or_default(),
+        suggested,
+        weeks,
+        hours,
+        total: hours_text(u64::from(total)),
+        contracted,
+        obstacles,
+        note: shown.note.clone(),
+        share,
+        upload_action: format!("/time/diary/calendar?week={}", form.week),
+        this_week: form.week == form.this_week,
+    }
+}
+
+fn problems_of(found: Vec<DiaryProblem>, form: &DiaryForm) -> Vec<Problem> {
+    let first = form
+        .categories
+        .first()
+        .map(|c| format!("hours-{}", c.id))
+        .unwrap_or_default();
+    let offered: Vec<String> = form
+        .categories
+        .iter()
+        .map(|c| format!("hours-{}", c.id))
+        .collect();
+    found
+        .into_iter()
+        .map(|p| Problem {
+            target: match p.field.as_str() {
+                "hours" => first.clone(),
+                // A box the page never offered (another organisation's category): the message
+                // goes beside the first box.
+                f if f.starts_with("hours-") && !offered.iter().any(|o| o == f) => first.clone(),
+                "obstacles" => "obstacles-1".into(),
+                "share_note" => "share_note-1".into(),
+                f => f.to_string(),
+            },
+            text: p.message,
+            fix: String::new(),
+        })
+        .collect()
+}
+
+pub async fn show(
+    State(state): AppState,
+    viewer: Viewer,
+    Query(q): Query<DiaryParams>,
+) -> Result<Response, PageError> {
+    let who = viewer.signed_in()?.clone();
+    who.require(Permission::KeepTimeDiary)
+        .map_err(app_error(&state))?;
+    let week = week_param(q.week.as_deref())?;
+    blocking(move || {
+        let form = state
+            .app
+            .diary_form(&who, week, today())
+            .map_err(app_error(&state))?;
+        let banner = q.saved.is_some().then(|| {
+            let total: u32 = form
+                .values
+                .values()
+                .filter_map(|v| parse_hours(v).ok())
+                .sum();
+            (
+                format!("Your {} is saved", form.week.describe()),
+                format!(
+                    "{} hours recorded. Thank you: it takes a minute and it counts.",
+                    hours_text(u64::from(total))
+                ),
+            )
+        });
+        let page = diary_page(
+            &form,
+            &from_form(&form),
+            &who,
+            Vec::new(),
+            banner,
+            String::new(),
+        );
+        Ok(render(&page, || state.request_id())?.into_response())
+    })
+    .await?
+}
+
+fn input_from(fields: &Fields, categories: &[i64]) -> DiaryInput {
+    let mut hours: Vec<(i64, String)> = Vec::new();
+    for (k, v) in &fields.0 {
+        if let Some(id) = k.strip_prefix("hours-") {
+            // A field for a category the page never offered is still checked (and refused).
+            let id = id.parse::<i64>().unwrap_or(-1);
+            hours.push((id, v.clone()));
+        }
+    }
+    let _ = categories;
+    DiaryInput {
+        week: fields.get("week"),
+        hours,
+        contracted: fields.get("contracted"),
+        obstacles: fields.all("obstacles"),
+        note: fields.get("note"),
+        share_note: fields.get("share_note") == "yes",
+    }
+}
+
+pub async fn save(
+    State(state): AppState,
+    viewer: Viewer,
+    Form(fields): Form<Fields>,
+) -> Result<Response, PageError> {
+    let who = viewer.signed_in()?.clone();
+    who.require(Permission::KeepTimeDiary)
+        .map_err(app_error(&state))?;
+    blocking(move || {
+        let input = input_from(&fields, &[]);
+        match state
+            .app
+            .save_diary(&who, &input, today())
+            .map_err(app_error(&state))?
+        {
+            Ok(saved) => Ok(Redirect::to(&format!(
+                "/time/diary?week={}&saved=1",
+                saved.diary.week
+            ))
+            .into_response()),
+            Err(found) => {
+                // Show the week asked for if it is one; otherwise this week.
+                let week = Week::parse(&input.week)
+                    .ok()
+                    .filter(|w| *w <= Week::containing(today()));
+                let form = state
+                    .app
+                    .diary_form(&who, week, today())
+                    .map_err(app_error(&state))?;
+                let shown = Shown {
+                    values: input.hours.iter().cloned().collect(),
+                    contracted: input.contracted.clone(),
+                    obstacles: input.obstacles.clone(),
+                    // A long note is refused but not sent back whole.
+                    note: input
+                        .note
+                        .chars()
+                        .take(swforce_domain::diary::MAX_NOTE + 100)
+                        .collect(),
+                    share_note: input.share_note,
+                };
+                let problems = problems_of(found, &form);
+                let page = diary_page(&form, &shown, &who, problems, None, String::new());
+                Ok((
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    render(&page, || state.request_id())?,
+                )
+                    .into_response())
+            }
+        }
+    })
+    .await?
+}
+
+/// Fills the diary page with hours suggested from a calendar export. Nothing is kept: the
+/// person checks the hours and saves the week themselves.
+pub async fn calendar(
+    State(state): AppState,
+    viewer: Viewer,
+    Query(q): Query<DiaryParams>,
+    form: Result<Multipart, MultipartRejection>,
+) -> Result<Response, PageError> {
+    let who = viewer.signed_in()?.clone();
+    who.require(Permission::KeepTimeDiary)
+        .map_err(app_error(&state))?;
+    let week = week_param(q.week.as_deref())?;
+    let found = match form {
+        Err(e) => Err((
+            StatusCode::BAD_REQUEST,
+            format!("The upload could not be read ({})", e.body_text()),
+            "Choose the calendar file again",
+        )),
+        Ok(form) => match read_file(form).await {
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => Err((
+                StatusCode::PAYLOAD_TOO_LARGE,
+                format!(
+                    "The selected file is larger than {} MB",
+                    swforce_import::calendar::MAX_ICS_BYTES / (1024 * 1024)
+                ),
+                "Export just a few weeks of your calendar (Outlook: File, Save calendar, Date range; Google: export one calendar)",
+            )),
+            Err(e) => Err((
+                StatusCode::BAD_REQUEST,
+                format!("The upload could not be read ({})", e.body_text()),
+                "Choose the calendar file again",
+            )),
+            Ok(None) => Err((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "Select your calendar file (.ics)".to_string(),
+                "Use Choose file to pick the .ics file you exported",
+            )),
+            Ok(Some(f)) => Ok(f),
+        },
+    };
+    blocking(move || {
+        let form = state
+            .app
+            .diary_form(&who, week, today())
+            .map_err(app_error(&state))?;
+        let refuse = |status: StatusCode, problems: Vec<Problem>| -> Result<Response, PageError> {
+            let page = diary_page(&form, &from_form(&form), &who, problems, None, String::new());
+            Ok((status, render(&page, || state.request_id())?).into_response())
+        };
+        let (name, bytes) = match found {
+            Ok(f) => f,
+            Err((status, text, fix)) => {
+                return refuse(
+                    status,
+                    vec![Problem {
+                        text,
+                        fix: fix.into(),
+                        target: "calendar".into(),
+                    }],
+                );
+            }
+        };
+        match state.app.suggest_from_calendar(&who, &name, &bytes, form.week) {
+            Ok((suggestion, by_category)) => {
+                let mut shown = from_form(&form);
+                shown.values = by_category
+                    .iter()
+                    .map(|(id, m)| (*id, hours_text_short(*m)))
+                    .collect();
+                let skipped = suggestion.skipped_declined
+                    + suggestion.skipped_cancelled
+                    + suggestion.skipped_all_day
+                    + suggestion.skipped_free;
+                let mut said = format!(
+                    "{} event{} in your calendar for this week became the hours below.",
+                    suggestion.events_counted,
+                    if suggestion.events_counted == 1 { "" } else { "s" }
+                );
+                if skipped > 0 {
+                    said.push_str(&format!(
+                        " {skipped} were left out (declined, cancelled, all-day or shown as free)."
+                    ));
+                }
+                if suggestion.unmatched_minutes > 0 {
+                    said.push_str(&format!(
+                        " {} hours matched no category and are under Other.",
+                        hours_text(u64::from(suggestion.unmatched_minutes))
+                    ));
+                }
+                said.push_str(" Check them, add what your calendar does not show, and save the week. Nothing from the file was kept.");
+                let page = diary_page(&form, &shown, &who, Vec::new(), None, said);
+                Ok(render(&page, || state.request_id())?.into_response())
+            }
+            Err(AppError::Refused(r)) => refuse(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                r.errors()
+                    .take(10)
+                    .map(|d| Problem {
+                        target: "calendar".into(),
+                        ..problem_from(d)
+                    })
+                    .collect(),
+            ),
+            Err(e) => Err(PageError::from_app(e, state.request_id())),
+        }
+    })
+    .await?
+}
+
+// ---------------------------------------------------------------------------------------------
+// A person's own view
+
+#[derive(Template)]
+#[template(path = "time_mine.html")]
+struct MinePage {
+    layout: Layout,
+    this_week: String,
+    this_week_saved: bool,
+    this_week_href: String,
+    recent: String,
+    gap: String,
+    chart: String,
+    table: Option<TableView>,
+}
+
+pub async fn mine(State(state): AppState, viewer: Viewer) -> Result<Response, PageError> {
+    let who = viewer.signed_in()?.clone();
+    who.require(Permission::KeepTimeDiary)
+        .map_err(app_error(&state))?;
+    blocking(move || {
+        let my = state.app.my_time(&who, today()).map_err(app_error(&state))?;
+        let chart = (my.weeks.len() >= 2).then(|| LineChart {
+            id: "my-balance".into(),
+            title: "Your share of time on direct work, by week".into(),
+            description: format!(
+                "Your share of recorded time on direct, relationship-based work in each week you kept a diary, against the campaign's aim of {}.",
+                percent(my.target)
+            ),
+            x_labels: my.weeks.iter().map(|w| short_date(w.0)).collect(),
+            series: vec![
+                Series {
+                    name: "You".into(),
+                    values: my.weeks.iter().map(|w| w.2.map(|s| s * 100.0)).collect(),
+                },
+                Series {
+                    name: "80:20 aim".into(),
+                    values: my.weeks.iter().map(|_| Some(TARGET_SHARE * 100.0)).collect(),
+                },
+            ],
+            axis_format: |v| format!("{v:.0}%"),
+        });
+        let table = (!my.weeks.is_empty()).then(|| TableView {
+            caption: "Your weeks".into(),
+            head: vec![
+                CellView::text("Week"),
+                CellView::number("Hours recorded", ""),
+                CellView::number("Direct work", ""),
+            ],
+            rows: my
+                .weeks
+                .iter()
+                .rev()
+                .map(|(w, hours, share)| {
+                    vec![
+                        CellView::link(long_date(w.monday()), format!("/time/diary?week={w}")),
+                        CellView::number(format!("{hours:.1}"), format!("{hours:.2}")),
+                        CellView::number(pct(*share), share.map(|s| format!("{s:.4}")).unwrap_or_default()),
+                    ]
+                })
+                .collect(),
+            download: "/time/mine/download.csv".into(),
+        });
+        let page = MinePage {
+            layout: Layout::new("Your time").nav("time"),
+            this_week: my.this_week.describe(),
+            this_week_saved: my.this_week_saved.is_some(),
+            this_week_href: format!("/time/diary?week={}", my.this_week),
+            recent: pct(my.recent_share),
+            gap: my
+                .recent_share
+                .map(|s| {
+                    let points = ((my.target - s) * 100.0).round();
+                    if points > 0.0 {
+                        format!("{points:.0} percentage points short of the 80:20 aim")
+                    } else {
+                        "at or above the 80:20 aim".to_string()
+                    }
+                })
+                .unwrap_or_default(),
+            chart: chart.map(|c| c.to_svg()).unwrap_or_default(),
+            table,
+        };
+        Ok(render(&page, || state.request_id())?.into_response())
+    })
+    .await?
+}
+
+/// A person's own weeks as CSV: only theirs, whole.
+pub async fn mine_csv(State(state): AppState, viewer: Viewer) -> Result<Response, PageError> {
+    let who = viewer.signed_in()?.clone();
+    who.require(Permission::KeepTimeDiary)
+        .map_err(app_error(&state))?;
+    blocking(move || {
+        let now = Week::containing(today());
+        let diaries = state
+            .app
+            .my_diaries(&who, now.plus_weeks(-520), now)
+            .map_err(app_error(&state))?;
+        let categories = state
+            .app
+            .diary_categories(who.org.id)
+            .map_err(app_error(&state))?;
+        let mut head = vec![CellView::text("week")];
+        head.extend(categories.iter().map(|c| CellView::text(c.label.clone())));
+        head.extend(
+            ["contracted", "what_got_in_the_way", "note", "note_shared"].map(CellView::text),
+        );
+        let table = TableView {
+            caption: String::new(),
+            head,
+            rows: diaries
+                .iter()
+                .map(|d| {
+                    let mut row = vec![CellView::text(d.diary.week.to_string())];
+                    row.extend(categories.iter().map(|c| {
+                        let m = d.diary.minutes.get(&c.id).copied().unwrap_or(0);
+                        CellView::number(hours_text_short(m), hours_text_short(m))
+                    }));
+                    row.push(CellView::number(
+                        hours_text_short(d.diary.contracted),
+                        hours_text_short(d.diary.contracted),
+                    ));
+                    row.push(CellView::text(
+                        d.diary
+                            .obstacles
+                            .iter()
+                            .map(|o| o.id())
+                            .collect::<Vec<_>>()
+                            .join(";"),
+                    ));
+                    row.push(CellView::text(d.diary.note.clone()));
+                    row.push(CellView::text(if d.diary.share_note {
+                        "yes"
+                    } else {
+                        "no"
+                    }));
+                    row
+                })
+                .collect(),
+            download: String::new(),
+        };
+        Ok(csv_response("my-time-diary.csv", table.to_csv()))
+    })
+    .await?
+}

@@ -1,0 +1,168 @@
+//! `swforce diary`: make synthetic diaries for demo and load, and print a group's 80:20
+//! balance exactly as the web pages add it up.
+
+use crate::Failure;
+use crate::commands::fail;
+use swforce_app::agency::today;
+use swforce_app::diary::{GenerateSpec, Group, period, summary_json};
+use swforce_app::{App, AppError};
+use swforce_domain::diary::{hours_text, percent};
+
+#[derive(Debug, clap::Subcommand)]
+pub enum Command {
+    /// Invent people with realistic weekly diaries in an organisation (seeded: the same seed
+    /// gives the same diaries). For demonstrations and load tests.
+    Generate(GenerateArgs),
+    /// Print the balance of an organisation or one of its teams over a period.
+    Summary(SummaryArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct GenerateArgs {
+    /// The organisation: its authority code (E10000016), name, email domain or id.
+    #[arg(long)]
+    org: String,
+    /// How many people to invent.
+    #[arg(long, default_value_t = 100)]
+    people: u32,
+    /// How many weeks each, ending with last week.
+    #[arg(long, default_value_t = 13)]
+    weeks: u32,
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// People per team; teams are made as needed.
+    #[arg(long, default_value_t = 8)]
+    team_size: u32,
+    /// Also add the organisation's sums to its region's and England's.
+    #[arg(long)]
+    opt_in: bool,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum Format {
+    Table,
+    Json,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct SummaryArgs {
+    /// The organisation: its authority code, name, email domain or id.
+    #[arg(long)]
+    org: String,
+    /// A team of the organisation, by name; the whole organisation when left out.
+    #[arg(long)]
+    team: Option<String>,
+    /// The first week (any day in it), YYYY-MM-DD.
+    #[arg(long)]
+    from: String,
+    /// The last week (any day in it), YYYY-MM-DD.
+    #[arg(long)]
+    to: String,
+    #[arg(long, short, value_enum, default_value = "table")]
+    format: Format,
+}
+
+pub fn run(app: &App, command: &Command) -> Result<(), Failure> {
+    match command {
+        Command::Generate(a) => generate(app, a),
+        Command::Summary(a) => summary(app, a),
+    }
+}
+
+fn generate(app: &App, a: &GenerateArgs) -> Result<(), Failure> {
+    let org = app.organisation_named(&a.org).map_err(fail)?;
+    let started = std::time::Instant::now();
+    let made = app
+        .generate_diaries(
+            &org,
+            GenerateSpec {
+                people: a.people,
+                weeks: a.weeks,
+                seed: a.seed,
+                team_size: a.team_size,
+            },
+            today(),
+        )
+        .map_err(fail)?;
+    if a.opt_in {
+        app.store()
+            .set_diary_opt_in(org.id, true)
+            .map_err(|e| fail(e.into()))?;
+    }
+    println!(
+        "{}: {} synthetic people in {} teams, {} weekly diaries from {} to {} ({:.1} s)",
+        org.name,
+        made.people,
+        made.teams,
+        made.diaries,
+        made.from.monday(),
+        made.to.sunday(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+fn summary(app: &App, a: &SummaryArgs) -> Result<(), Failure> {
+    let org = app.organisation_named(&a.org).map_err(fail)?;
+    let (from, to) = period(Some(&a.from), Some(&a.to), today()).map_err(fail)?;
+    let group = match &a.team {
+        None => Group::Organisation,
+        Some(name) => {
+            let teams = app.store().teams(org.id).map_err(|e| fail(e.into()))?;
+            let team = teams
+                .iter()
+                .find(|t| t.name.eq_ignore_ascii_case(name.trim()))
+                .ok_or_else(|| {
+                    fail(AppError::NotFound {
+                        kind: "team",
+                        query: name.clone(),
+                        suggestions: teams.iter().map(|t| t.name.clone()).take(10).collect(),
+                    })
+                })?;
+            Group::Team(team.id)
+        }
+    };
+    let g = app.org_time_of(&org, &group, from, to).map_err(fail)?;
+    match a.format {
+        Format::Json => {
+            let text = serde_json::to_string_pretty(&summary_json(&g))
+                .map_err(|e| fail(AppError::Unavailable(e.to_string())))?;
+            println!("{text}");
+        }
+        Format::Table => {
+            println!("{}, {} to {}", g.name, g.from.monday(), g.to.sunday());
+            if !g.shown {
+                println!("not enough responses: fewer than 5 people kept a diary in the period");
+                return Ok(());
+            }
+            println!(
+                "{} people, {} weekly diaries; direct, relationship-based work: {}",
+                g.contributors,
+                g.diaries,
+                g.relationship_share.map_or_else(|| "-".into(), percent)
+            );
+            let width = g
+                .lines
+                .iter()
+                .map(|l| l.label.chars().count())
+                .max()
+                .unwrap_or(8)
+                .max(8);
+            println!(
+                "{:<width$}  {:>6}  {:>10}  {:>12}  {:>6}",
+                "category", "direct", "hours", "hours/person", "share"
+            );
+            for l in &g.lines {
+                println!(
+                    "{:<width$}  {:>6}  {:>10}  {:>12.1}  {:>6}",
+                    l.label,
+                    if l.relationship_based { "yes" } else { "no" },
+                    hours_text(l.minutes),
+                    l.hours_per_week,
+                    percent(l.share)
+                );
+            }
+        }
+    }
+    Ok(())
+}
