@@ -37,6 +37,10 @@ const PAGES = [
   ['projection, errors', '/projections/E09000007?retain_cut=140&years=abc'],
   ['projection method', '/projections/method'],
   ['census return', '/census'],
+  ['time for social work', '/time'],
+  ['time, England', '/time/england'],
+  ['time, England, capacity error', '/time/england?shift=abc#capacity'],
+  ['time, a region', '/time/regions/E12000008'],
 ];
 
 for (const [name, path] of PAGES) {
@@ -75,6 +79,54 @@ test('axe finds no serious or critical problem: census return checked, with erro
   await page.locator('.sw-warning-text').waitFor();
   const violations = await axe(page);
   assert.deepEqual(violations.filter((v) => v.impact === 'serious' || v.impact === 'critical'), [], JSON.stringify(violations, null, 2));
+  await context.close();
+});
+
+test('axe finds no serious or critical problem: the time diary, its error state and the leaders\' pages', async () => {
+  const context = await browser.newContext({ bypassCSP: true });
+  const page = await context.newPage();
+  const check = async (name) => {
+    const violations = await axe(page);
+    assert.deepEqual(violations.filter((v) => v.impact === 'serious' || v.impact === 'critical'), [], `${name}: ${JSON.stringify(violations, null, 2)}`);
+    for (const v of violations) console.log(`  ${name}: ${v.impact} ${v.id}: ${v.help}`);
+  };
+  // An organisation admin keeps a diary and leads: every time page is theirs to see.
+  await signIn(page, server.url);
+  await page.goto(server.url + '/admin');
+  await page.getByLabel('Name', { exact: true }).fill('Hythe Council');
+  await page.getByLabel('Local authority', { exact: true }).check();
+  await page.getByLabel(/^Local authority \(local authorities/).fill('Kent');
+  await page.getByRole('button', { name: 'Add organisation' }).click();
+  await page.getByLabel('Full name').fill('Ola Admin');
+  await page.getByLabel('Email address').fill('ola@hythe.test');
+  await page.getByLabel('Organisation admin', { exact: true }).check();
+  await page.getByRole('button', { name: 'Send invitation' }).click();
+  const link = (await page.locator('.sw-inset-text code').innerText()).trim();
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.goto(link);
+  await page.getByLabel('New password', { exact: true }).fill('river-kettle-orange');
+  await page.getByLabel('Type the new password again').fill('river-kettle-orange');
+  await page.getByRole('button', { name: 'Set password and sign in' }).click();
+  await page.goto(server.url + '/time/diary');
+  await check('time diary');
+  await page.getByLabel('Direct work face to face', { exact: true }).fill('-3');
+  await page.getByLabel('Your contracted hours this week').fill('');
+  await page.getByRole('button', { name: 'Save this week' }).click();
+  await page.locator('.sw-error-summary').waitFor();
+  await check('time diary with errors');
+  await page.getByLabel('Calendar file (.ics)').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not a calendar') });
+  await page.getByRole('button', { name: 'Suggest hours from my calendar' }).click();
+  await page.locator('.sw-error-summary').waitFor();
+  await check('time diary, calendar refused');
+  await page.getByLabel('Direct work face to face', { exact: true }).fill('20');
+  await page.getByLabel('Forms', { exact: true }).check();
+  await page.getByRole('button', { name: 'Save this week' }).click();
+  await page.locator('.sw-notification-banner--success').waitFor();
+  await check('time diary, saved');
+  for (const path of ['/time/mine', '/time/organisation', '/time/settings']) {
+    await page.goto(server.url + path);
+    await check(path);
+  }
   await context.close();
 });
 

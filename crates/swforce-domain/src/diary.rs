@@ -147,8 +147,8 @@ impl Obstacle {
             Self::CaseManagementSystem => "The case management system",
             Self::Forms => "Forms",
             Self::WaitingForSignOff => "Waiting for sign-off",
-            Self::Travel => "Travel",
-            Self::Meetings => "Meetings",
+            Self::Travel => "Too much travel",
+            Self::Meetings => "Too many meetings",
             Self::ItProblems => "IT problems",
             Self::Other => "Something else",
         }

@@ -151,7 +151,14 @@ impl App {
         let (source, prefilled_from) = match &saved {
             Some(s) => (Some(s.diary.clone()), None),
             None => {
-                let last = self.store().last_diary_before(who.user.id, week)?;
+                // The week before this one; for a past week with none before it, the latest
+                // week kept.
+                let last = match self.store().last_diary_before(who.user.id, week)? {
+                    Some(l) => Some(l),
+                    None => self
+                        .store()
+                        .last_diary_before(who.user.id, this_week.plus_weeks(1))?,
+                };
                 let from = last.as_ref().map(|l| l.diary.week);
                 (last.map(|l| l.diary), from)
             }

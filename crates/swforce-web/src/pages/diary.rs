@@ -448,7 +448,8 @@ pub async fn calendar(
                 );
                 if skipped > 0 {
                     said.push_str(&format!(
-                        " {skipped} were left out (declined, cancelled, all-day or shown as free)."
+                        " {skipped} {} left out (declined, cancelled, all-day or shown as free).",
+                        if skipped == 1 { "was" } else { "were" }
                     ));
                 }
                 if suggestion.unmatched_minutes > 0 {

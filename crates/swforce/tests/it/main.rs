@@ -5,6 +5,7 @@ mod architecture;
 mod census;
 mod cli;
 mod crash;
+mod diary;
 mod project;
 mod servers;
 
