@@ -1,0 +1,436 @@
+//! What is kept of each event (VEVENT): its times, repeat rule and exceptions, whether and why
+//! it is skipped, and its activity; never its text. A problem with one of its values is
+//! reported with its line, quoting the value only when it cannot be a title or a name.
+
+use super::content::{Component, Property};
+use super::recur::{Rule, parse_rule};
+use super::time::{
+    DAY, Length, Stamp, StampError, parse_duration, read_stamp, read_stamps, shown_value,
+};
+use super::zone::Zones;
+use super::{FIX_EXPORT, FIX_REPEAT, FIX_ZONE, Matcher};
+use crate::diagnostic::Diagnostic;
+use crate::reading::Collector;
+use std::collections::HashSet;
+use swforce_domain::diary::Activity;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Skip {
+    Cancelled,
+    Declined,
+    AllDay,
+    Free,
+}
+
+/// What is kept of a VEVENT: times and decisions, no text.
+#[derive(Debug)]
+pub(super) struct Event {
+    pub(super) uid: Option<String>,
+    /// The instant of the occurrence this event replaces, for an edited occurrence.
+    pub(super) recurrence_id: Option<i64>,
+    pub(super) start: Stamp,
+    pub(super) length: Length,
+    pub(super) rule: Option<Rule>,
+    pub(super) rule_line: u64,
+    pub(super) rdates: Vec<Stamp>,
+    pub(super) exdates: HashSet<i64>,
+    /// Days excluded by date-only EXDATE values, on the event's clocks.
+    pub(super) exdays: HashSet<i64>,
+    pub(super) skip: Option<Skip>,
+    pub(super) activity: Activity,
+}
+
+/// An email address for comparing: without `mailto:`, trimmed, lower case.
+pub(super) fn mail_address(text: &str) -> String {
+    let t = text.trim();
+    let t = match t.get(..7) {
+        Some(head) if head.eq_ignore_ascii_case("mailto:") => &t[7..],
+        _ => t,
+    };
+    t.trim().to_lowercase()
+}
+
+/// What every event of a file is read with: the file's time zones, the caller's rules and the
+/// person's addresses.
+pub(super) struct Context {
+    pub(super) zones: Zones,
+    pub(super) matcher: Matcher,
+    /// The person's addresses, as [`mail_address`] gives them.
+    pub(super) emails: Vec<String>,
+}
+
+/// Reads a date or date-time property, reporting a problem with it (the value is quoted only
+/// when it looks like a date, never when it could be a title).
+fn stamp_or_report(p: &Property, cx: &Context, out: &mut Collector) -> Option<Stamp> {
+    let problem = match read_stamp(&p.value, p, &cx.zones) {
+        Ok(stamp) => return Some(stamp),
+        Err(e) => e,
+    };
+    report_stamp(p, problem, out);
+    None
+}
+
+/// A TZID as it may be shown: only when it has the shape of a zone name ("... Time",
+/// "(UTC+01:00) ...", "Area/City"), since a broken line could put anything there.
+fn shown_zone(id: &str) -> Option<String> {
+    let v = id.trim();
+    let shaped = v.ends_with("Time")
+        || v.starts_with("(UTC")
+        || v.starts_with("(GMT")
+        || (v.contains('/') && !v.contains(' '));
+    if !shaped {
+        return None;
+    }
+    shown_value(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_()")
+}
+
+fn report_stamp(p: &Property, problem: StampError, out: &mut Collector) {
+    let (problem, fix) = match problem {
+        StampError::Unreadable => (
+            match shown_value(&p.value, "TZtz") {
+                Some(v) => format!("{} \"{v}\" is not a date and time", p.name),
+                None => format!("{} is not a date and time", p.name),
+            },
+            FIX_EXPORT,
+        ),
+        StampError::UnknownZone(id) => (
+            match shown_zone(&id) {
+                Some(v) => format!(
+                    "{} uses the time zone \"{v}\", which is not one this service knows",
+                    p.name
+                ),
+                None => format!("{} uses a time zone this service does not know", p.name),
+            },
+            FIX_ZONE,
+        ),
+    };
+    let file = out.file.clone();
+    out.push(
+        Diagnostic::error(&file, problem, fix)
+            .at(p.line, None)
+            .field(&p.name),
+    );
+}
+
+pub(super) fn read_event(c: &Component, cx: &Context, out: &mut Collector) -> Option<Event> {
+    let errors = out.errors;
+    let file = out.file.clone();
+    let error = |out: &mut Collector, line: u64, field: &str, problem: String, fix: &str| {
+        out.push(
+            Diagnostic::error(&file, problem, fix)
+                .at(line, None)
+                .field(field),
+        );
+    };
+    let start = match c.first("DTSTART") {
+        Some(p) => stamp_or_report(p, cx, out),
+        None => {
+            error(
+                out,
+                c.line,
+                "DTSTART",
+                format!(
+                    "the event that starts on line {} has no start time (DTSTART)",
+                    c.line
+                ),
+                FIX_EXPORT,
+            );
+            None
+        }
+    };
+    let end = c.first("DTEND").and_then(|p| stamp_or_report(p, cx, out));
+    let duration = c.first("DURATION").and_then(|p| {
+        let length = parse_duration(&p.value);
+        if length.is_none() {
+            let problem = match shown_value(&p.value, "PTWDHMSptwdhms") {
+                Some(v) => format!("DURATION \"{v}\" is not a length of time"),
+                None => "DURATION is not a length of time".to_string(),
+            };
+            error(out, p.line, "DURATION", problem, FIX_EXPORT);
+        }
+        length
+    });
+    let mut rule = None;
+    let mut rule_line = c.line;
+    for (i, p) in c.all("RRULE").enumerate() {
+        if i > 0 {
+            error(
+                out,
+                p.line,
+                "RRULE",
+                "the event has more than one repeat rule (RRULE)".into(),
+                FIX_REPEAT,
+            );
+            break;
+        }
+        rule_line = p.line;
+        match parse_rule(&p.value) {
+            Ok(r) => rule = Some(r),
+            Err(why) => {
+                let problem = match shown_value(&p.value, "ABCDEFGHIJKLMNOPQRSTUVWXYZ;=") {
+                    Some(v) => format!("RRULE \"{v}\" cannot be followed: {why}"),
+                    None => format!("the repeat rule (RRULE) cannot be followed: {why}"),
+                };
+                error(out, p.line, "RRULE", problem, FIX_REPEAT);
+            }
+        }
+    }
+    let stamps = |name: &str, out: &mut Collector| {
+        let mut all = Vec::new();
+        for p in c.all(name) {
+            match read_stamps(p, &cx.zones) {
+                Ok(list) => all.extend(list),
+                Err(e) => report_stamp(p, e, out),
+            }
+        }
+        all
+    };
+    let excluded = stamps("EXDATE", out);
+    let rdates = stamps("RDATE", out);
+    let recurrence_id = c
+        .first("RECURRENCE-ID")
+        .and_then(|p| stamp_or_report(p, cx, out));
+    if out.errors > errors {
+        return None;
+    }
+    let start = start?;
+
+    let length = match (end, duration) {
+        (Some(end), _) => {
+            let length = if end.zone.key == start.zone.key {
+                Length {
+                    civil: end.local - start.local,
+                    exact: 0,
+                }
+            } else {
+                Length {
+                    civil: 0,
+                    exact: end.instant()? - start.instant()?,
+                }
+            };
+            if length.civil < 0 || length.exact < 0 {
+                let line = c.first("DTEND").map_or(c.line, |p| p.line);
+                error(
+                    out,
+                    line,
+                    "DTEND",
+                    "the event ends (DTEND) before it starts (DTSTART)".into(),
+                    FIX_EXPORT,
+                );
+                return None;
+            }
+            length
+        }
+        (None, Some(duration)) => duration,
+        // RFC 5545: a date alone lasts the day; a date and time alone, no time at all.
+        (None, None) if start.all_day => Length {
+            civil: DAY,
+            exact: 0,
+        },
+        (None, None) => Length::default(),
+    };
+
+    let mut exdates = HashSet::new();
+    let mut exdays = HashSet::new();
+    for stamp in excluded {
+        if stamp.all_day {
+            exdays.insert(stamp.local.div_euclid(DAY));
+        } else if let Some(instant) = stamp.instant() {
+            exdates.insert(instant);
+        }
+    }
+
+    let upper = |name: &str| {
+        c.first(name)
+            .map(|p| p.value.trim().to_ascii_uppercase())
+            .unwrap_or_default()
+    };
+    let attendees: Vec<(String, bool)> = c
+        .all("ATTENDEE")
+        .map(|p| {
+            let declined = p
+                .param("PARTSTAT")
+                .is_some_and(|s| s.trim().eq_ignore_ascii_case("DECLINED"));
+            let address = p
+                .param("EMAIL")
+                .map_or_else(|| mail_address(&p.value), mail_address);
+            (address, declined)
+        })
+        .collect();
+    let declined = if cx.emails.is_empty() {
+        !attendees.is_empty() && attendees.iter().all(|(_, d)| *d)
+    } else {
+        attendees
+            .iter()
+            .any(|(address, d)| *d && cx.emails.contains(address))
+    };
+    let skip = if upper("STATUS") == "CANCELLED" {
+        Some(Skip::Cancelled)
+    } else if declined {
+        Some(Skip::Declined)
+    } else if start.all_day {
+        Some(Skip::AllDay)
+    } else if upper("TRANSP") == "TRANSPARENT" || upper("X-MICROSOFT-CDO-BUSYSTATUS") == "FREE" {
+        Some(Skip::Free)
+    } else {
+        None
+    };
+    let activity = cx.matcher.activity(
+        &c.text("SUMMARY"),
+        &c.text("LOCATION"),
+        &c.text("CATEGORIES"),
+    );
+    Some(Event {
+        uid: c
+            .first("UID")
+            .map(|p| p.value.trim().to_string())
+            .filter(|u| !u.is_empty()),
+        recurrence_id: recurrence_id.and_then(|r| r.instant()),
+        start,
+        length,
+        rule,
+        rule_line,
+        rdates,
+        exdates,
+        exdays,
+        skip,
+        activity,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::calendar::fixtures::{cal, ev, london, refused, suggest, suggest_with};
+
+    #[test]
+    fn all_day_events_are_skipped_and_counted() {
+        let text = cal(&[
+            ev(&["SUMMARY:Annual leave", "DTSTART;VALUE=DATE:20250325"]),
+            ev(&[
+                "SUMMARY:Conference",
+                "DTSTART;VALUE=DATE:20250320",
+                "DTEND;VALUE=DATE:20250326",
+            ]),
+            ev(&["SUMMARY:Leave next week", "DTSTART;VALUE=DATE:20250331"]),
+        ]);
+        let s = suggest(&text, "2025-03-24");
+        assert_eq!(s.skipped_all_day, 2);
+        assert_eq!(s.events_counted, 0);
+        assert_eq!(s.total_minutes(), 0);
+    }
+
+    #[test]
+    fn an_event_the_person_declined_is_skipped() {
+        let meeting = |partstat: &str| {
+            cal(&[ev(&[
+                "SUMMARY:Strategy meeting",
+                "DTSTART;TZID=Europe/London:20250324T090000",
+                "DTEND;TZID=Europe/London:20250324T100000",
+                "ATTENDEE;CN=\"Boss, The\";PARTSTAT=ACCEPTED:mailto:boss@example.org",
+                &format!("ATTENDEE;CN=Jo;PARTSTAT={partstat}:MAILTO:Jo@Example.org"),
+            ])])
+        };
+        let s = suggest_with(&meeting("DECLINED"), "2025-03-24", &["jo@example.org"]);
+        assert_eq!((s.events_counted, s.skipped_declined), (0, 1));
+        let s = suggest_with(
+            &meeting("ACCEPTED"),
+            "2025-03-24",
+            &["mailto:JO@example.org"],
+        );
+        assert_eq!((s.events_counted, s.skipped_declined), (1, 0));
+        // With no addresses, only an event every attendee declined is skipped.
+        let s = suggest(&meeting("DECLINED"), "2025-03-24");
+        assert_eq!((s.events_counted, s.skipped_declined), (1, 0));
+        let all = meeting("DECLINED").replace("PARTSTAT=ACCEPTED", "PARTSTAT=DECLINED");
+        let s = suggest(&all, "2025-03-24");
+        assert_eq!((s.events_counted, s.skipped_declined), (0, 1));
+    }
+
+    #[test]
+    fn cancelled_and_free_events_are_skipped_and_counted() {
+        let text = cal(&[
+            ev(&[
+                "SUMMARY:Panel",
+                "STATUS:CANCELLED",
+                "DTSTART:20250324T090000Z",
+                "DTEND:20250324T100000Z",
+            ]),
+            ev(&[
+                "SUMMARY:Lunch",
+                "TRANSP:TRANSPARENT",
+                "DTSTART:20250324T120000Z",
+                "DTEND:20250324T130000Z",
+            ]),
+            ev(&[
+                "SUMMARY:Hold",
+                "X-MICROSOFT-CDO-BUSYSTATUS:FREE",
+                "DTSTART:20250325T120000Z",
+                "DTEND:20250325T130000Z",
+            ]),
+        ]);
+        let s = suggest(&text, "2025-03-24");
+        assert_eq!((s.skipped_cancelled, s.skipped_free), (1, 2));
+        assert_eq!(s.events_counted, 0);
+    }
+
+    #[test]
+    fn an_unreadable_start_names_line_field_and_value() {
+        let text = cal(&[ev(&[
+            "SUMMARY:Visit to Jo Bloggs",
+            "DTSTART:20251301T090000",
+            "DTEND:20251301T100000",
+        ])]);
+        let d = refused(text.as_bytes());
+        assert_eq!(d.len(), 2);
+        assert_eq!(d[0].line, Some(6));
+        assert_eq!(d[0].field.as_deref(), Some("DTSTART"));
+        assert_eq!(
+            d[0].problem,
+            "DTSTART \"20251301T090000\" is not a date and time"
+        );
+        assert_eq!(
+            d[0].to_string().lines().next().unwrap(),
+            "test.ics:6: error: DTSTART \"20251301T090000\" is not a date and time"
+        );
+        let missing = cal(&[ev(&["SUMMARY:Visit"])]);
+        let d = refused(missing.as_bytes());
+        assert_eq!(
+            (d[0].line, d[0].field.as_deref()),
+            (Some(4), Some("DTSTART"))
+        );
+        let bad_duration = cal(&[ev(&["DTSTART:20250324T090000Z", "DURATION:1 hour"])]);
+        assert_eq!(
+            refused(bad_duration.as_bytes())[0].field.as_deref(),
+            Some("DURATION")
+        );
+        let backwards = cal(&[london("Visit", "20250324T100000", "20250324T090000")]);
+        assert!(
+            refused(backwards.as_bytes())[0]
+                .problem
+                .contains("before it starts")
+        );
+    }
+
+    #[test]
+    fn titles_places_and_people_never_appear_in_diagnostics() {
+        // A description that lost its folding space, a title in a date, an attendee.
+        let text = cal(&[ev(&[
+            "SUMMARY:Visit to Jo Bloggs",
+            "DESCRIPTION:Talk to Jo Bloggs about",
+            "the move to 12 Acacia Avenue",
+            "LOCATION:12 Acacia Avenue",
+            "ATTENDEE;CN=Jo Bloggs:mailto:jo.bloggs@example.org",
+            "DTSTART:Jo Bloggs",
+            "DTEND;TZID=Jo Bloggs House:20250324T100000",
+            "RRULE:FREQ=DAILY;X-NOTE=Jo Bloggs;BYHOUR=9",
+        ])]);
+        let d = refused(text.as_bytes());
+        assert_eq!(d.len(), 4, "{d:#?}");
+        for d in &d {
+            let all = format!("{d} {:?}", d.field);
+            for private in ["Bloggs", "Acacia", "move"] {
+                assert!(!all.contains(private), "{all}");
+            }
+        }
+    }
+}

@@ -1,0 +1,388 @@
+//! Time zones, resolved without touching the machine: IANA names from the copy of the database
+//! built into the program (jiff's bundled tzdb), Windows names as Outlook writes them, older
+//! Outlook display names, and the zones a file defines itself (VTIMEZONE).
+
+use super::content::Component;
+use super::time::digits;
+use jiff::tz::{Offset, TimeZone, TimeZoneDatabase};
+use std::collections::HashMap;
+
+/// How a time is read: which clocks it follows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum ZoneKey {
+    /// No zone given: UK time, like the diary.
+    Floating,
+    Utc,
+    Named(String),
+}
+
+#[derive(Debug, Clone)]
+pub(super) struct Zone {
+    pub(super) key: ZoneKey,
+    pub(super) tz: TimeZone,
+}
+
+/// The time zones a file may name, resolved without touching the machine.
+pub(super) struct Zones {
+    db: TimeZoneDatabase,
+    pub(super) london: TimeZone,
+    /// Zones the file defines itself (VTIMEZONE) under names no database knows, recognised by
+    /// their offsets (see [`Zones::new`]).
+    defined: HashMap<String, TimeZone>,
+}
+
+/// Windows time zone names, as Outlook writes them in TZID, and their IANA zones (from the
+/// Unicode CLDR table windowsZones.xml, territory "001").
+const WINDOWS_ZONES: &[(&str, &str)] = &[
+    ("Dateline Standard Time", "Etc/GMT+12"),
+    ("UTC-11", "Etc/GMT+11"),
+    ("Aleutian Standard Time", "America/Adak"),
+    ("Hawaiian Standard Time", "Pacific/Honolulu"),
+    ("Marquesas Standard Time", "Pacific/Marquesas"),
+    ("Alaskan Standard Time", "America/Anchorage"),
+    ("UTC-09", "Etc/GMT+9"),
+    ("Pacific Standard Time (Mexico)", "America/Tijuana"),
+    ("UTC-08", "Etc/GMT+8"),
+    ("Pacific Standard Time", "America/Los_Angeles"),
+    ("US Mountain Standard Time", "America/Phoenix"),
+    ("Mountain Standard Time (Mexico)", "America/Mazatlan"),
+    ("Mountain Standard Time", "America/Denver"),
+    ("Yukon Standard Time", "America/Whitehorse"),
+    ("Central America Standard Time", "America/Guatemala"),
+    ("Central Standard Time", "America/Chicago"),
+    ("Easter Island Standard Time", "Pacific/Easter"),
+    ("Central Standard Time (Mexico)", "America/Mexico_City"),
+    ("Canada Central Standard Time", "America/Regina"),
+    ("SA Pacific Standard Time", "America/Bogota"),
+    ("Eastern Standard Time (Mexico)", "America/Cancun"),
+    ("Eastern Standard Time", "America/New_York"),
+    ("Haiti Standard Time", "America/Port-au-Prince"),
+    ("Cuba Standard Time", "America/Havana"),
+    ("US Eastern Standard Time", "America/Indiana/Indianapolis"),
+    ("Turks And Caicos Standard Time", "America/Grand_Turk"),
+    ("Paraguay Standard Time", "America/Asuncion"),
+    ("Atlantic Standard Time", "America/Halifax"),
+    ("Venezuela Standard Time", "America/Caracas"),
+    ("Central Brazilian Standard Time", "America/Cuiaba"),
+    ("SA Western Standard Time", "America/La_Paz"),
+    ("Pacific SA Standard Time", "America/Santiago"),
+    ("Newfoundland Standard Time", "America/St_Johns"),
+    ("Tocantins Standard Time", "America/Araguaina"),
+    ("E. South America Standard Time", "America/Sao_Paulo"),
+    ("SA Eastern Standard Time", "America/Cayenne"),
+    ("Argentina Standard Time", "America/Argentina/Buenos_Aires"),
+    ("Greenland Standard Time", "America/Nuuk"),
+    ("Montevideo Standard Time", "America/Montevideo"),
+    ("Magallanes Standard Time", "America/Punta_Arenas"),
+    ("Saint Pierre Standard Time", "America/Miquelon"),
+    ("Bahia Standard Time", "America/Bahia"),
+    ("UTC-02", "Etc/GMT+2"),
+    ("Mid-Atlantic Standard Time", "Etc/GMT+2"),
+    ("Azores Standard Time", "Atlantic/Azores"),
+    ("Cape Verde Standard Time", "Atlantic/Cape_Verde"),
+    ("UTC", "Etc/UTC"),
+    ("GMT Standard Time", "Europe/London"),
+    ("Greenwich Standard Time", "Atlantic/Reykjavik"),
+    ("Sao Tome Standard Time", "Africa/Sao_Tome"),
+    ("Morocco Standard Time", "Africa/Casablanca"),
+    ("W. Europe Standard Time", "Europe/Berlin"),
+    ("Central Europe Standard Time", "Europe/Budapest"),
+    ("Romance Standard Time", "Europe/Paris"),
+    ("Central European Standard Time", "Europe/Warsaw"),
+    ("W. Central Africa Standard Time", "Africa/Lagos"),
+    ("Jordan Standard Time", "Asia/Amman"),
+    ("GTB Standard Time", "Europe/Bucharest"),
+    ("Middle East Standard Time", "Asia/Beirut"),
+    ("Egypt Standard Time", "Africa/Cairo"),
+    ("E. Europe Standard Time", "Europe/Chisinau"),
+    ("Syria Standard Time", "Asia/Damascus"),
+    ("West Bank Standard Time", "Asia/Hebron"),
+    ("South Africa Standard Time", "Africa/Johannesburg"),
+    ("FLE Standard Time", "Europe/Kyiv"),
+    ("Israel Standard Time", "Asia/Jerusalem"),
+    ("South Sudan Standard Time", "Africa/Juba"),
+    ("Kaliningrad Standard Time", "Europe/Kaliningrad"),
+    ("Sudan Standard Time", "Africa/Khartoum"),
+    ("Libya Standard Time", "Africa/Tripoli"),
+    ("Namibia Standard Time", "Africa/Windhoek"),
+    ("Arabic Standard Time", "Asia/Baghdad"),
+    ("Turkey Standard Time", "Europe/Istanbul"),
+    ("Arab Standard Time", "Asia/Riyadh"),
+    ("Belarus Standard Time", "Europe/Minsk"),
+    ("Russian Standard Time", "Europe/Moscow"),
+    ("E. Africa Standard Time", "Africa/Nairobi"),
+    ("Volgograd Standard Time", "Europe/Volgograd"),
+    ("Iran Standard Time", "Asia/Tehran"),
+    ("Arabian Standard Time", "Asia/Dubai"),
+    ("Astrakhan Standard Time", "Europe/Astrakhan"),
+    ("Azerbaijan Standard Time", "Asia/Baku"),
+    ("Russia Time Zone 3", "Europe/Samara"),
+    ("Mauritius Standard Time", "Indian/Mauritius"),
+    ("Saratov Standard Time", "Europe/Saratov"),
+    ("Georgian Standard Time", "Asia/Tbilisi"),
+    ("Caucasus Standard Time", "Asia/Yerevan"),
+    ("Afghanistan Standard Time", "Asia/Kabul"),
+    ("West Asia Standard Time", "Asia/Tashkent"),
+    ("Ekaterinburg Standard Time", "Asia/Yekaterinburg"),
+    ("Pakistan Standard Time", "Asia/Karachi"),
+    ("Qyzylorda Standard Time", "Asia/Qyzylorda"),
+    ("India Standard Time", "Asia/Kolkata"),
+    ("Sri Lanka Standard Time", "Asia/Colombo"),
+    ("Nepal Standard Time", "Asia/Kathmandu"),
+    ("Central Asia Standard Time", "Asia/Almaty"),
+    ("Bangladesh Standard Time", "Asia/Dhaka"),
+    ("Omsk Standard Time", "Asia/Omsk"),
+    ("Myanmar Standard Time", "Asia/Yangon"),
+    ("SE Asia Standard Time", "Asia/Bangkok"),
+    ("Altai Standard Time", "Asia/Barnaul"),
+    ("W. Mongolia Standard Time", "Asia/Hovd"),
+    ("North Asia Standard Time", "Asia/Krasnoyarsk"),
+    ("N. Central Asia Standard Time", "Asia/Novosibirsk"),
+    ("Tomsk Standard Time", "Asia/Tomsk"),
+    ("China Standard Time", "Asia/Shanghai"),
+    ("North Asia East Standard Time", "Asia/Irkutsk"),
+    ("Singapore Standard Time", "Asia/Singapore"),
+    ("W. Australia Standard Time", "Australia/Perth"),
+    ("Taipei Standard Time", "Asia/Taipei"),
+    ("Ulaanbaatar Standard Time", "Asia/Ulaanbaatar"),
+    ("Aus Central W. Standard Time", "Australia/Eucla"),
+    ("Transbaikal Standard Time", "Asia/Chita"),
+    ("Tokyo Standard Time", "Asia/Tokyo"),
+    ("North Korea Standard Time", "Asia/Pyongyang"),
+    ("Korea Standard Time", "Asia/Seoul"),
+    ("Yakutsk Standard Time", "Asia/Yakutsk"),
+    ("Cen. Australia Standard Time", "Australia/Adelaide"),
+    ("AUS Central Standard Time", "Australia/Darwin"),
+    ("E. Australia Standard Time", "Australia/Brisbane"),
+    ("AUS Eastern Standard Time", "Australia/Sydney"),
+    ("West Pacific Standard Time", "Pacific/Port_Moresby"),
+    ("Tasmania Standard Time", "Australia/Hobart"),
+    ("Vladivostok Standard Time", "Asia/Vladivostok"),
+    ("Lord Howe Standard Time", "Australia/Lord_Howe"),
+    ("Bougainville Standard Time", "Pacific/Bougainville"),
+    ("Russia Time Zone 10", "Asia/Srednekolymsk"),
+    ("Magadan Standard Time", "Asia/Magadan"),
+    ("Norfolk Standard Time", "Pacific/Norfolk"),
+    ("Sakhalin Standard Time", "Asia/Sakhalin"),
+    ("Central Pacific Standard Time", "Pacific/Guadalcanal"),
+    ("Russia Time Zone 11", "Asia/Kamchatka"),
+    ("New Zealand Standard Time", "Pacific/Auckland"),
+    ("UTC+12", "Etc/GMT-12"),
+    ("Fiji Standard Time", "Pacific/Fiji"),
+    ("Chatham Islands Standard Time", "Pacific/Chatham"),
+    ("UTC+13", "Etc/GMT-13"),
+    ("Tonga Standard Time", "Pacific/Tongatapu"),
+    ("Samoa Standard Time", "Pacific/Apia"),
+    ("Line Islands Standard Time", "Pacific/Kiritimati"),
+];
+
+/// Words in the display names older Outlook versions put in TZID, such as
+/// "(UTC+00:00) Dublin, Edinburgh, Lisbon, London", and their IANA zones.
+const DISPLAY_NAMES: &[(&str, &str)] = &[
+    ("london", "Europe/London"),
+    ("coordinated universal time", "UTC"),
+    ("amsterdam", "Europe/Berlin"),
+    ("paris", "Europe/Paris"),
+];
+
+/// The UK's rule since 1996, for the unlikely build without a bundled database.
+const LONDON_RULE: &str = "GMT0BST,M3.5.0/1,M10.5.0";
+
+/// `+0100` or `-053000` as seconds east of UTC.
+fn parse_offset(text: &str) -> Option<i32> {
+    let t = text.trim();
+    let (sign, rest) = match t.as_bytes().first()? {
+        b'+' => (1, &t[1..]),
+        b'-' => (-1, &t[1..]),
+        _ => return None,
+    };
+    if !matches!(rest.len(), 4 | 6) {
+        return None;
+    }
+    let hours = digits(&rest[..2])?;
+    let minutes = digits(&rest[2..4])?;
+    let seconds = if rest.len() == 6 {
+        digits(&rest[4..])?
+    } else {
+        0
+    };
+    i32::try_from(sign * (hours * 3600 + minutes * 60 + seconds)).ok()
+}
+
+impl Zones {
+    /// Reads the file's own zone definitions. Outlook sometimes names a zone "Customized Time
+    /// Zone" and defines it only by its offsets; such a zone is taken as fixed when it has no
+    /// summer time, and as London, Paris or Athens when its winter and summer offsets are
+    /// theirs. Anything else stays unknown and the file is refused where it is used.
+    pub(super) fn new(vtimezones: &[&Component]) -> Zones {
+        let db = TimeZoneDatabase::bundled();
+        let london = db
+            .get("Europe/London")
+            .or_else(|_| TimeZone::posix(LONDON_RULE))
+            .expect("the UK's POSIX time zone rule is a constant that parses");
+        let mut defined = HashMap::new();
+        for vtz in vtimezones {
+            let Some(id) = vtz.first("TZID").map(|p| p.value.trim().to_string()) else {
+                continue;
+            };
+            // The latest definition of each kind: DTSTART values have one format, so they
+            // compare as text.
+            let latest = |kind: &str| {
+                vtz.children
+                    .iter()
+                    .filter(|c| c.name == kind)
+                    .filter_map(|c| {
+                        let offset = parse_offset(&c.first("TZOFFSETTO")?.value)?;
+                        let since = c.first("DTSTART").map_or("", |p| p.value.as_str());
+                        Some((since, offset))
+                    })
+                    .max()
+                    .map(|(_, offset)| offset)
+            };
+            let tz = match (latest("STANDARD"), latest("DAYLIGHT")) {
+                (Some(s), d) if d.is_none_or(|d| d == s) => {
+                    Offset::from_seconds(s).ok().map(TimeZone::fixed)
+                }
+                (Some(0), Some(3600)) => Some(london.clone()),
+                (Some(3600), Some(7200)) => db.get("Europe/Paris").ok(),
+                (Some(7200), Some(10800)) => db.get("Europe/Athens").ok(),
+                _ => None,
+            };
+            if let Some(tz) = tz {
+                defined.insert(id, tz);
+            }
+        }
+        Zones {
+            db,
+            london,
+            defined,
+        }
+    }
+
+    pub(super) fn floating(&self) -> Zone {
+        Zone {
+            key: ZoneKey::Floating,
+            tz: self.london.clone(),
+        }
+    }
+
+    fn named(&self, iana: &str) -> Option<Zone> {
+        let tz = self.db.get(iana).ok()?;
+        let key = ZoneKey::Named(tz.iana_name().unwrap_or(iana).to_string());
+        Some(Zone { key, tz })
+    }
+
+    /// The zone a TZID names: an IANA name, a Windows name, an IANA name at the end of a path
+    /// (`/mozilla.org/20050126_1/Europe/London`), an Outlook display name, or one of the file's
+    /// own definitions.
+    pub(super) fn resolve(&self, tzid: &str) -> Option<Zone> {
+        let t = tzid.trim();
+        // A long name is no zone; stopping here also bounds the path search below.
+        if t.is_empty() || t.len() > 200 {
+            return None;
+        }
+        if let Some(zone) = self.named(t) {
+            return Some(zone);
+        }
+        if let Some((_, iana)) = WINDOWS_ZONES
+            .iter()
+            .find(|(w, _)| w.eq_ignore_ascii_case(t))
+        {
+            return self.named(iana);
+        }
+        for (i, _) in t.match_indices('/') {
+            if let Some(zone) = self.named(&t[i + 1..]) {
+                return Some(zone);
+            }
+        }
+        if t.starts_with('(') {
+            let lower = t.to_lowercase();
+            if let Some((_, iana)) = DISPLAY_NAMES.iter().find(|(w, _)| lower.contains(w)) {
+                return self.named(iana);
+            }
+        }
+        self.defined.get(t).map(|tz| Zone {
+            key: ZoneKey::Named(t.to_string()),
+            tz: tz.clone(),
+        })
+    }
+}
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::calendar::fixtures::{cal, ev, minutes, refused, suggest};
+    use swforce_domain::diary::Activity;
+
+    #[test]
+    fn floating_times_are_taken_as_uk_time() {
+        let text = cal(&[ev(&[
+            "SUMMARY:Case notes",
+            "DTSTART:20250330T223000",
+            "DTEND:20250330T233000",
+        ])]);
+        // 22:30-23:30 BST is inside the week that ends at midnight.
+        assert_eq!(
+            minutes(&suggest(&text, "2025-03-24"), Activity::CaseRecording),
+            60
+        );
+    }
+
+    #[test]
+    fn outlooks_gmt_standard_time_is_london_and_other_windows_names_are_known() {
+        let text = cal(&[ev(&[
+            "SUMMARY:Admin",
+            "DTSTART;TZID=GMT Standard Time:20250330T233000",
+            "DTEND;TZID=GMT Standard Time:20250331T003000",
+        ])]);
+        // On London clocks: 30 minutes before midnight, 30 after.
+        assert_eq!(
+            minutes(&suggest(&text, "2025-03-24"), Activity::AdminIt),
+            30
+        );
+        let zones = Zones::new(&[]);
+        for (windows, iana) in WINDOWS_ZONES {
+            assert!(zones.resolve(windows).is_some(), "{windows} -> {iana}");
+        }
+        for name in [
+            "(UTC+00:00) Dublin, Edinburgh, Lisbon, London",
+            "/mozilla.org/20050126_1/Europe/London",
+            "europe/london",
+        ] {
+            let zone = zones.resolve(name).unwrap();
+            assert_eq!(zone.key, ZoneKey::Named("Europe/London".into()), "{name}");
+        }
+    }
+
+    #[test]
+    fn a_zone_the_file_defines_by_uk_offsets_is_read_as_london() {
+        let text = format!(
+            "BEGIN:VCALENDAR\nBEGIN:VTIMEZONE\nTZID:Customized Time Zone\nBEGIN:STANDARD\nDTSTART:16010101T020000\nTZOFFSETFROM:+0100\nTZOFFSETTO:+0000\nEND:STANDARD\nBEGIN:DAYLIGHT\nDTSTART:16010101T010000\nTZOFFSETFROM:+0000\nTZOFFSETTO:+0100\nEND:DAYLIGHT\nEND:VTIMEZONE\n{}END:VCALENDAR\n",
+            ev(&[
+                "SUMMARY:Panel",
+                "DTSTART;TZID=Customized Time Zone:20250330T233000",
+                "DTEND;TZID=Customized Time Zone:20250331T003000",
+            ])
+        );
+        // On London clocks half an hour is before midnight; on GMT or UTC none would be.
+        assert_eq!(
+            minutes(&suggest(&text, "2025-03-24"), Activity::Meetings),
+            30
+        );
+    }
+
+    #[test]
+    fn an_unknown_time_zone_is_refused() {
+        let text = cal(&[ev(&[
+            "DTSTART;TZID=Narnia Standard Time:20250324T090000",
+            "DTEND;TZID=Narnia Standard Time:20250324T100000",
+        ])]);
+        let d = refused(text.as_bytes());
+        assert_eq!(d[0].field.as_deref(), Some("DTSTART"));
+        assert!(
+            d[0].problem.contains("\"Narnia Standard Time\""),
+            "{}",
+            d[0].problem
+        );
+        assert!(d[0].fix.contains("London"));
+    }
+}
