@@ -253,23 +253,30 @@ pub fn shared_notes(
     limit: u32,
 ) -> rusqlite::Result<Vec<(Week, String)>> {
     let (orgs, team) = scope.keys();
+    let mut out = Vec::new();
     if orgs.is_empty() {
-        return Ok(Vec::new());
+        return Ok(out);
     }
-    let mut args: Vec<i64> = vec![team, from.number(), to.number(), i64::from(limit)];
-    args.extend(&orgs);
-    let list = placeholders(5, orgs.len());
-    // Ordered by week and then by the words, never by who or when they were written.
+    let list = placeholders(4, orgs.len());
+    // Week by week from the newest, each one a short walk of the partial index: ordering the
+    // whole period's notes at once would read every shared note of England. Within a week they
+    // go by their words, never by who or when they were written.
     let mut st = c.prepare_cached(&format!(
-        "SELECT week, note FROM diaries
-         WHERE org_id IN ({list}) AND share_note = 1 AND week BETWEEN ?2 AND ?3
+        "SELECT note FROM diaries
+         WHERE org_id IN ({list}) AND share_note = 1 AND week = ?2
            AND (?1 = 0 OR team_id = ?1)
-         ORDER BY week DESC, note LIMIT ?4"
+         ORDER BY note LIMIT ?3"
     ))?;
-    st.query_map(params_from_iter(&args), |r| {
-        Ok((Week::from_number(r.get(0)?), r.get(1)?))
-    })?
-    .collect()
+    let mut week = to;
+    while week >= from && out.len() < limit as usize {
+        let mut args: Vec<i64> = vec![team, week.number(), (limit as usize - out.len()) as i64];
+        args.extend(&orgs);
+        for note in st.query_map(params_from_iter(&args), |r| r.get::<_, String>(0))? {
+            out.push((week, note?));
+        }
+        week = week.plus_weeks(-1);
+    }
+    Ok(out)
 }
 
 pub fn add_synthetic(
