@@ -40,6 +40,10 @@ pub struct ObstacleCount {
     pub diaries: u64,
     /// Share of diaries that ticked it, rounded to a whole percentage point.
     pub share: f64,
+    /// The same share in the earlier and the later half of the period's weeks (the trend),
+    /// where each half has at least five diaries.
+    pub earlier: Option<f64>,
+    pub later: Option<f64>,
 }
 
 /// The capacity figures of a group over the period.
@@ -246,6 +250,15 @@ pub fn group_time(
         },
         lines: if shown { lines } else { Vec::new() },
         obstacles: if shown {
+            // The weeks with diaries, split in two halves for the trend.
+            let half = sums.weeks.len() / 2;
+            let share_in = |weeks: &[swforce_store::WeekSums], i: usize| {
+                let diaries: u64 = weeks.iter().map(|w| w.diaries).sum();
+                (diaries >= u64::from(MIN_CONTRIBUTORS) && half > 0).then(|| {
+                    let n: u64 = weeks.iter().map(|w| w.obstacles[i]).sum();
+                    round_to(n as f64 / diaries as f64, 0.01)
+                })
+            };
             Obstacle::ALL
                 .into_iter()
                 .enumerate()
@@ -258,6 +271,8 @@ pub fn group_time(
                     } else {
                         round_to(obstacles[i] as f64 / totals.diaries as f64, 0.01)
                     },
+                    earlier: share_in(&sums.weeks[..half], i),
+                    later: share_in(&sums.weeks[half..], i),
                 })
                 .collect()
         } else {
@@ -323,6 +338,8 @@ pub fn summary_json(g: &GroupTime) -> serde_json::Value {
                     "label": o.label,
                     "diaries": o.diaries,
                     "share": o.share,
+                    "share_earlier_half": o.earlier,
+                    "share_later_half": o.later,
                 }))
                 .collect::<Vec<_>>()
         ),
@@ -421,6 +438,9 @@ mod tests {
         assert_eq!(c.relationship_hours_per_fte, 8.1);
         assert_eq!(g.obstacles[0].diaries, 8);
         assert_eq!(g.obstacles[0].share, 1.0);
+        // Two weeks: the first half has five diaries, the second three (too few for a share).
+        assert_eq!(g.obstacles[0].earlier, Some(1.0));
+        assert_eq!(g.obstacles[0].later, None);
     }
 
     #[test]

@@ -247,10 +247,29 @@ fn problems_of(found: Vec<DiaryProblem>, form: &DiaryForm) -> Vec<Problem> {
                 "share_note" => "share_note-1".into(),
                 f => f.to_string(),
             },
-            text: p.message,
+            // Named by its category, so the summary says which box it is about.
+            text: match form
+                .categories
+                .iter()
+                .find(|c| p.field == format!("hours-{}", c.id))
+            {
+                Some(c) => format!("{}: {}", c.label, lower_first(&p.message)),
+                None => p.message,
+            },
             fix: String::new(),
         })
         .collect()
+}
+
+fn lower_first(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        // Leave "IT" and quoted text as they are.
+        Some(c) if c.is_uppercase() && chars.clone().next().is_some_and(char::is_lowercase) => {
+            c.to_lowercase().chain(chars).collect()
+        }
+        _ => text.to_string(),
+    }
 }
 
 pub async fn show(

@@ -205,6 +205,8 @@ fn group_page(g: &GroupTime, q: &ViewParams, placing: Placing<'_>) -> GroupPage 
             CellView::text("Reason"),
             CellView::number("Diaries that ticked it", ""),
             CellView::number("Share of diaries", ""),
+            CellView::number("Earlier half of the period", ""),
+            CellView::number("Later half", ""),
         ],
         rows: g
             .obstacles
@@ -214,6 +216,14 @@ fn group_page(g: &GroupTime, q: &ViewParams, placing: Placing<'_>) -> GroupPage 
                     CellView::text(o.label),
                     CellView::number(o.diaries.to_string(), o.diaries.to_string()),
                     CellView::number(percent(o.share), format!("{:.2}", o.share)),
+                    CellView::number(
+                        pct(o.earlier),
+                        o.earlier.map(|v| format!("{v:.2}")).unwrap_or_default(),
+                    ),
+                    CellView::number(
+                        pct(o.later),
+                        o.later.map(|v| format!("{v:.2}")).unwrap_or_default(),
+                    ),
                 ]
             })
             .collect(),
