@@ -142,12 +142,12 @@ for (const postgres of [false, true]) describe(postgres ? 'on PostgreSQL' : 'on 
     assert.equal(await worker.locator('.sw-error-summary__title').innerText(), 'There is a problem');
     const link = worker.locator('.sw-error-summary__list a');
     assert.equal(await link.count(), 1);
-    assert.match(await link.innerText(), /Hours cannot be negative/);
+    assert.match(await link.innerText(), /Direct work face to face: hours cannot be negative/);
     const target = (await link.getAttribute('href')).slice(1);
     assert.match(target, /^hours-\d+$/);
     assert.equal(await worker.locator(`#${target}`).inputValue(), '-3', 'what was typed stays in the box');
     assert.equal(await box(worker, 'Direct work face to face').getAttribute('id'), target, 'the link leads to the box');
-    assert.match(await worker.locator(`#${target}-error`).innerText(), /Hours cannot be negative/);
+    assert.match(await worker.locator(`#${target}-error`).innerText(), /hours cannot be negative/);
     assert.match(await box(worker, 'Direct work face to face').getAttribute('aria-describedby'), new RegExp(`${target}-error`));
     await worker.goto(`${server.url}/time/diary?week=${thisWeek}`);
     assert.match(await worker.locator('main').innerText(), /The hours are filled in from your week of /, 'this week is still not saved');
