@@ -31,6 +31,9 @@ use swforce_store::{
 };
 use swforce_store::{DiaryCategory, DiaryScope, DiarySums, StoredDiary, SyntheticPerson};
 
+/// Reader connections kept open between requests.
+const MAX_IDLE_READERS: usize = 32;
+
 /// The database file's name inside the data directory.
 pub const FILE_NAME: &str = "swforce.sqlite3";
 
@@ -127,8 +130,11 @@ impl SqliteStore {
             None => open_connection(&self.path)?,
         };
         let result = f(&conn).map_err(backend);
+        // Keep enough for every request a busy server runs at once: a page that reads a dozen
+        // times (the time diary's views) would otherwise open and close a connection per read
+        // whenever more requests run than connections are kept.
         let mut pool = self.readers.lock().unwrap_or_else(|p| p.into_inner());
-        if pool.len() < 8 {
+        if pool.len() < MAX_IDLE_READERS {
             pool.push(conn);
         }
         result

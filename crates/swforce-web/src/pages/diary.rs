@@ -313,7 +313,7 @@ pub async fn show(
     .await?
 }
 
-fn input_from(fields: &Fields, categories: &[i64]) -> DiaryInput {
+fn input_from(fields: &Fields) -> DiaryInput {
     let mut hours: Vec<(i64, String)> = Vec::new();
     for (k, v) in &fields.0 {
         if let Some(id) = k.strip_prefix("hours-") {
@@ -322,7 +322,6 @@ fn input_from(fields: &Fields, categories: &[i64]) -> DiaryInput {
             hours.push((id, v.clone()));
         }
     }
-    let _ = categories;
     DiaryInput {
         week: fields.get("week"),
         hours,
@@ -342,7 +341,7 @@ pub async fn save(
     who.require(Permission::KeepTimeDiary)
         .map_err(app_error(&state))?;
     blocking(move || {
-        let input = input_from(&fields, &[]);
+        let input = input_from(&fields);
         match state
             .app
             .save_diary(&who, &input, today())
