@@ -211,7 +211,7 @@ pub fn summarise(
 }
 
 /// The region (ONS code) of a council in a snapshot of the published geography.
-fn region_in(snap: &crate::snapshot::Snapshot, la_code: &str) -> Option<String> {
+pub(crate) fn region_in(snap: &crate::snapshot::Snapshot, la_code: &str) -> Option<String> {
     let code = GeographyCode::parse(la_code).ok()?;
     let g = snap.geography(&code)?;
     snap.region_of(g).map(|r| r.code.to_string())

@@ -107,6 +107,19 @@ pub fn spreadsheet_safe(text: &str) -> String {
     }
 }
 
+/// A sentence made to follow other words: "Hours cannot..." → "hours cannot...". A first
+/// word in capitals ("IT") is left as it is.
+pub fn lower_first(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        // Leave "IT" and quoted text as they are.
+        Some(c) if c.is_uppercase() && chars.clone().next().is_some_and(char::is_lowercase) => {
+            c.to_lowercase().chain(chars).collect()
+        }
+        _ => text.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -140,5 +153,19 @@ mod tests {
             spreadsheet_safe("Harbour Social Care Ltd"),
             "Harbour Social Care Ltd"
         );
+    }
+
+    #[test]
+    fn a_sentence_follows_other_words_but_capitals_stay() {
+        assert_eq!(
+            lower_first("Hours cannot be negative"),
+            "hours cannot be negative"
+        );
+        assert_eq!(lower_first("IT problems"), "IT problems");
+        assert_eq!(
+            lower_first("\"lots\" is not a number"),
+            "\"lots\" is not a number"
+        );
+        assert_eq!(lower_first(""), "");
     }
 }

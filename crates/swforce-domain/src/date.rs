@@ -32,7 +32,42 @@ pub fn days_in_month(year: i32, month: u8) -> u8 {
     }
 }
 
+/// English month names, for dates in words.
+pub const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
 impl Date {
+    /// "3 March 2025", the GOV.UK style.
+    pub fn long(self) -> String {
+        format!(
+            "{} {} {}",
+            self.day(),
+            MONTHS[usize::from(self.month()) - 1],
+            self.year()
+        )
+    }
+
+    /// "3 Mar", for chart axes.
+    pub fn short(self) -> String {
+        format!(
+            "{} {}",
+            self.day(),
+            &MONTHS[usize::from(self.month()) - 1][..3]
+        )
+    }
+
     pub fn new(year: i32, month: u8, day: u8) -> Result<Self, DateError> {
         if (1..=12).contains(&month)
             && day >= 1

@@ -266,26 +266,7 @@ impl std::fmt::Display for Week {
 
 /// "3 March 2025", the GOV.UK date style.
 pub fn long_date(day: Date) -> String {
-    const MONTHS: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
-    format!(
-        "{} {} {}",
-        day.day(),
-        MONTHS[usize::from(day.month()) - 1],
-        day.year()
-    )
+    day.long()
 }
 
 /// Reads hours as a person types them: `7`, `7.5`, `7,5`, `7:30` or `7h30`, blank for none.

@@ -68,7 +68,7 @@ impl Principal {
             .map(Role::label)
             .collect();
         Err(AppError::Forbidden {
-            problem: format!("You cannot {}", lower_first(p.describe())),
+            problem: format!("You cannot {}", crate::display::lower_first(p.describe())),
             fix: if self.scopes.is_some() {
                 format!(
                     "Use a token with the scope for it, held by someone with the role of {}",
@@ -96,14 +96,6 @@ impl Principal {
 
     pub fn has(&self, role: Role) -> bool {
         self.user.roles.contains(&role)
-    }
-}
-
-fn lower_first(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_lowercase().chain(c).collect(),
-        None => String::new(),
     }
 }
 

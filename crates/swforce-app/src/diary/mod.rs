@@ -391,12 +391,15 @@ impl App {
                         query: code.to_string(),
                         suggestions: vec![],
                     })?;
+                // One snapshot of the geography for every organisation.
+                let snap = self.snapshot().ok();
                 let members = orgs
                     .iter()
                     .filter(|o| {
                         o.la_code
                             .as_deref()
-                            .and_then(|la| self.region_of_council(la))
+                            .zip(snap.as_deref())
+                            .and_then(|(la, snap)| crate::agency::region_in(snap, la))
                             .is_some_and(|r| r == code)
                     })
                     .collect();

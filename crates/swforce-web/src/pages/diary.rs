@@ -2,8 +2,9 @@
 //! calendar), their own view of their weeks and balance, and their own download. Only they
 //! ever see these pages' contents.
 
+use super::csv_response;
 use super::imports::read_file;
-use super::time::{app_error, csv_response, pct, short_date, week_param};
+use super::time::{app_error, pct, short_date, week_param};
 use super::{Fields, render};
 use crate::auth::Viewer;
 use crate::chart::{LineChart, Series};
@@ -253,23 +254,16 @@ fn problems_of(found: Vec<DiaryProblem>, form: &DiaryForm) -> Vec<Problem> {
                 .iter()
                 .find(|c| p.field == format!("hours-{}", c.id))
             {
-                Some(c) => format!("{}: {}", c.label, lower_first(&p.message)),
+                Some(c) => format!(
+                    "{}: {}",
+                    c.label,
+                    swforce_app::display::lower_first(&p.message)
+                ),
                 None => p.message,
             },
             fix: String::new(),
         })
         .collect()
-}
-
-fn lower_first(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        // Leave "IT" and quoted text as they are.
-        Some(c) if c.is_uppercase() && chars.clone().next().is_some_and(char::is_lowercase) => {
-            c.to_lowercase().chain(chars).collect()
-        }
-        _ => text.to_string(),
-    }
 }
 
 pub async fn show(

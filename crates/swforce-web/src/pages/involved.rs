@@ -2,7 +2,7 @@
 //! campaign leads, the forms, themes and exports; and the resources pages moderators write.
 
 use super::exchange::problems_of;
-use super::{Fields, render};
+use super::{Fields, csv_response, render};
 use crate::auth::Viewer;
 use crate::error::{PageError, Problem};
 use crate::view::{Choices, Field, Layout};
@@ -10,7 +10,7 @@ use crate::{AppState, WebState, blocking};
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use swforce_app::AppError;
@@ -453,20 +453,6 @@ pub async fn save_theme(
         }
     })
     .await?
-}
-
-fn csv_response(name: &str, body: String) -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
-            ),
-        ],
-        body,
-    )
-        .into_response()
 }
 
 pub async fn responses_csv(

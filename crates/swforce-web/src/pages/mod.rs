@@ -91,3 +91,20 @@ pub fn local_path(next: &str) -> &str {
         "/"
     }
 }
+
+/// A CSV download named `name`.
+pub fn csv_response(name: &str, body: String) -> axum::response::Response {
+    use axum::http::header;
+    use axum::response::IntoResponse;
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        body,
+    )
+        .into_response()
+}

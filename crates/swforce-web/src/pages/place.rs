@@ -448,33 +448,7 @@ fn notices(p: &Profile) -> Vec<String> {
 }
 
 fn long_date(iso: &str) -> String {
-    let months = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
-    let parts: Vec<&str> = iso.split('-').collect();
-    match parts.as_slice() {
-        [y, m, d] => {
-            let month = m
-                .parse::<usize>()
-                .ok()
-                .and_then(|m| months.get(m.wrapping_sub(1)))
-                .copied()
-                .unwrap_or("");
-            format!("{} {month} {y}", d.trim_start_matches('0'))
-        }
-        _ => iso.to_string(),
-    }
+    swforce_domain::Date::parse(iso).map_or_else(|_| iso.to_string(), |d| d.long())
 }
 
 pub fn place_page(snap: &Snapshot, place: &Geography) -> PlacePage {

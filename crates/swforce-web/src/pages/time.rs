@@ -4,7 +4,7 @@
 //!
 //! Nobody's diary is ever shown to anyone but them: every other page is built from sums.
 
-use super::{Fields, render};
+use super::{Fields, csv_response, render};
 use crate::auth::Viewer;
 use crate::chart::{LineChart, Series};
 use crate::error::{PageError, Problem};
@@ -13,7 +13,7 @@ use crate::{AppState, WebState, blocking};
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use swforce_app::AppError;
@@ -56,25 +56,7 @@ pub(super) fn week_param(text: Option<&str>) -> Result<Option<Week>, PageError> 
 }
 
 pub(super) fn short_date(w: Week) -> String {
-    let d = w.monday();
-    const M: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
-    format!("{} {}", d.day(), M[usize::from(d.month()) - 1])
-}
-
-pub(super) fn csv_response(name: &str, body: String) -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
-            ),
-        ],
-        body,
-    )
-        .into_response()
+    w.monday().short()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -334,7 +316,6 @@ fn period_text(g: &GroupTime) -> String {
 /// The CSV of a group's view: the lines, then the obstacles, or a single line saying there
 /// were not enough responses.
 fn group_csv(g: &GroupTime) -> String {
-    let mut w = csv::Writer::from_writer(Vec::new());
     let mut rows: Vec<Vec<String>> = vec![vec![
         "group".into(),
         "from".into(),
@@ -389,17 +370,15 @@ fn group_csv(g: &GroupTime) -> String {
             rows.push(r);
         }
     }
-    for r in rows {
-        let safe: Vec<String> = r
-            .iter()
-            .map(|c| swforce_app::display::spreadsheet_safe(c))
-            .collect();
-        let _ = w.write_record(&safe);
+    let cells = |r: Vec<String>| r.into_iter().map(CellView::text).collect::<Vec<_>>();
+    let mut rows = rows.into_iter();
+    TableView {
+        caption: String::new(),
+        head: rows.next().map(cells).unwrap_or_default(),
+        rows: rows.map(cells).collect(),
+        download: String::new(),
     }
-    w.into_inner()
-        .ok()
-        .and_then(|b| String::from_utf8(b).ok())
-        .unwrap_or_default()
+    .to_csv()
 }
 
 fn team_choices(teams: &[swforce_store::Team], chosen: Option<i64>) -> Choices {

@@ -12,7 +12,8 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use swforce_app::access::{Principal, Scope};
 
-fn scope(who: &Principal, scope: Scope) -> Result<(), ApiError> {
+/// `Ok` when the caller's token (or browser session) allows `scope`.
+pub(super) fn scope(who: &Principal, scope: Scope) -> Result<(), ApiError> {
     if who.has_scope(scope) {
         Ok(())
     } else {

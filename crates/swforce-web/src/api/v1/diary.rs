@@ -1,6 +1,7 @@
 //! The time diary over JSON: a person's own weeks, their organisation's sums, and England's
 //! and the regions' (public).
 
+use super::account::scope;
 use super::run;
 use crate::AppState;
 use crate::auth::Viewer;
@@ -25,19 +26,6 @@ pub struct PeriodQuery {
     region: Option<String>,
 }
 
-fn needs(who: &swforce_app::access::Principal, scope: Scope) -> Result<(), ApiError> {
-    if who.has_scope(scope) {
-        Ok(())
-    } else {
-        Err(ApiError::new(
-            StatusCode::FORBIDDEN,
-            "Scope needed",
-            &format!("This token does not have the scope {}", scope.id()),
-            "Make a token with that scope on your account page",
-        ))
-    }
-}
-
 fn weeks(
     q: &PeriodQuery,
     state: &crate::WebState,
@@ -54,7 +42,7 @@ pub async fn weeks_of(
     Query(q): Query<PeriodQuery>,
 ) -> Result<Json<Value>, ApiError> {
     let who = viewer.api()?.clone();
-    needs(&who, Scope::DiaryRead)?;
+    scope(&who, Scope::DiaryRead)?;
     run(move || {
         let (from, to) = weeks(&q, &state, today())?;
         let app_error = |e| ApiError::from_app(e, state.request_id());
@@ -94,7 +82,7 @@ pub async fn summary(
     Query(q): Query<PeriodQuery>,
 ) -> Result<Json<Value>, ApiError> {
     let who = viewer.api()?.clone();
-    needs(&who, Scope::TimeRead)?;
+    scope(&who, Scope::TimeRead)?;
     run(move || {
         let (from, to) = weeks(&q, &state, today())?;
         let group = match q.team.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
