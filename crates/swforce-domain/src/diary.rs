@@ -568,6 +568,47 @@ pub fn shift_in_fte(points: f64, hours_per_fte: f64, fte: f64) -> f64 {
     points / 100.0 * hours_per_fte * fte / FTE_WEEK_HOURS
 }
 
+/// Which teams' figures for one week must be held back so that nobody can be worked out by
+/// subtraction.
+///
+/// `org_diaries` is the organisation's diaries that week and `teams` each team's. A team's week is
+/// shown only with at least [`MIN_CONTRIBUTORS`] diaries (primary suppression). Since the
+/// organisation's week is shown too, the diaries of everything held back (small teams, and people
+/// in no team) can be had by subtracting the teams shown from the organisation: if they add up to
+/// between 1 and 4 diaries, the smallest team still shown is held back as well (secondary
+/// suppression), so what can be subtracted is either nothing or at least five people.
+pub fn held_back_teams(
+    org_diaries: u64,
+    teams: &BTreeMap<i64, u64>,
+) -> std::collections::BTreeSet<i64> {
+    let min = u64::from(MIN_CONTRIBUTORS);
+    let mut held: std::collections::BTreeSet<i64> = teams
+        .iter()
+        .filter(|(_, n)| **n < min)
+        .map(|(t, _)| *t)
+        .collect();
+    let shown_sum: u64 = teams
+        .iter()
+        .filter(|(t, _)| !held.contains(*t))
+        .map(|(_, n)| *n)
+        .sum();
+    let hidden = org_diaries.saturating_sub(shown_sum);
+    if org_diaries < min {
+        // The organisation's own week is not shown: nothing to subtract from.
+        return teams.keys().copied().collect();
+    }
+    if hidden > 0 && hidden < min {
+        if let Some((t, _)) = teams
+            .iter()
+            .filter(|(t, _)| !held.contains(*t))
+            .min_by_key(|(t, n)| (**n, **t))
+        {
+            held.insert(*t);
+        }
+    }
+    held
+}
+
 /// Rounds a share for display to a whole percentage, so small groups cannot be differenced
 /// to a person's hours.
 pub fn percent(share: f64) -> String {
@@ -577,6 +618,52 @@ pub fn percent(share: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn teams_are_held_back_so_nobody_can_be_subtracted_out() {
+        let teams = |t: &[(i64, u64)]| t.iter().copied().collect::<BTreeMap<i64, u64>>();
+        let held = |org, t: &[(i64, u64)]| {
+            held_back_teams(org, &teams(t))
+                .into_iter()
+                .collect::<Vec<_>>()
+        };
+        // Everyone in teams of five or more: all shown.
+        assert_eq!(held(12, &[(1, 6), (2, 6)]), Vec::<i64>::new());
+        assert_eq!(held(17, &[(1, 6), (2, 6), (3, 5)]), Vec::<i64>::new());
+        // A small team is held back with the smallest team shown, so 5 or more are left over.
+        assert_eq!(held(19, &[(1, 6), (2, 6), (3, 5), (4, 2)]), vec![3, 4]);
+        // One person in no team: the organisation minus the teams would be that person, so the
+        // smallest team shown is held back too (ties go to the lower id).
+        assert_eq!(held(13, &[(1, 6), (2, 6)]), vec![1]);
+        assert_eq!(held(13, &[(1, 7), (2, 5)]), vec![2]);
+        // Two small teams adding up to five or more can be subtracted out only as a group.
+        assert_eq!(held(16, &[(1, 10), (2, 3), (3, 3)]), vec![2, 3]);
+        // An organisation week of fewer than five shows nothing at all.
+        assert_eq!(held(4, &[(1, 4)]), vec![1]);
+        // Whatever the teams, what can be subtracted is nothing or at least five diaries.
+        for org in 0..30u64 {
+            for a in 0..=org {
+                for b in 0..=(org - a) {
+                    let t = teams(&[(1, a), (2, b)]);
+                    let h = held_back_teams(org, &t);
+                    if org < 5 {
+                        continue;
+                    }
+                    let shown: u64 = t
+                        .iter()
+                        .filter(|(k, _)| !h.contains(*k))
+                        .map(|(_, n)| n)
+                        .sum();
+                    let rest = org - shown;
+                    assert!(
+                        rest == 0 || rest >= 5,
+                        "org {org}, teams {a} and {b}: {rest} left over"
+                    );
+                    assert!(t.iter().all(|(k, n)| h.contains(k) || *n >= 5));
+                }
+            }
+        }
+    }
 
     fn d(s: &str) -> Date {
         Date::parse(s).unwrap()

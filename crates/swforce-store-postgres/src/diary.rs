@@ -3,12 +3,15 @@
 
 use super::{backend, get, invalid};
 use crate::pool::Conn;
-use swforce_domain::diary::{Activity, Diary, Obstacle, Week};
+use swforce_domain::diary::{Activity, Diary, MIN_CONTRIBUTORS, Obstacle, Week};
 use swforce_store::StoreError;
 use swforce_store::diary::{
     DiaryCategory, DiaryScope, DiarySums, StoredDiary, SyntheticPerson, fold_sums,
     minutes_from_text, minutes_to_text, rollup_delta, sums_of_new_people,
 };
+
+/// The measure holding how many diaries a week has.
+const DIARIES: i64 = swforce_store::diary::Measure::Diaries.code();
 
 pub fn categories(c: &mut Conn, org_id: i64) -> Result<Vec<DiaryCategory>, StoreError> {
     c.query(
@@ -268,18 +271,52 @@ pub fn sums(
         )
         .map_err(backend)?;
     let contributors: i64 = get(&row, 0)?;
-    let rows = c
-        .query(
-            "SELECT week, measure, SUM(amount)::BIGINT FROM diary_rollup
-             WHERE org_id = ANY($1) AND team_id = $2 AND week BETWEEN $3 AND $4
-             GROUP BY week, measure",
-            &[&orgs, &team, &a, &b],
+    // Several organisations: only their weeks of at least MIN_CONTRIBUTORS diaries count.
+    let sql = if matches!(scope, DiaryScope::Orgs(_)) {
+        format!(
+            "SELECT r.week, r.measure, SUM(r.amount)::BIGINT FROM diary_rollup r
+             JOIN diary_rollup d ON d.org_id = r.org_id AND d.team_id = r.team_id
+                AND d.week = r.week AND d.measure = {DIARIES} AND d.amount >= {MIN_CONTRIBUTORS}
+             WHERE r.org_id = ANY($1) AND r.team_id = $2 AND r.week BETWEEN $3 AND $4
+             GROUP BY r.week, r.measure"
         )
+    } else {
+        "SELECT week, measure, SUM(amount)::BIGINT FROM diary_rollup
+         WHERE org_id = ANY($1) AND team_id = $2 AND week BETWEEN $3 AND $4
+         GROUP BY week, measure"
+            .to_string()
+    };
+    let rows = c
+        .query(sql.as_str(), &[&orgs, &team, &a, &b])
         .map_err(backend)?
         .iter()
         .map(|r| Ok((get(r, 0)?, get(r, 1)?, get(r, 2)?)))
         .collect::<Result<Vec<(i64, i64, i64)>, StoreError>>()?;
     Ok(fold_sums(contributors.max(0) as u64, rows))
+}
+
+pub fn week_counts(
+    c: &mut Conn,
+    org: i64,
+    from: Week,
+    to: Week,
+) -> Result<Vec<(i64, Week, u64)>, StoreError> {
+    c.query(
+        &format!(
+            "SELECT team_id, week, amount FROM diary_rollup
+             WHERE org_id = $1 AND measure = {DIARIES} AND week BETWEEN $2 AND $3 AND amount > 0
+             ORDER BY week, team_id"
+        ),
+        &[&org, &from.number(), &to.number()],
+    )
+    .map_err(backend)?
+    .iter()
+    .map(|r| {
+        let week: i64 = get(r, 1)?;
+        let n: i64 = get(r, 2)?;
+        Ok((get(r, 0)?, Week::from_number(week), n.max(0) as u64))
+    })
+    .collect()
 }
 
 pub fn shared_notes(

@@ -1654,6 +1654,15 @@ impl Store for PostgresStore {
         self.with(|c| diary::sums(c, scope, from, to))
     }
 
+    fn diary_week_counts(
+        &self,
+        org_id: i64,
+        from: Week,
+        to: Week,
+    ) -> Result<Vec<(i64, Week, u64)>, StoreError> {
+        self.with(|c| diary::week_counts(c, org_id, from, to))
+    }
+
     fn shared_diary_notes(
         &self,
         scope: &DiaryScope,

@@ -27,6 +27,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0006_exchange.sql"),
     ),
     (7, "diary", include_str!("../migrations/0007_diary.sql")),
+    (
+        8,
+        "diary_counts",
+        include_str!("../migrations/0008_diary_counts.sql"),
+    ),
 ];
 
 /// The advisory lock that migrations hold (a constant of this program, spelling "swforce" and 1).

@@ -3,11 +3,14 @@
 
 use super::invalid;
 use rusqlite::{Connection, OptionalExtension, Transaction, params, params_from_iter};
-use swforce_domain::diary::{Activity, Diary, Obstacle, Week};
+use swforce_domain::diary::{Activity, Diary, MIN_CONTRIBUTORS, Obstacle, Week};
 use swforce_store::diary::{
     DiaryCategory, DiaryScope, DiarySums, StoredDiary, SyntheticPerson, fold_sums,
     minutes_from_text, minutes_to_text, rollup_delta, sums_of_new_people,
 };
+
+/// The measure holding how many diaries a week has.
+const DIARIES: i64 = swforce_store::diary::Measure::Diaries.code();
 
 pub fn categories(c: &Connection, org_id: i64) -> rusqlite::Result<Vec<DiaryCategory>> {
     let mut st = c.prepare_cached(
@@ -228,11 +231,23 @@ pub fn sums(
              WHERE org_id IN ({list}) AND team_id = ?1 AND week BETWEEN ?2 AND ?3 AND prev_week < ?2"
         ))?
         .query_row(params_from_iter(&args), |r| r.get(0))?;
-    let mut st = c.prepare_cached(&format!(
-        "SELECT week, measure, SUM(amount) FROM diary_rollup
-         WHERE org_id IN ({list}) AND team_id = ?1 AND week BETWEEN ?2 AND ?3
-         GROUP BY week, measure"
-    ))?;
+    // Several organisations: only their weeks of at least MIN_CONTRIBUTORS diaries count.
+    let sql = if matches!(scope, DiaryScope::Orgs(_)) {
+        format!(
+            "SELECT r.week, r.measure, SUM(r.amount) FROM diary_rollup r
+             JOIN diary_rollup d ON d.org_id = r.org_id AND d.team_id = r.team_id
+                AND d.week = r.week AND d.measure = {DIARIES} AND d.amount >= {MIN_CONTRIBUTORS}
+             WHERE r.org_id IN ({list}) AND r.team_id = ?1 AND r.week BETWEEN ?2 AND ?3
+             GROUP BY r.week, r.measure"
+        )
+    } else {
+        format!(
+            "SELECT week, measure, SUM(amount) FROM diary_rollup
+             WHERE org_id IN ({list}) AND team_id = ?1 AND week BETWEEN ?2 AND ?3
+             GROUP BY week, measure"
+        )
+    };
+    let mut st = c.prepare_cached(&sql)?;
     let rows = st
         .query_map(params_from_iter(&args), |r| {
             Ok((
@@ -243,6 +258,27 @@ pub fn sums(
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(fold_sums(contributors.max(0) as u64, rows))
+}
+
+pub fn week_counts(
+    c: &Connection,
+    org: i64,
+    from: Week,
+    to: Week,
+) -> rusqlite::Result<Vec<(i64, Week, u64)>> {
+    let mut st = c.prepare_cached(&format!(
+        "SELECT team_id, week, amount FROM diary_rollup
+         WHERE org_id = ?1 AND measure = {DIARIES} AND week BETWEEN ?2 AND ?3 AND amount > 0
+         ORDER BY week, team_id"
+    ))?;
+    st.query_map(params![org, from.number(), to.number()], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            Week::from_number(r.get(1)?),
+            r.get::<_, i64>(2)?.max(0) as u64,
+        ))
+    })?
+    .collect()
 }
 
 pub fn shared_notes(

@@ -24,6 +24,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0006_exchange.sql"),
     ),
     (7, "diary", include_str!("../migrations/0007_diary.sql")),
+    (
+        8,
+        "diary_counts",
+        include_str!("../migrations/0008_diary_counts.sql"),
+    ),
 ];
 
 pub fn apply(conn: &mut Connection) -> Result<(), StoreError> {

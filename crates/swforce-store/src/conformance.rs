@@ -1577,4 +1577,68 @@ pub fn diaries_are_kept_per_person_and_summed_for_any_period_without_reading_the
     );
     // A person's own diaries after the synthetic ones went in are untouched.
     assert_eq!(store.diaries_of(1, week(0), week(9)).unwrap(), mine);
+
+    // Each week's diaries, for the organisation (team 0) and each team.
+    assert_eq!(
+        store.diary_week_counts(kent.id, week(0), week(3)).unwrap(),
+        vec![
+            (0, week(0), 1),
+            (team.id, week(0), 1),
+            (0, week(1), 4),
+            (team.id, week(1), 4),
+            (0, week(2), 4),
+            (team.id, week(2), 3),
+            (0, week(3), 1),
+            (team.id, week(3), 1),
+        ]
+    );
+    assert_eq!(
+        store
+            .diary_week_counts(kent.id, week(1), week(1))
+            .unwrap()
+            .len(),
+        2
+    );
+    assert!(
+        store
+            .diary_week_counts(surrey.id, week(0), week(3))
+            .unwrap()
+            .is_empty()
+    );
+
+    // Several organisations count an organisation's week only with five diaries or more: none
+    // of Kent's weeks has five, so only Surrey's week of five counts.
+    let five: Vec<SyntheticPerson> = (0..5)
+        .map(|_| SyntheticPerson {
+            team_id: None,
+            diaries: vec![diary(1, 120, 60)],
+        })
+        .collect();
+    store
+        .add_synthetic_diaries(surrey.id, &five, "2026-11-25T10:00:00Z")
+        .unwrap();
+    let both = store
+        .diary_sums(
+            &DiaryScope::Orgs(vec![kent.id, surrey.id]),
+            week(0),
+            week(3),
+        )
+        .unwrap();
+    assert_eq!(
+        both.contributors, 10,
+        "people are counted whatever their week"
+    );
+    assert_eq!(both.weeks.len(), 1);
+    assert_eq!(both.weeks[0].week, Some(week(1)));
+    assert_eq!(both.weeks[0].diaries, 5);
+    assert_eq!(both.weeks[0].minutes.values().sum::<u64>(), 5 * 180);
+    // One organisation's own sums keep every week: its views decide what counts.
+    assert_eq!(
+        store
+            .diary_sums(&org, week(0), week(3))
+            .unwrap()
+            .weeks
+            .len(),
+        4
+    );
 }

@@ -104,7 +104,7 @@ pub enum Measure {
 }
 
 impl Measure {
-    pub fn code(self) -> i64 {
+    pub const fn code(self) -> i64 {
         match self {
             Measure::Category(id) => id,
             Measure::Diaries => -1,

@@ -393,13 +393,25 @@ pub trait Store: Send + Sync + std::fmt::Debug {
         person_id: i64,
         before: swforce_domain::diary::Week,
     ) -> Result<Option<StoredDiary>, StoreError>;
-    /// A group's sums from `from` to `to` inclusive (never a single diary).
+    /// A group's sums from `from` to `to` inclusive (never a single diary). For several
+    /// organisations ([`DiaryScope::Orgs`]), an organisation's week counts only where at least
+    /// [`swforce_domain::diary::MIN_CONTRIBUTORS`] of its people kept a diary, so a region less
+    /// one organisation never leaves a handful of people.
     fn diary_sums(
         &self,
         scope: &DiaryScope,
         from: swforce_domain::diary::Week,
         to: swforce_domain::diary::Week,
     ) -> Result<DiarySums, StoreError>;
+    /// How many diaries an organisation (team 0) and each of its teams kept each week from
+    /// `from` to `to`, as `(team_id, week, diaries)`: what it takes to decide which teams' weeks
+    /// can be shown without leaving anyone to be subtracted out.
+    fn diary_week_counts(
+        &self,
+        org_id: i64,
+        from: swforce_domain::diary::Week,
+        to: swforce_domain::diary::Week,
+    ) -> Result<Vec<(i64, swforce_domain::diary::Week, u64)>, StoreError>;
     /// Notes shared anonymously in a group's weeks, newest week first, at most `limit`; only the
     /// week and the words, never who.
     fn shared_diary_notes(

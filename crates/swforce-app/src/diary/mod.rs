@@ -11,19 +11,30 @@ mod views;
 
 pub use generate::{GenerateSpec, Generated, TEAM_NAMES};
 pub use views::{
-    Capacity, GroupTime, Line, ObstacleCount, TrendPoint, group_time, period, summary_json,
+    Capacity, GroupTime, Line, NOT_ENOUGH_RESPONSES, ObstacleCount, TrendPoint, group_time, period,
+    summary_json,
 };
 
 use crate::access::{Principal, now_stamp};
 use crate::{App, AppError};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use swforce_domain::Date;
 use swforce_domain::access::Permission;
 use swforce_domain::diary::{
     Activity, Diary, DiaryInput, DiaryProblem, MIN_CONTRIBUTORS, Obstacle, TARGET_SHARE, Week,
-    check_diary, contracted_warning, hours_text,
+    check_diary, contracted_warning, held_back_teams, hours_text,
 };
-use swforce_store::{DiaryCategory, DiaryScope, Organisation, StoredDiary, Team};
+use swforce_store::{DiaryCategory, DiaryScope, DiarySums, Organisation, StoredDiary, Team};
+
+/// The weeks of a group's sums that count: five or more diaries, not held back.
+fn counted_weeks(sums: &DiarySums, held_back: &BTreeSet<Week>) -> BTreeSet<Week> {
+    sums.weeks
+        .iter()
+        .filter(|w| w.diaries >= u64::from(MIN_CONTRIBUTORS))
+        .filter_map(|w| w.week)
+        .filter(|w| !held_back.contains(w))
+        .collect()
+}
 
 /// Weeks shown on the views unless a period is chosen: a quarter.
 pub const DEFAULT_WEEKS: i64 = 13;
@@ -342,26 +353,63 @@ impl App {
             }
         };
         let sums = self.store().diary_sums(&scope, from, to)?;
+        // A week counts only with enough diaries, and a team's week only where the rest of the
+        // organisation cannot then be worked out by subtraction.
+        let held_back = match &scope {
+            DiaryScope::Team { org_id, team_id } => {
+                self.held_back_weeks(*org_id, *team_id, from, to)?
+            }
+            _ => BTreeSet::new(),
+        };
         let categories: BTreeMap<i64, (String, Activity)> = self
             .diary_categories(org.id)?
             .into_iter()
             .map(|c| (c.id, (c.label, c.activity)))
             .collect();
         let notes = if sums.contributors >= u64::from(MIN_CONTRIBUTORS) {
+            let counted = counted_weeks(&sums, &held_back);
             self.store()
                 .shared_diary_notes(&scope, from, to, NOTES_SHOWN)?
+                .into_iter()
+                .filter(|(w, _)| counted.contains(w))
+                .collect()
         } else {
             Vec::new()
         };
         Ok(group_time(
             &name,
-            from,
-            to,
+            (from, to),
             &sums,
+            &held_back,
             &categories,
             false,
             notes,
         ))
+    }
+
+    /// The weeks of a team that would leave fewer than five people to be subtracted out of its
+    /// organisation's figures (see [`held_back_teams`]).
+    fn held_back_weeks(
+        &self,
+        org_id: i64,
+        team_id: i64,
+        from: Week,
+        to: Week,
+    ) -> Result<BTreeSet<Week>, AppError> {
+        let mut weeks: BTreeMap<Week, (u64, BTreeMap<i64, u64>)> = BTreeMap::new();
+        for (team, week, n) in self.store().diary_week_counts(org_id, from, to)? {
+            let w = weeks.entry(week).or_default();
+            if team == 0 {
+                w.0 = n;
+            } else {
+                w.1.insert(team, n);
+            }
+        }
+        Ok(weeks
+            .into_iter()
+            .filter(|(_, (org, teams))| held_back_teams(*org, teams).contains(&team_id))
+            .map(|(week, _)| week)
+            .collect())
     }
 
     /// England's or a region's balance (a region code such as E12000008), across the
@@ -408,6 +456,7 @@ impl App {
         };
         let scope = DiaryScope::Orgs(members.iter().map(|o| o.id).collect());
         let sums = self.store().diary_sums(&scope, from, to)?;
+        let held_back = BTreeSet::new();
         let mut categories = BTreeMap::new();
         for o in &members {
             for c in self.store().diary_categories(o.id)? {
@@ -415,12 +464,24 @@ impl App {
             }
         }
         let notes = if sums.contributors >= u64::from(MIN_CONTRIBUTORS) {
+            let counted = counted_weeks(&sums, &held_back);
             self.store()
                 .shared_diary_notes(&scope, from, to, NOTES_SHOWN)?
+                .into_iter()
+                .filter(|(w, _)| counted.contains(w))
+                .collect()
         } else {
             Vec::new()
         };
-        Ok(group_time(&name, from, to, &sums, &categories, true, notes))
+        Ok(group_time(
+            &name,
+            (from, to),
+            &sums,
+            &held_back,
+            &categories,
+            true,
+            notes,
+        ))
     }
 
     /// The organisations whose sums count towards England, by name.

@@ -3,10 +3,13 @@
 
 use super::{DEFAULT_WEEKS, MAX_WEEKS};
 use crate::AppError;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use swforce_domain::Date;
 use swforce_domain::diary::{Activity, FTE_WEEK_HOURS, MIN_CONTRIBUTORS, Obstacle, Totals, Week};
-use swforce_store::DiarySums;
+use swforce_store::{DiarySums, WeekSums};
+
+/// What a group with too few people says instead of numbers.
+pub const NOT_ENOUGH_RESPONSES: &str = "not enough responses: no week of the period has diaries from 5 or more people that can be shown without pointing to someone";
 
 /// One line of a group's view: a category (organisation and team) or a national kind.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -28,8 +31,12 @@ pub struct Line {
 pub struct TrendPoint {
     pub week: Week,
     pub diaries: u64,
-    /// Relationship-based share, `None` where fewer than five people kept a diary that week.
+    /// Relationship-based share, `None` where the week does not count: fewer than five people
+    /// kept a diary, or it is held back.
     pub relationship_share: Option<f64>,
+    /// A team's week of five or more diaries left out because, with the organisation's figures,
+    /// it would leave fewer than five people to be worked out by subtraction.
+    pub held_back: bool,
 }
 
 /// How often an obstacle was ticked.
@@ -130,16 +137,22 @@ fn round_to(x: f64, step: f64) -> f64 {
 }
 
 /// Builds a group's view from its sums, with the label and kind of each category id.
+///
+/// Only weeks with at least five diaries, and not `held_back`, count towards any figure: then
+/// two periods, or a team and its organisation, never differ by fewer than five people's weeks.
 pub fn group_time(
     name: &str,
-    from: Week,
-    to: Week,
+    (from, to): (Week, Week),
     sums: &DiarySums,
+    held_back: &BTreeSet<Week>,
     categories: &BTreeMap<i64, (String, Activity)>,
     by_activity: bool,
     notes: Vec<(Week, String)>,
 ) -> GroupTime {
-    let shown = sums.contributors >= u64::from(MIN_CONTRIBUTORS);
+    let held = |w: &WeekSums| w.week.is_some_and(|week| held_back.contains(&week));
+    let counts = |w: &WeekSums| w.diaries >= u64::from(MIN_CONTRIBUTORS) && !held(w);
+    let counted: Vec<&WeekSums> = sums.weeks.iter().filter(|w| counts(w)).collect();
+    let shown = sums.contributors >= u64::from(MIN_CONTRIBUTORS) && !counted.is_empty();
     let mut totals = Totals {
         contributors: sums.contributors,
         ..Totals::default()
@@ -149,6 +162,17 @@ pub fn group_time(
     let mut obstacles = [0u64; 8];
     let mut trend = Vec::new();
     for w in &sums.weeks {
+        if !counts(w) {
+            if let Some(week) = w.week {
+                trend.push(TrendPoint {
+                    week,
+                    diaries: w.diaries,
+                    relationship_share: None,
+                    held_back: held(w),
+                });
+            }
+            continue;
+        }
         totals.diaries += w.diaries;
         totals.contracted_minutes += w.contracted_minutes;
         let mut week_total = 0;
@@ -171,12 +195,13 @@ pub fn group_time(
             trend.push(TrendPoint {
                 week,
                 diaries: w.diaries,
-                relationship_share: (w.diaries >= u64::from(MIN_CONTRIBUTORS) && week_total > 0)
+                relationship_share: (week_total > 0)
                     .then(|| round_to(week_rb as f64 / week_total as f64, 0.01)),
+                held_back: false,
             });
         }
     }
-    let weeks = sums.weeks.len() as u64;
+    let weeks = counted.len() as u64;
     let share_of = |m: u64| {
         if totals.minutes == 0 {
             0.0
@@ -250,9 +275,9 @@ pub fn group_time(
         },
         lines: if shown { lines } else { Vec::new() },
         obstacles: if shown {
-            // The weeks with diaries, split in two halves for the trend.
-            let half = sums.weeks.len() / 2;
-            let share_in = |weeks: &[swforce_store::WeekSums], i: usize| {
+            // The weeks that count, split in two halves for the trend.
+            let half = counted.len() / 2;
+            let share_in = |weeks: &[&WeekSums], i: usize| {
                 let diaries: u64 = weeks.iter().map(|w| w.diaries).sum();
                 (diaries >= u64::from(MIN_CONTRIBUTORS) && half > 0).then(|| {
                     let n: u64 = weeks.iter().map(|w| w.obstacles[i]).sum();
@@ -271,8 +296,8 @@ pub fn group_time(
                     } else {
                         round_to(obstacles[i] as f64 / totals.diaries as f64, 0.01)
                     },
-                    earlier: share_in(&sums.weeks[..half], i),
-                    later: share_in(&sums.weeks[half..], i),
+                    earlier: share_in(&counted[..half], i),
+                    later: share_in(&counted[half..], i),
                 })
                 .collect()
         } else {
@@ -298,10 +323,7 @@ pub fn summary_json(g: &GroupTime) -> serde_json::Value {
     let mut out = head.as_object().cloned().unwrap_or_default();
     if !g.shown {
         out.insert("suppressed".into(), json!(true));
-        out.insert(
-            "message".into(),
-            json!("not enough responses: fewer than 5 people kept a diary in the period"),
-        );
+        out.insert("message".into(), json!(NOT_ENOUGH_RESPONSES));
         return serde_json::Value::Object(out);
     }
     out.insert("suppressed".into(), json!(false));
@@ -354,7 +376,6 @@ pub fn summary_json(g: &GroupTime) -> serde_json::Value {
 mod tests {
     use super::*;
     use crate::diary::hours_text_short;
-    use swforce_store::WeekSums;
 
     fn sums(contributors: u64, weeks: &[(u64, &[(i64, u64)])]) -> DiarySums {
         DiarySums {
@@ -392,9 +413,9 @@ mod tests {
         let s = sums(4, &[(4, &[(1, 600), (2, 1800)])]);
         let g = group_time(
             "Team",
-            week("2025-01-06"),
-            week("2025-01-06"),
+            (week("2025-01-06"), week("2025-01-06")),
             &s,
+            &BTreeSet::new(),
             &categories(),
             false,
             vec![(week("2025-01-06"), "secret".into())],
@@ -408,39 +429,89 @@ mod tests {
     }
 
     #[test]
-    fn five_people_show_shares_rounded_and_weeks_under_five_stay_blank() {
+    fn five_people_show_shares_rounded_and_weeks_under_five_count_for_nothing() {
         let s = sums(
             6,
             &[
-                (5, &[(1, 5 * 600), (2, 5 * 1800)]),
+                (5, &[(1, 5 * 600), (2, 5 * 1801)]),
                 (3, &[(1, 3 * 300), (2, 3 * 2100)]),
             ],
         );
         let g = group_time(
             "Team",
-            week("2025-01-06"),
-            week("2025-01-13"),
+            (week("2025-01-06"), week("2025-01-13")),
             &s,
+            &BTreeSet::new(),
             &categories(),
             false,
             vec![],
         );
         assert!(g.shown);
-        assert_eq!(g.diaries, 8);
-        // (3000 + 900) / (3000 + 9000 + 900 + 6300) = 3900 / 19200 = 20.3% → 20%.
-        assert_eq!(g.relationship_share, Some(0.2));
+        // Only the week of five diaries counts: 3000 / (3000 + 9005) = 24.99% → 25%.
+        assert_eq!(g.diaries, 5);
+        assert_eq!(g.relationship_share, Some(0.25));
+        assert_eq!(g.trend.len(), 2);
         assert_eq!(g.trend[0].relationship_share, Some(0.25));
-        assert_eq!(g.trend[1].relationship_share, None);
+        assert_eq!(
+            (g.trend[1].diaries, g.trend[1].relationship_share),
+            (3, None)
+        );
+        assert!(!g.trend[1].held_back);
         assert_eq!(g.lines[0].label, "Visits");
-        assert_eq!(g.lines[0].hours_per_week, 8.1); // 3900 min / 60 / 8 diaries = 8.125
+        assert_eq!(g.lines[0].hours_per_week, 10.0); // 3000 min / 60 / 5 diaries
+        assert_eq!(g.lines[1].hours_per_week, 30.0); // 9005 min / 60 / 5 = 30.02
         let c = g.capacity.unwrap();
-        assert_eq!(c.fte, 4.0);
-        assert_eq!(c.relationship_hours_per_fte, 8.1);
-        assert_eq!(g.obstacles[0].diaries, 8);
+        assert_eq!(c.fte, 5.0);
+        assert_eq!(c.relationship_hours_per_fte, 10.0);
+        assert_eq!(g.obstacles[0].diaries, 5);
         assert_eq!(g.obstacles[0].share, 1.0);
-        // Two weeks: the first half has five diaries, the second three (too few for a share).
-        assert_eq!(g.obstacles[0].earlier, Some(1.0));
-        assert_eq!(g.obstacles[0].later, None);
+        // One week counts: no halves to compare.
+        assert_eq!((g.obstacles[0].earlier, g.obstacles[0].later), (None, None));
+
+        // Only weeks under five: nothing shown, however many people over the period.
+        let s = sums(9, &[(4, &[(1, 600)]), (4, &[(1, 600)]), (1, &[(1, 60)])]);
+        let g = group_time(
+            "Team",
+            (week("2025-01-06"), week("2025-01-20")),
+            &s,
+            &BTreeSet::new(),
+            &categories(),
+            false,
+            vec![(week("2025-01-06"), "words".into())],
+        );
+        assert!(!g.shown);
+        assert!(g.lines.is_empty() && g.notes.is_empty() && g.trend.is_empty());
+    }
+
+    #[test]
+    fn a_week_held_back_counts_for_nothing_and_says_why() {
+        let s = sums(
+            7,
+            &[
+                (5, &[(1, 5 * 600), (2, 5 * 1800)]),
+                (6, &[(1, 6 * 1200), (2, 6 * 1200)]),
+                (5, &[(1, 5 * 600), (2, 5 * 1800)]),
+            ],
+        );
+        let held = BTreeSet::from([week("2025-01-13")]);
+        let g = group_time(
+            "Team",
+            (week("2025-01-06"), week("2025-01-20")),
+            &s,
+            &held,
+            &categories(),
+            false,
+            vec![],
+        );
+        assert_eq!(g.diaries, 10);
+        assert_eq!(g.relationship_share, Some(0.25));
+        assert!(g.trend[1].held_back && g.trend[1].relationship_share.is_none());
+        assert_eq!(g.trend[1].diaries, 6);
+        assert_eq!(g.capacity.unwrap().fte, 5.0);
+        assert_eq!(
+            (g.obstacles[0].earlier, g.obstacles[0].later),
+            (Some(1.0), Some(1.0))
+        );
     }
 
     #[test]
@@ -450,9 +521,9 @@ mod tests {
         let s = sums(10, &[(10, &[(1, 600), (3, 600), (2, 1200)])]);
         let g = group_time(
             "England",
-            week("2025-01-06"),
-            week("2025-01-06"),
+            (week("2025-01-06"), week("2025-01-06")),
             &s,
+            &BTreeSet::new(),
             &cats,
             true,
             vec![],

@@ -150,6 +150,9 @@ fn group_page(g: &GroupTime, q: &ViewParams, placing: Placing<'_>) -> GroupPage 
                     CellView::number(t.diaries.to_string(), t.diaries.to_string()),
                     match t.relationship_share {
                         Some(s) => CellView::number(percent(s), format!("{s:.2}")),
+                        None if t.held_back => CellView::number("–", "").with_note(
+                            "held back: the rest of the organisation could be worked out",
+                        ),
                         None => CellView::number("–", "").with_note("fewer than 5 diaries"),
                     },
                 ]
@@ -161,7 +164,7 @@ fn group_page(g: &GroupTime, q: &ViewParams, placing: Placing<'_>) -> GroupPage 
         id: "balance".into(),
         title: format!("Share of time on direct work, {}", g.name),
         description: format!(
-            "The share of recorded time on direct, relationship-based work each week, {}, against the 80:20 aim. Weeks with fewer than 5 diaries are gaps.",
+            "The share of recorded time on direct, relationship-based work each week, {}, against the 80:20 aim. Weeks that do not count are gaps: fewer than 5 diaries, or held back so that nobody can be worked out.",
             period_text(g)
         ),
         x_labels: g.trend.iter().map(|t| short_date(t.week)).collect(),
@@ -336,7 +339,7 @@ fn group_csv(g: &GroupTime) -> String {
     };
     if !g.shown {
         let mut r = base("not enough responses");
-        r.extend(["".into(), "".into(), "".into(), "fewer than 5".into()]);
+        r.extend(["".into(), "".into(), "".into(), "too few".into()]);
         rows.push(r);
     } else {
         for l in &g.lines {

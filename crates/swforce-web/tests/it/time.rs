@@ -347,6 +347,108 @@ fn leaders_see_sums_of_five_people_or_more_and_never_a_diary() {
 }
 
 #[test]
+fn nobody_can_be_worked_out_by_subtracting_one_view_from_another() {
+    let app = spawn_app();
+    let kent = app.organisation("Kent County Council", Some("E10000016"));
+    let surrey = app.organisation("Surrey County Council", Some("E10000030"));
+    let store = app.app.store();
+    let team_a = store.create_team(kent, "Front door").unwrap();
+    let team_b = store.create_team(kent, "Children in care").unwrap();
+    let manager = app.person(kent, "manager@kent.test", &["team_manager"]);
+    let (face, notes) = (category(&app, kent, FACE), category(&app, kent, NOTES));
+    let week = this_week();
+    let last_week = week.plus_weeks(-1);
+    // Six in team A at 10 of 37 hours direct; one in no team at 30 of 37.
+    let mut a = Vec::new();
+    for i in 0..6 {
+        let email = format!("a{i}@kent.test");
+        let b = app.person(kent, &email, &["social_worker"]);
+        in_team(&app, &email, team_a.id);
+        assert_eq!(keep(&b, week, face, notes, ("10", "27"), &[]).status, 303);
+        a.push(b);
+    }
+    let loner = app.person(kent, "loner@kent.test", &["social_worker"]);
+    keep(&loner, week, face, notes, ("30", "7"), &[]);
+    // Last week only one person kept a diary, all of it direct work.
+    keep(&a[0], last_week, face, notes, ("37", "0"), &[]);
+
+    // The organisation this week: (6 × 10 + 30) / (7 × 37) = 35%.
+    let this = |q: &str| manager.get(&format!("/time/organisation?from={week}&to={week}{q}"));
+    assert!(this("").body.contains(">35%<"), "{}", this("").body);
+    // Last week alone shows nothing, and adding it to this week changes nothing: a week of one
+    // person counts for nothing, so two periods never differ by one person's week.
+    let alone = manager.get(&format!(
+        "/time/organisation?from={last_week}&to={last_week}"
+    ));
+    assert!(
+        alone.body.contains("Not enough responses"),
+        "{}",
+        alone.body
+    );
+    let both = manager.get(&format!("/time/organisation?from={last_week}&to={week}"));
+    assert!(both.body.contains(">35%<"), "{}", both.body);
+    assert!(both.body.contains("7 weekly diaries"), "{}", both.body);
+    assert!(both.body.contains("fewer than 5 diaries"));
+    // Team A has six, but the organisation less team A would be the one person in no team:
+    // team A's week is held back.
+    let team_page = this(&format!("&team={}", team_a.id));
+    assert!(
+        team_page.body.contains("Not enough responses"),
+        "{}",
+        team_page.body
+    );
+    assert!(!team_page.body.contains(">27%<"));
+    let csv = manager.get(&format!(
+        "/time/organisation/download.csv?team={}&from={week}&to={week}",
+        team_a.id
+    ));
+    assert!(
+        csv.body.contains("not enough responses") && !csv.body.contains("0.27"),
+        "{}",
+        csv.body
+    );
+
+    // Five more in team B: the smallest team shown (B) is held back with the one in no team,
+    // so what can be subtracted is six people; team A shows.
+    for i in 0..5 {
+        let email = format!("b{i}@kent.test");
+        let b = app.person(kent, &email, &["social_worker"]);
+        in_team(&app, &email, team_b.id);
+        keep(&b, week, face, notes, ("20", "17"), &[]);
+    }
+    let team_page = this(&format!("&team={}", team_a.id));
+    assert!(team_page.body.contains(">27%<"), "{}", team_page.body);
+    let team_page = this(&format!("&team={}", team_b.id));
+    assert!(team_page.body.contains("Not enough responses"));
+    // Over both weeks, team A's earlier week (one diary) is in the table as a gap, and says why.
+    let team_page = manager.get(&format!(
+        "/time/organisation?team={}&from={last_week}&to={week}",
+        team_a.id
+    ));
+    assert!(
+        team_page.body.contains("fewer than 5 diaries"),
+        "{}",
+        team_page.body
+    );
+    // (60 + 30 + 100) / (12 × 37) = 43%.
+    assert!(this("").body.contains(">43%<"));
+
+    // England counts an organisation's week only with five diaries or more: Surrey's three
+    // do not count, so England less Kent leaves nobody.
+    let admin = app.person(kent, "admin@kent.test", &["org_admin"]);
+    admin.post_form("/time/settings/opt-in", &[("opt_in", "yes")]);
+    let (s_face, s_notes) = (category(&app, surrey, FACE), category(&app, surrey, NOTES));
+    for i in 0..3 {
+        let b = app.person(surrey, &format!("s{i}@surrey.test"), &["social_worker"]);
+        keep(&b, week, s_face, s_notes, ("37", "0"), &[]);
+    }
+    store.set_diary_opt_in(surrey, true).unwrap();
+    let england = app.get_json(&format!("/api/v1/diary/national?from={week}&to={week}"));
+    assert_eq!(england["relationship_based_share"], 0.43, "{england}");
+    assert_eq!(england["diaries"], 12, "{england}");
+}
+
+#[test]
 fn categories_are_renamed_remapped_and_retired_without_losing_history() {
     let app = spawn_app();
     let kent = app.organisation("Kent County Council", Some("E10000016"));

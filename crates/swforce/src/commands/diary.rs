@@ -4,7 +4,7 @@
 use crate::Failure;
 use crate::commands::fail;
 use swforce_app::agency::today;
-use swforce_app::diary::{GenerateSpec, Group, period, summary_json};
+use swforce_app::diary::{GenerateSpec, Group, NOT_ENOUGH_RESPONSES, period, summary_json};
 use swforce_app::{App, AppError};
 use swforce_domain::diary::{hours_text, percent};
 
@@ -132,7 +132,7 @@ fn summary(app: &App, a: &SummaryArgs) -> Result<(), Failure> {
         Format::Table => {
             println!("{}, {} to {}", g.name, g.from.monday(), g.to.sunday());
             if !g.shown {
-                println!("not enough responses: fewer than 5 people kept a diary in the period");
+                println!("{NOT_ENOUGH_RESPONSES}");
                 return Ok(());
             }
             println!(
