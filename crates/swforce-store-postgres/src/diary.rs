@@ -273,12 +273,16 @@ pub fn sums(
     let contributors: i64 = get(&row, 0)?;
     // Several organisations: only their weeks of at least MIN_CONTRIBUTORS diaries count.
     let sql = if matches!(scope, DiaryScope::Orgs(_)) {
+        // One pass, no join: each row carries its organisation-week's count of diaries.
         format!(
-            "SELECT r.week, r.measure, SUM(r.amount)::BIGINT FROM diary_rollup r
-             JOIN diary_rollup d ON d.org_id = r.org_id AND d.team_id = r.team_id
-                AND d.week = r.week AND d.measure = {DIARIES} AND d.amount >= {MIN_CONTRIBUTORS}
-             WHERE r.org_id = ANY($1) AND r.team_id = $2 AND r.week BETWEEN $3 AND $4
-             GROUP BY r.week, r.measure"
+            "SELECT week, measure, SUM(amount)::BIGINT FROM (
+                SELECT week, measure, amount,
+                       MAX(CASE WHEN measure = {DIARIES} THEN amount END)
+                           OVER (PARTITION BY org_id, week) AS diaries
+                FROM diary_rollup
+                WHERE org_id = ANY($1) AND team_id = $2 AND week BETWEEN $3 AND $4
+             ) x WHERE diaries >= {MIN_CONTRIBUTORS}
+             GROUP BY week, measure"
         )
     } else {
         "SELECT week, measure, SUM(amount)::BIGINT FROM diary_rollup

@@ -233,12 +233,16 @@ pub fn sums(
         .query_row(params_from_iter(&args), |r| r.get(0))?;
     // Several organisations: only their weeks of at least MIN_CONTRIBUTORS diaries count.
     let sql = if matches!(scope, DiaryScope::Orgs(_)) {
+        // One pass, no join: each row carries its organisation-week's count of diaries.
         format!(
-            "SELECT r.week, r.measure, SUM(r.amount) FROM diary_rollup r
-             JOIN diary_rollup d ON d.org_id = r.org_id AND d.team_id = r.team_id
-                AND d.week = r.week AND d.measure = {DIARIES} AND d.amount >= {MIN_CONTRIBUTORS}
-             WHERE r.org_id IN ({list}) AND r.team_id = ?1 AND r.week BETWEEN ?2 AND ?3
-             GROUP BY r.week, r.measure"
+            "SELECT week, measure, SUM(amount) FROM (
+                SELECT week, measure, amount,
+                       MAX(CASE WHEN measure = {DIARIES} THEN amount END)
+                           OVER (PARTITION BY org_id, week) AS diaries
+                FROM diary_rollup
+                WHERE org_id IN ({list}) AND team_id = ?1 AND week BETWEEN ?2 AND ?3
+             ) WHERE diaries >= {MIN_CONTRIBUTORS}
+             GROUP BY week, measure"
         )
     } else {
         format!(
