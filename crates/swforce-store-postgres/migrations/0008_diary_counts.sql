@@ -1,4 +1,4 @@
 -- How many diaries each team kept each week, read on its own: a team's view holds back weeks
--- that would let someone be subtracted out, and a region counts an organisation's week only
--- with enough diaries. measure -1 is the count of diaries.
+-- that would let someone be subtracted out of its organisation's figures. measure -1 is the
+-- count of diaries.
 CREATE INDEX diary_rollup_diaries ON diary_rollup (org_id, week, team_id, amount) WHERE measure = -1;
