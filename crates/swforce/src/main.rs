@@ -71,6 +71,7 @@ pub enum Failure {
 }
 
 fn main() -> ExitCode {
+    end_quietly_on_a_closed_pipe();
     let mut matches = Cli::command().get_matches();
     if matches.subcommand().is_none() {
         // No subcommand means `serve`, with every serve setting still read from its flag or
@@ -122,6 +123,25 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure::Refused) => ExitCode::from(1),
     }
+}
+
+/// Output piped into a command that stops reading early (`swforce places | head`) ends the
+/// program quietly, as other command-line tools do, instead of with a panic: printing to a
+/// closed pipe is the only panic this turns into a plain exit.
+fn end_quietly_on_a_closed_pipe() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let payload = info.payload();
+        let text = payload
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| payload.downcast_ref::<&str>().copied())
+            .unwrap_or_default();
+        if text.starts_with("failed printing to stdout") && text.contains("Broken pipe") {
+            std::process::exit(0);
+        }
+        default(info);
+    }));
 }
 
 fn init_logging(filter: &str) {

@@ -175,3 +175,20 @@ fn a_large_file_shows_its_progress_while_importing() {
     );
     assert!(stdout(&out).contains("1990 to 2100"));
 }
+
+#[test]
+fn output_into_a_pipe_that_closes_early_ends_quietly() {
+    // `true` exits at once; half a second later swforce prints into a pipe nobody reads.
+    let dir = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(r#"(sleep 0.5; "$0" --data-dir "$1" config) | true; echo "status ${PIPESTATUS[0]}""#)
+        .arg(env!("CARGO_BIN_EXE_swforce"))
+        .arg(dir.path())
+        .env("SWFORCE_LOG", "warn")
+        .output()
+        .expect("bash runs");
+    let (out_text, err_text) = (stdout(&out), stderr(&out));
+    assert!(!err_text.contains("panicked"), "{err_text}");
+    assert!(out_text.contains("status 0"), "{out_text}{err_text}");
+}
