@@ -21,6 +21,32 @@ fn leap(year: i32) -> bool {
     (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
 }
 
+/// Days since 1970-01-01 of a civil (proleptic Gregorian) date, for any year: Howard Hinnant's
+/// days-from-civil algorithm.
+pub fn days_from_civil(year: i64, month: u8, day: u8) -> i64 {
+    let y = year - i64::from(month <= 2);
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let m = i64::from(month);
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(day) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// The civil date `days` days after 1970-01-01, as (year, month, day), for any year: the inverse
+/// of [`days_from_civil`].
+pub fn civil_from_days(days: i64) -> (i64, u8, u8) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+    (yoe + era * 400 + i64::from(month <= 2), month, day)
+}
+
 /// Days in a month of a year.
 pub fn days_in_month(year: i32, month: u8) -> u8 {
     match month {
@@ -136,14 +162,7 @@ impl Date {
 
     /// Days since 1 January 1970 (negative before), for differences between dates.
     pub fn days_since_epoch(self) -> i64 {
-        // Howard Hinnant's days-from-civil algorithm.
-        let y = i64::from(self.year) - i64::from(self.month <= 2);
-        let era = if y >= 0 { y } else { y - 399 } / 400;
-        let yoe = y - era * 400;
-        let m = i64::from(self.month);
-        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(self.day) - 1;
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-        era * 146_097 + doe - 719_468
+        days_from_civil(i64::from(self.year), self.month, self.day)
     }
 
     /// The same day `months` months later (earlier when negative); a day past the end of the
@@ -163,17 +182,12 @@ impl Date {
 
     /// The date `days` days after 1 January 1970 (the inverse of [`Date::days_since_epoch`]).
     pub fn from_days_since_epoch(days: i64) -> Date {
-        // Howard Hinnant's civil-from-days algorithm.
-        let z = days + 719_468;
-        let era = if z >= 0 { z } else { z - 146_096 } / 146_097;
-        let doe = z - era * 146_097;
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        let mp = (5 * doy + 2) / 153;
-        let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
-        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
-        let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
-        Date { year, month, day }
+        let (year, month, day) = civil_from_days(days);
+        Date {
+            year: year as i32,
+            month,
+            day,
+        }
     }
 
     /// `days` days later (earlier when negative).
