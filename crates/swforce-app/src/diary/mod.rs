@@ -366,16 +366,7 @@ impl App {
             .into_iter()
             .map(|c| (c.id, (c.label, c.activity)))
             .collect();
-        let notes = if sums.contributors >= u64::from(MIN_CONTRIBUTORS) {
-            let counted = counted_weeks(&sums, &held_back);
-            self.store()
-                .shared_diary_notes(&scope, from, to, NOTES_SHOWN)?
-                .into_iter()
-                .filter(|(w, _)| counted.contains(w))
-                .collect()
-        } else {
-            Vec::new()
-        };
+        let notes = self.shown_notes(&scope, from, to, &sums, &held_back)?;
         Ok(group_time(
             &name,
             (from, to),
@@ -385,6 +376,28 @@ impl App {
             false,
             notes,
         ))
+    }
+
+    /// The notes shared anonymously in the weeks of a group's sums that count, when there are
+    /// enough people to show anything.
+    fn shown_notes(
+        &self,
+        scope: &DiaryScope,
+        from: Week,
+        to: Week,
+        sums: &DiarySums,
+        held_back: &BTreeSet<Week>,
+    ) -> Result<Vec<(Week, String)>, AppError> {
+        if sums.contributors < u64::from(MIN_CONTRIBUTORS) {
+            return Ok(Vec::new());
+        }
+        let counted = counted_weeks(sums, held_back);
+        Ok(self
+            .store()
+            .shared_diary_notes(scope, from, to, NOTES_SHOWN)?
+            .into_iter()
+            .filter(|(w, _)| counted.contains(w))
+            .collect())
     }
 
     /// The weeks of a team that would leave fewer than five people to be subtracted out of its
@@ -463,16 +476,7 @@ impl App {
                 categories.insert(c.id, (c.label, c.activity));
             }
         }
-        let notes = if sums.contributors >= u64::from(MIN_CONTRIBUTORS) {
-            let counted = counted_weeks(&sums, &held_back);
-            self.store()
-                .shared_diary_notes(&scope, from, to, NOTES_SHOWN)?
-                .into_iter()
-                .filter(|(w, _)| counted.contains(w))
-                .collect()
-        } else {
-            Vec::new()
-        };
+        let notes = self.shown_notes(&scope, from, to, &sums, &held_back)?;
         Ok(group_time(
             &name,
             (from, to),
