@@ -132,8 +132,12 @@ pub fn period(from: Option<&str>, to: Option<&str>, today: Date) -> Result<(Week
     Ok((from, to))
 }
 
+/// `x` rounded to a multiple of `step` (0.1, 0.01), as the nearest double to the decimal: dividing
+/// by the whole number of steps in one, rather than multiplying by the step, gives 5.6 and not
+/// 5.6000000000000005 in JSON.
 fn round_to(x: f64, step: f64) -> f64 {
-    (x / step).round() * step
+    let per_unit = (1.0 / step).round();
+    (x * per_unit).round() / per_unit
 }
 
 /// Builds a group's view from its sums, with the label and kind of each category id.
@@ -543,6 +547,16 @@ mod tests {
         assert!(period(Some("2025-03-03"), Some("2025-01-01"), today).is_err());
         assert!(period(Some("nonsense"), None, today).is_err());
         assert!(period(Some("2020-01-01"), Some("2025-01-01"), today).is_err());
+    }
+
+    #[test]
+    fn rounded_figures_are_the_decimals_people_read() {
+        assert_eq!(round_to(5.6 * 37.0 / 37.0 + 1e-9, 0.1).to_string(), "5.6");
+        assert_eq!(round_to(0.5649, 0.01).to_string(), "0.56");
+        for tenths in 0..1000 {
+            let x = f64::from(tenths) / 10.0;
+            assert_eq!(round_to(x + 0.01, 0.1).to_string(), x.to_string());
+        }
     }
 
     #[test]
