@@ -3,7 +3,7 @@
 //! permanent staff), let regional alliances set price caps and see their councils, and build
 //! the quarterly return.
 
-use crate::access::{Origin, Principal, now_stamp};
+use crate::access::{Access, Origin, Principal, now_stamp};
 use crate::display::spreadsheet_safe;
 use crate::{App, AppError};
 use std::collections::BTreeMap;
@@ -328,8 +328,8 @@ impl App {
     }
 
     /// The council the person records engagements for.
-    fn own_council(&self, who: &Principal) -> Result<String, AppError> {
-        who.require(Permission::ManageAgency)?;
+    fn own_council(&self, who: &Principal, access: Access) -> Result<String, AppError> {
+        who.require_access(Permission::ManageAgency, access)?;
         match (&who.org.la_code, who.org.kind.holds_census()) {
             (Some(la), true) => Ok(la.clone()),
             _ => Err(forbidden(
@@ -351,7 +351,7 @@ impl App {
         reader: impl Read,
         origin: &Origin,
     ) -> Result<(UpsertOutcome, AgencyCheck), AppError> {
-        let la = self.own_council(who)?;
+        let la = self.own_council(who, Access::Write)?;
         let read = read_engagements_csv(file, reader)?;
         let others: Vec<Diagnostic> = read
             .engagements
@@ -402,7 +402,7 @@ impl App {
         engagement: Engagement,
         origin: &Origin,
     ) -> Result<StoredEngagement, AppError> {
-        let la = self.own_council(who)?;
+        let la = self.own_council(who, Access::Write)?;
         if engagement.la_code != la {
             return Err(invalid(
                 format!("The council must be {} ({la})", who.org.name),
@@ -440,7 +440,7 @@ impl App {
         who: &Principal,
         origin: &Origin,
     ) -> Result<Vec<Checked>, AppError> {
-        let la = self.own_council(who)?;
+        let la = self.own_council(who, Access::Read)?;
         let stored = self.store().engagements(who.org.id)?;
         self.audit_event(
             Some(who),
@@ -474,7 +474,7 @@ impl App {
         id: i64,
         origin: &Origin,
     ) -> Result<Checked, AppError> {
-        self.own_council(who)?;
+        self.own_council(who, Access::Read)?;
         let Some(s) = self.store().engagement(who.org.id, id)? else {
             return Err(AppError::NotFound {
                 kind: "engagement",
@@ -498,7 +498,7 @@ impl App {
         id: i64,
         origin: &Origin,
     ) -> Result<(), AppError> {
-        self.own_council(who)?;
+        self.own_council(who, Access::Write)?;
         let Some(s) = self.store().engagement(who.org.id, id)? else {
             return Err(AppError::NotFound {
                 kind: "engagement",
@@ -522,7 +522,7 @@ impl App {
         who: &Principal,
         quarter: Quarter,
     ) -> Result<AgencySummary, AppError> {
-        let la = self.own_council(who)?;
+        let la = self.own_council(who, Access::Read)?;
         self.council_summary(who.org.id, &la, quarter)
     }
 
@@ -552,8 +552,8 @@ impl App {
     }
 
     /// The region a regional alliance covers.
-    fn own_region(&self, who: &Principal) -> Result<String, AppError> {
-        who.require(Permission::RegionalAgency)?;
+    fn own_region(&self, who: &Principal, access: Access) -> Result<String, AppError> {
+        who.require_access(Permission::RegionalAgency, access)?;
         match (&who.org.la_code, who.org.kind) {
             (Some(r), OrgKind::RegionalAlliance) => Ok(r.clone()),
             _ => Err(forbidden(
@@ -569,7 +569,7 @@ impl App {
         who: &Principal,
         quarter: Quarter,
     ) -> Result<RegionalSummary, AppError> {
-        let region = self.own_region(who)?;
+        let region = self.own_region(who, Access::Read)?;
         let snap = self.snapshot()?;
         let region_name = GeographyCode::parse(&region)
             .ok()
@@ -627,7 +627,7 @@ impl App {
         hourly: &str,
         origin: &Origin,
     ) -> Result<PriceCap, AppError> {
-        let region = self.own_region(who)?;
+        let region = self.own_region(who, Access::Write)?;
         let job = JobType::from_id(job)
             .ok_or_else(|| invalid("Select the job type", "Each cap is for one job type"))?;
         let from = Date::parse(from).map_err(|_| {
@@ -669,7 +669,7 @@ impl App {
         from: &str,
         origin: &Origin,
     ) -> Result<(), AppError> {
-        let region = self.own_region(who)?;
+        let region = self.own_region(who, Access::Write)?;
         let (Some(job), Ok(from)) = (JobType::from_id(job), Date::parse(from)) else {
             return Err(invalid("No such cap", "Choose a cap from the list"));
         };
@@ -687,7 +687,7 @@ impl App {
 
     /// The council's permanent hourly costs, by job type.
     pub fn permanent_costs(&self, who: &Principal) -> Result<Vec<(JobType, Pence)>, AppError> {
-        self.own_council(who)?;
+        self.own_council(who, Access::Read)?;
         Ok(self.store().permanent_costs(who.org.id)?)
     }
 
@@ -699,7 +699,7 @@ impl App {
         hourly: &str,
         origin: &Origin,
     ) -> Result<(), AppError> {
-        self.own_council(who)?;
+        self.own_council(who, Access::Write)?;
         let job = JobType::from_id(job)
             .ok_or_else(|| invalid("Select the job type", "Each cost is for one job type"))?;
         let hourly = if hourly.trim().is_empty() {
@@ -735,7 +735,7 @@ impl App {
         quarter: Quarter,
         origin: &Origin,
     ) -> Result<String, AppError> {
-        let la = self.own_council(who)?;
+        let la = self.own_council(who, Access::Read)?;
         let csv = self.return_csv(&who.org, quarter)?;
         self.audit_event(
             Some(who),

@@ -4,7 +4,7 @@
 //! Worker records are the authority's personal data: only counts leave this module, and
 //! anything meant for outside the authority goes through [`CensusIndicators::disclosed`].
 
-use crate::access::{Origin, Principal};
+use crate::access::{Access, Origin, Principal};
 use crate::{App, AppError, Snapshot};
 use std::io::{BufRead, Write};
 use swforce_domain::access::Permission;
@@ -162,8 +162,13 @@ impl App {
     }
 
     /// The authority a person's organisation returns the census for, if they may handle it.
-    fn own_authority(&self, who: &Principal, p: Permission) -> Result<String, AppError> {
-        who.require(p)?;
+    fn own_authority(
+        &self,
+        who: &Principal,
+        p: Permission,
+        access: Access,
+    ) -> Result<String, AppError> {
+        who.require_access(p, access)?;
         who.org
             .la_code
             .clone()
@@ -183,7 +188,7 @@ impl App {
         year: Option<i32>,
         origin: &Origin,
     ) -> Result<CensusOutcome, AppError> {
-        let la = self.own_authority(who, Permission::ImportCensus)?;
+        let la = self.own_authority(who, Permission::ImportCensus, Access::Write)?;
         let outcome = self.import_census_checked(file, reader, None, year, Some(&la))?;
         let (c, what) = match &outcome {
             CensusOutcome::Imported { census, replaced } => (
@@ -208,7 +213,7 @@ impl App {
 
     /// The person's authority's returns on record (no personal data), newest first.
     pub fn census_returns_for(&self, who: &Principal) -> Result<Vec<CensusReturn>, AppError> {
-        let la = self.own_authority(who, Permission::ImportCensus)?;
+        let la = self.own_authority(who, Permission::ImportCensus, Access::Read)?;
         Ok(self
             .store()
             .census_returns()?
@@ -225,7 +230,7 @@ impl App {
         year: i32,
         origin: &Origin,
     ) -> Result<(CensusReturn, CensusIndicators), AppError> {
-        let la = self.own_authority(who, Permission::ImportCensus)?;
+        let la = self.own_authority(who, Permission::ImportCensus, Access::Read)?;
         let (code, c, workers) = self.stored_census(&la, year)?;
         self.audit_event(
             Some(who),
@@ -251,7 +256,7 @@ impl App {
         out: &mut impl Write,
         origin: &Origin,
     ) -> Result<u32, AppError> {
-        let la = self.own_authority(who, Permission::ExportCensus)?;
+        let la = self.own_authority(who, Permission::ExportCensus, Access::Read)?;
         // Exists? (so a missing year is "not found", not an export on the log)
         self.stored_census(&la, year)?;
         self.audit_event(

@@ -120,6 +120,19 @@ pub fn lower_first(text: &str) -> String {
     }
 }
 
+/// Refuses text that holds a control character (a line break, a tab, a NUL...): names and
+/// titles reach email headers, response headers and log lines, where a line break would start
+/// a new header or a forged line. `what` names the box, as the person sees it.
+pub fn one_line(what: &str, text: &str) -> Result<(), crate::AppError> {
+    if text.chars().any(char::is_control) {
+        return Err(crate::AppError::Invalid {
+            problem: format!("{what} must be on one line, without control characters"),
+            fix: "Type it again without line breaks or tabs".into(),
+        });
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

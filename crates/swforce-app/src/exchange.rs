@@ -3,6 +3,7 @@
 
 use crate::access::{Mail, Origin, Principal, digest, minus, new_secret, now_stamp, plus, stamp};
 use crate::display::spreadsheet_safe;
+use crate::public_id::Kind;
 use crate::{App, AppError};
 use jiff::{Timestamp, ToSpan};
 use sha2::{Digest, Sha256};
@@ -114,6 +115,7 @@ fn check_email(email: &str) -> Option<String> {
         && !domain.starts_with('.')
         && !domain.ends_with('.')
         && !e.contains(char::is_whitespace)
+        && !e.contains(char::is_control)
         && e.len() <= 254)
         .then_some(e)
 }
@@ -293,6 +295,9 @@ impl App {
         base_url: &str,
         origin: &Origin,
     ) -> Result<Sent, ExchangeError> {
+        if let Some(who) = who {
+            who.require_browser()?;
+        }
         let guest_email = if who.is_none() {
             check_email(&form.email)
         } else {
@@ -358,10 +363,13 @@ impl App {
             }
             None => {
                 let mut problems = Vec::new();
-                if form.name.trim().is_empty() || form.name.trim().chars().count() > 100 {
+                if form.name.trim().is_empty()
+                    || form.name.trim().chars().count() > 100
+                    || form.name.chars().any(char::is_control)
+                {
                     problems.push(FieldProblem {
                         field: "name",
-                        problem: "Enter your name".into(),
+                        problem: "Enter your name, on one line".into(),
                         fix: "So the campaign knows who sent it; it is never published".into(),
                     });
                 }
@@ -410,7 +418,7 @@ impl App {
                 self.audit_event(
                     Some(p),
                     "exchange",
-                    &format!("example {}", saved.id),
+                    &format!("example {}", self.public_id(Kind::Example, saved.id)?),
                     if submit {
                         "submitted for moderation"
                     } else {
@@ -546,7 +554,7 @@ impl App {
         self.audit_event(
             Some(who),
             "exchange",
-            &format!("example {id}"),
+            &format!("example {}", self.public_id(Kind::Example, id)?),
             "withdrawn by its author; personal data erased",
             origin,
         )
@@ -554,6 +562,7 @@ impl App {
 
     /// One of the person's own examples.
     pub fn own_example(&self, who: &Principal, id: i64) -> Result<Example, AppError> {
+        who.require_browser()?;
         match self.store().example(id)? {
             Some(e) if e.author_user == Some(who.user.id) => Ok(e),
             _ => Err(AppError::NotFound {
@@ -566,6 +575,7 @@ impl App {
 
     /// The person's own examples, newest first.
     pub fn my_examples(&self, who: &Principal) -> Result<Vec<Example>, AppError> {
+        who.require_browser()?;
         Ok(self.store().examples_of(who.user.id)?)
     }
 
@@ -588,7 +598,7 @@ impl App {
     /// Examples waiting for a moderator, oldest first. Guests' examples never confirmed are
     /// erased first.
     pub fn moderation_queue(&self, who: &Principal) -> Result<Vec<Example>, AppError> {
-        who.require(Permission::Moderate)?;
+        who.require_read(Permission::Moderate)?;
         self.erase_unconfirmed_before(&stamp(minus(
             Timestamp::now(),
             (CONFIRM_DAYS * 24).hours(),
@@ -597,13 +607,24 @@ impl App {
     }
 
     /// An example as a moderator sees it (with its author's details).
+    /// One example sent for moderation, for a moderator: a draft, a guest's example not yet
+    /// confirmed and a withdrawn one are the author's alone, and are "not found".
     pub fn example_for_moderation(&self, who: &Principal, id: i64) -> Result<Example, AppError> {
-        who.require(Permission::Moderate)?;
-        self.store().example(id)?.ok_or(AppError::NotFound {
-            kind: "example",
-            query: id.to_string(),
-            suggestions: Vec::new(),
-        })
+        who.require_read(Permission::Moderate)?;
+        let sent = |e: &Example| {
+            matches!(
+                e.status,
+                Status::Submitted | Status::ChangesRequested | Status::Published | Status::Rejected
+            )
+        };
+        self.store()
+            .example(id)?
+            .filter(sent)
+            .ok_or(AppError::NotFound {
+                kind: "example",
+                query: id.to_string(),
+                suggestions: Vec::new(),
+            })
     }
 
     /// A moderator's decision on a submitted example; the author is told by email when
@@ -690,7 +711,7 @@ impl App {
         self.audit_event(
             Some(who),
             "moderation",
-            &format!("example {id}"),
+            &format!("example {}", self.public_id(Kind::Example, id)?),
             &detail,
             origin,
         )?;
@@ -754,10 +775,13 @@ impl App {
             return Ok(());
         }
         let mut problems = Vec::new();
-        if name.trim().is_empty() || name.chars().count() > 100 {
+        if name.trim().is_empty()
+            || name.chars().count() > 100
+            || name.chars().any(char::is_control)
+        {
             problems.push(FieldProblem {
                 field: "name",
-                problem: "Enter your name".into(),
+                problem: "Enter your name, on one line".into(),
                 fix: "100 characters at most".into(),
             });
         }
@@ -865,7 +889,11 @@ impl App {
         who.require(Permission::RunCampaign)?;
         let mut problems = Vec::new();
         let title = title.trim();
-        if title.is_empty() || title.chars().count() > 150 || has_html(title) {
+        if title.is_empty()
+            || title.chars().count() > 150
+            || has_html(title)
+            || title.chars().any(char::is_control)
+        {
             problems.push(FieldProblem {
                 field: "form_title",
                 problem: "Enter the form's title, of 150 characters or fewer".into(),
@@ -923,7 +951,7 @@ impl App {
         self.audit_event(
             Some(who),
             "admin",
-            &format!("feedback form {}", form.id),
+            &format!("feedback form {}", self.public_id(Kind::Form, form.id)?),
             "created",
             origin,
         )?;
@@ -945,7 +973,7 @@ impl App {
         self.audit_event(
             Some(who),
             "admin",
-            &format!("feedback form {id}"),
+            &format!("feedback form {}", self.public_id(Kind::Form, id)?),
             if open { "opened" } else { "closed" },
             origin,
         )
@@ -984,10 +1012,10 @@ impl App {
                 }
             }
         };
-        if name.chars().count() > 100 {
+        if name.chars().count() > 100 || name.chars().any(char::is_control) {
             problems.push(FieldProblem {
                 field: "name",
-                problem: "Keep your name to 100 characters".into(),
+                problem: "Keep your name to 100 characters, on one line".into(),
                 fix: "Or leave it empty".into(),
             });
         }
@@ -1129,7 +1157,7 @@ impl App {
 
     /// How many responses a form has (campaign leads).
     pub fn response_count(&self, who: &Principal, form_id: i64) -> Result<usize, AppError> {
-        who.require(Permission::RunCampaign)?;
+        who.require_read(Permission::RunCampaign)?;
         self.purge()?;
         Ok(self.store().responses(form_id)?.len())
     }

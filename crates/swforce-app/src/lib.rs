@@ -15,6 +15,7 @@ pub mod indicators;
 pub mod lookup;
 pub mod profile;
 pub mod projection;
+pub mod public_id;
 pub mod reconciliation;
 pub mod snapshot;
 
@@ -23,7 +24,7 @@ pub use indicators::IndicatorRow;
 pub use profile::{Comparison, Overview, Profile};
 pub use snapshot::{Figure, Origin, Snapshot};
 
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, OnceLock, RwLock};
 use swforce_import::Refused;
 use swforce_store::{Store, StoreError};
 
@@ -70,6 +71,8 @@ pub struct App {
     mailer: Option<Arc<dyn access::Mailer>>,
     /// Single sign-on providers read recently.
     providers: access::Providers,
+    /// The deployment's opaque ids, read from the store on first use.
+    ids: Arc<OnceLock<Arc<public_id::PublicIds>>>,
 }
 
 impl App {
@@ -79,7 +82,29 @@ impl App {
             cache: Arc::new(RwLock::new(None)),
             mailer: None,
             providers: access::Providers::default(),
+            ids: Arc::new(OnceLock::new()),
         }
+    }
+
+    /// The deployment's opaque ids for addresses (its key is made on first use and kept in the
+    /// store, so every server of a deployment agrees).
+    pub fn ids(&self) -> Result<Arc<public_id::PublicIds>, AppError> {
+        if let Some(ids) = self.ids.get() {
+            return Ok(ids.clone());
+        }
+        let secret = self
+            .store()
+            .site_secret("public_ids", &access::new_secret())?;
+        let ids = Arc::new(public_id::PublicIds::new(
+            &secret,
+            &self.store().legacy_ids()?,
+        ));
+        Ok(self.ids.get_or_init(|| ids).clone())
+    }
+
+    /// The opaque id of record `id` of `kind`, for an address.
+    pub fn public_id(&self, kind: public_id::Kind, id: i64) -> Result<String, AppError> {
+        Ok(self.ids()?.encode(kind, id))
     }
 
     /// Sends invitations and password resets through `mailer`.

@@ -335,6 +335,9 @@ impl crate::App {
         &self,
         viewer: Option<&crate::access::Principal>,
     ) -> Result<Vec<swforce_store::SavedScenario>, AppError> {
+        if let Some(p) = viewer {
+            p.require_scope(crate::access::Scope::ScenariosRead)?;
+        }
         Ok(self.store().scenarios(viewer.map(|p| p.org.id))?)
     }
 
@@ -344,6 +347,9 @@ impl crate::App {
         viewer: Option<&crate::access::Principal>,
         id: i64,
     ) -> Result<swforce_store::SavedScenario, AppError> {
+        if let Some(p) = viewer {
+            p.require_scope(crate::access::Scope::ScenariosRead)?;
+        }
         self.store()
             .scenario(id)?
             .filter(|s| s.org_id.is_none() || s.org_id == viewer.map(|p| p.org.id))

@@ -1586,6 +1586,30 @@ impl Store for PostgresStore {
         })
     }
 
+    fn site_secret(&self, name: &str, fresh: &str) -> Result<String, StoreError> {
+        self.with(|c| {
+            c.execute(
+                "INSERT INTO site_secrets (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
+                &[&name, &fresh],
+            )
+            .map_err(backend)?;
+            let row = c
+                .query_one("SELECT value FROM site_secrets WHERE name = $1", &[&name])
+                .map_err(backend)?;
+            get(&row, 0)
+        })
+    }
+
+    fn legacy_ids(&self) -> Result<Vec<(String, i64)>, StoreError> {
+        self.with(|c| {
+            c.query("SELECT kind, last_id FROM legacy_ids ORDER BY kind", &[])
+                .map_err(backend)?
+                .iter()
+                .map(|r| Ok((get(r, 0)?, get(r, 1)?)))
+                .collect()
+        })
+    }
+
     fn diary_opt_in(&self, org_id: i64) -> Result<bool, StoreError> {
         self.with(|c| {
             c.query_opt(

@@ -1421,6 +1421,28 @@ impl Store for SqliteStore {
         })
     }
 
+    fn site_secret(&self, name: &str, fresh: &str) -> Result<String, StoreError> {
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO site_secrets (name, value) VALUES (?1, ?2) ON CONFLICT (name) DO NOTHING",
+                params![name, fresh],
+            )?;
+            tx.query_row(
+                "SELECT value FROM site_secrets WHERE name = ?1",
+                [name],
+                |r| r.get(0),
+            )
+        })
+    }
+
+    fn legacy_ids(&self) -> Result<Vec<(String, i64)>, StoreError> {
+        self.read(|c| {
+            c.prepare_cached("SELECT kind, last_id FROM legacy_ids ORDER BY kind")?
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect()
+        })
+    }
+
     fn diary_opt_in(&self, org_id: i64) -> Result<bool, StoreError> {
         self.read(|c| {
             c.query_row(

@@ -29,6 +29,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "diary_counts",
         include_str!("../migrations/0008_diary_counts.sql"),
     ),
+    (
+        9,
+        "public_ids",
+        include_str!("../migrations/0009_public_ids.sql"),
+    ),
 ];
 
 pub fn apply(conn: &mut Connection) -> Result<(), StoreError> {

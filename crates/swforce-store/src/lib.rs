@@ -285,6 +285,15 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     fn revoke_api_token(&self, user_id: i64, id: i64, at: &str) -> Result<bool, StoreError>;
     fn touch_api_token(&self, id: i64, at: &str) -> Result<(), StoreError>;
 
+    // Site secrets, and the records older links may name by number.
+
+    /// The secret called `name`: the one on record, or else `fresh`, kept as it. Servers that
+    /// ask at the same moment all get the one that was kept.
+    fn site_secret(&self, name: &str, fresh: &str) -> Result<String, StoreError>;
+    /// For each kind of record (`organisation`, `person`, `scenario`...), the last id that
+    /// existed before addresses carried opaque ids: older links may name those by number.
+    fn legacy_ids(&self) -> Result<Vec<(String, i64)>, StoreError>;
+
     // The audit log: append and read, never change.
 
     fn append_audit(&self, event: &AuditEvent) -> Result<(), StoreError>;

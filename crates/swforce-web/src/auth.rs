@@ -2,6 +2,11 @@
 //! resolved once per request; and the checks every state-changing request passes first (a
 //! form token tied to the session, and a same-site origin).
 //!
+//! The two never mix: the JSON API under `/api/` answers to bearer tokens only (a browser's
+//! cookie is ignored there, so no other site can make a signed-in browser call it), and a
+//! bearer token reads pages but never sends a page's form (programs change things through the
+//! API). What a token may read or change is decided by its scopes, in `swforce-app`.
+//!
 //! Handlers read the [`Viewer`] as an extractor; page layouts read it from the task-local
 //! [`VIEWER`], so the header shows who is signed in on every page.
 
@@ -20,9 +25,16 @@ pub const SESSION_COOKIE: &str = "swforce_session";
 pub const CSRF_COOKIE: &str = "swforce_csrf";
 pub const SSO_COOKIE: &str = "swforce_sso";
 
-/// Largest form body read to find its token (forms are small; files and long texts, such as
-/// an example for the exchange, carry their token in the address instead).
-const FORM_LIMIT: usize = 1024 * 1024;
+/// Largest form body read to find its token: forms are small, except an example for the
+/// exchange, whose length is checked beside its field. (Files carry their token in the
+/// address instead.)
+fn form_limit(path: &str) -> usize {
+    if path == "/exchange/examples" {
+        crate::pages::exchange::MAX_FORM_BYTES
+    } else {
+        1024 * 1024
+    }
+}
 
 /// The person behind a request, if signed in, and the token their forms must carry.
 #[derive(Debug, Clone, Default)]
@@ -166,7 +178,20 @@ fn same_origin(headers: &HeaderMap) -> bool {
     }
 }
 
+/// The form token in the address: accepted only for a file upload (whose body is not read
+/// here) sent by a browser from a page of this service, so that tokens in addresses stay out
+/// of other sites' Referer headers and logs.
 fn query_token(request: &Request) -> Option<String> {
+    let headers = request.headers();
+    let upload = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    let same_origin =
+        headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) == Some("same-origin");
+    if !(upload && same_origin) {
+        return None;
+    }
     request.uri().query().and_then(|q| {
         serde_urlencoded::from_str::<Vec<(String, String)>>(q)
             .ok()?
@@ -183,7 +208,8 @@ pub async fn layer(State(state): State<WebState>, request: Request, next: Next) 
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer ").map(|t| t.trim().to_string()));
-    let session = cookie(headers, SESSION_COOKIE).filter(|s| well_formed(s));
+    // The API answers to bearer tokens only.
+    let session = cookie(headers, SESSION_COOKIE).filter(|s| !api && well_formed(s));
     let anon_csrf = cookie(headers, CSRF_COOKIE).filter(|s| well_formed(s));
     let mut viewer = Viewer {
         origin: Origin {
@@ -239,6 +265,18 @@ pub async fn layer(State(state): State<WebState>, request: Request, next: Next) 
         *request.method(),
         Method::GET | Method::HEAD | Method::OPTIONS
     );
+    if unsafe_method && bearer.is_some() && !api {
+        return ApiError::new(
+            StatusCode::FORBIDDEN,
+            "Request refused",
+            "An API token does not send a page's forms",
+            "Change things through the JSON API under /api/v1 (see /api/v1/openapi.json), or sign in with a browser",
+        )
+        .into_response();
+    }
+    if unsafe_method && api && bearer.is_none() {
+        return forbidden_form(true);
+    }
     if unsafe_method && bearer.is_none() {
         if !same_origin(request.headers()) {
             return forbidden_form(api);
@@ -251,7 +289,7 @@ pub async fn layer(State(state): State<WebState>, request: Request, next: Next) 
             .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
         if sent.is_none() && form {
             let (parts, body) = request.into_parts();
-            let Ok(bytes) = axum::body::to_bytes(body, FORM_LIMIT).await else {
+            let Ok(bytes) = axum::body::to_bytes(body, form_limit(parts.uri.path())).await else {
                 return PageError::new(
                     StatusCode::PAYLOAD_TOO_LARGE,
                     "The form is too large",

@@ -182,7 +182,7 @@ pub fn form_urlencoded_component(s: &str) -> String {
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         if let Some(to) = &self.redirect {
-            return axum::response::Redirect::to(to).into_response();
+            return crate::pages::redirect(to).into_response();
         }
         let page = ErrorPage {
             layout: Layout::new(&self.title),

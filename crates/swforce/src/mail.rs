@@ -2,7 +2,7 @@
 
 use crate::config::GlobalArgs;
 use lettre::message::Mailbox;
-use lettre::{Message, SmtpTransport, Transport};
+use lettre::{SmtpTransport, Transport};
 use std::sync::Arc;
 use swforce_app::access::{Mail, Mailer, Outbox};
 
@@ -23,16 +23,7 @@ impl std::fmt::Debug for Smtp {
 
 impl Mailer for Smtp {
     fn send(&self, mail: &Mail) -> Result<(), String> {
-        let to: Mailbox = mail
-            .to
-            .parse()
-            .map_err(|e| format!("{} is not an email address: {e}", mail.to))?;
-        let message = Message::builder()
-            .from(self.from.clone())
-            .to(to)
-            .subject(&mail.subject)
-            .body(mail.body.clone())
-            .map_err(|e| format!("the email could not be made: {e}"))?;
+        let message = mail.message(self.from.clone())?;
         self.transport
             .send(&message)
             .map(|_| ())

@@ -2,6 +2,8 @@
 //! sign-on settings and the audit log.
 
 use super::{Mail, Origin, Principal, stamp};
+use crate::display::one_line;
+use crate::public_id::Kind;
 use crate::{App, AppError};
 use jiff::Timestamp;
 use swforce_domain::GeographicLevel;
@@ -51,7 +53,7 @@ fn not_found(kind: &'static str, id: i64) -> AppError {
 fn check_email(email: &str) -> Result<String, AppError> {
     let e = email.trim().to_lowercase();
     let ok = e.len() <= 254
-        && !e.chars().any(char::is_whitespace)
+        && !e.chars().any(|c| c.is_whitespace() || c.is_control())
         && e.split_once('@').is_some_and(|(l, d)| {
             !l.is_empty()
                 && d.contains('.')
@@ -117,6 +119,8 @@ impl App {
         organisation: &str,
     ) -> Result<(User, String), AppError> {
         let email = check_email(email)?;
+        one_line("The name", name)?;
+        one_line("The organisation's name", organisation)?;
         let now = Timestamp::now();
         let org = match self
             .store()
@@ -216,6 +220,7 @@ impl App {
     ) -> Result<Organisation, AppError> {
         who.require(Permission::ManageSite)?;
         let name = name.trim();
+        one_line("The organisation's name", name)?;
         if name.is_empty() || name.chars().count() > 200 {
             return Err(invalid(
                 "Enter the organisation's name, of 200 characters or fewer",
@@ -282,7 +287,11 @@ impl App {
         self.audit_event(
             Some(who),
             "admin",
-            &format!("organisation {} ({})", org.name, org.id),
+            &format!(
+                "organisation {} ({})",
+                org.name,
+                self.public_id(Kind::Organisation, org.id)?
+            ),
             "organisation created",
             origin,
         )?;
@@ -303,7 +312,7 @@ impl App {
 
     /// People of an organisation the person may manage.
     pub fn people(&self, who: &Principal, org_id: i64) -> Result<Vec<User>, AppError> {
-        who.require(Permission::ManageUsers)?;
+        who.require_read(Permission::ManageUsers)?;
         if !who.reaches(org_id) {
             return Err(not_found("organisation", org_id));
         }
@@ -329,6 +338,7 @@ impl App {
             return Err(not_found("organisation", org_id));
         }
         let name = name.trim();
+        one_line("The team's name", name)?;
         if name.is_empty() || name.chars().count() > 100 {
             return Err(invalid(
                 "Enter the team's name, of 100 characters or fewer",
@@ -369,6 +379,7 @@ impl App {
         let org = self.organisation_for(who, org_id)?;
         let email = check_email(email)?;
         let name = name.trim();
+        one_line("The person's name", name)?;
         if name.is_empty() || name.chars().count() > 200 {
             return Err(invalid(
                 "Enter the person's full name",
@@ -479,7 +490,7 @@ impl App {
 
     /// A person the acting admin may manage.
     pub fn person(&self, who: &Principal, user_id: i64) -> Result<User, AppError> {
-        who.require(Permission::ManageUsers)?;
+        who.require_read(Permission::ManageUsers)?;
         match self.store().user(user_id)? {
             Some(u) if who.reaches(u.org_id) => Ok(u),
             _ => Err(not_found("person", user_id)),
@@ -577,6 +588,9 @@ impl App {
         let org = self.organisation_for(who, org_id)?;
         let domain = check_domain(domain)?;
         let issuer = issuer.trim().trim_end_matches('/');
+        one_line("The issuer", issuer)?;
+        one_line("The client ID", client_id)?;
+        one_line("The client secret", client_secret)?;
         let sso = if issuer.is_empty() {
             None
         } else {
@@ -642,7 +656,7 @@ impl App {
         org_id: Option<i64>,
         limit: u32,
     ) -> Result<Vec<AuditEvent>, AppError> {
-        who.require(Permission::ViewAudit)?;
+        who.require_read(Permission::ViewAudit)?;
         let org = match org_id {
             None if who.can(Permission::ManageSite) => None,
             None => Some(who.org.id),

@@ -46,20 +46,54 @@ pub struct Principal {
     pub scopes: Option<Vec<Scope>>,
 }
 
+/// Whether a use case reads what a permission guards or changes it. A token's read scope
+/// grants only [`Access::Read`]; a browser session has whatever its roles allow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Access {
+    Read,
+    Write,
+}
+
 impl Principal {
-    /// Whether this person (and, for a token, its scopes) allows `p`.
-    pub fn can(&self, p: Permission) -> bool {
+    /// Whether this is an API token rather than a signed-in browser.
+    pub fn is_token(&self) -> bool {
+        self.scopes.is_some()
+    }
+
+    /// Whether this person (and, for a token, its scopes) allows `p` with `access`.
+    pub fn allows(&self, p: Permission, access: Access) -> bool {
         self.user.status == UserStatus::Active
             && self.user.roles.iter().any(|r| r.allows(p))
             && self
                 .scopes
                 .as_ref()
-                .is_none_or(|scopes| scopes.iter().any(|s| s.permits(p)))
+                .is_none_or(|scopes| scopes.iter().any(|s| s.permits(p, access)))
     }
 
-    /// `Ok` when [`Principal::can`], else a refusal that says which roles would.
+    /// Whether this person may change what `p` guards (a token needs a write scope for it).
+    pub fn can(&self, p: Permission) -> bool {
+        self.allows(p, Access::Write)
+    }
+
+    /// Whether this person may read what `p` guards (a token needs a scope for it).
+    pub fn can_read(&self, p: Permission) -> bool {
+        self.allows(p, Access::Read)
+    }
+
+    /// `Ok` when [`Principal::can`]: the check of every use case that changes something.
     pub fn require(&self, p: Permission) -> Result<(), AppError> {
-        if self.can(p) {
+        self.require_access(p, Access::Write)
+    }
+
+    /// `Ok` when [`Principal::can_read`]: the check of every use case that only reads.
+    pub fn require_read(&self, p: Permission) -> Result<(), AppError> {
+        self.require_access(p, Access::Read)
+    }
+
+    /// `Ok` when the person (and token) allows `p` with `access`, else a refusal that says
+    /// which roles, or which token scope, would.
+    pub fn require_access(&self, p: Permission, access: Access) -> Result<(), AppError> {
+        if self.allows(p, access) {
             return Ok(());
         }
         let roles: Vec<&str> = Role::ALL
@@ -67,19 +101,49 @@ impl Principal {
             .filter(|r| r.allows(p))
             .map(Role::label)
             .collect();
+        let held = self.user.roles.iter().any(|r| r.allows(p));
+        let fix = match (self.is_token(), held, Scope::granting(p, access)) {
+            (true, true, Some(scope)) => format!("Use a token with the scope {}", scope.id()),
+            (true, true, None) => {
+                "API tokens cannot do this: sign in with a browser to do it".to_string()
+            }
+            (true, false, _) => format!(
+                "Use a token held by someone with the role of {}",
+                roles.join(" or ")
+            ),
+            (false, _, _) => format!(
+                "Ask your organisation admin for the role of {}",
+                roles.join(" or ")
+            ),
+        };
         Err(AppError::Forbidden {
             problem: format!("You cannot {}", crate::display::lower_first(p.describe())),
-            fix: if self.scopes.is_some() {
-                format!(
-                    "Use a token with the scope for it, held by someone with the role of {}",
-                    roles.join(" or ")
-                )
-            } else {
-                format!(
-                    "Ask your organisation admin for the role of {}",
-                    roles.join(" or ")
-                )
-            },
+            fix,
+        })
+    }
+
+    /// `Ok` for a signed-in browser; a token is refused. For account actions (signing out
+    /// everywhere, tokens, passwords) and whatever a person does in their own name that no
+    /// scope covers (sharing an example, answering a form).
+    pub fn require_browser(&self) -> Result<(), AppError> {
+        if self.is_token() {
+            return Err(AppError::Forbidden {
+                problem: "API tokens cannot do this".into(),
+                fix: "Sign in with a browser to do it".into(),
+            });
+        }
+        Ok(())
+    }
+
+    /// `Ok` for a browser session, or a token that carries `scope`: for reads that need only
+    /// membership of the organisation (its saved scenarios).
+    pub fn require_scope(&self, scope: Scope) -> Result<(), AppError> {
+        if self.has_scope(scope) {
+            return Ok(());
+        }
+        Err(AppError::Forbidden {
+            problem: format!("This token does not have the scope {}", scope.id()),
+            fix: "Make a token with that scope on your account page".into(),
         })
     }
 

@@ -216,12 +216,14 @@ impl App {
 
     /// Ends this browser's session.
     pub fn sign_out(&self, cookie: &str, who: &Principal, origin: &Origin) -> Result<(), AppError> {
+        who.require_browser()?;
         self.store().delete_session(&digest(cookie))?;
         self.audit_event(Some(who), "sign_out", &who.user.email, "", origin)
     }
 
     /// Ends every session of the person, on every device.
     pub fn sign_out_everywhere(&self, who: &Principal, origin: &Origin) -> Result<u64, AppError> {
+        who.require_browser()?;
         let n = self.store().delete_sessions_of(who.user.id)?;
         self.audit_event(
             Some(who),

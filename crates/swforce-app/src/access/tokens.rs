@@ -1,7 +1,8 @@
 //! API tokens: per person, scoped, expiring and revocable. A token acts for its owner, within
 //! both the owner's roles and its scopes.
 
-use super::{Origin, Principal, digest, new_secret, plus, stamp};
+use super::{Access, Origin, Principal, digest, new_secret, plus, stamp};
+use crate::public_id::Kind;
 use crate::{App, AppError};
 use jiff::{Timestamp, ToSpan};
 use swforce_domain::access::Permission;
@@ -81,24 +82,38 @@ impl Scope {
         SCOPES.iter().find(|s| s.1 == id.trim()).map(|s| s.0)
     }
 
-    /// Which permission a scope needs its owner to hold, if any (reading the organisation's
-    /// own scenarios needs only membership).
-    pub fn needs(self) -> Option<Permission> {
+    /// The permission a scope exercises and how far: a read scope reads what its permission
+    /// guards and never changes it. `None` for reading the organisation's own scenarios,
+    /// which needs only membership.
+    pub fn grant(self) -> Option<(Permission, Access)> {
         match self {
             Self::ScenariosRead => None,
-            Self::ScenariosWrite => Some(Permission::SaveScenarios),
-            Self::CensusRead => Some(Permission::ImportCensus),
-            Self::StatisticsImport => Some(Permission::ImportStatistics),
-            Self::AuditRead => Some(Permission::ViewAudit),
-            Self::AgencyRead => Some(Permission::ManageAgency),
-            Self::DiaryRead => Some(Permission::KeepTimeDiary),
-            Self::TimeRead => Some(Permission::ViewTimeAggregates),
+            Self::ScenariosWrite => Some((Permission::SaveScenarios, Access::Write)),
+            Self::CensusRead => Some((Permission::ImportCensus, Access::Read)),
+            Self::StatisticsImport => Some((Permission::ImportStatistics, Access::Write)),
+            Self::AuditRead => Some((Permission::ViewAudit, Access::Read)),
+            Self::AgencyRead => Some((Permission::ManageAgency, Access::Read)),
+            Self::DiaryRead => Some((Permission::KeepTimeDiary, Access::Read)),
+            Self::TimeRead => Some((Permission::ViewTimeAggregates, Access::Read)),
         }
     }
 
-    /// Whether a token with this scope may exercise `p`.
-    pub fn permits(self, p: Permission) -> bool {
-        self.needs() == Some(p)
+    /// Which permission a scope needs its owner to hold, if any.
+    pub fn needs(self) -> Option<Permission> {
+        self.grant().map(|(p, _)| p)
+    }
+
+    /// Whether a token with this scope may exercise `p` with `access` (a write scope reads
+    /// too).
+    pub fn permits(self, p: Permission, access: Access) -> bool {
+        self.grant().is_some_and(|(q, granted)| {
+            q == p && (granted == Access::Write || access == Access::Read)
+        })
+    }
+
+    /// The scope that grants `p` with `access`, if any does.
+    pub fn granting(p: Permission, access: Access) -> Option<Scope> {
+        SCOPES.iter().map(|s| s.0).find(|s| s.permits(p, access))
     }
 }
 
@@ -130,6 +145,7 @@ impl App {
         days: u32,
         origin: &Origin,
     ) -> Result<NewApiToken, AppError> {
+        who.require_browser()?;
         who.require(Permission::UseApi)?;
         let name = name.trim();
         if name.is_empty() || name.chars().count() > 100 {
@@ -181,7 +197,7 @@ impl App {
         self.audit_event(
             Some(who),
             "api_token_created",
-            &format!("token {} ({name})", token.id),
+            &format!("token {} ({name})", self.public_id(Kind::Token, token.id)?),
             &token.scopes.join(" "),
             origin,
         )?;
@@ -190,6 +206,7 @@ impl App {
 
     /// The person's own tokens, newest first.
     pub fn api_tokens(&self, who: &Principal) -> Result<Vec<ApiToken>, AppError> {
+        who.require_browser()?;
         Ok(self.store().api_tokens(who.user.id)?)
     }
 
@@ -199,6 +216,7 @@ impl App {
         id: i64,
         origin: &Origin,
     ) -> Result<(), AppError> {
+        who.require_browser()?;
         if !self
             .store()
             .revoke_api_token(who.user.id, id, &stamp(Timestamp::now()))?
@@ -212,7 +230,7 @@ impl App {
         self.audit_event(
             Some(who),
             "api_token_revoked",
-            &format!("token {id}"),
+            &format!("token {}", self.public_id(Kind::Token, id)?),
             "",
             origin,
         )

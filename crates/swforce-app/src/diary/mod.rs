@@ -145,6 +145,7 @@ impl App {
         week: Option<Week>,
         today: Date,
     ) -> Result<DiaryForm, AppError> {
+        who.require_read(Permission::KeepTimeDiary)?;
         let this_week = Week::containing(today);
         let week = week.unwrap_or(this_week);
         if week > this_week {
@@ -227,6 +228,7 @@ impl App {
         input: &DiaryInput,
         today: Date,
     ) -> Result<Result<SavedDiary, Vec<DiaryProblem>>, AppError> {
+        who.require(Permission::KeepTimeDiary)?;
         let categories: BTreeMap<i64, Activity> = self
             .diary_categories(who.org.id)?
             .into_iter()
@@ -251,6 +253,7 @@ impl App {
 
     /// A person's own view.
     pub fn my_time(&self, who: &Principal, today: Date) -> Result<MyTime, AppError> {
+        who.require_read(Permission::KeepTimeDiary)?;
         let this_week = Week::containing(today);
         let categories = self.diary_categories(who.org.id)?;
         let kinds: BTreeMap<i64, Activity> =
@@ -301,12 +304,13 @@ impl App {
         from: Week,
         to: Week,
     ) -> Result<Vec<StoredDiary>, AppError> {
+        who.require_read(Permission::KeepTimeDiary)?;
         Ok(self.store().diaries_of(who.user.id, from, to)?)
     }
 
     /// The teams a leader may choose from: their organisation's.
     pub fn diary_teams(&self, who: &Principal) -> Result<Vec<Team>, AppError> {
-        who.require(Permission::ViewTimeAggregates)?;
+        who.require_read(Permission::ViewTimeAggregates)?;
         Ok(self.store().teams(who.org.id)?)
     }
 
@@ -318,7 +322,7 @@ impl App {
         from: Week,
         to: Week,
     ) -> Result<GroupTime, AppError> {
-        who.require(Permission::ViewTimeAggregates)?;
+        who.require_read(Permission::ViewTimeAggregates)?;
         self.org_time_of(&who.org, group, from, to)
     }
 
@@ -500,7 +504,7 @@ impl App {
     }
 
     pub fn diary_opt_in(&self, who: &Principal) -> Result<bool, AppError> {
-        who.require(Permission::ManageTimeDiary)?;
+        who.require_read(Permission::ManageTimeDiary)?;
         Ok(self.store().diary_opt_in(who.org.id)?)
     }
 

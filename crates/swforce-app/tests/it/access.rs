@@ -597,10 +597,31 @@ fn api_tokens_act_within_their_scopes_and_stop_when_revoked() {
         "the secret is not printed"
     );
     let p = app.token_principal(&made.secret).unwrap().unwrap();
-    assert!(p.can(Permission::ImportCensus));
+    assert!(p.can_read(Permission::ImportCensus));
     assert!(
-        !p.can(Permission::SaveScenarios),
+        !p.can(Permission::ImportCensus),
+        "a read scope never grants a write: the token cannot store a return"
+    );
+    assert!(
+        !p.can_read(Permission::SaveScenarios) && !p.can(Permission::SaveScenarios),
         "the owner may, but the token was not given the scope"
+    );
+    // Account actions are for a signed-in browser, whatever the token's scopes.
+    for refused in [
+        app.sign_out_everywhere(&p, &origin()).err(),
+        app.revoke_api_token(&p, made.token.id, &origin()).err(),
+        app.create_api_token(&p, "y", &["census:read".into()], 30, &origin())
+            .err(),
+        app.api_tokens(&p).err(),
+    ] {
+        assert!(
+            matches!(refused, Some(AppError::Forbidden { .. })),
+            "{refused:?}"
+        );
+    }
+    assert!(
+        app.token_principal(&made.secret).unwrap().is_some(),
+        "the token did not revoke itself"
     );
     assert!(
         matches!(
@@ -654,4 +675,72 @@ fn api_tokens_act_within_their_scopes_and_stop_when_revoked() {
         app.create_api_token(&sw, "x", &["scenarios:read".into()], 30, &origin()),
         Err(AppError::Forbidden { .. })
     ));
+}
+
+#[test]
+fn names_with_line_breaks_are_refused_and_no_text_adds_a_header_to_an_email() {
+    let w = world();
+    let app = &w.t.app;
+    let evil = "Evil\r\nBcc: injected@evil.example\r\nX-Walk: 1";
+    let refused = app.create_organisation(&w.admin, evil, "campaign", "", "", &origin());
+    assert!(
+        matches!(&refused, Err(AppError::Invalid { problem, .. }) if problem.contains("one line")),
+        "{refused:?}"
+    );
+    let org = app
+        .create_organisation(&w.admin, "Good Campaign", "campaign", "", "", &origin())
+        .unwrap();
+    let team = app.create_team(&w.admin, org.id, "Team\nX-Walk: 1", &origin());
+    assert!(matches!(team, Err(AppError::Invalid { .. })), "{team:?}");
+    let invite = app.invite(
+        &w.admin,
+        org.id,
+        "new@example.org",
+        "New\r\nBcc: injected@evil.example",
+        &["social_worker".into()],
+        None,
+        "http://x",
+        &origin(),
+    );
+    assert!(
+        matches!(invite, Err(AppError::Invalid { .. })),
+        "{invite:?}"
+    );
+    let invite = app.invite(
+        &w.admin,
+        org.id,
+        "new@example.org\r\nBcc: injected@evil.example",
+        "New",
+        &["social_worker".into()],
+        None,
+        "http://x",
+        &origin(),
+    );
+    assert!(
+        matches!(invite, Err(AppError::Invalid { .. })),
+        "{invite:?}"
+    );
+    assert!(mails(&w.outbox).is_empty());
+    // Whatever reaches the mailer, its typed builder keeps it inside its header.
+    let mail = swforce_app::access::Mail {
+        to: "someone@example.org".into(),
+        subject: format!("Invited by {evil}"),
+        body: "Hello\nBcc: not-a-header@evil.example\n".into(),
+    };
+    let from = "swforce <no-reply@example.org>".parse().unwrap();
+    for message in [
+        mail.message(from).unwrap(),
+        mail.readable_message("swforce <no-reply@example.org>".parse().unwrap())
+            .unwrap(),
+    ] {
+        let text = String::from_utf8(message.formatted()).unwrap();
+        let head = text.split("\r\n\r\n").next().unwrap();
+        for line in head.lines() {
+            assert!(
+                !line.starts_with("Bcc") && !line.starts_with("X-Walk"),
+                "{text}"
+            );
+        }
+        assert!(!head.contains("injected@evil.example\r\n"), "{text}");
+    }
 }

@@ -1,6 +1,7 @@
 //! Signing in and out, password resets, invitations, and the person's own account page with
 //! their API tokens.
 
+use super::ids::Kind;
 use super::{Fields, local_path, problem_at, render};
 use crate::auth::{SESSION_COOKIE, Viewer, set_cookie};
 use crate::error::{PageError, Problem};
@@ -10,7 +11,7 @@ use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use swforce_app::AppError;
 use swforce_app::access::{RESET_MINUTES, SCOPES, SESSION_HOURS, SignedIn};
@@ -85,7 +86,7 @@ pub async fn sign_in_form(
     Query(q): Query<SignInParams>,
 ) -> Result<Response, PageError> {
     if viewer.principal.is_some() {
-        return Ok(Redirect::to(local_path(&q.next)).into_response());
+        return Ok(super::redirect(&local_path(&q.next)).into_response());
     }
     let banner = if q.signed_out.is_some() {
         Some(("You have signed out".to_string(), String::new()))
@@ -109,7 +110,7 @@ pub async fn sign_in_form(
 
 /// Sets the session cookie and sends the browser on.
 pub fn signed_in_response(state: &WebState, s: &SignedIn, to: &str) -> Response {
-    let mut r = Redirect::to(local_path(to)).into_response();
+    let mut r = super::redirect(&local_path(to)).into_response();
     r.headers_mut().append(
         header::SET_COOKIE,
         set_cookie(
@@ -179,7 +180,7 @@ pub async fn sign_out(State(state): AppState, viewer: Viewer) -> Result<Response
         }
         Ok(expire_session(
             &state,
-            Redirect::to("/sign-in?signed_out=1").into_response(),
+            super::redirect("/sign-in?signed_out=1").into_response(),
         ))
     })
     .await?
@@ -197,7 +198,7 @@ pub async fn sign_out_everywhere(
             .map_err(|e| PageError::from_app(e, state.request_id()))?;
         Ok(expire_session(
             &state,
-            Redirect::to("/sign-in?signed_out=1").into_response(),
+            super::redirect("/sign-in?signed_out=1").into_response(),
         ))
     })
     .await?
@@ -424,7 +425,8 @@ struct AccountPage {
     details: Vec<(String, String)>,
     can_tokens: bool,
     tokens: Option<TableView>,
-    revocable: Vec<(i64, String)>,
+    /// Each live token's opaque id and name.
+    revocable: Vec<(String, String)>,
     token_name: Field,
     scopes: Choices,
     days: Choices,
@@ -526,10 +528,11 @@ fn account_page(
                 rows,
                 download: String::new(),
             });
+            let public = super::ids::encoder(state, Kind::Token)?;
             revocable = list
                 .iter()
                 .filter(|t| t.revoked_at.is_none() && t.expires_at > now)
-                .map(|t| (t.id, t.name.clone()))
+                .map(|t| (public(t.id), t.name.clone()))
                 .collect();
         }
     }
@@ -678,15 +681,16 @@ pub async fn create_token(
 pub async fn revoke_token(
     State(state): AppState,
     viewer: Viewer,
-    Path(id): Path<i64>,
+    Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let who = viewer.signed_in()?.clone();
     blocking(move || {
+        let id = super::ids::read(&state, Kind::Token, &id, "API token")?.id();
         state
             .app
             .revoke_api_token(&who, id, &viewer.origin)
             .map_err(|e| PageError::from_app(e, state.request_id()))?;
-        Ok(Redirect::to("/account?revoked=1#tokens").into_response())
+        Ok(super::redirect("/account?revoked=1#tokens").into_response())
     })
     .await?
 }

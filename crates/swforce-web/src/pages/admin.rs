@@ -2,6 +2,7 @@
 //! sign-on and audit log (organisation admins). Every check is the application's: these pages
 //! only show what it allows and post what people type.
 
+use super::ids::{self, IdRef, Kind};
 use super::{Fields, problem_at, render};
 use crate::auth::Viewer;
 use crate::error::{PageError, Problem};
@@ -11,7 +12,7 @@ use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use swforce_app::AppError;
 use swforce_app::access::{Principal, admin_grantable};
@@ -61,6 +62,7 @@ fn site_page(
     form: &Fields,
 ) -> Result<SitePage, PageError> {
     let orgs = state.app.organisations_for(who).map_err(app_error(state))?;
+    let public = ids::encoder(state, Kind::Organisation)?;
     let organisations = TableView {
         caption: "Organisations".into(),
         head: [
@@ -84,7 +86,7 @@ fn site_page(
                 vec![
                     CellView::link(
                         o.org.name.clone(),
-                        format!("/admin/organisations/{}", o.org.id),
+                        format!("/admin/organisations/{}", public(o.org.id)),
                     ),
                     CellView::text(o.org.kind.label()),
                     CellView::text(o.org.la_code.clone().unwrap_or_default()),
@@ -129,11 +131,13 @@ pub async fn index(State(state): AppState, viewer: Viewer) -> Result<Response, P
             || who.can(Permission::ViewAudit)
             || who.can(Permission::ConfigureSso)
         {
-            return Ok(
-                Redirect::to(&format!("/admin/organisations/{}", who.org.id)).into_response(),
-            );
+            return Ok(super::redirect(&format!(
+                "/admin/organisations/{}",
+                ids::public(&state, Kind::Organisation, who.org.id)?
+            ))
+            .into_response());
         }
-        who.require(Permission::ManageUsers)
+        who.require_read(Permission::ManageUsers)
             .map_err(app_error(&state))?;
     }
     blocking(move || {
@@ -161,9 +165,11 @@ pub async fn create_organisation(
             &form.get("domain"),
             &viewer.origin,
         ) {
-            Ok(org) => Ok(
-                Redirect::to(&format!("/admin/organisations/{}?created=1", org.id)).into_response(),
-            ),
+            Ok(org) => Ok(super::redirect(&format!(
+                "/admin/organisations/{}?created=1",
+                ids::public(&state, Kind::Organisation, org.id)?
+            ))
+            .into_response()),
             Err(AppError::Invalid { problem, fix }) => {
                 let target = target_of(
                     &problem,
@@ -222,7 +228,8 @@ struct OrgPage {
     banner: Option<(String, String)>,
     invitation: Option<String>,
     site_admin: bool,
-    id: i64,
+    /// The opaque id, for the page's own addresses.
+    id: String,
     name: String,
     kind: &'static str,
     details: Vec<(String, String)>,
@@ -269,8 +276,9 @@ fn teams_choices(
     let mut c = Choices::new("team", "Team (optional)", "select");
     if !teams.is_empty() {
         c = c.option("", "No team", "", chosen.is_none());
+        let public = ids::encoder(state, Kind::Team)?;
         for t in teams {
-            c = c.option(&t.id.to_string(), &t.name, "", chosen == Some(t.id));
+            c = c.option(&public(t.id), &t.name, "", chosen == Some(t.id));
         }
     }
     Ok(c)
@@ -298,6 +306,7 @@ fn org_page(
         let teams = state.app.teams_of(who, org.id).map_err(app_error(state))?;
         team_names = teams.iter().map(|t| t.name.clone()).collect();
         let list = state.app.people(who, org.id).map_err(app_error(state))?;
+        let person = ids::encoder(state, Kind::Person)?;
         people.head = [
             "Name",
             "Email address",
@@ -321,7 +330,7 @@ fn org_page(
                     (UserStatus::Active, true) => "Active",
                 };
                 vec![
-                    CellView::link(u.name.clone(), format!("/admin/people/{}", u.id)),
+                    CellView::link(u.name.clone(), format!("/admin/people/{}", person(u.id))),
                     CellView::text(u.email.clone()),
                     CellView::text(
                         u.roles
@@ -369,7 +378,7 @@ fn org_page(
             .as_ref()
             .map_or("Off".into(), |s| format!("On, with {}", s.issuer)),
     ));
-    let team_chosen = form.get("team").parse().ok();
+    let team_chosen = team_in(state, form)?;
     let sso = org.sso.clone();
     Ok(OrgPage {
         layout: Layout::new(&if problems.is_empty() { org.name.clone() } else { format!("Error: {}", org.name) }).nav("admin"),
@@ -377,7 +386,7 @@ fn org_page(
         banner,
         invitation,
         site_admin: who.can(Permission::ManageSite),
-        id: org.id,
+        id: ids::public(state, Kind::Organisation, org.id)?,
         name: org.name.clone(),
         kind: org.kind.label(),
         details,
@@ -400,17 +409,31 @@ fn org_page(
     })
 }
 
+/// The team chosen in a form, if any.
+fn team_in(state: &WebState, form: &Fields) -> Result<Option<i64>, PageError> {
+    match form.get("team").trim() {
+        "" => Ok(None),
+        text => Ok(Some(ids::read(state, Kind::Team, text, "team")?.id())),
+    }
+}
+
+/// The organisation an address names, if the person may see it.
 fn organisation(state: &WebState, who: &Principal, id: &str) -> Result<Organisation, PageError> {
-    let id: i64 = id.parse().map_err(|_| {
-        PageError::not_found(
-            format!("There is no organisation {id}"),
-            "Choose one from the list of organisations",
-        )
-    })?;
-    state
+    Ok(organisation_named(state, who, id)?.0)
+}
+
+/// The same, with how the address named it.
+fn organisation_named(
+    state: &WebState,
+    who: &Principal,
+    id: &str,
+) -> Result<(Organisation, IdRef), PageError> {
+    let found = ids::read(state, Kind::Organisation, id, "organisation")?;
+    let org = state
         .app
-        .organisation_for(who, id)
-        .map_err(app_error(state))
+        .organisation_for(who, found.id())
+        .map_err(app_error(state))?;
+    Ok((org, found))
 }
 
 pub async fn show_organisation(
@@ -421,7 +444,10 @@ pub async fn show_organisation(
 ) -> Result<Response, PageError> {
     let who = viewer.signed_in()?.clone();
     blocking(move || {
-        let org = organisation(&state, &who, &id)?;
+        let (org, found) = organisation_named(&state, &who, &id)?;
+        if let Some(moved) = ids::moved(&state, &viewer.path, found, Kind::Organisation)? {
+            return Ok(moved);
+        }
         let banner = if q.created.is_some() {
             Some((
                 format!("{} added", org.name),
@@ -475,7 +501,7 @@ pub async fn invite(
     let who = viewer.signed_in()?.clone();
     blocking(move || {
         let org = organisation(&state, &who, &id)?;
-        let team = form.get("team").parse().ok();
+        let team = team_in(&state, &form)?;
         match state.app.invite(
             &who,
             org.id,
@@ -536,9 +562,9 @@ pub async fn create_team(
             .app
             .create_team(&who, org.id, &form.get("team_name"), &viewer.origin)
         {
-            Ok(t) => Ok(Redirect::to(&format!(
+            Ok(t) => Ok(super::redirect(&format!(
                 "/admin/organisations/{}?team={}#teams",
-                org.id,
+                ids::public(&state, Kind::Organisation, org.id)?,
                 crate::error::form_urlencoded_component(&t.name)
             ))
             .into_response()),
@@ -573,9 +599,11 @@ pub async fn configure_sso(
             &form.get("sso_secret"),
             &viewer.origin,
         ) {
-            Ok(()) => Ok(
-                Redirect::to(&format!("/admin/organisations/{}?sso=1#sso", org.id)).into_response(),
-            ),
+            Ok(()) => Ok(super::redirect(&format!(
+                "/admin/organisations/{}?sso=1#sso",
+                ids::public(&state, Kind::Organisation, org.id)?
+            ))
+            .into_response()),
             Err(AppError::Invalid { problem, fix }) => {
                 let target = target_of(
                     &problem,
@@ -602,7 +630,8 @@ struct PersonPage {
     banner: Option<(String, String)>,
     organisation: String,
     name: String,
-    id: i64,
+    /// The opaque id, for the page's own addresses.
+    id: String,
     details: Vec<(String, String)>,
     roles: Choices,
     teams: Choices,
@@ -616,12 +645,7 @@ fn person_page(
     problems: Vec<Problem>,
     banner: Option<(String, String)>,
 ) -> Result<PersonPage, PageError> {
-    let id: i64 = id.parse().map_err(|_| {
-        PageError::not_found(
-            format!("There is no person {id}"),
-            "Choose someone from the list of people",
-        )
-    })?;
+    let id = ids::read(state, Kind::Person, id, "person")?.id();
     let user = state.app.person(who, id).map_err(app_error(state))?;
     let org = state
         .app
@@ -643,13 +667,16 @@ fn person_page(
             },
             Crumb {
                 text: org.name.clone(),
-                href: format!("/admin/organisations/{}", org.id),
+                href: format!(
+                    "/admin/organisations/{}",
+                    ids::public(state, Kind::Organisation, org.id)?
+                ),
             },
         ],
         banner,
         organisation: org.name.clone(),
         name: user.name.clone(),
-        id: user.id,
+        id: ids::public(state, Kind::Person, user.id)?,
         details: vec![
             ("Email address".into(), user.email.clone()),
             (
@@ -695,12 +722,12 @@ pub async fn show_person(
 ) -> Result<Response, PageError> {
     let who = viewer.signed_in()?.clone();
     blocking(move || {
-        Ok(
-            render(&person_page(&state, &who, &id, Vec::new(), None)?, || {
-                state.request_id()
-            })?
-            .into_response(),
-        )
+        let page = person_page(&state, &who, &id, Vec::new(), None)?;
+        let found = ids::read(&state, Kind::Person, &id, "person")?;
+        if let Some(moved) = ids::moved(&state, &viewer.path, found, Kind::Person)? {
+            return Ok(moved);
+        }
+        Ok(render(&page, || state.request_id())?.into_response())
     })
     .await?
 }
@@ -713,13 +740,8 @@ pub async fn update_person(
 ) -> Result<Response, PageError> {
     let who = viewer.signed_in()?.clone();
     blocking(move || {
-        let user_id: i64 = id.parse().map_err(|_| {
-            PageError::not_found(
-                format!("There is no person {id}"),
-                "Choose someone from the list of people",
-            )
-        })?;
-        let team = form.get("team").parse().ok();
+        let user_id = ids::read(&state, Kind::Person, &id, "person")?.id();
+        let team = team_in(&state, &form)?;
         match state.app.update_person(
             &who,
             user_id,
@@ -784,9 +806,13 @@ fn audit_answer(
     let name = org
         .as_ref()
         .map_or("Every organisation".to_string(), |o| o.name.clone());
-    let base = org_id.map_or("/admin/audit".to_string(), |id| {
-        format!("/admin/organisations/{id}/audit")
-    });
+    let base = match org_id {
+        None => "/admin/audit".to_string(),
+        Some(id) => format!(
+            "/admin/organisations/{}/audit",
+            ids::public(state, Kind::Organisation, id)?
+        ),
+    };
     if csv {
         state
             .app
@@ -847,7 +873,10 @@ fn audit_answer(
     if let Some(o) = &org {
         crumbs.push(Crumb {
             text: o.name.clone(),
-            href: format!("/admin/organisations/{}", o.id),
+            href: format!(
+                "/admin/organisations/{}",
+                ids::public(state, Kind::Organisation, o.id)?
+            ),
         });
     }
     let page = AuditPage {
@@ -870,7 +899,7 @@ pub async fn organisation_audit(
     let who = viewer.signed_in()?.clone();
     blocking(move || {
         let org = organisation(&state, &who, &id)?;
-        who.require(Permission::ViewAudit)
+        who.require_read(Permission::ViewAudit)
             .map_err(app_error(&state))?;
         audit_answer(
             &state,
@@ -890,7 +919,7 @@ pub async fn site_audit(
 ) -> Result<Response, PageError> {
     let who = viewer.signed_in()?.clone();
     blocking(move || {
-        who.require(Permission::ManageSite)
+        who.require_read(Permission::ManageSite)
             .map_err(app_error(&state))?;
         audit_answer(
             &state,

@@ -2,6 +2,7 @@
 //! council's register, its form, each engagement's result, the summary and the quarterly return;
 //! a regional alliance's view of its councils and its price caps.
 
+use super::ids::{IdRef, Kind, PublicIds};
 use super::imports::read_file;
 use super::{Fields, render};
 use crate::auth::Viewer;
@@ -13,7 +14,7 @@ use axum::Form;
 use axum::extract::multipart::{Multipart, MultipartRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use swforce_app::AppError;
 use swforce_app::access::Principal;
@@ -118,7 +119,8 @@ pub struct RowView {
     pub why: String,
 }
 
-fn row(c: &Checked) -> RowView {
+/// A row of results; `ids` links it to its engagement's page (for a kept register).
+fn row(c: &Checked, ids: Option<&PublicIds>) -> RowView {
     let e = &c.engagement;
     let why: Vec<String> = c
         .assessment
@@ -133,7 +135,13 @@ fn row(c: &Checked) -> RowView {
     RowView {
         href: c
             .id
-            .map(|id| format!("/agency/council/engagements/{id}"))
+            .zip(ids)
+            .map(|(id, ids)| {
+                format!(
+                    "/agency/council/engagements/{}",
+                    ids.encode(Kind::Engagement, id)
+                )
+            })
             .unwrap_or_default(),
         reference: e.reference.clone(),
         swe: e.swe.clone(),
@@ -308,7 +316,7 @@ async fn upload(
 fn check_rows(checked: &[Checked]) -> Vec<(RowView, Vec<FindingView>, u64)> {
     checked
         .iter()
-        .map(|c| (row(c), findings(c), c.line.unwrap_or(0)))
+        .map(|c| (row(c, None), findings(c), c.line.unwrap_or(0)))
         .collect()
 }
 
@@ -636,7 +644,7 @@ pub async fn save_costs(
                 Err(e) => return Err(PageError::from_app(e, state.request_id())),
             }
         }
-        Ok(Redirect::to("/agency/council?saved=1#costs").into_response())
+        Ok(super::redirect("/agency/council?saved=1#costs").into_response())
     })
     .await?
 }
@@ -669,7 +677,7 @@ pub async fn import(
                     "{name}: {} added, {} updated, {} unchanged.",
                     outcome.added, outcome.updated, outcome.unchanged
                 );
-                Ok(Redirect::to(&format!(
+                Ok(super::redirect(&format!(
                     "/agency/council?imported={}",
                     crate::error::form_urlencoded_component(&what)
                 ))
@@ -761,20 +769,18 @@ pub async fn register(State(state): AppState, viewer: Viewer) -> Result<Response
             layout: Layout::new("Agency engagements").nav("agency"),
             organisation: who.org.name.clone(),
             counts: counts(&checked),
-            rows: checked.iter().map(row).collect(),
+            rows: {
+                let ids = super::ids::all(&state)?;
+                checked.iter().map(|c| row(c, Some(&ids))).collect()
+            },
         };
         Ok(render(&page, || state.request_id())?.into_response())
     })
     .await?
 }
 
-fn engagement_id(text: &str) -> Result<i64, PageError> {
-    text.parse().map_err(|_| {
-        PageError::not_found(
-            format!("There is no engagement {text}"),
-            "Choose an engagement from the register",
-        )
-    })
+fn engagement_id(state: &WebState, text: &str) -> Result<IdRef, PageError> {
+    super::ids::read(state, Kind::Engagement, text, "engagement")
 }
 
 #[derive(Template)]
@@ -782,7 +788,8 @@ fn engagement_id(text: &str) -> Result<i64, PageError> {
 struct EngagementPage {
     layout: Layout,
     row: RowView,
-    id: i64,
+    /// The engagement's opaque id.
+    id: String,
     judged_at: String,
     legacy: bool,
     findings: Vec<FindingView>,
@@ -845,16 +852,20 @@ pub async fn engagement(
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let who = viewer.signed_in()?.clone();
-    let id = engagement_id(&id)?;
+    let found = engagement_id(&state, &id)?;
     blocking(move || {
         let c = state
             .app
-            .agency_engagement(&who, id, &viewer.origin)
+            .agency_engagement(&who, found.id(), &viewer.origin)
             .map_err(app_error(&state))?;
+        if let Some(moved) = super::ids::moved(&state, &viewer.path, found, Kind::Engagement)? {
+            return Ok(moved);
+        }
+        let ids = super::ids::all(&state)?;
         let page = EngagementPage {
             layout: Layout::new(&format!("Engagement {}", c.engagement.reference)).nav("agency"),
-            row: row(&c),
-            id,
+            row: row(&c, Some(&ids)),
+            id: ids.encode(Kind::Engagement, found.id()),
             judged_at: c.assessment.judged_at.to_string(),
             legacy: c.engagement.legacy(),
             findings: findings(&c),
@@ -871,13 +882,13 @@ pub async fn delete(
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let who = viewer.signed_in()?.clone();
-    let id = engagement_id(&id)?;
+    let id = engagement_id(&state, &id)?.id();
     blocking(move || {
         state
             .app
             .delete_engagement(&who, id, &viewer.origin)
             .map_err(app_error(&state))?;
-        Ok(Redirect::to("/agency/council/engagements").into_response())
+        Ok(super::redirect("/agency/council/engagements").into_response())
     })
     .await?
 }
@@ -1086,14 +1097,14 @@ pub async fn new_engagement(
     Query(q): Query<FormParams>,
 ) -> Result<Response, PageError> {
     let who = viewer.signed_in()?.clone();
-    who.require(Permission::ManageAgency)
+    who.require_read(Permission::ManageAgency)
         .map_err(app_error(&state))?;
     blocking(move || {
         let mut values = Fields(Vec::new());
         if let Some(id) = &q.edit {
             let c = state
                 .app
-                .agency_engagement(&who, engagement_id(id)?, &viewer.origin)
+                .agency_engagement(&who, engagement_id(&state, id)?.id(), &viewer.origin)
                 .map_err(app_error(&state))?;
             let csv = write_engagements_csv(&[c.engagement]);
             let mut reader = csv::Reader::from_reader(csv.as_bytes());
@@ -1165,7 +1176,11 @@ pub async fn save_engagement(
             }]);
         };
         match state.app.save_engagement(&who, engagement, &viewer.origin) {
-            Ok(s) => Ok(Redirect::to(&format!("/agency/council/engagements/{}", s.id)).into_response()),
+            Ok(s) => Ok(super::redirect(&format!(
+                "/agency/council/engagements/{}",
+                super::ids::public(&state, Kind::Engagement, s.id)?
+            ))
+            .into_response()),
             Err(AppError::Invalid { problem, fix }) => refuse(vec![Problem {
                 text: problem,
                 fix,
@@ -1332,7 +1347,7 @@ pub async fn set_cap(
             &form.get("cap_hourly"),
             &viewer.origin,
         ) {
-            Ok(_) => Ok(Redirect::to("/agency/region#caps").into_response()),
+            Ok(_) => Ok(super::redirect("/agency/region#caps").into_response()),
             Err(AppError::Invalid { problem, fix }) => {
                 let target = if problem.contains("date") {
                     "cap_from"
@@ -1370,7 +1385,7 @@ pub async fn delete_cap(
             .app
             .delete_price_cap(&who, &form.get("job"), &form.get("from"), &viewer.origin)
             .map_err(app_error(&state))?;
-        Ok(Redirect::to("/agency/region#caps").into_response())
+        Ok(super::redirect("/agency/region#caps").into_response())
     })
     .await?
 }

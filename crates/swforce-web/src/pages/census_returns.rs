@@ -11,7 +11,7 @@ use askama::Template;
 use axum::extract::multipart::{Multipart, MultipartRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use swforce_app::AppError;
 use swforce_app::access::Principal;
@@ -212,10 +212,10 @@ pub async fn store(
     })?;
     match outcome {
         Ok(CensusOutcome::Imported { census, .. }) => {
-            Ok(Redirect::to(&format!("/census/returns?stored={}", census.year)).into_response())
+            Ok(super::redirect(&format!("/census/returns?stored={}", census.year)).into_response())
         }
         Ok(CensusOutcome::AlreadyImported { census }) => {
-            Ok(Redirect::to(&format!("/census/returns?same={}", census.year)).into_response())
+            Ok(super::redirect(&format!("/census/returns?same={}", census.year)).into_response())
         }
         Err(AppError::CensusRefused(r)) => {
             let problems = r

@@ -16,7 +16,7 @@ use axum::Form;
 use axum::extract::multipart::{Multipart, MultipartRejection};
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use swforce_app::AppError;
@@ -272,7 +272,7 @@ pub async fn show(
     Query(q): Query<DiaryParams>,
 ) -> Result<Response, PageError> {
     let who = viewer.signed_in()?.clone();
-    who.require(Permission::KeepTimeDiary)
+    who.require_read(Permission::KeepTimeDiary)
         .map_err(app_error(&state))?;
     let week = week_param(q.week.as_deref())?;
     blocking(move || {
@@ -341,7 +341,7 @@ pub async fn save(
             .save_diary(&who, &input, today())
             .map_err(app_error(&state))?
         {
-            Ok(saved) => Ok(Redirect::to(&format!(
+            Ok(saved) => Ok(super::redirect(&format!(
                 "/time/diary?week={}&saved=1",
                 saved.diary.week
             ))
@@ -508,7 +508,7 @@ struct MinePage {
 
 pub async fn mine(State(state): AppState, viewer: Viewer) -> Result<Response, PageError> {
     let who = viewer.signed_in()?.clone();
-    who.require(Permission::KeepTimeDiary)
+    who.require_read(Permission::KeepTimeDiary)
         .map_err(app_error(&state))?;
     blocking(move || {
         let my = state.app.my_time(&who, today()).map_err(app_error(&state))?;
@@ -581,7 +581,7 @@ pub async fn mine(State(state): AppState, viewer: Viewer) -> Result<Response, Pa
 /// A person's own weeks as CSV: only theirs, whole.
 pub async fn mine_csv(State(state): AppState, viewer: Viewer) -> Result<Response, PageError> {
     let who = viewer.signed_in()?.clone();
-    who.require(Permission::KeepTimeDiary)
+    who.require_read(Permission::KeepTimeDiary)
         .map_err(app_error(&state))?;
     blocking(move || {
         let now = Week::containing(today());

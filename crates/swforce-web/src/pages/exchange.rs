@@ -1,6 +1,7 @@
 //! "80:20 in practice": find examples of what freed time for direct work, read one, say it
 //! helped, share one (signed in, or as a guest who confirms by email), and moderate them.
 
+use super::ids::{IdRef, Kind, PublicIds, all as all_ids};
 use super::{Fields, render};
 use crate::auth::Viewer;
 use crate::error::{PageError, Problem};
@@ -10,7 +11,7 @@ use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use swforce_app::AppError;
 use swforce_app::access::Principal;
@@ -62,7 +63,8 @@ pub(crate) fn problems_of(fields: Vec<FieldProblem>) -> Vec<Problem> {
 /// An example in a list, or on its own page.
 #[derive(Debug, Clone)]
 pub struct ExampleView {
-    pub id: i64,
+    /// The example's opaque id.
+    pub id: String,
     pub href: String,
     pub title: String,
     pub setting: &'static str,
@@ -90,11 +92,12 @@ fn impact(e: &Example) -> String {
     parts.join("; ")
 }
 
-fn view(e: &Example, themes: &[Theme], full: bool) -> ExampleView {
+fn view(e: &Example, themes: &[Theme], full: bool, ids: &PublicIds) -> ExampleView {
     let teaser: String = e.change.chars().take(220).collect();
+    let id = ids.encode(Kind::Example, e.id);
     ExampleView {
-        id: e.id,
-        href: format!("/exchange/examples/{}-{}", e.id, e.slug()),
+        href: format!("/exchange/examples/{id}-{}", e.slug()),
+        id,
         title: e.title.clone(),
         setting: e.setting.label(),
         region: e.region.as_deref().map(region_name).unwrap_or(""),
@@ -215,6 +218,7 @@ pub async fn index(
 ) -> Result<Response, PageError> {
     blocking(move || {
         let themes = state.app.themes().map_err(app_error(&state))?;
+        let ids = all_ids(&state)?;
         let page = p.page.unwrap_or(1).clamp(1, 10_000);
         let sort = match p.sort.as_str() {
             "helpful" => ExampleSort::MostHelpful,
@@ -267,7 +271,7 @@ pub async fn index(
             results: found
                 .examples
                 .iter()
-                .map(|e| view(e, &themes, false))
+                .map(|e| view(e, &themes, false, &ids))
                 .collect(),
             previous: if page > 1 {
                 query_string(&p, page - 1)
@@ -292,16 +296,14 @@ pub async fn index(
     .await?
 }
 
-fn example_id(text: &str) -> Result<i64, PageError> {
-    text.split('-')
-        .next()
-        .and_then(|n| n.parse().ok())
-        .ok_or_else(|| {
-            PageError::not_found(
-                format!("There is no example {text}"),
-                "Find examples on the 80:20 in practice page",
-            )
-        })
+/// The example an address names (its id, then a dash and the title's slug).
+fn example_id(state: &WebState, text: &str) -> Result<IdRef, PageError> {
+    super::ids::read(
+        state,
+        Kind::Example,
+        text.split('-').next().unwrap_or_default(),
+        "example",
+    )
 }
 
 #[derive(Template)]
@@ -320,16 +322,24 @@ pub struct ShowParams {
 
 pub async fn show(
     State(state): AppState,
+    viewer: Viewer,
     Path(id): Path<String>,
     Query(q): Query<ShowParams>,
 ) -> Result<Response, PageError> {
-    let id = example_id(&id)?;
+    let found = example_id(&state, &id)?;
     blocking(move || {
-        let e = state.app.published_example(id).map_err(app_error(&state))?;
+        let e = state
+            .app
+            .published_example(found.id())
+            .map_err(app_error(&state))?;
+        if let Some(moved) = super::ids::moved(&state, &viewer.path, found, Kind::Example)? {
+            return Ok(moved);
+        }
+        let ids = all_ids(&state)?;
         let themes = state.app.themes().map_err(app_error(&state))?;
         let page = ExamplePage {
             layout: Layout::new(&e.title).nav("exchange"),
-            e: view(&e, &themes, true),
+            e: view(&e, &themes, true, &ids),
             banner: match q.helped.as_deref() {
                 Some("1") => Some(("Thank you for saying it helped".into(), String::new())),
                 Some(_) => Some(("You have already said it helped".into(), String::new())),
@@ -347,7 +357,7 @@ pub async fn helped(
     viewer: Viewer,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    let id = example_id(&id)?;
+    let id = example_id(&state, &id)?.id();
     blocking(move || {
         let person = match &viewer.principal {
             Some(p) => format!("user:{}", p.user.id),
@@ -355,9 +365,9 @@ pub async fn helped(
         };
         let new = state.app.helped(id, &person).map_err(app_error(&state))?;
         let e = state.app.published_example(id).map_err(app_error(&state))?;
-        Ok(Redirect::to(&format!(
+        Ok(super::redirect(&format!(
             "/exchange/examples/{}-{}?helped={}#helped",
-            id,
+            super::ids::public(&state, Kind::Example, id)?,
             e.slug(),
             if new { "1" } else { "0" }
         ))
@@ -371,7 +381,8 @@ pub async fn helped(
 struct FormPage {
     layout: Layout,
     problems: Vec<Problem>,
-    id: i64,
+    /// The opaque id of the example being changed, or empty for a new one.
+    id: String,
     guest: bool,
     title: Field,
     /// The two Markdown parts: id, label, hint, value and error.
@@ -460,7 +471,11 @@ fn form_page(
             "Error: Share an example"
         })
         .nav("exchange"),
-        id: f.id,
+        id: if f.id == 0 {
+            String::new()
+        } else {
+            super::ids::public(state, Kind::Example, f.id)?
+        },
         guest: who.is_none(),
         title: Field::new("title", "Title")
             .hint("What changed, in a few words")
@@ -540,7 +555,7 @@ pub async fn new_example(
             (Some(id), Some(p)) => {
                 let e = state
                     .app
-                    .own_example(p, example_id(id)?)
+                    .own_example(p, example_id(&state, id)?.id())
                     .map_err(app_error(&state))?;
                 (form_of(&e), e.moderator_note.clone())
             }
@@ -578,7 +593,10 @@ pub async fn send(
     blocking(move || {
         let who = viewer.principal.as_ref();
         let form = ExampleForm {
-            id: fields.get("id").parse().unwrap_or(0),
+            id: match fields.get("id").trim() {
+                "" => 0,
+                id => example_id(&state, id)?.id(),
+            },
             title: fields.get("title"),
             problem: fields.get("problem"),
             change: fields.get("change"),
@@ -600,9 +618,9 @@ pub async fn send(
             .send_example(who, &form, submit, &state.options.public_url, &viewer.origin)
         {
             Ok(Sent::Saved(e)) if e.status == Status::Draft => {
-                Ok(Redirect::to("/exchange/mine?saved=1").into_response())
+                Ok(super::redirect("/exchange/mine?saved=1").into_response())
             }
-            Ok(Sent::Saved(_)) => Ok(Redirect::to("/exchange/mine?submitted=1").into_response()),
+            Ok(Sent::Saved(_)) => Ok(super::redirect("/exchange/mine?submitted=1").into_response()),
             Ok(Sent::Confirm { email }) => {
                 let page = SentPage {
                     layout: Layout::new("Check your email").nav("exchange"),
@@ -699,6 +717,7 @@ pub async fn mine(
     let who = viewer.signed_in()?.clone();
     blocking(move || {
         let themes = state.app.themes().map_err(app_error(&state))?;
+        let ids = all_ids(&state)?;
         let examples = state.app.my_examples(&who).map_err(app_error(&state))?;
         let page = MinePage {
             layout: Layout::new("Your examples").nav("exchange"),
@@ -721,7 +740,7 @@ pub async fn mine(
                 .iter()
                 .map(|e| {
                     (
-                        view(e, &themes, false),
+                        view(e, &themes, false, &ids),
                         e.status.editable(),
                         e.status == Status::Published,
                         e.moderator_note.clone(),
@@ -740,13 +759,13 @@ pub async fn withdraw(
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let who = viewer.signed_in()?.clone();
-    let id = example_id(&id)?;
+    let id = example_id(&state, &id)?.id();
     blocking(move || {
         state
             .app
             .withdraw_example(&who, id, &viewer.origin)
             .map_err(app_error(&state))?;
-        Ok(Redirect::to("/exchange/mine?withdrawn=1").into_response())
+        Ok(super::redirect("/exchange/mine?withdrawn=1").into_response())
     })
     .await?
 }
@@ -773,6 +792,7 @@ pub async fn queue(
     let who = viewer.signed_in()?.clone();
     blocking(move || {
         let themes = state.app.themes().map_err(app_error(&state))?;
+        let ids = all_ids(&state)?;
         let queue = state
             .app
             .moderation_queue(&who)
@@ -784,7 +804,7 @@ pub async fn queue(
                 .iter()
                 .map(|e| {
                     (
-                        view(e, &themes, false),
+                        view(e, &themes, false, &ids),
                         e.updated_at.replace('T', " ").replace('Z', ""),
                     )
                 })
@@ -821,6 +841,7 @@ fn review_page(
         .example_for_moderation(who, id)
         .map_err(app_error(state))?;
     let themes = state.app.themes().map_err(app_error(state))?;
+    let ids = all_ids(state)?;
     let decision = Choices::new("decision", "Decision", "radio")
         .option("approve", "Publish it", "", chosen == "approve")
         .option(
@@ -843,7 +864,7 @@ fn review_page(
             "Error: Moderate an example"
         })
         .nav("exchange"),
-        e: view(&e, &themes, true),
+        e: view(&e, &themes, true, &ids),
         author: if e.author_email.is_empty() {
             "Withdrawn".into()
         } else {
@@ -867,7 +888,7 @@ pub async fn review(
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let who = viewer.signed_in()?.clone();
-    let id = example_id(&id)?;
+    let id = example_id(&state, &id)?.id();
     blocking(move || {
         Ok(
             render(&review_page(&state, &who, id, Vec::new(), "", "")?, || {
@@ -886,7 +907,7 @@ pub async fn decide(
     Form(form): Form<Fields>,
 ) -> Result<Response, PageError> {
     let who = viewer.signed_in()?.clone();
-    let id = example_id(&id)?;
+    let id = example_id(&state, &id)?.id();
     blocking(move || {
         let note = form.get("note");
         let chosen = form.get("decision");
@@ -907,7 +928,7 @@ pub async fn decide(
             }])),
         };
         match result {
-            Ok(e) => Ok(Redirect::to(&format!(
+            Ok(e) => Ok(super::redirect(&format!(
                 "/exchange/moderation?decided={}",
                 crate::error::form_urlencoded_component(&format!(
                     "\u{201c}{}\u{201d}: {}",
@@ -947,6 +968,7 @@ pub async fn feed(State(state): AppState) -> Result<Response, PageError> {
                 ..ExampleQuery::default()
             })
             .map_err(app_error(&state))?;
+        let ids = all_ids(&state)?;
         let base = state.options.public_url.trim_end_matches('/').to_string();
         let updated = found
             .examples
@@ -957,12 +979,13 @@ pub async fn feed(State(state): AppState) -> Result<Response, PageError> {
             "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n  <title>80:20 in practice: newly published examples</title>\n  <id>{base}/exchange</id>\n  <link rel=\"self\" href=\"{base}/exchange/feed.atom\"/>\n  <link rel=\"alternate\" type=\"text/html\" href=\"{base}/exchange\"/>\n  <updated>{updated}</updated>\n  <author><name>swforce</name></author>\n"
         );
         for e in &found.examples {
-            let link = format!("{base}/exchange/examples/{}-{}", e.id, e.slug());
+            let id = ids.encode(Kind::Example, e.id);
+            let link = format!("{base}/exchange/examples/{id}-{}", e.slug());
             let published = e.published_at.clone().unwrap_or_default();
             out.push_str(&format!(
                 "  <entry>\n    <title>{}</title>\n    <id>{base}/exchange/examples/{}</id>\n    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n    <published>{published}</published>\n    <updated>{published}</updated>\n    <summary type=\"html\">{}</summary>\n  </entry>\n",
                 xml(&e.title),
-                e.id,
+                id,
                 xml(&link),
                 xml(&render_markdown(&e.change)),
             ));

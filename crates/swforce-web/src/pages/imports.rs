@@ -8,7 +8,7 @@ use askama::Template;
 use axum::extract::multipart::{Multipart, MultipartError};
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use swforce_app::AppError;
 use swforce_domain::access::Permission;
@@ -303,7 +303,7 @@ pub async fn create(
                             format!("already={}", import.id)
                         }
                     };
-                    Ok(Redirect::to(&format!("/imports?{id}")).into_response())
+                    Ok(super::redirect(&format!("/imports?{id}")).into_response())
                 }
                 Err(AppError::Refused(r)) => {
                     let problems = r.errors().take(10).map(problem_from).collect();

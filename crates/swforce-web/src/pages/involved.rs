@@ -2,6 +2,7 @@
 //! campaign leads, the forms, themes and exports; and the resources pages moderators write.
 
 use super::exchange::problems_of;
+use super::ids::{IdRef, Kind};
 use super::{Fields, csv_response, render};
 use crate::auth::Viewer;
 use crate::error::{PageError, Problem};
@@ -11,7 +12,7 @@ use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use swforce_app::AppError;
 use swforce_app::access::Principal;
@@ -48,7 +49,8 @@ struct InvolvedPage {
     layout: Layout,
     problems: Vec<Problem>,
     banner: Option<(String, String)>,
-    forms: Vec<FeedbackForm>,
+    /// Each open form with its opaque id.
+    forms: Vec<(FeedbackForm, String)>,
     name: Field,
     email: Field,
     organisation: Field,
@@ -66,7 +68,17 @@ fn involved_page(
     problems: Vec<Problem>,
     banner: Option<(String, String)>,
 ) -> Result<InvolvedPage, PageError> {
-    let forms = state.app.feedback_forms(None).map_err(app_error(state))?;
+    let public = super::ids::encoder(state, Kind::Form)?;
+    let forms = state
+        .app
+        .feedback_forms(None)
+        .map_err(app_error(state))?
+        .into_iter()
+        .map(|f| {
+            let id = public(f.id);
+            (f, id)
+        })
+        .collect();
     let err = |id: &str| {
         problems
             .iter()
@@ -156,7 +168,7 @@ pub async fn join(
             &form.get("website"),
             &viewer.origin,
         ) {
-            Ok(()) => Ok(Redirect::to("/get-involved?joined=1").into_response()),
+            Ok(()) => Ok(super::redirect("/get-involved?joined=1").into_response()),
             Err(e) => refused(&state, e, |problems| {
                 unprocessable(
                     &state,
@@ -174,6 +186,8 @@ struct AnswerPage {
     layout: Layout,
     problems: Vec<Problem>,
     form: FeedbackForm,
+    /// The form's opaque id.
+    form_id: String,
     answers: Vec<(String, String, String, String)>,
     name: Field,
     email: Field,
@@ -205,6 +219,7 @@ fn answer_page(
         })
         .collect();
     Ok(AnswerPage {
+        form_id: super::ids::public(state, Kind::Form, form.id)?,
         layout: Layout::new(if problems.is_empty() {
             &form.title
         } else {
@@ -231,26 +246,22 @@ fn answer_page(
     })
 }
 
-fn form_id(text: &str) -> Result<i64, PageError> {
-    text.parse().map_err(|_| {
-        PageError::not_found(
-            format!("There is no form {text}"),
-            "Choose a form on the Get involved page",
-        )
-    })
+fn form_id(state: &WebState, text: &str) -> Result<IdRef, PageError> {
+    super::ids::read(state, Kind::Form, text, "form")
 }
 
 pub async fn show_form(
     State(state): AppState,
+    viewer: Viewer,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    let id = form_id(&id)?;
+    let found = form_id(&state, &id)?;
     blocking(move || {
-        Ok(render(
-            &answer_page(&state, id, &Fields(Vec::new()), Vec::new())?,
-            || state.request_id(),
-        )?
-        .into_response())
+        let page = answer_page(&state, found.id(), &Fields(Vec::new()), Vec::new())?;
+        if let Some(moved) = super::ids::moved(&state, &viewer.path, found, Kind::Form)? {
+            return Ok(moved);
+        }
+        Ok(render(&page, || state.request_id())?.into_response())
     })
     .await?
 }
@@ -261,7 +272,7 @@ pub async fn answer(
     Path(id): Path<String>,
     Form(form): Form<Fields>,
 ) -> Result<Response, PageError> {
-    let id = form_id(&id)?;
+    let id = form_id(&state, &id)?.id();
     blocking(move || {
         let answers: Vec<String> = (1..=10).map(|i| form.get(&format!("answer-{i}"))).collect();
         match state.app.respond(
@@ -273,7 +284,7 @@ pub async fn answer(
             &form.get("website"),
             &viewer.origin,
         ) {
-            Ok(()) => Ok(Redirect::to("/get-involved?answered=1").into_response()),
+            Ok(()) => Ok(super::redirect("/get-involved?answered=1").into_response()),
             Err(e) => refused(&state, e, |problems| {
                 unprocessable(&state, &answer_page(&state, id, &form, problems)?)
             }),
@@ -287,7 +298,8 @@ pub async fn answer(
 struct ManagePage {
     layout: Layout,
     problems: Vec<Problem>,
-    forms: Vec<(FeedbackForm, usize)>,
+    /// Each form, its number of responses and its opaque id.
+    forms: Vec<(FeedbackForm, usize, String)>,
     signups: usize,
     themes: Vec<(String, String, &'static str, bool)>,
     form_title: Field,
@@ -309,13 +321,15 @@ fn manage_page(
         .app
         .feedback_forms(Some(who))
         .map_err(app_error(state))?;
+    let public = super::ids::encoder(state, Kind::Form)?;
     let mut counted = Vec::new();
     for f in forms {
         let n = state
             .app
             .response_count(who, f.id)
             .map_err(app_error(state))?;
-        counted.push((f, n));
+        let id = public(f.id);
+        counted.push((f, n, id));
     }
     let signups = state.app.response_count(who, 0).map_err(app_error(state))?;
     let themes = state.app.themes().map_err(app_error(state))?;
@@ -377,7 +391,7 @@ fn manage_page(
 
 pub async fn manage(State(state): AppState, viewer: Viewer) -> Result<Response, PageError> {
     let who = viewer.signed_in()?.clone();
-    who.require(Permission::RunCampaign)
+    who.require_read(Permission::RunCampaign)
         .map_err(app_error(&state))?;
     blocking(move || {
         Ok(render(
@@ -404,7 +418,7 @@ pub async fn create_form(
             &form.get("retention_days"),
             &viewer.origin,
         ) {
-            Ok(_) => Ok(Redirect::to("/get-involved/manage").into_response()),
+            Ok(_) => Ok(super::redirect("/get-involved/manage").into_response()),
             Err(e) => refused(&state, e, |problems| {
                 unprocessable(&state, &manage_page(&state, &who, &form, problems)?)
             }),
@@ -420,13 +434,13 @@ pub async fn set_open(
     Form(form): Form<Fields>,
 ) -> Result<Response, PageError> {
     let who = viewer.signed_in()?.clone();
-    let id = form_id(&id)?;
+    let id = form_id(&state, &id)?.id();
     blocking(move || {
         state
             .app
             .set_form_open(&who, id, form.get("open") == "yes", &viewer.origin)
             .map_err(app_error(&state))?;
-        Ok(Redirect::to("/get-involved/manage").into_response())
+        Ok(super::redirect("/get-involved/manage").into_response())
     })
     .await?
 }
@@ -446,7 +460,7 @@ pub async fn save_theme(
             form.get("retire") != "yes",
             &viewer.origin,
         ) {
-            Ok(()) => Ok(Redirect::to("/get-involved/manage#themes").into_response()),
+            Ok(()) => Ok(super::redirect("/get-involved/manage#themes").into_response()),
             Err(e) => refused(&state, e, |problems| {
                 unprocessable(&state, &manage_page(&state, &who, &form, problems)?)
             }),
@@ -461,13 +475,19 @@ pub async fn responses_csv(
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let who = viewer.signed_in()?.clone();
-    let id = form_id(&id)?;
+    let id = form_id(&state, &id)?.id();
     blocking(move || {
         let csv = state
             .app
             .responses_csv(&who, id, &viewer.origin)
             .map_err(app_error(&state))?;
-        Ok(csv_response(&format!("feedback-form-{id}.csv"), csv))
+        Ok(csv_response(
+            &format!(
+                "feedback-form-{}.csv",
+                super::ids::public(&state, Kind::Form, id)?
+            ),
+            csv,
+        ))
     })
     .await?
 }
@@ -573,7 +593,7 @@ pub async fn edit_resource(
     Query(q): Query<EditParams>,
 ) -> Result<Response, PageError> {
     let who = viewer.signed_in()?.clone();
-    who.require(Permission::Moderate)
+    who.require_read(Permission::Moderate)
         .map_err(app_error(&state))?;
     blocking(move || {
         let mut values = Fields(Vec::new());
@@ -604,7 +624,7 @@ pub async fn save_resource(
             &form.get("body"),
             &viewer.origin,
         ) {
-            Ok(p) => Ok(Redirect::to(&format!("/resources/{}", p.slug)).into_response()),
+            Ok(p) => Ok(super::redirect(&format!("/resources/{}", p.slug)).into_response()),
             Err(e) => refused(&state, e, |problems| {
                 unprocessable(&state, &edit_page(&form, problems))
             }),

@@ -83,13 +83,26 @@ pub fn problem_at(
     }]
 }
 
-/// Only addresses on this service are followed after signing in.
-pub fn local_path(next: &str) -> &str {
-    if next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\") {
-        next
-    } else {
-        "/"
+/// Where to go after signing in: `next` when a browser, reading it as the address of a link
+/// on this service, stays on this service; else the home page. The address is read by the
+/// WHATWG URL rules browsers follow (tabs and newlines dropped, a backslash read as a slash),
+/// and what comes back is that reading, percent-encoded, so a browser cannot read it another
+/// way.
+pub fn local_path(next: &str) -> String {
+    const HERE: &str = "http://swforce.invalid/";
+    let base = url::Url::parse(HERE).expect("a constant, valid address");
+    let Ok(read) = base.join(next) else {
+        return "/".into();
+    };
+    if read.origin() != base.origin() || read.username() != "" || read.password().is_some() {
+        return "/".into();
     }
+    let path = &read[url::Position::BeforePath..];
+    // A path that a browser could read as another host's ("//host") is not followed.
+    if path.starts_with("//") || path.starts_with("/\\") || !path.starts_with('/') {
+        return "/".into();
+    }
+    path.to_string()
 }
 
 /// A CSV download named `name`.
@@ -107,4 +120,116 @@ pub fn csv_response(name: &str, body: String) -> axum::response::Response {
         body,
     )
         .into_response()
+}
+
+/// A 303 "see other" to `to`. Characters a header cannot carry (controls, and anything beyond
+/// ASCII) are percent-encoded, so an address built from what someone typed never fails.
+pub fn redirect(to: &str) -> axum::response::Redirect {
+    axum::response::Redirect::to(&redirect_target(to))
+}
+
+/// `to`, with what a header cannot carry percent-encoded.
+fn redirect_target(to: &str) -> String {
+    let mut safe = String::with_capacity(to.len());
+    for c in to.chars() {
+        if c.is_ascii() && !c.is_ascii_control() {
+            safe.push(c);
+        } else {
+            let mut buf = [0; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                safe.push_str(&format!("%{b:02X}"));
+            }
+        }
+    }
+    safe
+}
+
+/// Opaque ids in addresses: what a page links to, and what an address names.
+pub mod ids {
+    use crate::WebState;
+    use crate::error::PageError;
+    use axum::response::{IntoResponse, Response};
+    pub use swforce_app::public_id::{IdRef, Kind, PublicIds};
+
+    /// The deployment's opaque ids, for a page with many links.
+    pub fn all(state: &WebState) -> Result<std::sync::Arc<PublicIds>, PageError> {
+        state
+            .app
+            .ids()
+            .map_err(|e| PageError::from_app(e, state.request_id()))
+    }
+
+    /// The opaque id of record `id`, for a link or a form.
+    pub fn public(state: &WebState, kind: Kind, id: i64) -> Result<String, PageError> {
+        state
+            .app
+            .public_id(kind, id)
+            .map_err(|e| PageError::from_app(e, state.request_id()))
+    }
+
+    /// Turns numbers into opaque ids for one page's links.
+    pub fn encoder(
+        state: &WebState,
+        kind: Kind,
+    ) -> Result<impl Fn(i64) -> String + use<>, PageError> {
+        let ids = state
+            .app
+            .ids()
+            .map_err(|e| PageError::from_app(e, state.request_id()))?;
+        Ok(move |id| ids.encode(kind, id))
+    }
+
+    /// The record an address (or a form) names, or a "not found" page that says `what` was
+    /// not found.
+    pub fn read(state: &WebState, kind: Kind, text: &str, what: &str) -> Result<IdRef, PageError> {
+        let ids = state
+            .app
+            .ids()
+            .map_err(|e| PageError::from_app(e, state.request_id()))?;
+        ids.read(kind, text).ok_or_else(|| {
+            PageError::not_found(
+                format!(
+                    "There is no {what} {}",
+                    text.chars().take(40).collect::<String>()
+                ),
+                "Check the link, or find it again from the page that lists it",
+            )
+        })
+    }
+
+    /// For an older link that named a record by number: a permanent redirect to the same page
+    /// at the record's opaque id (made only once the record was found and may be seen).
+    pub fn moved(
+        state: &WebState,
+        path: &str,
+        found: IdRef,
+        kind: Kind,
+    ) -> Result<Option<Response>, PageError> {
+        let IdRef::Legacy(n) = found else {
+            return Ok(None);
+        };
+        let new = public(state, kind, n)?;
+        let (path, query) = path.split_once('?').unwrap_or((path, ""));
+        let segment = format!("/{n}");
+        let at = path
+            .match_indices(&segment)
+            .find(|(i, _)| {
+                path[i + segment.len()..]
+                    .chars()
+                    .next()
+                    .is_none_or(|c| c == '/' || c == '-')
+            })
+            .map(|(i, _)| i);
+        let Some(at) = at else {
+            return Ok(None);
+        };
+        let mut to = format!("{}/{new}{}", &path[..at], &path[at + segment.len()..]);
+        if !query.is_empty() {
+            to.push('?');
+            to.push_str(query);
+        }
+        Ok(Some(
+            axum::response::Redirect::permanent(&super::redirect_target(&to)).into_response(),
+        ))
+    }
 }

@@ -113,7 +113,7 @@ pub async fn any(State(state): AppState, Path(code): Path<String>) -> Result<Res
         let g = snap
             .find(&code)
             .map_err(|e| PageError::from_app(e, state.request_id()))?;
-        Ok(Redirect::to(&href(g)).into_response())
+        Ok(super::redirect(&href(g)).into_response())
     })
     .await?
 }

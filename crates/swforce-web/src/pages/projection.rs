@@ -1,6 +1,7 @@
 //! Projection pages: the levers as a form and fan charts of the results for a place, saved
 //! scenarios with shareable links, and the method with its backtest.
 
+use super::ids::{self, Kind};
 use super::place::href;
 use super::render;
 use super::scenario_form::{self, Group as FieldGroup};
@@ -11,7 +12,7 @@ use crate::{AppState, WebState, blocking};
 use askama::Template;
 use axum::extract::{Form, Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use swforce_app::display;
 use swforce_app::projection::{Report, rows};
@@ -588,7 +589,11 @@ pub async fn save(
             .app
             .save_scenario(&who, &form.name, &p.code, &query, &scenario)
         {
-            Ok(saved) => Ok(Redirect::to(&format!("/scenarios/{}", saved.id)).into_response()),
+            Ok(saved) => Ok(super::redirect(&format!(
+                "/scenarios/{}",
+                ids::public(&state, Kind::Scenario, saved.id)?
+            ))
+            .into_response()),
             Err(AppError::Invalid { problem, fix }) => {
                 p.problems.push(Problem {
                     text: problem,
@@ -610,20 +615,18 @@ pub async fn saved(
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     blocking(move || {
-        let id: i64 = id.parse().map_err(|_| {
-            PageError::not_found(
-                format!("There is no saved scenario {id}"),
-                "Check the link, or see the saved scenarios on the projections page",
-            )
-        })?;
+        let found = ids::read(&state, Kind::Scenario, &id, "saved scenario")?;
         let s = state
             .app
-            .scenario(viewer.principal.as_ref(), id)
+            .scenario(viewer.principal.as_ref(), found.id())
             .map_err(|e| PageError::from_app(e, state.request_id()))?;
+        if let Some(moved) = ids::moved(&state, &viewer.path, found, Kind::Scenario)? {
+            return Ok(moved);
+        }
         let sep = if s.query.is_empty() { "" } else { "&" };
-        Ok(Redirect::to(&format!(
-            "/projections/{}?{}{sep}saved={}",
-            s.geography_code, s.query, s.id
+        Ok(super::redirect(&format!(
+            "/projections/{}?{}{sep}saved={id}",
+            s.geography_code, s.query
         ))
         .into_response())
     })
@@ -659,7 +662,7 @@ pub async fn index(
             .and_then(|q| serde_urlencoded::from_str(q).ok())
             .unwrap_or_default();
         if let Some((_, code)) = pairs.iter().find(|(k, v)| k == "place" && !v.is_empty()) {
-            return Ok(Redirect::to(&format!("/projections/{code}")).into_response());
+            return Ok(super::redirect(&format!("/projections/{code}")).into_response());
         }
         let snap = snapshot(&state)?;
         let mut options = Vec::new();
@@ -682,17 +685,20 @@ pub async fn index(
                 ));
             }
         }
-        let saved = state
-            .app
-            .scenarios(viewer.principal.as_ref())
-            .map_err(|e| PageError::from_app(e, state.request_id()))?
-            .into_iter()
+        // A token without the scope to read them sees the public page without them.
+        let saved = match state.app.scenarios(viewer.principal.as_ref()) {
+            Err(swforce_app::AppError::Forbidden { .. }) => Vec::new(),
+            other => other.map_err(|e| PageError::from_app(e, state.request_id()))?,
+        }
+        .into_iter();
+        let public = ids::encoder(&state, Kind::Scenario)?;
+        let saved = saved
             .map(|s| SavedLink {
                 place: snap
                     .find(&s.geography_code)
                     .map_or(s.geography_code.clone(), |g| g.name.clone()),
                 name: s.name,
-                href: format!("/scenarios/{}", s.id),
+                href: format!("/scenarios/{}", public(s.id)),
                 created: s.created_at,
             })
             .collect();

@@ -4,6 +4,7 @@
 //!
 //! Nobody's diary is ever shown to anyone but them: every other page is built from sums.
 
+use super::ids::{Kind, PublicIds};
 use super::{Fields, csv_response, render};
 use crate::auth::Viewer;
 use crate::chart::{LineChart, Series};
@@ -14,7 +15,7 @@ use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use swforce_app::AppError;
 use swforce_app::access::Principal;
@@ -384,7 +385,7 @@ fn group_csv(g: &GroupTime) -> String {
     .to_csv()
 }
 
-fn team_choices(teams: &[swforce_store::Team], chosen: Option<i64>) -> Choices {
+fn team_choices(teams: &[swforce_store::Team], chosen: Option<i64>, ids: &PublicIds) -> Choices {
     let mut c = Choices::new("team", "Team", "select").option(
         "",
         "Whole organisation",
@@ -392,22 +393,28 @@ fn team_choices(teams: &[swforce_store::Team], chosen: Option<i64>) -> Choices {
         chosen.is_none(),
     );
     for t in teams {
-        c = c.option(&t.id.to_string(), &t.name, "", chosen == Some(t.id));
+        c = c.option(
+            &ids.encode(Kind::Team, t.id),
+            &t.name,
+            "",
+            chosen == Some(t.id),
+        );
     }
     c
 }
 
-fn team_of(q: &ViewParams) -> Result<Option<i64>, PageError> {
+fn team_of(state: &WebState, q: &ViewParams) -> Result<Option<i64>, PageError> {
     match q.team.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
         None => Ok(None),
-        Some(t) => t.parse().map(Some).map_err(|_| {
-            PageError::new(
+        Some(t) => match super::ids::all(state)?.read(Kind::Team, t) {
+            Some(found) => Ok(Some(found.id())),
+            None => Err(PageError::new(
                 StatusCode::BAD_REQUEST,
                 "There is a problem",
                 format!("\u{201c}{t}\u{201d} is not a team"),
                 "Choose a team from the list",
-            )
-        }),
+            )),
+        },
     }
 }
 
@@ -418,7 +425,7 @@ fn org_view(
 ) -> Result<(GroupTime, Vec<swforce_store::Team>, Option<i64>), PageError> {
     let (from, to) =
         period(q.from.as_deref(), q.to.as_deref(), today()).map_err(app_error(state))?;
-    let team = team_of(q)?;
+    let team = team_of(state, q)?;
     let teams = state.app.diary_teams(who).map_err(app_error(state))?;
     let group = team.map_or(Group::Organisation, Group::Team);
     let g = state
@@ -464,7 +471,7 @@ pub async fn organisation(
             Placing {
                 caption: &caption,
                 action: "/time/organisation",
-                teams: Some(team_choices(&teams, team)),
+                teams: Some(team_choices(&teams, team, &*super::ids::all(&state)?)),
                 download: &format!("/time/organisation/download.csv{}", query_of(&q)),
                 reform_code: Some(who.org.la_code.as_deref().unwrap_or("E92000001")),
                 others: vec![("England".into(), "/time/england".into())],
@@ -766,7 +773,7 @@ pub async fn settings(
     Query(q): Query<SettingsParams>,
 ) -> Result<Response, PageError> {
     let who = viewer.signed_in()?.clone();
-    who.require(Permission::ManageTimeDiary)
+    who.require_read(Permission::ManageTimeDiary)
         .map_err(app_error(&state))?;
     blocking(move || {
         let banner = q
@@ -801,7 +808,7 @@ pub async fn save_category(
             .save_diary_category(&who, &input, &viewer.origin)
             .map_err(app_error(&state))?
         {
-            Ok(c) => Ok(Redirect::to(&format!(
+            Ok(c) => Ok(super::redirect(&format!(
                 "/time/settings?saved={}",
                 crate::error::form_urlencoded_component(&format!(
                     "Category \u{201c}{}\u{201d} saved.",
@@ -862,7 +869,7 @@ pub async fn save_opt_in(
         } else {
             "Your organisation's figures are kept within it."
         };
-        Ok(Redirect::to(&format!(
+        Ok(super::redirect(&format!(
             "/time/settings?saved={}",
             crate::error::form_urlencoded_component(what)
         ))

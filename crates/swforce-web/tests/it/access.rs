@@ -311,6 +311,7 @@ fn api_tokens_are_made_shown_once_used_and_revoked_from_the_account_page() {
         )
         .unwrap()[0]
         .id;
+    let id = app.public(swforce_app::public_id::Kind::Token, id);
     assert_eq!(
         an.post_form(&format!("/account/tokens/{id}/revoke"), &[])
             .status,

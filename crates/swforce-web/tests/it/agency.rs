@@ -130,7 +130,10 @@ fn a_council_keeps_its_register_against_its_regions_caps_and_exports_the_return(
         .iter()
         .find(|s| s.engagement.reference == "KCC-AGY-0003")
         .unwrap();
-    let page = analyst.get(&format!("/agency/council/engagements/{}", third.id));
+    let page = analyst.get(&format!(
+        "/agency/council/engagements/{}",
+        app.public(swforce_app::public_id::Kind::Engagement, third.id)
+    ));
     assert!(
         page.body
             .contains("resigned from East Sussex County Council"),
@@ -142,11 +145,17 @@ fn a_council_keeps_its_register_against_its_regions_caps_and_exports_the_return(
         .iter()
         .find(|s| s.engagement.reference == "KCC-AGY-0011")
         .unwrap();
-    let page = analyst.get(&format!("/agency/council/engagements/{}", legacy.id));
+    let page = analyst.get(&format!(
+        "/agency/council/engagements/{}",
+        app.public(swforce_app::public_id::Kind::Engagement, legacy.id)
+    ));
     assert!(page.body.contains("Judged at 2025-10-01"), "{}", page.body);
     assert_eq!(
         worker
-            .get(&format!("/agency/council/engagements/{}", third.id))
+            .get(&format!(
+                "/agency/council/engagements/{}",
+                app.public(swforce_app::public_id::Kind::Engagement, third.id)
+            ))
             .status,
         403
     );

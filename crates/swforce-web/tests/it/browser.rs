@@ -99,6 +99,8 @@ impl<'a> Browser<'a> {
             &[
                 ("cookie", &self.cookie_header()),
                 ("content-type", content_type),
+                // As every current browser sends with a form of the page's own site.
+                ("sec-fetch-site", "same-origin"),
             ],
             Some(body),
         );

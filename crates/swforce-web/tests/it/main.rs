@@ -74,6 +74,11 @@ fn answer(r: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> Answer {
 }
 
 impl TestApp {
+    /// The opaque id addresses carry for record `id` of `kind`.
+    pub fn public(&self, kind: swforce_app::public_id::Kind, id: i64) -> String {
+        self.app.public_id(kind, id).unwrap()
+    }
+
     pub fn agent(&self) -> &ureq::Agent {
         &self.agent
     }

@@ -92,17 +92,20 @@ fn a_scenario_is_saved_with_a_link_that_reproduces_it() {
         .unwrap()
         .replace("&amp;", "&")
         .replace("&#38;", "&");
-    let body = serde_urlencoded::to_string([
-        ("name", "Frontline and retention"),
-        ("query", query.as_str()),
-    ])
-    .unwrap();
+    let form = |csrf: &str| {
+        serde_urlencoded::to_string([
+            ("csrf", csrf),
+            ("name", "Frontline and retention"),
+            ("query", query.as_str()),
+        ])
+        .unwrap()
+    };
     // Saving needs a signed-in person; the scenario is their organisation's.
     let anonymous = app.browser();
     let refused = anonymous.post_raw(
-        &format!("/projections/E12000009/save?csrf={}", anonymous.csrf()),
+        "/projections/E12000009/save",
         "application/x-www-form-urlencoded",
-        body.as_bytes(),
+        form(&anonymous.csrf()).as_bytes(),
     );
     assert_eq!(refused.status, 303);
     assert!(
@@ -112,9 +115,9 @@ fn a_scenario_is_saved_with_a_link_that_reproduces_it() {
             .starts_with("/sign-in?next=")
     );
     let a = sam.post_raw(
-        &format!("/projections/E12000009/save?csrf={}", sam.csrf()),
+        "/projections/E12000009/save",
         "application/x-www-form-urlencoded",
-        body.as_bytes(),
+        form(&sam.csrf()).as_bytes(),
     );
     assert_eq!(a.status, 303, "{}", a.body);
     let link = a.header("location").unwrap().to_string();
@@ -139,11 +142,9 @@ fn a_scenario_is_saved_with_a_link_that_reproduces_it() {
     // Nobody outside the organisation sees it.
     assert!(!links(&app.get_page("/projections")).contains(&link));
     assert_eq!(app.get(&link).status, 404);
-    let unnamed = serde_urlencoded::to_string([("name", " "), ("query", query.as_str())]).unwrap();
-    let c = sam.post_raw(
-        &format!("/projections/E12000009/save?csrf={}", sam.csrf()),
-        "application/x-www-form-urlencoded",
-        unnamed.as_bytes(),
+    let c = sam.post_form(
+        "/projections/E12000009/save",
+        &[("name", " "), ("query", query.as_str())],
     );
     assert_eq!(c.status, 400);
     assert!(c.body.contains("Enter a name for the scenario"));

@@ -3,6 +3,7 @@
 
 use crate::browser::{Browser, PASSWORD};
 use crate::{TestApp, spawn_app};
+use swforce_app::public_id::Kind;
 use swforce_domain::OldLaCode;
 use swforce_import::census::generate::{GenerateSpec, generate};
 
@@ -79,7 +80,10 @@ fn tenant<'a>(app: &'a TestApp, name: &str, la: &str, lea: &str, tag: &str) -> T
     assert_eq!(
         admin
             .post_form(
-                &format!("/admin/organisations/{org}/teams"),
+                &format!(
+                    "/admin/organisations/{}/teams",
+                    app.public(Kind::Organisation, org)
+                ),
                 &[("team_name", &format!("Team {tag} private"))]
             )
             .status,
@@ -110,11 +114,17 @@ fn tenant<'a>(app: &'a TestApp, name: &str, la: &str, lea: &str, tag: &str) -> T
             .nth(1)
             .unwrap_or(&saved.body[..200])
     );
-    let scenario = saved
-        .header("location")
+    let scenario = app
+        .app
+        .ids()
         .unwrap()
-        .trim_start_matches("/scenarios/")
-        .parse()
+        .decode(
+            Kind::Scenario,
+            saved
+                .header("location")
+                .unwrap()
+                .trim_start_matches("/scenarios/"),
+        )
         .unwrap();
     let reference = format!("ENG-{tag}-private");
     let recorded = analyst.post_form(
@@ -128,11 +138,17 @@ fn tenant<'a>(app: &'a TestApp, name: &str, la: &str, lea: &str, tag: &str) -> T
         ],
     );
     assert_eq!(recorded.status, 303, "{}", recorded.body);
-    let engagement = recorded
-        .header("location")
+    let engagement = app
+        .app
+        .ids()
         .unwrap()
-        .trim_start_matches("/agency/council/engagements/")
-        .parse()
+        .decode(
+            Kind::Engagement,
+            recorded
+                .header("location")
+                .unwrap()
+                .trim_start_matches("/agency/council/engagements/"),
+        )
         .unwrap();
     let drafted = worker.post_form(
         "/exchange/examples",
@@ -234,23 +250,26 @@ fn tenant<'a>(app: &'a TestApp, name: &str, la: &str, lea: &str, tag: &str) -> T
     }
 }
 
-/// The path with its parameters filled with the other tenant's ids.
-fn fill(path: &str, other: &Tenant<'_>, la: &str) -> String {
+/// The path with its parameters filled with the other tenant's ids, as their own pages link
+/// to them.
+fn fill(app: &TestApp, path: &str, other: &Tenant<'_>, la: &str) -> String {
     let p = path.to_string();
-    let id = if p.starts_with("/admin/people/") {
-        other.user
+    let (kind, id) = if p.starts_with("/admin/people/") {
+        (Kind::Person, other.user)
     } else if p.starts_with("/scenarios/") {
-        other.scenario
+        (Kind::Scenario, other.scenario)
     } else if p.starts_with("/account/tokens/") {
-        other.token_id
+        (Kind::Token, other.token_id)
     } else if p.starts_with("/agency/council/engagements/") {
-        other.engagement
+        (Kind::Engagement, other.engagement)
     } else if p.starts_with("/exchange/") {
-        other.example
+        (Kind::Example, other.example)
+    } else if p.starts_with("/get-involved/forms/") {
+        (Kind::Form, 1)
     } else {
-        other.org
+        (Kind::Organisation, other.org)
     };
-    p.replace("{id}", &id.to_string())
+    p.replace("{id}", &app.public(kind, id))
         .replace("{year}", "2022")
         .replace("{code}", la)
         .replace("{table}", "workforce")
@@ -349,7 +368,7 @@ fn nobody_reads_or_changes_another_organisations_data_through_any_route() {
     let all = routes();
     assert!(all.len() >= 40, "{} routes found: {all:?}", all.len());
     for (method, path) in &all {
-        let target = fill(path, &kent, "E10000016");
+        let target = fill(&app, path, &kent, "E10000016");
         for (who, b) in [
             ("surrey admin", &surrey.admin),
             ("surrey analyst", &surrey.analyst),
@@ -429,21 +448,30 @@ fn nobody_reads_or_changes_another_organisations_data_through_any_route() {
     assert_eq!(
         surrey
             .admin
-            .get(&format!("/admin/organisations/{}", kent.org))
+            .get(&format!(
+                "/admin/organisations/{}",
+                app.public(Kind::Organisation, kent.org)
+            ))
             .status,
         404
     );
     assert_eq!(
         surrey
             .admin
-            .get(&format!("/admin/people/{}", kent.user))
+            .get(&format!(
+                "/admin/people/{}",
+                app.public(Kind::Person, kent.user)
+            ))
             .status,
         404
     );
     assert_eq!(
         surrey
             .worker
-            .get(&format!("/scenarios/{}", kent.scenario))
+            .get(&format!(
+                "/scenarios/{}",
+                app.public(Kind::Scenario, kent.scenario)
+            ))
             .status,
         404
     );
@@ -540,7 +568,10 @@ fn nobody_reads_or_changes_another_organisations_data_through_any_route() {
     );
     assert!(
         kent.admin
-            .get(&format!("/admin/organisations/{}", kent.org))
+            .get(&format!(
+                "/admin/organisations/{}",
+                app.public(Kind::Organisation, kent.org)
+            ))
             .body
             .contains("Team kent private")
     );

@@ -278,7 +278,10 @@ fn leaders_see_sums_of_five_people_or_more_and_never_a_diary() {
     assert_eq!(org.status, 200);
     assert!(org.body.contains("Not enough responses"), "{}", org.body);
     assert!(!org.body.contains("The case system froze twice"));
-    let team_page = manager.get(&format!("/time/organisation?team={}", team.id));
+    let team_page = manager.get(&format!(
+        "/time/organisation?team={}",
+        app.public(swforce_app::public_id::Kind::Team, team.id)
+    ));
     assert!(team_page.body.contains("Not enough responses"));
 
     // The fifth person: numbers appear, rounded; shared words, but no private note or name.
@@ -294,7 +297,10 @@ fn leaders_see_sums_of_five_people_or_more_and_never_a_diary() {
     for i in 0..5 {
         assert!(!org.body.contains(&format!("worker{i}@kent.test")));
     }
-    let team_page = manager.get(&format!("/time/organisation?team={}", team.id));
+    let team_page = manager.get(&format!(
+        "/time/organisation?team={}",
+        app.public(swforce_app::public_id::Kind::Team, team.id)
+    ));
     assert!(team_page.body.contains(">28%<"));
     // Capacity: 52 direct hours over 5 × 37 contracted hours is 10.4 an FTE; ten points more of
     // 37 hours for 5 FTE is half an FTE.
@@ -391,7 +397,10 @@ fn nobody_can_be_worked_out_by_subtracting_one_view_from_another() {
     assert!(both.body.contains("fewer than 5 diaries"));
     // Team A has six, but the organisation less team A would be the one person in no team:
     // team A's week is held back.
-    let team_page = this(&format!("&team={}", team_a.id));
+    let team_page = this(&format!(
+        "&team={}",
+        app.public(swforce_app::public_id::Kind::Team, team_a.id)
+    ));
     assert!(
         team_page.body.contains("Not enough responses"),
         "{}",
@@ -400,7 +409,7 @@ fn nobody_can_be_worked_out_by_subtracting_one_view_from_another() {
     assert!(!team_page.body.contains(">27%<"));
     let csv = manager.get(&format!(
         "/time/organisation/download.csv?team={}&from={week}&to={week}",
-        team_a.id
+        app.public(swforce_app::public_id::Kind::Team, team_a.id)
     ));
     assert!(
         csv.body.contains("not enough responses") && !csv.body.contains("0.27"),
@@ -416,14 +425,20 @@ fn nobody_can_be_worked_out_by_subtracting_one_view_from_another() {
         in_team(&app, &email, team_b.id);
         keep(&b, week, face, notes, ("20", "17"), &[]);
     }
-    let team_page = this(&format!("&team={}", team_a.id));
+    let team_page = this(&format!(
+        "&team={}",
+        app.public(swforce_app::public_id::Kind::Team, team_a.id)
+    ));
     assert!(team_page.body.contains(">27%<"), "{}", team_page.body);
-    let team_page = this(&format!("&team={}", team_b.id));
+    let team_page = this(&format!(
+        "&team={}",
+        app.public(swforce_app::public_id::Kind::Team, team_b.id)
+    ));
     assert!(team_page.body.contains("Not enough responses"));
     // Over both weeks, team A's earlier week (one diary) is in the table as a gap, and says why.
     let team_page = manager.get(&format!(
         "/time/organisation?team={}&from={last_week}&to={week}",
-        team_a.id
+        app.public(swforce_app::public_id::Kind::Team, team_a.id)
     ));
     assert!(
         team_page.body.contains("fewer than 5 diaries"),

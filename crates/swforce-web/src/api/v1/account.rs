@@ -7,52 +7,89 @@ use crate::auth::Viewer;
 use crate::error::ApiError;
 use axum::Json;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use serde::Deserialize;
 use serde_json::{Value, json};
-use swforce_app::access::{Principal, Scope};
-
-/// `Ok` when the caller's token (or browser session) allows `scope`.
-pub(super) fn scope(who: &Principal, scope: Scope) -> Result<(), ApiError> {
-    if who.has_scope(scope) {
-        Ok(())
-    } else {
-        Err(ApiError::new(
-            StatusCode::FORBIDDEN,
-            "Scope needed",
-            &format!("This token does not have the scope {}", scope.id()),
-            "Make a token with that scope on your account page",
-        ))
-    }
-}
+use swforce_app::public_id::{Kind, PublicIds};
 
 /// `GET /api/v1/me`: the person and organisation a token acts for.
-pub async fn me(viewer: Viewer) -> Result<Json<Value>, ApiError> {
-    let who = viewer.api()?;
-    Ok(Json(json!({
-        "email": who.user.email,
-        "name": who.user.name,
-        "roles": who.user.roles,
-        "organisation": {
-            "id": who.org.id,
-            "name": who.org.name,
-            "kind": who.org.kind,
-            "la_code": who.org.la_code,
-        },
-        "scopes": who.scopes.as_ref().map(|s| s.iter().map(|x| x.id()).collect::<Vec<_>>()),
-    })))
+pub async fn me(State(state): AppState, viewer: Viewer) -> Result<Json<Value>, ApiError> {
+    let who = viewer.api()?.clone();
+    run(move || {
+        let ids = ids(&state)?;
+        // The teams whose time diary sums the token may read (by their ids, for
+        // /api/v1/diary/summary?team=).
+        let teams = state
+            .app
+            .diary_teams(&who)
+            .map(|teams| {
+                teams
+                    .iter()
+                    .map(|t| json!({"id": ids.encode(Kind::Team, t.id), "name": t.name}))
+                    .collect::<Vec<_>>()
+            })
+            .ok();
+        Ok(Json(json!({
+            "email": who.user.email,
+            "name": who.user.name,
+            "roles": who.user.roles,
+            "organisation": {
+                "id": ids.encode(Kind::Organisation, who.org.id),
+                "name": who.org.name,
+                "kind": who.org.kind,
+                "la_code": who.org.la_code,
+            },
+            "scopes": who.scopes.as_ref().map(|s| s.iter().map(|x| x.id()).collect::<Vec<_>>()),
+            "teams": teams,
+        })))
+    })
+    .await
+}
+
+/// The deployment's opaque ids, for the ids in answers.
+fn ids(state: &crate::WebState) -> Result<std::sync::Arc<PublicIds>, ApiError> {
+    state
+        .app
+        .ids()
+        .map_err(|e| ApiError::from_app(e, state.request_id()))
+}
+
+/// `value` with its record numbers replaced: `id` (and the `org_id` and `user_id` it names)
+/// by opaque ids, or left out where no address names such a record.
+fn opaque(mut value: Value, ids: &PublicIds, kind: Option<Kind>) -> Value {
+    if let Some(o) = value.as_object_mut() {
+        let swap = |o: &mut serde_json::Map<String, Value>, key: &str, kind: Option<Kind>| match (
+            o.get(key).and_then(Value::as_i64),
+            kind,
+        ) {
+            (Some(n), Some(kind)) => {
+                o.insert(key.into(), json!(ids.encode(kind, n)));
+            }
+            (Some(_), None) => {
+                o.remove(key);
+            }
+            _ => {}
+        };
+        swap(o, "id", kind);
+        swap(o, "org_id", Some(Kind::Organisation));
+        swap(o, "user_id", Some(Kind::Person));
+    }
+    value
 }
 
 /// `GET /api/v1/scenarios`: the organisation's saved scenarios and those saved for everyone.
 pub async fn scenarios(State(state): AppState, viewer: Viewer) -> Result<Json<Value>, ApiError> {
     let who = viewer.api()?.clone();
-    scope(&who, Scope::ScenariosRead)?;
     run(move || {
         let list = state
             .app
             .scenarios(Some(&who))
             .map_err(|e| ApiError::from_app(e, state.request_id()))?;
-        Ok(Json(json!(list)))
+        let ids = ids(&state)?;
+        Ok(Json(Value::Array(
+            list.iter()
+                .map(|s| opaque(json!(s), &ids, Some(Kind::Scenario)))
+                .collect(),
+        )))
     })
     .await
 }
@@ -63,13 +100,15 @@ pub async fn census_returns(
     viewer: Viewer,
 ) -> Result<Json<Value>, ApiError> {
     let who = viewer.api()?.clone();
-    scope(&who, Scope::CensusRead)?;
     run(move || {
         let list = state
             .app
             .census_returns_for(&who)
             .map_err(|e| ApiError::from_app(e, state.request_id()))?;
-        Ok(Json(json!(list)))
+        let ids = ids(&state)?;
+        Ok(Json(Value::Array(
+            list.iter().map(|c| opaque(json!(c), &ids, None)).collect(),
+        )))
     })
     .await
 }
@@ -81,7 +120,6 @@ pub async fn census_indicators(
     Path(year): Path<i32>,
 ) -> Result<Json<Value>, ApiError> {
     let who = viewer.api()?.clone();
-    scope(&who, Scope::CensusRead)?;
     run(move || {
         let (c, ind) = state
             .app
@@ -93,8 +131,9 @@ pub async fn census_indicators(
             .iter()
             .map(|(k, v)| (k.to_string(), json!(v.value())))
             .collect();
+        let census = opaque(json!(c), &*ids(&state)?, None);
         Ok(Json(
-            json!({ "census": c, "indicators": cells, "breakdowns": ind.breakdowns }),
+            json!({ "census": census, "indicators": cells, "breakdowns": ind.breakdowns }),
         ))
     })
     .await
@@ -112,7 +151,6 @@ pub async fn audit(
     Query(q): Query<AuditParams>,
 ) -> Result<Json<Value>, ApiError> {
     let who = viewer.api()?.clone();
-    scope(&who, Scope::AuditRead)?;
     run(move || {
         let limit = q.limit.unwrap_or(1000).clamp(1, 100_000);
         state
@@ -129,7 +167,10 @@ pub async fn audit(
             .app
             .audit_log(&who, Some(who.org.id), limit)
             .map_err(|e| ApiError::from_app(e, state.request_id()))?;
-        Ok(Json(json!(lines)))
+        let ids = ids(&state)?;
+        Ok(Json(Value::Array(
+            lines.iter().map(|l| opaque(json!(l), &ids, None)).collect(),
+        )))
     })
     .await
 }
@@ -141,16 +182,16 @@ pub async fn agency_engagements(
     viewer: Viewer,
 ) -> Result<Json<Value>, ApiError> {
     let who = viewer.api()?.clone();
-    scope(&who, Scope::AgencyRead)?;
     run(move || {
         let list = state
             .app
             .agency_register(&who, &viewer.origin)
             .map_err(|e| ApiError::from_app(e, state.request_id()))?;
+        let ids = ids(&state)?;
         Ok(Json(json!(
             list.iter()
                 .map(|c| json!({
-                    "id": c.id,
+                    "id": c.id.map(|id| ids.encode(Kind::Engagement, id)),
                     "engagement": c.engagement,
                     "status": c.assessment.status,
                     "judged_at": c.assessment.judged_at,
@@ -175,7 +216,6 @@ pub async fn agency_summary(
     axum::extract::Query(q): axum::extract::Query<QuarterQuery>,
 ) -> Result<Json<Value>, ApiError> {
     let who = viewer.api()?.clone();
-    scope(&who, Scope::AgencyRead)?;
     let quarter = if q.quarter.trim().is_empty() {
         swforce_domain::agency::Quarter::of(swforce_app::agency::today())
     } else {

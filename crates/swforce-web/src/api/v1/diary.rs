@@ -1,7 +1,6 @@
 //! The time diary over JSON: a person's own weeks, their organisation's sums, and England's
 //! and the regions' (public).
 
-use super::account::scope;
 use super::run;
 use crate::AppState;
 use crate::auth::Viewer;
@@ -11,9 +10,9 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use serde::Deserialize;
 use serde_json::{Value, json};
-use swforce_app::access::Scope;
 use swforce_app::agency::today;
 use swforce_app::diary::{Group, period, summary_json};
+use swforce_app::public_id::Kind;
 use swforce_domain::Date;
 
 #[derive(Debug, Default, Deserialize)]
@@ -42,7 +41,6 @@ pub async fn weeks_of(
     Query(q): Query<PeriodQuery>,
 ) -> Result<Json<Value>, ApiError> {
     let who = viewer.api()?.clone();
-    scope(&who, Scope::DiaryRead)?;
     run(move || {
         let (from, to) = weeks(&q, &state, today())?;
         let app_error = |e| ApiError::from_app(e, state.request_id());
@@ -82,19 +80,25 @@ pub async fn summary(
     Query(q): Query<PeriodQuery>,
 ) -> Result<Json<Value>, ApiError> {
     let who = viewer.api()?.clone();
-    scope(&who, Scope::TimeRead)?;
     run(move || {
         let (from, to) = weeks(&q, &state, today())?;
         let group = match q.team.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
             None => Group::Organisation,
-            Some(t) => Group::Team(t.parse().map_err(|_| {
-                ApiError::new(
-                    StatusCode::BAD_REQUEST,
-                    "There is a problem",
-                    &format!("{t:?} is not a team id"),
-                    "Give the id of one of your organisation's teams",
-                )
-            })?),
+            Some(t) => {
+                let ids = state
+                    .app
+                    .ids()
+                    .map_err(|e| ApiError::from_app(e, state.request_id()))?;
+                let found = ids.read(Kind::Team, t).ok_or_else(|| {
+                    ApiError::new(
+                        StatusCode::BAD_REQUEST,
+                        "There is a problem",
+                        &format!("{t:?} is not a team id"),
+                        "Give the id of one of your organisation's teams, as GET /api/v1/me lists them",
+                    )
+                })?;
+                Group::Team(found.id())
+            }
         };
         let g = state
             .app
