@@ -744,6 +744,34 @@ pub fn api_tokens_are_scoped_to_their_owner_and_revocable(store: &dyn Store) {
     assert_eq!(after.last_used.as_deref(), Some("2026-11-25T11:00:00Z"));
 }
 
+/// The first secret kept under a name is the one every later caller gets, whatever fresh one
+/// it offers; older links may name only the records made before opaque ids (none, in a store
+/// made empty), however many are made after.
+pub fn a_site_secret_is_made_once_and_older_ids_are_fixed_when_the_store_is_made(
+    store: &dyn Store,
+) {
+    let first = store.site_secret("public_ids", "first").unwrap();
+    assert_eq!(first, "first");
+    assert_eq!(store.site_secret("public_ids", "second").unwrap(), "first");
+    assert_eq!(store.site_secret("other", "third").unwrap(), "third");
+    let before = store.legacy_ids().unwrap();
+    let kinds: Vec<&str> = before.iter().map(|(k, _)| k.as_str()).collect();
+    for kind in [
+        "organisation",
+        "person",
+        "team",
+        "scenario",
+        "token",
+        "example",
+        "form",
+    ] {
+        assert!(kinds.contains(&kind), "{kind} in {kinds:?}");
+    }
+    assert!(before.iter().all(|(_, n)| *n == 0), "{before:?}");
+    organisation(store, "Later Council", None);
+    assert_eq!(store.legacy_ids().unwrap(), before);
+}
+
 pub fn the_audit_log_is_append_only_newest_first_and_per_organisation(store: &dyn Store) {
     use crate::AuditEvent;
     let kent = organisation(store, "Kent County Council", None);
@@ -805,6 +833,7 @@ macro_rules! conformance_tests {
             one_time_tokens_work_once_and_only_while_live,
             failed_sign_ins_are_counted_per_key_and_window,
             api_tokens_are_scoped_to_their_owner_and_revocable,
+            a_site_secret_is_made_once_and_older_ids_are_fixed_when_the_store_is_made,
             the_audit_log_is_append_only_newest_first_and_per_organisation,
             agency_engagements_caps_and_costs_are_kept_per_organisation,
             examples_are_stored_whole_found_by_status_and_author_and_refused_twice,

@@ -145,7 +145,10 @@ pub fn router(app: App, options: Options) -> Router {
         .route("/api/v1/measures", get(api::v1::measures::index))
         .route("/api/v1/imports", get(api::v1::imports::index))
         .route("/api/v1/me", get(api::v1::account::me))
-        .route("/api/v1/scenarios", get(api::v1::account::scenarios))
+        .route(
+            "/api/v1/scenarios",
+            get(api::v1::account::scenarios).post(api::v1::account::save_scenario),
+        )
         .route(
             "/api/v1/census/returns",
             get(api::v1::account::census_returns),

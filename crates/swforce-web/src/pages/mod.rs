@@ -197,6 +197,27 @@ pub mod ids {
         })
     }
 
+    /// `path` with the segment `/n` (alone, or before `/` or `-`) written `/new`.
+    pub(super) fn moved_path(path: &str, n: i64, new: &str) -> Option<String> {
+        let (path, query) = path.split_once('?').unwrap_or((path, ""));
+        let segment = format!("/{n}");
+        let at = path
+            .match_indices(&segment)
+            .find(|(i, _)| {
+                path[i + segment.len()..]
+                    .chars()
+                    .next()
+                    .is_none_or(|c| c == '/' || c == '-')
+            })
+            .map(|(i, _)| i)?;
+        let mut to = format!("{}/{new}{}", &path[..at], &path[at + segment.len()..]);
+        if !query.is_empty() {
+            to.push('?');
+            to.push_str(query);
+        }
+        Some(to)
+    }
+
     /// For an older link that named a record by number: a permanent redirect to the same page
     /// at the record's opaque id (made only once the record was found and may be seen).
     pub fn moved(
@@ -209,27 +230,96 @@ pub mod ids {
             return Ok(None);
         };
         let new = public(state, kind, n)?;
-        let (path, query) = path.split_once('?').unwrap_or((path, ""));
-        let segment = format!("/{n}");
-        let at = path
-            .match_indices(&segment)
-            .find(|(i, _)| {
-                path[i + segment.len()..]
-                    .chars()
-                    .next()
-                    .is_none_or(|c| c == '/' || c == '-')
-            })
-            .map(|(i, _)| i);
-        let Some(at) = at else {
+        let Some(to) = moved_path(path, n, &new) else {
             return Ok(None);
         };
-        let mut to = format!("{}/{new}{}", &path[..at], &path[at + segment.len()..]);
-        if !query.is_empty() {
-            to.push('?');
-            to.push_str(query);
-        }
         Ok(Some(
             axum::response::Redirect::permanent(&super::redirect_target(&to)).into_response(),
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Where a browser on `page` goes when told `Location: to`.
+    fn followed(page: &str, to: &str) -> url::Url {
+        url::Url::parse(page).unwrap().join(to).unwrap()
+    }
+
+    #[test]
+    fn the_tricks_of_the_published_findings_go_home() {
+        for next in [
+            "/\t/evil.example",
+            "/\t\\evil.example",
+            "/\\evil.example",
+            "//evil.example",
+            "/\n/evil.example",
+            "/.//evil.example",
+            "https://evil.example",
+            "\\\\evil.example",
+        ] {
+            assert_eq!(local_path(next), "/", "{next:?}");
+        }
+        assert_eq!(
+            local_path("/agency?quarter=2025Q1#x"),
+            "/agency?quarter=2025Q1#x"
+        );
+        assert_eq!(local_path("/a b"), "/a%20b");
+    }
+
+    #[test]
+    fn an_older_link_moves_only_its_own_segment() {
+        use ids::moved_path;
+        assert_eq!(
+            moved_path("/scenarios/12", 12, "ab").as_deref(),
+            Some("/scenarios/ab")
+        );
+        assert_eq!(
+            moved_path("/exchange/examples/12-a-title?helped=1", 12, "ab").as_deref(),
+            Some("/exchange/examples/ab-a-title?helped=1")
+        );
+        assert_eq!(
+            moved_path("/admin/organisations/12/audit", 12, "ab").as_deref(),
+            Some("/admin/organisations/ab/audit")
+        );
+        assert_eq!(
+            moved_path("/x/123/12", 12, "ab").as_deref(),
+            Some("/x/123/ab")
+        );
+        assert_eq!(moved_path("/x/123", 12, "ab"), None);
+    }
+
+    #[test]
+    fn a_redirect_never_fails_on_what_was_typed() {
+        use axum::response::IntoResponse;
+        for to in ["/a\nb", "/a\r\nSet-Cookie: x", "/é", "/\u{7f}"] {
+            let r = redirect(to).into_response();
+            let l = r.headers()["location"].to_str().unwrap();
+            assert!(!l.chars().any(|c| c.is_control()), "{l}");
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(4000))]
+        #[test]
+        fn next_always_stays_on_this_site(next in "[/\\\t\n\r .:@%a-z0-9?#]{0,16}") {
+            let out = local_path(&next);
+            prop_assert!(out.starts_with('/'), "{:?} gave {:?}", next, out);
+            prop_assert!(!out.starts_with("//") && !out.starts_with("/\\"), "{:?} gave {:?}", next, out);
+            prop_assert!(!out.chars().any(|c| c.is_control() || c == '\\'), "{:?} gave {:?}", next, out);
+            for page in ["https://swforce.example/sign-in", "http://127.0.0.1:8080/a/b?c"] {
+                let base = url::Url::parse(page).unwrap();
+                prop_assert_eq!(followed(page, &out).origin(), base.origin(), "{:?} gave {:?}", next, out);
+            }
+        }
+
+        #[test]
+        fn any_text_is_read_without_failing(next in any::<String>()) {
+            let out = local_path(&next);
+            prop_assert!(out.starts_with('/') && !out.starts_with("//"));
+        }
     }
 }

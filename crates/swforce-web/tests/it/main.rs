@@ -10,6 +10,7 @@ mod exchange;
 mod imports;
 mod pages;
 mod projections;
+mod security;
 mod tenancy;
 mod time;
 
@@ -151,10 +152,27 @@ impl TestApp {
 fn start(options: Options, demo: bool) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
     let store = SqliteStore::open_in_dir(dir.path()).unwrap();
+    start_on(Arc::new(store), dir, options, demo)
+}
+
+/// A fresh server with the demo data on a new PostgreSQL database; `None` without a server
+/// (except under CI, where a missing server fails the test).
+pub fn spawn_app_on_postgres() -> Option<TestApp> {
+    let store = swforce_store_postgres::testing::fresh_store()?;
+    let dir = tempfile::tempdir().unwrap();
+    Some(start_on(Arc::new(store), dir, Options::default(), true))
+}
+
+fn start_on(
+    store: Arc<dyn swforce_store::Store>,
+    dir: tempfile::TempDir,
+    options: Options,
+    demo: bool,
+) -> TestApp {
     let outbox = swforce_app::access::Outbox {
         dir: dir.path().join("outbox"),
     };
-    let app = App::new(Arc::new(store)).with_mailer(Arc::new(outbox));
+    let app = App::new(store).with_mailer(Arc::new(outbox));
     if demo {
         app.load_demo().unwrap();
     }

@@ -94,6 +94,86 @@ pub async fn scenarios(State(state): AppState, viewer: Viewer) -> Result<Json<Va
     .await
 }
 
+/// What `POST /api/v1/scenarios` takes: a place, a name, and the levers as the projection
+/// page's address has them (`frontline_places=400&runs=1000`).
+#[derive(Debug, Deserialize)]
+pub struct NewScenario {
+    geography: String,
+    name: String,
+    #[serde(default)]
+    query: String,
+}
+
+/// `POST /api/v1/scenarios` (JSON, `scenarios:write`): saves a scenario for the organisation.
+/// 201 with its id and link; 422 when a lever is out of range.
+pub async fn save_scenario(
+    State(state): AppState,
+    viewer: Viewer,
+    body: Result<Json<NewScenario>, axum::extract::rejection::JsonRejection>,
+) -> Result<(axum::http::StatusCode, Json<Value>), ApiError> {
+    let who = viewer.api()?.clone();
+    let Json(new) = body.map_err(|e| {
+        ApiError::new(
+            e.status(),
+            "The scenario was not saved",
+            &e.body_text(),
+            "Send JSON such as {\"geography\": \"E12000009\", \"name\": \"More Frontline places\", \"query\": \"frontline_places=400\"}",
+        )
+    })?;
+    run(move || {
+        let snap = super::snapshot(&state)?;
+        let place = snap
+            .find(&new.geography)
+            .map_err(|e| ApiError::from_app(e, state.request_id()))?
+            .clone();
+        let baseline = snap
+            .baseline(None)
+            .map_err(|e| ApiError::from_app(e, state.request_id()))?;
+        let mut pairs: Vec<(String, String)> = serde_urlencoded::from_str(&new.query)
+            .map_err(|_| {
+                ApiError::new(
+                    axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+                    "The scenario was not saved",
+                    "query is not in the form of an address's query",
+                    "Copy the levers from the projection page's address, such as frontline_places=400&runs=1000",
+                )
+            })?;
+        let form = crate::pages::scenario_form::read(
+            &pairs,
+            baseline.origin,
+            baseline.england_caseload,
+        );
+        if !form.problems.is_empty() {
+            return Err(ApiError {
+                status: axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+                title: "The scenario was not saved".into(),
+                problems: form.problems,
+                diagnostics: Vec::new(),
+                request_id: None,
+            });
+        }
+        pairs.retain(|(k, _)| k != "name" && k != "saved");
+        pairs.push(("name".into(), new.name.trim().to_string()));
+        let query = serde_urlencoded::to_string(&pairs).unwrap_or_default();
+        let saved = state
+            .app
+            .save_scenario(
+                &who,
+                &new.name,
+                &place.code.to_string(),
+                &query,
+                &form.scenario.unwrap_or_default(),
+            )
+            .map_err(|e| ApiError::from_app(e, state.request_id()))?;
+        let id = ids(&state)?.encode(Kind::Scenario, saved.id);
+        Ok((
+            axum::http::StatusCode::CREATED,
+            Json(json!({ "id": id, "name": saved.name, "geography_code": saved.geography_code, "link": format!("/scenarios/{id}") })),
+        ))
+    })
+    .await
+}
+
 /// `GET /api/v1/census/returns`: the authority's stored returns (no personal data).
 pub async fn census_returns(
     State(state): AppState,
