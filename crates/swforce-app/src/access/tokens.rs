@@ -271,3 +271,52 @@ impl App {
         Ok(Some(p))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_read_scope_reads_and_never_writes_and_a_write_scope_does_both() {
+        for (scope, _, _) in SCOPES {
+            let Some((p, access)) = scope.grant() else {
+                continue;
+            };
+            assert!(scope.permits(p, Access::Read), "{scope:?}");
+            assert_eq!(
+                scope.permits(p, Access::Write),
+                access == Access::Write,
+                "{scope:?}"
+            );
+            assert_eq!(scope.id().ends_with(":read"), access == Access::Read);
+        }
+    }
+
+    /// The permission matrix in `docs/access.md` ends with the scope a token needs for each
+    /// permission; this keeps it the same as the code.
+    #[test]
+    fn the_documented_token_scopes_are_the_ones_enforced() {
+        let doc = include_str!("../../../../docs/access.md");
+        for (p, _) in swforce_domain::access::MATRIX {
+            let row = doc
+                .lines()
+                .find(|l| l.starts_with(&format!("| {} |", p.describe())))
+                .unwrap_or_else(|| panic!("docs/access.md has no row for {p:?}"));
+            let cell = row
+                .trim_end_matches('|')
+                .rsplit('|')
+                .next()
+                .unwrap_or_default()
+                .trim();
+            let expected = match (
+                Scope::granting(*p, Access::Write),
+                Scope::granting(*p, Access::Read),
+            ) {
+                (Some(w), _) => format!("`{}`", w.id()),
+                (None, Some(r)) => format!("`{}` (reads only)", r.id()),
+                (None, None) => "none (browser only)".to_string(),
+            };
+            assert_eq!(cell, expected, "{p:?}");
+        }
+    }
+}
