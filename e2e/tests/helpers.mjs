@@ -63,7 +63,8 @@ export async function startServer({ postgres = false } = {}) {
   const db = postgres ? freshDatabase() : null;
   const database = db ? ['--database-url', db.url] : [];
   makeAdmin(dataDir, database);
-  const child = spawn(binary(), ['--data-dir', dataDir, ...database, '--addr', '127.0.0.1:0', '--log', 'info', 'serve'], {
+  // The tests' OpenID Connect provider is plain http on 127.0.0.1, which swforce uses only when told to.
+  const child = spawn(binary(), ['--data-dir', dataDir, ...database, '--addr', '127.0.0.1:0', '--log', 'info', '--allow-insecure-sso-for-testing', 'serve'], {
     stdio: ['ignore', 'ignore', 'pipe'],
     env: cleanEnv(),
   });

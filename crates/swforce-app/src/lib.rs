@@ -73,6 +73,8 @@ pub struct App {
     providers: access::Providers,
     /// The deployment's opaque ids, read from the store on first use.
     ids: Arc<OnceLock<Arc<public_id::PublicIds>>>,
+    /// Whether single sign-on may use plain-http providers on this machine (for testing).
+    insecure_sso: bool,
 }
 
 impl App {
@@ -83,7 +85,19 @@ impl App {
             mailer: None,
             providers: access::Providers::default(),
             ids: Arc::new(OnceLock::new()),
+            insecure_sso: false,
         }
+    }
+
+    /// Lets single sign-on use providers at plain-http addresses on this machine (127.0.0.1,
+    /// localhost), for testing against a local provider. Off unless the operator says so.
+    pub fn with_insecure_sso_for_testing(mut self, allow: bool) -> Self {
+        self.insecure_sso = allow;
+        self
+    }
+
+    pub(crate) fn insecure_sso(&self) -> bool {
+        self.insecure_sso
     }
 
     /// The deployment's opaque ids for addresses (its key is made on first use and kept in the

@@ -144,7 +144,8 @@ pub enum Permission {
     ExportCensus,
     /// Invite people, set their roles and teams, lock and unlock them.
     ManageUsers,
-    /// Configure the organisation's single sign-on.
+    /// Configure an organisation's single sign-on and email domain (site admins only: a
+    /// provider is trusted with every account of the organisation).
     ConfigureSso,
     /// Read and export the organisation's audit log.
     ViewAudit,
@@ -185,7 +186,7 @@ impl Permission {
             Self::ManageUsers => {
                 "Invite people to the organisation, set their roles and teams, lock and unlock them"
             }
-            Self::ConfigureSso => "Configure the organisation's single sign-on",
+            Self::ConfigureSso => "Configure an organisation's single sign-on and email domain",
             Self::ViewAudit => "Read and export the organisation's audit log",
             Self::ImportStatistics => "Import published statistics (public data, seen by everyone)",
             Self::ManageAgency => {
@@ -243,7 +244,7 @@ pub const MATRIX: &[(Permission, &[Role])] = &[
     (Permission::ImportCensus, &[WorkforceAnalyst, OrgAdmin]),
     (Permission::ExportCensus, &[WorkforceAnalyst, OrgAdmin]),
     (Permission::ManageUsers, &[OrgAdmin, SiteAdmin]),
-    (Permission::ConfigureSso, &[OrgAdmin, SiteAdmin]),
+    (Permission::ConfigureSso, &[SiteAdmin]),
     (Permission::ViewAudit, &[OrgAdmin, SiteAdmin]),
     (Permission::ImportStatistics, &[NationalAnalyst, SiteAdmin]),
     (Permission::ManageAgency, &[WorkforceAnalyst, OrgAdmin]),

@@ -85,6 +85,17 @@ pub struct GlobalArgs {
         value_name = "ADDRESS"
     )]
     pub mail_from: String,
+
+    /// Let single sign-on use providers at plain-http addresses on this machine (127.0.0.1,
+    /// localhost), for testing against a local provider. Never for real use: without it, every
+    /// provider address must be https.
+    #[arg(
+        long,
+        global = true,
+        env = "SWFORCE_ALLOW_INSECURE_SSO_FOR_TESTING",
+        default_value_t = false
+    )]
+    pub allow_insecure_sso_for_testing: bool,
 }
 
 impl GlobalArgs {
@@ -108,6 +119,10 @@ pub const SETTINGS: &[(&str, &str)] = &[
     ("SWFORCE_PUBLIC_URL", "--public-url"),
     ("SWFORCE_SMTP_URL", "--smtp-url"),
     ("SWFORCE_MAIL_FROM", "--mail-from"),
+    (
+        "SWFORCE_ALLOW_INSECURE_SSO_FOR_TESTING",
+        "--allow-insecure-sso-for-testing",
+    ),
 ];
 
 /// `SWFORCE_*` variables that match no setting: probably a typing mistake.

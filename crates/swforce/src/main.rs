@@ -190,5 +190,7 @@ fn open_app(global: &config::GlobalArgs) -> Result<App, Failure> {
         commands::report_error(&e);
         Failure::Refused
     })?;
-    Ok(App::new(open_store(global)?).with_mailer(mailer))
+    Ok(App::new(open_store(global)?)
+        .with_mailer(mailer)
+        .with_insecure_sso_for_testing(global.allow_insecure_sso_for_testing))
 }

@@ -50,7 +50,7 @@ fn not_found(kind: &'static str, id: i64) -> AppError {
 }
 
 /// A plausible email address: something@domain.tld, no spaces.
-fn check_email(email: &str) -> Result<String, AppError> {
+pub(crate) fn check_email(email: &str) -> Result<String, AppError> {
     let e = email.trim().to_lowercase();
     let ok = e.len() <= 254
         && !e.chars().any(|c| c.is_whitespace() || c.is_control())
@@ -91,18 +91,22 @@ fn check_domain(domain: &str) -> Result<Option<String>, AppError> {
     }
 }
 
+/// The roles an organisation admin gives (the others, national and site roles, only a site
+/// admin gives).
+pub const ORGANISATION_ROLES: [Role; 4] = [
+    Role::SocialWorker,
+    Role::TeamManager,
+    Role::WorkforceAnalyst,
+    Role::OrgAdmin,
+];
+
 /// Roles a person may give: an organisation admin gives the roles of an organisation; only a
 /// site admin gives the national and site roles.
 pub fn grantable(by: &Principal) -> Vec<Role> {
     if by.can(Permission::ManageSite) {
         Role::ALL.to_vec()
     } else if by.can(Permission::ManageUsers) {
-        vec![
-            Role::SocialWorker,
-            Role::TeamManager,
-            Role::WorkforceAnalyst,
-            Role::OrgAdmin,
-        ]
+        ORGANISATION_ROLES.to_vec()
     } else {
         Vec::new()
     }
@@ -594,7 +598,7 @@ impl App {
         let sso = if issuer.is_empty() {
             None
         } else {
-            if !super::sso::issuer_allowed(issuer) {
+            if !super::sso::address_allowed(issuer, self.insecure_sso()) {
                 return Err(invalid(
                     "The issuer must be an https:// address",
                     "Copy it from your identity provider, such as https://login.microsoftonline.com/<tenant id>/v2.0",

@@ -17,7 +17,7 @@ pub use mail::{Mail, Mailer, Outbox};
 pub use secret::{digest, hash_password, new_secret, password_problem, verify_password};
 pub use signin::SignedIn;
 pub(crate) use sso::Providers;
-pub use sso::{SSO_MINUTES, SsoStart};
+pub use sso::{SSO_MINUTES, SSO_STARTS_PER_ADDRESS, SsoStart};
 pub use tokens::{NewApiToken, SCOPES, Scope};
 
 use crate::AppError;

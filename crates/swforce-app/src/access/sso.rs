@@ -12,6 +12,14 @@
 //!
 //! Someone in the domain who signs on for the first time gets an account in the organisation
 //! with the role of social worker (the role that sees least); an admin gives other roles.
+//!
+//! An organisation's provider is trusted only as far as its own admin is: sign-on reaches only
+//! accounts whose roles an organisation admin could give (site admins, national analysts and
+//! moderators sign in with their own password), only a site admin sets a provider up, and the
+//! provider's addresses must be https on the issuer's own host (plain http on this machine
+//! only when the operator allows it for testing). Calls to a provider are few at a time, a
+//! failure is remembered for a minute, and a visitor is told only that the service could not
+//! be reached: the detail goes to the log and to the organisation's settings page.
 
 use super::{Origin, SignedIn, digest, minus, new_secret, plus, stamp};
 use crate::{App, AppError};
@@ -34,8 +42,19 @@ pub const SSO_MINUTES: i64 = 10;
 const PROVIDER_TTL: Duration = Duration::from_secs(3600);
 /// The longest a call to a provider may take.
 const PROVIDER_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a provider that could not be reached is left alone before it is tried again.
+const FAILURE_TTL: Duration = Duration::from_secs(60);
+/// Calls to one provider in flight at once; more are refused at once rather than queued, so a
+/// provider that hangs holds a few threads, not the service.
+const CALLS_PER_PROVIDER: usize = 4;
+/// Sign-ons one network address may start in [`super::LOCK_MINUTES`].
+pub const SSO_STARTS_PER_ADDRESS: u64 = 30;
 /// Clock difference allowed between swforce and the provider.
 const LEEWAY_SECONDS: u64 = 60;
+/// The oldest an ID token may be when it arrives (from its `iat`).
+const MAX_TOKEN_AGE_SECONDS: i64 = 600;
+/// Microsoft Entra ID's sign-on host: only its ID tokens may vouch for an email with `xms_edov`.
+const ENTRA_HOST: &str = "login.microsoftonline.com";
 /// Signature algorithms accepted in ID tokens (never a shared-secret one, never `none`).
 const ALGORITHMS: [Algorithm; 9] = [
     Algorithm::EdDSA,
@@ -93,9 +112,39 @@ struct Provider {
     read_at: Instant,
 }
 
-/// Providers read recently, by issuer.
+/// The last time a provider could not be reached, and why.
+#[derive(Debug, Clone)]
+struct Failure {
+    at: Instant,
+    when: Timestamp,
+    detail: String,
+}
+
+#[derive(Debug, Default)]
+struct Cache {
+    read: HashMap<String, Arc<Provider>>,
+    failed: HashMap<String, Failure>,
+    in_flight: HashMap<String, usize>,
+}
+
+/// Providers read recently, by issuer: their documents, their last failure, and the calls to
+/// each in flight.
 #[derive(Debug, Default, Clone)]
-pub(crate) struct Providers(Arc<Mutex<HashMap<String, Arc<Provider>>>>);
+pub(crate) struct Providers(Arc<Mutex<Cache>>);
+
+/// A call to a provider in flight; the count goes down when it ends.
+struct Call {
+    providers: Providers,
+    issuer: String,
+}
+
+impl Drop for Call {
+    fn drop(&mut self) {
+        if let Some(n) = self.providers.lock().in_flight.get_mut(&self.issuer) {
+            *n = n.saturating_sub(1);
+        }
+    }
+}
 
 #[derive(Deserialize)]
 struct TokenResponse {
@@ -111,19 +160,23 @@ struct Claims {
     email: Option<String>,
     name: Option<String>,
     #[serde(default)]
+    azp: Option<String>,
+    #[serde(default)]
+    aud: Option<serde_json::Value>,
+    #[serde(default)]
+    iat: Option<serde_json::Value>,
+    #[serde(default)]
+    nbf: Option<serde_json::Value>,
+    #[serde(default)]
     email_verified: Option<serde_json::Value>,
     /// Microsoft Entra ID: the email's domain is verified by the tenant that owns it.
     #[serde(default)]
     xms_edov: Option<serde_json::Value>,
 }
 
+/// A flag is true only as the boolean `true` (not "true", not 1).
 fn truthy(v: &Option<serde_json::Value>) -> bool {
-    match v {
-        Some(serde_json::Value::Bool(b)) => *b,
-        Some(serde_json::Value::String(s)) => s.eq_ignore_ascii_case("true"),
-        Some(serde_json::Value::Number(n)) => n.as_i64() == Some(1),
-        _ => false,
-    }
+    matches!(v, Some(serde_json::Value::Bool(true)))
 }
 
 fn invalid(problem: impl Into<String>, fix: impl Into<String>) -> AppError {
@@ -133,22 +186,41 @@ fn invalid(problem: impl Into<String>, fix: impl Into<String>) -> AppError {
     }
 }
 
-fn provider_down(issuer: &str, what: impl std::fmt::Display) -> AppError {
-    AppError::Unavailable(format!(
-        "Your organisation's sign-on service ({issuer}) could not be reached: {what}. Try again \
-         later, or sign in with your password"
-    ))
+/// What a visitor is told when the provider fails: nothing about the provider's answers (the
+/// detail is logged, and shown to the organisation's admins).
+fn unreachable() -> AppError {
+    AppError::Unavailable(
+        "Your organisation's sign-on service could not be reached. Try again later, or sign in \
+         with your password"
+            .into(),
+    )
 }
 
-/// Whether a sign-on setting may be used for `issuer`: https, or plain http on this machine
-/// (for testing against a local provider).
-pub(crate) fn issuer_allowed(issuer: &str) -> bool {
-    let Ok(url) = url::Url::parse(issuer) else {
+/// A provider failure: its detail, for the log and the settings page.
+#[derive(Debug)]
+struct Down(String);
+
+fn down(what: impl std::fmt::Display) -> Down {
+    Down(what.to_string())
+}
+
+/// Whether a provider address may be used: https, or plain http on this machine (127.0.0.1,
+/// localhost, ::1) when the operator allows it for testing.
+pub(crate) fn address_allowed(address: &str, insecure: bool) -> bool {
+    let Ok(url) = url::Url::parse(address) else {
         return false;
     };
     match url.scheme() {
         "https" => url.host().is_some(),
-        "http" => matches!(url.host_str(), Some("127.0.0.1" | "localhost" | "[::1]")),
+        "http" => insecure && matches!(url.host_str(), Some("127.0.0.1" | "localhost" | "[::1]")),
+        _ => false,
+    }
+}
+
+/// Whether `address` is on the issuer's own host (scheme, host and port).
+fn on_issuer_host(issuer: &str, address: &str) -> bool {
+    match (url::Url::parse(issuer), url::Url::parse(address)) {
+        (Ok(i), Ok(a)) => i.origin() == a.origin(),
         _ => false,
     }
 }
@@ -162,64 +234,131 @@ fn agent() -> ureq::Agent {
         .into()
 }
 
-fn get_json<T: serde::de::DeserializeOwned>(issuer: &str, url: &str) -> Result<T, AppError> {
-    if !issuer_allowed(url) {
-        return Err(provider_down(
-            issuer,
-            format!("{url} is not an https address"),
-        ));
+/// Reads a JSON document from a provider address on the issuer's host.
+fn get_json<T: serde::de::DeserializeOwned>(
+    issuer: &str,
+    url: &str,
+    insecure: bool,
+) -> Result<T, Down> {
+    if !address_allowed(url, insecure) || !on_issuer_host(issuer, url) {
+        return Err(down(format!(
+            "{url} is not an https address on the issuer's host"
+        )));
     }
     let mut resp = agent()
         .get(url)
         .header("Accept", "application/json")
         .call()
-        .map_err(|e| provider_down(issuer, e))?;
+        .map_err(|e| down(format!("{url}: {e}")))?;
     if resp.status() != 200 {
-        return Err(provider_down(
-            issuer,
-            format!("{url} answered {}", resp.status()),
-        ));
+        return Err(down(format!("{url} answered {}", resp.status())));
     }
     let body = resp
         .body_mut()
+        .with_config()
+        .limit(1024 * 1024)
         .read_to_string()
-        .map_err(|e| provider_down(issuer, e))?;
-    serde_json::from_str(&body)
-        .map_err(|e| provider_down(issuer, format!("{url} is not what was expected ({e})")))
+        .map_err(|e| down(format!("{url}: {e}")))?;
+    serde_json::from_str(&body).map_err(|e| down(format!("{url} is not what was expected ({e})")))
 }
 
 impl Providers {
+    /// A call to `issuer`'s provider, if fewer than [`CALLS_PER_PROVIDER`] are in flight and
+    /// it has not failed within [`FAILURE_TTL`].
+    fn call(&self, issuer: &str) -> Result<Call, AppError> {
+        let mut cache = self.lock();
+        if cache
+            .failed
+            .get(issuer)
+            .is_some_and(|f| f.at.elapsed() < FAILURE_TTL)
+        {
+            return Err(unreachable());
+        }
+        let n = cache.in_flight.entry(issuer.to_string()).or_insert(0);
+        if *n >= CALLS_PER_PROVIDER {
+            return Err(AppError::Unavailable(
+                "Your organisation's sign-on service is busy. Try again in a minute, or sign in \
+                 with your password"
+                    .into(),
+            ));
+        }
+        *n += 1;
+        Ok(Call {
+            providers: self.clone(),
+            issuer: issuer.to_string(),
+        })
+    }
+
+    /// Notes a failure to reach `issuer`'s provider (logged, remembered for the settings page
+    /// and for [`FAILURE_TTL`]) and gives what the visitor is told.
+    fn failed(&self, issuer: &str, Down(detail): Down) -> AppError {
+        tracing::warn!(issuer, "single sign-on provider failed: {detail}");
+        self.lock().failed.insert(
+            issuer.to_string(),
+            Failure {
+                at: Instant::now(),
+                when: Timestamp::now(),
+                detail,
+            },
+        );
+        unreachable()
+    }
+
+    /// The last failure to reach `issuer`'s provider: when (RFC 3339) and what happened.
+    pub(crate) fn last_failure(&self, issuer: &str) -> Option<(String, String)> {
+        self.lock()
+            .failed
+            .get(issuer)
+            .map(|f| (stamp(f.when), f.detail.clone()))
+    }
+
     /// The provider of `issuer`, from the cache while it is fresh.
-    fn get(&self, issuer: &str) -> Result<Arc<Provider>, AppError> {
-        if let Some(p) = self.lock().get(issuer)
+    fn get(&self, issuer: &str, insecure: bool) -> Result<Arc<Provider>, AppError> {
+        if let Some(p) = self.lock().read.get(issuer)
             && p.read_at.elapsed() < PROVIDER_TTL
         {
             return Ok(p.clone());
         }
-        let discovery: Discovery = get_json(
-            issuer,
-            &format!("{issuer}/.well-known/openid-configuration"),
-        )?;
-        if discovery.issuer.trim_end_matches('/') != issuer {
-            return Err(provider_down(
-                issuer,
-                format!(
-                    "its discovery document names another issuer ({}); check the issuer setting",
-                    discovery.issuer
-                ),
-            ));
-        }
-        let keys: JwkSet = get_json(issuer, &discovery.jwks_uri)?;
-        let p = Arc::new(Provider {
-            discovery,
-            keys: Mutex::new((Instant::now(), keys)),
-            read_at: Instant::now(),
-        });
-        self.lock().insert(issuer.to_string(), p.clone());
+        let _call = self.call(issuer)?;
+        let p = Self::read(issuer, insecure).map_err(|d| self.failed(issuer, d))?;
+        let mut cache = self.lock();
+        cache.failed.remove(issuer);
+        cache.read.insert(issuer.to_string(), p.clone());
         Ok(p)
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Arc<Provider>>> {
+    fn read(issuer: &str, insecure: bool) -> Result<Arc<Provider>, Down> {
+        let discovery: Discovery = get_json(
+            issuer,
+            &format!("{issuer}/.well-known/openid-configuration"),
+            insecure,
+        )?;
+        if discovery.issuer.trim_end_matches('/') != issuer {
+            return Err(down(format!(
+                "its discovery document names another issuer ({}); check the issuer setting",
+                discovery.issuer
+            )));
+        }
+        for (what, address) in [
+            ("authorization", &discovery.authorization_endpoint),
+            ("token", &discovery.token_endpoint),
+            ("key list", &discovery.jwks_uri),
+        ] {
+            if !address_allowed(address, insecure) || !on_issuer_host(issuer, address) {
+                return Err(down(format!(
+                    "its {what} address {address} is not an https address on the issuer's host"
+                )));
+            }
+        }
+        let keys: JwkSet = get_json(issuer, &discovery.jwks_uri, insecure)?;
+        Ok(Arc::new(Provider {
+            discovery,
+            keys: Mutex::new((Instant::now(), keys)),
+            read_at: Instant::now(),
+        }))
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Cache> {
         self.0.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
@@ -227,7 +366,12 @@ impl Providers {
 impl Provider {
     /// The key an ID token names, reading the provider's keys again once if it is new (keys
     /// are rotated), but not more than once a minute.
-    fn key(&self, issuer: &str, kid: Option<&str>) -> Result<DecodingKey, AppError> {
+    fn key(
+        &self,
+        issuer: &str,
+        kid: Option<&str>,
+        insecure: bool,
+    ) -> Result<DecodingKey, AppError> {
         let find = |set: &JwkSet| match kid {
             Some(kid) => set.find(kid).cloned(),
             None if set.keys.len() == 1 => set.keys.first().cloned(),
@@ -237,7 +381,12 @@ impl Provider {
         let jwk = match find(&keys.1) {
             Some(k) => k,
             None if keys.0.elapsed() > Duration::from_secs(60) => {
-                let fresh: JwkSet = get_json(issuer, &self.discovery.jwks_uri)?;
+                let fresh: JwkSet = get_json(issuer, &self.discovery.jwks_uri, insecure).map_err(
+                    |Down(detail)| {
+                        tracing::warn!(issuer, "single sign-on provider failed: {detail}");
+                        unreachable()
+                    },
+                )?;
                 *keys = (Instant::now(), fresh);
                 find(&keys.1).ok_or_else(|| unknown_key(kid))?
             }
@@ -278,6 +427,20 @@ fn email_domain(email: &str) -> Option<&str> {
 }
 
 impl App {
+    /// The last time the organisation's provider could not be reached and what happened, for
+    /// whoever sets up its single sign-on.
+    pub fn sso_problem(
+        &self,
+        who: &super::Principal,
+        org: &Organisation,
+    ) -> Result<Option<(String, String)>, AppError> {
+        who.require_read(swforce_domain::access::Permission::ConfigureSso)?;
+        Ok(org
+            .sso
+            .as_ref()
+            .and_then(|s| self.providers.last_failure(&s.issuer)))
+    }
+
     /// The organisation whose people sign on with `email`, and its settings.
     fn sso_organisation(&self, email: &str) -> Result<(Organisation, SsoConfig), AppError> {
         let Some(domain) = email_domain(email) else {
@@ -305,8 +468,9 @@ impl App {
         email: &str,
         redirect_uri: &str,
         next: &str,
+        origin: &Origin,
     ) -> Result<SsoStart, AppError> {
-        self.sso_begin_at(email, redirect_uri, next, Timestamp::now())
+        self.sso_begin_at(email, redirect_uri, next, origin, Timestamp::now())
     }
 
     pub fn sso_begin_at(
@@ -314,11 +478,23 @@ impl App {
         email: &str,
         redirect_uri: &str,
         next: &str,
+        origin: &Origin,
         now: Timestamp,
     ) -> Result<SsoStart, AppError> {
+        // One address may start only so many sign-ons: each may cost calls to a provider.
+        let key = format!("sso-start:{}", origin.ip);
+        let since = stamp(minus(now, super::LOCK_MINUTES.minutes()));
+        if self.store().failed_sign_ins(&key, &since)? >= SSO_STARTS_PER_ADDRESS {
+            return Err(AppError::Unavailable(
+                "Too many sign-ons were started from your network address. Wait 15 minutes, or \
+                 sign in with your password"
+                    .into(),
+            ));
+        }
+        self.store().record_failed_sign_in(&key, &stamp(now))?;
         let email = email.trim().to_lowercase();
         let (org, sso) = self.sso_organisation(&email)?;
-        let provider = self.providers.get(&sso.issuer)?;
+        let provider = self.providers.get(&sso.issuer, self.insecure_sso())?;
         let state = new_secret();
         let browser = new_secret();
         let pending = Pending {
@@ -426,12 +602,23 @@ impl App {
         let Some((org, sso)) = org.and_then(|o| o.sso.clone().map(|s| (o, s))) else {
             return fail("single sign-on was turned off", expired());
         };
-        let provider = self.providers.get(&sso.issuer)?;
+        let provider = match self.providers.get(&sso.issuer, self.insecure_sso()) {
+            Ok(p) => p,
+            Err(e) => return fail("the provider could not be reached", e),
+        };
         let id_token = match self.swap_code(&provider, &sso, code, &pending) {
             Ok(t) => t,
             Err(e) => return fail("the provider refused the code", e),
         };
-        let (email, name) = match check_id_token(&provider, &sso, &id_token, &pending.nonce, now) {
+        let checked = check_id_token(
+            &provider,
+            &sso,
+            &id_token,
+            &pending.nonce,
+            now,
+            self.insecure_sso(),
+        );
+        let (email, name) = match checked {
             Ok(found) => found,
             Err(e) => return fail("the ID token was refused", e),
         };
@@ -485,6 +672,29 @@ impl App {
                 user
             }
         };
+        // Sign-on is trusted as far as the organisation's own admin: it never signs in an
+        // account holding a role that admin could not give.
+        let beyond: Vec<&str> = user
+            .roles
+            .iter()
+            .filter(|r| !super::admin::ORGANISATION_ROLES.contains(r))
+            .map(|r| r.label())
+            .collect();
+        if !beyond.is_empty() {
+            return fail(
+                &format!(
+                    "{email} holds the role of {}, which signs in with a password only",
+                    beyond.join(" and ")
+                ),
+                invalid(
+                    format!(
+                        "{email} signs in with a password: single sign-on is not used for the role of {}",
+                        beyond.join(" and ")
+                    ),
+                    "Sign in with your email address and password",
+                ),
+            );
+        }
         if user.status == UserStatus::Locked {
             self.audit_raw(
                 Some(user.org_id),
@@ -555,9 +765,8 @@ impl App {
         pending: &Pending,
     ) -> Result<String, AppError> {
         let endpoint = &provider.discovery.token_endpoint;
-        if !issuer_allowed(endpoint) {
-            return Err(provider_down(&sso.issuer, "its token address is not https"));
-        }
+        let _call = self.providers.call(&sso.issuer)?;
+        let failed = |what: String| self.providers.failed(&sso.issuer, Down(what));
         // client_secret_basic: both parts form-encoded, then base64 (RFC 6749 section 2.3.1).
         let basic = STANDARD.encode(format!(
             "{}:{}",
@@ -575,34 +784,37 @@ impl App {
                 ("code_verifier", pending.verifier.as_str()),
                 ("client_id", sso.client_id.as_str()),
             ])
-            .map_err(|e| provider_down(&sso.issuer, e))?;
+            .map_err(|e| failed(format!("{endpoint}: {e}")))?;
         let status = resp.status();
         let body = resp
             .body_mut()
+            .with_config()
+            .limit(1024 * 1024)
             .read_to_string()
-            .map_err(|e| provider_down(&sso.issuer, e))?;
+            .map_err(|e| failed(format!("{endpoint}: {e}")))?;
         let parsed: TokenResponse = serde_json::from_str(&body).map_err(|_| {
-            provider_down(
-                &sso.issuer,
-                format!("its token address answered {status} with something other than JSON"),
-            )
+            failed(format!(
+                "its token address answered {status} with something other than JSON"
+            ))
         })?;
         match (parsed.id_token, parsed.error) {
             (Some(t), None) if status == 200 => Ok(t),
-            (_, Some(error)) => Err(invalid(
-                format!(
-                    "Your organisation's sign-on service refused the sign-in: {error}{}",
-                    parsed
-                        .error_description
-                        .map(|d| format!(" ({})", d.chars().take(200).collect::<String>()))
-                        .unwrap_or_default()
-                ),
-                "Try again; if it keeps happening, ask your organisation admin to check the client ID and secret",
-            )),
-            _ => Err(provider_down(
-                &sso.issuer,
-                format!("its token address answered {status} without an ID token"),
-            )),
+            (_, Some(error)) => {
+                let said: String =
+                    format!("{error} {}", parsed.error_description.unwrap_or_default())
+                        .chars()
+                        .filter(|c| !c.is_control())
+                        .take(200)
+                        .collect();
+                tracing::warn!(issuer = %sso.issuer, "the token address refused the code: {said}");
+                Err(invalid(
+                    "Your organisation's sign-on service refused the sign-in",
+                    "Try again; if it keeps happening, ask your organisation admin",
+                ))
+            }
+            _ => Err(failed(format!(
+                "its token address answered {status} without an ID token"
+            ))),
         }
     }
 }
@@ -615,6 +827,7 @@ fn check_id_token(
     id_token: &str,
     nonce: &str,
     now: Timestamp,
+    insecure: bool,
 ) -> Result<(String, Option<String>), AppError> {
     let refused = |why: String| {
         invalid(
@@ -626,7 +839,7 @@ fn check_id_token(
     if !ALGORITHMS.contains(&header.alg) {
         return Err(refused(format!("it is signed with {:?}", header.alg)));
     }
-    let key = provider.key(&sso.issuer, header.kid.as_deref())?;
+    let key = provider.key(&sso.issuer, header.kid.as_deref(), insecure)?;
     let mut validation = Validation::new(header.alg);
     validation.set_issuer(&[provider.discovery.issuer.as_str()]);
     validation.set_audience(&[sso.client_id.as_str()]);
@@ -646,13 +859,40 @@ fn check_id_token(
     if claims.nonce.as_deref() != Some(nonce) {
         return Err(refused("it does not answer this sign-in (nonce)".into()));
     }
+    // With several audiences, the party it was issued to must be swforce.
+    if matches!(&claims.aud, Some(serde_json::Value::Array(a)) if a.len() > 1)
+        && claims.azp.as_deref() != Some(sso.client_id.as_str())
+    {
+        return Err(refused("it was issued to another application (azp)".into()));
+    }
+    let leeway = LEEWAY_SECONDS as i64;
+    let second = |v: &Option<serde_json::Value>| v.as_ref().and_then(serde_json::Value::as_i64);
+    let Some(iat) = second(&claims.iat) else {
+        return Err(refused("it does not say when it was issued (iat)".into()));
+    };
+    if iat > now.as_second() + leeway {
+        return Err(refused("it was issued in the future (iat)".into()));
+    }
+    if iat < now.as_second() - MAX_TOKEN_AGE_SECONDS - leeway {
+        return Err(refused("it was issued too long ago (iat)".into()));
+    }
+    if second(&claims.nbf).is_some_and(|nbf| nbf > now.as_second() + leeway) {
+        return Err(refused("it is not valid yet (nbf)".into()));
+    }
     let Some(email) = claims.email.map(|e| e.trim().to_lowercase()) else {
         return Err(invalid(
             "Your organisation's sign-on service did not share your email address",
             "Ask your IT team to release the email claim to swforce",
         ));
     };
-    if !(truthy(&claims.email_verified) || truthy(&claims.xms_edov)) {
+    if super::admin::check_email(&email).ok().as_deref() != Some(email.as_str()) {
+        return Err(refused(
+            "the email address it gives is not one swforce accepts".into(),
+        ));
+    }
+    let entra =
+        url::Url::parse(&provider.discovery.issuer).is_ok_and(|u| u.host_str() == Some(ENTRA_HOST));
+    if !(truthy(&claims.email_verified) || (entra && truthy(&claims.xms_edov))) {
         return Err(invalid(
             format!("Your organisation's sign-on service has not verified {email}"),
             "Ask your IT team to release a verified email (for Microsoft Entra ID, the optional claims email and xms_edov)",
@@ -705,12 +945,16 @@ mod tests {
     }
 
     fn provider(published: &Signer) -> Provider {
+        provider_at(ISSUER, published)
+    }
+
+    fn provider_at(issuer: &str, published: &Signer) -> Provider {
         Provider {
             discovery: Discovery {
-                issuer: ISSUER.into(),
-                authorization_endpoint: format!("{ISSUER}/authorize"),
-                token_endpoint: format!("{ISSUER}/token"),
-                jwks_uri: format!("{ISSUER}/keys"),
+                issuer: issuer.into(),
+                authorization_endpoint: format!("{issuer}/authorize"),
+                token_endpoint: format!("{issuer}/token"),
+                jwks_uri: format!("{issuer}/keys"),
             },
             keys: Mutex::new((
                 Instant::now(),
@@ -770,14 +1014,45 @@ mod tests {
     fn a_good_id_token_gives_its_verified_email_in_lower_case() {
         let s = signer("k1");
         let p = provider(&s);
-        let email = check_id_token(&p, &sso(), &token(&s, "k1", &claims()), "n-1", now());
+        let email = check_id_token(&p, &sso(), &token(&s, "k1", &claims()), "n-1", now(), false);
         assert_eq!(email.unwrap(), ("sam.worker@council.gov.uk".into(), None));
-        // Microsoft Entra ID's domain-owner flag stands in for email_verified.
+        // Microsoft Entra ID's domain-owner flag stands in for email_verified, from Entra only.
+        let entra_issuer = "https://login.microsoftonline.com/tenant/v2.0";
         let entra = with(|c| {
             c.remove("email_verified");
             c.insert("xms_edov".into(), true.into());
+            c.insert("iss".into(), entra_issuer.into());
         });
-        assert!(check_id_token(&p, &sso(), &token(&s, "k1", &entra), "n-1", now()).is_ok());
+        let mut entra_sso = sso();
+        entra_sso.issuer = entra_issuer.into();
+        let from_entra = provider_at(entra_issuer, &s);
+        assert!(
+            check_id_token(
+                &from_entra,
+                &entra_sso,
+                &token(&s, "k1", &entra),
+                "n-1",
+                now(),
+                false
+            )
+            .is_ok()
+        );
+        let elsewhere = with(|c| {
+            c.remove("email_verified");
+            c.insert("xms_edov".into(), true.into());
+        });
+        assert!(
+            problem(check_id_token(
+                &p,
+                &sso(),
+                &token(&s, "k1", &elsewhere),
+                "n-1",
+                now(),
+                false
+            ))
+            .contains("has not verified"),
+            "xms_edov from another provider vouches for nothing"
+        );
     }
 
     #[test]
@@ -791,6 +1066,7 @@ mod tests {
                 &token(&s, "k1", &c),
                 "n-1",
                 now(),
+                false,
             ))
         };
         assert!(
@@ -827,7 +1103,7 @@ mod tests {
         let late = with(|c| {
             c.insert("exp".into(), (now().as_second() - 59).into());
         });
-        assert!(check_id_token(&p, &sso(), &token(&s, "k1", &late), "n-1", now()).is_ok());
+        assert!(check_id_token(&p, &sso(), &token(&s, "k1", &late), "n-1", now(), false).is_ok());
         assert!(
             check(with(|c| {
                 c.insert("email_verified".into(), false.into());
@@ -849,12 +1125,12 @@ mod tests {
         let forger = signer("k1");
         let forged = token(&forger, "k1", &claims());
         assert!(
-            problem(check_id_token(&p, &sso(), &forged, "n-1", now()))
+            problem(check_id_token(&p, &sso(), &forged, "n-1", now(), false))
                 .contains("could not be trusted")
         );
         let unknown = token(&forger, "k2", &claims());
         assert!(
-            problem(check_id_token(&p, &sso(), &unknown, "n-1", now()))
+            problem(check_id_token(&p, &sso(), &unknown, "n-1", now(), false))
                 .contains("does not publish (k2)")
         );
         let hmac = jsonwebtoken::encode(
@@ -864,11 +1140,19 @@ mod tests {
         )
         .unwrap();
         assert!(
-            problem(check_id_token(&p, &sso(), &hmac, "n-1", now())).contains("signed with HS256")
+            problem(check_id_token(&p, &sso(), &hmac, "n-1", now(), false))
+                .contains("signed with HS256")
         );
         assert!(
-            problem(check_id_token(&p, &sso(), "not.a.token", "n-1", now()))
-                .contains("could not be trusted")
+            problem(check_id_token(
+                &p,
+                &sso(),
+                "not.a.token",
+                "n-1",
+                now(),
+                false
+            ))
+            .contains("could not be trusted")
         );
     }
 
@@ -890,21 +1174,144 @@ mod tests {
     }
 
     #[test]
-    fn verified_flags() {
+    fn verified_flags_are_the_boolean_true_only() {
         assert!(truthy(&Some(serde_json::json!(true))));
-        assert!(truthy(&Some(serde_json::json!("true"))));
-        assert!(!truthy(&Some(serde_json::json!(false))));
-        assert!(!truthy(&Some(serde_json::json!("yes"))));
+        for not in [
+            serde_json::json!("true"),
+            serde_json::json!("TRUE"),
+            serde_json::json!(1),
+            serde_json::json!(false),
+            serde_json::json!("yes"),
+        ] {
+            assert!(!truthy(&Some(not.clone())), "{not}");
+        }
         assert!(!truthy(&None));
     }
 
     #[test]
-    fn only_https_or_this_machine() {
-        assert!(issuer_allowed("https://login.microsoftonline.com/x/v2.0"));
-        assert!(issuer_allowed("http://127.0.0.1:4000"));
-        assert!(!issuer_allowed("http://idp.example.com"));
-        assert!(!issuer_allowed("http://localhost.example.com/"));
-        assert!(!issuer_allowed("http://127.0.0.1.example.com/"));
-        assert!(!issuer_allowed("ftp://x"));
+    fn only_https_unless_the_operator_allows_this_machine_for_testing() {
+        assert!(address_allowed(
+            "https://login.microsoftonline.com/x/v2.0",
+            false
+        ));
+        assert!(!address_allowed("http://127.0.0.1:4000", false));
+        assert!(address_allowed("http://127.0.0.1:4000", true));
+        assert!(address_allowed("http://localhost:4000/x", true));
+        assert!(!address_allowed("http://idp.example.com", true));
+        assert!(!address_allowed("http://localhost.example.com/", true));
+        assert!(!address_allowed("http://127.0.0.1.example.com/", true));
+        assert!(!address_allowed("ftp://x", true));
+        assert!(!address_allowed("javascript:alert(1)", true));
+    }
+
+    #[test]
+    fn a_providers_addresses_must_be_on_the_issuers_host() {
+        assert!(on_issuer_host(ISSUER, &format!("{ISSUER}/token")));
+        assert!(on_issuer_host(
+            ISSUER,
+            "https://login.example.gov.uk/other/keys"
+        ));
+        assert!(!on_issuer_host(ISSUER, "https://evil.example/token"));
+        assert!(!on_issuer_host(
+            ISSUER,
+            "https://login.example.gov.uk:8443/token"
+        ));
+        assert!(!on_issuer_host(ISSUER, "http://login.example.gov.uk/token"));
+        assert!(!on_issuer_host(
+            "http://127.0.0.1:4000",
+            "http://127.0.0.1:5432/"
+        ));
+    }
+
+    #[test]
+    fn issue_time_not_before_azp_and_the_address_are_checked() {
+        let s = signer("k1");
+        let p = provider(&s);
+        let check = |c: serde_json::Value| {
+            problem(check_id_token(
+                &p,
+                &sso(),
+                &token(&s, "k1", &c),
+                "n-1",
+                now(),
+                false,
+            ))
+        };
+        let at = now().as_second();
+        assert!(
+            check(with(|c| {
+                c.remove("iat");
+            }))
+            .contains("(iat)")
+        );
+        assert!(
+            check(with(|c| {
+                c.insert("iat".into(), (at + 120).into());
+            }))
+            .contains("future")
+        );
+        assert!(
+            check(with(|c| {
+                c.insert("iat".into(), (at - 3600).into());
+            }))
+            .contains("too long ago")
+        );
+        assert!(
+            check(with(|c| {
+                c.insert("nbf".into(), (at + 120).into());
+            }))
+            .contains("(nbf)")
+        );
+        let several = |azp: Option<&str>| {
+            with(|c| {
+                c.insert(
+                    "aud".into(),
+                    serde_json::json!(["swforce-client", "another"]),
+                );
+                if let Some(a) = azp {
+                    c.insert("azp".into(), a.into());
+                }
+            })
+        };
+        assert!(check(several(None)).contains("(azp)"));
+        assert!(check(several(Some("another"))).contains("(azp)"));
+        assert!(
+            check_id_token(
+                &p,
+                &sso(),
+                &token(&s, "k1", &several(Some("swforce-client"))),
+                "n-1",
+                now(),
+                false
+            )
+            .is_ok()
+        );
+        for email in [
+            "evil@evil.example@council.gov.uk",
+            "sam\r\nbcc@council.gov.uk",
+            "sam\u{0}@council.gov.uk",
+            "\"sam worker\"@council.gov.uk",
+        ] {
+            assert!(
+                check(with(|c| {
+                    c.insert("email".into(), email.into());
+                }))
+                .contains("not one swforce accepts"),
+                "{email:?}"
+            );
+        }
+        let long = format!("{}@council.gov.uk", "a".repeat(100_000));
+        assert!(
+            check(with(|c| {
+                c.insert("email".into(), long.into());
+            }))
+            .contains("not one swforce accepts")
+        );
+        assert!(
+            check(with(|c| {
+                c.insert("email_verified".into(), "true".into());
+            }))
+            .contains("has not verified")
+        );
     }
 }

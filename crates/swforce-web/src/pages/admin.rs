@@ -235,6 +235,8 @@ struct OrgPage {
     details: Vec<(String, String)>,
     can_audit: bool,
     can_people: bool,
+    /// The last failure to reach the provider: when, and what happened.
+    sso_problem: Option<(String, String)>,
     can_sso: bool,
     people: TableView,
     invite_name: Field,
@@ -393,6 +395,11 @@ fn org_page(
         can_audit: who.can(Permission::ViewAudit),
         can_people,
         can_sso: who.can(Permission::ConfigureSso),
+        sso_problem: if who.can(Permission::ConfigureSso) {
+            state.app.sso_problem(who, org).map_err(app_error(state))?
+        } else {
+            None
+        },
         people,
         invite_name: Field::new("name", "Full name").value(&form.get("name")).width("20").error_from(&problems),
         invite_email: Field::new("email", "Email address").kind("email", "off").value(&form.get("email")).width("20").error_from(&problems),

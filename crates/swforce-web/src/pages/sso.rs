@@ -51,11 +51,16 @@ fn refused(state: &WebState, e: AppError, email: &str, next: &str) -> Result<Res
 
 pub async fn begin(
     State(state): AppState,
+    viewer: Viewer,
     Form(form): Form<Fields>,
 ) -> Result<Response, PageError> {
     blocking(move || {
         let (email, next) = (form.get("sso-email"), form.get("next"));
-        match state.app.sso_begin(&email, &callback_url(&state), &next) {
+        let next = super::local_path(&next);
+        match state
+            .app
+            .sso_begin(&email, &callback_url(&state), &next, &viewer.origin)
+        {
             Ok(start) => {
                 let page = ContinuePage {
                     layout: Layout::new("Continue to your organisation").nav("sign-in"),

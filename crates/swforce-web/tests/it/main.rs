@@ -11,6 +11,7 @@ mod imports;
 mod pages;
 mod projections;
 mod security;
+mod sso;
 mod tenancy;
 mod time;
 
@@ -152,7 +153,15 @@ impl TestApp {
 fn start(options: Options, demo: bool) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
     let store = SqliteStore::open_in_dir(dir.path()).unwrap();
-    start_on(Arc::new(store), dir, options, demo)
+    start_on(Arc::new(store), dir, options, demo, false)
+}
+
+/// A fresh server (no data) that lets single sign-on use a provider on 127.0.0.1 over plain
+/// http, as the operator's --allow-insecure-sso-for-testing does.
+pub fn spawn_app_for_sso_tests() -> TestApp {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open_in_dir(dir.path()).unwrap();
+    start_on(Arc::new(store), dir, Options::default(), false, true)
 }
 
 /// A fresh server with the demo data on a new PostgreSQL database; `None` without a server
@@ -160,7 +169,13 @@ fn start(options: Options, demo: bool) -> TestApp {
 pub fn spawn_app_on_postgres() -> Option<TestApp> {
     let store = swforce_store_postgres::testing::fresh_store()?;
     let dir = tempfile::tempdir().unwrap();
-    Some(start_on(Arc::new(store), dir, Options::default(), true))
+    Some(start_on(
+        Arc::new(store),
+        dir,
+        Options::default(),
+        true,
+        false,
+    ))
 }
 
 fn start_on(
@@ -168,11 +183,14 @@ fn start_on(
     dir: tempfile::TempDir,
     options: Options,
     demo: bool,
+    insecure_sso: bool,
 ) -> TestApp {
     let outbox = swforce_app::access::Outbox {
         dir: dir.path().join("outbox"),
     };
-    let app = App::new(store).with_mailer(Arc::new(outbox));
+    let app = App::new(store)
+        .with_mailer(Arc::new(outbox))
+        .with_insecure_sso_for_testing(insecure_sso);
     if demo {
         app.load_demo().unwrap();
     }

@@ -43,6 +43,11 @@ pub fn run(global: &GlobalArgs, matches: &ArgMatches) {
             None => format!("outbox folder {}", global.data_dir.join("outbox").display()),
         }
     );
+    println!(
+        "insecure single sign-on for testing {}  ({})",
+        global.allow_insecure_sso_for_testing,
+        source(matches, "allow_insecure_sso_for_testing")
+    );
     for var in crate::config::unknown_variables() {
         println!("warning: {var} matches no setting");
     }

@@ -1,0 +1,421 @@
+//! Single sign-on against a provider the test controls (a small OpenID Connect provider on
+//! 127.0.0.1): an organisation's provider is trusted only as far as the organisation's own admin,
+//! its addresses must stay on its own host, and a provider that fails or hangs neither leaks
+//! what it said to visitors nor holds the service.
+
+use crate::browser::Browser;
+use crate::{TestApp, spawn_app_for_sso_tests};
+use axum::extract::{Form, Query, State};
+use axum::response::{IntoResponse, Redirect};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use jsonwebtoken::{Algorithm, EncodingKey, Header};
+use ring::signature::{Ed25519KeyPair, KeyPair};
+use serde_json::{Value, json};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use swforce_app::public_id::Kind;
+
+const CLIENT: &str = "swforce-test";
+
+/// The test's provider: who it says signed in, and where its discovery document points.
+#[derive(Clone)]
+struct Provider {
+    issuer: String,
+    /// The email the next sign-in asserts.
+    email: Arc<Mutex<String>>,
+    /// Where the discovery document says the token address is (the issuer's, unless a test
+    /// moves it).
+    token_endpoint: Arc<Mutex<Option<String>>>,
+    nonces: Arc<Mutex<HashMap<String, String>>>,
+    key: Arc<EncodingKey>,
+    jwk: Value,
+}
+
+async fn discovery(State(p): State<Provider>) -> Json<Value> {
+    let token = p
+        .token_endpoint
+        .lock()
+        .unwrap()
+        .clone()
+        .unwrap_or_else(|| format!("{}/token", p.issuer));
+    Json(json!({
+        "issuer": p.issuer,
+        "authorization_endpoint": format!("{}/authorize", p.issuer),
+        "token_endpoint": token,
+        "jwks_uri": format!("{}/keys", p.issuer),
+    }))
+}
+
+async fn keys(State(p): State<Provider>) -> Json<Value> {
+    Json(json!({ "keys": [p.jwk] }))
+}
+
+async fn authorize(
+    State(p): State<Provider>,
+    Query(q): Query<HashMap<String, String>>,
+) -> impl IntoResponse {
+    let code = format!("code-{}", q["state"].len() + p.nonces.lock().unwrap().len());
+    p.nonces
+        .lock()
+        .unwrap()
+        .insert(code.clone(), q["nonce"].clone());
+    Redirect::to(&format!(
+        "{}?code={code}&state={}",
+        q["redirect_uri"], q["state"]
+    ))
+}
+
+async fn token(State(p): State<Provider>, Form(f): Form<HashMap<String, String>>) -> Json<Value> {
+    let nonce = p
+        .nonces
+        .lock()
+        .unwrap()
+        .remove(&f["code"])
+        .unwrap_or_default();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let email = p.email.lock().unwrap().clone();
+    let claims = json!({
+        "iss": p.issuer, "aud": CLIENT, "sub": format!("sub-{email}"),
+        "iat": now, "exp": now + 300, "nonce": nonce,
+        "email": email, "email_verified": true, "name": "Signed On",
+    });
+    let mut header = Header::new(Algorithm::EdDSA);
+    header.kid = Some("k1".into());
+    Json(
+        json!({ "id_token": jsonwebtoken::encode(&header, &claims, &p.key).unwrap(), "token_type": "Bearer" }),
+    )
+}
+
+/// Starts the provider on a loopback port.
+fn provider() -> Provider {
+    let rng = ring::rand::SystemRandom::new();
+    let pkcs8 = Ed25519KeyPair::generate_pkcs8(&rng).unwrap();
+    let pair = Ed25519KeyPair::from_pkcs8(pkcs8.as_ref()).unwrap();
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let p = Provider {
+        issuer: format!("http://{}", listener.local_addr().unwrap()),
+        email: Arc::new(Mutex::new(String::new())),
+        token_endpoint: Arc::new(Mutex::new(None)),
+        nonces: Arc::new(Mutex::new(HashMap::new())),
+        key: Arc::new(EncodingKey::from_ed_der(pkcs8.as_ref())),
+        jwk: json!({
+            "kty": "OKP", "crv": "Ed25519", "use": "sig", "alg": "EdDSA", "kid": "k1",
+            "x": URL_SAFE_NO_PAD.encode(pair.public_key().as_ref()),
+        }),
+    };
+    let router = Router::new()
+        .route("/.well-known/openid-configuration", get(discovery))
+        .route("/keys", get(keys))
+        .route("/authorize", get(authorize))
+        .route("/token", post(token))
+        .with_state(p.clone());
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async move {
+            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+            axum::serve(listener, router).await.unwrap();
+        });
+    });
+    p
+}
+
+/// A provider address that takes connections and never answers; counts them.
+fn silent() -> (String, Arc<AtomicUsize>) {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let issuer = format!("http://{}", listener.local_addr().unwrap());
+    let count = Arc::new(AtomicUsize::new(0));
+    let seen = count.clone();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in listener.incoming().flatten() {
+            seen.fetch_add(1, Ordering::SeqCst);
+            held.push(stream);
+        }
+    });
+    (issuer, count)
+}
+
+/// The site admin's browser, and an organisation `name` for `domain` signing on at `issuer`.
+fn organisation<'a>(
+    app: &'a TestApp,
+    name: &str,
+    domain: &str,
+    issuer: &str,
+) -> (i64, Browser<'a>) {
+    let admin_org = app.organisation("swforce administrators", None);
+    let site_admin = app.person(admin_org, "admin@swforce.test", &["site_admin"]);
+    let org = app.organisation(name, None);
+    let saved = site_admin.post_form(
+        &format!(
+            "/admin/organisations/{}/sso",
+            app.public(Kind::Organisation, org)
+        ),
+        &[
+            ("sso_domain", domain),
+            ("sso_issuer", issuer),
+            ("sso_client", CLIENT),
+            ("sso_secret", "s3cret"),
+        ],
+    );
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    (org, site_admin)
+}
+
+/// Signs on as `email` through the provider; the answer of swforce's callback (or of the first
+/// step, when sign-on is refused before the provider).
+fn sign_on(app: &TestApp, b: &Browser<'_>, email: &str) -> crate::Answer {
+    b.get("/sign-in");
+    let start = b.post_form(
+        "/sign-in/sso",
+        &[("sso-email", email), ("next", "/account")],
+    );
+    if start.status != 200 {
+        return start;
+    }
+    let url = start
+        .body
+        .split("url=")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .unwrap()
+        .replace("&amp;", "&")
+        .replace("&#38;", "&");
+    let at_provider = app.agent().get(&url).call().unwrap();
+    let back = at_provider
+        .headers()
+        .get("location")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
+    let path = back
+        .split_once("/sign-in/")
+        .map(|(_, p)| format!("/sign-in/{p}"))
+        .unwrap();
+    b.get(&path)
+}
+
+#[test]
+fn sign_on_works_and_never_reaches_a_role_the_organisations_admin_could_not_give() {
+    let app = spawn_app_for_sso_tests();
+    let p = provider();
+    let (org, _) = organisation(&app, "Org Example", "org.example", &p.issuer);
+    // An ordinary person signs on and gets the role of social worker.
+    *p.email.lock().unwrap() = "sam@org.example".into();
+    let sam = app.browser();
+    let done = sign_on(&app, &sam, "sam@org.example");
+    assert_eq!(done.status, 303, "{}", done.body);
+    assert_eq!(done.header("location"), Some("/account"));
+    assert_eq!(sam.get("/account").status, 200);
+    // A site admin of the organisation (who never set a password) is not reached by sign-on.
+    let admin = app.site_admin();
+    app.app
+        .invite(
+            &admin,
+            org,
+            "boss@org.example",
+            "Boss",
+            &["site_admin".into()],
+            None,
+            "http://x",
+            &swforce_app::access::Origin::default(),
+        )
+        .unwrap();
+    *p.email.lock().unwrap() = "boss@org.example".into();
+    let attacker = app.browser();
+    let refused = sign_on(&app, &attacker, "orgadmin@org.example");
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    assert!(
+        refused.body.contains("signs in with a password"),
+        "{}",
+        refused.body
+    );
+    assert_eq!(attacker.get("/admin").status, 303, "not signed in");
+    // Nor a moderator or national analyst.
+    app.app
+        .invite(
+            &admin,
+            org,
+            "mod@org.example",
+            "Mod",
+            &["moderator".into()],
+            None,
+            "http://x",
+            &swforce_app::access::Origin::default(),
+        )
+        .unwrap();
+    *p.email.lock().unwrap() = "mod@org.example".into();
+    assert_eq!(sign_on(&app, &app.browser(), "mod@org.example").status, 422);
+    let log = app.app.store().audit(Some(org), 50).unwrap();
+    assert!(
+        log.iter()
+            .any(|e| e.action == "sign_in_failed" && e.detail.contains("Site admin")),
+        "{log:?}"
+    );
+}
+
+#[test]
+fn only_a_site_admin_sets_up_an_organisations_sign_on() {
+    let app = spawn_app_for_sso_tests();
+    let org = app.organisation("Org Example", None);
+    let org_admin = app.person(org, "orgadmin@org.example", &["org_admin"]);
+    let page = org_admin.get(&format!(
+        "/admin/organisations/{}",
+        app.public(Kind::Organisation, org)
+    ));
+    assert_eq!(page.status, 200);
+    assert!(!page.body.contains("Save single sign-on"));
+    let tried = org_admin.post_form(
+        &format!(
+            "/admin/organisations/{}/sso",
+            app.public(Kind::Organisation, org)
+        ),
+        &[
+            ("sso_domain", "kent.gov.uk"),
+            ("sso_issuer", "https://evil.example"),
+            ("sso_client", "x"),
+            ("sso_secret", "y"),
+        ],
+    );
+    assert_eq!(tried.status, 403, "{}", tried.body);
+    let stored = app.app.store().organisation(org).unwrap().unwrap();
+    assert!(stored.sso.is_none() && stored.email_domain.is_none());
+}
+
+#[test]
+fn a_providers_addresses_stay_on_its_host_and_visitors_are_not_told_what_it_said() {
+    let app = spawn_app_for_sso_tests();
+    let p = provider();
+    let (org, site_admin) = organisation(&app, "Org Example", "org.example", &p.issuer);
+    // The discovery document sends the code, with the client secret, to another local port.
+    let (elsewhere, _) = silent();
+    *p.token_endpoint.lock().unwrap() = Some(format!("{elsewhere}/token"));
+    let visitor = app.browser();
+    let refused = sign_on(&app, &visitor, "sam@org.example");
+    assert_eq!(refused.status, 502, "{}", refused.body);
+    assert!(refused.body.contains("could not be reached"));
+    for leak in [
+        elsewhere.as_str(),
+        p.issuer.as_str(),
+        "token address",
+        "answered",
+    ] {
+        assert!(!refused.body.contains(leak), "the visitor is told {leak:?}");
+    }
+    // The detail is on the organisation's settings page, for the site admin.
+    let settings = site_admin.get(&format!(
+        "/admin/organisations/{}",
+        app.public(Kind::Organisation, org)
+    ));
+    assert!(
+        settings
+            .body
+            .contains("is not an https address on the issuer&#39;s host")
+            || settings
+                .body
+                .contains("is not an https address on the issuer's host"),
+        "{}",
+        settings.body
+    );
+}
+
+#[test]
+fn plain_http_providers_need_the_operators_switch() {
+    let app = crate::spawn_empty_app();
+    let admin_org = app.organisation("swforce administrators", None);
+    let site_admin = app.person(admin_org, "admin@swforce.test", &["site_admin"]);
+    let org = app.organisation("Org Example", None);
+    let saved = site_admin.post_form(
+        &format!(
+            "/admin/organisations/{}/sso",
+            app.public(Kind::Organisation, org)
+        ),
+        &[
+            ("sso_domain", "org.example"),
+            ("sso_issuer", "http://127.0.0.1:5432"),
+            ("sso_client", CLIENT),
+            ("sso_secret", "s3cret"),
+        ],
+    );
+    assert_eq!(saved.status, 422, "{}", saved.body);
+    assert!(saved.body.contains("https://"));
+}
+
+#[test]
+fn a_silent_provider_holds_a_few_calls_and_its_failure_is_remembered() {
+    let app = spawn_app_for_sso_tests();
+    let (issuer, connections) = silent();
+    organisation(&app, "Org Example", "org.example", &issuer);
+    let app = Arc::new(app);
+    let answers: Vec<u16> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..12)
+            .map(|i| {
+                let app = app.clone();
+                s.spawn(move || {
+                    let b = app.browser();
+                    b.get("/sign-in");
+                    b.post_form(
+                        "/sign-in/sso",
+                        &[("sso-email", &format!("p{i}@org.example")), ("next", "/")],
+                    )
+                    .status
+                })
+            })
+            .collect();
+        // Public pages answer while the provider hangs.
+        assert_eq!(app.get("/about").status, 200);
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    assert!(answers.iter().all(|s| *s == 502), "{answers:?}");
+    let held = connections.load(Ordering::SeqCst);
+    assert!(
+        (1..=4).contains(&held),
+        "{held} calls to the provider at once; at most 4 are made"
+    );
+    // Its failure is remembered: the next sign-on is refused without calling it.
+    let b = app.browser();
+    b.get("/sign-in");
+    let again = b.post_form(
+        "/sign-in/sso",
+        &[("sso-email", "q@org.example"), ("next", "/")],
+    );
+    assert_eq!(again.status, 502);
+    assert_eq!(connections.load(Ordering::SeqCst), held);
+}
+
+#[test]
+fn one_address_starts_only_so_many_sign_ons() {
+    let app = spawn_app_for_sso_tests();
+    let p = provider();
+    organisation(&app, "Org Example", "org.example", &p.issuer);
+    let b = app.browser();
+    b.get("/sign-in");
+    let mut last = 0;
+    for _ in 0..=swforce_app::access::SSO_STARTS_PER_ADDRESS {
+        last = b
+            .post_form(
+                "/sign-in/sso",
+                &[("sso-email", "sam@org.example"), ("next", "/")],
+            )
+            .status;
+    }
+    assert_eq!(last, 502);
+    let body = b
+        .post_form(
+            "/sign-in/sso",
+            &[("sso-email", "sam@org.example"), ("next", "/")],
+        )
+        .body;
+    assert!(body.contains("Too many sign-ons"), "{body}");
+}
