@@ -835,10 +835,10 @@ impl Store for PostgresStore {
     fn update_user(&self, u: &User) -> Result<(), StoreError> {
         self.with(|c| {
             c.execute(
-                "UPDATE users SET team_id = $2, name = $3, roles = $4, password_hash = $5, status = $6, failed_sign_ins = $7, locked_until = $8, last_sign_in = $9 WHERE id = $1",
-                &[&u.id, &u.team_id, &u.name, &roles_to_text(&u.roles), &u.password_hash, &status_id(u.status), &i64::from(u.failed_sign_ins), &u.locked_until, &u.last_sign_in],
+                "UPDATE users SET team_id = $2, name = $3, roles = $4, password_hash = $5, status = $6, failed_sign_ins = $7, locked_until = $8, last_sign_in = $9, email = $10 WHERE id = $1",
+                &[&u.id, &u.team_id, &u.name, &roles_to_text(&u.roles), &u.password_hash, &status_id(u.status), &i64::from(u.failed_sign_ins), &u.locked_until, &u.last_sign_in, &u.email.to_lowercase()],
             )
-            .map_err(backend)?;
+            .map_err(conflict("someone already has an account with that email address"))?;
             Ok(())
         })
     }
@@ -1583,6 +1583,86 @@ impl Store for PostgresStore {
         Ok(DiaryCategory {
             id,
             ..category.clone()
+        })
+    }
+
+    fn sso_user(&self, issuer: &str, subject: &str) -> Result<Option<i64>, StoreError> {
+        self.with(|c| {
+            c.query_opt(
+                "SELECT user_id FROM sso_links WHERE issuer = $1 AND subject = $2",
+                &[&issuer, &subject],
+            )
+            .map_err(backend)?
+            .map(|r| get(&r, 0))
+            .transpose()
+        })
+    }
+
+    fn sso_subject(&self, issuer: &str, user_id: i64) -> Result<Option<String>, StoreError> {
+        self.with(|c| {
+            c.query_opt(
+                "SELECT subject FROM sso_links WHERE issuer = $1 AND user_id = $2",
+                &[&issuer, &user_id],
+            )
+            .map_err(backend)?
+            .map(|r| get(&r, 0))
+            .transpose()
+        })
+    }
+
+    fn link_sso(
+        &self,
+        issuer: &str,
+        subject: &str,
+        user_id: i64,
+        at: &str,
+    ) -> Result<(), StoreError> {
+        self.with(|c| {
+            let added = c
+                .execute(
+                    "INSERT INTO sso_links (issuer, subject, user_id, linked_at) VALUES ($1, $2, $3, $4)
+                     ON CONFLICT DO NOTHING",
+                    &[&issuer, &subject, &user_id, &at],
+                )
+                .map_err(backend)?;
+            if added == 0 {
+                return Err(StoreError::Conflict(
+                    "that account or that sign-on identity is linked already".into(),
+                ));
+            }
+            Ok(())
+        })
+    }
+
+    fn verified_domain(&self, org_id: i64) -> Result<Option<(String, String)>, StoreError> {
+        self.with(|c| {
+            c.query_opt(
+                "SELECT domain, verified_at FROM verified_domains WHERE org_id = $1",
+                &[&org_id],
+            )
+            .map_err(backend)?
+            .map(|r| Ok((get(&r, 0)?, get(&r, 1)?)))
+            .transpose()
+        })
+    }
+
+    fn set_verified_domain(
+        &self,
+        org_id: i64,
+        domain: &str,
+        at: &str,
+        by: &str,
+    ) -> Result<(), StoreError> {
+        self.with(|c| {
+            c.execute(
+                "INSERT INTO verified_domains (org_id, domain, verified_at, verified_by)
+                 VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (org_id) DO UPDATE SET domain = excluded.domain,
+                     verified_at = excluded.verified_at, verified_by = excluded.verified_by",
+                &[&org_id, &domain, &at, &by],
+            )
+            .map_err(backend)?;
+            Ok(())
         })
     }
 

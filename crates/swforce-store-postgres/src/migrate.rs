@@ -37,6 +37,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "public_ids",
         include_str!("../migrations/0009_public_ids.sql"),
     ),
+    (
+        10,
+        "sso_trust",
+        include_str!("../migrations/0010_sso_trust.sql"),
+    ),
 ];
 
 /// The advisory lock that migrations hold (a constant of this program, spelling "swforce" and 1).

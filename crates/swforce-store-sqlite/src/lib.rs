@@ -710,10 +710,10 @@ impl Store for SqliteStore {
     fn update_user(&self, u: &User) -> Result<(), StoreError> {
         let conn = self.writer.lock().unwrap_or_else(|p| p.into_inner());
         conn.execute(
-            "UPDATE users SET team_id = ?2, name = ?3, roles = ?4, password_hash = ?5, status = ?6, failed_sign_ins = ?7, locked_until = ?8, last_sign_in = ?9 WHERE id = ?1",
-            params![u.id, u.team_id, u.name, roles_to_text(&u.roles), u.password_hash, status_id(u.status), i64::from(u.failed_sign_ins), u.locked_until, u.last_sign_in],
+            "UPDATE users SET team_id = ?2, name = ?3, roles = ?4, password_hash = ?5, status = ?6, failed_sign_ins = ?7, locked_until = ?8, last_sign_in = ?9, email = ?10 WHERE id = ?1",
+            params![u.id, u.team_id, u.name, roles_to_text(&u.roles), u.password_hash, status_id(u.status), i64::from(u.failed_sign_ins), u.locked_until, u.last_sign_in, u.email.to_lowercase()],
         )
-        .map_err(backend)?;
+        .map_err(conflict("someone already has an account with that email address"))?;
         Ok(())
     }
 
@@ -1418,6 +1418,85 @@ impl Store for SqliteStore {
         Ok(DiaryCategory {
             id,
             ..category.clone()
+        })
+    }
+
+    fn sso_user(&self, issuer: &str, subject: &str) -> Result<Option<i64>, StoreError> {
+        self.read(|c| {
+            c.query_row(
+                "SELECT user_id FROM sso_links WHERE issuer = ?1 AND subject = ?2",
+                params![issuer, subject],
+                |r| r.get(0),
+            )
+            .optional()
+        })
+    }
+
+    fn sso_subject(&self, issuer: &str, user_id: i64) -> Result<Option<String>, StoreError> {
+        self.read(|c| {
+            c.query_row(
+                "SELECT subject FROM sso_links WHERE issuer = ?1 AND user_id = ?2",
+                params![issuer, user_id],
+                |r| r.get(0),
+            )
+            .optional()
+        })
+    }
+
+    fn link_sso(
+        &self,
+        issuer: &str,
+        subject: &str,
+        user_id: i64,
+        at: &str,
+    ) -> Result<(), StoreError> {
+        let mut conn = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        let tx = conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(backend)?;
+        let added = tx
+            .execute(
+                "INSERT INTO sso_links (issuer, subject, user_id, linked_at) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT DO NOTHING",
+                params![issuer, subject, user_id, at],
+            )
+            .map_err(backend)?;
+        tx.commit().map_err(backend)?;
+        if added == 0 {
+            return Err(StoreError::Conflict(
+                "that account or that sign-on identity is linked already".into(),
+            ));
+        }
+        Ok(())
+    }
+
+    fn verified_domain(&self, org_id: i64) -> Result<Option<(String, String)>, StoreError> {
+        self.read(|c| {
+            c.query_row(
+                "SELECT domain, verified_at FROM verified_domains WHERE org_id = ?1",
+                [org_id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+        })
+    }
+
+    fn set_verified_domain(
+        &self,
+        org_id: i64,
+        domain: &str,
+        at: &str,
+        by: &str,
+    ) -> Result<(), StoreError> {
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO verified_domains (org_id, domain, verified_at, verified_by)
+                 VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (org_id) DO UPDATE SET domain = excluded.domain,
+                     verified_at = excluded.verified_at, verified_by = excluded.verified_by",
+                params![org_id, domain, at, by],
+            )
+            .map(|_| ())
         })
     }
 

@@ -34,6 +34,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "public_ids",
         include_str!("../migrations/0009_public_ids.sql"),
     ),
+    (
+        10,
+        "sso_trust",
+        include_str!("../migrations/0010_sso_trust.sql"),
+    ),
 ];
 
 pub fn apply(conn: &mut Connection) -> Result<(), StoreError> {

@@ -128,6 +128,9 @@ pub enum TokenKind {
     ExampleConfirmation,
     /// A guest's link to withdraw their example from the exchange.
     ExampleWithdrawal,
+    /// A link sent to an address at an organisation's email domain, which shows the domain is
+    /// the organisation's.
+    DomainVerification,
 }
 
 impl TokenKind {
@@ -138,6 +141,7 @@ impl TokenKind {
             Self::SsoState => "sso_state",
             Self::ExampleConfirmation => "example_confirmation",
             Self::ExampleWithdrawal => "example_withdrawal",
+            Self::DomainVerification => "domain_verification",
         }
     }
 }

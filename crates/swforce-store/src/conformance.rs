@@ -561,7 +561,25 @@ pub fn users_are_unique_by_email_in_any_case_and_updated_whole(store: &dyn Store
         ..sam.clone()
     };
     store.update_user(&changed).unwrap();
-    assert_eq!(store.user(sam.id).unwrap(), Some(changed));
+    assert_eq!(store.user(sam.id).unwrap(), Some(changed.clone()));
+    // The address changes too (in lower case), but never to one another account has.
+    let moved = crate::User {
+        email: "Sam.Jones@kent.gov.uk".into(),
+        ..changed.clone()
+    };
+    store.update_user(&moved).unwrap();
+    assert_eq!(
+        store.user(sam.id).unwrap().unwrap().email,
+        "sam.jones@kent.gov.uk"
+    );
+    let taken = crate::User {
+        email: "jo@surrey.gov.uk".into(),
+        ..changed
+    };
+    assert!(matches!(
+        store.update_user(&taken),
+        Err(crate::StoreError::Conflict(_))
+    ));
 }
 
 pub fn sessions_expire_and_sign_out_everywhere_ends_them_all(store: &dyn Store) {
@@ -744,6 +762,55 @@ pub fn api_tokens_are_scoped_to_their_owner_and_revocable(store: &dyn Store) {
     assert_eq!(after.last_used.as_deref(), Some("2026-11-25T11:00:00Z"));
 }
 
+/// A provider's subject links to one account once, per issuer; an organisation's verified
+/// domain is replaced, never added to.
+pub fn sign_on_identities_link_once_and_domains_are_verified_per_organisation(store: &dyn Store) {
+    let org = organisation(store, "Linked Council", None);
+    let sam = person(store, org.id, "sam@linked.example");
+    let kim = person(store, org.id, "kim@linked.example");
+    let issuer = "https://login.example/tenant";
+    assert_eq!(store.sso_user(issuer, "sub-1").unwrap(), None);
+    store
+        .link_sso(issuer, "sub-1", sam.id, "2026-01-01T00:00:00Z")
+        .unwrap();
+    assert_eq!(store.sso_user(issuer, "sub-1").unwrap(), Some(sam.id));
+    assert_eq!(
+        store.sso_subject(issuer, sam.id).unwrap().as_deref(),
+        Some("sub-1")
+    );
+    assert_eq!(
+        store.sso_subject("https://other.example", sam.id).unwrap(),
+        None
+    );
+    assert!(matches!(
+        store.link_sso(issuer, "sub-1", kim.id, "2026-01-01T00:00:00Z"),
+        Err(crate::StoreError::Conflict(_))
+    ));
+    assert!(matches!(
+        store.link_sso(issuer, "sub-2", sam.id, "2026-01-01T00:00:00Z"),
+        Err(crate::StoreError::Conflict(_))
+    ));
+    store
+        .link_sso(
+            "https://other.example",
+            "sub-1",
+            kim.id,
+            "2026-01-01T00:00:00Z",
+        )
+        .unwrap();
+    assert_eq!(store.verified_domain(org.id).unwrap(), None);
+    store
+        .set_verified_domain(org.id, "linked.example", "2026-02-01T00:00:00Z", "admin@x")
+        .unwrap();
+    store
+        .set_verified_domain(org.id, "linked.gov.uk", "2026-03-01T00:00:00Z", "admin@x")
+        .unwrap();
+    assert_eq!(
+        store.verified_domain(org.id).unwrap(),
+        Some(("linked.gov.uk".into(), "2026-03-01T00:00:00Z".into()))
+    );
+}
+
 /// The first secret kept under a name is the one every later caller gets, whatever fresh one
 /// it offers; older links may name only the records made before opaque ids (none, in a store
 /// made empty), however many are made after.
@@ -834,6 +901,7 @@ macro_rules! conformance_tests {
             failed_sign_ins_are_counted_per_key_and_window,
             api_tokens_are_scoped_to_their_owner_and_revocable,
             a_site_secret_is_made_once_and_older_ids_are_fixed_when_the_store_is_made,
+            sign_on_identities_link_once_and_domains_are_verified_per_organisation,
             the_audit_log_is_append_only_newest_first_and_per_organisation,
             agency_engagements_caps_and_costs_are_kept_per_organisation,
             examples_are_stored_whole_found_by_status_and_author_and_refused_twice,

@@ -285,6 +285,31 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     fn revoke_api_token(&self, user_id: i64, id: i64, at: &str) -> Result<bool, StoreError>;
     fn touch_api_token(&self, id: i64, at: &str) -> Result<(), StoreError>;
 
+    // Single sign-on: accounts by the provider's own id, and verified email domains.
+
+    /// The account a provider's `subject` was linked to at its first sign-on.
+    fn sso_user(&self, issuer: &str, subject: &str) -> Result<Option<i64>, StoreError>;
+    /// The provider's subject linked to an account, if it has signed on.
+    fn sso_subject(&self, issuer: &str, user_id: i64) -> Result<Option<String>, StoreError>;
+    /// Links an account to a provider's subject; a `Conflict` when either is linked already.
+    fn link_sso(
+        &self,
+        issuer: &str,
+        subject: &str,
+        user_id: i64,
+        at: &str,
+    ) -> Result<(), StoreError>;
+    /// The organisation's verified email domain and when it was verified.
+    fn verified_domain(&self, org_id: i64) -> Result<Option<(String, String)>, StoreError>;
+    /// Records that `domain` was shown to be the organisation's (replacing an earlier one).
+    fn set_verified_domain(
+        &self,
+        org_id: i64,
+        domain: &str,
+        at: &str,
+        by: &str,
+    ) -> Result<(), StoreError>;
+
     // Site secrets, and the records older links may name by number.
 
     /// The secret called `name`: the one on record, or else `fresh`, kept as it. Servers that

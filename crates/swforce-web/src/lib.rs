@@ -330,6 +330,11 @@ pub fn router(app: App, options: Options) -> Router {
             post(pages::admin::configure_sso),
         )
         .route(
+            "/admin/organisations/{id}/domain-verification",
+            post(pages::admin::verify_domain_request),
+        )
+        .route("/domains/verify/{secret}", get(pages::admin::verify_domain))
+        .route(
             "/admin/people/{id}",
             get(pages::admin::show_person).post(pages::admin::update_person),
         )

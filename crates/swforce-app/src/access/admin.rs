@@ -699,3 +699,134 @@ impl App {
         Ok(())
     }
 }
+
+/// How long a domain verification link works.
+pub const DOMAIN_LINK_HOURS: i64 = 24;
+
+impl App {
+    /// The organisation's email domain and, if it has been shown to be the organisation's, when.
+    /// Only a verified domain sends anyone to the organisation's sign-on service.
+    pub fn domain_verification(
+        &self,
+        org: &Organisation,
+    ) -> Result<Option<(String, Option<String>)>, AppError> {
+        let Some(domain) = org.email_domain.clone() else {
+            return Ok(None);
+        };
+        let verified = self
+            .store()
+            .verified_domain(org.id)?
+            .filter(|(d, _)| *d == domain)
+            .map(|(_, at)| at);
+        Ok(Some((domain, verified)))
+    }
+
+    /// Sends a link to `address`, which must be at the organisation's email domain; opening it
+    /// shows the domain is the organisation's. For whoever sets up single sign-on.
+    pub fn send_domain_verification(
+        &self,
+        who: &Principal,
+        org_id: i64,
+        address: &str,
+        base_url: &str,
+        origin: &Origin,
+    ) -> Result<(), AppError> {
+        who.require(Permission::ConfigureSso)?;
+        let org = self.organisation_for(who, org_id)?;
+        let Some(domain) = org.email_domain.clone() else {
+            return Err(invalid(
+                "The organisation has no email domain to verify",
+                "Enter its email domain under Single sign-on first",
+            ));
+        };
+        let address = check_email(address)?;
+        if address.rsplit_once('@').map(|(_, d)| d) != Some(domain.as_str()) {
+            return Err(invalid(
+                format!("Enter an address at {domain}"),
+                format!(
+                    "Someone who reads mail at {domain}, such as the IT service desk, opens the link"
+                ),
+            ));
+        }
+        let now = Timestamp::now();
+        let secret = super::new_secret();
+        self.store().create_token(&swforce_store::OneTimeToken {
+            kind: swforce_store::TokenKind::DomainVerification,
+            hash: super::digest(&secret),
+            org_id: Some(org.id),
+            user_id: Some(who.user.id),
+            email: Some(address.clone()),
+            payload: domain.clone(),
+            expires_at: stamp(super::plus(now, jiff::ToSpan::hours(DOMAIN_LINK_HOURS))),
+        })?;
+        self.audit_org(
+            who,
+            org.id,
+            "admin",
+            &format!("email domain {domain}"),
+            &format!("verification link sent to {address}"),
+            origin,
+        )?;
+        let link = format!("{}/domains/verify/{secret}", base_url.trim_end_matches('/'));
+        self.mailer()?
+            .send(&Mail {
+                to: address,
+                subject: format!("Confirm that {domain} belongs to {}", org.name),
+                body: format!(
+                    "{} asked swforce to confirm that the email domain {domain} belongs to {}, so that people with addresses at {domain} can sign in through its own sign-on service.\n\nIf {domain} is {}'s, open this link within {DOMAIN_LINK_HOURS} hours:\n\n{link}\n\nIf it is not, or you were not expecting this, ignore this email: nothing changes.\n",
+                    who.user.name, org.name, org.name
+                ),
+            })
+            .map_err(AppError::Unavailable)
+    }
+
+    /// Opens a domain verification link: the domain it was sent for is the organisation's, if
+    /// the organisation still has that domain. Returns the organisation and the domain.
+    pub fn verify_domain(
+        &self,
+        secret: &str,
+        origin: &Origin,
+    ) -> Result<(Organisation, String), AppError> {
+        let now = Timestamp::now();
+        let expired = || {
+            invalid(
+                "This link has expired or has been used",
+                "Ask for a new link on the organisation's administration page",
+            )
+        };
+        let Some(token) = self.store().take_token(
+            swforce_store::TokenKind::DomainVerification,
+            &super::digest(secret),
+            &stamp(now),
+        )?
+        else {
+            return Err(expired());
+        };
+        let org = token
+            .org_id
+            .map(|id| self.store().organisation(id))
+            .transpose()?
+            .flatten()
+            .ok_or_else(expired)?;
+        let domain = token.payload.clone();
+        if org.email_domain.as_deref() != Some(domain.as_str()) {
+            return Err(invalid(
+                format!("{}'s email domain is no longer {domain}", org.name),
+                "Ask for a new link on the organisation's administration page",
+            ));
+        }
+        let by = token.email.clone().unwrap_or_default();
+        self.store()
+            .set_verified_domain(org.id, &domain, &stamp(now), &by)?;
+        self.audit_raw(
+            Some(org.id),
+            None,
+            &by,
+            "admin",
+            &format!("email domain {domain} verified by {by}"),
+            origin,
+            now,
+        )?;
+        Ok((org, domain))
+    }
+}

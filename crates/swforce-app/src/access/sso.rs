@@ -157,6 +157,8 @@ struct TokenResponse {
 #[derive(Deserialize)]
 struct Claims {
     nonce: Option<String>,
+    #[serde(default)]
+    sub: Option<String>,
     email: Option<String>,
     name: Option<String>,
     #[serde(default)]
@@ -450,12 +452,17 @@ impl App {
             ));
         };
         let org = self.store().organisation_by_domain(domain)?;
-        match org {
-            Some(org) => match org.sso.clone() {
-                Some(sso) => Ok((org, sso)),
-                None => Err(not_set_up(domain)),
-            },
-            None => Err(not_set_up(domain)),
+        let Some(org) = org else {
+            return Err(not_set_up(domain));
+        };
+        // Only a domain shown to be the organisation's sends anyone to its provider.
+        let verified = self
+            .store()
+            .verified_domain(org.id)?
+            .is_some_and(|(d, _)| d == domain);
+        match org.sso.clone() {
+            Some(sso) if verified => Ok((org, sso)),
+            _ => Err(not_set_up(domain)),
         }
     }
 
@@ -618,7 +625,11 @@ impl App {
             now,
             self.insecure_sso(),
         );
-        let (email, name) = match checked {
+        let Identity {
+            email,
+            name,
+            subject,
+        } = match checked {
             Ok(found) => found,
             Err(e) => return fail("the ID token was refused", e),
         };
@@ -634,43 +645,105 @@ impl App {
                 ),
             );
         }
-        let user = match self.store().user_by_email(&email)? {
-            Some(u) if u.org_id == org.id => u,
-            Some(_) => {
+        // The account is the one the provider's subject was linked to at its first sign-on;
+        // an address the provider gives for another subject does not reach it.
+        let linked = self.store().sso_user(&sso.issuer, &subject)?;
+        let user = match linked
+            .map(|id| self.store().user(id))
+            .transpose()?
+            .flatten()
+        {
+            Some(u) if u.org_id != org.id => {
                 return fail(
-                    &format!("{email} has an account in another organisation"),
+                    &format!("{email} is linked to an account of another organisation"),
                     invalid(
                         format!("{email} has a swforce account in another organisation"),
                         "Ask a site admin to move the account",
                     ),
                 );
             }
-            None => {
-                let name =
-                    name.unwrap_or_else(|| email.split('@').next().unwrap_or_default().to_string());
-                let user = self.store().create_user(&NewUser {
-                    org_id: org.id,
-                    team_id: None,
-                    email: &email,
-                    name: &name,
-                    roles: &[Role::SocialWorker],
-                    password_hash: None,
-                    created_at: &stamp(now),
-                })?;
-                self.store().append_audit(&swforce_store::AuditEvent {
-                    id: 0,
-                    at: stamp(now),
-                    org_id: Some(org.id),
-                    user_id: Some(user.id),
-                    actor: "swforce".into(),
-                    action: "admin".into(),
-                    target: format!("person {email}"),
-                    detail: "account made at first single sign-on, with the role of social worker"
-                        .into(),
-                    ip: origin.ip.clone(),
-                })?;
-                user
+            Some(mut u) => {
+                if u.email != email {
+                    // The address changed at the provider: the account follows it, unless
+                    // another account has it.
+                    if self.store().user_by_email(&email)?.is_some() {
+                        return fail(
+                            &format!(
+                                "{} is now {email} at the provider, which another account has",
+                                u.email
+                            ),
+                            invalid(
+                                format!("{email} belongs to another swforce account"),
+                                "Ask your organisation admin",
+                            ),
+                        );
+                    }
+                    let before = std::mem::replace(&mut u.email, email.clone());
+                    self.store().update_user(&u)?;
+                    self.audit_raw(
+                        Some(org.id),
+                        Some(u.id),
+                        &email,
+                        "admin",
+                        &format!("email address changed from {before} at the sign-on service"),
+                        origin,
+                        now,
+                    )?;
+                }
+                u
             }
+            None => match self.store().user_by_email(&email)? {
+                Some(u) if u.org_id == org.id => {
+                    if self.store().sso_subject(&sso.issuer, u.id)?.is_some() {
+                        return fail(
+                            &format!("{email} signed on before as another person at the provider"),
+                            invalid(
+                                format!(
+                                    "{email} is linked to another account at your organisation's sign-on service"
+                                ),
+                                "Ask your organisation admin",
+                            ),
+                        );
+                    }
+                    u
+                }
+                Some(_) => {
+                    return fail(
+                        &format!("{email} has an account in another organisation"),
+                        invalid(
+                            format!("{email} has a swforce account in another organisation"),
+                            "Ask a site admin to move the account",
+                        ),
+                    );
+                }
+                None => {
+                    let name = name
+                        .unwrap_or_else(|| email.split('@').next().unwrap_or_default().to_string());
+                    let user = self.store().create_user(&NewUser {
+                        org_id: org.id,
+                        team_id: None,
+                        email: &email,
+                        name: &name,
+                        roles: &[Role::SocialWorker],
+                        password_hash: None,
+                        created_at: &stamp(now),
+                    })?;
+                    self.store().append_audit(&swforce_store::AuditEvent {
+                        id: 0,
+                        at: stamp(now),
+                        org_id: Some(org.id),
+                        user_id: Some(user.id),
+                        actor: "swforce".into(),
+                        action: "admin".into(),
+                        target: format!("person {email}"),
+                        detail:
+                            "account made at first single sign-on, with the role of social worker"
+                                .into(),
+                        ip: origin.ip.clone(),
+                    })?;
+                    user
+                }
+            },
         };
         // Sign-on is trusted as far as the organisation's own admin: it never signs in an
         // account holding a role that admin could not give.
@@ -709,6 +782,10 @@ impl App {
                 "Your account is locked",
                 "Ask your organisation admin to unlock it",
             ));
+        }
+        if linked.is_none() {
+            self.store()
+                .link_sso(&sso.issuer, &subject, user.id, &stamp(now))?;
         }
         let how = format!("single sign-on with {}", sso.issuer);
         let signed_in = self.start_session(user, &how, origin, now)?;
@@ -828,7 +905,7 @@ fn check_id_token(
     nonce: &str,
     now: Timestamp,
     insecure: bool,
-) -> Result<(String, Option<String>), AppError> {
+) -> Result<Identity, AppError> {
     let refused = |why: String| {
         invalid(
             format!("The sign-in from your organisation could not be trusted: {why}"),
@@ -907,7 +984,25 @@ fn check_id_token(
                 .collect::<String>()
         })
         .filter(|n| !n.trim().is_empty());
-    Ok((email, name))
+    let subject = claims
+        .sub
+        .filter(|s| !s.is_empty() && s.len() <= 255)
+        .ok_or_else(|| refused("it names nobody (sub)".into()))?;
+    Ok(Identity {
+        email,
+        name,
+        subject,
+    })
+}
+
+/// Who an ID token says signed in.
+#[derive(Debug, PartialEq)]
+struct Identity {
+    /// The verified email, in lower case.
+    email: String,
+    name: Option<String>,
+    /// The provider's own, lasting id for the person.
+    subject: String,
 }
 
 fn not_set_up(domain: &str) -> AppError {
@@ -1003,7 +1098,7 @@ mod tests {
         c
     }
 
-    fn problem(r: Result<(String, Option<String>), AppError>) -> String {
+    fn problem(r: Result<Identity, AppError>) -> String {
         match r {
             Err(AppError::Invalid { problem, .. }) => problem,
             other => panic!("expected a refusal, got {other:?}"),
@@ -1015,7 +1110,14 @@ mod tests {
         let s = signer("k1");
         let p = provider(&s);
         let email = check_id_token(&p, &sso(), &token(&s, "k1", &claims()), "n-1", now(), false);
-        assert_eq!(email.unwrap(), ("sam.worker@council.gov.uk".into(), None));
+        assert_eq!(
+            email.unwrap(),
+            Identity {
+                email: "sam.worker@council.gov.uk".into(),
+                name: None,
+                subject: "abc123".into(),
+            }
+        );
         // Microsoft Entra ID's domain-owner flag stands in for email_verified, from Entra only.
         let entra_issuer = "https://login.microsoftonline.com/tenant/v2.0";
         let entra = with(|c| {

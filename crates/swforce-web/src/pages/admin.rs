@@ -237,6 +237,9 @@ struct OrgPage {
     can_people: bool,
     /// The last failure to reach the provider: when, and what happened.
     sso_problem: Option<(String, String)>,
+    /// The email domain, and when it was verified (if it was).
+    domain: Option<(String, Option<String>)>,
+    verify_address: Field,
     can_sso: bool,
     people: TableView,
     invite_name: Field,
@@ -400,6 +403,17 @@ fn org_page(
         } else {
             None
         },
+        domain: state
+            .app
+            .domain_verification(org)
+            .map_err(app_error(state))?
+            .map(|(d, at)| (d, at.map(|a| a.replace('T', " ").replace('Z', " UTC")))),
+        verify_address: Field::new("verify_address", "An address at the domain")
+            .hint("Someone who reads mail there (such as the IT service desk) opens the link we send")
+            .kind("email", "off")
+            .value(&form.get("verify_address"))
+            .width("20")
+            .error_from(&problems),
         people,
         invite_name: Field::new("name", "Full name").value(&form.get("name")).width("20").error_from(&problems),
         invite_email: Field::new("email", "Email address").kind("email", "off").value(&form.get("email")).width("20").error_from(&problems),
@@ -935,6 +949,83 @@ pub async fn site_audit(
             None,
             q.format.as_deref() == Some("csv"),
         )
+    })
+    .await?
+}
+
+/// Sends a link to an address at the organisation's email domain, to verify it.
+pub async fn verify_domain_request(
+    State(state): AppState,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    Form(form): Form<Fields>,
+) -> Result<Response, PageError> {
+    let who = viewer.signed_in()?.clone();
+    blocking(move || {
+        let org = organisation(&state, &who, &id)?;
+        match state.app.send_domain_verification(
+            &who,
+            org.id,
+            &form.get("verify_address"),
+            &state.options.public_url,
+            &viewer.origin,
+        ) {
+            Ok(()) => {
+                let page = org_page(
+                    &state,
+                    &who,
+                    &org,
+                    Vec::new(),
+                    Some((
+                        "Verification link sent".into(),
+                        format!(
+                            "When {} opens it, the domain is verified.",
+                            form.get("verify_address").trim()
+                        ),
+                    )),
+                    None,
+                    &Fields::default(),
+                )?;
+                Ok(render(&page, || state.request_id())?.into_response())
+            }
+            Err(AppError::Invalid { problem, fix }) => refused(
+                &state,
+                &who,
+                &org,
+                problem_at("verify_address", problem, fix),
+                &form,
+            ),
+            Err(e) => Err(PageError::from_app(e, state.request_id())),
+        }
+    })
+    .await?
+}
+
+#[derive(Template)]
+#[template(path = "domain_verified.html")]
+struct DomainVerifiedPage {
+    layout: Layout,
+    domain: String,
+    organisation: String,
+}
+
+/// `/domains/verify/{secret}`: the link sent to an address at an organisation's domain.
+pub async fn verify_domain(
+    State(state): AppState,
+    viewer: Viewer,
+    Path(secret): Path<String>,
+) -> Result<Response, PageError> {
+    blocking(move || {
+        let (org, domain) = state
+            .app
+            .verify_domain(&secret, &viewer.origin)
+            .map_err(app_error(&state))?;
+        let page = DomainVerifiedPage {
+            layout: Layout::new(&format!("{domain} is verified")),
+            domain,
+            organisation: org.name,
+        };
+        Ok(render(&page, || state.request_id())?.into_response())
     })
     .await?
 }

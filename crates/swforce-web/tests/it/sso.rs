@@ -27,6 +27,8 @@ struct Provider {
     issuer: String,
     /// The email the next sign-in asserts.
     email: Arc<Mutex<String>>,
+    /// The subject it asserts (`sub-` and the email, unless a test sets one).
+    subject: Arc<Mutex<Option<String>>>,
     /// Where the discovery document says the token address is (the issuer's, unless a test
     /// moves it).
     token_endpoint: Arc<Mutex<Option<String>>>,
@@ -81,8 +83,14 @@ async fn token(State(p): State<Provider>, Form(f): Form<HashMap<String, String>>
         .unwrap()
         .as_secs();
     let email = p.email.lock().unwrap().clone();
+    let subject = p
+        .subject
+        .lock()
+        .unwrap()
+        .clone()
+        .unwrap_or_else(|| format!("sub-{email}"));
     let claims = json!({
-        "iss": p.issuer, "aud": CLIENT, "sub": format!("sub-{email}"),
+        "iss": p.issuer, "aud": CLIENT, "sub": subject,
         "iat": now, "exp": now + 300, "nonce": nonce,
         "email": email, "email_verified": true, "name": "Signed On",
     });
@@ -103,6 +111,7 @@ fn provider() -> Provider {
     let p = Provider {
         issuer: format!("http://{}", listener.local_addr().unwrap()),
         email: Arc::new(Mutex::new(String::new())),
+        subject: Arc::new(Mutex::new(None)),
         token_endpoint: Arc::new(Mutex::new(None)),
         nonces: Arc::new(Mutex::new(HashMap::new())),
         key: Arc::new(EncodingKey::from_ed_der(pkcs8.as_ref())),
@@ -169,7 +178,37 @@ fn organisation<'a>(
         ],
     );
     assert_eq!(saved.status, 303, "{}", saved.body);
+    verify_domain(app, &site_admin, org, domain);
     (org, site_admin)
+}
+
+/// The site admin sends a verification link to an address at the domain, which is opened.
+fn verify_domain(app: &TestApp, site_admin: &Browser<'_>, org: i64, domain: &str) {
+    let sent = site_admin.post_form(
+        &format!(
+            "/admin/organisations/{}/domain-verification",
+            app.public(Kind::Organisation, org)
+        ),
+        &[("verify_address", &format!("it@{domain}"))],
+    );
+    assert_eq!(sent.status, 200, "{}", sent.body);
+    let link = newest_link(app, "/domains/verify/");
+    let opened = app.browser().get(&link);
+    assert_eq!(opened.status, 200, "{}", opened.body);
+    assert!(opened.body.contains(&format!("{domain} is verified")));
+}
+
+/// The path of the newest link starting with `prefix` in the outbox.
+fn newest_link(app: &TestApp, prefix: &str) -> String {
+    let mut mails: Vec<_> = std::fs::read_dir(app.dir.path().join("outbox"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    mails.sort();
+    let text = std::fs::read_to_string(mails.last().unwrap()).unwrap();
+    let at = text.find(prefix).unwrap();
+    text[at..].split_whitespace().next().unwrap().to_string()
 }
 
 /// Signs on as `email` through the provider; the answer of swforce's callback (or of the first
@@ -418,4 +457,101 @@ fn one_address_starts_only_so_many_sign_ons() {
         )
         .body;
     assert!(body.contains("Too many sign-ons"), "{body}");
+}
+
+#[test]
+fn an_unverified_domain_sends_nobody_to_the_provider() {
+    let app = spawn_app_for_sso_tests();
+    let p = provider();
+    let admin_org = app.organisation("swforce administrators", None);
+    let site_admin = app.person(admin_org, "admin@swforce.test", &["site_admin"]);
+    let org = app.organisation("Claimant", None);
+    let at = |tail: &str| {
+        format!(
+            "/admin/organisations/{}{tail}",
+            app.public(Kind::Organisation, org)
+        )
+    };
+    let saved = site_admin.post_form(
+        &at("/sso"),
+        &[
+            ("sso_domain", "kent.gov.uk"),
+            ("sso_issuer", p.issuer.as_str()),
+            ("sso_client", CLIENT),
+            ("sso_secret", "s3cret"),
+        ],
+    );
+    assert_eq!(saved.status, 303);
+    let page = site_admin.get(&at(""));
+    assert!(page.body.contains("Not verified"), "{}", page.body);
+    // Someone at the claimed domain is not sent to the claimant's provider.
+    let visitor = app.browser();
+    visitor.get("/sign-in");
+    let refused = visitor.post_form(
+        "/sign-in/sso",
+        &[("sso-email", "someone@kent.gov.uk"), ("next", "/")],
+    );
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    assert!(refused.body.contains("not set up for kent.gov.uk"));
+    // The link goes only to an address at the domain.
+    let elsewhere = site_admin.post_form(
+        &at("/domain-verification"),
+        &[("verify_address", "attacker@evil.example")],
+    );
+    assert_eq!(elsewhere.status, 422);
+    assert!(elsewhere.body.contains("Enter an address at kent.gov.uk"));
+    // A link sent for a domain the organisation no longer has verifies nothing.
+    let sent = site_admin.post_form(
+        &at("/domain-verification"),
+        &[("verify_address", "it@kent.gov.uk")],
+    );
+    assert_eq!(sent.status, 200);
+    let link = newest_link(&app, "/domains/verify/");
+    site_admin.post_form(
+        &at("/sso"),
+        &[
+            ("sso_domain", "claimant.example"),
+            ("sso_issuer", p.issuer.as_str()),
+            ("sso_client", CLIENT),
+            ("sso_secret", ""),
+        ],
+    );
+    let stale = app.browser().get(&link);
+    assert_eq!(stale.status, 400, "{}", stale.body);
+    assert!(stale.body.contains("no longer kent.gov.uk"));
+    assert_eq!(app.browser().get(&link).status, 400, "a link works once");
+    assert!(site_admin.get(&at("")).body.contains("Not verified"));
+}
+
+#[test]
+fn an_account_is_matched_by_the_providers_subject_not_only_its_address() {
+    let app = spawn_app_for_sso_tests();
+    let p = provider();
+    organisation(&app, "Org Example", "org.example", &p.issuer);
+    *p.email.lock().unwrap() = "sam@org.example".into();
+    assert_eq!(sign_on(&app, &app.browser(), "sam@org.example").status, 303);
+    // The address is given to someone else at the provider (a new subject): refused.
+    *p.subject.lock().unwrap() = Some("someone-new".into());
+    let taken = sign_on(&app, &app.browser(), "sam@org.example");
+    assert_eq!(taken.status, 422, "{}", taken.body);
+    assert!(
+        taken.body.contains("linked to another account"),
+        "{}",
+        taken.body
+    );
+    // Sam's address changes at the provider: the account follows it.
+    *p.subject.lock().unwrap() = Some("sub-sam@org.example".into());
+    *p.email.lock().unwrap() = "samantha@org.example".into();
+    let renamed = sign_on(&app, &app.browser(), "samantha@org.example");
+    assert_eq!(renamed.status, 303, "{}", renamed.body);
+    let store = app.app.store();
+    assert!(store.user_by_email("sam@org.example").unwrap().is_none());
+    let sam = store
+        .user_by_email("samantha@org.example")
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        store.sso_subject(&p.issuer, sam.id).unwrap().as_deref(),
+        Some("sub-sam@org.example")
+    );
 }
