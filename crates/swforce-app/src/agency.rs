@@ -478,7 +478,7 @@ impl App {
         let Some(s) = self.store().engagement(who.org.id, id)? else {
             return Err(AppError::NotFound {
                 kind: "engagement",
-                query: id.to_string(),
+                query: String::new(),
                 suggestions: Vec::new(),
             });
         };
@@ -502,7 +502,7 @@ impl App {
         let Some(s) = self.store().engagement(who.org.id, id)? else {
             return Err(AppError::NotFound {
                 kind: "engagement",
-                query: id.to_string(),
+                query: String::new(),
                 suggestions: Vec::new(),
             });
         };

@@ -120,11 +120,31 @@ pub fn lower_first(text: &str) -> String {
     }
 }
 
+/// Whether `text` is one line of plain text: no control characters, no Unicode line or
+/// paragraph separators, no invisible formatting characters (zero-width, direction overrides,
+/// byte order mark), and no `=?` that a mail program would read as an encoded word.
+pub fn is_one_line(text: &str) -> bool {
+    !text.contains("=?")
+        && !text.chars().any(|c| {
+            c.is_control()
+                || matches!(
+                    c,
+                    '\u{2028}'
+                        | '\u{2029}'
+                        | '\u{200B}'..='\u{200F}'
+                        | '\u{202A}'..='\u{202E}'
+                        | '\u{2060}'..='\u{2064}'
+                        | '\u{2066}'..='\u{2069}'
+                        | '\u{FEFF}'
+                )
+        })
+}
+
 /// Refuses text that holds a control character (a line break, a tab, a NUL...): names and
 /// titles reach email headers, response headers and log lines, where a line break would start
 /// a new header or a forged line. `what` names the box, as the person sees it.
 pub fn one_line(what: &str, text: &str) -> Result<(), crate::AppError> {
-    if text.chars().any(char::is_control) {
+    if !is_one_line(text) {
         return Err(crate::AppError::Invalid {
             problem: format!("{what} must be on one line, without control characters"),
             fix: "Type it again without line breaks or tabs".into(),

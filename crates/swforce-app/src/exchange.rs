@@ -346,7 +346,7 @@ impl App {
                 _ => {
                     return Err(AppError::NotFound {
                         kind: "example",
-                        query: form.id.to_string(),
+                        query: String::new(),
                         suggestions: Vec::new(),
                     }
                     .into());
@@ -365,7 +365,7 @@ impl App {
                 let mut problems = Vec::new();
                 if form.name.trim().is_empty()
                     || form.name.trim().chars().count() > 100
-                    || form.name.chars().any(char::is_control)
+                    || !crate::display::is_one_line(&form.name)
                 {
                     problems.push(FieldProblem {
                         field: "name",
@@ -567,7 +567,7 @@ impl App {
             Some(e) if e.author_user == Some(who.user.id) => Ok(e),
             _ => Err(AppError::NotFound {
                 kind: "example",
-                query: id.to_string(),
+                query: String::new(),
                 suggestions: Vec::new(),
             }),
         }
@@ -622,7 +622,7 @@ impl App {
             .filter(sent)
             .ok_or(AppError::NotFound {
                 kind: "example",
-                query: id.to_string(),
+                query: String::new(),
                 suggestions: Vec::new(),
             })
     }
@@ -734,7 +734,7 @@ impl App {
             Some(e) if e.status == Status::Published => Ok(e),
             _ => Err(AppError::NotFound {
                 kind: "example",
-                query: id.to_string(),
+                query: String::new(),
                 suggestions: Vec::new(),
             }),
         }
@@ -777,7 +777,7 @@ impl App {
         let mut problems = Vec::new();
         if name.trim().is_empty()
             || name.chars().count() > 100
-            || name.chars().any(char::is_control)
+            || !crate::display::is_one_line(&name)
         {
             problems.push(FieldProblem {
                 field: "name",
@@ -870,7 +870,7 @@ impl App {
             Some(f) if f.open || all => Ok(f),
             _ => Err(AppError::NotFound {
                 kind: "feedback form",
-                query: id.to_string(),
+                query: String::new(),
                 suggestions: Vec::new(),
             }),
         }
@@ -892,7 +892,7 @@ impl App {
         if title.is_empty()
             || title.chars().count() > 150
             || has_html(title)
-            || title.chars().any(char::is_control)
+            || !crate::display::is_one_line(&title)
         {
             problems.push(FieldProblem {
                 field: "form_title",
@@ -1012,7 +1012,7 @@ impl App {
                 }
             }
         };
-        if name.chars().count() > 100 || name.chars().any(char::is_control) {
+        if name.chars().count() > 100 || !crate::display::is_one_line(&name) {
             problems.push(FieldProblem {
                 field: "name",
                 problem: "Keep your name to 100 characters, on one line".into(),

@@ -311,6 +311,13 @@ impl crate::App {
     ) -> Result<swforce_store::SavedScenario, AppError> {
         who.require(swforce_domain::access::Permission::SaveScenarios)?;
         let name = name.trim();
+        crate::display::one_line("The scenario's name", name)?;
+        if name.chars().count() > 100 {
+            return Err(AppError::Invalid {
+                problem: "Keep the scenario's name to 100 characters".into(),
+                fix: "Give it a short name people will recognise".into(),
+            });
+        }
         if name.is_empty() {
             return Err(AppError::Invalid {
                 problem: "Enter a name for the scenario".into(),
@@ -355,7 +362,7 @@ impl crate::App {
             .filter(|s| s.org_id.is_none() || s.org_id == viewer.map(|p| p.org.id))
             .ok_or_else(|| AppError::NotFound {
                 kind: "saved scenario",
-                query: id.to_string(),
+                query: String::new(),
                 suggestions: Vec::new(),
             })
     }

@@ -207,7 +207,12 @@ pub async fn layer(State(state): State<WebState>, request: Request, next: Next) 
     let bearer = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer ").map(|t| t.trim().to_string()));
+        // The scheme's name is case-insensitive (RFC 9110 section 11.1).
+        .and_then(|v| {
+            v.split_once(' ')
+                .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+                .map(|(_, t)| t.trim().to_string())
+        });
     // The API answers to bearer tokens only.
     let session = cookie(headers, SESSION_COOKIE).filter(|s| !api && well_formed(s));
     let anon_csrf = cookie(headers, CSRF_COOKIE).filter(|s| well_formed(s));

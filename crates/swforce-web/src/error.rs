@@ -90,6 +90,10 @@ impl PageError {
 
     pub fn from_app(error: AppError, request_id: String) -> Self {
         match error {
+            AppError::NotFound { kind, query, .. } if query.is_empty() => Self::not_found(
+                format!("There is no such {kind}, or it is not yours to see"),
+                "Check the link, or find it again from the page that lists it",
+            ),
             AppError::NotFound {
                 kind,
                 query,

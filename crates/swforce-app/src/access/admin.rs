@@ -41,10 +41,11 @@ fn capitalise(s: &str) -> String {
         .unwrap_or_default()
 }
 
-fn not_found(kind: &'static str, id: i64) -> AppError {
+/// A record that is not there, or not the person's to see (its number is never told).
+fn not_found(kind: &'static str) -> AppError {
     AppError::NotFound {
         kind,
-        query: id.to_string(),
+        query: String::new(),
         suggestions: Vec::new(),
     }
 }
@@ -206,11 +207,11 @@ impl App {
                 || who.can(Permission::ConfigureSso)
                 || who.can(Permission::ViewAudit))
         {
-            return Err(not_found("organisation", id));
+            return Err(not_found("organisation"));
         }
         self.store()
             .organisation(id)?
-            .ok_or_else(|| not_found("organisation", id))
+            .ok_or_else(|| not_found("organisation"))
     }
 
     pub fn create_organisation(
@@ -318,14 +319,14 @@ impl App {
     pub fn people(&self, who: &Principal, org_id: i64) -> Result<Vec<User>, AppError> {
         who.require_read(Permission::ManageUsers)?;
         if !who.reaches(org_id) {
-            return Err(not_found("organisation", org_id));
+            return Err(not_found("organisation"));
         }
         Ok(self.store().users(org_id)?)
     }
 
     pub fn teams_of(&self, who: &Principal, org_id: i64) -> Result<Vec<Team>, AppError> {
         if !who.reaches(org_id) {
-            return Err(not_found("organisation", org_id));
+            return Err(not_found("organisation"));
         }
         Ok(self.store().teams(org_id)?)
     }
@@ -339,7 +340,7 @@ impl App {
     ) -> Result<Team, AppError> {
         who.require(Permission::ManageUsers)?;
         if !who.reaches(org_id) {
-            return Err(not_found("organisation", org_id));
+            return Err(not_found("organisation"));
         }
         let name = name.trim();
         one_line("The team's name", name)?;
@@ -497,7 +498,7 @@ impl App {
         who.require_read(Permission::ManageUsers)?;
         match self.store().user(user_id)? {
             Some(u) if who.reaches(u.org_id) => Ok(u),
-            _ => Err(not_found("person", user_id)),
+            _ => Err(not_found("person")),
         }
     }
 
@@ -665,7 +666,7 @@ impl App {
             None if who.can(Permission::ManageSite) => None,
             None => Some(who.org.id),
             Some(id) if who.reaches(id) => Some(id),
-            Some(id) => return Err(not_found("organisation", id)),
+            Some(_) => return Err(not_found("organisation")),
         };
         Ok(self.store().audit(org, limit)?)
     }

@@ -223,7 +223,7 @@ impl App {
         {
             return Err(AppError::NotFound {
                 kind: "API token",
-                query: id.to_string(),
+                query: String::new(),
                 suggestions: Vec::new(),
             });
         }

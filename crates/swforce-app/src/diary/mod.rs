@@ -344,7 +344,7 @@ impl App {
                     .find(|t| t.id == *id)
                     .ok_or_else(|| AppError::NotFound {
                         kind: "team",
-                        query: id.to_string(),
+                        query: String::new(),
                         suggestions: vec![],
                     })?;
                 (

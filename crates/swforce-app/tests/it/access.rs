@@ -720,6 +720,20 @@ fn names_with_line_breaks_are_refused_and_no_text_adds_a_header_to_an_email() {
         matches!(invite, Err(AppError::Invalid { .. })),
         "{invite:?}"
     );
+    for sneaky in [
+        "Evil\u{2028}Bcc: x@evil.test",
+        "Evil\u{2029}X",
+        "Evil\u{202E}lanruoj",
+        "Evil\u{200B}",
+        "Evil =?utf-8?b?QmNjOiB4QGV2aWwudGVzdA==?=",
+        "Evil\u{85}Bcc",
+    ] {
+        let refused = app.create_organisation(&w.admin, sneaky, "campaign", "", "", &origin());
+        assert!(
+            matches!(&refused, Err(AppError::Invalid { .. })),
+            "{sneaky:?}: {refused:?}"
+        );
+    }
     assert!(mails(&w.outbox).is_empty());
     // Whatever reaches the mailer, its typed builder keeps it inside its header.
     let mail = swforce_app::access::Mail {

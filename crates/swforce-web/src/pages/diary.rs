@@ -3,6 +3,7 @@
 //! ever see these pages' contents.
 
 use super::csv_response;
+use super::ids::{Kind, PublicIds};
 use super::imports::read_file;
 use super::time::{app_error, pct, short_date, week_param};
 use super::{Fields, render};
@@ -83,6 +84,12 @@ fn from_form(form: &DiaryForm) -> Shown {
     }
 }
 
+/// A category's box on the diary, named by the category's opaque id.
+fn hours_field(ids: &PublicIds, category: i64) -> String {
+    format!("hours-{}", ids.encode(Kind::Category, category))
+}
+
+#[allow(clippy::too_many_arguments)]
 fn diary_page(
     form: &DiaryForm,
     shown: &Shown,
@@ -90,6 +97,7 @@ fn diary_page(
     problems: Vec<Problem>,
     banner: Option<(String, String)>,
     suggested: String,
+    ids: &PublicIds,
 ) -> DiaryPage {
     let error_of = |id: &str| {
         problems
@@ -102,7 +110,7 @@ fn diary_page(
         .categories
         .iter()
         .map(|c| {
-            let id = format!("hours-{}", c.id);
+            let id = hours_field(ids, c.id);
             let mut hint = if c.activity.relationship_based() {
                 "Counts as direct, relationship-based work".to_string()
             } else {
@@ -225,19 +233,30 @@ fn diary_page(
     }
 }
 
-fn problems_of(found: Vec<DiaryProblem>, form: &DiaryForm) -> Vec<Problem> {
+fn problems_of(found: Vec<DiaryProblem>, form: &DiaryForm, ids: &PublicIds) -> Vec<Problem> {
     let first = form
         .categories
         .first()
-        .map(|c| format!("hours-{}", c.id))
+        .map(|c| hours_field(ids, c.id))
         .unwrap_or_default();
     let offered: Vec<String> = form
         .categories
         .iter()
-        .map(|c| format!("hours-{}", c.id))
+        .map(|c| hours_field(ids, c.id))
         .collect();
     found
         .into_iter()
+        .map(|mut p| {
+            // The application names a box by the category's number; the page by its id.
+            if let Some(n) = p
+                .field
+                .strip_prefix("hours-")
+                .and_then(|n| n.parse::<i64>().ok())
+            {
+                p.field = hours_field(ids, n);
+            }
+            p
+        })
         .map(|p| Problem {
             target: match p.field.as_str() {
                 "hours" => first.clone(),
@@ -252,7 +271,7 @@ fn problems_of(found: Vec<DiaryProblem>, form: &DiaryForm) -> Vec<Problem> {
             text: match form
                 .categories
                 .iter()
-                .find(|c| p.field == format!("hours-{}", c.id))
+                .find(|c| p.field == hours_field(ids, c.id))
             {
                 Some(c) => format!(
                     "{}: {}",
@@ -301,18 +320,19 @@ pub async fn show(
             Vec::new(),
             banner,
             String::new(),
+            &*super::ids::all(&state)?,
         );
         Ok(render(&page, || state.request_id())?.into_response())
     })
     .await?
 }
 
-fn input_from(fields: &Fields) -> DiaryInput {
+fn input_from(fields: &Fields, ids: &PublicIds) -> DiaryInput {
     let mut hours: Vec<(i64, String)> = Vec::new();
     for (k, v) in &fields.0 {
         if let Some(id) = k.strip_prefix("hours-") {
             // A field for a category the page never offered is still checked (and refused).
-            let id = id.parse::<i64>().unwrap_or(-1);
+            let id = ids.read(Kind::Category, id).map_or(-1, |found| found.id());
             hours.push((id, v.clone()));
         }
     }
@@ -335,7 +355,8 @@ pub async fn save(
     who.require(Permission::KeepTimeDiary)
         .map_err(app_error(&state))?;
     blocking(move || {
-        let input = input_from(&fields);
+        let ids = super::ids::all(&state)?;
+        let input = input_from(&fields, &ids);
         match state
             .app
             .save_diary(&who, &input, today())
@@ -367,8 +388,8 @@ pub async fn save(
                         .collect(),
                     share_note: input.share_note,
                 };
-                let problems = problems_of(found, &form);
-                let page = diary_page(&form, &shown, &who, problems, None, String::new());
+                let problems = problems_of(found, &form, &ids);
+                let page = diary_page(&form, &shown, &who, problems, None, String::new(), &ids);
                 Ok((
                     StatusCode::UNPROCESSABLE_ENTITY,
                     render(&page, || state.request_id())?,
@@ -426,7 +447,15 @@ pub async fn calendar(
             .diary_form(&who, week, today())
             .map_err(app_error(&state))?;
         let refuse = |status: StatusCode, problems: Vec<Problem>| -> Result<Response, PageError> {
-            let page = diary_page(&form, &from_form(&form), &who, problems, None, String::new());
+            let page = diary_page(
+                &form,
+                &from_form(&form),
+                &who,
+                problems,
+                None,
+                String::new(),
+                &*super::ids::all(&state)?,
+            );
             Ok((status, render(&page, || state.request_id())?).into_response())
         };
         let (name, bytes) = match found {
@@ -471,7 +500,15 @@ pub async fn calendar(
                     ));
                 }
                 said.push_str(" Check them, add what your calendar does not show, and save the week. Nothing from the file was kept.");
-                let page = diary_page(&form, &shown, &who, Vec::new(), None, said);
+                let page = diary_page(
+                    &form,
+                    &shown,
+                    &who,
+                    Vec::new(),
+                    None,
+                    said,
+                    &*super::ids::all(&state)?,
+                );
                 Ok(render(&page, || state.request_id())?.into_response())
             }
             Err(AppError::Refused(r)) => refuse(

@@ -655,7 +655,8 @@ struct SettingsPage {
 
 /// One category on the settings page, with its form.
 struct CategoryRow {
-    id: i64,
+    /// The category's opaque id.
+    id: String,
     label: String,
     kind: String,
     retired: bool,
@@ -702,6 +703,7 @@ fn settings_page(
         .diary_categories(who.org.id)
         .map_err(app_error(state))?;
     let opted = state.app.diary_opt_in(who).map_err(app_error(state))?;
+    let public = super::ids::encoder(state, Kind::Category)?;
     let error_of = |id: &str| {
         problems
             .iter()
@@ -712,25 +714,27 @@ fn settings_page(
     let rows = categories
         .iter()
         .map(|c| {
-            let mut label = Field::new(&format!("label-{}", c.id), "Name").value(&c.label);
+            let mut label = Field::new(&format!("label-{}", public(c.id)), "Name").value(&c.label);
             label.error = error_of(&label.id);
             let activity = activity_choices(
-                &format!("activity-{}", c.id),
+                &format!("activity-{}", public(c.id)),
                 Some(c.activity),
-                error_of(&format!("activity-{}", c.id)),
+                error_of(&format!("activity-{}", public(c.id))),
             );
-            let mut position = Field::new(&format!("position-{}", c.id), "Order on the diary")
-                .value(&c.position.to_string())
-                .width("4");
+            let mut position =
+                Field::new(&format!("position-{}", public(c.id)), "Order on the diary")
+                    .value(&c.position.to_string())
+                    .width("4");
             position.error = error_of(&position.id);
-            let retired = Choices::new(&format!("retired-{}", c.id), "In use", "checkbox").option(
-                "yes",
-                "Retire it: take it off the diary and keep its history",
-                "",
-                c.retired,
-            );
+            let retired = Choices::new(&format!("retired-{}", public(c.id)), "In use", "checkbox")
+                .option(
+                    "yes",
+                    "Retire it: take it off the diary and keep its history",
+                    "",
+                    c.retired,
+                );
             CategoryRow {
-                id: c.id,
+                id: public(c.id),
                 label: c.label.clone(),
                 kind: if c.activity.relationship_based() {
                     "Direct work".to_string()
@@ -795,9 +799,16 @@ pub async fn save_category(
     who.require(Permission::ManageTimeDiary)
         .map_err(app_error(&state))?;
     blocking(move || {
-        let id: i64 = fields.get("id").trim().parse().unwrap_or(-1);
+        // The category by its opaque id ("0" for a new one); its boxes are named by the same.
+        let id = fields.get("id").trim().to_string();
+        let number = match id.as_str() {
+            "0" => 0,
+            text => super::ids::all(&state)?
+                .read(Kind::Category, text)
+                .map_or(-1, |found| found.id()),
+        };
         let input = CategoryInput {
-            id,
+            id: number,
             label: fields.get(&format!("label-{id}")),
             activity: fields.get(&format!("activity-{id}")),
             position: fields.get(&format!("position-{id}")),

@@ -131,7 +131,10 @@ fn a_read_scope_never_writes_through_a_page_or_the_api() {
     assert!(app.app.store().census_returns().unwrap().is_empty());
 
     let week = swforce_domain::diary::Week::containing(swforce_app::agency::today()).to_string();
-    let category = app.app.diary_categories(k.org).unwrap()[0].id;
+    let category = app.public(
+        Kind::Category,
+        app.app.diary_categories(k.org).unwrap()[0].id,
+    );
     let kept = token_post(
         &app,
         &diary,
@@ -616,5 +619,77 @@ fn addresses_carry_ids_that_reveal_no_counts() {
     for l in org_links {
         let id = l.trim_start_matches("/admin/organisations/");
         assert_eq!(id.len(), 16, "{l}");
+    }
+}
+
+#[test]
+fn a_missing_record_is_not_found_without_telling_its_number() {
+    let app = spawn_app();
+    let k = kent(&app);
+    let saved = k.analyst.post_form(
+        "/projections/E10000016/save",
+        &[("name", "Counted"), ("query", "")],
+    );
+    let link = saved.header("location").unwrap().to_string();
+    let number = app.app.store().scenarios(Some(k.org)).unwrap()[0]
+        .id
+        .to_string();
+    let surrey = app.organisation("Surrey County Council", Some("E10000030"));
+    let other = app.person(surrey, "analyst@surrey.test", &["workforce_analyst"]);
+    for (who, a) in [
+        ("signed out", app.get(&link)),
+        ("another organisation", other.get(&link)),
+        ("anyone", app.get("/scenarios/ffffffffffffffff")),
+    ] {
+        assert_eq!(a.status, 404, "{who}");
+        assert!(
+            !a.body.contains(&format!("\u{201c}{number}\u{201d}")),
+            "{who}: {}",
+            a.body
+        );
+        assert!(!a.body.contains("matches"), "{who}: {}", a.body);
+    }
+    // The API likewise.
+    let token = app.token("analyst@surrey.test", &["agency:read"]);
+    let kent_engagement = app.public(
+        Kind::Engagement,
+        app.app.store().engagements(k.org).unwrap()[0].id,
+    );
+    let answer = app.request(
+        "GET",
+        &format!("/agency/council/engagements/{kent_engagement}"),
+        &[("authorization", &bearer(&token))],
+        None,
+    );
+    assert!(
+        answer.status == 404 || answer.status == 403,
+        "{}",
+        answer.status
+    );
+    assert!(!answer.body.contains("matches"), "{}", answer.body);
+}
+
+#[test]
+fn a_scenario_name_from_the_api_is_one_short_line_and_the_scheme_is_any_case() {
+    let app = spawn_app();
+    kent(&app);
+    let writer = app.token("analyst@kent.test", &["scenarios:write"]);
+    for (scheme, name, status) in [
+        ("bearer", "Evil\r\nBcc: x@evil.test", 422),
+        ("BEARER", "Evil\u{0}", 422),
+        ("Bearer", &"x".repeat(5000), 422),
+        ("bearer", "A fine name", 201),
+    ] {
+        let body = serde_json::json!({"geography": "E10000016", "name": name}).to_string();
+        let a = app.request(
+            "POST",
+            "/api/v1/scenarios",
+            &[
+                ("authorization", &format!("{scheme} {writer}")),
+                ("content-type", "application/json"),
+            ],
+            Some(body.as_bytes()),
+        );
+        assert_eq!(a.status, status, "{scheme} {name:?}: {}", a.body);
     }
 }

@@ -52,8 +52,8 @@ struct Tenant<'a> {
     token_id: i64,
     engagement: i64,
     example: i64,
-    /// A diary category of the organisation, renamed to a private name.
-    category: i64,
+    /// A diary category of the organisation, renamed to a private name (its opaque id).
+    category: String,
 }
 
 fn census_file(lea: &str) -> Vec<u8> {
@@ -174,11 +174,11 @@ fn tenant<'a>(app: &'a TestApp, name: &str, la: &str, lea: &str, tag: &str) -> T
         .id;
     // Time diaries: five people keep this week, one with a private note and one sharing a note
     // anonymously; a category gets a private name. The organisation does not opt in.
-    let category = app.app.diary_categories(org).unwrap()[0].id;
+    let category = app.public(Kind::Category, app.app.diary_categories(org).unwrap()[0].id);
     let renamed = analyst.post_form(
         "/time/settings/categories",
         &[
-            ("id", &category.to_string()),
+            ("id", category.as_str()),
             (
                 &format!("label-{category}"),
                 &format!("Category {tag} private"),
@@ -409,7 +409,7 @@ fn nobody_reads_or_changes_another_organisations_data_through_any_route() {
                 "/time/settings/categories" => b.post_form(
                     &target,
                     &[
-                        ("id", &kent.category.to_string()),
+                        ("id", kent.category.as_str()),
                         (&format!("label-{}", kent.category), "Hijacked"),
                         (&format!("activity-{}", kent.category), "other"),
                         (&format!("position-{}", kent.category), "1"),

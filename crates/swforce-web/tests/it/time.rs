@@ -11,15 +11,17 @@ fn this_week() -> Week {
     Week::containing(today())
 }
 
-/// The organisation's category ids, by label.
-fn category(app: &TestApp, org: i64, label: &str) -> i64 {
-    app.app
+/// The organisation's category ids, by label, as the pages name them.
+fn category(app: &TestApp, org: i64, label: &str) -> String {
+    let id = app
+        .app
         .diary_categories(org)
         .unwrap()
         .into_iter()
         .find(|c| c.label == label)
         .unwrap_or_else(|| panic!("no category {label}"))
-        .id
+        .id;
+    app.public(swforce_app::public_id::Kind::Category, id)
 }
 
 const FACE: &str = "Direct work face to face";
@@ -28,8 +30,8 @@ const NOTES: &str = "Case recording and notes";
 fn keep(
     b: &Browser<'_>,
     week: Week,
-    face: i64,
-    notes: i64,
+    face: &str,
+    notes: &str,
     hours: (&str, &str),
     extra: &[(&str, &str)],
 ) -> crate::Answer {
@@ -67,8 +69,8 @@ fn a_person_keeps_a_week_changes_it_later_and_the_next_week_starts_from_it() {
     let saved = keep(
         &worker,
         last,
-        face,
-        notes,
+        &face,
+        &notes,
         ("11", "29.5"),
         &[("obstacles", "forms"), ("note", "Two forms for one visit")],
     );
@@ -96,7 +98,7 @@ fn a_person_keeps_a_week_changes_it_later_and_the_next_week_starts_from_it() {
     assert!(!next.body.contains("Two forms for one visit"));
 
     // Changing last week replaces it.
-    let changed = keep(&worker, last, face, notes, ("12", "28"), &[]);
+    let changed = keep(&worker, last, &face, &notes, ("12", "28"), &[]);
     assert_eq!(changed.status, 303);
     let kept = app
         .app
@@ -117,7 +119,7 @@ fn a_person_keeps_a_week_changes_it_later_and_the_next_week_starts_from_it() {
     assert!(kept[0].diary.note.is_empty());
 
     // A week far over the contracted hours gets a gentle word, not an error.
-    let long = keep(&worker, this_week(), face, notes, ("20", "40"), &[]);
+    let long = keep(&worker, this_week(), &face, &notes, ("20", "40"), &[]);
     assert_eq!(long.status, 303);
     let page = worker.get(long.header("location").unwrap());
     assert!(
@@ -271,7 +273,7 @@ fn leaders_see_sums_of_five_people_or_more_and_never_a_diary() {
         } else {
             vec![("note", note.as_str())]
         };
-        let a = keep(b, week, face, notes, ("10", "27"), &extra);
+        let a = keep(b, week, &face, &notes, ("10", "27"), &extra);
         assert_eq!(a.status, 303, "{}", a.body);
     }
     let org = manager.get("/time/organisation");
@@ -285,7 +287,7 @@ fn leaders_see_sums_of_five_people_or_more_and_never_a_diary() {
     assert!(team_page.body.contains("Not enough responses"));
 
     // The fifth person: numbers appear, rounded; shared words, but no private note or name.
-    keep(&workers[4], week, face, notes, ("12", "25"), &[]);
+    keep(&workers[4], week, &face, &notes, ("12", "25"), &[]);
     let org = manager.get("/time/organisation");
     assert!(!org.body.contains("Not enough responses"), "{}", org.body);
     // (4 × 10 + 12) / (5 × 37) = 28%.
@@ -370,13 +372,13 @@ fn nobody_can_be_worked_out_by_subtracting_one_view_from_another() {
         let email = format!("a{i}@kent.test");
         let b = app.person(kent, &email, &["social_worker"]);
         in_team(&app, &email, team_a.id);
-        assert_eq!(keep(&b, week, face, notes, ("10", "27"), &[]).status, 303);
+        assert_eq!(keep(&b, week, &face, &notes, ("10", "27"), &[]).status, 303);
         a.push(b);
     }
     let loner = app.person(kent, "loner@kent.test", &["social_worker"]);
-    keep(&loner, week, face, notes, ("30", "7"), &[]);
+    keep(&loner, week, &face, &notes, ("30", "7"), &[]);
     // Last week only one person kept a diary, all of it direct work.
-    keep(&a[0], last_week, face, notes, ("37", "0"), &[]);
+    keep(&a[0], last_week, &face, &notes, ("37", "0"), &[]);
 
     // The organisation this week: (6 × 10 + 30) / (7 × 37) = 35%.
     let this = |q: &str| manager.get(&format!("/time/organisation?from={week}&to={week}{q}"));
@@ -423,7 +425,7 @@ fn nobody_can_be_worked_out_by_subtracting_one_view_from_another() {
         let email = format!("b{i}@kent.test");
         let b = app.person(kent, &email, &["social_worker"]);
         in_team(&app, &email, team_b.id);
-        keep(&b, week, face, notes, ("20", "17"), &[]);
+        keep(&b, week, &face, &notes, ("20", "17"), &[]);
     }
     let team_page = this(&format!(
         "&team={}",
@@ -455,7 +457,7 @@ fn nobody_can_be_worked_out_by_subtracting_one_view_from_another() {
     let (s_face, s_notes) = (category(&app, surrey, FACE), category(&app, surrey, NOTES));
     for i in 0..3 {
         let b = app.person(surrey, &format!("s{i}@surrey.test"), &["social_worker"]);
-        keep(&b, week, s_face, s_notes, ("37", "0"), &[]);
+        keep(&b, week, &s_face, &s_notes, ("37", "0"), &[]);
     }
     store.set_diary_opt_in(surrey, true).unwrap();
     let england = app.get_json(&format!("/api/v1/diary/national?from={week}&to={week}"));
@@ -472,7 +474,7 @@ fn categories_are_renamed_remapped_and_retired_without_losing_history() {
     let week = this_week();
     for i in 0..5 {
         let b = app.person(kent, &format!("w{i}@kent.test"), &["social_worker"]);
-        keep(&b, week, face, notes, ("10", "30"), &[]);
+        keep(&b, week, &face, &notes, ("10", "30"), &[]);
     }
     let before = admin.get("/time/organisation");
     assert!(before.body.contains(">25%<"), "{}", before.body);
@@ -481,7 +483,7 @@ fn categories_are_renamed_remapped_and_retired_without_losing_history() {
     let renamed = admin.post_form(
         "/time/settings/categories",
         &[
-            ("id", &notes.to_string()),
+            ("id", notes.as_str()),
             (&format!("label-{notes}"), "Recording on the case system"),
             (&format!("activity-{notes}"), "case_recording"),
             (&format!("position-{notes}"), "30"),
@@ -503,7 +505,7 @@ fn categories_are_renamed_remapped_and_retired_without_losing_history() {
     admin.post_form(
         "/time/settings/categories",
         &[
-            ("id", &notes.to_string()),
+            ("id", notes.as_str()),
             (&format!("label-{notes}"), "Recording on the case system"),
             (&format!("activity-{notes}"), "direct_remote"),
             (&format!("position-{notes}"), "30"),
@@ -515,7 +517,7 @@ fn categories_are_renamed_remapped_and_retired_without_losing_history() {
     admin.post_form(
         "/time/settings/categories",
         &[
-            ("id", &notes.to_string()),
+            ("id", notes.as_str()),
             (&format!("label-{notes}"), "Recording on the case system"),
             (&format!("activity-{notes}"), "case_recording"),
             (&format!("position-{notes}"), "30"),
@@ -591,7 +593,7 @@ fn england_and_the_regions_add_up_the_organisations_that_opt_in() {
     let (face, notes) = (category(&app, kent, FACE), category(&app, kent, NOTES));
     for i in 0..6 {
         let b = app.person(kent, &format!("w{i}@kent.test"), &["social_worker"]);
-        keep(&b, this_week(), face, notes, ("9", "28"), &[]);
+        keep(&b, this_week(), &face, &notes, ("9", "28"), &[]);
     }
     let england = app.get_json("/api/v1/diary/national");
     assert_eq!(england["suppressed"], true, "{england}");
@@ -636,8 +638,8 @@ fn tokens_read_their_owners_weeks_and_their_organisations_sums_with_their_scopes
     keep(
         &manager,
         this_week(),
-        face,
-        notes,
+        &face,
+        &notes,
         ("5", "30"),
         &[("note", "my own words")],
     );

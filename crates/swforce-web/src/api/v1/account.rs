@@ -164,7 +164,13 @@ pub async fn save_scenario(
                 &query,
                 &form.scenario.unwrap_or_default(),
             )
-            .map_err(|e| ApiError::from_app(e, state.request_id()))?;
+            .map_err(|e| {
+                let mut e = ApiError::from_app(e, state.request_id());
+                if e.status == axum::http::StatusCode::BAD_REQUEST {
+                    e.status = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+                }
+                e
+            })?;
         let id = ids(&state)?.encode(Kind::Scenario, saved.id);
         Ok((
             axum::http::StatusCode::CREATED,

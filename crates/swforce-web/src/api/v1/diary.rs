@@ -46,11 +46,13 @@ pub async fn weeks_of(
         let app_error = |e| ApiError::from_app(e, state.request_id());
         let categories = state.app.diary_categories(who.org.id).map_err(app_error)?;
         let diaries = state.app.my_diaries(&who, from, to).map_err(app_error)?;
+        let ids = state.app.ids().map_err(app_error)?;
+        let public = |id: i64| ids.encode(Kind::Category, id);
         Ok(Json(json!({
             "from": from.monday().to_string(),
             "to": to.sunday().to_string(),
             "categories": categories.iter().map(|c| json!({
-                "id": c.id,
+                "id": public(c.id),
                 "label": c.label,
                 "kind": c.activity.id(),
                 "relationship_based": c.activity.relationship_based(),
@@ -59,7 +61,7 @@ pub async fn weeks_of(
             "weeks": diaries.iter().map(|d| json!({
                 "week": d.diary.week.to_string(),
                 "hours": d.diary.minutes.iter().map(|(id, m)| json!({
-                    "category": id,
+                    "category": public(*id),
                     "hours": f64::from(*m) / 60.0,
                 })).collect::<Vec<_>>(),
                 "contracted_hours": f64::from(d.diary.contracted) / 60.0,
