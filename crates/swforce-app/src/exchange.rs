@@ -777,7 +777,7 @@ impl App {
         let mut problems = Vec::new();
         if name.trim().is_empty()
             || name.chars().count() > 100
-            || !crate::display::is_one_line(&name)
+            || !crate::display::is_one_line(name)
         {
             problems.push(FieldProblem {
                 field: "name",
@@ -892,7 +892,7 @@ impl App {
         if title.is_empty()
             || title.chars().count() > 150
             || has_html(title)
-            || !crate::display::is_one_line(&title)
+            || !crate::display::is_one_line(title)
         {
             problems.push(FieldProblem {
                 field: "form_title",
@@ -1012,7 +1012,7 @@ impl App {
                 }
             }
         };
-        if name.chars().count() > 100 || !crate::display::is_one_line(&name) {
+        if name.chars().count() > 100 || !crate::display::is_one_line(name) {
             problems.push(FieldProblem {
                 field: "name",
                 problem: "Keep your name to 100 characters, on one line".into(),
