@@ -3,6 +3,8 @@
 // with and without JavaScript, and every refusal is shown beside the field and logged.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { startServer, launchBrowser, axe, signIn } from './helpers.mjs';
 import { startProvider } from '../oidc/provider.mjs';
 
@@ -43,6 +45,19 @@ before(async () => {
   await admin.getByLabel('Client secret').fill(CLIENT.secret);
   await admin.getByRole('button', { name: 'Save single sign-on' }).click();
   assert.doesNotMatch(await admin.locator('main').innerText(), /There is a problem/);
+  // The domain sends nobody to the provider until mail at it confirms it is the organisation's.
+  assert.match(await admin.locator('main').innerText(), /Not verified/);
+  await admin.getByLabel('An address at the domain').fill('it@sso.test');
+  await admin.getByRole('button', { name: 'Send a verification link' }).click();
+  assert.match(await admin.locator('main').innerText(), /Verification link sent/);
+  const outbox = join(server.dataDir, 'outbox');
+  const letter = readdirSync(outbox).map((f) => readFileSync(join(outbox, f), 'utf8')).find((m) => m.includes('Confirm that sso.test belongs to'));
+  assert.ok(letter, 'the verification email is in the outbox');
+  const line = letter.split('\n').find((l) => l.includes('/domains/verify/')).trim();
+  await admin.goto(line.slice(line.indexOf('http')));
+  assert.match(await admin.locator('h1').innerText(), /sso.test is verified/);
+  await admin.goto(orgUrl);
+  assert.match(await admin.locator('main').innerText(), /Verified/);
   await admin.close();
 });
 
