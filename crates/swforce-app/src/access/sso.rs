@@ -1098,6 +1098,18 @@ mod tests {
         c
     }
 
+    /// Why the provider's token with `claims`, signed by `s`, is refused.
+    fn refusal(p: &Provider, s: &Signer, claims: &serde_json::Value) -> String {
+        problem(check_id_token(
+            p,
+            &sso(),
+            &token(s, "k1", claims),
+            "n-1",
+            now(),
+            false,
+        ))
+    }
+
     fn problem(r: Result<Identity, AppError>) -> String {
         match r {
             Err(AppError::Invalid { problem, .. }) => problem,
@@ -1161,16 +1173,7 @@ mod tests {
     fn id_tokens_are_refused_for_each_claim_that_is_wrong() {
         let s = signer("k1");
         let p = provider(&s);
-        let check = |c: serde_json::Value| {
-            problem(check_id_token(
-                &p,
-                &sso(),
-                &token(&s, "k1", &c),
-                "n-1",
-                now(),
-                false,
-            ))
-        };
+        let check = |c: serde_json::Value| refusal(&p, &s, &c);
         assert!(
             check(with(|c| {
                 c.insert("aud".into(), "another-app".into());
@@ -1329,16 +1332,7 @@ mod tests {
     fn issue_time_not_before_azp_and_the_address_are_checked() {
         let s = signer("k1");
         let p = provider(&s);
-        let check = |c: serde_json::Value| {
-            problem(check_id_token(
-                &p,
-                &sso(),
-                &token(&s, "k1", &c),
-                "n-1",
-                now(),
-                false,
-            ))
-        };
+        let check = |c: serde_json::Value| refusal(&p, &s, &c);
         let at = now().as_second();
         assert!(
             check(with(|c| {

@@ -692,34 +692,25 @@ fn names_with_line_breaks_are_refused_and_no_text_adds_a_header_to_an_email() {
         .unwrap();
     let team = app.create_team(&w.admin, org.id, "Team\nX-Walk: 1", &origin());
     assert!(matches!(team, Err(AppError::Invalid { .. })), "{team:?}");
-    let invite = app.invite(
-        &w.admin,
-        org.id,
-        "new@example.org",
-        "New\r\nBcc: injected@evil.example",
-        &["social_worker".into()],
-        None,
-        "http://x",
-        &origin(),
-    );
-    assert!(
-        matches!(invite, Err(AppError::Invalid { .. })),
-        "{invite:?}"
-    );
-    let invite = app.invite(
-        &w.admin,
-        org.id,
-        "new@example.org\r\nBcc: injected@evil.example",
-        "New",
-        &["social_worker".into()],
-        None,
-        "http://x",
-        &origin(),
-    );
-    assert!(
-        matches!(invite, Err(AppError::Invalid { .. })),
-        "{invite:?}"
-    );
+    for (email, name) in [
+        ("new@example.org", "New\r\nBcc: injected@evil.example"),
+        ("new@example.org\r\nBcc: injected@evil.example", "New"),
+    ] {
+        let invite = app.invite(
+            &w.admin,
+            org.id,
+            email,
+            name,
+            &["social_worker".into()],
+            None,
+            "http://x",
+            &origin(),
+        );
+        assert!(
+            matches!(invite, Err(AppError::Invalid { .. })),
+            "{invite:?}"
+        );
+    }
     for sneaky in [
         "Evil\u{2028}Bcc: x@evil.test",
         "Evil\u{2029}X",

@@ -40,6 +40,15 @@ fn census_file() -> Vec<u8> {
     out
 }
 
+/// Kent's workforce analyst, as stored.
+fn analyst(app: &TestApp) -> swforce_store::User {
+    app.app
+        .store()
+        .user_by_email("analyst@kent.test")
+        .unwrap()
+        .unwrap()
+}
+
 struct Kent<'a> {
     org: i64,
     analyst: Browser<'a>,
@@ -146,12 +155,7 @@ fn a_read_scope_never_writes_through_a_page_or_the_api() {
         ],
     );
     assert_eq!(kept.status, 403, "{}", kept.body);
-    let user = app
-        .app
-        .store()
-        .user_by_email("analyst@kent.test")
-        .unwrap()
-        .unwrap();
+    let user = analyst(&app);
     let week = swforce_domain::diary::Week::containing(swforce_app::agency::today());
     assert!(
         app.app
@@ -273,12 +277,7 @@ fn a_token_cannot_act_as_its_owners_browser() {
     let k = kent(&app);
     let token = app.token("analyst@kent.test", &["scenarios:read"]);
     let other = app.token("analyst@kent.test", &["agency:read"]);
-    let user = app
-        .app
-        .store()
-        .user_by_email("analyst@kent.test")
-        .unwrap()
-        .unwrap();
+    let user = analyst(&app);
     let other_id = app
         .app
         .store()
@@ -356,12 +355,7 @@ fn a_draft_is_its_authors_alone_and_moderators_see_only_what_was_sent() {
         ],
     );
     assert_eq!(drafted.status, 303, "{}", drafted.body);
-    let user = app
-        .app
-        .store()
-        .user_by_email("analyst@kent.test")
-        .unwrap()
-        .unwrap();
+    let user = analyst(&app);
     let id = app.public(
         Kind::Example,
         app.app.store().examples_of(user.id).unwrap()[0].id,
