@@ -107,17 +107,9 @@ fn number<T: std::str::FromStr>(
     })
 }
 
+/// An address someone gives, checked as an invitation's is.
 fn check_email(email: &str) -> Option<String> {
-    let e = email.trim().to_lowercase();
-    let (local, domain) = e.split_once('@')?;
-    (!local.is_empty()
-        && domain.contains('.')
-        && !domain.starts_with('.')
-        && !domain.ends_with('.')
-        && !e.contains(char::is_whitespace)
-        && !e.contains(char::is_control)
-        && e.len() <= 254)
-        .then_some(e)
+    crate::access::check_email(email).ok()
 }
 
 impl App {

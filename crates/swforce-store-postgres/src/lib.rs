@@ -1646,6 +1646,14 @@ impl Store for PostgresStore {
         })
     }
 
+    fn forget_verified_domain(&self, org_id: i64) -> Result<(), StoreError> {
+        self.with(|c| {
+            c.execute("DELETE FROM verified_domains WHERE org_id = $1", &[&org_id])
+                .map_err(backend)?;
+            Ok(())
+        })
+    }
+
     fn set_verified_domain(
         &self,
         org_id: i64,

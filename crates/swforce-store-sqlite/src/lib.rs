@@ -1481,6 +1481,13 @@ impl Store for SqliteStore {
         })
     }
 
+    fn forget_verified_domain(&self, org_id: i64) -> Result<(), StoreError> {
+        self.write(|tx| {
+            tx.execute("DELETE FROM verified_domains WHERE org_id = ?1", [org_id])
+                .map(|_| ())
+        })
+    }
+
     fn set_verified_domain(
         &self,
         org_id: i64,

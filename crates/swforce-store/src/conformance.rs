@@ -809,6 +809,8 @@ pub fn sign_on_identities_link_once_and_domains_are_verified_per_organisation(st
         store.verified_domain(org.id).unwrap(),
         Some(("linked.gov.uk".into(), "2026-03-01T00:00:00Z".into()))
     );
+    store.forget_verified_domain(org.id).unwrap();
+    assert_eq!(store.verified_domain(org.id).unwrap(), None);
 }
 
 /// The first secret kept under a name is the one every later caller gets, whatever fresh one

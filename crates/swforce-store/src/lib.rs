@@ -301,6 +301,8 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     ) -> Result<(), StoreError>;
     /// The organisation's verified email domain and when it was verified.
     fn verified_domain(&self, org_id: i64) -> Result<Option<(String, String)>, StoreError>;
+    /// Forgets the organisation's verified domain (when it changes, it is verified afresh).
+    fn forget_verified_domain(&self, org_id: i64) -> Result<(), StoreError>;
     /// Records that `domain` was shown to be the organisation's (replacing an earlier one).
     fn set_verified_domain(
         &self,

@@ -50,17 +50,30 @@ fn not_found(kind: &'static str) -> AppError {
     }
 }
 
-/// A plausible email address: something@domain.tld, no spaces.
+/// A plausible email address, in lower case: `local@domain.tld` in plain ASCII, the local part
+/// of letters, digits and `. _ + - '` (no leading, trailing or double dot), the domain of
+/// labels of letters, digits and hyphens. Nothing invisible, no quoting, comments or routing
+/// (`%`, `!`), so an address always reads as what it is.
 pub(crate) fn check_email(email: &str) -> Result<String, AppError> {
     let e = email.trim().to_lowercase();
+    let label = |l: &str| {
+        !l.is_empty()
+            && l.len() <= 63
+            && !l.starts_with('-')
+            && !l.ends_with('-')
+            && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+    };
     let ok = e.len() <= 254
-        && !e.chars().any(|c| c.is_whitespace() || c.is_control())
         && e.split_once('@').is_some_and(|(l, d)| {
             !l.is_empty()
+                && l.len() <= 64
+                && !l.starts_with('.')
+                && !l.ends_with('.')
+                && !l.contains("..")
+                && l.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b".+-_'".contains(&b))
                 && d.contains('.')
-                && !d.starts_with('.')
-                && !d.ends_with('.')
-                && !d.contains('@')
+                && d.split('.').all(label)
         });
     if ok {
         Ok(e)
@@ -383,6 +396,20 @@ impl App {
         who.require(Permission::ManageUsers)?;
         let org = self.organisation_for(who, org_id)?;
         let email = check_email(email)?;
+        // An address at a domain verified as another organisation's belongs there.
+        if let Some((_, domain)) = email.rsplit_once('@')
+            && let Some(owner) = self.store().organisation_by_domain(domain)?
+            && owner.id != org.id
+            && self
+                .store()
+                .verified_domain(owner.id)?
+                .is_some_and(|(d, _)| d == domain)
+        {
+            return Err(invalid(
+                format!("Addresses at {domain} belong to another organisation"),
+                "Invite people with their address at this organisation",
+            ));
+        }
         let name = name.trim();
         one_line("The person's name", name)?;
         if name.is_empty() || name.chars().count() > 200 {
@@ -599,9 +626,15 @@ impl App {
         let sso = if issuer.is_empty() {
             None
         } else {
-            if !super::sso::address_allowed(issuer, self.insecure_sso()) {
+            let plain = url::Url::parse(issuer).is_ok_and(|u| {
+                u.username().is_empty()
+                    && u.password().is_none()
+                    && u.query().is_none()
+                    && u.fragment().is_none()
+            });
+            if !plain || !super::sso::address_allowed(issuer, self.insecure_sso()) {
                 return Err(invalid(
-                    "The issuer must be an https:// address",
+                    "The issuer must be an https:// address, with no user name, query or fragment",
                     "Copy it from your identity provider, such as https://login.microsoftonline.com/<tenant id>/v2.0",
                 ));
             }
@@ -635,6 +668,10 @@ impl App {
         self.store()
             .set_sso(org.id, sso.as_ref(), domain.as_deref())
             .map_err(|e| conflict(e, "Each organisation has its own email domain"))?;
+        if domain != org.email_domain {
+            // A new domain is verified afresh, even one the organisation had before.
+            self.store().forget_verified_domain(org.id)?;
+        }
         let detail = match &sso {
             Some(s) => format!(
                 "single sign-on with {} for {}",

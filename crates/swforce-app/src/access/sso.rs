@@ -203,7 +203,54 @@ fn unreachable() -> AppError {
 struct Down(String);
 
 fn down(what: impl std::fmt::Display) -> Down {
-    Down(what.to_string())
+    Down(printable(&what.to_string(), 500))
+}
+
+/// `text` with no control or invisible characters and at most `max` characters, for a log line,
+/// the audit log or a page: what a provider sends cannot start a forged line.
+fn printable(text: &str, max: usize) -> String {
+    text.chars()
+        .map(|c| {
+            if crate::display::is_one_line(c.encode_utf8(&mut [0; 4])) {
+                c
+            } else {
+                ' '
+            }
+        })
+        .take(max)
+        .collect()
+}
+
+/// Why an ID token was refused.
+#[derive(Debug)]
+enum Refusal {
+    /// In swforce's own words, shown to the person (an address not shared or not verified).
+    Said(AppError),
+    /// What was wrong with the token, for the log and the audit log; the person is told only
+    /// that the sign-in could not be trusted.
+    Untrusted(String),
+}
+
+impl Refusal {
+    /// What the person is told.
+    fn shown(&self) -> AppError {
+        match self {
+            Self::Said(AppError::Invalid { problem, fix }) => invalid(problem, fix),
+            Self::Said(AppError::Unavailable(p)) => AppError::Unavailable(p.clone()),
+            _ => invalid(
+                "The sign-in from your organisation could not be trusted",
+                "Try again; if it keeps happening, ask your organisation admin",
+            ),
+        }
+    }
+
+    /// What is logged and audited.
+    fn detail(&self) -> String {
+        match self {
+            Self::Said(e) => printable(&e.to_string(), 300),
+            Self::Untrusted(why) => printable(why, 300),
+        }
+    }
 }
 
 /// Whether a provider address may be used: https, or plain http on this machine (127.0.0.1,
@@ -368,12 +415,7 @@ impl Providers {
 impl Provider {
     /// The key an ID token names, reading the provider's keys again once if it is new (keys
     /// are rotated), but not more than once a minute.
-    fn key(
-        &self,
-        issuer: &str,
-        kid: Option<&str>,
-        insecure: bool,
-    ) -> Result<DecodingKey, AppError> {
+    fn key(&self, issuer: &str, kid: Option<&str>, insecure: bool) -> Result<DecodingKey, Refusal> {
         let find = |set: &JwkSet| match kid {
             Some(kid) => set.find(kid).cloned(),
             None if set.keys.len() == 1 => set.keys.first().cloned(),
@@ -386,7 +428,7 @@ impl Provider {
                 let fresh: JwkSet = get_json(issuer, &self.discovery.jwks_uri, insecure).map_err(
                     |Down(detail)| {
                         tracing::warn!(issuer, "single sign-on provider failed: {detail}");
-                        unreachable()
+                        Refusal::Said(unreachable())
                     },
                 )?;
                 *keys = (Instant::now(), fresh);
@@ -394,23 +436,16 @@ impl Provider {
             }
             None => return Err(unknown_key(kid)),
         };
-        DecodingKey::from_jwk(&jwk).map_err(|e| {
-            invalid(
-                format!("The sign-on service's signing key cannot be used ({e})"),
-                "Ask your organisation admin to check the single sign-on settings",
-            )
-        })
+        DecodingKey::from_jwk(&jwk)
+            .map_err(|e| Refusal::Untrusted(format!("its signing key cannot be used ({e})")))
     }
 }
 
-fn unknown_key(kid: Option<&str>) -> AppError {
-    invalid(
-        format!(
-            "The sign-in was signed with a key the sign-on service does not publish ({})",
-            kid.unwrap_or("no key id")
-        ),
-        "Try again; if it keeps happening, ask your organisation admin to check the settings",
-    )
+fn unknown_key(kid: Option<&str>) -> Refusal {
+    Refusal::Untrusted(format!(
+        "it was signed with a key the provider does not publish ({})",
+        kid.unwrap_or("no key id")
+    ))
 }
 
 fn pkce_challenge(verifier: &str) -> String {
@@ -631,7 +666,12 @@ impl App {
             subject,
         } = match checked {
             Ok(found) => found,
-            Err(e) => return fail("the ID token was refused", e),
+            Err(e) => {
+                return fail(
+                    &format!("the ID token was refused: {}", e.detail()),
+                    e.shown(),
+                );
+            }
         };
         if email_domain(&email) != org.email_domain.as_deref() {
             return fail(
@@ -648,6 +688,9 @@ impl App {
         // The account is the one the provider's subject was linked to at its first sign-on;
         // an address the provider gives for another subject does not reach it.
         let linked = self.store().sso_user(&sso.issuer, &subject)?;
+        // An address changed at the provider, moved to the account only once every check below
+        // has passed: a refused sign-on changes nothing.
+        let mut moved = false;
         let user = match linked
             .map(|id| self.store().user(id))
             .transpose()?
@@ -662,7 +705,7 @@ impl App {
                     ),
                 );
             }
-            Some(mut u) => {
+            Some(u) => {
                 if u.email != email {
                     // The address changed at the provider: the account follows it, unless
                     // another account has it.
@@ -678,17 +721,7 @@ impl App {
                             ),
                         );
                     }
-                    let before = std::mem::replace(&mut u.email, email.clone());
-                    self.store().update_user(&u)?;
-                    self.audit_raw(
-                        Some(org.id),
-                        Some(u.id),
-                        &email,
-                        "admin",
-                        &format!("email address changed from {before} at the sign-on service"),
-                        origin,
-                        now,
-                    )?;
+                    moved = true;
                 }
                 u
             }
@@ -787,6 +820,20 @@ impl App {
             self.store()
                 .link_sso(&sso.issuer, &subject, user.id, &stamp(now))?;
         }
+        let mut user = user;
+        if moved {
+            let before = std::mem::replace(&mut user.email, email.clone());
+            self.store().update_user(&user)?;
+            self.audit_raw(
+                Some(org.id),
+                Some(user.id),
+                &email,
+                "admin",
+                &format!("email address changed from {before} at the sign-on service"),
+                origin,
+                now,
+            )?;
+        }
         let how = format!("single sign-on with {}", sso.issuer);
         let signed_in = self.start_session(user, &how, origin, now)?;
         Ok((signed_in, pending.next))
@@ -805,12 +852,15 @@ impl App {
         let token = self
             .store()
             .take_token(TokenKind::SsoState, &digest(state), &stamp(now))?;
-        let said: String = format!("{error} {description}")
-            .chars()
-            .filter(|c| !c.is_control())
-            .take(200)
-            .collect();
-        if let Some(t) = &token {
+        let said = printable(&format!("{error} {description}"), 200);
+        let Some(t) = &token else {
+            // Not a sign-on in flight: nothing the address says is shown.
+            return Ok(invalid(
+                "This address is for returning from your organisation's sign-in",
+                "Start again from the sign-in page",
+            ));
+        };
+        {
             self.audit_raw(
                 t.org_id,
                 None,
@@ -828,7 +878,7 @@ impl App {
             )
         } else {
             invalid(
-                format!("Your organisation's sign-on service refused the sign-in ({error})"),
+                "Your organisation's sign-on service refused the sign-in",
                 "Try again; if it keeps happening, ask your organisation admin to check the settings",
             )
         })
@@ -905,13 +955,8 @@ fn check_id_token(
     nonce: &str,
     now: Timestamp,
     insecure: bool,
-) -> Result<Identity, AppError> {
-    let refused = |why: String| {
-        invalid(
-            format!("The sign-in from your organisation could not be trusted: {why}"),
-            "Try again; if it keeps happening, ask your organisation admin to check the settings",
-        )
-    };
+) -> Result<Identity, Refusal> {
+    let refused = |why: String| Refusal::Untrusted(format!("it could not be trusted: {why}"));
     let header = jsonwebtoken::decode_header(id_token).map_err(|e| refused(format!("{e}")))?;
     if !ALGORITHMS.contains(&header.alg) {
         return Err(refused(format!("it is signed with {:?}", header.alg)));
@@ -936,10 +981,10 @@ fn check_id_token(
     if claims.nonce.as_deref() != Some(nonce) {
         return Err(refused("it does not answer this sign-in (nonce)".into()));
     }
-    // With several audiences, the party it was issued to must be swforce.
-    if matches!(&claims.aud, Some(serde_json::Value::Array(a)) if a.len() > 1)
-        && claims.azp.as_deref() != Some(sso.client_id.as_str())
-    {
+    // With several audiences, the party it was issued to must be swforce; and when it names
+    // that party at all, it must be swforce.
+    let several = matches!(&claims.aud, Some(serde_json::Value::Array(a)) if a.len() > 1);
+    if (several || claims.azp.is_some()) && claims.azp.as_deref() != Some(sso.client_id.as_str()) {
         return Err(refused("it was issued to another application (azp)".into()));
     }
     let leeway = LEEWAY_SECONDS as i64;
@@ -953,14 +998,17 @@ fn check_id_token(
     if iat < now.as_second() - MAX_TOKEN_AGE_SECONDS - leeway {
         return Err(refused("it was issued too long ago (iat)".into()));
     }
-    if second(&claims.nbf).is_some_and(|nbf| nbf > now.as_second() + leeway) {
-        return Err(refused("it is not valid yet (nbf)".into()));
+    match (&claims.nbf, second(&claims.nbf)) {
+        (None, _) => {}
+        (Some(_), Some(nbf)) if nbf <= now.as_second() + leeway => {}
+        (Some(_), Some(_)) => return Err(refused("it is not valid yet (nbf)".into())),
+        (Some(_), None) => return Err(refused("its nbf is not a time".into())),
     }
     let Some(email) = claims.email.map(|e| e.trim().to_lowercase()) else {
-        return Err(invalid(
+        return Err(Refusal::Said(invalid(
             "Your organisation's sign-on service did not share your email address",
             "Ask your IT team to release the email claim to swforce",
-        ));
+        )));
     };
     if super::admin::check_email(&email).ok().as_deref() != Some(email.as_str()) {
         return Err(refused(
@@ -970,20 +1018,15 @@ fn check_id_token(
     let entra =
         url::Url::parse(&provider.discovery.issuer).is_ok_and(|u| u.host_str() == Some(ENTRA_HOST));
     if !(truthy(&claims.email_verified) || (entra && truthy(&claims.xms_edov))) {
-        return Err(invalid(
+        return Err(Refusal::Said(invalid(
             format!("Your organisation's sign-on service has not verified {email}"),
             "Ask your IT team to release a verified email (for Microsoft Entra ID, the optional claims email and xms_edov)",
-        ));
+        )));
     }
     let name = claims
         .name
-        .map(|n| {
-            n.chars()
-                .filter(|c| !c.is_control())
-                .take(200)
-                .collect::<String>()
-        })
-        .filter(|n| !n.trim().is_empty());
+        .map(|n| printable(&n, 200).trim().to_string())
+        .filter(|n| !n.is_empty());
     let subject = claims
         .sub
         .filter(|s| !s.is_empty() && s.len() <= 255)
@@ -1110,11 +1153,32 @@ mod tests {
         ))
     }
 
-    fn problem(r: Result<Identity, AppError>) -> String {
+    fn problem(r: Result<Identity, Refusal>) -> String {
         match r {
-            Err(AppError::Invalid { problem, .. }) => problem,
+            Err(Refusal::Said(AppError::Invalid { problem, .. })) => problem,
+            Err(Refusal::Untrusted(why)) => why,
             other => panic!("expected a refusal, got {other:?}"),
         }
+    }
+
+    #[test]
+    fn the_person_is_never_shown_what_the_token_said() {
+        let s = signer("k1");
+        let p = provider(&s);
+        let sneaky = signer("Call 0800 000 000 now\nERROR forged");
+        let forged = token(&sneaky, "Call 0800 000 000 now\nERROR forged", &claims());
+        let refusal = check_id_token(&p, &sso(), &forged, "n-1", now(), false).unwrap_err();
+        let shown = refusal.shown().to_string();
+        assert!(!shown.contains("0800"), "{shown}");
+        assert!(shown.contains("could not be trusted"));
+        assert!(
+            refusal.detail().contains("0800"),
+            "the detail is kept for the log"
+        );
+        assert!(
+            !refusal.detail().contains('\n'),
+            "and cannot start a forged line"
+        );
     }
 
     #[test]
@@ -1370,6 +1434,22 @@ mod tests {
             })
         };
         assert!(check(several(None)).contains("(azp)"));
+        assert!(
+            check(with(|c| {
+                c.insert("azp".into(), "another".into());
+            }))
+            .contains("(azp)"),
+            "an azp that names another application, with one audience"
+        );
+        for odd in [serde_json::json!("9999999999"), serde_json::json!(1e30)] {
+            assert!(
+                check(with(|c| {
+                    c.insert("nbf".into(), odd.clone());
+                }))
+                .contains("nbf"),
+                "{odd}"
+            );
+        }
         assert!(check(several(Some("another"))).contains("(azp)"));
         assert!(
             check_id_token(

@@ -695,6 +695,17 @@ fn names_with_line_breaks_are_refused_and_no_text_adds_a_header_to_an_email() {
     for (email, name) in [
         ("new@example.org", "New\r\nBcc: injected@evil.example"),
         ("new@example.org\r\nBcc: injected@evil.example", "New"),
+        ("kmod\u{200b}@example.org", "New"),
+        ("k\u{202e}mod@example.org", "New"),
+        ("x\u{ad}y@example.org", "New"),
+        ("it%evil.test@example.org", "New"),
+        ("x..y@example.org", "New"),
+        (".x@example.org", "New"),
+        ("x<y>@example.org", "New"),
+        ("(c)x@example.org", "New"),
+        ("\"quoted\"@example.org", "New"),
+        ("a@b@example.org", "New"),
+        ("x@-example.org", "New"),
     ] {
         let invite = app.invite(
             &w.admin,

@@ -555,3 +555,121 @@ fn an_account_is_matched_by_the_providers_subject_not_only_its_address() {
         Some("sub-sam@org.example")
     );
 }
+
+#[test]
+fn a_refused_sign_on_changes_nothing_not_even_the_address() {
+    let app = spawn_app_for_sso_tests();
+    let p = provider();
+    let (org, _) = organisation(&app, "Org Example", "org.example", &p.issuer);
+    // Signed on once as a social worker, then given the site admin role.
+    *p.email.lock().unwrap() = "fa@org.example".into();
+    assert_eq!(sign_on(&app, &app.browser(), "fa@org.example").status, 303);
+    let store = app.app.store();
+    let mut fa = store.user_by_email("fa@org.example").unwrap().unwrap();
+    fa.roles.push(swforce_domain::access::Role::SiteAdmin);
+    store.update_user(&fa).unwrap();
+    // The provider now says the same subject has the attacker's address.
+    *p.subject.lock().unwrap() = Some("sub-fa@org.example".into());
+    *p.email.lock().unwrap() = "attacker@org.example".into();
+    let refused = sign_on(&app, &app.browser(), "attacker@org.example");
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    assert_eq!(
+        store.user(fa.id).unwrap().unwrap().email,
+        "fa@org.example",
+        "the account's address did not move"
+    );
+    assert!(
+        store
+            .user_by_email("attacker@org.example")
+            .unwrap()
+            .is_none()
+    );
+    // A locked account likewise keeps its address.
+    *p.subject.lock().unwrap() = None;
+    *p.email.lock().unwrap() = "lo@org.example".into();
+    assert_eq!(sign_on(&app, &app.browser(), "lo@org.example").status, 303);
+    let mut lo = store.user_by_email("lo@org.example").unwrap().unwrap();
+    lo.status = swforce_store::UserStatus::Locked;
+    store.update_user(&lo).unwrap();
+    *p.subject.lock().unwrap() = Some("sub-lo@org.example".into());
+    *p.email.lock().unwrap() = "lo-evades@org.example".into();
+    assert_eq!(
+        sign_on(&app, &app.browser(), "lo-evades@org.example").status,
+        422
+    );
+    assert_eq!(store.user(lo.id).unwrap().unwrap().email, "lo@org.example");
+    let _ = org;
+}
+
+#[test]
+fn the_callback_address_shows_nobody_elses_words() {
+    let app = spawn_app_for_sso_tests();
+    let b = app.browser();
+    let page = b.get(
+        "/sign-in/sso/callback?error=server_error&error_description=Your%20account%20is%20suspended.%20Call%200800%20000%20000&state=made-up",
+    );
+    assert!(page.status >= 400 && page.status < 500, "{}", page.status);
+    assert!(!page.body.contains("0800"), "{}", page.body);
+    assert!(!page.body.contains("server_error"), "{}", page.body);
+    assert!(page.body.contains("returning from your organisation"));
+}
+
+#[test]
+fn a_domain_is_verified_afresh_when_it_comes_back() {
+    let app = spawn_app_for_sso_tests();
+    let p = provider();
+    let (org, site_admin) = organisation(&app, "Org Example", "org.example", &p.issuer);
+    let at = format!(
+        "/admin/organisations/{}",
+        app.public(Kind::Organisation, org)
+    );
+    for domain in ["org2.example", "org.example"] {
+        let saved = site_admin.post_form(
+            &format!("{at}/sso"),
+            &[
+                ("sso_domain", domain),
+                ("sso_issuer", p.issuer.as_str()),
+                ("sso_client", CLIENT),
+                ("sso_secret", ""),
+            ],
+        );
+        assert_eq!(saved.status, 303);
+    }
+    assert!(site_admin.get(&at).body.contains("Not verified"));
+    let visitor = app.browser();
+    visitor.get("/sign-in");
+    let refused = visitor.post_form(
+        "/sign-in/sso",
+        &[("sso-email", "sam@org.example"), ("next", "/")],
+    );
+    assert_eq!(refused.status, 422);
+}
+
+#[test]
+fn nobody_is_invited_into_one_organisation_at_anothers_verified_domain() {
+    let app = spawn_app_for_sso_tests();
+    let p = provider();
+    organisation(&app, "Org Example", "org.example", &p.issuer);
+    let other = app.organisation("Other Campaign", None);
+    let admin = app.person(other, "admin@other.example", &["org_admin"]);
+    let refused = admin.post_form(
+        &format!(
+            "/admin/organisations/{}/invitations",
+            app.public(Kind::Organisation, other)
+        ),
+        &[
+            ("name", "New Hire"),
+            ("email", "newhire@org.example"),
+            ("roles", "social_worker"),
+        ],
+    );
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    assert!(refused.body.contains("belong to another organisation"));
+    assert!(
+        app.app
+            .store()
+            .user_by_email("newhire@org.example")
+            .unwrap()
+            .is_none()
+    );
+}
