@@ -124,20 +124,23 @@ pub fn lower_first(text: &str) -> String {
 /// paragraph separators, no invisible formatting characters (zero-width, direction overrides,
 /// byte order mark), and no `=?` that a mail program would read as an encoded word.
 pub fn is_one_line(text: &str) -> bool {
-    !text.contains("=?")
-        && !text.chars().any(|c| {
-            c.is_control()
-                || matches!(
-                    c,
-                    '\u{2028}'
-                        | '\u{2029}'
-                        | '\u{200B}'..='\u{200F}'
-                        | '\u{202A}'..='\u{202E}'
-                        | '\u{2060}'..='\u{2064}'
-                        | '\u{2066}'..='\u{2069}'
-                        | '\u{FEFF}'
-                )
-        })
+    !text.contains("=?") && !text.chars().any(breaks_a_line)
+}
+
+/// Whether `c` is a control character, a Unicode line or paragraph separator, or an invisible
+/// formatting character (zero-width, direction override, byte order mark).
+pub fn breaks_a_line(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{2028}'
+                | '\u{2029}'
+                | '\u{200B}'..='\u{200F}'
+                | '\u{202A}'..='\u{202E}'
+                | '\u{2060}'..='\u{2064}'
+                | '\u{2066}'..='\u{2069}'
+                | '\u{FEFF}'
+        )
 }
 
 /// Refuses text that holds a control character (a line break, a tab, a NUL...): names and

@@ -211,10 +211,10 @@ fn down(what: impl std::fmt::Display) -> Down {
 fn printable(text: &str, max: usize) -> String {
     text.chars()
         .map(|c| {
-            if crate::display::is_one_line(c.encode_utf8(&mut [0; 4])) {
-                c
-            } else {
+            if crate::display::breaks_a_line(c) {
                 ' '
+            } else {
+                c
             }
         })
         .take(max)

@@ -161,10 +161,7 @@ pub mod ids {
 
     /// The opaque id of record `id`, for a link or a form.
     pub fn public(state: &WebState, kind: Kind, id: i64) -> Result<String, PageError> {
-        state
-            .app
-            .public_id(kind, id)
-            .map_err(|e| PageError::from_app(e, state.request_id()))
+        Ok(all(state)?.encode(kind, id))
     }
 
     /// Turns numbers into opaque ids for one page's links.
@@ -172,21 +169,14 @@ pub mod ids {
         state: &WebState,
         kind: Kind,
     ) -> Result<impl Fn(i64) -> String + use<>, PageError> {
-        let ids = state
-            .app
-            .ids()
-            .map_err(|e| PageError::from_app(e, state.request_id()))?;
+        let ids = all(state)?;
         Ok(move |id| ids.encode(kind, id))
     }
 
     /// The record an address (or a form) names, or a "not found" page that says `what` was
     /// not found.
     pub fn read(state: &WebState, kind: Kind, text: &str, what: &str) -> Result<IdRef, PageError> {
-        let ids = state
-            .app
-            .ids()
-            .map_err(|e| PageError::from_app(e, state.request_id()))?;
-        ids.read(kind, text).ok_or_else(|| {
+        all(state)?.read(kind, text).ok_or_else(|| {
             PageError::not_found(
                 format!(
                     "There is no {what} {}",
