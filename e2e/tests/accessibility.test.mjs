@@ -159,6 +159,8 @@ test('the skip link comes first, shows when focused and leads to the content', a
   const box = await page.evaluate(() => document.activeElement.getBoundingClientRect().height);
   assert.ok(box > 10, 'the focused skip link is visible');
   await page.keyboard.press('Enter');
+  // Following an in-page link is not awaited by the key press; wait for it rather than race it.
+  await page.waitForURL(/#main-content$/, { timeout: 5000 });
   assert.match(page.url(), /#main-content$/);
   await page.close();
 });

@@ -12,6 +12,9 @@ use std::collections::BTreeMap;
 /// Fewest different people behind any figure shown for a group: below this a team, an
 /// organisation, a region or England shows "not enough responses" instead of numbers.
 pub const MIN_CONTRIBUTORS: u32 = 5;
+/// Days after a week ends (its Sunday) before its figures are published: people have two
+/// weeks to fill it in, and nobody sees a group's week change as they do.
+pub const PUBLISH_AFTER_DAYS: i64 = 14;
 /// The campaign's aim: 80% of working time on direct, relationship-based work.
 pub const TARGET_SHARE: f64 = 0.80;
 /// Hours in a week: no diary can hold more.
@@ -223,6 +226,17 @@ impl Week {
 
     pub fn plus_weeks(self, weeks: i64) -> Week {
         Week(self.0.plus_days(7 * weeks))
+    }
+
+    /// The latest week whose figures are published on `today`: the week has ended and
+    /// [`PUBLISH_AFTER_DAYS`] more days have passed.
+    pub fn published_through(today: Date) -> Week {
+        Week::containing(today.plus_days(-PUBLISH_AFTER_DAYS - 7))
+    }
+
+    /// The day this week's figures are published.
+    pub fn published_on(self) -> Date {
+        self.sunday().plus_days(PUBLISH_AFTER_DAYS + 1)
     }
 
     /// Weeks from `self` to `later` (negative when `later` is earlier).
@@ -618,6 +632,24 @@ pub fn percent(share: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_week_is_published_fifteen_days_after_its_sunday() {
+        let week = Week::parse("2025-03-03").unwrap();
+        assert_eq!(week.published_on(), Date::parse("2025-03-24").unwrap());
+        for (today, through) in [
+            ("2025-03-23", "2025-02-24"),
+            ("2025-03-24", "2025-03-03"),
+            ("2025-03-30", "2025-03-03"),
+            ("2025-03-31", "2025-03-10"),
+        ] {
+            assert_eq!(
+                Week::published_through(Date::parse(today).unwrap()),
+                Week::parse(through).unwrap(),
+                "on {today}"
+            );
+        }
+    }
 
     #[test]
     fn teams_are_held_back_so_nobody_can_be_subtracted_out() {

@@ -6,12 +6,14 @@ use crate::pool::Conn;
 use swforce_domain::diary::{Activity, Diary, MIN_CONTRIBUTORS, Obstacle, Week};
 use swforce_store::StoreError;
 use swforce_store::diary::{
-    DiaryCategory, DiaryScope, DiarySums, StoredDiary, SyntheticPerson, fold_sums,
+    DiaryCategory, DiaryScope, DiarySums, Published, StoredDiary, SyntheticPerson, fold_sums,
     minutes_from_text, minutes_to_text, rollup_delta, sums_of_new_people,
 };
 
 /// The measure holding how many diaries a week has.
 const DIARIES: i64 = swforce_store::diary::Measure::Diaries.code();
+/// The measure holding how many of them count towards five.
+const ELIGIBLE: i64 = swforce_store::diary::Measure::Eligible.code();
 
 pub fn categories(c: &mut Conn, org_id: i64) -> Result<Vec<DiaryCategory>, StoreError> {
     c.query(
@@ -78,7 +80,10 @@ pub fn save_category(c: &mut Conn, cat: &DiaryCategory) -> Result<i64, StoreErro
     }
 }
 
-const DIARY_COLUMNS: &str = "person_id, week, org_id, team_id, minutes, contracted, obstacles, note, share_note, updated_at";
+const DIARY_COLUMNS: &str = "person_id, week, org_id, team_id, minutes, contracted, obstacles, note, share_note, updated_at, eligible";
+
+/// The same columns of `diary_published`, which keeps no time of writing.
+const PUBLISHED_COLUMNS: &str = "person_id, week, org_id, team_id, minutes, contracted, obstacles, note, share_note, ''::TEXT, eligible";
 
 fn diary_from(r: &postgres::Row) -> Result<StoredDiary, StoreError> {
     let minutes: String = get(r, 4)?;
@@ -99,6 +104,7 @@ fn diary_from(r: &postgres::Row) -> Result<StoredDiary, StoreError> {
             share_note: get(r, 8)?,
         },
         updated_at: get(r, 9)?,
+        eligible: get(r, 10)?,
     })
 }
 
@@ -184,11 +190,99 @@ fn add_spans(c: &mut Conn, org: i64, rows: &[(i64, i64, i64, i64)]) -> Result<()
 }
 
 pub fn save(c: &mut Conn, d: &StoredDiary) -> Result<(), StoreError> {
-    let week = d.diary.week.number();
+    // A week keeps the organisation and team it was first kept in, so its sums stay put.
+    c.execute(
+        "INSERT INTO diaries (person_id, week, org_id, team_id, minutes, contracted, obstacles,
+                              note, share_note, updated_at, eligible, pending)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, TRUE)
+         ON CONFLICT (person_id, week) DO UPDATE SET minutes = excluded.minutes,
+             contracted = excluded.contracted, obstacles = excluded.obstacles, note = excluded.note,
+             share_note = excluded.share_note, updated_at = excluded.updated_at, pending = TRUE",
+        &[
+            &d.person_id,
+            &d.diary.week.number(),
+            &d.org_id,
+            &d.team_id,
+            &minutes_to_text(&d.diary.minutes),
+            &i64::from(d.diary.contracted),
+            &i64::from(Obstacle::to_bits(&d.diary.obstacles)),
+            &d.diary.note,
+            &d.diary.share_note,
+            &d.updated_at,
+            &d.eligible,
+        ],
+    )
+    .map_err(backend)?;
+    Ok(())
+}
+
+pub fn publish(c: &mut Conn, through: Week, batch: u32) -> Result<Published, StoreError> {
+    let mut done = Published::default();
+    // One publisher at a time: two servers publishing the same week would release it twice.
+    c.execute("LOCK TABLE diary_released IN EXCLUSIVE MODE", &[])
+        .map_err(backend)?;
+    let groups = c
+        .query(
+            "SELECT d.org_id, d.week, COUNT(*), COUNT(*) FILTER (WHERE d.eligible), r.org_id IS NOT NULL
+             FROM diaries d LEFT JOIN diary_released r ON r.org_id = d.org_id AND r.week = d.week
+             WHERE d.pending AND d.week <= $1
+             GROUP BY d.org_id, d.week, r.org_id ORDER BY d.week, d.org_id",
+            &[&through.number()],
+        )
+        .map_err(backend)?;
+    for g in &groups {
+        let (org, week, pending, eligible, released): (i64, i64, i64, i64, bool) =
+            (get(g, 0)?, get(g, 1)?, get(g, 2)?, get(g, 3)?, get(g, 4)?);
+        if released && eligible < i64::from(batch) {
+            done.waiting += pending as u64;
+            continue;
+        }
+        let diaries = c
+            .query(
+                &format!(
+                    "SELECT {DIARY_COLUMNS} FROM diaries
+                     WHERE org_id = $1 AND week = $2 AND pending ORDER BY person_id FOR UPDATE"
+                ),
+                &[&org, &week],
+            )
+            .map_err(backend)?
+            .iter()
+            .map(diary_from)
+            .collect::<Result<Vec<_>, _>>()?;
+        for d in &diaries {
+            publish_one(c, d, !released)?;
+        }
+        c.execute(
+            "UPDATE diaries SET pending = FALSE WHERE org_id = $1 AND week = $2 AND pending",
+            &[&org, &week],
+        )
+        .map_err(backend)?;
+        if released {
+            done.batched += diaries.len() as u64;
+        } else {
+            done.first += diaries.len() as u64;
+            c.execute(
+                &format!(
+                    "INSERT INTO diary_released (org_id, week, diaries)
+                     SELECT $1, $2, COALESCE((SELECT amount FROM diary_rollup
+                         WHERE org_id = $1 AND team_id = 0 AND week = $2 AND measure = {DIARIES}), 0)"
+                ),
+                &[&org, &week],
+            )
+            .map_err(backend)?;
+        }
+    }
+    Ok(done)
+}
+
+/// Brings the sums from the diary as published to the diary as kept: into the organisation's
+/// and the team's sums at a week's first release, into the organisation's alone afterwards.
+fn publish_one(c: &mut Conn, d: &StoredDiary, first: bool) -> Result<(), StoreError> {
+    let (org, week) = (d.org_id, d.diary.week.number());
     let old = c
         .query_opt(
             &format!(
-                "SELECT {DIARY_COLUMNS} FROM diaries WHERE person_id = $1 AND week = $2 FOR UPDATE"
+                "SELECT {PUBLISHED_COLUMNS} FROM diary_published WHERE person_id = $1 AND week = $2"
             ),
             &[&d.person_id, &week],
         )
@@ -196,42 +290,21 @@ pub fn save(c: &mut Conn, d: &StoredDiary) -> Result<(), StoreError> {
         .as_ref()
         .map(diary_from)
         .transpose()?;
-    // A week keeps the organisation and team it was first kept in, so its sums stay put.
-    let (org, team) = match &old {
-        Some(o) => (o.org_id, o.team_id),
-        None => (d.org_id, d.team_id),
-    };
-    c.execute(
-        &format!(
-            "INSERT INTO diaries ({DIARY_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-             ON CONFLICT (person_id, week) DO UPDATE SET minutes = excluded.minutes,
-                 contracted = excluded.contracted, obstacles = excluded.obstacles,
-                 note = excluded.note, share_note = excluded.share_note, updated_at = excluded.updated_at"
-        ),
-        &[
-            &d.person_id,
-            &week,
-            &org,
-            &team,
-            &minutes_to_text(&d.diary.minutes),
-            &i64::from(d.diary.contracted),
-            &i64::from(Obstacle::to_bits(&d.diary.obstacles)),
-            &d.diary.note,
-            &d.diary.share_note,
-            &d.updated_at,
-        ],
-    )
-    .map_err(backend)?;
-    let delta = rollup_delta(old.as_ref().map(|o| &o.diary), &d.diary);
+    let team = if first { d.team_id } else { None };
     let scopes: Vec<i64> = std::iter::once(0).chain(team).collect();
+    let delta = rollup_delta(
+        old.as_ref().map(|o| (&o.diary, o.eligible)),
+        (&d.diary, d.eligible),
+    );
     let mut spans = Vec::new();
     if old.is_none() {
         for &t in &scopes {
-            // The person's neighbouring weeks in this scope: the new week slots in between.
+            // The person's neighbouring published weeks in this scope: the new one slots in.
             let row = c
                 .query_one(
                     "SELECT MAX(week) FILTER (WHERE week < $3), MIN(week) FILTER (WHERE week > $3)
-                     FROM diaries WHERE person_id = $1 AND org_id = $2 AND ($4::BIGINT = 0 OR team_id = $4)",
+                     FROM diary_published
+                     WHERE person_id = $1 AND org_id = $2 AND ($4::BIGINT = 0 OR team_id = $4)",
                     &[&d.person_id, &org, &week, &t],
                 )
                 .map_err(backend)?;
@@ -249,7 +322,34 @@ pub fn save(c: &mut Conn, d: &StoredDiary) -> Result<(), StoreError> {
         .flat_map(|&t| delta.iter().map(move |(m, v)| (t, week, *m, *v)))
         .collect();
     add_spans(c, org, &spans)?;
-    add_rollup(c, org, &rollup)
+    add_rollup(c, org, &rollup)?;
+    let in_team = match &old {
+        Some(o) => o.team_id,
+        None => team,
+    };
+    c.execute(
+        "INSERT INTO diary_published (person_id, week, org_id, team_id, minutes, contracted,
+             obstacles, note, share_note, eligible)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+         ON CONFLICT (person_id, week) DO UPDATE SET team_id = excluded.team_id,
+             minutes = excluded.minutes, contracted = excluded.contracted,
+             obstacles = excluded.obstacles, note = excluded.note,
+             share_note = excluded.share_note, eligible = excluded.eligible",
+        &[
+            &d.person_id,
+            &week,
+            &org,
+            &in_team,
+            &minutes_to_text(&d.diary.minutes),
+            &i64::from(d.diary.contracted),
+            &i64::from(Obstacle::to_bits(&d.diary.obstacles)),
+            &d.diary.note,
+            &d.diary.share_note,
+            &d.eligible,
+        ],
+    )
+    .map_err(backend)?;
+    Ok(())
 }
 
 pub fn sums(
@@ -271,13 +371,14 @@ pub fn sums(
         )
         .map_err(backend)?;
     let contributors: i64 = get(&row, 0)?;
-    // Several organisations: only their weeks of at least MIN_CONTRIBUTORS diaries count.
+    // Several organisations: only their weeks of at least MIN_CONTRIBUTORS eligible diaries
+    // count.
     let sql = if matches!(scope, DiaryScope::Orgs(_)) {
         // One pass, no join: each row carries its organisation-week's count of diaries.
         format!(
             "SELECT week, measure, SUM(amount)::BIGINT FROM (
                 SELECT week, measure, amount,
-                       MAX(CASE WHEN measure = {DIARIES} THEN amount END)
+                       MAX(CASE WHEN measure = {ELIGIBLE} THEN amount END)
                            OVER (PARTITION BY org_id, week) AS diaries
                 FROM diary_rollup
                 WHERE org_id = ANY($1) AND team_id = $2 AND week BETWEEN $3 AND $4
@@ -309,7 +410,11 @@ pub fn week_counts(
         &format!(
             "SELECT team_id, week, amount FROM diary_rollup
              WHERE org_id = $1 AND measure = {DIARIES} AND week BETWEEN $2 AND $3 AND amount > 0
-             ORDER BY week, team_id"
+               AND team_id <> 0
+             UNION ALL
+             SELECT 0, week, diaries FROM diary_released
+             WHERE org_id = $1 AND week BETWEEN $2 AND $3 AND diaries > 0
+             ORDER BY 2, 1"
         ),
         &[&org, &from.number(), &to.number()],
     )
@@ -325,28 +430,23 @@ pub fn week_counts(
 
 pub fn shared_notes(
     c: &mut Conn,
-    scope: &DiaryScope,
+    org: i64,
     from: Week,
     to: Week,
     limit: u32,
 ) -> Result<Vec<(Week, String)>, StoreError> {
-    let (orgs, team) = scope.keys();
     let mut out = Vec::new();
-    if orgs.is_empty() {
-        return Ok(out);
-    }
-    // Week by week from the newest, each one a short walk of the partial index: ordering the
-    // whole period's notes at once would read every shared note of England. Within a week they
-    // go by their words, never by who or when they were written.
+    // Week by week from the newest, each one a short walk of the partial index. Within a week
+    // they go by their words, never by who or when they were written.
     let mut week = to;
     while week >= from && out.len() < limit as usize {
         let left = (limit as usize - out.len()) as i64;
         let rows = c
             .query(
-                "SELECT note FROM diaries
-                 WHERE org_id = ANY($1) AND share_note AND week = $3 AND ($2::BIGINT = 0 OR team_id = $2)
-                 ORDER BY note COLLATE \"C\" LIMIT $4",
-                &[&orgs, &team, &week.number(), &left],
+                "SELECT note FROM diary_published
+                 WHERE org_id = $1 AND share_note AND week = $2
+                 ORDER BY note COLLATE \"C\" LIMIT $3",
+                &[&org, &week.number(), &left],
             )
             .map_err(backend)?;
         for r in &rows {
@@ -362,6 +462,7 @@ pub fn add_synthetic(
     org: i64,
     people: &[SyntheticPerson],
     at: &str,
+    through: Week,
 ) -> Result<u64, StoreError> {
     use postgres::binary_copy::BinaryCopyInWriter;
     use postgres::types::Type;
@@ -374,7 +475,9 @@ pub fn add_synthetic(
     {
         let sink = c
             .client
-            .copy_in(&format!("COPY diaries ({DIARY_COLUMNS}) FROM STDIN BINARY"))
+            .copy_in(&format!(
+                "COPY diaries ({DIARY_COLUMNS}, pending) FROM STDIN BINARY"
+            ))
             .map_err(backend)?;
         let types = [
             Type::INT8,
@@ -387,6 +490,8 @@ pub fn add_synthetic(
             Type::TEXT,
             Type::BOOL,
             Type::TEXT,
+            Type::BOOL,
+            Type::BOOL,
         ];
         let mut writer = BinaryCopyInWriter::new(sink, &types);
         for p in people {
@@ -403,6 +508,8 @@ pub fn add_synthetic(
                         &d.note,
                         &d.share_note,
                         &at,
+                        &true,
+                        &(d.week > through),
                     ])
                     .map_err(backend)?;
                 added += 1;
@@ -411,7 +518,17 @@ pub fn add_synthetic(
         }
         writer.finish().map_err(backend)?;
     }
-    let (rollup, spans) = sums_of_new_people(people);
+    // Their weeks up to `through` are published as they are, as a first release.
+    c.execute(
+        "INSERT INTO diary_published (person_id, week, org_id, team_id, minutes, contracted,
+             obstacles, note, share_note, eligible)
+         SELECT person_id, week, org_id, team_id, minutes, contracted, obstacles, note,
+             share_note, TRUE
+         FROM diaries WHERE org_id = $1 AND person_id <= $2 AND person_id > $3 AND week <= $4",
+        &[&org, &(lowest.min(0) - 1), &next, &through.number()],
+    )
+    .map_err(backend)?;
+    let (rollup, spans) = sums_of_new_people(people, through);
     let rollup: Vec<_> = rollup
         .into_iter()
         .map(|((t, w, m), a)| (t, w, m, a))
@@ -426,5 +543,15 @@ pub fn add_synthetic(
     for chunk in spans.chunks(50_000) {
         add_spans(c, org, chunk)?;
     }
+    c.execute(
+        &format!(
+            "INSERT INTO diary_released (org_id, week, diaries)
+             SELECT org_id, week, amount FROM diary_rollup
+             WHERE org_id = $1 AND team_id = 0 AND measure = {DIARIES} AND week <= $2
+             ON CONFLICT (org_id, week) DO UPDATE SET diaries = excluded.diaries"
+        ),
+        &[&org, &through.number()],
+    )
+    .map_err(backend)?;
     Ok(added)
 }

@@ -835,8 +835,8 @@ impl Store for PostgresStore {
     fn update_user(&self, u: &User) -> Result<(), StoreError> {
         self.with(|c| {
             c.execute(
-                "UPDATE users SET team_id = $2, name = $3, roles = $4, password_hash = $5, status = $6, failed_sign_ins = $7, locked_until = $8, last_sign_in = $9, email = $10 WHERE id = $1",
-                &[&u.id, &u.team_id, &u.name, &roles_to_text(&u.roles), &u.password_hash, &status_id(u.status), &i64::from(u.failed_sign_ins), &u.locked_until, &u.last_sign_in, &u.email.to_lowercase()],
+                "UPDATE users SET team_id = $2, name = $3, roles = $4, password_hash = $5, status = $6, failed_sign_ins = $7, locked_until = $8, last_sign_in = $9, email = $10, created_at = $11 WHERE id = $1",
+                &[&u.id, &u.team_id, &u.name, &roles_to_text(&u.roles), &u.password_hash, &status_id(u.status), &i64::from(u.failed_sign_ins), &u.locked_until, &u.last_sign_in, &u.email.to_lowercase(), &u.created_at],
             )
             .map_err(conflict("someone already has an account with that email address"))?;
             Ok(())
@@ -1737,7 +1737,15 @@ impl Store for PostgresStore {
     }
 
     fn save_diary(&self, d: &StoredDiary) -> Result<(), StoreError> {
-        self.with(|c| c.in_transaction(|c| diary::save(c, d)))
+        self.with(|c| diary::save(c, d))
+    }
+
+    fn publish_diaries(
+        &self,
+        through: Week,
+        batch: u32,
+    ) -> Result<swforce_store::diary::Published, StoreError> {
+        self.with(|c| c.in_transaction(|c| diary::publish(c, through, batch)))
     }
 
     fn diaries_of(
@@ -1777,12 +1785,12 @@ impl Store for PostgresStore {
 
     fn shared_diary_notes(
         &self,
-        scope: &DiaryScope,
+        org_id: i64,
         from: Week,
         to: Week,
         limit: u32,
     ) -> Result<Vec<(Week, String)>, StoreError> {
-        self.with(|c| diary::shared_notes(c, scope, from, to, limit))
+        self.with(|c| diary::shared_notes(c, org_id, from, to, limit))
     }
 
     fn add_synthetic_diaries(
@@ -1790,20 +1798,22 @@ impl Store for PostgresStore {
         org_id: i64,
         people: &[SyntheticPerson],
         at: &str,
+        through: Week,
     ) -> Result<u64, StoreError> {
-        self.with(|c| c.in_transaction(|c| diary::add_synthetic(c, org_id, people, at)))
+        self.with(|c| c.in_transaction(|c| diary::add_synthetic(c, org_id, people, at, through)))
     }
 
-    fn synthetic_people(&self, org_id: i64) -> Result<u64, StoreError> {
+    fn synthetic_people(&self, org_id: i64) -> Result<Vec<(i64, Option<i64>, Week)>, StoreError> {
         self.with(|c| {
-            let row = c
-                .query_one(
-                    "SELECT COUNT(DISTINCT person_id) FROM diaries WHERE org_id = $1 AND person_id < 0",
-                    &[&org_id],
-                )
-                .map_err(backend)?;
-            let n: i64 = get(&row, 0)?;
-            Ok(n.max(0) as u64)
+            c.query(
+                "SELECT person_id, MIN(team_id), MAX(week) FROM diaries
+                 WHERE org_id = $1 AND person_id < 0 GROUP BY person_id ORDER BY person_id DESC",
+                &[&org_id],
+            )
+            .map_err(backend)?
+            .iter()
+            .map(|r| Ok((get(r, 0)?, get(r, 1)?, Week::from_number(get(r, 2)?))))
+            .collect()
         })
     }
 }

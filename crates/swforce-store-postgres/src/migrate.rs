@@ -42,6 +42,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "sso_trust",
         include_str!("../migrations/0010_sso_trust.sql"),
     ),
+    (
+        11,
+        "diary_publishing",
+        include_str!("../migrations/0011_diary_publishing.sql"),
+    ),
 ];
 
 /// The advisory lock that migrations hold (a constant of this program, spelling "swforce" and 1).

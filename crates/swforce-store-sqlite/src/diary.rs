@@ -5,12 +5,14 @@ use super::invalid;
 use rusqlite::{Connection, OptionalExtension, Transaction, params, params_from_iter};
 use swforce_domain::diary::{Activity, Diary, MIN_CONTRIBUTORS, Obstacle, Week};
 use swforce_store::diary::{
-    DiaryCategory, DiaryScope, DiarySums, StoredDiary, SyntheticPerson, fold_sums,
+    DiaryCategory, DiaryScope, DiarySums, Published, StoredDiary, SyntheticPerson, fold_sums,
     minutes_from_text, minutes_to_text, rollup_delta, sums_of_new_people,
 };
 
 /// The measure holding how many diaries a week has.
 const DIARIES: i64 = swforce_store::diary::Measure::Diaries.code();
+/// The measure holding how many of them count towards five.
+const ELIGIBLE: i64 = swforce_store::diary::Measure::Eligible.code();
 
 pub fn categories(c: &Connection, org_id: i64) -> rusqlite::Result<Vec<DiaryCategory>> {
     let mut st = c.prepare_cached(
@@ -80,10 +82,14 @@ fn diary_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredDiary> {
             share_note: r.get(8)?,
         },
         updated_at: r.get(9)?,
+        eligible: r.get(10)?,
     })
 }
 
-const DIARY_COLUMNS: &str = "person_id, week, org_id, team_id, minutes, contracted, obstacles, note, share_note, updated_at";
+const DIARY_COLUMNS: &str = "person_id, week, org_id, team_id, minutes, contracted, obstacles, note, share_note, updated_at, eligible";
+
+/// The same columns of `diary_published`, which keeps no time of writing.
+const PUBLISHED_COLUMNS: &str = "person_id, week, org_id, team_id, minutes, contracted, obstacles, note, share_note, '', eligible";
 
 pub fn diaries_of(
     c: &Connection,
@@ -143,35 +149,94 @@ fn add_span(
 }
 
 pub fn save(tx: &Transaction<'_>, d: &StoredDiary) -> rusqlite::Result<()> {
-    let week = d.diary.week.number();
-    let old = tx
-        .prepare_cached(&format!(
-            "SELECT {DIARY_COLUMNS} FROM diaries WHERE person_id = ?1 AND week = ?2"
-        ))?
-        .query_row(params![d.person_id, week], diary_from)
-        .optional()?;
     // A week keeps the organisation and team it was first kept in, so its sums stay put.
-    let (org, team) = match &old {
-        Some(o) => (o.org_id, o.team_id),
-        None => (d.org_id, d.team_id),
-    };
-    tx.prepare_cached(&format!(
-        "INSERT OR REPLACE INTO diaries ({DIARY_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
-    ))?
+    tx.prepare_cached(
+        "INSERT INTO diaries (person_id, week, org_id, team_id, minutes, contracted, obstacles,
+                              note, share_note, updated_at, eligible, pending)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 1)
+         ON CONFLICT (person_id, week) DO UPDATE SET minutes = excluded.minutes,
+             contracted = excluded.contracted, obstacles = excluded.obstacles, note = excluded.note,
+             share_note = excluded.share_note, updated_at = excluded.updated_at, pending = 1",
+    )?
     .execute(params![
         d.person_id,
-        week,
-        org,
-        team,
+        d.diary.week.number(),
+        d.org_id,
+        d.team_id,
         minutes_to_text(&d.diary.minutes),
         d.diary.contracted,
         Obstacle::to_bits(&d.diary.obstacles),
         d.diary.note,
         d.diary.share_note,
-        d.updated_at
+        d.updated_at,
+        d.eligible
     ])?;
-    let delta = rollup_delta(old.as_ref().map(|o| &o.diary), &d.diary);
+    Ok(())
+}
+
+pub fn publish(tx: &Transaction<'_>, through: Week, batch: u32) -> rusqlite::Result<Published> {
+    let mut done = Published::default();
+    let groups: Vec<(i64, i64, i64, i64, bool)> = tx
+        .prepare_cached(
+            "SELECT d.org_id, d.week, COUNT(*), SUM(d.eligible), r.org_id IS NOT NULL
+             FROM diaries d LEFT JOIN diary_released r ON r.org_id = d.org_id AND r.week = d.week
+             WHERE d.pending = 1 AND d.week <= ?1
+             GROUP BY d.org_id, d.week ORDER BY d.week, d.org_id",
+        )?
+        .query_map([through.number()], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    for (org, week, pending, eligible, released) in groups {
+        if released && eligible < i64::from(batch) {
+            done.waiting += pending as u64;
+            continue;
+        }
+        let diaries: Vec<StoredDiary> = tx
+            .prepare_cached(&format!(
+                "SELECT {DIARY_COLUMNS} FROM diaries
+                 WHERE org_id = ?1 AND week = ?2 AND pending = 1 ORDER BY person_id"
+            ))?
+            .query_map(params![org, week], diary_from)?
+            .collect::<rusqlite::Result<_>>()?;
+        for d in &diaries {
+            publish_one(tx, d, !released)?;
+        }
+        tx.prepare_cached(
+            "UPDATE diaries SET pending = 0 WHERE org_id = ?1 AND week = ?2 AND pending = 1",
+        )?
+        .execute(params![org, week])?;
+        if released {
+            done.batched += diaries.len() as u64;
+        } else {
+            done.first += diaries.len() as u64;
+            tx.prepare_cached(&format!(
+                "INSERT INTO diary_released (org_id, week, diaries)
+                 SELECT ?1, ?2, COALESCE((SELECT amount FROM diary_rollup
+                     WHERE org_id = ?1 AND team_id = 0 AND week = ?2 AND measure = {DIARIES}), 0)"
+            ))?
+            .execute(params![org, week])?;
+        }
+    }
+    Ok(done)
+}
+
+/// Brings the sums from the diary as published to the diary as kept: into the organisation's
+/// and the team's sums at a week's first release, into the organisation's alone afterwards.
+fn publish_one(tx: &Transaction<'_>, d: &StoredDiary, first: bool) -> rusqlite::Result<()> {
+    let (org, week) = (d.org_id, d.diary.week.number());
+    let old = tx
+        .prepare_cached(&format!(
+            "SELECT {PUBLISHED_COLUMNS} FROM diary_published WHERE person_id = ?1 AND week = ?2"
+        ))?
+        .query_row(params![d.person_id, week], diary_from)
+        .optional()?;
+    let team = if first { d.team_id } else { None };
     let scopes: Vec<i64> = std::iter::once(0).chain(team).collect();
+    let delta = rollup_delta(
+        old.as_ref().map(|o| (&o.diary, o.eligible)),
+        (&d.diary, d.eligible),
+    );
     for &t in &scopes {
         for (m, v) in &delta {
             add_rollup(tx, org, t, week, *m, *v)?;
@@ -179,7 +244,7 @@ pub fn save(tx: &Transaction<'_>, d: &StoredDiary) -> rusqlite::Result<()> {
     }
     if old.is_none() {
         for &t in &scopes {
-            // The person's neighbouring weeks in this scope: the new week slots in between.
+            // The person's neighbouring published weeks in this scope: the new one slots in.
             let near = |sql: &str| -> rusqlite::Result<Option<i64>> {
                 tx.prepare_cached(sql)?
                     .query_row(params![d.person_id, org, week, t], |r| {
@@ -187,13 +252,13 @@ pub fn save(tx: &Transaction<'_>, d: &StoredDiary) -> rusqlite::Result<()> {
                     })
             };
             let prev = near(
-                "SELECT MAX(week) FROM diaries WHERE person_id = ?1 AND org_id = ?2 AND week < ?3
-                 AND (?4 = 0 OR team_id = ?4)",
+                "SELECT MAX(week) FROM diary_published WHERE person_id = ?1 AND org_id = ?2
+                 AND week < ?3 AND (?4 = 0 OR team_id = ?4)",
             )?
             .unwrap_or(-1);
             let next = near(
-                "SELECT MIN(week) FROM diaries WHERE person_id = ?1 AND org_id = ?2 AND week > ?3
-                 AND (?4 = 0 OR team_id = ?4)",
+                "SELECT MIN(week) FROM diary_published WHERE person_id = ?1 AND org_id = ?2
+                 AND week > ?3 AND (?4 = 0 OR team_id = ?4)",
             )?;
             add_span(tx, org, t, week, prev, 1)?;
             if let Some(next) = next {
@@ -202,6 +267,27 @@ pub fn save(tx: &Transaction<'_>, d: &StoredDiary) -> rusqlite::Result<()> {
             }
         }
     }
+    let in_team = match &old {
+        Some(o) => o.team_id,
+        None => team,
+    };
+    tx.prepare_cached(
+        "INSERT OR REPLACE INTO diary_published (person_id, week, org_id, team_id, minutes,
+             contracted, obstacles, note, share_note, eligible)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    )?
+    .execute(params![
+        d.person_id,
+        week,
+        org,
+        in_team,
+        minutes_to_text(&d.diary.minutes),
+        d.diary.contracted,
+        Obstacle::to_bits(&d.diary.obstacles),
+        d.diary.note,
+        d.diary.share_note,
+        d.eligible
+    ])?;
     Ok(())
 }
 
@@ -231,13 +317,14 @@ pub fn sums(
              WHERE org_id IN ({list}) AND team_id = ?1 AND week BETWEEN ?2 AND ?3 AND prev_week < ?2"
         ))?
         .query_row(params_from_iter(&args), |r| r.get(0))?;
-    // Several organisations: only their weeks of at least MIN_CONTRIBUTORS diaries count.
+    // Several organisations: only their weeks of at least MIN_CONTRIBUTORS eligible diaries
+    // count.
     let sql = if matches!(scope, DiaryScope::Orgs(_)) {
         // One pass, no join: each row carries its organisation-week's count of diaries.
         format!(
             "SELECT week, measure, SUM(amount) FROM (
                 SELECT week, measure, amount,
-                       MAX(CASE WHEN measure = {DIARIES} THEN amount END)
+                       MAX(CASE WHEN measure = {ELIGIBLE} THEN amount END)
                            OVER (PARTITION BY org_id, week) AS diaries
                 FROM diary_rollup
                 WHERE org_id IN ({list}) AND team_id = ?1 AND week BETWEEN ?2 AND ?3
@@ -270,10 +357,16 @@ pub fn week_counts(
     from: Week,
     to: Week,
 ) -> rusqlite::Result<Vec<(i64, Week, u64)>> {
+    // Teams' weeks never change after their first release; the organisation's count is the
+    // one kept at that release, so later batches do not move the decision.
     let mut st = c.prepare_cached(&format!(
         "SELECT team_id, week, amount FROM diary_rollup
          WHERE org_id = ?1 AND measure = {DIARIES} AND week BETWEEN ?2 AND ?3 AND amount > 0
-         ORDER BY week, team_id"
+           AND team_id <> 0
+         UNION ALL
+         SELECT 0, week, diaries FROM diary_released
+         WHERE org_id = ?1 AND week BETWEEN ?2 AND ?3 AND diaries > 0
+         ORDER BY 2, 1"
     ))?;
     st.query_map(params![org, from.number(), to.number()], |r| {
         Ok((
@@ -287,31 +380,23 @@ pub fn week_counts(
 
 pub fn shared_notes(
     c: &Connection,
-    scope: &DiaryScope,
+    org: i64,
     from: Week,
     to: Week,
     limit: u32,
 ) -> rusqlite::Result<Vec<(Week, String)>> {
-    let (orgs, team) = scope.keys();
     let mut out = Vec::new();
-    if orgs.is_empty() {
-        return Ok(out);
-    }
-    let list = placeholders(4, orgs.len());
-    // Week by week from the newest, each one a short walk of the partial index: ordering the
-    // whole period's notes at once would read every shared note of England. Within a week they
-    // go by their words, never by who or when they were written.
-    let mut st = c.prepare_cached(&format!(
-        "SELECT note FROM diaries
-         WHERE org_id IN ({list}) AND share_note = 1 AND week = ?2
-           AND (?1 = 0 OR team_id = ?1)
-         ORDER BY note LIMIT ?3"
-    ))?;
+    // Week by week from the newest, each one a short walk of the partial index. Within a week
+    // they go by their words, never by who or when they were written.
+    let mut st = c.prepare_cached(
+        "SELECT note FROM diary_published
+         WHERE org_id = ?1 AND share_note = 1 AND week = ?2
+         ORDER BY note LIMIT ?3",
+    )?;
     let mut week = to;
     while week >= from && out.len() < limit as usize {
-        let mut args: Vec<i64> = vec![team, week.number(), (limit as usize - out.len()) as i64];
-        args.extend(&orgs);
-        for note in st.query_map(params_from_iter(&args), |r| r.get::<_, String>(0))? {
+        let left = (limit as usize - out.len()) as i64;
+        for note in st.query_map(params![org, week.number(), left], |r| r.get::<_, String>(0))? {
             out.push((week, note?));
         }
         week = week.plus_weeks(-1);
@@ -324,6 +409,7 @@ pub fn add_synthetic(
     org: i64,
     people: &[SyntheticPerson],
     at: &str,
+    through: Week,
 ) -> rusqlite::Result<u64> {
     let lowest: i64 = tx.query_row("SELECT COALESCE(MIN(person_id), 0) FROM diaries", [], |r| {
         r.get(0)
@@ -331,34 +417,66 @@ pub fn add_synthetic(
     let mut next = lowest.min(0) - 1;
     let mut added = 0;
     {
-        let mut insert = tx.prepare_cached(&format!(
-            "INSERT INTO diaries ({DIARY_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
-        ))?;
+        let mut insert = tx.prepare_cached(
+            "INSERT INTO diaries (person_id, week, org_id, team_id, minutes, contracted, obstacles,
+                                  note, share_note, updated_at, eligible, pending)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 1, ?11)",
+        )?;
+        let mut publish = tx.prepare_cached(
+            "INSERT INTO diary_published (person_id, week, org_id, team_id, minutes, contracted,
+                                          obstacles, note, share_note, eligible)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 1)",
+        )?;
         for p in people {
             for d in &p.diaries {
+                let published = d.week <= through;
+                let minutes = minutes_to_text(&d.minutes);
+                let obstacles = Obstacle::to_bits(&d.obstacles);
                 insert.execute(params![
                     next,
                     d.week.number(),
                     org,
                     p.team_id,
-                    minutes_to_text(&d.minutes),
+                    minutes,
                     d.contracted,
-                    Obstacle::to_bits(&d.obstacles),
+                    obstacles,
                     d.note,
                     d.share_note,
-                    at
+                    at,
+                    !published
                 ])?;
+                if published {
+                    publish.execute(params![
+                        next,
+                        d.week.number(),
+                        org,
+                        p.team_id,
+                        minutes,
+                        d.contracted,
+                        obstacles,
+                        d.note,
+                        d.share_note
+                    ])?;
+                }
                 added += 1;
             }
             next -= 1;
         }
     }
-    let (rollup, spans) = sums_of_new_people(people);
+    let (rollup, spans) = sums_of_new_people(people, through);
     for ((team, week, measure), amount) in rollup {
         add_rollup(tx, org, team, week, measure, amount)?;
     }
     for ((team, week, prev), n) in spans {
         add_span(tx, org, team, week, prev, n)?;
     }
+    // Their published weeks have had their first release, as any week of new people would.
+    tx.prepare_cached(&format!(
+        "INSERT INTO diary_released (org_id, week, diaries)
+         SELECT org_id, week, amount FROM diary_rollup
+         WHERE org_id = ?1 AND team_id = 0 AND measure = {DIARIES} AND week <= ?2
+         ON CONFLICT (org_id, week) DO UPDATE SET diaries = excluded.diaries"
+    ))?
+    .execute(params![org, through.number()])?;
     Ok(added)
 }

@@ -710,8 +710,8 @@ impl Store for SqliteStore {
     fn update_user(&self, u: &User) -> Result<(), StoreError> {
         let conn = self.writer.lock().unwrap_or_else(|p| p.into_inner());
         conn.execute(
-            "UPDATE users SET team_id = ?2, name = ?3, roles = ?4, password_hash = ?5, status = ?6, failed_sign_ins = ?7, locked_until = ?8, last_sign_in = ?9, email = ?10 WHERE id = ?1",
-            params![u.id, u.team_id, u.name, roles_to_text(&u.roles), u.password_hash, status_id(u.status), i64::from(u.failed_sign_ins), u.locked_until, u.last_sign_in, u.email.to_lowercase()],
+            "UPDATE users SET team_id = ?2, name = ?3, roles = ?4, password_hash = ?5, status = ?6, failed_sign_ins = ?7, locked_until = ?8, last_sign_in = ?9, email = ?10, created_at = ?11 WHERE id = ?1",
+            params![u.id, u.team_id, u.name, roles_to_text(&u.roles), u.password_hash, status_id(u.status), i64::from(u.failed_sign_ins), u.locked_until, u.last_sign_in, u.email.to_lowercase(), u.created_at],
         )
         .map_err(conflict("someone already has an account with that email address"))?;
         Ok(())
@@ -1566,6 +1566,14 @@ impl Store for SqliteStore {
         self.write(|tx| diary::save(tx, d))
     }
 
+    fn publish_diaries(
+        &self,
+        through: Week,
+        batch: u32,
+    ) -> Result<swforce_store::diary::Published, StoreError> {
+        self.write(|tx| diary::publish(tx, through, batch))
+    }
+
     fn diaries_of(
         &self,
         person_id: i64,
@@ -1603,12 +1611,12 @@ impl Store for SqliteStore {
 
     fn shared_diary_notes(
         &self,
-        scope: &DiaryScope,
+        org_id: i64,
         from: Week,
         to: Week,
         limit: u32,
     ) -> Result<Vec<(Week, String)>, StoreError> {
-        self.read(|c| diary::shared_notes(c, scope, from, to, limit))
+        self.read(|c| diary::shared_notes(c, org_id, from, to, limit))
     }
 
     fn add_synthetic_diaries(
@@ -1616,18 +1624,21 @@ impl Store for SqliteStore {
         org_id: i64,
         people: &[SyntheticPerson],
         at: &str,
+        through: Week,
     ) -> Result<u64, StoreError> {
-        self.write(|tx| diary::add_synthetic(tx, org_id, people, at))
+        self.write(|tx| diary::add_synthetic(tx, org_id, people, at, through))
     }
 
-    fn synthetic_people(&self, org_id: i64) -> Result<u64, StoreError> {
+    fn synthetic_people(&self, org_id: i64) -> Result<Vec<(i64, Option<i64>, Week)>, StoreError> {
         self.read(|c| {
-            c.query_row(
-                "SELECT COUNT(DISTINCT person_id) FROM diaries WHERE org_id = ?1 AND person_id < 0",
-                [org_id],
-                |r| r.get::<_, i64>(0),
-            )
-            .map(|n| n.max(0) as u64)
+            c.prepare_cached(
+                "SELECT person_id, MIN(team_id), MAX(week) FROM diaries
+                 WHERE org_id = ?1 AND person_id < 0 GROUP BY person_id ORDER BY person_id DESC",
+            )?
+            .query_map([org_id], |r| {
+                Ok((r.get(0)?, r.get(1)?, Week::from_number(r.get(2)?)))
+            })?
+            .collect()
         })
     }
 }

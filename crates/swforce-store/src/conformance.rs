@@ -910,6 +910,7 @@ macro_rules! conformance_tests {
             published_examples_are_searched_filtered_and_sorted_the_same_way,
             forms_responses_and_pages_are_kept_until_their_day,
             diaries_are_kept_per_person_and_summed_for_any_period_without_reading_them,
+            a_closed_week_is_released_once_and_later_changes_only_in_batches_of_five,
         );
     };
     (@each required $fresh:expr; $($name:ident),* $(,)?) => {
@@ -1460,7 +1461,7 @@ pub fn forms_responses_and_pages_are_kept_until_their_day(store: &dyn Store) {
 pub fn diaries_are_kept_per_person_and_summed_for_any_period_without_reading_them(
     store: &dyn Store,
 ) {
-    use crate::diary::{DiaryCategory, DiaryScope, StoredDiary, SyntheticPerson};
+    use crate::diary::{DiaryCategory, DiaryScope, Published, StoredDiary, SyntheticPerson};
     use std::collections::BTreeMap;
     use swforce_domain::diary::{Activity, Diary, Obstacle, Week};
     let kent = organisation(store, "Kent County Council", Some("E10000016"));
@@ -1532,6 +1533,7 @@ pub fn diaries_are_kept_per_person_and_summed_for_any_period_without_reading_the
         team_id,
         diary: d,
         updated_at: "2026-11-25T10:00:00Z".into(),
+        eligible: true,
     };
     // Person 1 keeps weeks 0, 3, then 1 (out of order); person 2 week 2, in no team.
     store
@@ -1548,12 +1550,30 @@ pub fn diaries_are_kept_per_person_and_summed_for_any_period_without_reading_the
     shared.share_note = true;
     shared.obstacles = vec![Obstacle::Forms, Obstacle::ItProblems];
     store.save_diary(&keep(2, None, shared)).unwrap();
-    // Replacing a week changes its sums, not the count of people.
+    // Replacing a week before it is published changes its sums, not the count of people.
     store
         .save_diary(&keep(1, Some(team.id), diary(0, 700, 1100)))
         .unwrap();
-
     let org = DiaryScope::Org(kent.id);
+    assert_eq!(
+        store.diary_sums(&org, week(0), week(3)).unwrap(),
+        Default::default(),
+        "nothing is in the sums before it is published"
+    );
+    assert_eq!(
+        store.publish_diaries(week(3), 5).unwrap(),
+        Published {
+            first: 4,
+            batched: 0,
+            waiting: 0
+        }
+    );
+    assert_eq!(
+        store.publish_diaries(week(3), 5).unwrap(),
+        Published::default(),
+        "publishing again changes nothing"
+    );
+
     let t = DiaryScope::Team {
         org_id: kent.id,
         team_id: team.id,
@@ -1631,16 +1651,16 @@ pub fn diaries_are_kept_per_person_and_summed_for_any_period_without_reading_the
     assert_eq!(store.last_diary_before(1, week(0)).unwrap(), None);
     assert!(store.diaries_of(3, week(0), week(9)).unwrap().is_empty());
 
-    // Shared notes: the words and the week, for the organisation; none for the team.
+    // Shared notes: the words and the week, for the organisation.
     assert_eq!(
         store
-            .shared_diary_notes(&org, week(0), week(9), 10)
+            .shared_diary_notes(kent.id, week(0), week(9), 10)
             .unwrap(),
         vec![(week(2), "The new form takes an hour".to_string())]
     );
     assert!(
         store
-            .shared_diary_notes(&t, week(0), week(9), 10)
+            .shared_diary_notes(surrey.id, week(0), week(9), 10)
             .unwrap()
             .is_empty()
     );
@@ -1662,12 +1682,18 @@ pub fn diaries_are_kept_per_person_and_summed_for_any_period_without_reading_the
         .collect();
     assert_eq!(
         store
-            .add_synthetic_diaries(kent.id, &people, "2026-11-25T10:00:00Z")
+            .add_synthetic_diaries(kent.id, &people, "2026-11-25T10:00:00Z", week(3))
             .unwrap(),
         6
     );
-    assert_eq!(store.synthetic_people(kent.id).unwrap(), 3);
-    assert_eq!(store.synthetic_people(surrey.id).unwrap(), 0);
+    let made = store.synthetic_people(kent.id).unwrap();
+    assert_eq!(made.len(), 3);
+    assert!(
+        made.iter()
+            .all(|(id, t, last)| *id < 0 && *t == Some(team.id) && *last == week(2))
+    );
+    assert!(made[0].0 > made[1].0, "in the order they were made");
+    assert!(store.synthetic_people(surrey.id).unwrap().is_empty());
     assert_eq!(distinct(&org, 0, 3), 5);
     assert_eq!(distinct(&t, 2, 9), 4);
     assert_eq!(
@@ -1714,7 +1740,7 @@ pub fn diaries_are_kept_per_person_and_summed_for_any_period_without_reading_the
         })
         .collect();
     store
-        .add_synthetic_diaries(surrey.id, &five, "2026-11-25T10:00:00Z")
+        .add_synthetic_diaries(surrey.id, &five, "2026-11-25T10:00:00Z", week(3))
         .unwrap();
     let both = store
         .diary_sums(
@@ -1739,5 +1765,144 @@ pub fn diaries_are_kept_per_person_and_summed_for_any_period_without_reading_the
             .weeks
             .len(),
         4
+    );
+}
+
+pub fn a_closed_week_is_released_once_and_later_changes_only_in_batches_of_five(store: &dyn Store) {
+    use crate::diary::{DiaryCategory, DiaryScope, Published, StoredDiary};
+    use swforce_domain::diary::{Activity, Diary, Week};
+    let kent = organisation(store, "Kent County Council", Some("E10000016"));
+    let team = store.create_team(kent.id, "Front door").unwrap();
+    let face = store
+        .save_diary_category(&DiaryCategory {
+            id: 0,
+            org_id: kent.id,
+            label: "Face to face".into(),
+            activity: Activity::DirectFaceToFace,
+            position: 1,
+            retired: false,
+        })
+        .unwrap();
+    let week = |n: i64| Week::parse("2025-01-06").unwrap().plus_weeks(n);
+    let keep = |person: i64, team_id: Option<i64>, n: i64, minutes: u32, eligible: bool| {
+        store
+            .save_diary(&StoredDiary {
+                person_id: person,
+                org_id: kent.id,
+                team_id,
+                diary: Diary {
+                    week: week(n),
+                    minutes: [(face.id, minutes)].into_iter().collect(),
+                    contracted: 37 * 60,
+                    obstacles: vec![],
+                    note: String::new(),
+                    share_note: false,
+                },
+                updated_at: "2026-11-25T10:00:00Z".into(),
+                eligible,
+            })
+            .unwrap()
+    };
+    let org = DiaryScope::Org(kent.id);
+    let t = DiaryScope::Team {
+        org_id: kent.id,
+        team_id: team.id,
+    };
+    let minutes = |scope: &DiaryScope| -> u64 {
+        store
+            .diary_sums(scope, week(0), week(0))
+            .unwrap()
+            .weeks
+            .iter()
+            .flat_map(|w| w.minutes.values())
+            .sum()
+    };
+    // Six people keep week 0 in time, five in the team; week 1 is still open.
+    for p in 1..=5 {
+        keep(p, Some(team.id), 0, 600, true);
+    }
+    keep(6, None, 0, 600, true);
+    keep(1, Some(team.id), 1, 600, true);
+    assert_eq!(
+        store.publish_diaries(week(0), 5).unwrap(),
+        Published {
+            first: 6,
+            batched: 0,
+            waiting: 0
+        },
+        "only the closed week is released"
+    );
+    assert_eq!(minutes(&org), 3600);
+    assert_eq!(minutes(&t), 3000);
+    assert!(
+        store
+            .diary_sums(&org, week(1), week(1))
+            .unwrap()
+            .weeks
+            .is_empty()
+    );
+
+    // One person changes week 0 afterwards: it waits, and no figure moves.
+    keep(1, Some(team.id), 0, 900, true);
+    assert_eq!(store.publish_diaries(week(0), 5).unwrap().waiting, 1);
+    assert_eq!(minutes(&org), 3600);
+    // Three more, and a late diary by an account made after the week: still four who count.
+    for p in 2..=4 {
+        keep(p, Some(team.id), 0, 660, true);
+    }
+    keep(7, Some(team.id), 0, 300, false);
+    assert_eq!(store.publish_diaries(week(0), 5).unwrap().waiting, 5);
+    assert_eq!(minutes(&org), 3600);
+    // The fifth who counts: all five changes enter the organisation's sums together, and the
+    // team's week stays as it was first released.
+    keep(6, None, 0, 500, true);
+    assert_eq!(
+        store.publish_diaries(week(0), 5).unwrap(),
+        Published {
+            first: 0,
+            batched: 6,
+            waiting: 0
+        }
+    );
+    assert_eq!(minutes(&org), 900 + 3 * 660 + 600 + 500 + 300);
+    assert_eq!(
+        minutes(&t),
+        3000,
+        "a team's week is frozen at its first release"
+    );
+    let w0 = &store.diary_sums(&org, week(0), week(0)).unwrap().weeks[0];
+    assert_eq!((w0.diaries, w0.eligible), (7, 6));
+    assert_eq!(
+        store
+            .diary_sums(&org, week(0), week(0))
+            .unwrap()
+            .contributors,
+        7
+    );
+    // The counts that decide which teams are held back stay those of the first release.
+    assert_eq!(
+        store.diary_week_counts(kent.id, week(0), week(0)).unwrap(),
+        vec![(0, week(0), 6), (team.id, week(0), 5)]
+    );
+    // A person's own diary is always as they kept it.
+    assert_eq!(
+        store.diaries_of(1, week(0), week(0)).unwrap()[0]
+            .diary
+            .minutes[&face.id],
+        900
+    );
+
+    // The open week is released in its turn, with its first release.
+    assert_eq!(store.publish_diaries(week(1), 5).unwrap().first, 1);
+    assert_eq!(
+        store
+            .diary_sums(&org, week(0), week(1))
+            .unwrap()
+            .contributors,
+        7
+    );
+    assert_eq!(
+        store.diary_sums(&t, week(0), week(1)).unwrap().contributors,
+        5
     );
 }

@@ -1,8 +1,18 @@
 //! Time diaries as stored: categories, one row per person-week, and the running sums behind
 //! every team, organisation, region and England view.
 //!
-//! Views never read diaries: they read two tables of sums kept up to date by every save, in the
-//! same transaction, so a dashboard over 100,000 people costs the same as one over ten.
+//! Views never read diaries: they read two tables of sums, so a dashboard over 100,000 people
+//! costs the same as one over ten. The sums hold what has been *published*, never what was
+//! saved a moment ago (see [`publish`](crate::Store::publish_diaries)):
+//!
+//! - A save changes only the person's own diary and marks it pending.
+//! - Once a week has closed, its first release publishes every pending diary of an
+//!   organisation's week at once, into the organisation's and its teams' sums; the
+//!   organisation's count of diaries at that moment is kept in `diary_released`.
+//! - After that, changes to the week (edits and late diaries) wait, and enter the
+//!   organisation's sums (never a team's) only as a batch of at least five eligible people's
+//!   changes. A team's week is frozen at its first release.
+//! - `diary_published` holds each diary as the sums hold it.
 //!
 //! - `diary_rollup (org_id, team_id, week, measure, amount)`: per organisation (team 0) and per
 //!   team, per week, the minutes of each category and the other [`Measure`]s.
@@ -44,6 +54,25 @@ pub struct StoredDiary {
     pub diary: Diary,
     /// RFC 3339, UTC.
     pub updated_at: String,
+    /// Whether the diary counts towards the five a figure needs: the person's account is older
+    /// than the week (synthetic people always count).
+    #[serde(skip_serializing, default = "counts_by_default")]
+    pub eligible: bool,
+}
+
+fn counts_by_default() -> bool {
+    true
+}
+
+/// What one publishing pass did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct Published {
+    /// Diaries published in the first release of their organisation's week.
+    pub first: u64,
+    /// Later changes published in batches.
+    pub batched: u64,
+    /// Later changes still waiting for a batch of enough people.
+    pub waiting: u64,
 }
 
 /// Whose sums a view reads.
@@ -75,6 +104,8 @@ pub struct WeekSums {
     pub week: Option<Week>,
     /// Diaries kept that week (one per person).
     pub diaries: u64,
+    /// Of those, the ones that count towards the five a figure needs.
+    pub eligible: u64,
     pub contracted_minutes: u64,
     /// Minutes per category id.
     pub minutes: BTreeMap<i64, u64>,
@@ -101,6 +132,8 @@ pub enum Measure {
     Contracted,
     SharedNotes,
     Obstacle(usize),
+    /// Diaries whose person's account was older than the week.
+    Eligible,
 }
 
 impl Measure {
@@ -110,6 +143,7 @@ impl Measure {
             Measure::Diaries => -1,
             Measure::Contracted => -2,
             Measure::SharedNotes => -3,
+            Measure::Eligible => -4,
             Measure::Obstacle(i) => -100 - i as i64,
         }
     }
@@ -120,6 +154,7 @@ impl Measure {
             -1 => Some(Measure::Diaries),
             -2 => Some(Measure::Contracted),
             -3 => Some(Measure::SharedNotes),
+            -4 => Some(Measure::Eligible),
             c if (-107..=-100).contains(&c) => Some(Measure::Obstacle((-100 - c) as usize)),
             _ => None,
         }
@@ -127,13 +162,16 @@ impl Measure {
 }
 
 /// What one diary adds to its week's sums.
-pub fn measures_of(d: &Diary) -> Vec<(i64, i64)> {
+pub fn measures_of(d: &Diary, eligible: bool) -> Vec<(i64, i64)> {
     let mut out: Vec<(i64, i64)> = d
         .minutes
         .iter()
         .map(|(id, m)| (Measure::Category(*id).code(), i64::from(*m)))
         .collect();
     out.push((Measure::Diaries.code(), 1));
+    if eligible {
+        out.push((Measure::Eligible.code(), 1));
+    }
     out.push((Measure::Contracted.code(), i64::from(d.contracted)));
     if d.share_note {
         out.push((Measure::SharedNotes.code(), 1));
@@ -147,14 +185,14 @@ pub fn measures_of(d: &Diary) -> Vec<(i64, i64)> {
 
 /// The change to a week's sums when `old` (if any) is replaced by `new`, zero changes left out,
 /// sorted by measure so every writer touches rows in one order.
-pub fn rollup_delta(old: Option<&Diary>, new: &Diary) -> Vec<(i64, i64)> {
+pub fn rollup_delta(old: Option<(&Diary, bool)>, new: (&Diary, bool)) -> Vec<(i64, i64)> {
     let mut delta: BTreeMap<i64, i64> = BTreeMap::new();
-    if let Some(old) = old {
-        for (m, v) in measures_of(old) {
+    if let Some((old, eligible)) = old {
+        for (m, v) in measures_of(old, eligible) {
             *delta.entry(m).or_default() -= v;
         }
     }
-    for (m, v) in measures_of(new) {
+    for (m, v) in measures_of(new.0, new.1) {
         *delta.entry(m).or_default() += v;
     }
     delta.into_iter().filter(|(_, v)| *v != 0).collect()
@@ -174,6 +212,7 @@ pub fn fold_sums(contributors: u64, rows: impl IntoIterator<Item = (i64, i64, i6
             Some(Measure::Diaries) => w.diaries += amount,
             Some(Measure::Contracted) => w.contracted_minutes += amount,
             Some(Measure::SharedNotes) => w.shared_notes += amount,
+            Some(Measure::Eligible) => w.eligible += amount,
             Some(Measure::Obstacle(i)) => w.obstacles[i.min(7)] += amount,
             None => {}
         }
@@ -221,17 +260,18 @@ pub type SumRows = (
     BTreeMap<(i64, i64, i64), i64>,
 );
 
-/// Sums for people with no earlier diaries (their weeks sorted oldest first).
-pub fn sums_of_new_people(people: &[SyntheticPerson]) -> SumRows {
+/// Sums for people with no earlier diaries (their weeks sorted oldest first), of their weeks up
+/// to `through` (the weeks that are published at once).
+pub fn sums_of_new_people(people: &[SyntheticPerson], through: Week) -> SumRows {
     let mut rollup: BTreeMap<(i64, i64, i64), i64> = BTreeMap::new();
     let mut spans: BTreeMap<(i64, i64, i64), i64> = BTreeMap::new();
     for p in people {
         let mut prev = -1;
-        for d in &p.diaries {
+        for d in p.diaries.iter().filter(|d| d.week <= through) {
             let week = d.week.number();
             let teams: Vec<i64> = std::iter::once(0).chain(p.team_id).collect();
             for team in teams {
-                for (m, v) in measures_of(d) {
+                for (m, v) in measures_of(d, true) {
                     *rollup.entry((team, week, m)).or_default() += v;
                 }
                 *spans.entry((team, week, prev)).or_default() += 1;
@@ -263,15 +303,19 @@ mod tests {
         let old = diary("2025-03-03", &[(1, 600), (2, 60)]);
         let new = diary("2025-03-03", &[(1, 660), (3, 30)]);
         assert_eq!(
-            rollup_delta(Some(&old), &new),
+            rollup_delta(Some((&old, true)), (&new, true)),
             vec![(-100 - 2, 0), (1, 60), (2, -60), (3, 30)]
                 .into_iter()
                 .filter(|(_, v)| *v != 0)
                 .collect::<Vec<_>>()
         );
-        assert!(rollup_delta(Some(&new), &new).is_empty());
-        let first = rollup_delta(None, &new);
+        assert!(rollup_delta(Some((&new, true)), (&new, true)).is_empty());
+        let first = rollup_delta(None, (&new, true));
         assert!(first.contains(&(-1, 1)));
+        assert!(first.contains(&(-4, 1)));
+        // An account made after the week began adds a diary that does not count towards five.
+        let late = rollup_delta(None, (&new, false));
+        assert!(late.contains(&(-1, 1)) && !late.iter().any(|(m, _)| *m == -4));
         assert!(first.contains(&(-2, 37 * 60)));
     }
 
@@ -282,6 +326,7 @@ mod tests {
             Measure::Diaries,
             Measure::Contracted,
             Measure::SharedNotes,
+            Measure::Eligible,
             Measure::Obstacle(0),
             Measure::Obstacle(7),
         ] {
@@ -322,7 +367,7 @@ mod tests {
                 diaries: vec![diary(&w(2), &[(1, 60)])],
             },
         ];
-        let (_, spans) = sums_of_new_people(&people);
+        let (_, spans) = sums_of_new_people(&people, Week::parse(&w(3)).unwrap());
         let week = |n: i64| Week::parse(&w(n)).unwrap().number();
         let distinct = |team: i64, a: i64, b: i64| -> i64 {
             spans
@@ -340,5 +385,8 @@ mod tests {
         assert_eq!(distinct(0, 3, 3), 1);
         assert_eq!(distinct(9, 0, 3), 1);
         assert_eq!(distinct(9, 2, 2), 0);
+        // Weeks after `through` are not published yet, so they add nothing.
+        let (_, early) = sums_of_new_people(&people, Week::parse(&w(1)).unwrap());
+        assert!(early.keys().all(|(_, wk, _)| *wk <= week(1)));
     }
 }

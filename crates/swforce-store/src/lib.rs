@@ -413,9 +413,19 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     fn set_diary_opt_in(&self, org_id: i64, opt_in: bool) -> Result<(), StoreError>;
     /// The organisations that opted in.
     fn diary_opted_in(&self) -> Result<Vec<i64>, StoreError>;
-    /// Keeps a person's week, replacing the one they kept before, and brings every sum up to
-    /// date in the same transaction. A replaced week keeps its original team.
+    /// Keeps a person's week, replacing the one they kept before, and marks it pending: the
+    /// sums do not change until it is published. A replaced week keeps its original team.
     fn save_diary(&self, diary: &StoredDiary) -> Result<(), StoreError>;
+    /// Publishes pending diaries of weeks up to `through` (the weeks that have closed), in one
+    /// transaction. An organisation's week is released once: its first release publishes all
+    /// its pending diaries into the organisation's and its teams' sums. Later changes to a
+    /// released week wait until at least `batch` eligible people have one, then enter the
+    /// organisation's sums together; a team's week never changes after its first release.
+    fn publish_diaries(
+        &self,
+        through: swforce_domain::diary::Week,
+        batch: u32,
+    ) -> Result<diary::Published, StoreError>;
     /// One person's weeks from `from` to `to` inclusive, oldest first.
     fn diaries_of(
         &self,
@@ -439,32 +449,39 @@ pub trait Store: Send + Sync + std::fmt::Debug {
         from: swforce_domain::diary::Week,
         to: swforce_domain::diary::Week,
     ) -> Result<DiarySums, StoreError>;
-    /// How many diaries an organisation (team 0) and each of its teams kept each week from
-    /// `from` to `to`, as `(team_id, week, diaries)`: what it takes to decide which teams' weeks
-    /// can be shown without leaving anyone to be subtracted out.
+    /// How many diaries an organisation (team 0) and each of its teams had in their week's
+    /// first release, from `from` to `to`, as `(team_id, week, diaries)`: what it takes to
+    /// decide which teams' weeks can be shown without leaving anyone to be subtracted out. The
+    /// counts are those of the first release, so later batches never change the decision.
     fn diary_week_counts(
         &self,
         org_id: i64,
         from: swforce_domain::diary::Week,
         to: swforce_domain::diary::Week,
     ) -> Result<Vec<(i64, swforce_domain::diary::Week, u64)>, StoreError>;
-    /// Notes shared anonymously in a group's weeks, newest week first, at most `limit`; only the
-    /// week and the words, never who.
+    /// Published notes shared anonymously in an organisation's weeks, newest week first, at
+    /// most `limit`; only the week and the words, never who.
     fn shared_diary_notes(
         &self,
-        scope: &DiaryScope,
+        org_id: i64,
         from: swforce_domain::diary::Week,
         to: swforce_domain::diary::Week,
         limit: u32,
     ) -> Result<Vec<(swforce_domain::diary::Week, String)>, StoreError>;
     /// Adds synthetic people (demo and load data) with their weeks, all or nothing, and returns
-    /// how many diaries were added. They get new negative person ids.
+    /// how many diaries were added. They get new negative person ids. Their weeks up to
+    /// `through` are published at once (as a first release); later ones are pending.
     fn add_synthetic_diaries(
         &self,
         org_id: i64,
         people: &[SyntheticPerson],
         at: &str,
+        through: swforce_domain::diary::Week,
     ) -> Result<u64, StoreError>;
-    /// How many synthetic people an organisation has.
-    fn synthetic_people(&self, org_id: i64) -> Result<u64, StoreError>;
+    /// An organisation's synthetic people as `(person id, team, latest week kept)`, in the
+    /// order they were made.
+    fn synthetic_people(
+        &self,
+        org_id: i64,
+    ) -> Result<Vec<(i64, Option<i64>, swforce_domain::diary::Week)>, StoreError>;
 }

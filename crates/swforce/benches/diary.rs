@@ -178,6 +178,7 @@ fn main() {
                 GenerateSpec {
                     people,
                     weeks: a.weeks,
+                    end_week: None,
                     seed: u64::from(o) + 1,
                     team_size: 8,
                 },

@@ -60,8 +60,11 @@ const NOTES: [&str; 6] = [
 #[derive(Debug, Clone, Copy)]
 pub struct GenerateSpec {
     pub people: u32,
-    /// Weeks, ending with the last whole week before `today`.
+    /// Weeks, ending with `end_week`.
     pub weeks: u32,
+    /// The last week generated; `None` for the last whole week before `today`. With the same
+    /// seed and end week, the diaries are the same whatever day they are made.
+    pub end_week: Option<Week>,
     pub seed: u64,
     /// People per team (teams are made as needed).
     pub team_size: u32,
@@ -178,7 +181,7 @@ impl App {
                 fix: "Choose from 1 to 520 weeks".into(),
             });
         }
-        let already = self.store().synthetic_people(org.id)?;
+        let already = self.store().synthetic_people(org.id)?.len();
         if already > 0 {
             return Err(AppError::Invalid {
                 problem: format!(
@@ -194,7 +197,17 @@ impl App {
             .filter(|c| !c.retired)
             .map(|c| (c.id, c.activity))
             .collect();
-        let to = Week::containing(today).plus_weeks(-1);
+        let last_week = Week::containing(today).plus_weeks(-1);
+        let to = spec.end_week.unwrap_or(last_week);
+        if to > last_week {
+            return Err(AppError::Invalid {
+                problem: format!("--end-week {} has not ended yet", to.monday()),
+                fix: format!(
+                    "Choose a Monday up to {}, the start of the last whole week",
+                    last_week.monday()
+                ),
+            });
+        }
         let from = to.plus_weeks(1 - i64::from(spec.weeks));
         let weeks: Vec<Week> = (0..i64::from(spec.weeks))
             .map(|i| from.plus_weeks(i))
@@ -218,6 +231,7 @@ impl App {
             teams.push(team.id);
         }
         let at = now_stamp();
+        let through = Week::published_through(today);
         let mut diaries = 0;
         let mut batch = Vec::with_capacity(BATCH);
         for i in 0..spec.people {
@@ -226,7 +240,9 @@ impl App {
                 diaries: person(spec.seed, u64::from(i), &weeks, &categories),
             });
             if batch.len() == BATCH || i + 1 == spec.people {
-                diaries += self.store().add_synthetic_diaries(org.id, &batch, &at)?;
+                diaries += self
+                    .store()
+                    .add_synthetic_diaries(org.id, &batch, &at, through)?;
                 batch.clear();
             }
         }
@@ -240,16 +256,16 @@ impl App {
     }
 
     /// The demo's populated organisation: made, filled and opted in on a first run, so the
-    /// diary views have something to show. `false` if it was there already.
+    /// diary views have something to show; on later runs its people keep diaries up to last
+    /// week, so the demo never goes stale. `false` if it was there already.
     pub fn load_demo_diaries(&self, today: Date) -> Result<bool, AppError> {
-        const NAME: &str = "Demo Council (synthetic diaries)";
-        if self.store().organisations()?.iter().any(|o| o.name == NAME) {
+        if self.refresh_demo_diaries(today)? {
             return Ok(false);
         }
         let org = self
             .store()
             .create_organisation(&swforce_store::NewOrganisation {
-                name: NAME,
+                name: DEMO_NAME,
                 kind: swforce_domain::access::OrgKind::LocalAuthority,
                 la_code: None,
                 email_domain: None,
@@ -260,7 +276,8 @@ impl App {
             GenerateSpec {
                 people: 160,
                 weeks: DEFAULT_WEEKS as u32 * 2,
-                seed: 2018,
+                end_week: None,
+                seed: DEMO_SEED,
                 team_size: 8,
             },
             today,
@@ -268,7 +285,80 @@ impl App {
         self.store().set_diary_opt_in(org.id, true)?;
         Ok(true)
     }
+
+    /// Brings the demo organisation's diaries up to last week, if there is a demo organisation.
+    /// `false` if there is none.
+    pub fn refresh_demo_diaries(&self, today: Date) -> Result<bool, AppError> {
+        match self
+            .store()
+            .organisations()?
+            .into_iter()
+            .find(|o| o.name == DEMO_NAME)
+        {
+            Some(org) => {
+                self.bring_synthetic_diaries_up_to(&org, DEMO_SEED, today)?;
+                Ok(true)
+            }
+            None => Ok(false),
+        }
+    }
+
+    /// Adds the weeks since an organisation's synthetic people last kept a diary, up to last
+    /// week (at most [`DEMO_WEEKS`]), and publishes what is due. Returns the diaries added.
+    pub fn bring_synthetic_diaries_up_to(
+        &self,
+        org: &Organisation,
+        seed: u64,
+        today: Date,
+    ) -> Result<u64, AppError> {
+        let people = self.store().synthetic_people(org.id)?;
+        let last_week = Week::containing(today).plus_weeks(-1);
+        let Some(latest) = people.iter().map(|p| p.2).max() else {
+            return Ok(0);
+        };
+        let from = latest
+            .plus_weeks(1)
+            .max(last_week.plus_weeks(1 - DEMO_WEEKS));
+        let weeks: Vec<Week> = (0..from.weeks_until(last_week) + 1)
+            .map(|i| from.plus_weeks(i))
+            .collect();
+        if weeks.is_empty() {
+            return Ok(0);
+        }
+        let categories: Vec<(i64, Activity)> = self
+            .diary_categories(org.id)?
+            .into_iter()
+            .filter(|c| !c.retired)
+            .map(|c| (c.id, c.activity))
+            .collect();
+        let at = now_stamp();
+        let mut added = 0;
+        // The weeks carry on from the same people: their number and the first new week seed them.
+        let stream = seed ^ (from.number() as u64).rotate_left(32);
+        for (i, (id, team, _)) in people.iter().enumerate() {
+            for diary in person(stream, i as u64, &weeks, &categories) {
+                self.store().save_diary(&swforce_store::StoredDiary {
+                    person_id: *id,
+                    org_id: org.id,
+                    team_id: *team,
+                    diary,
+                    updated_at: at.clone(),
+                    eligible: true,
+                })?;
+                added += 1;
+            }
+        }
+        self.publish_diaries(today)?;
+        Ok(added)
+    }
 }
+
+/// The demo organisation, made on a first run.
+const DEMO_NAME: &str = "Demo Council (synthetic diaries)";
+/// The demo organisation's seed.
+const DEMO_SEED: u64 = 2018;
+/// Weeks of diaries the demo keeps up to date.
+const DEMO_WEEKS: i64 = DEFAULT_WEEKS * 2;
 
 #[cfg(test)]
 mod tests {

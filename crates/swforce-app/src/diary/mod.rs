@@ -26,11 +26,21 @@ use swforce_domain::diary::{
 };
 use swforce_store::{DiaryCategory, DiaryScope, DiarySums, Organisation, StoredDiary, Team};
 
-/// The weeks of a group's sums that count: five or more diaries, not held back.
+/// Whether a diary counts towards the five a figure needs: only when the person's account was
+/// made before the week began, so accounts made to fill in a past week beside one real person
+/// never make a group big enough to show. An unreadable time counts for nothing.
+pub fn counts_towards_five(account_created_at: &str, week: Week) -> bool {
+    account_created_at
+        .get(..10)
+        .and_then(|day| Date::parse(day).ok())
+        .is_some_and(|made| made < week.monday())
+}
+
+/// The weeks of a group's sums that count: five or more diaries that count, not held back.
 fn counted_weeks(sums: &DiarySums, held_back: &BTreeSet<Week>) -> BTreeSet<Week> {
     sums.weeks
         .iter()
-        .filter(|w| w.diaries >= u64::from(MIN_CONTRIBUTORS))
+        .filter(|w| w.eligible >= u64::from(MIN_CONTRIBUTORS))
         .filter_map(|w| w.week)
         .filter(|w| !held_back.contains(w))
         .collect()
@@ -221,12 +231,15 @@ impl App {
     }
 
     /// Checks and keeps a person's week. Problems come back beside their fields and nothing is
-    /// kept. Diaries are never on the audit log: who kept one, and when, is theirs alone.
+    /// kept. The audit log says that a week was saved, by whom, never what it holds, so a burst
+    /// of diaries from new accounts shows. The save reaches no group's figures until the week
+    /// is published (see [`App::publish_diaries`]).
     pub fn save_diary(
         &self,
         who: &Principal,
         input: &DiaryInput,
         today: Date,
+        origin: &crate::access::Origin,
     ) -> Result<Result<SavedDiary, Vec<DiaryProblem>>, AppError> {
         who.require(Permission::KeepTimeDiary)?;
         let categories: BTreeMap<i64, Activity> = self
@@ -238,17 +251,41 @@ impl App {
             Ok(d) => d,
             Err(problems) => return Ok(Err(problems)),
         };
+        self.audit_event(
+            Some(who),
+            "diary.save",
+            &diary.week.monday().to_string(),
+            "",
+            origin,
+        )?;
         self.store().save_diary(&StoredDiary {
             person_id: who.user.id,
             org_id: who.org.id,
             team_id: who.user.team_id,
             diary: diary.clone(),
             updated_at: now_stamp(),
+            eligible: counts_towards_five(&who.user.created_at, diary.week),
         })?;
+        // A change to a published week may complete a batch.
+        if diary.week <= Week::published_through(today) {
+            self.publish_diaries(today)?;
+        }
         Ok(Ok(SavedDiary {
             warning: contracted_warning(diary.total(), diary.contracted),
             diary,
         }))
+    }
+
+    /// Publishes what is due on `today`: every organisation's weeks that have closed, at once,
+    /// and the later changes to published weeks that make a batch of at least five people who
+    /// count. Run by the server every few minutes and by the command line before it reads.
+    pub fn publish_diaries(
+        &self,
+        today: Date,
+    ) -> Result<swforce_store::diary::Published, AppError> {
+        Ok(self
+            .store()
+            .publish_diaries(Week::published_through(today), MIN_CONTRIBUTORS)?)
     }
 
     /// A person's own view.
@@ -370,7 +407,12 @@ impl App {
             .into_iter()
             .map(|c| (c.id, (c.label, c.activity)))
             .collect();
-        let notes = self.shown_notes(&scope, from, to, &sums, &held_back)?;
+        // Notes are the organisation's leaders' alone, and never a team's: a small team's
+        // notes would say too much about who wrote them.
+        let notes = match &scope {
+            DiaryScope::Org(org_id) => self.shown_notes(*org_id, from, to, &sums, &held_back)?,
+            _ => Vec::new(),
+        };
         Ok(group_time(
             &name,
             (from, to),
@@ -386,7 +428,7 @@ impl App {
     /// enough people to show anything.
     fn shown_notes(
         &self,
-        scope: &DiaryScope,
+        org_id: i64,
         from: Week,
         to: Week,
         sums: &DiarySums,
@@ -398,7 +440,7 @@ impl App {
         let counted = counted_weeks(sums, held_back);
         Ok(self
             .store()
-            .shared_diary_notes(scope, from, to, NOTES_SHOWN)?
+            .shared_diary_notes(org_id, from, to, NOTES_SHOWN)?
             .into_iter()
             .filter(|(w, _)| counted.contains(w))
             .collect())
@@ -480,7 +522,7 @@ impl App {
                 categories.insert(c.id, (c.label, c.activity));
             }
         }
-        let notes = self.shown_notes(&scope, from, to, &sums, &held_back)?;
+        // Notes stay inside their organisation: the public views show none.
         Ok(group_time(
             &name,
             (from, to),
@@ -488,7 +530,7 @@ impl App {
             &held_back,
             &categories,
             true,
-            notes,
+            Vec::new(),
         ))
     }
 

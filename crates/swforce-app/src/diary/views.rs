@@ -30,6 +30,8 @@ pub struct Line {
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct TrendPoint {
     pub week: Week,
+    /// Diaries in the figures that week, rounded to the nearest five; 0 for a week that does
+    /// not count (its count is never shown).
     pub diaries: u64,
     /// Relationship-based share, `None` where the week does not count: fewer than five people
     /// kept a diary, or it is held back.
@@ -72,10 +74,11 @@ pub struct GroupTime {
     pub name: String,
     pub from: Week,
     pub to: Week,
+    /// Different people behind the figures, rounded to the nearest five; 0 when not shown.
     pub contributors: u64,
     /// `false`: fewer than five people contributed; only the count of weeks is shown.
     pub shown: bool,
-    /// Diaries (person-weeks) in the period.
+    /// Diaries (person-weeks) in the figures, rounded to the nearest five.
     pub diaries: u64,
     pub relationship_share: Option<f64>,
     pub lines: Vec<Line>,
@@ -140,10 +143,20 @@ fn round_to(x: f64, step: f64) -> f64 {
     (x * per_unit).round() / per_unit
 }
 
+/// Counts of people and diaries as shown: to the nearest five, as statistical offices round
+/// small counts, so a count moving by one is not seen.
+pub const COUNTS_ROUNDED_TO: u64 = 5;
+
+/// `n` to the nearest [`COUNTS_ROUNDED_TO`] (halves up).
+pub fn rounded_count(n: u64) -> u64 {
+    (n + COUNTS_ROUNDED_TO / 2) / COUNTS_ROUNDED_TO * COUNTS_ROUNDED_TO
+}
+
 /// Builds a group's view from its sums, with the label and kind of each category id.
 ///
-/// Only weeks with at least five diaries, and not `held_back`, count towards any figure: then
-/// two periods, or a team and its organisation, never differ by fewer than five people's weeks.
+/// Only weeks with at least five diaries that count (people whose accounts are older than the
+/// week), and not `held_back`, count towards any figure: then two periods, or a team and its
+/// organisation, never differ by fewer than five people's weeks. Counts are rounded.
 pub fn group_time(
     name: &str,
     (from, to): (Week, Week),
@@ -153,8 +166,12 @@ pub fn group_time(
     by_activity: bool,
     notes: Vec<(Week, String)>,
 ) -> GroupTime {
-    let held = |w: &WeekSums| w.week.is_some_and(|week| held_back.contains(&week));
-    let counts = |w: &WeekSums| w.diaries >= u64::from(MIN_CONTRIBUTORS) && !held(w);
+    // Held back is the reason only for a week that would otherwise count.
+    let held = |w: &WeekSums| {
+        w.eligible >= u64::from(MIN_CONTRIBUTORS)
+            && w.week.is_some_and(|week| held_back.contains(&week))
+    };
+    let counts = |w: &WeekSums| w.eligible >= u64::from(MIN_CONTRIBUTORS) && !held(w);
     let counted: Vec<&WeekSums> = sums.weeks.iter().filter(|w| counts(w)).collect();
     let shown = sums.contributors >= u64::from(MIN_CONTRIBUTORS) && !counted.is_empty();
     let mut totals = Totals {
@@ -170,7 +187,7 @@ pub fn group_time(
             if let Some(week) = w.week {
                 trend.push(TrendPoint {
                     week,
-                    diaries: w.diaries,
+                    diaries: 0,
                     relationship_share: None,
                     held_back: held(w),
                 });
@@ -198,7 +215,7 @@ pub fn group_time(
         if let Some(week) = w.week {
             trend.push(TrendPoint {
                 week,
-                diaries: w.diaries,
+                diaries: rounded_count(w.diaries),
                 relationship_share: (week_total > 0)
                     .then(|| round_to(week_rb as f64 / week_total as f64, 0.01)),
                 held_back: false,
@@ -269,9 +286,17 @@ pub fn group_time(
         name: name.to_string(),
         from,
         to,
-        contributors: sums.contributors,
+        contributors: if shown {
+            rounded_count(sums.contributors)
+        } else {
+            0
+        },
         shown,
-        diaries: if shown { totals.diaries } else { 0 },
+        diaries: if shown {
+            rounded_count(totals.diaries)
+        } else {
+            0
+        },
         relationship_share: if shown {
             totals.relationship_share().map(|s| round_to(s, 0.01))
         } else {
@@ -294,7 +319,7 @@ pub fn group_time(
                 .map(|(i, o)| ObstacleCount {
                     obstacle: o,
                     label: o.label(),
-                    diaries: obstacles[i],
+                    diaries: rounded_count(obstacles[i]),
                     share: if totals.diaries == 0 {
                         0.0
                     } else {
@@ -323,6 +348,7 @@ pub fn summary_json(g: &GroupTime) -> serde_json::Value {
         "from": g.from.monday().to_string(),
         "to": g.to.sunday().to_string(),
         "minimum_contributors": MIN_CONTRIBUTORS,
+        "counts_rounded_to": COUNTS_ROUNDED_TO,
     });
     let mut out = head.as_object().cloned().unwrap_or_default();
     if !g.shown {
@@ -349,7 +375,6 @@ pub fn summary_json(g: &GroupTime) -> serde_json::Value {
                     "hours": (l.minutes as f64 / 6.0).round() / 10.0,
                     "hours_per_person_week": l.hours_per_week,
                     "share": l.share,
-                    "contributors": g.contributors,
                 }))
                 .collect::<Vec<_>>()
         ),
@@ -390,6 +415,7 @@ mod tests {
                 .map(|(i, (diaries, minutes))| WeekSums {
                     week: Some(Week::parse("2025-01-06").unwrap().plus_weeks(i as i64)),
                     diaries: *diaries,
+                    eligible: *diaries,
                     contracted_minutes: diaries * 37 * 60,
                     minutes: minutes.iter().copied().collect(),
                     obstacles: [*diaries, 0, 0, 0, 0, 0, 0, 0],
@@ -425,7 +451,7 @@ mod tests {
             vec![(week("2025-01-06"), "secret".into())],
         );
         assert!(!g.shown);
-        assert_eq!(g.contributors, 4);
+        assert_eq!(g.contributors, 0, "not even how many");
         assert_eq!(g.relationship_share, None);
         assert!(g.lines.is_empty() && g.obstacles.is_empty() && g.trend.is_empty());
         assert!(g.capacity.is_none() && g.notes.is_empty());
@@ -458,8 +484,10 @@ mod tests {
         assert_eq!(g.trend[0].relationship_share, Some(0.25));
         assert_eq!(
             (g.trend[1].diaries, g.trend[1].relationship_share),
-            (3, None)
+            (0, None),
+            "a week that does not count shows no count"
         );
+        assert_eq!(g.contributors, 5, "six people, to the nearest five");
         assert!(!g.trend[1].held_back);
         assert_eq!(g.lines[0].label, "Visits");
         assert_eq!(g.lines[0].hours_per_week, 10.0); // 3000 min / 60 / 5 diaries
@@ -510,12 +538,53 @@ mod tests {
         assert_eq!(g.diaries, 10);
         assert_eq!(g.relationship_share, Some(0.25));
         assert!(g.trend[1].held_back && g.trend[1].relationship_share.is_none());
-        assert_eq!(g.trend[1].diaries, 6);
+        assert_eq!(g.trend[1].diaries, 0);
         assert_eq!(g.capacity.unwrap().fte, 5.0);
         assert_eq!(
             (g.obstacles[0].earlier, g.obstacles[0].later),
             (Some(1.0), Some(1.0))
         );
+    }
+
+    #[test]
+    fn diaries_of_accounts_made_after_the_week_never_make_five() {
+        // Eight diaries, but only one person's account was older than the week.
+        let mut s = sums(8, &[(8, &[(1, 8 * 600), (2, 8 * 1800)])]);
+        s.weeks[0].eligible = 1;
+        let g = group_time(
+            "Organisation",
+            (week("2025-01-06"), week("2025-01-06")),
+            &s,
+            &BTreeSet::new(),
+            &categories(),
+            false,
+            vec![],
+        );
+        assert!(!g.shown);
+        s.weeks[0].eligible = 5;
+        let g = group_time(
+            "Organisation",
+            (week("2025-01-06"), week("2025-01-06")),
+            &s,
+            &BTreeSet::new(),
+            &categories(),
+            false,
+            vec![],
+        );
+        assert!(g.shown);
+        assert_eq!(
+            (g.contributors, g.diaries, g.trend[0].diaries),
+            (10, 10, 10)
+        );
+    }
+
+    #[test]
+    fn counts_are_rounded_to_the_nearest_five() {
+        let shown: Vec<u64> = [0, 1, 2, 3, 5, 7, 8, 12, 13, 1000]
+            .into_iter()
+            .map(rounded_count)
+            .collect();
+        assert_eq!(shown, vec![0, 0, 0, 5, 5, 5, 10, 10, 15, 1000]);
     }
 
     #[test]

@@ -354,12 +354,13 @@ pub async fn save(
     let who = viewer.signed_in()?.clone();
     who.require(Permission::KeepTimeDiary)
         .map_err(app_error(&state))?;
+    let origin = viewer.origin.clone();
     blocking(move || {
         let ids = super::ids::all(&state)?;
         let input = input_from(&fields, &ids);
         match state
             .app
-            .save_diary(&who, &input, today())
+            .save_diary(&who, &input, today(), &origin)
             .map_err(app_error(&state))?
         {
             Ok(saved) => Ok(super::redirect(&format!(

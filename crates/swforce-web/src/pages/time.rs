@@ -148,13 +148,17 @@ fn group_page(g: &GroupTime, q: &ViewParams, placing: Placing<'_>) -> GroupPage 
             .map(|t| {
                 vec![
                     CellView::text(long_date(t.week.monday())),
-                    CellView::number(t.diaries.to_string(), t.diaries.to_string()),
+                    match t.relationship_share {
+                        Some(_) => CellView::number(t.diaries.to_string(), t.diaries.to_string()),
+                        None => CellView::number("–", ""),
+                    },
                     match t.relationship_share {
                         Some(s) => CellView::number(percent(s), format!("{s:.2}")),
                         None if t.held_back => CellView::number("–", "").with_note(
                             "held back: the rest of the organisation could be worked out",
                         ),
-                        None => CellView::number("–", "").with_note("fewer than 5 diaries"),
+                        None => CellView::number("–", "")
+                            .with_note("fewer than 5 people who count kept a diary"),
                     },
                 ]
             })
@@ -311,9 +315,11 @@ fn group_page(g: &GroupTime, q: &ViewParams, placing: Placing<'_>) -> GroupPage 
 
 fn period_text(g: &GroupTime) -> String {
     format!(
-        "{} to {}",
+        "{} to {}; a week's figures are published {} days after it ends, so the latest published week is the week of {}",
         long_date(g.from.monday()),
-        long_date(g.to.sunday())
+        long_date(g.to.sunday()),
+        swforce_domain::diary::PUBLISH_AFTER_DAYS,
+        long_date(Week::published_through(today()).monday())
     )
 }
 

@@ -223,8 +223,22 @@ impl TestApp {
             .id
     }
 
-    /// A person in an organisation with these roles, signed in through the web form.
+    /// A person in an organisation with these roles, signed in through the web form. Their
+    /// account is made as if long ago, so their diaries count towards five.
     pub fn person(&self, org: i64, email: &str, roles: &[&str]) -> Browser<'_> {
+        let made = self.app.store().user_by_email(email).unwrap().is_none();
+        let b = self.newcomer(org, email, roles);
+        if made {
+            let mut u = self.app.store().user_by_email(email).unwrap().unwrap();
+            u.created_at = "2020-01-06T09:00:00Z".into();
+            self.app.store().update_user(&u).unwrap();
+        }
+        b
+    }
+
+    /// A person whose account is made now, through an invitation, signed in through the web
+    /// form.
+    pub fn newcomer(&self, org: i64, email: &str, roles: &[&str]) -> Browser<'_> {
         if self.app.store().user_by_email(email).unwrap().is_none() {
             let admin = self.site_admin();
             let roles: Vec<String> = roles.iter().map(|r| r.to_string()).collect();

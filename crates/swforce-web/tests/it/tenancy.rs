@@ -347,6 +347,9 @@ fn nobody_reads_or_changes_another_organisations_data_through_any_route() {
     let app = spawn_app();
     let kent = tenant(&app, "Kent County Council", "E10000016", "886", "kent");
     let surrey = tenant(&app, "Surrey County Council", "E10000030", "936", "surrey");
+    // Every diary kept so far is published, as it would be once its week has closed.
+    let later = swforce_app::agency::today().plus_days(35);
+    app.app.publish_diaries(later).unwrap();
     let before_users = app.app.store().users(kent.org).unwrap();
     let before_teams = app.app.store().teams(kent.org).unwrap();
     let before_org = app.app.store().organisation(kent.org).unwrap();
@@ -503,6 +506,7 @@ fn nobody_reads_or_changes_another_organisations_data_through_any_route() {
         "nobody else renames, remaps or retires an organisation's categories"
     );
     let week = swforce_domain::diary::Week::containing(swforce_app::agency::today());
+    app.app.publish_diaries(later).unwrap();
     assert_eq!(
         app.app
             .store()

@@ -48,6 +48,14 @@ fn keep(
     b.post_form("/time/diary", &fields)
 }
 
+/// Publishes everything saved so far, as the server would five weeks from now, when every week
+/// up to this one has closed.
+fn publish(app: &TestApp) -> swforce_store::diary::Published {
+    app.app
+        .publish_diaries(today().plus_days(35))
+        .expect("publishing")
+}
+
 fn in_team(app: &TestApp, email: &str, team: i64) {
     let mut u = app.app.store().user_by_email(email).unwrap().unwrap();
     u.team_id = Some(team);
@@ -286,8 +294,15 @@ fn leaders_see_sums_of_five_people_or_more_and_never_a_diary() {
     ));
     assert!(team_page.body.contains("Not enough responses"));
 
-    // The fifth person: numbers appear, rounded; shared words, but no private note or name.
+    // The fifth person, and the week is published: numbers appear, rounded; shared words, but
+    // no private note or name.
     keep(&workers[4], week, &face, &notes, ("12", "25"), &[]);
+    let org = manager.get("/time/organisation");
+    assert!(
+        org.body.contains("Not enough responses"),
+        "nothing shows before the week is published"
+    );
+    assert_eq!(publish(&app).first, 5);
     let org = manager.get("/time/organisation");
     assert!(!org.body.contains("Not enough responses"), "{}", org.body);
     // (4 × 10 + 12) / (5 × 37) = 28%.
@@ -304,6 +319,10 @@ fn leaders_see_sums_of_five_people_or_more_and_never_a_diary() {
         app.public(swforce_app::public_id::Kind::Team, team.id)
     ));
     assert!(team_page.body.contains(">28%<"));
+    assert!(
+        !team_page.body.contains("The case system froze twice"),
+        "a team's page shows no notes"
+    );
     // Capacity: 52 direct hours over 5 × 37 contracted hours is 10.4 an FTE; ten points more of
     // 37 hours for 5 FTE is half an FTE.
     assert!(org.body.contains("10.4"), "{}", org.body);
@@ -346,12 +365,14 @@ fn leaders_see_sums_of_five_people_or_more_and_never_a_diary() {
             .body
             .contains("Choose a start date before the end date")
     );
-    // Nobody's diary is on the audit log.
+    // Each save is on the audit log with its week, never what it holds.
     let audit = app.app.store().audit(Some(kent), 100).unwrap();
-    assert!(
-        audit.iter().all(|e| !e.action.contains("diary")),
-        "{audit:?}"
-    );
+    let saves: Vec<_> = audit.iter().filter(|e| e.action == "diary.save").collect();
+    assert_eq!(saves.len(), 5, "{audit:?}");
+    assert!(saves.iter().all(|e| e.target == week.monday().to_string()
+        && e.detail.is_empty()
+        && !format!("{e:?}").contains("Private note")
+        && !format!("{e:?}").contains("froze")));
 }
 
 #[test]
@@ -365,53 +386,66 @@ fn nobody_can_be_worked_out_by_subtracting_one_view_from_another() {
     let manager = app.person(kent, "manager@kent.test", &["team_manager"]);
     let (face, notes) = (category(&app, kent, FACE), category(&app, kent, NOTES));
     let week = this_week();
-    let last_week = week.plus_weeks(-1);
-    // Six in team A at 10 of 37 hours direct; one in no team at 30 of 37.
+    let earlier = week.plus_weeks(-1);
+    let lone = week.plus_weeks(-2);
+    // Both weeks: six in team A at 10 of 37 hours direct, one in no team at 30 of 37. This
+    // week, five in team B at 20 of 37 too. The week before, one person alone, all direct.
     let mut a = Vec::new();
     for i in 0..6 {
         let email = format!("a{i}@kent.test");
         let b = app.person(kent, &email, &["social_worker"]);
         in_team(&app, &email, team_a.id);
-        assert_eq!(keep(&b, week, &face, &notes, ("10", "27"), &[]).status, 303);
+        for w in [earlier, week] {
+            assert_eq!(keep(&b, w, &face, &notes, ("10", "27"), &[]).status, 303);
+        }
         a.push(b);
     }
     let loner = app.person(kent, "loner@kent.test", &["social_worker"]);
-    keep(&loner, week, &face, &notes, ("30", "7"), &[]);
-    // Last week only one person kept a diary, all of it direct work.
-    keep(&a[0], last_week, &face, &notes, ("37", "0"), &[]);
+    for w in [earlier, week] {
+        keep(&loner, w, &face, &notes, ("30", "7"), &[]);
+    }
+    keep(&a[0], lone, &face, &notes, ("37", "0"), &[]);
+    let mut b_team = Vec::new();
+    for i in 0..5 {
+        let email = format!("b{i}@kent.test");
+        let b = app.person(kent, &email, &["social_worker"]);
+        in_team(&app, &email, team_b.id);
+        keep(&b, week, &face, &notes, ("20", "17"), &[]);
+        b_team.push(b);
+    }
+    publish(&app);
+    let team = |t: i64| {
+        format!(
+            "&team={}",
+            app.public(swforce_app::public_id::Kind::Team, t)
+        )
+    };
+    let view = |from: Week, to: Week, q: &str| {
+        manager.get(&format!("/time/organisation?from={from}&to={to}{q}"))
+    };
 
-    // The organisation this week: (6 × 10 + 30) / (7 × 37) = 35%.
-    let this = |q: &str| manager.get(&format!("/time/organisation?from={week}&to={week}{q}"));
-    assert!(this("").body.contains(">35%<"), "{}", this("").body);
-    // Last week alone shows nothing, and adding it to this week changes nothing: a week of one
-    // person counts for nothing, so two periods never differ by one person's week.
-    let alone = manager.get(&format!(
-        "/time/organisation?from={last_week}&to={last_week}"
-    ));
-    assert!(
-        alone.body.contains("Not enough responses"),
-        "{}",
-        alone.body
-    );
-    let both = manager.get(&format!("/time/organisation?from={last_week}&to={week}"));
+    // The earlier week: (6 × 10 + 30) / (7 × 37) = 35%.
+    let org = view(earlier, earlier, "");
+    assert!(org.body.contains(">35%<"), "{}", org.body);
+    // The lone week alone shows nothing, and adding it changes nothing: a week of one person
+    // counts for nothing, so two periods never differ by one person's week.
+    assert!(view(lone, lone, "").body.contains("Not enough responses"));
+    let both = view(lone, earlier, "");
     assert!(both.body.contains(">35%<"), "{}", both.body);
-    assert!(both.body.contains("7 weekly diaries"), "{}", both.body);
-    assert!(both.body.contains("fewer than 5 diaries"));
-    // Team A has six, but the organisation less team A would be the one person in no team:
-    // team A's week is held back.
-    let team_page = this(&format!(
-        "&team={}",
-        app.public(swforce_app::public_id::Kind::Team, team_a.id)
-    ));
     assert!(
-        team_page.body.contains("Not enough responses"),
-        "{}",
-        team_page.body
+        both.body.contains("About 5 weekly diaries"),
+        "seven, to the nearest five: {}",
+        both.body
     );
-    assert!(!team_page.body.contains(">27%<"));
+    assert!(both.body.contains("fewer than 5 people who count"));
+    // Team A has six in the earlier week, but the organisation less team A would be the one
+    // person in no team: team A's week is held back.
+    let held = view(earlier, earlier, &team(team_a.id));
+    assert!(held.body.contains("Not enough responses"), "{}", held.body);
+    assert!(!held.body.contains(">27%<"));
     let csv = manager.get(&format!(
-        "/time/organisation/download.csv?team={}&from={week}&to={week}",
-        app.public(swforce_app::public_id::Kind::Team, team_a.id)
+        "/time/organisation/download.csv?from={earlier}&to={earlier}{}",
+        team(team_a.id)
     ));
     assert!(
         csv.body.contains("not enough responses") && !csv.body.contains("0.27"),
@@ -419,36 +453,41 @@ fn nobody_can_be_worked_out_by_subtracting_one_view_from_another() {
         csv.body
     );
 
-    // Five more in team B: the smallest team shown (B) is held back with the one in no team,
-    // so what can be subtracted is six people; team A shows.
-    for i in 0..5 {
-        let email = format!("b{i}@kent.test");
-        let b = app.person(kent, &email, &["social_worker"]);
-        in_team(&app, &email, team_b.id);
-        keep(&b, week, &face, &notes, ("20", "17"), &[]);
-    }
-    let team_page = this(&format!(
-        "&team={}",
-        app.public(swforce_app::public_id::Kind::Team, team_a.id)
-    ));
-    assert!(team_page.body.contains(">27%<"), "{}", team_page.body);
-    let team_page = this(&format!(
-        "&team={}",
-        app.public(swforce_app::public_id::Kind::Team, team_b.id)
-    ));
-    assert!(team_page.body.contains("Not enough responses"));
-    // Over both weeks, team A's earlier week (one diary) is in the table as a gap, and says why.
-    let team_page = manager.get(&format!(
-        "/time/organisation?team={}&from={last_week}&to={week}",
-        app.public(swforce_app::public_id::Kind::Team, team_a.id)
-    ));
+    // This week, with team B's five: the smallest team shown (B) is held back with the one in
+    // no team, so what can be subtracted is six people; team A shows.
     assert!(
-        team_page.body.contains("fewer than 5 diaries"),
+        view(week, week, &team(team_a.id)).body.contains(">27%<"),
         "{}",
-        team_page.body
+        view(week, week, &team(team_a.id)).body
     );
+    assert!(
+        view(week, week, &team(team_b.id))
+            .body
+            .contains("Not enough responses")
+    );
+    // Over the three weeks, team A's lone week and its held-back week are gaps that say why.
+    let three = view(lone, week, &team(team_a.id));
+    assert!(
+        three.body.contains("fewer than 5 people who count"),
+        "{}",
+        three.body
+    );
+    assert!(three.body.contains("held back"), "{}", three.body);
     // (60 + 30 + 100) / (12 × 37) = 43%.
-    assert!(this("").body.contains(">43%<"));
+    assert!(view(week, week, "").body.contains(">43%<"));
+
+    // Team B fill in the earlier week late. Their five changes enter the organisation's week
+    // together; the teams' weeks stay as first published, so team A is still held back.
+    for b in &b_team {
+        keep(b, earlier, &face, &notes, ("20", "17"), &[]);
+    }
+    assert_eq!(publish(&app).batched, 5);
+    assert!(view(earlier, earlier, "").body.contains(">43%<"));
+    assert!(
+        view(earlier, earlier, &team(team_a.id))
+            .body
+            .contains("Not enough responses")
+    );
 
     // England counts an organisation's week only with five diaries or more: Surrey's three
     // do not count, so England less Kent leaves nobody.
@@ -460,9 +499,13 @@ fn nobody_can_be_worked_out_by_subtracting_one_view_from_another() {
         keep(&b, week, &s_face, &s_notes, ("37", "0"), &[]);
     }
     store.set_diary_opt_in(surrey, true).unwrap();
+    publish(&app);
     let england = app.get_json(&format!("/api/v1/diary/national?from={week}&to={week}"));
     assert_eq!(england["relationship_based_share"], 0.43, "{england}");
-    assert_eq!(england["diaries"], 12, "{england}");
+    assert_eq!(
+        england["diaries"], 10,
+        "twelve, to the nearest five: {england}"
+    );
 }
 
 #[test]
@@ -476,6 +519,7 @@ fn categories_are_renamed_remapped_and_retired_without_losing_history() {
         let b = app.person(kent, &format!("w{i}@kent.test"), &["social_worker"]);
         keep(&b, week, &face, &notes, ("10", "30"), &[]);
     }
+    publish(&app);
     let before = admin.get("/time/organisation");
     assert!(before.body.contains(">25%<"), "{}", before.body);
 
@@ -595,6 +639,7 @@ fn england_and_the_regions_add_up_the_organisations_that_opt_in() {
         let b = app.person(kent, &format!("w{i}@kent.test"), &["social_worker"]);
         keep(&b, this_week(), &face, &notes, ("9", "28"), &[]);
     }
+    publish(&app);
     let england = app.get_json("/api/v1/diary/national");
     assert_eq!(england["suppressed"], true, "{england}");
     assert!(
@@ -607,7 +652,7 @@ fn england_and_the_regions_add_up_the_organisations_that_opt_in() {
     assert_eq!(a.status, 303);
     let england = app.get_json("/api/v1/diary/national");
     assert_eq!(england["suppressed"], false, "{england}");
-    assert_eq!(england["contributors"], 6);
+    assert_eq!(england["contributors"], 5, "six, to the nearest five");
     assert_eq!(england["relationship_based_share"], 0.24);
     assert_eq!(england["categories"].as_array().unwrap().len(), 10);
     let south_east = app.get("/time/regions/E12000008");

@@ -6,7 +6,7 @@ use crate::commands::fail;
 use swforce_app::agency::today;
 use swforce_app::diary::{GenerateSpec, Group, NOT_ENOUGH_RESPONSES, period, summary_json};
 use swforce_app::{App, AppError};
-use swforce_domain::diary::{hours_text, percent};
+use swforce_domain::diary::{Week, hours_text, percent};
 
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {
@@ -25,9 +25,14 @@ pub struct GenerateArgs {
     /// How many people to invent.
     #[arg(long, default_value_t = 100)]
     people: u32,
-    /// How many weeks each, ending with last week.
+    /// How many weeks each, ending with the end week.
     #[arg(long, default_value_t = 13)]
     weeks: u32,
+    /// The last week to generate (any day in it), YYYY-MM-DD; last week when left out. The same
+    /// seed and end week give the same diaries on any day.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    end_week: Option<String>,
+    /// The random seed: the same seed gives the same people and weeks.
     #[arg(long, default_value_t = 1)]
     seed: u64,
     /// People per team; teams are made as needed.
@@ -71,6 +76,15 @@ pub fn run(app: &App, command: &Command) -> Result<(), Failure> {
 
 fn generate(app: &App, a: &GenerateArgs) -> Result<(), Failure> {
     let org = app.organisation_named(&a.org).map_err(fail)?;
+    let end_week = match &a.end_week {
+        None => None,
+        Some(text) => Some(Week::parse(text).map_err(|problem| {
+            fail(AppError::Invalid {
+                problem: format!("--end-week {text:?}: {problem}"),
+                fix: "Give a date as YYYY-MM-DD, for example 2025-03-03".into(),
+            })
+        })?),
+    };
     let started = std::time::Instant::now();
     let made = app
         .generate_diaries(
@@ -78,6 +92,7 @@ fn generate(app: &App, a: &GenerateArgs) -> Result<(), Failure> {
             GenerateSpec {
                 people: a.people,
                 weeks: a.weeks,
+                end_week,
                 seed: a.seed,
                 team_size: a.team_size,
             },
@@ -89,6 +104,7 @@ fn generate(app: &App, a: &GenerateArgs) -> Result<(), Failure> {
             .set_diary_opt_in(org.id, true)
             .map_err(|e| fail(e.into()))?;
     }
+    app.publish_diaries(today()).map_err(fail)?;
     println!(
         "{}: {} synthetic people in {} teams, {} weekly diaries from {} to {} ({:.1} s)",
         org.name,
@@ -122,6 +138,8 @@ fn summary(app: &App, a: &SummaryArgs) -> Result<(), Failure> {
             Group::Team(team.id)
         }
     };
+    // What is due is published first, as the server would have done.
+    app.publish_diaries(today()).map_err(fail)?;
     let g = app.org_time_of(&org, &group, from, to).map_err(fail)?;
     match a.format {
         Format::Json => {

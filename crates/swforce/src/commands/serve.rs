@@ -14,6 +14,10 @@ pub fn run(app: App, global: &GlobalArgs) -> Result<(), Failure> {
         {
             tracing::info!("made the demo organisation with synthetic time diaries");
         }
+    } else if !global.read_only {
+        // The demo's people keep their diaries up to last week, whenever the server starts.
+        app.refresh_demo_diaries(swforce_app::agency::today())
+            .map_err(fail)?;
     }
     let runtime = tokio::runtime::Runtime::new().map_err(|e| {
         report_error(&anyhow::Error::new(e).context("starting the web server"));
@@ -38,6 +42,9 @@ pub fn run(app: App, global: &GlobalArgs) -> Result<(), Failure> {
             "swforce is serving on http://{bound} (public address {})",
             options.public_url
         );
+        if !global.read_only {
+            tokio::spawn(publish_diaries(app.clone()));
+        }
         swforce_web::serve(listener, app, options).await
     });
     runtime.shutdown_timeout(std::time::Duration::from_secs(10));
@@ -46,4 +53,32 @@ pub fn run(app: App, global: &GlobalArgs) -> Result<(), Failure> {
         report_error(&e.context(format!("serving on {}", global.addr)));
         Failure::Refused
     })
+}
+
+/// How often the server publishes the diary weeks that have closed and the batches that are
+/// complete.
+const PUBLISH_EVERY: std::time::Duration = std::time::Duration::from_secs(300);
+
+/// Publishes diaries now and every [`PUBLISH_EVERY`]; a failure is logged and tried again.
+async fn publish_diaries(app: App) {
+    let mut every = tokio::time::interval(PUBLISH_EVERY);
+    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        every.tick().await;
+        let app = app.clone();
+        let done =
+            tokio::task::spawn_blocking(move || app.publish_diaries(swforce_app::agency::today()))
+                .await;
+        match done {
+            Ok(Ok(p)) if p.first + p.batched > 0 => tracing::info!(
+                "published {} diaries of newly closed weeks and {} later changes; {} wait for a batch",
+                p.first,
+                p.batched,
+                p.waiting
+            ),
+            Ok(Ok(_)) => {}
+            Ok(Err(e)) => tracing::warn!("publishing diaries failed, tried again later: {e}"),
+            Err(e) => tracing::warn!("publishing diaries stopped: {e}"),
+        }
+    }
 }
