@@ -2,6 +2,7 @@
 
 mod access;
 mod demo;
+mod diary;
 mod places;
 mod projection;
 

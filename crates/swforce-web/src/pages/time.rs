@@ -70,6 +70,7 @@ struct GroupPage {
     caption: String,
     heading: String,
     period: String,
+    published: String,
     action: String,
     from: Field,
     to: Field,
@@ -169,7 +170,7 @@ fn group_page(g: &GroupTime, q: &ViewParams, placing: Placing<'_>) -> GroupPage 
         id: "balance".into(),
         title: format!("Share of time on direct work, {}", g.name),
         description: format!(
-            "The share of recorded time on direct, relationship-based work each week, {}, against the 80:20 aim. Weeks that do not count are gaps: fewer than 5 diaries, or held back so that nobody can be worked out.",
+            "The share of recorded time on direct, relationship-based work each week, {}, against the 80:20 aim. Weeks that do not count are gaps: fewer than 5 people who count kept a diary, or the week is held back so that nobody can be worked out.",
             period_text(g)
         ),
         x_labels: g.trend.iter().map(|t| short_date(t.week)).collect(),
@@ -288,6 +289,7 @@ fn group_page(g: &GroupTime, q: &ViewParams, placing: Placing<'_>) -> GroupPage 
         caption: caption.to_string(),
         heading: g.name.clone(),
         period: period_text(g),
+        published: published_text(),
         action: action.to_string(),
         from,
         to,
@@ -315,9 +317,16 @@ fn group_page(g: &GroupTime, q: &ViewParams, placing: Placing<'_>) -> GroupPage 
 
 fn period_text(g: &GroupTime) -> String {
     format!(
-        "{} to {}; a week's figures are published {} days after it ends, so the latest published week is the week of {}",
+        "{} to {}",
         long_date(g.from.monday()),
-        long_date(g.to.sunday()),
+        long_date(g.to.sunday())
+    )
+}
+
+/// When the figures were last brought up to date, for the sentence under the period.
+fn published_text() -> String {
+    format!(
+        "A week's figures are published {} days after it ends, so the latest week in them is the week of {}",
         swforce_domain::diary::PUBLISH_AFTER_DAYS,
         long_date(Week::published_through(today()).monday())
     )

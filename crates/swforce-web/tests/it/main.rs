@@ -6,6 +6,7 @@ mod agency;
 mod api;
 mod browser;
 mod census;
+mod diary_privacy;
 mod exchange;
 mod imports;
 mod pages;

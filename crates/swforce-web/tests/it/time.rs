@@ -7,12 +7,12 @@ use swforce_app::agency::today;
 use swforce_domain::diary::Week;
 use swforce_store::DiaryScope;
 
-fn this_week() -> Week {
+pub fn this_week() -> Week {
     Week::containing(today())
 }
 
 /// The organisation's category ids, by label, as the pages name them.
-fn category(app: &TestApp, org: i64, label: &str) -> String {
+pub fn category(app: &TestApp, org: i64, label: &str) -> String {
     let id = app
         .app
         .diary_categories(org)
@@ -24,10 +24,10 @@ fn category(app: &TestApp, org: i64, label: &str) -> String {
     app.public(swforce_app::public_id::Kind::Category, id)
 }
 
-const FACE: &str = "Direct work face to face";
-const NOTES: &str = "Case recording and notes";
+pub const FACE: &str = "Direct work face to face";
+pub const NOTES: &str = "Case recording and notes";
 
-fn keep(
+pub fn keep(
     b: &Browser<'_>,
     week: Week,
     face: &str,
@@ -50,13 +50,13 @@ fn keep(
 
 /// Publishes everything saved so far, as the server would five weeks from now, when every week
 /// up to this one has closed.
-fn publish(app: &TestApp) -> swforce_store::diary::Published {
+pub fn publish(app: &TestApp) -> swforce_store::diary::Published {
     app.app
         .publish_diaries(today().plus_days(35))
         .expect("publishing")
 }
 
-fn in_team(app: &TestApp, email: &str, team: i64) {
+pub fn in_team(app: &TestApp, email: &str, team: i64) {
     let mut u = app.app.store().user_by_email(email).unwrap().unwrap();
     u.team_id = Some(team);
     app.app.store().update_user(&u).unwrap();
