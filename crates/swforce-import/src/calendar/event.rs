@@ -5,7 +5,7 @@
 use super::content::{Component, Property};
 use super::recur::{Rule, parse_rule};
 use super::time::{
-    DAY, Length, Stamp, StampError, parse_duration, read_stamp, read_stamps, shown_value,
+    DAY, Length, Stamp, StampError, parse_duration, read_periods, read_stamp, shown_value,
 };
 use super::zone::Zones;
 use super::{FIX_EXPORT, FIX_REPEAT, FIX_ZONE, Matcher};
@@ -32,7 +32,12 @@ pub(super) struct Event {
     pub(super) length: Length,
     pub(super) rule: Option<Rule>,
     pub(super) rule_line: u64,
-    pub(super) rdates: Vec<Stamp>,
+    /// Extra occurrences, each with its own length when given as a period.
+    pub(super) rdates: Vec<(Stamp, Option<Length>)>,
+    /// `RECURRENCE-ID;RANGE=THISANDFUTURE`: the edit applies to the later occurrences too.
+    pub(super) this_and_future: bool,
+    /// The line the event starts on, to name it without its title.
+    pub(super) line: u64,
     pub(super) exdates: HashSet<i64>,
     /// Days excluded by date-only EXDATE values, on the event's clocks.
     pub(super) exdays: HashSet<i64>,
@@ -59,14 +64,37 @@ pub(super) struct Context {
     pub(super) emails: Vec<String>,
 }
 
+/// An event that cannot be placed in time, left out of the suggestion while the rest of the
+/// file is read: the line it starts on and why, never its title.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct LeftOut {
+    pub(super) line: u64,
+    pub(super) why: String,
+}
+
+/// What reading one event gives.
+pub(super) enum Read {
+    Event(Box<Event>),
+    /// Its time zone or repeat rule cannot be followed: the event alone is left out.
+    LeftOut(LeftOut),
+    /// The file is broken here; the problems are in the collector.
+    Broken,
+}
+
 /// Reads a date or date-time property, reporting a problem with it (the value is quoted only
-/// when it looks like a date, never when it could be a title).
-fn stamp_or_report(p: &Property, cx: &Context, out: &mut Collector) -> Option<Stamp> {
+/// when it looks like a date, never when it could be a title). A zone nobody knows leaves the
+/// event out rather than refusing the file.
+fn stamp_or_report(
+    p: &Property,
+    cx: &Context,
+    out: &mut Collector,
+    left: &mut Option<String>,
+) -> Option<Stamp> {
     let problem = match read_stamp(&p.value, p, &cx.zones) {
         Ok(stamp) => return Some(stamp),
         Err(e) => e,
     };
-    report_stamp(p, problem, out);
+    report_stamp(p, problem, out, left);
     None
 }
 
@@ -84,7 +112,20 @@ fn shown_zone(id: &str) -> Option<String> {
     shown_value(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_()")
 }
 
-fn report_stamp(p: &Property, problem: StampError, out: &mut Collector) {
+fn report_stamp(p: &Property, problem: StampError, out: &mut Collector, left: &mut Option<String>) {
+    if let StampError::UnknownZone(id) = &problem {
+        left.get_or_insert_with(|| match shown_zone(id) {
+            Some(v) => format!(
+                "its {} uses the time zone \"{v}\", which the file does not define and this service does not know",
+                p.name
+            ),
+            None => format!(
+                "its {} uses a time zone the file does not define and this service does not know",
+                p.name
+            ),
+        });
+        return;
+    }
     let (problem, fix) = match problem {
         StampError::Unreadable => (
             match shown_value(&p.value, "TZtz") {
@@ -112,8 +153,10 @@ fn report_stamp(p: &Property, problem: StampError, out: &mut Collector) {
     );
 }
 
-pub(super) fn read_event(c: &Component, cx: &Context, out: &mut Collector) -> Option<Event> {
+pub(super) fn read_event(c: &Component, cx: &Context, out: &mut Collector) -> Read {
     let errors = out.errors;
+    // Why the event cannot be placed, if it cannot: it is then left out, not the file refused.
+    let mut left: Option<String> = None;
     let file = out.file.clone();
     let error = |out: &mut Collector, line: u64, field: &str, problem: String, fix: &str| {
         out.push(
@@ -123,7 +166,7 @@ pub(super) fn read_event(c: &Component, cx: &Context, out: &mut Collector) -> Op
         );
     };
     let start = match c.first("DTSTART") {
-        Some(p) => stamp_or_report(p, cx, out),
+        Some(p) => stamp_or_report(p, cx, out, &mut left),
         None => {
             error(
                 out,
@@ -138,7 +181,9 @@ pub(super) fn read_event(c: &Component, cx: &Context, out: &mut Collector) -> Op
             None
         }
     };
-    let end = c.first("DTEND").and_then(|p| stamp_or_report(p, cx, out));
+    let end = c
+        .first("DTEND")
+        .and_then(|p| stamp_or_report(p, cx, out, &mut left));
     let duration = c.first("DURATION").and_then(|p| {
         let length = parse_duration(&p.value);
         if length.is_none() {
@@ -166,34 +211,43 @@ pub(super) fn read_event(c: &Component, cx: &Context, out: &mut Collector) -> Op
         rule_line = p.line;
         match parse_rule(&p.value) {
             Ok(r) => rule = Some(r),
+            // A rule this service cannot follow leaves this event out, never the file.
             Err(why) => {
-                let problem = match shown_value(&p.value, "ABCDEFGHIJKLMNOPQRSTUVWXYZ;=") {
-                    Some(v) => format!("RRULE \"{v}\" cannot be followed: {why}"),
-                    None => format!("the repeat rule (RRULE) cannot be followed: {why}"),
-                };
-                error(out, p.line, "RRULE", problem, FIX_REPEAT);
+                left.get_or_insert_with(|| {
+                    match shown_value(&p.value, "ABCDEFGHIJKLMNOPQRSTUVWXYZ;=") {
+                        Some(v) => format!("its repeat rule \"{v}\" cannot be followed: {why}"),
+                        None => format!("its repeat rule (RRULE) cannot be followed: {why}"),
+                    }
+                });
             }
         }
     }
-    let stamps = |name: &str, out: &mut Collector| {
+    let stamps = |name: &str, out: &mut Collector, left: &mut Option<String>| {
         let mut all = Vec::new();
         for p in c.all(name) {
-            match read_stamps(p, &cx.zones) {
+            match read_periods(p, &cx.zones) {
                 Ok(list) => all.extend(list),
-                Err(e) => report_stamp(p, e, out),
+                Err(e) => report_stamp(p, e, out, left),
             }
         }
         all
     };
-    let excluded = stamps("EXDATE", out);
-    let rdates = stamps("RDATE", out);
-    let recurrence_id = c
-        .first("RECURRENCE-ID")
-        .and_then(|p| stamp_or_report(p, cx, out));
+    let excluded = stamps("EXDATE", out, &mut left);
+    let rdates = stamps("RDATE", out, &mut left);
+    let rid = c.first("RECURRENCE-ID");
+    let recurrence_id = rid.and_then(|p| stamp_or_report(p, cx, out, &mut left));
+    let this_and_future = rid
+        .and_then(|p| p.param("RANGE"))
+        .is_some_and(|r| r.trim().eq_ignore_ascii_case("THISANDFUTURE"));
     if out.errors > errors {
-        return None;
+        return Read::Broken;
     }
-    let start = start?;
+    if let Some(why) = left {
+        return Read::LeftOut(LeftOut { line: c.line, why });
+    }
+    let Some(start) = start else {
+        return Read::Broken;
+    };
 
     let length = match (end, duration) {
         (Some(end), _) => {
@@ -203,9 +257,12 @@ pub(super) fn read_event(c: &Component, cx: &Context, out: &mut Collector) -> Op
                     exact: 0,
                 }
             } else {
+                let (Some(e), Some(s)) = (end.instant(), start.instant()) else {
+                    return Read::Broken;
+                };
                 Length {
                     civil: 0,
-                    exact: end.instant()? - start.instant()?,
+                    exact: e - s,
                 }
             };
             if length.civil < 0 || length.exact < 0 {
@@ -217,7 +274,7 @@ pub(super) fn read_event(c: &Component, cx: &Context, out: &mut Collector) -> Op
                     "the event ends (DTEND) before it starts (DTSTART)".into(),
                     FIX_EXPORT,
                 );
-                return None;
+                return Read::Broken;
             }
             length
         }
@@ -232,7 +289,7 @@ pub(super) fn read_event(c: &Component, cx: &Context, out: &mut Collector) -> Op
 
     let mut exdates = HashSet::new();
     let mut exdays = HashSet::new();
-    for stamp in excluded {
+    for (stamp, _) in excluded {
         if stamp.all_day {
             exdays.insert(stamp.local.div_euclid(DAY));
         } else if let Some(instant) = stamp.instant() {
@@ -268,7 +325,7 @@ pub(super) fn read_event(c: &Component, cx: &Context, out: &mut Collector) -> Op
         Some(Skip::Cancelled)
     } else if declined {
         Some(Skip::Declined)
-    } else if start.all_day {
+    } else if start.all_day || upper("X-MICROSOFT-CDO-ALLDAYEVENT") == "TRUE" {
         Some(Skip::AllDay)
     } else if upper("TRANSP") == "TRANSPARENT" || upper("X-MICROSOFT-CDO-BUSYSTATUS") == "FREE" {
         Some(Skip::Free)
@@ -280,7 +337,7 @@ pub(super) fn read_event(c: &Component, cx: &Context, out: &mut Collector) -> Op
         &c.text("LOCATION"),
         &c.text("CATEGORIES"),
     );
-    Some(Event {
+    Read::Event(Box::new(Event {
         uid: c
             .first("UID")
             .map(|p| p.value.trim().to_string())
@@ -291,16 +348,18 @@ pub(super) fn read_event(c: &Component, cx: &Context, out: &mut Collector) -> Op
         rule,
         rule_line,
         rdates,
+        this_and_future,
+        line: c.line,
         exdates,
         exdays,
         skip,
         activity,
-    })
+    }))
 }
 
 #[cfg(test)]
 mod tests {
-    use crate::calendar::fixtures::{cal, ev, london, refused, suggest, suggest_with};
+    use crate::calendar::fixtures::{cal, ev, left_out, london, refused, suggest, suggest_with};
 
     #[test]
     fn all_day_events_are_skipped_and_counted() {
@@ -425,12 +484,31 @@ mod tests {
             "RRULE:FREQ=DAILY;X-NOTE=Jo Bloggs;BYHOUR=9",
         ])]);
         let d = refused(text.as_bytes());
-        assert_eq!(d.len(), 4, "{d:#?}");
+        assert_eq!(d.len(), 2, "{d:#?}");
         for d in &d {
             let all = format!("{d} {:?}", d.field);
             for private in ["Bloggs", "Acacia", "move"] {
                 assert!(!all.contains(private), "{all}");
             }
+        }
+        // Nor in why an event is left out.
+        let text = cal(&[
+            ev(&[
+                "SUMMARY:Visit to Jo Bloggs",
+                "DTSTART;TZID=Jo Bloggs House:20250324T090000",
+                "DTEND;TZID=Jo Bloggs House:20250324T100000",
+            ]),
+            ev(&[
+                "SUMMARY:Visit to Jo Bloggs",
+                "DTSTART:20250324T090000Z",
+                "DTEND:20250324T100000Z",
+                "RRULE:FREQ=DAILY;X-NOTE=Jo Bloggs;BYHOUR=9",
+            ]),
+        ]);
+        let left = left_out(&text, "2025-03-24");
+        assert_eq!(left.len(), 2, "{left:?}");
+        for (_, why) in &left {
+            assert!(!why.contains("Bloggs"), "{why}");
         }
     }
 }

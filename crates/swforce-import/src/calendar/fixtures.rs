@@ -58,6 +58,15 @@ pub(super) fn refused(bytes: &[u8]) -> Vec<Diagnostic> {
     }
 }
 
+/// The events a calendar leaves out (it must be read, not refused): `(line, why)`.
+pub(super) fn left_out(text: &str, monday: &str) -> Vec<(u64, String)> {
+    suggest(text, monday)
+        .left_out
+        .into_iter()
+        .map(|l| (l.line, l.why))
+        .collect()
+}
+
 pub(super) fn minutes(s: &WeekSuggestion, activity: Activity) -> u32 {
     s.minutes.get(&activity).copied().unwrap_or(0)
 }

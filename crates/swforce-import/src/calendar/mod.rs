@@ -25,7 +25,7 @@ mod zone;
 use crate::diagnostic::Diagnostic;
 use crate::reading::Collector;
 use content::{Component, read_components, shown_name};
-use event::{Context, Event, Skip, mail_address, read_event};
+use event::{Context, Event, Read, Skip, mail_address, read_event};
 use recur::{Occurrence, expand};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -62,10 +62,11 @@ const FIX_REPEAT: &str = "Open this repeating event in Outlook or Google Calenda
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CalendarRule {
     pub activity: Activity,
-    /// Words or phrases, matched case-insensitively where a word starts: `plan` matches
-    /// "Care plan" and "Planning" but not "explanation", and `it ` (with its space) matches
-    /// "IT problems" but not "Visit today". The end of a text counts as a space. An empty
-    /// keyword matches nothing.
+    /// Words or phrases, matched case-insensitively as whole words, a plural `s` allowed:
+    /// `plan` matches "Care plan" and "Pathway plans" but not "Planning meeting" or
+    /// "explanation", `call` matches "Phone call" but not "Callum", and `it` matches "IT
+    /// problems" but not "Visit". Spaces around a keyword do not matter. An empty keyword
+    /// matches nothing.
     pub keywords: Vec<String>,
     /// What the page calls the rule, such as "Meetings and conferences (multi-agency, court)".
     pub label: String,
@@ -98,6 +99,30 @@ pub struct WeekSuggestion {
     pub unmatched_minutes: u32,
     /// Occurrences counted per activity, for "3 events matched Meetings". Never titles.
     pub matched_by: BTreeMap<Activity, u32>,
+    /// Each occurrence counted, in time order, with the activity it went to, so the person can
+    /// check before saving. Never titles.
+    pub events: Vec<EventLine>,
+    /// Events that could not be placed in time (a time zone the file does not define and no
+    /// database knows, a repeat rule this service cannot follow), left out while the rest of
+    /// the week is suggested.
+    pub left_out: Vec<EventLeftOut>,
+}
+
+/// One counted occurrence as the page lists it: when (UK time) and where it went.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EventLine {
+    /// `Tue 10:00`, UK time.
+    pub starts: String,
+    /// Minutes inside the week.
+    pub minutes: u32,
+    pub activity: Activity,
+}
+
+/// An event left out of the suggestion: the line it starts on and why, never its title.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EventLeftOut {
+    pub line: u64,
+    pub why: String,
 }
 
 impl WeekSuggestion {
@@ -111,7 +136,8 @@ impl WeekSuggestion {
 /// settles the common clashes. The first rule with a keyword in the title wins, so the more
 /// specific kinds come first: "Group supervision meeting" is supervision, "Travel to home
 /// visit" is travel, "Court report" is a report (and "Court" alone a meeting), "Phone contact"
-/// is remote direct work.
+/// is remote direct work. Keywords are whole words: "Planning meeting" is a meeting, and "Home
+/// visit - Callum" a visit, not a call.
 pub fn default_rules() -> Vec<CalendarRule> {
     let rule = |activity: Activity, keywords: &[&str]| CalendarRule {
         activity,
@@ -131,14 +157,31 @@ pub fn default_rules() -> Vec<CalendarRule> {
                 "workshop",
             ],
         ),
-        rule(Activity::Travel, &["travel", "drive", "driving", "journey"]),
+        rule(
+            Activity::Travel,
+            &["travel", "travelling", "drive", "driving", "journey"],
+        ),
         rule(
             Activity::CaseRecording,
-            &["recording", "case notes", "write up", "write-up"],
+            &[
+                "recording",
+                "case notes",
+                "write up",
+                "write-up",
+                "writing up",
+            ],
         ),
         rule(
             Activity::AssessmentsPlansReports,
-            &["court report", "assessment", "report", "plan", "c&f"],
+            &[
+                "court report",
+                "assessment",
+                "report",
+                "plan",
+                "care plan",
+                "pathway plan",
+                "c&f",
+            ],
         ),
         rule(
             Activity::Meetings,
@@ -160,7 +203,7 @@ pub fn default_rules() -> Vec<CalendarRule> {
             Activity::DirectFaceToFace,
             &["home visit", "visit", "contact", "direct work", "session"],
         ),
-        rule(Activity::AdminIt, &["admin", "it ", "laptop", "password"]),
+        rule(Activity::AdminIt, &["admin", "it", "laptop", "password"]),
     ]
 }
 
@@ -242,13 +285,30 @@ pub fn suggest_week(
             .filter(|e| !e.is_empty())
             .collect(),
     };
-    let mut events = Vec::new();
+    let mut events: Vec<Event> = Vec::new();
+    let mut left_out = Vec::new();
+    // The same event twice (one UID, no RECURRENCE-ID), as exports of shared calendars have it,
+    // counts once.
+    let mut series_seen: HashSet<String> = HashSet::new();
     for c in children("VEVENT") {
         if out.full() {
             break;
         }
-        if let Some(event) = read_event(c, &cx, &mut out) {
-            events.push(event);
+        match read_event(c, &cx, &mut out) {
+            Read::Event(event) => {
+                let again = match (&event.uid, event.recurrence_id) {
+                    (Some(uid), None) => !series_seen.insert(uid.clone()),
+                    _ => false,
+                };
+                if !again {
+                    events.push(*event);
+                }
+            }
+            Read::LeftOut(l) => left_out.push(EventLeftOut {
+                line: l.line,
+                why: l.why,
+            }),
+            Read::Broken => {}
         }
     }
     if out.errors > 0 {
@@ -256,14 +316,27 @@ pub fn suggest_week(
     }
 
     let window = Window::of(week, &cx.zones.london);
-    // An edited occurrence (RECURRENCE-ID) replaces the one its series would have made.
+    // An edited occurrence (RECURRENCE-ID) replaces the one its series would have made; with
+    // RANGE=THISANDFUTURE it also changes every later one.
     let mut overridden: HashMap<&str, HashSet<i64>> = HashMap::new();
+    let mut futures: HashMap<&str, Vec<(i64, &Event)>> = HashMap::new();
     for e in &events {
         if let (Some(uid), Some(rid)) = (&e.uid, e.recurrence_id) {
             overridden.entry(uid.as_str()).or_default().insert(rid);
+            if e.this_and_future {
+                futures.entry(uid.as_str()).or_default().push((rid, e));
+            }
         }
     }
-    let mut tally = Tally::default();
+    for list in futures.values_mut() {
+        list.sort_by_key(|(rid, _)| *rid);
+    }
+    let mut tally = Tally {
+        seconds: BTreeMap::new(),
+        suggestion: WeekSuggestion::default(),
+        london: cx.zones.london.clone(),
+        lines: Vec::new(),
+    };
     let mut budget = MAX_STEPS_PER_FILE;
     let mut found = Vec::new();
     for e in &events {
@@ -289,41 +362,64 @@ pub fn suggest_week(
                 ));
                 break;
             }
-            out.push(
-                Diagnostic::error(
-                    file,
-                    "this repeating event repeats too often, or for too long, to work out",
-                    FIX_REPEAT,
-                )
-                .at(e.rule_line, None)
-                .field("RRULE"),
-            );
+            left_out.push(EventLeftOut {
+                line: e.line,
+                why: format!(
+                    "its repeat rule (line {}) repeats too often, or for too long, to work out",
+                    e.rule_line
+                ),
+            });
             continue;
         }
-        for rdate in &e.rdates {
+        for (rdate, length) in &e.rdates {
             let mut ignored = 0;
-            // A single date has no rule to follow, so it cannot overrun.
-            let _ = expand(rdate, e.length, None, window, 0, &mut ignored, &mut found);
+            // A single date has no rule to follow, so it cannot overrun. A period lasts as
+            // long as it says.
+            let length = length.unwrap_or(e.length);
+            let _ = expand(rdate, length, None, window, 0, &mut ignored, &mut found);
         }
         found.sort_by_key(|o| o.start);
         found.dedup_by_key(|o| o.start);
-        let replaced = match (&e.uid, e.recurrence_id) {
-            (Some(uid), None) => overridden.get(uid.as_str()),
-            _ => None,
+        let (replaced, later) = match (&e.uid, e.recurrence_id) {
+            (Some(uid), None) => (overridden.get(uid.as_str()), futures.get(uid.as_str())),
+            _ => (None, None),
         };
         for o in &found {
             let excluded = e.exdates.contains(&o.start)
                 || e.exdays.contains(&o.day)
                 || replaced.is_some_and(|r| r.contains(&o.start));
-            if !excluded {
-                tally.add(e, o, window);
+            if excluded {
+                continue;
+            }
+            // The latest THISANDFUTURE edit before this occurrence moves and changes it.
+            match later.and_then(|l| l.iter().rev().find(|(rid, _)| *rid < o.start)) {
+                Some((rid, edit)) => {
+                    let (Some(edit_start), Some(rid_local)) = (edit.start.instant(), Some(*rid))
+                    else {
+                        continue;
+                    };
+                    let shift = edit_start - rid_local;
+                    let length = edit
+                        .length
+                        .end(&edit.start.zone.tz, edit.start.local, edit_start)
+                        .map_or(0, |end| end - edit_start);
+                    let moved = Occurrence {
+                        start: o.start + shift,
+                        end: o.start + shift + length,
+                        day: o.day,
+                    };
+                    tally.add(edit, &moved, window);
+                }
+                None => tally.add(e, o, window),
             }
         }
     }
     if out.errors > 0 {
         return refuse(out);
     }
-    Ok(tally.finish())
+    let mut suggestion = tally.finish();
+    suggestion.left_out = left_out;
+    Ok(suggestion)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -355,8 +451,8 @@ impl Matcher {
                     let keywords = r
                         .keywords
                         .iter()
-                        .map(|k| k.to_lowercase())
-                        .filter(|k| !k.trim().is_empty())
+                        .map(|k| k.trim().to_lowercase())
+                        .filter(|k| !k.is_empty())
                         .collect();
                     (r.activity, keywords)
                 })
@@ -375,7 +471,7 @@ impl Matcher {
             let found = self
                 .rules
                 .iter()
-                .find(|(_, keywords)| keywords.iter().any(|k| starts_a_word(&hay, k)));
+                .find(|(_, keywords)| keywords.iter().any(|k| is_whole_word(&hay, k)));
             if let Some((activity, _)) = found {
                 let lower = location.to_lowercase();
                 let online = ONLINE.iter().any(|o| lower.contains(o));
@@ -390,21 +486,26 @@ impl Matcher {
     }
 }
 
-/// Whether `keyword` appears in `hay` where a word starts: "plan" in "care plan" but not in
-/// "explanation", so short keywords do not fire inside other words.
-fn starts_a_word(hay: &str, keyword: &str) -> bool {
-    hay.match_indices(keyword).any(|(i, _)| {
-        hay[..i]
-            .chars()
-            .next_back()
-            .is_none_or(|c| !c.is_alphanumeric())
+/// Whether `keyword` appears in `hay` as whole words, perhaps with a plural `s`: "plan" in
+/// "care plans" but not in "planning" or "explanation", so keywords fire only on what they say.
+fn is_whole_word(hay: &str, keyword: &str) -> bool {
+    let boundary = |c: Option<char>| c.is_none_or(|c| !c.is_alphanumeric());
+    hay.match_indices(keyword).any(|(i, k)| {
+        let mut after = hay[i + k.len()..].chars().peekable();
+        if after.peek() == Some(&'s') {
+            after.next();
+        }
+        boundary(hay[..i].chars().next_back()) && boundary(after.next())
     })
 }
 
-#[derive(Default)]
 struct Tally {
     seconds: BTreeMap<Activity, i64>,
     suggestion: WeekSuggestion,
+    /// UK time, for the list of events.
+    london: jiff::tz::TimeZone,
+    /// Each counted occurrence: start instant, seconds in the week, activity.
+    lines: Vec<(i64, i64, Activity)>,
 }
 
 impl Tally {
@@ -422,6 +523,7 @@ impl Tally {
                 }
                 let total = self.seconds.entry(event.activity).or_default();
                 *total = total.saturating_add(seconds);
+                self.lines.push((o.start, seconds, event.activity));
                 let n = s.matched_by.entry(event.activity).or_default();
                 *n = n.saturating_add(1);
                 &mut s.events_counted
@@ -439,6 +541,29 @@ impl Tally {
             }
         }
         s.unmatched_minutes = s.minutes.get(&Activity::Other).copied().unwrap_or(0);
+        let mut lines = self.lines;
+        lines.sort_by_key(|(start, _, activity)| (*start, *activity));
+        const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+        s.events = lines
+            .into_iter()
+            .map(|(start, seconds, activity)| {
+                let starts = time::to_local(&self.london, start).map_or_else(String::new, |l| {
+                    let day = l.div_euclid(time::DAY);
+                    let minute = l.rem_euclid(time::DAY) / 60;
+                    format!(
+                        "{} {:02}:{:02}",
+                        DAYS[usize::from(time::weekday(day)) % 7],
+                        minute / 60,
+                        minute % 60
+                    )
+                });
+                EventLine {
+                    starts,
+                    minutes: u32::try_from((seconds + 30) / 60).unwrap_or(u32::MAX),
+                    activity,
+                }
+            })
+            .collect();
         s
     }
 }
@@ -557,7 +682,7 @@ mod tests {
     }
 
     #[test]
-    fn the_first_rule_with_a_keyword_wins_and_keywords_start_words() {
+    fn the_first_rule_with_a_keyword_wins_and_keywords_are_whole_words() {
         let m = Matcher::new(&default_rules());
         let a = |t: &str| m.activity(t, "", "");
         assert_eq!(a("Group supervision meeting"), Activity::Supervision);
@@ -570,6 +695,12 @@ mod tests {
         assert_eq!(a("Laptop IT"), Activity::AdminIt);
         assert_eq!(a("Explanation"), Activity::Other);
         assert_eq!(a("Revisit notes"), Activity::Other);
+        assert_eq!(a("Home visit – Callum"), Activity::DirectFaceToFace);
+        assert_eq!(a("Planning meeting"), Activity::Meetings);
+        assert_eq!(a("Pathway plans"), Activity::AssessmentsPlansReports);
+        assert_eq!(a("Visits (x3)"), Activity::DirectFaceToFace);
+        assert_eq!(a("Recall training"), Activity::Training);
+        assert_eq!(a("Sessional worker handover"), Activity::Other);
         let custom = Matcher::new(&[CalendarRule {
             activity: Activity::Meetings,
             keywords: vec!["MDT".into(), "".into()],
@@ -616,7 +747,7 @@ mod tests {
             ("cpd", Activity::Training),
             ("webinar", Activity::Training),
             ("admin", Activity::AdminIt),
-            ("it ", Activity::AdminIt),
+            ("it", Activity::AdminIt),
             ("laptop", Activity::AdminIt),
             ("password", Activity::AdminIt),
         ] {

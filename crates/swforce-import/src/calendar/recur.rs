@@ -523,7 +523,7 @@ pub(super) fn expand(
 
 #[cfg(test)]
 mod tests {
-    use crate::calendar::fixtures::{cal, minutes, refused, series, suggest};
+    use crate::calendar::fixtures::{cal, left_out, london, minutes, series, suggest};
     use swforce_domain::diary::Activity;
 
     #[test]
@@ -690,14 +690,13 @@ mod tests {
             "FREQ=DAILY;COUNT=100000",
             &[],
         )]);
-        let d = refused(too_many.as_bytes());
-        assert_eq!(d[0].field.as_deref(), Some("RRULE"));
-        assert!(d[0].problem.contains("too often"), "{}", d[0].problem);
+        let left = left_out(&too_many, "2025-03-24");
+        assert!(left[0].1.contains("too often"), "{left:?}");
         assert!(started.elapsed().as_secs() < 2);
     }
 
     #[test]
-    fn absurd_repeat_rules_are_refused_in_plain_words() {
+    fn an_event_whose_repeat_rule_cannot_be_followed_is_left_out_in_plain_words() {
         for (rule, why) in [
             ("FREQ=SECONDLY", "more often than once a day"),
             ("FREQ=DAILY;INTERVAL=0", "INTERVAL"),
@@ -706,12 +705,25 @@ mod tests {
             ("INTERVAL=2", "FREQ"),
             ("FREQ=DAILY;FREQ=WEEKLY", "twice"),
             ("FREQ=DAILY;COUNT=0", "COUNT"),
+            ("FREQ=DAILY;BYHOUR=9,14", "BYHOUR"),
         ] {
-            let text = cal(&[series("Visit", "20250324T090000", rule, &[])]);
-            let d = refused(text.as_bytes());
-            assert_eq!(d[0].field.as_deref(), Some("RRULE"), "{rule}");
-            assert_eq!(d[0].line, Some(8), "{rule}");
-            assert!(d[0].problem.contains(why), "{rule}: {}", d[0].problem);
+            let text = cal(&[
+                series("Visit", "20250324T090000", rule, &[]),
+                london("Core group", "20250325T100000", "20250325T110000"),
+            ]);
+            let s = suggest(&text, "2025-03-24");
+            assert_eq!(s.left_out.len(), 1, "{rule}");
+            assert_eq!(s.left_out[0].line, 4, "{rule}");
+            assert!(
+                s.left_out[0].why.contains(why),
+                "{rule}: {}",
+                s.left_out[0].why
+            );
+            assert_eq!(
+                (s.events_counted, s.total_minutes()),
+                (1, 60),
+                "{rule}: the rest is read"
+            );
         }
     }
 }

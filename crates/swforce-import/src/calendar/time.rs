@@ -163,8 +163,12 @@ pub(super) fn read_stamp(text: &str, p: &Property, zones: &Zones) -> Result<Stam
     })
 }
 
-/// Every value of a list property (EXDATE, RDATE); a period (`VALUE=PERIOD`) by its start.
-pub(super) fn read_stamps(p: &Property, zones: &Zones) -> Result<Vec<Stamp>, StampError> {
+/// Every value of a list property, with the length a period (`VALUE=PERIOD`) gives itself:
+/// `start/end` or `start/duration` (RFC 5545 3.3.9). A plain date or date-time has none.
+pub(super) fn read_periods(
+    p: &Property,
+    zones: &Zones,
+) -> Result<Vec<(Stamp, Option<Length>)>, StampError> {
     let period = p
         .param("VALUE")
         .is_some_and(|v| v.trim().eq_ignore_ascii_case("PERIOD"));
@@ -173,12 +177,23 @@ pub(super) fn read_stamps(p: &Property, zones: &Zones) -> Result<Vec<Stamp>, Sta
         .map(str::trim)
         .filter(|v| !v.is_empty())
         .map(|v| {
-            let v = if period {
-                v.split('/').next().unwrap_or(v)
+            if !period {
+                return Ok((read_stamp(v, p, zones)?, None));
+            }
+            let (first, second) = v.split_once('/').ok_or(StampError::Unreadable)?;
+            let start = read_stamp(first, p, zones)?;
+            let length = if second.trim_start().starts_with(['P', 'p', '+']) {
+                parse_duration(second).ok_or(StampError::Unreadable)?
             } else {
-                v
+                let end = read_stamp(second, p, zones)?;
+                let exact = end.instant().ok_or(StampError::Unreadable)?
+                    - start.instant().ok_or(StampError::Unreadable)?;
+                if exact < 0 {
+                    return Err(StampError::Unreadable);
+                }
+                Length { civil: 0, exact }
             };
-            read_stamp(v, p, zones)
+            Ok((start, Some(length)))
         })
         .collect()
 }

@@ -209,11 +209,79 @@ fn parse_offset(text: &str) -> Option<i32> {
     i32::try_from(sign * (hours * 3600 + minutes * 60 + seconds)).ok()
 }
 
+/// `-5` hours as POSIX writes an offset: west of Greenwich positive, `5`, `4:30`, `-5:45`.
+fn posix_offset(seconds_east: i32) -> String {
+    let west = -seconds_east;
+    let (sign, a) = if west < 0 { ("-", -west) } else { ("", west) };
+    let (h, m, s) = (a / 3600, a % 3600 / 60, a % 60);
+    match (m, s) {
+        (0, 0) => format!("{sign}{h}"),
+        (_, 0) => format!("{sign}{h}:{m:02}"),
+        _ => format!("{sign}{h}:{m:02}:{s:02}"),
+    }
+}
+
+/// When a STANDARD or DAYLIGHT part starts each year, as a POSIX rule (`M3.5.0/1`): from
+/// `RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU` and the local time of its DTSTART.
+fn posix_when(part: &Component) -> Option<String> {
+    let rule = part.first("RRULE")?.value.to_ascii_uppercase();
+    let mut month = None;
+    let mut day = None;
+    let mut yearly = false;
+    for item in rule.split(';') {
+        let (k, v) = item.split_once('=')?;
+        match k.trim() {
+            "FREQ" => yearly = v.trim() == "YEARLY",
+            "BYMONTH" => month = v.trim().parse::<u8>().ok().filter(|m| (1..=12).contains(m)),
+            "BYDAY" => day = Some(v.trim().to_string()),
+            "UNTIL" | "INTERVAL" | "WKST" => {}
+            _ => return None,
+        }
+    }
+    let (month, day) = (month?, day?);
+    if !yearly || day.len() < 3 {
+        return None;
+    }
+    let (n, name) = day.split_at(day.len() - 2);
+    let weekday = ["SU", "MO", "TU", "WE", "TH", "FR", "SA"]
+        .iter()
+        .position(|d| *d == name)?;
+    let week = match n.trim_start_matches('+').parse::<i8>().ok()? {
+        n @ 1..=4 => n,
+        -1 | 5 => 5,
+        _ => return None,
+    };
+    // The time of day the change happens, on the clocks before it (DTSTART's local time).
+    let start = part.first("DTSTART")?.value.trim().to_string();
+    let time = start.split_once('T').map_or("020000", |(_, t)| t);
+    let (h, m, s) = (
+        digits(time.get(..2)?)?,
+        digits(time.get(2..4)?)?,
+        digits(time.get(4..6)?)?,
+    );
+    Some(format!("M{month}.{week}.{weekday}/{h}:{m:02}:{s:02}"))
+}
+
+/// A POSIX time zone rule (`STD5DST4,M3.2.0/2:00:00,M11.1.0/2:00:00`) from a VTIMEZONE's
+/// latest STANDARD and DAYLIGHT parts, when both repeat yearly on a weekday of a month.
+fn posix_rule(standard: i32, sc: &Component, daylight: i32, dc: &Component) -> Option<String> {
+    Some(format!(
+        "STD{}DST{},{},{}",
+        posix_offset(standard),
+        posix_offset(daylight),
+        posix_when(dc)?,
+        posix_when(sc)?
+    ))
+}
+
 impl Zones {
-    /// Reads the file's own zone definitions. Outlook sometimes names a zone "Customized Time
-    /// Zone" and defines it only by its offsets; such a zone is taken as fixed when it has no
-    /// summer time, and as London, Paris or Athens when its winter and summer offsets are
-    /// theirs. Anything else stays unknown and the file is refused where it is used.
+    /// Reads the file's own zone definitions (RFC 5545 VTIMEZONE), which Outlook writes under
+    /// names no database knows ("Customized Time Zone", "(UTC-05:00) Eastern Time (US &
+    /// Canada)"). A zone without summer time is fixed; one whose summer time starts and ends on
+    /// a weekday of a month each year (`RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=2SU`) follows those
+    /// rules exactly, from its latest definition; failing that, winter and summer offsets of
+    /// London, Paris or Athens are taken as theirs. Anything else stays unknown, and an event
+    /// that uses it is left out.
     pub(super) fn new(vtimezones: &[&Component]) -> Zones {
         let db = TimeZoneDatabase::bundled();
         let london = db
@@ -234,18 +302,24 @@ impl Zones {
                     .filter_map(|c| {
                         let offset = parse_offset(&c.first("TZOFFSETTO")?.value)?;
                         let since = c.first("DTSTART").map_or("", |p| p.value.as_str());
-                        Some((since, offset))
+                        Some((since, offset, c))
                     })
-                    .max()
-                    .map(|(_, offset)| offset)
+                    .max_by(|a, b| a.0.cmp(b.0))
             };
-            let tz = match (latest("STANDARD"), latest("DAYLIGHT")) {
-                (Some(s), d) if d.is_none_or(|d| d == s) => {
+            let (standard, daylight) = (latest("STANDARD"), latest("DAYLIGHT"));
+            let tz = match (standard, daylight) {
+                (Some((_, s, _)), d) if d.is_none_or(|d| d.1 == s) => {
                     Offset::from_seconds(s).ok().map(TimeZone::fixed)
                 }
-                (Some(0), Some(3600)) => Some(london.clone()),
-                (Some(3600), Some(7200)) => db.get("Europe/Paris").ok(),
-                (Some(7200), Some(10800)) => db.get("Europe/Athens").ok(),
+                // Summer time by yearly rules, as RFC 5545 defines it: followed exactly.
+                (Some((_, s, sc)), Some((_, d, dc))) => posix_rule(s, sc, d, dc)
+                    .and_then(|rule| TimeZone::posix(&rule).ok())
+                    .or(match (s, d) {
+                        (0, 3600) => Some(london.clone()),
+                        (3600, 7200) => db.get("Europe/Paris").ok(),
+                        (7200, 10800) => db.get("Europe/Athens").ok(),
+                        _ => None,
+                    }),
                 _ => None,
             };
             if let Some(tz) = tz {
@@ -310,7 +384,7 @@ impl Zones {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::calendar::fixtures::{cal, ev, minutes, refused, suggest};
+    use crate::calendar::fixtures::{cal, ev, london, minutes, suggest};
     use swforce_domain::diary::Activity;
 
     #[test]
@@ -371,18 +445,23 @@ mod tests {
     }
 
     #[test]
-    fn an_unknown_time_zone_is_refused() {
-        let text = cal(&[ev(&[
-            "DTSTART;TZID=Narnia Standard Time:20250324T090000",
-            "DTEND;TZID=Narnia Standard Time:20250324T100000",
-        ])]);
-        let d = refused(text.as_bytes());
-        assert_eq!(d[0].field.as_deref(), Some("DTSTART"));
+    fn an_unknown_time_zone_leaves_only_its_event_out() {
+        let text = cal(&[
+            ev(&[
+                "DTSTART;TZID=Narnia Standard Time:20250324T090000",
+                "DTEND;TZID=Narnia Standard Time:20250324T100000",
+            ]),
+            london("Home visit", "20250325T100000", "20250325T120000"),
+        ]);
+        let s = suggest(&text, "2025-03-24");
+        assert_eq!(s.events_counted, 1);
+        assert_eq!(minutes(&s, Activity::DirectFaceToFace), 120);
+        assert_eq!(s.left_out.len(), 1);
+        assert_eq!(s.left_out[0].line, 4);
         assert!(
-            d[0].problem.contains("\"Narnia Standard Time\""),
+            s.left_out[0].why.contains("\"Narnia Standard Time\""),
             "{}",
-            d[0].problem
+            s.left_out[0].why
         );
-        assert!(d[0].fix.contains("London"));
     }
 }

@@ -137,3 +137,44 @@ fn a_truncated_export_is_refused_as_cut_short() {
         "{refused:#?}"
     );
 }
+
+#[test]
+fn zones_the_file_defines_periods_later_edits_and_repeats_are_read_as_python_icalendar_reads_them()
+{
+    // Checked against Python's icalendar 7.3 with recurring_ical_events 3 on the same file:
+    // Tue 14:00 60 (Eastern time is UTC-4 that week, the US clocks having changed on 8 March),
+    // Mon 10:00 90 (the series moved and renamed from 16 March on), Wed 13:00 60 and Thu 09:00
+    // 180 (a period of its own length), Fri 14:00 120 (the same event twice counts once).
+    // swforce also leaves out an all-day event Outlook marks with times, an event in a zone
+    // nobody defines, and a rule repeating at set hours, and says why.
+    let s = suggest("outlook_own_time_zones.ics", "2026-03-23", &[ME]);
+    let listed: Vec<(String, u32, Activity)> = s
+        .events
+        .iter()
+        .map(|e| (e.starts.clone(), e.minutes, e.activity))
+        .collect();
+    assert_eq!(
+        listed,
+        vec![
+            ("Mon 10:00".to_string(), 90, Activity::Supervision),
+            ("Tue 14:00".to_string(), 60, Activity::Meetings),
+            ("Wed 13:00".to_string(), 60, Activity::DirectFaceToFace),
+            ("Thu 09:00".to_string(), 180, Activity::DirectFaceToFace),
+            ("Fri 14:00".to_string(), 120, Activity::CaseRecording),
+        ]
+    );
+    assert_eq!(s.skipped_all_day, 1);
+    let left: Vec<(u64, &str)> = s
+        .left_out
+        .iter()
+        .map(|l| (l.line, l.why.as_str()))
+        .collect();
+    assert_eq!(left.len(), 2, "{left:?}");
+    assert_eq!(left[0].0, 43);
+    assert!(left[0].1.contains("time zone"), "{left:?}");
+    assert!(left[1].1.contains("BYHOUR"), "{left:?}");
+    assert!(
+        !format!("{left:?}").contains("Court") && !format!("{left:?}").contains("Duty"),
+        "titles never appear"
+    );
+}
