@@ -6,6 +6,7 @@
 //! [`MIN_CONTRIBUTORS`](swforce_domain::diary::MIN_CONTRIBUTORS) different people contributed.
 
 mod calendar;
+pub use calendar::CalendarSuggestion;
 mod generate;
 mod views;
 

@@ -45,6 +45,10 @@ struct DiaryPage {
     week_label: String,
     prefilled: String,
     suggested: String,
+    /// The calendar's events as counted: when, hours, category.
+    calendar_events: Vec<(String, String, String)>,
+    /// Events the calendar left out, and why.
+    left_out: Vec<String>,
     weeks: Choices,
     hours: Vec<Field>,
     total: String,
@@ -89,6 +93,14 @@ fn hours_field(ids: &PublicIds, category: i64) -> String {
     format!("hours-{}", ids.encode(Kind::Category, category))
 }
 
+/// What a calendar suggested, for the page: the notice, the events counted and those left out.
+#[derive(Default)]
+struct FromCalendar {
+    said: String,
+    events: Vec<(String, String, String)>,
+    left_out: Vec<String>,
+}
+
 #[allow(clippy::too_many_arguments)]
 fn diary_page(
     form: &DiaryForm,
@@ -96,9 +108,10 @@ fn diary_page(
     who: &Principal,
     problems: Vec<Problem>,
     banner: Option<(String, String)>,
-    suggested: String,
+    calendar: FromCalendar,
     ids: &PublicIds,
 ) -> DiaryPage {
+    let suggested = calendar.said;
     let error_of = |id: &str| {
         problems
             .iter()
@@ -211,8 +224,10 @@ fn diary_page(
             long_date(form.week.monday()),
             long_date(form.week.sunday())
         ),
+        // One notice says where the hours came from: the calendar, else an earlier week.
         prefilled: form
             .prefilled_from
+            .filter(|_| suggested.is_empty())
             .map(|w| {
                 format!(
                     "The hours are filled in from your {}. Change them to match this week.",
@@ -221,6 +236,8 @@ fn diary_page(
             })
             .unwrap_or_default(),
         suggested,
+        calendar_events: calendar.events,
+        left_out: calendar.left_out,
         weeks,
         hours,
         total: hours_text(u64::from(total)),
@@ -319,7 +336,7 @@ pub async fn show(
             &who,
             Vec::new(),
             banner,
-            String::new(),
+            FromCalendar::default(),
             &*super::ids::all(&state)?,
         );
         Ok(render(&page, || state.request_id())?.into_response())
@@ -390,7 +407,7 @@ pub async fn save(
                     share_note: input.share_note,
                 };
                 let problems = problems_of(found, &form, &ids);
-                let page = diary_page(&form, &shown, &who, problems, None, String::new(), &ids);
+                let page = diary_page(&form, &shown, &who, problems, None, FromCalendar::default(), &ids);
                 Ok((
                     StatusCode::UNPROCESSABLE_ENTITY,
                     render(&page, || state.request_id())?,
@@ -454,7 +471,7 @@ pub async fn calendar(
                 &who,
                 problems,
                 None,
-                String::new(),
+                FromCalendar::default(),
                 &*super::ids::all(&state)?,
             );
             Ok((status, render(&page, || state.request_id())?).into_response())
@@ -473,9 +490,11 @@ pub async fn calendar(
             }
         };
         match state.app.suggest_from_calendar(&who, &name, &bytes, form.week) {
-            Ok((suggestion, by_category)) => {
+            Ok(found) => {
+                let suggestion = &found.suggestion;
                 let mut shown = from_form(&form);
-                shown.values = by_category
+                shown.values = found
+                    .by_category
                     .iter()
                     .map(|(id, m)| (*id, hours_text_short(*m)))
                     .collect();
@@ -494,20 +513,55 @@ pub async fn calendar(
                         if skipped == 1 { "was" } else { "were" }
                     ));
                 }
+                if !suggestion.left_out.is_empty() {
+                    let n = suggestion.left_out.len();
+                    said.push_str(&format!(
+                        " {n} {} could not be placed in time and {} left out (see below).",
+                        if n == 1 { "event" } else { "events" },
+                        if n == 1 { "was" } else { "were" }
+                    ));
+                }
                 if suggestion.unmatched_minutes > 0 {
                     said.push_str(&format!(
                         " {} hours matched no category and are under Other.",
                         hours_text(u64::from(suggestion.unmatched_minutes))
                     ));
                 }
+                // A calendar shows meetings, rarely the recording and travel around them.
+                let total = suggestion.total_minutes();
+                if let Ok(contracted) = parse_hours(&form.contracted)
+                    && contracted > 0
+                    && total * 2 < u64::from(contracted)
+                {
+                    said.push_str(&format!(
+                        " Your calendar accounts for only {} of your {} contracted hours: add the time it does not show, such as recording, travel and admin, before you save.",
+                        hours_text_short(u32::try_from(total).unwrap_or(u32::MAX)),
+                        hours_text_short(contracted)
+                    ));
+                }
                 said.push_str(" Check them, add what your calendar does not show, and save the week. Nothing from the file was kept.");
+                let calendar = FromCalendar {
+                    said,
+                    events: found
+                        .events
+                        .iter()
+                        .map(|(when, m, label)| {
+                            (when.clone(), hours_text(u64::from(*m)), label.clone())
+                        })
+                        .collect(),
+                    left_out: suggestion
+                        .left_out
+                        .iter()
+                        .map(|l| format!("The event that starts on line {}: {}.", l.line, l.why))
+                        .collect(),
+                };
                 let page = diary_page(
                     &form,
                     &shown,
                     &who,
                     Vec::new(),
                     None,
-                    said,
+                    calendar,
                     &*super::ids::all(&state)?,
                 );
                 Ok(render(&page, || state.request_id())?.into_response())

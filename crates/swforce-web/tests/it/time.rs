@@ -765,6 +765,41 @@ END:VCALENDAR\r\n",
         !a.body.contains("Smith"),
         "event titles are never shown back"
     );
+    // The calendar comes before the boxes; one notice says where the hours came from; each
+    // event is listed with the category it went to; two and a half hours of 37 is flagged.
+    let at = |needle: &str| a.body.find(needle).unwrap_or_else(|| panic!("{needle}"));
+    assert!(at("id=\"calendar-heading\"") < at("id=\"hours-hint\""));
+    assert!(!a.body.contains("filled in from your"), "{}", a.body);
+    assert!(a.body.contains("Tue 10:00"), "{}", a.body);
+    assert!(a.body.contains(FACE));
+    assert!(a.body.contains("Wed 09:00"));
+    assert!(
+        a.body.contains("accounts for only 3.5 of your 37 contracted hours"),
+        "{}",
+        a.body
+    );
+
+    // A meeting in a zone the file does not define is left out, and the page says which and
+    // why; the rest of the week is still suggested.
+    let odd = ics.replace(
+        "END:VCALENDAR",
+        &format!(
+            "BEGIN:VEVENT\r\nUID:c@test\r\nDTSTART;TZID=Mars Standard Time:{d}T090000\r\nDTEND;TZID=Mars Standard Time:{d}T100000\r\nSUMMARY:Secret title\r\nEND:VEVENT\r\nEND:VCALENDAR",
+            d = day(3)
+        ),
+    );
+    let b = worker.post_file(
+        &format!("/time/diary/calendar?week={week}"),
+        "calendar.ics",
+        odd.as_bytes(),
+        &[],
+    );
+    assert_eq!(b.status, 200, "{}", b.body);
+    assert!(b.body.contains("Left out of the suggestion"), "{}", b.body);
+    assert!(b.body.contains("The event that starts on line 16"), "{}", b.body);
+    assert!(b.body.contains("Mars Standard Time"));
+    assert!(!b.body.contains("Secret title"));
+    assert!(b.body.contains("2 events in your calendar"));
     assert_eq!(
         app.app
             .store()
