@@ -24,11 +24,13 @@ CREATE TABLE diary_published (
 );
 CREATE INDEX diary_published_notes ON diary_published (org_id, week) WHERE share_note;
 
--- An organisation's weeks that have had their first release, with how many diaries it held.
+-- An organisation's weeks that have had their first release, with how many diaries it held and
+-- how many of them count towards five.
 CREATE TABLE diary_released (
-    org_id  BIGINT NOT NULL,
-    week    BIGINT NOT NULL,
-    diaries BIGINT NOT NULL,
+    org_id   BIGINT NOT NULL,
+    week     BIGINT NOT NULL,
+    diaries  BIGINT NOT NULL,
+    eligible BIGINT NOT NULL,
     PRIMARY KEY (org_id, week)
 );
 
@@ -37,6 +39,9 @@ INSERT INTO diary_published
     SELECT person_id, week, org_id, team_id, minutes, contracted, obstacles, note, share_note, TRUE
     FROM diaries;
 INSERT INTO diary_released
-    SELECT org_id, week, amount FROM diary_rollup WHERE team_id = 0 AND measure = -1;
+    SELECT org_id, week, amount, amount FROM diary_rollup WHERE team_id = 0 AND measure = -1;
 INSERT INTO diary_rollup
     SELECT org_id, team_id, week, -4, amount FROM diary_rollup WHERE measure = -1;
+-- How many diaries that count each team kept each week (measure -4), read on its own to decide
+-- which teams' weeks are held back.
+CREATE INDEX diary_rollup_eligible ON diary_rollup (org_id, week, team_id, amount) WHERE measure = -4;

@@ -213,6 +213,18 @@ pub fn save(c: &mut Conn, d: &StoredDiary) -> Result<(), StoreError> {
         ],
     )
     .map_err(backend)?;
+    // Saving a week as it was published is no change: it waits for nothing and makes no batch.
+    c.execute(
+        "UPDATE diaries SET pending = NOT EXISTS (
+             SELECT 1 FROM diary_published p
+             WHERE p.person_id = diaries.person_id AND p.week = diaries.week
+               AND p.minutes = diaries.minutes AND p.contracted = diaries.contracted
+               AND p.obstacles = diaries.obstacles AND p.note = diaries.note
+               AND p.share_note = diaries.share_note)
+         WHERE person_id = $1 AND week = $2",
+        &[&d.person_id, &d.diary.week.number()],
+    )
+    .map_err(backend)?;
     Ok(())
 }
 
@@ -252,9 +264,11 @@ pub fn publish(c: &mut Conn, through: Week, batch: u32) -> Result<Published, Sto
         for d in &diaries {
             publish_one(c, d, !released)?;
         }
+        // Only the rows published here: one saved since by another server waits its turn.
+        let people: Vec<i64> = diaries.iter().map(|d| d.person_id).collect();
         c.execute(
-            "UPDATE diaries SET pending = FALSE WHERE org_id = $1 AND week = $2 AND pending",
-            &[&org, &week],
+            "UPDATE diaries SET pending = FALSE WHERE week = $1 AND person_id = ANY($2)",
+            &[&week, &people],
         )
         .map_err(backend)?;
         if released {
@@ -263,9 +277,12 @@ pub fn publish(c: &mut Conn, through: Week, batch: u32) -> Result<Published, Sto
             done.first += diaries.len() as u64;
             c.execute(
                 &format!(
-                    "INSERT INTO diary_released (org_id, week, diaries)
-                     SELECT $1, $2, COALESCE((SELECT amount FROM diary_rollup
-                         WHERE org_id = $1 AND team_id = 0 AND week = $2 AND measure = {DIARIES}), 0)"
+                    "INSERT INTO diary_released (org_id, week, diaries, eligible)
+                     SELECT $1, $2,
+                         COALESCE((SELECT amount FROM diary_rollup
+                             WHERE org_id = $1 AND team_id = 0 AND week = $2 AND measure = {DIARIES}), 0),
+                         COALESCE((SELECT amount FROM diary_rollup
+                             WHERE org_id = $1 AND team_id = 0 AND week = $2 AND measure = {ELIGIBLE}), 0)"
                 ),
                 &[&org, &week],
             )
@@ -409,11 +426,11 @@ pub fn week_counts(
     c.query(
         &format!(
             "SELECT team_id, week, amount FROM diary_rollup
-             WHERE org_id = $1 AND measure = {DIARIES} AND week BETWEEN $2 AND $3 AND amount > 0
+             WHERE org_id = $1 AND measure = {ELIGIBLE} AND week BETWEEN $2 AND $3 AND amount > 0
                AND team_id <> 0
              UNION ALL
-             SELECT 0, week, diaries FROM diary_released
-             WHERE org_id = $1 AND week BETWEEN $2 AND $3 AND diaries > 0
+             SELECT 0, week, eligible FROM diary_released
+             WHERE org_id = $1 AND week BETWEEN $2 AND $3 AND eligible > 0
              ORDER BY 2, 1"
         ),
         &[&org, &from.number(), &to.number()],
@@ -545,10 +562,14 @@ pub fn add_synthetic(
     }
     c.execute(
         &format!(
-            "INSERT INTO diary_released (org_id, week, diaries)
-             SELECT org_id, week, amount FROM diary_rollup
-             WHERE org_id = $1 AND team_id = 0 AND measure = {DIARIES} AND week <= $2
-             ON CONFLICT (org_id, week) DO UPDATE SET diaries = excluded.diaries"
+            "INSERT INTO diary_released (org_id, week, diaries, eligible)
+             SELECT org_id, week, SUM(CASE WHEN measure = {DIARIES} THEN amount END),
+                    SUM(CASE WHEN measure = {ELIGIBLE} THEN amount END)
+             FROM diary_rollup
+             WHERE org_id = $1 AND team_id = 0 AND measure IN ({DIARIES}, {ELIGIBLE}) AND week <= $2
+             GROUP BY org_id, week
+             ON CONFLICT (org_id, week) DO UPDATE SET diaries = excluded.diaries,
+                 eligible = excluded.eligible"
         ),
         &[&org, &through.number()],
     )

@@ -1737,7 +1737,7 @@ impl Store for PostgresStore {
     }
 
     fn save_diary(&self, d: &StoredDiary) -> Result<(), StoreError> {
-        self.with(|c| diary::save(c, d))
+        self.with(|c| c.in_transaction(|c| diary::save(c, d)))
     }
 
     fn publish_diaries(

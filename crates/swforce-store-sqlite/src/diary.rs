@@ -171,6 +171,17 @@ pub fn save(tx: &Transaction<'_>, d: &StoredDiary) -> rusqlite::Result<()> {
         d.updated_at,
         d.eligible
     ])?;
+    // Saving a week as it was published is no change: it waits for nothing and makes no batch.
+    tx.prepare_cached(
+        "UPDATE diaries SET pending = NOT EXISTS (
+             SELECT 1 FROM diary_published p
+             WHERE p.person_id = diaries.person_id AND p.week = diaries.week
+               AND p.minutes = diaries.minutes AND p.contracted = diaries.contracted
+               AND p.obstacles = diaries.obstacles AND p.note = diaries.note
+               AND p.share_note = diaries.share_note)
+         WHERE person_id = ?1 AND week = ?2",
+    )?
+    .execute(params![d.person_id, d.diary.week.number()])?;
     Ok(())
 }
 
@@ -211,9 +222,12 @@ pub fn publish(tx: &Transaction<'_>, through: Week, batch: u32) -> rusqlite::Res
         } else {
             done.first += diaries.len() as u64;
             tx.prepare_cached(&format!(
-                "INSERT INTO diary_released (org_id, week, diaries)
-                 SELECT ?1, ?2, COALESCE((SELECT amount FROM diary_rollup
-                     WHERE org_id = ?1 AND team_id = 0 AND week = ?2 AND measure = {DIARIES}), 0)"
+                "INSERT INTO diary_released (org_id, week, diaries, eligible)
+                 SELECT ?1, ?2,
+                     COALESCE((SELECT amount FROM diary_rollup
+                         WHERE org_id = ?1 AND team_id = 0 AND week = ?2 AND measure = {DIARIES}), 0),
+                     COALESCE((SELECT amount FROM diary_rollup
+                         WHERE org_id = ?1 AND team_id = 0 AND week = ?2 AND measure = {ELIGIBLE}), 0)"
             ))?
             .execute(params![org, week])?;
         }
@@ -357,15 +371,16 @@ pub fn week_counts(
     from: Week,
     to: Week,
 ) -> rusqlite::Result<Vec<(i64, Week, u64)>> {
-    // Teams' weeks never change after their first release; the organisation's count is the
-    // one kept at that release, so later batches do not move the decision.
+    // Diaries that count: teams' weeks never change after their first release, and the
+    // organisation's count is the one kept at that release, so later batches do not move the
+    // decision.
     let mut st = c.prepare_cached(&format!(
         "SELECT team_id, week, amount FROM diary_rollup
-         WHERE org_id = ?1 AND measure = {DIARIES} AND week BETWEEN ?2 AND ?3 AND amount > 0
+         WHERE org_id = ?1 AND measure = {ELIGIBLE} AND week BETWEEN ?2 AND ?3 AND amount > 0
            AND team_id <> 0
          UNION ALL
-         SELECT 0, week, diaries FROM diary_released
-         WHERE org_id = ?1 AND week BETWEEN ?2 AND ?3 AND diaries > 0
+         SELECT 0, week, eligible FROM diary_released
+         WHERE org_id = ?1 AND week BETWEEN ?2 AND ?3 AND eligible > 0
          ORDER BY 2, 1"
     ))?;
     st.query_map(params![org, from.number(), to.number()], |r| {
@@ -472,10 +487,14 @@ pub fn add_synthetic(
     }
     // Their published weeks have had their first release, as any week of new people would.
     tx.prepare_cached(&format!(
-        "INSERT INTO diary_released (org_id, week, diaries)
-         SELECT org_id, week, amount FROM diary_rollup
-         WHERE org_id = ?1 AND team_id = 0 AND measure = {DIARIES} AND week <= ?2
-         ON CONFLICT (org_id, week) DO UPDATE SET diaries = excluded.diaries"
+        "INSERT INTO diary_released (org_id, week, diaries, eligible)
+         SELECT org_id, week, SUM(CASE WHEN measure = {DIARIES} THEN amount END),
+                SUM(CASE WHEN measure = {ELIGIBLE} THEN amount END)
+         FROM diary_rollup
+         WHERE org_id = ?1 AND team_id = 0 AND measure IN ({DIARIES}, {ELIGIBLE}) AND week <= ?2
+         GROUP BY org_id, week
+         ON CONFLICT (org_id, week) DO UPDATE SET diaries = excluded.diaries,
+             eligible = excluded.eligible"
     ))?
     .execute(params![org, through.number()])?;
     Ok(added)

@@ -54,10 +54,8 @@ impl App {
             .events
             .iter()
             .map(|e| {
-                let label = target(e.activity).map_or_else(
-                    || e.activity.label().to_string(),
-                    |c| c.label.clone(),
-                );
+                let label = target(e.activity)
+                    .map_or_else(|| e.activity.label().to_string(), |c| c.label.clone());
                 (e.starts.clone(), e.minutes, label)
             })
             .collect();

@@ -30,8 +30,8 @@ pub struct Line {
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct TrendPoint {
     pub week: Week,
-    /// Diaries in the figures that week, rounded to the nearest five; 0 for a week that does
-    /// not count (its count is never shown).
+    /// Diaries in the figures that week; 0 for a week that does not count (its count is never
+    /// shown).
     pub diaries: u64,
     /// Relationship-based share, `None` where the week does not count: fewer than five people
     /// kept a diary, or it is held back.
@@ -46,11 +46,14 @@ pub struct TrendPoint {
 pub struct ObstacleCount {
     pub obstacle: Obstacle,
     pub label: &'static str,
-    pub diaries: u64,
-    /// Share of diaries that ticked it, rounded to a whole percentage point.
-    pub share: f64,
+    /// Diaries that ticked it; `None` when 1 to 4 did (a small cell, held back with its share,
+    /// as statistical offices hold back small cells, so no handful of people is singled out).
+    pub diaries: Option<u64>,
+    /// Share of diaries that ticked it, rounded to a whole percentage point; `None` with a
+    /// small cell.
+    pub share: Option<f64>,
     /// The same share in the earlier and the later half of the period's weeks (the trend),
-    /// where each half has at least five diaries.
+    /// where each half has at least five diaries and the cell is not small.
     pub earlier: Option<f64>,
     pub later: Option<f64>,
 }
@@ -78,7 +81,8 @@ pub struct GroupTime {
     pub contributors: u64,
     /// `false`: fewer than five people contributed; only the count of weeks is shown.
     pub shown: bool,
-    /// Diaries (person-weeks) in the figures, rounded to the nearest five.
+    /// Diaries (person-weeks) in the figures, exact: every figure per person-week is worked out
+    /// from it, so rounding it would hide nothing.
     pub diaries: u64,
     pub relationship_share: Option<f64>,
     pub lines: Vec<Line>,
@@ -143,8 +147,8 @@ fn round_to(x: f64, step: f64) -> f64 {
     (x * per_unit).round() / per_unit
 }
 
-/// Counts of people and diaries as shown: to the nearest five, as statistical offices round
-/// small counts, so a count moving by one is not seen.
+/// Counts of people as shown: to the nearest five, as statistical offices round small counts,
+/// so a count moving by one is not seen. (Nothing shown is worked out from it.)
 pub const COUNTS_ROUNDED_TO: u64 = 5;
 
 /// `n` to the nearest [`COUNTS_ROUNDED_TO`] (halves up).
@@ -215,7 +219,7 @@ pub fn group_time(
         if let Some(week) = w.week {
             trend.push(TrendPoint {
                 week,
-                diaries: rounded_count(w.diaries),
+                diaries: w.diaries,
                 relationship_share: (week_total > 0)
                     .then(|| round_to(week_rb as f64 / week_total as f64, 0.01)),
                 held_back: false,
@@ -292,11 +296,7 @@ pub fn group_time(
             0
         },
         shown,
-        diaries: if shown {
-            rounded_count(totals.diaries)
-        } else {
-            0
-        },
+        diaries: if shown { totals.diaries } else { 0 },
         relationship_share: if shown {
             totals.relationship_share().map(|s| round_to(s, 0.01))
         } else {
@@ -306,12 +306,12 @@ pub fn group_time(
         obstacles: if shown {
             // The weeks that count, split in two halves for the trend.
             let half = counted.len() / 2;
+            let small = |n: u64| n > 0 && n < u64::from(MIN_CONTRIBUTORS);
             let share_in = |weeks: &[&WeekSums], i: usize| {
                 let diaries: u64 = weeks.iter().map(|w| w.diaries).sum();
-                (diaries >= u64::from(MIN_CONTRIBUTORS) && half > 0).then(|| {
-                    let n: u64 = weeks.iter().map(|w| w.obstacles[i]).sum();
-                    round_to(n as f64 / diaries as f64, 0.01)
-                })
+                let n: u64 = weeks.iter().map(|w| w.obstacles[i]).sum();
+                (diaries >= u64::from(MIN_CONTRIBUTORS) && half > 0 && !small(n))
+                    .then(|| round_to(n as f64 / diaries as f64, 0.01))
             };
             Obstacle::ALL
                 .into_iter()
@@ -319,12 +319,14 @@ pub fn group_time(
                 .map(|(i, o)| ObstacleCount {
                     obstacle: o,
                     label: o.label(),
-                    diaries: rounded_count(obstacles[i]),
-                    share: if totals.diaries == 0 {
-                        0.0
-                    } else {
-                        round_to(obstacles[i] as f64 / totals.diaries as f64, 0.01)
-                    },
+                    diaries: (!small(obstacles[i])).then_some(obstacles[i]),
+                    share: (!small(obstacles[i])).then(|| {
+                        if totals.diaries == 0 {
+                            0.0
+                        } else {
+                            round_to(obstacles[i] as f64 / totals.diaries as f64, 0.01)
+                        }
+                    }),
                     earlier: share_in(&counted[..half], i),
                     later: share_in(&counted[half..], i),
                 })
@@ -389,6 +391,7 @@ pub fn summary_json(g: &GroupTime) -> serde_json::Value {
                     "label": o.label,
                     "diaries": o.diaries,
                     "share": o.share,
+                    "fewer_than_5": o.diaries.is_none(),
                     "share_earlier_half": o.earlier,
                     "share_later_half": o.later,
                 }))
@@ -495,8 +498,8 @@ mod tests {
         let c = g.capacity.unwrap();
         assert_eq!(c.fte, 5.0);
         assert_eq!(c.relationship_hours_per_fte, 10.0);
-        assert_eq!(g.obstacles[0].diaries, 5);
-        assert_eq!(g.obstacles[0].share, 1.0);
+        assert_eq!(g.obstacles[0].diaries, Some(5));
+        assert_eq!(g.obstacles[0].share, Some(1.0));
         // One week counts: no halves to compare.
         assert_eq!((g.obstacles[0].earlier, g.obstacles[0].later), (None, None));
 
@@ -572,9 +575,22 @@ mod tests {
             vec![],
         );
         assert!(g.shown);
+        assert_eq!((g.contributors, g.diaries, g.trend[0].diaries), (10, 8, 8));
+        // One diary in eight ticked an obstacle: neither the count nor the share is shown.
+        s.weeks[0].obstacles = [1, 0, 0, 0, 0, 0, 0, 0];
+        let g = group_time(
+            "Organisation",
+            (week("2025-01-06"), week("2025-01-06")),
+            &s,
+            &BTreeSet::new(),
+            &categories(),
+            false,
+            vec![],
+        );
+        assert_eq!((g.obstacles[0].diaries, g.obstacles[0].share), (None, None));
         assert_eq!(
-            (g.contributors, g.diaries, g.trend[0].diaries),
-            (10, 10, 10)
+            (g.obstacles[1].diaries, g.obstacles[1].share),
+            (Some(0), Some(0.0))
         );
     }
 

@@ -322,10 +322,16 @@ pub async fn show(
                 .values()
                 .filter_map(|v| parse_hours(v).ok())
                 .sum();
+            // A published week's change waits for others' (see docs/diary.md).
+            let later = if form.week <= Week::published_through(today()) {
+                " This week's figures are already published: your change enters them when at least 4 other people have changed this week too."
+            } else {
+                ""
+            };
             (
                 format!("Your {} is saved", form.week.describe()),
                 format!(
-                    "{} hours recorded. Thank you: it takes a minute and it counts.",
+                    "{} hours recorded. Thank you: it takes a minute and it counts.{later}",
                     hours_text(u64::from(total))
                 ),
             )
@@ -407,7 +413,15 @@ pub async fn save(
                     share_note: input.share_note,
                 };
                 let problems = problems_of(found, &form, &ids);
-                let page = diary_page(&form, &shown, &who, problems, None, FromCalendar::default(), &ids);
+                let page = diary_page(
+                    &form,
+                    &shown,
+                    &who,
+                    problems,
+                    None,
+                    FromCalendar::default(),
+                    &ids,
+                );
                 Ok((
                     StatusCode::UNPROCESSABLE_ENTITY,
                     render(&page, || state.request_id())?,

@@ -205,8 +205,14 @@ fn group_page(g: &GroupTime, q: &ViewParams, placing: Placing<'_>) -> GroupPage 
             .map(|o| {
                 vec![
                     CellView::text(o.label),
-                    CellView::number(o.diaries.to_string(), o.diaries.to_string()),
-                    CellView::number(percent(o.share), format!("{:.2}", o.share)),
+                    match o.diaries {
+                        Some(n) => CellView::number(n.to_string(), n.to_string()),
+                        None => CellView::number("fewer than 5", ""),
+                    },
+                    match o.share {
+                        Some(v) => CellView::number(percent(v), format!("{v:.2}")),
+                        None => CellView::number("–", ""),
+                    },
                     CellView::number(
                         pct(o.earlier),
                         o.earlier.map(|v| format!("{v:.2}")).unwrap_or_default(),
@@ -383,7 +389,7 @@ fn group_csv(g: &GroupTime) -> String {
             r.extend([
                 String::new(),
                 String::new(),
-                format!("{:.2}", o.share),
+                o.share.map(|v| format!("{v:.2}")).unwrap_or_default(),
                 g.contributors.to_string(),
             ]);
             rows.push(r);

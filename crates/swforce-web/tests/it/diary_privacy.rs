@@ -273,7 +273,13 @@ fn counts_never_single_anyone_out(app: &TestApp) {
         let email = format!("w{i}@kent.test");
         let b = app.person(kent, &email, &["social_worker"]);
         in_team(app, &email, team.id);
-        keep(&b, week, &face, &notes, ("10", "27"), &[]);
+        // One of the seven ticks IT problems.
+        let extra: Vec<(&str, &str)> = if i == 0 {
+            vec![("obstacles", "it_problems")]
+        } else {
+            vec![]
+        };
+        keep(&b, week, &face, &notes, ("10", "27"), &extra);
         people.push(b);
     }
     for b in people.iter().take(3) {
@@ -283,7 +289,7 @@ fn counts_never_single_anyone_out(app: &TestApp) {
     let q = format!("from={earlier}&to={week}");
     let england = app.get_json(&format!("/api/v1/diary/national?{q}"));
     assert_eq!(england["contributors"], 5, "seven, to the nearest five");
-    assert_eq!(england["diaries"], 5, "{england}");
+    assert_eq!(england["diaries"], 7, "{england}");
     assert_eq!(england["counts_rounded_to"], 5);
     for c in england["categories"].as_array().unwrap() {
         assert!(
@@ -291,6 +297,23 @@ fn counts_never_single_anyone_out(app: &TestApp) {
             "no category claims the whole group: {c}"
         );
     }
+    // A reason ticked in fewer than five diaries shows neither its count nor its share.
+    let it = england["got_in_the_way"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["reason"] == "it_problems")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (&it["diaries"], &it["share"], &it["fewer_than_5"]),
+        (
+            &serde_json::Value::Null,
+            &serde_json::Value::Null,
+            &serde_json::Value::Bool(true)
+        ),
+        "{it}"
+    );
     // The week of three shows no count in the weekly table, and says why, not "held back".
     let page = manager.get(&format!("/time/organisation?team={team_id}&{q}"));
     assert!(
@@ -318,4 +341,127 @@ fn counts_never_single_anyone_out_on_sqlite() {
 #[test]
 fn counts_never_single_anyone_out_on_postgres() {
     counts_never_single_anyone_out(&on_postgres());
+}
+
+fn invented_colleagues_in_a_team_of_their_own_uncover_nobody(app: &TestApp) {
+    let kent = app.organisation("Kent County Council", Some("E10000016"));
+    let store = app.app.store();
+    let teams: Vec<_> = ["Alpha", "Beta", "Gamma"]
+        .iter()
+        .map(|n| store.create_team(kent, n).unwrap())
+        .collect();
+    let admin = app.person(kent, "admin@kent.test", &["org_admin"]);
+    let token = app.token("admin@kent.test", &["time:read"]);
+    let (face, notes) = (category(app, kent, FACE), category(app, kent, NOTES));
+    let week = this_week();
+    // Five in Alpha, five in Beta, and one real person in Gamma.
+    for (t, prefix) in [(0, "a"), (1, "b")] {
+        for i in 0..5 {
+            let email = format!("{prefix}{i}@kent.test");
+            let b = app.person(kent, &email, &["social_worker"]);
+            in_team(app, &email, teams[t].id);
+            keep(&b, week, &face, &notes, ("10", "27"), &[]);
+        }
+    }
+    let email = "victim@kent.test";
+    let victim = app.person(kent, email, &["social_worker"]);
+    in_team(app, email, teams[2].id);
+    keep(&victim, week, &face, &notes, ("13.3", "7.7"), &[]);
+    // The admin invents four colleagues in Gamma, who keep the week with hours the admin knows:
+    // Gamma then has five diaries, but only one that counts.
+    for i in 0..4 {
+        let email = format!("fake{i}@kent.test");
+        let b = app.newcomer(kent, &email, &["social_worker"]);
+        in_team(app, &email, teams[2].id);
+        keep(&b, week, &face, &notes, ("10", "10"), &[]);
+    }
+    publish(app);
+    let summary = |team: Option<i64>| {
+        let q = match team {
+            Some(t) => format!(
+                "team={}&",
+                app.public(swforce_app::public_id::Kind::Team, t)
+            ),
+            None => String::new(),
+        };
+        let body = app
+            .agent()
+            .get(&app.url(&format!("/api/v1/diary/summary?{q}from={week}&to={week}")))
+            .header("authorization", &format!("Bearer {token}"))
+            .call()
+            .unwrap()
+            .body_mut()
+            .read_to_string()
+            .unwrap();
+        serde_json::from_str::<serde_json::Value>(&body).unwrap()
+    };
+    assert_eq!(summary(None)["suppressed"], false);
+    assert_eq!(summary(Some(teams[2].id))["suppressed"], true);
+    // The organisation less every team shown would leave the one real person in Gamma: a team is
+    // held back, so the subtraction always leaves five people who count or more.
+    let shown: Vec<bool> = teams[..2]
+        .iter()
+        .map(|t| summary(Some(t.id))["suppressed"] == false)
+        .collect();
+    assert!(shown.iter().any(|s| !s), "{shown:?}");
+    assert!(
+        admin
+            .get(&format!("/time/organisation?from={week}&to={week}"))
+            .body
+            .contains("People who kept a diary")
+    );
+}
+
+#[test]
+fn invented_colleagues_in_a_team_of_their_own_uncover_nobody_on_sqlite() {
+    invented_colleagues_in_a_team_of_their_own_uncover_nobody(&spawn_app());
+}
+
+#[test]
+fn invented_colleagues_in_a_team_of_their_own_uncover_nobody_on_postgres() {
+    invented_colleagues_in_a_team_of_their_own_uncover_nobody(&on_postgres());
+}
+
+fn saving_a_week_unchanged_makes_no_batch(app: &TestApp) {
+    let kent = app.organisation("Kent County Council", Some("E10000016"));
+    let admin = app.person(kent, "admin@kent.test", &["org_admin"]);
+    admin.post_form("/time/settings/opt-in", &[("opt_in", "yes")]);
+    let (face, notes) = (category(app, kent, FACE), category(app, kent, NOTES));
+    let week = this_week();
+    let people: Vec<_> = (0..6)
+        .map(|i| app.person(kent, &format!("w{i}@kent.test"), &["social_worker"]))
+        .collect();
+    for b in &people {
+        keep(b, week, &face, &notes, ("10", "27"), &[]);
+    }
+    publish(app);
+    let england = || {
+        app.get(&format!("/api/v1/diary/national?from={week}&to={week}"))
+            .body
+    };
+    let before = england();
+    // One person changes the week; four others open it and save it as it was.
+    keep(&people[0], week, &face, &notes, ("30", "7"), &[]);
+    for b in &people[1..5] {
+        keep(b, week, &face, &notes, ("10", "27"), &[]);
+    }
+    let p = publish(app);
+    assert_eq!((p.batched, p.waiting), (0, 1));
+    assert_eq!(england(), before);
+    // Four real changes make the batch, and the figures move by all five at once.
+    for b in &people[1..5] {
+        keep(b, week, &face, &notes, ("11", "26"), &[]);
+    }
+    assert_eq!(publish(app).batched, 5);
+    assert_ne!(england(), before);
+}
+
+#[test]
+fn saving_a_week_unchanged_makes_no_batch_on_sqlite() {
+    saving_a_week_unchanged_makes_no_batch(&spawn_app());
+}
+
+#[test]
+fn saving_a_week_unchanged_makes_no_batch_on_postgres() {
+    saving_a_week_unchanged_makes_no_batch(&on_postgres());
 }
