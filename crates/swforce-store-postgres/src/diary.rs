@@ -7,7 +7,7 @@ use swforce_domain::diary::{Activity, Diary, MIN_CONTRIBUTORS, Obstacle, Week};
 use swforce_store::StoreError;
 use swforce_store::diary::{
     DiaryCategory, DiaryScope, DiarySums, Published, StoredDiary, SyntheticPerson, fold_sums,
-    minutes_from_text, minutes_to_text, rollup_delta, sums_of_new_people,
+    minutes_from_text, minutes_to_text, rollup_delta, safe_batch, sums_of_new_people,
 };
 
 /// The measure holding how many diaries a week has.
@@ -261,6 +261,31 @@ pub fn publish(c: &mut Conn, through: Week, batch: u32) -> Result<Published, Sto
             .iter()
             .map(diary_from)
             .collect::<Result<Vec<_>, _>>()?;
+        // A later batch: only the changes that may go together, if any.
+        let diaries: Vec<StoredDiary> = if released {
+            let olds = diaries
+                .iter()
+                .map(|d| published(c, d.person_id, week))
+                .collect::<Result<Vec<_>, _>>()?;
+            let changes: Vec<_> = diaries
+                .iter()
+                .zip(&olds)
+                .map(|(d, o)| {
+                    (
+                        o.as_ref().map(|o| (&o.diary, o.eligible)),
+                        (&d.diary, d.eligible),
+                    )
+                })
+                .collect();
+            let Some(chosen) = safe_batch(&changes, batch) else {
+                done.waiting += pending as u64;
+                continue;
+            };
+            done.waiting += (diaries.len() - chosen.len()) as u64;
+            chosen.into_iter().map(|i| diaries[i].clone()).collect()
+        } else {
+            diaries
+        };
         for d in &diaries {
             publish_one(c, d, !released)?;
         }
@@ -294,19 +319,23 @@ pub fn publish(c: &mut Conn, through: Week, batch: u32) -> Result<Published, Sto
 
 /// Brings the sums from the diary as published to the diary as kept: into the organisation's
 /// and the team's sums at a week's first release, into the organisation's alone afterwards.
+/// A diary as the sums hold it.
+fn published(c: &mut Conn, person_id: i64, week: i64) -> Result<Option<StoredDiary>, StoreError> {
+    c.query_opt(
+        &format!(
+            "SELECT {PUBLISHED_COLUMNS} FROM diary_published WHERE person_id = $1 AND week = $2"
+        ),
+        &[&person_id, &week],
+    )
+    .map_err(backend)?
+    .as_ref()
+    .map(diary_from)
+    .transpose()
+}
+
 fn publish_one(c: &mut Conn, d: &StoredDiary, first: bool) -> Result<(), StoreError> {
     let (org, week) = (d.org_id, d.diary.week.number());
-    let old = c
-        .query_opt(
-            &format!(
-                "SELECT {PUBLISHED_COLUMNS} FROM diary_published WHERE person_id = $1 AND week = $2"
-            ),
-            &[&d.person_id, &week],
-        )
-        .map_err(backend)?
-        .as_ref()
-        .map(diary_from)
-        .transpose()?;
+    let old = published(c, d.person_id, week)?;
     let team = if first { d.team_id } else { None };
     let scopes: Vec<i64> = std::iter::once(0).chain(team).collect();
     let delta = rollup_delta(

@@ -6,7 +6,7 @@ use rusqlite::{Connection, OptionalExtension, Transaction, params, params_from_i
 use swforce_domain::diary::{Activity, Diary, MIN_CONTRIBUTORS, Obstacle, Week};
 use swforce_store::diary::{
     DiaryCategory, DiaryScope, DiarySums, Published, StoredDiary, SyntheticPerson, fold_sums,
-    minutes_from_text, minutes_to_text, rollup_delta, sums_of_new_people,
+    minutes_from_text, minutes_to_text, rollup_delta, safe_batch, sums_of_new_people,
 };
 
 /// The measure holding how many diaries a week has.
@@ -210,13 +210,40 @@ pub fn publish(tx: &Transaction<'_>, through: Week, batch: u32) -> rusqlite::Res
             ))?
             .query_map(params![org, week], diary_from)?
             .collect::<rusqlite::Result<_>>()?;
+        // A later batch: only the changes that may go together, if any.
+        let diaries: Vec<StoredDiary> = if released {
+            let olds = diaries
+                .iter()
+                .map(|d| published(tx, d.person_id, week))
+                .collect::<Result<Vec<_>, _>>()?;
+            let changes: Vec<_> = diaries
+                .iter()
+                .zip(&olds)
+                .map(|(d, o)| {
+                    (
+                        o.as_ref().map(|o| (&o.diary, o.eligible)),
+                        (&d.diary, d.eligible),
+                    )
+                })
+                .collect();
+            let Some(chosen) = safe_batch(&changes, batch) else {
+                done.waiting += pending as u64;
+                continue;
+            };
+            done.waiting += (diaries.len() - chosen.len()) as u64;
+            chosen.into_iter().map(|i| diaries[i].clone()).collect()
+        } else {
+            diaries
+        };
         for d in &diaries {
             publish_one(tx, d, !released)?;
         }
-        tx.prepare_cached(
-            "UPDATE diaries SET pending = 0 WHERE org_id = ?1 AND week = ?2 AND pending = 1",
-        )?
-        .execute(params![org, week])?;
+        // Only the rows published here: a change that waits stays pending.
+        let mut done_with =
+            tx.prepare_cached("UPDATE diaries SET pending = 0 WHERE person_id = ?1 AND week = ?2")?;
+        for d in &diaries {
+            done_with.execute(params![d.person_id, week])?;
+        }
         if released {
             done.batched += diaries.len() as u64;
         } else {
@@ -237,14 +264,22 @@ pub fn publish(tx: &Transaction<'_>, through: Week, batch: u32) -> rusqlite::Res
 
 /// Brings the sums from the diary as published to the diary as kept: into the organisation's
 /// and the team's sums at a week's first release, into the organisation's alone afterwards.
+/// A diary as the sums hold it.
+fn published(
+    tx: &Transaction<'_>,
+    person_id: i64,
+    week: i64,
+) -> rusqlite::Result<Option<StoredDiary>> {
+    tx.prepare_cached(&format!(
+        "SELECT {PUBLISHED_COLUMNS} FROM diary_published WHERE person_id = ?1 AND week = ?2"
+    ))?
+    .query_row(params![person_id, week], diary_from)
+    .optional()
+}
+
 fn publish_one(tx: &Transaction<'_>, d: &StoredDiary, first: bool) -> rusqlite::Result<()> {
     let (org, week) = (d.org_id, d.diary.week.number());
-    let old = tx
-        .prepare_cached(&format!(
-            "SELECT {PUBLISHED_COLUMNS} FROM diary_published WHERE person_id = ?1 AND week = ?2"
-        ))?
-        .query_row(params![d.person_id, week], diary_from)
-        .optional()?;
+    let old = published(tx, d.person_id, week)?;
     let team = if first { d.team_id } else { None };
     let scopes: Vec<i64> = std::iter::once(0).chain(team).collect();
     let delta = rollup_delta(

@@ -198,6 +198,56 @@ pub fn rollup_delta(old: Option<(&Diary, bool)>, new: (&Diary, bool)) -> Vec<(i6
     delta.into_iter().filter(|(_, v)| *v != 0).collect()
 }
 
+/// Which of the later changes to a published week may enter the figures together, by index
+/// into `changes` (each `(as published, as kept now)`); `None` while they may not. The batch is
+/// the largest set in which every figure that moves is moved by none of its people who count
+/// or by at least `min` of them, with at least `min` such people: so no figure ever moves by a
+/// handful of people's changes, even when the others change something else (a note, their
+/// contracted hours, another category). A change nobody else's matches waits, without holding
+/// back the rest. Changes by people who do not count (`eligible` false) go with any batch:
+/// whoever made those accounts knows what they typed.
+pub fn safe_batch(
+    changes: &[(Option<(&Diary, bool)>, (&Diary, bool))],
+    min: u32,
+) -> Option<Vec<usize>> {
+    let min = min as usize;
+    let deltas: Vec<Vec<i64>> = changes
+        .iter()
+        .map(|(old, new)| {
+            rollup_delta(*old, *new)
+                .into_iter()
+                .map(|(m, _)| m)
+                .collect()
+        })
+        .collect();
+    let counts = |i: usize| changes[i].1.1 && !deltas[i].is_empty();
+    let mut kept: Vec<bool> = (0..changes.len()).map(counts).collect();
+    loop {
+        let mut touched: BTreeMap<i64, usize> = BTreeMap::new();
+        for i in (0..changes.len()).filter(|i| kept[*i]) {
+            for m in &deltas[i] {
+                *touched.entry(*m).or_default() += 1;
+            }
+        }
+        let mut dropped = false;
+        for i in 0..changes.len() {
+            if kept[i] && deltas[i].iter().any(|m| touched[m] < min) {
+                kept[i] = false;
+                dropped = true;
+            }
+        }
+        if !dropped {
+            break;
+        }
+    }
+    let people = kept.iter().filter(|k| **k).count();
+    (people >= min).then(|| {
+        (0..changes.len())
+            .filter(|i| kept[*i] || !changes[*i].1.1)
+            .collect()
+    })
+}
+
 /// Folds `(week, measure, amount)` rows into weeks of sums.
 pub fn fold_sums(contributors: u64, rows: impl IntoIterator<Item = (i64, i64, i64)>) -> DiarySums {
     let mut weeks: BTreeMap<i64, WeekSums> = BTreeMap::new();
@@ -317,6 +367,41 @@ mod tests {
         let late = rollup_delta(None, (&new, false));
         assert!(late.contains(&(-1, 1)) && !late.iter().any(|(m, _)| *m == -4));
         assert!(first.contains(&(-2, 37 * 60)));
+    }
+
+    #[test]
+    fn a_batch_moves_no_figure_by_fewer_than_five_people() {
+        let was = diary("2025-03-03", &[(1, 600), (2, 600)]);
+        let mut more_visits = was.clone();
+        more_visits.minutes.insert(1, 900);
+        let mut new_note = was.clone();
+        new_note.note = "typo fixed".into();
+        let mut fewer_hours = was.clone();
+        fewer_hours.contracted = 36 * 60;
+        let pair = |old: &Diary, new: &Diary| -> (Diary, Diary) { (old.clone(), new.clone()) };
+        let run = |pairs: &[(Diary, Diary)], eligible: bool| {
+            let refs: Vec<_> = pairs
+                .iter()
+                .map(|(o, n)| (Some((o, true)), (n, eligible)))
+                .collect();
+            safe_batch(&refs, 5)
+        };
+        // Five people each adding visits: all five go.
+        let five: Vec<_> = (0..5).map(|_| pair(&was, &more_visits)).collect();
+        assert_eq!(run(&five, true), Some(vec![0, 1, 2, 3, 4]));
+        // One adds visits, four change a note or their contracted hours only: visits would move
+        // by one person's change, so nothing goes.
+        let mut mixed = vec![pair(&was, &more_visits)];
+        mixed.extend((0..2).map(|_| pair(&was, &new_note)));
+        mixed.extend((0..2).map(|_| pair(&was, &fewer_hours)));
+        assert_eq!(run(&mixed, true), None);
+        // Five visits and one lone note: the five go, the note waits.
+        let mut six = five.clone();
+        six.push(pair(&was, &new_note));
+        assert_eq!(run(&six, true), Some(vec![0, 1, 2, 3, 4]));
+        // Four people who count are not a batch, whatever accounts made after the week add.
+        assert_eq!(run(&five[..4], true), None);
+        assert_eq!(run(&five, false), None);
     }
 
     #[test]

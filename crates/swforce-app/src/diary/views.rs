@@ -46,11 +46,11 @@ pub struct TrendPoint {
 pub struct ObstacleCount {
     pub obstacle: Obstacle,
     pub label: &'static str,
-    /// Diaries that ticked it; `None` when 1 to 4 did (a small cell, held back with its share,
-    /// as statistical offices hold back small cells, so no handful of people is singled out).
+    /// Diaries that ticked it, to the nearest five; `None` when 1 to 4 did (a small cell, held
+    /// back with its share, as statistical offices hold back small cells).
     pub diaries: Option<u64>,
-    /// Share of diaries that ticked it, rounded to a whole percentage point; `None` with a
-    /// small cell.
+    /// Share of diaries that ticked it, from the rounded count, to a whole percentage point;
+    /// `None` with a small cell.
     pub share: Option<f64>,
     /// The same share in the earlier and the later half of the period's weeks (the trend),
     /// where each half has at least five diaries and the cell is not small.
@@ -307,11 +307,14 @@ pub fn group_time(
             // The weeks that count, split in two halves for the trend.
             let half = counted.len() / 2;
             let small = |n: u64| n > 0 && n < u64::from(MIN_CONTRIBUTORS);
+            // Counts of ticks are rounded to the nearest five and shares worked out from the
+            // rounded count, so periods that overlap, or a period and its halves, never
+            // difference down to a handful.
             let share_in = |weeks: &[&WeekSums], i: usize| {
                 let diaries: u64 = weeks.iter().map(|w| w.diaries).sum();
                 let n: u64 = weeks.iter().map(|w| w.obstacles[i]).sum();
                 (diaries >= u64::from(MIN_CONTRIBUTORS) && half > 0 && !small(n))
-                    .then(|| round_to(n as f64 / diaries as f64, 0.01))
+                    .then(|| round_to(rounded_count(n) as f64 / diaries as f64, 0.01))
             };
             Obstacle::ALL
                 .into_iter()
@@ -319,12 +322,15 @@ pub fn group_time(
                 .map(|(i, o)| ObstacleCount {
                     obstacle: o,
                     label: o.label(),
-                    diaries: (!small(obstacles[i])).then_some(obstacles[i]),
+                    diaries: (!small(obstacles[i])).then(|| rounded_count(obstacles[i])),
                     share: (!small(obstacles[i])).then(|| {
                         if totals.diaries == 0 {
                             0.0
                         } else {
-                            round_to(obstacles[i] as f64 / totals.diaries as f64, 0.01)
+                            round_to(
+                                rounded_count(obstacles[i]) as f64 / totals.diaries as f64,
+                                0.01,
+                            )
                         }
                     }),
                     earlier: share_in(&counted[..half], i),
@@ -592,6 +598,46 @@ mod tests {
             (g.obstacles[1].diaries, g.obstacles[1].share),
             (Some(0), Some(0.0))
         );
+    }
+
+    #[test]
+    fn ticks_never_difference_down_to_a_handful_across_periods() {
+        let mut s = sums(
+            20,
+            &[
+                (10, &[(1, 6000), (2, 18000)]),
+                (10, &[(1, 6000), (2, 18000)]),
+            ],
+        );
+        s.weeks[0].obstacles = [5, 0, 0, 0, 0, 0, 0, 0];
+        s.weeks[1].obstacles = [1, 0, 0, 0, 0, 0, 0, 0];
+        let view = |from: &str, to: &str| {
+            let mut part = s.clone();
+            part.weeks
+                .retain(|w| w.week.is_some_and(|x| x >= week(from) && x <= week(to)));
+            group_time(
+                "Organisation",
+                (week(from), week(to)),
+                &part,
+                &BTreeSet::new(),
+                &categories(),
+                false,
+                vec![],
+            )
+        };
+        let first = view("2025-01-06", "2025-01-06");
+        let both = view("2025-01-06", "2025-01-13");
+        let second = view("2025-01-13", "2025-01-13");
+        assert_eq!(first.obstacles[0].diaries, Some(5));
+        assert_eq!(
+            both.obstacles[0].diaries,
+            Some(5),
+            "six, to the nearest five"
+        );
+        assert_eq!(second.obstacles[0].diaries, None);
+        // The halves of the two weeks: five and "fewer than five", never five and one.
+        assert_eq!(both.obstacles[0].earlier, Some(0.5));
+        assert_eq!(both.obstacles[0].later, None);
     }
 
     #[test]

@@ -324,7 +324,7 @@ pub async fn show(
                 .sum();
             // A published week's change waits for others' (see docs/diary.md).
             let later = if form.week <= Week::published_through(today()) {
-                " This week's figures are already published: your change enters them when at least 4 other people have changed this week too."
+                " This week's figures are already published: your change enters them when at least 4 other people have changed the same figures for this week too."
             } else {
                 ""
             };
