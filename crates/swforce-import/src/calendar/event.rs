@@ -2,15 +2,13 @@
 //! it is skipped, and its activity; never its text. A problem with one of its values is
 //! reported with its line, quoting the value only when it cannot be a title or a name.
 
+use super::Matcher;
 use super::content::{Component, Property};
 use super::recur::{Rule, parse_rule};
 use super::time::{
     DAY, Length, Stamp, StampError, parse_duration, read_periods, read_stamp, shown_value,
 };
 use super::zone::Zones;
-use super::{FIX_EXPORT, FIX_REPEAT, FIX_ZONE, Matcher};
-use crate::diagnostic::Diagnostic;
-use crate::reading::Collector;
 use std::collections::HashSet;
 use swforce_domain::diary::Activity;
 
@@ -72,30 +70,16 @@ pub(super) struct LeftOut {
     pub(super) why: String,
 }
 
-/// What reading one event gives.
-pub(super) enum Read {
-    Event(Box<Event>),
-    /// Its time zone or repeat rule cannot be followed: the event alone is left out.
-    LeftOut(LeftOut),
-    /// The file is broken here; the problems are in the collector.
-    Broken,
-}
-
-/// Reads a date or date-time property, reporting a problem with it (the value is quoted only
-/// when it looks like a date, never when it could be a title). A zone nobody knows leaves the
-/// event out rather than refusing the file.
-fn stamp_or_report(
-    p: &Property,
-    cx: &Context,
-    out: &mut Collector,
-    left: &mut Option<String>,
-) -> Option<Stamp> {
-    let problem = match read_stamp(&p.value, p, &cx.zones) {
-        Ok(stamp) => return Some(stamp),
-        Err(e) => e,
-    };
-    report_stamp(p, problem, out, left);
-    None
+/// Reads a date or date-time property; a problem with it is why the event is left out (the value
+/// is quoted only when it looks like a date, never when it could be a title).
+fn stamp_or_note(p: &Property, cx: &Context, left: &mut Option<String>) -> Option<Stamp> {
+    match read_stamp(&p.value, p, &cx.zones) {
+        Ok(stamp) => Some(stamp),
+        Err(e) => {
+            note_stamp(p, e, &cx.zones, left);
+            None
+        }
+    }
 }
 
 /// A TZID as it may be shown: only when it has the shape of a zone name ("... Time",
@@ -109,89 +93,55 @@ fn shown_zone(id: &str) -> Option<String> {
     if !shaped {
         return None;
     }
-    shown_value(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_()")
+    shown_value(
+        v,
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_()&",
+    )
 }
 
-fn report_stamp(p: &Property, problem: StampError, out: &mut Collector, left: &mut Option<String>) {
-    if let StampError::UnknownZone(id) = &problem {
-        left.get_or_insert_with(|| match shown_zone(id) {
-            Some(v) => format!(
-                "its {} uses the time zone \"{v}\", which the file does not define and this service does not know",
-                p.name
-            ),
-            None => format!(
-                "its {} uses a time zone the file does not define and this service does not know",
-                p.name
-            ),
-        });
-        return;
-    }
-    let (problem, fix) = match problem {
-        StampError::Unreadable => (
-            match shown_value(&p.value, "TZtz") {
-                Some(v) => format!("{} \"{v}\" is not a date and time", p.name),
-                None => format!("{} is not a date and time", p.name),
-            },
-            FIX_EXPORT,
-        ),
-        StampError::UnknownZone(id) => (
+/// Why a date or date-time value leaves its event out.
+fn note_stamp(p: &Property, problem: StampError, zones: &Zones, left: &mut Option<String>) {
+    left.get_or_insert_with(|| match problem {
+        StampError::Unreadable => match shown_value(&p.value, "TZtz") {
+            Some(v) => format!("its {} \"{v}\" is not a date and time", p.name),
+            None => format!("its {} is not a date and time", p.name),
+        },
+        StampError::UnknownZone(id) => {
+            let why = if zones.defines(&id) {
+                "which the file defines with rules this service cannot follow"
+            } else {
+                "which the file does not define and this service does not know"
+            };
             match shown_zone(&id) {
-                Some(v) => format!(
-                    "{} uses the time zone \"{v}\", which is not one this service knows",
-                    p.name
-                ),
-                None => format!("{} uses a time zone this service does not know", p.name),
-            },
-            FIX_ZONE,
-        ),
-    };
-    let file = out.file.clone();
-    out.push(
-        Diagnostic::error(&file, problem, fix)
-            .at(p.line, None)
-            .field(&p.name),
-    );
+                Some(v) => format!("its {} uses the time zone \"{v}\", {why}", p.name),
+                None => format!("its {} uses a time zone {why}", p.name),
+            }
+        }
+    });
 }
 
-pub(super) fn read_event(c: &Component, cx: &Context, out: &mut Collector) -> Read {
-    let errors = out.errors;
-    // Why the event cannot be placed, if it cannot: it is then left out, not the file refused.
+/// Reads one event. An event whose time cannot be placed (no start, a date that cannot be
+/// read, a time zone nobody knows, an end before its start, a repeat rule this service cannot
+/// follow) is left out with the reason; the rest of the file is read all the same.
+pub(super) fn read_event(c: &Component, cx: &Context) -> Result<Event, LeftOut> {
     let mut left: Option<String> = None;
-    let file = out.file.clone();
-    let error = |out: &mut Collector, line: u64, field: &str, problem: String, fix: &str| {
-        out.push(
-            Diagnostic::error(&file, problem, fix)
-                .at(line, None)
-                .field(field),
-        );
-    };
     let start = match c.first("DTSTART") {
-        Some(p) => stamp_or_report(p, cx, out, &mut left),
+        Some(p) => stamp_or_note(p, cx, &mut left),
         None => {
-            error(
-                out,
-                c.line,
-                "DTSTART",
-                format!(
-                    "the event that starts on line {} has no start time (DTSTART)",
-                    c.line
-                ),
-                FIX_EXPORT,
-            );
+            left.get_or_insert_with(|| "it has no start time (DTSTART)".into());
             None
         }
     };
     let end = c
         .first("DTEND")
-        .and_then(|p| stamp_or_report(p, cx, out, &mut left));
+        .and_then(|p| stamp_or_note(p, cx, &mut left));
     let duration = c.first("DURATION").and_then(|p| {
         let length = parse_duration(&p.value);
         if length.is_none() {
-            let problem = match shown_value(&p.value, "PTWDHMSptwdhms") {
-                Some(v) => format!("DURATION \"{v}\" is not a length of time"),
-                None => "DURATION is not a length of time".to_string(),
-            };
-            error(out, p.line, "DURATION", problem, FIX_EXPORT);
+            left.get_or_insert_with(|| match shown_value(&p.value, "PTWDHMSptwdhms") {
+                Some(v) => format!("its DURATION \"{v}\" is not a length of time it can last"),
+                None => "its DURATION is not a length of time it can last".to_string(),
+            });
         }
         length
     });
@@ -199,19 +149,12 @@ pub(super) fn read_event(c: &Component, cx: &Context, out: &mut Collector) -> Re
     let mut rule_line = c.line;
     for (i, p) in c.all("RRULE").enumerate() {
         if i > 0 {
-            error(
-                out,
-                p.line,
-                "RRULE",
-                "the event has more than one repeat rule (RRULE)".into(),
-                FIX_REPEAT,
-            );
+            left.get_or_insert_with(|| "it has more than one repeat rule (RRULE)".into());
             break;
         }
         rule_line = p.line;
         match parse_rule(&p.value) {
             Ok(r) => rule = Some(r),
-            // A rule this service cannot follow leaves this event out, never the file.
             Err(why) => {
                 left.get_or_insert_with(|| {
                     match shown_value(&p.value, "ABCDEFGHIJKLMNOPQRSTUVWXYZ;=") {
@@ -222,31 +165,29 @@ pub(super) fn read_event(c: &Component, cx: &Context, out: &mut Collector) -> Re
             }
         }
     }
-    let stamps = |name: &str, out: &mut Collector, left: &mut Option<String>| {
+    let stamps = |name: &str, left: &mut Option<String>| {
         let mut all = Vec::new();
         for p in c.all(name) {
             match read_periods(p, &cx.zones) {
                 Ok(list) => all.extend(list),
-                Err(e) => report_stamp(p, e, out, left),
+                Err(e) => note_stamp(p, e, &cx.zones, left),
             }
         }
         all
     };
-    let excluded = stamps("EXDATE", out, &mut left);
-    let rdates = stamps("RDATE", out, &mut left);
+    let excluded = stamps("EXDATE", &mut left);
+    let rdates = stamps("RDATE", &mut left);
     let rid = c.first("RECURRENCE-ID");
-    let recurrence_id = rid.and_then(|p| stamp_or_report(p, cx, out, &mut left));
+    let recurrence_id = rid.and_then(|p| stamp_or_note(p, cx, &mut left));
     let this_and_future = rid
         .and_then(|p| p.param("RANGE"))
         .is_some_and(|r| r.trim().eq_ignore_ascii_case("THISANDFUTURE"));
-    if out.errors > errors {
-        return Read::Broken;
-    }
+    let leave = |why: String| LeftOut { line: c.line, why };
     if let Some(why) = left {
-        return Read::LeftOut(LeftOut { line: c.line, why });
+        return Err(leave(why));
     }
     let Some(start) = start else {
-        return Read::Broken;
+        return Err(leave("it has no start time (DTSTART)".into()));
     };
 
     let length = match (end, duration) {
@@ -258,7 +199,7 @@ pub(super) fn read_event(c: &Component, cx: &Context, out: &mut Collector) -> Re
                 }
             } else {
                 let (Some(e), Some(s)) = (end.instant(), start.instant()) else {
-                    return Read::Broken;
+                    return Err(leave("its start or end is not a time that exists".into()));
                 };
                 Length {
                     civil: 0,
@@ -266,15 +207,7 @@ pub(super) fn read_event(c: &Component, cx: &Context, out: &mut Collector) -> Re
                 }
             };
             if length.civil < 0 || length.exact < 0 {
-                let line = c.first("DTEND").map_or(c.line, |p| p.line);
-                error(
-                    out,
-                    line,
-                    "DTEND",
-                    "the event ends (DTEND) before it starts (DTSTART)".into(),
-                    FIX_EXPORT,
-                );
-                return Read::Broken;
+                return Err(leave("it ends (DTEND) before it starts (DTSTART)".into()));
             }
             length
         }
@@ -337,7 +270,7 @@ pub(super) fn read_event(c: &Component, cx: &Context, out: &mut Collector) -> Re
         &c.text("LOCATION"),
         &c.text("CATEGORIES"),
     );
-    Read::Event(Box::new(Event {
+    Ok(Event {
         uid: c
             .first("UID")
             .map(|p| p.value.trim().to_string())
@@ -354,7 +287,7 @@ pub(super) fn read_event(c: &Component, cx: &Context, out: &mut Collector) -> Re
         exdays,
         skip,
         activity,
-    }))
+    })
 }
 
 #[cfg(test)]
@@ -433,41 +366,37 @@ mod tests {
     }
 
     #[test]
-    fn an_unreadable_start_names_line_field_and_value() {
-        let text = cal(&[ev(&[
-            "SUMMARY:Visit to Jo Bloggs",
-            "DTSTART:20251301T090000",
-            "DTEND:20251301T100000",
-        ])]);
-        let d = refused(text.as_bytes());
-        assert_eq!(d.len(), 2);
-        assert_eq!(d[0].line, Some(6));
-        assert_eq!(d[0].field.as_deref(), Some("DTSTART"));
-        assert_eq!(
-            d[0].problem,
-            "DTSTART \"20251301T090000\" is not a date and time"
-        );
-        assert_eq!(
-            d[0].to_string().lines().next().unwrap(),
-            "test.ics:6: error: DTSTART \"20251301T090000\" is not a date and time"
-        );
-        let missing = cal(&[ev(&["SUMMARY:Visit"])]);
-        let d = refused(missing.as_bytes());
-        assert_eq!(
-            (d[0].line, d[0].field.as_deref()),
-            (Some(4), Some("DTSTART"))
-        );
-        let bad_duration = cal(&[ev(&["DTSTART:20250324T090000Z", "DURATION:1 hour"])]);
-        assert_eq!(
-            refused(bad_duration.as_bytes())[0].field.as_deref(),
-            Some("DURATION")
-        );
-        let backwards = cal(&[london("Visit", "20250324T100000", "20250324T090000")]);
-        assert!(
-            refused(backwards.as_bytes())[0]
-                .problem
-                .contains("before it starts")
-        );
+    fn an_event_whose_time_cannot_be_placed_is_left_out_with_its_line_and_why() {
+        let good = london("Home visit", "20250325T100000", "20250325T120000");
+        let cases: [(String, &str); 5] = [
+            (
+                ev(&[
+                    "SUMMARY:Visit to Jo Bloggs",
+                    "DTSTART:20251301T090000",
+                    "DTEND:20251301T100000",
+                ]),
+                "its DTSTART \"20251301T090000\" is not a date and time",
+            ),
+            (ev(&["SUMMARY:Visit"]), "it has no start time (DTSTART)"),
+            (
+                ev(&["DTSTART:20250324T090000Z", "DURATION:1 hour"]),
+                "its DURATION is not a length of time it can last",
+            ),
+            (
+                ev(&["DTSTART:20250324T090000Z", "DURATION:-PT1H"]),
+                "its DURATION \"-PT1H\" is not a length of time it can last",
+            ),
+            (
+                london("Visit", "20250324T100000", "20250324T090000"),
+                "it ends (DTEND) before it starts (DTSTART)",
+            ),
+        ];
+        for (odd, why) in cases {
+            let s = suggest(&cal(&[odd, good.clone()]), "2025-03-24");
+            assert_eq!(s.events_counted, 1, "{why}: the rest is read");
+            assert_eq!(s.left_out.len(), 1, "{why}");
+            assert_eq!((s.left_out[0].line, s.left_out[0].why.as_str()), (4, why));
+        }
     }
 
     #[test]
@@ -484,7 +413,7 @@ mod tests {
             "RRULE:FREQ=DAILY;X-NOTE=Jo Bloggs;BYHOUR=9",
         ])]);
         let d = refused(text.as_bytes());
-        assert_eq!(d.len(), 2, "{d:#?}");
+        assert_eq!(d.len(), 1, "{d:#?}");
         for d in &d {
             let all = format!("{d} {:?}", d.field);
             for private in ["Bloggs", "Acacia", "move"] {
@@ -498,6 +427,7 @@ mod tests {
                 "DTSTART;TZID=Jo Bloggs House:20250324T090000",
                 "DTEND;TZID=Jo Bloggs House:20250324T100000",
             ]),
+            ev(&["SUMMARY:Visit to Jo Bloggs", "DTSTART:Jo Bloggs"]),
             ev(&[
                 "SUMMARY:Visit to Jo Bloggs",
                 "DTSTART:20250324T090000Z",
@@ -506,7 +436,7 @@ mod tests {
             ]),
         ]);
         let left = left_out(&text, "2025-03-24");
-        assert_eq!(left.len(), 2, "{left:?}");
+        assert_eq!(left.len(), 3, "{left:?}");
         for (_, why) in &left {
             assert!(!why.contains("Bloggs"), "{why}");
         }

@@ -25,7 +25,7 @@ mod zone;
 use crate::diagnostic::Diagnostic;
 use crate::reading::Collector;
 use content::{Component, read_components, shown_name};
-use event::{Context, Event, Read, Skip, mail_address, read_event};
+use event::{Context, Event, Skip, mail_address, read_event};
 use recur::{Occurrence, expand};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -51,8 +51,6 @@ const MAX_STEPS_PER_FILE: u64 = 5_000_000;
 const FIX_EXPORT: &str = "Export the calendar again from Outlook or Google Calendar as an .ics file, and upload that file";
 const FIX_NOT_CALENDAR: &str = "Upload a calendar file (.ics): in Outlook choose File, Save Calendar; in Google Calendar choose Settings, Import and export, Export";
 const FIX_SIZE: &str = "Export a shorter date range, such as the month that holds the week you are filling in, and upload that file";
-const FIX_ZONE: &str = "In Outlook or Google Calendar, set the time zone of the calendar (and of this event) to London, then export the calendar again";
-const FIX_REPEAT: &str = "Open this repeating event in Outlook or Google Calendar, set it to repeat daily, weekly, monthly or yearly, then export the calendar again";
 
 // ---------------------------------------------------------------------------------------------
 // The public API
@@ -64,9 +62,9 @@ pub struct CalendarRule {
     pub activity: Activity,
     /// Words or phrases, matched case-insensitively as whole words, a plural `s` allowed:
     /// `plan` matches "Care plan" and "Pathway plans" but not "Planning meeting" or
-    /// "explanation", `call` matches "Phone call" but not "Callum", and `it` matches "IT
-    /// problems" but not "Visit". Spaces around a keyword do not matter. An empty keyword
-    /// matches nothing.
+    /// "explanation", and `call` matches "Phone call" but not "Callum". An acronym of one or two
+    /// capitals keeps its case: `IT` matches "IT problems" but not "Sort it out". Spaces around
+    /// a keyword do not matter. An empty keyword matches nothing.
     pub keywords: Vec<String>,
     /// What the page calls the rule, such as "Meetings and conferences (multi-agency, court)".
     pub label: String,
@@ -104,14 +102,19 @@ pub struct WeekSuggestion {
     pub events: Vec<EventLine>,
     /// Events that could not be placed in time (a time zone the file does not define and no
     /// database knows, a repeat rule this service cannot follow), left out while the rest of
-    /// the week is suggested.
+    /// the week is suggested. At most [`LEFT_OUT_LISTED`], the first in the file.
     pub left_out: Vec<EventLeftOut>,
+    /// How many events were left out in all.
+    pub left_out_count: u32,
 }
+
+/// Most events left out that a suggestion lists.
+pub const LEFT_OUT_LISTED: usize = 50;
 
 /// One counted occurrence as the page lists it: when (UK time) and where it went.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct EventLine {
-    /// `Tue 10:00`, UK time.
+    /// `Tue 24 Mar 10:00`, UK time (an event that began before the week shows its own day).
     pub starts: String,
     /// Minutes inside the week.
     pub minutes: u32,
@@ -203,7 +206,7 @@ pub fn default_rules() -> Vec<CalendarRule> {
             Activity::DirectFaceToFace,
             &["home visit", "visit", "contact", "direct work", "session"],
         ),
-        rule(Activity::AdminIt, &["admin", "it", "laptop", "password"]),
+        rule(Activity::AdminIt, &["admin", "IT", "laptop", "password"]),
     ]
 }
 
@@ -289,26 +292,24 @@ pub fn suggest_week(
     let mut left_out = Vec::new();
     // The same event twice (one UID, no RECURRENCE-ID), as exports of shared calendars have it,
     // counts once.
-    let mut series_seen: HashSet<String> = HashSet::new();
+    let mut seen: HashSet<(String, Option<i64>)> = HashSet::new();
     for c in children("VEVENT") {
-        if out.full() {
-            break;
-        }
-        match read_event(c, &cx, &mut out) {
-            Read::Event(event) => {
-                let again = match (&event.uid, event.recurrence_id) {
-                    (Some(uid), None) => !series_seen.insert(uid.clone()),
-                    _ => false,
-                };
+        match read_event(c, &cx) {
+            Ok(event) => {
+                // The same event twice (one UID, and the same RECURRENCE-ID or none), as
+                // exports of shared calendars have it, counts once.
+                let again = event
+                    .uid
+                    .as_ref()
+                    .is_some_and(|uid| !seen.insert((uid.clone(), event.recurrence_id)));
                 if !again {
-                    events.push(*event);
+                    events.push(event);
                 }
             }
-            Read::LeftOut(l) => left_out.push(EventLeftOut {
+            Err(l) => left_out.push(EventLeftOut {
                 line: l.line,
                 why: l.why,
             }),
-            Read::Broken => {}
         }
     }
     if out.errors > 0 {
@@ -418,6 +419,8 @@ pub fn suggest_week(
         return refuse(out);
     }
     let mut suggestion = tally.finish();
+    suggestion.left_out_count = u32::try_from(left_out.len()).unwrap_or(u32::MAX);
+    left_out.truncate(LEFT_OUT_LISTED);
     suggestion.left_out = left_out;
     Ok(suggestion)
 }
@@ -426,21 +429,35 @@ pub fn suggest_week(
 // Matching and the tally
 // ---------------------------------------------------------------------------------------------
 
-/// The rules with their keywords lower-cased once.
+/// The rules with their keywords lower-cased once; a short acronym written in capitals ("IT")
+/// keeps its case, so the pronoun "it" is not IT.
 struct Matcher {
-    rules: Vec<(Activity, Vec<String>)>,
+    rules: Vec<(Activity, Vec<(String, bool)>)>,
 }
 
-/// Where online meetings are held, as a LOCATION shows them.
-const ONLINE: &[&str] = &[
-    "teams.microsoft.com",
+/// Where online meetings are held, as a LOCATION shows them: whole words, or within an address.
+const ONLINE_WORDS: &[&str] = &[
+    "teams",
     "microsoft teams",
-    "zoom.us",
-    "zoom meeting",
-    "meet.google.com",
+    "ms teams",
+    "zoom",
     "google meet",
     "webex",
+    "skype",
+    "video call",
 ];
+const ONLINE_ADDRESSES: &[&str] = &[
+    "teams.microsoft.com",
+    "teams.live.com",
+    "zoom.us",
+    "meet.google.com",
+    "webex.com",
+];
+
+/// Whether a keyword keeps its case: an acronym of one or two capital letters.
+fn keeps_case(keyword: &str) -> bool {
+    keyword.len() <= 2 && keyword.chars().all(|c| c.is_ascii_uppercase())
+}
 
 impl Matcher {
     fn new(rules: &[CalendarRule]) -> Matcher {
@@ -451,8 +468,15 @@ impl Matcher {
                     let keywords = r
                         .keywords
                         .iter()
-                        .map(|k| k.trim().to_lowercase())
+                        .map(|k| k.trim())
                         .filter(|k| !k.is_empty())
+                        .map(|k| {
+                            if keeps_case(k) {
+                                (k.to_string(), true)
+                            } else {
+                                (k.to_lowercase(), false)
+                            }
+                        })
                         .collect();
                     (r.activity, keywords)
                 })
@@ -467,15 +491,15 @@ impl Matcher {
             if text.trim().is_empty() {
                 continue;
             }
-            let hay = format!("{} ", text.to_lowercase());
-            let found = self
-                .rules
-                .iter()
-                .find(|(_, keywords)| keywords.iter().any(|k| is_whole_word(&hay, k)));
+            let lower = format!("{} ", text.to_lowercase());
+            let exact = format!("{text} ");
+            let found = self.rules.iter().find(|(_, keywords)| {
+                keywords
+                    .iter()
+                    .any(|(k, case)| is_whole_word(if *case { &exact } else { &lower }, k))
+            });
             if let Some((activity, _)) = found {
-                let lower = location.to_lowercase();
-                let online = ONLINE.iter().any(|o| lower.contains(o));
-                return if *activity == Activity::DirectFaceToFace && online {
+                return if *activity == Activity::DirectFaceToFace && is_online(location) {
                     Activity::DirectRemote
                 } else {
                     *activity
@@ -484,6 +508,15 @@ impl Matcher {
         }
         Activity::Other
     }
+}
+
+/// Whether a LOCATION is an online meeting: Teams, Zoom, Google Meet ("Meet" alone too), Webex,
+/// Skype, or their addresses.
+fn is_online(location: &str) -> bool {
+    let lower = location.trim().to_lowercase();
+    lower == "meet"
+        || ONLINE_ADDRESSES.iter().any(|a| lower.contains(a))
+        || ONLINE_WORDS.iter().any(|w| is_whole_word(&lower, w))
 }
 
 /// Whether `keyword` appears in `hay` as whole words, perhaps with a plural `s`: "plan" in
@@ -544,15 +577,20 @@ impl Tally {
         let mut lines = self.lines;
         lines.sort_by_key(|(start, _, activity)| (*start, *activity));
         const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+        const MONTHS: [&str; 12] = [
+            "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+        ];
         s.events = lines
             .into_iter()
             .map(|(start, seconds, activity)| {
                 let starts = time::to_local(&self.london, start).map_or_else(String::new, |l| {
                     let day = l.div_euclid(time::DAY);
                     let minute = l.rem_euclid(time::DAY) / 60;
+                    let (_, month, date) = swforce_domain::date::civil_from_days(day);
                     format!(
-                        "{} {:02}:{:02}",
+                        "{} {date} {} {:02}:{:02}",
                         DAYS[usize::from(time::weekday(day)) % 7],
+                        MONTHS[usize::from(month.clamp(1, 12)) - 1],
                         minute / 60,
                         minute % 60
                     )
@@ -608,9 +646,16 @@ mod tests {
             "DTSTART;TZID=Europe/London:20250325T140000",
             "DTEND;TZID=Europe/London:20250325T163000",
         ]);
-        let s = suggest(&cal(&[master.clone(), moved]), "2025-03-24");
+        let s = suggest(&cal(&[master.clone(), moved.clone()]), "2025-03-24");
         assert_eq!(s.events_counted, 1);
         assert_eq!(minutes(&s, Activity::Meetings), 150);
+        // A shared calendar exported twice: the series and its edit each count once.
+        let twice = cal(&[master.clone(), moved.clone(), master.clone(), moved]);
+        let s = suggest(&twice, "2025-03-24");
+        assert_eq!(
+            (s.events_counted, minutes(&s, Activity::Meetings)),
+            (1, 150)
+        );
         let cancelled = ev(&[
             "UID:abc@example.org",
             "RECURRENCE-ID;TZID=Europe/London:20250324T090000",
@@ -701,6 +746,29 @@ mod tests {
         assert_eq!(a("Visits (x3)"), Activity::DirectFaceToFace);
         assert_eq!(a("Recall training"), Activity::Training);
         assert_eq!(a("Sessional worker handover"), Activity::Other);
+        assert_eq!(a("Sort it out"), Activity::Other, "the pronoun is not IT");
+        assert_eq!(a("IT drop-in"), Activity::AdminIt);
+        for place in [
+            "Teams",
+            "MS Teams",
+            "zoom",
+            "Meet",
+            "Teams call",
+            "https://teams.microsoft.com/l/x",
+        ] {
+            assert_eq!(
+                m.activity("Visit", place, ""),
+                Activity::DirectRemote,
+                "{place}"
+            );
+        }
+        for place in ["Meeting room 2", "Family home", "Zoological gardens"] {
+            assert_eq!(
+                m.activity("Visit", place, ""),
+                Activity::DirectFaceToFace,
+                "{place}"
+            );
+        }
         let custom = Matcher::new(&[CalendarRule {
             activity: Activity::Meetings,
             keywords: vec!["MDT".into(), "".into()],
@@ -747,7 +815,7 @@ mod tests {
             ("cpd", Activity::Training),
             ("webinar", Activity::Training),
             ("admin", Activity::AdminIt),
-            ("it", Activity::AdminIt),
+            ("IT", Activity::AdminIt),
             ("laptop", Activity::AdminIt),
             ("password", Activity::AdminIt),
         ] {
@@ -774,10 +842,15 @@ mod tests {
     }
 
     #[test]
-    fn reading_stops_after_fifty_problems() {
-        let events: Vec<String> = (0..80).map(|_| ev(&["DTSTART:nonsense"])).collect();
-        let d = refused(cal(&events).as_bytes());
+    fn reading_stops_after_fifty_problems_and_lists_fifty_events_left_out() {
+        let broken: Vec<String> = (0..80)
+            .map(|_| ev(&["DTSTART:20250324T090000Z", "a line without a colon"]))
+            .collect();
+        let d = refused(cal(&broken).as_bytes());
         assert_eq!(d.len(), Refused::LIMIT);
+        let events: Vec<String> = (0..80).map(|_| ev(&["DTSTART:nonsense"])).collect();
+        let s = suggest(&cal(&events), "2025-03-24");
+        assert_eq!((s.left_out.len(), s.left_out_count), (LEFT_OUT_LISTED, 80));
     }
 
     #[test]

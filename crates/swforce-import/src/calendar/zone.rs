@@ -5,7 +5,7 @@
 use super::content::Component;
 use super::time::digits;
 use jiff::tz::{Offset, TimeZone, TimeZoneDatabase};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// How a time is read: which clocks it follows.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,9 +26,13 @@ pub(super) struct Zone {
 pub(super) struct Zones {
     db: TimeZoneDatabase,
     pub(super) london: TimeZone,
-    /// Zones the file defines itself (VTIMEZONE) under names no database knows, recognised by
-    /// their offsets (see [`Zones::new`]).
+    /// Zones the file defines itself (VTIMEZONE) by rules followed exactly: a fixed offset, or
+    /// summer time on a weekday of a month each year (see [`Zones::new`]).
     defined: HashMap<String, TimeZone>,
+    /// Zones the file defines only by their offsets, taken as the zone with those offsets.
+    guessed: HashMap<String, TimeZone>,
+    /// Every TZID the file has a VTIMEZONE for, followed or not.
+    named_by_file: HashSet<String>,
 }
 
 /// Windows time zone names, as Outlook writes them in TZID, and their IANA zones (from the
@@ -183,6 +187,44 @@ const DISPLAY_NAMES: &[(&str, &str)] = &[
     ("coordinated universal time", "UTC"),
     ("amsterdam", "Europe/Berlin"),
     ("paris", "Europe/Paris"),
+    ("belgrade, bratislava", "Europe/Budapest"),
+    ("sarajevo, skopje, warsaw", "Europe/Warsaw"),
+    ("athens, bucharest", "Europe/Bucharest"),
+    ("helsinki, kyiv", "Europe/Kiev"),
+    ("jerusalem", "Asia/Jerusalem"),
+    ("cairo", "Africa/Cairo"),
+    ("moscow, st. petersburg", "Europe/Moscow"),
+    ("istanbul", "Europe/Istanbul"),
+    ("monrovia, reykjavik", "Atlantic/Reykjavik"),
+    ("azores", "Atlantic/Azores"),
+    ("abu dhabi, muscat", "Asia/Dubai"),
+    ("karachi", "Asia/Karachi"),
+    ("chennai, kolkata, mumbai, new delhi", "Asia/Kolkata"),
+    ("dhaka", "Asia/Dhaka"),
+    ("bangkok, hanoi, jakarta", "Asia/Bangkok"),
+    ("beijing, chongqing, hong kong", "Asia/Shanghai"),
+    ("kuala lumpur, singapore", "Asia/Singapore"),
+    ("perth", "Australia/Perth"),
+    ("osaka, sapporo, tokyo", "Asia/Tokyo"),
+    ("seoul", "Asia/Seoul"),
+    ("adelaide", "Australia/Adelaide"),
+    ("brisbane", "Australia/Brisbane"),
+    ("canberra, melbourne, sydney", "Australia/Sydney"),
+    ("auckland, wellington", "Pacific/Auckland"),
+    ("hawaii", "Pacific/Honolulu"),
+    ("alaska", "America/Anchorage"),
+    ("pacific time (us & canada)", "America/Los_Angeles"),
+    ("mountain time (us & canada)", "America/Denver"),
+    ("arizona", "America/Phoenix"),
+    ("central time (us & canada)", "America/Chicago"),
+    ("eastern time (us & canada)", "America/New_York"),
+    ("atlantic time (canada)", "America/Halifax"),
+    ("newfoundland", "America/St_Johns"),
+    ("brasilia", "America/Sao_Paulo"),
+    ("buenos aires", "America/Argentina/Buenos_Aires"),
+    ("johannesburg", "Africa/Johannesburg"),
+    ("nairobi", "Africa/Nairobi"),
+    ("west central africa", "Africa/Lagos"),
 ];
 
 /// The UK's rule since 1996, for the unlikely build without a bundled database.
@@ -289,6 +331,8 @@ impl Zones {
             .or_else(|_| TimeZone::posix(LONDON_RULE))
             .expect("the UK's POSIX time zone rule is a constant that parses");
         let mut defined = HashMap::new();
+        let mut guessed = HashMap::new();
+        let mut named_by_file = HashSet::new();
         for vtz in vtimezones {
             let Some(id) = vtz.first("TZID").map(|p| p.value.trim().to_string()) else {
                 continue;
@@ -307,30 +351,47 @@ impl Zones {
                     .max_by(|a, b| a.0.cmp(b.0))
             };
             let (standard, daylight) = (latest("STANDARD"), latest("DAYLIGHT"));
-            let tz = match (standard, daylight) {
+            named_by_file.insert(id.clone());
+            match (standard, daylight) {
                 (Some((_, s, _)), d) if d.is_none_or(|d| d.1 == s) => {
-                    Offset::from_seconds(s).ok().map(TimeZone::fixed)
+                    if let Ok(offset) = Offset::from_seconds(s) {
+                        defined.insert(id, TimeZone::fixed(offset));
+                    }
                 }
                 // Summer time by yearly rules, as RFC 5545 defines it: followed exactly.
-                (Some((_, s, sc)), Some((_, d, dc))) => posix_rule(s, sc, d, dc)
-                    .and_then(|rule| TimeZone::posix(&rule).ok())
-                    .or(match (s, d) {
-                        (0, 3600) => Some(london.clone()),
-                        (3600, 7200) => db.get("Europe/Paris").ok(),
-                        (7200, 10800) => db.get("Europe/Athens").ok(),
-                        _ => None,
-                    }),
-                _ => None,
-            };
-            if let Some(tz) = tz {
-                defined.insert(id, tz);
+                (Some((_, s, sc)), Some((_, d, dc))) => {
+                    match posix_rule(s, sc, d, dc).and_then(|rule| TimeZone::posix(&rule).ok()) {
+                        Some(tz) => {
+                            defined.insert(id, tz);
+                        }
+                        None => {
+                            let like = match (s, d) {
+                                (0, 3600) => Some(london.clone()),
+                                (3600, 7200) => db.get("Europe/Paris").ok(),
+                                (7200, 10800) => db.get("Europe/Athens").ok(),
+                                _ => None,
+                            };
+                            if let Some(tz) = like {
+                                guessed.insert(id, tz);
+                            }
+                        }
+                    }
+                }
+                _ => {}
             }
         }
         Zones {
             db,
             london,
             defined,
+            guessed,
+            named_by_file,
         }
+    }
+
+    /// Whether the file has a VTIMEZONE with this TZID, followed or not.
+    pub(super) fn defines(&self, tzid: &str) -> bool {
+        self.named_by_file.contains(tzid.trim())
     }
 
     pub(super) fn floating(&self) -> Zone {
@@ -346,9 +407,10 @@ impl Zones {
         Some(Zone { key, tz })
     }
 
-    /// The zone a TZID names: an IANA name, a Windows name, an IANA name at the end of a path
-    /// (`/mozilla.org/20050126_1/Europe/London`), an Outlook display name, or one of the file's
-    /// own definitions.
+    /// The zone a TZID names, in this order: an IANA name; the file's own definition when its
+    /// rules can be followed exactly (RFC 5545: a TZID names the file's VTIMEZONE); a Windows
+    /// name; an IANA name at the end of a path (`/mozilla.org/20050126_1/Europe/London`); an
+    /// Outlook display name; and last a definition known only by its offsets.
     pub(super) fn resolve(&self, tzid: &str) -> Option<Zone> {
         let t = tzid.trim();
         // A long name is no zone; stopping here also bounds the path search below.
@@ -356,6 +418,15 @@ impl Zones {
             return None;
         }
         if let Some(zone) = self.named(t) {
+            return Some(zone);
+        }
+        let own = |map: &HashMap<String, TimeZone>| {
+            map.get(t).map(|tz| Zone {
+                key: ZoneKey::Named(t.to_string()),
+                tz: tz.clone(),
+            })
+        };
+        if let Some(zone) = own(&self.defined) {
             return Some(zone);
         }
         if let Some((_, iana)) = WINDOWS_ZONES
@@ -375,10 +446,7 @@ impl Zones {
                 return self.named(iana);
             }
         }
-        self.defined.get(t).map(|tz| Zone {
-            key: ZoneKey::Named(t.to_string()),
-            tz: tz.clone(),
-        })
+        own(&self.guessed)
     }
 }
 #[cfg(test)]
@@ -441,6 +509,52 @@ mod tests {
         assert_eq!(
             minutes(&suggest(&text, "2025-03-24"), Activity::Meetings),
             30
+        );
+    }
+
+    #[test]
+    fn outlook_display_names_need_no_definition_and_the_files_own_rules_come_first() {
+        let at = |tzid: &str, more: &str| {
+            let text = format!(
+                "BEGIN:VCALENDAR\n{more}BEGIN:VEVENT\nSUMMARY:Home visit\nDTSTART;TZID=\"{tzid}\":20260310T100000\nDTEND;TZID=\"{tzid}\":20260310T110000\nEND:VEVENT\nEND:VCALENDAR\n"
+            );
+            let s = suggest(&text, "2026-03-09");
+            s.events
+                .first()
+                .map(|e| e.starts.clone())
+                .unwrap_or_default()
+        };
+        // 10:00 in New York on 10 March 2026 (summer time since 8 March) is 14:00 in London.
+        assert_eq!(
+            at("(UTC-05:00) Eastern Time (US & Canada)", ""),
+            "Tue 10 Mar 14:00"
+        );
+        assert_eq!(
+            at("(UTC+05:30) Chennai, Kolkata, Mumbai, New Delhi", ""),
+            "Tue 10 Mar 04:30"
+        );
+        // Sydney is on summer time (UTC+11) until April.
+        assert_eq!(
+            at("(UTC+10:00) Canberra, Melbourne, Sydney", ""),
+            "Mon 9 Mar 23:00"
+        );
+        // A file that defines "Eastern Standard Time" by the rules before 2007 (summer time from
+        // the first Sunday in April) is read by its own rules: still winter time, 15:00.
+        let old_rules = "BEGIN:VTIMEZONE\nTZID:Eastern Standard Time\nBEGIN:STANDARD\nDTSTART:16011028T020000\nRRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10\nTZOFFSETFROM:-0400\nTZOFFSETTO:-0500\nEND:STANDARD\nBEGIN:DAYLIGHT\nDTSTART:16010401T020000\nRRULE:FREQ=YEARLY;BYDAY=1SU;BYMONTH=4\nTZOFFSETFROM:-0500\nTZOFFSETTO:-0400\nEND:DAYLIGHT\nEND:VTIMEZONE\n";
+        assert_eq!(at("Eastern Standard Time", old_rules), "Tue 10 Mar 15:00");
+        assert_eq!(at("Eastern Standard Time", ""), "Tue 10 Mar 14:00");
+        // A zone the file defines by rules that cannot be followed is said to be so.
+        let by_dates = "BEGIN:VTIMEZONE\nTZID:Odd Time\nBEGIN:STANDARD\nDTSTART:20251026T020000\nRDATE:20261025T020000\nTZOFFSETFROM:+0500\nTZOFFSETTO:+0400\nEND:STANDARD\nBEGIN:DAYLIGHT\nDTSTART:20260329T020000\nRDATE:20260329T020000\nTZOFFSETFROM:+0400\nTZOFFSETTO:+0500\nEND:DAYLIGHT\nEND:VTIMEZONE\n";
+        let text = format!(
+            "BEGIN:VCALENDAR\n{by_dates}BEGIN:VEVENT\nDTSTART;TZID=Odd Time:20260310T100000\nDTEND;TZID=Odd Time:20260310T110000\nEND:VEVENT\nEND:VCALENDAR\n"
+        );
+        let s = suggest(&text, "2026-03-09");
+        assert!(
+            s.left_out[0]
+                .why
+                .contains("defines with rules this service cannot follow"),
+            "{:?}",
+            s.left_out
         );
     }
 

@@ -156,11 +156,19 @@ fn zones_the_file_defines_periods_later_edits_and_repeats_are_read_as_python_ica
     assert_eq!(
         listed,
         vec![
-            ("Mon 10:00".to_string(), 90, Activity::Supervision),
-            ("Tue 14:00".to_string(), 60, Activity::Meetings),
-            ("Wed 13:00".to_string(), 60, Activity::DirectFaceToFace),
-            ("Thu 09:00".to_string(), 180, Activity::DirectFaceToFace),
-            ("Fri 14:00".to_string(), 120, Activity::CaseRecording),
+            ("Mon 23 Mar 10:00".to_string(), 90, Activity::Supervision),
+            ("Tue 24 Mar 14:00".to_string(), 60, Activity::Meetings),
+            (
+                "Wed 25 Mar 13:00".to_string(),
+                60,
+                Activity::DirectFaceToFace
+            ),
+            (
+                "Thu 26 Mar 09:00".to_string(),
+                180,
+                Activity::DirectFaceToFace
+            ),
+            ("Fri 27 Mar 14:00".to_string(), 120, Activity::CaseRecording),
         ]
     );
     assert_eq!(s.skipped_all_day, 1);

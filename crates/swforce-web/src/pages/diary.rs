@@ -527,8 +527,8 @@ pub async fn calendar(
                         if skipped == 1 { "was" } else { "were" }
                     ));
                 }
-                if !suggestion.left_out.is_empty() {
-                    let n = suggestion.left_out.len();
+                if suggestion.left_out_count > 0 {
+                    let n = suggestion.left_out_count;
                     said.push_str(&format!(
                         " {n} {} could not be placed in time and {} left out (see below).",
                         if n == 1 { "event" } else { "events" },
@@ -541,8 +541,15 @@ pub async fn calendar(
                         hours_text(u64::from(suggestion.unmatched_minutes))
                     ));
                 }
-                // A calendar shows meetings, rarely the recording and travel around them.
+                // A calendar shows meetings, rarely the recording and travel around them; and
+                // long or overlapping events can add up to more than the week.
                 let total = suggestion.total_minutes();
+                if total > u64::from(swforce_domain::diary::MAX_WEEK_MINUTES) {
+                    said.push_str(&format!(
+                        " These events add up to {} hours, more than the 168 in a week: look for long or overlapping events in the list below and correct the hours before you save.",
+                        hours_text_short(u32::try_from(total).unwrap_or(u32::MAX))
+                    ));
+                }
                 if let Ok(contracted) = parse_hours(&form.contracted)
                     && contracted > 0
                     && total * 2 < u64::from(contracted)
@@ -560,7 +567,7 @@ pub async fn calendar(
                         .events
                         .iter()
                         .map(|(when, m, label)| {
-                            (when.clone(), hours_text(u64::from(*m)), label.clone())
+                            (when.clone(), hours_text_short(*m), label.clone())
                         })
                         .collect(),
                     left_out: suggestion
