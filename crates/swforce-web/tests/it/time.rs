@@ -763,9 +763,20 @@ END:VCALENDAR\r\n",
     let at = |needle: &str| a.body.find(needle).unwrap_or_else(|| panic!("{needle}"));
     assert!(at("id=\"calendar-heading\"") < at("id=\"hours-hint\""));
     assert!(!a.body.contains("filled in from your"), "{}", a.body);
-    assert!(a.body.contains("Tue 10:00"), "{}", a.body);
+    let starts = |n: i64| {
+        let d = week.monday().plus_days(n);
+        let mon = [
+            "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+        ][usize::from(d.month()) - 1];
+        format!("{} {mon}", d.day())
+    };
+    assert!(
+        a.body.contains(&format!("Tue {} 10:00", starts(1))),
+        "{}",
+        a.body
+    );
     assert!(a.body.contains(FACE));
-    assert!(a.body.contains("Wed 09:00"));
+    assert!(a.body.contains(&format!("Wed {} 09:00", starts(2))));
     assert!(
         a.body
             .contains("accounts for only 3.5 of your 37 contracted hours"),
