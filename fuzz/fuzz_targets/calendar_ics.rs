@@ -6,7 +6,7 @@
 use libfuzzer_sys::fuzz_target;
 use swforce_domain::diary::{Activity, Week};
 use swforce_import::Refused;
-use swforce_import::calendar::{default_rules, suggest_week};
+use swforce_import::calendar::{LEFT_OUT_LISTED, default_rules, suggest_week};
 
 /// The longest diary week, in minutes: 169 hours.
 const LONGEST_WEEK: u64 = 169 * 60;
@@ -34,6 +34,14 @@ fuzz_target!(|data: &[u8]| {
                 s.unmatched_minutes,
                 s.minutes.get(&Activity::Other).copied().unwrap_or(0)
             );
+            // Each event counted is listed; events left out are listed with a line and a
+            // reason, at most LEFT_OUT_LISTED of them.
+            assert_eq!(s.events.len() as u64, counted, "{s:?}");
+            assert!(s.left_out.len() <= LEFT_OUT_LISTED, "{s:?}");
+            assert!(s.left_out.len() as u64 <= u64::from(s.left_out_count), "{s:?}");
+            for l in &s.left_out {
+                assert!(l.line >= 1 && !l.why.is_empty(), "{l:?}");
+            }
         }
         Err(diagnostics) => {
             assert!(!diagnostics.is_empty());

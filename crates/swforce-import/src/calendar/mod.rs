@@ -399,14 +399,15 @@ pub fn suggest_week(
                     else {
                         continue;
                     };
-                    let shift = edit_start - rid_local;
+                    let shift = edit_start.saturating_sub(rid_local);
                     let length = edit
                         .length
                         .end(&edit.start.zone.tz, edit.start.local, edit_start)
                         .map_or(0, |end| end - edit_start);
+                    let start = o.start.saturating_add(shift);
                     let moved = Occurrence {
-                        start: o.start + shift,
-                        end: o.start + shift + length,
+                        start,
+                        end: start.saturating_add(length),
                         day: o.day,
                     };
                     tally.add(edit, &moved, window);
