@@ -7,7 +7,7 @@ use swforce_domain::diary::{Activity, Diary, MIN_CONTRIBUTORS, Obstacle, Week};
 use swforce_store::StoreError;
 use swforce_store::diary::{
     DiaryCategory, DiaryScope, DiarySums, Published, StoredDiary, SyntheticPerson, fold_sums,
-    minutes_from_text, minutes_to_text, rollup_delta, safe_batch, sums_of_new_people,
+    measures_of, minutes_from_text, minutes_to_text, rollup_delta, safe_batch, sums_of_new_people,
 };
 
 /// The measure holding how many diaries a week has.
@@ -228,97 +228,210 @@ pub fn save(c: &mut Conn, d: &StoredDiary) -> Result<(), StoreError> {
     Ok(())
 }
 
-pub fn publish(c: &mut Conn, through: Week, batch: u32) -> Result<Published, StoreError> {
+/// The organisation-weeks with pending diaries in weeks up to `through` (or only `only`).
+pub fn pending_groups(
+    c: &mut Conn,
+    through: Week,
+    only: Option<(i64, Week)>,
+) -> Result<Vec<(i64, i64)>, StoreError> {
+    let (org, week) = only.map_or((None, None), |(o, w)| (Some(o), Some(w.number())));
+    c.query(
+        "SELECT DISTINCT org_id, week FROM diaries
+         WHERE pending AND week <= $1 AND ($2::BIGINT IS NULL OR (org_id = $2 AND week = $3))
+         ORDER BY week, org_id",
+        &[&through.number(), &org, &week],
+    )
+    .map_err(backend)?
+    .iter()
+    .map(|r| Ok((get(r, 0)?, get(r, 1)?)))
+    .collect()
+}
+
+/// Publishes what is due in one organisation-week, inside the caller's transaction: its first
+/// release, or the batch of later changes that may go together.
+pub fn publish_group(
+    c: &mut Conn,
+    org: i64,
+    week: i64,
+    batch: u32,
+) -> Result<Published, StoreError> {
     let mut done = Published::default();
     // One publisher at a time: two servers publishing the same week would release it twice.
     c.execute("LOCK TABLE diary_released IN EXCLUSIVE MODE", &[])
         .map_err(backend)?;
-    let groups = c
+    let released: bool = get(
+        &c.query_one(
+            "SELECT EXISTS (SELECT 1 FROM diary_released WHERE org_id = $1 AND week = $2)",
+            &[&org, &week],
+        )
+        .map_err(backend)?,
+        0,
+    )?;
+    let diaries = c
         .query(
-            "SELECT d.org_id, d.week, COUNT(*), COUNT(*) FILTER (WHERE d.eligible), r.org_id IS NOT NULL
-             FROM diaries d LEFT JOIN diary_released r ON r.org_id = d.org_id AND r.week = d.week
-             WHERE d.pending AND d.week <= $1
-             GROUP BY d.org_id, d.week, r.org_id ORDER BY d.week, d.org_id",
-            &[&through.number()],
+            &format!(
+                "SELECT {DIARY_COLUMNS} FROM diaries
+                 WHERE org_id = $1 AND week = $2 AND pending ORDER BY person_id FOR UPDATE"
+            ),
+            &[&org, &week],
         )
-        .map_err(backend)?;
-    for g in &groups {
-        let (org, week, pending, eligible, released): (i64, i64, i64, i64, bool) =
-            (get(g, 0)?, get(g, 1)?, get(g, 2)?, get(g, 3)?, get(g, 4)?);
-        if released && eligible < i64::from(batch) {
-            done.waiting += pending as u64;
-            continue;
-        }
-        let diaries = c
-            .query(
-                &format!(
-                    "SELECT {DIARY_COLUMNS} FROM diaries
-                     WHERE org_id = $1 AND week = $2 AND pending ORDER BY person_id FOR UPDATE"
-                ),
-                &[&org, &week],
-            )
-            .map_err(backend)?
-            .iter()
-            .map(diary_from)
-            .collect::<Result<Vec<_>, _>>()?;
+        .map_err(backend)?
+        .iter()
+        .map(diary_from)
+        .collect::<Result<Vec<_>, _>>()?;
+    let diaries: Vec<StoredDiary> = if released {
         // A later batch: only the changes that may go together, if any.
-        let diaries: Vec<StoredDiary> = if released {
-            let olds = diaries
-                .iter()
-                .map(|d| published(c, d.person_id, week))
-                .collect::<Result<Vec<_>, _>>()?;
-            let changes: Vec<_> = diaries
-                .iter()
-                .zip(&olds)
-                .map(|(d, o)| {
-                    (
-                        o.as_ref().map(|o| (&o.diary, o.eligible)),
-                        (&d.diary, d.eligible),
-                    )
-                })
-                .collect();
-            let Some(chosen) = safe_batch(&changes, batch) else {
-                done.waiting += pending as u64;
-                continue;
-            };
-            done.waiting += (diaries.len() - chosen.len()) as u64;
-            chosen.into_iter().map(|i| diaries[i].clone()).collect()
-        } else {
-            diaries
+        let olds = diaries
+            .iter()
+            .map(|d| published(c, d.person_id, week))
+            .collect::<Result<Vec<_>, _>>()?;
+        let changes: Vec<_> = diaries
+            .iter()
+            .zip(&olds)
+            .map(|(d, o)| {
+                (
+                    o.as_ref().map(|o| (&o.diary, o.eligible)),
+                    (&d.diary, d.eligible),
+                )
+            })
+            .collect();
+        let Some(chosen) = safe_batch(&changes, batch) else {
+            done.waiting += diaries.len() as u64;
+            return Ok(done);
         };
-        for d in &diaries {
-            publish_one(c, d, !released)?;
+        done.waiting += (diaries.len() - chosen.len()) as u64;
+        let chosen: Vec<StoredDiary> = chosen.into_iter().map(|i| diaries[i].clone()).collect();
+        for d in &chosen {
+            publish_one(c, d, false)?;
         }
-        // Only the rows published here: one saved since by another server waits its turn.
-        let people: Vec<i64> = diaries.iter().map(|d| d.person_id).collect();
-        c.execute(
-            "UPDATE diaries SET pending = FALSE WHERE week = $1 AND person_id = ANY($2)",
-            &[&week, &people],
-        )
-        .map_err(backend)?;
-        if released {
-            done.batched += diaries.len() as u64;
-        } else {
-            done.first += diaries.len() as u64;
-            c.execute(
-                &format!(
-                    "INSERT INTO diary_released (org_id, week, diaries, eligible)
-                     SELECT $1, $2,
-                         COALESCE((SELECT amount FROM diary_rollup
-                             WHERE org_id = $1 AND team_id = 0 AND week = $2 AND measure = {DIARIES}), 0),
-                         COALESCE((SELECT amount FROM diary_rollup
-                             WHERE org_id = $1 AND team_id = 0 AND week = $2 AND measure = {ELIGIBLE}), 0)"
-                ),
-                &[&org, &week],
-            )
-            .map_err(backend)?;
-        }
-    }
+        done.batched += chosen.len() as u64;
+        chosen
+    } else {
+        first_release(c, org, week, &diaries)?;
+        done.first += diaries.len() as u64;
+        diaries
+    };
+    // Only the rows published here: one saved since by another server waits its turn.
+    let people: Vec<i64> = diaries.iter().map(|d| d.person_id).collect();
+    c.execute(
+        "UPDATE diaries SET pending = FALSE WHERE week = $1 AND person_id = ANY($2)",
+        &[&week, &people],
+    )
+    .map_err(backend)?;
     Ok(done)
 }
 
-/// Brings the sums from the diary as published to the diary as kept: into the organisation's
-/// and the team's sums at a week's first release, into the organisation's alone afterwards.
+/// An organisation-week's first release: every pending diary into the organisation's and its
+/// teams' sums at once (the week has none published yet), in a few statements whatever the
+/// number of diaries, its count kept in `diary_released`.
+fn first_release(
+    c: &mut Conn,
+    org: i64,
+    week: i64,
+    diaries: &[StoredDiary],
+) -> Result<(), StoreError> {
+    let people: Vec<i64> = diaries.iter().map(|d| d.person_id).collect();
+    // Each person's published weeks either side, in the organisation and in each team.
+    let mut near: std::collections::HashMap<(i64, i64), (i64, Option<i64>)> =
+        std::collections::HashMap::new();
+    for r in &c
+        .query(
+            "SELECT person_id, 0::BIGINT, MAX(week) FILTER (WHERE week < $3), MIN(week) FILTER (WHERE week > $3)
+             FROM diary_published WHERE person_id = ANY($1) AND org_id = $2 GROUP BY person_id
+             UNION ALL
+             SELECT person_id, team_id, MAX(week) FILTER (WHERE week < $3), MIN(week) FILTER (WHERE week > $3)
+             FROM diary_published WHERE person_id = ANY($1) AND org_id = $2 AND team_id IS NOT NULL
+             GROUP BY person_id, team_id",
+            &[&people, &org, &week],
+        )
+        .map_err(backend)?
+    {
+        let prev: Option<i64> = get(r, 2)?;
+        near.insert((get(r, 0)?, get(r, 1)?), (prev.unwrap_or(-1), get(r, 3)?));
+    }
+    let mut rollup: std::collections::BTreeMap<(i64, i64), i64> = Default::default();
+    let mut spans: std::collections::BTreeMap<(i64, i64, i64), i64> = Default::default();
+    for d in diaries {
+        let measures = measures_of(&d.diary, d.eligible);
+        for t in std::iter::once(0).chain(d.team_id) {
+            for (m, v) in &measures {
+                *rollup.entry((t, *m)).or_default() += v;
+            }
+            let (prev, next) = near.get(&(d.person_id, t)).copied().unwrap_or((-1, None));
+            *spans.entry((t, week, prev)).or_default() += 1;
+            if let Some(next) = next {
+                *spans.entry((t, next, prev)).or_default() -= 1;
+                *spans.entry((t, next, week)).or_default() += 1;
+            }
+        }
+    }
+    let rollup: Vec<(i64, i64, i64, i64)> = rollup
+        .into_iter()
+        .filter(|(_, v)| *v != 0)
+        .map(|((t, m), v)| (t, week, m, v))
+        .collect();
+    let spans: Vec<(i64, i64, i64, i64)> = spans
+        .into_iter()
+        .filter(|(_, n)| *n != 0)
+        .map(|((t, w, p), n)| (t, w, p, n))
+        .collect();
+    add_spans(c, org, &spans)?;
+    add_rollup(c, org, &rollup)?;
+    let teams: Vec<Option<i64>> = diaries.iter().map(|d| d.team_id).collect();
+    let minutes: Vec<String> = diaries
+        .iter()
+        .map(|d| minutes_to_text(&d.diary.minutes))
+        .collect();
+    let contracted: Vec<i64> = diaries
+        .iter()
+        .map(|d| i64::from(d.diary.contracted))
+        .collect();
+    let obstacles: Vec<i64> = diaries
+        .iter()
+        .map(|d| i64::from(Obstacle::to_bits(&d.diary.obstacles)))
+        .collect();
+    let notes: Vec<&str> = diaries.iter().map(|d| d.diary.note.as_str()).collect();
+    let shared: Vec<bool> = diaries.iter().map(|d| d.diary.share_note).collect();
+    let eligible: Vec<bool> = diaries.iter().map(|d| d.eligible).collect();
+    c.execute(
+        "INSERT INTO diary_published (person_id, week, org_id, team_id, minutes, contracted,
+             obstacles, note, share_note, eligible)
+         SELECT p, $2, $3, t, m, k, o, n, s, e
+         FROM unnest($1::BIGINT[], $4::BIGINT[], $5::TEXT[], $6::BIGINT[], $7::BIGINT[],
+                     $8::TEXT[], $9::BOOLEAN[], $10::BOOLEAN[]) AS x (p, t, m, k, o, n, s, e)
+         ON CONFLICT (person_id, week) DO UPDATE SET team_id = excluded.team_id,
+             minutes = excluded.minutes, contracted = excluded.contracted,
+             obstacles = excluded.obstacles, note = excluded.note,
+             share_note = excluded.share_note, eligible = excluded.eligible",
+        &[
+            &people,
+            &week,
+            &org,
+            &teams,
+            &minutes,
+            &contracted,
+            &obstacles,
+            &notes,
+            &shared,
+            &eligible,
+        ],
+    )
+    .map_err(backend)?;
+    c.execute(
+        &format!(
+            "INSERT INTO diary_released (org_id, week, diaries, eligible)
+             SELECT $1, $2,
+                 COALESCE((SELECT amount FROM diary_rollup
+                     WHERE org_id = $1 AND team_id = 0 AND week = $2 AND measure = {DIARIES}), 0),
+                 COALESCE((SELECT amount FROM diary_rollup
+                     WHERE org_id = $1 AND team_id = 0 AND week = $2 AND measure = {ELIGIBLE}), 0)"
+        ),
+        &[&org, &week],
+    )
+    .map_err(backend)?;
+    Ok(())
+}
+
 /// A diary as the sums hold it.
 fn published(c: &mut Conn, person_id: i64, week: i64) -> Result<Option<StoredDiary>, StoreError> {
     c.query_opt(
@@ -333,6 +446,8 @@ fn published(c: &mut Conn, person_id: i64, week: i64) -> Result<Option<StoredDia
     .transpose()
 }
 
+/// Brings the sums from the diary as published to the diary as kept: into the organisation's
+/// and the team's sums at a week's first release, into the organisation's alone afterwards.
 fn publish_one(c: &mut Conn, d: &StoredDiary, first: bool) -> Result<(), StoreError> {
     let (org, week) = (d.org_id, d.diary.week.number());
     let old = published(c, d.person_id, week)?;

@@ -1744,8 +1744,20 @@ impl Store for PostgresStore {
         &self,
         through: Week,
         batch: u32,
+        only: Option<(i64, Week)>,
     ) -> Result<swforce_store::diary::Published, StoreError> {
-        self.with(|c| c.in_transaction(|c| diary::publish(c, through, batch)))
+        // One organisation-week per transaction: a week's first release is whole, and saves
+        // wait for one organisation's week at most.
+        let groups = self.with(|c| diary::pending_groups(c, through, only))?;
+        let mut done = swforce_store::diary::Published::default();
+        for (org, week) in groups {
+            let part =
+                self.with(|c| c.in_transaction(|c| diary::publish_group(c, org, week, batch)))?;
+            done.first += part.first;
+            done.batched += part.batched;
+            done.waiting += part.waiting;
+        }
+        Ok(done)
     }
 
     fn diaries_of(

@@ -3,10 +3,11 @@
 
 use super::invalid;
 use rusqlite::{Connection, OptionalExtension, Transaction, params, params_from_iter};
+use std::collections::BTreeMap;
 use swforce_domain::diary::{Activity, Diary, MIN_CONTRIBUTORS, Obstacle, Week};
 use swforce_store::diary::{
     DiaryCategory, DiaryScope, DiarySums, Published, StoredDiary, SyntheticPerson, fold_sums,
-    minutes_from_text, minutes_to_text, rollup_delta, safe_batch, sums_of_new_people,
+    measures_of, minutes_from_text, minutes_to_text, rollup_delta, safe_batch, sums_of_new_people,
 };
 
 /// The measure holding how many diaries a week has.
@@ -185,85 +186,173 @@ pub fn save(tx: &Transaction<'_>, d: &StoredDiary) -> rusqlite::Result<()> {
     Ok(())
 }
 
-pub fn publish(tx: &Transaction<'_>, through: Week, batch: u32) -> rusqlite::Result<Published> {
+/// The organisation-weeks with pending diaries in weeks up to `through` (or only `only`).
+pub fn pending_groups(
+    c: &Connection,
+    through: Week,
+    only: Option<(i64, Week)>,
+) -> rusqlite::Result<Vec<(i64, i64)>> {
+    let (org, week) = only.map_or((None, None), |(o, w)| (Some(o), Some(w.number())));
+    c.prepare_cached(
+        "SELECT DISTINCT org_id, week FROM diaries
+         WHERE pending = 1 AND week <= ?1 AND (?2 IS NULL OR (org_id = ?2 AND week = ?3))
+         ORDER BY week, org_id",
+    )?
+    .query_map(params![through.number(), org, week], |r| {
+        Ok((r.get(0)?, r.get(1)?))
+    })?
+    .collect()
+}
+
+/// Publishes what is due in one organisation-week, in its own transaction: its first release,
+/// or the batch of later changes that may go together.
+pub fn publish_group(
+    tx: &Transaction<'_>,
+    org: i64,
+    week: i64,
+    batch: u32,
+) -> rusqlite::Result<Published> {
     let mut done = Published::default();
-    let groups: Vec<(i64, i64, i64, i64, bool)> = tx
+    let released: bool = tx
         .prepare_cached(
-            "SELECT d.org_id, d.week, COUNT(*), SUM(d.eligible), r.org_id IS NOT NULL
-             FROM diaries d LEFT JOIN diary_released r ON r.org_id = d.org_id AND r.week = d.week
-             WHERE d.pending = 1 AND d.week <= ?1
-             GROUP BY d.org_id, d.week ORDER BY d.week, d.org_id",
+            "SELECT EXISTS (SELECT 1 FROM diary_released WHERE org_id = ?1 AND week = ?2)",
         )?
-        .query_map([through.number()], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
-        })?
+        .query_row(params![org, week], |r| r.get(0))?;
+    let diaries: Vec<StoredDiary> = tx
+        .prepare_cached(&format!(
+            "SELECT {DIARY_COLUMNS} FROM diaries
+             WHERE org_id = ?1 AND week = ?2 AND pending = 1 ORDER BY person_id"
+        ))?
+        .query_map(params![org, week], diary_from)?
         .collect::<rusqlite::Result<_>>()?;
-    for (org, week, pending, eligible, released) in groups {
-        if released && eligible < i64::from(batch) {
-            done.waiting += pending as u64;
-            continue;
-        }
-        let diaries: Vec<StoredDiary> = tx
-            .prepare_cached(&format!(
-                "SELECT {DIARY_COLUMNS} FROM diaries
-                 WHERE org_id = ?1 AND week = ?2 AND pending = 1 ORDER BY person_id"
-            ))?
-            .query_map(params![org, week], diary_from)?
-            .collect::<rusqlite::Result<_>>()?;
+    let diaries: Vec<StoredDiary> = if released {
         // A later batch: only the changes that may go together, if any.
-        let diaries: Vec<StoredDiary> = if released {
-            let olds = diaries
-                .iter()
-                .map(|d| published(tx, d.person_id, week))
-                .collect::<Result<Vec<_>, _>>()?;
-            let changes: Vec<_> = diaries
-                .iter()
-                .zip(&olds)
-                .map(|(d, o)| {
-                    (
-                        o.as_ref().map(|o| (&o.diary, o.eligible)),
-                        (&d.diary, d.eligible),
-                    )
-                })
-                .collect();
-            let Some(chosen) = safe_batch(&changes, batch) else {
-                done.waiting += pending as u64;
-                continue;
-            };
-            done.waiting += (diaries.len() - chosen.len()) as u64;
-            chosen.into_iter().map(|i| diaries[i].clone()).collect()
-        } else {
-            diaries
+        let olds = diaries
+            .iter()
+            .map(|d| published(tx, d.person_id, week))
+            .collect::<Result<Vec<_>, _>>()?;
+        let changes: Vec<_> = diaries
+            .iter()
+            .zip(&olds)
+            .map(|(d, o)| {
+                (
+                    o.as_ref().map(|o| (&o.diary, o.eligible)),
+                    (&d.diary, d.eligible),
+                )
+            })
+            .collect();
+        let Some(chosen) = safe_batch(&changes, batch) else {
+            done.waiting += diaries.len() as u64;
+            return Ok(done);
         };
-        for d in &diaries {
-            publish_one(tx, d, !released)?;
+        done.waiting += (diaries.len() - chosen.len()) as u64;
+        let chosen: Vec<StoredDiary> = chosen.into_iter().map(|i| diaries[i].clone()).collect();
+        for d in &chosen {
+            publish_one(tx, d, false)?;
         }
-        // Only the rows published here: a change that waits stays pending.
-        let mut done_with =
-            tx.prepare_cached("UPDATE diaries SET pending = 0 WHERE person_id = ?1 AND week = ?2")?;
-        for d in &diaries {
-            done_with.execute(params![d.person_id, week])?;
-        }
-        if released {
-            done.batched += diaries.len() as u64;
-        } else {
-            done.first += diaries.len() as u64;
-            tx.prepare_cached(&format!(
-                "INSERT INTO diary_released (org_id, week, diaries, eligible)
-                 SELECT ?1, ?2,
-                     COALESCE((SELECT amount FROM diary_rollup
-                         WHERE org_id = ?1 AND team_id = 0 AND week = ?2 AND measure = {DIARIES}), 0),
-                     COALESCE((SELECT amount FROM diary_rollup
-                         WHERE org_id = ?1 AND team_id = 0 AND week = ?2 AND measure = {ELIGIBLE}), 0)"
-            ))?
-            .execute(params![org, week])?;
-        }
+        done.batched += chosen.len() as u64;
+        chosen
+    } else {
+        first_release(tx, org, week, &diaries)?;
+        done.first += diaries.len() as u64;
+        diaries
+    };
+    // Only the rows published here: a change that waits stays pending.
+    let mut done_with =
+        tx.prepare_cached("UPDATE diaries SET pending = 0 WHERE person_id = ?1 AND week = ?2")?;
+    for d in &diaries {
+        done_with.execute(params![d.person_id, week])?;
     }
     Ok(done)
 }
 
-/// Brings the sums from the diary as published to the diary as kept: into the organisation's
-/// and the team's sums at a week's first release, into the organisation's alone afterwards.
+/// An organisation-week's first release: every pending diary into the organisation's and its
+/// teams' sums at once (the week has none published yet), its count kept in `diary_released`.
+fn first_release(
+    tx: &Transaction<'_>,
+    org: i64,
+    week: i64,
+    diaries: &[StoredDiary],
+) -> rusqlite::Result<()> {
+    let mut rollup: BTreeMap<(i64, i64), i64> = BTreeMap::new();
+    let mut spans: BTreeMap<(i64, i64, i64), i64> = BTreeMap::new();
+    let mut insert = tx.prepare_cached(
+        "INSERT OR REPLACE INTO diary_published (person_id, week, org_id, team_id, minutes,
+             contracted, obstacles, note, share_note, eligible)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    )?;
+    for d in diaries {
+        let scopes: Vec<i64> = std::iter::once(0).chain(d.team_id).collect();
+        let measures = measures_of(&d.diary, d.eligible);
+        for &t in &scopes {
+            for (m, v) in &measures {
+                *rollup.entry((t, *m)).or_default() += v;
+            }
+            let (prev, next) = neighbours(tx, d.person_id, org, week, t)?;
+            *spans.entry((t, week, prev)).or_default() += 1;
+            if let Some(next) = next {
+                *spans.entry((t, next, prev)).or_default() -= 1;
+                *spans.entry((t, next, week)).or_default() += 1;
+            }
+        }
+        insert.execute(params![
+            d.person_id,
+            week,
+            org,
+            d.team_id,
+            minutes_to_text(&d.diary.minutes),
+            d.diary.contracted,
+            Obstacle::to_bits(&d.diary.obstacles),
+            d.diary.note,
+            d.diary.share_note,
+            d.eligible
+        ])?;
+    }
+    for ((t, m), v) in rollup.into_iter().filter(|(_, v)| *v != 0) {
+        add_rollup(tx, org, t, week, m, v)?;
+    }
+    for ((t, w, prev), n) in spans.into_iter().filter(|(_, n)| *n != 0) {
+        add_span(tx, org, t, w, prev, n)?;
+    }
+    tx.prepare_cached(&format!(
+        "INSERT INTO diary_released (org_id, week, diaries, eligible)
+         SELECT ?1, ?2,
+             COALESCE((SELECT amount FROM diary_rollup
+                 WHERE org_id = ?1 AND team_id = 0 AND week = ?2 AND measure = {DIARIES}), 0),
+             COALESCE((SELECT amount FROM diary_rollup
+                 WHERE org_id = ?1 AND team_id = 0 AND week = ?2 AND measure = {ELIGIBLE}), 0)"
+    ))?
+    .execute(params![org, week])?;
+    Ok(())
+}
+
+/// A person's published weeks either side of `week` in a scope (team 0: the organisation), as
+/// the sums hold them: `(previous or -1, next)`.
+fn neighbours(
+    tx: &Transaction<'_>,
+    person: i64,
+    org: i64,
+    week: i64,
+    team: i64,
+) -> rusqlite::Result<(i64, Option<i64>)> {
+    let near = |sql: &str| -> rusqlite::Result<Option<i64>> {
+        tx.prepare_cached(sql)?
+            .query_row(params![person, org, week, team], |r| {
+                r.get::<_, Option<i64>>(0)
+            })
+    };
+    let prev = near(
+        "SELECT MAX(week) FROM diary_published WHERE person_id = ?1 AND org_id = ?2
+         AND week < ?3 AND (?4 = 0 OR team_id = ?4)",
+    )?
+    .unwrap_or(-1);
+    let next = near(
+        "SELECT MIN(week) FROM diary_published WHERE person_id = ?1 AND org_id = ?2
+         AND week > ?3 AND (?4 = 0 OR team_id = ?4)",
+    )?;
+    Ok((prev, next))
+}
+
 /// A diary as the sums hold it.
 fn published(
     tx: &Transaction<'_>,
@@ -294,21 +383,7 @@ fn publish_one(tx: &Transaction<'_>, d: &StoredDiary, first: bool) -> rusqlite::
     if old.is_none() {
         for &t in &scopes {
             // The person's neighbouring published weeks in this scope: the new one slots in.
-            let near = |sql: &str| -> rusqlite::Result<Option<i64>> {
-                tx.prepare_cached(sql)?
-                    .query_row(params![d.person_id, org, week, t], |r| {
-                        r.get::<_, Option<i64>>(0)
-                    })
-            };
-            let prev = near(
-                "SELECT MAX(week) FROM diary_published WHERE person_id = ?1 AND org_id = ?2
-                 AND week < ?3 AND (?4 = 0 OR team_id = ?4)",
-            )?
-            .unwrap_or(-1);
-            let next = near(
-                "SELECT MIN(week) FROM diary_published WHERE person_id = ?1 AND org_id = ?2
-                 AND week > ?3 AND (?4 = 0 OR team_id = ?4)",
-            )?;
+            let (prev, next) = neighbours(tx, d.person_id, org, week, t)?;
             add_span(tx, org, t, week, prev, 1)?;
             if let Some(next) = next {
                 add_span(tx, org, t, next, prev, -1)?;

@@ -1570,8 +1570,19 @@ impl Store for SqliteStore {
         &self,
         through: Week,
         batch: u32,
+        only: Option<(i64, Week)>,
     ) -> Result<swforce_store::diary::Published, StoreError> {
-        self.write(|tx| diary::publish(tx, through, batch))
+        // One organisation-week per transaction: a week's first release is whole, and saves
+        // wait for one organisation's week at most, never for all of England's.
+        let groups = self.read(|c| diary::pending_groups(c, through, only))?;
+        let mut done = swforce_store::diary::Published::default();
+        for (org, week) in groups {
+            let part = self.write(|tx| diary::publish_group(tx, org, week, batch))?;
+            done.first += part.first;
+            done.batched += part.batched;
+            done.waiting += part.waiting;
+        }
+        Ok(done)
     }
 
     fn diaries_of(

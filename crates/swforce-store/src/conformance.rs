@@ -1561,7 +1561,7 @@ pub fn diaries_are_kept_per_person_and_summed_for_any_period_without_reading_the
         "nothing is in the sums before it is published"
     );
     assert_eq!(
-        store.publish_diaries(week(3), 5).unwrap(),
+        store.publish_diaries(week(3), 5, None).unwrap(),
         Published {
             first: 4,
             batched: 0,
@@ -1569,7 +1569,7 @@ pub fn diaries_are_kept_per_person_and_summed_for_any_period_without_reading_the
         }
     );
     assert_eq!(
-        store.publish_diaries(week(3), 5).unwrap(),
+        store.publish_diaries(week(3), 5, None).unwrap(),
         Published::default(),
         "publishing again changes nothing"
     );
@@ -1824,7 +1824,7 @@ pub fn a_closed_week_is_released_once_and_later_changes_only_in_batches_of_five(
     keep(6, None, 0, 600, true);
     keep(1, Some(team.id), 1, 600, true);
     assert_eq!(
-        store.publish_diaries(week(0), 5).unwrap(),
+        store.publish_diaries(week(0), 5, None).unwrap(),
         Published {
             first: 6,
             batched: 0,
@@ -1844,20 +1844,20 @@ pub fn a_closed_week_is_released_once_and_later_changes_only_in_batches_of_five(
 
     // One person changes week 0 afterwards: it waits, and no figure moves.
     keep(1, Some(team.id), 0, 900, true);
-    assert_eq!(store.publish_diaries(week(0), 5).unwrap().waiting, 1);
+    assert_eq!(store.publish_diaries(week(0), 5, None).unwrap().waiting, 1);
     assert_eq!(minutes(&org), 3600);
     // Three more, and a late diary by an account made after the week: still four who count.
     for p in 2..=4 {
         keep(p, Some(team.id), 0, 660, true);
     }
     keep(7, Some(team.id), 0, 300, false);
-    assert_eq!(store.publish_diaries(week(0), 5).unwrap().waiting, 5);
+    assert_eq!(store.publish_diaries(week(0), 5, None).unwrap().waiting, 5);
     assert_eq!(minutes(&org), 3600);
     // The fifth who counts: all five changes enter the organisation's sums together, and the
     // team's week stays as it was first released.
     keep(6, None, 0, 500, true);
     assert_eq!(
-        store.publish_diaries(week(0), 5).unwrap(),
+        store.publish_diaries(week(0), 5, None).unwrap(),
         Published {
             first: 0,
             batched: 6,
@@ -1892,8 +1892,21 @@ pub fn a_closed_week_is_released_once_and_later_changes_only_in_batches_of_five(
         900
     );
 
-    // The open week is released in its turn, with its first release.
-    assert_eq!(store.publish_diaries(week(1), 5).unwrap().first, 1);
+    // The open week is released in its turn, with its first release; asked for another
+    // organisation's week only, nothing of Kent's moves.
+    assert_eq!(
+        store
+            .publish_diaries(week(1), 5, Some((kent.id + 1000, week(1))))
+            .unwrap(),
+        Published::default()
+    );
+    assert_eq!(
+        store
+            .publish_diaries(week(1), 5, Some((kent.id, week(1))))
+            .unwrap()
+            .first,
+        1
+    );
     assert_eq!(
         store
             .diary_sums(&org, week(0), week(1))

@@ -421,10 +421,13 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     /// its pending diaries into the organisation's and its teams' sums. Later changes to a
     /// released week wait until at least `batch` eligible people have one, then enter the
     /// organisation's sums together; a team's week never changes after its first release.
+    /// `only` limits it to one organisation's week (after a save). Each organisation-week is
+    /// published in its own transaction.
     fn publish_diaries(
         &self,
         through: swforce_domain::diary::Week,
         batch: u32,
+        only: Option<(i64, swforce_domain::diary::Week)>,
     ) -> Result<diary::Published, StoreError>;
     /// One person's weeks from `from` to `to` inclusive, oldest first.
     fn diaries_of(

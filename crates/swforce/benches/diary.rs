@@ -235,11 +235,15 @@ fn main() {
             )
         })
         .collect();
-    let categories: Vec<i64> = app
+    let categories: Vec<String> = app
         .diary_categories(org.id)
         .expect("categories")
         .iter()
         .map(|c| c.id)
+        .map(|id| {
+            app.public_id(swforce_app::public_id::Kind::Category, id)
+                .expect("an id")
+        })
         .collect();
 
     // The server, on loopback.
@@ -262,7 +266,10 @@ fn main() {
 
     // 1. Dashboards, one request after another.
     let year_ago = Week::containing(today).plus_weeks(1 - i64::from(a.weeks));
-    let team = teams[0].id;
+    // Pages name teams and categories by their opaque ids.
+    let team = app
+        .public_id(swforce_app::public_id::Kind::Team, teams[0].id)
+        .expect("an id");
     let client = agent();
     let get = |path: &str, cookie: Option<&str>| -> Duration {
         let t = Instant::now();

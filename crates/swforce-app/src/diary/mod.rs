@@ -267,9 +267,13 @@ impl App {
             updated_at: now_stamp(),
             eligible: counts_towards_five(&who.user.created_at, diary.week),
         })?;
-        // A change to a published week may complete a batch.
+        // A change to a closed week may be its first release, or complete a batch.
         if diary.week <= Week::published_through(today) {
-            self.publish_diaries(today)?;
+            self.store().publish_diaries(
+                Week::published_through(today),
+                MIN_CONTRIBUTORS,
+                Some((who.org.id, diary.week)),
+            )?;
         }
         Ok(Ok(SavedDiary {
             warning: contracted_warning(diary.total(), diary.contracted),
@@ -286,7 +290,7 @@ impl App {
     ) -> Result<swforce_store::diary::Published, AppError> {
         Ok(self
             .store()
-            .publish_diaries(Week::published_through(today), MIN_CONTRIBUTORS)?)
+            .publish_diaries(Week::published_through(today), MIN_CONTRIBUTORS, None)?)
     }
 
     /// A person's own view.
