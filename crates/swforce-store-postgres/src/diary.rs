@@ -228,6 +228,10 @@ pub fn save(c: &mut Conn, d: &StoredDiary) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// The advisory locks publishing takes, one per organisation-week: this constant (spelling
+/// "swdiary") mixed with the organisation's id and the week's number.
+const PUBLISH_LOCK: i64 = 0x0073_7764_6961_7279;
+
 /// The organisation-weeks with pending diaries in weeks up to `through` (or only `only`).
 pub fn pending_groups(
     c: &mut Conn,
@@ -256,9 +260,13 @@ pub fn publish_group(
     batch: u32,
 ) -> Result<Published, StoreError> {
     let mut done = Published::default();
-    // One publisher at a time: two servers publishing the same week would release it twice.
-    c.execute("LOCK TABLE diary_released IN EXCLUSIVE MODE", &[])
-        .map_err(backend)?;
+    // One publisher at a time for this organisation-week (two servers would release it twice);
+    // other organisations' weeks, and saves, go on meanwhile.
+    c.execute(
+        "SELECT pg_advisory_xact_lock($1)",
+        &[&(PUBLISH_LOCK ^ (org << 24) ^ week)],
+    )
+    .map_err(backend)?;
     let released: bool = get(
         &c.query_one(
             "SELECT EXISTS (SELECT 1 FROM diary_released WHERE org_id = $1 AND week = $2)",
