@@ -198,6 +198,10 @@ pub fn rollup_delta(old: Option<(&Diary, bool)>, new: (&Diary, bool)) -> Vec<(i6
     delta.into_iter().filter(|(_, v)| *v != 0).collect()
 }
 
+/// One person's change to a week: the diary as published (if it was) and as kept now, each with
+/// whether it counts towards five.
+pub type Change<'a> = (Option<(&'a Diary, bool)>, (&'a Diary, bool));
+
 /// Which of the later changes to a published week may enter the figures together, by index
 /// into `changes` (each `(as published, as kept now)`); `None` while they may not. The batch is
 /// the largest set in which every figure that moves is moved by none of its people who count
@@ -206,10 +210,7 @@ pub fn rollup_delta(old: Option<(&Diary, bool)>, new: (&Diary, bool)) -> Vec<(i6
 /// contracted hours, another category). A change nobody else's matches waits, without holding
 /// back the rest. Changes by people who do not count (`eligible` false) go with any batch:
 /// whoever made those accounts knows what they typed.
-pub fn safe_batch(
-    changes: &[(Option<(&Diary, bool)>, (&Diary, bool))],
-    min: u32,
-) -> Option<Vec<usize>> {
+pub fn safe_batch(changes: &[Change<'_>], min: u32) -> Option<Vec<usize>> {
     let min = min as usize;
     let deltas: Vec<Vec<i64>> = changes
         .iter()
