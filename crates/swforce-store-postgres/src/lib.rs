@@ -1753,9 +1753,7 @@ impl Store for PostgresStore {
         for (org, week) in groups {
             let part =
                 self.with(|c| c.in_transaction(|c| diary::publish_group(c, org, week, batch)))?;
-            done.first += part.first;
-            done.batched += part.batched;
-            done.waiting += part.waiting;
+            done += part;
         }
         Ok(done)
     }

@@ -6,8 +6,8 @@ use rusqlite::{Connection, OptionalExtension, Transaction, params, params_from_i
 use std::collections::BTreeMap;
 use swforce_domain::diary::{Activity, Diary, MIN_CONTRIBUTORS, Obstacle, Week};
 use swforce_store::diary::{
-    DiaryCategory, DiaryScope, DiarySums, Published, StoredDiary, SyntheticPerson, fold_sums,
-    measures_of, minutes_from_text, minutes_to_text, rollup_delta, safe_batch, sums_of_new_people,
+    DiaryCategory, DiaryScope, DiarySums, Published, StoredDiary, SyntheticPerson, batch_of,
+    fold_sums, measures_of, minutes_from_text, minutes_to_text, rollup_delta, sums_of_new_people,
 };
 
 /// The measure holding how many diaries a week has.
@@ -231,17 +231,7 @@ pub fn publish_group(
             .iter()
             .map(|d| published(tx, d.person_id, week))
             .collect::<Result<Vec<_>, _>>()?;
-        let changes: Vec<_> = diaries
-            .iter()
-            .zip(&olds)
-            .map(|(d, o)| {
-                (
-                    o.as_ref().map(|o| (&o.diary, o.eligible)),
-                    (&d.diary, d.eligible),
-                )
-            })
-            .collect();
-        let Some(chosen) = safe_batch(&changes, batch) else {
+        let Some(chosen) = batch_of(&diaries, &olds, batch) else {
             done.waiting += diaries.len() as u64;
             return Ok(done);
         };

@@ -1577,10 +1577,7 @@ impl Store for SqliteStore {
         let groups = self.read(|c| diary::pending_groups(c, through, only))?;
         let mut done = swforce_store::diary::Published::default();
         for (org, week) in groups {
-            let part = self.write(|tx| diary::publish_group(tx, org, week, batch))?;
-            done.first += part.first;
-            done.batched += part.batched;
-            done.waiting += part.waiting;
+            done += self.write(|tx| diary::publish_group(tx, org, week, batch))?;
         }
         Ok(done)
     }

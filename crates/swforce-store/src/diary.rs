@@ -64,7 +64,7 @@ fn counts_by_default() -> bool {
     true
 }
 
-/// What one publishing pass did.
+/// What one publishing pass did; passes add up.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 pub struct Published {
     /// Diaries published in the first release of their organisation's week.
@@ -73,6 +73,14 @@ pub struct Published {
     pub batched: u64,
     /// Later changes still waiting for a batch of enough people.
     pub waiting: u64,
+}
+
+impl std::ops::AddAssign for Published {
+    fn add_assign(&mut self, other: Published) {
+        self.first += other.first;
+        self.batched += other.batched;
+        self.waiting += other.waiting;
+    }
 }
 
 /// Whose sums a view reads.
@@ -196,6 +204,26 @@ pub fn rollup_delta(old: Option<(&Diary, bool)>, new: (&Diary, bool)) -> Vec<(i6
         *delta.entry(m).or_default() += v;
     }
     delta.into_iter().filter(|(_, v)| *v != 0).collect()
+}
+
+/// [`safe_batch`] over stored diaries: each waiting diary beside the version the sums hold
+/// (`None` for one never published).
+pub fn batch_of(
+    waiting: &[StoredDiary],
+    published: &[Option<StoredDiary>],
+    min: u32,
+) -> Option<Vec<usize>> {
+    let changes: Vec<Change<'_>> = waiting
+        .iter()
+        .zip(published)
+        .map(|(d, o)| {
+            (
+                o.as_ref().map(|o| (&o.diary, o.eligible)),
+                (&d.diary, d.eligible),
+            )
+        })
+        .collect();
+    safe_batch(&changes, min)
 }
 
 /// One person's change to a week: the diary as published (if it was) and as kept now, each with

@@ -191,12 +191,7 @@ impl App {
                 fix: "Generate into another organisation, or start from a fresh data folder".into(),
             });
         }
-        let categories: Vec<(i64, Activity)> = self
-            .diary_categories(org.id)?
-            .into_iter()
-            .filter(|c| !c.retired)
-            .map(|c| (c.id, c.activity))
-            .collect();
+        let categories = self.active_categories(org)?;
         let last_week = Week::containing(today).plus_weeks(-1);
         let to = spec.end_week.unwrap_or(last_week);
         if to > last_week {
@@ -286,6 +281,16 @@ impl App {
         Ok(true)
     }
 
+    /// An organisation's categories in use, as the generator fills them: id and kind.
+    fn active_categories(&self, org: &Organisation) -> Result<Vec<(i64, Activity)>, AppError> {
+        Ok(self
+            .diary_categories(org.id)?
+            .into_iter()
+            .filter(|c| !c.retired)
+            .map(|c| (c.id, c.activity))
+            .collect())
+    }
+
     /// Brings the demo organisation's diaries up to last week, if there is a demo organisation.
     /// `false` if there is none.
     pub fn refresh_demo_diaries(&self, today: Date) -> Result<bool, AppError> {
@@ -325,12 +330,7 @@ impl App {
         if weeks.is_empty() {
             return Ok(0);
         }
-        let categories: Vec<(i64, Activity)> = self
-            .diary_categories(org.id)?
-            .into_iter()
-            .filter(|c| !c.retired)
-            .map(|c| (c.id, c.activity))
-            .collect();
+        let categories = self.active_categories(org)?;
         let at = now_stamp();
         let mut added = 0;
         // The weeks carry on from the same people: their number and the first new week seed them.
