@@ -1,7 +1,7 @@
 //! For test suites (behind the `testing` feature): a fresh database on the test server for every
-//! test. The server comes from
-//! `SWFORCE_TEST_DATABASE_URL` (default: the local server, as `postgres` with trust authentication).
-//! Without a server the tests say so once and pass, except under CI, where they fail.
+//! test. The server comes from `SWFORCE_TEST_DATABASE_URL` (default: the local server, as
+//! `postgres` with trust authentication). Without a server the tests say so once and pass, except
+//! under CI, where they fail.
 
 use crate::PostgresStore;
 use postgres::{Client, NoTls};

@@ -1,11 +1,455 @@
-//! Row mapping for organisations, people, sign-in, API tokens and the audit log.
+//! Organisations, teams and people, sign-in, API tokens, single sign-on links, site secrets and
+//! the audit log (`AccessStore`), with their row mapping.
 
 use super::invalid;
+use crate::{SqliteStore, backend, to_json};
+use rusqlite::{OptionalExtension, params};
 use swforce_domain::access::{OrgKind, Role};
 use swforce_store::{
-    ApiToken, AuditEvent, OneTimeToken, Organisation, Session, SsoConfig, StoreError, Team,
-    TokenKind, User, UserStatus,
+    AccessStore, ApiToken, AuditEvent, NewOrganisation, NewUser, OneTimeToken, Organisation,
+    Session, SsoConfig, StoreError, Team, TokenKind, User, UserStatus,
 };
+
+impl AccessStore for SqliteStore {
+    fn create_organisation(&self, o: &NewOrganisation<'_>) -> Result<Organisation, StoreError> {
+        let conn = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        conn.execute(
+            "INSERT INTO organisations (name, kind, la_code, email_domain, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![o.name, o.kind.id(), o.la_code, o.email_domain.map(str::to_lowercase), o.created_at],
+        )
+        .map_err(conflict("an organisation with that name, authority or email domain already exists"))?;
+        let id = conn.last_insert_rowid();
+        conn.query_row(
+            &format!("SELECT {ORG_COLUMNS} FROM organisations WHERE id = ?1"),
+            [id],
+            org_from,
+        )
+        .map_err(backend)
+    }
+
+    fn organisations(&self) -> Result<Vec<Organisation>, StoreError> {
+        self.read(|c| {
+            let mut stmt = c.prepare_cached(&format!(
+                "SELECT {ORG_COLUMNS} FROM organisations ORDER BY name"
+            ))?;
+            stmt.query_map([], org_from)?.collect()
+        })
+    }
+
+    fn organisation(&self, id: i64) -> Result<Option<Organisation>, StoreError> {
+        self.read(|c| {
+            c.query_row(
+                &format!("SELECT {ORG_COLUMNS} FROM organisations WHERE id = ?1"),
+                [id],
+                org_from,
+            )
+            .optional()
+        })
+    }
+
+    fn organisation_by_domain(&self, domain: &str) -> Result<Option<Organisation>, StoreError> {
+        self.read(|c| {
+            c.query_row(
+                &format!("SELECT {ORG_COLUMNS} FROM organisations WHERE email_domain = ?1"),
+                [domain.to_lowercase()],
+                org_from,
+            )
+            .optional()
+        })
+    }
+
+    fn set_sso(
+        &self,
+        org_id: i64,
+        sso: Option<&SsoConfig>,
+        email_domain: Option<&str>,
+    ) -> Result<(), StoreError> {
+        let sso = sso.map(to_json).transpose()?;
+        let conn = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        conn.execute(
+            "UPDATE organisations SET sso = ?2, email_domain = ?3 WHERE id = ?1",
+            params![org_id, sso, email_domain.map(str::to_lowercase)],
+        )
+        .map_err(conflict(
+            "another organisation already uses that email domain",
+        ))?;
+        Ok(())
+    }
+
+    fn create_team(&self, org_id: i64, name: &str) -> Result<Team, StoreError> {
+        let conn = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        conn.execute(
+            "INSERT INTO teams (org_id, name) VALUES (?1, ?2)",
+            params![org_id, name],
+        )
+        .map_err(conflict(
+            "the organisation already has a team with that name",
+        ))?;
+        Ok(Team {
+            id: conn.last_insert_rowid(),
+            org_id,
+            name: name.to_string(),
+        })
+    }
+
+    fn teams(&self, org_id: i64) -> Result<Vec<Team>, StoreError> {
+        self.read(|c| {
+            let mut stmt = c.prepare_cached(
+                "SELECT id, org_id, name FROM teams WHERE org_id = ?1 ORDER BY name",
+            )?;
+            stmt.query_map([org_id], team_from)?.collect()
+        })
+    }
+
+    fn create_user(&self, u: &NewUser<'_>) -> Result<User, StoreError> {
+        let conn = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        conn.execute(
+            "INSERT INTO users (org_id, team_id, email, name, roles, password_hash, status, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'active', ?7)",
+            params![u.org_id, u.team_id, u.email.to_lowercase(), u.name, roles_to_text(u.roles), u.password_hash, u.created_at],
+        )
+        .map_err(conflict("someone already has an account with that email address"))?;
+        let id = conn.last_insert_rowid();
+        conn.query_row(
+            &format!("SELECT {USER_COLUMNS} FROM users WHERE id = ?1"),
+            [id],
+            user_from,
+        )
+        .map_err(backend)
+    }
+
+    fn user(&self, id: i64) -> Result<Option<User>, StoreError> {
+        self.read(|c| {
+            c.query_row(
+                &format!("SELECT {USER_COLUMNS} FROM users WHERE id = ?1"),
+                [id],
+                user_from,
+            )
+            .optional()
+        })
+    }
+
+    fn user_by_email(&self, email: &str) -> Result<Option<User>, StoreError> {
+        self.read(|c| {
+            c.query_row(
+                &format!("SELECT {USER_COLUMNS} FROM users WHERE email = ?1"),
+                [email.trim().to_lowercase()],
+                user_from,
+            )
+            .optional()
+        })
+    }
+
+    fn users(&self, org_id: i64) -> Result<Vec<User>, StoreError> {
+        self.read(|c| {
+            let mut stmt = c.prepare_cached(&format!(
+                "SELECT {USER_COLUMNS} FROM users WHERE org_id = ?1 ORDER BY name, email"
+            ))?;
+            stmt.query_map([org_id], user_from)?.collect()
+        })
+    }
+
+    fn count_users(&self) -> Result<u64, StoreError> {
+        self.read(|c| c.query_row("SELECT COUNT(*) FROM users", [], |r| r.get::<_, i64>(0)))
+            .map(|n| n.max(0) as u64)
+    }
+
+    fn update_user(&self, u: &User) -> Result<(), StoreError> {
+        let conn = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        conn.execute(
+            "UPDATE users SET team_id = ?2, name = ?3, roles = ?4, password_hash = ?5, status = ?6, failed_sign_ins = ?7, locked_until = ?8, last_sign_in = ?9, email = ?10, created_at = ?11 WHERE id = ?1",
+            params![u.id, u.team_id, u.name, roles_to_text(&u.roles), u.password_hash, status_id(u.status), i64::from(u.failed_sign_ins), u.locked_until, u.last_sign_in, u.email.to_lowercase(), u.created_at],
+        )
+        .map_err(conflict("someone already has an account with that email address"))?;
+        Ok(())
+    }
+
+    fn create_session(&self, s: &Session) -> Result<(), StoreError> {
+        let conn = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        conn.execute(
+            "INSERT INTO sessions (id_hash, user_id, csrf_token, created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![s.id_hash, s.user_id, s.csrf_token, s.created_at, s.expires_at],
+        )
+        .map_err(backend)?;
+        Ok(())
+    }
+
+    fn session(&self, id_hash: &str, now: &str) -> Result<Option<Session>, StoreError> {
+        self.read(|c| {
+            c.query_row(
+                &format!(
+                    "SELECT {SESSION_COLUMNS} FROM sessions WHERE id_hash = ?1 AND expires_at > ?2"
+                ),
+                [id_hash, now],
+                session_from,
+            )
+            .optional()
+        })
+    }
+
+    fn delete_session(&self, id_hash: &str) -> Result<(), StoreError> {
+        let conn = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        conn.execute("DELETE FROM sessions WHERE id_hash = ?1", [id_hash])
+            .map_err(backend)?;
+        Ok(())
+    }
+
+    fn delete_sessions_of(&self, user_id: i64) -> Result<u64, StoreError> {
+        let conn = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        let n = conn
+            .execute("DELETE FROM sessions WHERE user_id = ?1", [user_id])
+            .map_err(backend)?;
+        Ok(n as u64)
+    }
+
+    fn create_token(&self, t: &OneTimeToken) -> Result<(), StoreError> {
+        let conn = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        conn.execute(
+            "INSERT INTO one_time_tokens (kind, hash, org_id, user_id, email, payload, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![t.kind.id(), t.hash, t.org_id, t.user_id, t.email, t.payload, t.expires_at],
+        )
+        .map_err(conflict("that token is already on record"))?;
+        Ok(())
+    }
+
+    fn take_token(
+        &self,
+        kind: TokenKind,
+        hash: &str,
+        now: &str,
+    ) -> Result<Option<OneTimeToken>, StoreError> {
+        let mut conn = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        let tx = conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(backend)?;
+        let token = tx
+            .query_row(
+                "SELECT hash, org_id, user_id, email, payload, expires_at FROM one_time_tokens
+                 WHERE kind = ?1 AND hash = ?2 AND used_at IS NULL AND expires_at > ?3",
+                params![kind.id(), hash, now],
+                |r| token_from(kind, r),
+            )
+            .optional()
+            .map_err(backend)?;
+        if token.is_some() {
+            tx.execute(
+                "UPDATE one_time_tokens SET used_at = ?3 WHERE kind = ?1 AND hash = ?2",
+                params![kind.id(), hash, now],
+            )
+            .map_err(backend)?;
+        }
+        tx.commit().map_err(backend)?;
+        Ok(token)
+    }
+
+    fn record_failed_sign_in(&self, key: &str, at: &str) -> Result<(), StoreError> {
+        let conn = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        conn.execute(
+            "INSERT INTO failed_sign_ins (key, at) VALUES (?1, ?2)",
+            [key, at],
+        )
+        .map_err(backend)?;
+        Ok(())
+    }
+
+    fn failed_sign_ins(&self, key: &str, since: &str) -> Result<u64, StoreError> {
+        self.read(|c| {
+            c.query_row(
+                "SELECT COUNT(*) FROM failed_sign_ins WHERE key = ?1 AND at >= ?2",
+                [key, since],
+                |r| r.get::<_, i64>(0),
+            )
+        })
+        .map(|n| n.max(0) as u64)
+    }
+
+    fn create_api_token(&self, t: &ApiToken) -> Result<ApiToken, StoreError> {
+        let conn = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        conn.execute(
+            "INSERT INTO api_tokens (user_id, name, hash, scopes, created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![t.user_id, t.name, t.hash, t.scopes.join(","), t.created_at, t.expires_at],
+        )
+        .map_err(conflict("that token is already on record"))?;
+        let id = conn.last_insert_rowid();
+        conn.query_row(
+            &format!("SELECT {API_TOKEN_COLUMNS} FROM api_tokens WHERE id = ?1"),
+            [id],
+            api_token_from,
+        )
+        .map_err(backend)
+    }
+
+    fn api_tokens(&self, user_id: i64) -> Result<Vec<ApiToken>, StoreError> {
+        self.read(|c| {
+            let mut stmt = c.prepare_cached(&format!(
+                "SELECT {API_TOKEN_COLUMNS} FROM api_tokens WHERE user_id = ?1 ORDER BY id DESC"
+            ))?;
+            stmt.query_map([user_id], api_token_from)?.collect()
+        })
+    }
+
+    fn api_token_by_hash(&self, hash: &str) -> Result<Option<ApiToken>, StoreError> {
+        self.read(|c| {
+            c.query_row(
+                &format!("SELECT {API_TOKEN_COLUMNS} FROM api_tokens WHERE hash = ?1"),
+                [hash],
+                api_token_from,
+            )
+            .optional()
+        })
+    }
+
+    fn revoke_api_token(&self, user_id: i64, id: i64, at: &str) -> Result<bool, StoreError> {
+        let conn = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        let n = conn
+            .execute(
+                "UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, ?3) WHERE id = ?1 AND user_id = ?2",
+                params![id, user_id, at],
+            )
+            .map_err(backend)?;
+        Ok(n == 1)
+    }
+
+    fn touch_api_token(&self, id: i64, at: &str) -> Result<(), StoreError> {
+        let conn = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        conn.execute(
+            "UPDATE api_tokens SET last_used = ?2 WHERE id = ?1",
+            params![id, at],
+        )
+        .map_err(backend)?;
+        Ok(())
+    }
+
+    fn append_audit(&self, e: &AuditEvent) -> Result<(), StoreError> {
+        let conn = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        conn.execute(
+            "INSERT INTO audit_log (at, org_id, user_id, actor, action, target, detail, ip) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![e.at, e.org_id, e.user_id, e.actor, e.action, e.target, e.detail, e.ip],
+        )
+        .map_err(backend)?;
+        Ok(())
+    }
+
+    fn audit(&self, org_id: Option<i64>, limit: u32) -> Result<Vec<AuditEvent>, StoreError> {
+        self.read(|c| match org_id {
+            Some(org) => {
+                let mut stmt = c.prepare_cached(&format!("SELECT {AUDIT_COLUMNS} FROM audit_log WHERE org_id = ?1 ORDER BY id DESC LIMIT ?2"))?;
+                stmt.query_map(params![org, limit], audit_from)?.collect()
+            }
+            None => {
+                let mut stmt = c.prepare_cached(&format!("SELECT {AUDIT_COLUMNS} FROM audit_log ORDER BY id DESC LIMIT ?1"))?;
+                stmt.query_map([limit], audit_from)?.collect()
+            }
+        })
+    }
+
+    fn sso_user(&self, issuer: &str, subject: &str) -> Result<Option<i64>, StoreError> {
+        self.read(|c| {
+            c.query_row(
+                "SELECT user_id FROM sso_links WHERE issuer = ?1 AND subject = ?2",
+                params![issuer, subject],
+                |r| r.get(0),
+            )
+            .optional()
+        })
+    }
+
+    fn sso_subject(&self, issuer: &str, user_id: i64) -> Result<Option<String>, StoreError> {
+        self.read(|c| {
+            c.query_row(
+                "SELECT subject FROM sso_links WHERE issuer = ?1 AND user_id = ?2",
+                params![issuer, user_id],
+                |r| r.get(0),
+            )
+            .optional()
+        })
+    }
+
+    fn link_sso(
+        &self,
+        issuer: &str,
+        subject: &str,
+        user_id: i64,
+        at: &str,
+    ) -> Result<(), StoreError> {
+        let mut conn = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        let tx = conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(backend)?;
+        let added = tx
+            .execute(
+                "INSERT INTO sso_links (issuer, subject, user_id, linked_at) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT DO NOTHING",
+                params![issuer, subject, user_id, at],
+            )
+            .map_err(backend)?;
+        tx.commit().map_err(backend)?;
+        if added == 0 {
+            return Err(StoreError::Conflict(
+                "that account or that sign-on identity is linked already".into(),
+            ));
+        }
+        Ok(())
+    }
+
+    fn verified_domain(&self, org_id: i64) -> Result<Option<(String, String)>, StoreError> {
+        self.read(|c| {
+            c.query_row(
+                "SELECT domain, verified_at FROM verified_domains WHERE org_id = ?1",
+                [org_id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+        })
+    }
+
+    fn forget_verified_domain(&self, org_id: i64) -> Result<(), StoreError> {
+        self.write(|tx| {
+            tx.execute("DELETE FROM verified_domains WHERE org_id = ?1", [org_id])
+                .map(|_| ())
+        })
+    }
+
+    fn set_verified_domain(
+        &self,
+        org_id: i64,
+        domain: &str,
+        at: &str,
+        by: &str,
+    ) -> Result<(), StoreError> {
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO verified_domains (org_id, domain, verified_at, verified_by)
+                 VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (org_id) DO UPDATE SET domain = excluded.domain,
+                     verified_at = excluded.verified_at, verified_by = excluded.verified_by",
+                params![org_id, domain, at, by],
+            )
+            .map(|_| ())
+        })
+    }
+
+    fn site_secret(&self, name: &str, fresh: &str) -> Result<String, StoreError> {
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO site_secrets (name, value) VALUES (?1, ?2) ON CONFLICT (name) DO NOTHING",
+                params![name, fresh],
+            )?;
+            tx.query_row(
+                "SELECT value FROM site_secrets WHERE name = ?1",
+                [name],
+                |r| r.get(0),
+            )
+        })
+    }
+
+    fn legacy_ids(&self) -> Result<Vec<(String, i64)>, StoreError> {
+        self.read(|c| {
+            c.prepare_cached("SELECT kind, last_id FROM legacy_ids ORDER BY kind")?
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect()
+        })
+    }
+}
 
 pub const ORG_COLUMNS: &str = "id, name, kind, la_code, email_domain, sso, created_at";
 

@@ -1,7 +1,9 @@
-//! SQL for the time diary: categories, diaries and the sums every view reads (the scheme is
-//! described in swforce-store's `diary` module).
+//! The time diary (`DiaryStore`): categories, diaries and the sums every view reads (the scheme
+//! is described in swforce-store's `diary` module).
 
 use super::invalid;
+use crate::access::*;
+use crate::{SqliteStore, backend};
 use rusqlite::{Connection, OptionalExtension, Transaction, params, params_from_iter};
 use std::collections::BTreeMap;
 use swforce_domain::diary::{Activity, Diary, MIN_CONTRIBUTORS, Obstacle, Week};
@@ -9,6 +11,146 @@ use swforce_store::diary::{
     DiaryCategory, DiaryScope, DiarySums, Published, StoredDiary, SyntheticPerson, batch_of,
     fold_sums, measures_of, minutes_from_text, minutes_to_text, rollup_delta, sums_of_new_people,
 };
+use swforce_store::{DiaryStore, StoreError};
+
+impl DiaryStore for SqliteStore {
+    fn diary_categories(&self, org_id: i64) -> Result<Vec<DiaryCategory>, StoreError> {
+        self.read(|c| categories(c, org_id))
+    }
+
+    fn save_diary_category(&self, category: &DiaryCategory) -> Result<DiaryCategory, StoreError> {
+        let refused = format!("there is already a category called \"{}\"", category.label);
+        let mut conn = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        let tx = conn.transaction().map_err(backend)?;
+        let id = save_category(&tx, category).map_err(conflict(&refused))?;
+        tx.commit().map_err(backend)?;
+        Ok(DiaryCategory {
+            id,
+            ..category.clone()
+        })
+    }
+
+    fn diary_opt_in(&self, org_id: i64) -> Result<bool, StoreError> {
+        self.read(|c| {
+            c.query_row(
+                "SELECT national_opt_in FROM diary_settings WHERE org_id = ?1",
+                [org_id],
+                |r| r.get(0),
+            )
+            .optional()
+            .map(|v| v.unwrap_or(false))
+        })
+    }
+
+    fn set_diary_opt_in(&self, org_id: i64, opt_in: bool) -> Result<(), StoreError> {
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO diary_settings (org_id, national_opt_in) VALUES (?1, ?2)
+                 ON CONFLICT (org_id) DO UPDATE SET national_opt_in = excluded.national_opt_in",
+                params![org_id, opt_in],
+            )
+            .map(|_| ())
+        })
+    }
+
+    fn diary_opted_in(&self) -> Result<Vec<i64>, StoreError> {
+        self.read(|c| {
+            c.prepare_cached(
+                "SELECT org_id FROM diary_settings WHERE national_opt_in = 1 ORDER BY org_id",
+            )?
+            .query_map([], |r| r.get(0))?
+            .collect()
+        })
+    }
+
+    fn save_diary(&self, d: &StoredDiary) -> Result<(), StoreError> {
+        self.write(|tx| save(tx, d))
+    }
+
+    fn publish_diaries(
+        &self,
+        through: Week,
+        batch: u32,
+        only: Option<(i64, Week)>,
+    ) -> Result<swforce_store::diary::Published, StoreError> {
+        // One organisation-week per transaction: a week's first release is whole, and saves
+        // wait for one organisation's week at most, never for all of England's.
+        let groups = self.read(|c| pending_groups(c, through, only))?;
+        let mut done = swforce_store::diary::Published::default();
+        for (org, week) in groups {
+            done += self.write(|tx| publish_group(tx, org, week, batch))?;
+        }
+        Ok(done)
+    }
+
+    fn diaries_of(
+        &self,
+        person_id: i64,
+        from: Week,
+        to: Week,
+    ) -> Result<Vec<StoredDiary>, StoreError> {
+        self.read(|c| diaries_of(c, person_id, from, to))
+    }
+
+    fn last_diary_before(
+        &self,
+        person_id: i64,
+        before: Week,
+    ) -> Result<Option<StoredDiary>, StoreError> {
+        self.read(|c| last_before(c, person_id, before))
+    }
+
+    fn diary_sums(
+        &self,
+        scope: &DiaryScope,
+        from: Week,
+        to: Week,
+    ) -> Result<DiarySums, StoreError> {
+        self.read(|c| sums(c, scope, from, to))
+    }
+
+    fn diary_week_counts(
+        &self,
+        org_id: i64,
+        from: Week,
+        to: Week,
+    ) -> Result<Vec<(i64, Week, u64)>, StoreError> {
+        self.read(|c| week_counts(c, org_id, from, to))
+    }
+
+    fn shared_diary_notes(
+        &self,
+        org_id: i64,
+        from: Week,
+        to: Week,
+        limit: u32,
+    ) -> Result<Vec<(Week, String)>, StoreError> {
+        self.read(|c| shared_notes(c, org_id, from, to, limit))
+    }
+
+    fn add_synthetic_diaries(
+        &self,
+        org_id: i64,
+        people: &[SyntheticPerson],
+        at: &str,
+        through: Week,
+    ) -> Result<u64, StoreError> {
+        self.write(|tx| add_synthetic(tx, org_id, people, at, through))
+    }
+
+    fn synthetic_people(&self, org_id: i64) -> Result<Vec<(i64, Option<i64>, Week)>, StoreError> {
+        self.read(|c| {
+            c.prepare_cached(
+                "SELECT person_id, MIN(team_id), MAX(week) FROM diaries
+                 WHERE org_id = ?1 AND person_id < 0 GROUP BY person_id ORDER BY person_id DESC",
+            )?
+            .query_map([org_id], |r| {
+                Ok((r.get(0)?, r.get(1)?, Week::from_number(r.get(2)?)))
+            })?
+            .collect()
+        })
+    }
+}
 
 /// The measure holding how many diaries a week has.
 const DIARIES: i64 = swforce_store::diary::Measure::Diaries.code();

@@ -2,6 +2,7 @@
 //! never stored: sessions, one-time tokens and API tokens are kept as SHA-256 hashes, and
 //! passwords as argon2id hashes.
 
+use crate::StoreError;
 use serde::{Deserialize, Serialize};
 use swforce_domain::access::{OrgKind, Role};
 
@@ -188,4 +189,106 @@ pub struct AuditEvent {
     pub target: String,
     pub detail: String,
     pub ip: String,
+}
+
+/// Organisations, teams and people; sign-in sessions, one-time and API tokens; single sign-on
+/// links and verified domains; site secrets; and the audit log (append and read, never change).
+pub trait AccessStore {
+    fn create_organisation(&self, org: &NewOrganisation<'_>) -> Result<Organisation, StoreError>;
+    fn organisations(&self) -> Result<Vec<Organisation>, StoreError>;
+    fn organisation(&self, id: i64) -> Result<Option<Organisation>, StoreError>;
+
+    /// The organisation whose people use this email domain, if one has claimed it.
+    fn organisation_by_domain(&self, domain: &str) -> Result<Option<Organisation>, StoreError>;
+    fn set_sso(
+        &self,
+        org_id: i64,
+        sso: Option<&SsoConfig>,
+        email_domain: Option<&str>,
+    ) -> Result<(), StoreError>;
+    fn create_team(&self, org_id: i64, name: &str) -> Result<Team, StoreError>;
+    fn teams(&self, org_id: i64) -> Result<Vec<Team>, StoreError>;
+
+    /// Fails with `Conflict` when the email is in use.
+    fn create_user(&self, user: &NewUser<'_>) -> Result<User, StoreError>;
+    fn user(&self, id: i64) -> Result<Option<User>, StoreError>;
+    fn user_by_email(&self, email: &str) -> Result<Option<User>, StoreError>;
+    fn users(&self, org_id: i64) -> Result<Vec<User>, StoreError>;
+    fn count_users(&self) -> Result<u64, StoreError>;
+
+    /// Saves a person's team, name, roles, password hash, status and sign-in counters.
+    fn update_user(&self, user: &User) -> Result<(), StoreError>;
+    fn create_session(&self, session: &Session) -> Result<(), StoreError>;
+
+    /// A live session (not expired at `now`).
+    fn session(&self, id_hash: &str, now: &str) -> Result<Option<Session>, StoreError>;
+    fn delete_session(&self, id_hash: &str) -> Result<(), StoreError>;
+
+    /// Signs a person out everywhere; returns how many sessions ended.
+    fn delete_sessions_of(&self, user_id: i64) -> Result<u64, StoreError>;
+    fn create_token(&self, token: &OneTimeToken) -> Result<(), StoreError>;
+
+    /// Uses a one-time token: returns it (if it exists, is unused and live at `now`) and marks
+    /// it used, atomically, so it works once.
+    fn take_token(
+        &self,
+        kind: TokenKind,
+        hash: &str,
+        now: &str,
+    ) -> Result<Option<OneTimeToken>, StoreError>;
+
+    /// Records a failed sign-in for `key` (an email or an address) at `at`.
+    fn record_failed_sign_in(&self, key: &str, at: &str) -> Result<(), StoreError>;
+
+    /// Failed sign-ins for `key` since `since`.
+    fn failed_sign_ins(&self, key: &str, since: &str) -> Result<u64, StoreError>;
+    fn create_api_token(&self, token: &ApiToken) -> Result<ApiToken, StoreError>;
+    fn api_tokens(&self, user_id: i64) -> Result<Vec<ApiToken>, StoreError>;
+    fn api_token_by_hash(&self, hash: &str) -> Result<Option<ApiToken>, StoreError>;
+
+    /// Revokes one of a person's tokens; `false` if they have no such token.
+    fn revoke_api_token(&self, user_id: i64, id: i64, at: &str) -> Result<bool, StoreError>;
+    fn touch_api_token(&self, id: i64, at: &str) -> Result<(), StoreError>;
+
+    /// The account a provider's `subject` was linked to at its first sign-on.
+    fn sso_user(&self, issuer: &str, subject: &str) -> Result<Option<i64>, StoreError>;
+
+    /// The provider's subject linked to an account, if it has signed on.
+    fn sso_subject(&self, issuer: &str, user_id: i64) -> Result<Option<String>, StoreError>;
+
+    /// Links an account to a provider's subject; a `Conflict` when either is linked already.
+    fn link_sso(
+        &self,
+        issuer: &str,
+        subject: &str,
+        user_id: i64,
+        at: &str,
+    ) -> Result<(), StoreError>;
+
+    /// The organisation's verified email domain and when it was verified.
+    fn verified_domain(&self, org_id: i64) -> Result<Option<(String, String)>, StoreError>;
+
+    /// Forgets the organisation's verified domain (when it changes, it is verified afresh).
+    fn forget_verified_domain(&self, org_id: i64) -> Result<(), StoreError>;
+
+    /// Records that `domain` was shown to be the organisation's (replacing an earlier one).
+    fn set_verified_domain(
+        &self,
+        org_id: i64,
+        domain: &str,
+        at: &str,
+        by: &str,
+    ) -> Result<(), StoreError>;
+
+    /// The secret called `name`: the one on record, or else `fresh`, kept as it. Servers that
+    /// ask at the same moment all get the one that was kept.
+    fn site_secret(&self, name: &str, fresh: &str) -> Result<String, StoreError>;
+
+    /// For each kind of record (`organisation`, `person`, `scenario`...), the last id that
+    /// existed before addresses carried opaque ids: older links may name those by number.
+    fn legacy_ids(&self) -> Result<Vec<(String, i64)>, StoreError>;
+    fn append_audit(&self, event: &AuditEvent) -> Result<(), StoreError>;
+
+    /// Newest first; one organisation's (or every one's, for `None`), at most `limit`.
+    fn audit(&self, org_id: Option<i64>, limit: u32) -> Result<Vec<AuditEvent>, StoreError>;
 }

@@ -1,8 +1,9 @@
 //! What the store keeps about agency engagements, regional price caps and the permanent cost
 //! an organisation compares agency charges with.
 
+use crate::StoreError;
 use serde::{Deserialize, Serialize};
-use swforce_domain::agency::{Engagement, PriceCap};
+use swforce_domain::agency::{Engagement, JobType, Pence, PriceCap};
 
 /// An engagement on record for an organisation (the council that engages the worker).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -28,4 +29,46 @@ pub struct StoredCap {
     pub cap: PriceCap,
     pub set_by: String,
     pub set_at: String,
+}
+
+/// Agency engagements, regional price caps and permanent costs.
+pub trait AgencyStore {
+    /// Stores engagements for an organisation in one transaction, each matched by its
+    /// reference: new ones are added, changed ones replaced, the same ones left alone.
+    fn upsert_engagements(
+        &self,
+        org_id: i64,
+        engagements: &[Engagement],
+        at: &str,
+    ) -> Result<UpsertOutcome, StoreError>;
+
+    /// An organisation's engagements, by reference.
+    fn engagements(&self, org_id: i64) -> Result<Vec<StoredEngagement>, StoreError>;
+    fn engagement(&self, org_id: i64, id: i64) -> Result<Option<StoredEngagement>, StoreError>;
+
+    /// `false` when the organisation has no such engagement.
+    fn delete_engagement(&self, org_id: i64, id: i64) -> Result<bool, StoreError>;
+
+    /// Every price cap, by region, job type and date.
+    fn price_caps(&self) -> Result<Vec<StoredCap>, StoreError>;
+
+    /// Sets the cap for a region and job type from a date (replacing one from the same date).
+    fn set_price_cap(&self, cap: &PriceCap, set_by: &str, at: &str) -> Result<(), StoreError>;
+    fn delete_price_cap(
+        &self,
+        region: &str,
+        job: JobType,
+        from: swforce_domain::Date,
+    ) -> Result<bool, StoreError>;
+
+    /// What a permanent worker costs the organisation an hour, by job type.
+    fn permanent_costs(&self, org_id: i64) -> Result<Vec<(JobType, Pence)>, StoreError>;
+
+    /// Sets (or with `None` clears) one job type's permanent hourly cost.
+    fn set_permanent_cost(
+        &self,
+        org_id: i64,
+        job: JobType,
+        hourly: Option<Pence>,
+    ) -> Result<(), StoreError>;
 }

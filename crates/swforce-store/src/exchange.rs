@@ -2,8 +2,11 @@
 //! text, the same way on every backend), themes, "this helped me", feedback forms, their
 //! responses and the resources pages.
 
+use crate::StoreError;
 use serde::{Deserialize, Serialize};
-use swforce_domain::exchange::{Example, Setting};
+use swforce_domain::exchange::{
+    Example, FeedbackForm, ResourcePage, Response, Setting, Status as ExampleStatus, Theme,
+};
 
 /// How search results are ordered.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -48,4 +51,57 @@ pub fn search_words(text: &str) -> Vec<String> {
         .map(|w| w.to_lowercase().chars().take(40).collect())
         .take(8)
         .collect()
+}
+
+/// The "80:20 in practice" exchange: themes, examples, "this helped me", feedback forms and
+/// their responses, and the resources pages.
+pub trait ExchangeStore {
+    /// Every theme, active or not, by audience then label.
+    fn themes(&self) -> Result<Vec<Theme>, StoreError>;
+
+    /// Adds a theme, or replaces the one with its id.
+    fn save_theme(&self, theme: &Theme) -> Result<(), StoreError>;
+
+    /// Stores an example whole: a new one (id 0) gets its id; an existing one is replaced,
+    /// with its themes and its search entry. A non-empty fingerprint already on another example
+    /// is a [`StoreError::Conflict`] and nothing is written.
+    fn save_example(&self, example: &Example) -> Result<Example, StoreError>;
+    fn example(&self, id: i64) -> Result<Option<Example>, StoreError>;
+
+    /// Examples in a status, oldest change first (a moderation queue), at most `limit`.
+    fn examples_in(&self, status: ExampleStatus, limit: u32) -> Result<Vec<Example>, StoreError>;
+
+    /// A signed-in author's examples, newest first.
+    fn examples_of(&self, user_id: i64) -> Result<Vec<Example>, StoreError>;
+
+    /// Published examples matching a query; see [`ExampleQuery`].
+    fn search_examples(&self, query: &ExampleQuery) -> Result<ExamplePage, StoreError>;
+
+    /// Records that `person` (a key that stands for one person) found an example helpful;
+    /// `false` if they already had. The example's count goes up by one when it is new.
+    fn mark_helped(&self, example_id: i64, person: &str, at: &str) -> Result<bool, StoreError>;
+
+    /// Stores a feedback form whole (id 0 for a new one) and returns it with its id.
+    fn save_form(&self, form: &FeedbackForm) -> Result<FeedbackForm, StoreError>;
+
+    /// Every feedback form, newest first.
+    fn forms(&self) -> Result<Vec<FeedbackForm>, StoreError>;
+    fn form(&self, id: i64) -> Result<Option<FeedbackForm>, StoreError>;
+
+    /// Stores a response (or a steering group sign-up: form 0) and returns its id.
+    fn save_response(&self, response: &Response) -> Result<i64, StoreError>;
+
+    /// A form's responses (form 0: the steering group sign-ups), oldest first.
+    fn responses(&self, form_id: i64) -> Result<Vec<Response>, StoreError>;
+
+    /// Deletes every response whose deletion day (YYYY-MM-DD) is on or before `today`;
+    /// returns how many.
+    fn purge_responses(&self, today: &str) -> Result<u64, StoreError>;
+
+    /// Adds or replaces a resources page by its slug.
+    fn save_page(&self, page: &ResourcePage) -> Result<(), StoreError>;
+
+    /// Every resources page, by title.
+    fn pages(&self) -> Result<Vec<ResourcePage>, StoreError>;
+    fn page(&self, slug: &str) -> Result<Option<ResourcePage>, StoreError>;
 }

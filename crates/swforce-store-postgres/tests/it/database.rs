@@ -3,7 +3,8 @@
 use crate::support::{fresh_database, raw};
 use swforce_domain::{Cell, Dataset, GeographyCode, Measure, Row, Year};
 use swforce_store::conformance::{geographies, provenance, rows};
-use swforce_store::{AuditEvent, ImportOutcome, Store, StoreError};
+use swforce_store::prelude::*;
+use swforce_store::{AuditEvent, ImportOutcome, StoreError};
 use swforce_store_postgres::PostgresStore;
 
 fn event() -> AuditEvent {

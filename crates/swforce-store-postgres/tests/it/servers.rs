@@ -5,9 +5,8 @@ use std::sync::{Arc, Barrier};
 use std::thread;
 use swforce_domain::Dataset;
 use swforce_store::conformance::{geographies, provenance, rows};
-use swforce_store::{
-    ImportOutcome, NewOrganisation, NewUser, OneTimeToken, Session, Store, TokenKind,
-};
+use swforce_store::prelude::*;
+use swforce_store::{ImportOutcome, NewOrganisation, NewUser, OneTimeToken, Session, TokenKind};
 use swforce_store_postgres::PostgresStore;
 
 fn two_servers() -> Option<(String, PostgresStore, PostgresStore)> {

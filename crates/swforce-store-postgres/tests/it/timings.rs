@@ -10,7 +10,8 @@ use crate::support::fresh_store;
 use std::path::Path;
 use std::time::{Duration, Instant};
 use swforce_domain::{Geography, Row};
-use swforce_store::{ImportOutcome, Provenance, Store};
+use swforce_store::prelude::*;
+use swforce_store::{ImportOutcome, Provenance};
 use swforce_store_sqlite::SqliteStore;
 
 /// The files the app ships as demo data.

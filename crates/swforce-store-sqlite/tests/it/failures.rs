@@ -1,4 +1,5 @@
-use swforce_store::{Store, StoreError};
+use swforce_store::StoreError;
+use swforce_store::prelude::*;
 use swforce_store_sqlite::{FILE_NAME, SqliteStore};
 
 #[test]

@@ -4,7 +4,8 @@
 use crate::{fixture, stderr, stdout, swforce};
 use std::path::{Path, PathBuf};
 use swforce_domain::access::OrgKind;
-use swforce_store::{NewOrganisation, Store};
+use swforce_store::NewOrganisation;
+use swforce_store::prelude::*;
 use swforce_store_sqlite::SqliteStore;
 
 const ENGAGEMENTS: &str = "agency_engagements.csv";

@@ -6,7 +6,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 use swforce_domain::Dataset;
-use swforce_store::Store;
+use swforce_store::prelude::*;
 use swforce_store_sqlite::SqliteStore;
 
 /// A valid headline file restating the 2022 rows for `years` years: about 164 rows a year.
