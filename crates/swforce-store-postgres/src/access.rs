@@ -25,42 +25,27 @@ impl AccessStore for PostgresStore {
     }
 
     fn organisations(&self) -> Result<Vec<Organisation>, StoreError> {
-        self.with(|c| {
-            c.query(
-                &format!("SELECT {ORG_COLUMNS} FROM organisations ORDER BY name"),
-                &[],
-            )
-            .map_err(backend)?
-            .iter()
-            .map(org_from)
-            .collect()
-        })
+        self.select(
+            &format!("SELECT {ORG_COLUMNS} FROM organisations ORDER BY name"),
+            &[],
+            org_from,
+        )
     }
 
     fn organisation(&self, id: i64) -> Result<Option<Organisation>, StoreError> {
-        self.with(|c| {
-            c.query_opt(
-                &format!("SELECT {ORG_COLUMNS} FROM organisations WHERE id = $1"),
-                &[&id],
-            )
-            .map_err(backend)?
-            .as_ref()
-            .map(org_from)
-            .transpose()
-        })
+        self.select_one(
+            &format!("SELECT {ORG_COLUMNS} FROM organisations WHERE id = $1"),
+            &[&id],
+            org_from,
+        )
     }
 
     fn organisation_by_domain(&self, domain: &str) -> Result<Option<Organisation>, StoreError> {
-        self.with(|c| {
-            c.query_opt(
-                &format!("SELECT {ORG_COLUMNS} FROM organisations WHERE email_domain = $1"),
-                &[&domain.to_lowercase()],
-            )
-            .map_err(backend)?
-            .as_ref()
-            .map(org_from)
-            .transpose()
-        })
+        self.select_one(
+            &format!("SELECT {ORG_COLUMNS} FROM organisations WHERE email_domain = $1"),
+            &[&domain.to_lowercase()],
+            org_from,
+        )
     }
 
     fn set_sso(
@@ -97,16 +82,11 @@ impl AccessStore for PostgresStore {
     }
 
     fn teams(&self, org_id: i64) -> Result<Vec<Team>, StoreError> {
-        self.with(|c| {
-            c.query(
-                "SELECT id, org_id, name FROM teams WHERE org_id = $1 ORDER BY name",
-                &[&org_id],
-            )
-            .map_err(backend)?
-            .iter()
-            .map(team_from)
-            .collect()
-        })
+        self.select(
+            "SELECT id, org_id, name FROM teams WHERE org_id = $1 ORDER BY name",
+            &[&org_id],
+            team_from,
+        )
     }
 
     fn create_user(&self, u: &NewUser<'_>) -> Result<User, StoreError> {
@@ -122,42 +102,27 @@ impl AccessStore for PostgresStore {
     }
 
     fn user(&self, id: i64) -> Result<Option<User>, StoreError> {
-        self.with(|c| {
-            c.query_opt(
-                &format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1"),
-                &[&id],
-            )
-            .map_err(backend)?
-            .as_ref()
-            .map(user_from)
-            .transpose()
-        })
+        self.select_one(
+            &format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1"),
+            &[&id],
+            user_from,
+        )
     }
 
     fn user_by_email(&self, email: &str) -> Result<Option<User>, StoreError> {
-        self.with(|c| {
-            c.query_opt(
-                &format!("SELECT {USER_COLUMNS} FROM users WHERE email = $1"),
-                &[&email.trim().to_lowercase()],
-            )
-            .map_err(backend)?
-            .as_ref()
-            .map(user_from)
-            .transpose()
-        })
+        self.select_one(
+            &format!("SELECT {USER_COLUMNS} FROM users WHERE email = $1"),
+            &[&email.trim().to_lowercase()],
+            user_from,
+        )
     }
 
     fn users(&self, org_id: i64) -> Result<Vec<User>, StoreError> {
-        self.with(|c| {
-            c.query(
-                &format!("SELECT {USER_COLUMNS} FROM users WHERE org_id = $1 ORDER BY name, email"),
-                &[&org_id],
-            )
-            .map_err(backend)?
-            .iter()
-            .map(user_from)
-            .collect()
-        })
+        self.select(
+            &format!("SELECT {USER_COLUMNS} FROM users WHERE org_id = $1 ORDER BY name, email"),
+            &[&org_id],
+            user_from,
+        )
     }
 
     fn count_users(&self) -> Result<u64, StoreError> {
@@ -192,18 +157,13 @@ impl AccessStore for PostgresStore {
     }
 
     fn session(&self, id_hash: &str, now: &str) -> Result<Option<Session>, StoreError> {
-        self.with(|c| {
-            c.query_opt(
-                &format!(
-                    "SELECT {SESSION_COLUMNS} FROM sessions WHERE id_hash = $1 AND expires_at > $2"
-                ),
-                &[&id_hash, &now],
-            )
-            .map_err(backend)?
-            .as_ref()
-            .map(session_from)
-            .transpose()
-        })
+        self.select_one(
+            &format!(
+                "SELECT {SESSION_COLUMNS} FROM sessions WHERE id_hash = $1 AND expires_at > $2"
+            ),
+            &[&id_hash, &now],
+            session_from,
+        )
     }
 
     fn delete_session(&self, id_hash: &str) -> Result<(), StoreError> {
@@ -291,18 +251,13 @@ impl AccessStore for PostgresStore {
     }
 
     fn api_tokens(&self, user_id: i64) -> Result<Vec<ApiToken>, StoreError> {
-        self.with(|c| {
-            c.query(
-                &format!(
-                    "SELECT {API_TOKEN_COLUMNS} FROM api_tokens WHERE user_id = $1 ORDER BY id DESC"
-                ),
-                &[&user_id],
-            )
-            .map_err(backend)?
-            .iter()
-            .map(api_token_from)
-            .collect()
-        })
+        self.select(
+            &format!(
+                "SELECT {API_TOKEN_COLUMNS} FROM api_tokens WHERE user_id = $1 ORDER BY id DESC"
+            ),
+            &[&user_id],
+            api_token_from,
+        )
     }
 
     fn api_token_by_hash(&self, hash: &str) -> Result<Option<ApiToken>, StoreError> {
@@ -473,13 +428,11 @@ impl AccessStore for PostgresStore {
     }
 
     fn legacy_ids(&self) -> Result<Vec<(String, i64)>, StoreError> {
-        self.with(|c| {
-            c.query("SELECT kind, last_id FROM legacy_ids ORDER BY kind", &[])
-                .map_err(backend)?
-                .iter()
-                .map(|r| Ok((get(r, 0)?, get(r, 1)?)))
-                .collect()
-        })
+        self.select(
+            "SELECT kind, last_id FROM legacy_ids ORDER BY kind",
+            &[],
+            |r| Ok((get(r, 0)?, get(r, 1)?)),
+        )
     }
 }
 

@@ -53,29 +53,17 @@ impl AgencyStore for PostgresStore {
     }
 
     fn engagements(&self, org_id: i64) -> Result<Vec<StoredEngagement>, StoreError> {
-        self.with(|c| {
-            c.query(
-                &format!("SELECT {ENGAGEMENT_COLUMNS} FROM agency_engagements WHERE org_id = $1 ORDER BY reference"),
-                &[&org_id],
-            )
-            .map_err(backend)?
-            .iter()
-            .map(engagement_from)
-            .collect()
-        })
+        self.select(&format!("SELECT {ENGAGEMENT_COLUMNS} FROM agency_engagements WHERE org_id = $1 ORDER BY reference"), &[&org_id], engagement_from)
     }
 
     fn engagement(&self, org_id: i64, id: i64) -> Result<Option<StoredEngagement>, StoreError> {
-        self.with(|c| {
-            c.query_opt(
-                &format!("SELECT {ENGAGEMENT_COLUMNS} FROM agency_engagements WHERE org_id = $1 AND id = $2"),
-                &[&org_id, &id],
-            )
-            .map_err(backend)?
-            .as_ref()
-            .map(engagement_from)
-            .transpose()
-        })
+        self.select_one(
+            &format!(
+                "SELECT {ENGAGEMENT_COLUMNS} FROM agency_engagements WHERE org_id = $1 AND id = $2"
+            ),
+            &[&org_id, &id],
+            engagement_from,
+        )
     }
 
     fn delete_engagement(&self, org_id: i64, id: i64) -> Result<bool, StoreError> {
@@ -91,14 +79,7 @@ impl AgencyStore for PostgresStore {
     }
 
     fn price_caps(&self) -> Result<Vec<StoredCap>, StoreError> {
-        self.with(|c| {
-            c.query(
-                "SELECT region, job_type, from_date, hourly_pence, set_by, set_at FROM agency_price_caps ORDER BY region, job_type, from_date",
-                &[],
-            )
-            .map_err(backend)?
-            .iter()
-            .map(|r| {
+        self.select("SELECT region, job_type, from_date, hourly_pence, set_by, set_at FROM agency_price_caps ORDER BY region, job_type, from_date", &[], |r| {
                 let job: String = get(r, 1)?;
                 let from: String = get(r, 2)?;
                 Ok(StoredCap {
@@ -114,8 +95,6 @@ impl AgencyStore for PostgresStore {
                     set_at: get(r, 5)?,
                 })
             })
-            .collect()
-        })
     }
 
     fn set_price_cap(&self, cap: &PriceCap, set_by: &str, at: &str) -> Result<(), StoreError> {

@@ -74,16 +74,11 @@ impl CensusStore for PostgresStore {
     }
 
     fn census_returns(&self) -> Result<Vec<CensusReturn>, StoreError> {
-        self.with(|c| {
-            c.query(
-                &format!("SELECT {CENSUS_COLUMNS} FROM census_returns ORDER BY id DESC"),
-                &[],
-            )
-            .map_err(backend)?
-            .iter()
-            .map(census_from)
-            .collect()
-        })
+        self.select(
+            &format!("SELECT {CENSUS_COLUMNS} FROM census_returns ORDER BY id DESC"),
+            &[],
+            census_from,
+        )
     }
 
     fn census_return(

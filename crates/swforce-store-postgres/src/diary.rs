@@ -50,16 +50,11 @@ impl DiaryStore for PostgresStore {
     }
 
     fn diary_opted_in(&self) -> Result<Vec<i64>, StoreError> {
-        self.with(|c| {
-            c.query(
-                "SELECT org_id FROM diary_settings WHERE national_opt_in ORDER BY org_id",
-                &[],
-            )
-            .map_err(backend)?
-            .iter()
-            .map(|r| get(r, 0))
-            .collect()
-        })
+        self.select(
+            "SELECT org_id FROM diary_settings WHERE national_opt_in ORDER BY org_id",
+            &[],
+            |r| get(r, 0),
+        )
     }
 
     fn save_diary(&self, d: &StoredDiary) -> Result<(), StoreError> {
@@ -139,17 +134,12 @@ impl DiaryStore for PostgresStore {
     }
 
     fn synthetic_people(&self, org_id: i64) -> Result<Vec<(i64, Option<i64>, Week)>, StoreError> {
-        self.with(|c| {
-            c.query(
-                "SELECT person_id, MIN(team_id), MAX(week) FROM diaries
+        self.select(
+            "SELECT person_id, MIN(team_id), MAX(week) FROM diaries
                  WHERE org_id = $1 AND person_id < 0 GROUP BY person_id ORDER BY person_id DESC",
-                &[&org_id],
-            )
-            .map_err(backend)?
-            .iter()
-            .map(|r| Ok((get(r, 0)?, get(r, 1)?, Week::from_number(get(r, 2)?))))
-            .collect()
-        })
+            &[&org_id],
+            |r| Ok((get(r, 0)?, get(r, 1)?, Week::from_number(get(r, 2)?))),
+        )
     }
 }
 

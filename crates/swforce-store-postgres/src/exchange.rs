@@ -106,44 +106,25 @@ impl ExchangeStore for PostgresStore {
     }
 
     fn example(&self, id: i64) -> Result<Option<Example>, StoreError> {
-        self.with(|c| {
-            c.query_opt(
-                &format!("SELECT {EXAMPLE_COLUMNS} FROM examples WHERE id = $1"),
-                &[&id],
-            )
-            .map_err(backend)?
-            .as_ref()
-            .map(example_from)
-            .transpose()
-        })
+        self.select_one(
+            &format!("SELECT {EXAMPLE_COLUMNS} FROM examples WHERE id = $1"),
+            &[&id],
+            example_from,
+        )
     }
 
     fn examples_in(&self, status: ExampleStatus, limit: u32) -> Result<Vec<Example>, StoreError> {
-        self.with(|c| {
-            c.query(
-                &format!("SELECT {EXAMPLE_COLUMNS} FROM examples WHERE status = $1 ORDER BY updated_at, id LIMIT $2"),
-                &[&status.id(), &i64::from(limit)],
-            )
-            .map_err(backend)?
-            .iter()
-            .map(example_from)
-            .collect()
-        })
+        self.select(&format!("SELECT {EXAMPLE_COLUMNS} FROM examples WHERE status = $1 ORDER BY updated_at, id LIMIT $2"), &[&status.id(), &i64::from(limit)], example_from)
     }
 
     fn examples_of(&self, user_id: i64) -> Result<Vec<Example>, StoreError> {
-        self.with(|c| {
-            c.query(
-                &format!(
-                    "SELECT {EXAMPLE_COLUMNS} FROM examples WHERE author_user = $1 ORDER BY id DESC"
-                ),
-                &[&user_id],
-            )
-            .map_err(backend)?
-            .iter()
-            .map(example_from)
-            .collect()
-        })
+        self.select(
+            &format!(
+                "SELECT {EXAMPLE_COLUMNS} FROM examples WHERE author_user = $1 ORDER BY id DESC"
+            ),
+            &[&user_id],
+            example_from,
+        )
     }
 
     fn search_examples(&self, q: &ExampleQuery) -> Result<ExamplePage, StoreError> {
@@ -265,23 +246,19 @@ impl ExchangeStore for PostgresStore {
     }
 
     fn forms(&self) -> Result<Vec<FeedbackForm>, StoreError> {
-        self.with(|c| {
-            c.query("SELECT id, body FROM feedback_forms ORDER BY id DESC", &[])
-                .map_err(backend)?
-                .iter()
-                .map(form_from)
-                .collect()
-        })
+        self.select(
+            "SELECT id, body FROM feedback_forms ORDER BY id DESC",
+            &[],
+            form_from,
+        )
     }
 
     fn form(&self, id: i64) -> Result<Option<FeedbackForm>, StoreError> {
-        self.with(|c| {
-            c.query_opt("SELECT id, body FROM feedback_forms WHERE id = $1", &[&id])
-                .map_err(backend)?
-                .as_ref()
-                .map(form_from)
-                .transpose()
-        })
+        self.select_one(
+            "SELECT id, body FROM feedback_forms WHERE id = $1",
+            &[&id],
+            form_from,
+        )
     }
 
     fn save_response(&self, response: &Response) -> Result<i64, StoreError> {
@@ -301,22 +278,17 @@ impl ExchangeStore for PostgresStore {
     }
 
     fn responses(&self, form_id: i64) -> Result<Vec<Response>, StoreError> {
-        self.with(|c| {
-            c.query(
-                "SELECT id, body FROM responses WHERE form_id = $1 ORDER BY id",
-                &[&form_id],
-            )
-            .map_err(backend)?
-            .iter()
-            .map(|r| {
+        self.select(
+            "SELECT id, body FROM responses WHERE form_id = $1 ORDER BY id",
+            &[&form_id],
+            |r| {
                 let body: &str = get(r, 1)?;
                 Ok(Response {
                     id: get(r, 0)?,
                     ..serde_json::from_str(body).map_err(|e| invalid(e.to_string()))?
                 })
-            })
-            .collect()
-        })
+            },
+        )
     }
 
     fn purge_responses(&self, today: &str) -> Result<u64, StoreError> {
@@ -339,29 +311,19 @@ impl ExchangeStore for PostgresStore {
     }
 
     fn pages(&self) -> Result<Vec<ResourcePage>, StoreError> {
-        self.with(|c| {
-            c.query(
-                &format!("SELECT {PAGE_COLUMNS} FROM resource_pages ORDER BY title, slug"),
-                &[],
-            )
-            .map_err(backend)?
-            .iter()
-            .map(page_from)
-            .collect()
-        })
+        self.select(
+            &format!("SELECT {PAGE_COLUMNS} FROM resource_pages ORDER BY title, slug"),
+            &[],
+            page_from,
+        )
     }
 
     fn page(&self, slug: &str) -> Result<Option<ResourcePage>, StoreError> {
-        self.with(|c| {
-            c.query_opt(
-                &format!("SELECT {PAGE_COLUMNS} FROM resource_pages WHERE slug = $1"),
-                &[&slug],
-            )
-            .map_err(backend)?
-            .as_ref()
-            .map(page_from)
-            .transpose()
-        })
+        self.select_one(
+            &format!("SELECT {PAGE_COLUMNS} FROM resource_pages WHERE slug = $1"),
+            &[&slug],
+            page_from,
+        )
     }
 }
 

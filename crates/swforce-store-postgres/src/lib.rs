@@ -29,7 +29,7 @@ mod statistics;
 pub mod testing;
 
 use pool::{Conn, Pool};
-use postgres::types::FromSql;
+use postgres::types::{FromSql, ToSql};
 use std::time::Duration;
 use swforce_domain::{Cell, EesSymbol, GeographicLevel, GeographyCode, Year};
 use swforce_store::StoreError;
@@ -110,6 +110,39 @@ impl PostgresStore {
 
     fn with<T>(&self, f: impl FnOnce(&mut Conn) -> Result<T, StoreError>) -> Result<T, StoreError> {
         self.pool.with(f)
+    }
+
+    /// Every row of one query, each mapped by `map`: the select-map-collect behind every list
+    /// the store returns.
+    fn select<T>(
+        &self,
+        sql: &str,
+        params: &[&(dyn ToSql + Sync)],
+        map: impl Fn(&postgres::Row) -> Result<T, StoreError>,
+    ) -> Result<Vec<T>, StoreError> {
+        self.with(|c| {
+            c.query(sql, params)
+                .map_err(backend)?
+                .iter()
+                .map(map)
+                .collect()
+        })
+    }
+
+    /// The row of one query, mapped by `map`, if there is one.
+    fn select_one<T>(
+        &self,
+        sql: &str,
+        params: &[&(dyn ToSql + Sync)],
+        map: impl Fn(&postgres::Row) -> Result<T, StoreError>,
+    ) -> Result<Option<T>, StoreError> {
+        self.with(|c| {
+            c.query_opt(sql, params)
+                .map_err(backend)?
+                .as_ref()
+                .map(map)
+                .transpose()
+        })
     }
 }
 

@@ -27,31 +27,17 @@ impl ScenarioStore for PostgresStore {
     }
 
     fn scenarios(&self, org_id: Option<i64>) -> Result<Vec<SavedScenario>, StoreError> {
-        self.with(|c| {
-            c.query(
-                &format!(
+        self.select(&format!(
                     "SELECT {SCENARIO_COLUMNS} FROM scenarios WHERE org_id IS NULL OR org_id = $1 ORDER BY id DESC"
-                ),
-                &[&org_id],
-            )
-            .map_err(backend)?
-            .iter()
-            .map(scenario_from)
-            .collect()
-        })
+                ), &[&org_id], scenario_from)
     }
 
     fn scenario(&self, id: i64) -> Result<Option<SavedScenario>, StoreError> {
-        self.with(|c| {
-            c.query_opt(
-                &format!("SELECT {SCENARIO_COLUMNS} FROM scenarios WHERE id = $1"),
-                &[&id],
-            )
-            .map_err(backend)?
-            .as_ref()
-            .map(scenario_from)
-            .transpose()
-        })
+        self.select_one(
+            &format!("SELECT {SCENARIO_COLUMNS} FROM scenarios WHERE id = $1"),
+            &[&id],
+            scenario_from,
+        )
     }
 }
 

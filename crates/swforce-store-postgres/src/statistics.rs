@@ -165,16 +165,11 @@ impl StatisticsStore for PostgresStore {
     }
 
     fn imports(&self) -> Result<Vec<ImportRecord>, StoreError> {
-        self.with(|c| {
-            c.query(
-                &format!("SELECT {IMPORT_COLUMNS} FROM imports ORDER BY id DESC"),
-                &[],
-            )
-            .map_err(backend)?
-            .iter()
-            .map(import_from)
-            .collect()
-        })
+        self.select(
+            &format!("SELECT {IMPORT_COLUMNS} FROM imports ORDER BY id DESC"),
+            &[],
+            import_from,
+        )
     }
 
     fn schema_version(&self) -> Result<i64, StoreError> {
@@ -199,14 +194,10 @@ impl StatisticsStore for PostgresStore {
     }
 
     fn geographies(&self) -> Result<Vec<Geography>, StoreError> {
-        self.with(|c| {
-            c.query(
-                "SELECT code, name, level, parent_code, old_la_code FROM geographies ORDER BY code",
-                &[],
-            )
-            .map_err(backend)?
-            .iter()
-            .map(|r| {
+        self.select(
+            "SELECT code, name, level, parent_code, old_la_code FROM geographies ORDER BY code",
+            &[],
+            |r| {
                 let code: String = get(r, 0)?;
                 let level: String = get(r, 2)?;
                 let parent: Option<String> = get(r, 3)?;
@@ -221,9 +212,8 @@ impl StatisticsStore for PostgresStore {
                         .map(|o| OldLaCode::parse(o).map_err(|e| invalid(e.to_string())))
                         .transpose()?,
                 })
-            })
-            .collect()
-        })
+            },
+        )
     }
 
     fn current_rows(&self, dataset: Dataset) -> Result<Vec<Row>, StoreError> {
@@ -273,17 +263,10 @@ impl StatisticsStore for PostgresStore {
         geography: &GeographyCode,
         measure: &str,
     ) -> Result<Vec<Vintage>, StoreError> {
-        self.with(|c| {
-            c.query(
-                "SELECT o.year, o.breakdown, o.value, o.symbol, o.is_current, i.id, i.release_title, i.file_name
+        self.select("SELECT o.year, o.breakdown, o.value, o.symbol, o.is_current, i.id, i.release_title, i.file_name
                  FROM observations o JOIN imports i ON i.id = o.import_id
                  WHERE o.geography_code = $1 AND o.measure = $2
-                 ORDER BY o.year, o.breakdown, i.last_year, i.id",
-                &[&geography.as_str(), &measure],
-            )
-            .map_err(backend)?
-            .iter()
-            .map(|r| {
+                 ORDER BY o.year, o.breakdown, i.last_year, i.id", &[&geography.as_str(), &measure], |r| {
                 Ok(Vintage {
                     year: year_from(get(r, 0)?)?,
                     breakdown: get(r, 1)?,
@@ -294,8 +277,6 @@ impl StatisticsStore for PostgresStore {
                     file_name: get(r, 7)?,
                 })
             })
-            .collect()
-        })
     }
 }
 

@@ -28,34 +28,27 @@ impl AccessStore for SqliteStore {
     }
 
     fn organisations(&self) -> Result<Vec<Organisation>, StoreError> {
-        self.read(|c| {
-            let mut stmt = c.prepare_cached(&format!(
-                "SELECT {ORG_COLUMNS} FROM organisations ORDER BY name"
-            ))?;
-            stmt.query_map([], org_from)?.collect()
-        })
+        self.select(
+            &format!("SELECT {ORG_COLUMNS} FROM organisations ORDER BY name"),
+            [],
+            org_from,
+        )
     }
 
     fn organisation(&self, id: i64) -> Result<Option<Organisation>, StoreError> {
-        self.read(|c| {
-            c.query_row(
-                &format!("SELECT {ORG_COLUMNS} FROM organisations WHERE id = ?1"),
-                [id],
-                org_from,
-            )
-            .optional()
-        })
+        self.select_one(
+            &format!("SELECT {ORG_COLUMNS} FROM organisations WHERE id = ?1"),
+            [id],
+            org_from,
+        )
     }
 
     fn organisation_by_domain(&self, domain: &str) -> Result<Option<Organisation>, StoreError> {
-        self.read(|c| {
-            c.query_row(
-                &format!("SELECT {ORG_COLUMNS} FROM organisations WHERE email_domain = ?1"),
-                [domain.to_lowercase()],
-                org_from,
-            )
-            .optional()
-        })
+        self.select_one(
+            &format!("SELECT {ORG_COLUMNS} FROM organisations WHERE email_domain = ?1"),
+            [domain.to_lowercase()],
+            org_from,
+        )
     }
 
     fn set_sso(
@@ -93,12 +86,11 @@ impl AccessStore for SqliteStore {
     }
 
     fn teams(&self, org_id: i64) -> Result<Vec<Team>, StoreError> {
-        self.read(|c| {
-            let mut stmt = c.prepare_cached(
-                "SELECT id, org_id, name FROM teams WHERE org_id = ?1 ORDER BY name",
-            )?;
-            stmt.query_map([org_id], team_from)?.collect()
-        })
+        self.select(
+            "SELECT id, org_id, name FROM teams WHERE org_id = ?1 ORDER BY name",
+            [org_id],
+            team_from,
+        )
     }
 
     fn create_user(&self, u: &NewUser<'_>) -> Result<User, StoreError> {
@@ -118,34 +110,27 @@ impl AccessStore for SqliteStore {
     }
 
     fn user(&self, id: i64) -> Result<Option<User>, StoreError> {
-        self.read(|c| {
-            c.query_row(
-                &format!("SELECT {USER_COLUMNS} FROM users WHERE id = ?1"),
-                [id],
-                user_from,
-            )
-            .optional()
-        })
+        self.select_one(
+            &format!("SELECT {USER_COLUMNS} FROM users WHERE id = ?1"),
+            [id],
+            user_from,
+        )
     }
 
     fn user_by_email(&self, email: &str) -> Result<Option<User>, StoreError> {
-        self.read(|c| {
-            c.query_row(
-                &format!("SELECT {USER_COLUMNS} FROM users WHERE email = ?1"),
-                [email.trim().to_lowercase()],
-                user_from,
-            )
-            .optional()
-        })
+        self.select_one(
+            &format!("SELECT {USER_COLUMNS} FROM users WHERE email = ?1"),
+            [email.trim().to_lowercase()],
+            user_from,
+        )
     }
 
     fn users(&self, org_id: i64) -> Result<Vec<User>, StoreError> {
-        self.read(|c| {
-            let mut stmt = c.prepare_cached(&format!(
-                "SELECT {USER_COLUMNS} FROM users WHERE org_id = ?1 ORDER BY name, email"
-            ))?;
-            stmt.query_map([org_id], user_from)?.collect()
-        })
+        self.select(
+            &format!("SELECT {USER_COLUMNS} FROM users WHERE org_id = ?1 ORDER BY name, email"),
+            [org_id],
+            user_from,
+        )
     }
 
     fn count_users(&self) -> Result<u64, StoreError> {
@@ -174,16 +159,13 @@ impl AccessStore for SqliteStore {
     }
 
     fn session(&self, id_hash: &str, now: &str) -> Result<Option<Session>, StoreError> {
-        self.read(|c| {
-            c.query_row(
-                &format!(
-                    "SELECT {SESSION_COLUMNS} FROM sessions WHERE id_hash = ?1 AND expires_at > ?2"
-                ),
-                [id_hash, now],
-                session_from,
-            )
-            .optional()
-        })
+        self.select_one(
+            &format!(
+                "SELECT {SESSION_COLUMNS} FROM sessions WHERE id_hash = ?1 AND expires_at > ?2"
+            ),
+            [id_hash, now],
+            session_from,
+        )
     }
 
     fn delete_session(&self, id_hash: &str) -> Result<(), StoreError> {
@@ -279,12 +261,13 @@ impl AccessStore for SqliteStore {
     }
 
     fn api_tokens(&self, user_id: i64) -> Result<Vec<ApiToken>, StoreError> {
-        self.read(|c| {
-            let mut stmt = c.prepare_cached(&format!(
+        self.select(
+            &format!(
                 "SELECT {API_TOKEN_COLUMNS} FROM api_tokens WHERE user_id = ?1 ORDER BY id DESC"
-            ))?;
-            stmt.query_map([user_id], api_token_from)?.collect()
-        })
+            ),
+            [user_id],
+            api_token_from,
+        )
     }
 
     fn api_token_by_hash(&self, hash: &str) -> Result<Option<ApiToken>, StoreError> {

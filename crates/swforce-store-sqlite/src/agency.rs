@@ -64,25 +64,19 @@ impl AgencyStore for SqliteStore {
     }
 
     fn engagements(&self, org_id: i64) -> Result<Vec<StoredEngagement>, StoreError> {
-        self.read(|c| {
-            let mut stmt = c.prepare_cached(&format!(
+        self.select(&format!(
                 "SELECT {ENGAGEMENT_COLUMNS} FROM agency_engagements WHERE org_id = ?1 ORDER BY reference"
-            ))?;
-            stmt.query_map([org_id], engagement_from)?.collect()
-        })
+            ), [org_id], engagement_from)
     }
 
     fn engagement(&self, org_id: i64, id: i64) -> Result<Option<StoredEngagement>, StoreError> {
-        self.read(|c| {
-            c.query_row(
-                &format!(
-                    "SELECT {ENGAGEMENT_COLUMNS} FROM agency_engagements WHERE org_id = ?1 AND id = ?2"
-                ),
-                [org_id, id],
-                engagement_from,
-            )
-            .optional()
-        })
+        self.select_one(
+            &format!(
+                "SELECT {ENGAGEMENT_COLUMNS} FROM agency_engagements WHERE org_id = ?1 AND id = ?2"
+            ),
+            [org_id, id],
+            engagement_from,
+        )
     }
 
     fn delete_engagement(&self, org_id: i64, id: i64) -> Result<bool, StoreError> {

@@ -65,12 +65,11 @@ impl CensusStore for SqliteStore {
     }
 
     fn census_returns(&self) -> Result<Vec<CensusReturn>, StoreError> {
-        self.read(|c| {
-            let mut stmt = c.prepare_cached(&format!(
-                "SELECT {CENSUS_COLUMNS} FROM census_returns ORDER BY id DESC"
-            ))?;
-            stmt.query_map([], census_from)?.collect()
-        })
+        self.select(
+            &format!("SELECT {CENSUS_COLUMNS} FROM census_returns ORDER BY id DESC"),
+            [],
+            census_from,
+        )
     }
 
     fn census_return(

@@ -3,7 +3,7 @@
 
 use crate::access::*;
 use crate::{SqliteStore, backend, invalid, to_json};
-use rusqlite::{OptionalExtension, params};
+use rusqlite::params;
 use swforce_domain::exchange::{
     Audience, Example, FeedbackForm, ResourcePage, Response, Status as ExampleStatus, Theme,
 };
@@ -117,33 +117,27 @@ impl ExchangeStore for SqliteStore {
     }
 
     fn example(&self, id: i64) -> Result<Option<Example>, StoreError> {
-        self.read(|c| {
-            c.query_row(
-                &format!("SELECT {EXAMPLE_COLUMNS} FROM examples WHERE id = ?1"),
-                [id],
-                example_from,
-            )
-            .optional()
-        })
+        self.select_one(
+            &format!("SELECT {EXAMPLE_COLUMNS} FROM examples WHERE id = ?1"),
+            [id],
+            example_from,
+        )
     }
 
     fn examples_in(&self, status: ExampleStatus, limit: u32) -> Result<Vec<Example>, StoreError> {
-        self.read(|c| {
-            let mut stmt = c.prepare_cached(&format!(
+        self.select(&format!(
                 "SELECT {EXAMPLE_COLUMNS} FROM examples WHERE status = ?1 ORDER BY updated_at, id LIMIT ?2"
-            ))?;
-            stmt.query_map(params![status.id(), limit], example_from)?
-                .collect()
-        })
+            ), params![status.id(), limit], example_from)
     }
 
     fn examples_of(&self, user_id: i64) -> Result<Vec<Example>, StoreError> {
-        self.read(|c| {
-            let mut stmt = c.prepare_cached(&format!(
+        self.select(
+            &format!(
                 "SELECT {EXAMPLE_COLUMNS} FROM examples WHERE author_user = ?1 ORDER BY id DESC"
-            ))?;
-            stmt.query_map([user_id], example_from)?.collect()
-        })
+            ),
+            [user_id],
+            example_from,
+        )
     }
 
     fn search_examples(&self, q: &ExampleQuery) -> Result<ExamplePage, StoreError> {
@@ -267,14 +261,11 @@ impl ExchangeStore for SqliteStore {
     }
 
     fn form(&self, id: i64) -> Result<Option<FeedbackForm>, StoreError> {
-        self.read(|c| {
-            c.query_row(
-                "SELECT id, body FROM feedback_forms WHERE id = ?1",
-                [id],
-                form_from,
-            )
-            .optional()
-        })
+        self.select_one(
+            "SELECT id, body FROM feedback_forms WHERE id = ?1",
+            [id],
+            form_from,
+        )
     }
 
     fn save_response(&self, response: &Response) -> Result<i64, StoreError> {
@@ -319,23 +310,19 @@ impl ExchangeStore for SqliteStore {
     }
 
     fn pages(&self) -> Result<Vec<ResourcePage>, StoreError> {
-        self.read(|c| {
-            let mut stmt = c.prepare_cached(&format!(
-                "SELECT {PAGE_COLUMNS} FROM resource_pages ORDER BY title, slug"
-            ))?;
-            stmt.query_map([], page_from)?.collect()
-        })
+        self.select(
+            &format!("SELECT {PAGE_COLUMNS} FROM resource_pages ORDER BY title, slug"),
+            [],
+            page_from,
+        )
     }
 
     fn page(&self, slug: &str) -> Result<Option<ResourcePage>, StoreError> {
-        self.read(|c| {
-            c.query_row(
-                &format!("SELECT {PAGE_COLUMNS} FROM resource_pages WHERE slug = ?1"),
-                [slug],
-                page_from,
-            )
-            .optional()
-        })
+        self.select_one(
+            &format!("SELECT {PAGE_COLUMNS} FROM resource_pages WHERE slug = ?1"),
+            [slug],
+            page_from,
+        )
     }
 }
 

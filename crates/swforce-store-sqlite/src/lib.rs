@@ -13,7 +13,7 @@ mod migrate;
 mod scenario;
 mod statistics;
 
-use rusqlite::{Connection, OpenFlags};
+use rusqlite::{Connection, OpenFlags, OptionalExtension};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use swforce_domain::{Cell, EesSymbol, GeographicLevel, GeographyCode, Year};
@@ -106,6 +106,27 @@ impl SqliteStore {
         let value = f(&tx).map_err(backend)?;
         tx.commit().map_err(backend)?;
         Ok(value)
+    }
+
+    /// Every row of one query on a reader, each mapped by `map`: the select-map-collect behind
+    /// every list the store returns.
+    fn select<T>(
+        &self,
+        sql: &str,
+        params: impl rusqlite::Params,
+        map: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    ) -> Result<Vec<T>, StoreError> {
+        self.read(|c| c.prepare_cached(sql)?.query_map(params, map)?.collect())
+    }
+
+    /// The first row of one query on a reader, mapped by `map`, if there is one.
+    fn select_one<T>(
+        &self,
+        sql: &str,
+        params: impl rusqlite::Params,
+        map: impl FnOnce(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    ) -> Result<Option<T>, StoreError> {
+        self.read(|c| c.prepare_cached(sql)?.query_row(params, map).optional())
     }
 
     fn read<T>(&self, f: impl FnOnce(&Connection) -> rusqlite::Result<T>) -> Result<T, StoreError> {

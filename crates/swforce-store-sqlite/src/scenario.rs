@@ -1,7 +1,7 @@
 //! Named projection scenarios on SQLite (`ScenarioStore`).
 
 use crate::{SqliteStore, backend};
-use rusqlite::{OptionalExtension, params};
+use rusqlite::params;
 use swforce_store::{NewScenario, SavedScenario, ScenarioStore, StoreError};
 
 impl ScenarioStore for SqliteStore {
@@ -25,23 +25,17 @@ impl ScenarioStore for SqliteStore {
     }
 
     fn scenarios(&self, org_id: Option<i64>) -> Result<Vec<SavedScenario>, StoreError> {
-        self.read(|c| {
-            let mut stmt = c.prepare_cached(&format!(
+        self.select(&format!(
                 "SELECT {SCENARIO_COLUMNS} FROM scenarios WHERE org_id IS NULL OR org_id = ?1 ORDER BY id DESC"
-            ))?;
-            stmt.query_map([org_id], scenario_from)?.collect()
-        })
+            ), [org_id], scenario_from)
     }
 
     fn scenario(&self, id: i64) -> Result<Option<SavedScenario>, StoreError> {
-        self.read(|c| {
-            c.query_row(
-                &format!("SELECT {SCENARIO_COLUMNS} FROM scenarios WHERE id = ?1"),
-                [id],
-                scenario_from,
-            )
-            .optional()
-        })
+        self.select_one(
+            &format!("SELECT {SCENARIO_COLUMNS} FROM scenarios WHERE id = ?1"),
+            [id],
+            scenario_from,
+        )
     }
 }
 

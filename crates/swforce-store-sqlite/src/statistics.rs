@@ -133,12 +133,11 @@ impl StatisticsStore for SqliteStore {
     }
 
     fn imports(&self) -> Result<Vec<ImportRecord>, StoreError> {
-        self.read(|c| {
-            let mut stmt = c.prepare_cached(&format!(
-                "SELECT {IMPORT_COLUMNS} FROM imports ORDER BY id DESC"
-            ))?;
-            stmt.query_map([], import_from)?.collect()
-        })
+        self.select(
+            &format!("SELECT {IMPORT_COLUMNS} FROM imports ORDER BY id DESC"),
+            [],
+            import_from,
+        )
     }
 
     fn schema_version(&self) -> Result<i64, StoreError> {

@@ -362,6 +362,101 @@ pub fn sums_of_new_people(people: &[SyntheticPerson], through: Week) -> SumRows 
     (rollup, spans)
 }
 
+/// The time diary: categories, opt-ins, each person's weeks, and the published sums. See
+/// [`diary`](crate::diary) for how the sums are kept.
+pub trait DiaryStore {
+    /// An organisation's diary categories, retired ones too, by position then id.
+    fn diary_categories(&self, org_id: i64) -> Result<Vec<DiaryCategory>, StoreError>;
+
+    /// Adds a category (id 0) or replaces the one with its id in the same organisation; returns
+    /// it with its id. A label already used by another of the organisation's categories is a
+    /// [`StoreError::Conflict`].
+    fn save_diary_category(&self, category: &DiaryCategory) -> Result<DiaryCategory, StoreError>;
+
+    /// Whether an organisation adds its sums to its region's and England's.
+    fn diary_opt_in(&self, org_id: i64) -> Result<bool, StoreError>;
+    fn set_diary_opt_in(&self, org_id: i64, opt_in: bool) -> Result<(), StoreError>;
+
+    /// The organisations that opted in.
+    fn diary_opted_in(&self) -> Result<Vec<i64>, StoreError>;
+
+    /// Keeps a person's week, replacing the one they kept before, and marks it pending: the
+    /// sums do not change until it is published. A replaced week keeps its original team.
+    fn save_diary(&self, diary: &StoredDiary) -> Result<(), StoreError>;
+
+    /// Publishes pending diaries of weeks up to `through` (the weeks that have closed), in one
+    /// transaction. An organisation's week is released once: its first release publishes all
+    /// its pending diaries into the organisation's and its teams' sums. Later changes to a
+    /// released week wait until at least `batch` eligible people have one, then enter the
+    /// organisation's sums together; a team's week never changes after its first release.
+    /// `only` limits it to one organisation's week (after a save). Each organisation-week is
+    /// published in its own transaction.
+    fn publish_diaries(
+        &self,
+        through: Week,
+        batch: u32,
+        only: Option<(i64, Week)>,
+    ) -> Result<Published, StoreError>;
+
+    /// One person's weeks from `from` to `to` inclusive, oldest first.
+    fn diaries_of(
+        &self,
+        person_id: i64,
+        from: Week,
+        to: Week,
+    ) -> Result<Vec<StoredDiary>, StoreError>;
+
+    /// A person's most recent week before `before`, to pre-fill the next.
+    fn last_diary_before(
+        &self,
+        person_id: i64,
+        before: Week,
+    ) -> Result<Option<StoredDiary>, StoreError>;
+
+    /// A group's sums from `from` to `to` inclusive (never a single diary). For several
+    /// organisations ([`DiaryScope::Orgs`]), an organisation's week counts only where at least
+    /// [`swforce_domain::diary::MIN_CONTRIBUTORS`] of its people kept a diary, so a region less
+    /// one organisation never leaves a handful of people.
+    fn diary_sums(&self, scope: &DiaryScope, from: Week, to: Week)
+    -> Result<DiarySums, StoreError>;
+
+    /// How many diaries an organisation (team 0) and each of its teams had in their week's
+    /// first release, from `from` to `to`, as `(team_id, week, diaries)`: what it takes to
+    /// decide which teams' weeks can be shown without leaving anyone to be subtracted out. The
+    /// counts are those of the first release, so later batches never change the decision.
+    fn diary_week_counts(
+        &self,
+        org_id: i64,
+        from: Week,
+        to: Week,
+    ) -> Result<Vec<(i64, Week, u64)>, StoreError>;
+
+    /// Published notes shared anonymously in an organisation's weeks, newest week first, at
+    /// most `limit`; only the week and the words, never who.
+    fn shared_diary_notes(
+        &self,
+        org_id: i64,
+        from: Week,
+        to: Week,
+        limit: u32,
+    ) -> Result<Vec<(Week, String)>, StoreError>;
+
+    /// Adds synthetic people (demo and load data) with their weeks, all or nothing, and returns
+    /// how many diaries were added. They get new negative person ids. Their weeks up to
+    /// `through` are published at once (as a first release); later ones are pending.
+    fn add_synthetic_diaries(
+        &self,
+        org_id: i64,
+        people: &[SyntheticPerson],
+        at: &str,
+        through: Week,
+    ) -> Result<u64, StoreError>;
+
+    /// An organisation's synthetic people as `(person id, team, latest week kept)`, in the
+    /// order they were made.
+    fn synthetic_people(&self, org_id: i64) -> Result<Vec<(i64, Option<i64>, Week)>, StoreError>;
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -504,99 +599,4 @@ mod tests {
         let (_, early) = sums_of_new_people(&people, Week::parse(&w(1)).unwrap());
         assert!(early.keys().all(|(_, wk, _)| *wk <= week(1)));
     }
-}
-
-/// The time diary: categories, opt-ins, each person's weeks, and the published sums. See
-/// [`diary`](crate::diary) for how the sums are kept.
-pub trait DiaryStore {
-    /// An organisation's diary categories, retired ones too, by position then id.
-    fn diary_categories(&self, org_id: i64) -> Result<Vec<DiaryCategory>, StoreError>;
-
-    /// Adds a category (id 0) or replaces the one with its id in the same organisation; returns
-    /// it with its id. A label already used by another of the organisation's categories is a
-    /// [`StoreError::Conflict`].
-    fn save_diary_category(&self, category: &DiaryCategory) -> Result<DiaryCategory, StoreError>;
-
-    /// Whether an organisation adds its sums to its region's and England's.
-    fn diary_opt_in(&self, org_id: i64) -> Result<bool, StoreError>;
-    fn set_diary_opt_in(&self, org_id: i64, opt_in: bool) -> Result<(), StoreError>;
-
-    /// The organisations that opted in.
-    fn diary_opted_in(&self) -> Result<Vec<i64>, StoreError>;
-
-    /// Keeps a person's week, replacing the one they kept before, and marks it pending: the
-    /// sums do not change until it is published. A replaced week keeps its original team.
-    fn save_diary(&self, diary: &StoredDiary) -> Result<(), StoreError>;
-
-    /// Publishes pending diaries of weeks up to `through` (the weeks that have closed), in one
-    /// transaction. An organisation's week is released once: its first release publishes all
-    /// its pending diaries into the organisation's and its teams' sums. Later changes to a
-    /// released week wait until at least `batch` eligible people have one, then enter the
-    /// organisation's sums together; a team's week never changes after its first release.
-    /// `only` limits it to one organisation's week (after a save). Each organisation-week is
-    /// published in its own transaction.
-    fn publish_diaries(
-        &self,
-        through: Week,
-        batch: u32,
-        only: Option<(i64, Week)>,
-    ) -> Result<Published, StoreError>;
-
-    /// One person's weeks from `from` to `to` inclusive, oldest first.
-    fn diaries_of(
-        &self,
-        person_id: i64,
-        from: Week,
-        to: Week,
-    ) -> Result<Vec<StoredDiary>, StoreError>;
-
-    /// A person's most recent week before `before`, to pre-fill the next.
-    fn last_diary_before(
-        &self,
-        person_id: i64,
-        before: Week,
-    ) -> Result<Option<StoredDiary>, StoreError>;
-
-    /// A group's sums from `from` to `to` inclusive (never a single diary). For several
-    /// organisations ([`DiaryScope::Orgs`]), an organisation's week counts only where at least
-    /// [`swforce_domain::diary::MIN_CONTRIBUTORS`] of its people kept a diary, so a region less
-    /// one organisation never leaves a handful of people.
-    fn diary_sums(&self, scope: &DiaryScope, from: Week, to: Week)
-    -> Result<DiarySums, StoreError>;
-
-    /// How many diaries an organisation (team 0) and each of its teams had in their week's
-    /// first release, from `from` to `to`, as `(team_id, week, diaries)`: what it takes to
-    /// decide which teams' weeks can be shown without leaving anyone to be subtracted out. The
-    /// counts are those of the first release, so later batches never change the decision.
-    fn diary_week_counts(
-        &self,
-        org_id: i64,
-        from: Week,
-        to: Week,
-    ) -> Result<Vec<(i64, Week, u64)>, StoreError>;
-
-    /// Published notes shared anonymously in an organisation's weeks, newest week first, at
-    /// most `limit`; only the week and the words, never who.
-    fn shared_diary_notes(
-        &self,
-        org_id: i64,
-        from: Week,
-        to: Week,
-        limit: u32,
-    ) -> Result<Vec<(Week, String)>, StoreError>;
-
-    /// Adds synthetic people (demo and load data) with their weeks, all or nothing, and returns
-    /// how many diaries were added. They get new negative person ids. Their weeks up to
-    /// `through` are published at once (as a first release); later ones are pending.
-    fn add_synthetic_diaries(
-        &self,
-        org_id: i64,
-        people: &[SyntheticPerson],
-        at: &str,
-        through: Week,
-    ) -> Result<u64, StoreError>;
-
-    /// An organisation's synthetic people as `(person id, team, latest week kept)`, in the
-    /// order they were made.
-    fn synthetic_people(&self, org_id: i64) -> Result<Vec<(i64, Option<i64>, Week)>, StoreError>;
 }
