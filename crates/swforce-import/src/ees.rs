@@ -2,7 +2,7 @@
 //! statistics release uses, one row per time period, geography and filter combination.
 
 use crate::diagnostic::{Diagnostic, Refused};
-use crate::reading::{Collector, Lines};
+use crate::reading::{Collector, HashingReader, Lines, hex};
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashMap};
 use std::io::Read;
@@ -89,25 +89,6 @@ fn signature(dataset: Dataset) -> &'static str {
         Dataset::CswwRoleByEthnicity => "known_headcount",
         Dataset::ChildrenInNeed => "At31_episodes",
         Dataset::Referrals => "Referrals",
-    }
-}
-
-/// Passes the file through to the CSV reader, hashing it and noting its line ends for
-/// [`Lines`].
-struct HashingReader<R> {
-    inner: R,
-    hasher: Sha256,
-    bytes: u64,
-    lines: Lines,
-}
-
-impl<R: Read> Read for HashingReader<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.hasher.update(&buf[..n]);
-        self.lines.feed(self.bytes, &buf[..n]);
-        self.bytes += n as u64;
-        Ok(n)
     }
 }
 
@@ -220,10 +201,6 @@ pub fn read_ees_csv(file: &str, reader: impl Read) -> Result<ParsedFile, Refused
     }
     let sha256 = hex(&hashing.hasher.finalize());
     Ok(parser.finish(sha256, hashing.bytes, out.diagnostics))
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 fn header_names(

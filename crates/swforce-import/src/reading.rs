@@ -1,8 +1,11 @@
-//! What the CSV readers share: the physical line a record starts on, and the diagnostics found
-//! so far, up to the limit past which a file is more wrong than right.
+//! What the CSV readers share: the file's hash and the physical line a record starts on, taken
+//! as the file streams past, and the diagnostics found so far, up to the limit past which a
+//! file is more wrong than right.
 
 use crate::diagnostic::{Diagnostic, Refused};
+use sha2::{Digest, Sha256};
 use std::collections::VecDeque;
+use std::io::Read;
 
 /// The line a record starts on, from its byte offset, counted as the file streams past: the
 /// csv crate's own line count lags behind after blank lines and `\r\n` line ends, and its
@@ -80,4 +83,28 @@ impl Collector {
             diagnostics: self.diagnostics,
         }
     }
+}
+
+/// Passes the file through to the CSV reader, hashing it and noting its line ends for
+/// [`Lines`].
+pub(crate) struct HashingReader<R> {
+    pub(crate) inner: R,
+    pub(crate) hasher: Sha256,
+    pub(crate) bytes: u64,
+    pub(crate) lines: Lines,
+}
+
+impl<R: Read> Read for HashingReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.hasher.update(&buf[..n]);
+        self.lines.feed(self.bytes, &buf[..n]);
+        self.bytes += n as u64;
+        Ok(n)
+    }
+}
+
+/// Lower-case hexadecimal, as a SHA-256 is shown.
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
