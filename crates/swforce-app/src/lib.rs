@@ -137,6 +137,18 @@ impl App {
         &self.store
     }
 
+    /// A number that changes whenever the statistics change, so a cache of what is derived
+    /// from them knows when to start again.
+    pub fn statistics_generation(&self) -> Result<i64, AppError> {
+        Ok(self.store.generation()?)
+    }
+
+    /// Whether any organisation signs its people in with single sign-on, so the sign-in page
+    /// offers it.
+    pub fn single_sign_on_offered(&self) -> Result<bool, AppError> {
+        Ok(self.store.organisations()?.iter().any(|o| o.sso.is_some()))
+    }
+
     /// The statistics as they stand, rebuilt only when an import has changed them (so several
     /// servers sharing one database each notice the others' imports).
     pub fn snapshot(&self) -> Result<Arc<Snapshot>, AppError> {

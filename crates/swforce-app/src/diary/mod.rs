@@ -659,6 +659,26 @@ impl App {
         Ok(Ok(saved))
     }
 
+    /// One of an organisation's teams by name (in any case), for the command line.
+    pub fn team_named(&self, org: &Organisation, name: &str) -> Result<Team, AppError> {
+        let teams = self.store().teams(org.id)?;
+        teams
+            .iter()
+            .find(|t| t.name.eq_ignore_ascii_case(name.trim()))
+            .cloned()
+            .ok_or_else(|| AppError::NotFound {
+                kind: "team",
+                query: name.to_string(),
+                suggestions: teams.iter().map(|t| t.name.clone()).take(10).collect(),
+            })
+    }
+
+    /// Adds an organisation's sums to its region's and England's, as the operator asks on the
+    /// command line (`swforce diary generate --opt-in`).
+    pub fn opt_in_from_command_line(&self, org: &Organisation) -> Result<(), AppError> {
+        Ok(self.store().set_diary_opt_in(org.id, true)?)
+    }
+
     /// The organisation with an email domain, name or authority code, for the command line.
     pub fn organisation_named(&self, key: &str) -> Result<Organisation, AppError> {
         let key = key.trim();

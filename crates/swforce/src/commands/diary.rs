@@ -100,9 +100,7 @@ fn generate(app: &App, a: &GenerateArgs) -> Result<(), Failure> {
         )
         .map_err(fail)?;
     if a.opt_in {
-        app.store()
-            .set_diary_opt_in(org.id, true)
-            .map_err(|e| fail(e.into()))?;
+        app.opt_in_from_command_line(&org).map_err(fail)?;
     }
     app.publish_diaries(today()).map_err(fail)?;
     println!(
@@ -123,20 +121,7 @@ fn summary(app: &App, a: &SummaryArgs) -> Result<(), Failure> {
     let (from, to) = period(Some(&a.from), Some(&a.to), today()).map_err(fail)?;
     let group = match &a.team {
         None => Group::Organisation,
-        Some(name) => {
-            let teams = app.store().teams(org.id).map_err(|e| fail(e.into()))?;
-            let team = teams
-                .iter()
-                .find(|t| t.name.eq_ignore_ascii_case(name.trim()))
-                .ok_or_else(|| {
-                    fail(AppError::NotFound {
-                        kind: "team",
-                        query: name.clone(),
-                        suggestions: teams.iter().map(|t| t.name.clone()).take(10).collect(),
-                    })
-                })?;
-            Group::Team(team.id)
-        }
+        Some(name) => Group::Team(app.team_named(&org, name).map_err(fail)?.id),
     };
     // What is due is published first, as the server would have done.
     app.publish_diaries(today()).map_err(fail)?;
