@@ -183,3 +183,105 @@ fn workspace_dependencies_point_one_way() {
         }
     }
 }
+
+/// The workspace's `crates/` folder.
+fn crates_dir() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("the binary's crate sits in crates/")
+        .to_path_buf()
+}
+
+/// Every `.rs` file under `dir`, recursively, in order.
+fn rust_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap_or_else(|e| panic!("{}: {e}", d.display())) {
+            let path = entry.expect("a directory entry").path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// The style guide's file-size rule: a source file's code (before its first test-only item)
+/// stays within 800 lines, unless its opening comment says why it is longer.
+#[test]
+fn no_source_file_passes_800_lines_without_saying_why() {
+    let mut long = Vec::new();
+    for krate in std::fs::read_dir(crates_dir()).expect("crates/ is readable") {
+        let src = krate.expect("a directory entry").path().join("src");
+        if !src.is_dir() {
+            continue;
+        }
+        for file in rust_files(&src) {
+            let text = std::fs::read_to_string(&file).expect("source files are UTF-8");
+            let code = text.split("\n#[cfg(test)]").next().unwrap_or(&text);
+            let lines = code.lines().count();
+            let header: String = text
+                .lines()
+                .take_while(|l| l.starts_with("//!"))
+                .collect::<Vec<_>>()
+                .join(" ");
+            if lines > 800 && !header.contains("longer than") {
+                long.push(format!("{} ({lines} lines)", file.display()));
+            }
+        }
+    }
+    assert!(
+        long.is_empty(),
+        "split these by noun, or say at the top why they are longer than 800 lines: {long:#?}"
+    );
+}
+
+/// Each part of the store is a trait in swforce-store's own file, implemented by each backend
+/// in a file of the same name and checked by a conformance module of the same name: a new
+/// part adds a trait, two files and one module, and grows no file the others share.
+#[test]
+fn each_part_of_the_store_has_its_own_file_in_each_backend_and_in_the_conformance_suite() {
+    let dir = crates_dir();
+    let store = dir.join("swforce-store/src");
+    let mut parts = Vec::new();
+    for file in rust_files(&store) {
+        let text = std::fs::read_to_string(&file).expect("source files are UTF-8");
+        for line in text.lines() {
+            if let Some(rest) = line.strip_prefix("pub trait ") {
+                let name: String = rest.chars().take_while(|c| c.is_alphanumeric()).collect();
+                if name.ends_with("Store") && name != "Store" {
+                    let noun = file.file_stem().unwrap().to_string_lossy().to_string();
+                    parts.push((name, noun));
+                }
+            }
+        }
+    }
+    assert_eq!(parts.len(), 7, "{parts:?}");
+    let lib = std::fs::read_to_string(store.join("lib.rs")).unwrap();
+    for (name, noun) in &parts {
+        assert!(
+            lib.contains(&format!("+ {name}")) || lib.contains(&format!("{name}\n")),
+            "Store is not the sum of its parts: {name} is missing"
+        );
+        for (backend, ty) in [("sqlite", "SqliteStore"), ("postgres", "PostgresStore")] {
+            let path = dir.join(format!("swforce-store-{backend}/src/{noun}.rs"));
+            let text = std::fs::read_to_string(&path)
+                .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            assert!(
+                text.contains(&format!("impl {name} for {ty}")),
+                "{} does not implement {name}",
+                path.display()
+            );
+        }
+        let module = store.join(format!("conformance/{noun}.rs"));
+        assert!(
+            module.is_file(),
+            "no conformance module {}",
+            module.display()
+        );
+    }
+}
