@@ -218,6 +218,22 @@ fn the_document_is_openapi_3_with_its_version_and_its_bearer_tokens() {
     let scheme = &doc["components"]["securitySchemes"]["bearerToken"];
     assert_eq!(scheme["type"], "http");
     assert_eq!(scheme["scheme"], "bearer");
+    // Each name in braces in a path is a parameter of its operations, which they must send.
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let in_path: Vec<&Value> = op["parameters"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter(|p| p["in"] == "path")
+                .collect();
+            assert_eq!(in_path.len(), path.matches('{').count(), "{method} {path}");
+            for p in in_path {
+                assert!(path.contains(&format!("{{{}}}", p["name"].as_str().unwrap())));
+                assert_eq!(p["required"], true, "{method} {path}: {}", p["name"]);
+            }
+        }
+    }
     // The service serves the same document the code makes.
     let served: Value = demo().get_json("/api/v1/openapi.json");
     let made: Value = serde_json::from_str(swforce_web::openapi_document()).unwrap();

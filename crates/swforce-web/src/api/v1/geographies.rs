@@ -294,7 +294,7 @@ pub struct SeriesPath {
     /// An ONS code (E06000058), a DfE code (839) or a name (Camden).
     code: String,
     /// A canonical measure name (see /api/v1/measures).
-    #[param(schema_with = measure_name)]
+    #[param(inline, value_type = schema::MeasureName)]
     measure: String,
 }
 

@@ -87,6 +87,18 @@ pub fn measure_name() -> Schema {
     string_enum(MEASURES.iter().map(|m| m.name))
 }
 
+/// A measure's canonical name, for a parameter.
+#[derive(Debug)]
+pub struct MeasureName;
+
+impl PartialSchema for MeasureName {
+    fn schema() -> RefOr<Schema> {
+        RefOr::T(measure_name())
+    }
+}
+
+impl ToSchema for MeasureName {}
+
 /// The object `T` describes, as its schema (for building others from it).
 fn object(props: impl IntoIterator<Item = (String, RefOr<Schema>, bool)>) -> ObjectBuilder {
     props
