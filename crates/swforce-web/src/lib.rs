@@ -22,6 +22,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use swforce_app::App;
 
+pub use api::v1::document as openapi_document;
 pub use error::{ApiError, PageError};
 
 /// Largest upload accepted, in bytes: the biggest published file is under 1 MB, so 50 MB is
@@ -84,7 +85,6 @@ pub fn router(app: App, options: Options) -> Router {
     let uploads = Router::new()
         .route("/imports", post(pages::imports::create))
         .route("/projections/{code}/save", post(pages::projection::save))
-        .route("/api/v1/imports", post(api::v1::imports::create))
         .route("/agency/check", post(pages::agency::check))
         .route("/agency/council/import", post(pages::agency::import))
         .layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES));
@@ -124,51 +124,6 @@ pub fn router(app: App, options: Options) -> Router {
         .route("/scenarios/{id}", get(pages::projection::saved))
         .route("/imports", get(pages::imports::index))
         .route("/assets/swforce.css", get(pages::assets::stylesheet))
-        .route("/api/v1/openapi.json", get(api::v1::openapi))
-        .route("/api/v1/geographies", get(api::v1::geographies::index))
-        .route(
-            "/api/v1/geographies/{code}",
-            get(api::v1::geographies::show),
-        )
-        .route(
-            "/api/v1/geographies/{code}/indicators",
-            get(api::v1::geographies::indicators),
-        )
-        .route(
-            "/api/v1/geographies/{code}/benchmarks",
-            get(api::v1::geographies::benchmarks),
-        )
-        .route(
-            "/api/v1/geographies/{code}/series/{measure}",
-            get(api::v1::geographies::series),
-        )
-        .route("/api/v1/measures", get(api::v1::measures::index))
-        .route("/api/v1/imports", get(api::v1::imports::index))
-        .route("/api/v1/me", get(api::v1::account::me))
-        .route(
-            "/api/v1/scenarios",
-            get(api::v1::account::scenarios).post(api::v1::account::save_scenario),
-        )
-        .route(
-            "/api/v1/census/returns",
-            get(api::v1::account::census_returns),
-        )
-        .route(
-            "/api/v1/census/returns/{year}/indicators",
-            get(api::v1::account::census_indicators),
-        )
-        .route("/api/v1/audit", get(api::v1::account::audit))
-        .route(
-            "/api/v1/agency/engagements",
-            get(api::v1::account::agency_engagements),
-        )
-        .route(
-            "/api/v1/agency/summary",
-            get(api::v1::account::agency_summary),
-        )
-        .route("/api/v1/diary/weeks", get(api::v1::diary::weeks_of))
-        .route("/api/v1/diary/summary", get(api::v1::diary::summary))
-        .route("/api/v1/diary/national", get(api::v1::diary::national))
         .route("/census", get(pages::census::show))
         .route("/exchange", get(pages::exchange::index))
         .route("/exchange/feed.atom", get(pages::exchange::feed))
@@ -352,6 +307,7 @@ pub fn router(app: App, options: Options) -> Router {
             REQUEST_TIMEOUT,
         ))
         .merge(uploads)
+        .merge(api::v1::router())
         .merge(census)
         .merge(calendars)
         .merge(examples)

@@ -9,6 +9,7 @@ mod census;
 mod diary_privacy;
 mod exchange;
 mod imports;
+mod openapi;
 mod pages;
 mod projections;
 mod security;

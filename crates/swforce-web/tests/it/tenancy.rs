@@ -10,6 +10,7 @@ use swforce_import::census::generate::{GenerateSpec, generate};
 /// Every route of the service, read from the router's source so a new route cannot be missed:
 /// `(method, path)`.
 fn routes() -> Vec<(&'static str, String)> {
+    // The pages' routes, from the service's route table.
     let src = include_str!("../../src/lib.rs");
     let mut out = Vec::new();
     for chunk in src.split(".route(").skip(1) {
@@ -33,6 +34,15 @@ fn routes() -> Vec<(&'static str, String)> {
         let handlers = &chunk[..end];
         for (needle, method) in [("get(", "GET"), ("post(", "POST")] {
             if handlers.contains(needle) {
+                out.push((method, path.clone()));
+            }
+        }
+    }
+    // The API's routes are declared beside their handlers, which make the OpenAPI document.
+    let doc: serde_json::Value = serde_json::from_str(swforce_web::openapi_document()).unwrap();
+    for (path, item) in doc["paths"].as_object().expect("the API's paths") {
+        for (key, method) in [("get", "GET"), ("post", "POST")] {
+            if item.get(key).is_some() {
                 out.push((method, path.clone()));
             }
         }

@@ -1,35 +1,122 @@
 //! Geographies and their figures.
 
-use super::{run, snapshot};
+use super::measures::MeasureInfo;
+use super::schema::{self, Cell, IndicatorRow, level_id, measure_name, serde_level};
+use super::{ErrorAnswer, run, snapshot};
 use crate::AppState;
 use crate::error::ApiError;
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use swforce_app::indicators::published_json;
-use swforce_app::{IndicatorRow, Snapshot};
-use swforce_domain::{Cell, GeographicLevel, Geography, Measure, Year};
+use swforce_app::{Origin, Snapshot};
+use swforce_domain::{GeographicLevel, Geography, GeographyCode, Measure, Year};
+use swforce_stats::Direction;
+use utoipa::openapi::schema::Schema;
+use utoipa::{IntoParams, ToSchema};
 
-#[derive(Debug, Deserialize)]
+/// What to list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListParams {
+    /// Only places at this level.
+    #[param(schema_with = level_id)]
     level: Option<String>,
+    /// Part of a name, or a code.
     q: Option<String>,
 }
 
-fn describe(snap: &Snapshot, g: &Geography) -> Value {
-    json!({
-        "code": g.code,
-        "name": g.name,
-        "level": g.level.id(),
-        "geographic_level": g.level.as_str(),
-        "parent_code": g.parent,
-        "region_code": snap.region_of(g).map(|r| r.code.clone()),
-        "old_la_code": g.old_la_code.map(|c| c.to_string()),
-        "former": snap.is_former(g),
-    })
+// The answers' structs list their fields in alphabetical order, the order the answers have
+// always had (they were put together as JSON values, whose keys are sorted).
+
+/// A place.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Geography)]
+pub struct GeographyInfo {
+    /// Its ONS code.
+    #[schema(value_type = String, example = "E06000058")]
+    code: GeographyCode,
+    /// Replaced in a reorganisation.
+    former: bool,
+    #[schema(schema_with = serde_level)]
+    geographic_level: &'static str,
+    #[schema(schema_with = level_id)]
+    level: &'static str,
+    name: String,
+    /// DfE's 3-digit code, for a local authority.
+    #[schema(required)]
+    old_la_code: Option<String>,
+    /// The next level up; null for England.
+    #[schema(required, value_type = Option<String>)]
+    parent_code: Option<GeographyCode>,
+    #[schema(required, value_type = Option<String>)]
+    region_code: Option<GeographyCode>,
 }
+
+fn describe(snap: &Snapshot, g: &Geography) -> GeographyInfo {
+    GeographyInfo {
+        code: g.code.clone(),
+        former: snap.is_former(g),
+        geographic_level: g.level.as_str(),
+        level: g.level.id(),
+        name: g.name.clone(),
+        old_la_code: g.old_la_code.map(|c| c.to_string()),
+        parent_code: g.parent.clone(),
+        region_code: snap.region_of(g).map(|r| r.code.clone()),
+    }
+}
+
+/// A place, the places in it and any reorganisation that made or ended it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Place {
+    children: Vec<PlaceName>,
+    #[serde(flatten)]
+    geography: GeographyInfo,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reorganisation: Option<Reorganisation>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PlaceName {
+    #[schema(value_type = String)]
+    code: GeographyCode,
+    name: String,
+}
+
+/// A reorganisation of local government that made or ended a place.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Reorganisation {
+    /// The day the successors took over.
+    #[schema(format = Date)]
+    effective: &'static str,
+    /// What a reader should know about comparing across the change.
+    note: &'static str,
+    predecessors: Vec<FormerPlace>,
+    successors: Vec<FormerPlace>,
+}
+
+/// A place before or after a reorganisation.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FormerPlace {
+    code: &'static str,
+    name: &'static str,
+    old_la_code: &'static str,
+}
+
+fn former(list: &[(&'static str, &'static str, &'static str)]) -> Vec<FormerPlace> {
+    list.iter()
+        .map(|p| FormerPlace {
+            code: p.0,
+            name: p.2,
+            old_la_code: p.1,
+        })
+        .collect()
+}
+
+/// An ONS code (E06000058), a DfE code (839) or a name (Camden).
+const CODE: &str = "An ONS code (E06000058), a DfE code (839) or a name (Camden).";
 
 fn bad_level(level: &str) -> ApiError {
     ApiError::new(
@@ -40,11 +127,22 @@ fn bad_level(level: &str) -> ApiError {
     )
 }
 
-/// `GET /api/v1/geographies?level=&q=`
+/// List or search places.
+#[utoipa::path(
+    get,
+    path = "/api/v1/geographies",
+    operation_id = "listGeographies",
+    tag = "statistics",
+    params(ListParams),
+    responses(
+        (status = 200, description = "Places", body = Vec<GeographyInfo>),
+        (status = 400, description = "The level is not a geographic level", body = ErrorAnswer),
+    ),
+)]
 pub async fn index(
     State(state): AppState,
     Query(params): Query<ListParams>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Vec<GeographyInfo>>, ApiError> {
     run(move || {
         let snap = snapshot(&state)?;
         let level = match params.level.as_deref() {
@@ -55,13 +153,13 @@ pub async fn index(
             Some(q) if !q.trim().is_empty() => snap.search(q),
             _ => snap.geographies().collect(),
         };
-        Ok(Json(Value::Array(
+        Ok(Json(
             places
                 .into_iter()
                 .filter(|g| level.is_none_or(|l| g.level == l))
                 .map(|g| describe(&snap, g))
                 .collect(),
-        )))
+        ))
     })
     .await
 }
@@ -75,31 +173,55 @@ fn find<'a>(
         .map_err(|e| ApiError::from_app(e, state.request_id()))
 }
 
-/// `GET /api/v1/geographies/{code}`
+/// One place, the places in it and any reorganisation that made or ended it.
+#[utoipa::path(
+    get,
+    path = "/api/v1/geographies/{code}",
+    operation_id = "getGeography",
+    tag = "statistics",
+    params(("code" = String, Path, description = CODE)),
+    responses(
+        (status = 200, description = "The place", body = Place),
+        (status = 400, description = "More than one place matches", body = ErrorAnswer),
+        (status = 404, description = "No place matches", body = ErrorAnswer),
+    ),
+)]
 pub async fn show(
     State(state): AppState,
     Path(code): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Place>, ApiError> {
     run(move || {
         let snap = snapshot(&state)?;
         let g = find(&state, &snap, &code)?;
-        let mut v = describe(&snap, g);
-        v["children"] = Value::Array(snap.children(&g.code).into_iter().map(|c| json!({"code": c.code, "name": c.name})).collect());
-        if let Some(r) = snap.formed_by(&g.code).or_else(|| snap.ended_by(&g.code)) {
-            v["reorganisation"] = json!({
-                "effective": r.effective,
-                "predecessors": r.predecessors.iter().map(|p| json!({"code": p.0, "old_la_code": p.1, "name": p.2})).collect::<Vec<_>>(),
-                "successors": r.successors.iter().map(|p| json!({"code": p.0, "old_la_code": p.1, "name": p.2})).collect::<Vec<_>>(),
-                "note": r.note,
-            });
-        }
-        Ok(Json(v))
+        Ok(Json(Place {
+            children: snap
+                .children(&g.code)
+                .into_iter()
+                .map(|c| PlaceName {
+                    code: c.code.clone(),
+                    name: c.name.clone(),
+                })
+                .collect(),
+            geography: describe(&snap, g),
+            reorganisation: snap
+                .formed_by(&g.code)
+                .or_else(|| snap.ended_by(&g.code))
+                .map(|r| Reorganisation {
+                    effective: r.effective,
+                    note: r.note,
+                    predecessors: former(r.predecessors),
+                    successors: former(r.successors),
+                }),
+        }))
     })
     .await
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct YearParams {
+    /// A reporting year (to 30 September), such as 2022; every year unless given.
+    #[param(value_type = Option<u16>)]
     year: Option<String>,
 }
 
@@ -117,8 +239,23 @@ fn parse_year(text: Option<&str>) -> Result<Option<Year>, ApiError> {
     }
 }
 
-/// `GET /api/v1/geographies/{code}/indicators?year=`: the same objects as
-/// `swforce indicators --format json`.
+/// The canonical workforce indicators, one object per year.
+///
+/// The same objects as `swforce indicators --format json`. `computed` holds, for derived
+/// measures, swforce's figure from the published counts where it differs at the published
+/// precision.
+#[utoipa::path(
+    get,
+    path = "/api/v1/geographies/{code}/indicators",
+    operation_id = "getIndicators",
+    tag = "statistics",
+    params(("code" = String, Path, description = CODE), YearParams),
+    responses(
+        (status = 200, description = "Indicators, oldest year first", body = Vec<IndicatorRow>),
+        (status = 400, description = "The year is not a year with figures", body = ErrorAnswer),
+        (status = 404, description = "No place matches", body = ErrorAnswer),
+    ),
+)]
 pub async fn indicators(
     State(state): AppState,
     Path(code): Path<String>,
@@ -129,30 +266,86 @@ pub async fn indicators(
         let g = find(&state, &snap, &code)?;
         let year = parse_year(params.year.as_deref())?;
         snap.indicators(g, year)
-            .map(Json)
+            .map(|rows| Json(rows.into_iter().map(IndicatorRow).collect()))
             .map_err(|e| ApiError::from_app(e, state.request_id()))
     })
     .await
 }
 
-fn cell_json(m: &Measure, cell: Cell<f64>) -> Value {
-    match cell {
-        Cell::Value(v) => published_json(m, v),
-        Cell::Symbol(s) => json!(s.as_str()),
-    }
+fn cell_json(m: &Measure, cell: swforce_domain::Cell<f64>) -> Cell {
+    Cell(match cell {
+        swforce_domain::Cell::Value(v) => published_json(m, v),
+        swforce_domain::Cell::Symbol(s) => json!(s.as_str()),
+    })
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SeriesParams {
+    /// For role by ethnicity: the organisational role, such as Case holder.
     breakdown: Option<String>,
 }
 
-/// `GET /api/v1/geographies/{code}/series/{measure}?breakdown=`
+/// Which place and measure.
+#[derive(Debug, IntoParams)]
+#[into_params(parameter_in = Path)]
+#[allow(dead_code)]
+pub struct SeriesPath {
+    /// An ONS code (E06000058), a DfE code (839) or a name (Camden).
+    code: String,
+    /// A canonical measure name (see /api/v1/measures).
+    #[param(inline, value_type = schema::MeasureName)]
+    measure: String,
+}
+
+/// One measure of one place over time.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Series {
+    breakdown: String,
+    geography: GeographyInfo,
+    measure: MeasureInfo,
+    points: Vec<SeriesPoint>,
+}
+
+fn origin() -> Schema {
+    schema::string_enum(["published", "computed", "continued"])
+}
+
+/// A year's figure and where it comes from.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SeriesPoint {
+    /// `published`; `computed` from the published counts where the release did not publish
+    /// it; `continued` from the predecessors of a reorganised authority.
+    #[schema(schema_with = origin)]
+    origin: &'static str,
+    /// For `continued`: the predecessors whose figures are summed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    predecessors: Option<Vec<String>>,
+    value: Cell,
+    year: u16,
+}
+
+/// One measure of one place over time.
+///
+/// Years before a reorganised authority existed are continued from its predecessors (origin
+/// `continued`); a figure the release did not publish but the counts give is `computed`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/geographies/{code}/series/{measure}",
+    operation_id = "getSeries",
+    tag = "statistics",
+    params(SeriesPath, SeriesParams),
+    responses(
+        (status = 200, description = "The series", body = Series),
+        (status = 400, description = "More than one place matches", body = ErrorAnswer),
+        (status = 404, description = "No place or measure matches", body = ErrorAnswer),
+    ),
+)]
 pub async fn series(
     State(state): AppState,
     Path((code, measure)): Path<(String, String)>,
     Query(params): Query<SeriesParams>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Series>, ApiError> {
     run(move || {
         let snap = snapshot(&state)?;
         let g = find(&state, &snap, &code)?;
@@ -165,36 +358,107 @@ pub async fn series(
             )
         })?;
         let breakdown = params.breakdown.unwrap_or_default();
-        let points: Vec<Value> = snap
+        let points = snap
             .series(&g.code, m, &breakdown)
             .into_iter()
             .map(|f| {
-                let mut p = json!({"year": f.year.get(), "value": cell_json(m, f.cell)});
-                if let Value::Object(extra) = serde_json::to_value(&f.origin).unwrap_or(Value::Null)
-                {
-                    for (k, v) in extra {
-                        p[k] = v;
-                    }
+                let (origin, predecessors) = match f.origin {
+                    Origin::Published => ("published", None),
+                    Origin::Computed => ("computed", None),
+                    Origin::Continued { predecessors } => ("continued", Some(predecessors)),
+                };
+                SeriesPoint {
+                    origin,
+                    predecessors,
+                    value: cell_json(m, f.cell),
+                    year: f.year.get(),
                 }
-                p
             })
             .collect();
-        Ok(Json(json!({
-            "geography": describe(&snap, g),
-            "measure": super::measures::describe(m),
-            "breakdown": breakdown,
-            "points": points,
-        })))
+        Ok(Json(Series {
+            breakdown,
+            geography: describe(&snap, g),
+            measure: super::measures::describe(m),
+            points,
+        }))
     })
     .await
 }
 
-/// `GET /api/v1/geographies/{code}/benchmarks`: each workforce measure in the latest year
-/// against the region, England and every authority.
+/// A local authority's workforce measures in the latest year.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Benchmarks {
+    benchmarks: Vec<BenchmarkLine>,
+    geography: GeographyInfo,
+    /// The latest year with figures.
+    #[schema(required)]
+    year: Option<u16>,
+}
+
+fn direction() -> Schema {
+    let mut s = schema::string_enum(
+        [Direction::Up, Direction::Down, Direction::Same]
+            .iter()
+            .map(schema::serde_name),
+    );
+    schema::or_null(&mut s);
+    s
+}
+
+/// One measure of an authority against its region, England and every authority, in published
+/// units.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BenchmarkLine {
+    /// The authority's figure less England's.
+    #[schema(required, value_type = Option<f64>)]
+    difference_from_england: Option<Value>,
+    /// The authority's figure less its region's.
+    #[schema(required, value_type = Option<f64>)]
+    difference_from_region: Option<Value>,
+    /// Since the year before.
+    #[schema(required, schema_with = direction)]
+    direction: Option<Direction>,
+    #[schema(required, value_type = Option<f64>)]
+    england: Option<Value>,
+    /// Whether the move is good news, given which way is better; null when not judged.
+    #[schema(required)]
+    improving: Option<bool>,
+    #[schema(schema_with = measure_name)]
+    measure: &'static str,
+    /// The figure the year before.
+    #[schema(required, value_type = Option<f64>)]
+    previous: Option<Value>,
+    /// 1 for the lowest quarter of authorities.
+    #[schema(required)]
+    quartile: Option<u8>,
+    /// 1 for the lowest value; ties share the better-placed rank.
+    #[schema(required)]
+    rank: Option<usize>,
+    /// Authorities with a figure that year.
+    ranked: usize,
+    #[schema(required, value_type = Option<f64>)]
+    region: Option<Value>,
+    #[schema(required, value_type = Option<f64>)]
+    value: Option<Value>,
+}
+
+/// A local authority against its region, England and every authority, latest year.
+#[utoipa::path(
+    get,
+    path = "/api/v1/geographies/{code}/benchmarks",
+    operation_id = "getBenchmarks",
+    tag = "statistics",
+    params(("code" = String, Path, description = CODE)),
+    responses(
+        (status = 200, description = "Benchmarks", body = Benchmarks),
+        (status = 400, description = "The place is not a local authority", body = ErrorAnswer),
+        (status = 404, description = "No place matches", body = ErrorAnswer),
+    ),
+)]
 pub async fn benchmarks(
     State(state): AppState,
     Path(code): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Benchmarks>, ApiError> {
     run(move || {
         let snap = snapshot(&state)?;
         let g = find(&state, &snap, &code)?;
@@ -202,33 +466,33 @@ pub async fn benchmarks(
             return Err(ApiError::new(StatusCode::BAD_REQUEST, "There is a problem", &format!("{} is not a local authority", g.name), "benchmarks compare a local authority with its region, England and the other authorities"));
         }
         let profile = snap.profile(g);
-        let items: Vec<Value> = profile
+        let items = profile
             .workforce
             .iter()
             .filter_map(|v| v.benchmark.as_ref().map(|b| (v.measure, b)))
             .map(|(m, b)| {
                 let p = |x: Option<f64>| x.map(|x| published_json(m, x));
-                json!({
-                    "measure": m.name,
-                    "value": p(b.value),
-                    "region": p(b.region),
-                    "england": p(b.england),
-                    "difference_from_region": p(b.vs_region),
-                    "difference_from_england": p(b.vs_england),
-                    "rank": b.rank,
-                    "ranked": b.ranked,
-                    "quartile": b.quartile.map(|q| q.0),
-                    "previous": p(b.previous),
-                    "direction": b.direction,
-                    "improving": b.improving,
-                })
+                BenchmarkLine {
+                    difference_from_england: p(b.vs_england),
+                    difference_from_region: p(b.vs_region),
+                    direction: b.direction,
+                    england: p(b.england),
+                    improving: b.improving,
+                    measure: m.name,
+                    previous: p(b.previous),
+                    quartile: b.quartile.map(|q| q.0),
+                    rank: b.rank,
+                    ranked: b.ranked,
+                    region: p(b.region),
+                    value: p(b.value),
+                }
             })
             .collect();
-        Ok(Json(json!({
-            "geography": describe(&snap, g),
-            "year": profile.latest_year.map(|y| y.get()),
-            "benchmarks": items,
-        })))
+        Ok(Json(Benchmarks {
+            benchmarks: items,
+            geography: describe(&snap, g),
+            year: profile.latest_year.map(|y| y.get()),
+        }))
     })
     .await
 }

@@ -1,6 +1,7 @@
 //! `GET /api/v1/imports` (provenance) and `POST /api/v1/imports` (a CSV file as the body).
 
-use super::{run, snapshot};
+use super::schema::shapes;
+use super::{ErrorAnswer, run, snapshot};
 use crate::AppState;
 use crate::error::ApiError;
 use crate::pages::imports::same_origin;
@@ -12,19 +13,49 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use swforce_app::ImportReport;
 use swforce_store::ImportRecord;
+use utoipa::IntoParams;
 
+/// Every file imported, with its provenance.
+#[utoipa::path(
+    get,
+    path = "/api/v1/imports",
+    operation_id = "listImports",
+    tag = "statistics",
+    responses((status = 200, description = "Imports, newest first", body = Vec<shapes::Import>)),
+)]
 pub async fn index(State(state): AppState) -> Result<Json<Vec<ImportRecord>>, ApiError> {
     run(move || Ok(Json(snapshot(&state)?.imports().to_vec()))).await
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct Params {
+    /// The file's name, shown in messages and kept in the provenance.
     file_name: Option<String>,
 }
 
-/// Imports the request body; `?file_name=` names it in messages and the provenance.
+/// Import a published CSV file sent as the request body, all or nothing.
+///
+/// Needs a token with the scope statistics:import, held by a national analyst or site admin.
 /// 201 when imported, 200 when the same file was already on record, 422 with diagnostics when
 /// refused, 413 when larger than the upload limit.
+#[utoipa::path(
+    post,
+    path = "/api/v1/imports",
+    operation_id = "createImport",
+    tag = "statistics",
+    security(("bearerToken" = [])),
+    params(Params),
+    request_body(content = String, content_type = "text/csv", description = "The published CSV file"),
+    responses(
+        (status = 201, description = "Imported", body = shapes::ImportReport),
+        (status = 200, description = "The same file was already imported; nothing changed", body = shapes::ImportReport),
+        (status = 401, description = "No token", body = ErrorAnswer),
+        (status = 403, description = "The token may not import, or imports are switched off", body = ErrorAnswer),
+        (status = 413, description = "Larger than the upload limit", body = ErrorAnswer),
+        (status = 422, description = "Refused, with every problem found in the file", body = ErrorAnswer),
+    ),
+)]
 pub async fn create(
     State(state): AppState,
     viewer: crate::auth::Viewer,

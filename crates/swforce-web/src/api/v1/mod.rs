@@ -1,25 +1,130 @@
 //! Version 1 of the JSON API. Every answer is JSON; errors are
 //! `{"error": {"status", "title", "problems": [{"text", "fix"}], "diagnostics"}}`.
+//!
+//! Each handler declares its path, parameters and answers beside it (`#[utoipa::path]`), and
+//! [`router`] registers the handlers from those declarations, so the routes and the OpenAPI
+//! document served at `/api/v1/openapi.json` are made from the same lines.
 
 pub mod account;
 pub mod diary;
 pub mod geographies;
 pub mod imports;
 pub mod measures;
+pub mod schema;
 
 use crate::error::ApiError;
-use crate::{WebState, blocking};
-use axum::http::header;
+use crate::{MAX_UPLOAD_BYTES, REQUEST_TIMEOUT, WebState, blocking};
+use axum::extract::DefaultBodyLimit;
+use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 use swforce_app::Snapshot;
+use utoipa::OpenApi;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-/// The OpenAPI document describing this API, written by hand and checked by a test against
-/// the routes.
-pub const OPENAPI: &str = include_str!("../../../openapi.json");
+pub use schema::shapes::ErrorAnswer;
 
+/// What the document says of the API as a whole; the paths come from the handlers.
+#[derive(Debug, OpenApi)]
+#[openapi(
+    info(
+        title = "swforce API",
+        version = "1",
+        description = "England's children's social work workforce statistics, indicators and benchmarks, as published by the Department for Education (Open Government Licence v3.0). Rates are given as percentages (17.1), rounded as published. A cell the publisher withheld holds its symbol instead of a number: z not applicable, x not available, c suppressed, low rounds to zero, u low reliability. A measure the release did not publish is null. Ids of records (organisations, teams, scenarios, engagements) are opaque strings that reveal no counts. The API answers to bearer tokens only (Authorization: Bearer <token>); a browser's session cookie is ignored here. A token reads within its scopes and writes only through POST /api/v1/imports (statistics:import) and POST /api/v1/scenarios (scenarios:write).",
+        license(name = "MIT OR Apache-2.0"),
+    ),
+    modifiers(&BearerToken),
+    tags(
+        (name = "statistics", description = "The published statistics: public"),
+        (name = "account", description = "An organisation's own records: with an API token"),
+        (name = "time", description = "The time diary"),
+    ),
+)]
+struct Document;
+
+/// The `bearerToken` security scheme the signed-in operations name.
+#[derive(Debug)]
+struct BearerToken;
+
+impl utoipa::Modify for BearerToken {
+    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+        let components = doc.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearerToken",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "An API token made on the account page (swf_...), sent as Authorization: Bearer <token>",
+                    ))
+                    .build(),
+            ),
+        );
+    }
+}
+
+/// Every API route with its description.
+fn api() -> OpenApiRouter<WebState> {
+    // Reads, and the scenario a token saves: given up on after the request timeout, like pages.
+    let timed = OpenApiRouter::new()
+        .routes(routes!(openapi))
+        .routes(routes!(geographies::index))
+        .routes(routes!(geographies::show))
+        .routes(routes!(geographies::indicators))
+        .routes(routes!(geographies::benchmarks))
+        .routes(routes!(geographies::series))
+        .routes(routes!(measures::index))
+        .routes(routes!(imports::index))
+        .routes(routes!(account::me))
+        .routes(routes!(account::scenarios, account::save_scenario))
+        .routes(routes!(account::census_returns))
+        .routes(routes!(account::census_indicators))
+        .routes(routes!(account::audit))
+        .routes(routes!(account::agency_engagements))
+        .routes(routes!(account::agency_summary))
+        .routes(routes!(diary::weeks_of))
+        .routes(routes!(diary::summary))
+        .routes(routes!(diary::national))
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            REQUEST_TIMEOUT,
+        ));
+    // An upload streams for as long as the file takes, within its size limit.
+    let uploads = OpenApiRouter::new()
+        .routes(routes!(imports::create))
+        .layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES));
+    OpenApiRouter::with_openapi(Document::openapi())
+        .merge(timed)
+        .merge(uploads)
+}
+
+/// The API's routes, for the service to merge in.
+pub fn router() -> axum::Router<WebState> {
+    api().split_for_parts().0
+}
+
+/// The OpenAPI document describing the API, made from the same declarations as its routes.
+pub fn document() -> &'static str {
+    static DOCUMENT: LazyLock<String> = LazyLock::new(|| {
+        api()
+            .into_openapi()
+            .to_pretty_json()
+            .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+    });
+    &DOCUMENT
+}
+
+/// This document.
+#[utoipa::path(
+    get,
+    path = "/api/v1/openapi.json",
+    operation_id = "openapi",
+    responses((status = 200, description = "The OpenAPI document", content_type = "application/json")),
+)]
 pub async fn openapi() -> impl IntoResponse {
-    ([(header::CONTENT_TYPE, "application/json")], OPENAPI)
+    ([(header::CONTENT_TYPE, "application/json")], document())
 }
 
 pub(crate) fn snapshot(state: &WebState) -> Result<Arc<Snapshot>, ApiError> {

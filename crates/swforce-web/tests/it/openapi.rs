@@ -1,0 +1,593 @@
+//! The OpenAPI document against the service: every path it names is routed, every route under
+//! `/api/` is in it, and every answer, with data behind it, is what its schema says.
+
+use crate::time::{FACE, NOTES, category, keep, publish, this_week};
+use crate::{Answer, TestApp, demo, fixture, spawn_app};
+use serde_json::Value;
+use swforce_domain::measure::MEASURES;
+use swforce_domain::{Dataset, Measure, OldLaCode};
+use swforce_import::census::generate::{GenerateSpec, generate};
+
+fn document() -> Value {
+    demo().get_json("/api/v1/openapi.json")
+}
+
+/// The schema of `method path`'s answer with `status`, as JSON.
+fn answer_schema<'a>(doc: &'a Value, path: &str, method: &str, status: u16) -> &'a Value {
+    let r = &doc["paths"][path][method]["responses"][status.to_string()];
+    assert!(
+        r.is_object(),
+        "{method} {path} does not describe a {status} answer"
+    );
+    &r["content"]["application/json"]["schema"]
+}
+
+// A checker for the part of JSON Schema (2020-12, as OpenAPI 3.1 uses it) that the generated
+// document uses: `$ref` to components, `type` (one or several), `enum`, `properties` and
+// `required`, `additionalProperties`, `items`, `oneOf`, `anyOf` and `allOf`. Formats, patterns
+// and bounds are not checked. Stricter than JSON Schema in one way: an object schema is closed,
+// so a property the answer has but the schema does not declare is an error, unless
+// `additionalProperties` allows it; and an object or a value with no description at all is an
+// error, so that no answer escapes being described.
+
+fn resolve<'a>(doc: &'a Value, schema: &'a Value) -> &'a Value {
+    match schema.get("$ref").and_then(Value::as_str) {
+        Some(r) => {
+            let name = r
+                .strip_prefix("#/components/schemas/")
+                .unwrap_or_else(|| panic!("a reference outside the components: {r}"));
+            let s = &doc["components"]["schemas"][name];
+            assert!(s.is_object(), "{r} is not in the document");
+            resolve(doc, s)
+        }
+        None => schema,
+    }
+}
+
+/// `allOf` as one object schema: the parts' properties and required lists together.
+fn merged(doc: &Value, schema: &Value) -> Value {
+    let mut properties = serde_json::Map::new();
+    let mut required = Vec::new();
+    for part in schema["allOf"].as_array().unwrap() {
+        let part = resolve(doc, part);
+        let part = if part.get("allOf").is_some() {
+            merged(doc, part)
+        } else {
+            part.clone()
+        };
+        if let Some(p) = part["properties"].as_object() {
+            properties.extend(p.clone());
+        }
+        if let Some(r) = part["required"].as_array() {
+            required.extend(r.clone());
+        }
+    }
+    serde_json::json!({"type": "object", "properties": properties, "required": required})
+}
+
+fn type_matches(t: &str, v: &Value) -> bool {
+    match t {
+        "null" => v.is_null(),
+        "boolean" => v.is_boolean(),
+        "integer" => v.is_i64() || v.is_u64(),
+        "number" => v.is_number(),
+        "string" => v.is_string(),
+        "array" => v.is_array(),
+        "object" => v.is_object(),
+        other => panic!("a type the checker does not know: {other}"),
+    }
+}
+
+fn check(doc: &Value, schema: &Value, v: &Value, at: &str, errors: &mut Vec<String>) {
+    let schema = resolve(doc, schema);
+    if schema.get("allOf").is_some() {
+        return check(doc, &merged(doc, schema), v, at, errors);
+    }
+    for (key, exactly_one) in [("oneOf", true), ("anyOf", false)] {
+        if let Some(parts) = schema[key].as_array() {
+            let fits = parts
+                .iter()
+                .filter(|p| {
+                    let mut e = Vec::new();
+                    check(doc, p, v, at, &mut e);
+                    e.is_empty()
+                })
+                .count();
+            if fits == 0 || (exactly_one && fits > 1) {
+                errors.push(format!("{at}: {v} fits {fits} of {key} {parts:?}"));
+            }
+            return;
+        }
+    }
+    let types: Vec<&str> = match &schema["type"] {
+        Value::String(t) => vec![t.as_str()],
+        Value::Array(ts) => ts.iter().filter_map(Value::as_str).collect(),
+        _ => {
+            errors.push(format!("{at}: no type is given for {v}: {schema}"));
+            return;
+        }
+    };
+    if !types.iter().any(|t| type_matches(t, v)) {
+        errors.push(format!("{at}: {v} is not of type {types:?}"));
+        return;
+    }
+    if let Some(values) = schema["enum"].as_array() {
+        if !values.contains(v) {
+            errors.push(format!("{at}: {v} is not one of {values:?}"));
+        }
+    }
+    match v {
+        Value::Array(items) => {
+            assert!(
+                schema.get("items").is_some(),
+                "{at}: an array with no items described"
+            );
+            for (i, item) in items.iter().enumerate() {
+                check(doc, &schema["items"], item, &format!("{at}[{i}]"), errors);
+            }
+        }
+        Value::Object(o) => {
+            let properties = schema["properties"].as_object();
+            let additional = &schema["additionalProperties"];
+            if properties.is_none() && !additional.is_object() {
+                errors.push(format!("{at}: an object with nothing described: {schema}"));
+                return;
+            }
+            for r in schema["required"].as_array().into_iter().flatten() {
+                let r = r.as_str().unwrap();
+                if !o.contains_key(r) {
+                    errors.push(format!("{at}: required {r} is missing"));
+                }
+            }
+            for (k, value) in o {
+                let at = format!("{at}.{k}");
+                match properties.and_then(|p| p.get(k)) {
+                    Some(s) => check(doc, s, value, &at, errors),
+                    None if additional.is_object() => check(doc, additional, value, &at, errors),
+                    None => errors.push(format!("{at}: not declared in the schema")),
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Checks an answer against the schema the document gives for it; says what does not fit.
+fn conforms(doc: &Value, path: &str, method: &str, target: &str, a: &Answer) {
+    let schema = answer_schema(doc, path, method, a.status);
+    assert!(
+        a.header("content-type")
+            .unwrap_or("")
+            .starts_with("application/json"),
+        "{method} {target}"
+    );
+    let mut errors = Vec::new();
+    check(doc, schema, &a.json(), "answer", &mut errors);
+    assert!(
+        errors.is_empty(),
+        "{method} {target} ({}) does not match its schema:\n{}",
+        a.status,
+        errors.join("\n")
+    );
+}
+
+#[test]
+fn the_checker_finds_what_does_not_fit() {
+    let doc = serde_json::json!({"components": {"schemas": {"Cell": {"oneOf": [
+        {"type": "number"}, {"type": "string", "enum": ["z"]}, {"type": "null"}
+    ]}}}});
+    let schema = serde_json::json!({
+        "type": "object",
+        "required": ["a"],
+        "properties": {
+            "a": {"type": "integer"},
+            "b": {"type": ["string", "null"]},
+            "c": {"type": "array", "items": {"$ref": "#/components/schemas/Cell"}}
+        }
+    });
+    let errors = |v: Value| {
+        let mut e = Vec::new();
+        check(&doc, &schema, &v, "v", &mut e);
+        e
+    };
+    assert!(errors(serde_json::json!({"a": 1, "b": null, "c": [1.5, "z", null]})).is_empty());
+    for wrong in [
+        serde_json::json!({"b": "x"}),
+        serde_json::json!({"a": 1.5}),
+        serde_json::json!({"a": 1, "d": 2}),
+        serde_json::json!({"a": 1, "b": 3}),
+        serde_json::json!({"a": 1, "c": ["y"]}),
+        serde_json::json!([1]),
+    ] {
+        assert!(!errors(wrong.clone()).is_empty(), "{wrong} fits");
+    }
+}
+
+#[test]
+fn the_document_is_openapi_3_with_its_version_and_its_bearer_tokens() {
+    let doc = document();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    assert_eq!(doc["info"]["title"], "swforce API");
+    assert_eq!(doc["info"]["version"], "1");
+    assert!(
+        doc["info"]["description"]
+            .as_str()
+            .unwrap()
+            .contains("Bearer")
+    );
+    let scheme = &doc["components"]["securitySchemes"]["bearerToken"];
+    assert_eq!(scheme["type"], "http");
+    assert_eq!(scheme["scheme"], "bearer");
+    // Each name in braces in a path is a parameter of its operations, which they must send.
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let in_path: Vec<&Value> = op["parameters"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter(|p| p["in"] == "path")
+                .collect();
+            assert_eq!(in_path.len(), path.matches('{').count(), "{method} {path}");
+            for p in in_path {
+                assert!(path.contains(&format!("{{{}}}", p["name"].as_str().unwrap())));
+                assert_eq!(p["required"], true, "{method} {path}: {}", p["name"]);
+            }
+        }
+    }
+    // The service serves the same document the code makes.
+    let served: Value = demo().get_json("/api/v1/openapi.json");
+    let made: Value = serde_json::from_str(swforce_web::openapi_document()).unwrap();
+    assert_eq!(served, made);
+}
+
+/// The path with its parameters filled in with places, measures and years that have data.
+fn fill(path: &str) -> String {
+    path.replace("{code}", "E09000007")
+        .replace("{measure}", "turnover_rate_fte")
+        .replace("{year}", "2022")
+}
+
+#[test]
+fn every_documented_operation_is_routed_and_every_api_route_is_documented() {
+    let app = demo();
+    let doc = document();
+    let paths = doc["paths"].as_object().unwrap();
+    assert!(paths.len() >= 18, "{:?}", paths.keys());
+    let mut operations = 0;
+    for (path, item) in paths {
+        assert!(path.starts_with("/api/v1/"), "{path}");
+        for (method, op) in item.as_object().unwrap() {
+            operations += 1;
+            let target = fill(path);
+            let signed_in = op.get("security").is_some();
+            let a = match method.as_str() {
+                "get" => app.get(&target),
+                "post" => app.post(&target, "application/json", b"{}", &[]),
+                other => panic!("{other} {path}: a method the test does not send"),
+            };
+            assert!(
+                a.status != 404 && a.status != 405,
+                "{method} {target} is documented but not routed: {}",
+                a.status
+            );
+            if signed_in {
+                assert_eq!(
+                    op["security"][0]["bearerToken"],
+                    serde_json::json!([]),
+                    "{method} {path}"
+                );
+                // Refused without a token: a read asks for one; a write from a program that
+                // sends no token is refused before it is read.
+                let expected = if method == "get" { 401 } else { 403 };
+                assert_eq!(a.status, expected, "{method} {target}: {}", a.body);
+                conforms(&doc, path, method, &target, &a);
+            } else if method == "get" {
+                assert_eq!(a.status, 200, "{method} {target}: {}", a.body);
+            }
+        }
+    }
+    assert!(operations >= 19);
+    // An address that is not documented is not routed either (so the 404 above means it).
+    assert_eq!(app.get("/api/v1/nonsense").status, 404);
+    // No API route is registered except from the handlers' own declarations, which make the
+    // document: the service's route table names none itself.
+    let routes = include_str!("../../src/lib.rs");
+    assert!(
+        !routes.contains("\"/api/"),
+        "an API route is registered in lib.rs, outside the document"
+    );
+}
+
+#[test]
+fn the_indicator_row_names_every_measure_an_indicator_row_carries_and_the_document_every_measure() {
+    let doc = document();
+    let row = &doc["components"]["schemas"]["IndicatorRow"];
+    let properties = row["properties"].as_object().unwrap();
+    let required: Vec<&str> = row["required"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    let carried: Vec<&str> = Measure::of(Dataset::CswwHeadline).map(|m| m.name).collect();
+    for m in &carried {
+        assert!(properties.contains_key(*m), "IndicatorRow lacks {m}");
+        assert!(required.contains(m), "{m} is always in an indicator row");
+    }
+    // Nothing else: the row carries the workforce dataset's measures, and the others are in
+    // their own answers (series, census indicators).
+    assert_eq!(properties.len(), carried.len() + 5);
+    // A real row has every one of them.
+    let answer = demo().get_json("/api/v1/geographies/E06000058/indicators?year=2022");
+    for m in &carried {
+        assert!(answer[0].get(*m).is_some(), "{m} is not in the answer");
+    }
+    // Every measure swforce knows is named in the document: as a measure's name and as the
+    // measure a series is of.
+    let names = |s: &Value| -> Vec<String> {
+        s["enum"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap().to_string())
+            .collect()
+    };
+    let every: Vec<String> = MEASURES.iter().map(|m| m.name.to_string()).collect();
+    assert_eq!(
+        names(&doc["components"]["schemas"]["Measure"]["properties"]["name"]),
+        every
+    );
+    let measure_param =
+        doc["paths"]["/api/v1/geographies/{code}/series/{measure}"]["get"]["parameters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["name"] == "measure")
+            .unwrap();
+    assert_eq!(names(&measure_param["schema"]), every);
+}
+
+/// An authority with a census return, an agency register, a team, time diaries that are
+/// published and shared, a saved scenario, and a token with every scope an organisation's
+/// people may hold: every signed-in answer has something in it.
+struct Filled {
+    app: TestApp,
+    bearer: String,
+    team: String,
+}
+
+fn filled() -> Filled {
+    let app = spawn_app();
+    let kent = app.organisation("Kent County Council", Some("E10000016"));
+    let team = app.app.store().create_team(kent, "Front door").unwrap();
+    let keys = app.person(
+        kent,
+        "keys@kent.test",
+        &["workforce_analyst", "org_admin", "team_manager"],
+    );
+    let mut census = Vec::new();
+    generate(
+        &mut census,
+        &GenerateSpec {
+            workers: 60,
+            seed: 9,
+            lea: OldLaCode::parse("886").unwrap(),
+            year: 2022,
+        },
+    )
+    .unwrap();
+    let stored = keys.post_file("/census/returns", "kent-2022.xml", &census, &[]);
+    assert_eq!(stored.status, 303, "{}", stored.body);
+    let register = keys.post_file(
+        "/agency/council/import",
+        "kent-agency.csv",
+        &fixture("agency_engagements.csv"),
+        &[],
+    );
+    assert_eq!(register.status, 303, "{}", register.body);
+    let opt_in = keys.post_form("/time/settings/opt-in", &[("opt_in", "yes")]);
+    assert_eq!(opt_in.status, 303);
+    let (face, notes) = (category(&app, kent, FACE), category(&app, kent, NOTES));
+    for i in 0..6 {
+        let email = format!("w{i}@kent.test");
+        let b = app.person(kent, &email, &["social_worker"]);
+        let mut u = app.app.store().user_by_email(&email).unwrap().unwrap();
+        u.team_id = Some(team.id);
+        app.app.store().update_user(&u).unwrap();
+        let extra: &[(&str, &str)] = &[
+            ("note", "The case system froze"),
+            ("share_note", "yes"),
+            ("obstacles", "it_problems"),
+        ];
+        let a = keep(&b, this_week(), &face, &notes, ("9", "28"), extra);
+        assert_eq!(a.status, 303, "{}", a.body);
+    }
+    let a = keep(&keys, this_week(), &face, &notes, ("5", "30"), &[]);
+    assert_eq!(a.status, 303, "{}", a.body);
+    publish(&app);
+    let scopes: Vec<&str> = swforce_app::access::SCOPES
+        .iter()
+        .map(|s| s.1)
+        .filter(|s| *s != "statistics:import")
+        .collect();
+    let token = app.token("keys@kent.test", &scopes);
+    let team = app.public(swforce_app::public_id::Kind::Team, team.id);
+    Filled {
+        app,
+        bearer: format!("Bearer {token}"),
+        team,
+    }
+}
+
+#[test]
+fn every_answer_is_what_its_schema_says() {
+    let f = filled();
+    let doc = document();
+    let auth: &[(&str, &str)] = &[("authorization", f.bearer.as_str())];
+    // A scenario saved through the API, so that the list has one of the organisation's own.
+    let path = "/api/v1/scenarios";
+    let saved = f.app.request(
+        "POST",
+        path,
+        &[auth[0], ("content-type", "application/json")],
+        Some(br#"{"geography": "E10000016", "name": "More places", "query": "frontline_places=310"}"#),
+    );
+    assert_eq!(saved.status, 201, "{}", saved.body);
+    conforms(&doc, path, "post", path, &saved);
+
+    // Every GET the document names, and the variants that change what is said.
+    let mut targets: Vec<(String, String)> = doc["paths"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .filter(|(p, item)| item.get("get").is_some() && !p.ends_with("openapi.json"))
+        .map(|(p, _)| (p.clone(), fill(p)))
+        .collect();
+    for (path, target) in [
+        ("/api/v1/geographies", "/api/v1/geographies?level=regional"),
+        ("/api/v1/geographies", "/api/v1/geographies?q=bournemouth"),
+        (
+            "/api/v1/geographies/{code}",
+            "/api/v1/geographies/E06000058",
+        ),
+        (
+            "/api/v1/geographies/{code}",
+            "/api/v1/geographies/E92000001",
+        ),
+        (
+            "/api/v1/geographies/{code}/indicators",
+            "/api/v1/geographies/E06000058/indicators?year=2022",
+        ),
+        (
+            "/api/v1/geographies/{code}/indicators",
+            "/api/v1/geographies/E06000053/indicators?year=2022",
+        ),
+        (
+            "/api/v1/geographies/{code}/indicators",
+            "/api/v1/geographies/E92000001/indicators",
+        ),
+        (
+            "/api/v1/agency/summary",
+            "/api/v1/agency/summary?quarter=2025Q3",
+        ),
+        (
+            "/api/v1/diary/national",
+            "/api/v1/diary/national?region=E12000008",
+        ),
+        ("/api/v1/audit", "/api/v1/audit?limit=5"),
+    ] {
+        targets.push((path.into(), target.into()));
+    }
+    targets.push((
+        "/api/v1/diary/summary".into(),
+        format!("/api/v1/diary/summary?team={}", f.team),
+    ));
+    // A series of every measure, and one continued across a reorganisation.
+    for m in MEASURES {
+        targets.push((
+            "/api/v1/geographies/{code}/series/{measure}".into(),
+            format!("/api/v1/geographies/E92000001/series/{}", m.name),
+        ));
+    }
+    targets.push((
+        "/api/v1/geographies/{code}/series/{measure}".into(),
+        "/api/v1/geographies/E06000058/series/inpost_fte".into(),
+    ));
+    for (path, target) in &targets {
+        let a = f.app.request("GET", target, auth, None);
+        assert_eq!(a.status, 200, "GET {target}: {}", a.body);
+        conforms(&doc, path, "get", target, &a);
+    }
+    assert!(targets.len() >= 17 + MEASURES.len());
+
+    // Some answers have everything they may have.
+    let get = |t: &str| f.app.request("GET", t, auth, None).json();
+    let national = get("/api/v1/diary/national");
+    assert_eq!(national["suppressed"], false, "{national}");
+    assert_eq!(get("/api/v1/diary/summary")["suppressed"], false);
+    assert!(
+        !get("/api/v1/agency/engagements")
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    assert!(!get("/api/v1/census/returns").as_array().unwrap().is_empty());
+    assert!(
+        !get("/api/v1/diary/weeks")["weeks"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    assert!(get("/api/v1/me")["teams"].as_array().is_some());
+    let series = get("/api/v1/geographies/E06000058/series/inpost_fte");
+    assert!(series["points"][0]["predecessors"].is_array(), "{series}");
+}
+
+#[test]
+fn error_answers_are_what_their_schema_says() {
+    let app = spawn_app();
+    let doc = document();
+    let cases: &[(&str, &str, u16)] = &[
+        (
+            "/api/v1/geographies",
+            "/api/v1/geographies?level=county",
+            400,
+        ),
+        (
+            "/api/v1/geographies/{code}",
+            "/api/v1/geographies/E06099999",
+            404,
+        ),
+        (
+            "/api/v1/geographies/{code}/indicators",
+            "/api/v1/geographies/E06000053/indicators?year=20x2",
+            400,
+        ),
+        (
+            "/api/v1/geographies/{code}/series/{measure}",
+            "/api/v1/geographies/E06000058/series/nonsense",
+            404,
+        ),
+        (
+            "/api/v1/geographies/{code}/benchmarks",
+            "/api/v1/geographies/E92000001/benchmarks",
+            400,
+        ),
+        ("/api/v1/me", "/api/v1/me", 401),
+    ];
+    for (path, target, status) in cases {
+        let a = app.get(target);
+        assert_eq!(a.status, *status, "GET {target}: {}", a.body);
+        conforms(&doc, path, "get", target, &a);
+    }
+    // An import through the API: imported, then the same again, then refused with its
+    // diagnostics.
+    app.analyst();
+    let token = app.token("analyst@education.test", &["statistics:import"]);
+    let bearer = format!("Bearer {token}");
+    let auth: &[(&str, &str)] = &[("authorization", bearer.as_str())];
+    let name = "csww_headline_2022_to_2023_new_names.csv";
+    let path = "/api/v1/imports";
+    let target = format!("{path}?file_name={name}");
+    for status in [201, 200] {
+        let a = app.post(&target, "text/csv", &fixture(name), auth);
+        assert_eq!(a.status, status, "{}", a.body);
+        conforms(&doc, path, "post", &target, &a);
+    }
+    let bad = app.post(
+        "/api/v1/imports?file_name=bad.csv",
+        "text/csv",
+        b"time_period,x\n2022,1\n",
+        auth,
+    );
+    assert_eq!(bad.status, 422);
+    assert!(
+        !bad.json()["error"]["diagnostics"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    conforms(&doc, path, "post", path, &bad);
+    let list = app.get(path);
+    conforms(&doc, path, "get", path, &list);
+}
