@@ -10,6 +10,7 @@ mod cache;
 mod chart;
 mod error;
 mod pages;
+mod upload;
 mod view;
 
 use axum::Router;
@@ -19,7 +20,6 @@ use axum::middleware::{self, Next};
 use axum::response::Response;
 use axum::routing::{get, post};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 use swforce_app::App;
 
 pub use error::{ApiError, PageError};
@@ -62,14 +62,13 @@ impl Options {
 pub struct WebState {
     pub app: App,
     pub options: Options,
-    requests: Arc<AtomicU64>,
     cache: Arc<cache::PageCache>,
 }
 
 impl WebState {
     /// A short id for a request, printed on error pages and in the log.
     pub fn request_id(&self) -> String {
-        format!("req-{:06}", self.requests.fetch_add(1, Ordering::Relaxed))
+        error::request_id()
     }
 }
 
@@ -78,7 +77,6 @@ pub fn router(app: App, options: Options) -> Router {
     let state = WebState {
         app,
         options,
-        requests: Arc::new(AtomicU64::new(1)),
         cache: Arc::new(cache::PageCache::default()),
     };
     let uploads = Router::new()

@@ -1,13 +1,11 @@
 //! About the data: sources, definitions, symbols, reorganisations, how the figures are checked,
 //! and the licence credit.
 
-use super::render;
-use crate::error::PageError;
+use super::{PageResult, render, run};
+use crate::AppState;
 use crate::view::{CellView, Layout, TableView};
-use crate::{AppState, blocking};
 use askama::Template;
 use axum::extract::State;
-use axum::response::Html;
 use swforce_domain::{Dataset, EesSymbol, Formula, LINEAGE, Measure};
 
 /// A dataset on record.
@@ -77,9 +75,9 @@ fn definitions(dataset: Dataset) -> TableView {
     }
 }
 
-pub async fn show(State(state): AppState) -> Result<Html<String>, PageError> {
-    blocking(move || {
-        let snap = state.app.snapshot().map_err(|e| PageError::from_app(e, state.request_id()))?;
+pub async fn show(State(state): AppState) -> PageResult {
+    run(move || {
+        let snap = state.app.snapshot()?;
         let sources = Dataset::ALL
             .iter()
             .map(|d| {
@@ -123,7 +121,7 @@ pub async fn show(State(state): AppState) -> Result<Html<String>, PageError> {
             symbols,
             reorganisations,
         };
-        render(&page, || state.request_id())
+        render(&page)
     })
-    .await?
+    .await
 }

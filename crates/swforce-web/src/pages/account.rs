@@ -2,15 +2,15 @@
 //! their API tokens.
 
 use super::ids::Kind;
-use super::{Fields, local_path, problem_at, render};
+use super::{Fields, PageResult, local_path, problem_at, render, run, unprocessable};
 use crate::auth::{SESSION_COOKIE, Viewer, set_cookie};
 use crate::error::{PageError, Problem};
 use crate::view::{CellView, Choices, Field, Layout, TableView};
-use crate::{AppState, WebState, blocking};
+use crate::{AppState, WebState};
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
-use axum::http::{StatusCode, header};
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use swforce_app::AppError;
@@ -84,7 +84,7 @@ pub async fn sign_in_form(
     State(state): AppState,
     viewer: Viewer,
     Query(q): Query<SignInParams>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     if viewer.principal.is_some() {
         return Ok(super::redirect(&local_path(&q.next)).into_response());
     }
@@ -98,14 +98,10 @@ pub async fn sign_in_form(
     } else {
         None
     };
-    blocking(move || {
-        Ok(render(
-            &sign_in_page(&state, Vec::new(), &q.next, "", banner)?,
-            || state.request_id(),
-        )?
-        .into_response())
+    run(move || {
+        Ok(render(&sign_in_page(&state, Vec::new(), &q.next, "", banner)?)?.into_response())
     })
-    .await?
+    .await
 }
 
 /// Sets the session cookie and sends the browser on.
@@ -128,8 +124,8 @@ pub async fn sign_in(
     State(state): AppState,
     viewer: Viewer,
     Form(form): Form<Fields>,
-) -> Result<Response, PageError> {
-    blocking(move || {
+) -> PageResult {
+    run(move || {
         let (email, password, next) = (form.get("email"), form.get("password"), form.get("next"));
         match state.app.sign_in(&email, &password, &viewer.origin) {
             Ok(s) => Ok(signed_in_response(
@@ -150,16 +146,12 @@ pub async fn sign_in(
                     &email,
                     None,
                 )?;
-                Ok((
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    render(&page, || state.request_id())?,
-                )
-                    .into_response())
+                unprocessable(&page)
             }
-            Err(e) => Err(PageError::from_app(e, state.request_id())),
+            Err(e) => Err(e.into()),
         }
     })
-    .await?
+    .await
 }
 
 fn expire_session(state: &WebState, mut r: Response) -> Response {
@@ -170,38 +162,29 @@ fn expire_session(state: &WebState, mut r: Response) -> Response {
     r
 }
 
-pub async fn sign_out(State(state): AppState, viewer: Viewer) -> Result<Response, PageError> {
-    blocking(move || {
+pub async fn sign_out(State(state): AppState, viewer: Viewer) -> PageResult {
+    run(move || {
         if let (Some(p), Some(cookie)) = (&viewer.principal, &viewer.session) {
-            state
-                .app
-                .sign_out(cookie, p, &viewer.origin)
-                .map_err(|e| PageError::from_app(e, state.request_id()))?;
+            state.app.sign_out(cookie, p, &viewer.origin)?;
         }
         Ok(expire_session(
             &state,
             super::redirect("/sign-in?signed_out=1").into_response(),
         ))
     })
-    .await?
+    .await
 }
 
-pub async fn sign_out_everywhere(
-    State(state): AppState,
-    viewer: Viewer,
-) -> Result<Response, PageError> {
+pub async fn sign_out_everywhere(State(state): AppState, viewer: Viewer) -> PageResult {
     let who = viewer.signed_in()?.clone();
-    blocking(move || {
-        state
-            .app
-            .sign_out_everywhere(&who, &viewer.origin)
-            .map_err(|e| PageError::from_app(e, state.request_id()))?;
+    run(move || {
+        state.app.sign_out_everywhere(&who, &viewer.origin)?;
         Ok(expire_session(
             &state,
             super::redirect("/sign-in?signed_out=1").into_response(),
         ))
     })
-    .await?
+    .await
 }
 
 #[derive(Template)]
@@ -233,42 +216,33 @@ fn reset_request_page(problems: Vec<Problem>, email: &str, sent: bool) -> ResetR
     }
 }
 
-pub async fn reset_form(State(state): AppState) -> Result<Response, PageError> {
-    Ok(render(&reset_request_page(Vec::new(), "", false), || {
-        state.request_id()
-    })?
-    .into_response())
+pub async fn reset_form() -> PageResult {
+    Ok(render(&reset_request_page(Vec::new(), "", false))?.into_response())
 }
 
 pub async fn reset_request(
     State(state): AppState,
     viewer: Viewer,
     Form(form): Form<Fields>,
-) -> Result<Response, PageError> {
-    blocking(move || {
+) -> PageResult {
+    run(move || {
         let email = form.get("email");
         match state
             .app
             .request_password_reset(&email, &state.options.public_url, &viewer.origin)
         {
-            Ok(()) => Ok(
-                render(&reset_request_page(Vec::new(), email.trim(), true), || {
-                    state.request_id()
-                })?
-                .into_response(),
-            ),
-            Err(AppError::Invalid { problem, fix }) => Ok((
-                StatusCode::UNPROCESSABLE_ENTITY,
-                render(
-                    &reset_request_page(problem_at("email", problem, fix), &email, false),
-                    || state.request_id(),
-                )?,
-            )
-                .into_response()),
-            Err(e) => Err(PageError::from_app(e, state.request_id())),
+            Ok(()) => {
+                Ok(render(&reset_request_page(Vec::new(), email.trim(), true))?.into_response())
+            }
+            Err(AppError::Invalid { problem, fix }) => unprocessable(&reset_request_page(
+                problem_at("email", problem, fix),
+                &email,
+                false,
+            )),
+            Err(e) => Err(e.into()),
         }
     })
-    .await?
+    .await
 }
 
 #[derive(Template)]
@@ -330,19 +304,12 @@ fn secret_ok(secret: &str) -> Result<(), PageError> {
     }
 }
 
-async fn set_password_form(
-    state: WebState,
-    kind: TokenKind,
-    secret: String,
-) -> Result<Response, PageError> {
+async fn set_password_form(kind: TokenKind, secret: String) -> PageResult {
     secret_ok(&secret)?;
     // The secret is in the address; the service-wide same-origin referrer policy keeps it out
     // of other sites' logs (no-referrer would make browsers send `Origin: null` with the form,
     // which the cross-site check refuses).
-    Ok(render(&set_password_page(kind, &secret, Vec::new()), || {
-        state.request_id()
-    })?
-    .into_response())
+    Ok(render(&set_password_page(kind, &secret, Vec::new()))?.into_response())
 }
 
 async fn set_password(
@@ -353,7 +320,7 @@ async fn set_password(
     form: Fields,
 ) -> Result<Response, PageError> {
     secret_ok(&secret)?;
-    blocking(move || {
+    run(move || {
         match state.app.set_password_with(
             kind,
             &secret,
@@ -368,26 +335,20 @@ async fn set_password(
                 } else {
                     "password"
                 };
-                Ok((
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    render(
-                        &set_password_page(kind, &secret, problem_at(target, problem, fix)),
-                        || state.request_id(),
-                    )?,
-                )
-                    .into_response())
+                unprocessable(&set_password_page(
+                    kind,
+                    &secret,
+                    problem_at(target, problem, fix),
+                ))
             }
-            Err(e) => Err(PageError::from_app(e, state.request_id())),
+            Err(e) => Err(e.into()),
         }
     })
-    .await?
+    .await
 }
 
-pub async fn invitation_form(
-    State(state): AppState,
-    Path(secret): Path<String>,
-) -> Result<Response, PageError> {
-    set_password_form(state, TokenKind::Invitation, secret).await
+pub async fn invitation_form(Path(secret): Path<String>) -> PageResult {
+    set_password_form(TokenKind::Invitation, secret).await
 }
 
 pub async fn invitation_accept(
@@ -395,15 +356,12 @@ pub async fn invitation_accept(
     viewer: Viewer,
     Path(secret): Path<String>,
     Form(form): Form<Fields>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     set_password(state, viewer, TokenKind::Invitation, secret, form).await
 }
 
-pub async fn reset_token_form(
-    State(state): AppState,
-    Path(secret): Path<String>,
-) -> Result<Response, PageError> {
-    set_password_form(state, TokenKind::PasswordReset, secret).await
+pub async fn reset_token_form(Path(secret): Path<String>) -> PageResult {
+    set_password_form(TokenKind::PasswordReset, secret).await
 }
 
 pub async fn reset_token_set(
@@ -411,7 +369,7 @@ pub async fn reset_token_set(
     viewer: Viewer,
     Path(secret): Path<String>,
     Form(form): Form<Fields>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     set_password(state, viewer, TokenKind::PasswordReset, secret, form).await
 }
 
@@ -447,7 +405,7 @@ fn account_page(
     form: &Fields,
 ) -> Result<AccountPage, PageError> {
     let who = viewer.signed_in()?;
-    let app_err = |e| PageError::from_app(e, state.request_id());
+    let app_err = |e| PageError::from(e);
     let team = match who.user.team_id {
         Some(t) => state
             .app
@@ -587,7 +545,7 @@ pub async fn show(
     State(state): AppState,
     viewer: Viewer,
     Query(q): Query<AccountParams>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     viewer.signed_in()?;
     let banner = if q.welcome.is_some() {
         Some((
@@ -603,30 +561,27 @@ pub async fn show(
     } else {
         None
     };
-    blocking(move || {
-        Ok(render(
-            &account_page(
-                &state,
-                &viewer,
-                Vec::new(),
-                banner,
-                None,
-                &Fields::default(),
-            )?,
-            || state.request_id(),
-        )?
+    run(move || {
+        Ok(render(&account_page(
+            &state,
+            &viewer,
+            Vec::new(),
+            banner,
+            None,
+            &Fields::default(),
+        )?)?
         .into_response())
     })
-    .await?
+    .await
 }
 
 pub async fn create_token(
     State(state): AppState,
     viewer: Viewer,
     Form(form): Form<Fields>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let who = viewer.signed_in()?.clone();
-    blocking(move || {
+    run(move || {
         let days: u32 = form.get("days").parse().unwrap_or(90);
         match state.app.create_api_token(
             &who,
@@ -637,17 +592,14 @@ pub async fn create_token(
         ) {
             Ok(made) => {
                 let banner = Some((format!("Token {} made", made.token.name), String::new()));
-                Ok(render(
-                    &account_page(
-                        &state,
-                        &viewer,
-                        Vec::new(),
-                        banner,
-                        Some(made.secret),
-                        &Fields::default(),
-                    )?,
-                    || state.request_id(),
-                )?
+                Ok(render(&account_page(
+                    &state,
+                    &viewer,
+                    Vec::new(),
+                    banner,
+                    Some(made.secret),
+                    &Fields::default(),
+                )?)?
                 .into_response())
             }
             Err(AppError::Invalid { problem, fix }) => {
@@ -666,31 +618,24 @@ pub async fn create_token(
                     None,
                     &form,
                 )?;
-                Ok((
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    render(&page, || state.request_id())?,
-                )
-                    .into_response())
+                unprocessable(&page)
             }
-            Err(e) => Err(PageError::from_app(e, state.request_id())),
+            Err(e) => Err(e.into()),
         }
     })
-    .await?
+    .await
 }
 
 pub async fn revoke_token(
     State(state): AppState,
     viewer: Viewer,
     Path(id): Path<String>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let who = viewer.signed_in()?.clone();
-    blocking(move || {
+    run(move || {
         let id = super::ids::read(&state, Kind::Token, &id, "API token")?.id();
-        state
-            .app
-            .revoke_api_token(&who, id, &viewer.origin)
-            .map_err(|e| PageError::from_app(e, state.request_id()))?;
+        state.app.revoke_api_token(&who, id, &viewer.origin)?;
         Ok(super::redirect("/account?revoked=1#tokens").into_response())
     })
-    .await?
+    .await
 }

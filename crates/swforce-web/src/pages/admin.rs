@@ -3,15 +3,15 @@
 //! only show what it allows and post what people type.
 
 use super::ids::{self, IdRef, Kind};
-use super::{Fields, problem_at, render};
+use super::{Fields, PageResult, problem_at, render, run, unprocessable};
 use crate::auth::Viewer;
 use crate::error::{PageError, Problem};
 use crate::view::{CellView, Choices, Crumb, Field, Layout, TableView};
-use crate::{AppState, WebState, blocking};
+use crate::{AppState, WebState};
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
-use axum::http::{StatusCode, header};
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use swforce_app::AppError;
@@ -22,10 +22,6 @@ use swforce_store::{Organisation, UserStatus};
 /// Lines of the audit log shown on the page (the CSV has up to [`AUDIT_EXPORT`]).
 const AUDIT_SHOWN: u32 = 500;
 const AUDIT_EXPORT: u32 = 100_000;
-
-fn app_error(state: &WebState) -> impl Fn(AppError) -> PageError + '_ {
-    move |e| PageError::from_app(e, state.request_id())
-}
 
 fn day(s: &str) -> String {
     s.replace('T', " ").replace('Z', "")
@@ -61,7 +57,7 @@ fn site_page(
     banner: Option<(String, String)>,
     form: &Fields,
 ) -> Result<SitePage, PageError> {
-    let orgs = state.app.organisations_for(who).map_err(app_error(state))?;
+    let orgs = state.app.organisations_for(who)?;
     let public = ids::encoder(state, Kind::Organisation)?;
     let organisations = TableView {
         caption: "Organisations".into(),
@@ -124,7 +120,7 @@ fn site_page(
     })
 }
 
-pub async fn index(State(state): AppState, viewer: Viewer) -> Result<Response, PageError> {
+pub async fn index(State(state): AppState, viewer: Viewer) -> PageResult {
     let who = viewer.signed_in()?.clone();
     if !who.can(Permission::ManageSite) {
         if who.can(Permission::ManageUsers)
@@ -137,26 +133,28 @@ pub async fn index(State(state): AppState, viewer: Viewer) -> Result<Response, P
             ))
             .into_response());
         }
-        who.require_read(Permission::ManageUsers)
-            .map_err(app_error(&state))?;
+        who.require_read(Permission::ManageUsers)?;
     }
-    blocking(move || {
-        Ok(render(
-            &site_page(&state, &who, Vec::new(), None, &Fields::default())?,
-            || state.request_id(),
-        )?
+    run(move || {
+        Ok(render(&site_page(
+            &state,
+            &who,
+            Vec::new(),
+            None,
+            &Fields::default(),
+        )?)?
         .into_response())
     })
-    .await?
+    .await
 }
 
 pub async fn create_organisation(
     State(state): AppState,
     viewer: Viewer,
     Form(form): Form<Fields>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let who = viewer.signed_in()?.clone();
-    blocking(move || {
+    run(move || {
         match state.app.create_organisation(
             &who,
             &form.get("name"),
@@ -182,11 +180,7 @@ pub async fn create_organisation(
                     ],
                 );
                 let page = site_page(&state, &who, problem_at(&target, problem, fix), None, &form)?;
-                Ok((
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    render(&page, || state.request_id())?,
-                )
-                    .into_response())
+                unprocessable(&page)
             }
             Err(AppError::NotFound {
                 query, suggestions, ..
@@ -207,16 +201,12 @@ pub async fn create_organisation(
                     None,
                     &form,
                 )?;
-                Ok((
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    render(&page, || state.request_id())?,
-                )
-                    .into_response())
+                unprocessable(&page)
             }
-            Err(e) => Err(PageError::from_app(e, state.request_id())),
+            Err(e) => Err(e.into()),
         }
     })
-    .await?
+    .await
 }
 
 #[derive(Template)]
@@ -277,7 +267,7 @@ fn teams_choices(
     org: i64,
     chosen: Option<i64>,
 ) -> Result<Choices, PageError> {
-    let teams = state.app.teams_of(who, org).map_err(app_error(state))?;
+    let teams = state.app.teams_of(who, org)?;
     let mut c = Choices::new("team", "Team (optional)", "select");
     if !teams.is_empty() {
         c = c.option("", "No team", "", chosen.is_none());
@@ -308,9 +298,9 @@ fn org_page(
     };
     let mut team_names = Vec::new();
     if can_people {
-        let teams = state.app.teams_of(who, org.id).map_err(app_error(state))?;
+        let teams = state.app.teams_of(who, org.id)?;
         team_names = teams.iter().map(|t| t.name.clone()).collect();
-        let list = state.app.people(who, org.id).map_err(app_error(state))?;
+        let list = state.app.people(who, org.id)?;
         let person = ids::encoder(state, Kind::Person)?;
         people.head = [
             "Name",
@@ -399,14 +389,13 @@ fn org_page(
         can_people,
         can_sso: who.can(Permission::ConfigureSso),
         sso_problem: if who.can(Permission::ConfigureSso) {
-            state.app.sso_problem(who, org).map_err(app_error(state))?
+            state.app.sso_problem(who, org)?
         } else {
             None
         },
         domain: state
             .app
-            .domain_verification(org)
-            .map_err(app_error(state))?
+            .domain_verification(org)?
             .map(|(d, at)| (d, at.map(|a| a.replace('T', " ").replace('Z', " UTC")))),
         verify_address: Field::new("verify_address", "An address at the domain")
             .hint("Someone who reads mail there (such as the IT service desk) opens the link we send")
@@ -450,10 +439,7 @@ fn organisation_named(
     id: &str,
 ) -> Result<(Organisation, IdRef), PageError> {
     let found = ids::read(state, Kind::Organisation, id, "organisation")?;
-    let org = state
-        .app
-        .organisation_for(who, found.id())
-        .map_err(app_error(state))?;
+    let org = state.app.organisation_for(who, found.id())?;
     Ok((org, found))
 }
 
@@ -462,9 +448,9 @@ pub async fn show_organisation(
     viewer: Viewer,
     Path(id): Path<String>,
     Query(q): Query<OrgParams>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let who = viewer.signed_in()?.clone();
-    blocking(move || {
+    run(move || {
         let (org, found) = organisation_named(&state, &who, &id)?;
         if let Some(moved) = ids::moved(&state, &viewer.path, found, Kind::Organisation)? {
             return Ok(moved);
@@ -481,21 +467,18 @@ pub async fn show_organisation(
         } else {
             None
         };
-        Ok(render(
-            &org_page(
-                &state,
-                &who,
-                &org,
-                Vec::new(),
-                banner,
-                None,
-                &Fields::default(),
-            )?,
-            || state.request_id(),
-        )?
+        Ok(render(&org_page(
+            &state,
+            &who,
+            &org,
+            Vec::new(),
+            banner,
+            None,
+            &Fields::default(),
+        )?)?
         .into_response())
     })
-    .await?
+    .await
 }
 
 fn refused(
@@ -506,11 +489,7 @@ fn refused(
     form: &Fields,
 ) -> Result<Response, PageError> {
     let page = org_page(state, who, org, problems, None, None, form)?;
-    Ok((
-        StatusCode::UNPROCESSABLE_ENTITY,
-        render(&page, || state.request_id())?,
-    )
-        .into_response())
+    unprocessable(&page)
 }
 
 pub async fn invite(
@@ -518,9 +497,9 @@ pub async fn invite(
     viewer: Viewer,
     Path(id): Path<String>,
     Form(form): Form<Fields>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let who = viewer.signed_in()?.clone();
-    blocking(move || {
+    run(move || {
         let org = organisation(&state, &who, &id)?;
         let team = team_in(&state, &form)?;
         match state.app.invite(
@@ -538,18 +517,15 @@ pub async fn invite(
                     format!("{} invited", user.name),
                     format!("An invitation has gone to {}.", user.email),
                 ));
-                Ok(render(
-                    &org_page(
-                        &state,
-                        &who,
-                        &org,
-                        Vec::new(),
-                        banner,
-                        Some(link),
-                        &Fields::default(),
-                    )?,
-                    || state.request_id(),
-                )?
+                Ok(render(&org_page(
+                    &state,
+                    &who,
+                    &org,
+                    Vec::new(),
+                    banner,
+                    Some(link),
+                    &Fields::default(),
+                )?)?
                 .into_response())
             }
             Err(AppError::Invalid { problem, fix }) | Err(AppError::Forbidden { problem, fix }) => {
@@ -564,10 +540,10 @@ pub async fn invite(
                 );
                 refused(&state, &who, &org, problem_at(&target, problem, fix), &form)
             }
-            Err(e) => Err(PageError::from_app(e, state.request_id())),
+            Err(e) => Err(e.into()),
         }
     })
-    .await?
+    .await
 }
 
 pub async fn create_team(
@@ -575,9 +551,9 @@ pub async fn create_team(
     viewer: Viewer,
     Path(id): Path<String>,
     Form(form): Form<Fields>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let who = viewer.signed_in()?.clone();
-    blocking(move || {
+    run(move || {
         let org = organisation(&state, &who, &id)?;
         match state
             .app
@@ -596,10 +572,10 @@ pub async fn create_team(
                 problem_at("team_name", problem, fix),
                 &Fields::default(),
             ),
-            Err(e) => Err(PageError::from_app(e, state.request_id())),
+            Err(e) => Err(e.into()),
         }
     })
-    .await?
+    .await
 }
 
 pub async fn configure_sso(
@@ -607,9 +583,9 @@ pub async fn configure_sso(
     viewer: Viewer,
     Path(id): Path<String>,
     Form(form): Form<Fields>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let who = viewer.signed_in()?.clone();
-    blocking(move || {
+    run(move || {
         let org = organisation(&state, &who, &id)?;
         match state.app.configure_sso(
             &who,
@@ -636,10 +612,10 @@ pub async fn configure_sso(
                 );
                 refused(&state, &who, &org, problem_at(&target, problem, fix), &form)
             }
-            Err(e) => Err(PageError::from_app(e, state.request_id())),
+            Err(e) => Err(e.into()),
         }
     })
-    .await?
+    .await
 }
 
 #[derive(Template)]
@@ -667,11 +643,8 @@ fn person_page(
     banner: Option<(String, String)>,
 ) -> Result<PersonPage, PageError> {
     let id = ids::read(state, Kind::Person, id, "person")?.id();
-    let user = state.app.person(who, id).map_err(app_error(state))?;
-    let org = state
-        .app
-        .organisation_for(who, user.org_id)
-        .map_err(app_error(state))?;
+    let user = state.app.person(who, id)?;
+    let org = state.app.organisation_for(who, user.org_id)?;
     let roles: Vec<String> = user.roles.iter().map(|r| r.id().to_string()).collect();
     let locked = user.status == UserStatus::Locked;
     Ok(PersonPage {
@@ -740,17 +713,17 @@ pub async fn show_person(
     State(state): AppState,
     viewer: Viewer,
     Path(id): Path<String>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let who = viewer.signed_in()?.clone();
-    blocking(move || {
+    run(move || {
         let page = person_page(&state, &who, &id, Vec::new(), None)?;
         let found = ids::read(&state, Kind::Person, &id, "person")?;
         if let Some(moved) = ids::moved(&state, &viewer.path, found, Kind::Person)? {
             return Ok(moved);
         }
-        Ok(render(&page, || state.request_id())?.into_response())
+        Ok(render(&page)?.into_response())
     })
-    .await?
+    .await
 }
 
 pub async fn update_person(
@@ -758,9 +731,9 @@ pub async fn update_person(
     viewer: Viewer,
     Path(id): Path<String>,
     Form(form): Form<Fields>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let who = viewer.signed_in()?.clone();
-    blocking(move || {
+    run(move || {
         let user_id = ids::read(&state, Kind::Person, &id, "person")?.id();
         let team = team_in(&state, &form)?;
         match state.app.update_person(
@@ -779,7 +752,7 @@ pub async fn update_person(
                     Vec::new(),
                     Some((format!("{} saved", u.name), String::new())),
                 )?;
-                Ok(render(&page, || state.request_id())?.into_response())
+                Ok(render(&page)?.into_response())
             }
             Err(AppError::Invalid { problem, fix }) | Err(AppError::Forbidden { problem, fix }) => {
                 let target = target_of(
@@ -787,16 +760,12 @@ pub async fn update_person(
                     &[("role", "roles"), ("lock", "status"), ("team", "team")],
                 );
                 let page = person_page(&state, &who, &id, problem_at(&target, problem, fix), None)?;
-                Ok((
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    render(&page, || state.request_id())?,
-                )
-                    .into_response())
+                unprocessable(&page)
             }
-            Err(e) => Err(PageError::from_app(e, state.request_id())),
+            Err(e) => Err(e.into()),
         }
     })
-    .await?
+    .await
 }
 
 #[derive(Template)]
@@ -835,21 +804,15 @@ fn audit_answer(
         ),
     };
     if csv {
-        state
-            .app
-            .audit_event(
-                Some(who),
-                "export",
-                &format!("audit log of {name}"),
-                "downloaded as CSV",
-                &viewer.origin,
-            )
-            .map_err(app_error(state))?;
+        state.app.audit_event(
+            Some(who),
+            "export",
+            &format!("audit log of {name}"),
+            "downloaded as CSV",
+            &viewer.origin,
+        )?;
     }
-    let lines = state
-        .app
-        .audit_log(who, org_id, limit)
-        .map_err(app_error(state))?;
+    let lines = state.app.audit_log(who, org_id, limit)?;
     let table = TableView {
         caption: "Audit log".into(),
         head: ["When (UTC)", "Who", "Action", "Target", "Detail", "Address"]
@@ -908,7 +871,7 @@ fn audit_answer(
         download: format!("{base}?format=csv"),
         table,
     };
-    Ok(render(&page, || state.request_id())?.into_response())
+    Ok(render(&page)?.into_response())
 }
 
 pub async fn organisation_audit(
@@ -916,12 +879,11 @@ pub async fn organisation_audit(
     viewer: Viewer,
     Path(id): Path<String>,
     Query(q): Query<AuditParams>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let who = viewer.signed_in()?.clone();
-    blocking(move || {
+    run(move || {
         let org = organisation(&state, &who, &id)?;
-        who.require_read(Permission::ViewAudit)
-            .map_err(app_error(&state))?;
+        who.require_read(Permission::ViewAudit)?;
         audit_answer(
             &state,
             &viewer,
@@ -930,18 +892,17 @@ pub async fn organisation_audit(
             q.format.as_deref() == Some("csv"),
         )
     })
-    .await?
+    .await
 }
 
 pub async fn site_audit(
     State(state): AppState,
     viewer: Viewer,
     Query(q): Query<AuditParams>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let who = viewer.signed_in()?.clone();
-    blocking(move || {
-        who.require_read(Permission::ManageSite)
-            .map_err(app_error(&state))?;
+    run(move || {
+        who.require_read(Permission::ManageSite)?;
         audit_answer(
             &state,
             &viewer,
@@ -950,7 +911,7 @@ pub async fn site_audit(
             q.format.as_deref() == Some("csv"),
         )
     })
-    .await?
+    .await
 }
 
 /// Sends a link to an address at the organisation's email domain, to verify it.
@@ -959,9 +920,9 @@ pub async fn verify_domain_request(
     viewer: Viewer,
     Path(id): Path<String>,
     Form(form): Form<Fields>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let who = viewer.signed_in()?.clone();
-    blocking(move || {
+    run(move || {
         let org = organisation(&state, &who, &id)?;
         match state.app.send_domain_verification(
             &who,
@@ -986,7 +947,7 @@ pub async fn verify_domain_request(
                     None,
                     &Fields::default(),
                 )?;
-                Ok(render(&page, || state.request_id())?.into_response())
+                Ok(render(&page)?.into_response())
             }
             Err(AppError::Invalid { problem, fix }) => refused(
                 &state,
@@ -995,10 +956,10 @@ pub async fn verify_domain_request(
                 problem_at("verify_address", problem, fix),
                 &form,
             ),
-            Err(e) => Err(PageError::from_app(e, state.request_id())),
+            Err(e) => Err(e.into()),
         }
     })
-    .await?
+    .await
 }
 
 #[derive(Template)]
@@ -1014,18 +975,15 @@ pub async fn verify_domain(
     State(state): AppState,
     viewer: Viewer,
     Path(secret): Path<String>,
-) -> Result<Response, PageError> {
-    blocking(move || {
-        let (org, domain) = state
-            .app
-            .verify_domain(&secret, &viewer.origin)
-            .map_err(app_error(&state))?;
+) -> PageResult {
+    run(move || {
+        let (org, domain) = state.app.verify_domain(&secret, &viewer.origin)?;
         let page = DomainVerifiedPage {
             layout: Layout::new(&format!("{domain} is verified")),
             domain,
             organisation: org.name,
         };
-        Ok(render(&page, || state.request_id())?.into_response())
+        Ok(render(&page)?.into_response())
     })
-    .await?
+    .await
 }

@@ -3,12 +3,12 @@
 //! a regional alliance's view of its councils and its price caps.
 
 use super::ids::{IdRef, Kind, PublicIds};
-use super::imports::read_file;
-use super::{Fields, render};
+use super::{Fields, PageResult, render, render_as, run, unprocessable};
 use crate::auth::Viewer;
 use crate::error::{PageError, Problem, problem_from};
+use crate::upload::{self, Unread};
 use crate::view::{CellView, Choices, Field, Layout, TableView};
-use crate::{AppState, WebState, blocking};
+use crate::{AppState, WebState};
 use askama::Template;
 use axum::Form;
 use axum::extract::multipart::{Multipart, MultipartRejection};
@@ -26,10 +26,6 @@ use swforce_domain::agency::{
 };
 use swforce_domain::geography::REGIONS;
 use swforce_import::agency::{COLUMNS, read_engagements_csv, write_engagements_csv};
-
-fn app_error(state: &WebState) -> impl Fn(AppError) -> PageError + '_ {
-    move |e| PageError::from_app(e, state.request_id())
-}
 
 fn money(p: Option<Pence>) -> String {
     p.map(|p| p.to_string()).unwrap_or_else(|| "–".into())
@@ -230,9 +226,8 @@ fn rules_page(problems: Vec<Problem>) -> RulesPage {
     }
 }
 
-pub async fn rules_index(State(state): AppState) -> Result<Response, PageError> {
-    blocking(move || Ok(render(&rules_page(Vec::new()), || state.request_id())?.into_response()))
-        .await?
+pub async fn rules_index() -> PageResult {
+    run(move || render(&rules_page(Vec::new()))).await
 }
 
 #[derive(Template)]
@@ -266,50 +261,40 @@ fn counts(checked: &[Checked]) -> Vec<(Tag, usize)> {
     .collect()
 }
 
-fn upload_problems(status: StatusCode, text: &str, fix: &str) -> (StatusCode, Vec<Problem>) {
-    (
-        status,
-        vec![Problem {
-            text: text.into(),
-            fix: fix.into(),
-            target: "file".into(),
-        }],
-    )
-}
-
 /// The uploaded file's name and bytes, or the problem to show beside the file field.
 async fn upload(
     form: Result<Multipart, MultipartRejection>,
 ) -> Result<(String, Vec<u8>), (StatusCode, Vec<Problem>)> {
-    let form = form.map_err(|e| {
-        upload_problems(
-            StatusCode::BAD_REQUEST,
-            &format!("The upload could not be read ({})", e.body_text()),
-            "Choose the file again",
-        )
-    })?;
-    match read_file(form).await {
-        Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => Err(upload_problems(
+    match upload::file(form).await {
+        Err(Unread::TooLarge) => Err((
             StatusCode::PAYLOAD_TOO_LARGE,
-            "The selected file is too large",
-            "An engagements file is a CSV of a few hundred rows: check you chose the right file",
+            upload::problem(
+                "The selected file is too large",
+                "An engagements file is a CSV of a few hundred rows: check you chose the right file",
+            ),
         )),
-        Err(e) => Err(upload_problems(
+        Err(Unread::Broken(detail)) => Err((
             StatusCode::BAD_REQUEST,
-            &format!("The upload could not be read ({})", e.body_text()),
-            "Choose the file again",
+            upload::problem(
+                format!("The upload could not be read ({detail})"),
+                "Choose the file again",
+            ),
         )),
-        Ok(None) => Err(upload_problems(
+        Err(Unread::Missing) => Err((
             StatusCode::UNPROCESSABLE_ENTITY,
-            "Select a CSV file of agency engagements",
-            "Use Choose file to pick the file",
+            upload::problem(
+                "Select a CSV file of agency engagements",
+                "Use Choose file to pick the file",
+            ),
         )),
-        Ok(Some((_, bytes))) if bytes.is_empty() => Err(upload_problems(
+        Ok((_, bytes)) if bytes.is_empty() => Err((
             StatusCode::UNPROCESSABLE_ENTITY,
-            "The selected file is empty",
-            "Choose the CSV file with a header and a row per engagement",
+            upload::problem(
+                "The selected file is empty",
+                "Choose the CSV file with a header and a row per engagement",
+            ),
         )),
-        Ok(Some(found)) => Ok(found),
+        Ok(found) => Ok(found),
     }
 }
 
@@ -324,16 +309,10 @@ fn check_rows(checked: &[Checked]) -> Vec<(RowView, Vec<FindingView>, u64)> {
 pub async fn check(
     State(state): AppState,
     form: Result<Multipart, MultipartRejection>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let found = upload(form).await;
-    blocking(move || {
-        let refuse = |status: StatusCode, problems: Vec<Problem>| -> Result<Response, PageError> {
-            Ok((
-                status,
-                render(&rules_page(problems), || state.request_id())?,
-            )
-                .into_response())
-        };
+    run(move || {
+        let refuse = |status, problems| render_as(status, &rules_page(problems));
         let (name, bytes) = match found {
             Ok(f) => f,
             Err((status, problems)) => return refuse(status, problems),
@@ -350,16 +329,16 @@ pub async fn check(
                     warnings: check.warnings.iter().map(|w| w.problem.clone()).collect(),
                     back: ("/agency", "Check another file"),
                 };
-                Ok(render(&page, || state.request_id())?.into_response())
+                Ok(render(&page)?.into_response())
             }
             Err(AppError::Refused(r)) => refuse(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 r.errors().take(10).map(problem_from).collect(),
             ),
-            Err(e) => Err(PageError::from_app(e, state.request_id())),
+            Err(e) => Err(e.into()),
         }
     })
-    .await?
+    .await
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -556,11 +535,8 @@ fn council_page(
     problems: Vec<Problem>,
     banner: Option<(String, String)>,
 ) -> Result<CouncilPage, PageError> {
-    let summary = state
-        .app
-        .agency_summary(who, quarter)
-        .map_err(app_error(state))?;
-    let costs = state.app.permanent_costs(who).map_err(app_error(state))?;
+    let summary = state.app.agency_summary(who, quarter)?;
+    let costs = state.app.permanent_costs(who)?;
     Ok(CouncilPage {
         layout: Layout::new(if problems.is_empty() {
             "Your council's agency workers"
@@ -596,31 +572,27 @@ pub async fn council(
     State(state): AppState,
     viewer: Viewer,
     Query(q): Query<QuarterParams>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let who = viewer.signed_in()?.clone();
     let quarter = quarter_of(&q.quarter)?;
-    blocking(move || {
+    run(move || {
         let banner = match (&q.saved, &q.imported) {
             (Some(_), _) => Some(("Permanent costs saved".to_string(), String::new())),
             (_, Some(what)) => Some(("Engagements imported".to_string(), what.clone())),
             _ => None,
         };
-        Ok(render(
-            &council_page(&state, &who, quarter, Vec::new(), banner)?,
-            || state.request_id(),
-        )?
-        .into_response())
+        Ok(render(&council_page(&state, &who, quarter, Vec::new(), banner)?)?.into_response())
     })
-    .await?
+    .await
 }
 
 pub async fn save_costs(
     State(state): AppState,
     viewer: Viewer,
     Form(form): Form<Fields>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let who = viewer.signed_in()?.clone();
-    blocking(move || {
+    run(move || {
         for job in JobType::ALL {
             let id = format!("cost-{}", job.id());
             match state
@@ -635,18 +607,14 @@ pub async fn save_costs(
                         target: id,
                     }];
                     let page = council_page(&state, &who, Quarter::of(today()), problems, None)?;
-                    return Ok((
-                        StatusCode::UNPROCESSABLE_ENTITY,
-                        render(&page, || state.request_id())?,
-                    )
-                        .into_response());
+                    return unprocessable(&page);
                 }
-                Err(e) => return Err(PageError::from_app(e, state.request_id())),
+                Err(e) => return Err(e.into()),
             }
         }
         Ok(super::redirect("/agency/council?saved=1#costs").into_response())
     })
-    .await?
+    .await
 }
 
 /// Imports a file into the council's register: all or nothing.
@@ -654,15 +622,14 @@ pub async fn import(
     State(state): AppState,
     viewer: Viewer,
     form: Result<Multipart, MultipartRejection>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let who = viewer.signed_in()?.clone();
-    who.require(Permission::ManageAgency)
-        .map_err(app_error(&state))?;
+    who.require(Permission::ManageAgency)?;
     let found = upload(form).await;
-    blocking(move || {
+    run(move || {
         let refuse = |status: StatusCode, problems: Vec<Problem>| -> Result<Response, PageError> {
             let page = council_page(&state, &who, Quarter::of(today()), problems, None)?;
-            Ok((status, render(&page, || state.request_id())?).into_response())
+            render_as(status, &page)
         };
         let (name, bytes) = match found {
             Ok(f) => f,
@@ -697,20 +664,20 @@ pub async fn import(
                     }],
                 )
             }
-            Err(e) => Err(PageError::from_app(e, state.request_id())),
+            Err(e) => Err(e.into()),
         }
     })
-    .await?
+    .await
 }
 
 pub async fn quarterly_return(
     State(state): AppState,
     viewer: Viewer,
     Query(q): Query<QuarterParams>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let who = viewer.signed_in()?.clone();
     let quarter = quarter_of(&q.quarter)?;
-    blocking(
+    run(
         move || match state.app.agency_return(&who, quarter, &viewer.origin) {
             Ok(csv) => Ok((
                 [
@@ -737,16 +704,12 @@ pub async fn quarterly_return(
                     })
                     .collect();
                 let page = council_page(&state, &who, quarter, problems, None)?;
-                Ok((
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    render(&page, || state.request_id())?,
-                )
-                    .into_response())
+                unprocessable(&page)
             }
-            Err(e) => Err(PageError::from_app(e, state.request_id())),
+            Err(e) => Err(e.into()),
         },
     )
-    .await?
+    .await
 }
 
 #[derive(Template)]
@@ -758,13 +721,10 @@ struct RegisterPage {
     rows: Vec<RowView>,
 }
 
-pub async fn register(State(state): AppState, viewer: Viewer) -> Result<Response, PageError> {
+pub async fn register(State(state): AppState, viewer: Viewer) -> PageResult {
     let who = viewer.signed_in()?.clone();
-    blocking(move || {
-        let checked = state
-            .app
-            .agency_register(&who, &viewer.origin)
-            .map_err(app_error(&state))?;
+    run(move || {
+        let checked = state.app.agency_register(&who, &viewer.origin)?;
         let page = RegisterPage {
             layout: Layout::new("Agency engagements").nav("agency"),
             organisation: who.org.name.clone(),
@@ -774,9 +734,9 @@ pub async fn register(State(state): AppState, viewer: Viewer) -> Result<Response
                 checked.iter().map(|c| row(c, Some(&ids))).collect()
             },
         };
-        Ok(render(&page, || state.request_id())?.into_response())
+        Ok(render(&page)?.into_response())
     })
-    .await?
+    .await
 }
 
 fn engagement_id(state: &WebState, text: &str) -> Result<IdRef, PageError> {
@@ -850,14 +810,13 @@ pub async fn engagement(
     State(state): AppState,
     viewer: Viewer,
     Path(id): Path<String>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let who = viewer.signed_in()?.clone();
     let found = engagement_id(&state, &id)?;
-    blocking(move || {
+    run(move || {
         let c = state
             .app
-            .agency_engagement(&who, found.id(), &viewer.origin)
-            .map_err(app_error(&state))?;
+            .agency_engagement(&who, found.id(), &viewer.origin)?;
         if let Some(moved) = super::ids::moved(&state, &viewer.path, found, Kind::Engagement)? {
             return Ok(moved);
         }
@@ -871,26 +830,19 @@ pub async fn engagement(
             findings: findings(&c),
             details: details(&c.engagement),
         };
-        Ok(render(&page, || state.request_id())?.into_response())
+        Ok(render(&page)?.into_response())
     })
-    .await?
+    .await
 }
 
-pub async fn delete(
-    State(state): AppState,
-    viewer: Viewer,
-    Path(id): Path<String>,
-) -> Result<Response, PageError> {
+pub async fn delete(State(state): AppState, viewer: Viewer, Path(id): Path<String>) -> PageResult {
     let who = viewer.signed_in()?.clone();
     let id = engagement_id(&state, &id)?.id();
-    blocking(move || {
-        state
-            .app
-            .delete_engagement(&who, id, &viewer.origin)
-            .map_err(app_error(&state))?;
+    run(move || {
+        state.app.delete_engagement(&who, id, &viewer.origin)?;
         Ok(super::redirect("/agency/council/engagements").into_response())
     })
-    .await?
+    .await
 }
 
 /// One input of the form: a text field or a choice.
@@ -1095,17 +1047,17 @@ pub async fn new_engagement(
     State(state): AppState,
     viewer: Viewer,
     Query(q): Query<FormParams>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let who = viewer.signed_in()?.clone();
-    who.require_read(Permission::ManageAgency)
-        .map_err(app_error(&state))?;
-    blocking(move || {
+    who.require_read(Permission::ManageAgency)?;
+    run(move || {
         let mut values = Fields(Vec::new());
         if let Some(id) = &q.edit {
-            let c = state
-                .app
-                .agency_engagement(&who, engagement_id(&state, id)?.id(), &viewer.origin)
-                .map_err(app_error(&state))?;
+            let c = state.app.agency_engagement(
+                &who,
+                engagement_id(&state, id)?.id(),
+                &viewer.origin,
+            )?;
             let csv = write_engagements_csv(&[c.engagement]);
             let mut reader = csv::Reader::from_reader(csv.as_bytes());
             let head = reader.headers().cloned().unwrap_or_default();
@@ -1117,20 +1069,19 @@ pub async fn new_engagement(
                     .collect();
             }
         }
-        Ok(render(&form_page(&who, &values, Vec::new()), || state.request_id())?.into_response())
+        Ok(render(&form_page(&who, &values, Vec::new()))?.into_response())
     })
-    .await?
+    .await
 }
 
 pub async fn save_engagement(
     State(state): AppState,
     viewer: Viewer,
     Form(form): Form<Fields>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let who = viewer.signed_in()?.clone();
-    who.require(Permission::ManageAgency)
-        .map_err(app_error(&state))?;
-    blocking(move || {
+    who.require(Permission::ManageAgency)?;
+    run(move || {
         // One row in the file's own format, checked by the file's own reader.
         let la = who.org.la_code.clone().unwrap_or_default();
         let mut w = csv::Writer::from_writer(Vec::new());
@@ -1148,11 +1099,7 @@ pub async fn save_engagement(
             PageError::internal(anyhow::anyhow!(e).context("writing a form as CSV"), state.request_id())
         })?;
         let refuse = |problems: Vec<Problem>| -> Result<Response, PageError> {
-            Ok((
-                StatusCode::UNPROCESSABLE_ENTITY,
-                render(&form_page(&who, &form, problems), || state.request_id())?,
-            )
-                .into_response())
+            unprocessable(&form_page(&who, &form, problems))
         };
         let read = match read_engagements_csv("form", bytes.as_slice()) {
             Ok(r) => r,
@@ -1186,10 +1133,10 @@ pub async fn save_engagement(
                 fix,
                 target: "reference".into(),
             }]),
-            Err(e) => Err(PageError::from_app(e, state.request_id())),
+            Err(e) => Err(e.into()),
         }
     })
-    .await?
+    .await
 }
 
 #[derive(Template)]
@@ -1216,14 +1163,8 @@ fn region_page(
     form: &Fields,
     problems: Vec<Problem>,
 ) -> Result<RegionPage, PageError> {
-    let r = state
-        .app
-        .regional_agency(who, quarter)
-        .map_err(app_error(state))?;
-    let caps = state
-        .app
-        .price_caps_of(&r.region)
-        .map_err(app_error(state))?;
+    let r = state.app.regional_agency(who, quarter)?;
+    let caps = state.app.price_caps_of(&r.region)?;
     let councils = (!r.councils.is_empty()).then(|| TableView {
         caption: format!("Councils of {} on swforce, {quarter}", r.region_name),
         head: [
@@ -1320,26 +1261,29 @@ pub async fn region(
     State(state): AppState,
     viewer: Viewer,
     Query(q): Query<QuarterParams>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let who = viewer.signed_in()?.clone();
     let quarter = quarter_of(&q.quarter)?;
-    blocking(move || {
-        Ok(render(
-            &region_page(&state, &who, quarter, &Fields(Vec::new()), Vec::new())?,
-            || state.request_id(),
-        )?
+    run(move || {
+        Ok(render(&region_page(
+            &state,
+            &who,
+            quarter,
+            &Fields(Vec::new()),
+            Vec::new(),
+        )?)?
         .into_response())
     })
-    .await?
+    .await
 }
 
 pub async fn set_cap(
     State(state): AppState,
     viewer: Viewer,
     Form(form): Form<Fields>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let who = viewer.signed_in()?.clone();
-    blocking(move || {
+    run(move || {
         match state.app.set_price_cap(
             &who,
             &form.get("cap_job"),
@@ -1362,30 +1306,25 @@ pub async fn set_cap(
                     target: target.into(),
                 }];
                 let page = region_page(&state, &who, Quarter::of(today()), &form, problems)?;
-                Ok((
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    render(&page, || state.request_id())?,
-                )
-                    .into_response())
+                unprocessable(&page)
             }
-            Err(e) => Err(PageError::from_app(e, state.request_id())),
+            Err(e) => Err(e.into()),
         }
     })
-    .await?
+    .await
 }
 
 pub async fn delete_cap(
     State(state): AppState,
     viewer: Viewer,
     Form(form): Form<Fields>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let who = viewer.signed_in()?.clone();
-    blocking(move || {
+    run(move || {
         state
             .app
-            .delete_price_cap(&who, &form.get("job"), &form.get("from"), &viewer.origin)
-            .map_err(app_error(&state))?;
+            .delete_price_cap(&who, &form.get("job"), &form.get("from"), &viewer.origin)?;
         Ok(super::redirect("/agency/region#caps").into_response())
     })
-    .await?
+    .await
 }

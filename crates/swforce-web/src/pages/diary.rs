@@ -2,16 +2,15 @@
 //! calendar), their own view of their weeks and balance, and their own download. Only they
 //! ever see these pages' contents.
 
-use super::csv_response;
 use super::ids::{Kind, PublicIds};
-use super::imports::read_file;
-use super::time::{app_error, pct, short_date, week_param};
-use super::{Fields, render};
+use super::time::{pct, short_date, week_param};
+use super::{Fields, PageResult, csv_response, render, render_as, run, unprocessable};
+use crate::AppState;
 use crate::auth::Viewer;
 use crate::chart::{LineChart, Series};
 use crate::error::{PageError, Problem, problem_from};
+use crate::upload::{self, Unread};
 use crate::view::{CellView, Choices, Field, Layout, TableView};
-use crate::{AppState, blocking};
 use askama::Template;
 use axum::Form;
 use axum::extract::multipart::{Multipart, MultipartRejection};
@@ -306,16 +305,14 @@ pub async fn show(
     State(state): AppState,
     viewer: Viewer,
     Query(q): Query<DiaryParams>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let who = viewer.signed_in()?.clone();
-    who.require_read(Permission::KeepTimeDiary)
-        .map_err(app_error(&state))?;
+    who.require_read(Permission::KeepTimeDiary)?;
     let week = week_param(q.week.as_deref())?;
-    blocking(move || {
+    run(move || {
         let form = state
             .app
-            .diary_form(&who, week, today())
-            .map_err(app_error(&state))?;
+            .diary_form(&who, week, today())?;
         let banner = q.saved.is_some().then(|| {
             let total: u32 = form
                 .values
@@ -345,9 +342,9 @@ pub async fn show(
             FromCalendar::default(),
             &*super::ids::all(&state)?,
         );
-        Ok(render(&page, || state.request_id())?.into_response())
+        Ok(render(&page)?.into_response())
     })
-    .await?
+    .await
 }
 
 fn input_from(fields: &Fields, ids: &PublicIds) -> DiaryInput {
@@ -373,19 +370,14 @@ pub async fn save(
     State(state): AppState,
     viewer: Viewer,
     Form(fields): Form<Fields>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let who = viewer.signed_in()?.clone();
-    who.require(Permission::KeepTimeDiary)
-        .map_err(app_error(&state))?;
+    who.require(Permission::KeepTimeDiary)?;
     let origin = viewer.origin.clone();
-    blocking(move || {
+    run(move || {
         let ids = super::ids::all(&state)?;
         let input = input_from(&fields, &ids);
-        match state
-            .app
-            .save_diary(&who, &input, today(), &origin)
-            .map_err(app_error(&state))?
-        {
+        match state.app.save_diary(&who, &input, today(), &origin)? {
             Ok(saved) => Ok(super::redirect(&format!(
                 "/time/diary?week={}&saved=1",
                 saved.diary.week
@@ -396,10 +388,7 @@ pub async fn save(
                 let week = Week::parse(&input.week)
                     .ok()
                     .filter(|w| *w <= Week::containing(today()));
-                let form = state
-                    .app
-                    .diary_form(&who, week, today())
-                    .map_err(app_error(&state))?;
+                let form = state.app.diary_form(&who, week, today())?;
                 let shown = Shown {
                     values: input.hours.iter().cloned().collect(),
                     contracted: input.contracted.clone(),
@@ -422,15 +411,11 @@ pub async fn save(
                     FromCalendar::default(),
                     &ids,
                 );
-                Ok((
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    render(&page, || state.request_id())?,
-                )
-                    .into_response())
+                unprocessable(&page)
             }
         }
     })
-    .await?
+    .await
 }
 
 /// Fills the diary page with hours suggested from a calendar export. Nothing is kept: the
@@ -440,44 +425,34 @@ pub async fn calendar(
     viewer: Viewer,
     Query(q): Query<DiaryParams>,
     form: Result<Multipart, MultipartRejection>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let who = viewer.signed_in()?.clone();
-    who.require(Permission::KeepTimeDiary)
-        .map_err(app_error(&state))?;
+    who.require(Permission::KeepTimeDiary)?;
     let week = week_param(q.week.as_deref())?;
-    let found = match form {
-        Err(e) => Err((
+    let found = upload::file(form).await.map_err(|u| match u {
+        Unread::TooLarge => (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!(
+                "The selected file is larger than {} MB",
+                swforce_import::calendar::MAX_ICS_BYTES / (1024 * 1024)
+            ),
+            "Export just a few weeks of your calendar (Outlook: File, Save calendar, Date range; Google: export one calendar)",
+        ),
+        Unread::Broken(detail) => (
             StatusCode::BAD_REQUEST,
-            format!("The upload could not be read ({})", e.body_text()),
+            format!("The upload could not be read ({detail})"),
             "Choose the calendar file again",
-        )),
-        Ok(form) => match read_file(form).await {
-            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => Err((
-                StatusCode::PAYLOAD_TOO_LARGE,
-                format!(
-                    "The selected file is larger than {} MB",
-                    swforce_import::calendar::MAX_ICS_BYTES / (1024 * 1024)
-                ),
-                "Export just a few weeks of your calendar (Outlook: File, Save calendar, Date range; Google: export one calendar)",
-            )),
-            Err(e) => Err((
-                StatusCode::BAD_REQUEST,
-                format!("The upload could not be read ({})", e.body_text()),
-                "Choose the calendar file again",
-            )),
-            Ok(None) => Err((
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "Select your calendar file (.ics)".to_string(),
-                "Use Choose file to pick the .ics file you exported",
-            )),
-            Ok(Some(f)) => Ok(f),
-        },
-    };
-    blocking(move || {
+        ),
+        Unread::Missing => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Select your calendar file (.ics)".to_string(),
+            "Use Choose file to pick the .ics file you exported",
+        ),
+    });
+    run(move || {
         let form = state
             .app
-            .diary_form(&who, week, today())
-            .map_err(app_error(&state))?;
+            .diary_form(&who, week, today())?;
         let refuse = |status: StatusCode, problems: Vec<Problem>| -> Result<Response, PageError> {
             let page = diary_page(
                 &form,
@@ -488,7 +463,7 @@ pub async fn calendar(
                 FromCalendar::default(),
                 &*super::ids::all(&state)?,
             );
-            Ok((status, render(&page, || state.request_id())?).into_response())
+            render_as(status, &page)
         };
         let (name, bytes) = match found {
             Ok(f) => f,
@@ -585,7 +560,7 @@ pub async fn calendar(
                     calendar,
                     &*super::ids::all(&state)?,
                 );
-                Ok(render(&page, || state.request_id())?.into_response())
+                Ok(render(&page)?.into_response())
             }
             Err(AppError::Refused(r)) => refuse(
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -597,10 +572,10 @@ pub async fn calendar(
                     })
                     .collect(),
             ),
-            Err(e) => Err(PageError::from_app(e, state.request_id())),
+            Err(e) => Err(e.into()),
         }
     })
-    .await?
+    .await
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -619,12 +594,11 @@ struct MinePage {
     table: Option<TableView>,
 }
 
-pub async fn mine(State(state): AppState, viewer: Viewer) -> Result<Response, PageError> {
+pub async fn mine(State(state): AppState, viewer: Viewer) -> PageResult {
     let who = viewer.signed_in()?.clone();
-    who.require_read(Permission::KeepTimeDiary)
-        .map_err(app_error(&state))?;
-    blocking(move || {
-        let my = state.app.my_time(&who, today()).map_err(app_error(&state))?;
+    who.require_read(Permission::KeepTimeDiary)?;
+    run(move || {
+        let my = state.app.my_time(&who, today())?;
         let chart = (my.weeks.len() >= 2).then(|| LineChart {
             id: "my-balance".into(),
             title: "Your share of time on direct work, by week".into(),
@@ -686,26 +660,19 @@ pub async fn mine(State(state): AppState, viewer: Viewer) -> Result<Response, Pa
             chart: chart.map(|c| c.to_svg()).unwrap_or_default(),
             table,
         };
-        Ok(render(&page, || state.request_id())?.into_response())
+        Ok(render(&page)?.into_response())
     })
-    .await?
+    .await
 }
 
 /// A person's own weeks as CSV: only theirs, whole.
-pub async fn mine_csv(State(state): AppState, viewer: Viewer) -> Result<Response, PageError> {
+pub async fn mine_csv(State(state): AppState, viewer: Viewer) -> PageResult {
     let who = viewer.signed_in()?.clone();
-    who.require_read(Permission::KeepTimeDiary)
-        .map_err(app_error(&state))?;
-    blocking(move || {
+    who.require_read(Permission::KeepTimeDiary)?;
+    run(move || {
         let now = Week::containing(today());
-        let diaries = state
-            .app
-            .my_diaries(&who, now.plus_weeks(-520), now)
-            .map_err(app_error(&state))?;
-        let categories = state
-            .app
-            .diary_categories(who.org.id)
-            .map_err(app_error(&state))?;
+        let diaries = state.app.my_diaries(&who, now.plus_weeks(-520), now)?;
+        let categories = state.app.diary_categories(who.org.id)?;
         let mut head = vec![CellView::text("week")];
         head.extend(categories.iter().map(|c| CellView::text(c.label.clone())));
         head.extend(
@@ -747,5 +714,5 @@ pub async fn mine_csv(State(state): AppState, viewer: Viewer) -> Result<Response
         };
         Ok(csv_response("my-time-diary.csv", table.to_csv()))
     })
-    .await?
+    .await
 }

@@ -2,18 +2,17 @@
 //! helped, share one (signed in, or as a guest who confirms by email), and moderate them.
 
 use super::ids::{IdRef, Kind, PublicIds, all as all_ids};
-use super::{Fields, render};
+use super::{Fields, PageResult, render, run, unprocessable};
 use crate::auth::Viewer;
 use crate::error::{PageError, Problem};
 use crate::view::{Choices, Field, Layout};
-use crate::{AppState, WebState, blocking};
+use crate::{AppState, WebState};
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::header;
+use axum::response::IntoResponse;
 use serde::Deserialize;
-use swforce_app::AppError;
 use swforce_app::access::Principal;
 use swforce_app::exchange::{Decision, ExampleForm, ExchangeError, Sent, render_markdown};
 use swforce_domain::access::{OrgKind, Permission};
@@ -35,10 +34,6 @@ fn shown(text: String) -> String {
     } else {
         text
     }
-}
-
-fn app_error(state: &WebState) -> impl Fn(AppError) -> PageError + '_ {
-    move |e| PageError::from_app(e, state.request_id())
 }
 
 fn region_name(code: &str) -> &'static str {
@@ -215,9 +210,9 @@ pub async fn index(
     State(state): AppState,
     viewer: Viewer,
     Query(p): Query<SearchParams>,
-) -> Result<Response, PageError> {
-    blocking(move || {
-        let themes = state.app.themes().map_err(app_error(&state))?;
+) -> PageResult {
+    run(move || {
+        let themes = state.app.themes()?;
         let ids = all_ids(&state)?;
         let page = p.page.unwrap_or(1).clamp(1, 10_000);
         let sort = match p.sort.as_str() {
@@ -225,19 +220,16 @@ pub async fn index(
             "hours" => ExampleSort::MostHours,
             _ => ExampleSort::Newest,
         };
-        let found = state
-            .app
-            .search_examples(&ExampleQuery {
-                text: p.q.chars().take(200).collect(),
-                setting: Setting::from_id(&p.setting),
-                theme: Some(p.theme.clone()).filter(|t| !t.is_empty()),
-                region: Some(p.region.clone()).filter(|r| !r.is_empty()),
-                measured: !p.measured.is_empty(),
-                sort,
-                limit: PAGE_SIZE,
-                offset: (page - 1) * PAGE_SIZE,
-            })
-            .map_err(app_error(&state))?;
+        let found = state.app.search_examples(&ExampleQuery {
+            text: p.q.chars().take(200).collect(),
+            setting: Setting::from_id(&p.setting),
+            theme: Some(p.theme.clone()).filter(|t| !t.is_empty()),
+            region: Some(p.region.clone()).filter(|r| !r.is_empty()),
+            measured: !p.measured.is_empty(),
+            sort,
+            limit: PAGE_SIZE,
+            offset: (page - 1) * PAGE_SIZE,
+        })?;
         let settings: Vec<(String, String)> = Setting::ALL
             .iter()
             .map(|s| (s.id().to_string(), s.label().to_string()))
@@ -291,9 +283,9 @@ pub async fn index(
                 && p.region.is_empty()
                 && p.measured.is_empty()),
         };
-        Ok(render(&page_view, || state.request_id())?.into_response())
+        Ok(render(&page_view)?.into_response())
     })
-    .await?
+    .await
 }
 
 /// The example an address names (its id, then a dash and the title's slug).
@@ -325,18 +317,15 @@ pub async fn show(
     viewer: Viewer,
     Path(id): Path<String>,
     Query(q): Query<ShowParams>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let found = example_id(&state, &id)?;
-    blocking(move || {
-        let e = state
-            .app
-            .published_example(found.id())
-            .map_err(app_error(&state))?;
+    run(move || {
+        let e = state.app.published_example(found.id())?;
         if let Some(moved) = super::ids::moved(&state, &viewer.path, found, Kind::Example)? {
             return Ok(moved);
         }
         let ids = all_ids(&state)?;
-        let themes = state.app.themes().map_err(app_error(&state))?;
+        let themes = state.app.themes()?;
         let page = ExamplePage {
             layout: Layout::new(&e.title).nav("exchange"),
             e: view(&e, &themes, true, &ids),
@@ -346,25 +335,21 @@ pub async fn show(
                 None => None,
             },
         };
-        Ok(render(&page, || state.request_id())?.into_response())
+        Ok(render(&page)?.into_response())
     })
-    .await?
+    .await
 }
 
 /// "This helped me": once per signed-in person, or once per browser.
-pub async fn helped(
-    State(state): AppState,
-    viewer: Viewer,
-    Path(id): Path<String>,
-) -> Result<Response, PageError> {
+pub async fn helped(State(state): AppState, viewer: Viewer, Path(id): Path<String>) -> PageResult {
     let id = example_id(&state, &id)?.id();
-    blocking(move || {
+    run(move || {
         let person = match &viewer.principal {
             Some(p) => format!("user:{}", p.user.id),
             None => format!("browser:{}", swforce_app::access::digest(&viewer.csrf)),
         };
-        let new = state.app.helped(id, &person).map_err(app_error(&state))?;
-        let e = state.app.published_example(id).map_err(app_error(&state))?;
+        let new = state.app.helped(id, &person)?;
+        let e = state.app.published_example(id)?;
         Ok(super::redirect(&format!(
             "/exchange/examples/{}-{}?helped={}#helped",
             super::ids::public(&state, Kind::Example, id)?,
@@ -373,7 +358,7 @@ pub async fn helped(
         ))
         .into_response())
     })
-    .await?
+    .await
 }
 
 #[derive(Template)]
@@ -425,7 +410,7 @@ fn form_page(
     problems: Vec<Problem>,
     note: String,
 ) -> Result<FormPage, PageError> {
-    let themes = state.app.themes().map_err(app_error(state))?;
+    let themes = state.app.themes()?;
     let err = |id: &str| {
         problems
             .iter()
@@ -548,15 +533,12 @@ pub async fn new_example(
     State(state): AppState,
     viewer: Viewer,
     Query(q): Query<EditParams>,
-) -> Result<Response, PageError> {
-    blocking(move || {
+) -> PageResult {
+    run(move || {
         let who = viewer.principal.as_ref();
         let (form, note) = match (&q.edit, who) {
             (Some(id), Some(p)) => {
-                let e = state
-                    .app
-                    .own_example(p, example_id(&state, id)?.id())
-                    .map_err(app_error(&state))?;
+                let e = state.app.own_example(p, example_id(&state, id)?.id())?;
                 (form_of(&e), e.moderator_note.clone())
             }
             _ => (
@@ -567,14 +549,9 @@ pub async fn new_example(
                 String::new(),
             ),
         };
-        Ok(
-            render(&form_page(&state, who, &form, Vec::new(), note)?, || {
-                state.request_id()
-            })?
-            .into_response(),
-        )
+        Ok(render(&form_page(&state, who, &form, Vec::new(), note)?)?.into_response())
     })
-    .await?
+    .await
 }
 
 #[derive(Template)]
@@ -589,8 +566,8 @@ pub async fn send(
     State(state): AppState,
     viewer: Viewer,
     Form(fields): Form<Fields>,
-) -> Result<Response, PageError> {
-    blocking(move || {
+) -> PageResult {
+    run(move || {
         let who = viewer.principal.as_ref();
         let form = ExampleForm {
             id: match fields.get("id").trim() {
@@ -629,7 +606,7 @@ pub async fn send(
                         "We have sent a link to {email}. Open it to send your example to the moderators. The link works for 7 days."
                     ),
                         };
-                Ok(render(&page, || state.request_id())?.into_response())
+                Ok(render(&page)?.into_response())
             }
             Err(ExchangeError::Fields(problems)) => {
                 let form = ExampleForm {
@@ -639,56 +616,48 @@ pub async fn send(
                     ..form
                 };
                 let page = form_page(&state, who, &form, problems_of(problems), String::new())?;
-                Ok((
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    render(&page, || state.request_id())?,
-                )
-                    .into_response())
+                unprocessable(&page)
             }
-            Err(ExchangeError::App(e)) => Err(PageError::from_app(e, state.request_id())),
+            Err(ExchangeError::App(e)) => Err(e.into()),
         }
     })
-    .await?
+    .await
 }
 
 pub async fn confirm(
     State(state): AppState,
     viewer: Viewer,
     Path(secret): Path<String>,
-) -> Result<Response, PageError> {
-    blocking(move || {
+) -> PageResult {
+    run(move || {
         state
             .app
-            .confirm_example(&secret, &viewer.origin)
-            .map_err(app_error(&state))?;
+            .confirm_example(&secret, &viewer.origin)?;
         let page = SentPage {
             layout: Layout::new("Example sent to the moderators").nav("exchange"),
             heading: "Example sent to the moderators".into(),
             body: "Thank you. A moderator will read it, and it will appear on 80:20 in practice once published. If they need changes, they will email you.".into(),
         };
-        Ok(render(&page, || state.request_id())?.into_response())
+        Ok(render(&page)?.into_response())
     })
-    .await?
+    .await
 }
 
 pub async fn withdraw_link(
     State(state): AppState,
     viewer: Viewer,
     Path(secret): Path<String>,
-) -> Result<Response, PageError> {
-    blocking(move || {
-        state
-            .app
-            .withdraw_with_link(&secret, &viewer.origin)
-            .map_err(app_error(&state))?;
+) -> PageResult {
+    run(move || {
+        state.app.withdraw_with_link(&secret, &viewer.origin)?;
         let page = SentPage {
             layout: Layout::new("Example withdrawn").nav("exchange"),
             heading: "Example withdrawn".into(),
             body: "Your example has been taken down and your name and email address erased.".into(),
         };
-        Ok(render(&page, || state.request_id())?.into_response())
+        Ok(render(&page)?.into_response())
     })
-    .await?
+    .await
 }
 
 #[derive(Template)]
@@ -713,12 +682,12 @@ pub async fn mine(
     State(state): AppState,
     viewer: Viewer,
     Query(q): Query<MineParams>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let who = viewer.signed_in()?.clone();
-    blocking(move || {
-        let themes = state.app.themes().map_err(app_error(&state))?;
+    run(move || {
+        let themes = state.app.themes()?;
         let ids = all_ids(&state)?;
-        let examples = state.app.my_examples(&who).map_err(app_error(&state))?;
+        let examples = state.app.my_examples(&who)?;
         let page = MinePage {
             layout: Layout::new("Your examples").nav("exchange"),
             banner: if q.saved.is_some() {
@@ -748,26 +717,23 @@ pub async fn mine(
                 })
                 .collect(),
         };
-        Ok(render(&page, || state.request_id())?.into_response())
+        Ok(render(&page)?.into_response())
     })
-    .await?
+    .await
 }
 
 pub async fn withdraw(
     State(state): AppState,
     viewer: Viewer,
     Path(id): Path<String>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let who = viewer.signed_in()?.clone();
     let id = example_id(&state, &id)?.id();
-    blocking(move || {
-        state
-            .app
-            .withdraw_example(&who, id, &viewer.origin)
-            .map_err(app_error(&state))?;
+    run(move || {
+        state.app.withdraw_example(&who, id, &viewer.origin)?;
         Ok(super::redirect("/exchange/mine?withdrawn=1").into_response())
     })
-    .await?
+    .await
 }
 
 #[derive(Template)]
@@ -788,15 +754,12 @@ pub async fn queue(
     State(state): AppState,
     viewer: Viewer,
     Query(q): Query<QueueParams>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let who = viewer.signed_in()?.clone();
-    blocking(move || {
-        let themes = state.app.themes().map_err(app_error(&state))?;
+    run(move || {
+        let themes = state.app.themes()?;
         let ids = all_ids(&state)?;
-        let queue = state
-            .app
-            .moderation_queue(&who)
-            .map_err(app_error(&state))?;
+        let queue = state.app.moderation_queue(&who)?;
         let page = QueuePage {
             layout: Layout::new("Moderation").nav("exchange"),
             banner: q.decided.map(|d| (d, String::new())),
@@ -810,9 +773,9 @@ pub async fn queue(
                 })
                 .collect(),
         };
-        Ok(render(&page, || state.request_id())?.into_response())
+        Ok(render(&page)?.into_response())
     })
-    .await?
+    .await
 }
 
 #[derive(Template)]
@@ -836,11 +799,8 @@ fn review_page(
     chosen: &str,
     note: &str,
 ) -> Result<ReviewPage, PageError> {
-    let e = state
-        .app
-        .example_for_moderation(who, id)
-        .map_err(app_error(state))?;
-    let themes = state.app.themes().map_err(app_error(state))?;
+    let e = state.app.example_for_moderation(who, id)?;
+    let themes = state.app.themes()?;
     let ids = all_ids(state)?;
     let decision = Choices::new("decision", "Decision", "radio")
         .option("approve", "Publish it", "", chosen == "approve")
@@ -882,22 +842,11 @@ fn review_page(
     })
 }
 
-pub async fn review(
-    State(state): AppState,
-    viewer: Viewer,
-    Path(id): Path<String>,
-) -> Result<Response, PageError> {
+pub async fn review(State(state): AppState, viewer: Viewer, Path(id): Path<String>) -> PageResult {
     let who = viewer.signed_in()?.clone();
     let id = example_id(&state, &id)?.id();
-    blocking(move || {
-        Ok(
-            render(&review_page(&state, &who, id, Vec::new(), "", "")?, || {
-                state.request_id()
-            })?
-            .into_response(),
-        )
-    })
-    .await?
+    run(move || Ok(render(&review_page(&state, &who, id, Vec::new(), "", "")?)?.into_response()))
+        .await
 }
 
 pub async fn decide(
@@ -905,10 +854,10 @@ pub async fn decide(
     viewer: Viewer,
     Path(id): Path<String>,
     Form(form): Form<Fields>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let who = viewer.signed_in()?.clone();
     let id = example_id(&state, &id)?.id();
-    blocking(move || {
+    run(move || {
         let note = form.get("note");
         let chosen = form.get("decision");
         let decision = match chosen.as_str() {
@@ -939,16 +888,12 @@ pub async fn decide(
             .into_response()),
             Err(ExchangeError::Fields(problems)) => {
                 let page = review_page(&state, &who, id, problems_of(problems), &chosen, &note)?;
-                Ok((
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    render(&page, || state.request_id())?,
-                )
-                    .into_response())
+                unprocessable(&page)
             }
-            Err(ExchangeError::App(e)) => Err(PageError::from_app(e, state.request_id())),
+            Err(ExchangeError::App(e)) => Err(e.into()),
         }
     })
-    .await?
+    .await
 }
 
 fn xml(text: &str) -> String {
@@ -959,15 +904,14 @@ fn xml(text: &str) -> String {
 }
 
 /// An Atom feed of the newest published examples.
-pub async fn feed(State(state): AppState) -> Result<Response, PageError> {
-    blocking(move || {
+pub async fn feed(State(state): AppState) -> PageResult {
+    run(move || {
         let found = state
             .app
             .search_examples(&ExampleQuery {
                 limit: 20,
                 ..ExampleQuery::default()
-            })
-            .map_err(app_error(&state))?;
+            })?;
         let ids = all_ids(&state)?;
         let base = state.options.public_url.trim_end_matches('/').to_string();
         let updated = found
@@ -997,5 +941,5 @@ pub async fn feed(State(state): AppState) -> Result<Response, PageError> {
         )
             .into_response())
     })
-    .await?
+    .await
 }

@@ -3,44 +3,27 @@
 
 use super::exchange::problems_of;
 use super::ids::{IdRef, Kind};
-use super::{Fields, csv_response, render};
+use super::{Fields, PageResult, csv_response, render, run, unprocessable};
 use crate::auth::Viewer;
 use crate::error::{PageError, Problem};
 use crate::view::{Choices, Field, Layout};
-use crate::{AppState, WebState, blocking};
+use crate::{AppState, WebState};
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::IntoResponse;
 use serde::Deserialize;
-use swforce_app::AppError;
 use swforce_app::access::Principal;
 use swforce_app::exchange::{ExchangeError, STEERING_CONSENT, render_markdown};
 use swforce_domain::access::Permission;
 use swforce_domain::exchange::{Audience, FeedbackForm};
 
-fn app_error(state: &WebState) -> impl Fn(AppError) -> PageError + '_ {
-    move |e| PageError::from_app(e, state.request_id())
-}
-
-fn refused(
-    state: &WebState,
-    e: ExchangeError,
-    page: impl FnOnce(Vec<Problem>) -> Result<Response, PageError>,
-) -> Result<Response, PageError> {
+/// A form's problems shown beside its fields by `page`; any other error as its own page.
+fn refused(e: ExchangeError, page: impl FnOnce(Vec<Problem>) -> PageResult) -> PageResult {
     match e {
         ExchangeError::Fields(p) => page(problems_of(p)),
-        ExchangeError::App(e) => Err(PageError::from_app(e, state.request_id())),
+        ExchangeError::App(e) => Err(e.into()),
     }
-}
-
-fn unprocessable(state: &WebState, page: &impl Template) -> Result<Response, PageError> {
-    Ok((
-        StatusCode::UNPROCESSABLE_ENTITY,
-        render(page, || state.request_id())?,
-    )
-        .into_response())
 }
 
 #[derive(Template)]
@@ -71,8 +54,7 @@ fn involved_page(
     let public = super::ids::encoder(state, Kind::Form)?;
     let forms = state
         .app
-        .feedback_forms(None)
-        .map_err(app_error(state))?
+        .feedback_forms(None)?
         .into_iter()
         .map(|f| {
             let id = public(f.id);
@@ -131,8 +113,8 @@ pub async fn index(
     State(state): AppState,
     viewer: Viewer,
     Query(q): Query<DoneParams>,
-) -> Result<Response, PageError> {
-    blocking(move || {
+) -> PageResult {
+    run(move || {
         let banner = if q.joined.is_some() {
             Some((
                 "Thank you for signing up".to_string(),
@@ -143,21 +125,20 @@ pub async fn index(
         } else {
             None
         };
-        Ok(render(
-            &involved_page(&state, &viewer, &Fields(Vec::new()), Vec::new(), banner)?,
-            || state.request_id(),
-        )?
+        Ok(render(&involved_page(
+            &state,
+            &viewer,
+            &Fields(Vec::new()),
+            Vec::new(),
+            banner,
+        )?)?
         .into_response())
     })
-    .await?
+    .await
 }
 
-pub async fn join(
-    State(state): AppState,
-    viewer: Viewer,
-    Form(form): Form<Fields>,
-) -> Result<Response, PageError> {
-    blocking(move || {
+pub async fn join(State(state): AppState, viewer: Viewer, Form(form): Form<Fields>) -> PageResult {
+    run(move || {
         match state.app.join_steering_group(
             &form.get("name"),
             &form.get("email"),
@@ -169,15 +150,12 @@ pub async fn join(
             &viewer.origin,
         ) {
             Ok(()) => Ok(super::redirect("/get-involved?joined=1").into_response()),
-            Err(e) => refused(&state, e, |problems| {
-                unprocessable(
-                    &state,
-                    &involved_page(&state, &viewer, &form, problems, None)?,
-                )
+            Err(e) => refused(e, |problems| {
+                unprocessable(&involved_page(&state, &viewer, &form, problems, None)?)
             }),
         }
     })
-    .await?
+    .await
 }
 
 #[derive(Template)]
@@ -200,10 +178,7 @@ fn answer_page(
     values: &Fields,
     problems: Vec<Problem>,
 ) -> Result<AnswerPage, PageError> {
-    let form = state
-        .app
-        .feedback_form(id, None)
-        .map_err(app_error(state))?;
+    let form = state.app.feedback_form(id, None)?;
     let answers = form
         .questions
         .iter()
@@ -254,16 +229,16 @@ pub async fn show_form(
     State(state): AppState,
     viewer: Viewer,
     Path(id): Path<String>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let found = form_id(&state, &id)?;
-    blocking(move || {
+    run(move || {
         let page = answer_page(&state, found.id(), &Fields(Vec::new()), Vec::new())?;
         if let Some(moved) = super::ids::moved(&state, &viewer.path, found, Kind::Form)? {
             return Ok(moved);
         }
-        Ok(render(&page, || state.request_id())?.into_response())
+        Ok(render(&page)?.into_response())
     })
-    .await?
+    .await
 }
 
 pub async fn answer(
@@ -271,9 +246,9 @@ pub async fn answer(
     viewer: Viewer,
     Path(id): Path<String>,
     Form(form): Form<Fields>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let id = form_id(&state, &id)?.id();
-    blocking(move || {
+    run(move || {
         let answers: Vec<String> = (1..=10).map(|i| form.get(&format!("answer-{i}"))).collect();
         match state.app.respond(
             id,
@@ -285,12 +260,12 @@ pub async fn answer(
             &viewer.origin,
         ) {
             Ok(()) => Ok(super::redirect("/get-involved?answered=1").into_response()),
-            Err(e) => refused(&state, e, |problems| {
-                unprocessable(&state, &answer_page(&state, id, &form, problems)?)
+            Err(e) => refused(e, |problems| {
+                unprocessable(&answer_page(&state, id, &form, problems)?)
             }),
         }
     })
-    .await?
+    .await
 }
 
 #[derive(Template)]
@@ -317,22 +292,16 @@ fn manage_page(
     values: &Fields,
     problems: Vec<Problem>,
 ) -> Result<ManagePage, PageError> {
-    let forms = state
-        .app
-        .feedback_forms(Some(who))
-        .map_err(app_error(state))?;
+    let forms = state.app.feedback_forms(Some(who))?;
     let public = super::ids::encoder(state, Kind::Form)?;
     let mut counted = Vec::new();
     for f in forms {
-        let n = state
-            .app
-            .response_count(who, f.id)
-            .map_err(app_error(state))?;
+        let n = state.app.response_count(who, f.id)?;
         let id = public(f.id);
         counted.push((f, n, id));
     }
-    let signups = state.app.response_count(who, 0).map_err(app_error(state))?;
-    let themes = state.app.themes().map_err(app_error(state))?;
+    let signups = state.app.response_count(who, 0)?;
+    let themes = state.app.themes()?;
     let err = |id: &str| {
         problems
             .iter()
@@ -389,27 +358,22 @@ fn manage_page(
     })
 }
 
-pub async fn manage(State(state): AppState, viewer: Viewer) -> Result<Response, PageError> {
+pub async fn manage(State(state): AppState, viewer: Viewer) -> PageResult {
     let who = viewer.signed_in()?.clone();
-    who.require_read(Permission::RunCampaign)
-        .map_err(app_error(&state))?;
-    blocking(move || {
-        Ok(render(
-            &manage_page(&state, &who, &Fields(Vec::new()), Vec::new())?,
-            || state.request_id(),
-        )?
-        .into_response())
+    who.require_read(Permission::RunCampaign)?;
+    run(move || {
+        Ok(render(&manage_page(&state, &who, &Fields(Vec::new()), Vec::new())?)?.into_response())
     })
-    .await?
+    .await
 }
 
 pub async fn create_form(
     State(state): AppState,
     viewer: Viewer,
     Form(form): Form<Fields>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let who = viewer.signed_in()?.clone();
-    blocking(move || {
+    run(move || {
         match state.app.create_form(
             &who,
             &form.get("form_title"),
@@ -419,12 +383,12 @@ pub async fn create_form(
             &viewer.origin,
         ) {
             Ok(_) => Ok(super::redirect("/get-involved/manage").into_response()),
-            Err(e) => refused(&state, e, |problems| {
-                unprocessable(&state, &manage_page(&state, &who, &form, problems)?)
+            Err(e) => refused(e, |problems| {
+                unprocessable(&manage_page(&state, &who, &form, problems)?)
             }),
         }
     })
-    .await?
+    .await
 }
 
 pub async fn set_open(
@@ -432,26 +396,25 @@ pub async fn set_open(
     viewer: Viewer,
     Path(id): Path<String>,
     Form(form): Form<Fields>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let who = viewer.signed_in()?.clone();
     let id = form_id(&state, &id)?.id();
-    blocking(move || {
+    run(move || {
         state
             .app
-            .set_form_open(&who, id, form.get("open") == "yes", &viewer.origin)
-            .map_err(app_error(&state))?;
+            .set_form_open(&who, id, form.get("open") == "yes", &viewer.origin)?;
         Ok(super::redirect("/get-involved/manage").into_response())
     })
-    .await?
+    .await
 }
 
 pub async fn save_theme(
     State(state): AppState,
     viewer: Viewer,
     Form(form): Form<Fields>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let who = viewer.signed_in()?.clone();
-    blocking(move || {
+    run(move || {
         match state.app.save_theme(
             &who,
             &form.get("theme_id"),
@@ -461,26 +424,23 @@ pub async fn save_theme(
             &viewer.origin,
         ) {
             Ok(()) => Ok(super::redirect("/get-involved/manage#themes").into_response()),
-            Err(e) => refused(&state, e, |problems| {
-                unprocessable(&state, &manage_page(&state, &who, &form, problems)?)
+            Err(e) => refused(e, |problems| {
+                unprocessable(&manage_page(&state, &who, &form, problems)?)
             }),
         }
     })
-    .await?
+    .await
 }
 
 pub async fn responses_csv(
     State(state): AppState,
     viewer: Viewer,
     Path(id): Path<String>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let who = viewer.signed_in()?.clone();
     let id = form_id(&state, &id)?.id();
-    blocking(move || {
-        let csv = state
-            .app
-            .responses_csv(&who, id, &viewer.origin)
-            .map_err(app_error(&state))?;
+    run(move || {
+        let csv = state.app.responses_csv(&who, id, &viewer.origin)?;
         Ok(csv_response(
             &format!(
                 "feedback-form-{}.csv",
@@ -489,19 +449,16 @@ pub async fn responses_csv(
             csv,
         ))
     })
-    .await?
+    .await
 }
 
-pub async fn steering_csv(State(state): AppState, viewer: Viewer) -> Result<Response, PageError> {
+pub async fn steering_csv(State(state): AppState, viewer: Viewer) -> PageResult {
     let who = viewer.signed_in()?.clone();
-    blocking(move || {
-        let csv = state
-            .app
-            .responses_csv(&who, 0, &viewer.origin)
-            .map_err(app_error(&state))?;
+    run(move || {
+        let csv = state.app.responses_csv(&who, 0, &viewer.origin)?;
         Ok(csv_response("steering-group.csv", csv))
     })
-    .await?
+    .await
 }
 
 // Resources.
@@ -514,9 +471,9 @@ struct ResourcesPage {
     can_edit: bool,
 }
 
-pub async fn resources(State(state): AppState, viewer: Viewer) -> Result<Response, PageError> {
-    blocking(move || {
-        let pages = state.app.resource_pages().map_err(app_error(&state))?;
+pub async fn resources(State(state): AppState, viewer: Viewer) -> PageResult {
+    run(move || {
+        let pages = state.app.resource_pages()?;
         let page = ResourcesPage {
             layout: Layout::new("Resources").nav("exchange"),
             pages: pages
@@ -525,9 +482,9 @@ pub async fn resources(State(state): AppState, viewer: Viewer) -> Result<Respons
                 .collect(),
             can_edit: viewer.can(Permission::Moderate),
         };
-        Ok(render(&page, || state.request_id())?.into_response())
+        Ok(render(&page)?.into_response())
     })
-    .await?
+    .await
 }
 
 #[derive(Template)]
@@ -545,9 +502,9 @@ pub async fn resource(
     State(state): AppState,
     viewer: Viewer,
     Path(slug): Path<String>,
-) -> Result<Response, PageError> {
-    blocking(move || {
-        let p = state.app.resource_page(&slug).map_err(app_error(&state))?;
+) -> PageResult {
+    run(move || {
+        let p = state.app.resource_page(&slug)?;
         let page = ResourcePageView {
             layout: Layout::new(&p.title).nav("exchange"),
             html: render_markdown(&p.body),
@@ -556,9 +513,9 @@ pub async fn resource(
             slug: p.slug,
             title: p.title,
         };
-        Ok(render(&page, || state.request_id())?.into_response())
+        Ok(render(&page)?.into_response())
     })
-    .await?
+    .await
 }
 
 #[derive(Template)]
@@ -591,32 +548,31 @@ pub async fn edit_resource(
     State(state): AppState,
     viewer: Viewer,
     Query(q): Query<EditParams>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let who = viewer.signed_in()?.clone();
-    who.require_read(Permission::Moderate)
-        .map_err(app_error(&state))?;
-    blocking(move || {
+    who.require_read(Permission::Moderate)?;
+    run(move || {
         let mut values = Fields(Vec::new());
         if let Some(slug) = &q.slug {
-            let p = state.app.resource_page(slug).map_err(app_error(&state))?;
+            let p = state.app.resource_page(slug)?;
             values.0 = vec![
                 ("slug".into(), p.slug),
                 ("page_title".into(), p.title),
                 ("body".into(), p.body),
             ];
         }
-        Ok(render(&edit_page(&values, Vec::new()), || state.request_id())?.into_response())
+        Ok(render(&edit_page(&values, Vec::new()))?.into_response())
     })
-    .await?
+    .await
 }
 
 pub async fn save_resource(
     State(state): AppState,
     viewer: Viewer,
     Form(form): Form<Fields>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let who = viewer.signed_in()?.clone();
-    blocking(move || {
+    run(move || {
         match state.app.save_resource_page(
             &who,
             &form.get("slug"),
@@ -625,10 +581,8 @@ pub async fn save_resource(
             &viewer.origin,
         ) {
             Ok(p) => Ok(super::redirect(&format!("/resources/{}", p.slug)).into_response()),
-            Err(e) => refused(&state, e, |problems| {
-                unprocessable(&state, &edit_page(&form, problems))
-            }),
+            Err(e) => refused(e, |problems| unprocessable(&edit_page(&form, problems))),
         }
     })
-    .await?
+    .await
 }

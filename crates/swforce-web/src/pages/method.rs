@@ -1,12 +1,10 @@
 //! `/projections/method`: how the projection works, and how it did on past years.
 
-use super::render;
-use crate::error::PageError;
+use super::{PageResult, render, run};
+use crate::AppState;
 use crate::view::{CellView, Crumb, Layout, TableView};
-use crate::{AppState, blocking};
 use askama::Template;
 use axum::extract::State;
-use axum::response::Html;
 use swforce_domain::{Dataset, Year};
 
 #[derive(Template)]
@@ -24,12 +22,9 @@ pub struct MethodPage {
 /// Runs in the backtest shown on the page.
 const RUNS: u32 = 500;
 
-pub async fn show(State(state): AppState) -> Result<Html<String>, PageError> {
-    blocking(move || {
-        let snap = state
-            .app
-            .snapshot()
-            .map_err(|e| PageError::from_app(e, state.request_id()))?;
+pub async fn show(State(state): AppState) -> PageResult {
+    run(move || {
+        let snap = state.app.snapshot()?;
         let years = snap.years(Dataset::CswwHeadline);
         // Fit on all but the last three years, where there are enough; score the last three.
         let origin = years
@@ -163,7 +158,7 @@ pub async fn show(State(state): AppState) -> Result<Html<String>, PageError> {
             england,
             runs: RUNS,
         };
-        render(&page, || state.request_id())
+        render(&page)
     })
-    .await?
+    .await
 }

@@ -1,14 +1,14 @@
 //! England, region and local authority pages, and the CSV behind every table on them.
 
 use super::indicator::{Column, IndicatorSection, comparable, section};
-use super::render;
+use super::{PageResult, render, run};
 use crate::error::PageError;
 use crate::view::{CellView, Crumb, Layout, TableView};
-use crate::{AppState, WebState, blocking};
+use crate::{AppState, WebState};
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::header;
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use swforce_app::profile::{IndicatorView, Profile};
 use swforce_app::{Snapshot, display};
 use swforce_domain::{GeographicLevel, Geography, Measure, Polarity, Year};
@@ -56,30 +56,24 @@ pub fn href(g: &Geography) -> String {
 }
 
 fn snapshot(state: &WebState) -> Result<std::sync::Arc<Snapshot>, PageError> {
-    state
-        .app
-        .snapshot()
-        .map_err(|e| PageError::from_app(e, state.request_id()))
+    Ok(state.app.snapshot()?)
 }
 
 /// Finds the place for a path, or the canonical address to send the browser to instead.
 fn locate<'a>(
     snap: &'a Snapshot,
-    state: &WebState,
     code: &str,
     level: GeographicLevel,
 ) -> Result<Result<&'a Geography, String>, PageError> {
-    let g = snap
-        .find(code)
-        .map_err(|e| PageError::from_app(e, state.request_id()))?;
+    let g = snap.find(code)?;
     if g.code.as_str() != code || g.level != level {
         return Ok(Err(href(g)));
     }
     Ok(Ok(g))
 }
 
-pub async fn england(State(state): AppState) -> Result<Html<String>, PageError> {
-    blocking(move || {
+pub async fn england(State(state): AppState) -> PageResult {
+    run(move || {
         let snap = snapshot(&state)?;
         let Some(england) = snap.england() else {
             return Err(PageError::not_found(
@@ -87,35 +81,27 @@ pub async fn england(State(state): AppState) -> Result<Html<String>, PageError> 
                 "Import the published files on the Imports page, or run swforce demo",
             ));
         };
-        render(&place_page(&snap, england), || state.request_id())
+        render(&place_page(&snap, england))
     })
-    .await?
+    .await
 }
 
-pub async fn region(
-    State(state): AppState,
-    Path(code): Path<String>,
-) -> Result<Response, PageError> {
+pub async fn region(State(state): AppState, Path(code): Path<String>) -> PageResult {
     show(state, code, GeographicLevel::Regional).await
 }
 
-pub async fn authority(
-    State(state): AppState,
-    Path(code): Path<String>,
-) -> Result<Response, PageError> {
+pub async fn authority(State(state): AppState, Path(code): Path<String>) -> PageResult {
     show(state, code, GeographicLevel::LocalAuthority).await
 }
 
 /// `/places/{code}`: sends the browser to the page for the place's level.
-pub async fn any(State(state): AppState, Path(code): Path<String>) -> Result<Response, PageError> {
-    blocking(move || {
+pub async fn any(State(state): AppState, Path(code): Path<String>) -> PageResult {
+    run(move || {
         let snap = snapshot(&state)?;
-        let g = snap
-            .find(&code)
-            .map_err(|e| PageError::from_app(e, state.request_id()))?;
+        let g = snap.find(&code)?;
         Ok(super::redirect(&href(g)).into_response())
     })
-    .await?
+    .await
 }
 
 async fn show(
@@ -123,14 +109,14 @@ async fn show(
     code: String,
     level: GeographicLevel,
 ) -> Result<Response, PageError> {
-    blocking(move || {
+    run(move || {
         let snap = snapshot(&state)?;
-        match locate(&snap, &state, &code, level)? {
+        match locate(&snap, &code, level)? {
             Err(canonical) => Ok(Redirect::permanent(&canonical).into_response()),
-            Ok(g) => Ok(render(&place_page(&snap, g), || state.request_id())?.into_response()),
+            Ok(g) => Ok(render(&place_page(&snap, g))?.into_response()),
         }
     })
-    .await?
+    .await
 }
 
 fn measure_id(m: &Measure) -> String {
@@ -511,12 +497,10 @@ pub fn place_page(snap: &Snapshot, place: &Geography) -> PlacePage {
 pub async fn download(
     State(state): AppState,
     Path((code, table)): Path<(String, String)>,
-) -> Result<Response, PageError> {
-    blocking(move || {
+) -> PageResult {
+    run(move || {
         let snap = snapshot(&state)?;
-        let place = snap
-            .find(&code)
-            .map_err(|e| PageError::from_app(e, state.request_id()))?;
+        let place = snap.find(&code)?;
         let missing = || {
             PageError::not_found(
                 format!("{} has no table called {table}", place.name),
@@ -551,5 +535,5 @@ pub async fn download(
         )
             .into_response())
     })
-    .await?
+    .await
 }

@@ -1,13 +1,11 @@
 //! Finding a local authority or region by name.
 
 use super::place::href;
-use super::render;
-use crate::error::PageError;
+use super::{PageResult, render, run};
+use crate::AppState;
 use crate::view::Layout;
-use crate::{AppState, blocking};
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::response::Html;
 use serde::Deserialize;
 
 #[derive(Debug, Deserialize)]
@@ -36,15 +34,9 @@ pub struct SearchPage {
 /// Most results listed; a longer list helps nobody.
 const MAX_HITS: usize = 50;
 
-pub async fn show(
-    State(state): AppState,
-    Query(params): Query<Params>,
-) -> Result<Html<String>, PageError> {
-    blocking(move || {
-        let snap = state
-            .app
-            .snapshot()
-            .map_err(|e| PageError::from_app(e, state.request_id()))?;
+pub async fn show(State(state): AppState, Query(params): Query<Params>) -> PageResult {
+    run(move || {
+        let snap = state.app.snapshot()?;
         let hits = snap
             .search(&params.q)
             .into_iter()
@@ -65,14 +57,11 @@ pub async fn show(
             "Search results"
         });
         layout.query = params.q.clone();
-        render(
-            &SearchPage {
-                layout,
-                query: params.q.trim().to_string(),
-                hits,
-            },
-            || state.request_id(),
-        )
+        render(&SearchPage {
+            layout,
+            query: params.q.trim().to_string(),
+            hits,
+        })
     })
-    .await?
+    .await
 }

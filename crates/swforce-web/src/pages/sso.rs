@@ -2,11 +2,11 @@
 //! organisation's provider sends the browser back to.
 
 use super::account::{sign_in_page, signed_in_response};
-use super::{Fields, problem_at, render};
+use super::{Fields, PageResult, problem_at, render, render_as, run};
 use crate::auth::{SSO_COOKIE, Viewer, cookie, set_cookie};
 use crate::error::PageError;
 use crate::view::Layout;
-use crate::{AppState, WebState, blocking};
+use crate::{AppState, WebState};
 use askama::Template;
 use axum::Form;
 use axum::extract::{Query, State};
@@ -42,19 +42,15 @@ fn refused(state: &WebState, e: AppError, email: &str, next: &str) -> Result<Res
             problem,
             "Sign in with your email address and password instead".to_string(),
         ),
-        e => return Err(PageError::from_app(e, state.request_id())),
+        e => return Err(e.into()),
     };
     let mut page = sign_in_page(state, problem_at("sso-email", problem, fix), next, "", None)?;
     page.sso_email = std::mem::take(&mut page.sso_email).value(email);
-    Ok((status, render(&page, || state.request_id())?).into_response())
+    render_as(status, &page)
 }
 
-pub async fn begin(
-    State(state): AppState,
-    viewer: Viewer,
-    Form(form): Form<Fields>,
-) -> Result<Response, PageError> {
-    blocking(move || {
+pub async fn begin(State(state): AppState, viewer: Viewer, Form(form): Form<Fields>) -> PageResult {
+    run(move || {
         let (email, next) = (form.get("sso-email"), form.get("next"));
         let next = super::local_path(&next);
         match state
@@ -66,7 +62,7 @@ pub async fn begin(
                     layout: Layout::new("Continue to your organisation").nav("sign-in"),
                     url: start.authorize_url,
                 };
-                let mut r = render(&page, || state.request_id())?.into_response();
+                let mut r = render(&page)?.into_response();
                 r.headers_mut().append(
                     header::SET_COOKIE,
                     set_cookie(
@@ -82,7 +78,7 @@ pub async fn begin(
             Err(e) => refused(&state, e, &email, &next),
         }
     })
-    .await?
+    .await
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -102,9 +98,9 @@ pub async fn callback(
     viewer: Viewer,
     headers: HeaderMap,
     Query(q): Query<Callback>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let browser = cookie(&headers, SSO_COOKIE).unwrap_or_default();
-    blocking(move || {
+    run(move || {
         let outcome = if !q.error.is_empty() {
             match state
                 .app
@@ -134,5 +130,5 @@ pub async fn callback(
         );
         Ok(r)
     })
-    .await?
+    .await
 }

@@ -5,29 +5,24 @@
 //! Nobody's diary is ever shown to anyone but them: every other page is built from sums.
 
 use super::ids::{Kind, PublicIds};
-use super::{Fields, csv_response, render};
+use super::{Fields, PageResult, csv_response, render, run, unprocessable};
 use crate::auth::Viewer;
 use crate::chart::{LineChart, Series};
 use crate::error::{PageError, Problem};
 use crate::view::{CellView, Choices, Field, Layout, TableView};
-use crate::{AppState, WebState, blocking};
+use crate::{AppState, WebState};
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::IntoResponse;
 use serde::Deserialize;
-use swforce_app::AppError;
 use swforce_app::access::Principal;
 use swforce_app::agency::today;
 use swforce_app::diary::{CategoryInput, Group, GroupTime, period};
 use swforce_domain::access::Permission;
 use swforce_domain::diary::{Activity, TARGET_SHARE, Week, long_date, percent};
 use swforce_domain::geography::REGIONS;
-
-pub(super) fn app_error(state: &WebState) -> impl Fn(AppError) -> PageError + '_ {
-    move |e| PageError::from_app(e, state.request_id())
-}
 
 pub(super) fn pct(share: Option<f64>) -> String {
     share.map_or_else(|| "–".to_string(), percent)
@@ -444,15 +439,11 @@ fn org_view(
     who: &Principal,
     q: &ViewParams,
 ) -> Result<(GroupTime, Vec<swforce_store::Team>, Option<i64>), PageError> {
-    let (from, to) =
-        period(q.from.as_deref(), q.to.as_deref(), today()).map_err(app_error(state))?;
+    let (from, to) = period(q.from.as_deref(), q.to.as_deref(), today())?;
     let team = team_of(state, q)?;
-    let teams = state.app.diary_teams(who).map_err(app_error(state))?;
+    let teams = state.app.diary_teams(who)?;
     let group = team.map_or(Group::Organisation, Group::Team);
-    let g = state
-        .app
-        .org_time(who, &group, from, to)
-        .map_err(app_error(state))?;
+    let g = state.app.org_time(who, &group, from, to)?;
     Ok((g, teams, team))
 }
 
@@ -477,9 +468,9 @@ pub async fn organisation(
     State(state): AppState,
     viewer: Viewer,
     Query(q): Query<ViewParams>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let who = viewer.signed_in()?.clone();
-    blocking(move || {
+    run(move || {
         let (g, teams, team) = org_view(&state, &who, &q)?;
         let caption = if team.is_some() {
             who.org.name.clone()
@@ -498,22 +489,22 @@ pub async fn organisation(
                 others: vec![("England".into(), "/time/england".into())],
             },
         );
-        Ok(render(&page, || state.request_id())?.into_response())
+        Ok(render(&page)?.into_response())
     })
-    .await?
+    .await
 }
 
 pub async fn organisation_csv(
     State(state): AppState,
     viewer: Viewer,
     Query(q): Query<ViewParams>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let who = viewer.signed_in()?.clone();
-    blocking(move || {
+    run(move || {
         let (g, _, _) = org_view(&state, &who, &q)?;
         Ok(csv_response("time-for-social-work.csv", group_csv(&g)))
     })
-    .await?
+    .await
 }
 
 fn national(
@@ -521,12 +512,8 @@ fn national(
     region: Option<&str>,
     q: &ViewParams,
 ) -> Result<GroupTime, PageError> {
-    let (from, to) =
-        period(q.from.as_deref(), q.to.as_deref(), today()).map_err(app_error(state))?;
-    state
-        .app
-        .national_time(region, from, to)
-        .map_err(app_error(state))
+    let (from, to) = period(q.from.as_deref(), q.to.as_deref(), today())?;
+    Ok(state.app.national_time(region, from, to)?)
 }
 
 fn region_links() -> Vec<(String, String)> {
@@ -536,11 +523,8 @@ fn region_links() -> Vec<(String, String)> {
         .collect()
 }
 
-pub async fn england(
-    State(state): AppState,
-    Query(q): Query<ViewParams>,
-) -> Result<Response, PageError> {
-    blocking(move || {
+pub async fn england(State(state): AppState, Query(q): Query<ViewParams>) -> PageResult {
+    run(move || {
         let g = national(&state, None, &q)?;
         let page = group_page(
             &g,
@@ -554,31 +538,28 @@ pub async fn england(
                 others: region_links(),
             },
         );
-        Ok(render(&page, || state.request_id())?.into_response())
+        Ok(render(&page)?.into_response())
     })
-    .await?
+    .await
 }
 
-pub async fn england_csv(
-    State(state): AppState,
-    Query(q): Query<ViewParams>,
-) -> Result<Response, PageError> {
-    blocking(move || {
+pub async fn england_csv(State(state): AppState, Query(q): Query<ViewParams>) -> PageResult {
+    run(move || {
         let g = national(&state, None, &q)?;
         Ok(csv_response(
             "time-for-social-work-england.csv",
             group_csv(&g),
         ))
     })
-    .await?
+    .await
 }
 
 pub async fn region(
     State(state): AppState,
     Path(code): Path<String>,
     Query(q): Query<ViewParams>,
-) -> Result<Response, PageError> {
-    blocking(move || {
+) -> PageResult {
+    run(move || {
         let g = national(&state, Some(&code), &q)?;
         let page = group_page(
             &g,
@@ -592,24 +573,24 @@ pub async fn region(
                 others: vec![("England".into(), "/time/england".into())],
             },
         );
-        Ok(render(&page, || state.request_id())?.into_response())
+        Ok(render(&page)?.into_response())
     })
-    .await?
+    .await
 }
 
 pub async fn region_csv(
     State(state): AppState,
     Path(code): Path<String>,
     Query(q): Query<ViewParams>,
-) -> Result<Response, PageError> {
-    blocking(move || {
+) -> PageResult {
+    run(move || {
         let g = national(&state, Some(&code), &q)?;
         Ok(csv_response(
             "time-for-social-work-region.csv",
             group_csv(&g),
         ))
     })
-    .await?
+    .await
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -628,17 +609,13 @@ struct IndexPage {
     regions: Vec<(String, String)>,
 }
 
-pub async fn index(State(state): AppState, viewer: Viewer) -> Result<Response, PageError> {
-    blocking(move || {
-        let (from, to) = period(None, None, today()).map_err(app_error(&state))?;
-        let g = state
-            .app
-            .national_time(None, from, to)
-            .map_err(app_error(&state))?;
+pub async fn index(State(state): AppState, viewer: Viewer) -> PageResult {
+    run(move || {
+        let (from, to) = period(None, None, today())?;
+        let g = state.app.national_time(None, from, to)?;
         let participants = state
             .app
-            .diary_participants()
-            .map_err(app_error(&state))?
+            .diary_participants()?
             .into_iter()
             .map(|o| o.name)
             .collect();
@@ -653,9 +630,9 @@ pub async fn index(State(state): AppState, viewer: Viewer) -> Result<Response, P
             participants,
             regions: region_links(),
         };
-        Ok(render(&page, || state.request_id())?.into_response())
+        Ok(render(&page)?.into_response())
     })
-    .await?
+    .await
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -719,11 +696,8 @@ fn settings_page(
     problems: Vec<Problem>,
     banner: Option<(String, String)>,
 ) -> Result<SettingsPage, PageError> {
-    let categories = state
-        .app
-        .diary_categories(who.org.id)
-        .map_err(app_error(state))?;
-    let opted = state.app.diary_opt_in(who).map_err(app_error(state))?;
+    let categories = state.app.diary_categories(who.org.id)?;
+    let opted = state.app.diary_opt_in(who)?;
     let public = super::ids::encoder(state, Kind::Category)?;
     let error_of = |id: &str| {
         problems
@@ -796,30 +770,28 @@ pub async fn settings(
     State(state): AppState,
     viewer: Viewer,
     Query(q): Query<SettingsParams>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let who = viewer.signed_in()?.clone();
-    who.require_read(Permission::ManageTimeDiary)
-        .map_err(app_error(&state))?;
-    blocking(move || {
+    who.require_read(Permission::ManageTimeDiary)?;
+    run(move || {
         let banner = q
             .saved
             .as_ref()
             .map(|what| ("Saved".to_string(), what.clone()));
         let page = settings_page(&state, &who, Vec::new(), banner)?;
-        Ok(render(&page, || state.request_id())?.into_response())
+        Ok(render(&page)?.into_response())
     })
-    .await?
+    .await
 }
 
 pub async fn save_category(
     State(state): AppState,
     viewer: Viewer,
     Form(fields): Form<Fields>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let who = viewer.signed_in()?.clone();
-    who.require(Permission::ManageTimeDiary)
-        .map_err(app_error(&state))?;
-    blocking(move || {
+    who.require(Permission::ManageTimeDiary)?;
+    run(move || {
         // The category by its opaque id ("0" for a new one); its boxes are named by the same.
         let id = fields.get("id").trim().to_string();
         let number = match id.as_str() {
@@ -837,8 +809,7 @@ pub async fn save_category(
         };
         match state
             .app
-            .save_diary_category(&who, &input, &viewer.origin)
-            .map_err(app_error(&state))?
+            .save_diary_category(&who, &input, &viewer.origin)?
         {
             Ok(c) => Ok(super::redirect(&format!(
                 "/time/settings?saved={}",
@@ -858,26 +829,21 @@ pub async fn save_category(
                     })
                     .collect();
                 let page = settings_page(&state, &who, problems, None)?;
-                Ok((
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    render(&page, || state.request_id())?,
-                )
-                    .into_response())
+                unprocessable(&page)
             }
         }
     })
-    .await?
+    .await
 }
 
 pub async fn save_opt_in(
     State(state): AppState,
     viewer: Viewer,
     Form(fields): Form<Fields>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let who = viewer.signed_in()?.clone();
-    who.require(Permission::ManageTimeDiary)
-        .map_err(app_error(&state))?;
-    blocking(move || {
+    who.require(Permission::ManageTimeDiary)?;
+    run(move || {
         let choice = fields.get("opt_in");
         if choice != "yes" && choice != "no" {
             let problems = vec![Problem {
@@ -886,16 +852,11 @@ pub async fn save_opt_in(
                 target: "opt_in-1".into(),
             }];
             let page = settings_page(&state, &who, problems, None)?;
-            return Ok((
-                StatusCode::UNPROCESSABLE_ENTITY,
-                render(&page, || state.request_id())?,
-            )
-                .into_response());
+            return unprocessable(&page);
         }
         state
             .app
-            .set_diary_opt_in(&who, choice == "yes", &viewer.origin)
-            .map_err(app_error(&state))?;
+            .set_diary_opt_in(&who, choice == "yes", &viewer.origin)?;
         let what = if choice == "yes" {
             "Your organisation's figures now count towards its region's and England's."
         } else {
@@ -907,5 +868,5 @@ pub async fn save_opt_in(
         ))
         .into_response())
     })
-    .await?
+    .await
 }
