@@ -78,11 +78,15 @@ pub struct Fields(pub Vec<(String, String)>);
 impl Fields {
     /// The first value given for `name`, or empty.
     pub fn get(&self, name: &str) -> String {
+        self.value(name).to_string()
+    }
+
+    /// The first value given for `name`, or empty, borrowed.
+    pub fn value(&self, name: &str) -> &str {
         self.0
             .iter()
             .find(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
+            .map_or("", |(_, v)| v.as_str())
     }
 
     /// Every value given for `name`.
