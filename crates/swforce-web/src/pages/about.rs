@@ -2,11 +2,18 @@
 //! and the licence credit.
 
 use super::{PageResult, render, run};
-use crate::AppState;
 use crate::view::{CellView, Layout, TableView};
+use crate::{AppState, WebState};
 use askama::Template;
+use axum::Router;
 use axum::extract::State;
+use axum::routing::get;
 use swforce_domain::{Dataset, EesSymbol, Formula, LINEAGE, Measure};
+
+/// About the data.
+pub fn routes() -> Router<WebState> {
+    Router::new().route("/about", get(show))
+}
 
 /// A dataset on record.
 #[derive(Debug, Clone)]

@@ -1,22 +1,46 @@
 //! Signing in and out, password resets, invitations, and the person's own account page with
 //! their API tokens.
 
-use super::ids::Kind;
-use super::{Fields, PageResult, local_path, problem_at, render, run, unprocessable};
+use super::{
+    Fields, PageResult, ids, local_path, problem_at, redirect, render, run, unprocessable,
+};
 use crate::auth::{SESSION_COOKIE, Viewer, set_cookie};
 use crate::error::{PageError, Problem};
 use crate::view::{CellView, Choices, Field, Layout, TableView};
 use crate::{AppState, WebState};
 use askama::Template;
 use axum::Form;
+use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use ids::Kind;
 use serde::Deserialize;
 use swforce_app::AppError;
 use swforce_app::access::{RESET_MINUTES, SCOPES, SESSION_HOURS, SignedIn};
 use swforce_domain::access::Permission;
 use swforce_store::TokenKind;
+
+/// Signing in and out, passwords, invitations and the account page.
+pub fn routes() -> Router<WebState> {
+    Router::new()
+        .route("/sign-in", get(sign_in_form).post(sign_in))
+        .route("/sign-out", post(sign_out))
+        .route("/password-reset", get(reset_form).post(reset_request))
+        .route(
+            "/password-reset/{secret}",
+            get(reset_token_form).post(reset_token_set),
+        )
+        .route(
+            "/invitations/{secret}",
+            get(invitation_form).post(invitation_accept),
+        )
+        .route("/account", get(show))
+        .route("/account/sign-out-everywhere", post(sign_out_everywhere))
+        .route("/account/tokens", post(create_token))
+        .route("/account/tokens/{id}/revoke", post(revoke_token))
+}
 
 #[derive(Template)]
 #[template(path = "sign_in.html")]
@@ -86,7 +110,7 @@ pub async fn sign_in_form(
     Query(q): Query<SignInParams>,
 ) -> PageResult {
     if viewer.principal.is_some() {
-        return Ok(super::redirect(&local_path(&q.next)).into_response());
+        return Ok(redirect(&local_path(&q.next)).into_response());
     }
     let banner = if q.signed_out.is_some() {
         Some(("You have signed out".to_string(), String::new()))
@@ -106,7 +130,7 @@ pub async fn sign_in_form(
 
 /// Sets the session cookie and sends the browser on.
 pub fn signed_in_response(state: &WebState, s: &SignedIn, to: &str) -> Response {
-    let mut r = super::redirect(&local_path(to)).into_response();
+    let mut r = redirect(&local_path(to)).into_response();
     r.headers_mut().append(
         header::SET_COOKIE,
         set_cookie(
@@ -169,7 +193,7 @@ pub async fn sign_out(State(state): AppState, viewer: Viewer) -> PageResult {
         }
         Ok(expire_session(
             &state,
-            super::redirect("/sign-in?signed_out=1").into_response(),
+            redirect("/sign-in?signed_out=1").into_response(),
         ))
     })
     .await
@@ -181,7 +205,7 @@ pub async fn sign_out_everywhere(State(state): AppState, viewer: Viewer) -> Page
         state.app.sign_out_everywhere(&who, &viewer.origin)?;
         Ok(expire_session(
             &state,
-            super::redirect("/sign-in?signed_out=1").into_response(),
+            redirect("/sign-in?signed_out=1").into_response(),
         ))
     })
     .await
@@ -486,7 +510,7 @@ fn account_page(
                 rows,
                 download: String::new(),
             });
-            let public = super::ids::encoder(state, Kind::Token)?;
+            let public = ids::encoder(state, Kind::Token)?;
             revocable = list
                 .iter()
                 .filter(|t| t.revoked_at.is_none() && t.expires_at > now)
@@ -633,9 +657,9 @@ pub async fn revoke_token(
 ) -> PageResult {
     let who = viewer.signed_in()?.clone();
     run(move || {
-        let id = super::ids::read(&state, Kind::Token, &id, "API token")?.id();
+        let id = ids::read(&state, Kind::Token, &id, "API token")?.id();
         state.app.revoke_api_token(&who, id, &viewer.origin)?;
-        Ok(super::redirect("/account?revoked=1#tokens").into_response())
+        Ok(redirect("/account?revoked=1#tokens").into_response())
     })
     .await
 }

@@ -2,19 +2,28 @@
 //! uploaded here is stored: the file streams through the checks and is gone.
 
 use super::{PageResult, render, render_as};
-use crate::AppState;
 use crate::error::{PageError, Problem};
 use crate::upload::{self, Unread};
 use crate::view::{CellView, Layout, TableView};
+use crate::{AppState, WebState};
 use askama::Template;
+use axum::Router;
 use axum::extract::State;
 use axum::extract::multipart::{Multipart, MultipartRejection};
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
+use axum::routing::get;
 use swforce_app::census::CensusCheck;
 use swforce_app::display;
 use swforce_domain::{Cell, Dataset, Measure};
 use swforce_import::census::rules::RULES;
+
+/// The census page and its schema (a check of a return is routed with the uploads, under their size limit).
+pub fn routes() -> Router<WebState> {
+    Router::new()
+        .route("/census", get(show))
+        .route("/census/schema.xsd", get(schema))
+}
 
 /// Largest return accepted: an England-sized return is about 25 MB per 40,000 workers.
 pub const MAX_RETURN_BYTES: usize = 1024 * 1024 * 1024;

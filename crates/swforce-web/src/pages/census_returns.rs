@@ -2,22 +2,32 @@
 //! people of the authority's own organisation with the roles that handle personal data.
 
 use super::census::{indicator_tables, unread};
-use super::{PageResult, render, render_as, run};
+use super::{PageResult, redirect, render, render_as, run};
 use crate::auth::Viewer;
 use crate::error::{PageError, Problem};
 use crate::upload::{self, problem};
 use crate::view::{CellView, Layout, TableView};
 use crate::{AppState, WebState};
 use askama::Template;
+use axum::Router;
 use axum::extract::multipart::{Multipart, MultipartRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
+use axum::routing::get;
 use serde::Deserialize;
 use swforce_app::AppError;
 use swforce_app::access::Principal;
 use swforce_domain::access::Permission;
 use swforce_store::CensusOutcome;
+
+/// An authority's stored census returns (storing one is routed with the uploads, under their size limit).
+pub fn routes() -> Router<WebState> {
+    Router::new()
+        .route("/census/returns", get(index))
+        .route("/census/returns/{year}", get(show))
+        .route("/census/returns/{year}/return.xml", get(export))
+}
 
 #[derive(Template)]
 #[template(path = "census_returns.html")]
@@ -192,10 +202,10 @@ pub async fn store(
     })?;
     match outcome {
         Ok(CensusOutcome::Imported { census, .. }) => {
-            Ok(super::redirect(&format!("/census/returns?stored={}", census.year)).into_response())
+            Ok(redirect(&format!("/census/returns?stored={}", census.year)).into_response())
         }
         Ok(CensusOutcome::AlreadyImported { census }) => {
-            Ok(super::redirect(&format!("/census/returns?same={}", census.year)).into_response())
+            Ok(redirect(&format!("/census/returns?same={}", census.year)).into_response())
         }
         Err(AppError::CensusRefused(r)) => {
             let problems = r

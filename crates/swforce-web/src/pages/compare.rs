@@ -7,12 +7,21 @@ use crate::error::{PageError, Problem};
 use crate::view::{CellView, Layout, TableView};
 use crate::{AppState, WebState};
 use askama::Template;
+use axum::Router;
 use axum::extract::{RawQuery, State};
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
+use axum::routing::get;
 use swforce_app::profile::MAX_COMPARED;
 use swforce_app::{Comparison, Snapshot, display};
 use swforce_domain::Geography;
+
+/// The comparison of authorities, and its CSV.
+pub fn routes() -> Router<WebState> {
+    Router::new()
+        .route("/compare", get(show))
+        .route("/compare.csv", get(download))
+}
 
 /// A chosen place, with the address of the comparison without it.
 #[derive(Debug, Clone)]

@@ -4,19 +4,23 @@
 
 use super::ids::{Kind, PublicIds};
 use super::time::{pct, short_date, week_param};
-use super::{Fields, PageResult, csv_response, render, render_as, run, unprocessable};
-use crate::AppState;
+use super::{
+    Fields, PageResult, csv_response, ids, redirect, render, render_as, run, unprocessable,
+};
 use crate::auth::Viewer;
 use crate::chart::{LineChart, Series};
 use crate::error::{PageError, Problem, problem_from};
 use crate::upload::{self, Unread};
 use crate::view::{CellView, Choices, Field, Layout, TableView};
+use crate::{AppState, WebState};
 use askama::Template;
 use axum::Form;
+use axum::Router;
 use axum::extract::multipart::{Multipart, MultipartRejection};
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use axum::routing::get;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use swforce_app::AppError;
@@ -28,6 +32,14 @@ use swforce_domain::diary::{
     DiaryInput, DiaryProblem, Obstacle, TARGET_SHARE, Week, contracted_warning, hours_text,
     long_date, parse_hours, percent,
 };
+
+/// A person's time diary (filling it from a calendar is routed with the uploads, under its size limit).
+pub fn routes() -> Router<WebState> {
+    Router::new()
+        .route("/time/diary", get(show).post(save))
+        .route("/time/mine", get(mine))
+        .route("/time/mine/download.csv", get(mine_csv))
+}
 
 // ---------------------------------------------------------------------------------------------
 // The diary
@@ -340,7 +352,7 @@ pub async fn show(
             Vec::new(),
             banner,
             FromCalendar::default(),
-            &*super::ids::all(&state)?,
+            &*ids::all(&state)?,
         );
         Ok(render(&page)?.into_response())
     })
@@ -375,14 +387,12 @@ pub async fn save(
     who.require(Permission::KeepTimeDiary)?;
     let origin = viewer.origin.clone();
     run(move || {
-        let ids = super::ids::all(&state)?;
+        let ids = ids::all(&state)?;
         let input = input_from(&fields, &ids);
         match state.app.save_diary(&who, &input, today(), &origin)? {
-            Ok(saved) => Ok(super::redirect(&format!(
-                "/time/diary?week={}&saved=1",
-                saved.diary.week
-            ))
-            .into_response()),
+            Ok(saved) => Ok(
+                redirect(&format!("/time/diary?week={}&saved=1", saved.diary.week)).into_response(),
+            ),
             Err(found) => {
                 // Show the week asked for if it is one; otherwise this week.
                 let week = Week::parse(&input.week)
@@ -461,7 +471,7 @@ pub async fn calendar(
                 problems,
                 None,
                 FromCalendar::default(),
-                &*super::ids::all(&state)?,
+                &*ids::all(&state)?,
             );
             render_as(status, &page)
         };
@@ -558,7 +568,7 @@ pub async fn calendar(
                     Vec::new(),
                     None,
                     calendar,
-                    &*super::ids::all(&state)?,
+                    &*ids::all(&state)?,
                 );
                 Ok(render(&page)?.into_response())
             }

@@ -7,15 +7,22 @@ use crate::upload::{self, Unread};
 use crate::view::{CellView, Layout, TableView};
 use crate::{AppState, MAX_UPLOAD_BYTES, WebState};
 use askama::Template;
+use axum::Router;
 use axum::extract::multipart::{Multipart, MultipartRejection};
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
+use axum::routing::get;
 use serde::Deserialize;
 use swforce_app::AppError;
 use swforce_domain::access::Permission;
 use swforce_import::Diagnostic;
 use swforce_store::ImportOutcome;
+
+/// The imports page (an upload is routed with the other uploads, under their size limit).
+pub fn routes() -> Router<WebState> {
+    Router::new().route("/imports", get(index))
+}
 
 #[derive(Debug, Deserialize)]
 pub struct Params {

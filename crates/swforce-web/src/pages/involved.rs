@@ -3,20 +3,39 @@
 
 use super::exchange::problems_of;
 use super::ids::{IdRef, Kind};
-use super::{Fields, PageResult, csv_response, render, run, unprocessable};
+use super::{Fields, PageResult, csv_response, ids, redirect, render, run, unprocessable};
 use crate::auth::Viewer;
 use crate::error::{PageError, Problem};
 use crate::view::{Choices, Field, Layout};
 use crate::{AppState, WebState};
 use askama::Template;
 use axum::Form;
+use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::response::IntoResponse;
+use axum::routing::{get, post};
 use serde::Deserialize;
 use swforce_app::access::Principal;
 use swforce_app::exchange::{ExchangeError, STEERING_CONSENT, render_markdown};
 use swforce_domain::access::Permission;
 use swforce_domain::exchange::{Audience, FeedbackForm};
+
+/// Getting involved: the steering group, feedback forms and resources.
+pub fn routes() -> Router<WebState> {
+    Router::new()
+        .route("/get-involved", get(index))
+        .route("/get-involved/steering", post(join))
+        .route("/get-involved/steering.csv", get(steering_csv))
+        .route("/get-involved/manage", get(manage))
+        .route("/get-involved/forms", post(create_form))
+        .route("/get-involved/forms/{id}", get(show_form).post(answer))
+        .route("/get-involved/forms/{id}/open", post(set_open))
+        .route("/get-involved/forms/{id}/responses.csv", get(responses_csv))
+        .route("/get-involved/themes", post(save_theme))
+        .route("/resources", get(resources).post(save_resource))
+        .route("/resources/edit", get(edit_resource))
+        .route("/resources/{slug}", get(resource))
+}
 
 /// A form's problems shown beside its fields by `page`; any other error as its own page.
 fn refused(e: ExchangeError, page: impl FnOnce(Vec<Problem>) -> PageResult) -> PageResult {
@@ -51,7 +70,7 @@ fn involved_page(
     problems: Vec<Problem>,
     banner: Option<(String, String)>,
 ) -> Result<InvolvedPage, PageError> {
-    let public = super::ids::encoder(state, Kind::Form)?;
+    let public = ids::encoder(state, Kind::Form)?;
     let forms = state
         .app
         .feedback_forms(None)?
@@ -149,7 +168,7 @@ pub async fn join(State(state): AppState, viewer: Viewer, Form(form): Form<Field
             &form.get("website"),
             &viewer.origin,
         ) {
-            Ok(()) => Ok(super::redirect("/get-involved?joined=1").into_response()),
+            Ok(()) => Ok(redirect("/get-involved?joined=1").into_response()),
             Err(e) => refused(e, |problems| {
                 unprocessable(&involved_page(&state, &viewer, &form, problems, None)?)
             }),
@@ -194,7 +213,7 @@ fn answer_page(
         })
         .collect();
     Ok(AnswerPage {
-        form_id: super::ids::public(state, Kind::Form, form.id)?,
+        form_id: ids::public(state, Kind::Form, form.id)?,
         layout: Layout::new(if problems.is_empty() {
             &form.title
         } else {
@@ -222,7 +241,7 @@ fn answer_page(
 }
 
 fn form_id(state: &WebState, text: &str) -> Result<IdRef, PageError> {
-    super::ids::read(state, Kind::Form, text, "form")
+    ids::read(state, Kind::Form, text, "form")
 }
 
 pub async fn show_form(
@@ -233,7 +252,7 @@ pub async fn show_form(
     let found = form_id(&state, &id)?;
     run(move || {
         let page = answer_page(&state, found.id(), &Fields(Vec::new()), Vec::new())?;
-        if let Some(moved) = super::ids::moved(&state, &viewer.path, found, Kind::Form)? {
+        if let Some(moved) = ids::moved(&state, &viewer.path, found, Kind::Form)? {
             return Ok(moved);
         }
         Ok(render(&page)?.into_response())
@@ -259,7 +278,7 @@ pub async fn answer(
             &form.get("website"),
             &viewer.origin,
         ) {
-            Ok(()) => Ok(super::redirect("/get-involved?answered=1").into_response()),
+            Ok(()) => Ok(redirect("/get-involved?answered=1").into_response()),
             Err(e) => refused(e, |problems| {
                 unprocessable(&answer_page(&state, id, &form, problems)?)
             }),
@@ -293,7 +312,7 @@ fn manage_page(
     problems: Vec<Problem>,
 ) -> Result<ManagePage, PageError> {
     let forms = state.app.feedback_forms(Some(who))?;
-    let public = super::ids::encoder(state, Kind::Form)?;
+    let public = ids::encoder(state, Kind::Form)?;
     let mut counted = Vec::new();
     for f in forms {
         let n = state.app.response_count(who, f.id)?;
@@ -382,7 +401,7 @@ pub async fn create_form(
             &form.get("retention_days"),
             &viewer.origin,
         ) {
-            Ok(_) => Ok(super::redirect("/get-involved/manage").into_response()),
+            Ok(_) => Ok(redirect("/get-involved/manage").into_response()),
             Err(e) => refused(e, |problems| {
                 unprocessable(&manage_page(&state, &who, &form, problems)?)
             }),
@@ -403,7 +422,7 @@ pub async fn set_open(
         state
             .app
             .set_form_open(&who, id, form.get("open") == "yes", &viewer.origin)?;
-        Ok(super::redirect("/get-involved/manage").into_response())
+        Ok(redirect("/get-involved/manage").into_response())
     })
     .await
 }
@@ -423,7 +442,7 @@ pub async fn save_theme(
             form.get("retire") != "yes",
             &viewer.origin,
         ) {
-            Ok(()) => Ok(super::redirect("/get-involved/manage#themes").into_response()),
+            Ok(()) => Ok(redirect("/get-involved/manage#themes").into_response()),
             Err(e) => refused(e, |problems| {
                 unprocessable(&manage_page(&state, &who, &form, problems)?)
             }),
@@ -442,10 +461,7 @@ pub async fn responses_csv(
     run(move || {
         let csv = state.app.responses_csv(&who, id, &viewer.origin)?;
         Ok(csv_response(
-            &format!(
-                "feedback-form-{}.csv",
-                super::ids::public(&state, Kind::Form, id)?
-            ),
+            &format!("feedback-form-{}.csv", ids::public(&state, Kind::Form, id)?),
             csv,
         ))
     })
@@ -580,7 +596,7 @@ pub async fn save_resource(
             &form.get("body"),
             &viewer.origin,
         ) {
-            Ok(p) => Ok(super::redirect(&format!("/resources/{}", p.slug)).into_response()),
+            Ok(p) => Ok(redirect(&format!("/resources/{}", p.slug)).into_response()),
             Err(e) => refused(e, |problems| unprocessable(&edit_page(&form, problems))),
         }
     })

@@ -1,11 +1,18 @@
 //! `/projections/method`: how the projection works, and how it did on past years.
 
 use super::{PageResult, render, run};
-use crate::AppState;
 use crate::view::{CellView, Crumb, Layout, TableView};
+use crate::{AppState, WebState};
 use askama::Template;
+use axum::Router;
 use axum::extract::State;
+use axum::routing::get;
 use swforce_domain::{Dataset, Year};
+
+/// How the projection works.
+pub fn routes() -> Router<WebState> {
+    Router::new().route("/projections/method", get(show))
+}
 
 #[derive(Template)]
 #[template(path = "method.html")]

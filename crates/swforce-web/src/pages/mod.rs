@@ -21,10 +21,35 @@ pub mod search;
 pub mod sso;
 pub mod time;
 
-use crate::blocking;
 use crate::error::PageError;
+use crate::{WebState, blocking};
+use axum::Router;
 use axum::http::{StatusCode, Uri};
 use axum::response::{Html, IntoResponse, Response};
+
+/// Every page, resource by resource (except the uploads, which `lib.rs` routes under their size
+/// limits).
+pub fn routes() -> Router<WebState> {
+    Router::new()
+        .merge(place::routes())
+        .merge(compare::routes())
+        .merge(search::routes())
+        .merge(about::routes())
+        .merge(projection::routes())
+        .merge(method::routes())
+        .merge(imports::routes())
+        .merge(assets::routes())
+        .merge(census::routes())
+        .merge(census_returns::routes())
+        .merge(exchange::routes())
+        .merge(involved::routes())
+        .merge(time::routes())
+        .merge(diary::routes())
+        .merge(agency::routes())
+        .merge(account::routes())
+        .merge(sso::routes())
+        .merge(admin::routes())
+}
 
 /// What a page handler answers: a page, a redirect or a download, or else an error page.
 ///

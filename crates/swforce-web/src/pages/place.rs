@@ -1,18 +1,30 @@
 //! England, region and local authority pages, and the CSV behind every table on them.
 
 use super::indicator::{Column, IndicatorSection, comparable, section};
-use super::{PageResult, render, run};
+use super::{PageResult, redirect, render, run};
 use crate::error::PageError;
 use crate::view::{CellView, Crumb, Layout, TableView};
 use crate::{AppState, WebState};
 use askama::Template;
+use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
 use swforce_app::profile::{IndicatorView, Profile};
 use swforce_app::{Snapshot, display};
 use swforce_domain::{GeographicLevel, Geography, Measure, Polarity, Year};
 use swforce_stats::Direction;
+
+/// England, regional and authority pages, and the CSV behind their tables.
+pub fn routes() -> Router<WebState> {
+    Router::new()
+        .route("/", get(england))
+        .route("/regions/{code}", get(region))
+        .route("/authorities/{code}", get(authority))
+        .route("/places/{code}", get(any))
+        .route("/download/{code}/{table}", get(download))
+}
 
 /// A headline figure in a card.
 #[derive(Debug, Clone)]
@@ -99,7 +111,7 @@ pub async fn any(State(state): AppState, Path(code): Path<String>) -> PageResult
     run(move || {
         let snap = snapshot(&state)?;
         let g = snap.find(&code)?;
-        Ok(super::redirect(&href(g)).into_response())
+        Ok(redirect(&href(g)).into_response())
     })
     .await
 }

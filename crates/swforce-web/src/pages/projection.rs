@@ -4,21 +4,32 @@
 use super::ids::{self, Kind};
 use super::place::href;
 use super::scenario_form::{self, Group as FieldGroup};
-use super::{PageResult, render, render_as, run};
+use super::{PageResult, redirect, render, render_as, run};
 use crate::chart::{Band, FanChart, Series};
 use crate::error::{PageError, Problem};
 use crate::view::{CellView, Crumb, Layout, TableView};
 use crate::{AppState, WebState};
 use askama::Template;
+use axum::Router;
 use axum::extract::{Form, Path, RawQuery, State};
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
+use axum::routing::get;
 use serde::Deserialize;
 use swforce_app::display;
 use swforce_app::projection::{Report, rows};
 use swforce_app::{AppError, Snapshot};
 use swforce_domain::{Geography, Measure, Year};
 use swforce_engine::{Indicator, Projection, Summary};
+
+/// Projections and saved scenarios (saving one is routed with the uploads, under their size limit).
+pub fn routes() -> Router<WebState> {
+    Router::new()
+        .route("/projections", get(index))
+        .route("/projections/{code}", get(show))
+        .route("/projections/{code}/download.csv", get(download))
+        .route("/scenarios/{id}", get(saved))
+}
 
 /// A fan chart section.
 #[derive(Debug, Clone)]
@@ -572,7 +583,7 @@ pub async fn save(
             .app
             .save_scenario(&who, &form.name, &p.code, &query, &scenario)
         {
-            Ok(saved) => Ok(super::redirect(&format!(
+            Ok(saved) => Ok(redirect(&format!(
                 "/scenarios/{}",
                 ids::public(&state, Kind::Scenario, saved.id)?
             ))
@@ -604,7 +615,7 @@ pub async fn saved(
             return Ok(moved);
         }
         let sep = if s.query.is_empty() { "" } else { "&" };
-        Ok(super::redirect(&format!(
+        Ok(redirect(&format!(
             "/projections/{}?{}{sep}saved={id}",
             s.geography_code, s.query
         ))
@@ -642,7 +653,7 @@ pub async fn index(
             .and_then(|q| serde_urlencoded::from_str(q).ok())
             .unwrap_or_default();
         if let Some((_, code)) = pairs.iter().find(|(k, v)| k == "place" && !v.is_empty()) {
-            return Ok(super::redirect(&format!("/projections/{code}")).into_response());
+            return Ok(redirect(&format!("/projections/{code}")).into_response());
         }
         let snap = snapshot(&state)?;
         let mut options = Vec::new();

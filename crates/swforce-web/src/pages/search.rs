@@ -2,11 +2,18 @@
 
 use super::place::href;
 use super::{PageResult, render, run};
-use crate::AppState;
 use crate::view::Layout;
+use crate::{AppState, WebState};
 use askama::Template;
+use axum::Router;
 use axum::extract::{Query, State};
+use axum::routing::get;
 use serde::Deserialize;
+
+/// Search for a place.
+pub fn routes() -> Router<WebState> {
+    Router::new().route("/search", get(show))
+}
 
 #[derive(Debug, Deserialize)]
 pub struct Params {

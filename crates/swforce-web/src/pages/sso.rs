@@ -2,19 +2,28 @@
 //! organisation's provider sends the browser back to.
 
 use super::account::{sign_in_page, signed_in_response};
-use super::{Fields, PageResult, problem_at, render, render_as, run};
+use super::{Fields, PageResult, local_path, problem_at, render, render_as, run};
 use crate::auth::{SSO_COOKIE, Viewer, cookie, set_cookie};
 use crate::error::PageError;
 use crate::view::Layout;
 use crate::{AppState, WebState};
 use askama::Template;
 use axum::Form;
+use axum::Router;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
 use serde::Deserialize;
 use swforce_app::AppError;
 use swforce_app::access::SSO_MINUTES;
+
+/// Single sign-on.
+pub fn routes() -> Router<WebState> {
+    Router::new()
+        .route("/sign-in/sso", post(begin))
+        .route("/sign-in/sso/callback", get(callback))
+}
 
 /// On the way to the organisation's provider: an instant redirect (WCAG technique H76) with a
 /// link, so the page's own form-action policy stays `'self'`.
@@ -52,7 +61,7 @@ fn refused(state: &WebState, e: AppError, email: &str, next: &str) -> Result<Res
 pub async fn begin(State(state): AppState, viewer: Viewer, Form(form): Form<Fields>) -> PageResult {
     run(move || {
         let (email, next) = (form.get("sso-email"), form.get("next"));
-        let next = super::local_path(&next);
+        let next = local_path(&next);
         match state
             .app
             .sso_begin(&email, &callback_url(&state), &next, &viewer.origin)

@@ -4,8 +4,7 @@ use super::{FindingView, RowView, Tag, counts, engagement_id, findings, money, r
 use crate::AppState;
 use crate::auth::Viewer;
 use crate::pages::ids::Kind;
-use crate::pages::{PageResult, render, run};
-use crate::pages::{ids, redirect};
+use crate::pages::{PageResult, ids, redirect, render, run};
 use crate::view::Layout;
 use askama::Template;
 use axum::extract::{Path, State};

@@ -2,27 +2,47 @@
 //! council's register, its form, each engagement's result, the summary and the quarterly return;
 //! a regional alliance's view of its councils and its price caps.
 
-mod council;
+pub mod council;
 mod engagements;
 mod form;
 mod region;
-mod rules;
+pub mod rules;
 mod summary;
 
-pub use council::{import, quarterly_return, save_costs, show as council};
-pub use engagements::{delete, register, show as engagement};
-pub use form::{new as new_engagement, save as save_engagement};
-pub use region::{delete_cap, set_cap, show as region};
-pub use rules::{check, index as rules_index};
-
+use super::ids;
 use super::ids::{IdRef, Kind, PublicIds};
 use crate::WebState;
 use crate::error::{PageError, Problem};
 use crate::upload::{self, Unread};
+use axum::Router;
 use axum::extract::multipart::{Multipart, MultipartRejection};
 use axum::http::StatusCode;
+use axum::routing::{get, post};
 use swforce_app::agency::Checked;
 use swforce_domain::agency::{Outcome, Pence, Status};
+
+/// The agency pages (checking and importing a file are routed with the uploads, under their
+/// size limit).
+pub fn routes() -> Router<WebState> {
+    Router::new()
+        .route("/agency", get(rules::index))
+        .route("/agency/council", get(council::show))
+        .route("/agency/council/costs", post(council::save_costs))
+        .route("/agency/council/return.csv", get(council::quarterly_return))
+        .route(
+            "/agency/council/engagements",
+            get(engagements::register).post(form::save),
+        )
+        .route("/agency/council/engagements/new", get(form::new))
+        .route("/agency/council/engagements/{id}", get(engagements::show))
+        .route(
+            "/agency/council/engagements/{id}/delete",
+            post(engagements::delete),
+        )
+        .route("/agency/region", get(region::show))
+        .route("/agency/region/caps", post(region::set_cap))
+        .route("/agency/region/caps/delete", post(region::delete_cap))
+}
 
 fn money(p: Option<Pence>) -> String {
     p.map(|p| p.to_string()).unwrap_or_else(|| "–".into())
@@ -205,5 +225,5 @@ async fn engagements_file(
 }
 
 fn engagement_id(state: &WebState, text: &str) -> Result<IdRef, PageError> {
-    super::ids::read(state, Kind::Engagement, text, "engagement")
+    ids::read(state, Kind::Engagement, text, "engagement")
 }
