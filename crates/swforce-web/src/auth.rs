@@ -292,7 +292,7 @@ pub async fn layer(State(state): State<WebState>, request: Request, next: Next) 
                 viewer.session = session;
             }
             Ok(Ok(None)) => {}
-            Ok(Err(e)) => return PageError::from_app(e, state.request_id()).into_response(),
+            Ok(Err(e)) => return PageError::from(e).into_response(),
             Err(e) => return e.into_response(),
         }
     }

@@ -72,13 +72,8 @@ pub(crate) fn sign_in_page(
     email: &str,
     banner: Option<(String, String)>,
 ) -> Result<SignInPage, PageError> {
-    let sso = state
-        .app
-        .store()
-        .organisations()
-        .map_err(|e| PageError::from_app(e.into(), state.request_id()))?
-        .iter()
-        .any(|o| o.sso.is_some());
+    let organisations = state.app.store().organisations().map_err(AppError::from)?;
+    let sso = organisations.iter().any(|o| o.sso.is_some());
     Ok(SignInPage {
         layout: Layout::new(if problems.is_empty() {
             "Sign in"
@@ -342,7 +337,7 @@ async fn set_password(
     kind: TokenKind,
     secret: String,
     form: Fields,
-) -> Result<Response, PageError> {
+) -> PageResult {
     secret_ok(&secret)?;
     run(move || {
         match state.app.set_password_with(

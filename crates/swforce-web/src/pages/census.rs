@@ -1,7 +1,7 @@
 //! The census page: upload a return, see every finding and the indicators it gives. Nothing
 //! uploaded here is stored: the file streams through the checks and is gone.
 
-use super::{PageResult, render, render_as};
+use super::{PageResult, csv_response, render, render_as};
 use crate::error::{PageError, Problem};
 use crate::upload::{self, Unread};
 use crate::view::{CellView, Layout, TableView};
@@ -15,6 +15,7 @@ use axum::response::IntoResponse;
 use axum::routing::get;
 use swforce_app::census::CensusCheck;
 use swforce_app::display;
+use swforce_app::{App, AppError};
 use swforce_domain::{Cell, Dataset, Measure};
 use swforce_import::census::rules::RULES;
 
@@ -305,32 +306,56 @@ pub async fn check(
     State(state): AppState,
     form: Result<Multipart, MultipartRejection>,
 ) -> PageResult {
-    let mut form = match form {
-        Ok(f) => f,
-        Err(e) => {
-            return form_error(
-                StatusCode::BAD_REQUEST,
-                upload::problem(
-                    format!("The upload could not be read ({})", e.body_text()),
-                    "Choose the file again and select Check the return",
-                ),
-            );
-        }
+    let sent = match read_form(state.app.clone(), form).await {
+        Ok(sent) => sent,
+        Err((status, problems)) => return form_error(status, problems),
     };
+    let check = sent.check.await.map_err(|e| {
+        PageError::internal(
+            anyhow::Error::new(e).context("checking a census return"),
+            state.request_id(),
+        )
+    })??;
+    if sent.csv {
+        let name = format!("{}-findings.csv", check.read.file.trim_end_matches(".xml"));
+        return Ok(csv_response(&name, findings_csv(&check)));
+    }
+    let status = if check.read.is_valid() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    render_as(status, &result_page(&check, sent.year))
+}
+
+/// What the census form sent: the year as typed, whether the findings are wanted as CSV, and
+/// the check of the return, which started while the file arrived.
+struct Sent {
+    year: String,
+    csv: bool,
+    check: tokio::task::JoinHandle<Result<CensusCheck, AppError>>,
+}
+
+/// Reads the form, starting the check of the return as it streams in; or the problem to show.
+async fn read_form(
+    app: App,
+    form: Result<Multipart, MultipartRejection>,
+) -> Result<Sent, (StatusCode, Vec<Problem>)> {
+    let mut form = form.map_err(|e| {
+        (
+            StatusCode::BAD_REQUEST,
+            upload::problem(
+                format!("The upload could not be read ({})", e.body_text()),
+                "Choose the file again and select Check the return",
+            ),
+        )
+    })?;
     let mut year: Option<i32> = None;
     let mut year_text = String::new();
     let mut csv = false;
     let mut job = None;
     let mut bytes = 0usize;
-    loop {
-        let field = match form.next_field().await {
-            Ok(Some(f)) => f,
-            Ok(None) => break,
-            Err(e) => {
-                let (status, problems) = unread(e.into());
-                return form_error(status, problems);
-            }
-        };
+    while let Some(field) = form.next_field().await.map_err(|e| unread(e.into()))? {
         match field.name() {
             Some("year") => {
                 year_text = field.text().await.unwrap_or_default().trim().to_string();
@@ -343,70 +368,38 @@ pub async fn check(
                                 "Enter the year the collection ends (30 September)",
                             );
                             p[0].target = "year".into();
-                            return form_error(StatusCode::BAD_REQUEST, p);
+                            return Err((StatusCode::BAD_REQUEST, p));
                         }
                     }
                 }
             }
             Some("action") => csv = field.text().await.unwrap_or_default() == "csv",
             Some("file") => {
-                let app = state.app.clone();
-                let y = year;
-                match upload::stream(field, move |name, reader| {
+                let (app, y) = (app.clone(), year);
+                let (j, n) = upload::stream(field, move |name, reader| {
                     app.check_census(&name, reader, y)
                 })
                 .await
-                {
-                    Ok((j, n)) => {
-                        job = Some(j);
-                        bytes = n;
-                    }
-                    Err(u) => {
-                        let (status, problems) = unread(u);
-                        return form_error(status, problems);
-                    }
-                }
+                .map_err(unread)?;
+                job = Some(j);
+                bytes = n;
             }
             _ => {}
         }
     }
-    let Some(job) = job else {
-        let (status, problems) = unread(Unread::Missing);
-        return form_error(status, problems);
-    };
+    let check = job.ok_or_else(|| unread(Unread::Missing))?;
     if bytes == 0 {
-        return form_error(
+        return Err((
             StatusCode::UNPROCESSABLE_ENTITY,
             upload::problem(
                 "The selected file is empty",
                 "Choose the census return XML file",
             ),
-        );
+        ));
     }
-    let check = job.await.map_err(|e| {
-        PageError::internal(
-            anyhow::Error::new(e).context("checking a census return"),
-            state.request_id(),
-        )
-    })??;
-    if csv {
-        let name = format!("{}-findings.csv", check.read.file.trim_end_matches(".xml"));
-        return Ok((
-            [
-                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-                (
-                    header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"{name}\""),
-                ),
-            ],
-            findings_csv(&check),
-        )
-            .into_response());
-    }
-    let status = if check.read.is_valid() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    render_as(status, &result_page(&check, year_text))
+    Ok(Sent {
+        year: year_text,
+        csv,
+        check,
+    })
 }

@@ -2,15 +2,14 @@
 
 use super::indicator::{Column, IndicatorSection, section};
 use super::place::href;
-use super::{PageResult, render_as, run};
+use super::{PageResult, csv_response, render_as, run};
 use crate::error::{PageError, Problem};
 use crate::view::{CellView, Layout, TableView};
 use crate::{AppState, WebState};
 use askama::Template;
 use axum::Router;
 use axum::extract::{RawQuery, State};
-use axum::http::{StatusCode, header};
-use axum::response::IntoResponse;
+use axum::http::StatusCode;
 use axum::routing::get;
 use swforce_app::profile::MAX_COMPARED;
 use swforce_app::{Comparison, Snapshot, display};
@@ -280,17 +279,7 @@ pub async fn download(State(state): AppState, RawQuery(query): RawQuery) -> Page
             rows,
             download: String::new(),
         };
-        Ok((
-            [
-                (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-                (
-                    header::CONTENT_DISPOSITION,
-                    "attachment; filename=\"swforce-comparison.csv\"",
-                ),
-            ],
-            table.to_csv(),
-        )
-            .into_response())
+        Ok(csv_response("swforce-comparison.csv", table.to_csv()))
     })
     .await
 }

@@ -9,7 +9,7 @@ use super::{
 };
 use crate::auth::Viewer;
 use crate::chart::{LineChart, Series};
-use crate::error::{PageError, Problem, problem_from};
+use crate::error::{Problem, problem_from};
 use crate::upload::{self, Unread};
 use crate::view::{CellView, Choices, Field, Layout, TableView};
 use crate::{AppState, WebState};
@@ -19,14 +19,14 @@ use axum::Router;
 use axum::extract::multipart::{Multipart, MultipartRejection};
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::IntoResponse;
 use axum::routing::get;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use swforce_app::AppError;
 use swforce_app::access::Principal;
 use swforce_app::agency::today;
-use swforce_app::diary::{DiaryForm, hours_text_short};
+use swforce_app::diary::{CalendarSuggestion, DiaryForm, hours_text_short};
 use swforce_domain::access::Permission;
 use swforce_domain::diary::{
     DiaryInput, DiaryProblem, Obstacle, TARGET_SHARE, Week, contracted_warning, hours_text,
@@ -428,6 +428,78 @@ pub async fn save(
     .await
 }
 
+/// What the page says of a calendar read into the week (what was counted, left out or looks
+/// wrong), and the events it read.
+fn from_calendar(found: &CalendarSuggestion, form: &DiaryForm) -> FromCalendar {
+    let suggestion = &found.suggestion;
+    let skipped = suggestion.skipped_declined
+        + suggestion.skipped_cancelled
+        + suggestion.skipped_all_day
+        + suggestion.skipped_free;
+    let mut said = format!(
+        "{} event{} in your calendar for this week became the hours below.",
+        suggestion.events_counted,
+        if suggestion.events_counted == 1 {
+            ""
+        } else {
+            "s"
+        }
+    );
+    if skipped > 0 {
+        said.push_str(&format!(
+            " {skipped} {} left out (declined, cancelled, all-day or shown as free).",
+            if skipped == 1 { "was" } else { "were" }
+        ));
+    }
+    if suggestion.left_out_count > 0 {
+        let n = suggestion.left_out_count;
+        said.push_str(&format!(
+            " {n} {} could not be placed in time and {} left out (see below).",
+            if n == 1 { "event" } else { "events" },
+            if n == 1 { "was" } else { "were" }
+        ));
+    }
+    if suggestion.unmatched_minutes > 0 {
+        said.push_str(&format!(
+            " {} hours matched no category and are under Other.",
+            hours_text(u64::from(suggestion.unmatched_minutes))
+        ));
+    }
+    // A calendar shows meetings, rarely the recording and travel around them; and
+    // long or overlapping events can add up to more than the week.
+    let total = suggestion.total_minutes();
+    if total > u64::from(swforce_domain::diary::MAX_WEEK_MINUTES) {
+        said.push_str(&format!(
+            " These events add up to {} hours, more than the 168 in a week: look for long or overlapping events in the list below and correct the hours before you save.",
+            hours_text_short(u32::try_from(total).unwrap_or(u32::MAX))
+        ));
+    }
+    if let Ok(contracted) = parse_hours(&form.contracted)
+        && contracted > 0
+        && total * 2 < u64::from(contracted)
+    {
+        said.push_str(&format!(
+            " Your calendar accounts for only {} of your {} contracted hours: add the time it does not show, such as recording, travel and admin, before you save.",
+            hours_text_short(u32::try_from(total).unwrap_or(u32::MAX)),
+            hours_text_short(contracted)
+        ));
+    }
+    said.push_str(" Check them, add what your calendar does not show, and save the week. Nothing from the file was kept.");
+    FromCalendar {
+        said,
+        events: found
+            .events
+            .iter()
+            .map(|(when, m, label)| (when.clone(), hours_text_short(*m), label.clone()))
+            .collect(),
+        left_out: suggestion
+            .left_out
+            .iter()
+            .map(|l| format!("The event that starts on line {}: {}.", l.line, l.why))
+            .collect(),
+    }
+}
+
 /// Fills the diary page with hours suggested from a calendar export. Nothing is kept: the
 /// person checks the hours and saves the week themselves.
 pub async fn calendar(
@@ -460,10 +532,8 @@ pub async fn calendar(
         ),
     });
     run(move || {
-        let form = state
-            .app
-            .diary_form(&who, week, today())?;
-        let refuse = |status: StatusCode, problems: Vec<Problem>| -> Result<Response, PageError> {
+        let form = state.app.diary_form(&who, week, today())?;
+        let refuse = |status: StatusCode, problems: Vec<Problem>| -> PageResult {
             let page = diary_page(
                 &form,
                 &from_form(&form),
@@ -488,79 +558,18 @@ pub async fn calendar(
                 );
             }
         };
-        match state.app.suggest_from_calendar(&who, &name, &bytes, form.week) {
+        match state
+            .app
+            .suggest_from_calendar(&who, &name, &bytes, form.week)
+        {
             Ok(found) => {
-                let suggestion = &found.suggestion;
                 let mut shown = from_form(&form);
                 shown.values = found
                     .by_category
                     .iter()
                     .map(|(id, m)| (*id, hours_text_short(*m)))
                     .collect();
-                let skipped = suggestion.skipped_declined
-                    + suggestion.skipped_cancelled
-                    + suggestion.skipped_all_day
-                    + suggestion.skipped_free;
-                let mut said = format!(
-                    "{} event{} in your calendar for this week became the hours below.",
-                    suggestion.events_counted,
-                    if suggestion.events_counted == 1 { "" } else { "s" }
-                );
-                if skipped > 0 {
-                    said.push_str(&format!(
-                        " {skipped} {} left out (declined, cancelled, all-day or shown as free).",
-                        if skipped == 1 { "was" } else { "were" }
-                    ));
-                }
-                if suggestion.left_out_count > 0 {
-                    let n = suggestion.left_out_count;
-                    said.push_str(&format!(
-                        " {n} {} could not be placed in time and {} left out (see below).",
-                        if n == 1 { "event" } else { "events" },
-                        if n == 1 { "was" } else { "were" }
-                    ));
-                }
-                if suggestion.unmatched_minutes > 0 {
-                    said.push_str(&format!(
-                        " {} hours matched no category and are under Other.",
-                        hours_text(u64::from(suggestion.unmatched_minutes))
-                    ));
-                }
-                // A calendar shows meetings, rarely the recording and travel around them; and
-                // long or overlapping events can add up to more than the week.
-                let total = suggestion.total_minutes();
-                if total > u64::from(swforce_domain::diary::MAX_WEEK_MINUTES) {
-                    said.push_str(&format!(
-                        " These events add up to {} hours, more than the 168 in a week: look for long or overlapping events in the list below and correct the hours before you save.",
-                        hours_text_short(u32::try_from(total).unwrap_or(u32::MAX))
-                    ));
-                }
-                if let Ok(contracted) = parse_hours(&form.contracted)
-                    && contracted > 0
-                    && total * 2 < u64::from(contracted)
-                {
-                    said.push_str(&format!(
-                        " Your calendar accounts for only {} of your {} contracted hours: add the time it does not show, such as recording, travel and admin, before you save.",
-                        hours_text_short(u32::try_from(total).unwrap_or(u32::MAX)),
-                        hours_text_short(contracted)
-                    ));
-                }
-                said.push_str(" Check them, add what your calendar does not show, and save the week. Nothing from the file was kept.");
-                let calendar = FromCalendar {
-                    said,
-                    events: found
-                        .events
-                        .iter()
-                        .map(|(when, m, label)| {
-                            (when.clone(), hours_text_short(*m), label.clone())
-                        })
-                        .collect(),
-                    left_out: suggestion
-                        .left_out
-                        .iter()
-                        .map(|l| format!("The event that starts on line {}: {}.", l.line, l.why))
-                        .collect(),
-                };
+                let calendar = from_calendar(&found, &form);
                 let page = diary_page(
                     &form,
                     &shown,

@@ -1,15 +1,14 @@
 //! England, region and local authority pages, and the CSV behind every table on them.
 
 use super::indicator::{Column, IndicatorSection, comparable, section};
-use super::{PageResult, redirect, render, run};
+use super::{PageResult, csv_response, redirect, render, run};
 use crate::error::PageError;
 use crate::view::{CellView, Crumb, Layout, TableView};
 use crate::{AppState, WebState};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, State};
-use axum::http::header;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use axum::routing::get;
 use swforce_app::profile::{IndicatorView, Profile};
 use swforce_app::{Snapshot, display};
@@ -116,11 +115,7 @@ pub async fn any(State(state): AppState, Path(code): Path<String>) -> PageResult
     .await
 }
 
-async fn show(
-    state: WebState,
-    code: String,
-    level: GeographicLevel,
-) -> Result<Response, PageError> {
+async fn show(state: WebState, code: String, level: GeographicLevel) -> PageResult {
     run(move || {
         let snap = snapshot(&state)?;
         match locate(&snap, &code, level)? {
@@ -535,17 +530,7 @@ pub async fn download(
         };
         let table_view = found.ok_or_else(missing)?;
         let filename = format!("{}-{}.csv", place.code, name);
-        Ok((
-            [
-                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-                (
-                    header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"{filename}\""),
-                ),
-            ],
-            table_view.to_csv(),
-        )
-            .into_response())
+        Ok(csv_response(&filename, table_view.to_csv()))
     })
     .await
 }

@@ -4,7 +4,7 @@
 use super::ids::{self, Kind};
 use super::place::href;
 use super::scenario_form::{self, Group as FieldGroup};
-use super::{PageResult, redirect, render, render_as, run};
+use super::{PageResult, csv_response, redirect, render, render_as, run};
 use crate::chart::{Band, FanChart, Series};
 use crate::error::{PageError, Problem};
 use crate::view::{CellView, Crumb, Layout, TableView};
@@ -12,7 +12,7 @@ use crate::{AppState, WebState};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Form, Path, RawQuery, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::routing::get;
 use serde::Deserialize;
@@ -532,17 +532,7 @@ pub async fn download(
             let _ = w.serialize(r);
         }
         let body = String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default();
-        Ok((
-            [
-                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-                (
-                    header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"projection-{}.csv\"", p.code),
-                ),
-            ],
-            body,
-        )
-            .into_response())
+        Ok(csv_response(&format!("projection-{}.csv", p.code), body))
     })
     .await
 }

@@ -4,7 +4,6 @@
 use super::account::{sign_in_page, signed_in_response};
 use super::{Fields, PageResult, local_path, problem_at, render, render_as, run};
 use crate::auth::{SSO_COOKIE, Viewer, cookie, set_cookie};
-use crate::error::PageError;
 use crate::view::Layout;
 use crate::{AppState, WebState};
 use askama::Template;
@@ -12,7 +11,7 @@ use axum::Form;
 use axum::Router;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use serde::Deserialize;
 use swforce_app::AppError;
@@ -43,7 +42,7 @@ pub fn callback_url(state: &WebState) -> String {
 }
 
 /// The sign-in page again, with the problem beside the work email field.
-fn refused(state: &WebState, e: AppError, email: &str, next: &str) -> Result<Response, PageError> {
+fn refused(state: &WebState, e: AppError, email: &str, next: &str) -> PageResult {
     let (status, problem, fix) = match e {
         AppError::Invalid { problem, fix } => (StatusCode::UNPROCESSABLE_ENTITY, problem, fix),
         AppError::Unavailable(problem) => (

@@ -2,15 +2,13 @@
 
 use super::{day, visible_org};
 use crate::auth::Viewer;
-use crate::error::PageError;
 use crate::pages::ids::{self, Kind};
-use crate::pages::{PageResult, render, run};
+use crate::pages::{PageResult, csv_response, render, run};
 use crate::view::{CellView, Crumb, Layout, TableView};
 use crate::{AppState, WebState};
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::response::IntoResponse;
 use serde::Deserialize;
 use swforce_app::access::Principal;
 use swforce_domain::access::Permission;
@@ -42,7 +40,7 @@ fn audit_answer(
     who: &Principal,
     org: Option<Organisation>,
     csv: bool,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let limit = if csv { AUDIT_EXPORT } else { AUDIT_SHOWN };
     let org_id = org.as_ref().map(|o| o.id);
     let name = org
@@ -90,17 +88,7 @@ fn audit_answer(
         download: String::new(),
     };
     if csv {
-        return Ok((
-            [
-                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-                (
-                    header::CONTENT_DISPOSITION,
-                    "attachment; filename=\"audit-log.csv\"".to_string(),
-                ),
-            ],
-            table.to_csv(),
-        )
-            .into_response());
+        return Ok(csv_response("audit-log.csv", table.to_csv()));
     }
     let mut crumbs = vec![Crumb {
         text: "Organisations".into(),

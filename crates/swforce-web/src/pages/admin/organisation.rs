@@ -13,7 +13,7 @@ use crate::{AppState, WebState};
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
-use axum::response::{IntoResponse, Response};
+use axum::response::IntoResponse;
 use serde::Deserialize;
 use swforce_app::AppError;
 use swforce_app::access::Principal;
@@ -247,7 +247,7 @@ fn refused(
     org: &Organisation,
     problems: Vec<Problem>,
     form: &Fields,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let page = org_page(state, who, org, problems, None, None, form)?;
     unprocessable(&page)
 }

@@ -5,15 +5,18 @@ use super::engagements_file;
 use super::summary::{QuarterParams, SummaryView, quarter_choices, quarter_of, summary_view};
 use crate::auth::Viewer;
 use crate::error::{PageError, Problem, problem_from};
-use crate::pages::{Fields, PageResult, redirect, render, render_as, run, unprocessable};
+use crate::pages::{
+    Fields, PageResult, csv_response, redirect, render, render_as, run, unprocessable,
+};
+use crate::upload;
 use crate::view::{Choices, Field, Layout};
 use crate::{AppState, WebState};
 use askama::Template;
 use axum::Form;
 use axum::extract::multipart::{Multipart, MultipartRejection};
 use axum::extract::{Query, State};
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
 use swforce_app::AppError;
 use swforce_app::access::Principal;
 use swforce_app::agency::today;
@@ -132,7 +135,7 @@ pub async fn import(
     who.require(Permission::ManageAgency)?;
     let found = engagements_file(form).await;
     run(move || {
-        let refuse = |status: StatusCode, problems: Vec<Problem>| -> Result<Response, PageError> {
+        let refuse = |status: StatusCode, problems: Vec<Problem>| -> PageResult {
             let page = council_page(&state, &who, Quarter::of(today()), problems, None)?;
             render_as(status, &page)
         };
@@ -162,11 +165,7 @@ pub async fn import(
             Err(AppError::Invalid { problem, fix } | AppError::Forbidden { problem, fix }) => {
                 refuse(
                     StatusCode::UNPROCESSABLE_ENTITY,
-                    vec![Problem {
-                        text: problem,
-                        fix,
-                        target: "file".into(),
-                    }],
+                    upload::problem(problem, fix),
                 )
             }
             Err(e) => Err(e.into()),
@@ -184,20 +183,13 @@ pub async fn quarterly_return(
     let quarter = quarter_of(&q.quarter)?;
     run(
         move || match state.app.agency_return(&who, quarter, &viewer.origin) {
-            Ok(csv) => Ok((
-                [
-                    (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-                    (
-                        header::CONTENT_DISPOSITION,
-                        format!(
-                            "attachment; filename=\"agency-return-{}-{quarter}.csv\"",
-                            who.org.la_code.clone().unwrap_or_default()
-                        ),
-                    ),
-                ],
-                csv,
-            )
-                .into_response()),
+            Ok(csv) => {
+                let la = who.org.la_code.as_deref().unwrap_or_default();
+                Ok(csv_response(
+                    &format!("agency-return-{la}-{quarter}.csv"),
+                    csv,
+                ))
+            }
             Err(AppError::Refused(r)) => {
                 let problems = r
                     .errors()

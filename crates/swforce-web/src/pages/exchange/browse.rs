@@ -3,7 +3,7 @@
 use super::{ExampleView, PAGE_SIZE, example_id, view};
 use crate::AppState;
 use crate::auth::Viewer;
-use crate::pages::ids::{Kind, all as all_ids};
+use crate::pages::ids::{Kind, PublicIds, all as all_ids};
 use crate::pages::{PageResult, ids, redirect, render, run};
 use crate::view::{Choices, Layout};
 use askama::Template;
@@ -13,7 +13,7 @@ use axum::response::IntoResponse;
 use serde::Deserialize;
 use swforce_app::exchange::render_markdown;
 use swforce_domain::access::Permission;
-use swforce_domain::exchange::Setting;
+use swforce_domain::exchange::{Setting, Theme};
 use swforce_domain::geography::REGIONS;
 use swforce_store::{ExampleQuery, ExampleSort};
 
@@ -99,77 +99,93 @@ pub async fn index(
         let themes = state.app.themes()?;
         let ids = all_ids(&state)?;
         let page = p.page.unwrap_or(1).clamp(1, 10_000);
-        let sort = match p.sort.as_str() {
+        let found = state.app.search_examples(&example_query(&p, page))?;
+        render(&index_page(&p, page, &found, &themes, &ids, &viewer))
+    })
+    .await
+}
+
+/// The search the list's address asks for, at page `page`.
+fn example_query(p: &SearchParams, page: u32) -> ExampleQuery {
+    ExampleQuery {
+        text: p.q.chars().take(200).collect(),
+        setting: Setting::from_id(&p.setting),
+        theme: Some(p.theme.clone()).filter(|t| !t.is_empty()),
+        region: Some(p.region.clone()).filter(|r| !r.is_empty()),
+        measured: !p.measured.is_empty(),
+        sort: match p.sort.as_str() {
             "helpful" => ExampleSort::MostHelpful,
             "hours" => ExampleSort::MostHours,
             _ => ExampleSort::Newest,
-        };
-        let found = state.app.search_examples(&ExampleQuery {
-            text: p.q.chars().take(200).collect(),
-            setting: Setting::from_id(&p.setting),
-            theme: Some(p.theme.clone()).filter(|t| !t.is_empty()),
-            region: Some(p.region.clone()).filter(|r| !r.is_empty()),
-            measured: !p.measured.is_empty(),
-            sort,
-            limit: PAGE_SIZE,
-            offset: (page - 1) * PAGE_SIZE,
-        })?;
-        let settings: Vec<(String, String)> = Setting::ALL
+        },
+        limit: PAGE_SIZE,
+        offset: (page - 1) * PAGE_SIZE,
+    }
+}
+
+/// The list: the search form as it was filled in, one page of examples, and links to the
+/// pages before and after.
+fn index_page(
+    p: &SearchParams,
+    page: u32,
+    found: &swforce_store::ExamplePage,
+    themes: &[Theme],
+    ids: &PublicIds,
+    viewer: &Viewer,
+) -> IndexPage {
+    let settings: Vec<(String, String)> = Setting::ALL
+        .iter()
+        .map(|s| (s.id().to_string(), s.label().to_string()))
+        .collect();
+    let theme_options: Vec<(String, String)> = themes
+        .iter()
+        .map(|t| {
+            (
+                t.id.clone(),
+                format!("{} ({})", t.label, t.audience.label().to_lowercase()),
+            )
+        })
+        .collect();
+    let regions: Vec<(String, String)> = REGIONS
+        .iter()
+        .map(|(c, n)| (c.to_string(), n.to_string()))
+        .collect();
+    let sorts = vec![
+        ("helpful".to_string(), "Most helpful first".to_string()),
+        ("hours".to_string(), "Most hours saved first".to_string()),
+    ];
+    IndexPage {
+        layout: Layout::new("80:20 in practice").nav("exchange"),
+        q: p.q.clone(),
+        setting: select("setting", "Setting", "Any setting", &settings, &p.setting),
+        theme: select("theme", "Theme", "Any theme", &theme_options, &p.theme),
+        region: select("region", "Region", "Any region", &regions, &p.region),
+        measured: !p.measured.is_empty(),
+        sort: select("sort", "Order", "Newest first", &sorts, &p.sort),
+        total: found.total,
+        results: found
+            .examples
             .iter()
-            .map(|s| (s.id().to_string(), s.label().to_string()))
-            .collect();
-        let theme_options: Vec<(String, String)> = themes
-            .iter()
-            .map(|t| {
-                (
-                    t.id.clone(),
-                    format!("{} ({})", t.label, t.audience.label().to_lowercase()),
-                )
-            })
-            .collect();
-        let regions: Vec<(String, String)> = REGIONS
-            .iter()
-            .map(|(c, n)| (c.to_string(), n.to_string()))
-            .collect();
-        let sorts = vec![
-            ("helpful".to_string(), "Most helpful first".to_string()),
-            ("hours".to_string(), "Most hours saved first".to_string()),
-        ];
-        let page_view = IndexPage {
-            layout: Layout::new("80:20 in practice").nav("exchange"),
-            q: p.q.clone(),
-            setting: select("setting", "Setting", "Any setting", &settings, &p.setting),
-            theme: select("theme", "Theme", "Any theme", &theme_options, &p.theme),
-            region: select("region", "Region", "Any region", &regions, &p.region),
-            measured: !p.measured.is_empty(),
-            sort: select("sort", "Order", "Newest first", &sorts, &p.sort),
-            total: found.total,
-            results: found
-                .examples
-                .iter()
-                .map(|e| view(e, &themes, false, &ids))
-                .collect(),
-            previous: if page > 1 {
-                query_string(&p, page - 1)
-            } else {
-                String::new()
-            },
-            next: if u64::from(page * PAGE_SIZE) < found.total {
-                query_string(&p, page + 1)
-            } else {
-                String::new()
-            },
-            can_moderate: viewer.can(Permission::Moderate),
-            signed_in: viewer.principal.is_some(),
-            filtered: !(p.q.trim().is_empty()
-                && p.setting.is_empty()
-                && p.theme.is_empty()
-                && p.region.is_empty()
-                && p.measured.is_empty()),
-        };
-        Ok(render(&page_view)?.into_response())
-    })
-    .await
+            .map(|e| view(e, themes, false, ids))
+            .collect(),
+        previous: if page > 1 {
+            query_string(p, page - 1)
+        } else {
+            String::new()
+        },
+        next: if u64::from(page * PAGE_SIZE) < found.total {
+            query_string(p, page + 1)
+        } else {
+            String::new()
+        },
+        can_moderate: viewer.can(Permission::Moderate),
+        signed_in: viewer.principal.is_some(),
+        filtered: !(p.q.trim().is_empty()
+            && p.setting.is_empty()
+            && p.theme.is_empty()
+            && p.region.is_empty()
+            && p.measured.is_empty()),
+    }
 }
 
 #[derive(Template)]

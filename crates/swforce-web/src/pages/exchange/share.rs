@@ -263,7 +263,7 @@ pub async fn send(
                     body: format!(
                         "We have sent a link to {email}. Open it to send your example to the moderators. The link works for 7 days."
                     ),
-                        };
+                };
                 Ok(render(&page)?.into_response())
             }
             Err(ExchangeError::Fields(problems)) => {
