@@ -56,7 +56,19 @@ pub fn routes() -> Router<WebState> {
 /// Every handler has one shape: read the request (the [`Viewer`](crate::auth::Viewer), the
 /// address, the form), then [`run`] the work in the blocking pool, where a `swforce-app` call's
 /// error becomes a page through `?` and the answer is a [`render`]ed page, a [`redirect`] or
-/// a form shown again with its problems ([`unprocessable`]).
+/// a form shown again with its problems ([`unprocessable`]):
+///
+/// ```text
+/// pub async fn delete(State(state): AppState, viewer: Viewer, Path(id): Path<String>) -> PageResult {
+///     let who = viewer.signed_in()?.clone();
+///     let id = engagement_id(&state, &id)?.id();
+///     run(move || {
+///         state.app.delete_engagement(&who, id, &viewer.origin)?;
+///         Ok(redirect("/agency/council/engagements"))
+///     })
+///     .await
+/// }
+/// ```
 pub type PageResult = Result<Response, PageError>;
 
 /// Runs a handler's work off the async threads (the application's calls block on the store)

@@ -131,7 +131,7 @@ pub async fn delete(State(state): AppState, viewer: Viewer, Path(id): Path<Strin
     let id = engagement_id(&state, &id)?.id();
     run(move || {
         state.app.delete_engagement(&who, id, &viewer.origin)?;
-        Ok(redirect("/agency/council/engagements").into_response())
+        Ok(redirect("/agency/council/engagements"))
     })
     .await
 }
