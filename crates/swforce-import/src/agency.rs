@@ -2,14 +2,16 @@
 //! and family social worker engaged, read into [`Engagement`]s for the check against the
 //! national rules, and written back in the same shape.
 
+mod record;
+
+pub use record::{FieldProblem, engagement_fields, engagement_from};
+
 use crate::diagnostic::{Diagnostic, Refused};
 use crate::reading::{Collector, Lines};
 use std::collections::HashMap;
 use std::io::Read;
 use std::ops::ControlFlow;
-use swforce_domain::Date;
-use swforce_domain::agency::{Charge, Engagement, JobType, Leaving, Pence};
-use swforce_domain::geography::REGIONS;
+use swforce_domain::agency::Engagement;
 
 /// The columns of an engagements file, in the order [`write_engagements_csv`] writes them:
 /// `(name, required, what it holds)`. Headings are matched case-insensitively, in any order.
@@ -166,8 +168,6 @@ const CEO: usize = 24;
 
 const N: usize = COLUMNS.len();
 
-const DATE_FIX: &str =
-    "write the date as YYYY-MM-DD, such as 2025-04-01, or as DD/MM/YYYY, such as 01/04/2025";
 const UTF8_FIX: &str = "save the file as CSV UTF-8 (comma delimited) and retry";
 
 /// A file read in full, without errors.
@@ -488,351 +488,41 @@ impl RowParser {
             }
         }
         let errors_before = out.errors;
-        let mut cells = Cells {
-            file: &self.file,
-            line,
-            fields: &fields,
-            at: &self.at,
-            out,
-        };
-        let reference = cells.required(REFERENCE, |t| text(t, 64));
-        let swe = cells.required(SWE, swe_number);
-        let agency = cells.required(AGENCY, |t| text(t, 200));
-        let la_code = cells.required(LA_CODE, council_code);
-        let job_type = cells.required(JOB_TYPE, job_type);
-        let start = cells.required(START, date);
-        let end = cells.optional(END, date);
-        let hours_per_week = cells.optional(HOURS, |t| {
-            number(t, 0.0, false, 60.0, "hours a week", "such as 37")
+        let (file, at) = (&self.file, &self.at);
+        let text = |k: usize| at[k].map(|i| fields[i]);
+        let engagement = record::check(text, |k, problem, fix| {
+            out.push(
+                Diagnostic::error(file, problem, fix)
+                    .field(COLUMNS[k].0)
+                    .at(line, at[k].map(|i| i as u64 + 1)),
+            );
         });
-        let charge = Charge {
-            pay: cells.optional(PAY, money),
-            employer_ni: cells.optional(NI, money),
-            apprenticeship_levy: cells.optional(LEVY, money),
-            agency_margin: cells.optional(MARGIN, money),
-        };
-        let qualified = cells.optional(QUALIFIED, date);
-        let pqe_years = cells.optional(PQE, |t| {
-            number(
-                t,
-                0.0,
-                true,
-                60.0,
-                "years of experience",
-                "such as 4 or 2.5",
-            )
-        });
-        let previous_employer = cells.optional(PREVIOUS_EMPLOYER, |t| {
-            if t.eq_ignore_ascii_case("none") {
-                Ok("none".to_string())
-            } else {
-                text(t, 200)
-            }
-        });
-        let previous_la_code = cells.optional(PREVIOUS_LA, council_code);
-        let previous_region = cells.optional(PREVIOUS_REGION, region);
-        let left_on = cells.optional(LEFT_ON, date);
-        let leaving = cells.optional(LEAVING, leaving);
-        let practice_reference = cells.optional(PRACTICE_REFERENCE, yes_no);
-        let notice_weeks =
-            cells.optional(NOTICE, |t| number(t, 0.0, true, 52.0, "weeks", "such as 4"));
-        let council_notice_weeks = cells.optional(COUNCIL_NOTICE, |t| {
-            number(t, 0.0, true, 52.0, "weeks", "such as 4")
-        });
-        let project_team = cells.optional(PROJECT_TEAM, |t| text(t, 200));
-        let dcs_signoff = cells.optional(DCS, date);
-        let ceo_signoff = cells.optional(CEO, date);
-
-        if let (Some(s), Some(e)) = (start, end) {
-            if e < s {
-                let start_text = cells.cell(START).map_or("", |(_, t)| t);
-                let end_text = cells.cell(END).map_or("", |(_, t)| t);
-                cells.fail(
-                    END,
-                    format!("field \"end_date\" is {end_text:?}, before start_date {start_text:?}"),
-                    "correct one of the two dates: an engagement cannot end before it starts",
-                );
-            }
-        }
-        if let Some(r) = &reference {
-            match self.seen.get(r) {
-                Some(first) => {
-                    let first = *first;
-                    cells.fail(
-                        REFERENCE,
+        if let Some(r) = text(REFERENCE).and_then(record::reference) {
+            match self.seen.get(&r) {
+                Some(first) => out.push(
+                    Diagnostic::error(
+                        file,
                         format!(
                             "field \"reference\" is {r:?}, which already appears on line {first}"
                         ),
                         "give each engagement its own reference, or remove one of the two rows",
-                    );
-                }
+                    )
+                    .field(COLUMNS[REFERENCE].0)
+                    .at(line, at[REFERENCE].map(|i| i as u64 + 1)),
+                ),
                 None => {
-                    self.seen.insert(r.clone(), line);
+                    self.seen.insert(r, line);
                 }
             }
         }
         if out.errors > errors_before {
             return ControlFlow::Continue(());
         }
-        let (Some(reference), Some(swe), Some(agency), Some(la_code), Some(job_type), Some(start)) =
-            (reference, swe, agency, la_code, job_type, start)
-        else {
-            return ControlFlow::Continue(());
-        };
-        self.engagements.push((
-            line,
-            Engagement {
-                reference,
-                swe,
-                agency,
-                la_code,
-                job_type,
-                start,
-                end,
-                hours_per_week,
-                charge,
-                qualified,
-                pqe_years,
-                previous_employer,
-                previous_la_code,
-                previous_region,
-                left_on,
-                leaving,
-                practice_reference,
-                notice_weeks,
-                council_notice_weeks,
-                project_team,
-                dcs_signoff,
-                ceo_signoff,
-            },
-        ));
+        if let Some(engagement) = engagement {
+            self.engagements.push((line, engagement));
+        }
         ControlFlow::Continue(())
     }
-}
-
-/// Why a cell was refused: what is wrong with the value, and how to put it right.
-struct Bad {
-    why: String,
-    fix: String,
-}
-
-fn bad(why: impl Into<String>, fix: impl Into<String>) -> Bad {
-    Bad {
-        why: why.into(),
-        fix: fix.into(),
-    }
-}
-
-/// The cells of one row, and where to report their problems.
-struct Cells<'a> {
-    file: &'a str,
-    line: u64,
-    fields: &'a [&'a str],
-    at: &'a [Option<usize>; N],
-    out: &'a mut Collector,
-}
-
-impl<'a> Cells<'a> {
-    /// The field number and text of column `k`, if the file has the column.
-    fn cell(&self, k: usize) -> Option<(usize, &'a str)> {
-        self.at[k].map(|i| (i, self.fields[i]))
-    }
-
-    fn fail(&mut self, k: usize, problem: String, fix: impl Into<String>) {
-        let mut d = Diagnostic::error(self.file, problem, fix).field(COLUMNS[k].0);
-        d = d.at(self.line, self.at[k].map(|i| i as u64 + 1));
-        self.out.push(d);
-    }
-
-    /// The value of column `k`, or `None` when it is empty or wrong (wrong is reported).
-    fn optional<T>(&mut self, k: usize, parse: impl FnOnce(&str) -> Result<T, Bad>) -> Option<T> {
-        let (_, t) = self.cell(k).filter(|(_, t)| !t.is_empty())?;
-        match parse(t) {
-            Ok(v) => Some(v),
-            Err(b) => {
-                let name = COLUMNS[k].0;
-                self.fail(k, format!("field \"{name}\" is {t:?}, {}", b.why), b.fix);
-                None
-            }
-        }
-    }
-
-    /// The value of column `k`, or `None` when it is empty or wrong (both are reported).
-    fn required<T>(&mut self, k: usize, parse: impl FnOnce(&str) -> Result<T, Bad>) -> Option<T> {
-        if self.cell(k).is_some_and(|(_, t)| t.is_empty()) {
-            let (name, _, what) = COLUMNS[k];
-            self.fail(
-                k,
-                format!("field \"{name}\" is empty; every engagement needs one"),
-                format!(
-                    "fill in {name}: {}{}",
-                    what[..1].to_ascii_lowercase(),
-                    what[1..].trim_end_matches('.')
-                ),
-            );
-            return None;
-        }
-        self.optional(k, parse)
-    }
-}
-
-fn text(t: &str, max: usize) -> Result<String, Bad> {
-    let chars = t.chars().count();
-    if chars > max {
-        return Err(bad(
-            format!("which is {chars} characters long, more than {max}"),
-            format!("shorten it to at most {max} characters"),
-        ));
-    }
-    Ok(t.to_string())
-}
-
-fn swe_number(t: &str) -> Result<String, Bad> {
-    let upper = t.to_ascii_uppercase();
-    let ok = upper
-        .strip_prefix("SW")
-        .is_some_and(|d| (1..=8).contains(&d.len()) && d.bytes().all(|b| b.is_ascii_digit()));
-    if ok {
-        Ok(upper)
-    } else {
-        Err(bad(
-            "which is not a Social Work England registration number",
-            "write SW then the digits of the registration number, such as SW123456, as shown on the Social Work England register",
-        ))
-    }
-}
-
-fn council_code(t: &str) -> Result<String, Bad> {
-    let upper = t.to_ascii_uppercase();
-    let ok = upper.len() == 9
-        && upper.is_ascii()
-        && matches!(&upper[..3], "E06" | "E07" | "E08" | "E09" | "E10")
-        && upper[3..].bytes().all(|b| b.is_ascii_digit());
-    if ok {
-        Ok(upper)
-    } else {
-        Err(bad(
-            "which is not a council's ONS code",
-            "write the council's 9-character ONS code: E06, E07, E08, E09 or E10 then 6 digits, such as E10000016 for Kent",
-        ))
-    }
-}
-
-fn region(t: &str) -> Result<String, Bad> {
-    REGIONS
-        .iter()
-        .find(|(code, name)| code.eq_ignore_ascii_case(t) || name.eq_ignore_ascii_case(t))
-        .map(|(code, _)| code.to_string())
-        .ok_or_else(|| {
-            bad(
-                "which is not an English region",
-                format!(
-                    "write the region's ONS code (E12000001 to E12000009) or its name: {}",
-                    REGIONS.map(|(_, name)| name).join(", ")
-                ),
-            )
-        })
-}
-
-fn job_type(t: &str) -> Result<JobType, Bad> {
-    JobType::from_id(t).ok_or_else(|| {
-        bad(
-            "which is not a job type swforce knows",
-            format!(
-                "write one of {} (or its label, such as {})",
-                JobType::ALL.map(JobType::id).join(", "),
-                JobType::CaseHolder.label()
-            ),
-        )
-    })
-}
-
-fn leaving(t: &str) -> Result<Leaving, Bad> {
-    Leaving::from_id(t).ok_or_else(|| {
-        bad(
-            "which is not a way of leaving swforce knows",
-            format!(
-                "write one of {} (or its label, such as {})",
-                Leaving::ALL.map(Leaving::id).join(", "),
-                Leaving::Redundancy.label()
-            ),
-        )
-    })
-}
-
-fn yes_no(t: &str) -> Result<bool, Bad> {
-    match t.to_ascii_lowercase().as_str() {
-        "yes" | "y" | "true" | "1" => Ok(true),
-        "no" | "n" | "false" | "0" => Ok(false),
-        _ => Err(bad("which is neither yes nor no", "write yes or no")),
-    }
-}
-
-fn money(t: &str) -> Result<Pence, Bad> {
-    let fix = "write the amount an hour in pounds and pence, such as 45.50, £45.50 or 45";
-    if t.trim_start_matches('£').trim_start().starts_with('-') || t.starts_with('-') {
-        return Err(bad(
-            "which is negative; an hourly charge cannot be negative",
-            fix,
-        ));
-    }
-    Pence::parse(t).ok_or_else(|| bad("which is not an amount of money", fix))
-}
-
-/// A number above `min` (or equal to it, when `min_allowed`) and at most `max`.
-fn number(
-    t: &str,
-    min: f64,
-    min_allowed: bool,
-    max: f64,
-    what: &str,
-    example: &str,
-) -> Result<f64, Bad> {
-    let range = if min_allowed {
-        format!("from {min} to {max}")
-    } else {
-        format!("more than {min} and at most {max}")
-    };
-    let fix = format!("write the {what} as a number {range}, {example}");
-    match t.parse::<f64>() {
-        Ok(v) if v.is_finite() => {
-            let above_min = if min_allowed { v >= min } else { v > min };
-            if above_min && v <= max {
-                Ok(v)
-            } else {
-                Err(bad(format!("which is out of range ({range})"), fix))
-            }
-        }
-        _ => Err(bad("which is not a number", fix)),
-    }
-}
-
-/// `YYYY-MM-DD`, or `DD/MM/YYYY` (day and month may have one digit).
-fn date(t: &str) -> Result<Date, Bad> {
-    let digits = |s: &str, lengths: std::ops::RangeInclusive<usize>| {
-        lengths.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit())
-    };
-    let iso: Vec<&str> = t.split('-').collect();
-    let uk: Vec<&str> = t.split('/').collect();
-    let (y, m, d) = match (iso.as_slice(), uk.as_slice()) {
-        ([y, m, d], _) if digits(y, 4..=4) && digits(m, 2..=2) && digits(d, 2..=2) => (*y, *m, *d),
-        (_, [d, m, y]) if digits(d, 1..=2) && digits(m, 1..=2) && digits(y, 4..=4) => (*y, *m, *d),
-        _ => return Err(bad("which is not a date in a form swforce reads", DATE_FIX)),
-    };
-    let (Ok(year), Ok(month), Ok(day)) = (y.parse::<i32>(), m.parse::<u8>(), d.parse::<u8>())
-    else {
-        return Err(bad("which is not a date in a form swforce reads", DATE_FIX));
-    };
-    Date::new(year, month, day).map_err(|_| {
-        if t.contains('/') && month > 12 && day <= 12 {
-            bad(
-                format!("which has no month {month}: dates with slashes are read day first"),
-                DATE_FIX,
-            )
-        } else {
-            bad("which is not a day in the calendar", DATE_FIX)
-        }
-    })
 }
 
 /// Writes engagements as a CSV file with every column of [`COLUMNS`], in that order, one row
@@ -842,59 +532,19 @@ pub fn write_engagements_csv(engagements: &[Engagement]) -> String {
     csv.write_record(COLUMNS.iter().map(|c| c.0))
         .expect("writing to memory cannot fail");
     for e in engagements {
-        csv.write_record(row(e))
+        csv.write_record(record::row(e))
             .expect("writing to memory cannot fail, and every row has one field per column");
     }
     let bytes = csv.into_inner().expect("flushing to memory cannot fail");
     String::from_utf8(bytes).expect("every field written is a Rust string, so the file is UTF-8")
 }
 
-fn row(e: &Engagement) -> [String; N] {
-    let date = |d: Option<Date>| d.map(|d| d.to_string()).unwrap_or_default();
-    let number = |n: Option<f64>| n.map(|n| n.to_string()).unwrap_or_default();
-    let money = |p: Option<Pence>| {
-        p.map(|p| {
-            let sign = if p.0 < 0 { "-" } else { "" };
-            format!("{sign}{}.{:02}", p.0.abs() / 100, p.0.abs() % 100)
-        })
-        .unwrap_or_default()
-    };
-    let mut r: [String; N] = Default::default();
-    r[REFERENCE] = e.reference.clone();
-    r[SWE] = e.swe.clone();
-    r[AGENCY] = e.agency.clone();
-    r[LA_CODE] = e.la_code.clone();
-    r[JOB_TYPE] = e.job_type.id().to_string();
-    r[START] = e.start.to_string();
-    r[END] = date(e.end);
-    r[HOURS] = number(e.hours_per_week);
-    r[PAY] = money(e.charge.pay);
-    r[NI] = money(e.charge.employer_ni);
-    r[LEVY] = money(e.charge.apprenticeship_levy);
-    r[MARGIN] = money(e.charge.agency_margin);
-    r[QUALIFIED] = date(e.qualified);
-    r[PQE] = number(e.pqe_years);
-    r[PREVIOUS_EMPLOYER] = e.previous_employer.clone().unwrap_or_default();
-    r[PREVIOUS_LA] = e.previous_la_code.clone().unwrap_or_default();
-    r[PREVIOUS_REGION] = e.previous_region.clone().unwrap_or_default();
-    r[LEFT_ON] = date(e.left_on);
-    r[LEAVING] = e.leaving.map(|l| l.id().to_string()).unwrap_or_default();
-    r[PRACTICE_REFERENCE] = e
-        .practice_reference
-        .map(|p| if p { "yes" } else { "no" }.to_string())
-        .unwrap_or_default();
-    r[NOTICE] = number(e.notice_weeks);
-    r[COUNCIL_NOTICE] = number(e.council_notice_weeks);
-    r[PROJECT_TEAM] = e.project_team.clone().unwrap_or_default();
-    r[DCS] = date(e.dcs_signoff);
-    r[CEO] = date(e.ceo_signoff);
-    r
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::Severity;
+    use swforce_domain::Date;
+    use swforce_domain::agency::{Charge, JobType, Leaving, Pence};
 
     const SAMPLE: &str = include_str!("../tests/fixtures/agency_engagements.csv");
 

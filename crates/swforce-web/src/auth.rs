@@ -1,6 +1,7 @@
 //! Who is asking: the session cookie of a signed-in browser or the bearer token of a program,
-//! resolved once per request; and the checks every state-changing request passes first (a
-//! form token tied to the session, and a same-site origin).
+//! resolved once per request; and the checks every state-changing request passes first, here
+//! and nowhere else: a same-site origin (for a page's form, an upload and an API call alike), a
+//! form token tied to the session, and on a read-only service no imports.
 //!
 //! The two never mix: the JSON API under `/api/` answers to bearer tokens only (a browser's
 //! cookie is ignored there, so no other site can make a signed-in browser call it), and a
@@ -164,7 +165,9 @@ fn forbidden_form(api: bool) -> Response {
     .into_response()
 }
 
-/// Whether the `Origin` header, if any, names this service (the `Host` it was sent to).
+/// Whether the `Origin` header, if any, names this service (the `Host` it was sent to). Until
+/// someone signs in, the browser's own `Sec-Fetch-Site` and `Origin` headers are what stop
+/// another site's page from sending a form here.
 fn same_origin(headers: &HeaderMap) -> bool {
     if headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) == Some("cross-site") {
         return false;
@@ -199,6 +202,45 @@ fn query_token(request: &Request) -> Option<String> {
             .find(|(k, _)| k == "csrf")
             .map(|(_, v)| v)
     })
+}
+
+/// What a read-only service refuses: importing statistics, from a page or through the API.
+const IMPORTS: [&str; 2] = ["/imports", "/api/v1/imports"];
+
+/// The checks on a change that carries what it needs to be made: a read-only service imports
+/// nothing, and a change through the API comes from a program, not from another site's page.
+fn refused_change(state: &WebState, request: &Request, api: bool) -> Option<Response> {
+    if state.options.read_only && IMPORTS.contains(&request.uri().path()) {
+        return Some(if api {
+            ApiError::new(
+                StatusCode::FORBIDDEN,
+                "Imports are switched off",
+                "this service is read-only",
+                "import files with the swforce command on the server",
+            )
+            .into_response()
+        } else {
+            PageError::new(
+                StatusCode::FORBIDDEN,
+                "Imports are switched off",
+                "This service is read-only",
+                "Import files with the swforce command on the server",
+            )
+            .into_response()
+        });
+    }
+    if api && !same_origin(request.headers()) {
+        return Some(
+            ApiError::new(
+                StatusCode::FORBIDDEN,
+                "There is a problem",
+                "the request came from another website",
+                "send the request from a program, not a web page on another site",
+            )
+            .into_response(),
+        );
+    }
+    None
 }
 
 pub async fn layer(State(state): State<WebState>, request: Request, next: Next) -> Response {
@@ -250,7 +292,7 @@ pub async fn layer(State(state): State<WebState>, request: Request, next: Next) 
                 viewer.session = session;
             }
             Ok(Ok(None)) => {}
-            Ok(Err(e)) => return PageError::from_app(e, state.request_id()).into_response(),
+            Ok(Err(e)) => return PageError::from(e).into_response(),
             Err(e) => return e.into_response(),
         }
     }
@@ -321,6 +363,11 @@ pub async fn layer(State(state): State<WebState>, request: Request, next: Next) 
         };
         if !matches!((sent.as_deref(), expected), (Some(s), Some(e)) if equal(s, e)) {
             return forbidden_form(api);
+        }
+    }
+    if unsafe_method {
+        if let Some(refused) = refused_change(&state, &request, api) {
+            return refused;
         }
     }
     let signed_in = viewer.principal.is_some();

@@ -112,7 +112,7 @@ pub async fn layer(State(state): State<WebState>, request: Request, next: Next) 
     }
     let key = request.uri().to_string();
     let app = state.app.clone();
-    let generation = match tokio::task::spawn_blocking(move || app.store().generation()).await {
+    let generation = match tokio::task::spawn_blocking(move || app.statistics_generation()).await {
         Ok(Ok(g)) => g,
         _ => return next.run(request).await,
     };

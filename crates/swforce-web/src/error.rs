@@ -9,8 +9,18 @@ use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use serde::Serialize;
+use std::sync::atomic::{AtomicU64, Ordering};
 use swforce_app::AppError;
 use swforce_import::Diagnostic;
+
+/// Requests that failed on the server are numbered, so that the id a person reads on the
+/// error page finds the cause in the log.
+static FAILED: AtomicU64 = AtomicU64::new(1);
+
+/// A short id for a failed request, printed on its error page and in the log.
+pub fn request_id() -> String {
+    format!("req-{:06}", FAILED.fetch_add(1, Ordering::Relaxed))
+}
 
 /// One problem in an error summary; `target` is the id of the field it links to.
 #[derive(Debug, Clone, Serialize)]
@@ -89,6 +99,12 @@ impl PageError {
     }
 
     pub fn from_app(error: AppError, request_id: String) -> Self {
+        Self::of_app(error, || request_id)
+    }
+
+    /// The page for an application error; `request_id` is asked for only when the error is
+    /// the service's own (and so goes to the log).
+    fn of_app(error: AppError, request_id: impl FnOnce() -> String) -> Self {
         match error {
             AppError::NotFound { kind, query, .. } if query.is_empty() => Self::not_found(
                 format!("There is no such {kind}, or it is not yours to see"),
@@ -153,9 +169,17 @@ impl PageError {
             },
             AppError::Store(e) => Self::internal(
                 anyhow::Error::new(e).context("reading the statistics"),
-                request_id,
+                request_id(),
             ),
         }
+    }
+}
+
+/// An application error as a page, so that a handler can use `?` on what `swforce-app`
+/// returns.
+impl From<AppError> for PageError {
+    fn from(error: AppError) -> Self {
+        Self::of_app(error, request_id)
     }
 }
 

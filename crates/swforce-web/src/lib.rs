@@ -10,6 +10,7 @@ mod cache;
 mod chart;
 mod error;
 mod pages;
+mod upload;
 mod view;
 
 use axum::Router;
@@ -17,9 +18,8 @@ use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{HeaderValue, header};
 use axum::middleware::{self, Next};
 use axum::response::Response;
-use axum::routing::{get, post};
+use axum::routing::post;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 use swforce_app::App;
 
 pub use api::v1::document as openapi_document;
@@ -63,14 +63,13 @@ impl Options {
 pub struct WebState {
     pub app: App,
     pub options: Options,
-    requests: Arc<AtomicU64>,
     cache: Arc<cache::PageCache>,
 }
 
 impl WebState {
     /// A short id for a request, printed on error pages and in the log.
     pub fn request_id(&self) -> String {
-        format!("req-{:06}", self.requests.fetch_add(1, Ordering::Relaxed))
+        error::request_id()
     }
 }
 
@@ -79,19 +78,44 @@ pub fn router(app: App, options: Options) -> Router {
     let state = WebState {
         app,
         options,
-        requests: Arc::new(AtomicU64::new(1)),
         cache: Arc::new(cache::PageCache::default()),
     };
-    let uploads = Router::new()
+    Router::new()
+        .merge(pages::routes())
+        // A page or API answer that takes this long has gone wrong: answer rather than hold the
+        // connection. (Uploads stream for as long as the file takes, within their size limit.)
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            REQUEST_TIMEOUT,
+        ))
+        .merge(uploads())
+        .merge(api::v1::router())
+        .fallback(pages::not_found)
+        .layer(middleware::from_fn_with_state(state.clone(), cache::layer))
+        .layer(middleware::from_fn_with_state(state.clone(), auth::layer))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            security_headers,
+        ))
+        .with_state(state)
+}
+
+/// Requests whose body may be larger than a form's, each under its own size limit and none
+/// under the request timeout.
+fn uploads() -> Router<WebState> {
+    let files = Router::new()
         .route("/imports", post(pages::imports::create))
         .route("/projections/{code}/save", post(pages::projection::save))
-        .route("/agency/check", post(pages::agency::check))
-        .route("/agency/council/import", post(pages::agency::import))
+        .route("/agency/check", post(pages::agency::rules::check))
+        .route(
+            "/agency/council/import",
+            post(pages::agency::council::import),
+        )
         .layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES));
     // An example's text is checked for length by the application, so that a long one is
     // refused beside its field rather than cut off by the transport.
     let examples = Router::new()
-        .route("/exchange/examples", post(pages::exchange::send))
+        .route("/exchange/examples", post(pages::exchange::share::send))
         .layer(DefaultBodyLimit::max(pages::exchange::MAX_FORM_BYTES));
     // A calendar export a little over the reader's own limit is refused by the transport with
     // a page that says so; the reader refuses anything between.
@@ -104,222 +128,10 @@ pub fn router(app: App, options: Options) -> Router {
         .route("/census", post(pages::census::check))
         .route("/census/returns", post(pages::census_returns::store))
         .layer(DefaultBodyLimit::max(pages::census::MAX_RETURN_BYTES));
-    Router::new()
-        .route("/", get(pages::place::england))
-        .route("/regions/{code}", get(pages::place::region))
-        .route("/authorities/{code}", get(pages::place::authority))
-        .route("/places/{code}", get(pages::place::any))
-        .route("/download/{code}/{table}", get(pages::place::download))
-        .route("/compare", get(pages::compare::show))
-        .route("/compare.csv", get(pages::compare::download))
-        .route("/search", get(pages::search::show))
-        .route("/about", get(pages::about::show))
-        .route("/projections", get(pages::projection::index))
-        .route("/projections/method", get(pages::method::show))
-        .route("/projections/{code}", get(pages::projection::show))
-        .route(
-            "/projections/{code}/download.csv",
-            get(pages::projection::download),
-        )
-        .route("/scenarios/{id}", get(pages::projection::saved))
-        .route("/imports", get(pages::imports::index))
-        .route("/assets/swforce.css", get(pages::assets::stylesheet))
-        .route("/census", get(pages::census::show))
-        .route("/exchange", get(pages::exchange::index))
-        .route("/exchange/feed.atom", get(pages::exchange::feed))
-        .route("/exchange/new", get(pages::exchange::new_example))
-        .route("/exchange/examples/{id}", get(pages::exchange::show))
-        .route(
-            "/exchange/examples/{id}/helped",
-            post(pages::exchange::helped),
-        )
-        .route(
-            "/exchange/examples/{id}/withdraw",
-            post(pages::exchange::withdraw),
-        )
-        .route("/exchange/confirm/{secret}", get(pages::exchange::confirm))
-        .route(
-            "/exchange/withdraw/{secret}",
-            get(pages::exchange::withdraw_link),
-        )
-        .route("/exchange/mine", get(pages::exchange::mine))
-        .route("/exchange/moderation", get(pages::exchange::queue))
-        .route(
-            "/exchange/moderation/{id}",
-            get(pages::exchange::review).post(pages::exchange::decide),
-        )
-        .route("/get-involved", get(pages::involved::index))
-        .route("/get-involved/steering", post(pages::involved::join))
-        .route(
-            "/get-involved/steering.csv",
-            get(pages::involved::steering_csv),
-        )
-        .route("/get-involved/manage", get(pages::involved::manage))
-        .route("/get-involved/forms", post(pages::involved::create_form))
-        .route(
-            "/get-involved/forms/{id}",
-            get(pages::involved::show_form).post(pages::involved::answer),
-        )
-        .route(
-            "/get-involved/forms/{id}/open",
-            post(pages::involved::set_open),
-        )
-        .route(
-            "/get-involved/forms/{id}/responses.csv",
-            get(pages::involved::responses_csv),
-        )
-        .route("/get-involved/themes", post(pages::involved::save_theme))
-        .route(
-            "/resources",
-            get(pages::involved::resources).post(pages::involved::save_resource),
-        )
-        .route("/resources/edit", get(pages::involved::edit_resource))
-        .route("/resources/{slug}", get(pages::involved::resource))
-        .route("/time", get(pages::time::index))
-        .route(
-            "/time/diary",
-            get(pages::diary::show).post(pages::diary::save),
-        )
-        .route("/time/mine", get(pages::diary::mine))
-        .route("/time/mine/download.csv", get(pages::diary::mine_csv))
-        .route("/time/organisation", get(pages::time::organisation))
-        .route(
-            "/time/organisation/download.csv",
-            get(pages::time::organisation_csv),
-        )
-        .route("/time/england", get(pages::time::england))
-        .route("/time/england/download.csv", get(pages::time::england_csv))
-        .route("/time/regions/{code}", get(pages::time::region))
-        .route(
-            "/time/regions/{code}/download.csv",
-            get(pages::time::region_csv),
-        )
-        .route("/time/settings", get(pages::time::settings))
-        .route(
-            "/time/settings/categories",
-            post(pages::time::save_category),
-        )
-        .route("/time/settings/opt-in", post(pages::time::save_opt_in))
-        .route("/agency", get(pages::agency::rules_index))
-        .route("/agency/council", get(pages::agency::council))
-        .route("/agency/council/costs", post(pages::agency::save_costs))
-        .route(
-            "/agency/council/return.csv",
-            get(pages::agency::quarterly_return),
-        )
-        .route(
-            "/agency/council/engagements",
-            get(pages::agency::register).post(pages::agency::save_engagement),
-        )
-        .route(
-            "/agency/council/engagements/new",
-            get(pages::agency::new_engagement),
-        )
-        .route(
-            "/agency/council/engagements/{id}",
-            get(pages::agency::engagement),
-        )
-        .route(
-            "/agency/council/engagements/{id}/delete",
-            post(pages::agency::delete),
-        )
-        .route("/agency/region", get(pages::agency::region))
-        .route("/agency/region/caps", post(pages::agency::set_cap))
-        .route(
-            "/agency/region/caps/delete",
-            post(pages::agency::delete_cap),
-        )
-        .route(
-            "/sign-in",
-            get(pages::account::sign_in_form).post(pages::account::sign_in),
-        )
-        .route("/sign-out", post(pages::account::sign_out))
-        .route("/sign-in/sso", post(pages::sso::begin))
-        .route("/sign-in/sso/callback", get(pages::sso::callback))
-        .route(
-            "/password-reset",
-            get(pages::account::reset_form).post(pages::account::reset_request),
-        )
-        .route(
-            "/password-reset/{secret}",
-            get(pages::account::reset_token_form).post(pages::account::reset_token_set),
-        )
-        .route(
-            "/invitations/{secret}",
-            get(pages::account::invitation_form).post(pages::account::invitation_accept),
-        )
-        .route("/account", get(pages::account::show))
-        .route(
-            "/account/sign-out-everywhere",
-            post(pages::account::sign_out_everywhere),
-        )
-        .route("/account/tokens", post(pages::account::create_token))
-        .route(
-            "/account/tokens/{id}/revoke",
-            post(pages::account::revoke_token),
-        )
-        .route("/admin", get(pages::admin::index))
-        .route("/admin/audit", get(pages::admin::site_audit))
-        .route(
-            "/admin/organisations",
-            post(pages::admin::create_organisation),
-        )
-        .route(
-            "/admin/organisations/{id}",
-            get(pages::admin::show_organisation),
-        )
-        .route(
-            "/admin/organisations/{id}/audit",
-            get(pages::admin::organisation_audit),
-        )
-        .route(
-            "/admin/organisations/{id}/invitations",
-            post(pages::admin::invite),
-        )
-        .route(
-            "/admin/organisations/{id}/teams",
-            post(pages::admin::create_team),
-        )
-        .route(
-            "/admin/organisations/{id}/sso",
-            post(pages::admin::configure_sso),
-        )
-        .route(
-            "/admin/organisations/{id}/domain-verification",
-            post(pages::admin::verify_domain_request),
-        )
-        .route("/domains/verify/{secret}", get(pages::admin::verify_domain))
-        .route(
-            "/admin/people/{id}",
-            get(pages::admin::show_person).post(pages::admin::update_person),
-        )
-        .route("/census/schema.xsd", get(pages::census::schema))
-        .route("/census/returns", get(pages::census_returns::index))
-        .route("/census/returns/{year}", get(pages::census_returns::show))
-        .route(
-            "/census/returns/{year}/return.xml",
-            get(pages::census_returns::export),
-        )
-        // A page or API answer that takes this long has gone wrong: answer rather than hold the
-        // connection. (Uploads stream for as long as the file takes, within their size limit.)
-        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
-            axum::http::StatusCode::SERVICE_UNAVAILABLE,
-            REQUEST_TIMEOUT,
-        ))
-        .merge(uploads)
-        .merge(api::v1::router())
-        .merge(census)
-        .merge(calendars)
-        .merge(examples)
-        .fallback(pages::not_found)
-        .layer(middleware::from_fn_with_state(state.clone(), cache::layer))
-        .layer(middleware::from_fn_with_state(state.clone(), auth::layer))
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            security_headers,
-        ))
-        .with_state(state)
+    files.merge(examples).merge(calendars).merge(census)
 }
+
+// ---------------------------------------------------------------------------------------------
 
 /// Headers every answer carries: no framing, no sniffing, scripts from nowhere (the service
 /// has none), styles only from itself.

@@ -1,14 +1,19 @@
 //! About the data: sources, definitions, symbols, reorganisations, how the figures are checked,
 //! and the licence credit.
 
-use super::render;
-use crate::error::PageError;
+use super::{PageResult, render, run};
 use crate::view::{CellView, Layout, TableView};
-use crate::{AppState, blocking};
+use crate::{AppState, WebState};
 use askama::Template;
+use axum::Router;
 use axum::extract::State;
-use axum::response::Html;
+use axum::routing::get;
 use swforce_domain::{Dataset, EesSymbol, Formula, LINEAGE, Measure};
+
+/// About the data.
+pub fn routes() -> Router<WebState> {
+    Router::new().route("/about", get(show))
+}
 
 /// A dataset on record.
 #[derive(Debug, Clone)]
@@ -77,9 +82,9 @@ fn definitions(dataset: Dataset) -> TableView {
     }
 }
 
-pub async fn show(State(state): AppState) -> Result<Html<String>, PageError> {
-    blocking(move || {
-        let snap = state.app.snapshot().map_err(|e| PageError::from_app(e, state.request_id()))?;
+pub async fn show(State(state): AppState) -> PageResult {
+    run(move || {
+        let snap = state.app.snapshot()?;
         let sources = Dataset::ALL
             .iter()
             .map(|d| {
@@ -123,7 +128,7 @@ pub async fn show(State(state): AppState) -> Result<Html<String>, PageError> {
             symbols,
             reorganisations,
         };
-        render(&page, || state.request_id())
+        render(&page)
     })
-    .await?
+    .await
 }

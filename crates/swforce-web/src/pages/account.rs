@@ -1,22 +1,46 @@
 //! Signing in and out, password resets, invitations, and the person's own account page with
 //! their API tokens.
 
-use super::ids::Kind;
-use super::{Fields, local_path, problem_at, render};
+use super::{
+    Fields, PageResult, ids, local_path, problem_at, redirect, render, run, unprocessable,
+};
 use crate::auth::{SESSION_COOKIE, Viewer, set_cookie};
 use crate::error::{PageError, Problem};
 use crate::view::{CellView, Choices, Field, Layout, TableView};
-use crate::{AppState, WebState, blocking};
+use crate::{AppState, WebState};
 use askama::Template;
 use axum::Form;
+use axum::Router;
 use axum::extract::{Path, Query, State};
-use axum::http::{StatusCode, header};
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use ids::Kind;
 use serde::Deserialize;
 use swforce_app::AppError;
 use swforce_app::access::{RESET_MINUTES, SCOPES, SESSION_HOURS, SignedIn};
 use swforce_domain::access::Permission;
 use swforce_store::TokenKind;
+
+/// Signing in and out, passwords, invitations and the account page.
+pub fn routes() -> Router<WebState> {
+    Router::new()
+        .route("/sign-in", get(sign_in_form).post(sign_in))
+        .route("/sign-out", post(sign_out))
+        .route("/password-reset", get(reset_form).post(reset_request))
+        .route(
+            "/password-reset/{secret}",
+            get(reset_token_form).post(reset_token_set),
+        )
+        .route(
+            "/invitations/{secret}",
+            get(invitation_form).post(invitation_accept),
+        )
+        .route("/account", get(show))
+        .route("/account/sign-out-everywhere", post(sign_out_everywhere))
+        .route("/account/tokens", post(create_token))
+        .route("/account/tokens/{id}/revoke", post(revoke_token))
+}
 
 #[derive(Template)]
 #[template(path = "sign_in.html")]
@@ -48,13 +72,7 @@ pub(crate) fn sign_in_page(
     email: &str,
     banner: Option<(String, String)>,
 ) -> Result<SignInPage, PageError> {
-    let sso = state
-        .app
-        .store()
-        .organisations()
-        .map_err(|e| PageError::from_app(e.into(), state.request_id()))?
-        .iter()
-        .any(|o| o.sso.is_some());
+    let sso = state.app.single_sign_on_offered()?;
     Ok(SignInPage {
         layout: Layout::new(if problems.is_empty() {
             "Sign in"
@@ -84,9 +102,9 @@ pub async fn sign_in_form(
     State(state): AppState,
     viewer: Viewer,
     Query(q): Query<SignInParams>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     if viewer.principal.is_some() {
-        return Ok(super::redirect(&local_path(&q.next)).into_response());
+        return Ok(redirect(&local_path(&q.next)).into_response());
     }
     let banner = if q.signed_out.is_some() {
         Some(("You have signed out".to_string(), String::new()))
@@ -98,19 +116,15 @@ pub async fn sign_in_form(
     } else {
         None
     };
-    blocking(move || {
-        Ok(render(
-            &sign_in_page(&state, Vec::new(), &q.next, "", banner)?,
-            || state.request_id(),
-        )?
-        .into_response())
+    run(move || {
+        Ok(render(&sign_in_page(&state, Vec::new(), &q.next, "", banner)?)?.into_response())
     })
-    .await?
+    .await
 }
 
 /// Sets the session cookie and sends the browser on.
 pub fn signed_in_response(state: &WebState, s: &SignedIn, to: &str) -> Response {
-    let mut r = super::redirect(&local_path(to)).into_response();
+    let mut r = redirect(&local_path(to)).into_response();
     r.headers_mut().append(
         header::SET_COOKIE,
         set_cookie(
@@ -128,8 +142,8 @@ pub async fn sign_in(
     State(state): AppState,
     viewer: Viewer,
     Form(form): Form<Fields>,
-) -> Result<Response, PageError> {
-    blocking(move || {
+) -> PageResult {
+    run(move || {
         let (email, password, next) = (form.get("email"), form.get("password"), form.get("next"));
         match state.app.sign_in(&email, &password, &viewer.origin) {
             Ok(s) => Ok(signed_in_response(
@@ -150,16 +164,12 @@ pub async fn sign_in(
                     &email,
                     None,
                 )?;
-                Ok((
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    render(&page, || state.request_id())?,
-                )
-                    .into_response())
+                unprocessable(&page)
             }
-            Err(e) => Err(PageError::from_app(e, state.request_id())),
+            Err(e) => Err(e.into()),
         }
     })
-    .await?
+    .await
 }
 
 fn expire_session(state: &WebState, mut r: Response) -> Response {
@@ -170,38 +180,29 @@ fn expire_session(state: &WebState, mut r: Response) -> Response {
     r
 }
 
-pub async fn sign_out(State(state): AppState, viewer: Viewer) -> Result<Response, PageError> {
-    blocking(move || {
+pub async fn sign_out(State(state): AppState, viewer: Viewer) -> PageResult {
+    run(move || {
         if let (Some(p), Some(cookie)) = (&viewer.principal, &viewer.session) {
-            state
-                .app
-                .sign_out(cookie, p, &viewer.origin)
-                .map_err(|e| PageError::from_app(e, state.request_id()))?;
+            state.app.sign_out(cookie, p, &viewer.origin)?;
         }
         Ok(expire_session(
             &state,
-            super::redirect("/sign-in?signed_out=1").into_response(),
+            redirect("/sign-in?signed_out=1").into_response(),
         ))
     })
-    .await?
+    .await
 }
 
-pub async fn sign_out_everywhere(
-    State(state): AppState,
-    viewer: Viewer,
-) -> Result<Response, PageError> {
+pub async fn sign_out_everywhere(State(state): AppState, viewer: Viewer) -> PageResult {
     let who = viewer.signed_in()?.clone();
-    blocking(move || {
-        state
-            .app
-            .sign_out_everywhere(&who, &viewer.origin)
-            .map_err(|e| PageError::from_app(e, state.request_id()))?;
+    run(move || {
+        state.app.sign_out_everywhere(&who, &viewer.origin)?;
         Ok(expire_session(
             &state,
-            super::redirect("/sign-in?signed_out=1").into_response(),
+            redirect("/sign-in?signed_out=1").into_response(),
         ))
     })
-    .await?
+    .await
 }
 
 #[derive(Template)]
@@ -233,42 +234,33 @@ fn reset_request_page(problems: Vec<Problem>, email: &str, sent: bool) -> ResetR
     }
 }
 
-pub async fn reset_form(State(state): AppState) -> Result<Response, PageError> {
-    Ok(render(&reset_request_page(Vec::new(), "", false), || {
-        state.request_id()
-    })?
-    .into_response())
+pub async fn reset_form() -> PageResult {
+    Ok(render(&reset_request_page(Vec::new(), "", false))?.into_response())
 }
 
 pub async fn reset_request(
     State(state): AppState,
     viewer: Viewer,
     Form(form): Form<Fields>,
-) -> Result<Response, PageError> {
-    blocking(move || {
+) -> PageResult {
+    run(move || {
         let email = form.get("email");
         match state
             .app
             .request_password_reset(&email, &state.options.public_url, &viewer.origin)
         {
-            Ok(()) => Ok(
-                render(&reset_request_page(Vec::new(), email.trim(), true), || {
-                    state.request_id()
-                })?
-                .into_response(),
-            ),
-            Err(AppError::Invalid { problem, fix }) => Ok((
-                StatusCode::UNPROCESSABLE_ENTITY,
-                render(
-                    &reset_request_page(problem_at("email", problem, fix), &email, false),
-                    || state.request_id(),
-                )?,
-            )
-                .into_response()),
-            Err(e) => Err(PageError::from_app(e, state.request_id())),
+            Ok(()) => {
+                Ok(render(&reset_request_page(Vec::new(), email.trim(), true))?.into_response())
+            }
+            Err(AppError::Invalid { problem, fix }) => unprocessable(&reset_request_page(
+                problem_at("email", problem, fix),
+                &email,
+                false,
+            )),
+            Err(e) => Err(e.into()),
         }
     })
-    .await?
+    .await
 }
 
 #[derive(Template)]
@@ -330,19 +322,12 @@ fn secret_ok(secret: &str) -> Result<(), PageError> {
     }
 }
 
-async fn set_password_form(
-    state: WebState,
-    kind: TokenKind,
-    secret: String,
-) -> Result<Response, PageError> {
+async fn set_password_form(kind: TokenKind, secret: String) -> PageResult {
     secret_ok(&secret)?;
     // The secret is in the address; the service-wide same-origin referrer policy keeps it out
     // of other sites' logs (no-referrer would make browsers send `Origin: null` with the form,
     // which the cross-site check refuses).
-    Ok(render(&set_password_page(kind, &secret, Vec::new()), || {
-        state.request_id()
-    })?
-    .into_response())
+    Ok(render(&set_password_page(kind, &secret, Vec::new()))?.into_response())
 }
 
 async fn set_password(
@@ -351,9 +336,9 @@ async fn set_password(
     kind: TokenKind,
     secret: String,
     form: Fields,
-) -> Result<Response, PageError> {
+) -> PageResult {
     secret_ok(&secret)?;
-    blocking(move || {
+    run(move || {
         match state.app.set_password_with(
             kind,
             &secret,
@@ -368,26 +353,20 @@ async fn set_password(
                 } else {
                     "password"
                 };
-                Ok((
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    render(
-                        &set_password_page(kind, &secret, problem_at(target, problem, fix)),
-                        || state.request_id(),
-                    )?,
-                )
-                    .into_response())
+                unprocessable(&set_password_page(
+                    kind,
+                    &secret,
+                    problem_at(target, problem, fix),
+                ))
             }
-            Err(e) => Err(PageError::from_app(e, state.request_id())),
+            Err(e) => Err(e.into()),
         }
     })
-    .await?
+    .await
 }
 
-pub async fn invitation_form(
-    State(state): AppState,
-    Path(secret): Path<String>,
-) -> Result<Response, PageError> {
-    set_password_form(state, TokenKind::Invitation, secret).await
+pub async fn invitation_form(Path(secret): Path<String>) -> PageResult {
+    set_password_form(TokenKind::Invitation, secret).await
 }
 
 pub async fn invitation_accept(
@@ -395,15 +374,12 @@ pub async fn invitation_accept(
     viewer: Viewer,
     Path(secret): Path<String>,
     Form(form): Form<Fields>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     set_password(state, viewer, TokenKind::Invitation, secret, form).await
 }
 
-pub async fn reset_token_form(
-    State(state): AppState,
-    Path(secret): Path<String>,
-) -> Result<Response, PageError> {
-    set_password_form(state, TokenKind::PasswordReset, secret).await
+pub async fn reset_token_form(Path(secret): Path<String>) -> PageResult {
+    set_password_form(TokenKind::PasswordReset, secret).await
 }
 
 pub async fn reset_token_set(
@@ -411,7 +387,7 @@ pub async fn reset_token_set(
     viewer: Viewer,
     Path(secret): Path<String>,
     Form(form): Form<Fields>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     set_password(state, viewer, TokenKind::PasswordReset, secret, form).await
 }
 
@@ -447,7 +423,7 @@ fn account_page(
     form: &Fields,
 ) -> Result<AccountPage, PageError> {
     let who = viewer.signed_in()?;
-    let app_err = |e| PageError::from_app(e, state.request_id());
+    let app_err = |e| PageError::from(e);
     let team = match who.user.team_id {
         Some(t) => state
             .app
@@ -528,7 +504,7 @@ fn account_page(
                 rows,
                 download: String::new(),
             });
-            let public = super::ids::encoder(state, Kind::Token)?;
+            let public = ids::encoder(state, Kind::Token)?;
             revocable = list
                 .iter()
                 .filter(|t| t.revoked_at.is_none() && t.expires_at > now)
@@ -587,7 +563,7 @@ pub async fn show(
     State(state): AppState,
     viewer: Viewer,
     Query(q): Query<AccountParams>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     viewer.signed_in()?;
     let banner = if q.welcome.is_some() {
         Some((
@@ -603,30 +579,27 @@ pub async fn show(
     } else {
         None
     };
-    blocking(move || {
-        Ok(render(
-            &account_page(
-                &state,
-                &viewer,
-                Vec::new(),
-                banner,
-                None,
-                &Fields::default(),
-            )?,
-            || state.request_id(),
-        )?
+    run(move || {
+        Ok(render(&account_page(
+            &state,
+            &viewer,
+            Vec::new(),
+            banner,
+            None,
+            &Fields::default(),
+        )?)?
         .into_response())
     })
-    .await?
+    .await
 }
 
 pub async fn create_token(
     State(state): AppState,
     viewer: Viewer,
     Form(form): Form<Fields>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let who = viewer.signed_in()?.clone();
-    blocking(move || {
+    run(move || {
         let days: u32 = form.get("days").parse().unwrap_or(90);
         match state.app.create_api_token(
             &who,
@@ -637,17 +610,14 @@ pub async fn create_token(
         ) {
             Ok(made) => {
                 let banner = Some((format!("Token {} made", made.token.name), String::new()));
-                Ok(render(
-                    &account_page(
-                        &state,
-                        &viewer,
-                        Vec::new(),
-                        banner,
-                        Some(made.secret),
-                        &Fields::default(),
-                    )?,
-                    || state.request_id(),
-                )?
+                Ok(render(&account_page(
+                    &state,
+                    &viewer,
+                    Vec::new(),
+                    banner,
+                    Some(made.secret),
+                    &Fields::default(),
+                )?)?
                 .into_response())
             }
             Err(AppError::Invalid { problem, fix }) => {
@@ -666,31 +636,24 @@ pub async fn create_token(
                     None,
                     &form,
                 )?;
-                Ok((
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    render(&page, || state.request_id())?,
-                )
-                    .into_response())
+                unprocessable(&page)
             }
-            Err(e) => Err(PageError::from_app(e, state.request_id())),
+            Err(e) => Err(e.into()),
         }
     })
-    .await?
+    .await
 }
 
 pub async fn revoke_token(
     State(state): AppState,
     viewer: Viewer,
     Path(id): Path<String>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let who = viewer.signed_in()?.clone();
-    blocking(move || {
-        let id = super::ids::read(&state, Kind::Token, &id, "API token")?.id();
-        state
-            .app
-            .revoke_api_token(&who, id, &viewer.origin)
-            .map_err(|e| PageError::from_app(e, state.request_id()))?;
-        Ok(super::redirect("/account?revoked=1#tokens").into_response())
+    run(move || {
+        let id = ids::read(&state, Kind::Token, &id, "API token")?.id();
+        state.app.revoke_api_token(&who, id, &viewer.origin)?;
+        Ok(redirect("/account?revoked=1#tokens").into_response())
     })
-    .await?
+    .await
 }

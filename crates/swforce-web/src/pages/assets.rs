@@ -1,7 +1,15 @@
 //! Static assets, embedded in the binary.
 
+use crate::WebState;
+use axum::Router;
 use axum::http::header;
 use axum::response::IntoResponse;
+use axum::routing::get;
+
+/// The stylesheet.
+pub fn routes() -> Router<WebState> {
+    Router::new().route("/assets/swforce.css", get(stylesheet))
+}
 
 const STYLESHEET: &str = include_str!("../../assets/swforce.css");
 

@@ -1,21 +1,30 @@
 //! The census page: upload a return, see every finding and the indicators it gives. Nothing
 //! uploaded here is stored: the file streams through the checks and is gone.
 
-use super::render;
+use super::{PageResult, csv_response, render, render_as};
 use crate::error::{PageError, Problem};
+use crate::upload::{self, Unread};
 use crate::view::{CellView, Layout, TableView};
 use crate::{AppState, WebState};
 use askama::Template;
-use axum::body::Bytes;
+use axum::Router;
 use axum::extract::State;
 use axum::extract::multipart::{Multipart, MultipartRejection};
-use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{IntoResponse, Response};
-use std::io::{BufReader, Read};
+use axum::http::{StatusCode, header};
+use axum::response::IntoResponse;
+use axum::routing::get;
 use swforce_app::census::CensusCheck;
 use swforce_app::display;
+use swforce_app::{App, AppError};
 use swforce_domain::{Cell, Dataset, Measure};
 use swforce_import::census::rules::RULES;
+
+/// The census page and its schema (a check of a return is routed with the uploads, under their size limit).
+pub fn routes() -> Router<WebState> {
+    Router::new()
+        .route("/census", get(show))
+        .route("/census/schema.xsd", get(schema))
+}
 
 /// Largest return accepted: an England-sized return is about 25 MB per 40,000 workers.
 pub const MAX_RETURN_BYTES: usize = 1024 * 1024 * 1024;
@@ -78,8 +87,8 @@ fn blank(problems: Vec<Problem>, year: String) -> CensusPage {
     }
 }
 
-pub async fn show(State(state): AppState) -> Result<Response, PageError> {
-    Ok(render(&blank(Vec::new(), String::new()), || state.request_id())?.into_response())
+pub async fn show() -> PageResult {
+    Ok(render(&blank(Vec::new(), String::new()))?.into_response())
 }
 
 /// `GET /census/schema.xsd`: the 2022 schema the checks follow.
@@ -94,83 +103,6 @@ pub async fn schema() -> impl IntoResponse {
         ],
         include_str!("../../../swforce-import/specs/csww_census_2022.xsd"),
     )
-}
-
-/// Reads chunks sent from the request as one stream, so the checks run while the file arrives.
-pub(crate) struct ChannelReader {
-    rx: tokio::sync::mpsc::Receiver<Bytes>,
-    chunk: Bytes,
-}
-
-impl Read for ChannelReader {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        while self.chunk.is_empty() {
-            // Runs on a blocking thread, where waiting for the next chunk is allowed.
-            match self.rx.blocking_recv() {
-                Some(c) => self.chunk = c,
-                None => return Ok(0),
-            }
-        }
-        let n = buf.len().min(self.chunk.len());
-        buf[..n].copy_from_slice(&self.chunk[..n]);
-        self.chunk = self.chunk.slice(n..);
-        Ok(n)
-    }
-}
-
-/// Streams an uploaded file into `work` on a blocking thread as it arrives; returns the job and
-/// the bytes received, or the status and problem to show.
-pub(crate) async fn stream_field<T: Send + 'static>(
-    mut field: axum::extract::multipart::Field<'_>,
-    work: impl FnOnce(String, BufReader<ChannelReader>) -> T + Send + 'static,
-) -> Result<(tokio::task::JoinHandle<T>, usize), (StatusCode, Vec<Problem>)> {
-    let name = field.file_name().unwrap_or("return.xml").to_string();
-    let (tx, rx) = tokio::sync::mpsc::channel::<Bytes>(16);
-    let reader = BufReader::with_capacity(
-        1 << 16,
-        ChannelReader {
-            rx,
-            chunk: Bytes::new(),
-        },
-    );
-    let viewer = crate::auth::VIEWER
-        .try_with(Clone::clone)
-        .unwrap_or_default();
-    let job = tokio::task::spawn_blocking(move || {
-        crate::auth::VIEWER.sync_scope(viewer, || work(name, reader))
-    });
-    let mut bytes = 0usize;
-    loop {
-        match field.chunk().await {
-            Ok(Some(chunk)) => {
-                bytes += chunk.len();
-                if tx.send(chunk).await.is_err() {
-                    break;
-                }
-            }
-            Ok(None) => break,
-            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                return Err((
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    problem(
-                        "The selected file is larger than 1 GB",
-                        "Check you chose the census return",
-                    ),
-                ));
-            }
-            Err(e) => {
-                return Err((
-                    StatusCode::BAD_REQUEST,
-                    problem(
-                        &format!("The upload could not be read ({})", e.body_text()),
-                        "Choose the file again",
-                    ),
-                ));
-            }
-        }
-    }
-    drop(tx);
-    Ok((job, bytes))
 }
 
 fn findings_table(check: &CensusCheck) -> TableView {
@@ -338,83 +270,92 @@ pub(crate) fn indicator_tables(
     }
 }
 
-pub(crate) fn problem(text: &str, fix: &str) -> Vec<Problem> {
-    vec![Problem {
-        text: text.into(),
-        fix: fix.into(),
-        target: "file".into(),
-    }]
+/// Why a return could not be read, beside the file field.
+pub(crate) fn unread(u: Unread) -> (StatusCode, Vec<Problem>) {
+    match u {
+        Unread::TooLarge => (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            upload::problem(
+                "The selected file is larger than 1 GB",
+                "Check you chose the census return",
+            ),
+        ),
+        Unread::Broken(detail) => (
+            StatusCode::BAD_REQUEST,
+            upload::problem(
+                format!("The upload could not be read ({detail})"),
+                "Choose the file again",
+            ),
+        ),
+        Unread::Missing => (
+            StatusCode::BAD_REQUEST,
+            upload::problem(
+                "Select a census return to check",
+                "Use Choose file to pick the XML file",
+            ),
+        ),
+    }
 }
 
-fn form_error(
-    state: &WebState,
-    status: StatusCode,
-    problems: Vec<Problem>,
-) -> Result<Response, PageError> {
-    Ok((
-        status,
-        render(&blank(problems, String::new()), || state.request_id())?,
-    )
-        .into_response())
+fn form_error(status: StatusCode, problems: Vec<Problem>) -> PageResult {
+    render_as(status, &blank(problems, String::new()))
 }
 
 /// `POST /census`: checks the uploaded return as it streams in.
 pub async fn check(
     State(state): AppState,
-    headers: HeaderMap,
     form: Result<Multipart, MultipartRejection>,
-) -> Result<Response, PageError> {
-    if !super::imports::same_origin(&headers) {
-        return Err(PageError::new(
-            StatusCode::FORBIDDEN,
-            "There is a problem",
-            "The form was sent from another website",
-            "Open the census page on this service and upload the file there",
-        ));
-    }
-    let mut form = match form {
-        Ok(f) => f,
-        Err(e) => {
-            return form_error(
-                &state,
-                StatusCode::BAD_REQUEST,
-                problem(
-                    &format!("The upload could not be read ({})", e.body_text()),
-                    "Choose the file again and select Check the return",
-                ),
-            );
-        }
+) -> PageResult {
+    let sent = match read_form(state.app.clone(), form).await {
+        Ok(sent) => sent,
+        Err((status, problems)) => return form_error(status, problems),
     };
+    let check = sent.check.await.map_err(|e| {
+        PageError::internal(
+            anyhow::Error::new(e).context("checking a census return"),
+            state.request_id(),
+        )
+    })??;
+    if sent.csv {
+        let name = format!("{}-findings.csv", check.read.file.trim_end_matches(".xml"));
+        return Ok(csv_response(&name, findings_csv(&check)));
+    }
+    let status = if check.read.is_valid() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    render_as(status, &result_page(&check, sent.year))
+}
+
+/// What the census form sent: the year as typed, whether the findings are wanted as CSV, and
+/// the check of the return, which started while the file arrived.
+struct Sent {
+    year: String,
+    csv: bool,
+    check: tokio::task::JoinHandle<Result<CensusCheck, AppError>>,
+}
+
+/// Reads the form, starting the check of the return as it streams in; or the problem to show.
+async fn read_form(
+    app: App,
+    form: Result<Multipart, MultipartRejection>,
+) -> Result<Sent, (StatusCode, Vec<Problem>)> {
+    let mut form = form.map_err(|e| {
+        (
+            StatusCode::BAD_REQUEST,
+            upload::problem(
+                format!("The upload could not be read ({})", e.body_text()),
+                "Choose the file again and select Check the return",
+            ),
+        )
+    })?;
     let mut year: Option<i32> = None;
     let mut year_text = String::new();
     let mut csv = false;
     let mut job = None;
     let mut bytes = 0usize;
-    loop {
-        let field = match form.next_field().await {
-            Ok(Some(f)) => f,
-            Ok(None) => break,
-            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                return form_error(
-                    &state,
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    problem(
-                        "The selected file is larger than 1 GB",
-                        "Check you chose the census return",
-                    ),
-                );
-            }
-            Err(e) => {
-                return form_error(
-                    &state,
-                    StatusCode::BAD_REQUEST,
-                    problem(
-                        &format!("The upload could not be read ({})", e.body_text()),
-                        "Choose the file again",
-                    ),
-                );
-            }
-        };
+    while let Some(field) = form.next_field().await.map_err(|e| unread(e.into()))? {
         match field.name() {
             Some("year") => {
                 year_text = field.text().await.unwrap_or_default().trim().to_string();
@@ -422,86 +363,43 @@ pub async fn check(
                     match year_text.parse::<i32>() {
                         Ok(y) if (2000..=2100).contains(&y) => year = Some(y),
                         _ => {
-                            let mut p = problem(
+                            let mut p = upload::problem(
                                 "The collection year must be a year such as 2022",
                                 "Enter the year the collection ends (30 September)",
                             );
                             p[0].target = "year".into();
-                            return form_error(&state, StatusCode::BAD_REQUEST, p);
+                            return Err((StatusCode::BAD_REQUEST, p));
                         }
                     }
                 }
             }
             Some("action") => csv = field.text().await.unwrap_or_default() == "csv",
             Some("file") => {
-                let app = state.app.clone();
-                let y = year;
-                match stream_field(field, move |name, reader| {
+                let (app, y) = (app.clone(), year);
+                let (j, n) = upload::stream(field, move |name, reader| {
                     app.check_census(&name, reader, y)
                 })
                 .await
-                {
-                    Ok((j, n)) => {
-                        job = Some(j);
-                        bytes = n;
-                    }
-                    Err(e) => return form_error(&state, e.0, e.1),
-                }
+                .map_err(unread)?;
+                job = Some(j);
+                bytes = n;
             }
             _ => {}
         }
     }
-    let Some(job) = job else {
-        return form_error(
-            &state,
-            StatusCode::BAD_REQUEST,
-            problem(
-                "Select a census return to check",
-                "Use Choose file to pick the XML file",
-            ),
-        );
-    };
+    let check = job.ok_or_else(|| unread(Unread::Missing))?;
     if bytes == 0 {
-        return form_error(
-            &state,
+        return Err((
             StatusCode::UNPROCESSABLE_ENTITY,
-            problem(
+            upload::problem(
                 "The selected file is empty",
                 "Choose the census return XML file",
             ),
-        );
+        ));
     }
-    let check = job
-        .await
-        .map_err(|e| {
-            PageError::internal(
-                anyhow::Error::new(e).context("checking a census return"),
-                state.request_id(),
-            )
-        })?
-        .map_err(|e| PageError::from_app(e, state.request_id()))?;
-    if csv {
-        let name = format!("{}-findings.csv", check.read.file.trim_end_matches(".xml"));
-        return Ok((
-            [
-                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-                (
-                    header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"{name}\""),
-                ),
-            ],
-            findings_csv(&check),
-        )
-            .into_response());
-    }
-    let status = if check.read.is_valid() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    Ok((
-        status,
-        render(&result_page(&check, year_text), || state.request_id())?,
-    )
-        .into_response())
+    Ok(Sent {
+        year: year_text,
+        csv,
+        check,
+    })
 }

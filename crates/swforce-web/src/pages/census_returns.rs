@@ -1,22 +1,33 @@
 //! An authority's stored census returns: store one, see its indicators, download it. Only for
 //! people of the authority's own organisation with the roles that handle personal data.
 
-use super::census::{indicator_tables, problem, stream_field};
-use super::render;
+use super::census::{indicator_tables, unread};
+use super::{PageResult, redirect, render, render_as, run};
 use crate::auth::Viewer;
 use crate::error::{PageError, Problem};
+use crate::upload::{self, problem};
 use crate::view::{CellView, Layout, TableView};
-use crate::{AppState, WebState, blocking};
+use crate::{AppState, WebState};
 use askama::Template;
+use axum::Router;
 use axum::extract::multipart::{Multipart, MultipartRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::IntoResponse;
+use axum::routing::get;
 use serde::Deserialize;
 use swforce_app::AppError;
 use swforce_app::access::Principal;
 use swforce_domain::access::Permission;
 use swforce_store::CensusOutcome;
+
+/// An authority's stored census returns (storing one is routed with the uploads, under their size limit).
+pub fn routes() -> Router<WebState> {
+    Router::new()
+        .route("/census/returns", get(index))
+        .route("/census/returns/{year}", get(show))
+        .route("/census/returns/{year}/return.xml", get(export))
+}
 
 #[derive(Template)]
 #[template(path = "census_returns.html")]
@@ -41,10 +52,6 @@ pub struct Params {
     same: Option<i32>,
 }
 
-fn app_error(state: &WebState) -> impl Fn(AppError) -> PageError + '_ {
-    move |e| PageError::from_app(e, state.request_id())
-}
-
 fn authority_name(state: &WebState, who: &Principal) -> String {
     let code = who.org.la_code.clone().unwrap_or_default();
     state
@@ -61,10 +68,7 @@ fn list_page(
     problems: Vec<Problem>,
     banner: Option<(String, String)>,
 ) -> Result<ReturnsPage, PageError> {
-    let returns = state
-        .app
-        .census_returns_for(who)
-        .map_err(app_error(state))?;
+    let returns = state.app.census_returns_for(who)?;
     let table = (!returns.is_empty()).then(|| TableView {
         caption: "Returns on record".into(),
         head: ["Collection year", "File", "Workers", "Stored (UTC)"]
@@ -112,13 +116,9 @@ fn list_page(
     })
 }
 
-pub async fn index(
-    State(state): AppState,
-    viewer: Viewer,
-    Query(q): Query<Params>,
-) -> Result<Response, PageError> {
+pub async fn index(State(state): AppState, viewer: Viewer, Query(q): Query<Params>) -> PageResult {
     let who = viewer.signed_in()?.clone();
-    blocking(move || {
+    run(move || {
         let banner = match (q.stored, q.same) {
             (Some(y), _) => Some((
                 format!("Return for {y} stored"),
@@ -130,33 +130,20 @@ pub async fn index(
             )),
             _ => None,
         };
-        Ok(render(&list_page(&state, &who, Vec::new(), banner)?, || {
-            state.request_id()
-        })?
-        .into_response())
+        Ok(render(&list_page(&state, &who, Vec::new(), banner)?)?.into_response())
     })
-    .await?
+    .await
 }
 
 pub async fn store(
     State(state): AppState,
     viewer: Viewer,
     form: Result<Multipart, MultipartRejection>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let who = viewer.signed_in()?.clone();
-    who.require(Permission::ImportCensus)
-        .map_err(app_error(&state))?;
+    who.require(Permission::ImportCensus)?;
     let refuse = |state: WebState, who: Principal, status: StatusCode, problems: Vec<Problem>| async move {
-        blocking(move || {
-            Ok((
-                status,
-                render(&list_page(&state, &who, problems, None)?, || {
-                    state.request_id()
-                })?,
-            )
-                .into_response())
-        })
-        .await?
+        run(move || render_as(status, &list_page(&state, &who, problems, None)?)).await
     };
     let mut form = match form {
         Ok(f) => f,
@@ -166,7 +153,7 @@ pub async fn store(
                 who,
                 StatusCode::BAD_REQUEST,
                 problem(
-                    &format!("The upload could not be read ({})", e.body_text()),
+                    format!("The upload could not be read ({})", e.body_text()),
                     "Choose the file again",
                 ),
             )
@@ -179,7 +166,7 @@ pub async fn store(
         if field.name() == Some("file") {
             let app = state.app.clone();
             let (w, origin) = (who.clone(), viewer.origin.clone());
-            match stream_field(field, move |name, reader| {
+            match upload::stream(field, move |name, reader| {
                 app.import_census_for(&w, &name, reader, None, &origin)
             })
             .await
@@ -188,7 +175,10 @@ pub async fn store(
                     job = Some(j);
                     bytes = n;
                 }
-                Err((status, p)) => return refuse(state, who, status, p).await,
+                Err(u) => {
+                    let (status, p) = unread(u);
+                    return refuse(state, who, status, p).await;
+                }
             }
         }
     }
@@ -212,10 +202,10 @@ pub async fn store(
     })?;
     match outcome {
         Ok(CensusOutcome::Imported { census, .. }) => {
-            Ok(super::redirect(&format!("/census/returns?stored={}", census.year)).into_response())
+            Ok(redirect(&format!("/census/returns?stored={}", census.year)).into_response())
         }
         Ok(CensusOutcome::AlreadyImported { census }) => {
-            Ok(super::redirect(&format!("/census/returns?same={}", census.year)).into_response())
+            Ok(redirect(&format!("/census/returns?same={}", census.year)).into_response())
         }
         Err(AppError::CensusRefused(r)) => {
             let problems = r
@@ -236,11 +226,11 @@ pub async fn store(
                 state,
                 who,
                 StatusCode::UNPROCESSABLE_ENTITY,
-                problem(&p, &fix),
+                problem(p, fix),
             )
             .await
         }
-        Err(e) => Err(PageError::from_app(e, state.request_id())),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -253,18 +243,13 @@ fn year_from(text: &str) -> Result<i32, PageError> {
     })
 }
 
-pub async fn show(
-    State(state): AppState,
-    viewer: Viewer,
-    Path(year): Path<String>,
-) -> Result<Response, PageError> {
+pub async fn show(State(state): AppState, viewer: Viewer, Path(year): Path<String>) -> PageResult {
     let who = viewer.signed_in()?.clone();
     let year = year_from(&year)?;
-    blocking(move || {
+    run(move || {
         let (c, ind) = state
             .app
-            .census_indicators_for(&who, year, &viewer.origin)
-            .map_err(app_error(&state))?;
+            .census_indicators_for(&who, year, &viewer.origin)?;
         let (table, breakdowns) = indicator_tables(&ind);
         let mut page = list_page(&state, &who, Vec::new(), None)?;
         page.layout = Layout::new(&format!("Census return {year}")).nav("census");
@@ -278,24 +263,23 @@ pub async fn show(
         page.indicators = Some(table);
         page.breakdowns = breakdowns;
         page.year = year;
-        Ok(render(&page, || state.request_id())?.into_response())
+        Ok(render(&page)?.into_response())
     })
-    .await?
+    .await
 }
 
 pub async fn export(
     State(state): AppState,
     viewer: Viewer,
     Path(year): Path<String>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let who = viewer.signed_in()?.clone();
     let year = year_from(&year)?;
-    blocking(move || {
+    run(move || {
         let mut out = Vec::new();
         state
             .app
-            .export_census_for(&who, year, &mut out, &viewer.origin)
-            .map_err(app_error(&state))?;
+            .export_census_for(&who, year, &mut out, &viewer.origin)?;
         let la = who.org.la_code.clone().unwrap_or_default();
         Ok((
             [
@@ -312,5 +296,5 @@ pub async fn export(
         )
             .into_response())
     })
-    .await?
+    .await
 }

@@ -2,17 +2,25 @@
 
 use super::indicator::{Column, IndicatorSection, section};
 use super::place::href;
-use super::render;
+use super::{PageResult, csv_response, render_as, run};
 use crate::error::{PageError, Problem};
 use crate::view::{CellView, Layout, TableView};
-use crate::{AppState, WebState, blocking};
+use crate::{AppState, WebState};
 use askama::Template;
+use axum::Router;
 use axum::extract::{RawQuery, State};
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::routing::get;
 use swforce_app::profile::MAX_COMPARED;
 use swforce_app::{Comparison, Snapshot, display};
 use swforce_domain::Geography;
+
+/// The comparison of authorities, and its CSV.
+pub fn routes() -> Router<WebState> {
+    Router::new()
+        .route("/compare", get(show))
+        .route("/compare.csv", get(download))
+}
 
 /// A chosen place, with the address of the comparison without it.
 #[derive(Debug, Clone)]
@@ -161,10 +169,7 @@ fn comparison(
     state: &WebState,
     query: Option<&str>,
 ) -> Result<(ComparePage, Option<Comparison>), PageError> {
-    let snap = state
-        .app
-        .snapshot()
-        .map_err(|e| PageError::from_app(e, state.request_id()))?;
+    let snap = state.app.snapshot()?;
     let codes = requested(query);
     let (places, problems) = resolve(&snap, &codes);
     let codes_now: Vec<&str> = places.iter().map(|p| p.code.as_str()).collect();
@@ -187,10 +192,7 @@ fn comparison(
     let comparison = if places.is_empty() {
         None
     } else {
-        Some(
-            snap.compare(&places)
-                .map_err(|e| PageError::from_app(e, state.request_id()))?,
-        )
+        Some(snap.compare(&places)?)
     };
     let page = ComparePage {
         layout: Layout::new("Compare local authorities").nav("compare"),
@@ -212,28 +214,22 @@ fn comparison(
     Ok((page, comparison))
 }
 
-pub async fn show(
-    State(state): AppState,
-    RawQuery(query): RawQuery,
-) -> Result<Response, PageError> {
-    blocking(move || {
+pub async fn show(State(state): AppState, RawQuery(query): RawQuery) -> PageResult {
+    run(move || {
         let (page, _) = comparison(&state, query.as_deref())?;
         let status = if page.problems.is_empty() {
             StatusCode::OK
         } else {
             StatusCode::BAD_REQUEST
         };
-        Ok((status, render(&page, || state.request_id())?).into_response())
+        render_as(status, &page)
     })
-    .await?
+    .await
 }
 
 /// Every measure and year for the chosen places, one column per place.
-pub async fn download(
-    State(state): AppState,
-    RawQuery(query): RawQuery,
-) -> Result<Response, PageError> {
-    blocking(move || {
+pub async fn download(State(state): AppState, RawQuery(query): RawQuery) -> PageResult {
+    run(move || {
         let (_, comparison) = comparison(&state, query.as_deref())?;
         let pairs: Vec<(String, String)> = query
             .as_deref()
@@ -283,19 +279,9 @@ pub async fn download(
             rows,
             download: String::new(),
         };
-        Ok((
-            [
-                (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-                (
-                    header::CONTENT_DISPOSITION,
-                    "attachment; filename=\"swforce-comparison.csv\"",
-                ),
-            ],
-            table.to_csv(),
-        )
-            .into_response())
+        Ok(csv_response("swforce-comparison.csv", table.to_csv()))
     })
-    .await?
+    .await
 }
 
 #[cfg(test)]

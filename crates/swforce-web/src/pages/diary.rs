@@ -2,33 +2,44 @@
 //! calendar), their own view of their weeks and balance, and their own download. Only they
 //! ever see these pages' contents.
 
-use super::csv_response;
 use super::ids::{Kind, PublicIds};
-use super::imports::read_file;
-use super::time::{app_error, pct, short_date, week_param};
-use super::{Fields, render};
+use super::time::{pct, short_date, week_param};
+use super::{
+    Fields, PageResult, csv_response, ids, redirect, render, render_as, run, unprocessable,
+};
 use crate::auth::Viewer;
 use crate::chart::{LineChart, Series};
-use crate::error::{PageError, Problem, problem_from};
+use crate::error::{Problem, problem_from};
+use crate::upload::{self, Unread};
 use crate::view::{CellView, Choices, Field, Layout, TableView};
-use crate::{AppState, blocking};
+use crate::{AppState, WebState};
 use askama::Template;
 use axum::Form;
+use axum::Router;
 use axum::extract::multipart::{Multipart, MultipartRejection};
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::IntoResponse;
+use axum::routing::get;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use swforce_app::AppError;
 use swforce_app::access::Principal;
 use swforce_app::agency::today;
-use swforce_app::diary::{DiaryForm, hours_text_short};
+use swforce_app::diary::{CalendarSuggestion, DiaryForm, hours_text_short};
 use swforce_domain::access::Permission;
 use swforce_domain::diary::{
     DiaryInput, DiaryProblem, Obstacle, TARGET_SHARE, Week, contracted_warning, hours_text,
     long_date, parse_hours, percent,
 };
+
+/// A person's time diary (filling it from a calendar is routed with the uploads, under its size limit).
+pub fn routes() -> Router<WebState> {
+    Router::new()
+        .route("/time/diary", get(show).post(save))
+        .route("/time/mine", get(mine))
+        .route("/time/mine/download.csv", get(mine_csv))
+}
 
 // ---------------------------------------------------------------------------------------------
 // The diary
@@ -306,16 +317,14 @@ pub async fn show(
     State(state): AppState,
     viewer: Viewer,
     Query(q): Query<DiaryParams>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let who = viewer.signed_in()?.clone();
-    who.require_read(Permission::KeepTimeDiary)
-        .map_err(app_error(&state))?;
+    who.require_read(Permission::KeepTimeDiary)?;
     let week = week_param(q.week.as_deref())?;
-    blocking(move || {
+    run(move || {
         let form = state
             .app
-            .diary_form(&who, week, today())
-            .map_err(app_error(&state))?;
+            .diary_form(&who, week, today())?;
         let banner = q.saved.is_some().then(|| {
             let total: u32 = form
                 .values
@@ -343,11 +352,11 @@ pub async fn show(
             Vec::new(),
             banner,
             FromCalendar::default(),
-            &*super::ids::all(&state)?,
+            &*ids::all(&state)?,
         );
-        Ok(render(&page, || state.request_id())?.into_response())
+        Ok(render(&page)?.into_response())
     })
-    .await?
+    .await
 }
 
 fn input_from(fields: &Fields, ids: &PublicIds) -> DiaryInput {
@@ -373,33 +382,23 @@ pub async fn save(
     State(state): AppState,
     viewer: Viewer,
     Form(fields): Form<Fields>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let who = viewer.signed_in()?.clone();
-    who.require(Permission::KeepTimeDiary)
-        .map_err(app_error(&state))?;
+    who.require(Permission::KeepTimeDiary)?;
     let origin = viewer.origin.clone();
-    blocking(move || {
-        let ids = super::ids::all(&state)?;
+    run(move || {
+        let ids = ids::all(&state)?;
         let input = input_from(&fields, &ids);
-        match state
-            .app
-            .save_diary(&who, &input, today(), &origin)
-            .map_err(app_error(&state))?
-        {
-            Ok(saved) => Ok(super::redirect(&format!(
-                "/time/diary?week={}&saved=1",
-                saved.diary.week
-            ))
-            .into_response()),
+        match state.app.save_diary(&who, &input, today(), &origin)? {
+            Ok(saved) => Ok(
+                redirect(&format!("/time/diary?week={}&saved=1", saved.diary.week)).into_response(),
+            ),
             Err(found) => {
                 // Show the week asked for if it is one; otherwise this week.
                 let week = Week::parse(&input.week)
                     .ok()
                     .filter(|w| *w <= Week::containing(today()));
-                let form = state
-                    .app
-                    .diary_form(&who, week, today())
-                    .map_err(app_error(&state))?;
+                let form = state.app.diary_form(&who, week, today())?;
                 let shown = Shown {
                     values: input.hours.iter().cloned().collect(),
                     contracted: input.contracted.clone(),
@@ -422,15 +421,83 @@ pub async fn save(
                     FromCalendar::default(),
                     &ids,
                 );
-                Ok((
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    render(&page, || state.request_id())?,
-                )
-                    .into_response())
+                unprocessable(&page)
             }
         }
     })
-    .await?
+    .await
+}
+
+/// What the page says of a calendar read into the week (what was counted, left out or looks
+/// wrong), and the events it read.
+fn from_calendar(found: &CalendarSuggestion, form: &DiaryForm) -> FromCalendar {
+    let suggestion = &found.suggestion;
+    let skipped = suggestion.skipped_declined
+        + suggestion.skipped_cancelled
+        + suggestion.skipped_all_day
+        + suggestion.skipped_free;
+    let mut said = format!(
+        "{} event{} in your calendar for this week became the hours below.",
+        suggestion.events_counted,
+        if suggestion.events_counted == 1 {
+            ""
+        } else {
+            "s"
+        }
+    );
+    if skipped > 0 {
+        said.push_str(&format!(
+            " {skipped} {} left out (declined, cancelled, all-day or shown as free).",
+            if skipped == 1 { "was" } else { "were" }
+        ));
+    }
+    if suggestion.left_out_count > 0 {
+        let n = suggestion.left_out_count;
+        said.push_str(&format!(
+            " {n} {} could not be placed in time and {} left out (see below).",
+            if n == 1 { "event" } else { "events" },
+            if n == 1 { "was" } else { "were" }
+        ));
+    }
+    if suggestion.unmatched_minutes > 0 {
+        said.push_str(&format!(
+            " {} hours matched no category and are under Other.",
+            hours_text(u64::from(suggestion.unmatched_minutes))
+        ));
+    }
+    // A calendar shows meetings, rarely the recording and travel around them; and
+    // long or overlapping events can add up to more than the week.
+    let total = suggestion.total_minutes();
+    if total > u64::from(swforce_domain::diary::MAX_WEEK_MINUTES) {
+        said.push_str(&format!(
+            " These events add up to {} hours, more than the 168 in a week: look for long or overlapping events in the list below and correct the hours before you save.",
+            hours_text_short(u32::try_from(total).unwrap_or(u32::MAX))
+        ));
+    }
+    if let Ok(contracted) = parse_hours(&form.contracted)
+        && contracted > 0
+        && total * 2 < u64::from(contracted)
+    {
+        said.push_str(&format!(
+            " Your calendar accounts for only {} of your {} contracted hours: add the time it does not show, such as recording, travel and admin, before you save.",
+            hours_text_short(u32::try_from(total).unwrap_or(u32::MAX)),
+            hours_text_short(contracted)
+        ));
+    }
+    said.push_str(" Check them, add what your calendar does not show, and save the week. Nothing from the file was kept.");
+    FromCalendar {
+        said,
+        events: found
+            .events
+            .iter()
+            .map(|(when, m, label)| (when.clone(), hours_text_short(*m), label.clone()))
+            .collect(),
+        left_out: suggestion
+            .left_out
+            .iter()
+            .map(|l| format!("The event that starts on line {}: {}.", l.line, l.why))
+            .collect(),
+    }
 }
 
 /// Fills the diary page with hours suggested from a calendar export. Nothing is kept: the
@@ -440,45 +507,33 @@ pub async fn calendar(
     viewer: Viewer,
     Query(q): Query<DiaryParams>,
     form: Result<Multipart, MultipartRejection>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let who = viewer.signed_in()?.clone();
-    who.require(Permission::KeepTimeDiary)
-        .map_err(app_error(&state))?;
+    who.require(Permission::KeepTimeDiary)?;
     let week = week_param(q.week.as_deref())?;
-    let found = match form {
-        Err(e) => Err((
+    let found = upload::file(form).await.map_err(|u| match u {
+        Unread::TooLarge => (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!(
+                "The selected file is larger than {} MB",
+                swforce_import::calendar::MAX_ICS_BYTES / (1024 * 1024)
+            ),
+            "Export just a few weeks of your calendar (Outlook: File, Save calendar, Date range; Google: export one calendar)",
+        ),
+        Unread::Broken(detail) => (
             StatusCode::BAD_REQUEST,
-            format!("The upload could not be read ({})", e.body_text()),
+            format!("The upload could not be read ({detail})"),
             "Choose the calendar file again",
-        )),
-        Ok(form) => match read_file(form).await {
-            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => Err((
-                StatusCode::PAYLOAD_TOO_LARGE,
-                format!(
-                    "The selected file is larger than {} MB",
-                    swforce_import::calendar::MAX_ICS_BYTES / (1024 * 1024)
-                ),
-                "Export just a few weeks of your calendar (Outlook: File, Save calendar, Date range; Google: export one calendar)",
-            )),
-            Err(e) => Err((
-                StatusCode::BAD_REQUEST,
-                format!("The upload could not be read ({})", e.body_text()),
-                "Choose the calendar file again",
-            )),
-            Ok(None) => Err((
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "Select your calendar file (.ics)".to_string(),
-                "Use Choose file to pick the .ics file you exported",
-            )),
-            Ok(Some(f)) => Ok(f),
-        },
-    };
-    blocking(move || {
-        let form = state
-            .app
-            .diary_form(&who, week, today())
-            .map_err(app_error(&state))?;
-        let refuse = |status: StatusCode, problems: Vec<Problem>| -> Result<Response, PageError> {
+        ),
+        Unread::Missing => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Select your calendar file (.ics)".to_string(),
+            "Use Choose file to pick the .ics file you exported",
+        ),
+    });
+    run(move || {
+        let form = state.app.diary_form(&who, week, today())?;
+        let refuse = |status: StatusCode, problems: Vec<Problem>| -> PageResult {
             let page = diary_page(
                 &form,
                 &from_form(&form),
@@ -486,9 +541,9 @@ pub async fn calendar(
                 problems,
                 None,
                 FromCalendar::default(),
-                &*super::ids::all(&state)?,
+                &*ids::all(&state)?,
             );
-            Ok((status, render(&page, || state.request_id())?).into_response())
+            render_as(status, &page)
         };
         let (name, bytes) = match found {
             Ok(f) => f,
@@ -503,79 +558,18 @@ pub async fn calendar(
                 );
             }
         };
-        match state.app.suggest_from_calendar(&who, &name, &bytes, form.week) {
+        match state
+            .app
+            .suggest_from_calendar(&who, &name, &bytes, form.week)
+        {
             Ok(found) => {
-                let suggestion = &found.suggestion;
                 let mut shown = from_form(&form);
                 shown.values = found
                     .by_category
                     .iter()
                     .map(|(id, m)| (*id, hours_text_short(*m)))
                     .collect();
-                let skipped = suggestion.skipped_declined
-                    + suggestion.skipped_cancelled
-                    + suggestion.skipped_all_day
-                    + suggestion.skipped_free;
-                let mut said = format!(
-                    "{} event{} in your calendar for this week became the hours below.",
-                    suggestion.events_counted,
-                    if suggestion.events_counted == 1 { "" } else { "s" }
-                );
-                if skipped > 0 {
-                    said.push_str(&format!(
-                        " {skipped} {} left out (declined, cancelled, all-day or shown as free).",
-                        if skipped == 1 { "was" } else { "were" }
-                    ));
-                }
-                if suggestion.left_out_count > 0 {
-                    let n = suggestion.left_out_count;
-                    said.push_str(&format!(
-                        " {n} {} could not be placed in time and {} left out (see below).",
-                        if n == 1 { "event" } else { "events" },
-                        if n == 1 { "was" } else { "were" }
-                    ));
-                }
-                if suggestion.unmatched_minutes > 0 {
-                    said.push_str(&format!(
-                        " {} hours matched no category and are under Other.",
-                        hours_text(u64::from(suggestion.unmatched_minutes))
-                    ));
-                }
-                // A calendar shows meetings, rarely the recording and travel around them; and
-                // long or overlapping events can add up to more than the week.
-                let total = suggestion.total_minutes();
-                if total > u64::from(swforce_domain::diary::MAX_WEEK_MINUTES) {
-                    said.push_str(&format!(
-                        " These events add up to {} hours, more than the 168 in a week: look for long or overlapping events in the list below and correct the hours before you save.",
-                        hours_text_short(u32::try_from(total).unwrap_or(u32::MAX))
-                    ));
-                }
-                if let Ok(contracted) = parse_hours(&form.contracted)
-                    && contracted > 0
-                    && total * 2 < u64::from(contracted)
-                {
-                    said.push_str(&format!(
-                        " Your calendar accounts for only {} of your {} contracted hours: add the time it does not show, such as recording, travel and admin, before you save.",
-                        hours_text_short(u32::try_from(total).unwrap_or(u32::MAX)),
-                        hours_text_short(contracted)
-                    ));
-                }
-                said.push_str(" Check them, add what your calendar does not show, and save the week. Nothing from the file was kept.");
-                let calendar = FromCalendar {
-                    said,
-                    events: found
-                        .events
-                        .iter()
-                        .map(|(when, m, label)| {
-                            (when.clone(), hours_text_short(*m), label.clone())
-                        })
-                        .collect(),
-                    left_out: suggestion
-                        .left_out
-                        .iter()
-                        .map(|l| format!("The event that starts on line {}: {}.", l.line, l.why))
-                        .collect(),
-                };
+                let calendar = from_calendar(&found, &form);
                 let page = diary_page(
                     &form,
                     &shown,
@@ -583,9 +577,9 @@ pub async fn calendar(
                     Vec::new(),
                     None,
                     calendar,
-                    &*super::ids::all(&state)?,
+                    &*ids::all(&state)?,
                 );
-                Ok(render(&page, || state.request_id())?.into_response())
+                Ok(render(&page)?.into_response())
             }
             Err(AppError::Refused(r)) => refuse(
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -597,10 +591,10 @@ pub async fn calendar(
                     })
                     .collect(),
             ),
-            Err(e) => Err(PageError::from_app(e, state.request_id())),
+            Err(e) => Err(e.into()),
         }
     })
-    .await?
+    .await
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -619,12 +613,11 @@ struct MinePage {
     table: Option<TableView>,
 }
 
-pub async fn mine(State(state): AppState, viewer: Viewer) -> Result<Response, PageError> {
+pub async fn mine(State(state): AppState, viewer: Viewer) -> PageResult {
     let who = viewer.signed_in()?.clone();
-    who.require_read(Permission::KeepTimeDiary)
-        .map_err(app_error(&state))?;
-    blocking(move || {
-        let my = state.app.my_time(&who, today()).map_err(app_error(&state))?;
+    who.require_read(Permission::KeepTimeDiary)?;
+    run(move || {
+        let my = state.app.my_time(&who, today())?;
         let chart = (my.weeks.len() >= 2).then(|| LineChart {
             id: "my-balance".into(),
             title: "Your share of time on direct work, by week".into(),
@@ -686,26 +679,19 @@ pub async fn mine(State(state): AppState, viewer: Viewer) -> Result<Response, Pa
             chart: chart.map(|c| c.to_svg()).unwrap_or_default(),
             table,
         };
-        Ok(render(&page, || state.request_id())?.into_response())
+        Ok(render(&page)?.into_response())
     })
-    .await?
+    .await
 }
 
 /// A person's own weeks as CSV: only theirs, whole.
-pub async fn mine_csv(State(state): AppState, viewer: Viewer) -> Result<Response, PageError> {
+pub async fn mine_csv(State(state): AppState, viewer: Viewer) -> PageResult {
     let who = viewer.signed_in()?.clone();
-    who.require_read(Permission::KeepTimeDiary)
-        .map_err(app_error(&state))?;
-    blocking(move || {
+    who.require_read(Permission::KeepTimeDiary)?;
+    run(move || {
         let now = Week::containing(today());
-        let diaries = state
-            .app
-            .my_diaries(&who, now.plus_weeks(-520), now)
-            .map_err(app_error(&state))?;
-        let categories = state
-            .app
-            .diary_categories(who.org.id)
-            .map_err(app_error(&state))?;
+        let diaries = state.app.my_diaries(&who, now.plus_weeks(-520), now)?;
+        let categories = state.app.diary_categories(who.org.id)?;
         let mut head = vec![CellView::text("week")];
         head.extend(categories.iter().map(|c| CellView::text(c.label.clone())));
         head.extend(
@@ -747,5 +733,5 @@ pub async fn mine_csv(State(state): AppState, viewer: Viewer) -> Result<Response
         };
         Ok(csv_response("my-time-diary.csv", table.to_csv()))
     })
-    .await?
+    .await
 }

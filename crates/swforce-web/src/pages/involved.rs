@@ -3,44 +3,46 @@
 
 use super::exchange::problems_of;
 use super::ids::{IdRef, Kind};
-use super::{Fields, csv_response, render};
+use super::{Fields, PageResult, csv_response, ids, redirect, render, run, unprocessable};
 use crate::auth::Viewer;
 use crate::error::{PageError, Problem};
 use crate::view::{Choices, Field, Layout};
-use crate::{AppState, WebState, blocking};
+use crate::{AppState, WebState};
 use askama::Template;
 use axum::Form;
+use axum::Router;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
 use serde::Deserialize;
-use swforce_app::AppError;
 use swforce_app::access::Principal;
 use swforce_app::exchange::{ExchangeError, STEERING_CONSENT, render_markdown};
 use swforce_domain::access::Permission;
 use swforce_domain::exchange::{Audience, FeedbackForm};
 
-fn app_error(state: &WebState) -> impl Fn(AppError) -> PageError + '_ {
-    move |e| PageError::from_app(e, state.request_id())
+/// Getting involved: the steering group, feedback forms and resources.
+pub fn routes() -> Router<WebState> {
+    Router::new()
+        .route("/get-involved", get(index))
+        .route("/get-involved/steering", post(join))
+        .route("/get-involved/steering.csv", get(steering_csv))
+        .route("/get-involved/manage", get(manage))
+        .route("/get-involved/forms", post(create_form))
+        .route("/get-involved/forms/{id}", get(show_form).post(answer))
+        .route("/get-involved/forms/{id}/open", post(set_open))
+        .route("/get-involved/forms/{id}/responses.csv", get(responses_csv))
+        .route("/get-involved/themes", post(save_theme))
+        .route("/resources", get(resources).post(save_resource))
+        .route("/resources/edit", get(edit_resource))
+        .route("/resources/{slug}", get(resource))
 }
 
-fn refused(
-    state: &WebState,
-    e: ExchangeError,
-    page: impl FnOnce(Vec<Problem>) -> Result<Response, PageError>,
-) -> Result<Response, PageError> {
+/// A form's problems shown beside its fields by `page`; any other error as its own page.
+fn refused(e: ExchangeError, page: impl FnOnce(Vec<Problem>) -> PageResult) -> PageResult {
     match e {
         ExchangeError::Fields(p) => page(problems_of(p)),
-        ExchangeError::App(e) => Err(PageError::from_app(e, state.request_id())),
+        ExchangeError::App(e) => Err(e.into()),
     }
-}
-
-fn unprocessable(state: &WebState, page: &impl Template) -> Result<Response, PageError> {
-    Ok((
-        StatusCode::UNPROCESSABLE_ENTITY,
-        render(page, || state.request_id())?,
-    )
-        .into_response())
 }
 
 #[derive(Template)]
@@ -68,11 +70,10 @@ fn involved_page(
     problems: Vec<Problem>,
     banner: Option<(String, String)>,
 ) -> Result<InvolvedPage, PageError> {
-    let public = super::ids::encoder(state, Kind::Form)?;
+    let public = ids::encoder(state, Kind::Form)?;
     let forms = state
         .app
-        .feedback_forms(None)
-        .map_err(app_error(state))?
+        .feedback_forms(None)?
         .into_iter()
         .map(|f| {
             let id = public(f.id);
@@ -131,8 +132,8 @@ pub async fn index(
     State(state): AppState,
     viewer: Viewer,
     Query(q): Query<DoneParams>,
-) -> Result<Response, PageError> {
-    blocking(move || {
+) -> PageResult {
+    run(move || {
         let banner = if q.joined.is_some() {
             Some((
                 "Thank you for signing up".to_string(),
@@ -143,21 +144,20 @@ pub async fn index(
         } else {
             None
         };
-        Ok(render(
-            &involved_page(&state, &viewer, &Fields(Vec::new()), Vec::new(), banner)?,
-            || state.request_id(),
-        )?
+        Ok(render(&involved_page(
+            &state,
+            &viewer,
+            &Fields(Vec::new()),
+            Vec::new(),
+            banner,
+        )?)?
         .into_response())
     })
-    .await?
+    .await
 }
 
-pub async fn join(
-    State(state): AppState,
-    viewer: Viewer,
-    Form(form): Form<Fields>,
-) -> Result<Response, PageError> {
-    blocking(move || {
+pub async fn join(State(state): AppState, viewer: Viewer, Form(form): Form<Fields>) -> PageResult {
+    run(move || {
         match state.app.join_steering_group(
             &form.get("name"),
             &form.get("email"),
@@ -168,16 +168,13 @@ pub async fn join(
             &form.get("website"),
             &viewer.origin,
         ) {
-            Ok(()) => Ok(super::redirect("/get-involved?joined=1").into_response()),
-            Err(e) => refused(&state, e, |problems| {
-                unprocessable(
-                    &state,
-                    &involved_page(&state, &viewer, &form, problems, None)?,
-                )
+            Ok(()) => Ok(redirect("/get-involved?joined=1").into_response()),
+            Err(e) => refused(e, |problems| {
+                unprocessable(&involved_page(&state, &viewer, &form, problems, None)?)
             }),
         }
     })
-    .await?
+    .await
 }
 
 #[derive(Template)]
@@ -200,10 +197,7 @@ fn answer_page(
     values: &Fields,
     problems: Vec<Problem>,
 ) -> Result<AnswerPage, PageError> {
-    let form = state
-        .app
-        .feedback_form(id, None)
-        .map_err(app_error(state))?;
+    let form = state.app.feedback_form(id, None)?;
     let answers = form
         .questions
         .iter()
@@ -219,7 +213,7 @@ fn answer_page(
         })
         .collect();
     Ok(AnswerPage {
-        form_id: super::ids::public(state, Kind::Form, form.id)?,
+        form_id: ids::public(state, Kind::Form, form.id)?,
         layout: Layout::new(if problems.is_empty() {
             &form.title
         } else {
@@ -247,23 +241,23 @@ fn answer_page(
 }
 
 fn form_id(state: &WebState, text: &str) -> Result<IdRef, PageError> {
-    super::ids::read(state, Kind::Form, text, "form")
+    ids::read(state, Kind::Form, text, "form")
 }
 
 pub async fn show_form(
     State(state): AppState,
     viewer: Viewer,
     Path(id): Path<String>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let found = form_id(&state, &id)?;
-    blocking(move || {
+    run(move || {
         let page = answer_page(&state, found.id(), &Fields(Vec::new()), Vec::new())?;
-        if let Some(moved) = super::ids::moved(&state, &viewer.path, found, Kind::Form)? {
+        if let Some(moved) = ids::moved(&state, &viewer.path, found, Kind::Form)? {
             return Ok(moved);
         }
-        Ok(render(&page, || state.request_id())?.into_response())
+        Ok(render(&page)?.into_response())
     })
-    .await?
+    .await
 }
 
 pub async fn answer(
@@ -271,9 +265,9 @@ pub async fn answer(
     viewer: Viewer,
     Path(id): Path<String>,
     Form(form): Form<Fields>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let id = form_id(&state, &id)?.id();
-    blocking(move || {
+    run(move || {
         let answers: Vec<String> = (1..=10).map(|i| form.get(&format!("answer-{i}"))).collect();
         match state.app.respond(
             id,
@@ -284,13 +278,13 @@ pub async fn answer(
             &form.get("website"),
             &viewer.origin,
         ) {
-            Ok(()) => Ok(super::redirect("/get-involved?answered=1").into_response()),
-            Err(e) => refused(&state, e, |problems| {
-                unprocessable(&state, &answer_page(&state, id, &form, problems)?)
+            Ok(()) => Ok(redirect("/get-involved?answered=1").into_response()),
+            Err(e) => refused(e, |problems| {
+                unprocessable(&answer_page(&state, id, &form, problems)?)
             }),
         }
     })
-    .await?
+    .await
 }
 
 #[derive(Template)]
@@ -317,22 +311,16 @@ fn manage_page(
     values: &Fields,
     problems: Vec<Problem>,
 ) -> Result<ManagePage, PageError> {
-    let forms = state
-        .app
-        .feedback_forms(Some(who))
-        .map_err(app_error(state))?;
-    let public = super::ids::encoder(state, Kind::Form)?;
+    let forms = state.app.feedback_forms(Some(who))?;
+    let public = ids::encoder(state, Kind::Form)?;
     let mut counted = Vec::new();
     for f in forms {
-        let n = state
-            .app
-            .response_count(who, f.id)
-            .map_err(app_error(state))?;
+        let n = state.app.response_count(who, f.id)?;
         let id = public(f.id);
         counted.push((f, n, id));
     }
-    let signups = state.app.response_count(who, 0).map_err(app_error(state))?;
-    let themes = state.app.themes().map_err(app_error(state))?;
+    let signups = state.app.response_count(who, 0)?;
+    let themes = state.app.themes()?;
     let err = |id: &str| {
         problems
             .iter()
@@ -389,27 +377,22 @@ fn manage_page(
     })
 }
 
-pub async fn manage(State(state): AppState, viewer: Viewer) -> Result<Response, PageError> {
+pub async fn manage(State(state): AppState, viewer: Viewer) -> PageResult {
     let who = viewer.signed_in()?.clone();
-    who.require_read(Permission::RunCampaign)
-        .map_err(app_error(&state))?;
-    blocking(move || {
-        Ok(render(
-            &manage_page(&state, &who, &Fields(Vec::new()), Vec::new())?,
-            || state.request_id(),
-        )?
-        .into_response())
+    who.require_read(Permission::RunCampaign)?;
+    run(move || {
+        Ok(render(&manage_page(&state, &who, &Fields(Vec::new()), Vec::new())?)?.into_response())
     })
-    .await?
+    .await
 }
 
 pub async fn create_form(
     State(state): AppState,
     viewer: Viewer,
     Form(form): Form<Fields>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let who = viewer.signed_in()?.clone();
-    blocking(move || {
+    run(move || {
         match state.app.create_form(
             &who,
             &form.get("form_title"),
@@ -418,13 +401,13 @@ pub async fn create_form(
             &form.get("retention_days"),
             &viewer.origin,
         ) {
-            Ok(_) => Ok(super::redirect("/get-involved/manage").into_response()),
-            Err(e) => refused(&state, e, |problems| {
-                unprocessable(&state, &manage_page(&state, &who, &form, problems)?)
+            Ok(_) => Ok(redirect("/get-involved/manage").into_response()),
+            Err(e) => refused(e, |problems| {
+                unprocessable(&manage_page(&state, &who, &form, problems)?)
             }),
         }
     })
-    .await?
+    .await
 }
 
 pub async fn set_open(
@@ -432,26 +415,25 @@ pub async fn set_open(
     viewer: Viewer,
     Path(id): Path<String>,
     Form(form): Form<Fields>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let who = viewer.signed_in()?.clone();
     let id = form_id(&state, &id)?.id();
-    blocking(move || {
+    run(move || {
         state
             .app
-            .set_form_open(&who, id, form.get("open") == "yes", &viewer.origin)
-            .map_err(app_error(&state))?;
-        Ok(super::redirect("/get-involved/manage").into_response())
+            .set_form_open(&who, id, form.get("open") == "yes", &viewer.origin)?;
+        Ok(redirect("/get-involved/manage").into_response())
     })
-    .await?
+    .await
 }
 
 pub async fn save_theme(
     State(state): AppState,
     viewer: Viewer,
     Form(form): Form<Fields>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let who = viewer.signed_in()?.clone();
-    blocking(move || {
+    run(move || {
         match state.app.save_theme(
             &who,
             &form.get("theme_id"),
@@ -460,48 +442,39 @@ pub async fn save_theme(
             form.get("retire") != "yes",
             &viewer.origin,
         ) {
-            Ok(()) => Ok(super::redirect("/get-involved/manage#themes").into_response()),
-            Err(e) => refused(&state, e, |problems| {
-                unprocessable(&state, &manage_page(&state, &who, &form, problems)?)
+            Ok(()) => Ok(redirect("/get-involved/manage#themes").into_response()),
+            Err(e) => refused(e, |problems| {
+                unprocessable(&manage_page(&state, &who, &form, problems)?)
             }),
         }
     })
-    .await?
+    .await
 }
 
 pub async fn responses_csv(
     State(state): AppState,
     viewer: Viewer,
     Path(id): Path<String>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let who = viewer.signed_in()?.clone();
     let id = form_id(&state, &id)?.id();
-    blocking(move || {
-        let csv = state
-            .app
-            .responses_csv(&who, id, &viewer.origin)
-            .map_err(app_error(&state))?;
+    run(move || {
+        let csv = state.app.responses_csv(&who, id, &viewer.origin)?;
         Ok(csv_response(
-            &format!(
-                "feedback-form-{}.csv",
-                super::ids::public(&state, Kind::Form, id)?
-            ),
+            &format!("feedback-form-{}.csv", ids::public(&state, Kind::Form, id)?),
             csv,
         ))
     })
-    .await?
+    .await
 }
 
-pub async fn steering_csv(State(state): AppState, viewer: Viewer) -> Result<Response, PageError> {
+pub async fn steering_csv(State(state): AppState, viewer: Viewer) -> PageResult {
     let who = viewer.signed_in()?.clone();
-    blocking(move || {
-        let csv = state
-            .app
-            .responses_csv(&who, 0, &viewer.origin)
-            .map_err(app_error(&state))?;
+    run(move || {
+        let csv = state.app.responses_csv(&who, 0, &viewer.origin)?;
         Ok(csv_response("steering-group.csv", csv))
     })
-    .await?
+    .await
 }
 
 // Resources.
@@ -514,9 +487,9 @@ struct ResourcesPage {
     can_edit: bool,
 }
 
-pub async fn resources(State(state): AppState, viewer: Viewer) -> Result<Response, PageError> {
-    blocking(move || {
-        let pages = state.app.resource_pages().map_err(app_error(&state))?;
+pub async fn resources(State(state): AppState, viewer: Viewer) -> PageResult {
+    run(move || {
+        let pages = state.app.resource_pages()?;
         let page = ResourcesPage {
             layout: Layout::new("Resources").nav("exchange"),
             pages: pages
@@ -525,9 +498,9 @@ pub async fn resources(State(state): AppState, viewer: Viewer) -> Result<Respons
                 .collect(),
             can_edit: viewer.can(Permission::Moderate),
         };
-        Ok(render(&page, || state.request_id())?.into_response())
+        Ok(render(&page)?.into_response())
     })
-    .await?
+    .await
 }
 
 #[derive(Template)]
@@ -545,9 +518,9 @@ pub async fn resource(
     State(state): AppState,
     viewer: Viewer,
     Path(slug): Path<String>,
-) -> Result<Response, PageError> {
-    blocking(move || {
-        let p = state.app.resource_page(&slug).map_err(app_error(&state))?;
+) -> PageResult {
+    run(move || {
+        let p = state.app.resource_page(&slug)?;
         let page = ResourcePageView {
             layout: Layout::new(&p.title).nav("exchange"),
             html: render_markdown(&p.body),
@@ -556,9 +529,9 @@ pub async fn resource(
             slug: p.slug,
             title: p.title,
         };
-        Ok(render(&page, || state.request_id())?.into_response())
+        Ok(render(&page)?.into_response())
     })
-    .await?
+    .await
 }
 
 #[derive(Template)]
@@ -591,32 +564,31 @@ pub async fn edit_resource(
     State(state): AppState,
     viewer: Viewer,
     Query(q): Query<EditParams>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let who = viewer.signed_in()?.clone();
-    who.require_read(Permission::Moderate)
-        .map_err(app_error(&state))?;
-    blocking(move || {
+    who.require_read(Permission::Moderate)?;
+    run(move || {
         let mut values = Fields(Vec::new());
         if let Some(slug) = &q.slug {
-            let p = state.app.resource_page(slug).map_err(app_error(&state))?;
+            let p = state.app.resource_page(slug)?;
             values.0 = vec![
                 ("slug".into(), p.slug),
                 ("page_title".into(), p.title),
                 ("body".into(), p.body),
             ];
         }
-        Ok(render(&edit_page(&values, Vec::new()), || state.request_id())?.into_response())
+        Ok(render(&edit_page(&values, Vec::new()))?.into_response())
     })
-    .await?
+    .await
 }
 
 pub async fn save_resource(
     State(state): AppState,
     viewer: Viewer,
     Form(form): Form<Fields>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let who = viewer.signed_in()?.clone();
-    blocking(move || {
+    run(move || {
         match state.app.save_resource_page(
             &who,
             &form.get("slug"),
@@ -624,11 +596,9 @@ pub async fn save_resource(
             &form.get("body"),
             &viewer.origin,
         ) {
-            Ok(p) => Ok(super::redirect(&format!("/resources/{}", p.slug)).into_response()),
-            Err(e) => refused(&state, e, |problems| {
-                unprocessable(&state, &edit_page(&form, problems))
-            }),
+            Ok(p) => Ok(redirect(&format!("/resources/{}", p.slug)).into_response()),
+            Err(e) => refused(e, |problems| unprocessable(&edit_page(&form, problems))),
         }
     })
-    .await?
+    .await
 }

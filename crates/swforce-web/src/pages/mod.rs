@@ -22,7 +22,62 @@ pub mod sso;
 pub mod time;
 
 use crate::error::PageError;
-use axum::http::Uri;
+use crate::{WebState, blocking};
+use axum::Router;
+use axum::http::{StatusCode, Uri};
+use axum::response::{Html, IntoResponse, Response};
+
+/// Every page, resource by resource (except the uploads, which `lib.rs` routes under their size
+/// limits).
+pub fn routes() -> Router<WebState> {
+    Router::new()
+        .merge(place::routes())
+        .merge(compare::routes())
+        .merge(search::routes())
+        .merge(about::routes())
+        .merge(projection::routes())
+        .merge(method::routes())
+        .merge(imports::routes())
+        .merge(assets::routes())
+        .merge(census::routes())
+        .merge(census_returns::routes())
+        .merge(exchange::routes())
+        .merge(involved::routes())
+        .merge(time::routes())
+        .merge(diary::routes())
+        .merge(agency::routes())
+        .merge(account::routes())
+        .merge(sso::routes())
+        .merge(admin::routes())
+}
+
+/// What a page handler answers: a page, a redirect or a download, or else an error page.
+///
+/// Every handler has one shape: read the request (the [`Viewer`](crate::auth::Viewer), the
+/// address, the form), then [`run`] the work in the blocking pool, where a `swforce-app` call's
+/// error becomes a page through `?` and the answer is a [`render`]ed page, a [`redirect`] or
+/// a form shown again with its problems ([`unprocessable`]):
+///
+/// ```text
+/// pub async fn delete(State(state): AppState, viewer: Viewer, Path(id): Path<String>) -> PageResult {
+///     let who = viewer.signed_in()?.clone();
+///     let id = engagement_id(&state, &id)?.id();
+///     run(move || {
+///         state.app.delete_engagement(&who, id, &viewer.origin)?;
+///         Ok(redirect("/agency/council/engagements"))
+///     })
+///     .await
+/// }
+/// ```
+pub type PageResult = Result<Response, PageError>;
+
+/// Runs a handler's work off the async threads (the application's calls block on the store)
+/// and answers with what it returns.
+pub async fn run<R: IntoResponse + Send + 'static>(
+    work: impl FnOnce() -> Result<R, PageError> + Send + 'static,
+) -> PageResult {
+    Ok(blocking(work).await??.into_response())
+}
 
 /// Any address that matches no page.
 pub async fn not_found(uri: Uri) -> PageError {
@@ -33,16 +88,23 @@ pub async fn not_found(uri: Uri) -> PageError {
 }
 
 /// Renders a template, turning a rendering failure into a 500 page.
-pub fn render<T: askama::Template>(
-    page: &T,
-    request_id: impl FnOnce() -> String,
-) -> Result<axum::response::Html<String>, PageError> {
-    page.render().map(axum::response::Html).map_err(|e| {
+pub fn render<T: askama::Template>(page: &T) -> Result<Html<String>, PageError> {
+    page.render().map(Html).map_err(|e| {
         PageError::internal(
             anyhow::Error::new(e).context("rendering a page"),
-            request_id(),
+            crate::error::request_id(),
         )
     })
+}
+
+/// A page answered with `status` (an upload refused as too large, say).
+pub fn render_as<T: askama::Template>(status: StatusCode, page: &T) -> PageResult {
+    Ok((status, render(page)?).into_response())
+}
+
+/// A form shown again with its problems.
+pub fn unprocessable<T: askama::Template>(page: &T) -> PageResult {
+    render_as(StatusCode::UNPROCESSABLE_ENTITY, page)
 }
 
 /// A posted form's fields, in order; several with one name (checkboxes) are all kept.
@@ -53,11 +115,15 @@ pub struct Fields(pub Vec<(String, String)>);
 impl Fields {
     /// The first value given for `name`, or empty.
     pub fn get(&self, name: &str) -> String {
+        self.value(name).to_string()
+    }
+
+    /// The first value given for `name`, or empty, borrowed.
+    pub fn value(&self, name: &str) -> &str {
         self.0
             .iter()
             .find(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
+            .map_or("", |(_, v)| v.as_str())
     }
 
     /// Every value given for `name`.
@@ -153,10 +219,7 @@ pub mod ids {
 
     /// The deployment's opaque ids, for a page with many links.
     pub fn all(state: &WebState) -> Result<std::sync::Arc<PublicIds>, PageError> {
-        state
-            .app
-            .ids()
-            .map_err(|e| PageError::from_app(e, state.request_id()))
+        state.app.ids().map_err(PageError::from)
     }
 
     /// The opaque id of record `id`, for a link or a form.

@@ -1,18 +1,29 @@
 //! England, region and local authority pages, and the CSV behind every table on them.
 
 use super::indicator::{Column, IndicatorSection, comparable, section};
-use super::render;
+use super::{PageResult, csv_response, redirect, render, run};
 use crate::error::PageError;
 use crate::view::{CellView, Crumb, Layout, TableView};
-use crate::{AppState, WebState, blocking};
+use crate::{AppState, WebState};
 use askama::Template;
+use axum::Router;
 use axum::extract::{Path, State};
-use axum::http::header;
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
+use axum::routing::get;
 use swforce_app::profile::{IndicatorView, Profile};
 use swforce_app::{Snapshot, display};
 use swforce_domain::{GeographicLevel, Geography, Measure, Polarity, Year};
 use swforce_stats::Direction;
+
+/// England, regional and authority pages, and the CSV behind their tables.
+pub fn routes() -> Router<WebState> {
+    Router::new()
+        .route("/", get(england))
+        .route("/regions/{code}", get(region))
+        .route("/authorities/{code}", get(authority))
+        .route("/places/{code}", get(any))
+        .route("/download/{code}/{table}", get(download))
+}
 
 /// A headline figure in a card.
 #[derive(Debug, Clone)]
@@ -56,30 +67,24 @@ pub fn href(g: &Geography) -> String {
 }
 
 fn snapshot(state: &WebState) -> Result<std::sync::Arc<Snapshot>, PageError> {
-    state
-        .app
-        .snapshot()
-        .map_err(|e| PageError::from_app(e, state.request_id()))
+    Ok(state.app.snapshot()?)
 }
 
 /// Finds the place for a path, or the canonical address to send the browser to instead.
 fn locate<'a>(
     snap: &'a Snapshot,
-    state: &WebState,
     code: &str,
     level: GeographicLevel,
 ) -> Result<Result<&'a Geography, String>, PageError> {
-    let g = snap
-        .find(code)
-        .map_err(|e| PageError::from_app(e, state.request_id()))?;
+    let g = snap.find(code)?;
     if g.code.as_str() != code || g.level != level {
         return Ok(Err(href(g)));
     }
     Ok(Ok(g))
 }
 
-pub async fn england(State(state): AppState) -> Result<Html<String>, PageError> {
-    blocking(move || {
+pub async fn england(State(state): AppState) -> PageResult {
+    run(move || {
         let snap = snapshot(&state)?;
         let Some(england) = snap.england() else {
             return Err(PageError::not_found(
@@ -87,50 +92,38 @@ pub async fn england(State(state): AppState) -> Result<Html<String>, PageError> 
                 "Import the published files on the Imports page, or run swforce demo",
             ));
         };
-        render(&place_page(&snap, england), || state.request_id())
+        render(&place_page(&snap, england))
     })
-    .await?
+    .await
 }
 
-pub async fn region(
-    State(state): AppState,
-    Path(code): Path<String>,
-) -> Result<Response, PageError> {
+pub async fn region(State(state): AppState, Path(code): Path<String>) -> PageResult {
     show(state, code, GeographicLevel::Regional).await
 }
 
-pub async fn authority(
-    State(state): AppState,
-    Path(code): Path<String>,
-) -> Result<Response, PageError> {
+pub async fn authority(State(state): AppState, Path(code): Path<String>) -> PageResult {
     show(state, code, GeographicLevel::LocalAuthority).await
 }
 
 /// `/places/{code}`: sends the browser to the page for the place's level.
-pub async fn any(State(state): AppState, Path(code): Path<String>) -> Result<Response, PageError> {
-    blocking(move || {
+pub async fn any(State(state): AppState, Path(code): Path<String>) -> PageResult {
+    run(move || {
         let snap = snapshot(&state)?;
-        let g = snap
-            .find(&code)
-            .map_err(|e| PageError::from_app(e, state.request_id()))?;
-        Ok(super::redirect(&href(g)).into_response())
+        let g = snap.find(&code)?;
+        Ok(redirect(&href(g)).into_response())
     })
-    .await?
+    .await
 }
 
-async fn show(
-    state: WebState,
-    code: String,
-    level: GeographicLevel,
-) -> Result<Response, PageError> {
-    blocking(move || {
+async fn show(state: WebState, code: String, level: GeographicLevel) -> PageResult {
+    run(move || {
         let snap = snapshot(&state)?;
-        match locate(&snap, &state, &code, level)? {
+        match locate(&snap, &code, level)? {
             Err(canonical) => Ok(Redirect::permanent(&canonical).into_response()),
-            Ok(g) => Ok(render(&place_page(&snap, g), || state.request_id())?.into_response()),
+            Ok(g) => Ok(render(&place_page(&snap, g))?.into_response()),
         }
     })
-    .await?
+    .await
 }
 
 fn measure_id(m: &Measure) -> String {
@@ -511,12 +504,10 @@ pub fn place_page(snap: &Snapshot, place: &Geography) -> PlacePage {
 pub async fn download(
     State(state): AppState,
     Path((code, table)): Path<(String, String)>,
-) -> Result<Response, PageError> {
-    blocking(move || {
+) -> PageResult {
+    run(move || {
         let snap = snapshot(&state)?;
-        let place = snap
-            .find(&code)
-            .map_err(|e| PageError::from_app(e, state.request_id()))?;
+        let place = snap.find(&code)?;
         let missing = || {
             PageError::not_found(
                 format!("{} has no table called {table}", place.name),
@@ -539,17 +530,7 @@ pub async fn download(
         };
         let table_view = found.ok_or_else(missing)?;
         let filename = format!("{}-{}.csv", place.code, name);
-        Ok((
-            [
-                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-                (
-                    header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"{filename}\""),
-                ),
-            ],
-            table_view.to_csv(),
-        )
-            .into_response())
+        Ok(csv_response(&filename, table_view.to_csv()))
     })
-    .await?
+    .await
 }

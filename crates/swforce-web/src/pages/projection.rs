@@ -3,22 +3,33 @@
 
 use super::ids::{self, Kind};
 use super::place::href;
-use super::render;
 use super::scenario_form::{self, Group as FieldGroup};
+use super::{PageResult, csv_response, redirect, render, render_as, run};
 use crate::chart::{Band, FanChart, Series};
 use crate::error::{PageError, Problem};
 use crate::view::{CellView, Crumb, Layout, TableView};
-use crate::{AppState, WebState, blocking};
+use crate::{AppState, WebState};
 use askama::Template;
+use axum::Router;
 use axum::extract::{Form, Path, RawQuery, State};
-use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::routing::get;
 use serde::Deserialize;
 use swforce_app::display;
 use swforce_app::projection::{Report, rows};
 use swforce_app::{AppError, Snapshot};
 use swforce_domain::{Geography, Measure, Year};
 use swforce_engine::{Indicator, Projection, Summary};
+
+/// Projections and saved scenarios (saving one is routed with the uploads, under their size limit).
+pub fn routes() -> Router<WebState> {
+    Router::new()
+        .route("/projections", get(index))
+        .route("/projections/{code}", get(show))
+        .route("/projections/{code}/download.csv", get(download))
+        .route("/scenarios/{id}", get(saved))
+}
 
 /// A fan chart section.
 #[derive(Debug, Clone)]
@@ -346,10 +357,7 @@ fn summary_table(p: &Projection) -> Option<TableView> {
 }
 
 fn snapshot(state: &WebState) -> Result<std::sync::Arc<Snapshot>, PageError> {
-    state
-        .app
-        .snapshot()
-        .map_err(|e| PageError::from_app(e, state.request_id()))
+    Ok(state.app.snapshot()?)
 }
 
 /// What a projection request gives: the page, and when the levers were valid, the projection
@@ -363,13 +371,8 @@ struct Outcome {
 
 fn page(state: &WebState, code: &str, query: Option<&str>) -> Result<Outcome, PageError> {
     let snap = snapshot(state)?;
-    let place = snap
-        .find(code)
-        .map_err(|e| PageError::from_app(e, state.request_id()))?
-        .clone();
-    let baseline = snap
-        .baseline(None)
-        .map_err(|e| PageError::from_app(e, state.request_id()))?;
+    let place = snap.find(code)?.clone();
+    let baseline = snap.baseline(None)?;
     let pairs: Vec<(String, String)> = query
         .and_then(|q| serde_urlencoded::from_str(q).ok())
         .unwrap_or_default();
@@ -399,7 +402,7 @@ fn page(state: &WebState, code: &str, query: Option<&str>) -> Result<Outcome, Pa
                     target: String::new(),
                 });
             }
-            Err(e) => return Err(PageError::from_app(e, state.request_id())),
+            Err(e) => return Err(e.into()),
         }
     }
     let query_string = pairs
@@ -494,12 +497,12 @@ pub async fn show(
     State(state): AppState,
     Path(code): Path<String>,
     RawQuery(query): RawQuery,
-) -> Result<Response, PageError> {
-    blocking(move || {
+) -> PageResult {
+    run(move || {
         let o = page(&state, &code, query.as_deref())?;
-        Ok((o.status, render(&o.page, || state.request_id())?).into_response())
+        Ok((o.status, render(&o.page)?).into_response())
     })
-    .await?
+    .await
 }
 
 /// `/projections/{code}/download.csv`: every summary, as `swforce project --format csv`.
@@ -507,8 +510,8 @@ pub async fn download(
     State(state): AppState,
     Path(code): Path<String>,
     RawQuery(query): RawQuery,
-) -> Result<Response, PageError> {
-    blocking(move || {
+) -> PageResult {
+    run(move || {
         let Outcome {
             page: p,
             projection,
@@ -529,19 +532,9 @@ pub async fn download(
             let _ = w.serialize(r);
         }
         let body = String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default();
-        Ok((
-            [
-                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-                (
-                    header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"projection-{}.csv\"", p.code),
-                ),
-            ],
-            body,
-        )
-            .into_response())
+        Ok(csv_response(&format!("projection-{}.csv", p.code), body))
     })
-    .await?
+    .await
 }
 
 #[derive(Debug, Deserialize)]
@@ -557,19 +550,10 @@ pub async fn save(
     State(state): AppState,
     viewer: crate::auth::Viewer,
     Path(code): Path<String>,
-    headers: HeaderMap,
     Form(form): Form<SaveForm>,
-) -> Result<Response, PageError> {
-    if !super::imports::same_origin(&headers) {
-        return Err(PageError::new(
-            StatusCode::FORBIDDEN,
-            "There is a problem",
-            "The form was sent from another website",
-            "Open the projection on this service and save it there",
-        ));
-    }
+) -> PageResult {
     let who = viewer.signed_in()?.clone();
-    blocking(move || {
+    run(move || {
         let mut pairs: Vec<(String, String)> =
             serde_urlencoded::from_str(&form.query).unwrap_or_default();
         pairs.retain(|(k, _)| k != "name");
@@ -582,14 +566,14 @@ pub async fn save(
             ..
         } = page(&state, &code, Some(&query))?;
         if status != StatusCode::OK {
-            return Ok((status, render(&p, || state.request_id())?).into_response());
+            return render_as(status, &p);
         }
         let scenario = scenario.unwrap_or_default();
         match state
             .app
             .save_scenario(&who, &form.name, &p.code, &query, &scenario)
         {
-            Ok(saved) => Ok(super::redirect(&format!(
+            Ok(saved) => Ok(redirect(&format!(
                 "/scenarios/{}",
                 ids::public(&state, Kind::Scenario, saved.id)?
             ))
@@ -600,12 +584,12 @@ pub async fn save(
                     fix,
                     target: "name".into(),
                 });
-                Ok((StatusCode::BAD_REQUEST, render(&p, || state.request_id())?).into_response())
+                render_as(StatusCode::BAD_REQUEST, &p)
             }
-            Err(e) => Err(PageError::from_app(e, state.request_id())),
+            Err(e) => Err(e.into()),
         }
     })
-    .await?
+    .await
 }
 
 /// `/scenarios/{id}`: a saved scenario's stable link, which opens its projection.
@@ -613,24 +597,21 @@ pub async fn saved(
     State(state): AppState,
     viewer: crate::auth::Viewer,
     Path(id): Path<String>,
-) -> Result<Response, PageError> {
-    blocking(move || {
+) -> PageResult {
+    run(move || {
         let found = ids::read(&state, Kind::Scenario, &id, "saved scenario")?;
-        let s = state
-            .app
-            .scenario(viewer.principal.as_ref(), found.id())
-            .map_err(|e| PageError::from_app(e, state.request_id()))?;
+        let s = state.app.scenario(viewer.principal.as_ref(), found.id())?;
         if let Some(moved) = ids::moved(&state, &viewer.path, found, Kind::Scenario)? {
             return Ok(moved);
         }
         let sep = if s.query.is_empty() { "" } else { "&" };
-        Ok(super::redirect(&format!(
+        Ok(redirect(&format!(
             "/projections/{}?{}{sep}saved={id}",
             s.geography_code, s.query
         ))
         .into_response())
     })
-    .await?
+    .await
 }
 
 /// A saved scenario in the list.
@@ -655,14 +636,14 @@ pub async fn index(
     State(state): AppState,
     viewer: crate::auth::Viewer,
     RawQuery(query): RawQuery,
-) -> Result<Response, PageError> {
-    blocking(move || {
+) -> PageResult {
+    run(move || {
         let pairs: Vec<(String, String)> = query
             .as_deref()
             .and_then(|q| serde_urlencoded::from_str(q).ok())
             .unwrap_or_default();
         if let Some((_, code)) = pairs.iter().find(|(k, v)| k == "place" && !v.is_empty()) {
-            return Ok(super::redirect(&format!("/projections/{code}")).into_response());
+            return Ok(redirect(&format!("/projections/{code}")).into_response());
         }
         let snap = snapshot(&state)?;
         let mut options = Vec::new();
@@ -688,7 +669,7 @@ pub async fn index(
         // A token without the scope to read them sees the public page without them.
         let saved = match state.app.scenarios(viewer.principal.as_ref()) {
             Err(swforce_app::AppError::Forbidden { .. }) => Vec::new(),
-            other => other.map_err(|e| PageError::from_app(e, state.request_id()))?,
+            other => other?,
         }
         .into_iter();
         let public = ids::encoder(&state, Kind::Scenario)?;
@@ -707,7 +688,7 @@ pub async fn index(
             options,
             saved,
         };
-        Ok(render(&page, || state.request_id())?.into_response())
+        Ok(render(&page)?.into_response())
     })
-    .await?
+    .await
 }

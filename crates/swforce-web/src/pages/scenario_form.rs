@@ -174,43 +174,245 @@ pub fn read(pairs: &[(String, String)], origin: Year, england_caseload: f64) -> 
         problems: Vec::new(),
         errors: Vec::new(),
     };
-    let first = f64::from(origin.get() + 1);
-    let years = r
-        .read("years", "Years to project", Kind::Whole(1, 15), Some(10.0))
-        .unwrap_or(10.0) as u16;
-    let last = f64::from(origin.get()) + f64::from(years);
-    let runs = r
-        .read("runs", "Runs", Kind::Whole(100, 10_000), Some(1000.0))
-        .unwrap_or(1000.0) as u32;
-    let seed = r
-        .read("seed", "Seed", Kind::Whole(0, u32::MAX), Some(1.0))
-        .unwrap_or(1.0) as u64;
-    let year_kind = Kind::Whole(first as u32, last as u32);
+    let levers = Levers::read(&mut r, origin);
+    let name = pairs
+        .iter()
+        .rev()
+        .find(|(k, _)| k == "name")
+        .map(|(_, v)| v.trim().chars().take(120).collect::<String>())
+        .unwrap_or_default();
+    let scenario = levers.scenario(&name);
+    if r.problems.is_empty() {
+        if let Err(errors) = scenario.validate("form", origin, levers.years, &[]) {
+            for e in errors {
+                r.fail(field_for(&e.key), format!("{} {}", e.key, e.problem), e.fix);
+            }
+        }
+    }
+    let mut groups = vec![
+        train_group(&r, &levers),
+        retain_group(&r, &levers),
+        reform_group(&r, &levers),
+        agency_group(&r, &levers),
+        demand_group(&r, england_caseload),
+        run_group(&r),
+    ];
+    for g in &mut groups {
+        for f in &mut g.fields {
+            if let Some((_, e)) = r.errors.iter().find(|(id, _)| *id == f.id) {
+                f.error = e.clone();
+            }
+        }
+    }
+    let ok = r.problems.is_empty();
+    Form {
+        name,
+        groups,
+        problems: r.problems,
+        scenario: (ok && !scenario.is_baseline()).then_some(scenario),
+        spec: RunSpec {
+            years: levers.years,
+            runs: levers.runs,
+            seed: levers.seed,
+            volatility: 1.0,
+        },
+    }
+}
 
-    let completion = r
-        .read(
-            "completion",
-            "Completion rate",
-            Kind::Percent(0.0, 100.0),
-            Some(0.85),
-        )
-        .unwrap_or(0.85);
-    let to_councils = r
-        .read(
+/// Every lever as read from the form (percentages as fractions), with its default where it
+/// was left blank.
+struct Levers {
+    years: u16,
+    runs: u32,
+    seed: u64,
+    /// The first projected year.
+    first: f64,
+    routes: Vec<Route>,
+    completion: f64,
+    to_councils: f64,
+    retention: f64,
+    retain_cut: f64,
+    retain_from: f64,
+    direct_now: f64,
+    direct_target: f64,
+    reform_from: f64,
+    ramp: f64,
+    agency_cap: Option<f64>,
+    agency_conversion: Option<f64>,
+    agency_from: f64,
+    cin_growth: Option<f64>,
+    target_caseload: Option<f64>,
+}
+
+impl Levers {
+    /// Reads the levers in the order of the form's problems: the run's settings first (the
+    /// years bound the other years), then train, retain, reform, agency workers and demand.
+    fn read(r: &mut Reader, origin: Year) -> Self {
+        let first = f64::from(origin.get() + 1);
+        let years = r
+            .read("years", "Years to project", Kind::Whole(1, 15), Some(10.0))
+            .unwrap_or(10.0) as u16;
+        let last = f64::from(origin.get()) + f64::from(years);
+        let runs = r
+            .read("runs", "Runs", Kind::Whole(100, 10_000), Some(1000.0))
+            .unwrap_or(1000.0) as u32;
+        let seed = r
+            .read("seed", "Seed", Kind::Whole(0, u32::MAX), Some(1.0))
+            .unwrap_or(1.0) as u64;
+        let year = Kind::Whole(first as u32, last as u32);
+        let percent = |r: &mut Reader, id, label, default| {
+            r.read(id, label, Kind::Percent(0.0, 100.0), Some(default))
+                .unwrap_or(default)
+        };
+        let completion = percent(r, "completion", "Completion rate", 0.85);
+        let to_councils = percent(
+            r,
             "to_councils",
             "Share entering council children's services",
+            0.8,
+        );
+        let retention = percent(r, "retention", "First-year retention", 0.85);
+        let routes = read_routes(r, first, last, completion, to_councils, retention);
+        let retain_cut = percent(r, "retain_cut", "Cut in turnover", 0.0);
+        let retain_from = r
+            .read(
+                "retain_from",
+                "Retention offer starts in",
+                year,
+                Some(first),
+            )
+            .unwrap_or(first);
+        let direct_now = r
+            .read(
+                "direct_now",
+                "Share of time on direct work today",
+                Kind::Percent(1.0, 100.0),
+                Some(0.2),
+            )
+            .unwrap_or(0.2);
+        let direct_target = r
+            .read(
+                "direct_target",
+                "Target share of time on direct work",
+                Kind::Percent(1.0, 100.0),
+                Some(direct_now),
+            )
+            .unwrap_or(direct_now);
+        let reform_from = r
+            .read("reform_from", "Reform starts in", year, Some(first))
+            .unwrap_or(first);
+        let ramp = r
+            .read(
+                "ramp_years",
+                "Years to reach the target",
+                Kind::Whole(0, 15),
+                Some(3.0),
+            )
+            .unwrap_or(3.0);
+        let agency_cap = r.read(
+            "agency_cap",
+            "Highest agency worker rate",
             Kind::Percent(0.0, 100.0),
-            Some(0.8),
-        )
-        .unwrap_or(0.8);
-    let retention = r
-        .read(
-            "retention",
-            "First-year retention",
+            None,
+        );
+        let agency_conversion = r.read(
+            "agency_conversion",
+            "Agency workers moved to permanent posts a year",
             Kind::Percent(0.0, 100.0),
-            Some(0.85),
-        )
-        .unwrap_or(0.85);
+            None,
+        );
+        let agency_from = r
+            .read("agency_from", "Agency rules apply from", year, Some(first))
+            .unwrap_or(first);
+        let cin_growth = r.read(
+            "cin_growth",
+            "Growth in children in need a year",
+            Kind::Percent(-20.0, 20.0),
+            None,
+        );
+        let target_caseload = r.read(
+            "target_caseload",
+            "Target caseload",
+            Kind::Number(5.0, 40.0),
+            None,
+        );
+        Self {
+            years,
+            runs,
+            seed,
+            first,
+            routes,
+            completion,
+            to_councils,
+            retention,
+            retain_cut,
+            retain_from,
+            direct_now,
+            direct_target,
+            reform_from,
+            ramp,
+            agency_cap,
+            agency_conversion,
+            agency_from,
+            cin_growth,
+            target_caseload,
+        }
+    }
+
+    /// The scenario the levers add up to, named `name` (or "Scenario").
+    fn scenario(&self, name: &str) -> Scenario {
+        Scenario {
+            name: if name.is_empty() {
+                "Scenario".into()
+            } else {
+                name.to_string()
+            },
+            description: String::new(),
+            train: (!self.routes.is_empty()).then(|| Train {
+                routes: self.routes.clone(),
+                ..Train::default()
+            }),
+            retain: (self.retain_cut > 0.0).then_some(Retain {
+                from_year: self.retain_from as u16,
+                relative_reduction: Some(self.retain_cut),
+                absolute_reduction: None,
+            }),
+            // Today's share is a lever of its own: it sets the hours of direct work even
+            // without a change.
+            reform: ((self.direct_target - self.direct_now).abs() > 1e-9
+                || (self.direct_now - DEFAULT_DIRECT_SHARE).abs() > 1e-9)
+                .then_some(Reform {
+                    direct_share_now: self.direct_now,
+                    direct_share_target: self.direct_target,
+                    from_year: self.reform_from as u16,
+                    ramp_years: self.ramp as u16,
+                }),
+            agency: (self.agency_cap.is_some() || self.agency_conversion.is_some()).then_some(
+                Agency {
+                    from_year: self.agency_from as u16,
+                    cap_rate: self.agency_cap,
+                    conversion_rate: self.agency_conversion,
+                },
+            ),
+            demand: (self.cin_growth.is_some() || self.target_caseload.is_some()).then_some(
+                Demand {
+                    cin_growth: self.cin_growth,
+                    target_caseload: self.target_caseload,
+                },
+            ),
+        }
+    }
+}
+
+/// The training routes with extra places: each route's places and first cohort.
+fn read_routes(
+    r: &mut Reader,
+    first: f64,
+    last: f64,
+    completion: f64,
+    to_councils: f64,
+    retention: f64,
+) -> Vec<Route> {
     let mut routes = Vec::new();
     for (id, name, course) in ROUTES {
         let places = r
@@ -242,361 +444,240 @@ pub fn read(pairs: &[(String, String)], origin: Year, england_caseload: f64) -> 
             });
         }
     }
-    let retain_cut = r
-        .read(
-            "retain_cut",
-            "Cut in turnover",
-            Kind::Percent(0.0, 100.0),
-            Some(0.0),
-        )
-        .unwrap_or(0.0);
-    let retain_from = r
-        .read(
-            "retain_from",
-            "Retention offer starts in",
-            year_kind,
-            Some(first),
-        )
-        .unwrap_or(first);
-    let direct_now = r
-        .read(
-            "direct_now",
-            "Share of time on direct work today",
-            Kind::Percent(1.0, 100.0),
-            Some(0.2),
-        )
-        .unwrap_or(0.2);
-    let direct_target = r
-        .read(
-            "direct_target",
-            "Target share of time on direct work",
-            Kind::Percent(1.0, 100.0),
-            Some(direct_now),
-        )
-        .unwrap_or(direct_now);
-    let reform_from = r
-        .read("reform_from", "Reform starts in", year_kind, Some(first))
-        .unwrap_or(first);
-    let ramp = r
-        .read(
-            "ramp_years",
-            "Years to reach the target",
-            Kind::Whole(0, 15),
-            Some(3.0),
-        )
-        .unwrap_or(3.0);
-    let agency_cap = r.read(
-        "agency_cap",
-        "Highest agency worker rate",
-        Kind::Percent(0.0, 100.0),
-        None,
-    );
-    let agency_conversion = r.read(
-        "agency_conversion",
-        "Agency workers moved to permanent posts a year",
-        Kind::Percent(0.0, 100.0),
-        None,
-    );
-    let agency_from = r
-        .read(
-            "agency_from",
-            "Agency rules apply from",
-            year_kind,
-            Some(first),
-        )
-        .unwrap_or(first);
-    let cin_growth = r.read(
-        "cin_growth",
-        "Growth in children in need a year",
-        Kind::Percent(-20.0, 20.0),
-        None,
-    );
-    let target = r.read(
-        "target_caseload",
-        "Target caseload",
-        Kind::Number(5.0, 40.0),
-        None,
-    );
-    let name = pairs
-        .iter()
-        .rev()
-        .find(|(k, _)| k == "name")
-        .map(|(_, v)| v.trim().chars().take(120).collect::<String>())
-        .unwrap_or_default();
+    routes
+}
 
-    let scenario = Scenario {
-        name: if name.is_empty() {
-            "Scenario".into()
-        } else {
-            name.clone()
-        },
-        description: String::new(),
-        train: (!routes.is_empty()).then(|| Train {
-            routes,
-            ..Train::default()
-        }),
-        retain: (retain_cut > 0.0).then_some(Retain {
-            from_year: retain_from as u16,
-            relative_reduction: Some(retain_cut),
-            absolute_reduction: None,
-        }),
-        // Today's share is a lever of its own: it sets the hours of direct work even without a
-        // change.
-        reform: ((direct_target - direct_now).abs() > 1e-9
-            || (direct_now - DEFAULT_DIRECT_SHARE).abs() > 1e-9)
-            .then_some(Reform {
-                direct_share_now: direct_now,
-                direct_share_target: direct_target,
-                from_year: reform_from as u16,
-                ramp_years: ramp as u16,
-            }),
-        agency: (agency_cap.is_some() || agency_conversion.is_some()).then_some(Agency {
-            from_year: agency_from as u16,
-            cap_rate: agency_cap,
-            conversion_rate: agency_conversion,
-        }),
-        demand: (cin_growth.is_some() || target.is_some()).then_some(Demand {
-            cin_growth,
-            target_caseload: target,
-        }),
-    };
-    if r.problems.is_empty() {
-        if let Err(errors) = scenario.validate("form", origin, years, &[]) {
-            for e in errors {
-                r.fail(field_for(&e.key), format!("{} {}", e.key, e.problem), e.fix);
-            }
-        }
+/// What a field shows: what was typed, or else `default`.
+fn value(r: &Reader, id: &str, default: String) -> String {
+    r.raw(id).filter(|v| !v.is_empty()).unwrap_or(default)
+}
+
+/// A fraction as the percentage typed (0.153 as 15.3).
+fn pct(v: f64) -> String {
+    format!("{}", (v * 1000.0).round() / 10.0)
+}
+
+/// A year as typed.
+fn year(v: f64) -> String {
+    format!("{}", v as u16)
+}
+
+fn train_group(r: &Reader, l: &Levers) -> Group {
+    let mut fields = Vec::new();
+    for (id, name, course) in ROUTES {
+        fields.push(field(
+            &format!("{id}_places"),
+            &format!("{name}: extra places a year"),
+            &format!(
+                "Course length {course} year{}",
+                if *course == 1 { "" } else { "s" }
+            ),
+            value(r, &format!("{id}_places"), "0".into()),
+            "",
+            "5",
+        ));
+        fields.push(field(
+            &format!("{id}_start"),
+            &format!("{name}: first extra cohort starts in"),
+            "",
+            value(r, &format!("{id}_start"), year(l.first)),
+            "",
+            "4",
+        ));
     }
-    let has_levers = !scenario.is_baseline();
-    let value = |r: &Reader, id: &str, default: String| {
-        r.raw(id).filter(|v| !v.is_empty()).unwrap_or(default)
-    };
-    let pct = |v: f64| format!("{}", (v * 1000.0).round() / 10.0);
-    let y = |v: f64| format!("{}", v as u16);
-    let mut groups = vec![
-        Group {
-            id: "train",
-            legend: "Train: more newly qualified social workers",
-            description: "Extra places a year on each route, from the year the first extra cohort starts. Newly qualified social workers join council children's services when their course ends, where there are vacancies, shared among authorities by their vacancies.",
-            fields: {
-                let mut f = Vec::new();
-                for (id, name, course) in ROUTES {
-                    f.push(field(
-                        &format!("{id}_places"),
-                        &format!("{name}: extra places a year"),
-                        &format!(
-                            "Course length {course} year{}",
-                            if *course == 1 { "" } else { "s" }
-                        ),
-                        value(&r, &format!("{id}_places"), "0".into()),
-                        "",
-                        "5",
-                    ));
-                    f.push(field(
-                        &format!("{id}_start"),
-                        &format!("{name}: first extra cohort starts in"),
-                        "",
-                        value(&r, &format!("{id}_start"), y(first)),
-                        "",
-                        "4",
-                    ));
-                }
-                f.push(field(
-                    "completion",
-                    "Completion rate",
-                    "Share of starters who qualify",
-                    value(&r, "completion", pct(completion)),
-                    "%",
-                    "3",
-                ));
-                f.push(field(
-                    "to_councils",
-                    "Share entering council children's services",
-                    "",
-                    value(&r, "to_councils", pct(to_councils)),
-                    "%",
-                    "3",
-                ));
-                f.push(field(
-                    "retention",
-                    "First-year retention",
-                    "Share still in post after their first year",
-                    value(&r, "retention", pct(retention)),
-                    "%",
-                    "3",
-                ));
-                f
-            },
-        },
-        Group {
-            id: "retain",
-            legend: "Retain: keep the social workers you have",
-            description: "A cut in each authority's turnover, relative to its own rate: 10% turns 15% turnover into 13.5%.",
-            fields: vec![
-                field(
-                    "retain_cut",
-                    "Cut in turnover",
-                    "0 for none",
-                    value(&r, "retain_cut", "0".into()),
-                    "%",
-                    "3",
-                ),
-                field(
-                    "retain_from",
-                    "From",
-                    "",
-                    value(&r, "retain_from", y(first)),
-                    "",
-                    "4",
-                ),
-            ],
-        },
-        Group {
-            id: "reform",
-            legend: "Reform: more time with children and families",
-            description: "The share of working time spent on direct, relationship-based work, rising from today's share to a target. The freed time is shown as hours with families and as equivalent full-time social workers.",
-            fields: vec![
-                field(
-                    "direct_now",
-                    "Share of time on direct work today",
-                    "The 80:20 campaign's surveys put it near 20%",
-                    value(&r, "direct_now", pct(direct_now)),
-                    "%",
-                    "3",
-                ),
-                field(
-                    "direct_target",
-                    "Target share",
-                    "The campaign asks for 80%",
-                    value(&r, "direct_target", pct(direct_target)),
-                    "%",
-                    "3",
-                ),
-                field(
-                    "reform_from",
-                    "From",
-                    "",
-                    value(&r, "reform_from", y(first)),
-                    "",
-                    "4",
-                ),
-                field(
-                    "ramp_years",
-                    "Years to reach the target",
-                    "",
-                    value(&r, "ramp_years", "3".into()),
-                    "",
-                    "3",
-                ),
-            ],
-        },
-        Group {
-            id: "agency",
-            legend: "Agency workers",
-            description: "A cap on the agency worker rate, and a share of agency workers moved into permanent posts each year. Leave blank for none.",
-            fields: vec![
-                field(
-                    "agency_cap",
-                    "Highest agency worker rate",
-                    "For example 10",
-                    value(&r, "agency_cap", String::new()),
-                    "%",
-                    "3",
-                ),
-                field(
-                    "agency_conversion",
-                    "Agency workers moved to permanent posts a year",
-                    "For example 20",
-                    value(&r, "agency_conversion", String::new()),
-                    "%",
-                    "3",
-                ),
-                field(
-                    "agency_from",
-                    "From",
-                    "",
-                    value(&r, "agency_from", y(first)),
-                    "",
-                    "4",
-                ),
-            ],
-        },
-        Group {
-            id: "demand",
-            legend: "Demand",
-            description: "Leave blank to follow each authority's own trend in children in need, and England's current caseload.",
-            fields: vec![
-                field(
-                    "cin_growth",
-                    "Growth in children in need a year",
-                    "For example 1.5",
-                    value(&r, "cin_growth", String::new()),
-                    "%",
-                    "3",
-                ),
-                field(
-                    "target_caseload",
-                    "Target caseload",
-                    &format!(
-                        "Cases per case-holding social worker; England's is {england_caseload:.1}"
-                    ),
-                    value(&r, "target_caseload", String::new()),
-                    "",
-                    "3",
-                ),
-            ],
-        },
-        Group {
-            id: "run",
-            legend: "Projection settings",
-            description: "",
-            fields: vec![
-                field(
-                    "years",
-                    "Years to project",
-                    "1 to 15",
-                    value(&r, "years", "10".into()),
-                    "",
-                    "3",
-                ),
-                field(
-                    "runs",
-                    "Runs",
-                    "More runs give smoother bands: 100 to 10,000",
-                    value(&r, "runs", "1000".into()),
-                    "",
-                    "5",
-                ),
-                field(
-                    "seed",
-                    "Seed",
-                    "The same seed gives the same answer",
-                    value(&r, "seed", "1".into()),
-                    "",
-                    "5",
-                ),
-            ],
-        },
-    ];
-    for g in &mut groups {
-        for f in &mut g.fields {
-            if let Some((_, e)) = r.errors.iter().find(|(id, _)| *id == f.id) {
-                f.error = e.clone();
-            }
-        }
+    fields.push(field(
+        "completion",
+        "Completion rate",
+        "Share of starters who qualify",
+        value(r, "completion", pct(l.completion)),
+        "%",
+        "3",
+    ));
+    fields.push(field(
+        "to_councils",
+        "Share entering council children's services",
+        "",
+        value(r, "to_councils", pct(l.to_councils)),
+        "%",
+        "3",
+    ));
+    fields.push(field(
+        "retention",
+        "First-year retention",
+        "Share still in post after their first year",
+        value(r, "retention", pct(l.retention)),
+        "%",
+        "3",
+    ));
+    Group {
+        id: "train",
+        legend: "Train: more newly qualified social workers",
+        description: "Extra places a year on each route, from the year the first extra cohort starts. Newly qualified social workers join council children's services when their course ends, where there are vacancies, shared among authorities by their vacancies.",
+        fields,
     }
-    let ok = r.problems.is_empty();
-    Form {
-        name,
-        groups,
-        problems: r.problems,
-        scenario: (ok && has_levers).then_some(scenario),
-        spec: RunSpec {
-            years,
-            runs,
-            seed,
-            volatility: 1.0,
-        },
+}
+
+fn retain_group(r: &Reader, l: &Levers) -> Group {
+    Group {
+        id: "retain",
+        legend: "Retain: keep the social workers you have",
+        description: "A cut in each authority's turnover, relative to its own rate: 10% turns 15% turnover into 13.5%.",
+        fields: vec![
+            field(
+                "retain_cut",
+                "Cut in turnover",
+                "0 for none",
+                value(r, "retain_cut", "0".into()),
+                "%",
+                "3",
+            ),
+            field(
+                "retain_from",
+                "From",
+                "",
+                value(r, "retain_from", year(l.first)),
+                "",
+                "4",
+            ),
+        ],
+    }
+}
+
+fn reform_group(r: &Reader, l: &Levers) -> Group {
+    Group {
+        id: "reform",
+        legend: "Reform: more time with children and families",
+        description: "The share of working time spent on direct, relationship-based work, rising from today's share to a target. The freed time is shown as hours with families and as equivalent full-time social workers.",
+        fields: vec![
+            field(
+                "direct_now",
+                "Share of time on direct work today",
+                "The 80:20 campaign's surveys put it near 20%",
+                value(r, "direct_now", pct(l.direct_now)),
+                "%",
+                "3",
+            ),
+            field(
+                "direct_target",
+                "Target share",
+                "The campaign asks for 80%",
+                value(r, "direct_target", pct(l.direct_target)),
+                "%",
+                "3",
+            ),
+            field(
+                "reform_from",
+                "From",
+                "",
+                value(r, "reform_from", year(l.first)),
+                "",
+                "4",
+            ),
+            field(
+                "ramp_years",
+                "Years to reach the target",
+                "",
+                value(r, "ramp_years", "3".into()),
+                "",
+                "3",
+            ),
+        ],
+    }
+}
+
+fn agency_group(r: &Reader, l: &Levers) -> Group {
+    Group {
+        id: "agency",
+        legend: "Agency workers",
+        description: "A cap on the agency worker rate, and a share of agency workers moved into permanent posts each year. Leave blank for none.",
+        fields: vec![
+            field(
+                "agency_cap",
+                "Highest agency worker rate",
+                "For example 10",
+                value(r, "agency_cap", String::new()),
+                "%",
+                "3",
+            ),
+            field(
+                "agency_conversion",
+                "Agency workers moved to permanent posts a year",
+                "For example 20",
+                value(r, "agency_conversion", String::new()),
+                "%",
+                "3",
+            ),
+            field(
+                "agency_from",
+                "From",
+                "",
+                value(r, "agency_from", year(l.first)),
+                "",
+                "4",
+            ),
+        ],
+    }
+}
+
+fn demand_group(r: &Reader, england_caseload: f64) -> Group {
+    Group {
+        id: "demand",
+        legend: "Demand",
+        description: "Leave blank to follow each authority's own trend in children in need, and England's current caseload.",
+        fields: vec![
+            field(
+                "cin_growth",
+                "Growth in children in need a year",
+                "For example 1.5",
+                value(r, "cin_growth", String::new()),
+                "%",
+                "3",
+            ),
+            field(
+                "target_caseload",
+                "Target caseload",
+                &format!(
+                    "Cases per case-holding social worker; England's is {england_caseload:.1}"
+                ),
+                value(r, "target_caseload", String::new()),
+                "",
+                "3",
+            ),
+        ],
+    }
+}
+
+fn run_group(r: &Reader) -> Group {
+    Group {
+        id: "run",
+        legend: "Projection settings",
+        description: "",
+        fields: vec![
+            field(
+                "years",
+                "Years to project",
+                "1 to 15",
+                value(r, "years", "10".into()),
+                "",
+                "3",
+            ),
+            field(
+                "runs",
+                "Runs",
+                "More runs give smoother bands: 100 to 10,000",
+                value(r, "runs", "1000".into()),
+                "",
+                "5",
+            ),
+            field(
+                "seed",
+                "Seed",
+                "The same seed gives the same answer",
+                value(r, "seed", "1".into()),
+                "",
+                "5",
+            ),
+        ],
     }
 }
 

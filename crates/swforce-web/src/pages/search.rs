@@ -1,14 +1,19 @@
 //! Finding a local authority or region by name.
 
 use super::place::href;
-use super::render;
-use crate::error::PageError;
+use super::{PageResult, render, run};
 use crate::view::Layout;
-use crate::{AppState, blocking};
+use crate::{AppState, WebState};
 use askama::Template;
+use axum::Router;
 use axum::extract::{Query, State};
-use axum::response::Html;
+use axum::routing::get;
 use serde::Deserialize;
+
+/// Search for a place.
+pub fn routes() -> Router<WebState> {
+    Router::new().route("/search", get(show))
+}
 
 #[derive(Debug, Deserialize)]
 pub struct Params {
@@ -36,15 +41,9 @@ pub struct SearchPage {
 /// Most results listed; a longer list helps nobody.
 const MAX_HITS: usize = 50;
 
-pub async fn show(
-    State(state): AppState,
-    Query(params): Query<Params>,
-) -> Result<Html<String>, PageError> {
-    blocking(move || {
-        let snap = state
-            .app
-            .snapshot()
-            .map_err(|e| PageError::from_app(e, state.request_id()))?;
+pub async fn show(State(state): AppState, Query(params): Query<Params>) -> PageResult {
+    run(move || {
+        let snap = state.app.snapshot()?;
         let hits = snap
             .search(&params.q)
             .into_iter()
@@ -65,14 +64,11 @@ pub async fn show(
             "Search results"
         });
         layout.query = params.q.clone();
-        render(
-            &SearchPage {
-                layout,
-                query: params.q.trim().to_string(),
-                hits,
-            },
-            || state.request_id(),
-        )
+        render(&SearchPage {
+            layout,
+            query: params.q.trim().to_string(),
+            hits,
+        })
     })
-    .await?
+    .await
 }

@@ -2,19 +2,27 @@
 //! organisation's provider sends the browser back to.
 
 use super::account::{sign_in_page, signed_in_response};
-use super::{Fields, problem_at, render};
+use super::{Fields, PageResult, local_path, problem_at, render, render_as, run};
 use crate::auth::{SSO_COOKIE, Viewer, cookie, set_cookie};
-use crate::error::PageError;
 use crate::view::Layout;
-use crate::{AppState, WebState, blocking};
+use crate::{AppState, WebState};
 use askama::Template;
 use axum::Form;
+use axum::Router;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
 use serde::Deserialize;
 use swforce_app::AppError;
 use swforce_app::access::SSO_MINUTES;
+
+/// Single sign-on.
+pub fn routes() -> Router<WebState> {
+    Router::new()
+        .route("/sign-in/sso", post(begin))
+        .route("/sign-in/sso/callback", get(callback))
+}
 
 /// On the way to the organisation's provider: an instant redirect (WCAG technique H76) with a
 /// link, so the page's own form-action policy stays `'self'`.
@@ -34,7 +42,7 @@ pub fn callback_url(state: &WebState) -> String {
 }
 
 /// The sign-in page again, with the problem beside the work email field.
-fn refused(state: &WebState, e: AppError, email: &str, next: &str) -> Result<Response, PageError> {
+fn refused(state: &WebState, e: AppError, email: &str, next: &str) -> PageResult {
     let (status, problem, fix) = match e {
         AppError::Invalid { problem, fix } => (StatusCode::UNPROCESSABLE_ENTITY, problem, fix),
         AppError::Unavailable(problem) => (
@@ -42,21 +50,17 @@ fn refused(state: &WebState, e: AppError, email: &str, next: &str) -> Result<Res
             problem,
             "Sign in with your email address and password instead".to_string(),
         ),
-        e => return Err(PageError::from_app(e, state.request_id())),
+        e => return Err(e.into()),
     };
     let mut page = sign_in_page(state, problem_at("sso-email", problem, fix), next, "", None)?;
     page.sso_email = std::mem::take(&mut page.sso_email).value(email);
-    Ok((status, render(&page, || state.request_id())?).into_response())
+    render_as(status, &page)
 }
 
-pub async fn begin(
-    State(state): AppState,
-    viewer: Viewer,
-    Form(form): Form<Fields>,
-) -> Result<Response, PageError> {
-    blocking(move || {
+pub async fn begin(State(state): AppState, viewer: Viewer, Form(form): Form<Fields>) -> PageResult {
+    run(move || {
         let (email, next) = (form.get("sso-email"), form.get("next"));
-        let next = super::local_path(&next);
+        let next = local_path(&next);
         match state
             .app
             .sso_begin(&email, &callback_url(&state), &next, &viewer.origin)
@@ -66,7 +70,7 @@ pub async fn begin(
                     layout: Layout::new("Continue to your organisation").nav("sign-in"),
                     url: start.authorize_url,
                 };
-                let mut r = render(&page, || state.request_id())?.into_response();
+                let mut r = render(&page)?.into_response();
                 r.headers_mut().append(
                     header::SET_COOKIE,
                     set_cookie(
@@ -82,7 +86,7 @@ pub async fn begin(
             Err(e) => refused(&state, e, &email, &next),
         }
     })
-    .await?
+    .await
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -102,9 +106,9 @@ pub async fn callback(
     viewer: Viewer,
     headers: HeaderMap,
     Query(q): Query<Callback>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let browser = cookie(&headers, SSO_COOKIE).unwrap_or_default();
-    blocking(move || {
+    run(move || {
         let outcome = if !q.error.is_empty() {
             match state
                 .app
@@ -134,5 +138,5 @@ pub async fn callback(
         );
         Ok(r)
     })
-    .await?
+    .await
 }

@@ -131,3 +131,32 @@ fn a_read_only_service_refuses_imports() {
         403
     );
 }
+
+#[test]
+fn a_read_only_service_refuses_imports_from_a_page_and_a_token_alike() {
+    let app = spawn_app_with(Options {
+        read_only: true,
+        ..Options::default()
+    });
+    let before = app.get_json("/api/v1/imports").as_array().unwrap().len();
+    let page = app.analyst().post_file("/imports", NEW, &fixture(NEW), &[]);
+    assert_eq!(page.status, 403);
+    assert!(
+        page.body.contains("Imports are switched off"),
+        "{}",
+        page.body
+    );
+    let token = app.token("analyst@education.test", &["statistics:import"]);
+    let api = app.post(
+        &format!("/api/v1/imports?file_name={NEW}"),
+        "text/csv",
+        &fixture(NEW),
+        &[("authorization", &format!("Bearer {token}"))],
+    );
+    assert_eq!(api.status, 403, "{}", api.body);
+    assert_eq!(api.json()["error"]["title"], "Imports are switched off");
+    assert_eq!(
+        app.get_json("/api/v1/imports").as_array().unwrap().len(),
+        before
+    );
+}

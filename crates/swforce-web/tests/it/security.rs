@@ -687,3 +687,65 @@ fn a_scenario_name_from_the_api_is_one_short_line_and_the_scheme_is_any_case() {
         assert_eq!(a.status, status, "{scheme} {name:?}: {}", a.body);
     }
 }
+
+#[test]
+fn an_upload_or_an_api_change_sent_from_another_site_is_refused() {
+    let app = spawn_app();
+    let k = kent(&app);
+    let cookie = format!(
+        "swforce_session={}",
+        k.analyst.cookie("swforce_session").unwrap()
+    );
+    let csrf = k.analyst.csrf();
+    let boundary = "b0undary";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.csv\"\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(b"reference\r\n");
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    for path in [
+        "/imports",
+        "/census",
+        "/census/returns",
+        "/agency/check",
+        "/agency/council/import",
+        "/time/diary/calendar",
+    ] {
+        let a = app.request(
+            "POST",
+            &format!("{path}?csrf={csrf}"),
+            &[
+                ("cookie", &cookie),
+                (
+                    "content-type",
+                    &format!("multipart/form-data; boundary={boundary}"),
+                ),
+                ("origin", "https://evil.example"),
+                ("sec-fetch-site", "cross-site"),
+            ],
+            Some(&body),
+        );
+        assert_eq!(a.status, 403, "{path}: {}", a.body);
+        assert!(a.body.contains("This form has expired"), "{path}");
+    }
+    let token = app.token("analyst@kent.test", &["scenarios:write"]);
+    let json =
+        br#"{"geography": "E10000016", "name": "Scripted plan", "query": "frontline_places=350"}"#;
+    let post = |origin: &str| {
+        app.request(
+            "POST",
+            "/api/v1/scenarios",
+            &[
+                ("authorization", &bearer(&token)),
+                ("content-type", "application/json"),
+                ("origin", origin),
+            ],
+            Some(json),
+        )
+    };
+    let cross = post("https://evil.example");
+    assert_eq!(cross.status, 403, "{}", cross.body);
+    assert_eq!(cross.json()["error"]["title"], "There is a problem");
+    assert_eq!(post("").status, 201);
+}

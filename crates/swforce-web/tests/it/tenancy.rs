@@ -7,11 +7,33 @@ use swforce_app::public_id::Kind;
 use swforce_domain::OldLaCode;
 use swforce_import::census::generate::{GenerateSpec, generate};
 
+/// The source files of the service, where its routes are declared (`lib.rs`, and each page's
+/// `routes`).
+fn sources(dir: &std::path::Path) -> Vec<String> {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .expect("the source folder")
+        .map(|e| e.expect("a source file").path())
+        .collect();
+    entries.sort();
+    let mut out = Vec::new();
+    for path in entries {
+        if path.is_dir() {
+            out.extend(sources(&path));
+        } else if path.extension().is_some_and(|x| x == "rs") {
+            out.push(std::fs::read_to_string(&path).expect("a readable source file"));
+        }
+    }
+    out
+}
+
 /// Every route of the service, read from the router's source so a new route cannot be missed:
 /// `(method, path)`.
 fn routes() -> Vec<(&'static str, String)> {
-    // The pages' routes, from the service's route table.
-    let src = include_str!("../../src/lib.rs");
+    let src = sources(std::path::Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/src"
+    )))
+    .join("\n");
     let mut out = Vec::new();
     for chunk in src.split(".route(").skip(1) {
         let path = chunk.split('"').nth(1).expect("a route's path").to_string();

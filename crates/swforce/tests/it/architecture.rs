@@ -285,3 +285,25 @@ fn each_part_of_the_store_has_its_own_file_in_each_backend_and_in_the_conformanc
         );
     }
 }
+
+/// Shells stay thin: the web crate and the subcommands reach the store only through the
+/// application's use cases, never by asking the app for its store handle.
+#[test]
+fn the_shells_reach_the_store_only_through_the_app() {
+    let dir = crates_dir();
+    let mut found = Vec::new();
+    for root in ["swforce-web/src", "swforce/src"] {
+        for file in rust_files(&dir.join(root)) {
+            let text = std::fs::read_to_string(&file).expect("source files are UTF-8");
+            for (i, line) in text.lines().enumerate() {
+                if line.contains(".store()") {
+                    found.push(format!("{}:{}", file.display(), i + 1));
+                }
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "call a swforce-app use case instead: {found:#?}"
+    );
+}

@@ -4,11 +4,10 @@ use super::schema::shapes;
 use super::{ErrorAnswer, run, snapshot};
 use crate::AppState;
 use crate::error::ApiError;
-use crate::pages::imports::same_origin;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use swforce_app::ImportReport;
@@ -59,26 +58,9 @@ pub struct Params {
 pub async fn create(
     State(state): AppState,
     viewer: crate::auth::Viewer,
-    headers: HeaderMap,
     Query(params): Query<Params>,
     body: Result<Bytes, axum::extract::rejection::BytesRejection>,
 ) -> Result<Response, ApiError> {
-    if state.options.read_only {
-        return Err(ApiError::new(
-            StatusCode::FORBIDDEN,
-            "Imports are switched off",
-            "this service is read-only",
-            "import files with the swforce command on the server",
-        ));
-    }
-    if !same_origin(&headers) {
-        return Err(ApiError::new(
-            StatusCode::FORBIDDEN,
-            "There is a problem",
-            "the request came from another website",
-            "send the request from a program, not a web page on another site",
-        ));
-    }
     let who = viewer.api()?.clone();
     let body = body.map_err(|e| {
         let status = e.status();

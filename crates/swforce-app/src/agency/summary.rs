@@ -1,0 +1,195 @@
+//! A council's agency picture for a quarter (compliance, breaches, FTE, spend and the premium
+//! over permanent staff), and a regional alliance's view of its councils.
+
+use super::{AgencySummary, Checked, CouncilLine, JobLine, RegionalSummary, today};
+use crate::access::{Access, Principal};
+use crate::{App, AppError};
+use std::collections::BTreeMap;
+use swforce_domain::agency::{
+    Assessment, Engagement, FULL_TIME_HOURS, JobType, Outcome, Pence, PriceCap, Quarter, Rule,
+    Status, cap_on, days_within,
+};
+use swforce_domain::{Date, GeographyCode};
+
+/// Hours a week, with a full-time week where none is given.
+fn hours(e: &Engagement) -> f64 {
+    e.hours_per_week.unwrap_or(FULL_TIME_HOURS)
+}
+
+/// What an engagement costs over `days` days at `hourly`.
+fn cost(hourly: Pence, e: &Engagement, days: i64) -> Pence {
+    Pence((hourly.0 as f64 * hours(e) * days as f64 / 7.0).round() as i64)
+}
+
+/// Sums a list of engagements and their results for a quarter.
+pub fn summarise(
+    quarter: Quarter,
+    today: Date,
+    rows: &[(&Engagement, &Assessment)],
+    caps: &[PriceCap],
+    region: Option<&str>,
+    permanent: &[(JobType, Pence)],
+) -> AgencySummary {
+    let (from, to) = (quarter.first_day(), quarter.last_day());
+    let census_day = to.min(today).max(from);
+    let running: Vec<&(&Engagement, &Assessment)> = rows
+        .iter()
+        .filter(|(e, _)| e.active_between(from, to))
+        .collect();
+    let mut by_status: BTreeMap<Status, usize> = BTreeMap::new();
+    let mut by_rule: BTreeMap<Rule, usize> = BTreeMap::new();
+    let mut by_field: BTreeMap<String, usize> = BTreeMap::new();
+    for (_, a) in &running {
+        *by_status.entry(a.status).or_default() += 1;
+        for f in &a.findings {
+            match &f.outcome {
+                Outcome::Breach { .. } => *by_rule.entry(f.rule).or_default() += 1,
+                Outcome::Missing { fields, .. } => {
+                    for field in fields {
+                        *by_field.entry(field.clone()).or_default() += 1;
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    let judged = running.len() - by_status.get(&Status::NotInScope).copied().unwrap_or(0);
+    let compliant = by_status.get(&Status::Compliant).copied().unwrap_or(0);
+    let mut by_job = Vec::new();
+    let (mut spend, mut premium, mut premium_missing, mut fte) = (0i64, 0i64, Vec::new(), 0.0);
+    for job in JobType::ALL {
+        let of_job: Vec<&Engagement> = running
+            .iter()
+            .map(|(e, _)| *e)
+            .filter(|e| e.job_type == job)
+            .collect();
+        if of_job.is_empty() {
+            continue;
+        }
+        let perm = permanent.iter().find(|(j, _)| *j == job).map(|(_, p)| *p);
+        let (mut job_spend, mut job_fte, mut charges) = (0i64, 0.0, Vec::new());
+        for e in &of_job {
+            if e.active_on(census_day) {
+                job_fte += hours(e) / FULL_TIME_HOURS;
+            }
+            if let Some(total) = e.charge.total() {
+                let days = days_within(e, from, to);
+                job_spend += cost(total, e, days).0;
+                charges.push(total.0);
+                if let Some(p) = perm {
+                    premium += cost(Pence(total.0 - p.0), e, days).0;
+                }
+            }
+        }
+        if perm.is_none() {
+            premium_missing.push(job);
+        }
+        spend += job_spend;
+        fte += job_fte;
+        by_job.push(JobLine {
+            job,
+            active: of_job.len(),
+            fte: job_fte,
+            spend: Pence(job_spend),
+            mean_charge: (!charges.is_empty())
+                .then(|| Pence(charges.iter().sum::<i64>() / charges.len() as i64)),
+            cap: region.and_then(|r| cap_on(caps, r, job, census_day).map(|c| c.hourly)),
+            permanent: perm,
+        });
+    }
+    AgencySummary {
+        quarter,
+        engagements: running.len(),
+        by_status: by_status.into_iter().collect(),
+        compliance_rate: (judged > 0).then(|| compliant as f64 / judged as f64),
+        breaches_by_rule: by_rule.into_iter().collect(),
+        missing_by_field: by_field.into_iter().collect(),
+        fte,
+        spend: Pence(spend),
+        premium: (premium_missing.len() < by_job.len()).then_some(Pence(premium)),
+        premium_missing,
+        by_job,
+    }
+}
+
+impl App {
+    /// The council's summary for a quarter (no individual is named).
+    pub fn agency_summary(
+        &self,
+        who: &Principal,
+        quarter: Quarter,
+    ) -> Result<AgencySummary, AppError> {
+        let la = self.own_council(who, Access::Read)?;
+        self.council_summary(who.org.id, &la, quarter)
+    }
+
+    fn council_summary(
+        &self,
+        org_id: i64,
+        la: &str,
+        quarter: Quarter,
+    ) -> Result<AgencySummary, AppError> {
+        let stored = self.store().engagements(org_id)?;
+        let checked = self.with_results(stored)?;
+        let caps = self.caps()?;
+        let region = self.region_of_council(la);
+        let permanent = self.store().permanent_costs(org_id)?;
+        let rows: Vec<(&Engagement, &Assessment)> = checked
+            .iter()
+            .map(|c| (&c.engagement, &c.assessment))
+            .collect();
+        Ok(summarise(
+            quarter,
+            today(),
+            &rows,
+            &caps,
+            region.as_deref(),
+            &permanent,
+        ))
+    }
+
+    /// A regional alliance's view: each council of its region on swforce, and the total.
+    pub fn regional_agency(
+        &self,
+        who: &Principal,
+        quarter: Quarter,
+    ) -> Result<RegionalSummary, AppError> {
+        let region = self.own_region(who, Access::Read)?;
+        let snap = self.snapshot()?;
+        let region_name = GeographyCode::parse(&region)
+            .ok()
+            .and_then(|c| snap.geography(&c).map(|g| g.name.clone()))
+            .unwrap_or_else(|| region.clone());
+        let caps = self.caps()?;
+        let mut councils = Vec::new();
+        let mut all: Vec<Checked> = Vec::new();
+        let mut orgs = self.store().organisations()?;
+        orgs.sort_by(|a, b| a.name.cmp(&b.name));
+        for org in orgs {
+            let Some(la) = org.la_code.clone().filter(|_| org.kind.holds_census()) else {
+                continue;
+            };
+            if self.region_of_council(&la).as_deref() != Some(region.as_str()) {
+                continue;
+            }
+            let checked = self.with_results(self.store().engagements(org.id)?)?;
+            let permanent = self.store().permanent_costs(org.id)?;
+            let rows: Vec<(&Engagement, &Assessment)> = checked
+                .iter()
+                .map(|c| (&c.engagement, &c.assessment))
+                .collect();
+            let summary = summarise(quarter, today(), &rows, &caps, Some(&region), &permanent);
+            all.extend(checked);
+            councils.push(CouncilLine { org, summary });
+        }
+        let rows: Vec<(&Engagement, &Assessment)> =
+            all.iter().map(|c| (&c.engagement, &c.assessment)).collect();
+        let total = summarise(quarter, today(), &rows, &caps, Some(&region), &[]);
+        Ok(RegionalSummary {
+            region,
+            region_name,
+            councils,
+            total,
+        })
+    }
+}

@@ -1,0 +1,210 @@
+//! A council's agency page: its summary for a quarter, its permanent costs, an import of its
+//! register and the quarterly return.
+
+use super::engagements_file;
+use super::summary::{QuarterParams, SummaryView, quarter_choices, quarter_of, summary_view};
+use crate::auth::Viewer;
+use crate::error::{PageError, Problem, problem_from};
+use crate::pages::{
+    Fields, PageResult, csv_response, redirect, render, render_as, run, unprocessable,
+};
+use crate::upload;
+use crate::view::{Choices, Field, Layout};
+use crate::{AppState, WebState};
+use askama::Template;
+use axum::Form;
+use axum::extract::multipart::{Multipart, MultipartRejection};
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use swforce_app::AppError;
+use swforce_app::access::Principal;
+use swforce_app::agency::today;
+use swforce_domain::access::Permission;
+use swforce_domain::agency::{JobType, Quarter};
+
+#[derive(Template)]
+#[template(path = "agency_council.html")]
+struct CouncilPage {
+    layout: Layout,
+    problems: Vec<Problem>,
+    banner: Option<(String, String)>,
+    organisation: String,
+    quarter: String,
+    quarters: Choices,
+    summary: SummaryView,
+    costs: Vec<Field>,
+}
+
+fn council_page(
+    state: &WebState,
+    who: &Principal,
+    quarter: Quarter,
+    problems: Vec<Problem>,
+    banner: Option<(String, String)>,
+) -> Result<CouncilPage, PageError> {
+    let summary = state.app.agency_summary(who, quarter)?;
+    let costs = state.app.permanent_costs(who)?;
+    Ok(CouncilPage {
+        layout: Layout::new(if problems.is_empty() {
+            "Your council's agency workers"
+        } else {
+            "Error: Your council's agency workers"
+        })
+        .nav("agency"),
+        banner,
+        organisation: who.org.name.clone(),
+        quarter: quarter.to_string(),
+        quarters: quarter_choices(quarter),
+        summary: summary_view(&summary),
+        costs: JobType::ALL
+            .into_iter()
+            .map(|j| {
+                Field::new(&format!("cost-{}", j.id()), j.label())
+                    .value(
+                        &costs
+                            .iter()
+                            .find(|(k, _)| *k == j)
+                            .map(|(_, p)| format!("{:.2}", p.pounds()))
+                            .unwrap_or_default(),
+                    )
+                    .width("10")
+                    .error_from(&problems)
+            })
+            .collect(),
+        problems,
+    })
+}
+
+pub async fn show(
+    State(state): AppState,
+    viewer: Viewer,
+    Query(q): Query<QuarterParams>,
+) -> PageResult {
+    let who = viewer.signed_in()?.clone();
+    let quarter = quarter_of(&q.quarter)?;
+    run(move || {
+        let banner = match (&q.saved, &q.imported) {
+            (Some(_), _) => Some(("Permanent costs saved".to_string(), String::new())),
+            (_, Some(what)) => Some(("Engagements imported".to_string(), what.clone())),
+            _ => None,
+        };
+        Ok(render(&council_page(&state, &who, quarter, Vec::new(), banner)?)?.into_response())
+    })
+    .await
+}
+
+pub async fn save_costs(
+    State(state): AppState,
+    viewer: Viewer,
+    Form(form): Form<Fields>,
+) -> PageResult {
+    let who = viewer.signed_in()?.clone();
+    run(move || {
+        for job in JobType::ALL {
+            let id = format!("cost-{}", job.id());
+            match state
+                .app
+                .set_permanent_cost(&who, job.id(), &form.get(&id), &viewer.origin)
+            {
+                Ok(()) => {}
+                Err(AppError::Invalid { problem, fix }) => {
+                    let problems = vec![Problem {
+                        text: format!("{}: {problem}", job.label()),
+                        fix,
+                        target: id,
+                    }];
+                    let page = council_page(&state, &who, Quarter::of(today()), problems, None)?;
+                    return unprocessable(&page);
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Ok(redirect("/agency/council?saved=1#costs").into_response())
+    })
+    .await
+}
+
+/// Imports a file into the council's register: all or nothing.
+pub async fn import(
+    State(state): AppState,
+    viewer: Viewer,
+    form: Result<Multipart, MultipartRejection>,
+) -> PageResult {
+    let who = viewer.signed_in()?.clone();
+    who.require(Permission::ManageAgency)?;
+    let found = engagements_file(form).await;
+    run(move || {
+        let refuse = |status: StatusCode, problems: Vec<Problem>| -> PageResult {
+            let page = council_page(&state, &who, Quarter::of(today()), problems, None)?;
+            render_as(status, &page)
+        };
+        let (name, bytes) = match found {
+            Ok(f) => f,
+            Err((status, problems)) => return refuse(status, problems),
+        };
+        match state
+            .app
+            .import_agency_for(&who, &name, bytes.as_slice(), &viewer.origin)
+        {
+            Ok((outcome, _)) => {
+                let what = format!(
+                    "{name}: {} added, {} updated, {} unchanged.",
+                    outcome.added, outcome.updated, outcome.unchanged
+                );
+                Ok(redirect(&format!(
+                    "/agency/council?imported={}",
+                    crate::error::form_urlencoded_component(&what)
+                ))
+                .into_response())
+            }
+            Err(AppError::Refused(r)) => refuse(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                r.errors().take(10).map(problem_from).collect(),
+            ),
+            Err(AppError::Invalid { problem, fix } | AppError::Forbidden { problem, fix }) => {
+                refuse(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    upload::problem(problem, fix),
+                )
+            }
+            Err(e) => Err(e.into()),
+        }
+    })
+    .await
+}
+
+pub async fn quarterly_return(
+    State(state): AppState,
+    viewer: Viewer,
+    Query(q): Query<QuarterParams>,
+) -> PageResult {
+    let who = viewer.signed_in()?.clone();
+    let quarter = quarter_of(&q.quarter)?;
+    run(
+        move || match state.app.agency_return(&who, quarter, &viewer.origin) {
+            Ok(csv) => {
+                let la = who.org.la_code.as_deref().unwrap_or_default();
+                Ok(csv_response(
+                    &format!("agency-return-{la}-{quarter}.csv"),
+                    csv,
+                ))
+            }
+            Err(AppError::Refused(r)) => {
+                let problems = r
+                    .errors()
+                    .take(20)
+                    .map(|d| Problem {
+                        text: d.problem.clone(),
+                        fix: d.fix.clone(),
+                        target: String::new(),
+                    })
+                    .collect();
+                let page = council_page(&state, &who, quarter, problems, None)?;
+                unprocessable(&page)
+            }
+            Err(e) => Err(e.into()),
+        },
+    )
+    .await
+}

@@ -1,0 +1,177 @@
+//! Moderation: the queue of examples sent, and publishing, returning or rejecting one.
+
+use super::{ExampleView, example_id, problems_of, view};
+use crate::auth::Viewer;
+use crate::error::{PageError, Problem};
+use crate::pages::ids::all as all_ids;
+use crate::pages::{Fields, PageResult, redirect, render, run, unprocessable};
+use crate::view::{Choices, Layout};
+use crate::{AppState, WebState};
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::response::IntoResponse;
+use serde::Deserialize;
+use swforce_app::access::Principal;
+use swforce_app::exchange::{Decision, ExchangeError};
+use swforce_domain::exchange::FieldProblem;
+
+#[derive(Template)]
+#[template(path = "exchange_moderation.html")]
+struct QueuePage {
+    layout: Layout,
+    banner: Option<(String, String)>,
+    queue: Vec<(ExampleView, String)>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct QueueParams {
+    #[serde(default)]
+    decided: Option<String>,
+}
+
+pub async fn queue(
+    State(state): AppState,
+    viewer: Viewer,
+    Query(q): Query<QueueParams>,
+) -> PageResult {
+    let who = viewer.signed_in()?.clone();
+    run(move || {
+        let themes = state.app.themes()?;
+        let ids = all_ids(&state)?;
+        let queue = state.app.moderation_queue(&who)?;
+        let page = QueuePage {
+            layout: Layout::new("Moderation").nav("exchange"),
+            banner: q.decided.map(|d| (d, String::new())),
+            queue: queue
+                .iter()
+                .map(|e| {
+                    (
+                        view(e, &themes, false, &ids),
+                        e.updated_at.replace('T', " ").replace('Z', ""),
+                    )
+                })
+                .collect(),
+        };
+        Ok(render(&page)?.into_response())
+    })
+    .await
+}
+
+#[derive(Template)]
+#[template(path = "exchange_review.html")]
+struct ReviewPage {
+    layout: Layout,
+    problems: Vec<Problem>,
+    e: ExampleView,
+    author: String,
+    consent: bool,
+    decision: Choices,
+    note: String,
+    note_error: String,
+}
+
+fn review_page(
+    state: &WebState,
+    who: &Principal,
+    id: i64,
+    problems: Vec<Problem>,
+    chosen: &str,
+    note: &str,
+) -> Result<ReviewPage, PageError> {
+    let e = state.app.example_for_moderation(who, id)?;
+    let themes = state.app.themes()?;
+    let ids = all_ids(state)?;
+    let decision = Choices::new("decision", "Decision", "radio")
+        .option("approve", "Publish it", "", chosen == "approve")
+        .option(
+            "changes",
+            "Ask the author for changes",
+            "They are emailed what you write below",
+            chosen == "changes",
+        )
+        .option(
+            "reject",
+            "Do not publish it",
+            "They are emailed the reason you write below",
+            chosen == "reject",
+        )
+        .error_from(&problems);
+    Ok(ReviewPage {
+        layout: Layout::new(if problems.is_empty() {
+            "Moderate an example"
+        } else {
+            "Error: Moderate an example"
+        })
+        .nav("exchange"),
+        e: view(&e, &themes, true, &ids),
+        author: if e.author_email.is_empty() {
+            "Withdrawn".into()
+        } else {
+            format!("{} ({})", e.author_name, e.author_email)
+        },
+        consent: e.contact_consent,
+        decision,
+        note: note.into(),
+        note_error: problems
+            .iter()
+            .find(|p| p.target == "note")
+            .map(|p| p.text.clone())
+            .unwrap_or_default(),
+        problems,
+    })
+}
+
+pub async fn review(State(state): AppState, viewer: Viewer, Path(id): Path<String>) -> PageResult {
+    let who = viewer.signed_in()?.clone();
+    let id = example_id(&state, &id)?.id();
+    run(move || Ok(render(&review_page(&state, &who, id, Vec::new(), "", "")?)?.into_response()))
+        .await
+}
+
+pub async fn decide(
+    State(state): AppState,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    Form(form): Form<Fields>,
+) -> PageResult {
+    let who = viewer.signed_in()?.clone();
+    let id = example_id(&state, &id)?.id();
+    run(move || {
+        let note = form.get("note");
+        let chosen = form.get("decision");
+        let decision = match chosen.as_str() {
+            "approve" => Some(Decision::Approve),
+            "changes" => Some(Decision::AskForChanges(note.clone())),
+            "reject" => Some(Decision::Reject(note.clone())),
+            _ => None,
+        };
+        let result = match decision {
+            Some(d) => state
+                .app
+                .moderate(&who, id, d, &state.options.public_url, &viewer.origin),
+            None => Err(ExchangeError::Fields(vec![FieldProblem {
+                field: "decision",
+                problem: "Choose a decision".into(),
+                fix: "Publish it, ask for changes, or do not publish it".into(),
+            }])),
+        };
+        match result {
+            Ok(e) => Ok(redirect(&format!(
+                "/exchange/moderation?decided={}",
+                crate::error::form_urlencoded_component(&format!(
+                    "\u{201c}{}\u{201d}: {}",
+                    e.title,
+                    e.status.label().to_lowercase()
+                ))
+            ))
+            .into_response()),
+            Err(ExchangeError::Fields(problems)) => {
+                let page = review_page(&state, &who, id, problems_of(problems), &chosen, &note)?;
+                unprocessable(&page)
+            }
+            Err(ExchangeError::App(e)) => Err(e.into()),
+        }
+    })
+    .await
+}

@@ -1,0 +1,119 @@
+//! Time for social work: the landing page, a leader's view of the organisation and its teams,
+//! the public views of England and its regions, their downloads, and the diary settings. The
+//! diary itself is in `diary.rs`.
+//!
+//! Nobody's diary is ever shown to anyone but them: every other page is built from sums.
+
+mod group;
+mod national;
+mod organisation;
+mod settings;
+
+use super::{PageResult, render, run};
+use crate::auth::Viewer;
+use crate::error::PageError;
+use crate::view::Layout;
+use crate::{AppState, WebState};
+use askama::Template;
+use axum::Router;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use national::region_links;
+use serde::Deserialize;
+use swforce_app::agency::today;
+use swforce_app::diary::period;
+use swforce_domain::access::Permission;
+use swforce_domain::diary::{Week, percent};
+
+/// Time for social work: the published figures and an organisation's settings.
+pub fn routes() -> Router<WebState> {
+    Router::new()
+        .route("/time", get(index))
+        .route("/time/organisation", get(organisation::show))
+        .route(
+            "/time/organisation/download.csv",
+            get(organisation::download),
+        )
+        .route("/time/england", get(national::england))
+        .route("/time/england/download.csv", get(national::england_csv))
+        .route("/time/regions/{code}", get(national::region))
+        .route(
+            "/time/regions/{code}/download.csv",
+            get(national::region_csv),
+        )
+        .route("/time/settings", get(settings::show))
+        .route("/time/settings/categories", post(settings::save_category))
+        .route("/time/settings/opt-in", post(settings::save_opt_in))
+}
+
+pub(super) fn pct(share: Option<f64>) -> String {
+    share.map_or_else(|| "–".to_string(), percent)
+}
+
+/// The period and choices of a view, from its address.
+#[derive(Debug, Default, Deserialize)]
+pub struct ViewParams {
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub team: Option<String>,
+    pub shift: Option<String>,
+}
+
+pub(super) fn week_param(text: Option<&str>) -> Result<Option<Week>, PageError> {
+    match text.map(str::trim).filter(|t| !t.is_empty()) {
+        None => Ok(None),
+        Some(t) => Week::parse(t).map(Some).map_err(|_| {
+            PageError::new(
+                StatusCode::BAD_REQUEST,
+                "There is a problem",
+                format!("\u{201c}{t}\u{201d} is not a date"),
+                "Write the week as a date, like 2025-03-03",
+            )
+        }),
+    }
+}
+
+pub(super) fn short_date(w: Week) -> String {
+    w.monday().short()
+}
+
+#[derive(Template)]
+#[template(path = "time_index.html")]
+struct IndexPage {
+    layout: Layout,
+    signed_in: bool,
+    leader: bool,
+    manager: bool,
+    england: String,
+    england_shown: bool,
+    participants: Vec<String>,
+    regions: Vec<(String, String)>,
+}
+
+pub async fn index(State(state): AppState, viewer: Viewer) -> PageResult {
+    run(move || {
+        let (from, to) = period(None, None, today())?;
+        let g = state.app.national_time(None, from, to)?;
+        let participants = state
+            .app
+            .diary_participants()?
+            .into_iter()
+            .map(|o| o.name)
+            .collect();
+        let who = viewer.principal.as_ref();
+        let page = IndexPage {
+            layout: Layout::new("Time for social work").nav("time"),
+            signed_in: who.is_some(),
+            leader: who.is_some_and(|p| p.can(Permission::ViewTimeAggregates)),
+            manager: who.is_some_and(|p| p.can(Permission::ManageTimeDiary)),
+            england: pct(g.relationship_share),
+            england_shown: g.shown,
+            participants,
+            regions: region_links(),
+        };
+        Ok(render(&page)?.into_response())
+    })
+    .await
+}

@@ -1,0 +1,122 @@
+//! An organisation's own time figures, or one of its teams'.
+
+use super::ViewParams;
+use super::group::{Placing, group_csv, group_page};
+use crate::auth::Viewer;
+use crate::error::PageError;
+use crate::pages::ids::{Kind, PublicIds};
+use crate::pages::{PageResult, csv_response, ids, render, run};
+use crate::view::Choices;
+use crate::{AppState, WebState};
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use swforce_app::access::Principal;
+use swforce_app::agency::today;
+use swforce_app::diary::{Group, GroupTime, period};
+
+fn team_choices(teams: &[swforce_store::Team], chosen: Option<i64>, ids: &PublicIds) -> Choices {
+    let mut c = Choices::new("team", "Team", "select").option(
+        "",
+        "Whole organisation",
+        "",
+        chosen.is_none(),
+    );
+    for t in teams {
+        c = c.option(
+            &ids.encode(Kind::Team, t.id),
+            &t.name,
+            "",
+            chosen == Some(t.id),
+        );
+    }
+    c
+}
+
+fn team_of(state: &WebState, q: &ViewParams) -> Result<Option<i64>, PageError> {
+    match q.team.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        None => Ok(None),
+        Some(t) => match ids::all(state)?.read(Kind::Team, t) {
+            Some(found) => Ok(Some(found.id())),
+            None => Err(PageError::new(
+                StatusCode::BAD_REQUEST,
+                "There is a problem",
+                format!("\u{201c}{t}\u{201d} is not a team"),
+                "Choose a team from the list",
+            )),
+        },
+    }
+}
+
+fn org_view(
+    state: &WebState,
+    who: &Principal,
+    q: &ViewParams,
+) -> Result<(GroupTime, Vec<swforce_store::Team>, Option<i64>), PageError> {
+    let (from, to) = period(q.from.as_deref(), q.to.as_deref(), today())?;
+    let team = team_of(state, q)?;
+    let teams = state.app.diary_teams(who)?;
+    let group = team.map_or(Group::Organisation, Group::Team);
+    let g = state.app.org_time(who, &group, from, to)?;
+    Ok((g, teams, team))
+}
+
+pub(super) fn query_of(q: &ViewParams) -> String {
+    let mut parts = Vec::new();
+    for (k, v) in [("team", &q.team), ("from", &q.from), ("to", &q.to)] {
+        if let Some(v) = v.as_deref().filter(|v| !v.trim().is_empty()) {
+            parts.push(format!(
+                "{k}={}",
+                crate::error::form_urlencoded_component(v.trim())
+            ));
+        }
+    }
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!("?{}", parts.join("&"))
+    }
+}
+
+pub async fn show(
+    State(state): AppState,
+    viewer: Viewer,
+    Query(q): Query<ViewParams>,
+) -> PageResult {
+    let who = viewer.signed_in()?.clone();
+    run(move || {
+        let (g, teams, team) = org_view(&state, &who, &q)?;
+        let caption = if team.is_some() {
+            who.org.name.clone()
+        } else {
+            "Your organisation".to_string()
+        };
+        let page = group_page(
+            &g,
+            &q,
+            Placing {
+                caption: &caption,
+                action: "/time/organisation",
+                teams: Some(team_choices(&teams, team, &*ids::all(&state)?)),
+                download: &format!("/time/organisation/download.csv{}", query_of(&q)),
+                reform_code: Some(who.org.la_code.as_deref().unwrap_or("E92000001")),
+                others: vec![("England".into(), "/time/england".into())],
+            },
+        );
+        Ok(render(&page)?.into_response())
+    })
+    .await
+}
+
+pub async fn download(
+    State(state): AppState,
+    viewer: Viewer,
+    Query(q): Query<ViewParams>,
+) -> PageResult {
+    let who = viewer.signed_in()?.clone();
+    run(move || {
+        let (g, _, _) = org_view(&state, &who, &q)?;
+        Ok(csv_response("time-for-social-work.csv", group_csv(&g)))
+    })
+    .await
+}
