@@ -591,3 +591,32 @@ fn error_answers_are_what_their_schema_says() {
     let list = app.get(path);
     conforms(&doc, path, "get", path, &list);
 }
+
+/// A change through the API that sends no token is refused before it is read, with 403; a
+/// token that is not valid is refused with 401. The document says which is which.
+#[test]
+fn a_write_without_a_token_gets_the_documented_403_and_with_a_bad_token_the_documented_401() {
+    let app = demo();
+    let doc = document();
+    for path in ["/api/v1/imports", "/api/v1/scenarios"] {
+        let responses = &doc["paths"][path]["post"]["responses"];
+        let no_token = app.post(path, "application/json", b"{}", &[]);
+        assert_eq!(no_token.status, 403, "{path}: {}", no_token.body);
+        conforms(&doc, path, "post", path, &no_token);
+        let forbidden = responses["403"]["description"].as_str().unwrap();
+        assert!(forbidden.contains("No token"), "{path}: {forbidden}");
+        let bad = app.post(
+            path,
+            "application/json",
+            b"{}",
+            &[("authorization", "Bearer swf_not_a_token")],
+        );
+        assert_eq!(bad.status, 401, "{path}: {}", bad.body);
+        conforms(&doc, path, "post", path, &bad);
+        let unauthorized = responses["401"]["description"].as_str().unwrap();
+        assert!(
+            !unauthorized.contains("No token") && unauthorized.contains("not valid"),
+            "{path}: {unauthorized}"
+        );
+    }
+}

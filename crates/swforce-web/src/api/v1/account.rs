@@ -2,7 +2,7 @@
 //! census returns and audit log. Each needs a token with the matching scope.
 
 use super::schema::{self, shapes, string_enum};
-use super::{ErrorAnswer, run};
+use super::{ErrorAnswer, TOKEN_NOT_VALID, run};
 use crate::AppState;
 use crate::auth::Viewer;
 use crate::error::ApiError;
@@ -266,8 +266,8 @@ pub struct SavedScenario {
     responses(
         (status = 201, description = "Saved", body = SavedScenario),
         (status = 400, description = "The body is not such JSON, or more than one place matches", body = ErrorAnswer),
-        (status = 401, description = "No token, or not a valid one", body = ErrorAnswer),
-        (status = 403, description = "The token may not do this", body = ErrorAnswer),
+        (status = 401, description = TOKEN_NOT_VALID, body = ErrorAnswer),
+        (status = 403, description = "No token was sent (a change through the API needs one, and is refused before it is read), or the token may not save scenarios", body = ErrorAnswer),
         (status = 404, description = "No place matches", body = ErrorAnswer),
         (status = 415, description = "The body is not sent as application/json", body = ErrorAnswer),
         (status = 422, description = "A lever is out of range", body = ErrorAnswer),

@@ -1,7 +1,7 @@
 //! `GET /api/v1/imports` (provenance) and `POST /api/v1/imports` (a CSV file as the body).
 
 use super::schema::shapes;
-use super::{ErrorAnswer, run, snapshot};
+use super::{ErrorAnswer, TOKEN_NOT_VALID, run, snapshot};
 use crate::AppState;
 use crate::error::ApiError;
 use axum::Json;
@@ -49,8 +49,8 @@ pub struct Params {
     responses(
         (status = 201, description = "Imported", body = shapes::ImportReport),
         (status = 200, description = "The same file was already imported; nothing changed", body = shapes::ImportReport),
-        (status = 401, description = "No token", body = ErrorAnswer),
-        (status = 403, description = "The token may not import, or imports are switched off", body = ErrorAnswer),
+        (status = 401, description = TOKEN_NOT_VALID, body = ErrorAnswer),
+        (status = 403, description = "No token was sent (a change through the API needs one, and is refused before it is read), the token may not import, the request came from another website, or imports are switched off", body = ErrorAnswer),
         (status = 413, description = "Larger than the upload limit", body = ErrorAnswer),
         (status = 422, description = "Refused, with every problem found in the file", body = ErrorAnswer),
     ),

@@ -26,13 +26,18 @@ use utoipa_axum::routes;
 
 pub use schema::shapes::ErrorAnswer;
 
+/// A 401 where sending no token is refused otherwise (a write, with 403) or not at all (a
+/// public read).
+pub const TOKEN_NOT_VALID: &str =
+    "The token sent is not valid: it may be mistyped, expired or revoked";
+
 /// What the document says of the API as a whole; the paths come from the handlers.
 #[derive(Debug, OpenApi)]
 #[openapi(
     info(
         title = "swforce API",
         version = "1",
-        description = "England's children's social work workforce statistics, indicators and benchmarks, as published by the Department for Education (Open Government Licence v3.0). Rates are given as percentages (17.1), rounded as published. A cell the publisher withheld holds its symbol instead of a number: z not applicable, x not available, c suppressed, low rounds to zero, u low reliability. A measure the release did not publish is null. Ids of records (organisations, teams, scenarios, engagements) are opaque strings that reveal no counts. The API answers to bearer tokens only (Authorization: Bearer <token>); a browser's session cookie is ignored here. A token reads within its scopes and writes only through POST /api/v1/imports (statistics:import) and POST /api/v1/scenarios (scenarios:write).",
+        description = "England's children's social work workforce statistics, indicators and benchmarks, as published by the Department for Education (Open Government Licence v3.0). Rates are given as percentages (17.1), rounded as published. A cell the publisher withheld holds its symbol instead of a number: z not applicable, x not available, c suppressed, low rounds to zero, u low reliability. A measure the release did not publish is null. Ids of records (organisations, teams, scenarios, engagements) are opaque strings that reveal no counts. The API answers to bearer tokens only (Authorization: Bearer <token>); a browser's session cookie is ignored here. A token reads within its scopes and writes only through POST /api/v1/imports (statistics:import) and POST /api/v1/scenarios (scenarios:write). A read that needs a token answers 401 without one; a write sent without a token is refused with 403 before it is read; a token that is not valid (mistyped, expired or revoked) is refused with 401 wherever it is sent, the public reads included.",
         license(name = "MIT OR Apache-2.0"),
     ),
     modifiers(&BearerToken),
