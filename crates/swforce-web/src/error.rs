@@ -276,6 +276,14 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status = self.status;
         let body = serde_json::json!({ "error": { "status": status.as_u16(), "title": self.title, "problems": self.problems, "diagnostics": self.diagnostics, "request_id": self.request_id } });
-        (status, Json(body)).into_response()
+        let mut response = (status, Json(body)).into_response();
+        if status == StatusCode::UNAUTHORIZED {
+            // How to authenticate (RFC 9110 section 11.6.1): with a bearer token.
+            response.headers_mut().insert(
+                axum::http::header::WWW_AUTHENTICATE,
+                axum::http::HeaderValue::from_static("Bearer"),
+            );
+        }
+        response
     }
 }

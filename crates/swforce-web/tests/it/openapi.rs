@@ -620,3 +620,39 @@ fn a_write_without_a_token_gets_the_documented_403_and_with_a_bad_token_the_docu
         );
     }
 }
+
+/// A token that is not valid is a mistake worth saying, even where no token is needed: every
+/// operation answers it with the documented JSON 401, which says how to authenticate.
+#[test]
+fn a_bad_token_gets_the_documented_401_on_every_operation_public_ones_too() {
+    let app = demo();
+    let doc = document();
+    let bad: &[(&str, &str)] = &[("authorization", "Bearer swf_expired_or_revoked")];
+    let mut public = 0;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            assert!(
+                op["responses"]["401"].is_object(),
+                "{method} {path} does not document a 401"
+            );
+            assert!(
+                op["responses"]["401"]["headers"]["WWW-Authenticate"].is_object(),
+                "{method} {path}: the 401 does not name its WWW-Authenticate header"
+            );
+            if method != "get" {
+                continue;
+            }
+            public += usize::from(op.get("security").is_none());
+            let target = fill(path);
+            let a = app.request("GET", &target, bad, None);
+            assert_eq!(a.status, 401, "GET {target}: {}", a.body);
+            conforms(&doc, path, method, &target, &a);
+            assert_eq!(a.header("www-authenticate"), Some("Bearer"), "GET {target}");
+        }
+    }
+    assert!(public >= 8, "{public} public reads");
+    // No token where one is needed: a 401 that says how to authenticate too.
+    let a = app.get("/api/v1/me");
+    assert_eq!(a.status, 401);
+    assert_eq!(a.header("www-authenticate"), Some("Bearer"));
+}

@@ -113,12 +113,56 @@ pub fn router() -> axum::Router<WebState> {
 /// The OpenAPI document describing the API, made from the same declarations as its routes.
 pub fn document() -> &'static str {
     static DOCUMENT: LazyLock<String> = LazyLock::new(|| {
-        api()
-            .into_openapi()
-            .to_pretty_json()
+        let mut doc = api().into_openapi();
+        common_answers(&mut doc);
+        doc.to_pretty_json()
             .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
     });
     &DOCUMENT
+}
+
+/// The answers every operation may give besides its own: a 401 for a token that is not valid
+/// (which any request may send), each 401 with the `WWW-Authenticate` header it carries.
+fn common_answers(doc: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::{Header, RefOr, ResponseBuilder};
+    let error = || {
+        utoipa::openapi::ContentBuilder::new()
+            .schema(Some(utoipa::openapi::Ref::from_schema_name("Error")))
+            .build()
+    };
+    for item in doc.paths.paths.values_mut() {
+        let operations = [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.options,
+            &mut item.head,
+            &mut item.patch,
+        ];
+        for op in operations.into_iter().flatten() {
+            let answers = &mut op.responses.responses;
+            answers.entry("401".into()).or_insert_with(|| {
+                RefOr::T(
+                    ResponseBuilder::new()
+                        .description(format!(
+                            "{TOKEN_NOT_VALID} (no token is needed here: send none to read as the public)"
+                        ))
+                        .content("application/json", error())
+                        .build(),
+                )
+            });
+            if let Some(RefOr::T(unauthorized)) = answers.get_mut("401") {
+                let mut header = Header::new(utoipa::openapi::schema::Object::with_type(
+                    utoipa::openapi::schema::Type::String,
+                ));
+                header.description = Some("Bearer: send Authorization: Bearer <token>".into());
+                unauthorized
+                    .headers
+                    .insert("WWW-Authenticate".into(), header);
+            }
+        }
+    }
 }
 
 /// This document.
