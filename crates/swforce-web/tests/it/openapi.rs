@@ -656,3 +656,142 @@ fn a_bad_token_gets_the_documented_401_on_every_operation_public_ones_too() {
     assert_eq!(a.status, 401);
     assert_eq!(a.header("www-authenticate"), Some("Bearer"));
 }
+
+/// A request with any method and headers, and no body.
+fn send(app: &TestApp, method: &str, path: &str, headers: &[(&str, &str)]) -> Answer {
+    let mut request = ureq::http::Request::builder()
+        .method(method)
+        .uri(app.url(path));
+    for (k, v) in headers {
+        request = request.header(*k, *v);
+    }
+    crate::answer(app.agent().run(request.body(()).unwrap()))
+}
+
+/// The answer is the documented JSON error with this status.
+fn is_error(doc: &Value, a: &Answer, status: u16, what: &str) -> Value {
+    assert_eq!(a.status, status, "{what}: {}", a.body);
+    assert!(
+        a.header("content-type")
+            .unwrap_or("")
+            .starts_with("application/json"),
+        "{what}: {:?} {}",
+        a.header("content-type"),
+        a.body
+    );
+    let mut errors = Vec::new();
+    let error = serde_json::json!({"$ref": "#/components/schemas/Error"});
+    check(doc, &error, &a.json(), "answer", &mut errors);
+    assert!(errors.is_empty(), "{what}: {}", errors.join("\n"));
+    assert_eq!(a.json()["error"]["status"], status, "{what}");
+    a.json()
+}
+
+/// Every error under `/api/` is the documented JSON error: a malformed or repeated parameter
+/// (400, naming it), an address that is not in the API (404), a method an address does not
+/// take (405, with the methods it does); and every operation that takes parameters documents
+/// its 400.
+#[test]
+fn every_error_under_the_api_is_the_documented_json_error() {
+    let app = demo();
+    let doc = document();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            if op["parameters"].as_array().is_some_and(|p| !p.is_empty()) {
+                assert!(
+                    op["responses"]["400"].is_object(),
+                    "{method} {path} takes parameters but documents no 400"
+                );
+            }
+        }
+    }
+    let cases: &[(&str, &str, &str)] = &[
+        (
+            "/api/v1/census/returns/{year}/indicators",
+            "/api/v1/census/returns/abc/indicators",
+            "year",
+        ),
+        ("/api/v1/audit", "/api/v1/audit?limit=abc", "limit"),
+        (
+            "/api/v1/geographies/{code}/indicators",
+            "/api/v1/geographies/E06000058/indicators?year=2022&year=2021",
+            "year",
+        ),
+        (
+            "/api/v1/geographies",
+            "/api/v1/geographies?level=regional&level=national",
+            "level",
+        ),
+        (
+            "/api/v1/diary/national",
+            "/api/v1/diary/national?from=2025-01-06&from=2025-02-03",
+            "from",
+        ),
+    ];
+    for (path, target, parameter) in cases {
+        let a = app.get(target);
+        let e = is_error(&doc, &a, 400, target);
+        conforms(&doc, path, "get", target, &a);
+        let problem = &e["error"]["problems"][0];
+        assert!(
+            problem["text"].as_str().unwrap().contains(parameter)
+                && problem["fix"].as_str().unwrap().contains(parameter),
+            "{target}: {problem}"
+        );
+    }
+    let limit = app.get("/api/v1/audit?limit=abc").json();
+    let fix = limit["error"]["problems"][0]["fix"].as_str().unwrap();
+    assert!(fix.contains("whole number from 1 to 100000"), "{fix}");
+    let twice = app.get("/api/v1/geographies?level=regional&level=national");
+    assert!(twice.body.contains("more than once"), "{}", twice.body);
+    for target in [
+        "/api/v1/nonsense",
+        "/api/v1/",
+        "/api/v2/geographies",
+        "/api/v1/geographies/E06000058/nonsense",
+    ] {
+        let e = is_error(&doc, &app.get(target), 404, target);
+        assert!(
+            e["error"]["problems"][0]["fix"]
+                .as_str()
+                .unwrap()
+                .contains("/api/v1/openapi.json"),
+            "{target}: {e}"
+        );
+    }
+    // A method an address does not take: 405, saying which it does.
+    let a = send(app, "OPTIONS", "/api/v1/geographies", &[]);
+    is_error(&doc, &a, 405, "OPTIONS /api/v1/geographies");
+    assert!(
+        a.header("allow").unwrap_or("").contains("GET"),
+        "{:?}",
+        a.headers
+    );
+    let fresh = spawn_app();
+    fresh.analyst();
+    let token = fresh.token("analyst@education.test", &["statistics:import"]);
+    let bearer = format!("Bearer {token}");
+    let a = send(
+        &fresh,
+        "DELETE",
+        "/api/v1/scenarios",
+        &[("authorization", bearer.as_str())],
+    );
+    let e = is_error(&doc, &a, 405, "DELETE /api/v1/scenarios");
+    let allow = a.header("allow").unwrap_or("");
+    assert!(allow.contains("GET") && allow.contains("POST"), "{allow}");
+    assert!(
+        e["error"]["problems"][0]["fix"]
+            .as_str()
+            .unwrap()
+            .contains("GET")
+    );
+    // Outside the API, an unknown address is still a page.
+    let page = app.get("/nonsense");
+    assert_eq!(page.status, 404);
+    assert!(
+        page.header("content-type")
+            .unwrap()
+            .starts_with("text/html")
+    );
+}

@@ -1,13 +1,14 @@
 //! The signed-in side of the API: who the token acts for, and their organisation's scenarios,
 //! census returns and audit log. Each needs a token with the matching scope.
 
+use super::extract::{Path, Query};
 use super::schema::{self, shapes, string_enum};
 use super::{ErrorAnswer, TOKEN_NOT_VALID, run};
 use crate::AppState;
 use crate::auth::Viewer;
 use crate::error::ApiError;
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use swforce_app::public_id::{Kind, PublicIds};
@@ -752,7 +753,7 @@ pub struct JobTypeLine {
 pub async fn agency_summary(
     State(state): AppState,
     viewer: Viewer,
-    axum::extract::Query(q): axum::extract::Query<QuarterQuery>,
+    Query(q): Query<QuarterQuery>,
 ) -> Result<Json<AgencySummary>, ApiError> {
     let who = viewer.api()?.clone();
     let quarter = if q.quarter.trim().is_empty() {

@@ -1,13 +1,14 @@
 //! The time diary over JSON: a person's own weeks, their organisation's sums, and England's
 //! and the regions' (public).
 
+use super::extract::Query;
 use super::schema::{self, shapes};
 use super::{ErrorAnswer, run};
 use crate::AppState;
 use crate::auth::Viewer;
 use crate::error::ApiError;
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;

@@ -1,12 +1,13 @@
 //! Geographies and their figures.
 
+use super::extract::{Path, Query};
 use super::measures::MeasureInfo;
 use super::schema::{self, Cell, IndicatorRow, level_id, measure_name, serde_level};
 use super::{ErrorAnswer, run, snapshot};
 use crate::AppState;
 use crate::error::ApiError;
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};

@@ -1,12 +1,13 @@
 //! `GET /api/v1/imports` (provenance) and `POST /api/v1/imports` (a CSV file as the body).
 
+use super::extract::Query;
 use super::schema::shapes;
 use super::{ErrorAnswer, TOKEN_NOT_VALID, run, snapshot};
 use crate::AppState;
 use crate::error::ApiError;
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;

@@ -7,6 +7,7 @@
 
 pub mod account;
 pub mod diary;
+pub mod extract;
 pub mod geographies;
 pub mod imports;
 pub mod measures;
@@ -105,9 +106,15 @@ fn api() -> OpenApiRouter<WebState> {
         .merge(uploads)
 }
 
-/// The API's routes, for the service to merge in.
+/// The API's routes, for the service to merge in: every address under `/api/` answers here,
+/// and every error with the documented JSON.
 pub fn router() -> axum::Router<WebState> {
-    api().split_for_parts().0
+    api()
+        .split_for_parts()
+        .0
+        .route("/api/", axum::routing::any(extract::unknown))
+        .route("/api/{*rest}", axum::routing::any(extract::unknown))
+        .layer(axum::middleware::from_fn(extract::json_errors))
 }
 
 /// The OpenAPI document describing the API, made from the same declarations as its routes.
@@ -121,8 +128,12 @@ pub fn document() -> &'static str {
     &DOCUMENT
 }
 
-/// The answers every operation may give besides its own: a 401 for a token that is not valid
-/// (which any request may send), each 401 with the `WWW-Authenticate` header it carries.
+/// What any parameter may be: the answer's problem names it, and its fix says what it takes.
+const MALFORMED: &str = "a parameter is malformed or given more than once (the problem names it)";
+
+/// The answers every operation may give besides its own: a 400 for a malformed or repeated
+/// parameter, where it takes any; a 401 for a token that is not valid (which any request may
+/// send), each 401 with the `WWW-Authenticate` header it carries.
 fn common_answers(doc: &mut utoipa::openapi::OpenApi) {
     use utoipa::openapi::{Header, RefOr, ResponseBuilder};
     let error = || {
@@ -142,6 +153,27 @@ fn common_answers(doc: &mut utoipa::openapi::OpenApi) {
         ];
         for op in operations.into_iter().flatten() {
             let answers = &mut op.responses.responses;
+            if op.parameters.as_ref().is_some_and(|p| !p.is_empty()) {
+                match answers.get_mut("400") {
+                    Some(RefOr::T(bad)) => {
+                        bad.description = format!("{}; or {MALFORMED}", bad.description);
+                    }
+                    Some(RefOr::Ref(_)) => {}
+                    None => {
+                        let mut said = MALFORMED.to_string();
+                        said[..1].make_ascii_uppercase();
+                        answers.insert(
+                            "400".into(),
+                            RefOr::T(
+                                ResponseBuilder::new()
+                                    .description(said)
+                                    .content("application/json", error())
+                                    .build(),
+                            ),
+                        );
+                    }
+                }
+            }
             answers.entry("401".into()).or_insert_with(|| {
                 RefOr::T(
                     ResponseBuilder::new()
