@@ -158,3 +158,43 @@ fn measures_name_their_older_columns() {
         |m| m["name"] == "agency_rate_fte" && m["older_names"][0] == "agency_worker_rate_fte_%"
     ));
 }
+
+#[test]
+fn a_series_by_role_takes_a_role_in_any_case_and_refuses_an_unknown_or_missing_one() {
+    let app = demo();
+    let series = "/api/v1/geographies/E92000001/series";
+    let case_holder = app.get_json(&format!("{series}/white?breakdown=Case%20holder"));
+    assert_eq!(case_holder["breakdown"], "Case holder");
+    assert_eq!(case_holder["points"].as_array().unwrap().len(), 4);
+    for spelt in ["case%20holder", "CASE+HOLDER", "%20Case%20Holder%20"] {
+        let again = app.get_json(&format!("{series}/white?breakdown={spelt}"));
+        assert_eq!(again, case_holder, "{spelt}");
+    }
+    for target in [
+        format!("{series}/white"),
+        format!("{series}/white?breakdown="),
+        format!("{series}/white?breakdown=Nonsense"),
+        format!("{series}/black_perc?breakdown=Case%20holders"),
+    ] {
+        let a = app.get(&target);
+        assert_eq!(a.status, 400, "{target}: {}", a.body);
+        let problem = &a.json()["error"]["problems"][0];
+        assert!(
+            problem["text"].as_str().unwrap().contains("breakdown"),
+            "{target}: {problem}"
+        );
+        let fix = problem["fix"].as_str().unwrap();
+        for role in ["All children and family social workers", "Case holder"] {
+            assert!(fix.contains(role), "{target}: {fix}");
+        }
+    }
+    // A measure published without breakdowns takes none.
+    let plain = app.get_json(&format!("{series}/turnover_rate_fte"));
+    assert_eq!(plain["breakdown"], "");
+    assert!(!plain["points"].as_array().unwrap().is_empty());
+    let a = app.get(&format!(
+        "{series}/turnover_rate_fte?breakdown=Case%20holder"
+    ));
+    assert_eq!(a.status, 400, "{}", a.body);
+    assert!(a.body.contains("breakdown"), "{}", a.body);
+}

@@ -482,11 +482,17 @@ fn every_answer_is_what_its_schema_says() {
         "/api/v1/diary/summary".into(),
         format!("/api/v1/diary/summary?team={}", f.team),
     ));
-    // A series of every measure, and one continued across a reorganisation.
+    // A series of every measure (by a role, for those published by role), and one continued
+    // across a reorganisation.
     for m in MEASURES {
+        let role = if m.dataset.breakdown_column().is_some() {
+            "?breakdown=Case%20holder"
+        } else {
+            ""
+        };
         targets.push((
             "/api/v1/geographies/{code}/series/{measure}".into(),
-            format!("/api/v1/geographies/E92000001/series/{}", m.name),
+            format!("/api/v1/geographies/E92000001/series/{}{role}", m.name),
         ));
     }
     targets.push((
@@ -547,6 +553,11 @@ fn error_answers_are_what_their_schema_says() {
             "/api/v1/geographies/{code}/series/{measure}",
             "/api/v1/geographies/E06000058/series/nonsense",
             404,
+        ),
+        (
+            "/api/v1/geographies/{code}/series/{measure}",
+            "/api/v1/geographies/E92000001/series/white?breakdown=Nonsense",
+            400,
         ),
         (
             "/api/v1/geographies/{code}/benchmarks",
@@ -793,5 +804,40 @@ fn every_error_under_the_api_is_the_documented_json_error() {
         page.header("content-type")
             .unwrap()
             .starts_with("text/html")
+    );
+}
+
+/// The breakdowns a series takes are listed from the data, and they are the ones on record.
+#[test]
+fn the_document_lists_the_breakdowns_a_series_takes() {
+    let doc = document();
+    let op = &doc["paths"]["/api/v1/geographies/{code}/series/{measure}"]["get"];
+    let param = op["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "breakdown")
+        .unwrap();
+    let mut listed: Vec<String> = param["schema"]["enum"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no values: {param}"))
+        .iter()
+        .filter_map(|v| v.as_str().map(String::from))
+        .collect();
+    listed.sort();
+    let snapshot = demo().app.snapshot().unwrap();
+    let on_record = snapshot.breakdowns(Dataset::CswwRoleByEthnicity);
+    assert_eq!(listed, on_record);
+    // It says which measures need one, and that case does not matter.
+    let said = param["description"].as_str().unwrap();
+    for m in Measure::of(Dataset::CswwRoleByEthnicity) {
+        assert!(said.contains(m.name), "{said}");
+    }
+    assert!(said.contains("any case"), "{said}");
+    assert!(
+        op["responses"]["400"]["description"]
+            .as_str()
+            .unwrap()
+            .contains("breakdown")
     );
 }

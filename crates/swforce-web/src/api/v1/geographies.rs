@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use swforce_app::indicators::published_json;
 use swforce_app::{Origin, Snapshot};
+use swforce_domain::measure::MEASURES;
 use swforce_domain::{GeographicLevel, Geography, GeographyCode, Measure, Year};
 use swforce_stats::Direction;
 use utoipa::openapi::schema::Schema;
@@ -280,11 +281,115 @@ fn cell_json(m: &Measure, cell: swforce_domain::Cell<f64>) -> Cell {
     })
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
+/// The series' query (documented beside the operation, as its description is made).
+#[derive(Debug, Deserialize)]
 pub struct SeriesParams {
-    /// For role by ethnicity: the organisational role, such as Case holder.
     breakdown: Option<String>,
+}
+
+/// A breakdown's value, for the parameter: one of the shipped release's.
+#[derive(Debug)]
+pub struct Breakdown;
+
+impl utoipa::PartialSchema for Breakdown {
+    fn schema() -> utoipa::openapi::RefOr<Schema> {
+        utoipa::openapi::RefOr::T(breakdown())
+    }
+}
+
+impl ToSchema for Breakdown {}
+
+/// The measures published by breakdown: those of a dataset with a breakdown column.
+fn by_breakdown() -> impl Iterator<Item = &'static Measure> {
+    MEASURES
+        .iter()
+        .filter(|m| m.dataset.breakdown_column().is_some())
+}
+
+fn breakdown_said() -> String {
+    let names: Vec<&str> = by_breakdown().map(|m| m.name).collect();
+    format!(
+        "The organisational role, in any case: needed by the measures published by role ({}), and taken by no other. The roles listed are those of the release shipped with swforce; an unknown one is answered with a 400 that lists those on record.",
+        names.join(", ")
+    )
+}
+
+/// The breakdowns of the releases shipped with swforce, in the publisher's order: the values
+/// of each dataset's breakdown column.
+fn shipped_breakdowns() -> &'static [String] {
+    static SHIPPED: std::sync::LazyLock<Vec<String>> = std::sync::LazyLock::new(|| {
+        let columns: Vec<&str> = swforce_domain::Dataset::ALL
+            .iter()
+            .filter_map(|d| d.breakdown_column())
+            .collect();
+        let mut seen: Vec<String> = Vec::new();
+        for (_, bytes) in swforce_app::DEMO_FILES {
+            let mut file = csv::Reader::from_reader(*bytes);
+            let Ok(header) = file.headers() else { continue };
+            let Some(at) = header.iter().position(|h| columns.contains(&h)) else {
+                continue;
+            };
+            for row in file.records().flatten() {
+                match row.get(at) {
+                    Some(v) if !v.is_empty() && !seen.iter().any(|s| s == v) => {
+                        seen.push(v.to_string());
+                    }
+                    _ => {}
+                }
+            }
+        }
+        seen
+    });
+    &SHIPPED
+}
+
+fn breakdown() -> Schema {
+    schema::string_enum(shipped_breakdowns().iter().cloned())
+}
+
+/// The breakdown of `m` that `given` names, as on record: none for a measure published
+/// without breakdowns; else one of those on record (or shipped, with none on record), in any
+/// case; else a 400 that lists them.
+fn breakdown_of(snap: &Snapshot, m: &Measure, given: Option<&str>) -> Result<String, ApiError> {
+    let given = given.map(str::trim).filter(|g| !g.is_empty());
+    if m.dataset.breakdown_column().is_none() {
+        return match given {
+            None => Ok(String::new()),
+            Some(g) => Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "There is a problem",
+                &format!(
+                    "{} is published without breakdowns, so breakdown {g:?} does not apply",
+                    m.name
+                ),
+                "Leave breakdown out for this measure",
+            )),
+        };
+    }
+    let mut known = snap.breakdowns(m.dataset);
+    if known.is_empty() {
+        known = shipped_breakdowns().to_vec();
+    }
+    // In the publisher's order where it is known.
+    known.sort_by_key(|k| {
+        shipped_breakdowns()
+            .iter()
+            .position(|s| s == k)
+            .unwrap_or(usize::MAX)
+    });
+    if let Some(found) = given.and_then(|g| known.iter().find(|k| k.eq_ignore_ascii_case(g))) {
+        return Ok(found.clone());
+    }
+    let problem = match given {
+        None => format!("{} is published by role: breakdown is needed", m.name),
+        Some(g) => format!("breakdown {g:?} is not a role {} is published by", m.name),
+    };
+    Err(ApiError::new(
+        StatusCode::BAD_REQUEST,
+        "There is a problem",
+        &problem,
+        &format!("Give breakdown as one of: {}", known.join("; ")),
+    ))
 }
 
 /// Which place and measure.
@@ -335,10 +440,13 @@ pub struct SeriesPoint {
     path = "/api/v1/geographies/{code}/series/{measure}",
     operation_id = "getSeries",
     tag = "statistics",
-    params(SeriesPath, SeriesParams),
+    params(
+        SeriesPath,
+        ("breakdown" = inline(Option<Breakdown>), Query, description = breakdown_said()),
+    ),
     responses(
         (status = 200, description = "The series", body = Series),
-        (status = 400, description = "More than one place matches", body = ErrorAnswer),
+        (status = 400, description = "More than one place matches; or the measure is published by role and the breakdown is missing or not one of its roles, or it is not and a breakdown is given", body = ErrorAnswer),
         (status = 404, description = "No place or measure matches", body = ErrorAnswer),
     ),
 )]
@@ -358,7 +466,7 @@ pub async fn series(
                 "see GET /api/v1/measures for every measure's name",
             )
         })?;
-        let breakdown = params.breakdown.unwrap_or_default();
+        let breakdown = breakdown_of(&snap, m, params.breakdown.as_deref())?;
         let points = snap
             .series(&g.code, m, &breakdown)
             .into_iter()
