@@ -11,6 +11,7 @@ pub mod extract;
 pub mod geographies;
 pub mod imports;
 pub mod measures;
+pub mod scenarios;
 pub mod schema;
 
 use crate::error::ApiError;
@@ -84,7 +85,7 @@ fn api() -> OpenApiRouter<WebState> {
         .routes(routes!(measures::index))
         .routes(routes!(imports::index))
         .routes(routes!(account::me))
-        .routes(routes!(account::scenarios, account::save_scenario))
+        .routes(routes!(scenarios::index, scenarios::save))
         .routes(routes!(account::census_returns))
         .routes(routes!(account::census_indicators))
         .routes(routes!(account::audit))
