@@ -841,3 +841,102 @@ fn the_document_lists_the_breakdowns_a_series_takes() {
             .contains("breakdown")
     );
 }
+
+/// Saving a scenario refuses what the document says it refuses, with the status it says: a
+/// lever the projection page does not have, a query that cannot be decoded, a body without a
+/// name or with a field of the wrong type, a name too long or on more than one line, a body
+/// too large. Nothing refused is stored.
+#[test]
+fn a_scenario_is_refused_as_the_document_says() {
+    let app = spawn_app();
+    let doc = document();
+    let kent = app.organisation("Kent County Council", Some("E10000016"));
+    app.person(kent, "sam@kent.test", &["workforce_analyst"]);
+    let token = app.token("sam@kent.test", &["scenarios:read", "scenarios:write"]);
+    let bearer = format!("Bearer {token}");
+    let path = "/api/v1/scenarios";
+    let save = |body: &[u8]| {
+        app.request(
+            "POST",
+            path,
+            &[
+                ("authorization", bearer.as_str()),
+                ("content-type", "application/json"),
+            ],
+            Some(body),
+        )
+    };
+    let levers = |query: &str| {
+        serde_json::json!({"geography": "E10000016", "name": "Mine", "query": query}).to_string()
+    };
+    for (query, named) in [
+        ("nonsense_lever=5", "nonsense_lever"),
+        ("frontline_places=400&runz=1000", "runz"),
+        ("%zz", "%zz"),
+        ("frontline_places=4%zz00", "%zz"),
+        ("frontline_places=%FF", "frontline_places"),
+    ] {
+        let a = save(levers(query).as_bytes());
+        assert_eq!(a.status, 422, "{query}: {}", a.body);
+        conforms(&doc, path, "post", path, &a);
+        assert!(
+            a.json()["error"]["problems"][0]["text"]
+                .as_str()
+                .unwrap()
+                .contains(named),
+            "{query}: {}",
+            a.body
+        );
+    }
+    let long = "x".repeat(101);
+    for body in [
+        r#"{"geography": "E10000016", "query": ""}"#.to_string(),
+        r#"{"geography": "E10000016", "name": 5}"#.to_string(),
+        serde_json::json!({"geography": "E10000016", "name": long}).to_string(),
+        serde_json::json!({"geography": "E10000016", "name": "Two\nlines"}).to_string(),
+        serde_json::json!({"geography": "E10000016", "name": "  "}).to_string(),
+    ] {
+        let a = save(body.as_bytes());
+        assert_eq!(a.status, 422, "{body}: {}", a.body);
+        conforms(&doc, path, "post", path, &a);
+    }
+    let not_json = save(b"{\"geography\": ");
+    assert_eq!(not_json.status, 400, "{}", not_json.body);
+    conforms(&doc, path, "post", path, &not_json);
+    let huge = levers(&format!("seed={}", "1".repeat(2 * 1024 * 1024)));
+    let a = save(huge.as_bytes());
+    assert_eq!(a.status, 413, "{}", a.body);
+    conforms(&doc, path, "post", path, &a);
+    // The document says so.
+    let op = &doc["paths"][path]["post"];
+    let refused = op["responses"]["422"]["description"].as_str().unwrap();
+    for said in [
+        "lever",
+        "decoded",
+        "missing",
+        "type",
+        "100 characters",
+        "one line",
+    ] {
+        assert!(
+            refused.contains(said),
+            "the 422 does not say {said:?}: {refused}"
+        );
+    }
+    let body = resolve(
+        &doc,
+        &op["requestBody"]["content"]["application/json"]["schema"],
+    );
+    let name = &body["properties"]["name"];
+    assert_eq!(name["maxLength"], 100, "{name}");
+    assert_eq!(name["minLength"], 1, "{name}");
+    let query = body["properties"]["query"]["description"].as_str().unwrap();
+    for lever in ["frontline_places", "retain_cut", "runs", "target_caseload"] {
+        assert!(query.contains(lever), "{query}");
+    }
+    // Nothing refused was kept; what is right is.
+    let a = save(levers("frontline_places=400&runs=100").as_bytes());
+    assert_eq!(a.status, 201, "{}", a.body);
+    let list = app.request("GET", path, &[("authorization", bearer.as_str())], None);
+    assert_eq!(list.json().as_array().unwrap().len(), 1, "{}", list.body);
+}

@@ -94,6 +94,7 @@ fn api() -> OpenApiRouter<WebState> {
         .routes(routes!(diary::weeks_of))
         .routes(routes!(diary::summary))
         .routes(routes!(diary::national))
+        .layer(DefaultBodyLimit::max(scenarios::MAX_BODY_BYTES))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
             StatusCode::SERVICE_UNAVAILABLE,
             REQUEST_TIMEOUT,
