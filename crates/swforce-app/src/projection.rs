@@ -300,7 +300,8 @@ pub fn rows(p: &Projection) -> Vec<ProjectionRow> {
 
 impl crate::App {
     /// Saves a named scenario for a place, for the person's organisation, so its link can be
-    /// shared with colleagues.
+    /// shared with colleagues. Its scenario file carries the name it is saved with, whatever
+    /// name `scenario` had.
     pub fn save_scenario(
         &self,
         who: &crate::access::Principal,
@@ -325,6 +326,10 @@ impl crate::App {
             });
         }
         let created_at = crate::access::now_stamp();
+        let scenario = Scenario {
+            name: name.to_string(),
+            ..scenario.clone()
+        };
         let saved = self.store().save_scenario(&swforce_store::NewScenario {
             name,
             geography_code,

@@ -198,3 +198,65 @@ fn a_series_by_role_takes_a_role_in_any_case_and_refuses_an_unknown_or_missing_o
     assert_eq!(a.status, 400, "{}", a.body);
     assert!(a.body.contains("breakdown"), "{}", a.body);
 }
+
+/// A saved scenario's file carries the name it was saved with, and its query reproduces it
+/// with that name; saving through the page stores the same as through the API.
+#[test]
+fn a_saved_scenario_keeps_its_name_in_its_file_through_the_api_and_the_page() {
+    let app = spawn_app();
+    let kent = app.organisation("Kent County Council", Some("E10000016"));
+    let keys = app.person(kent, "keys@kent.test", &["workforce_analyst"]);
+    let token = app.token("keys@kent.test", &["scenarios:read", "scenarios:write"]);
+    let bearer = format!("Bearer {token}");
+    let auth = ("authorization", bearer.as_str());
+    for (name, query) in [
+        ("More places", "frontline_places=400"),
+        ("As things are", ""),
+        ("Same levers", "frontline_places=400&retain_cut=10"),
+    ] {
+        let body = serde_json::json!({"geography": "E10000016", "name": name, "query": query});
+        let a = app.request(
+            "POST",
+            "/api/v1/scenarios",
+            &[auth, ("content-type", "application/json")],
+            Some(body.to_string().as_bytes()),
+        );
+        assert_eq!(a.status, 201, "{}", a.body);
+    }
+    let page = keys.post_form(
+        "/projections/E10000016/save",
+        &[
+            ("name", "Same levers"),
+            ("query", "frontline_places=400&retain_cut=10"),
+        ],
+    );
+    assert_eq!(page.status, 303, "{}", page.body);
+    let list = app
+        .request("GET", "/api/v1/scenarios", &[auth], None)
+        .json();
+    let list = list.as_array().unwrap();
+    assert_eq!(list.len(), 4);
+    for s in list {
+        let name = s["name"].as_str().unwrap();
+        let toml = s["toml"].as_str().unwrap();
+        assert!(
+            toml.lines().any(|l| l == format!("name = {name:?}")),
+            "{name}: {toml}"
+        );
+        let query = s["query"].as_str().unwrap();
+        let named = serde_urlencoded::to_string([("name", name)]).unwrap();
+        assert!(query.ends_with(&named), "{name}: {query}");
+    }
+    let same: Vec<&serde_json::Value> =
+        list.iter().filter(|s| s["name"] == "Same levers").collect();
+    assert_eq!(same.len(), 2);
+    assert_eq!(same[0]["toml"], same[1]["toml"]);
+    assert_eq!(same[0]["query"], same[1]["query"]);
+    // The document says what the query and the file hold.
+    let doc = demo().get_json("/api/v1/openapi.json");
+    let scenario = &doc["components"]["schemas"]["Scenario"]["properties"];
+    let query = scenario["query"]["description"].as_str().unwrap();
+    assert!(query.contains("name="), "{query}");
+    let toml = scenario["toml"]["description"].as_str().unwrap();
+    assert!(toml.contains("name"), "{toml}");
+}

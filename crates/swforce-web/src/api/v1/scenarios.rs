@@ -26,9 +26,10 @@ pub struct ScenarioInfo {
     /// The organisation it belongs to; null for a scenario everyone may see.
     #[schema(required)]
     org_id: Option<String>,
-    /// The projection page's query string, which reproduces the scenario.
+    /// The projection page's query string, which reproduces the scenario: its levers, then
+    /// its name (`name=...`, which the page shows it under).
     query: String,
-    /// The levers as a scenario file.
+    /// The levers as a scenario file (TOML), under the scenario's name (`name = "..."`).
     toml: String,
     /// Who saved it, where a signed-in person did.
     #[schema(required)]
