@@ -940,3 +940,71 @@ fn a_scenario_is_refused_as_the_document_says() {
     let list = app.request("GET", path, &[("authorization", bearer.as_str())], None);
     assert_eq!(list.json().as_array().unwrap().len(), 1, "{}", list.body);
 }
+
+/// Whether `q` fits `^[0-9]{4}[Qq][1-4]$`.
+fn quarter_pattern(q: &str) -> bool {
+    let b = q.as_bytes();
+    b.len() == 6
+        && b[..4].iter().all(u8::is_ascii_digit)
+        && matches!(b[4], b'Q' | b'q')
+        && (b'1'..=b'4').contains(&b[5])
+}
+
+/// The audit log's limit and the agency summary's quarter are taken within the bounds and the
+/// pattern the document gives, and refused with its 400 outside them.
+#[test]
+fn the_audit_limit_and_the_quarter_are_taken_as_documented() {
+    let app = spawn_app();
+    let doc = document();
+    let kent = app.organisation("Kent County Council", Some("E10000016"));
+    app.person(kent, "keys@kent.test", &["workforce_analyst", "org_admin"]);
+    let token = app.token("keys@kent.test", &["audit:read", "agency:read"]);
+    let bearer = format!("Bearer {token}");
+    let auth: &[(&str, &str)] = &[("authorization", bearer.as_str())];
+    let parameter = |path: &str, name: &str| -> Value {
+        doc["paths"][path]["get"]["parameters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["name"] == name)
+            .unwrap()["schema"]
+            .clone()
+    };
+    let limit = parameter("/api/v1/audit", "limit");
+    assert_eq!(
+        (limit["minimum"].as_u64(), limit["maximum"].as_u64()),
+        (Some(1), Some(100_000))
+    );
+    for (given, status) in [("0", 400), ("100001", 400), ("1", 200), ("100000", 200)] {
+        let target = format!("/api/v1/audit?limit={given}");
+        let a = app.request("GET", &target, auth, None);
+        assert_eq!(a.status, status, "{target}: {}", a.body);
+        conforms(&doc, "/api/v1/audit", "get", &target, &a);
+        if given == "1" {
+            assert!(a.json().as_array().unwrap().len() <= 1);
+        }
+    }
+    let quarter = parameter("/api/v1/agency/summary", "quarter");
+    assert_eq!(quarter["pattern"], "^[0-9]{4}[Qq][1-4]$");
+    for (given, status) in [
+        ("2025Q1", 200),
+        ("2025q1", 200),
+        ("2025-Q1", 400),
+        ("%202025Q1", 400),
+        ("2025Q5", 400),
+        ("1999Q1", 400),
+    ] {
+        let target = format!("/api/v1/agency/summary?quarter={given}");
+        let a = app.request("GET", &target, auth, None);
+        assert_eq!(a.status, status, "{target}: {}", a.body);
+        conforms(&doc, "/api/v1/agency/summary", "get", &target, &a);
+        if status == 200 {
+            assert!(quarter_pattern(given));
+            assert_eq!(a.json()["quarter"], "2025Q1");
+        }
+    }
+    let said = doc["paths"]["/api/v1/agency/summary"]["get"]["responses"]["400"]["description"]
+        .as_str()
+        .unwrap();
+    assert!(said.contains("2000Q1") && said.contains("2100Q4"), "{said}");
+}

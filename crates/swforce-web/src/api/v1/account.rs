@@ -286,10 +286,13 @@ pub async fn census_indicators(
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct AuditParams {
-    /// How many lines (1,000 unless given).
+    /// How many lines at most, from 1 to 100000 (1,000 unless given).
     #[param(minimum = 1, maximum = 100000)]
     limit: Option<u32>,
 }
+
+/// The most lines `GET /api/v1/audit` gives at once.
+const MAX_AUDIT_LINES: u32 = 100_000;
 
 /// One line of the audit log.
 #[derive(Debug, Serialize, ToSchema)]
@@ -347,6 +350,7 @@ impl AuditLine {
     params(AuditParams),
     responses(
         (status = 200, description = "Audit lines", body = Vec<AuditLine>),
+        (status = 400, description = "The limit is not from 1 to 100000", body = ErrorAnswer),
         (status = 401, description = NEEDS_TOKEN, body = ErrorAnswer),
         (status = 403, description = MAY_NOT, body = ErrorAnswer),
     ),
@@ -357,8 +361,19 @@ pub async fn audit(
     Query(q): Query<AuditParams>,
 ) -> Result<Json<Vec<AuditLine>>, ApiError> {
     let who = viewer.api()?.clone();
+    let limit = match q.limit {
+        None => 1000,
+        Some(n) if (1..=MAX_AUDIT_LINES).contains(&n) => n,
+        Some(n) => {
+            return Err(ApiError::new(
+                axum::http::StatusCode::BAD_REQUEST,
+                "There is a problem",
+                &format!("limit {n} is out of range"),
+                &format!("Give limit as a whole number from 1 to {MAX_AUDIT_LINES}"),
+            ));
+        }
+    };
     run(move || {
-        let limit = q.limit.unwrap_or(1000).clamp(1, 100_000);
         state
             .app
             .audit_event(
@@ -458,9 +473,10 @@ pub async fn agency_engagements(
 #[derive(Debug, Default, serde::Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct QuarterQuery {
-    /// A calendar quarter such as 2025Q1 (the current one unless given).
+    /// A calendar quarter such as 2025Q1 (or 2025q1), from 2000Q1 to 2100Q4; the current one
+    /// unless given.
     #[serde(default)]
-    #[param(pattern = "^[0-9]{4}Q[1-4]$")]
+    #[param(pattern = "^[0-9]{4}[Qq][1-4]$")]
     quarter: String,
 }
 
@@ -540,7 +556,7 @@ pub struct JobTypeLine {
     params(QuarterQuery),
     responses(
         (status = 200, description = "The summary", body = AgencySummary),
-        (status = 400, description = "Not a quarter", body = ErrorAnswer),
+        (status = 400, description = "Not a quarter from 2000Q1 to 2100Q4, written as the pattern says", body = ErrorAnswer),
         (status = 401, description = NEEDS_TOKEN, body = ErrorAnswer),
         (status = 403, description = MAY_NOT, body = ErrorAnswer),
     ),
@@ -551,18 +567,27 @@ pub async fn agency_summary(
     Query(q): Query<QuarterQuery>,
 ) -> Result<Json<AgencySummary>, ApiError> {
     let who = viewer.api()?.clone();
-    let quarter = if q.quarter.trim().is_empty() {
+    let quarter = if q.quarter.is_empty() {
         swforce_domain::agency::Quarter::of(swforce_app::agency::today())
     } else {
-        swforce_domain::agency::Quarter::parse(&q.quarter).ok_or_else(|| {
-            ApiError::from_app(
-                swforce_app::AppError::Invalid {
-                    problem: format!("{:?} is not a quarter", q.quarter),
-                    fix: "Write a quarter like 2025Q1 (January to March 2025)".into(),
-                },
-                state.request_id(),
-            )
-        })?
+        // As the document's pattern has it, ^[0-9]{4}[Qq][1-4]$, then within the years taken.
+        let b = q.quarter.as_bytes();
+        let written = b.len() == 6
+            && b[..4].iter().all(u8::is_ascii_digit)
+            && matches!(b[4], b'Q' | b'q')
+            && (b'1'..=b'4').contains(&b[5]);
+        written
+            .then(|| swforce_domain::agency::Quarter::parse(&q.quarter))
+            .flatten()
+            .ok_or_else(|| {
+                ApiError::from_app(
+                    swforce_app::AppError::Invalid {
+                        problem: format!("{:?} is not a quarter", q.quarter),
+                        fix: "Write a quarter from 2000Q1 to 2100Q4, like 2025Q1 (January to March 2025)".into(),
+                    },
+                    state.request_id(),
+                )
+            })?
     };
     run(move || {
         let s = state
