@@ -1008,3 +1008,62 @@ fn the_audit_limit_and_the_quarter_are_taken_as_documented() {
         .unwrap();
     assert!(said.contains("2000Q1") && said.contains("2100Q4"), "{said}");
 }
+
+/// The smaller things the document says: /me has no 403 to give; the diary's 400 covers a
+/// period the wrong way round or too long; an import without a file name is recorded as
+/// upload.csv.
+#[test]
+fn the_document_says_what_happens_in_the_small_cases_too() {
+    let app = spawn_app();
+    let doc = document();
+    // Any token reads who it acts for.
+    app.analyst();
+    let token = app.token("analyst@education.test", &["statistics:import"]);
+    let bearer = format!("Bearer {token}");
+    let auth: &[(&str, &str)] = &[("authorization", bearer.as_str())];
+    let me = app.request("GET", "/api/v1/me", auth, None);
+    assert_eq!(me.status, 200, "{}", me.body);
+    let responses = &doc["paths"]["/api/v1/me"]["get"]["responses"];
+    assert!(responses.get("403").is_none(), "{responses}");
+    // The diary's periods.
+    let max = swforce_app::diary::MAX_WEEKS.to_string();
+    for path in [
+        "/api/v1/diary/national",
+        "/api/v1/diary/weeks",
+        "/api/v1/diary/summary",
+    ] {
+        let said = doc["paths"][path]["get"]["responses"]["400"]["description"]
+            .as_str()
+            .unwrap();
+        for words in ["Not a date", "wrong way round", max.as_str()] {
+            assert!(said.contains(words), "{path}: {said}");
+        }
+    }
+    let path = "/api/v1/diary/national";
+    for target in [
+        format!("{path}?from=2025-03-10&to=2025-01-06"),
+        format!("{path}?from=2020-01-06&to=2025-01-06"),
+        format!("{path}?from=2025-13-01"),
+    ] {
+        let a = app.get(&target);
+        assert_eq!(a.status, 400, "{target}: {}", a.body);
+        conforms(&doc, path, "get", &target, &a);
+    }
+    // An import with no file name.
+    let file_name = doc["paths"]["/api/v1/imports"]["post"]["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "file_name")
+        .unwrap();
+    let said = file_name["description"].as_str().unwrap();
+    assert!(said.contains("upload.csv"), "{said}");
+    let a = app.post(
+        "/api/v1/imports",
+        "text/csv",
+        &fixture("csww_headline_2022_to_2023_new_names.csv"),
+        auth,
+    );
+    assert_eq!(a.status, 201, "{}", a.body);
+    assert_eq!(a.json()["import"]["file_name"], "upload.csv");
+}

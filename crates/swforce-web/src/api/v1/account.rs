@@ -84,6 +84,8 @@ pub struct TeamInfo {
 }
 
 /// The person and organisation the token acts for.
+///
+/// Any valid token, whatever its scopes.
 #[utoipa::path(
     get,
     path = "/api/v1/me",
@@ -93,7 +95,6 @@ pub struct TeamInfo {
     responses(
         (status = 200, description = "Who the token acts for", body = Me),
         (status = 401, description = "No token, or not a valid one", body = ErrorAnswer),
-        (status = 403, description = "The token may not do this", body = ErrorAnswer),
     ),
 )]
 pub async fn me(State(state): AppState, viewer: Viewer) -> Result<Json<Me>, ApiError> {

@@ -31,6 +31,11 @@ pub struct PeriodQuery {
     region: Option<String>,
 }
 
+/// Why the weeks asked for are refused (the longest period is
+/// [`swforce_app::diary::MAX_WEEKS`] weeks).
+const PERIOD_REFUSED: &str =
+    "Not a date, the weeks the wrong way round, or more than 156 weeks from first to last";
+
 /// The weeks asked for (`from` and `to`), as the diary's operations take them.
 #[derive(Debug, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -135,7 +140,7 @@ fn weeks(
     params(Period),
     responses(
         (status = 200, description = "The weeks", body = MyWeeks),
-        (status = 400, description = "Not a date, or the weeks the wrong way round", body = ErrorAnswer),
+        (status = 400, description = PERIOD_REFUSED, body = ErrorAnswer),
         (status = 401, description = "No token, or not a valid one", body = ErrorAnswer),
         (status = 403, description = "The token may not do this", body = ErrorAnswer),
     ),
@@ -210,7 +215,7 @@ pub async fn weeks_of(
     ),
     responses(
         (status = 200, description = "The sums", body = shapes::TimeSummary),
-        (status = 400, description = "Not a date or not a team id", body = ErrorAnswer),
+        (status = 400, description = "Not a date, the weeks the wrong way round, or more than 156 weeks from first to last; or not a team id", body = ErrorAnswer),
         (status = 401, description = "No token, or not a valid one", body = ErrorAnswer),
         (status = 403, description = "The token may not do this", body = ErrorAnswer),
         (status = 404, description = "No such team in the organisation", body = ErrorAnswer),
@@ -267,7 +272,7 @@ pub async fn summary(
     ),
     responses(
         (status = 200, description = "The sums", body = shapes::TimeSummary),
-        (status = 400, description = "Not a date", body = ErrorAnswer),
+        (status = 400, description = PERIOD_REFUSED, body = ErrorAnswer),
         (status = 404, description = "No such region", body = ErrorAnswer),
     ),
 )]

@@ -30,7 +30,8 @@ pub async fn index(State(state): AppState) -> Result<Json<Vec<ImportRecord>>, Ap
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct Params {
-    /// The file's name, shown in messages and kept in the provenance.
+    /// The file's name, shown in messages and kept in the provenance; upload.csv unless given
+    /// (or when blank).
     file_name: Option<String>,
 }
 
