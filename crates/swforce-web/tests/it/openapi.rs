@@ -1049,6 +1049,16 @@ fn the_document_says_what_happens_in_the_small_cases_too() {
         assert_eq!(a.status, 400, "{target}: {}", a.body);
         conforms(&doc, path, "get", &target, &a);
     }
+    // A year is one of those a reporting year may be.
+    let year = doc["paths"]["/api/v1/geographies/{code}/indicators"]["get"]["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "year")
+        .unwrap()["schema"]
+        .clone();
+    assert_eq!(year["minimum"], swforce_domain::Year::MIN);
+    assert_eq!(year["maximum"], swforce_domain::Year::MAX);
     // An import with no file name.
     let file_name = doc["paths"]["/api/v1/imports"]["post"]["parameters"]
         .as_array()

@@ -223,7 +223,7 @@ pub async fn show(
 #[into_params(parameter_in = Query)]
 pub struct YearParams {
     /// A reporting year (to 30 September), such as 2022; every year unless given.
-    #[param(value_type = Option<u16>)]
+    #[param(value_type = Option<u16>, minimum = 1990, maximum = 2100)]
     year: Option<String>,
 }
 
