@@ -281,10 +281,14 @@ fn posix_when(part: &Component) -> Option<String> {
         }
     }
     let (month, day) = (month?, day?);
-    if !yearly || day.len() < 3 {
+    if !yearly {
         return None;
     }
-    let (n, name) = day.split_at(day.len() - 2);
+    // The weekday is the last two characters; a split inside a character is no rule at all.
+    let (n, name) = day.split_at_checked(day.len().checked_sub(2)?)?;
+    if n.is_empty() {
+        return None;
+    }
     let weekday = ["SU", "MO", "TU", "WE", "TH", "FR", "SA"]
         .iter()
         .position(|d| *d == name)?;
@@ -553,6 +557,22 @@ mod tests {
             s.left_out[0]
                 .why
                 .contains("defines with rules this service cannot follow"),
+            "{:?}",
+            s.left_out
+        );
+    }
+
+    #[test]
+    fn a_zone_rule_with_a_character_split_by_its_weekday_is_not_followed_and_does_not_panic() {
+        // Found by fuzzing: a two-byte character where the weekday's first letter should be.
+        let odd = "BEGIN:VTIMEZONE\nTZID:Odd Time\nBEGIN:STANDARD\nDTSTART:16011028T020000\nRRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10\nTZOFFSETFROM:+0100\nTZOFFSETTO:+0000\nEND:STANDARD\nBEGIN:DAYLIGHT\nDTSTART:16010325T010000\nRRULE:FREQ=YEARLY;BYDAY=-\u{4ec}U;BYMONTH=3\nTZOFFSETFROM:+0000\nTZOFFSETTO:+0100\nEND:DAYLIGHT\nEND:VTIMEZONE\n";
+        let text = format!(
+            "BEGIN:VCALENDAR\n{odd}BEGIN:VEVENT\nDTSTART;TZID=Odd Time:20250325T100000\nDTEND;TZID=Odd Time:20250325T110000\nEND:VEVENT\nEND:VCALENDAR\n"
+        );
+        let s = suggest(&text, "2025-03-24");
+        assert_eq!(
+            s.events_counted + s.left_out.len() as u32,
+            1,
             "{:?}",
             s.left_out
         );
