@@ -42,8 +42,13 @@ fn authority(
     let Some(lea) = lea else { return Ok(None) };
     Ok(snap
         .geographies()
-        .filter(|g| g.old_la_code == Some(lea) && g.level == GeographicLevel::LocalAuthority)
-        .min_by_key(|g| snap.is_former(g))
+        .filter(|g| {
+            g.old_la_code.is_some_and(|c| c.covers(lea))
+                && g.level == GeographicLevel::LocalAuthority
+        })
+        // The published figures a return is compared with are the unit's, where the authority
+        // reports jointly.
+        .min_by_key(|g| (snap.is_former(g), !g.code.is_joint()))
         .map(|g| (g.code.clone(), g.name.clone())))
 }
 

@@ -82,6 +82,13 @@ pub fn origin_note(f: &Figure) -> Option<String> {
             "before the reorganisation: {}",
             predecessors.join(" and ")
         )),
+        Origin::ReportedBy { authority } => Some(format!(
+            "published under {authority} alone, which reported for both authorities"
+        )),
+        Origin::Combined { members } => Some(format!(
+            "the sum of {}, published separately",
+            members.join(" and ")
+        )),
     }
 }
 

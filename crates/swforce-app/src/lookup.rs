@@ -22,12 +22,14 @@ impl Snapshot {
             return Vec::new();
         }
         let words: Vec<&str> = q.split(' ').collect();
+        let code = GeographyCode::parse(&query.trim().to_ascii_uppercase()).ok();
+        let old = OldLaCode::parse(query).ok();
         let mut hits: Vec<&Geography> = self
             .geographies()
             .filter(|g| {
                 let name = normalise(&g.name);
-                g.code.as_str().eq_ignore_ascii_case(query.trim())
-                    || g.old_la_code.is_some_and(|c| c.to_string() == query.trim())
+                code.as_ref().is_some_and(|c| g.code.members().contains(c))
+                    || old.is_some_and(|o| g.old_la_code.is_some_and(|c| c.covers(o)))
                     || words
                         .iter()
                         .all(|w| name.split(' ').any(|n| n.starts_with(w)))
@@ -53,13 +55,29 @@ impl Snapshot {
             if let Some(g) = self.geography(&code) {
                 return Ok(g);
             }
+            // A member the releases never name alone, or a unit's codes in another order.
+            let mut members = code.members();
+            members.sort();
+            let unit = self.geographies().find(|g| {
+                let mut theirs = g.code.members();
+                theirs.sort();
+                g.code.is_joint()
+                    && (members == theirs || (members.len() == 1 && theirs.contains(&members[0])))
+            });
+            if let Some(g) = unit {
+                return Ok(g);
+            }
         }
-        if let Ok(old) = OldLaCode::parse(q) {
+        if let Ok(old) = OldLaCode::parse_joint(q) {
             let mut hits: Vec<&Geography> = self
                 .geographies()
-                .filter(|g| g.old_la_code == Some(old))
+                .filter(|g| {
+                    g.old_la_code
+                        .is_some_and(|c| c == old || (old.members().len() == 1 && c.covers(old)))
+                })
                 .collect();
-            hits.sort_by_key(|g| self.is_former(g));
+            // The authority itself before the unit it reports with.
+            hits.sort_by_key(|g| (self.is_former(g), g.code.is_joint()));
             if let Some(g) = hits.first() {
                 return Ok(g);
             }

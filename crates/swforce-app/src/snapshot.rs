@@ -23,6 +23,11 @@ pub enum Origin {
     Computed,
     /// Before the place existed: its predecessors' figures, combined.
     Continued { predecessors: Vec<String> },
+    /// A jointly reported unit's figure published under one of its members alone (the other
+    /// member shown as not applicable, or absent), as releases did before naming the unit.
+    ReportedBy { authority: String },
+    /// A jointly reported unit's figure added up from its members, published separately.
+    Combined { members: Vec<String> },
 }
 
 /// One figure for one year, in stored units (a rate as a fraction).
@@ -48,6 +53,8 @@ pub struct Snapshot {
     /// The store generation this was built from.
     pub generation: i64,
     geographies: BTreeMap<GeographyCode, Geography>,
+    /// Each member of a jointly reported unit, with the unit's code.
+    joint: HashMap<GeographyCode, GeographyCode>,
     rows: HashMap<Key, BTreeMap<Year, Row>>,
     years: BTreeMap<Dataset, BTreeSet<Year>>,
     breakdowns: BTreeMap<Dataset, BTreeSet<String>>,
@@ -60,10 +67,15 @@ pub struct Snapshot {
 
 impl Snapshot {
     pub fn load(store: &dyn Store, generation: i64) -> Result<Self, AppError> {
-        let geographies = store
+        let geographies: BTreeMap<GeographyCode, Geography> = store
             .geographies()?
             .into_iter()
             .map(|g| (g.code.clone(), g))
+            .collect();
+        let joint = geographies
+            .keys()
+            .filter(|c| c.is_joint())
+            .flat_map(|unit| unit.members().into_iter().map(|m| (m, unit.clone())))
             .collect();
         let mut rows: HashMap<Key, BTreeMap<Year, Row>> = HashMap::new();
         let mut years: BTreeMap<Dataset, BTreeSet<Year>> = BTreeMap::new();
@@ -85,6 +97,7 @@ impl Snapshot {
         Ok(Self {
             generation,
             geographies,
+            joint,
             rows,
             years,
             breakdowns,
@@ -113,7 +126,8 @@ impl Snapshot {
 
     /// Places inside `code`, sorted by name: the nine regions in England, the current
     /// authorities of a region (for London, the boroughs of Inner and Outer London), the
-    /// boroughs of Inner or Outer London. Former authorities are left out.
+    /// boroughs of Inner or Outer London. Former authorities are left out, and so are the
+    /// members of a jointly reported unit, which stands in their place.
     pub fn children(&self, code: &GeographyCode) -> Vec<&Geography> {
         let Some(parent) = self.geographies.get(code) else {
             return Vec::new();
@@ -128,6 +142,7 @@ impl Snapshot {
                 .geographies
                 .values()
                 .filter(|g| g.level == GeographicLevel::LocalAuthority && !self.is_former(g))
+                .filter(|g| self.unit_of(&g.code).is_none())
                 .filter(|g| {
                     g.parent.as_ref() == Some(code)
                         || self.region_of(g).is_some_and(|r| r.code == *code)
@@ -157,6 +172,25 @@ impl Snapshot {
             cur = cur.parent.as_ref().and_then(|p| self.geographies.get(p))?;
         }
         Some(cur)
+    }
+
+    /// The jointly reported unit an authority belongs to, once a release has named the unit.
+    pub fn unit_of(&self, code: &GeographyCode) -> Option<&Geography> {
+        self.joint.get(code).and_then(|u| self.geographies.get(u))
+    }
+
+    /// Whether an authority's published row for a year gives way to its unit's own row: the
+    /// unit is the one place with that year's figures, so they count once.
+    fn reported_by_unit(
+        &self,
+        dataset: Dataset,
+        code: &GeographyCode,
+        breakdown: &str,
+        year: Year,
+    ) -> bool {
+        self.joint
+            .get(code)
+            .is_some_and(|unit| self.row(dataset, unit, breakdown, year).is_some())
     }
 
     pub fn england(&self) -> Option<&Geography> {
@@ -203,7 +237,8 @@ impl Snapshot {
             .unwrap_or_default()
     }
 
-    /// Every current authority row of a dataset for one year.
+    /// Every current authority row of a dataset for one year, each place once: a member of a
+    /// jointly reported unit gives way to the unit's row where the unit has one.
     pub fn authority_rows(&self, dataset: Dataset, breakdown: &str, year: Year) -> Vec<&Row> {
         self.rows
             .iter()
@@ -214,6 +249,7 @@ impl Snapshot {
                         .geographies
                         .get(code)
                         .is_some_and(|g| g.level == GeographicLevel::LocalAuthority)
+                    && !self.reported_by_unit(dataset, code, breakdown, year)
             })
             .filter_map(|(_, years)| years.get(&year))
             .collect()
@@ -246,7 +282,13 @@ impl Snapshot {
         year: Year,
     ) -> Option<Figure> {
         if let Some(row) = self.row(measure.dataset, code, breakdown, year) {
+            if self.reported_by_unit(measure.dataset, code, breakdown, year) {
+                return None;
+            }
             return Self::figure_in(row, measure);
+        }
+        if code.is_joint() {
+            return self.unit_figure(code, measure, breakdown, year);
         }
         let (_, predecessors) = continuity_for(code.as_str())?;
         let rows: Vec<&Row> = predecessors
@@ -280,6 +322,50 @@ impl Snapshot {
         })
     }
 
+    /// A jointly reported unit's figure for a year the unit has no row of its own: published
+    /// under one member alone (the other not applicable or absent), added up from both members
+    /// where each published its own, or, before the members existed, their predecessors'.
+    fn unit_figure(
+        &self,
+        unit: &GeographyCode,
+        measure: &Measure,
+        breakdown: &str,
+        year: Year,
+    ) -> Option<Figure> {
+        let members = unit.members();
+        let published: Vec<(&GeographyCode, &Row)> = members
+            .iter()
+            .filter_map(|m| Some((m, self.row(measure.dataset, m, breakdown, year)?)))
+            .filter(|(_, row)| has_figures(row))
+            .collect();
+        let name = |code: &GeographyCode| {
+            self.geographies
+                .get(code)
+                .map_or(code.to_string(), |g| g.name.clone())
+        };
+        match published.as_slice() {
+            [] => members
+                .iter()
+                .find_map(|m| self.figure(m, measure, breakdown, year)),
+            [(member, row)] => Self::figure_in(row, measure).map(|f| Figure {
+                origin: Origin::ReportedBy {
+                    authority: name(member),
+                },
+                ..f
+            }),
+            both => {
+                let rows: Vec<&Row> = both.iter().map(|(_, r)| *r).collect();
+                let combined = combine(measure.dataset, year, unit.clone(), breakdown, &rows);
+                Self::figure_in(&combined.row, measure).map(|f| Figure {
+                    origin: Origin::Combined {
+                        members: both.iter().map(|(m, _)| name(m)).collect(),
+                    },
+                    ..f
+                })
+            }
+        }
+    }
+
     /// A measure of a place for every year of its dataset that has a figure.
     pub fn series(&self, code: &GeographyCode, measure: &Measure, breakdown: &str) -> Vec<Figure> {
         self.years(measure.dataset)
@@ -302,4 +388,12 @@ impl Snapshot {
                 .any(|c| self.geographies.contains_key(&c))
         })
     }
+}
+
+/// Whether a row holds anything but "not applicable": a member shown as `z` throughout is
+/// reported by its partner.
+fn has_figures(row: &Row) -> bool {
+    row.cells
+        .values()
+        .any(|c| !matches!(c, Cell::Symbol(swforce_domain::EesSymbol::Z)))
 }

@@ -80,25 +80,106 @@ pub enum CodeError {
     Geography(String),
     #[error("{0:?} is not a DfE local authority code; it should be 3 digits, such as 839")]
     OldLa(String),
+    #[error(
+        "{0:?} joins fewer than two codes; a jointly reported unit is written as two codes joined by \" / \", such as {1}"
+    )]
+    JointMissing(String, &'static str),
+    #[error("{0:?} joins {1} codes; a jointly reported unit has exactly two members, such as {2}")]
+    JointTooMany(String, usize, &'static str),
+    #[error(
+        "{0:?} joins {1:?}, which is not a local authority code; only two local authorities (E06, E07, E08, E09 or E10 and 6 digits) can be reported jointly, such as E06000061 / E06000062"
+    )]
+    JointMember(String, String),
+    #[error("{0:?} joins {1} to itself; a jointly reported unit has two different members")]
+    JointTwice(String, String),
+}
+
+/// What joins the members of a jointly reported unit in published files (`940 / 941`,
+/// `E06000061 / E06000062`) and in names (`North Northamptonshire / West Northamptonshire`).
+pub const JOINT_SEPARATOR: &str = " / ";
+
+/// Splits a possibly joint code at any of the separators a person or a file may use
+/// (`/`, `+`, `-`, `_` or spaces). `None` when the text has no separator at all.
+fn joint_parts(text: &str) -> Option<Vec<&str>> {
+    let joined = text.contains(['/', '+', '-', '_']) || text.split_whitespace().count() > 1;
+    joined.then(|| {
+        text.split(['/', '+', '-', '_', ' ', '\t'])
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .collect()
+    })
+}
+
+/// Checks the member count of a joint code; `example` is shown in the error.
+fn two_members<'a>(
+    text: &str,
+    parts: Vec<&'a str>,
+    example: &'static str,
+) -> Result<[&'a str; 2], CodeError> {
+    match parts.as_slice() {
+        [a, b] if a == b => Err(CodeError::JointTwice(text.to_string(), a.to_string())),
+        [a, b] => Ok([a, b]),
+        [] | [_] => Err(CodeError::JointMissing(text.to_string(), example)),
+        more => Err(CodeError::JointTooMany(
+            text.to_string(),
+            more.len(),
+            example,
+        )),
+    }
+}
+
+fn is_single_code(t: &str) -> bool {
+    t.len() == 9
+        && t.as_bytes()[0].is_ascii_uppercase()
+        && t.bytes().skip(1).all(|b| b.is_ascii_digit())
+}
+
+/// Whether a single code names a local authority (`E06`, `E07`, `E08`, `E09`, `E10`).
+fn is_authority_code(t: &str) -> bool {
+    is_single_code(t) && matches!(&t[..3], "E06" | "E07" | "E08" | "E09" | "E10")
 }
 
 /// A 9-character ONS geography code: `E92000001` (England), `E12…` (region), `E13…`
-/// (Inner or Outer London), `E06…`, `E08…`, `E09…`, `E10…` (local authorities).
+/// (Inner or Outer London), `E06…`, `E08…`, `E09…`, `E10…` (local authorities); or the code of
+/// a jointly reported unit, two authorities that share a children's service and are published
+/// as one row (`E06000061 / E06000062` in the files, written `E06000061-E06000062` here so that
+/// it fits in a link).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct GeographyCode(String);
 
 impl GeographyCode {
+    /// Reads a code. A joint code may be written with ` / ` (as published), `-`, `+`, `_` or a
+    /// space between its two members; the members keep their published order.
     pub fn parse(text: &str) -> Result<Self, CodeError> {
         let t = text.trim();
-        let ok = t.len() == 9
-            && t.as_bytes()[0].is_ascii_uppercase()
-            && t.bytes().skip(1).all(|b| b.is_ascii_digit());
-        if ok {
-            Ok(Self(t.to_string()))
-        } else {
-            Err(CodeError::Geography(text.to_string()))
+        if is_single_code(t) {
+            return Ok(Self(t.to_string()));
         }
+        let Some(parts) = joint_parts(t) else {
+            return Err(CodeError::Geography(text.to_string()));
+        };
+        let members = two_members(text, parts, "E06000061 / E06000062")?;
+        if let Some(bad) = members.iter().find(|m| !is_authority_code(m)) {
+            return Err(CodeError::JointMember(text.to_string(), bad.to_string()));
+        }
+        Ok(Self(members.join("-")))
+    }
+
+    /// Whether this is a jointly reported unit of two authorities.
+    pub fn is_joint(&self) -> bool {
+        self.0.len() > 9
+    }
+
+    /// The authorities a joint code is made of, in published order; a single code is its own
+    /// only member.
+    pub fn members(&self) -> Vec<GeographyCode> {
+        self.0.split('-').map(|m| Self(m.to_string())).collect()
+    }
+
+    /// The code as the Department for Education publishes it (`E06000061 / E06000062`).
+    pub fn published(&self) -> String {
+        self.0.replace('-', JOINT_SEPARATOR)
     }
 
     /// England's code.
@@ -110,7 +191,7 @@ impl GeographyCode {
         &self.0
     }
 
-    /// The ONS entity prefix (`E06`, `E12`, ...).
+    /// The ONS entity prefix (`E06`, `E12`, ...); a joint unit's is its first member's.
     pub fn entity(&self) -> &str {
         &self.0[..3]
     }
@@ -135,44 +216,83 @@ impl fmt::Display for GeographyCode {
     }
 }
 
-/// The 3-digit local authority code the Department for Education used before ONS codes.
+/// The 3-digit local authority code the Department for Education used before ONS codes, or
+/// the pair of a jointly reported unit (`940 / 941`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
-pub struct OldLaCode(u16);
+pub struct OldLaCode(u16, Option<u16>);
 
 impl OldLaCode {
+    /// Reads one authority's code (`839`).
     pub fn parse(text: &str) -> Result<Self, CodeError> {
-        let t = text.trim();
-        if t.len() == 3 && t.bytes().all(|b| b.is_ascii_digit()) {
-            let n: u16 = t.parse().map_err(|_| CodeError::OldLa(text.to_string()))?;
-            if n >= 100 {
-                return Ok(Self(n));
-            }
-        }
-        Err(CodeError::OldLa(text.to_string()))
+        Self::single(text.trim())
+            .map(|n| Self(n, None))
+            .ok_or_else(|| CodeError::OldLa(text.to_string()))
     }
 
+    /// Reads one authority's code or a jointly reported unit's pair (`940 / 941`).
+    pub fn parse_joint(text: &str) -> Result<Self, CodeError> {
+        let t = text.trim();
+        if let Some(n) = Self::single(t) {
+            return Ok(Self(n, None));
+        }
+        let Some(parts) = joint_parts(t) else {
+            return Err(CodeError::OldLa(text.to_string()));
+        };
+        let [a, b] = two_members(text, parts, "940 / 941")?;
+        match (Self::single(a), Self::single(b)) {
+            (Some(a), Some(b)) => Ok(Self(a, Some(b))),
+            (None, _) => Err(CodeError::OldLa(a.to_string())),
+            (_, None) => Err(CodeError::OldLa(b.to_string())),
+        }
+    }
+
+    fn single(t: &str) -> Option<u16> {
+        if t.len() == 3 && t.bytes().all(|b| b.is_ascii_digit()) {
+            t.parse().ok().filter(|n| *n >= 100)
+        } else {
+            None
+        }
+    }
+
+    /// The (first) authority's number.
     pub fn get(self) -> u16 {
         self.0
+    }
+
+    /// Each authority's code: one, or two for a jointly reported unit.
+    pub fn members(self) -> Vec<OldLaCode> {
+        std::iter::once(self.0)
+            .chain(self.1)
+            .map(|n| Self(n, None))
+            .collect()
+    }
+
+    /// Whether `single` is this code or one of its members.
+    pub fn covers(self, single: OldLaCode) -> bool {
+        self.members().contains(&single)
     }
 }
 
 impl TryFrom<String> for OldLaCode {
     type Error = CodeError;
     fn try_from(s: String) -> Result<Self, Self::Error> {
-        Self::parse(&s)
+        Self::parse_joint(&s)
     }
 }
 
 impl From<OldLaCode> for String {
     fn from(c: OldLaCode) -> String {
-        c.0.to_string()
+        c.to_string()
     }
 }
 
 impl fmt::Display for OldLaCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.0)
+        match self.1 {
+            None => write!(f, "{}", self.0),
+            Some(b) => write!(f, "{}{JOINT_SEPARATOR}{b}", self.0),
+        }
     }
 }
 
@@ -190,6 +310,21 @@ pub struct Geography {
 }
 
 impl Geography {
+    /// The members of a jointly reported unit, `(code, name)` in published order; empty for a
+    /// single place.
+    pub fn members(&self) -> Vec<(GeographyCode, &str)> {
+        if !self.code.is_joint() {
+            return Vec::new();
+        }
+        let names: Vec<&str> = self.name.split(JOINT_SEPARATOR).collect();
+        self.code
+            .members()
+            .into_iter()
+            .enumerate()
+            .map(|(i, c)| (c, names.get(i).copied().unwrap_or("")))
+            .collect()
+    }
+
     /// Inner and Outer London: regional rows that sit inside London rather than beside it.
     /// England is the sum of the nine regions, never of these as well.
     pub fn is_london_part(&self) -> bool {
@@ -215,6 +350,59 @@ mod tests {
         ] {
             assert!(GeographyCode::parse(bad).is_err(), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn a_joint_code_has_two_authority_members() {
+        let joint = GeographyCode::parse("E06000061 / E06000062").unwrap();
+        assert_eq!(joint.as_str(), "E06000061-E06000062");
+        assert!(joint.is_joint());
+        assert_eq!(joint.published(), "E06000061 / E06000062");
+        assert_eq!(joint.members().len(), 2);
+        assert_eq!(joint.members()[1].as_str(), "E06000062");
+        for same in [
+            "E06000061-E06000062",
+            "E06000061+E06000062",
+            " E06000061 E06000062 ",
+        ] {
+            assert_eq!(GeographyCode::parse(same).unwrap(), joint, "{same}");
+        }
+        assert!(!GeographyCode::parse("E06000061").unwrap().is_joint());
+        let refused = |t: &str| GeographyCode::parse(t).unwrap_err().to_string();
+        assert!(refused("E06000061 /").contains("fewer than two"));
+        assert!(refused("E06000061 / E06000062 / E06000063").contains("joins 3 codes"));
+        assert!(
+            refused("E06000061 / E12000004")
+                .contains("\"E12000004\", which is not a local authority")
+        );
+        assert!(refused("E06000061 / E06000061").contains("to itself"));
+        assert!(refused("E06000061 / 941").contains("\"941\""));
+    }
+
+    #[test]
+    fn a_joint_dfe_code_is_read_only_where_asked_for() {
+        let joint = OldLaCode::parse_joint("940 / 941").unwrap();
+        assert_eq!(joint.to_string(), "940 / 941");
+        assert!(joint.covers(OldLaCode::parse("941").unwrap()));
+        assert!(!joint.covers(OldLaCode::parse("928").unwrap()));
+        assert!(OldLaCode::parse("940 / 941").is_err());
+        assert!(OldLaCode::parse_joint("940 /").is_err());
+        assert!(OldLaCode::parse_joint("940 / 941 / 942").is_err());
+        assert_eq!(OldLaCode::parse_joint("839").unwrap().to_string(), "839");
+    }
+
+    #[test]
+    fn a_joint_unit_names_its_members() {
+        let g = Geography {
+            code: GeographyCode::parse("E09000021 / E09000027").unwrap(),
+            name: "Kingston upon Thames / Richmond upon Thames".into(),
+            level: GeographicLevel::LocalAuthority,
+            parent: None,
+            old_la_code: OldLaCode::parse_joint("314 / 318").ok(),
+        };
+        let members = g.members();
+        assert_eq!(members[0].1, "Kingston upon Thames");
+        assert_eq!(members[1].0.as_str(), "E09000027");
     }
 
     #[test]

@@ -6,7 +6,7 @@ use crate::reading::{Collector, HashingReader, Lines, hex};
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashMap};
 use std::io::Read;
-use swforce_domain::geography::{ENGLAND, LONDON};
+use swforce_domain::geography::{ENGLAND, JOINT_SEPARATOR, LONDON};
 use swforce_domain::{
     Cell, Dataset, EesSymbol, GeographicLevel, Geography, GeographyCode, Measure, OldLaCode, Row,
     Year,
@@ -714,7 +714,7 @@ impl RowParser {
         }
         let old = match col(Role::OldLaCode).map(|i| (i, fields[i])) {
             Some((_, "")) | None => None,
-            Some((i, t)) => match OldLaCode::parse(t) {
+            Some((i, t)) => match OldLaCode::parse_joint(t) {
                 Ok(c) => Some(c),
                 Err(e) => {
                     out.push(err(
@@ -727,16 +727,60 @@ impl RowParser {
                 }
             },
         };
-        self.remember(
-            year,
-            Geography {
-                code: la.clone(),
-                name: la_name.into(),
+        // A jointly reported unit names both members in every geography column, in one order.
+        let members = la.members().len();
+        let names = la_name.split(JOINT_SEPARATOR.trim()).count();
+        if names != members {
+            out.push(err(
+                format!(
+                    "field \"la_name\" is {la_name:?}, which names {names} authorit{} but new_la_code {} names {members}",
+                    if names == 1 { "y" } else { "ies" },
+                    la.published()
+                ),
+                "a jointly reported unit names both authorities, joined by \" / \" in the same order as their codes, such as North Northamptonshire / West Northamptonshire",
+                col(Role::LaName),
+                Some("la_name"),
+            ));
+            return None;
+        }
+        if let Some(old) = old.filter(|o| o.members().len() != members) {
+            out.push(err(
+                format!(
+                    "field \"old_la_code\" is {old}, which names {} authorit{} but new_la_code {} names {members}",
+                    old.members().len(),
+                    if old.members().len() == 1 { "y" } else { "ies" },
+                    la.published()
+                ),
+                "give both DfE codes of a jointly reported unit, joined by \" / \" in the same order as the ONS codes, such as 940 / 941",
+                col(Role::OldLaCode),
+                Some("old_la_code"),
+            ));
+            return None;
+        }
+        let la_name = la_name
+            .split(JOINT_SEPARATOR.trim())
+            .map(str::trim)
+            .collect::<Vec<_>>()
+            .join(JOINT_SEPARATOR);
+        let unit = Geography {
+            code: la.clone(),
+            name: la_name,
+            level: GeographicLevel::LocalAuthority,
+            parent: Some(region),
+            old_la_code: old,
+        };
+        // Each member of a unit is a place too, with a page that points to the unit.
+        let olds = old.map(|o| o.members());
+        for (i, (code, name)) in unit.members().into_iter().enumerate() {
+            self.remember_if_absent(Geography {
+                code,
+                name: name.to_string(),
                 level: GeographicLevel::LocalAuthority,
-                parent: Some(region),
-                old_la_code: old,
-            },
-        );
+                parent: unit.parent.clone(),
+                old_la_code: olds.as_ref().map(|o| o[i]),
+            });
+        }
+        self.remember(year, unit);
         Some(la)
     }
 

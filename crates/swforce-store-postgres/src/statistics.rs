@@ -209,7 +209,7 @@ impl StatisticsStore for PostgresStore {
                     parent: parent.as_deref().map(code_from).transpose()?,
                     old_la_code: old
                         .as_deref()
-                        .map(|o| OldLaCode::parse(o).map_err(|e| invalid(e.to_string())))
+                        .map(|o| OldLaCode::parse_joint(o).map_err(|e| invalid(e.to_string())))
                         .transpose()?,
                 })
             },

@@ -3,6 +3,7 @@
 mod access;
 mod demo;
 mod diary;
+mod joint;
 mod places;
 mod projection;
 

@@ -188,3 +188,89 @@ fn two_columns_meaning_the_same_measure_are_refused() {
         .unwrap();
     assert!(d.problem.contains("both mean inpost_fte"), "{}", d.problem);
 }
+
+const JOINT: &str = "csww_headline_2017_to_2025_joint.csv";
+
+/// The joint fixture with line 5 (the 2025 Northamptonshire unit) changed by `edit`.
+fn joint_with(edit: impl Fn(&str) -> String) -> String {
+    let text = String::from_utf8(fixture(JOINT)).unwrap();
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    assert!(lines[4].contains("E06000061 / E06000062"), "{}", lines[4]);
+    lines[4] = edit(&lines[4]);
+    lines.join("\n")
+}
+
+#[test]
+fn a_malformed_joint_code_is_refused_naming_the_field() {
+    for (bad, field, words) in [
+        ("E06000061 /", "new_la_code", "fewer than two"),
+        (
+            "E06000061 / E06000062 / E06000063",
+            "new_la_code",
+            "joins 3 codes",
+        ),
+        (
+            "E06000061 / E12000004",
+            "new_la_code",
+            "not a local authority",
+        ),
+        ("E06000061 / E06000061", "new_la_code", "to itself"),
+    ] {
+        let text = joint_with(|l| l.replace("E06000061 / E06000062", bad));
+        let r = refused("joint.csv", text.as_bytes());
+        let d = r.errors().next().unwrap();
+        assert_eq!((d.line, d.column), (Some(5), Some(9)), "{bad}: {d}");
+        assert_eq!(d.field.as_deref(), Some(field), "{bad}");
+        assert!(d.problem.contains(words), "{bad}: {}", d.problem);
+        if words != "to itself" {
+            assert!(
+                d.to_string().contains("E06000061 / E06000062"),
+                "{bad}: shows the form: {d}"
+            );
+        }
+        assert_eq!(r.errors().count(), 1, "{bad}: one error for one bad field");
+    }
+}
+
+#[test]
+fn a_joint_row_names_both_members_in_every_geography_column() {
+    let text = joint_with(|l| l.replace("940 / 941", "940"));
+    let d = refused("joint.csv", text.as_bytes())
+        .errors()
+        .next()
+        .cloned()
+        .unwrap();
+    assert_eq!(d.field.as_deref(), Some("old_la_code"), "{d}");
+    assert!(d.fix.contains("940 / 941"), "{d}");
+    let text = joint_with(|l| l.replace("940 / 941", "940 / 941 / 942"));
+    let d = refused("joint.csv", text.as_bytes())
+        .errors()
+        .next()
+        .cloned()
+        .unwrap();
+    assert_eq!(d.field.as_deref(), Some("old_la_code"), "{d}");
+    let text = joint_with(|l| l.replace(" / West Northamptonshire", ""));
+    let d = refused("joint.csv", text.as_bytes())
+        .errors()
+        .next()
+        .cloned()
+        .unwrap();
+    assert_eq!(
+        (d.line, d.field.as_deref()),
+        (Some(5), Some("la_name")),
+        "{d}"
+    );
+    assert!(
+        d.problem
+            .contains("names 1 authority but new_la_code E06000061 / E06000062 names 2"),
+        "{d}"
+    );
+    // A region or the country cannot be joint.
+    let text = joint_with(|l| l.replace("E12000004", "E12000004 / E12000005"));
+    let d = refused("joint.csv", text.as_bytes())
+        .errors()
+        .next()
+        .cloned()
+        .unwrap();
+    assert_eq!(d.field.as_deref(), Some("region_code"), "{d}");
+}

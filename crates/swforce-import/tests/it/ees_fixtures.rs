@@ -137,3 +137,32 @@ fn an_unknown_extra_column_is_a_warning_not_a_failure() {
     assert_eq!(f.warnings[0].column, Some(33));
     assert!(f.warnings[0].problem.contains("agency_spend_gbp"));
 }
+
+#[test]
+fn a_jointly_reported_unit_is_read_with_its_members() {
+    let name = "csww_headline_2017_to_2025_joint.csv";
+    let f = read_ees_csv(name, fixture(name).as_slice()).unwrap();
+    assert_eq!(f.rows.len(), 54);
+    assert!(f.warnings.is_empty(), "{:?}", f.warnings);
+    let find = |code: &str| {
+        f.geographies
+            .iter()
+            .find(|g| g.code.as_str() == code)
+            .unwrap()
+    };
+    let unit = find("E09000021-E09000027");
+    assert_eq!(unit.name, "Kingston upon Thames / Richmond upon Thames");
+    assert_eq!(unit.old_la_code.unwrap().to_string(), "314 / 318");
+    assert_eq!(unit.parent.as_ref().unwrap().as_str(), "E13000002");
+    assert_eq!(
+        f.rows.iter().filter(|r| r.geography == unit.code).count(),
+        9,
+        "every year 2017 to 2025"
+    );
+    // Each member is a place too, under the same parent, with its own DfE code.
+    let richmond = find("E09000027");
+    assert_eq!(richmond.name, "Richmond upon Thames");
+    assert_eq!(richmond.old_la_code.unwrap().get(), 318);
+    assert_eq!(richmond.parent, unit.parent);
+    assert_eq!(find("E06000062").name, "West Northamptonshire");
+}

@@ -43,6 +43,9 @@ pub struct PlacePage {
     pub heading: String,
     pub caption: String,
     pub notices: Vec<String>,
+    /// For a jointly reported unit or one of its members: what joint reporting means here, with
+    /// links to the other pages.
+    pub joint: Option<JointNote>,
     pub latest_year: String,
     pub cards: Vec<Card>,
     pub benchmarks: Option<TableView>,
@@ -440,6 +443,59 @@ fn notices(p: &Profile) -> Vec<String> {
     out
 }
 
+/// A sentence about joint reporting that ends in links.
+#[derive(Debug)]
+pub struct JointNote {
+    pub text: String,
+    pub links: Vec<Crumb>,
+}
+
+fn joint_note(snap: &Snapshot, place: &Geography) -> Option<JointNote> {
+    if let Some(unit) = snap.unit_of(&place.code) {
+        let partners: Vec<&str> = unit
+            .members()
+            .into_iter()
+            .filter(|(c, _)| *c != place.code)
+            .map(|(_, n)| n)
+            .collect();
+        return Some(JointNote {
+            text: format!(
+                "{} shares its children's services with {}, and the Department for Education \
+                 reports their social work workforce jointly: its workforce figures are those of",
+                place.name,
+                partners.join(" and ")
+            ),
+            links: vec![Crumb {
+                text: unit.name.clone(),
+                href: href(unit),
+            }],
+        });
+    }
+    let members = place.members();
+    (!members.is_empty()).then(|| JointNote {
+        text: format!(
+            "{} share their children's services and are reported as one unit, counted once in \
+             their region and England. Years before the unit was published are shown from the \
+             authority that reported for both, or from both added together where each published \
+             its own figures. Each authority's page:",
+            members
+                .iter()
+                .map(|(_, n)| *n)
+                .collect::<Vec<_>>()
+                .join(" and ")
+        ),
+        links: members
+            .iter()
+            .map(|(code, name)| Crumb {
+                text: name.to_string(),
+                href: snap
+                    .geography(code)
+                    .map_or_else(|| format!("/authorities/{code}"), href),
+            })
+            .collect(),
+    })
+}
+
 fn long_date(iso: &str) -> String {
     swforce_domain::Date::parse(iso).map_or_else(|_| iso.to_string(), |d| d.long())
 }
@@ -477,6 +533,7 @@ pub fn place_page(snap: &Snapshot, place: &Geography) -> PlacePage {
         heading: place.name.clone(),
         caption,
         notices: notices(&p),
+        joint: joint_note(snap, place),
         latest_year: p.latest_year.map(|y| y.to_string()).unwrap_or_default(),
         cards: cards(&p),
         benchmarks: benchmark_table(&p),

@@ -37,7 +37,7 @@ pub struct ListParams {
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(as = Geography)]
 pub struct GeographyInfo {
-    /// Its ONS code.
+    /// Its ONS code; a jointly reported unit's is its members' codes joined by `-`.
     #[schema(value_type = String, example = "E06000058")]
     code: GeographyCode,
     /// Replaced in a reorganisation.
@@ -55,10 +55,31 @@ pub struct GeographyInfo {
     parent_code: Option<GeographyCode>,
     #[schema(required, value_type = Option<String>)]
     region_code: Option<GeographyCode>,
+    /// For a jointly reported unit (code `E06000061-E06000062`, published as
+    /// `E06000061 / E06000062`): the two authorities it is made of.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    members: Vec<PlaceName>,
+    /// For a member of a jointly reported unit: the unit, which holds the figures it shares.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reported_jointly_as: Option<PlaceName>,
 }
 
 fn describe(snap: &Snapshot, g: &Geography) -> GeographyInfo {
     GeographyInfo {
+        members: g
+            .members()
+            .into_iter()
+            .map(|(code, name)| PlaceName {
+                name: snap
+                    .geography(&code)
+                    .map_or(name.to_string(), |m| m.name.clone()),
+                code,
+            })
+            .collect(),
+        reported_jointly_as: snap.unit_of(&g.code).map(|u| PlaceName {
+            code: u.code.clone(),
+            name: u.name.clone(),
+        }),
         code: g.code.clone(),
         former: snap.is_former(g),
         geographic_level: g.level.as_str(),
@@ -414,17 +435,26 @@ pub struct Series {
 }
 
 fn origin() -> Schema {
-    schema::string_enum(["published", "computed", "continued"])
+    schema::string_enum([
+        "published",
+        "computed",
+        "continued",
+        "reported_by",
+        "combined",
+    ])
 }
 
 /// A year's figure and where it comes from.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SeriesPoint {
     /// `published`; `computed` from the published counts where the release did not publish
-    /// it; `continued` from the predecessors of a reorganised authority.
+    /// it; `continued` from the predecessors of a reorganised authority; for a jointly
+    /// reported unit, `reported_by` one member alone (the other not applicable) or `combined`
+    /// from both members' separate figures.
     #[schema(schema_with = origin)]
     origin: &'static str,
-    /// For `continued`: the predecessors whose figures are summed.
+    /// For `continued`: the predecessors whose figures are summed; for `reported_by` and
+    /// `combined`: the members the figure comes from.
     #[serde(skip_serializing_if = "Option::is_none")]
     predecessors: Option<Vec<String>>,
     value: Cell,
@@ -475,6 +505,8 @@ pub async fn series(
                     Origin::Published => ("published", None),
                     Origin::Computed => ("computed", None),
                     Origin::Continued { predecessors } => ("continued", Some(predecessors)),
+                    Origin::ReportedBy { authority } => ("reported_by", Some(vec![authority])),
+                    Origin::Combined { members } => ("combined", Some(members)),
                 };
                 SeriesPoint {
                     origin,

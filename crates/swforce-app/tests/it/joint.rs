@@ -1,0 +1,205 @@
+//! Jointly reported authorities: two councils sharing a children's service, published as one
+//! row (`940 / 941`, `E06000061 / E06000062`) in newer releases and under one member alone,
+//! with the other `z` or absent, in older ones.
+
+use crate::{TestApp, demo_app, empty_app};
+use swforce_app::Origin;
+use swforce_domain::{Dataset, GeographyCode, Measure, Year};
+
+const JOINT: &str =
+    include_str!("../../../swforce-import/tests/fixtures/csww_headline_2017_to_2025_joint.csv");
+
+/// The fixture's header and its rows from `from` onwards.
+fn joint_from(from: u16) -> String {
+    let mut lines = JOINT.lines();
+    let mut out = format!("{}\n", lines.next().unwrap());
+    for l in lines.filter(|l| l[..4].parse::<u16>().unwrap() >= from) {
+        out.push_str(l);
+        out.push('\n');
+    }
+    out
+}
+
+fn code(text: &str) -> GeographyCode {
+    GeographyCode::parse(text).unwrap()
+}
+
+fn year(y: u16) -> Year {
+    Year::try_from(y).unwrap()
+}
+
+const NORTHANTS: &str = "E06000061-E06000062";
+const KINGSTON: &str = "E09000021-E09000027";
+
+fn with_joint(t: &TestApp, from: u16) {
+    let report = t
+        .app
+        .import_file("csww_headline_joint.csv", joint_from(from).as_bytes())
+        .unwrap();
+    assert!(report.warnings.is_empty(), "{:?}", report.warnings);
+}
+
+#[test]
+fn a_new_generation_file_with_joint_rows_imports_once_and_again_changes_nothing() {
+    let t = empty_app();
+    let first = t.app.import_file("joint.csv", JOINT.as_bytes()).unwrap();
+    assert_eq!(first.rows, 54);
+    assert!(first.warnings.is_empty(), "{:?}", first.warnings);
+    let generation = t.app.snapshot().unwrap().generation;
+    let again = t.app.import_file("joint.csv", JOINT.as_bytes()).unwrap();
+    assert!(again.already_imported());
+    assert_eq!(t.app.snapshot().unwrap().generation, generation);
+
+    let snap = t.app.snapshot().unwrap();
+    let unit = snap.find("E06000061 / E06000062").unwrap();
+    assert_eq!(unit.code.as_str(), NORTHANTS);
+    assert_eq!(unit.name, "North Northamptonshire / West Northamptonshire");
+    assert_eq!(unit.old_la_code.unwrap().to_string(), "940 / 941");
+    // Either member's code or name, and the DfE codes, find the unit or the member's page.
+    for q in [
+        "E06000062",
+        "941",
+        "West Northamptonshire",
+        "E06000061+E06000062",
+    ] {
+        let g = snap.find(q).unwrap();
+        assert!(
+            g.code.as_str() == NORTHANTS
+                || snap.unit_of(&g.code).is_some_and(|u| u.code == unit.code),
+            "{q} found {}",
+            g.name
+        );
+    }
+    assert!(
+        snap.search("Richmond")
+            .iter()
+            .any(|g| g.code.as_str() == KINGSTON)
+    );
+    // The unit is in its region once; its members are not listed beside it.
+    let em = snap.find("East Midlands").unwrap();
+    let names: Vec<&str> = snap
+        .children(&em.code)
+        .iter()
+        .map(|g| g.name.as_str())
+        .collect();
+    assert_eq!(
+        names,
+        ["Derby", "North Northamptonshire / West Northamptonshire"]
+    );
+    let inpost = Measure::named("inpost_fte").unwrap();
+    let series = snap.series(&unit.code, inpost, "");
+    assert_eq!(series.len(), 9);
+    assert!(series.iter().all(|f| f.origin == Origin::Published));
+    // Every published rate is reproduced from the counts.
+    let findings = snap.reconcile(Dataset::CswwHeadline);
+    let wrong: Vec<_> = findings
+        .iter()
+        .filter(|f| !f.outcome.reproduced())
+        .collect();
+    assert!(wrong.is_empty(), "{wrong:?}");
+    assert!(findings.len() > 300);
+}
+
+#[test]
+fn the_unit_replaces_its_members_in_the_years_it_is_published() {
+    let t = demo_app();
+    with_joint(&t, 2017);
+    let snap = t.app.snapshot().unwrap();
+    let inpost = Measure::named("inpost_fte").unwrap();
+    let unit = code(KINGSTON);
+    let kingston = code("E09000021");
+    // Kingston's own workforce rows (which were the pair's) give way to the unit's.
+    assert!(snap.figure(&kingston, inpost, "", year(2022)).is_none());
+    assert_eq!(snap.unit_of(&kingston).unwrap().code, unit);
+    let rows = snap.authority_rows(Dataset::CswwHeadline, "", year(2022));
+    let codes: Vec<&str> = rows.iter().map(|r| r.geography.as_str()).collect();
+    for member in ["E09000021", "E09000027", "E06000061", "E06000062"] {
+        assert!(!codes.contains(&member), "{member} counted beside its unit");
+    }
+    assert!(codes.contains(&KINGSTON) && codes.contains(&NORTHANTS));
+    assert_eq!(
+        codes.iter().filter(|c| c.starts_with("E09000021")).count(),
+        1,
+        "the pair counts once"
+    );
+    // Children in need stay each member's own (published separately) and add up for the unit.
+    let at31 = Measure::named("At31_episodes").unwrap();
+    let k = snap
+        .figure(&kingston, at31, "", year(2022))
+        .unwrap()
+        .value()
+        .unwrap();
+    let r = snap
+        .figure(&code("E09000027"), at31, "", year(2022))
+        .unwrap()
+        .value()
+        .unwrap();
+    let both = snap.figure(&unit, at31, "", year(2022)).unwrap();
+    assert!((both.value().unwrap() - (k + r)).abs() < 1e-9);
+    assert!(matches!(both.origin, Origin::Combined { ref members } if members.len() == 2));
+    // The projection's history holds the unit, not its members.
+    let history = snap.history();
+    let codes: Vec<&str> = history
+        .authorities
+        .iter()
+        .map(|a| a.code.as_str())
+        .collect();
+    assert!(codes.contains(&KINGSTON) && codes.contains(&NORTHANTS));
+    assert!(!codes.contains(&"E09000021") && !codes.contains(&"E06000062"));
+    let unit_history = history
+        .authorities
+        .iter()
+        .find(|a| a.code == NORTHANTS)
+        .unwrap();
+    assert_eq!(unit_history.years.len(), 9);
+    assert!(unit_history.children_in_need.len() >= 2);
+}
+
+#[test]
+fn before_the_unit_is_published_its_series_continues_from_the_older_rows() {
+    let t = demo_app();
+    with_joint(&t, 2023);
+    let snap = t.app.snapshot().unwrap();
+    let inpost = Measure::named("inpost_fte").unwrap();
+    let northants = snap.series(&code(NORTHANTS), inpost, "");
+    assert_eq!(northants.len(), 9, "{northants:?}");
+    let origin = |y: u16| {
+        northants
+            .iter()
+            .find(|f| f.year == year(y))
+            .map(|f| f.origin.clone())
+            .unwrap()
+    };
+    assert_eq!(
+        origin(2019),
+        Origin::Continued {
+            predecessors: vec!["Northamptonshire".into()]
+        }
+    );
+    assert_eq!(
+        origin(2022),
+        Origin::ReportedBy {
+            authority: "North Northamptonshire".into()
+        }
+    );
+    assert_eq!(origin(2024), Origin::Published);
+    // 2022: North Northamptonshire's row, which reported for both.
+    let v2022 = northants.iter().find(|f| f.year == year(2022)).unwrap();
+    assert!((v2022.value().unwrap() - 337.9).abs() < 1e-9);
+    // Kingston reported alone (Richmond absent or z) before the unit was named.
+    let kingston = snap.series(&code(KINGSTON), inpost, "");
+    assert_eq!(kingston.len(), 9);
+    assert!(kingston[..6].iter().all(|f| f.origin
+        == Origin::ReportedBy {
+            authority: "Kingston upon Thames".into()
+        }));
+    // In those years the member row counts once: as itself, beside no unit row.
+    let rows = snap.authority_rows(Dataset::CswwHeadline, "", year(2022));
+    assert!(rows.iter().any(|r| r.geography.as_str() == "E09000021"));
+    assert!(!rows.iter().any(|r| r.geography.as_str() == KINGSTON));
+    // The members' own pages name the unit.
+    assert_eq!(
+        snap.unit_of(&code("E06000062")).unwrap().code.as_str(),
+        NORTHANTS
+    );
+}
