@@ -9,6 +9,7 @@ mod census;
 mod diary_privacy;
 mod exchange;
 mod imports;
+mod joint;
 mod openapi;
 mod pages;
 mod projections;
