@@ -12,7 +12,8 @@ use swforce_domain::{
     Year,
 };
 
-/// A column whose heading was an older spelling of a canonical measure.
+/// A column whose heading was another spelling of a canonical measure: an older or newer name
+/// from the mapping table, or the canonical name in another case.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ColumnMapping {
     pub column: String,
@@ -31,7 +32,7 @@ pub struct ParsedFile {
     pub geographies: Vec<Geography>,
     pub first_year: Year,
     pub last_year: Year,
-    /// Older column names read as their canonical measure.
+    /// Columns read as a canonical measure under another spelling.
     pub renamed: Vec<ColumnMapping>,
     /// Columns swforce does not know; kept in the provenance as warnings.
     pub unknown_columns: Vec<String>,
@@ -69,15 +70,17 @@ const REQUIRED: [(&str, Role); 8] = [
     ("la_name", Role::LaName),
 ];
 
+/// The role of a column every EES file shares, matched without regard to case (releases have
+/// written both `category` and `Category`).
 fn fixed_role(column: &str) -> Option<Role> {
     REQUIRED
         .iter()
-        .find(|(name, _)| *name == column)
+        .find(|(name, _)| name.eq_ignore_ascii_case(column))
         .map(|(_, r)| *r)
-        .or(match column {
+        .or(match column.to_ascii_lowercase().as_str() {
             "time_identifier" => Some(Role::TimeIdentifier),
             "old_la_code" => Some(Role::OldLaCode),
-            "category" | "Category" => Some(Role::Filter),
+            "category" => Some(Role::Filter),
             _ => None,
         })
 }
@@ -94,8 +97,8 @@ fn signature(dataset: Dataset) -> &'static str {
 
 /// Reads an EES CSV file, recognising the dataset from its header.
 ///
-/// Accepts both generations of column names (the older names are listed in each measure's
-/// `legacy` field), a UTF-8 byte-order mark, quoted names with commas and blank lines. Keeps
+/// Accepts every generation of column names (the other spellings are listed in each measure's
+/// `legacy` field), in any case, a UTF-8 byte-order mark, quoted names with commas and blank lines. Keeps
 /// the EES symbols as symbols. Refuses the whole file, listing up to 50 errors with their line,
 /// column and fix, if any cell is wrong; unknown columns are only warnings. Streams the file;
 /// a diagnostic's line is the physical line its row starts on, counting blank lines and line
@@ -283,36 +286,51 @@ impl RowParser {
         };
         let mut roles = Vec::with_capacity(names.len());
         let mut by_measure: HashMap<&'static str, &str> = HashMap::new();
-        let mut seen_names: HashMap<&str, usize> = HashMap::new();
+        // Keyed by the lower-case name: names are matched without regard to case, so
+        // `time_period` and `Time_Period` are one column written twice.
+        let mut seen_names: HashMap<String, (usize, &str)> = HashMap::new();
         let mut renamed = Vec::new();
         let mut unknown = Vec::new();
         for (i, name) in names.iter().enumerate() {
             let col = Some(i as u64 + 1);
-            if let Some(first) = seen_names.insert(name.as_str(), i + 1) {
-                out.push(
-                    Diagnostic::error(
-                        file,
-                        format!(
-                            "column \"{name}\" appears twice (columns {first} and {})",
-                            i + 1
-                        ),
-                        "remove or rename one of the two columns",
+            let repeated = seen_names.insert(name.to_ascii_lowercase(), (i + 1, name.as_str()));
+            if let Some((first, first_name)) = repeated {
+                let problem = if first_name == name {
+                    format!(
+                        "column \"{name}\" appears twice (columns {first} and {})",
+                        i + 1
                     )
-                    .at(line, col)
-                    .field(name),
+                } else {
+                    format!(
+                        "columns \"{first_name}\" and \"{name}\" are one column written in two cases (columns {first} and {}); names are matched without regard to case",
+                        i + 1
+                    )
+                };
+                out.push(
+                    Diagnostic::error(file, problem, "remove or rename one of the two columns")
+                        .at(line, col)
+                        .field(name),
                 );
             }
             let role = if let Some(r) = fixed_role(name) {
                 r
-            } else if Some(name.as_str()) == dataset.breakdown_column() {
+            } else if dataset
+                .breakdown_column()
+                .is_some_and(|b| b.eq_ignore_ascii_case(name))
+            {
                 Role::Breakdown
             } else if let Some(m) = Measure::find(dataset, name) {
-                if let Some(other) = by_measure.insert(m.name, name) {
+                // A repeated name has been reported above; saying it also means the same
+                // measure twice would be the same problem twice.
+                if let Some(other) = by_measure
+                    .insert(m.name, name)
+                    .filter(|_| repeated.is_none())
+                {
                     out.push(
                         Diagnostic::error(
                             file,
                             format!("columns \"{other}\" and \"{name}\" both mean {}", m.name),
-                            "keep one of them: older releases use the first spelling, later releases the second",
+                            "keep one of them: they are spellings of the same column from different releases",
                         )
                         .at(line, col)
                         .field(name),
