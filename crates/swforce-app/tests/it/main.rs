@@ -3,6 +3,7 @@
 mod access;
 mod demo;
 mod diary;
+mod new_generation;
 mod places;
 mod projection;
 
