@@ -1,8 +1,9 @@
 //! Measures: what each published column means, its unit and how it is derived.
 //!
 //! Canonical names follow the latest Explore Education Statistics releases (`inpost_fte`,
-//! `leavers_fte`, `agency_rate_fte`); older spellings appear once, in each measure's `legacy`
-//! list, which is the whole mapping table.
+//! `leavers_fte`, `agency_rate_fte`); every other published spelling appears once, in each
+//! measure's `legacy` list, which is the whole mapping table. Column names are matched without
+//! regard to case, so a spelling that differs only by case needs no entry.
 //!
 //! This file is longer than the style guide's 800 lines on purpose: most of it is [`MEASURES`],
 //! one entry per published column, kept in one table so that adding an indicator is adding one
@@ -134,7 +135,8 @@ pub struct Measure {
     pub definition: &'static str,
     /// How it is derived from other measures, where it is.
     pub formula: Option<Formula>,
-    /// Older column names that mean the same thing.
+    /// Other column names the publisher has used for the same thing, older or newer; matched,
+    /// like the canonical name, without regard to case.
     pub legacy: &'static [&'static str],
     /// Whether it is one of the headline indicators shown first.
     pub headline: bool,
@@ -147,11 +149,18 @@ pub struct Measure {
 }
 
 impl Measure {
-    /// Finds a measure of `dataset` by its canonical name or any older spelling.
+    /// Finds a measure of `dataset` by its canonical name or any other published spelling,
+    /// without regard to case: releases have written the same column `Awaiting_assessment` and
+    /// `awaiting_assessment`.
     pub fn find(dataset: Dataset, column: &str) -> Option<&'static Measure> {
         MEASURES
             .iter()
-            .find(|m| m.dataset == dataset && (m.name == column || m.legacy.contains(&column)))
+            .find(|m| m.dataset == dataset && m.spellings().any(|s| s.eq_ignore_ascii_case(column)))
+    }
+
+    /// The canonical name followed by every other spelling in the mapping table.
+    pub fn spellings(&self) -> impl Iterator<Item = &'static str> + use<> {
+        std::iter::once(self.name).chain(self.legacy.iter().copied())
     }
 
     /// Finds a measure by canonical name in any dataset.
@@ -714,13 +723,16 @@ pub static MEASURES: &[Measure] = &[
         "Episodes awaiting assessment per 10,000 children aged under 18.",
     ),
     // Referrals.
-    headline(m(
-        "Referrals",
-        Ref,
-        "Referrals",
-        Count,
-        Neutral,
-        "Referrals to children's social care in the year to 31 March.",
+    headline(legacy(
+        m(
+            "Referrals",
+            Ref,
+            "Referrals",
+            Count,
+            Neutral,
+            "Referrals to children's social care in the year to 31 March.",
+        ),
+        &["referral_count"],
     )),
     m(
         "Referrals_rate",
@@ -730,32 +742,41 @@ pub static MEASURES: &[Measure] = &[
         Neutral,
         "Referrals in the year per 10,000 children aged under 18.",
     ),
-    m(
-        "Re_referrals",
-        Ref,
-        "Re-referrals within 12 months",
-        Count,
-        Lower,
-        "Referrals within 12 months of a previous referral of the same child.",
+    legacy(
+        m(
+            "Re_referrals",
+            Ref,
+            "Re-referrals within 12 months",
+            Count,
+            Lower,
+            "Referrals within 12 months of a previous referral of the same child.",
+        ),
+        &["rereferral_count"],
     ),
     derived(
-        m(
-            "Re_referrals_percent",
-            Ref,
-            "Re-referral rate",
-            Percent,
-            Lower,
-            "Re-referrals within 12 months as a share of referrals.",
+        legacy(
+            m(
+                "Re_referrals_percent",
+                Ref,
+                "Re-referral rate",
+                Percent,
+                Lower,
+                "Re-referrals within 12 months as a share of referrals.",
+            ),
+            &["rereferral_percent"],
         ),
         ratio("Re_referrals", "Referrals"),
     ),
-    m(
-        "No_Further_Action",
-        Ref,
-        "Referrals with no further action",
-        Count,
-        Neutral,
-        "Referrals that led to no further action.",
+    legacy(
+        m(
+            "No_Further_Action",
+            Ref,
+            "Referrals with no further action",
+            Count,
+            Neutral,
+            "Referrals that led to no further action.",
+        ),
+        &["no_further_action_count"],
     ),
     derived(
         m(
@@ -768,13 +789,16 @@ pub static MEASURES: &[Measure] = &[
         ),
         ratio("No_Further_Action", "Referrals"),
     ),
-    m(
-        "Not_in_Need",
-        Ref,
-        "Assessed as not in need",
-        Count,
-        Neutral,
-        "Referrals where the child was assessed as not in need.",
+    legacy(
+        m(
+            "Not_in_Need",
+            Ref,
+            "Assessed as not in need",
+            Count,
+            Neutral,
+            "Referrals where the child was assessed as not in need.",
+        ),
+        &["not_in_need_count"],
     ),
     derived(
         m(
@@ -787,13 +811,16 @@ pub static MEASURES: &[Measure] = &[
         ),
         ratio("Not_in_Need", "Referrals"),
     ),
-    m(
-        "Referrals_child",
-        Ref,
-        "Children referred",
-        Count,
-        Neutral,
-        "Children referred to children's social care in the year to 31 March.",
+    legacy(
+        m(
+            "Referrals_child",
+            Ref,
+            "Children referred",
+            Count,
+            Neutral,
+            "Children referred to children's social care in the year to 31 March.",
+        ),
+        &["referral_child_count"],
     ),
     m(
         "Referrals_child_rate",
@@ -803,22 +830,28 @@ pub static MEASURES: &[Measure] = &[
         Neutral,
         "Children referred per 10,000 children aged under 18.",
     ),
-    m(
-        "Re_referrals_child",
-        Ref,
-        "Children re-referred within 12 months",
-        Count,
-        Lower,
-        "Children referred again within 12 months of a previous referral.",
+    legacy(
+        m(
+            "Re_referrals_child",
+            Ref,
+            "Children re-referred within 12 months",
+            Count,
+            Lower,
+            "Children referred again within 12 months of a previous referral.",
+        ),
+        &["rereferral_child_count"],
     ),
     derived(
-        m(
-            "Re_referrals_child_percent",
-            Ref,
-            "Children re-referred (%)",
-            Percent,
-            Lower,
-            "Children re-referred as a share of children referred.",
+        legacy(
+            m(
+                "Re_referrals_child_percent",
+                Ref,
+                "Children re-referred (%)",
+                Percent,
+                Lower,
+                "Children re-referred as a share of children referred.",
+            ),
+            &["rereferral_child_percent"],
         ),
         ratio("Re_referrals_child", "Referrals_child"),
     ),
@@ -830,15 +863,52 @@ mod tests {
     use std::collections::HashSet;
 
     #[test]
-    fn names_and_spellings_are_unique_within_a_dataset() {
+    fn names_and_spellings_are_unique_within_a_dataset_whatever_their_case() {
+        // A spelling differing only by case from another would be ambiguous (or, for its own
+        // measure, redundant): columns are matched without regard to case.
         for d in Dataset::ALL {
             let mut seen = HashSet::new();
             for me in Measure::of(d) {
-                assert!(seen.insert(me.name), "{}", me.name);
-                for l in me.legacy {
-                    assert!(seen.insert(l), "{l}");
+                for s in me.spellings() {
+                    assert!(seen.insert(s.to_ascii_lowercase()), "{s}");
                 }
             }
+        }
+    }
+
+    #[test]
+    fn a_column_is_found_whatever_its_case() {
+        assert_eq!(
+            Measure::find(Cin, "AT31_EPISODES").unwrap().name,
+            "At31_episodes"
+        );
+        assert_eq!(
+            Measure::find(Cin, "awaiting_assessment").unwrap().name,
+            "Awaiting_assessment"
+        );
+        assert_eq!(
+            Measure::find(Csww, "Social_Worker_FTE").unwrap().name,
+            "inpost_fte"
+        );
+        assert!(Measure::find(Cin, "At31_episode").is_none());
+    }
+
+    #[test]
+    fn the_new_generation_referrals_columns_are_the_existing_measures() {
+        for (column, canonical) in [
+            ("referral_count", "Referrals"),
+            ("rereferral_count", "Re_referrals"),
+            ("rereferral_percent", "Re_referrals_percent"),
+            ("no_further_action_count", "No_Further_Action"),
+            ("no_further_action_percent", "No_Further_Action_percent"),
+            ("not_in_need_count", "Not_in_Need"),
+            ("not_in_need_percent", "Not_in_Need_percent"),
+            ("referral_child_count", "Referrals_child"),
+            ("rereferral_child_count", "Re_referrals_child"),
+            ("rereferral_child_percent", "Re_referrals_child_percent"),
+        ] {
+            let found = Measure::find(Ref, column).map(|m| m.name);
+            assert_eq!(found, Some(canonical), "{column}");
         }
     }
 

@@ -1,18 +1,21 @@
 //! Explore Education Statistics open-data CSV: the format every Department for Education
 //! statistics release uses, one row per time period, geography and filter combination.
 
+mod header;
+
 use crate::diagnostic::{Diagnostic, Refused};
 use crate::reading::{Collector, HashingReader, Lines, hex};
+use header::Role;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashMap};
 use std::io::Read;
 use swforce_domain::geography::{ENGLAND, JOINT_SEPARATOR, LONDON};
 use swforce_domain::{
-    Cell, Dataset, EesSymbol, GeographicLevel, Geography, GeographyCode, Measure, OldLaCode, Row,
-    Year,
+    Cell, Dataset, EesSymbol, GeographicLevel, Geography, GeographyCode, OldLaCode, Row, Year,
 };
 
-/// A column whose heading was an older spelling of a canonical measure.
+/// A column whose heading was another spelling of a canonical measure: an older or newer name
+/// from the mapping table, or the canonical name in another case.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ColumnMapping {
     pub column: String,
@@ -31,72 +34,18 @@ pub struct ParsedFile {
     pub geographies: Vec<Geography>,
     pub first_year: Year,
     pub last_year: Year,
-    /// Older column names read as their canonical measure.
+    /// Columns read as a canonical measure under another spelling.
     pub renamed: Vec<ColumnMapping>,
     /// Columns swforce does not know; kept in the provenance as warnings.
     pub unknown_columns: Vec<String>,
     pub warnings: Vec<Diagnostic>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum Role {
-    TimePeriod,
-    TimeIdentifier,
-    Level,
-    CountryCode,
-    CountryName,
-    RegionCode,
-    RegionName,
-    OldLaCode,
-    NewLaCode,
-    LaName,
-    /// A filter with one value per file (`category`).
-    Filter,
-    /// The dataset's breakdown column (`OrgRole`).
-    Breakdown,
-    Measure(&'static Measure),
-    Unknown,
-}
-
-const REQUIRED: [(&str, Role); 8] = [
-    ("time_period", Role::TimePeriod),
-    ("geographic_level", Role::Level),
-    ("country_code", Role::CountryCode),
-    ("country_name", Role::CountryName),
-    ("region_code", Role::RegionCode),
-    ("region_name", Role::RegionName),
-    ("new_la_code", Role::NewLaCode),
-    ("la_name", Role::LaName),
-];
-
-fn fixed_role(column: &str) -> Option<Role> {
-    REQUIRED
-        .iter()
-        .find(|(name, _)| *name == column)
-        .map(|(_, r)| *r)
-        .or(match column {
-            "time_identifier" => Some(Role::TimeIdentifier),
-            "old_la_code" => Some(Role::OldLaCode),
-            "category" | "Category" => Some(Role::Filter),
-            _ => None,
-        })
-}
-
-/// The measure whose presence identifies each dataset.
-fn signature(dataset: Dataset) -> &'static str {
-    match dataset {
-        Dataset::CswwHeadline => "inpost_fte",
-        Dataset::CswwRoleByEthnicity => "known_headcount",
-        Dataset::ChildrenInNeed => "At31_episodes",
-        Dataset::Referrals => "Referrals",
-    }
-}
-
 /// Reads an EES CSV file, recognising the dataset from its header.
 ///
-/// Accepts both generations of column names (the older names are listed in each measure's
-/// `legacy` field), a UTF-8 byte-order mark, quoted names with commas and blank lines. Keeps
-/// the EES symbols as symbols. Refuses the whole file, listing up to 50 errors with their line,
+/// Accepts every generation of column names, in any case (the other spellings are listed in each
+/// measure's `legacy` field), a UTF-8 byte-order mark, quoted names with commas and blank lines.
+/// Keeps the EES symbols as symbols. Refuses the whole file, listing up to 50 errors with their line,
 /// column and fix, if any cell is wrong; unknown columns are only warnings. Streams the file;
 /// a diagnostic's line is the physical line its row starts on, counting blank lines and line
 /// breaks inside quoted cells, whether lines end in `\n` or `\r\n`.
@@ -147,7 +96,7 @@ pub fn read_ees_csv(file: &str, reader: impl Read) -> Result<ParsedFile, Refused
         }
         match &mut parser {
             None => {
-                let names = match header_names(file, line, &record) {
+                let names = match header::names(file, line, &record) {
                     Ok(n) => n,
                     Err(d) => {
                         out.push(*d);
@@ -203,46 +152,6 @@ pub fn read_ees_csv(file: &str, reader: impl Read) -> Result<ParsedFile, Refused
     Ok(parser.finish(sha256, hashing.bytes, out.diagnostics))
 }
 
-fn header_names(
-    file: &str,
-    line: u64,
-    record: &csv::ByteRecord,
-) -> Result<Vec<String>, Box<Diagnostic>> {
-    let mut names = Vec::with_capacity(record.len());
-    for (i, raw) in record.iter().enumerate() {
-        let raw = if i == 0 {
-            raw.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(raw)
-        } else {
-            raw
-        };
-        let text = std::str::from_utf8(raw).map_err(|_| {
-            Box::new(
-                Diagnostic::error(
-                    file,
-                    "the header is not UTF-8 text",
-                    "save the file as CSV UTF-8 (comma delimited) and retry",
-                )
-                .at(line, Some(i as u64 + 1)),
-            )
-        })?;
-        names.push(text.trim().to_string());
-    }
-    if names.len() == 1 {
-        let only = &names[0];
-        for (sep, word) in [(';', "semicolons"), ('\t', "tabs"), ('|', "vertical bars")] {
-            if only.contains(sep) {
-                return Err(Box::new(Diagnostic::error(
-                    file,
-                    format!("the columns are separated by {word}, not commas"),
-                    "save the file as CSV (comma delimited); Explore Education Statistics files use commas",
-                )
-                .at(line, None)));
-            }
-        }
-    }
-    Ok(names)
-}
-
 /// Makes an error for the current line: `(problem, fix, column index, field)`.
 type ErrorAt<'a> = &'a dyn Fn(String, &str, Option<usize>, Option<&str>) -> Diagnostic;
 
@@ -261,122 +170,13 @@ struct RowParser {
 
 impl RowParser {
     fn new(file: &str, line: u64, names: &[String], out: &mut Collector) -> Option<Self> {
-        let dataset = Dataset::ALL.into_iter().find(|d| {
-            names
-                .iter()
-                .any(|n| Measure::find(*d, n).is_some_and(|m| m.name == signature(*d)))
-        });
-        let Some(dataset) = dataset else {
-            let shown: Vec<_> = names.iter().take(12).map(String::as_str).collect();
-            out.push(
-                Diagnostic::error(
-                    file,
-                    format!(
-                        "unknown dataset: no column identifies it (the header starts {})",
-                        shown.join(",")
-                    ),
-                    "swforce reads the EES files of the children's social work workforce (headline measures; role by ethnicity), children in need and referrals; download one of those as CSV",
-                )
-                .at(line, None),
-            );
-            return None;
-        };
-        let mut roles = Vec::with_capacity(names.len());
-        let mut by_measure: HashMap<&'static str, &str> = HashMap::new();
-        let mut seen_names: HashMap<&str, usize> = HashMap::new();
-        let mut renamed = Vec::new();
-        let mut unknown = Vec::new();
-        for (i, name) in names.iter().enumerate() {
-            let col = Some(i as u64 + 1);
-            if let Some(first) = seen_names.insert(name.as_str(), i + 1) {
-                out.push(
-                    Diagnostic::error(
-                        file,
-                        format!(
-                            "column \"{name}\" appears twice (columns {first} and {})",
-                            i + 1
-                        ),
-                        "remove or rename one of the two columns",
-                    )
-                    .at(line, col)
-                    .field(name),
-                );
-            }
-            let role = if let Some(r) = fixed_role(name) {
-                r
-            } else if Some(name.as_str()) == dataset.breakdown_column() {
-                Role::Breakdown
-            } else if let Some(m) = Measure::find(dataset, name) {
-                if let Some(other) = by_measure.insert(m.name, name) {
-                    out.push(
-                        Diagnostic::error(
-                            file,
-                            format!("columns \"{other}\" and \"{name}\" both mean {}", m.name),
-                            "keep one of them: older releases use the first spelling, later releases the second",
-                        )
-                        .at(line, col)
-                        .field(name),
-                    );
-                }
-                if m.name != name {
-                    renamed.push(ColumnMapping {
-                        column: name.clone(),
-                        measure: m.name,
-                    });
-                }
-                Role::Measure(m)
-            } else {
-                if !name.is_empty() {
-                    unknown.push(name.clone());
-                }
-                out.push(
-                    Diagnostic::warning(
-                        file,
-                        format!("column \"{name}\" is not a {} measure swforce knows; it was not imported", dataset.title()),
-                        "nothing to do if you do not need it; otherwise ask for the measure to be added",
-                    )
-                    .at(line, col)
-                    .field(name),
-                );
-                Role::Unknown
-            };
-            roles.push((name.clone(), role));
-        }
-        for (name, role) in REQUIRED {
-            if !roles.iter().any(|(_, r)| *r == role) {
-                out.push(
-                    Diagnostic::error(
-                        file,
-                        format!("the header has no \"{name}\" column"),
-                        format!("add the {name} column as published; every EES file has it"),
-                    )
-                    .at(line, None)
-                    .field(name),
-                );
-            }
-        }
-        if let Some(b) = dataset.breakdown_column() {
-            if !roles.iter().any(|(_, r)| *r == Role::Breakdown) {
-                out.push(
-                    Diagnostic::error(
-                        file,
-                        format!("the header has no \"{b}\" column"),
-                        format!("add the {b} column as published"),
-                    )
-                    .at(line, None)
-                    .field(b),
-                );
-            }
-        }
-        if out.errors > 0 {
-            return None;
-        }
+        let header = header::read(file, line, names, out)?;
         Some(Self {
             file: file.to_string(),
-            dataset,
-            roles,
-            renamed,
-            unknown,
+            dataset: header.dataset,
+            roles: header.roles,
+            renamed: header.renamed,
+            unknown: header.unknown,
             rows: Vec::new(),
             seen: HashMap::new(),
             geographies: HashMap::new(),

@@ -4,6 +4,7 @@ mod access;
 mod demo;
 mod diary;
 mod joint;
+mod new_generation;
 mod places;
 mod projection;
 

@@ -274,3 +274,49 @@ fn a_joint_row_names_both_members_in_every_geography_column() {
         .unwrap();
     assert_eq!(d.field.as_deref(), Some("region_code"), "{d}");
 }
+
+#[test]
+fn two_columns_differing_only_by_case_are_one_column_twice() {
+    let header = base().lines().next().unwrap().to_string();
+    let text = base().replacen(&header, &format!("{header},INPOST_FTE"), 1);
+    let r = refused("case.csv", text.as_bytes());
+    let errors: Vec<_> = r.errors().collect();
+    assert_eq!(errors.len(), 1, "one problem, reported once: {errors:#?}");
+    let d = errors[0];
+    assert_eq!((d.line, d.column), (Some(1), Some(33)));
+    assert!(
+        d.problem
+            .starts_with("columns \"inpost_fte\" and \"INPOST_FTE\" are one column"),
+        "{}",
+        d.problem
+    );
+    // A fixed column too.
+    let shouted = header.replacen("time_period", "Time_Period", 1);
+    let text = base().replacen(&header, &format!("{shouted},time_period"), 1);
+    let d = refused("period.csv", text.as_bytes())
+        .errors()
+        .next()
+        .cloned()
+        .unwrap();
+    assert!(
+        d.problem.contains("\"Time_Period\" and \"time_period\""),
+        "{}",
+        d.problem
+    );
+}
+
+#[test]
+fn an_old_and_a_new_spelling_in_different_cases_both_mean_the_measure() {
+    let text = base().replacen("inpost_headcount", "SOCIAL_WORKER_FTE", 1);
+    let d = refused("both.csv", text.as_bytes())
+        .errors()
+        .next()
+        .cloned()
+        .unwrap();
+    assert!(
+        d.problem
+            .contains("\"inpost_fte\" and \"SOCIAL_WORKER_FTE\" both mean inpost_fte"),
+        "{}",
+        d.problem
+    );
+}

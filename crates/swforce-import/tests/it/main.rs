@@ -5,6 +5,7 @@ mod calendar;
 mod census;
 mod ees_bad_input;
 mod ees_fixtures;
+mod ees_new_generation;
 mod ees_published;
 mod properties;
 

@@ -26,7 +26,10 @@ fn joint() -> &'static TestApp {
 fn the_unit_has_a_page_that_names_and_links_its_members() {
     let t = joint();
     let html = t.get_page(&format!("/authorities/{UNIT}"));
-    assert!(html.contains("North Northamptonshire / West Northamptonshire</h1>"), "{html}");
+    assert!(
+        html.contains("North Northamptonshire / West Northamptonshire</h1>"),
+        "{html}"
+    );
     assert!(html.contains("Local authority in East Midlands"));
     assert!(html.contains("reported as one unit, counted once"));
     let l = links(&html);
@@ -36,15 +39,24 @@ fn the_unit_has_a_page_that_names_and_links_its_members() {
     // The published codes, with spaces and a slash, lead to the same page.
     let a = t.get("/authorities/E06000061%20%2F%20E06000062");
     assert_eq!(a.status, 308);
-    assert_eq!(a.header("location"), Some(format!("/authorities/{UNIT}").as_str()));
+    assert_eq!(
+        a.header("location"),
+        Some(format!("/authorities/{UNIT}").as_str())
+    );
 }
 
 #[test]
 fn a_members_page_says_it_is_reported_jointly() {
     let t = joint();
     let html = t.get_page("/authorities/E06000062");
-    assert!(html.contains("West Northamptonshire shares its children&#39;s services with North Northamptonshire")
-        || html.contains("West Northamptonshire shares its children's services with North Northamptonshire"), "{html}");
+    assert!(
+        html.contains(
+            "West Northamptonshire shares its children&#39;s services with North Northamptonshire"
+        ) || html.contains(
+            "West Northamptonshire shares its children's services with North Northamptonshire"
+        ),
+        "{html}"
+    );
     assert!(links(&html).contains(&format!("/authorities/{UNIT}")));
     let html = t.get_page("/authorities/E09000021");
     assert!(html.contains("jointly"), "Kingston");
@@ -56,11 +68,23 @@ fn the_region_lists_the_unit_once_and_search_finds_it_by_either_member() {
     let t = joint();
     let html = t.get_page("/regions/E12000004");
     let l = links(&html);
-    assert_eq!(l.iter().filter(|h| *h == &format!("/authorities/{UNIT}")).count(), 1);
-    assert!(!l.iter().any(|h| h == "/authorities/E06000062" || h == "/authorities/E06000061"));
+    assert_eq!(
+        l.iter()
+            .filter(|h| *h == &format!("/authorities/{UNIT}"))
+            .count(),
+        1
+    );
+    assert!(
+        !l.iter()
+            .any(|h| h == "/authorities/E06000062" || h == "/authorities/E06000061")
+    );
     for q in ["West+Northamptonshire", "E06000062", "941", "Richmond"] {
         let html = t.get_page(&format!("/search?q={q}"));
-        assert!(html.contains("/authorities/E06000061-E06000062") || html.contains("/authorities/E09000021-E09000027"), "{q}");
+        assert!(
+            html.contains("/authorities/E06000061-E06000062")
+                || html.contains("/authorities/E09000021-E09000027"),
+            "{q}"
+        );
     }
 }
 
@@ -69,10 +93,18 @@ fn the_unit_downloads_compares_and_projects() {
     let t = joint();
     let csv = t.get(&format!("/download/{UNIT}/inpost_fte.csv"));
     assert_eq!(csv.status, 200);
-    assert!(csv.body.starts_with("Year,North Northamptonshire / West Northamptonshire,East Midlands,England\n"), "{}", csv.body);
+    assert!(
+        csv.body.starts_with(
+            "Year,North Northamptonshire / West Northamptonshire,East Midlands,England\n"
+        ),
+        "{}",
+        csv.body
+    );
     assert_eq!(csv.body.lines().count(), 10, "2017 to 2025: {}", csv.body);
     let html = t.get_page(&format!("/compare?la={UNIT}&la=E06000015"));
-    assert!(html.contains("North Northamptonshire / West Northamptonshire") && html.contains("Derby"));
+    assert!(
+        html.contains("North Northamptonshire / West Northamptonshire") && html.contains("Derby")
+    );
     let html = t.get_page(&format!("/projections/{UNIT}?runs=100&years=3"));
     assert!(!html.contains("Not simulated"), "{html}");
     assert!(html.contains("North Northamptonshire / West Northamptonshire"));
