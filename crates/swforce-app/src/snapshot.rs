@@ -56,6 +56,8 @@ pub struct Snapshot {
     pub(crate) baselines: std::sync::Mutex<HashMap<Year, std::sync::Arc<swforce_engine::Baseline>>>,
     /// How many published rates each dataset reproduces, worked out once.
     pub(crate) reconciled: std::sync::Mutex<HashMap<Dataset, crate::reconciliation::Reproduced>>,
+    /// Figures to check, worked out once on first use.
+    pub(crate) checks: std::sync::OnceLock<crate::quality::Checks>,
 }
 
 impl Snapshot {
@@ -91,6 +93,7 @@ impl Snapshot {
             imports: store.imports()?,
             baselines: Default::default(),
             reconciled: Default::default(),
+            checks: Default::default(),
         })
     }
 
