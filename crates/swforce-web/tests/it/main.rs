@@ -12,6 +12,7 @@ mod imports;
 mod openapi;
 mod pages;
 mod projections;
+mod quality;
 mod security;
 mod sso;
 mod tenancy;
