@@ -20,6 +20,8 @@ pub struct IndicatorRow {
     pub values: Vec<(&'static Measure, Option<Cell<f64>>)>,
     /// Derived measures whose computed value differs from the published one (or fills a gap).
     pub computed: Vec<(&'static Measure, f64)>,
+    /// Figures of the year to check before relying on them, and why (see `quality`).
+    pub checks: Vec<(&'static Measure, crate::Check)>,
 }
 
 /// A published-units number rounded as the publisher rounds it.
@@ -39,7 +41,7 @@ pub fn published_json(measure: &Measure, stored: f64) -> serde_json::Value {
 
 impl Serialize for IndicatorRow {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut map = s.serialize_map(Some(self.values.len() + 5))?;
+        let mut map = s.serialize_map(Some(self.values.len() + 6))?;
         map.serialize_entry("geography_code", &self.geography_code)?;
         map.serialize_entry("geography_name", &self.geography_name)?;
         map.serialize_entry("geographic_level", self.geographic_level)?;
@@ -59,6 +61,17 @@ impl Serialize for IndicatorRow {
             .map(|(m, v)| (m.name.to_string(), published_json(m, *v)))
             .collect();
         map.serialize_entry("computed", &computed)?;
+        let checks: serde_json::Map<String, serde_json::Value> = self
+            .checks
+            .iter()
+            .map(|(m, c)| {
+                (
+                    m.name.to_string(),
+                    serde_json::json!({ "rule": c.rule, "reason": c.reason }),
+                )
+            })
+            .collect();
+        map.serialize_entry("checks", &checks)?;
         map.end()
     }
 }
@@ -110,6 +123,9 @@ impl Snapshot {
                     geography_name: place.name.clone(),
                     geographic_level: place.level.as_str(),
                     year: row.year,
+                    checks: Measure::of(dataset)
+                        .filter_map(|m| Some((m, self.check(&place.code, m, row.year)?.clone())))
+                        .collect(),
                     values,
                     computed,
                 }

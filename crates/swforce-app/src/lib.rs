@@ -16,12 +16,14 @@ pub mod lookup;
 pub mod profile;
 pub mod projection;
 pub mod public_id;
+pub mod quality;
 pub mod reconciliation;
 pub mod snapshot;
 
 pub use importing::{DEMO_FILES, ImportReport};
 pub use indicators::IndicatorRow;
 pub use profile::{Comparison, Overview, Profile};
+pub use quality::Check;
 pub use snapshot::{Figure, Origin, Snapshot};
 
 use std::sync::{Arc, OnceLock, RwLock};

@@ -63,6 +63,8 @@ pub struct Snapshot {
     pub(crate) baselines: std::sync::Mutex<HashMap<Year, std::sync::Arc<swforce_engine::Baseline>>>,
     /// How many published rates each dataset reproduces, worked out once.
     pub(crate) reconciled: std::sync::Mutex<HashMap<Dataset, crate::reconciliation::Reproduced>>,
+    /// Figures to check, worked out once on first use.
+    pub(crate) checks: std::sync::OnceLock<crate::quality::Checks>,
 }
 
 impl Snapshot {
@@ -104,6 +106,7 @@ impl Snapshot {
             imports: store.imports()?,
             baselines: Default::default(),
             reconciled: Default::default(),
+            checks: Default::default(),
         })
     }
 

@@ -7,6 +7,7 @@
 pub mod benchmark;
 pub mod census;
 pub mod indicator;
+pub mod quality;
 pub mod reconcile;
 pub mod rollup;
 

@@ -74,6 +74,11 @@ pub struct CellView {
     pub note: String,
     /// Optional link (a place's page).
     pub href: String,
+    /// Whether the figure was judged by the rules of "Figures to check": a table with such
+    /// cells downloads with a `check` column.
+    pub checked: bool,
+    /// Why the figure should be checked; empty when it need not be.
+    pub check: String,
 }
 
 impl CellView {
@@ -85,6 +90,8 @@ impl CellView {
             numeric: false,
             note: String::new(),
             href: String::new(),
+            checked: false,
+            check: String::new(),
         }
     }
 
@@ -102,11 +109,21 @@ impl CellView {
             numeric: true,
             note: String::new(),
             href: String::new(),
+            checked: false,
+            check: String::new(),
         }
     }
 
     pub fn with_note(mut self, note: impl Into<String>) -> Self {
         self.note = note.into();
+        self
+    }
+
+    /// Marks a figure judged by the rules of "Figures to check", with the reason to check it
+    /// when one of them flagged it.
+    pub fn with_check(mut self, check: Option<&swforce_app::Check>) -> Self {
+        self.checked = true;
+        self.check = check.map(|c| c.reason.clone()).unwrap_or_default();
         self
     }
 }
@@ -125,7 +142,9 @@ pub struct TableView {
 impl TableView {
     /// The table as CSV: the head, then each row's plain values. Text that a spreadsheet
     /// would run as a formula (an email address on the audit log, say) is defused; numbers are
-    /// written as they are.
+    /// written as they are. A table of figures the rules of "Figures to check" judge ends with
+    /// a `check` column: the reason to check a figure of the row (after its column's heading
+    /// when the row has several figures), empty when none is flagged.
     pub fn to_csv(&self) -> String {
         let value = |c: &CellView| {
             if c.numeric {
@@ -134,10 +153,32 @@ impl TableView {
                 swforce_app::display::spreadsheet_safe(&c.raw)
             }
         };
+        let checked = self.rows.iter().flatten().any(|c| c.checked);
         let mut w = csv::Writer::from_writer(Vec::new());
-        let _ = w.write_record(self.head.iter().map(value));
+        let mut head: Vec<String> = self.head.iter().map(value).collect();
+        if checked {
+            head.push("check".into());
+        }
+        let _ = w.write_record(head);
         for row in &self.rows {
-            let _ = w.write_record(row.iter().map(value));
+            let mut out: Vec<String> = row.iter().map(value).collect();
+            if checked {
+                let figures = row.iter().filter(|c| c.checked).count();
+                let reasons: Vec<String> = row
+                    .iter()
+                    .zip(&self.head)
+                    .filter(|(c, _)| !c.check.is_empty())
+                    .map(|(c, h)| {
+                        if figures > 1 {
+                            format!("{}: {}", h.raw, c.check)
+                        } else {
+                            c.check.clone()
+                        }
+                    })
+                    .collect();
+                out.push(swforce_app::display::spreadsheet_safe(&reasons.join("; ")));
+            }
+            let _ = w.write_record(out);
         }
         w.into_inner()
             .ok()

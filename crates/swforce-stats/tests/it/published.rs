@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use swforce_import::{ParsedFile, read_ees_csv};
 use swforce_stats::{Hierarchy, Outcome, reconcile};
 
-fn published(name: &str) -> ParsedFile {
+pub fn published(name: &str) -> ParsedFile {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("../swforce-app/data")
         .join(name);

@@ -125,7 +125,7 @@ fn options(snap: &Snapshot) -> Vec<(String, Vec<(String, String)>)> {
         .collect()
 }
 
-fn sections(c: &Comparison, query: &str) -> Vec<IndicatorSection> {
+fn sections(snap: &Snapshot, c: &Comparison, query: &str) -> Vec<IndicatorSection> {
     c.measures
         .iter()
         .filter(|(_, per_place)| per_place.iter().flatten().any(Option::is_some))
@@ -134,10 +134,7 @@ fn sections(c: &Comparison, query: &str) -> Vec<IndicatorSection> {
                 .places
                 .iter()
                 .zip(per_place)
-                .map(|(p, figs)| Column {
-                    name: p.name.clone(),
-                    figures: figs.clone(),
-                })
+                .map(|(p, figs)| Column::of(snap, p, measure, &c.years, figs.clone()))
                 .collect();
             let download = format!("/compare.csv?{query}&measure={}", measure.name);
             let mut s = section(
@@ -203,7 +200,7 @@ fn comparison(
         max: MAX_COMPARED,
         sections: comparison
             .as_ref()
-            .map(|c| sections(c, &query_for(&codes_now)))
+            .map(|c| sections(&snap, c, &query_for(&codes_now)))
             .unwrap_or_default(),
         download: if places.is_empty() {
             String::new()
@@ -231,6 +228,7 @@ pub async fn show(State(state): AppState, RawQuery(query): RawQuery) -> PageResu
 pub async fn download(State(state): AppState, RawQuery(query): RawQuery) -> PageResult {
     run(move || {
         let (_, comparison) = comparison(&state, query.as_deref())?;
+        let snap = state.app.snapshot()?;
         let pairs: Vec<(String, String)> = query
             .as_deref()
             .and_then(|q| serde_urlencoded::from_str(q).ok())
@@ -261,14 +259,14 @@ pub async fn download(State(state): AppState, RawQuery(query): RawQuery) -> Page
         {
             for (i, y) in c.years.iter().enumerate() {
                 let mut row = vec![CellView::text(m.name), CellView::text(y.to_string())];
-                row.extend(per_place.iter().map(|figs| {
+                row.extend(c.places.iter().zip(per_place).map(|(p, figs)| {
                     let raw = figs[i].as_ref().map(|f| match f.cell {
                         swforce_domain::Cell::Value(v) => {
                             swforce_app::indicators::published_number(m, v).to_string()
                         }
                         swforce_domain::Cell::Symbol(s) => s.to_string(),
                     });
-                    CellView::text(raw.unwrap_or_default())
+                    CellView::text(raw.unwrap_or_default()).with_check(snap.check(&p.code, m, *y))
                 }));
                 rows.push(row);
             }

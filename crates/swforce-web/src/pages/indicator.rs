@@ -3,9 +3,9 @@
 use crate::chart::{LineChart, STYLES, Series};
 use crate::view::{CellView, TableView};
 use swforce_app::display;
-use swforce_app::{Figure, Origin};
+use swforce_app::{Check, Figure, Origin, Snapshot};
 use swforce_domain::number::round_half_away;
-use swforce_domain::{Cell, Measure, Polarity, Unit, Year};
+use swforce_domain::{Cell, Dataset, Geography, Measure, Polarity, Unit, Year};
 
 /// A section of a page for one measure.
 #[derive(Debug, Clone)]
@@ -26,6 +26,28 @@ pub struct IndicatorSection {
 pub struct Column {
     pub name: String,
     pub figures: Vec<Option<Figure>>,
+    /// Aligned with `figures`: why each should be checked, where a rule flagged it.
+    pub checks: Vec<Option<Check>>,
+}
+
+impl Column {
+    /// A place's figures of `measure` for `years`, with the flags on them.
+    pub fn of(
+        snap: &Snapshot,
+        place: &Geography,
+        measure: &Measure,
+        years: &[Year],
+        figures: Vec<Option<Figure>>,
+    ) -> Self {
+        Self {
+            name: place.name.clone(),
+            checks: years
+                .iter()
+                .map(|y| snap.check(&place.code, measure, *y).cloned())
+                .collect(),
+            figures,
+        }
+    }
 }
 
 /// Whether places of different sizes can share a chart: rates and ratios can, counts cannot
@@ -47,8 +69,12 @@ fn raw(measure: &Measure, f: &Option<Figure>) -> String {
     }
 }
 
-fn cell(measure: &Measure, f: &Option<Figure>) -> CellView {
-    let view = CellView::number(display::figure(measure, f.as_ref()), raw(measure, f));
+fn cell(measure: &Measure, f: &Option<Figure>, check: Option<&Check>) -> CellView {
+    let mut view = CellView::number(display::figure(measure, f.as_ref()), raw(measure, f));
+    // Workforce figures are the ones the rules judge; others download without a check column.
+    if measure.dataset == Dataset::CswwHeadline {
+        view = view.with_check(check);
+    }
     match f {
         Some(fig) => match (&fig.origin, fig.cell) {
             (_, Cell::Symbol(s)) => view.with_note(s.meaning()),
@@ -99,7 +125,13 @@ pub fn section(
         .enumerate()
         .map(|(i, y)| {
             let mut row = vec![CellView::text(y.to_string())];
-            row.extend(columns.iter().map(|c| cell(measure, &c.figures[i])));
+            row.extend(columns.iter().map(|c| {
+                cell(
+                    measure,
+                    &c.figures[i],
+                    c.checks.get(i).and_then(Option::as_ref),
+                )
+            }));
             row
         })
         .collect();

@@ -138,39 +138,52 @@ fn download_href(g: &Geography, table: &str) -> String {
 }
 
 /// The columns of one indicator: the place, then its region and England.
-fn columns(p: &Profile, view: &IndicatorView) -> Vec<Column> {
-    let mut cols = vec![Column {
-        name: p.place.name.clone(),
-        figures: view.rows.iter().map(|r| r.this.clone()).collect(),
-    }];
+fn columns(snap: &Snapshot, p: &Profile, view: &IndicatorView, years: &[Year]) -> Vec<Column> {
+    let m = view.measure;
+    let mut cols = vec![Column::of(
+        snap,
+        &p.place,
+        m,
+        years,
+        view.rows.iter().map(|r| r.this.clone()).collect(),
+    )];
     if let Some(region) = &p.region {
-        cols.push(Column {
-            name: region.name.clone(),
-            figures: view.rows.iter().map(|r| r.region.clone()).collect(),
-        });
+        cols.push(Column::of(
+            snap,
+            region,
+            m,
+            years,
+            view.rows.iter().map(|r| r.region.clone()).collect(),
+        ));
     }
-    if p.place.level != GeographicLevel::National {
+    if let (Some(england), true) = (snap.england(), p.place.level != GeographicLevel::National) {
         cols.push(Column {
             name: "England".into(),
-            figures: view.rows.iter().map(|r| r.england.clone()).collect(),
+            ..Column::of(
+                snap,
+                england,
+                m,
+                years,
+                view.rows.iter().map(|r| r.england.clone()).collect(),
+            )
         });
     }
     cols
 }
 
-fn indicator_section(p: &Profile, view: &IndicatorView) -> IndicatorSection {
+fn indicator_section(snap: &Snapshot, p: &Profile, view: &IndicatorView) -> IndicatorSection {
     let years: Vec<Year> = view.rows.iter().map(|r| r.year).collect();
     section(
         &measure_id(view.measure),
         view.measure,
         &years,
-        columns(p, view),
+        columns(snap, p, view, &years),
         download_href(&p.place, view.measure.name),
         false,
     )
 }
 
-fn children_table(p: &Profile) -> Option<TableView> {
+fn children_table(snap: &Snapshot, p: &Profile) -> Option<TableView> {
     if p.children.is_empty() {
         return None;
     }
@@ -204,7 +217,8 @@ fn children_table(p: &Profile) -> Option<TableView> {
                     }
                     swforce_domain::Cell::Symbol(s) => s.to_string(),
                 });
-                CellView::number(text, raw.unwrap_or_default())
+                let check = p.latest_year.and_then(|y| snap.check(&c.place.code, m, y));
+                CellView::number(text, raw.unwrap_or_default()).with_check(check)
             }));
             row
         })
@@ -299,7 +313,7 @@ fn benchmark_table(p: &Profile) -> Option<TableView> {
     })
 }
 
-fn cards(p: &Profile) -> Vec<Card> {
+fn cards(snap: &Snapshot, p: &Profile) -> Vec<Card> {
     p.workforce
         .iter()
         .filter(|v| v.measure.headline)
@@ -342,6 +356,9 @@ fn cards(p: &Profile) -> Vec<Card> {
             }
             if let Some(f) = this.and_then(display::origin_note) {
                 notes.push(f);
+            }
+            if let Some(c) = this.and_then(|f| snap.check(&p.place.code, m, f.year)) {
+                notes.push(format!("Check this figure: {}", c.reason));
             }
             Card {
                 label: m.label.to_string(),
@@ -535,16 +552,22 @@ pub fn place_page(snap: &Snapshot, place: &Geography) -> PlacePage {
         notices: notices(&p),
         joint: joint_note(snap, place),
         latest_year: p.latest_year.map(|y| y.to_string()).unwrap_or_default(),
-        cards: cards(&p),
+        cards: cards(snap, &p),
         benchmarks: benchmark_table(&p),
-        children: children_table(&p),
-        headline: headline.iter().map(|v| indicator_section(&p, v)).collect(),
-        more: more.iter().map(|v| indicator_section(&p, v)).collect(),
+        children: children_table(snap, &p),
+        headline: headline
+            .iter()
+            .map(|v| indicator_section(snap, &p, v))
+            .collect(),
+        more: more
+            .iter()
+            .map(|v| indicator_section(snap, &p, v))
+            .collect(),
         demand: p
             .demand
             .iter()
             .filter(|v| v.rows.iter().any(|r| r.this.is_some()))
-            .map(|v| indicator_section(&p, v))
+            .map(|v| indicator_section(snap, &p, v))
             .collect(),
         ethnicity: ethnicity_table(&p),
         compare_href: format!("/compare?la={}", place.code),

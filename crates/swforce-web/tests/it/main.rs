@@ -13,6 +13,7 @@ mod joint;
 mod openapi;
 mod pages;
 mod projections;
+mod quality;
 mod security;
 mod sso;
 mod tenancy;

@@ -314,9 +314,10 @@ fn the_indicator_row_names_every_measure_an_indicator_row_carries_and_the_docume
         assert!(properties.contains_key(*m), "IndicatorRow lacks {m}");
         assert!(required.contains(m), "{m} is always in an indicator row");
     }
-    // Nothing else: the row carries the workforce dataset's measures, and the others are in
-    // their own answers (series, census indicators).
-    assert_eq!(properties.len(), carried.len() + 5);
+    // Nothing else: the row carries the workforce dataset's measures (with the place, the
+    // year, `computed` and `checks`), and the others are in their own answers (series, census
+    // indicators).
+    assert_eq!(properties.len(), carried.len() + 6);
     // A real row has every one of them.
     let answer = demo().get_json("/api/v1/geographies/E06000058/indicators?year=2022");
     for m in &carried {

@@ -158,10 +158,11 @@ fn every_table_on_an_authority_page_downloads_as_csv() {
     }
     let turnover = app.get("/download/E06000058/turnover_rate_fte.csv").body;
     assert!(
-        turnover.starts_with("Year,\"Bournemouth, Christchurch and Poole\",South West,England\n"),
+        turnover
+            .starts_with("Year,\"Bournemouth, Christchurch and Poole\",South West,England,check\n"),
         "{turnover}"
     );
-    assert!(turnover.contains("2022,22.4,18,17.1\n"), "{turnover}");
+    assert!(turnover.contains("2022,22.4,18,17.1,\n"), "{turnover}");
 }
 
 #[test]

@@ -458,6 +458,8 @@ pub struct SeriesPoint {
     #[serde(skip_serializing_if = "Option::is_none")]
     predecessors: Option<Vec<String>>,
     value: Cell,
+    /// Why the figure should be checked before it is relied on; null when nothing is flagged.
+    check: Option<schema::FigureCheck>,
     year: u16,
 }
 
@@ -509,6 +511,9 @@ pub async fn series(
                     Origin::Combined { members } => ("combined", Some(members)),
                 };
                 SeriesPoint {
+                    check: snap
+                        .check(&g.code, m, f.year)
+                        .map(schema::FigureCheck::from),
                     origin,
                     predecessors,
                     value: cell_json(m, f.cell),

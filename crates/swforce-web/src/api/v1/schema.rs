@@ -141,6 +141,37 @@ impl PartialSchema for Cell {
 
 impl ToSchema for Cell {}
 
+/// Why a figure should be checked before it is relied on (docs/statistics.md, "Figures to
+/// check"). The figure itself is unchanged.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct FigureCheck {
+    /// The rule that raised it.
+    #[schema(schema_with = check_rule)]
+    pub rule: &'static str,
+    /// Plain English with the numbers.
+    pub reason: String,
+}
+
+impl From<&swforce_app::Check> for FigureCheck {
+    fn from(c: &swforce_app::Check) -> Self {
+        Self {
+            rule: c.rule,
+            reason: c.reason.clone(),
+        }
+    }
+}
+
+fn check_rule() -> Schema {
+    string_enum(
+        [
+            swforce_stats::quality::Rule::FteHeadcount,
+            swforce_stats::quality::Rule::TooFew,
+            swforce_stats::quality::Rule::Jump,
+        ]
+        .map(swforce_stats::quality::Rule::id),
+    )
+}
+
 /// `swforce_app::IndicatorRow` as it serializes: the place, the year, every measure of the
 /// workforce dataset (a [`Cell`]) and the computed figures that differ from the published ones.
 #[derive(Debug, Serialize)]
@@ -185,10 +216,25 @@ impl PartialSchema for IndicatorRow {
                 "For derived measures, swforce's figure from the published counts where it differs from the published one at the published precision (or fills a gap)",
             ))
             .additional_properties(Some(AdditionalProperties::FreeForm(false)));
+        let checks = indicator_measures().map(|m| {
+            (
+                m.name.to_string(),
+                RefOr::Ref(Ref::from_schema_name(FigureCheck::name())),
+                false,
+            )
+        });
+        let checks = object(checks)
+            .schema_type(Type::Object)
+            .description(Some(
+                "Figures of the year to check before relying on them, by measure, with the rule and the reason; empty when none is flagged",
+            ))
+            .additional_properties(Some(AdditionalProperties::FreeForm(false)));
         RefOr::T(Schema::Object(
             object(head.into_iter().chain(measures))
                 .property("computed", computed)
                 .required("computed")
+                .property("checks", checks)
+                .required("checks")
                 .schema_type(Type::Object)
                 .description(Some(
                     "The canonical workforce indicators of one place for one year: every measure of the workforce dataset, null where the release did not publish it",
@@ -205,6 +251,7 @@ impl ToSchema for IndicatorRow {
 
     fn schemas(schemas: &mut Vec<(String, RefOr<Schema>)>) {
         schemas.push((Cell::name().into(), Cell::schema()));
+        schemas.push((FigureCheck::name().into(), FigureCheck::schema()));
     }
 }
 

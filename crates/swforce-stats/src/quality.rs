@@ -1,0 +1,706 @@
+//! Figures to check: rules that notice a published workforce figure that is implausible for its
+//! own place (none of a year's leavers recorded, a rate that jumps and comes back), each saying
+//! why in plain words with the numbers.
+//!
+//! A flag never changes a figure; it only says "check this figure". The rules read one place's
+//! figures over the years, in stored units (a rate as a fraction), and nothing else. A rate that
+//! does not match its own counts is reconciliation's business ([`crate::reconcile`]), not this
+//! module's. The thresholds are tuned on the published 2017-2022 workforce files; the reasons
+//! for each are in docs/statistics.md ("Figures to check").
+
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+use swforce_domain::number::round_half_away;
+use swforce_domain::{Measure, Unit, Year};
+
+/// One place's figures of one dataset: year, then canonical measure name, then the value in
+/// stored units. Suppressed and missing cells are simply absent.
+pub type History = BTreeMap<Year, BTreeMap<&'static str, f64>>;
+
+/// Which rule raised a flag.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Rule {
+    /// A count in full-time equivalents disagrees with the same count in people.
+    FteHeadcount,
+    /// None, or almost none, of a flow (leavers, agency workers, vacancies, days lost) against
+    /// a workforce that had many of them the years either side.
+    TooFew,
+    /// A value far outside the place's other years that reverses the next year.
+    Jump,
+}
+
+impl Rule {
+    /// The id used in the API and CSV downloads (`fte_headcount`, `too_few`, `jump`).
+    pub fn id(self) -> &'static str {
+        match self {
+            Rule::FteHeadcount => "fte_headcount",
+            Rule::TooFew => "too_few",
+            Rule::Jump => "jump",
+        }
+    }
+}
+
+/// One figure to check: which measure and year, the rule and why.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Flag {
+    pub measure: &'static str,
+    pub year: Year,
+    pub rule: Rule,
+    /// Plain English with the numbers, as shown beside the figure.
+    pub reason: String,
+}
+
+/// FTE may exceed headcount by rounding and little else: each person counts for at most one
+/// FTE. More than 5% over, and by at least [`FTE_OVER_HEADCOUNT_LEAST`], is flagged.
+pub const FTE_OVER_HEADCOUNT: f64 = 0.05;
+/// The least excess of FTE over people that is flagged (15.0 FTE from 14 leavers is left alone).
+pub const FTE_OVER_HEADCOUNT_LEAST: f64 = 2.0;
+
+/// A flow is "too few" when the rate of each year either side, applied to this year's
+/// workforce, would give at least this many...
+pub const TOO_FEW_EXPECTED: f64 = 5.0;
+/// ...and the figure is at most this share of the smaller of those expectations.
+pub const TOO_FEW_SHARE: f64 = 0.1;
+
+/// The jump rule looks only at places with at least this many social workers in post (FTE)
+/// that year: below it, a few people more or less move a rate by several points.
+pub const JUMP_MIN_IN_POST: f64 = 50.0;
+/// How far from the median of the other years a value must be, in units of the larger of the
+/// series' own spread (scaled median absolute deviation) and the noise its size allows.
+pub const JUMP_SPREAD: f64 = 5.0;
+/// The value must differ from the year before and the year after by at least this factor,
+/// in the same direction (up then down, or down then up).
+pub const JUMP_FACTOR: f64 = 1.5;
+/// Fewest years with a figure for the jump rule to judge a series.
+pub const JUMP_MIN_YEARS: usize = 5;
+
+/// Counts published both in FTE and in people.
+const FTE_PAIRS: &[(&str, &str)] = &[
+    ("inpost_fte", "inpost_headcount"),
+    ("leavers_fte", "leavers_headcount"),
+    ("starters_fte", "starters_headcount"),
+    ("agency_fte", "agency_headcount"),
+];
+
+/// Flows checked by [`too_few`]: the flow, the workforce it is measured against, and the rate
+/// built from them (flagged with the flow).
+const FLOWS: &[(&str, &str, Option<&str>)] = &[
+    ("leavers_fte", "inpost_fte", Some("turnover_rate_fte")),
+    (
+        "leavers_headcount",
+        "inpost_headcount",
+        Some("turnover_rate_headcount"),
+    ),
+    ("starters_fte", "inpost_fte", None),
+    ("starters_headcount", "inpost_headcount", None),
+    ("agency_fte", "inpost_fte", Some("agency_rate_fte")),
+    (
+        "agency_headcount",
+        "inpost_headcount",
+        Some("agency_rate_headcount"),
+    ),
+    ("vacancy_fte", "inpost_fte", Some("vacancy_rate_fte")),
+    (
+        "working_days_lost_fte",
+        "inpost_fte",
+        Some("absence_rate_fte"),
+    ),
+];
+
+/// What a size-driven noise floor for the jump rule is, per measure.
+#[derive(Clone, Copy)]
+enum Noise {
+    /// A share of `n` people: binomial, sqrt(p(1-p)/n).
+    Share(&'static str),
+    /// Cases per case holder: about value / sqrt(cases), the cases being counts.
+    PerCase(&'static str),
+    /// A count: Poisson, sqrt(value).
+    Count,
+}
+
+/// Measures checked by [`jumps`]: the indicators and the stocks behind them. Flows are left to
+/// [`too_few`] and their rates; cover rates are ratios of small numbers that can exceed 100%.
+const JUMPING: &[(&str, Noise)] = &[
+    ("turnover_rate_fte", Noise::Share("inpost_fte")),
+    ("turnover_rate_headcount", Noise::Share("inpost_headcount")),
+    ("agency_rate_fte", Noise::Share("inpost_fte")),
+    ("agency_rate_headcount", Noise::Share("inpost_headcount")),
+    ("vacancy_rate_fte", Noise::Share("inpost_fte")),
+    ("absence_rate_fte", Noise::Share("inpost_fte")),
+    ("caseload_fte", Noise::PerCase("cases")),
+    ("inpost_fte", Noise::Count),
+    ("inpost_headcount", Noise::Count),
+    ("case_holders_fte", Noise::Count),
+    ("cases", Noise::Count),
+];
+
+/// Every rule over one place's history; at most one flag per measure and year, the first rule
+/// in [`Rule`] order winning (the most specific explanation).
+pub fn check(history: &History) -> Vec<Flag> {
+    let mut seen = BTreeSet::new();
+    let mut out: Vec<Flag> = fte_headcount(history)
+        .into_iter()
+        .chain(too_few(history))
+        .chain(jumps(history))
+        .filter(|f| seen.insert((f.measure, f.year)))
+        .collect();
+    out.sort_by(|a, b| (a.year, a.measure).cmp(&(b.year, b.measure)));
+    out
+}
+
+/// A count in FTE that is zero while the same count in people is not (or the reverse), or FTE
+/// in post more than [`FTE_OVER_HEADCOUNT`] above the people in post. The zero side (or the
+/// FTE in post) is flagged, with the rates built from it.
+pub fn fte_headcount(history: &History) -> Vec<Flag> {
+    let mut out = Vec::new();
+    for (year, values) in history {
+        for (fte, heads) in FTE_PAIRS {
+            let (Some(&f), Some(&h)) = (values.get(fte), values.get(heads)) else {
+                continue;
+            };
+            let (flagged, reason) = if f == 0.0 && h > 0.0 {
+                (
+                    *fte,
+                    format!(
+                        "0 {} but {} by headcount in the same year: each person counted has more than 0 FTE",
+                        noun(fte),
+                        shown(heads, h)
+                    ),
+                )
+            } else if h == 0.0 && f > 0.0 {
+                (
+                    *heads,
+                    format!(
+                        "0 {} but {} FTE in the same year: FTE cannot exist without people",
+                        noun(heads),
+                        shown(fte, f)
+                    ),
+                )
+            } else if f > h * (1.0 + FTE_OVER_HEADCOUNT) && f - h >= FTE_OVER_HEADCOUNT_LEAST {
+                (
+                    *fte,
+                    format!(
+                        "{} {} but only {} people: each person counts for at most 1 FTE",
+                        shown(fte, f),
+                        noun(fte),
+                        shown(heads, h)
+                    ),
+                )
+            } else {
+                continue;
+            };
+            for measure in std::iter::once(flagged)
+                .chain(rates_of(flagged))
+                .filter(|m| values.contains_key(m))
+            {
+                out.push(Flag {
+                    measure,
+                    year: *year,
+                    rule: Rule::FteHeadcount,
+                    reason: reason.clone(),
+                });
+            }
+        }
+    }
+    out
+}
+
+/// A flow of (almost) none: at most [`TOO_FEW_SHARE`] of what the rate of each neighbouring
+/// year would give this year's workforce, when each of those would give at least
+/// [`TOO_FEW_EXPECTED`]. Judging against the years either side (not every year) leaves alone
+/// an authority that stopped using agency workers and kept it so.
+pub fn too_few(history: &History) -> Vec<Flag> {
+    let mut out = Vec::new();
+    for (flow, stock, rate) in FLOWS {
+        for (year, values) in history {
+            let (Some(&count), Some(&size)) = (values.get(flow), values.get(stock)) else {
+                continue;
+            };
+            if size <= 0.0 {
+                continue;
+            }
+            let neighbours: Vec<(Year, f64, f64)> = [year.previous(), year.next()]
+                .into_iter()
+                .flatten()
+                .filter_map(|y| {
+                    let v = history.get(&y)?;
+                    let (c, s) = (*v.get(flow)?, *v.get(stock)?);
+                    (s > 0.0).then_some((y, c, c / s * size))
+                })
+                .collect();
+            let Some(least) = neighbours.iter().map(|n| n.2).min_by(f64::total_cmp) else {
+                continue;
+            };
+            if least < TOO_FEW_EXPECTED || count > least * TOO_FEW_SHARE {
+                continue;
+            }
+            let around: Vec<String> = neighbours
+                .iter()
+                .map(|(y, c, _)| format!("{} in {y}", shown(flow, *c)))
+                .collect();
+            let reason = format!(
+                "{} {} in {year} against {} {}; there were {}, which at this size would be about {} or more",
+                shown(flow, count),
+                noun(flow),
+                shown(stock, size),
+                noun(stock),
+                around.join(" and "),
+                grouped(least, 0)
+            );
+            for measure in std::iter::once(*flow)
+                .chain(*rate)
+                .filter(|m| values.contains_key(m))
+            {
+                out.push(Flag {
+                    measure,
+                    year: *year,
+                    rule: Rule::TooFew,
+                    reason: reason.clone(),
+                });
+            }
+        }
+    }
+    out
+}
+
+/// A value far outside the place's other years (beyond [`JUMP_SPREAD`] times the larger of
+/// their robust spread and the noise the place's size allows, and outside their range) that
+/// differs by [`JUMP_FACTOR`] from both the year before and the year after, in the same
+/// direction: it jumps and comes back. A step change that persists has no way back, and the
+/// first and last years have no year on one side, so neither is flagged by this rule.
+pub fn jumps(history: &History) -> Vec<Flag> {
+    let mut out = Vec::new();
+    for (measure, noise) in JUMPING {
+        let series: Vec<(Year, f64)> = history
+            .iter()
+            .filter_map(|(y, v)| v.get(measure).map(|x| (*y, *x)))
+            .collect();
+        if series.len() < JUMP_MIN_YEARS {
+            continue;
+        }
+        for i in 1..series.len() - 1 {
+            let (year, value) = series[i];
+            let (before_year, before) = series[i - 1];
+            let (after_year, after) = series[i + 1];
+            // Neighbours must be the adjacent years, not across a gap.
+            if before_year.next() != Some(year) || year.next() != Some(after_year) {
+                continue;
+            }
+            let in_post = history[&year].get("inpost_fte").copied();
+            if in_post.is_none_or(|n| n < JUMP_MIN_IN_POST) {
+                continue;
+            }
+            let others: Vec<f64> = series
+                .iter()
+                .enumerate()
+                .filter(|(j, _)| *j != i)
+                .map(|(_, (_, x))| *x)
+                .collect();
+            let mid = median(&others);
+            let spread =
+                1.4826 * median(&others.iter().map(|x| (x - mid).abs()).collect::<Vec<_>>());
+            let floor = match noise {
+                Noise::Share(n) => history[&year].get(n).filter(|n| **n > 0.0).map(|n| {
+                    let p = mid.clamp(0.01, 0.99);
+                    (p * (1.0 - p) / n).sqrt()
+                }),
+                Noise::PerCase(n) => history[&year]
+                    .get(n)
+                    .filter(|n| **n > 0.0)
+                    .map(|n| mid / n.sqrt()),
+                Noise::Count => Some(mid.max(1.0).sqrt()),
+            };
+            let Some(floor) = floor else { continue };
+            let (low, high) = others
+                .iter()
+                .fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), x| {
+                    (l.min(*x), h.max(*x))
+                });
+            let far = (value - mid).abs() > JUMP_SPREAD * spread.max(floor);
+            let outside = value < low || value > high;
+            let reverses = (value - before) * (value - after) > 0.0
+                && factor(value, before) >= JUMP_FACTOR
+                && factor(value, after) >= JUMP_FACTOR;
+            if !(far && outside && reverses) {
+                continue;
+            }
+            let (went, back) = if value > before {
+                ("rose", "fell back")
+            } else {
+                ("fell", "rose back")
+            };
+            out.push(Flag {
+                measure,
+                year,
+                rule: Rule::Jump,
+                reason: format!(
+                    "{} {went} from {} in {before_year} to {} in {year} and {back} to {} in {after_year}; every other year was between {} and {}. A change this large that reverses the next year is more often a recording error than a real change",
+                    label(measure),
+                    shown(measure, before),
+                    shown(measure, value),
+                    shown(measure, after),
+                    shown(measure, low),
+                    shown(measure, high)
+                ),
+            });
+        }
+    }
+    out
+}
+
+/// How many times larger the larger of two values is; infinite when one is zero and the other
+/// is not.
+fn factor(a: f64, b: f64) -> f64 {
+    let (lo, hi) = if a.abs() < b.abs() { (a, b) } else { (b, a) };
+    if lo == 0.0 {
+        if hi == 0.0 { 1.0 } else { f64::INFINITY }
+    } else {
+        (hi / lo).abs()
+    }
+}
+
+fn median(values: &[f64]) -> f64 {
+    let mut v = values.to_vec();
+    v.sort_by(f64::total_cmp);
+    match v.len() {
+        0 => f64::NAN,
+        n if n % 2 == 1 => v[n / 2],
+        n => (v[n / 2 - 1] + v[n / 2]) / 2.0,
+    }
+}
+
+/// The rates built on a count, flagged with it.
+fn rates_of(count: &str) -> impl Iterator<Item = &'static str> + '_ {
+    FLOWS
+        .iter()
+        .filter(move |(flow, _, _)| *flow == count)
+        .filter_map(|(_, _, rate)| *rate)
+}
+
+fn label(measure: &str) -> String {
+    Measure::named(measure).map_or_else(|| measure.to_string(), |m| m.label.to_string())
+}
+
+/// "leavers (FTE)", "social workers in post (headcount)".
+fn noun(measure: &str) -> String {
+    let l = label(measure);
+    let mut c = l.chars();
+    match c.next() {
+        Some(first) => first.to_lowercase().chain(c).collect(),
+        None => l,
+    }
+}
+
+/// A stored value in published units: "17.1%", "415.0", "27".
+fn shown(measure: &str, stored: f64) -> String {
+    let Some(m) = Measure::named(measure) else {
+        return grouped(stored, 1);
+    };
+    let text = grouped(m.unit.to_published(stored), m.unit.decimals());
+    if m.unit == Unit::Percent {
+        format!("{text}%")
+    } else {
+        text
+    }
+}
+
+/// A number rounded as published, with thousands separated by commas.
+fn grouped(value: f64, decimals: u32) -> String {
+    let rounded = round_half_away(value, decimals);
+    let text = format!("{:.*}", decimals as usize, rounded.abs());
+    let (whole, fraction) = text.split_once('.').unwrap_or((&text, ""));
+    let mut out = String::new();
+    for (i, ch) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    if !fraction.is_empty() {
+        out.push('.');
+        out.push_str(fraction);
+    }
+    if rounded < 0.0 {
+        format!("-{out}")
+    } else {
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// One measure pair per year: `(year, [(measure, value)])`.
+    fn history(years: &[(u16, &[(&'static str, f64)])]) -> History {
+        years
+            .iter()
+            .map(|(y, values)| {
+                (
+                    Year::try_from(*y).expect("test years are valid"),
+                    values.iter().copied().collect(),
+                )
+            })
+            .collect()
+    }
+
+    /// Six years of one measure, with `in_post` social workers throughout (and case holders and
+    /// cases to match).
+    fn series(measure: &'static str, in_post: f64, values: [f64; 6]) -> History {
+        (2017..=2022)
+            .zip(values)
+            .map(|(y, v)| {
+                (
+                    Year::try_from(y).expect("test years are valid"),
+                    BTreeMap::from([
+                        (measure, v),
+                        ("inpost_fte", in_post),
+                        ("inpost_headcount", in_post),
+                        ("case_holders_fte", in_post * 0.6),
+                        ("cases", in_post * 10.0),
+                    ]),
+                )
+            })
+            .collect()
+    }
+
+    fn flagged(flags: &[Flag]) -> Vec<(&'static str, u16, Rule)> {
+        flags
+            .iter()
+            .map(|f| (f.measure, f.year.get(), f.rule))
+            .collect()
+    }
+
+    #[test]
+    fn no_leavers_against_27_in_post_when_the_years_around_had_several_is_flagged() {
+        let h = history(&[
+            (
+                2018,
+                &[("leavers_headcount", 5.0), ("inpost_headcount", 27.0)],
+            ),
+            (
+                2019,
+                &[
+                    ("leavers_headcount", 0.0),
+                    ("inpost_headcount", 27.0),
+                    ("turnover_rate_headcount", 0.0),
+                ],
+            ),
+            (
+                2020,
+                &[("leavers_headcount", 6.0), ("inpost_headcount", 26.0)],
+            ),
+        ]);
+        let flags = check(&h);
+        assert_eq!(
+            flagged(&flags),
+            [
+                ("leavers_headcount", 2019, Rule::TooFew),
+                ("turnover_rate_headcount", 2019, Rule::TooFew),
+            ]
+        );
+        assert_eq!(
+            flags[0].reason,
+            "0 leavers (headcount) in 2019 against 27 social workers in post (headcount); there were 5 in 2018 and 6 in 2020, which at this size would be about 5 or more"
+        );
+    }
+
+    #[test]
+    fn a_small_authority_with_no_leavers_in_some_years_is_not_flagged() {
+        // City of London: about ten social workers, 0 to 3 leavers a year.
+        let leavers = [1.0, 0.0, 3.0, 1.0, 0.0, 2.0];
+        let h: History = (2017..=2022)
+            .zip(leavers)
+            .map(|(y, l)| {
+                (
+                    Year::try_from(y).unwrap(),
+                    BTreeMap::from([("leavers_fte", l), ("inpost_fte", 10.0)]),
+                )
+            })
+            .collect();
+        assert!(check(&h).is_empty(), "{:?}", check(&h));
+    }
+
+    #[test]
+    fn an_authority_that_stops_using_agency_workers_is_not_flagged() {
+        // Wigan and Barnsley: none for years, then some, or the other way round.
+        let agency = [12.0, 10.0, 0.0, 0.0, 0.0, 0.0];
+        let h: History = (2017..=2022)
+            .zip(agency)
+            .map(|(y, a)| {
+                (
+                    Year::try_from(y).unwrap(),
+                    BTreeMap::from([("agency_fte", a), ("inpost_fte", 200.0)]),
+                )
+            })
+            .collect();
+        assert!(check(&h).is_empty(), "{:?}", check(&h));
+    }
+
+    #[test]
+    fn no_days_lost_to_sickness_in_a_large_workforce_is_flagged() {
+        let days = [427.5, 651.1, 419.5, 889.5, 0.0, 588.0];
+        let h: History = (2017..=2022)
+            .zip(days)
+            .map(|(y, d)| {
+                (
+                    Year::try_from(y).unwrap(),
+                    BTreeMap::from([
+                        ("working_days_lost_fte", d),
+                        ("inpost_fte", 160.0),
+                        ("absence_rate_fte", d / (160.0 * 253.0)),
+                    ]),
+                )
+            })
+            .collect();
+        assert_eq!(
+            flagged(&check(&h)),
+            [
+                ("absence_rate_fte", 2021, Rule::TooFew),
+                ("working_days_lost_fte", 2021, Rule::TooFew),
+            ]
+        );
+    }
+
+    #[test]
+    fn leavers_of_0_fte_but_27_people_are_flagged_as_fte_against_headcount() {
+        let h = history(&[(
+            2017,
+            &[
+                ("leavers_fte", 0.0),
+                ("leavers_headcount", 27.0),
+                ("turnover_rate_fte", 0.0),
+                ("inpost_fte", 298.1),
+            ],
+        )]);
+        let flags = check(&h);
+        assert_eq!(
+            flagged(&flags),
+            [
+                ("leavers_fte", 2017, Rule::FteHeadcount),
+                ("turnover_rate_fte", 2017, Rule::FteHeadcount),
+            ]
+        );
+        assert_eq!(
+            flags[0].reason,
+            "0 leavers (FTE) but 27 by headcount in the same year: each person counted has more than 0 FTE"
+        );
+    }
+
+    #[test]
+    fn more_fte_than_people_in_post_is_flagged_but_rounding_is_not() {
+        let h = history(&[
+            (2019, &[("inpost_fte", 249.2), ("inpost_headcount", 246.0)]),
+            (2020, &[("inpost_fte", 368.2), ("inpost_headcount", 321.0)]),
+        ]);
+        let flags = fte_headcount(&h);
+        assert_eq!(flagged(&flags), [("inpost_fte", 2020, Rule::FteHeadcount)]);
+        assert!(
+            flags[0]
+                .reason
+                .starts_with("368.2 social workers in post (FTE) but only 321 people")
+        );
+    }
+
+    #[test]
+    fn an_agency_rate_far_above_every_other_year_that_comes_back_is_flagged() {
+        // Newcastle upon Tyne, 2019.
+        let h = series(
+            "agency_rate_fte",
+            238.6,
+            [0.083, 0.055, 0.173, 0.102, 0.050, 0.048],
+        );
+        let flags = jumps(&h);
+        assert_eq!(flagged(&flags), [("agency_rate_fte", 2019, Rule::Jump)]);
+        assert_eq!(
+            flags[0].reason,
+            "Agency worker rate (FTE) rose from 5.5% in 2018 to 17.3% in 2019 and fell back to 10.2% in 2020; every other year was between 4.8% and 10.2%. A change this large that reverses the next year is more often a recording error than a real change"
+        );
+    }
+
+    #[test]
+    fn a_caseload_that_halves_and_doubles_back_is_flagged() {
+        let h = series("caseload_fte", 150.0, [17.8, 18.2, 9.0, 18.5, 17.9, 18.1]);
+        assert_eq!(flagged(&jumps(&h)), [("caseload_fte", 2019, Rule::Jump)]);
+    }
+
+    #[test]
+    fn a_steady_trend_is_not_flagged() {
+        let h = series(
+            "agency_rate_fte",
+            150.0,
+            [0.041, 0.067, 0.097, 0.109, 0.198, 0.347],
+        );
+        assert!(jumps(&h).is_empty(), "{:?}", jumps(&h));
+    }
+
+    #[test]
+    fn a_step_change_that_persists_is_not_flagged() {
+        // Wigan's agency workers: none for three years, then about a quarter.
+        let h = series(
+            "agency_rate_fte",
+            200.0,
+            [0.0, 0.0, 0.0, 0.241, 0.243, 0.235],
+        );
+        assert!(jumps(&h).is_empty(), "{:?}", jumps(&h));
+        let h = series("caseload_fte", 150.0, [18.0, 18.4, 11.2, 11.0, 10.8, 11.5]);
+        assert!(jumps(&h).is_empty(), "{:?}", jumps(&h));
+    }
+
+    #[test]
+    fn a_small_authoritys_noisy_but_plausible_series_is_not_flagged() {
+        // Rutland's turnover: about 23 social workers, a few leavers more or less each year.
+        let h = series(
+            "turnover_rate_fte",
+            23.0,
+            [0.34, 0.26, 0.125, 0.34, 0.47, 0.32],
+        );
+        assert!(jumps(&h).is_empty());
+        // The same relative swings with 60 in post are still within what the size allows.
+        let h = series(
+            "turnover_rate_fte",
+            60.0,
+            [0.14, 0.12, 0.22, 0.13, 0.16, 0.15],
+        );
+        assert!(jumps(&h).is_empty(), "{:?}", jumps(&h));
+    }
+
+    #[test]
+    fn the_first_and_last_years_are_not_judged_for_jumps() {
+        let h = series(
+            "vacancy_rate_fte",
+            150.0,
+            [0.05, 0.05, 0.06, 0.05, 0.05, 0.40],
+        );
+        assert!(jumps(&h).is_empty());
+    }
+
+    #[test]
+    fn a_figure_gets_one_flag_the_most_specific() {
+        // 0 FTE leavers with 17 people leaving: fte_headcount, not also too_few.
+        let h = history(&[
+            (
+                2017,
+                &[
+                    ("leavers_fte", 0.0),
+                    ("leavers_headcount", 17.0),
+                    ("inpost_fte", 135.4),
+                ],
+            ),
+            (2018, &[("leavers_fte", 30.0), ("inpost_fte", 150.0)]),
+        ]);
+        assert_eq!(
+            flagged(&check(&h)),
+            [("leavers_fte", 2017, Rule::FteHeadcount)]
+        );
+    }
+
+    #[test]
+    fn numbers_in_reasons_are_shown_as_published() {
+        assert_eq!(shown("turnover_rate_fte", 0.171), "17.1%");
+        assert_eq!(shown("inpost_fte", 31634.1), "31,634.1");
+        assert_eq!(shown("inpost_headcount", 27.0), "27");
+        assert_eq!(grouped(-1234.56, 1), "-1,234.6");
+    }
+}
