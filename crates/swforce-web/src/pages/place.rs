@@ -519,8 +519,18 @@ fn long_date(iso: &str) -> String {
 
 pub fn place_page(snap: &Snapshot, place: &Geography) -> PlacePage {
     let p = snap.profile(place);
-    let (published, unpublished): (Vec<&IndicatorView>, Vec<&IndicatorView>) =
-        p.workforce.iter().partition(|v| !v.rows.is_empty());
+    // A member of a jointly reported unit has no workforce figures of its own: the unit's page
+    // holds them, and the joint note links there.
+    let reported_jointly = snap.unit_of(&place.code).is_some()
+        && !p
+            .workforce
+            .iter()
+            .any(|v| v.rows.iter().any(|r| r.this.is_some()));
+    let (published, unpublished): (Vec<&IndicatorView>, Vec<&IndicatorView>) = p
+        .workforce
+        .iter()
+        .filter(|_| !reported_jointly)
+        .partition(|v| !v.rows.is_empty());
     let (headline, more): (Vec<_>, Vec<_>) =
         published.into_iter().partition(|v| v.measure.headline);
     let caption = match place.level {
@@ -552,8 +562,12 @@ pub fn place_page(snap: &Snapshot, place: &Geography) -> PlacePage {
         notices: notices(&p),
         joint: joint_note(snap, place),
         latest_year: p.latest_year.map(|y| y.to_string()).unwrap_or_default(),
-        cards: cards(snap, &p),
-        benchmarks: benchmark_table(&p),
+        cards: if reported_jointly {
+            Vec::new()
+        } else {
+            cards(snap, &p)
+        },
+        benchmarks: benchmark_table(&p).filter(|_| !reported_jointly),
         children: children_table(snap, &p),
         headline: headline
             .iter()

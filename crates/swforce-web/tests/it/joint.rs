@@ -58,6 +58,10 @@ fn a_members_page_says_it_is_reported_jointly() {
         "{html}"
     );
     assert!(links(&html).contains(&format!("/authorities/{UNIT}")));
+    assert!(
+        !html.contains("Headline figures") && !html.contains("How West Northamptonshire compares"),
+        "no empty workforce cards or benchmarks on a member's page"
+    );
     let html = t.get_page("/authorities/E09000021");
     assert!(html.contains("jointly"), "Kingston");
     assert!(links(&html).contains(&"/authorities/E09000021-E09000027".to_string()));
