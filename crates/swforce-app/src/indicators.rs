@@ -100,6 +100,7 @@ impl Snapshot {
             .rows_of(dataset, &place.code, "")
             .into_iter()
             .filter(|r| year.is_none_or(|y| r.year == y))
+            .filter(|r| !self.reported_by_unit(dataset, &place.code, "", r.year))
             .map(|row| {
                 let values: Vec<_> = Measure::of(dataset)
                     .map(|m| (m, row.cell(m.name)))

@@ -184,7 +184,7 @@ impl Snapshot {
 
     /// Whether an authority's published row for a year gives way to its unit's own row: the
     /// unit is the one place with that year's figures, so they count once.
-    fn reported_by_unit(
+    pub fn reported_by_unit(
         &self,
         dataset: Dataset,
         code: &GeographyCode,

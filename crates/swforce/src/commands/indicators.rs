@@ -36,6 +36,13 @@ pub fn run(app: &App, args: &Args) -> Result<(), Failure> {
     let snap = app.snapshot().map_err(fail)?;
     let place = snap.find(&args.geography).map_err(fail)?;
     let rows = snap.indicators(place, args.year).map_err(fail)?;
+    if let (true, Some(unit)) = (rows.is_empty(), snap.unit_of(&place.code)) {
+        eprintln!(
+            "error: {} ({}) is reported jointly: its workforce figures are those of {}; run swforce indicators --geography {}",
+            place.name, place.code, unit.name, unit.code
+        );
+        return Err(Failure::Refused);
+    }
     if rows.is_empty() {
         eprintln!(
             "error: {} ({}) has no workforce figures{}",

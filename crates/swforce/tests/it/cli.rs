@@ -192,3 +192,59 @@ fn output_into_a_pipe_that_closes_early_ends_quietly() {
     assert!(!err_text.contains("panicked"), "{err_text}");
     assert!(out_text.contains("status 0"), "{out_text}{err_text}");
 }
+
+#[test]
+fn a_jointly_reported_unit_is_found_indicated_and_projected_by_its_published_codes() {
+    let dir = tempfile::tempdir().unwrap();
+    let old = published(HEADLINE);
+    let joint = fixture("csww_headline_2017_to_2025_joint.csv");
+    for file in [&old, &joint] {
+        let out = swforce(dir.path(), &["import", file.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    }
+    let out = swforce(
+        dir.path(),
+        &[
+            "indicators",
+            "--geography",
+            "E06000061 / E06000062",
+            "--format",
+            "csv",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert_eq!(text.lines().count(), 10, "2017 to 2025: {text}");
+    assert!(text.contains("E06000061-E06000062"), "{text}");
+    // A member's own rows (the pair's, in the older release) give way to the unit's.
+    let out = swforce(
+        dir.path(),
+        &["indicators", "--geography", "Richmond upon Thames"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("is reported jointly: its workforce figures are those of Kingston upon Thames / Richmond upon Thames; run swforce indicators --geography E09000021-E09000027"),
+        "{}",
+        stderr(&out)
+    );
+    let out = swforce(
+        dir.path(),
+        &[
+            "project",
+            "--geography",
+            "314 / 318",
+            "--years",
+            "2",
+            "--runs",
+            "100",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains(
+            "Kingston upon Thames / Richmond upon Thames (E09000021-E09000027): baseline"
+        ),
+        "{}",
+        stdout(&out)
+    );
+}
