@@ -75,7 +75,12 @@ pub fn difference(measure: &Measure, stored: f64) -> String {
 
 /// A marker for a figure that is not as published, with its footnote text.
 pub fn origin_note(f: &Figure) -> Option<String> {
-    match &f.origin {
+    origin_note_of(&f.origin)
+}
+
+/// The footnote text for where a figure comes from; `None` when published as is.
+pub fn origin_note_of(origin: &Origin) -> Option<String> {
+    match origin {
         Origin::Published => None,
         Origin::Computed => Some("computed by swforce from the published counts".into()),
         Origin::Continued { predecessors } => Some(format!(

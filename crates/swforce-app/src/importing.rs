@@ -4,7 +4,7 @@ use crate::{App, AppError};
 use serde::Serialize;
 use std::io::Read;
 use swforce_domain::Dataset;
-use swforce_import::{Diagnostic, read_ees_csv};
+use swforce_import::{Diagnostic, read_ees_csv_against};
 use swforce_store::{ImportOutcome, Provenance};
 
 /// The published files shipped in the binary as demo data, as `(file name, bytes)`.
@@ -78,7 +78,8 @@ impl App {
         file_name: &str,
         reader: impl Read,
     ) -> Result<ImportReport, AppError> {
-        let parsed = read_ees_csv(file_name, reader)?;
+        let known = self.store.geographies()?;
+        let parsed = read_ees_csv_against(file_name, reader, &known)?;
         let provenance = Provenance {
             file_name: parsed.file.clone(),
             sha256: parsed.sha256.clone(),

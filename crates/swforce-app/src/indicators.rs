@@ -1,10 +1,12 @@
 //! The canonical workforce indicators of one place, year by year: what the CLI prints and the
 //! API returns.
 
+use crate::display::origin_note_of;
 use crate::{AppError, Snapshot};
 use serde::ser::{Serialize, SerializeMap, Serializer};
+use std::borrow::Cow;
 use swforce_domain::number::round_half_away;
-use swforce_domain::{Cell, Dataset, Geography, Measure, Year};
+use swforce_domain::{Cell, Dataset, Geography, Measure, Row, Year};
 use swforce_stats::compute;
 
 /// One place and year: every canonical measure in published units (a rate as a percentage,
@@ -22,6 +24,9 @@ pub struct IndicatorRow {
     pub computed: Vec<(&'static Measure, f64)>,
     /// Figures of the year to check before relying on them, and why (see `quality`).
     pub checks: Vec<(&'static Measure, crate::Check)>,
+    /// Where the year's figures come from when they are not the place's own published row:
+    /// "before the reorganisation: ...", "published under ... alone", "the sum of ...".
+    pub source: Option<String>,
 }
 
 /// A published-units number rounded as the publisher rounds it.
@@ -41,7 +46,7 @@ pub fn published_json(measure: &Measure, stored: f64) -> serde_json::Value {
 
 impl Serialize for IndicatorRow {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut map = s.serialize_map(Some(self.values.len() + 6))?;
+        let mut map = s.serialize_map(Some(self.values.len() + 7))?;
         map.serialize_entry("geography_code", &self.geography_code)?;
         map.serialize_entry("geography_name", &self.geography_name)?;
         map.serialize_entry("geographic_level", self.geographic_level)?;
@@ -72,6 +77,7 @@ impl Serialize for IndicatorRow {
             })
             .collect();
         map.serialize_entry("checks", &checks)?;
+        map.serialize_entry("source", &self.source)?;
         map.end()
     }
 }
@@ -96,12 +102,23 @@ impl Snapshot {
                 });
             }
         }
-        Ok(self
-            .rows_of(dataset, &place.code, "")
+        // The place's own rows, or what stands in for them (a unit's member reporting for
+        // both, a merged authority's predecessors), as its pages show them.
+        let rows: Vec<(Cow<'_, Row>, Option<String>)> = self
+            .years(dataset)
             .into_iter()
-            .filter(|r| year.is_none_or(|y| r.year == y))
-            .filter(|r| !self.reported_by_unit(dataset, &place.code, "", r.year))
-            .map(|row| {
+            .filter(|y| year.is_none_or(|want| want == *y))
+            .filter(|y| !self.reported_by_unit(dataset, &place.code, "", *y))
+            .filter_map(|y| match self.row(dataset, &place.code, "", y) {
+                Some(row) => Some((Cow::Borrowed(row), None)),
+                None => self
+                    .stand_in_row(dataset, &place.code, "", y)
+                    .map(|(row, origin)| (Cow::Owned(row), origin_note_of(&origin))),
+            })
+            .collect();
+        Ok(rows
+            .into_iter()
+            .map(|(row, source)| {
                 let values: Vec<_> = Measure::of(dataset)
                     .map(|m| (m, row.cell(m.name)))
                     .collect();
@@ -120,6 +137,7 @@ impl Snapshot {
                     })
                     .collect();
                 IndicatorRow {
+                    source,
                     geography_code: place.code.to_string(),
                     geography_name: place.name.clone(),
                     geographic_level: place.level.as_str(),

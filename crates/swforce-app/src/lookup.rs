@@ -23,13 +23,18 @@ impl Snapshot {
         }
         let words: Vec<&str> = q.split(' ').collect();
         let code = GeographyCode::parse(&query.trim().to_ascii_uppercase()).ok();
-        let old = OldLaCode::parse(query).ok();
+        let old = OldLaCode::parse_joint(query).ok();
         let mut hits: Vec<&Geography> = self
             .geographies()
             .filter(|g| {
                 let name = normalise(&g.name);
-                code.as_ref().is_some_and(|c| g.code.members().contains(c))
-                    || old.is_some_and(|o| g.old_la_code.is_some_and(|c| c.covers(o)))
+                code.as_ref()
+                    .is_some_and(|c| g.code == *c || g.code.members().contains(c))
+                    || old.is_some_and(|o| {
+                        g.old_la_code.is_some_and(|c| {
+                            c.same_as(o) || (o.members().len() == 1 && c.covers(o))
+                        })
+                    })
                     || words
                         .iter()
                         .all(|w| name.split(' ').any(|n| n.starts_with(w)))
@@ -51,20 +56,12 @@ impl Snapshot {
     /// no current place has that name.
     pub fn find(&self, query: &str) -> Result<&Geography, AppError> {
         let q = query.trim();
-        if let Ok(code) = GeographyCode::parse(q) {
+        if let Ok(code) = GeographyCode::parse(&q.to_ascii_uppercase()) {
             if let Some(g) = self.geography(&code) {
                 return Ok(g);
             }
-            // A member the releases never name alone, or a unit's codes in another order.
-            let mut members = code.members();
-            members.sort();
-            let unit = self.geographies().find(|g| {
-                let mut theirs = g.code.members();
-                theirs.sort();
-                g.code.is_joint()
-                    && (members == theirs || (members.len() == 1 && theirs.contains(&members[0])))
-            });
-            if let Some(g) = unit {
+            // A member the releases never name alone finds its unit.
+            if let Some(g) = self.unit_of(&code) {
                 return Ok(g);
             }
         }
@@ -72,8 +69,9 @@ impl Snapshot {
             let mut hits: Vec<&Geography> = self
                 .geographies()
                 .filter(|g| {
-                    g.old_la_code
-                        .is_some_and(|c| c == old || (old.members().len() == 1 && c.covers(old)))
+                    g.old_la_code.is_some_and(|c| {
+                        c.same_as(old) || (old.members().len() == 1 && c.covers(old))
+                    })
                 })
                 .collect();
             // The authority itself before the unit it reports with.

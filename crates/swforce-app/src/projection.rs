@@ -130,7 +130,7 @@ impl Snapshot {
                     .filter(|g| g.code == place.code.as_str())
                     .collect();
                 if found.is_empty() {
-                    return Err(not_projectable(place, baseline));
+                    return Err(not_projectable(place, self.unit_of(&place.code), baseline));
                 }
                 Ok(found)
             }
@@ -224,7 +224,16 @@ impl Snapshot {
     }
 }
 
-fn not_projectable(place: &Geography, baseline: &Baseline) -> AppError {
+fn not_projectable(place: &Geography, unit: Option<&Geography>, baseline: &Baseline) -> AppError {
+    if let Some(unit) = unit {
+        return AppError::Invalid {
+            problem: format!(
+                "{} cannot be projected on its own: its workforce is reported jointly as {} ({})",
+                place.name, unit.name, unit.code
+            ),
+            fix: format!("project {} instead", unit.code),
+        };
+    }
     let reason = baseline
         .excluded
         .iter()

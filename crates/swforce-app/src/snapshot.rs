@@ -276,7 +276,7 @@ impl Snapshot {
     }
 
     /// One figure of one place and year, continuing across a reorganisation when the place did
-    /// not yet exist.
+    /// not yet exist, and across joint reporting (see [`Snapshot::stand_in_row`]).
     pub fn figure(
         &self,
         code: &GeographyCode,
@@ -284,87 +284,104 @@ impl Snapshot {
         breakdown: &str,
         year: Year,
     ) -> Option<Figure> {
-        if let Some(row) = self.row(measure.dataset, code, breakdown, year) {
-            if self.reported_by_unit(measure.dataset, code, breakdown, year) {
-                return None;
-            }
-            return Self::figure_in(row, measure);
-        }
-        if code.is_joint() {
-            return self.unit_figure(code, measure, breakdown, year);
-        }
-        let (_, predecessors) = continuity_for(code.as_str())?;
-        let rows: Vec<&Row> = predecessors
-            .iter()
-            .filter_map(|p| GeographyCode::parse(p).ok())
-            .filter_map(|p| self.row(measure.dataset, &p, breakdown, year))
-            .collect();
-        if rows.len() != predecessors.len() {
+        if self.reported_by_unit(measure.dataset, code, breakdown, year) {
             return None;
         }
-        let names = predecessors
-            .iter()
-            .filter_map(|p| GeographyCode::parse(p).ok())
-            .map(|p| {
-                self.geographies
-                    .get(&p)
-                    .map_or(p.to_string(), |g| g.name.clone())
-            })
-            .collect();
-        let figure = if let [only] = rows.as_slice() {
-            Self::figure_in(only, measure)?
-        } else {
-            let combined = combine(measure.dataset, year, code.clone(), breakdown, &rows);
-            Self::figure_in(&combined.row, measure)?
-        };
-        Some(Figure {
-            origin: Origin::Continued {
-                predecessors: names,
-            },
-            ..figure
-        })
+        if let Some(row) = self.row(measure.dataset, code, breakdown, year) {
+            return Self::figure_in(row, measure);
+        }
+        let (row, origin) = self.stand_in_row(measure.dataset, code, breakdown, year)?;
+        Self::figure_in(&row, measure).map(|f| Figure { origin, ..f })
     }
 
-    /// A jointly reported unit's figure for a year the unit has no row of its own: published
-    /// under one member alone (the other not applicable or absent), added up from both members
-    /// where each published its own, or, before the members existed, their predecessors'.
-    fn unit_figure(
+    /// The row that stands for a place in a year it has no row of its own, and where it comes
+    /// from:
+    /// - a jointly reported unit: the one member's row that holds figures, the other member being
+    ///   `z` or absent (as releases did before naming the unit); both members' rows added up,
+    ///   where each published its own; before the members existed, their predecessors';
+    /// - a member of a unit: none (the unit carries the pair's lineage);
+    /// - any other place: its predecessors', combined, before a reorganisation made it.
+    pub fn stand_in_row(
         &self,
-        unit: &GeographyCode,
-        measure: &Measure,
+        dataset: Dataset,
+        code: &GeographyCode,
         breakdown: &str,
         year: Year,
-    ) -> Option<Figure> {
+    ) -> Option<(Row, Origin)> {
+        if code.is_joint() {
+            return self.unit_row(dataset, code, breakdown, year);
+        }
+        if self.joint.contains_key(code) {
+            return None;
+        }
+        self.continued_row(dataset, code, breakdown, year)
+    }
+
+    fn name_of(&self, code: &GeographyCode) -> String {
+        self.geographies
+            .get(code)
+            .map_or(code.to_string(), |g| g.name.clone())
+    }
+
+    fn continued_row(
+        &self,
+        dataset: Dataset,
+        code: &GeographyCode,
+        breakdown: &str,
+        year: Year,
+    ) -> Option<(Row, Origin)> {
+        let (_, predecessors) = continuity_for(code.as_str())?;
+        let codes: Vec<GeographyCode> = predecessors
+            .iter()
+            .filter_map(|p| GeographyCode::parse(p).ok())
+            .collect();
+        let rows: Vec<&Row> = codes
+            .iter()
+            .filter_map(|p| self.row(dataset, p, breakdown, year))
+            .collect();
+        if rows.is_empty() || rows.len() != predecessors.len() {
+            return None;
+        }
+        let row = match rows.as_slice() {
+            [only] => (*only).clone(),
+            _ => combine(dataset, year, code.clone(), breakdown, &rows).row,
+        };
+        let predecessors = codes.iter().map(|c| self.name_of(c)).collect();
+        Some((row, Origin::Continued { predecessors }))
+    }
+
+    fn unit_row(
+        &self,
+        dataset: Dataset,
+        unit: &GeographyCode,
+        breakdown: &str,
+        year: Year,
+    ) -> Option<(Row, Origin)> {
         let members = unit.members();
         let published: Vec<(&GeographyCode, &Row)> = members
             .iter()
-            .filter_map(|m| Some((m, self.row(measure.dataset, m, breakdown, year)?)))
+            .filter_map(|m| Some((m, self.row(dataset, m, breakdown, year)?)))
             .filter(|(_, row)| has_figures(row))
             .collect();
-        let name = |code: &GeographyCode| {
-            self.geographies
-                .get(code)
-                .map_or(code.to_string(), |g| g.name.clone())
-        };
         match published.as_slice() {
             [] => members
                 .iter()
-                .find_map(|m| self.figure(m, measure, breakdown, year)),
-            [(member, row)] => Self::figure_in(row, measure).map(|f| Figure {
-                origin: Origin::ReportedBy {
-                    authority: name(member),
+                .find_map(|m| self.continued_row(dataset, m, breakdown, year)),
+            [(member, row)] => Some((
+                (*row).clone(),
+                Origin::ReportedBy {
+                    authority: self.name_of(member),
                 },
-                ..f
-            }),
+            )),
             both => {
                 let rows: Vec<&Row> = both.iter().map(|(_, r)| *r).collect();
-                let combined = combine(measure.dataset, year, unit.clone(), breakdown, &rows);
-                Self::figure_in(&combined.row, measure).map(|f| Figure {
-                    origin: Origin::Combined {
-                        members: both.iter().map(|(m, _)| name(m)).collect(),
+                let combined = combine(dataset, year, unit.clone(), breakdown, &rows);
+                Some((
+                    combined.row,
+                    Origin::Combined {
+                        members: both.iter().map(|(m, _)| self.name_of(m)).collect(),
                     },
-                    ..f
-                })
+                ))
             }
         }
     }
@@ -377,9 +394,16 @@ impl Snapshot {
             .collect()
     }
 
-    /// The reorganisation a place came from, if its series is continued from predecessors.
+    /// The reorganisation a place came from, if its series is continued from predecessors: for
+    /// a jointly reported unit, its members'; for a member of a unit, none (the unit continues
+    /// the pair's series).
     pub fn formed_by(&self, code: &GeographyCode) -> Option<&'static Reorganisation> {
-        continuity_for(code.as_str()).map(|(r, _)| r)
+        if self.joint.contains_key(code) {
+            return None;
+        }
+        code.members()
+            .iter()
+            .find_map(|m| continuity_for(m.as_str()).map(|(r, _)| r))
     }
 
     /// The reorganisation that ended a former authority, once a successor has figures.

@@ -94,6 +94,19 @@ pub enum CodeError {
     JointTwice(String, String),
 }
 
+impl CodeError {
+    /// Whether the text was read as a jointly reported unit's code and found wrong.
+    pub fn is_joint(&self) -> bool {
+        matches!(
+            self,
+            Self::JointMissing(..)
+                | Self::JointTooMany(..)
+                | Self::JointMember(..)
+                | Self::JointTwice(..)
+        )
+    }
+}
+
 /// What joins the members of a jointly reported unit in published files (`940 / 941`,
 /// `E06000061 / E06000062`) and in names (`North Northamptonshire / West Northamptonshire`).
 pub const JOINT_SEPARATOR: &str = " / ";
@@ -150,7 +163,8 @@ pub struct GeographyCode(String);
 
 impl GeographyCode {
     /// Reads a code. A joint code may be written with ` / ` (as published), `-`, `+`, `_` or a
-    /// space between its two members; the members keep their published order.
+    /// space between its two members, in either order: its members are kept in code order, so
+    /// one pair has one code.
     pub fn parse(text: &str) -> Result<Self, CodeError> {
         let t = text.trim();
         if is_single_code(t) {
@@ -159,11 +173,18 @@ impl GeographyCode {
         let Some(parts) = joint_parts(t) else {
             return Err(CodeError::Geography(text.to_string()));
         };
-        let members = two_members(text, parts, "E06000061 / E06000062")?;
-        if let Some(bad) = members.iter().find(|m| !is_authority_code(m)) {
+        if let Some(bad) = parts.iter().find(|m| !is_authority_code(m)) {
             return Err(CodeError::JointMember(text.to_string(), bad.to_string()));
         }
+        let mut members = two_members(text, parts, "E06000061 / E06000062")?;
+        members.sort_unstable();
         Ok(Self(members.join("-")))
+    }
+
+    /// Whether `text`, read as a code, names a joint unit's members in the other order than
+    /// this code's (`E06000062 / E06000061`): its names and DfE codes then come reversed too.
+    pub fn reversed_in(&self, text: &str) -> bool {
+        self.is_joint() && !text.trim().starts_with(&self.0[..9])
     }
 
     /// Whether this is a jointly reported unit of two authorities.
@@ -171,8 +192,8 @@ impl GeographyCode {
         self.0.len() > 9
     }
 
-    /// The authorities a joint code is made of, in published order; a single code is its own
-    /// only member.
+    /// The authorities a joint code is made of, in code order; a single code is its own only
+    /// member.
     pub fn members(&self) -> Vec<GeographyCode> {
         self.0.split('-').map(|m| Self(m.to_string())).collect()
     }
@@ -239,12 +260,27 @@ impl OldLaCode {
         let Some(parts) = joint_parts(t) else {
             return Err(CodeError::OldLa(text.to_string()));
         };
+        if let Some(bad) = parts.iter().find(|p| Self::single(p).is_none()) {
+            return Err(CodeError::OldLa(bad.to_string()));
+        }
         let [a, b] = two_members(text, parts, "940 / 941")?;
         match (Self::single(a), Self::single(b)) {
             (Some(a), Some(b)) => Ok(Self(a, Some(b))),
-            (None, _) => Err(CodeError::OldLa(a.to_string())),
-            (_, None) => Err(CodeError::OldLa(b.to_string())),
+            _ => Err(CodeError::OldLa(text.to_string())),
         }
+    }
+
+    /// A joint pair the other way round (`941 / 940`); a single code as it is.
+    pub fn reversed(self) -> Self {
+        match self.1 {
+            Some(b) => Self(b, Some(self.0)),
+            None => self,
+        }
+    }
+
+    /// Whether two codes name the same authorities, in whatever order.
+    pub fn same_as(self, other: OldLaCode) -> bool {
+        self == other || self == other.reversed()
     }
 
     fn single(t: &str) -> Option<u16> {
@@ -377,6 +413,9 @@ mod tests {
         );
         assert!(refused("E06000061 / E06000061").contains("to itself"));
         assert!(refused("E06000061 / 941").contains("\"941\""));
+        assert!(refused("E06000061 ; E06000062").contains("\";\", which is not"));
+        assert!(joint.reversed_in("E06000062 / E06000061"));
+        assert!(!joint.reversed_in(" E06000061 / E06000062"));
     }
 
     #[test]

@@ -50,8 +50,9 @@ pub const LINEAGE: &[Reorganisation] = &[
         ],
         continuity: &[("E06000061", &["E10000021"])],
         note: "Children's services for both new councils are run by Northamptonshire \
-               Children's Trust: figures are reported as one row under North Northamptonshire, \
-               with West Northamptonshire shown as not applicable (z). Earlier years are \
+               Children's Trust, so their workforce is reported as one: older releases give \
+               the row to North Northamptonshire, with West Northamptonshire shown as not \
+               applicable (z); newer releases name the pair as one unit. Earlier years are \
                Northamptonshire's.",
     },
     Reorganisation {

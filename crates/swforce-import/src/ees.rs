@@ -2,6 +2,7 @@
 //! statistics release uses, one row per time period, geography and filter combination.
 
 mod header;
+mod joint;
 
 use crate::diagnostic::{Diagnostic, Refused};
 use crate::reading::{Collector, HashingReader, Lines, hex};
@@ -50,6 +51,18 @@ pub struct ParsedFile {
 /// a diagnostic's line is the physical line its row starts on, counting blank lines and line
 /// breaks inside quoted cells, whether lines end in `\n` or `\r\n`.
 pub fn read_ees_csv(file: &str, reader: impl Read) -> Result<ParsedFile, Refused> {
+    read_ees_csv_against(file, reader, &[])
+}
+
+/// [`read_ees_csv`], checking jointly reported units' rows against the places already on record
+/// as well as against the file's own rows: a unit's row may not give a member another place's
+/// name, another DfE code or another region, join an authority that already reports with
+/// another partner, or join one that had been replaced by then.
+pub fn read_ees_csv_against(
+    file: &str,
+    reader: impl Read,
+    known: &[Geography],
+) -> Result<ParsedFile, Refused> {
     let mut out = Collector {
         file: file.to_string(),
         diagnostics: Vec::new(),
@@ -103,7 +116,7 @@ pub fn read_ees_csv(file: &str, reader: impl Read) -> Result<ParsedFile, Refused
                         return Err(out.refuse());
                     }
                 };
-                match RowParser::new(file, line, &names, &mut out) {
+                match RowParser::new(file, line, &names, known, &mut out) {
                     Some(p) => parser = Some(p),
                     None => return Err(out.refuse()),
                 }
@@ -165,11 +178,19 @@ struct RowParser {
     seen: HashMap<(GeographyCode, Year, String), u64>,
     /// code → (year of the name, geography)
     geographies: HashMap<GeographyCode, (Year, Geography)>,
+    /// The places on record and those the file has named so far, to check joint rows against.
+    known: joint::Known,
     filter: Option<(String, u64)>,
 }
 
 impl RowParser {
-    fn new(file: &str, line: u64, names: &[String], out: &mut Collector) -> Option<Self> {
+    fn new(
+        file: &str,
+        line: u64,
+        names: &[String],
+        known: &[Geography],
+        out: &mut Collector,
+    ) -> Option<Self> {
         let header = header::read(file, line, names, out)?;
         Some(Self {
             file: file.to_string(),
@@ -180,6 +201,7 @@ impl RowParser {
             rows: Vec::new(),
             seen: HashMap::new(),
             geographies: HashMap::new(),
+            known: joint::Known::new(known),
             filter: None,
         })
     }
@@ -403,9 +425,14 @@ impl RowParser {
             match GeographyCode::parse(fields[i]) {
                 Ok(c) => Some(c),
                 Err(e) => {
+                    let fix = if e.is_joint() {
+                        "write a jointly reported unit as two local authority codes joined by \" / \", such as E06000061 / E06000062; a region or England is never joint"
+                    } else {
+                        "copy the code as published; every row at this level needs one"
+                    };
                     out.push(err(
                         format!("field \"{name}\": {e}"),
-                        "copy the code as published; every row at this level needs one",
+                        fix,
                         Some(i),
                         Some(name),
                     ));
@@ -527,7 +554,10 @@ impl RowParser {
                 }
             },
         };
-        // A jointly reported unit names both members in every geography column, in one order.
+        // A jointly reported unit names both members in every geography column, in one order;
+        // its code lists them in code order, so names and DfE codes follow that order too.
+        let reversed = la.reversed_in(col(Role::NewLaCode).map_or("", |i| fields[i]));
+        let old = old.map(|o| if reversed { o.reversed() } else { o });
         let members = la.members().len();
         let names = la_name.split(JOINT_SEPARATOR.trim()).count();
         if names != members {
@@ -557,11 +587,14 @@ impl RowParser {
             ));
             return None;
         }
-        let la_name = la_name
+        let mut names: Vec<&str> = la_name
             .split(JOINT_SEPARATOR.trim())
             .map(str::trim)
-            .collect::<Vec<_>>()
-            .join(JOINT_SEPARATOR);
+            .collect();
+        if reversed {
+            names.reverse();
+        }
+        let la_name = names.join(JOINT_SEPARATOR);
         let unit = Geography {
             code: la.clone(),
             name: la_name,
@@ -569,6 +602,10 @@ impl RowParser {
             parent: Some(region),
             old_la_code: old,
         };
+        if let Some(p) = joint::check(&unit, year, &self.known) {
+            out.push(err(p.problem, &p.fix, col(p.role), Some(p.field)));
+            return None;
+        }
         // Each member of a unit is a place too, with a page that points to the unit.
         let olds = old.map(|o| o.members());
         for (i, (code, name)) in unit.members().into_iter().enumerate() {
@@ -586,6 +623,7 @@ impl RowParser {
 
     /// Keeps the name and parent from the latest year that names the place.
     fn remember(&mut self, year: Year, g: Geography) {
+        self.known.add(&g);
         match self.geographies.get(&g.code) {
             Some((y, _)) if *y > year => {}
             _ => {
@@ -595,6 +633,7 @@ impl RowParser {
     }
 
     fn remember_if_absent(&mut self, g: Geography) {
+        self.known.add(&g);
         if !self.geographies.contains_key(&g.code) {
             let Ok(min) = Year::try_from(Year::MIN) else {
                 return;

@@ -13,4 +13,4 @@ pub mod ees;
 mod reading;
 
 pub use diagnostic::{Diagnostic, Refused, Severity};
-pub use ees::{ColumnMapping, ParsedFile, read_ees_csv};
+pub use ees::{ColumnMapping, ParsedFile, read_ees_csv, read_ees_csv_against};

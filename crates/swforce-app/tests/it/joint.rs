@@ -203,3 +203,206 @@ fn before_the_unit_is_published_its_series_continues_from_the_older_rows() {
         NORTHANTS
     );
 }
+
+/// The fixture with the 2025 Northamptonshire row (line 5) changed by `edit`.
+fn joint_2025_with(edit: impl Fn(&str) -> String) -> String {
+    let mut lines: Vec<String> = JOINT.lines().map(str::to_string).collect();
+    assert!(lines[4].contains("E06000061 / E06000062"), "{}", lines[4]);
+    lines[4] = edit(&lines[4]);
+    lines.join("\n") + "\n"
+}
+
+/// The first error when `text` is imported on top of the demo data; nothing must change.
+fn refused_on_demo(text: &str) -> swforce_import::Diagnostic {
+    let t = demo_app();
+    let before = t.app.snapshot().unwrap().generation;
+    let err = t.app.import_file("joint.csv", text.as_bytes()).unwrap_err();
+    assert_eq!(
+        t.app.snapshot().unwrap().generation,
+        before,
+        "nothing stored"
+    );
+    match err {
+        swforce_app::AppError::Refused(r) => r.errors().next().cloned().unwrap(),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn a_pair_written_the_other_way_round_is_the_same_unit() {
+    // One year reversed: the same unit, names and DfE codes following their codes.
+    let reversed = joint_2025_with(|l| {
+        l.replace("940 / 941", "941 / 940")
+            .replace("E06000061 / E06000062", "E06000062 / E06000061")
+            .replace(
+                "North Northamptonshire / West Northamptonshire",
+                "West Northamptonshire / North Northamptonshire",
+            )
+    });
+    let t = demo_app();
+    t.app
+        .import_file("reversed.csv", reversed.as_bytes())
+        .unwrap();
+    let snap = t.app.snapshot().unwrap();
+    let em = snap.find("East Midlands").unwrap();
+    let units: Vec<&str> = snap
+        .children(&em.code)
+        .iter()
+        .filter(|g| g.code.is_joint())
+        .map(|g| g.code.as_str())
+        .collect();
+    assert_eq!(units, [NORTHANTS]);
+    let unit = snap.geography(&code(NORTHANTS)).unwrap();
+    assert_eq!(unit.name, "North Northamptonshire / West Northamptonshire");
+    assert_eq!(unit.old_la_code.unwrap().to_string(), "940 / 941");
+    let inpost = Measure::named("inpost_fte").unwrap();
+    assert_eq!(snap.series(&unit.code, inpost, "").len(), 9);
+    // The same year twice, once each way round, is a duplicate row.
+    let mut twice = JOINT.to_string();
+    twice.push_str(&reversed.lines().nth(4).unwrap().to_string());
+    twice.push('\n');
+    let t = empty_app();
+    let err = t
+        .app
+        .import_file("twice.csv", twice.as_bytes())
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("duplicate row: 2025, E06000061-E06000062"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_joint_row_cannot_rename_renumber_move_or_double_book_an_authority() {
+    let d = refused_on_demo(&joint_2025_with(|l| l.replace("940 / 941", "940 / 318")));
+    assert_eq!(
+        (d.line, d.field.as_deref()),
+        (Some(5), Some("old_la_code")),
+        "{d}"
+    );
+    assert!(
+        d.problem.contains("the DfE code 318, but its code is 941"),
+        "{d}"
+    );
+    let d = refused_on_demo(&joint_2025_with(|l| {
+        l.replace("West Northamptonshire", "Richmond upon Thames")
+    }));
+    assert_eq!(d.field.as_deref(), Some("la_name"), "{d}");
+    assert!(d.problem.contains("which is E09000027's name"), "{d}");
+    let d = refused_on_demo(&joint_2025_with(|l| {
+        l.replace("E12000004,East Midlands", "E12000005,West Midlands")
+    }));
+    assert_eq!(d.field.as_deref(), Some("region_code"), "{d}");
+    assert!(
+        d.problem.contains("in E12000005, but it is in E12000004"),
+        "{d}"
+    );
+    let d = refused_on_demo(&joint_2025_with(|l| {
+        l.replace("940 / 941", "928 / 941")
+            .replace("E06000061 / E06000062", "E10000021 / E06000062")
+            .replace("North Northamptonshire /", "Northamptonshire /")
+    }));
+    assert_eq!(d.field.as_deref(), Some("new_la_code"), "{d}");
+    assert!(
+        d.problem.contains("which was replaced on 2021-04-01"),
+        "{d}"
+    );
+    // Richmond in a second unit (with matching codes and names), in the same file.
+    let mut text = JOINT.to_string();
+    text.push_str("2025,Reporting year,Local authority,E92000001,England,E13000002,Outer London,318 / 319,E09000027 / E09000028,Richmond upon Thames / Southwark,1,1,1,1,1,1,100.0,100.0,0,0,0.0,0.0,0,z,0,0.0,z,1,1,1.0,0,0.0\n");
+    let d = refused_on_demo(&text);
+    assert_eq!(d.field.as_deref(), Some("new_la_code"), "{d}");
+    assert!(
+        d.problem
+            .contains("already reported jointly as E09000021 / E09000027"),
+        "{d}"
+    );
+}
+
+#[test]
+fn a_units_own_code_in_any_form_finds_it_by_search_too() {
+    let t = demo_app();
+    with_joint(&t, 2017);
+    let snap = t.app.snapshot().unwrap();
+    for q in [
+        "E06000061-E06000062",
+        "E06000061 / E06000062",
+        "E06000062 / E06000061",
+        "E06000061+E06000062",
+        "E06000061_E06000062",
+        "E06000061 E06000062",
+        "e06000061-e06000062",
+        "940 / 941",
+    ] {
+        let hits: Vec<&str> = snap.search(q).iter().map(|g| g.code.as_str()).collect();
+        assert_eq!(hits.first(), Some(&NORTHANTS), "{q}: {hits:?}");
+        assert_eq!(snap.find(q).unwrap().code.as_str(), NORTHANTS, "{q}");
+    }
+    assert_eq!(snap.find("e09000027").unwrap().code.as_str(), "E09000027");
+}
+
+#[test]
+fn indicators_of_a_unit_carry_the_years_before_it_was_named_and_say_where_from() {
+    let t = demo_app();
+    with_joint(&t, 2023);
+    let snap = t.app.snapshot().unwrap();
+    let unit = snap.geography(&code(KINGSTON)).unwrap();
+    let rows = snap.indicators(unit, None).unwrap();
+    assert_eq!(rows.len(), 9);
+    assert_eq!(
+        rows[0].source.as_deref(),
+        Some("published under Kingston upon Thames alone, which reported for both authorities")
+    );
+    assert_eq!(rows[8].source, None);
+    // A member whose rows give way to the unit's has none; one with no unit row that year keeps
+    // its own.
+    let kingston = snap.geography(&code("E09000021")).unwrap();
+    let own = snap.indicators(kingston, None).unwrap();
+    assert_eq!(own.len(), 6, "2017 to 2022: the older release's rows");
+}
+
+#[test]
+fn a_member_carries_no_lineage_of_its_own_once_its_unit_exists() {
+    let t = demo_app();
+    with_joint(&t, 2017);
+    let snap = t.app.snapshot().unwrap();
+    let north = code("E06000061");
+    // Children in need: North Northamptonshire's own figures only, not the whole former county.
+    let at31 = Measure::named("At31_episodes").unwrap();
+    let years: Vec<u16> = snap
+        .series(&north, at31, "")
+        .iter()
+        .map(|f| f.year.get())
+        .collect();
+    assert_eq!(years, [2022]);
+    // The unit carries the county's years, and the reorganisation note.
+    let unit_series = snap.series(&code(NORTHANTS), at31, "");
+    assert!(unit_series.len() >= 9, "{unit_series:?}");
+    assert!(snap.formed_by(&north).is_none());
+    assert_eq!(
+        snap.formed_by(&code(NORTHANTS)).unwrap().effective,
+        "2021-04-01"
+    );
+    // Workforce: nothing of its own in any year the unit has a row.
+    let inpost = Measure::named("inpost_fte").unwrap();
+    assert!(snap.series(&north, inpost, "").is_empty());
+}
+
+#[test]
+fn projecting_a_member_points_to_its_unit() {
+    let t = demo_app();
+    with_joint(&t, 2017);
+    let snap = t.app.snapshot().unwrap();
+    let baseline = snap.baseline(None).unwrap();
+    let err = snap
+        .groups(
+            &baseline,
+            &swforce_app::projection::Report::One("E06000062".into()),
+        )
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("reported jointly as North Northamptonshire / West Northamptonshire (E06000061-E06000062)"),
+        "{err}"
+    );
+}

@@ -132,3 +132,32 @@ fn the_api_describes_units_members_and_where_each_figure_comes_from() {
     assert_eq!(first["origin"], "combined", "{cin}");
     assert_eq!(first["predecessors"].as_array().unwrap().len(), 2);
 }
+
+#[test]
+fn a_member_page_holds_no_lineage_of_the_pair_and_search_takes_the_units_code() {
+    let t = joint();
+    let html = t.get_page("/authorities/E06000061");
+    assert!(html.contains("jointly"), "{html}");
+    assert!(
+        !html.contains("was formed on"),
+        "the unit carries the reorganisation: {html}"
+    );
+    let unit = t.get_page(&format!("/authorities/{UNIT}"));
+    assert!(unit.contains("was formed on 1 April 2021"));
+    for q in [
+        "E06000061+%2F+E06000062",
+        "940+%2F+941",
+        "e06000061-e06000062",
+    ] {
+        let html = t.get_page(&format!("/search?q={q}"));
+        assert!(
+            links(&html).contains(&format!("/authorities/{UNIT}")),
+            "{q}"
+        );
+    }
+    let rows = t.get_json(&format!("/api/v1/geographies/{UNIT}/indicators"));
+    let rows = rows
+        .as_array()
+        .unwrap_or_else(|| rows["rows"].as_array().unwrap());
+    assert!(rows.iter().all(|r| r.get("source").is_some()), "{rows:?}");
+}

@@ -235,6 +235,13 @@ impl PartialSchema for IndicatorRow {
                 .required("computed")
                 .property("checks", checks)
                 .required("checks")
+                .property(
+                    "source",
+                    ObjectBuilder::new()
+                        .schema_type(SchemaType::from_iter([Type::String, Type::Null]))
+                        .description(Some("Where the year's figures come from when they are not the place's own published row (a merged authority's predecessors, one member of a jointly reported unit reporting for both, or both members added up); null when they are")),
+                )
+                .required("source")
                 .schema_type(Type::Object)
                 .description(Some(
                     "The canonical workforce indicators of one place for one year: every measure of the workforce dataset, null where the release did not publish it",
