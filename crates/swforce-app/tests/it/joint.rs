@@ -259,7 +259,7 @@ fn a_pair_written_the_other_way_round_is_the_same_unit() {
     assert_eq!(snap.series(&unit.code, inpost, "").len(), 9);
     // The same year twice, once each way round, is a duplicate row.
     let mut twice = JOINT.to_string();
-    twice.push_str(&reversed.lines().nth(4).unwrap().to_string());
+    twice.push_str(reversed.lines().nth(4).unwrap());
     twice.push('\n');
     let t = empty_app();
     let err = t
