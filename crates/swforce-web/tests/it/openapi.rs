@@ -315,9 +315,9 @@ fn the_indicator_row_names_every_measure_an_indicator_row_carries_and_the_docume
         assert!(required.contains(m), "{m} is always in an indicator row");
     }
     // Nothing else: the row carries the workforce dataset's measures (with the place, the
-    // year, `computed` and `checks`), and the others are in their own answers (series, census
+    // year, `computed`, `checks` and `source`), and the others are in their own answers (series, census
     // indicators).
-    assert_eq!(properties.len(), carried.len() + 6);
+    assert_eq!(properties.len(), carried.len() + 7);
     // A real row has every one of them.
     let answer = demo().get_json("/api/v1/geographies/E06000058/indicators?year=2022");
     for m in &carried {
