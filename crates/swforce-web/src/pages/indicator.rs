@@ -59,18 +59,13 @@ pub fn comparable(measure: &Measure) -> bool {
     )
 }
 
-fn raw(measure: &Measure, f: &Option<Figure>) -> String {
-    match f.as_ref().map(|f| f.cell) {
-        Some(Cell::Value(v)) => {
-            round_half_away(measure.unit.to_published(v), measure.unit.decimals()).to_string()
-        }
-        Some(Cell::Symbol(s)) => s.as_str().to_string(),
-        None => String::new(),
-    }
-}
-
 fn cell(measure: &Measure, f: &Option<Figure>, check: Option<&Check>) -> CellView {
-    let mut view = CellView::number(display::figure(measure, f.as_ref()), raw(measure, f));
+    let mut view = CellView::number(
+        display::figure(measure, f.as_ref()),
+        f.as_ref()
+            .map(|f| display::plain_cell(measure, f.cell))
+            .unwrap_or_default(),
+    );
     // Workforce figures are the ones the rules judge; others download without a check column.
     if measure.dataset == Dataset::CswwHeadline {
         view = view.with_check(check);

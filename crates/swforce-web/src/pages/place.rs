@@ -211,12 +211,7 @@ fn children_table(snap: &Snapshot, p: &Profile) -> Option<TableView> {
             let mut row = vec![CellView::link(c.place.name.clone(), href(&c.place))];
             row.extend(p.headline_measures.iter().zip(&c.figures).map(|(m, f)| {
                 let text = display::figure(m, f.as_ref());
-                let raw = f.as_ref().map(|f| match f.cell {
-                    swforce_domain::Cell::Value(v) => {
-                        display::grouped(m.unit.to_published(v), m.unit.decimals()).replace(',', "")
-                    }
-                    swforce_domain::Cell::Symbol(s) => s.to_string(),
-                });
+                let raw = f.as_ref().map(|f| display::plain_cell(m, f.cell));
                 let check = p.latest_year.and_then(|y| snap.check(&c.place.code, m, y));
                 CellView::number(text, raw.unwrap_or_default()).with_check(check)
             }));
@@ -266,10 +261,7 @@ fn benchmark_table(p: &Profile) -> Option<TableView> {
             let m = v.measure;
             let value =
                 |x: Option<f64>| x.map_or_else(|| "\u{2013}".to_string(), |x| display::value(m, x));
-            let raw = |x: Option<f64>| {
-                x.map(|x| swforce_app::indicators::published_number(m, x).to_string())
-                    .unwrap_or_default()
-            };
+            let raw = |x: Option<f64>| x.map(|x| display::plain(m, x)).unwrap_or_default();
             let since = match (b.direction, b.improving) {
                 (Some(Direction::Up), Some(true)) => "Up (better)",
                 (Some(Direction::Up), Some(false)) => "Up (worse)",
@@ -393,14 +385,14 @@ fn ethnicity_table(p: &Profile) -> Option<TableView> {
                 display::figure(known, total.as_ref()),
                 total
                     .as_ref()
-                    .map(|f| display::cell(known, f.cell).replace(',', ""))
+                    .map(|f| display::plain_cell(known, f.cell))
                     .unwrap_or_default(),
             ));
             row.extend(e.groups.iter().zip(shares).map(|(g, f)| {
                 CellView::number(
                     display::figure(g, f.as_ref()),
                     f.as_ref()
-                        .map(|f| display::cell(g, f.cell).trim_end_matches('%').to_string())
+                        .map(|f| display::plain_cell(g, f.cell))
                         .unwrap_or_default(),
                 )
             }));

@@ -162,7 +162,28 @@ fn every_table_on_an_authority_page_downloads_as_csv() {
             .starts_with("Year,\"Bournemouth, Christchurch and Poole\",South West,England,check\n"),
         "{turnover}"
     );
-    assert!(turnover.contains("2022,22.4,18,17.1,\n"), "{turnover}");
+    assert!(turnover.contains("2022,22.4,18.0,17.1,\n"), "{turnover}");
+}
+
+#[test]
+fn csv_numbers_keep_their_published_decimal_place() {
+    let app = demo();
+    // Manchester, 2022: 415.0 social workers in post (FTE), 0.0 leavers (FTE), 0 leavers.
+    let leavers = app.get("/download/E08000003/leavers_fte.csv").body;
+    let y2022 = leavers.lines().find(|l| l.starts_with("2022,")).unwrap();
+    assert!(y2022.starts_with("2022,0.0,"), "{leavers}");
+    let people = app.get("/download/E08000003/leavers_headcount.csv").body;
+    let y2022 = people.lines().find(|l| l.starts_with("2022,")).unwrap();
+    assert!(y2022.starts_with("2022,0,"), "counts stay whole: {people}");
+    let compare = app
+        .get("/compare.csv?la=E08000003&la=E09000007&measure=inpost_fte")
+        .body;
+    assert!(
+        compare.contains("\ninpost_fte,2022,415.0,170.7,"),
+        "{compare}"
+    );
+    let places = app.get("/download/E12000002/places.csv").body;
+    assert!(places.contains("\nManchester,415.0,"), "{places}");
 }
 
 #[test]

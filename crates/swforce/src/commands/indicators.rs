@@ -2,7 +2,6 @@
 
 use crate::Failure;
 use crate::commands::fail;
-use swforce_app::indicators::published_number;
 use swforce_app::{App, IndicatorRow, display};
 use swforce_domain::{Cell, Dataset, Year};
 
@@ -78,11 +77,8 @@ fn print(text: &str) {
 }
 
 fn plain(cell: Option<Cell<f64>>, measure: &swforce_domain::Measure) -> String {
-    match cell {
-        Some(Cell::Value(v)) => published_number(measure, v).to_string(),
-        Some(Cell::Symbol(s)) => s.as_str().to_string(),
-        None => String::new(),
-    }
+    cell.map(|c| display::plain_cell(measure, c))
+        .unwrap_or_default()
 }
 
 fn csv(rows: &[IndicatorRow]) -> Result<String, String> {
@@ -115,7 +111,7 @@ fn csv(rows: &[IndicatorRow]) -> Result<String, String> {
             r.computed
                 .iter()
                 .find(|(c, _)| c.name == m.name)
-                .map(|(m, v)| published_number(m, *v).to_string())
+                .map(|(m, v)| display::plain(m, *v))
                 .unwrap_or_default()
         }));
         w.write_record(&rec).map_err(|e| e.to_string())?;

@@ -93,6 +93,10 @@ fn indicators_reproduce_the_published_figures_in_every_format() {
     ));
     assert_eq!(csv.lines().count(), 7, "a header and six years");
     assert!(csv.starts_with("geography_code,geography_name,geographic_level,year,inpost_fte,"));
+    assert!(
+        csv.contains("\nE09000007,Camden,Local authority,2017,179.0,190,"),
+        "FTEs keep their published decimal place: {csv}"
+    );
     insta::assert_snapshot!(
         "camden_table",
         stdout(&swforce(dir.path(), &["indicators", "-g", "camden"]))
