@@ -166,6 +166,23 @@ fn every_table_on_an_authority_page_downloads_as_csv() {
 }
 
 #[test]
+fn a_table_caption_names_its_unit_once() {
+    let html = demo().get_page("/authorities/E06000058");
+    assert!(
+        html.contains(">Social workers in post (FTE), by year</caption>"),
+        "{html}"
+    );
+    assert!(html.contains(">Social workers in post (headcount), by year</caption>"));
+    assert!(html.contains(">Average caseload (cases per FTE), by year</caption>"));
+    for caption in html
+        .split("</caption>")
+        .filter_map(|c| c.rsplit('>').next())
+    {
+        assert!(!caption.contains(") ("), "{caption}");
+    }
+}
+
+#[test]
 fn csv_numbers_keep_their_published_decimal_place() {
     let app = demo();
     // Manchester, 2022: 415.0 social workers in post (FTE), 0.0 leavers (FTE), 0 leavers.
