@@ -264,7 +264,9 @@ pub async fn download(State(state): AppState, RawQuery(query): RawQuery) -> Page
                         .as_ref()
                         .map(|f| display::plain_cell(m, f.cell))
                         .unwrap_or_default();
-                    CellView::number(raw.clone(), raw).with_check(snap.check(&p.code, m, *y))
+                    CellView::number(raw.clone(), raw)
+                        .with_check(snap.check(&p.code, m, *y))
+                        .with_origin(figs[i].as_ref())
                 }));
                 rows.push(row);
             }

@@ -70,6 +70,7 @@ fn cell(measure: &Measure, f: &Option<Figure>, check: Option<&Check>) -> CellVie
     if measure.dataset == Dataset::CswwHeadline {
         view = view.with_check(check);
     }
+    view = view.with_origin(f.as_ref());
     match f {
         Some(fig) => match (&fig.origin, fig.cell) {
             (_, Cell::Symbol(s)) => view.with_note(s.meaning()),

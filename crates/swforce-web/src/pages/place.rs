@@ -10,8 +10,8 @@ use axum::Router;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::get;
-use swforce_app::profile::{IndicatorView, Profile};
-use swforce_app::{Snapshot, display};
+use swforce_app::profile::{IndicatorView, Profile, SeriesRow};
+use swforce_app::{Figure, Snapshot, display};
 use swforce_domain::{GeographicLevel, Geography, Measure, Polarity, Year};
 use swforce_stats::Direction;
 
@@ -213,7 +213,9 @@ fn children_table(snap: &Snapshot, p: &Profile) -> Option<TableView> {
                 let text = display::figure(m, f.as_ref());
                 let raw = f.as_ref().map(|f| display::plain_cell(m, f.cell));
                 let check = p.latest_year.and_then(|y| snap.check(&c.place.code, m, y));
-                CellView::number(text, raw.unwrap_or_default()).with_check(check)
+                CellView::number(text, raw.unwrap_or_default())
+                    .with_check(check)
+                    .with_origin(f.as_ref())
             }));
             row
         })
@@ -262,6 +264,10 @@ fn benchmark_table(p: &Profile) -> Option<TableView> {
             let value =
                 |x: Option<f64>| x.map_or_else(|| "\u{2013}".to_string(), |x| display::value(m, x));
             let raw = |x: Option<f64>| x.map(|x| display::plain(m, x)).unwrap_or_default();
+            // The figures compared, for where each comes from.
+            let shown = v.rows.iter().find(|r| r.year == year);
+            let figure =
+                |pick: fn(&SeriesRow) -> &Option<Figure>| shown.and_then(|r| pick(r).as_ref());
             let since = match (b.direction, b.improving) {
                 (Some(Direction::Up), Some(true)) => "Up (better)",
                 (Some(Direction::Up), Some(false)) => "Up (worse)",
@@ -274,9 +280,10 @@ fn benchmark_table(p: &Profile) -> Option<TableView> {
             };
             Some(vec![
                 CellView::text(m.label),
-                CellView::number(value(b.value), raw(b.value)),
-                CellView::number(value(b.region), raw(b.region)),
-                CellView::number(value(b.england), raw(b.england)),
+                CellView::number(value(b.value), raw(b.value)).with_origin(figure(|r| &r.this)),
+                CellView::number(value(b.region), raw(b.region)).with_origin(figure(|r| &r.region)),
+                CellView::number(value(b.england), raw(b.england))
+                    .with_origin(figure(|r| &r.england)),
                 CellView::number(
                     b.vs_england
                         .map_or_else(|| "\u{2013}".into(), |d| display::difference(m, d)),
@@ -381,13 +388,16 @@ fn ethnicity_table(p: &Profile) -> Option<TableView> {
         .iter()
         .map(|(role, total, shares)| {
             let mut row = vec![CellView::text(role.clone())];
-            row.push(CellView::number(
-                display::figure(known, total.as_ref()),
-                total
-                    .as_ref()
-                    .map(|f| display::plain_cell(known, f.cell))
-                    .unwrap_or_default(),
-            ));
+            row.push(
+                CellView::number(
+                    display::figure(known, total.as_ref()),
+                    total
+                        .as_ref()
+                        .map(|f| display::plain_cell(known, f.cell))
+                        .unwrap_or_default(),
+                )
+                .with_origin(total.as_ref()),
+            );
             row.extend(e.groups.iter().zip(shares).map(|(g, f)| {
                 CellView::number(
                     display::figure(g, f.as_ref()),
@@ -395,6 +405,7 @@ fn ethnicity_table(p: &Profile) -> Option<TableView> {
                         .map(|f| display::plain_cell(g, f.cell))
                         .unwrap_or_default(),
                 )
+                .with_origin(f.as_ref())
             }));
             row
         })

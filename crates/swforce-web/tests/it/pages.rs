@@ -70,6 +70,50 @@ fn a_merged_authority_says_where_its_earlier_figures_come_from() {
 }
 
 #[test]
+fn csv_downloads_say_which_figures_are_continued_from_predecessors() {
+    let app = demo();
+    let bcp = "Bournemouth, Christchurch and Poole";
+    let csv = app.get("/download/E06000058/inpost_fte.csv").body;
+    assert!(
+        csv.starts_with(&format!("Year,\"{bcp}\",South West,England,check,source\n")),
+        "{csv}"
+    );
+    let y2018 = csv.lines().find(|l| l.starts_with("2018,")).unwrap();
+    assert!(
+        y2018.ends_with(&format!(
+            ",,\"{bcp}: before the reorganisation: Bournemouth and Poole\""
+        )),
+        "the column's name, then the words the page shows: {y2018}"
+    );
+    let y2019 = csv.lines().find(|l| l.starts_with("2019,")).unwrap();
+    assert!(y2019.ends_with(",,"), "empty when published as is: {y2019}");
+
+    let compare = app
+        .get("/compare.csv?la=E06000058&la=E09000007&measure=inpost_fte")
+        .body;
+    assert!(
+        compare.lines().next().unwrap().ends_with(",check,source"),
+        "{compare}"
+    );
+    let y2018 = compare
+        .lines()
+        .find(|l| l.starts_with("inpost_fte,2018,"))
+        .unwrap();
+    assert!(
+        y2018.ends_with(&format!(
+            ",,\"{bcp} (E06000058): before the reorganisation: Bournemouth and Poole\""
+        )),
+        "{y2018}"
+    );
+
+    let referrals = app.get("/download/E06000058/Referrals.csv").body;
+    assert!(
+        referrals.starts_with(&format!("Year,\"{bcp}\",South West,England,source\n")),
+        "no check column where no rule judges the figures: {referrals}"
+    );
+}
+
+#[test]
 fn tiny_authorities_show_not_applicable_not_division_by_zero() {
     let html = demo().get_page("/authorities/E06000053");
     assert!(html.contains("not applicable"));
@@ -158,11 +202,12 @@ fn every_table_on_an_authority_page_downloads_as_csv() {
     }
     let turnover = app.get("/download/E06000058/turnover_rate_fte.csv").body;
     assert!(
-        turnover
-            .starts_with("Year,\"Bournemouth, Christchurch and Poole\",South West,England,check\n"),
+        turnover.starts_with(
+            "Year,\"Bournemouth, Christchurch and Poole\",South West,England,check,source\n"
+        ),
         "{turnover}"
     );
-    assert!(turnover.contains("2022,22.4,18.0,17.1,\n"), "{turnover}");
+    assert!(turnover.contains("2022,22.4,18.0,17.1,,\n"), "{turnover}");
 }
 
 #[test]
