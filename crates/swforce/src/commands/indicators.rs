@@ -9,7 +9,8 @@ use swforce_domain::{Cell, Dataset, Year};
 pub enum Format {
     /// Measures down, years across, for reading.
     Table,
-    /// One row per year, canonical column names, for spreadsheets.
+    /// One row per year, canonical column names, for spreadsheets; a last `check` column gives
+    /// the reasons to check figures of the year.
     Csv,
     /// An array of objects, one per year, canonical names as keys.
     Json,
@@ -98,6 +99,7 @@ fn csv(rows: &[IndicatorRow]) -> Result<String, String> {
         .filter(|m| m.formula.is_some())
         .collect();
     header.extend(derived.iter().map(|m| format!("computed_{}", m.name)));
+    header.push("check".into());
     w.write_record(&header).map_err(|e| e.to_string())?;
     for r in rows {
         let mut rec = vec![
@@ -114,9 +116,18 @@ fn csv(rows: &[IndicatorRow]) -> Result<String, String> {
                 .map(|(m, v)| display::plain(m, *v))
                 .unwrap_or_default()
         }));
+        rec.push(display::spreadsheet_safe(&checks(r).join("; ")));
         w.write_record(&rec).map_err(|e| e.to_string())?;
     }
     String::from_utf8(w.into_inner().map_err(|e| e.to_string())?).map_err(|e| e.to_string())
+}
+
+/// The reasons to check figures of one year: "leavers_fte: 0.0 leavers (FTE) in 2022 ...".
+fn checks(row: &IndicatorRow) -> Vec<String> {
+    row.checks
+        .iter()
+        .map(|(m, c)| format!("{}: {}", m.name, c.reason))
+        .collect()
 }
 
 fn table(rows: &[IndicatorRow]) -> String {
@@ -141,8 +152,13 @@ fn table(rows: &[IndicatorRow]) -> String {
                     let shown = r.values[i]
                         .1
                         .map_or_else(|| "-".to_string(), |c| display::cell(m, c));
-                    let flagged = r.computed.iter().any(|(c, _)| c.name == m.name);
-                    if flagged { format!("{shown}*") } else { shown }
+                    let computed = r.computed.iter().any(|(c, _)| c.name == m.name);
+                    let check = r.checks.iter().any(|(c, _)| c.name == m.name);
+                    format!(
+                        "{shown}{}{}",
+                        if computed { "*" } else { "" },
+                        if check { "!" } else { "" }
+                    )
                 })
                 .collect()
         })
@@ -190,6 +206,21 @@ fn table(rows: &[IndicatorRow]) -> String {
         out.push_str("* The published figure differs at its precision from the one computed from the published (rounded) counts:\n");
         for n in notes {
             out.push_str(&n);
+            out.push('\n');
+        }
+    }
+    let checks: Vec<String> = rows
+        .iter()
+        .flat_map(|r| {
+            checks(r)
+                .into_iter()
+                .map(move |c| format!("  {} {c}", r.year))
+        })
+        .collect();
+    if !checks.is_empty() {
+        out.push_str("! Check this figure before relying on it (shown as published):\n");
+        for c in checks {
+            out.push_str(&c);
             out.push('\n');
         }
     }
