@@ -47,6 +47,23 @@ pub fn cell(measure: &Measure, cell: Cell<f64>) -> String {
     }
 }
 
+/// A stored value as a CSV writes it: the published number at the publisher's precision, with
+/// no thousands separators or percent sign: "31634.1", "0.0" (FTE), "17.1" (a rate), "94" (a
+/// count). Tools reading the file see the same precision as the release.
+pub fn plain(measure: &Measure, stored: f64) -> String {
+    let rounded = round_half_away(measure.unit.to_published(stored), measure.unit.decimals());
+    // Adding zero turns a negative zero (a small negative difference, rounded) into "0.0".
+    format!("{:.*}", measure.unit.decimals() as usize, rounded + 0.0)
+}
+
+/// A cell as a CSV writes it: its plain value ([`plain`]), or its symbol.
+pub fn plain_cell(measure: &Measure, cell: Cell<f64>) -> String {
+    match cell {
+        Cell::Value(v) => plain(measure, v),
+        Cell::Symbol(s) => s.as_str().to_string(),
+    }
+}
+
 /// A figure, or an en dash when there is none.
 pub fn figure(measure: &Measure, f: Option<&Figure>) -> String {
     f.map_or_else(|| "\u{2013}".to_string(), |f| cell(measure, f.cell))
@@ -190,6 +207,24 @@ mod tests {
         assert_eq!(ordinal(1), "1st");
         assert_eq!(ordinal(12), "12th");
         assert_eq!(ordinal(23), "23rd");
+    }
+
+    #[test]
+    fn csv_numbers_keep_the_published_decimals_without_separators() {
+        let fte = Measure::named("inpost_fte").unwrap();
+        let turnover = Measure::named("turnover_rate_fte").unwrap();
+        let people = Measure::named("inpost_headcount").unwrap();
+        assert_eq!(plain(fte, 0.0), "0.0");
+        assert_eq!(plain(fte, 316.0), "316.0");
+        assert_eq!(plain(fte, 31634.14), "31634.1");
+        assert_eq!(plain(turnover, 0.171), "17.1");
+        assert_eq!(plain(turnover, 0.18), "18.0");
+        assert_eq!(plain(people, 1234.0), "1234");
+        assert_eq!(plain(fte, -0.01), "0.0", "no negative zero");
+        assert_eq!(
+            plain_cell(fte, Cell::Symbol(swforce_domain::EesSymbol::C)),
+            "c"
+        );
     }
 
     #[test]

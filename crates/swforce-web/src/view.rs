@@ -79,6 +79,12 @@ pub struct CellView {
     pub checked: bool,
     /// Why the figure should be checked; empty when it need not be.
     pub check: String,
+    /// Whether the cell holds a figure whose origin is known: a table with such cells downloads
+    /// with a `source` column.
+    pub sourced: bool,
+    /// Where the figure comes from when it is not as published (a continued series, a joint
+    /// unit's figure, one computed from the counts); empty when it is published as it is.
+    pub source: String,
 }
 
 impl CellView {
@@ -92,6 +98,8 @@ impl CellView {
             href: String::new(),
             checked: false,
             check: String::new(),
+            sourced: false,
+            source: String::new(),
         }
     }
 
@@ -111,6 +119,8 @@ impl CellView {
             href: String::new(),
             checked: false,
             check: String::new(),
+            sourced: false,
+            source: String::new(),
         }
     }
 
@@ -124,6 +134,15 @@ impl CellView {
     pub fn with_check(mut self, check: Option<&swforce_app::Check>) -> Self {
         self.checked = true;
         self.check = check.map(|c| c.reason.clone()).unwrap_or_default();
+        self
+    }
+
+    /// Marks a figure whose origin is known, with the words for it when it is not as published.
+    pub fn with_origin(mut self, figure: Option<&swforce_app::Figure>) -> Self {
+        self.sourced = true;
+        self.source = figure
+            .and_then(swforce_app::display::origin_note)
+            .unwrap_or_default();
         self
     }
 }
@@ -142,9 +161,11 @@ pub struct TableView {
 impl TableView {
     /// The table as CSV: the head, then each row's plain values. Text that a spreadsheet
     /// would run as a formula (an email address on the audit log, say) is defused; numbers are
-    /// written as they are. A table of figures the rules of "Figures to check" judge ends with
-    /// a `check` column: the reason to check a figure of the row (after its column's heading
-    /// when the row has several figures), empty when none is flagged.
+    /// written as they are. A table of figures the rules of "Figures to check" judge has a
+    /// `check` column: the reason to check a figure of the row, empty when none is flagged. A
+    /// table of figures whose origin is known ends with a `source` column: where a figure of the
+    /// row comes from when it is not published as it is (a continued series, say), empty when
+    /// all are. In both, each note follows its column's heading when the row has several figures.
     pub fn to_csv(&self) -> String {
         let value = |c: &CellView| {
             if c.numeric {
@@ -154,29 +175,23 @@ impl TableView {
             }
         };
         let checked = self.rows.iter().flatten().any(|c| c.checked);
+        let sourced = self.rows.iter().flatten().any(|c| c.sourced);
         let mut w = csv::Writer::from_writer(Vec::new());
         let mut head: Vec<String> = self.head.iter().map(value).collect();
         if checked {
             head.push("check".into());
         }
+        if sourced {
+            head.push("source".into());
+        }
         let _ = w.write_record(head);
         for row in &self.rows {
             let mut out: Vec<String> = row.iter().map(value).collect();
             if checked {
-                let figures = row.iter().filter(|c| c.checked).count();
-                let reasons: Vec<String> = row
-                    .iter()
-                    .zip(&self.head)
-                    .filter(|(c, _)| !c.check.is_empty())
-                    .map(|(c, h)| {
-                        if figures > 1 {
-                            format!("{}: {}", h.raw, c.check)
-                        } else {
-                            c.check.clone()
-                        }
-                    })
-                    .collect();
-                out.push(swforce_app::display::spreadsheet_safe(&reasons.join("; ")));
+                out.push(self.notes(row, |c| c.checked, |c| &c.check));
+            }
+            if sourced {
+                out.push(self.notes(row, |c| c.sourced, |c| &c.source));
             }
             let _ = w.write_record(out);
         }
@@ -184,6 +199,30 @@ impl TableView {
             .ok()
             .and_then(|b| String::from_utf8(b).ok())
             .unwrap_or_default()
+    }
+
+    /// One row's notes of one kind, joined by "; " and safe in a spreadsheet: each after its
+    /// column's heading when `counts` marks more than one cell of the row.
+    fn notes(
+        &self,
+        row: &[CellView],
+        counts: fn(&CellView) -> bool,
+        note: fn(&CellView) -> &String,
+    ) -> String {
+        let figures = row.iter().filter(|c| counts(c)).count();
+        let notes: Vec<String> = row
+            .iter()
+            .zip(&self.head)
+            .filter(|(c, _)| !note(c).is_empty())
+            .map(|(c, h)| {
+                if figures > 1 {
+                    format!("{}: {}", h.raw, note(c))
+                } else {
+                    note(c).clone()
+                }
+            })
+            .collect();
+        swforce_app::display::spreadsheet_safe(&notes.join("; "))
     }
 }
 
@@ -325,5 +364,51 @@ mod tests {
         let csv = t.to_csv();
         assert!(csv.contains("\"'=HYPERLINK"), "{csv}");
         assert!(csv.contains(",-2.3"), "{csv}");
+    }
+
+    #[test]
+    fn table_csv_says_where_each_figure_comes_from_after_its_check() {
+        let continued = swforce_app::Figure {
+            year: swforce_domain::Year::parse("2018").unwrap(),
+            cell: swforce_domain::Cell::Value(300.0),
+            origin: swforce_app::Origin::Continued {
+                predecessors: vec!["Bournemouth".into(), "Poole".into()],
+            },
+        };
+        let published = swforce_app::Figure {
+            origin: swforce_app::Origin::Published,
+            ..continued.clone()
+        };
+        let t = TableView {
+            caption: "In post".into(),
+            head: vec![
+                CellView::text("Year"),
+                CellView::text("BCP"),
+                CellView::text("England"),
+            ],
+            rows: vec![
+                vec![
+                    CellView::text("2018"),
+                    CellView::number("300.0", "300.0")
+                        .with_check(None)
+                        .with_origin(Some(&continued)),
+                    CellView::number("300.0", "300.0")
+                        .with_check(None)
+                        .with_origin(Some(&published)),
+                ],
+                vec![
+                    CellView::text("2019"),
+                    CellView::number("\u{2013}", "").with_origin(None),
+                    CellView::number("300.0", "300.0").with_origin(Some(&published)),
+                ],
+            ],
+            download: String::new(),
+        };
+        assert_eq!(
+            t.to_csv(),
+            "Year,BCP,England,check,source\n\
+             2018,300.0,300.0,,BCP: before the reorganisation: Bournemouth and Poole\n\
+             2019,,300.0,,\n"
+        );
     }
 }

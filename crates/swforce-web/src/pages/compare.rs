@@ -260,13 +260,13 @@ pub async fn download(State(state): AppState, RawQuery(query): RawQuery) -> Page
             for (i, y) in c.years.iter().enumerate() {
                 let mut row = vec![CellView::text(m.name), CellView::text(y.to_string())];
                 row.extend(c.places.iter().zip(per_place).map(|(p, figs)| {
-                    let raw = figs[i].as_ref().map(|f| match f.cell {
-                        swforce_domain::Cell::Value(v) => {
-                            swforce_app::indicators::published_number(m, v).to_string()
-                        }
-                        swforce_domain::Cell::Symbol(s) => s.to_string(),
-                    });
-                    CellView::text(raw.unwrap_or_default()).with_check(snap.check(&p.code, m, *y))
+                    let raw = figs[i]
+                        .as_ref()
+                        .map(|f| display::plain_cell(m, f.cell))
+                        .unwrap_or_default();
+                    CellView::number(raw.clone(), raw)
+                        .with_check(snap.check(&p.code, m, *y))
+                        .with_origin(figs[i].as_ref())
                 }));
                 rows.push(row);
             }

@@ -59,22 +59,18 @@ pub fn comparable(measure: &Measure) -> bool {
     )
 }
 
-fn raw(measure: &Measure, f: &Option<Figure>) -> String {
-    match f.as_ref().map(|f| f.cell) {
-        Some(Cell::Value(v)) => {
-            round_half_away(measure.unit.to_published(v), measure.unit.decimals()).to_string()
-        }
-        Some(Cell::Symbol(s)) => s.as_str().to_string(),
-        None => String::new(),
-    }
-}
-
 fn cell(measure: &Measure, f: &Option<Figure>, check: Option<&Check>) -> CellView {
-    let mut view = CellView::number(display::figure(measure, f.as_ref()), raw(measure, f));
+    let mut view = CellView::number(
+        display::figure(measure, f.as_ref()),
+        f.as_ref()
+            .map(|f| display::plain_cell(measure, f.cell))
+            .unwrap_or_default(),
+    );
     // Workforce figures are the ones the rules judge; others download without a check column.
     if measure.dataset == Dataset::CswwHeadline {
         view = view.with_check(check);
     }
+    view = view.with_origin(f.as_ref());
     match f {
         Some(fig) => match (&fig.origin, fig.cell) {
             (_, Cell::Symbol(s)) => view.with_note(s.meaning()),
@@ -82,6 +78,22 @@ fn cell(measure: &Measure, f: &Option<Figure>, check: Option<&Check>) -> CellVie
             (_, _) => view.with_note(display::origin_note(fig).unwrap_or_default()),
         },
         None => view,
+    }
+}
+
+/// The measure's label with its unit in brackets, unless the label already says it: a label
+/// ending in a bracket ("Social workers in post (FTE)", "(headcount)", "(%)") or naming the unit
+/// ("Referrals per 10,000 children", "Working days lost...") is left as it is, as is a rate,
+/// whose figures carry their own `%`.
+fn labelled(measure: &Measure) -> String {
+    let unit = measure.unit.label();
+    let said = measure.unit == Unit::Percent
+        || measure.label.ends_with(')')
+        || measure.label.to_lowercase().contains(&unit.to_lowercase());
+    if said {
+        measure.label.to_string()
+    } else {
+        format!("{} ({unit})", measure.label)
     }
 }
 
@@ -135,13 +147,8 @@ pub fn section(
             row
         })
         .collect();
-    let unit = if measure.unit == Unit::Percent {
-        String::new()
-    } else {
-        format!(" ({})", measure.unit.label())
-    };
     let table = TableView {
-        caption: format!("{}{unit}, by year", measure.label),
+        caption: format!("{}, by year", labelled(measure)),
         head,
         rows,
         download,
@@ -271,4 +278,29 @@ pub fn summarise(measure: &Measure, years: &[Year], columns: &[Column]) -> Strin
         ));
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::labelled;
+    use swforce_domain::measure::MEASURES;
+
+    #[test]
+    fn a_caption_names_its_unit_once() {
+        for m in MEASURES {
+            let caption = labelled(m);
+            let unit = format!("({})", m.unit.label());
+            assert!(!caption.contains(") ("), "{caption}");
+            assert!(caption.matches(&unit).count() <= 1, "{caption}");
+        }
+        let named = |n: &str| labelled(swforce_domain::Measure::named(n).unwrap());
+        assert_eq!(named("inpost_fte"), "Social workers in post (FTE)");
+        assert_eq!(
+            named("inpost_headcount"),
+            "Social workers in post (headcount)"
+        );
+        assert_eq!(named("Referrals_rate"), "Referrals per 10,000 children");
+        assert_eq!(named("caseload_fte"), "Average caseload (cases per FTE)");
+        assert_eq!(named("cases"), "Cases held (number)");
+    }
 }

@@ -10,8 +10,8 @@ use axum::Router;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::get;
-use swforce_app::profile::{IndicatorView, Profile};
-use swforce_app::{Snapshot, display};
+use swforce_app::profile::{IndicatorView, Profile, SeriesRow};
+use swforce_app::{Figure, Snapshot, display};
 use swforce_domain::{GeographicLevel, Geography, Measure, Polarity, Year};
 use swforce_stats::Direction;
 
@@ -211,14 +211,11 @@ fn children_table(snap: &Snapshot, p: &Profile) -> Option<TableView> {
             let mut row = vec![CellView::link(c.place.name.clone(), href(&c.place))];
             row.extend(p.headline_measures.iter().zip(&c.figures).map(|(m, f)| {
                 let text = display::figure(m, f.as_ref());
-                let raw = f.as_ref().map(|f| match f.cell {
-                    swforce_domain::Cell::Value(v) => {
-                        display::grouped(m.unit.to_published(v), m.unit.decimals()).replace(',', "")
-                    }
-                    swforce_domain::Cell::Symbol(s) => s.to_string(),
-                });
+                let raw = f.as_ref().map(|f| display::plain_cell(m, f.cell));
                 let check = p.latest_year.and_then(|y| snap.check(&c.place.code, m, y));
-                CellView::number(text, raw.unwrap_or_default()).with_check(check)
+                CellView::number(text, raw.unwrap_or_default())
+                    .with_check(check)
+                    .with_origin(f.as_ref())
             }));
             row
         })
@@ -266,10 +263,11 @@ fn benchmark_table(p: &Profile) -> Option<TableView> {
             let m = v.measure;
             let value =
                 |x: Option<f64>| x.map_or_else(|| "\u{2013}".to_string(), |x| display::value(m, x));
-            let raw = |x: Option<f64>| {
-                x.map(|x| swforce_app::indicators::published_number(m, x).to_string())
-                    .unwrap_or_default()
-            };
+            let raw = |x: Option<f64>| x.map(|x| display::plain(m, x)).unwrap_or_default();
+            // The figures compared, for where each comes from.
+            let shown = v.rows.iter().find(|r| r.year == year);
+            let figure =
+                |pick: fn(&SeriesRow) -> &Option<Figure>| shown.and_then(|r| pick(r).as_ref());
             let since = match (b.direction, b.improving) {
                 (Some(Direction::Up), Some(true)) => "Up (better)",
                 (Some(Direction::Up), Some(false)) => "Up (worse)",
@@ -282,9 +280,10 @@ fn benchmark_table(p: &Profile) -> Option<TableView> {
             };
             Some(vec![
                 CellView::text(m.label),
-                CellView::number(value(b.value), raw(b.value)),
-                CellView::number(value(b.region), raw(b.region)),
-                CellView::number(value(b.england), raw(b.england)),
+                CellView::number(value(b.value), raw(b.value)).with_origin(figure(|r| &r.this)),
+                CellView::number(value(b.region), raw(b.region)).with_origin(figure(|r| &r.region)),
+                CellView::number(value(b.england), raw(b.england))
+                    .with_origin(figure(|r| &r.england)),
                 CellView::number(
                     b.vs_england
                         .map_or_else(|| "\u{2013}".into(), |d| display::difference(m, d)),
@@ -389,20 +388,24 @@ fn ethnicity_table(p: &Profile) -> Option<TableView> {
         .iter()
         .map(|(role, total, shares)| {
             let mut row = vec![CellView::text(role.clone())];
-            row.push(CellView::number(
-                display::figure(known, total.as_ref()),
-                total
-                    .as_ref()
-                    .map(|f| display::cell(known, f.cell).replace(',', ""))
-                    .unwrap_or_default(),
-            ));
+            row.push(
+                CellView::number(
+                    display::figure(known, total.as_ref()),
+                    total
+                        .as_ref()
+                        .map(|f| display::plain_cell(known, f.cell))
+                        .unwrap_or_default(),
+                )
+                .with_origin(total.as_ref()),
+            );
             row.extend(e.groups.iter().zip(shares).map(|(g, f)| {
                 CellView::number(
                     display::figure(g, f.as_ref()),
                     f.as_ref()
-                        .map(|f| display::cell(g, f.cell).trim_end_matches('%').to_string())
+                        .map(|f| display::plain_cell(g, f.cell))
                         .unwrap_or_default(),
                 )
+                .with_origin(f.as_ref())
             }));
             row
         })

@@ -70,6 +70,50 @@ fn a_merged_authority_says_where_its_earlier_figures_come_from() {
 }
 
 #[test]
+fn csv_downloads_say_which_figures_are_continued_from_predecessors() {
+    let app = demo();
+    let bcp = "Bournemouth, Christchurch and Poole";
+    let csv = app.get("/download/E06000058/inpost_fte.csv").body;
+    assert!(
+        csv.starts_with(&format!("Year,\"{bcp}\",South West,England,check,source\n")),
+        "{csv}"
+    );
+    let y2018 = csv.lines().find(|l| l.starts_with("2018,")).unwrap();
+    assert!(
+        y2018.ends_with(&format!(
+            ",,\"{bcp}: before the reorganisation: Bournemouth and Poole\""
+        )),
+        "the column's name, then the words the page shows: {y2018}"
+    );
+    let y2019 = csv.lines().find(|l| l.starts_with("2019,")).unwrap();
+    assert!(y2019.ends_with(",,"), "empty when published as is: {y2019}");
+
+    let compare = app
+        .get("/compare.csv?la=E06000058&la=E09000007&measure=inpost_fte")
+        .body;
+    assert!(
+        compare.lines().next().unwrap().ends_with(",check,source"),
+        "{compare}"
+    );
+    let y2018 = compare
+        .lines()
+        .find(|l| l.starts_with("inpost_fte,2018,"))
+        .unwrap();
+    assert!(
+        y2018.ends_with(&format!(
+            ",,\"{bcp} (E06000058): before the reorganisation: Bournemouth and Poole\""
+        )),
+        "{y2018}"
+    );
+
+    let referrals = app.get("/download/E06000058/Referrals.csv").body;
+    assert!(
+        referrals.starts_with(&format!("Year,\"{bcp}\",South West,England,source\n")),
+        "no check column where no rule judges the figures: {referrals}"
+    );
+}
+
+#[test]
 fn tiny_authorities_show_not_applicable_not_division_by_zero() {
     let html = demo().get_page("/authorities/E06000053");
     assert!(html.contains("not applicable"));
@@ -158,11 +202,50 @@ fn every_table_on_an_authority_page_downloads_as_csv() {
     }
     let turnover = app.get("/download/E06000058/turnover_rate_fte.csv").body;
     assert!(
-        turnover
-            .starts_with("Year,\"Bournemouth, Christchurch and Poole\",South West,England,check\n"),
+        turnover.starts_with(
+            "Year,\"Bournemouth, Christchurch and Poole\",South West,England,check,source\n"
+        ),
         "{turnover}"
     );
-    assert!(turnover.contains("2022,22.4,18,17.1,\n"), "{turnover}");
+    assert!(turnover.contains("2022,22.4,18.0,17.1,,\n"), "{turnover}");
+}
+
+#[test]
+fn a_table_caption_names_its_unit_once() {
+    let html = demo().get_page("/authorities/E06000058");
+    assert!(
+        html.contains(">Social workers in post (FTE), by year</caption>"),
+        "{html}"
+    );
+    assert!(html.contains(">Social workers in post (headcount), by year</caption>"));
+    assert!(html.contains(">Average caseload (cases per FTE), by year</caption>"));
+    for caption in html
+        .split("</caption>")
+        .filter_map(|c| c.rsplit('>').next())
+    {
+        assert!(!caption.contains(") ("), "{caption}");
+    }
+}
+
+#[test]
+fn csv_numbers_keep_their_published_decimal_place() {
+    let app = demo();
+    // Manchester, 2022: 415.0 social workers in post (FTE), 0.0 leavers (FTE), 0 leavers.
+    let leavers = app.get("/download/E08000003/leavers_fte.csv").body;
+    let y2022 = leavers.lines().find(|l| l.starts_with("2022,")).unwrap();
+    assert!(y2022.starts_with("2022,0.0,"), "{leavers}");
+    let people = app.get("/download/E08000003/leavers_headcount.csv").body;
+    let y2022 = people.lines().find(|l| l.starts_with("2022,")).unwrap();
+    assert!(y2022.starts_with("2022,0,"), "counts stay whole: {people}");
+    let compare = app
+        .get("/compare.csv?la=E08000003&la=E09000007&measure=inpost_fte")
+        .body;
+    assert!(
+        compare.contains("\ninpost_fte,2022,415.0,170.7,"),
+        "{compare}"
+    );
+    let places = app.get("/download/E12000002/places.csv").body;
+    assert!(places.contains("\nManchester,415.0,"), "{places}");
 }
 
 #[test]

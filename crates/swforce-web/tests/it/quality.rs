@@ -32,7 +32,7 @@ fn a_flagged_figure_carries_its_reason_in_the_csv_check_column() {
         .get(&format!("/download/{MANCHESTER}/turnover_rate_fte.csv"))
         .body;
     assert!(
-        csv.starts_with("Year,Manchester,North West,England,check\n"),
+        csv.starts_with("Year,Manchester,North West,England,check,source\n"),
         "{csv}"
     );
     let y2022 = csv.lines().find(|l| l.starts_with("2022,")).unwrap();
@@ -41,7 +41,7 @@ fn a_flagged_figure_carries_its_reason_in_the_csv_check_column() {
         "{y2022}"
     );
     let y2021 = csv.lines().find(|l| l.starts_with("2021,")).unwrap();
-    assert!(y2021.ends_with(','), "empty when fine: {y2021}");
+    assert!(y2021.ends_with(",,"), "empty when fine: {y2021}");
 
     let compare = demo()
         .get(&format!(
@@ -49,7 +49,7 @@ fn a_flagged_figure_carries_its_reason_in_the_csv_check_column() {
         ))
         .body;
     assert!(
-        compare.lines().next().unwrap().ends_with(",check"),
+        compare.lines().next().unwrap().ends_with(",check,source"),
         "{compare}"
     );
     assert!(compare.contains(REASON), "{compare}");

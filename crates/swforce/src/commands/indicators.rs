@@ -2,7 +2,6 @@
 
 use crate::Failure;
 use crate::commands::fail;
-use swforce_app::indicators::published_number;
 use swforce_app::{App, IndicatorRow, display};
 use swforce_domain::{Cell, Dataset, Year};
 
@@ -10,7 +9,8 @@ use swforce_domain::{Cell, Dataset, Year};
 pub enum Format {
     /// Measures down, years across, for reading.
     Table,
-    /// One row per year, canonical column names, for spreadsheets.
+    /// One row per year, canonical column names, for spreadsheets; a last `check` column gives
+    /// the reasons to check figures of the year.
     Csv,
     /// An array of objects, one per year, canonical names as keys.
     Json,
@@ -78,11 +78,8 @@ fn print(text: &str) {
 }
 
 fn plain(cell: Option<Cell<f64>>, measure: &swforce_domain::Measure) -> String {
-    match cell {
-        Some(Cell::Value(v)) => published_number(measure, v).to_string(),
-        Some(Cell::Symbol(s)) => s.as_str().to_string(),
-        None => String::new(),
-    }
+    cell.map(|c| display::plain_cell(measure, c))
+        .unwrap_or_default()
 }
 
 fn csv(rows: &[IndicatorRow]) -> Result<String, String> {
@@ -102,6 +99,7 @@ fn csv(rows: &[IndicatorRow]) -> Result<String, String> {
         .filter(|m| m.formula.is_some())
         .collect();
     header.extend(derived.iter().map(|m| format!("computed_{}", m.name)));
+    header.push("check".into());
     w.write_record(&header).map_err(|e| e.to_string())?;
     for r in rows {
         let mut rec = vec![
@@ -115,12 +113,21 @@ fn csv(rows: &[IndicatorRow]) -> Result<String, String> {
             r.computed
                 .iter()
                 .find(|(c, _)| c.name == m.name)
-                .map(|(m, v)| published_number(m, *v).to_string())
+                .map(|(m, v)| display::plain(m, *v))
                 .unwrap_or_default()
         }));
+        rec.push(display::spreadsheet_safe(&checks(r).join("; ")));
         w.write_record(&rec).map_err(|e| e.to_string())?;
     }
     String::from_utf8(w.into_inner().map_err(|e| e.to_string())?).map_err(|e| e.to_string())
+}
+
+/// The reasons to check figures of one year: "leavers_fte: 0.0 leavers (FTE) in 2022 ...".
+fn checks(row: &IndicatorRow) -> Vec<String> {
+    row.checks
+        .iter()
+        .map(|(m, c)| format!("{}: {}", m.name, c.reason))
+        .collect()
 }
 
 fn table(rows: &[IndicatorRow]) -> String {
@@ -145,8 +152,13 @@ fn table(rows: &[IndicatorRow]) -> String {
                     let shown = r.values[i]
                         .1
                         .map_or_else(|| "-".to_string(), |c| display::cell(m, c));
-                    let flagged = r.computed.iter().any(|(c, _)| c.name == m.name);
-                    if flagged { format!("{shown}*") } else { shown }
+                    let computed = r.computed.iter().any(|(c, _)| c.name == m.name);
+                    let check = r.checks.iter().any(|(c, _)| c.name == m.name);
+                    format!(
+                        "{shown}{}{}",
+                        if computed { "*" } else { "" },
+                        if check { "!" } else { "" }
+                    )
                 })
                 .collect()
         })
@@ -194,6 +206,21 @@ fn table(rows: &[IndicatorRow]) -> String {
         out.push_str("* The published figure differs at its precision from the one computed from the published (rounded) counts:\n");
         for n in notes {
             out.push_str(&n);
+            out.push('\n');
+        }
+    }
+    let checks: Vec<String> = rows
+        .iter()
+        .flat_map(|r| {
+            checks(r)
+                .into_iter()
+                .map(move |c| format!("  {} {c}", r.year))
+        })
+        .collect();
+    if !checks.is_empty() {
+        out.push_str("! Check this figure before relying on it (shown as published):\n");
+        for c in checks {
+            out.push_str(&c);
             out.push('\n');
         }
     }

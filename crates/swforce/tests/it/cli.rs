@@ -93,10 +93,69 @@ fn indicators_reproduce_the_published_figures_in_every_format() {
     ));
     assert_eq!(csv.lines().count(), 7, "a header and six years");
     assert!(csv.starts_with("geography_code,geography_name,geographic_level,year,inpost_fte,"));
+    assert!(
+        csv.contains("\nE09000007,Camden,Local authority,2017,179.0,190,"),
+        "FTEs keep their published decimal place: {csv}"
+    );
     insta::assert_snapshot!(
         "camden_table",
         stdout(&swforce(dir.path(), &["indicators", "-g", "camden"]))
     );
+}
+
+#[test]
+fn the_table_and_the_csv_mark_figures_to_check_and_say_why() {
+    let dir = tempfile::tempdir().unwrap();
+    assert_eq!(swforce(dir.path(), &["demo"]).status.code(), Some(0));
+    // Manchester published 0.0 leavers (FTE) in 2022 against 415.0 social workers in post.
+    let reason = "0.0 leavers (FTE) in 2022 against 415.0 social workers in post (FTE)";
+    let out = swforce(dir.path(), &["indicators", "--geography", "Manchester"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let table = stdout(&out);
+    let leavers = table
+        .lines()
+        .find(|l| l.starts_with("Leavers (FTE) "))
+        .unwrap();
+    assert!(
+        leavers.ends_with(" 0.0!"),
+        "a marker after the value: {leavers}"
+    );
+    let turnover = table
+        .lines()
+        .find(|l| l.starts_with("Turnover rate (FTE) "))
+        .unwrap();
+    assert!(turnover.ends_with(" 0.0%!"), "{turnover}");
+    let in_post = table
+        .lines()
+        .find(|l| l.starts_with("Social workers in post (FTE) "))
+        .unwrap();
+    assert!(!in_post.contains('!'), "{in_post}");
+    assert!(
+        table.contains("! Check this figure before relying on it"),
+        "{table}"
+    );
+    assert!(
+        table.contains(&format!("\n  2022 leavers_fte: {reason}")),
+        "{table}"
+    );
+    let camden = stdout(&swforce(dir.path(), &["indicators", "-g", "Camden"]));
+    assert!(
+        !camden.contains('!'),
+        "nothing flagged for Camden: {camden}"
+    );
+
+    let csv = stdout(&swforce(
+        dir.path(),
+        &["indicators", "-g", "Manchester", "--format", "csv"],
+    ));
+    assert!(csv.lines().next().unwrap().ends_with(",check"), "{csv}");
+    let y2022 = csv.lines().find(|l| l.contains(",2022,")).unwrap();
+    assert!(
+        y2022.contains(&format!(",\"leavers_fte: {reason}")),
+        "{y2022}"
+    );
+    let y2020 = csv.lines().find(|l| l.contains(",2020,")).unwrap();
+    assert!(y2020.ends_with(','), "empty when fine: {y2020}");
 }
 
 #[test]
