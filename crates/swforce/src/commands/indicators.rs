@@ -100,6 +100,7 @@ fn csv(rows: &[IndicatorRow]) -> Result<String, String> {
         .collect();
     header.extend(derived.iter().map(|m| format!("computed_{}", m.name)));
     header.push("check".into());
+    header.push("source".into());
     w.write_record(&header).map_err(|e| e.to_string())?;
     for r in rows {
         let mut rec = vec![
@@ -117,6 +118,7 @@ fn csv(rows: &[IndicatorRow]) -> Result<String, String> {
                 .unwrap_or_default()
         }));
         rec.push(display::spreadsheet_safe(&checks(r).join("; ")));
+        rec.push(display::spreadsheet_safe(r.source.as_deref().unwrap_or("")));
         w.write_record(&rec).map_err(|e| e.to_string())?;
     }
     String::from_utf8(w.into_inner().map_err(|e| e.to_string())?).map_err(|e| e.to_string())
@@ -221,6 +223,17 @@ fn table(rows: &[IndicatorRow]) -> String {
         out.push_str("! Check this figure before relying on it (shown as published):\n");
         for c in checks {
             out.push_str(&c);
+            out.push('\n');
+        }
+    }
+    let sources: Vec<String> = rows
+        .iter()
+        .filter_map(|r| r.source.as_ref().map(|s| format!("  {}: {s}", r.year)))
+        .collect();
+    if !sources.is_empty() {
+        out.push_str("Years that are not the place's own published row:\n");
+        for s in sources {
+            out.push_str(&s);
             out.push('\n');
         }
     }

@@ -148,14 +148,17 @@ fn the_table_and_the_csv_mark_figures_to_check_and_say_why() {
         dir.path(),
         &["indicators", "-g", "Manchester", "--format", "csv"],
     ));
-    assert!(csv.lines().next().unwrap().ends_with(",check"), "{csv}");
+    assert!(
+        csv.lines().next().unwrap().ends_with(",check,source"),
+        "{csv}"
+    );
     let y2022 = csv.lines().find(|l| l.contains(",2022,")).unwrap();
     assert!(
         y2022.contains(&format!(",\"leavers_fte: {reason}")),
         "{y2022}"
     );
     let y2020 = csv.lines().find(|l| l.contains(",2020,")).unwrap();
-    assert!(y2020.ends_with(','), "empty when fine: {y2020}");
+    assert!(y2020.ends_with(",,"), "empty when fine: {y2020}");
 }
 
 #[test]
@@ -275,6 +278,16 @@ fn a_jointly_reported_unit_is_found_indicated_and_projected_by_its_published_cod
     let text = stdout(&out);
     assert_eq!(text.lines().count(), 10, "2017 to 2025: {text}");
     assert!(text.contains("E06000061-E06000062"), "{text}");
+    assert!(
+        text.lines().next().unwrap().ends_with(",check,source"),
+        "{text}"
+    );
+    let out = swforce(dir.path(), &["indicators", "--geography", "E06000058"]);
+    assert!(
+        stdout(&out).contains("  2017: before the reorganisation: Bournemouth and Poole"),
+        "the table says where a place's earlier years come from: {}",
+        stdout(&out)
+    );
     // A member's own rows (the pair's, in the older release) give way to the unit's.
     let out = swforce(
         dir.path(),
