@@ -181,10 +181,14 @@ pub fn fte_headcount(history: &History) -> Vec<Flag> {
                 (
                     *fte,
                     format!(
-                        "{} {} but only {} people: each person counts for at most 1 FTE",
-                        shown(fte, f),
-                        noun(fte),
-                        shown(heads, h)
+                        "{} but only {} {}: each person counts for at most 1 FTE",
+                        counted(fte, f),
+                        shown(heads, h),
+                        if shown(heads, h) == "1" {
+                            "person"
+                        } else {
+                            "people"
+                        }
                     ),
                 )
             } else {
@@ -240,11 +244,9 @@ pub fn too_few(history: &History) -> Vec<Flag> {
                 .map(|(y, c, _)| format!("{} in {y}", shown(flow, *c)))
                 .collect();
             let reason = format!(
-                "{} {} in {year} against {} {}; there were {}, which at this size would be about {} or more",
-                shown(flow, count),
-                noun(flow),
-                shown(stock, size),
-                noun(stock),
+                "{} in {year} against {}; there were {}, which at this size would be about {} or more",
+                counted(flow, count),
+                counted(stock, size),
                 around.join(" and "),
                 grouped(least, 0)
             );
@@ -390,6 +392,42 @@ fn noun(measure: &str) -> String {
         Some(first) => first.to_lowercase().chain(c).collect(),
         None => l,
     }
+}
+
+/// A count with its noun, singular for exactly one: "1 leaver (headcount)", "0.0 leavers (FTE)",
+/// "1.0 vacancies (FTE)" (a number with decimals takes the plural).
+fn counted(measure: &str, stored: f64) -> String {
+    let number = shown(measure, stored);
+    let noun = noun(measure);
+    if number != "1" {
+        return format!("{number} {noun}");
+    }
+    // The first plural word of the label: "social workers in post", "working days lost".
+    const SINGULAR: &[(&str, &str)] = &[
+        ("workers", "worker"),
+        ("leavers", "leaver"),
+        ("starters", "starter"),
+        ("vacancies", "vacancy"),
+        ("days", "day"),
+        ("cases", "case"),
+    ];
+    let mut done = false;
+    let words: Vec<&str> = noun
+        .split(' ')
+        .map(|w| {
+            if done {
+                return w;
+            }
+            match SINGULAR.iter().find(|(plural, _)| *plural == w) {
+                Some((_, one)) => {
+                    done = true;
+                    one
+                }
+                None => w,
+            }
+        })
+        .collect();
+    format!("{number} {}", words.join(" "))
 }
 
 /// A stored value in published units: "17.1%", "415.0", "27".
@@ -693,6 +731,41 @@ mod tests {
         assert_eq!(
             flagged(&check(&h)),
             [("leavers_fte", 2017, Rule::FteHeadcount)]
+        );
+    }
+
+    #[test]
+    fn one_leaver_is_one_leaver_not_one_leavers() {
+        let h = history(&[
+            (
+                2021,
+                &[("leavers_headcount", 33.0), ("inpost_headcount", 160.0)],
+            ),
+            (
+                2022,
+                &[("leavers_headcount", 1.0), ("inpost_headcount", 160.0)],
+            ),
+        ]);
+        let flags = too_few(&h);
+        assert!(
+            flags[0].reason.starts_with("1 leaver (headcount) in 2022"),
+            "{}",
+            flags[0].reason
+        );
+        assert_eq!(counted("vacancy_fte", 1.0), "1.0 vacancies (FTE)");
+        assert_eq!(counted("vacancy_fte", 2.0), "2.0 vacancies (FTE)");
+        assert_eq!(
+            counted("agency_headcount", 1.0),
+            "1 agency worker (headcount)"
+        );
+        assert_eq!(counted("cases", 1.0), "1 case held");
+        assert_eq!(
+            counted("working_days_lost_fte", 1.0),
+            "1.0 working days lost to sickness (FTE)"
+        );
+        assert_eq!(
+            counted("inpost_headcount", 1.0),
+            "1 social worker in post (headcount)"
         );
     }
 
