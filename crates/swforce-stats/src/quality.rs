@@ -26,7 +26,8 @@ pub enum Rule {
     /// None, or almost none, of a flow (leavers, agency workers, vacancies, days lost) against
     /// a workforce that had many of them the years either side.
     TooFew,
-    /// A value far outside the place's other years that reverses the next year.
+    /// A value far outside the place's other years, or half or double the years either side,
+    /// that reverses the next year.
     Jump,
 }
 
@@ -74,6 +75,12 @@ pub const JUMP_SPREAD: f64 = 5.0;
 pub const JUMP_FACTOR: f64 = 1.5;
 /// Fewest years with a figure for the jump rule to judge a series.
 pub const JUMP_MIN_YEARS: usize = 5;
+/// A value at most 1/this of both the year before and the year after, or at least this times
+/// both, is a reversal ("halves and doubles back") whatever the spread of the other years...
+pub const REVERSAL_FACTOR: f64 = 2.0;
+/// ...when each of the two changes is at least this many standard deviations of the noise the
+/// place's size allows.
+pub const REVERSAL_NOISE: f64 = 2.5;
 
 /// Counts published both in FTE and in people.
 const FTE_PAIRS: &[(&str, &str)] = &[
@@ -117,6 +124,25 @@ enum Noise {
     PerCase(&'static str),
     /// A count: Poisson, sqrt(value).
     Count,
+}
+
+impl Noise {
+    /// The standard deviation of one year's figure at `level`, from the year's own size; none
+    /// when the size is missing or zero. A share is taken as at least 1% and at most 99%, so
+    /// that a rate of 0 still has some noise.
+    fn at(self, level: f64, values: &BTreeMap<&'static str, f64>) -> Option<f64> {
+        match self {
+            Noise::Share(n) => values.get(n).filter(|n| **n > 0.0).map(|n| {
+                let p = level.clamp(0.01, 0.99);
+                (p * (1.0 - p) / n).sqrt()
+            }),
+            Noise::PerCase(n) => values
+                .get(n)
+                .filter(|n| **n > 0.0)
+                .map(|n| level / n.sqrt()),
+            Noise::Count => Some(level.max(1.0).sqrt()),
+        }
+    }
 }
 
 /// Measures checked by [`jumps`]: the indicators and the stocks behind them. Flows are left to
@@ -266,11 +292,18 @@ pub fn too_few(history: &History) -> Vec<Flag> {
     out
 }
 
-/// A value far outside the place's other years (beyond [`JUMP_SPREAD`] times the larger of
-/// their robust spread and the noise the place's size allows, and outside their range) that
-/// differs by [`JUMP_FACTOR`] from both the year before and the year after, in the same
-/// direction: it jumps and comes back. A step change that persists has no way back, and the
-/// first and last years have no year on one side, so neither is flagged by this rule.
+/// A value that jumps and comes back: it differs from both the year before and the year after
+/// in the same direction (up then down, or down then up), and either
+///
+/// - lies far outside the place's other years (beyond [`JUMP_SPREAD`] times the larger of their
+///   robust spread and the noise the place's size allows, and outside their range) and differs
+///   from both neighbours by [`JUMP_FACTOR`] (needs [`JUMP_MIN_YEARS`] years), or
+/// - is at most half, or at least double, both neighbours ([`REVERSAL_FACTOR`]), each change
+///   being at least [`REVERSAL_NOISE`] times the noise of the difference of two years.
+///
+/// Only places with [`JUMP_MIN_IN_POST`] or more in post that year are judged. A trend or a
+/// step change that persists has no way back, and the first and last years have no year on
+/// one side, so none of them is flagged by this rule.
 pub fn jumps(history: &History) -> Vec<Flag> {
     let mut out = Vec::new();
     for (measure, noise) in JUMPING {
@@ -278,10 +311,7 @@ pub fn jumps(history: &History) -> Vec<Flag> {
             .iter()
             .filter_map(|(y, v)| v.get(measure).map(|x| (*y, *x)))
             .collect();
-        if series.len() < JUMP_MIN_YEARS {
-            continue;
-        }
-        for i in 1..series.len() - 1 {
+        for i in 1..series.len().saturating_sub(1) {
             let (year, value) = series[i];
             let (before_year, before) = series[i - 1];
             let (after_year, after) = series[i + 1];
@@ -289,8 +319,12 @@ pub fn jumps(history: &History) -> Vec<Flag> {
             if before_year.next() != Some(year) || year.next() != Some(after_year) {
                 continue;
             }
-            let in_post = history[&year].get("inpost_fte").copied();
+            let values = &history[&year];
+            let in_post = values.get("inpost_fte").copied();
             if in_post.is_none_or(|n| n < JUMP_MIN_IN_POST) {
+                continue;
+            }
+            if (value - before) * (value - after) <= 0.0 {
                 continue;
             }
             let others: Vec<f64> = series
@@ -299,56 +333,121 @@ pub fn jumps(history: &History) -> Vec<Flag> {
                 .filter(|(j, _)| *j != i)
                 .map(|(_, (_, x))| *x)
                 .collect();
-            let mid = median(&others);
-            let spread =
-                1.4826 * median(&others.iter().map(|x| (x - mid).abs()).collect::<Vec<_>>());
-            let floor = match noise {
-                Noise::Share(n) => history[&year].get(n).filter(|n| **n > 0.0).map(|n| {
-                    let p = mid.clamp(0.01, 0.99);
-                    (p * (1.0 - p) / n).sqrt()
-                }),
-                Noise::PerCase(n) => history[&year]
-                    .get(n)
-                    .filter(|n| **n > 0.0)
-                    .map(|n| mid / n.sqrt()),
-                Noise::Count => Some(mid.max(1.0).sqrt()),
-            };
-            let Some(floor) = floor else { continue };
             let (low, high) = others
                 .iter()
                 .fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), x| {
                     (l.min(*x), h.max(*x))
                 });
-            let far = (value - mid).abs() > JUMP_SPREAD * spread.max(floor);
-            let outside = value < low || value > high;
-            let reverses = (value - before) * (value - after) > 0.0
-                && factor(value, before) >= JUMP_FACTOR
-                && factor(value, after) >= JUMP_FACTOR;
-            if !(far && outside && reverses) {
-                continue;
-            }
             let (went, back) = if value > before {
                 ("rose", "fell back")
             } else {
                 ("fell", "rose back")
             };
+            let told = format!(
+                "{} {went} from {} in {before_year} to {} in {year} and {back} to {} in {after_year}",
+                label(measure),
+                shown(measure, before),
+                shown(measure, value),
+                shown(measure, after),
+            );
+            let why = if far_outside(&series, i, &others, (low, high), *noise, values) {
+                format!(
+                    "every other year was between {} and {}",
+                    shown(measure, low),
+                    shown(measure, high)
+                )
+            } else if halves_and_comes_back(&series, i, &others, (low, high), *noise, values) {
+                let times = if value < before {
+                    "at most half of"
+                } else {
+                    "at least double"
+                };
+                format!("{times} both the year before and the year after")
+            } else {
+                continue;
+            };
+            let sep = if why.starts_with("every") { "; " } else { ": " };
             out.push(Flag {
                 measure,
                 year,
                 rule: Rule::Jump,
                 reason: format!(
-                    "{} {went} from {} in {before_year} to {} in {year} and {back} to {} in {after_year}; every other year was between {} and {}. A change this large that reverses the next year is more often a recording error than a real change",
-                    label(measure),
-                    shown(measure, before),
-                    shown(measure, value),
-                    shown(measure, after),
-                    shown(measure, low),
-                    shown(measure, high)
+                    "{told}{sep}{why}. A change this large that reverses the next year is more often a recording error than a real change"
                 ),
             });
         }
     }
     out
+}
+
+/// The first test of [`jumps`]: far from the median of the other years, outside their range,
+/// and [`JUMP_FACTOR`] from both neighbours (the direction is checked by the caller).
+fn far_outside(
+    series: &[(Year, f64)],
+    i: usize,
+    others: &[f64],
+    (low, high): (f64, f64),
+    noise: Noise,
+    values: &BTreeMap<&'static str, f64>,
+) -> bool {
+    if series.len() < JUMP_MIN_YEARS {
+        return false;
+    }
+    let value = series[i].1;
+    let mid = median(others);
+    let spread = 1.4826 * median(&others.iter().map(|x| (x - mid).abs()).collect::<Vec<_>>());
+    let Some(floor) = noise.at(mid, values) else {
+        return false;
+    };
+    (value - mid).abs() > JUMP_SPREAD * spread.max(floor)
+        && (value < low || value > high)
+        && factor(value, series[i - 1].1) >= JUMP_FACTOR
+        && factor(value, series[i + 1].1) >= JUMP_FACTOR
+}
+
+/// The second test of [`jumps`]: at most half or at least double both neighbours and the
+/// median of the other years, outside the range of the other years, each change to a neighbour
+/// larger than [`REVERSAL_NOISE`] times the noise of a difference of two years at their mean
+/// level (this year's size for both: 3, 0 and 3 vacancies are no reversal), and neither
+/// neighbour itself halves or doubles both of its own (a zigzag has no settled level that the
+/// value could come back to, so which year is wrong cannot be told).
+fn halves_and_comes_back(
+    series: &[(Year, f64)],
+    i: usize,
+    others: &[f64],
+    (low, high): (f64, f64),
+    noise: Noise,
+    values: &BTreeMap<&'static str, f64>,
+) -> bool {
+    let value = series[i].1;
+    let neighbours = [series[i - 1].1, series[i + 1].1];
+    reverses_by(series, i, REVERSAL_FACTOR)
+        && (value < low || value > high)
+        && factor(value, median(others)) >= REVERSAL_FACTOR
+        && neighbours.iter().all(|n| {
+            noise
+                .at((value + n) / 2.0, values)
+                .is_some_and(|sd| (value - n).abs() >= REVERSAL_NOISE * sd * 2f64.sqrt())
+        })
+        && !reverses_by(series, i - 1, REVERSAL_FACTOR)
+        && !reverses_by(series, i + 1, REVERSAL_FACTOR)
+}
+
+/// Whether the `i`th value of a series differs from both adjacent years by `times` or more, in
+/// the same direction; false at either end of the series or across a gap.
+fn reverses_by(series: &[(Year, f64)], i: usize, times: f64) -> bool {
+    let (Some(&(before_year, before)), Some(&(year, value)), Some(&(after_year, after))) = (
+        i.checked_sub(1).and_then(|b| series.get(b)),
+        series.get(i),
+        series.get(i + 1),
+    ) else {
+        return false;
+    };
+    before_year.next() == Some(year)
+        && year.next() == Some(after_year)
+        && (value - before) * (value - after) > 0.0
+        && factor(value, before) >= times
+        && factor(value, after) >= times
 }
 
 /// How many times larger the larger of two values is; infinite when one is zero and the other
@@ -661,6 +760,102 @@ mod tests {
     fn a_caseload_that_halves_and_doubles_back_is_flagged() {
         let h = series("caseload_fte", 150.0, [17.8, 18.2, 9.0, 18.5, 17.9, 18.1]);
         assert_eq!(flagged(&jumps(&h)), [("caseload_fte", 2019, Rule::Jump)]);
+    }
+
+    #[test]
+    fn a_large_places_caseload_that_halves_and_doubles_back_within_a_wide_spread_is_flagged() {
+        // Kent, about 700 in post: cases halve for one year, so the caseload goes 18.6, 8.8,
+        // 18.9, in a series whose other years vary too much for the spread test alone.
+        let caseloads = [14.0, 20.5, 18.6, 8.8, 18.9, 14.5];
+        let h: History = (2017..=2022)
+            .zip(caseloads)
+            .map(|(y, c)| {
+                (
+                    Year::try_from(y).unwrap(),
+                    BTreeMap::from([
+                        ("caseload_fte", c),
+                        ("cases", (c * 470.0_f64).round()),
+                        ("case_holders_fte", 470.0),
+                        ("inpost_fte", 700.0),
+                    ]),
+                )
+            })
+            .collect();
+        let flags = jumps(&h);
+        assert_eq!(
+            flagged(&flags),
+            [
+                ("caseload_fte", 2020, Rule::Jump),
+                ("cases", 2020, Rule::Jump)
+            ]
+        );
+        assert_eq!(
+            flags[0].reason,
+            "Average caseload fell from 18.6 in 2019 to 8.8 in 2020 and rose back to 18.9 in 2021: at most half of both the year before and the year after. A change this large that reverses the next year is more often a recording error than a real change"
+        );
+    }
+
+    #[test]
+    fn traffords_vacancy_rate_of_3_8_percent_between_30_7_and_13_4_is_flagged() {
+        // Trafford 2017-2022, as published: 5 vacancies in 2018 between 52.9 and 21.
+        let rates = [0.307, 0.038, 0.134, 0.26, 0.25, 0.313];
+        let in_post = [119.2, 125.0, 135.9, 114.1, 93.6, 97.7];
+        let h: History = (2017..=2022)
+            .zip(rates.into_iter().zip(in_post))
+            .map(|(y, (r, n))| {
+                (
+                    Year::try_from(y).unwrap(),
+                    BTreeMap::from([("vacancy_rate_fte", r), ("inpost_fte", n)]),
+                )
+            })
+            .collect();
+        let flags = jumps(&h);
+        assert_eq!(flagged(&flags), [("vacancy_rate_fte", 2018, Rule::Jump)]);
+        assert!(
+            flags[0].reason.starts_with(
+                "Vacancy rate (FTE) fell from 30.7% in 2017 to 3.8% in 2018 and rose back to 13.4% in 2019: at most half of both"
+            ),
+            "{}",
+            flags[0].reason
+        );
+    }
+
+    #[test]
+    fn a_few_vacancies_more_or_less_are_not_a_reversal() {
+        // Gateshead: 3, 0 and 3 vacancies from about 145 in post halve and double, but by less
+        // than the noise of a place this size.
+        let rates = [0.158, 0.039, 0.02, 0.0, 0.018, 0.067];
+        let h = rates
+            .iter()
+            .zip(2017..)
+            .map(|(r, y)| {
+                (
+                    Year::try_from(y).unwrap(),
+                    BTreeMap::from([("vacancy_rate_fte", *r), ("inpost_fte", 145.0)]),
+                )
+            })
+            .collect();
+        assert!(jumps(&h).is_empty(), "{:?}", jumps(&h));
+    }
+
+    #[test]
+    fn a_zigzag_has_no_level_to_come_back_to_and_is_not_a_reversal() {
+        // Sunderland's turnover: 2018 is low and 2019 high against each other; which is wrong
+        // cannot be told.
+        let h = series(
+            "turnover_rate_fte",
+            200.0,
+            [0.09, 0.024, 0.223, 0.104, 0.141, 0.136],
+        );
+        assert!(jumps(&h).is_empty(), "{:?}", jumps(&h));
+        // Middlesbrough's agency workers: a climb with an uneven start. 3.2% is not below
+        // every other year, and 10.2% is not double the usual level.
+        let h = series(
+            "agency_rate_fte",
+            170.0,
+            [0.012, 0.102, 0.032, 0.231, 0.287, 0.346],
+        );
+        assert!(jumps(&h).is_empty(), "{:?}", jumps(&h));
     }
 
     #[test]
