@@ -90,28 +90,38 @@ const FTE_PAIRS: &[(&str, &str)] = &[
     ("agency_fte", "agency_headcount"),
 ];
 
-/// Flows checked by [`too_few`]: the flow, the workforce it is measured against, and the rate
-/// built from them (flagged with the flow).
-const FLOWS: &[(&str, &str, Option<&str>)] = &[
-    ("leavers_fte", "inpost_fte", Some("turnover_rate_fte")),
+/// Flows checked by [`too_few`]: the flow, the workforce it is measured against, the rate
+/// built from them (flagged with the flow), and whether the flow can really stop. A place can
+/// do without agency workers or have every post filled; it cannot have nobody leave, start or
+/// fall ill among many social workers for years on end.
+const FLOWS: &[(&str, &str, Option<&str>, bool)] = &[
+    (
+        "leavers_fte",
+        "inpost_fte",
+        Some("turnover_rate_fte"),
+        false,
+    ),
     (
         "leavers_headcount",
         "inpost_headcount",
         Some("turnover_rate_headcount"),
+        false,
     ),
-    ("starters_fte", "inpost_fte", None),
-    ("starters_headcount", "inpost_headcount", None),
-    ("agency_fte", "inpost_fte", Some("agency_rate_fte")),
+    ("starters_fte", "inpost_fte", None, false),
+    ("starters_headcount", "inpost_headcount", None, false),
+    ("agency_fte", "inpost_fte", Some("agency_rate_fte"), true),
     (
         "agency_headcount",
         "inpost_headcount",
         Some("agency_rate_headcount"),
+        true,
     ),
-    ("vacancy_fte", "inpost_fte", Some("vacancy_rate_fte")),
+    ("vacancy_fte", "inpost_fte", Some("vacancy_rate_fte"), true),
     (
         "working_days_lost_fte",
         "inpost_fte",
         Some("absence_rate_fte"),
+        false,
     ),
 ];
 
@@ -236,53 +246,106 @@ pub fn fte_headcount(history: &History) -> Vec<Flag> {
     out
 }
 
-/// A flow of (almost) none: at most [`TOO_FEW_SHARE`] of what the rate of each neighbouring
-/// year would give this year's workforce, when each of those would give at least
-/// [`TOO_FEW_EXPECTED`]. Judging against the years either side (not every year) leaves alone
-/// an authority that stopped using agency workers and kept it so.
+/// A flow of (almost) none: at most [`TOO_FEW_SHARE`] of what this year's workforce would give
+/// at the rate of the nearest year on each side that is not itself low, when each of those
+/// would give at least [`TOO_FEW_EXPECTED`]. A year is low when its rate is at most
+/// [`TOO_FEW_SHARE`] of the median rate of the place's other years (its usual level); low years
+/// are skipped, so two bad years in a row are each judged against the good years around them.
+///
+/// Where there is a good year on one side only (the first and last years, or a run of low years
+/// that reaches them), the median of the other years is a second yardstick: a year that is low
+/// only against one unusual neighbour is left alone. Agency workers and vacancies can really
+/// stop: two or more low years in a row that reach the first or last year are left alone (the
+/// authority stopped using agency workers and kept it so, or started only lately).
 pub fn too_few(history: &History) -> Vec<Flag> {
     let mut out = Vec::new();
-    for (flow, stock, rate) in FLOWS {
-        for (year, values) in history {
-            let (Some(&count), Some(&size)) = (values.get(flow), values.get(stock)) else {
-                continue;
-            };
-            if size <= 0.0 {
+    for (flow, stock, rate, can_stop) in FLOWS {
+        // Every year with both counts and a workforce: (year, count, rate).
+        let years: Vec<(Year, f64, f64)> = history
+            .iter()
+            .filter_map(|(y, v)| {
+                let (c, s) = (*v.get(flow)?, *v.get(stock)?);
+                (s > 0.0).then_some((*y, c, c / s))
+            })
+            .collect();
+        for (i, &(year, count, _)) in years.iter().enumerate() {
+            let size = history[&year][stock];
+            let others: Vec<f64> = years
+                .iter()
+                .enumerate()
+                .filter(|(j, _)| *j != i)
+                .map(|(_, y)| y.2)
+                .collect();
+            if others.is_empty() {
                 continue;
             }
-            let neighbours: Vec<(Year, f64, f64)> = [year.previous(), year.next()]
-                .into_iter()
-                .flatten()
-                .filter_map(|y| {
-                    let v = history.get(&y)?;
-                    let (c, s) = (*v.get(flow)?, *v.get(stock)?);
-                    (s > 0.0).then_some((y, c, c / s * size))
-                })
-                .collect();
-            let Some(least) = neighbours.iter().map(|n| n.2).min_by(f64::total_cmp) else {
+            let usual = median(&others);
+            let low = |r: f64| r <= usual * TOO_FEW_SHARE;
+            let mut skipped = Vec::new();
+            let mut nearest = Vec::new();
+            for side in [
+                years[..i].iter().rev().collect::<Vec<_>>(),
+                years[i + 1..].iter().collect(),
+            ] {
+                match side.iter().position(|y| !low(y.2)) {
+                    Some(k) => {
+                        skipped.extend(side[..k].iter().map(|y| y.0));
+                        nearest.push(*side[k]);
+                    }
+                    None => skipped.extend(side.iter().map(|y| y.0)),
+                }
+            }
+            let Some(least_nearest) = nearest.iter().map(|y| y.2 * size).min_by(f64::total_cmp)
+            else {
                 continue;
+            };
+            // Two or more low years in a row that reach the first or last year: a flow that
+            // can stop may have stopped (or only just started), and kept it so.
+            if *can_stop && nearest.len() < 2 && !skipped.is_empty() {
+                continue;
+            }
+            // With a good year on one side only, that year alone could be the odd one out.
+            let least = if nearest.len() == 2 {
+                least_nearest
+            } else {
+                least_nearest.min(usual * size)
             };
             if least < TOO_FEW_EXPECTED || count > least * TOO_FEW_SHARE {
                 continue;
             }
-            let around: Vec<String> = neighbours
+            skipped.sort();
+            let around: Vec<String> = nearest
                 .iter()
                 .map(|(y, c, _)| format!("{} in {y}", shown(flow, *c)))
                 .collect();
+            let also = match skipped.as_slice() {
+                [] => String::new(),
+                [one] => format!(" ({one} was also low)"),
+                [first @ .., last] => format!(
+                    " ({} and {last} were also low)",
+                    first
+                        .iter()
+                        .map(Year::to_string)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            };
             let reason = format!(
-                "{} in {year} against {}; there were {}, which at this size would be about {} or more",
+                "{} in {year} against {}; there were {}{also}, which at this size would be about {} or more, and about {} at the median rate of its other years",
                 counted(flow, count),
                 counted(stock, size),
                 around.join(" and "),
-                grouped(least, 0)
+                grouped(least_nearest, 0),
+                grouped(usual * size, 0)
             );
+            let values = &history[&year];
             for measure in std::iter::once(*flow)
                 .chain(*rate)
                 .filter(|m| values.contains_key(m))
             {
                 out.push(Flag {
                     measure,
-                    year: *year,
+                    year,
                     rule: Rule::TooFew,
                     reason: reason.clone(),
                 });
@@ -475,8 +538,8 @@ fn median(values: &[f64]) -> f64 {
 fn rates_of(count: &str) -> impl Iterator<Item = &'static str> + '_ {
     FLOWS
         .iter()
-        .filter(move |(flow, _, _)| *flow == count)
-        .filter_map(|(_, _, rate)| *rate)
+        .filter(move |(flow, _, _, _)| *flow == count)
+        .filter_map(|(_, _, rate, _)| *rate)
 }
 
 fn label(measure: &str) -> String {
@@ -639,8 +702,132 @@ mod tests {
         );
         assert_eq!(
             flags[0].reason,
-            "0 leavers (headcount) in 2019 against 27 social workers in post (headcount); there were 5 in 2018 and 6 in 2020, which at this size would be about 5 or more"
+            "0 leavers (headcount) in 2019 against 27 social workers in post (headcount); there were 5 in 2018 and 6 in 2020, which at this size would be about 5 or more, and about 6 at the median rate of its other years"
         );
+    }
+
+    /// One flow against its workforce, year by year from `first`: `(flow, workforce)`.
+    fn flow(name: &'static str, stock: &'static str, first: u16, years: &[(f64, f64)]) -> History {
+        years
+            .iter()
+            .zip(first..)
+            .map(|((c, n), y)| {
+                (
+                    Year::try_from(y).unwrap(),
+                    BTreeMap::from([(name, *c), (stock, *n)]),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn two_years_without_leavers_in_a_large_workforce_are_both_flagged() {
+        // Essex, about 970 in post: 0 leavers in both 2023 and 2024.
+        let h = flow(
+            "leavers_fte",
+            "inpost_fte",
+            2017,
+            &[
+                (63.5, 745.9),
+                (93.3, 787.6),
+                (115.5, 786.4),
+                (114.6, 805.6),
+                (104.3, 868.2),
+                (91.1, 918.1),
+                (0.0, 970.0),
+                (0.0, 970.0),
+            ],
+        );
+        let flags = too_few(&h);
+        assert_eq!(
+            flagged(&flags),
+            [
+                ("leavers_fte", 2023, Rule::TooFew),
+                ("leavers_fte", 2024, Rule::TooFew)
+            ]
+        );
+        assert!(
+            flags[0]
+                .reason
+                .contains("there were 91.1 in 2022 (2024 was also low)"),
+            "{}",
+            flags[0].reason
+        );
+    }
+
+    #[test]
+    fn waltham_forests_vacancies_of_55_0_0_61_are_flagged_in_both_empty_years() {
+        let h = flow(
+            "vacancy_fte",
+            "inpost_fte",
+            2017,
+            &[
+                (39.0, 134.5),
+                (55.0, 125.1),
+                (0.0, 131.3),
+                (0.0, 139.1),
+                (61.0, 141.4),
+                (72.0, 140.2),
+            ],
+        );
+        let flags = too_few(&h);
+        assert_eq!(
+            flagged(&flags),
+            [
+                ("vacancy_fte", 2019, Rule::TooFew),
+                ("vacancy_fte", 2020, Rule::TooFew)
+            ]
+        );
+        assert_eq!(
+            flags[0].reason,
+            "0.0 vacancies (FTE) in 2019 against 131.3 social workers in post (FTE); there were 55.0 in 2018 and 61.0 in 2021 (2020 was also low), which at this size would be about 57 or more, and about 57 at the median rate of its other years"
+        );
+    }
+
+    #[test]
+    fn gatesheads_first_year_turnover_within_its_usual_range_is_not_flagged() {
+        // Gateshead's leavers: 1.5% in 2017 is low only against 2018's 16.1%, its one outlier;
+        // the other years run from 0.7% to 7.9%. 2022's 0.7% (1 leaver from 153.7) is below
+        // every other year and a tenth of the usual rate.
+        let h = flow(
+            "leavers_fte",
+            "inpost_fte",
+            2017,
+            &[
+                (2.0, 133.5),
+                (23.6, 146.6),
+                (7.0, 144.6),
+                (11.4, 144.6),
+                (11.7, 160.2),
+                (1.0, 153.7),
+            ],
+        );
+        assert_eq!(flagged(&too_few(&h)), [("leavers_fte", 2022, Rule::TooFew)]);
+    }
+
+    #[test]
+    fn an_authority_that_stops_using_agency_workers_for_its_last_years_is_not_flagged() {
+        for stopped in [2, 3] {
+            let h = flow(
+                "agency_fte",
+                "inpost_fte",
+                2017,
+                &(0..6)
+                    .map(|i| (if i < 6 - stopped { 11.0 } else { 0.0 }, 200.0))
+                    .collect::<Vec<_>>(),
+            );
+            assert!(too_few(&h).is_empty(), "{stopped}: {:?}", too_few(&h));
+        }
+        // The same two years without leavers are flagged: nobody leaving is not a policy.
+        let h = flow(
+            "leavers_fte",
+            "inpost_fte",
+            2017,
+            &(0..6)
+                .map(|i| (if i < 4 { 22.0 } else { 0.0 }, 200.0))
+                .collect::<Vec<_>>(),
+        );
+        assert_eq!(too_few(&h).len(), 2, "{:?}", too_few(&h));
     }
 
     #[test]
