@@ -1,11 +1,14 @@
 //! Figures to check: the rules of `swforce_stats::quality` run over every place's workforce
 //! figures once per snapshot, so a page or an API answer only looks a flag up.
 //!
-//! The figures judged are those the pages show (`Snapshot::figure`): published, computed from
-//! the counts, or continued from a reorganised authority's predecessors. A flag never changes
-//! a figure.
+//! The figures judged are a place's own, as the pages show them (`Snapshot::figure`): published,
+//! computed from the counts, or a jointly reported unit's figure published under a member or
+//! added up from its members. Years continued from a reorganised authority's predecessors are
+//! neither judged nor used to judge the place's own years: they are other authorities' figures,
+//! judged on those authorities' pages, and adding them up can make a real change look like a
+//! jump (Bournemouth, Christchurch and Poole's turnover in 2021). A flag never changes a figure.
 
-use crate::Snapshot;
+use crate::{Origin, Snapshot};
 use serde::Serialize;
 use std::collections::HashMap;
 use swforce_domain::{Dataset, GeographyCode, Measure, Year};
@@ -37,6 +40,7 @@ impl Checks {
                 for m in Measure::of(dataset) {
                     if let Some(v) = snap
                         .figure(&place.code, m, "", *year)
+                        .filter(|f| !matches!(f.origin, Origin::Continued { .. }))
                         .and_then(|f| f.value())
                     {
                         history.entry(*year).or_default().insert(m.name, v);
@@ -63,6 +67,13 @@ impl Checks {
 
     pub fn is_empty(&self) -> bool {
         self.by_figure.is_empty()
+    }
+
+    /// Every flag, in no particular order: the place, the measure's name, the year and why.
+    pub fn iter(&self) -> impl Iterator<Item = (&GeographyCode, &'static str, Year, &Check)> {
+        self.by_figure
+            .iter()
+            .map(|((code, measure, year), check)| (code, *measure, *year, check))
     }
 }
 

@@ -26,7 +26,8 @@ pub enum Rule {
     /// None, or almost none, of a flow (leavers, agency workers, vacancies, days lost) against
     /// a workforce that had many of them the years either side.
     TooFew,
-    /// A value far outside the place's other years that reverses the next year.
+    /// A value far outside the place's other years, or half or double the years either side,
+    /// that reverses the next year.
     Jump,
 }
 
@@ -74,6 +75,12 @@ pub const JUMP_SPREAD: f64 = 5.0;
 pub const JUMP_FACTOR: f64 = 1.5;
 /// Fewest years with a figure for the jump rule to judge a series.
 pub const JUMP_MIN_YEARS: usize = 5;
+/// A value at most 1/this of both the year before and the year after, or at least this times
+/// both, is a reversal ("halves and doubles back") whatever the spread of the other years...
+pub const REVERSAL_FACTOR: f64 = 2.0;
+/// ...when each of the two changes is at least this many standard deviations of the noise the
+/// place's size allows.
+pub const REVERSAL_NOISE: f64 = 2.5;
 
 /// Counts published both in FTE and in people.
 const FTE_PAIRS: &[(&str, &str)] = &[
@@ -83,28 +90,38 @@ const FTE_PAIRS: &[(&str, &str)] = &[
     ("agency_fte", "agency_headcount"),
 ];
 
-/// Flows checked by [`too_few`]: the flow, the workforce it is measured against, and the rate
-/// built from them (flagged with the flow).
-const FLOWS: &[(&str, &str, Option<&str>)] = &[
-    ("leavers_fte", "inpost_fte", Some("turnover_rate_fte")),
+/// Flows checked by [`too_few`]: the flow, the workforce it is measured against, the rate
+/// built from them (flagged with the flow), and whether the flow can really stop. A place can
+/// do without agency workers or have every post filled; it cannot have nobody leave, start or
+/// fall ill among many social workers for years on end.
+const FLOWS: &[(&str, &str, Option<&str>, bool)] = &[
+    (
+        "leavers_fte",
+        "inpost_fte",
+        Some("turnover_rate_fte"),
+        false,
+    ),
     (
         "leavers_headcount",
         "inpost_headcount",
         Some("turnover_rate_headcount"),
+        false,
     ),
-    ("starters_fte", "inpost_fte", None),
-    ("starters_headcount", "inpost_headcount", None),
-    ("agency_fte", "inpost_fte", Some("agency_rate_fte")),
+    ("starters_fte", "inpost_fte", None, false),
+    ("starters_headcount", "inpost_headcount", None, false),
+    ("agency_fte", "inpost_fte", Some("agency_rate_fte"), true),
     (
         "agency_headcount",
         "inpost_headcount",
         Some("agency_rate_headcount"),
+        true,
     ),
-    ("vacancy_fte", "inpost_fte", Some("vacancy_rate_fte")),
+    ("vacancy_fte", "inpost_fte", Some("vacancy_rate_fte"), true),
     (
         "working_days_lost_fte",
         "inpost_fte",
         Some("absence_rate_fte"),
+        false,
     ),
 ];
 
@@ -117,6 +134,25 @@ enum Noise {
     PerCase(&'static str),
     /// A count: Poisson, sqrt(value).
     Count,
+}
+
+impl Noise {
+    /// The standard deviation of one year's figure at `level`, from the year's own size; none
+    /// when the size is missing or zero. A share is taken as at least 1% and at most 99%, so
+    /// that a rate of 0 still has some noise.
+    fn at(self, level: f64, values: &BTreeMap<&'static str, f64>) -> Option<f64> {
+        match self {
+            Noise::Share(n) => values.get(n).filter(|n| **n > 0.0).map(|n| {
+                let p = level.clamp(0.01, 0.99);
+                (p * (1.0 - p) / n).sqrt()
+            }),
+            Noise::PerCase(n) => values
+                .get(n)
+                .filter(|n| **n > 0.0)
+                .map(|n| level / n.sqrt()),
+            Noise::Count => Some(level.max(1.0).sqrt()),
+        }
+    }
 }
 
 /// Measures checked by [`jumps`]: the indicators and the stocks behind them. Flows are left to
@@ -181,10 +217,14 @@ pub fn fte_headcount(history: &History) -> Vec<Flag> {
                 (
                     *fte,
                     format!(
-                        "{} {} but only {} people: each person counts for at most 1 FTE",
-                        shown(fte, f),
-                        noun(fte),
-                        shown(heads, h)
+                        "{} but only {} {}: each person counts for at most 1 FTE",
+                        counted(fte, f),
+                        shown(heads, h),
+                        if shown(heads, h) == "1" {
+                            "person"
+                        } else {
+                            "people"
+                        }
                     ),
                 )
             } else {
@@ -206,55 +246,106 @@ pub fn fte_headcount(history: &History) -> Vec<Flag> {
     out
 }
 
-/// A flow of (almost) none: at most [`TOO_FEW_SHARE`] of what the rate of each neighbouring
-/// year would give this year's workforce, when each of those would give at least
-/// [`TOO_FEW_EXPECTED`]. Judging against the years either side (not every year) leaves alone
-/// an authority that stopped using agency workers and kept it so.
+/// A flow of (almost) none: at most [`TOO_FEW_SHARE`] of what this year's workforce would give
+/// at the rate of the nearest year on each side that is not itself low, when each of those
+/// would give at least [`TOO_FEW_EXPECTED`]. A year is low when its rate is at most
+/// [`TOO_FEW_SHARE`] of the median rate of the place's other years (its usual level); low years
+/// are skipped, so two bad years in a row are each judged against the good years around them.
+///
+/// Where there is a good year on one side only (the first and last years, or a run of low years
+/// that reaches them), the median of the other years is a second yardstick: a year that is low
+/// only against one unusual neighbour is left alone. Agency workers and vacancies can really
+/// stop: two or more low years in a row that reach the first or last year are left alone (the
+/// authority stopped using agency workers and kept it so, or started only lately).
 pub fn too_few(history: &History) -> Vec<Flag> {
     let mut out = Vec::new();
-    for (flow, stock, rate) in FLOWS {
-        for (year, values) in history {
-            let (Some(&count), Some(&size)) = (values.get(flow), values.get(stock)) else {
-                continue;
-            };
-            if size <= 0.0 {
+    for (flow, stock, rate, can_stop) in FLOWS {
+        // Every year with both counts and a workforce: (year, count, rate).
+        let years: Vec<(Year, f64, f64)> = history
+            .iter()
+            .filter_map(|(y, v)| {
+                let (c, s) = (*v.get(flow)?, *v.get(stock)?);
+                (s > 0.0).then_some((*y, c, c / s))
+            })
+            .collect();
+        for (i, &(year, count, _)) in years.iter().enumerate() {
+            let size = history[&year][stock];
+            let others: Vec<f64> = years
+                .iter()
+                .enumerate()
+                .filter(|(j, _)| *j != i)
+                .map(|(_, y)| y.2)
+                .collect();
+            if others.is_empty() {
                 continue;
             }
-            let neighbours: Vec<(Year, f64, f64)> = [year.previous(), year.next()]
-                .into_iter()
-                .flatten()
-                .filter_map(|y| {
-                    let v = history.get(&y)?;
-                    let (c, s) = (*v.get(flow)?, *v.get(stock)?);
-                    (s > 0.0).then_some((y, c, c / s * size))
-                })
-                .collect();
-            let Some(least) = neighbours.iter().map(|n| n.2).min_by(f64::total_cmp) else {
+            let usual = median(&others);
+            let low = |r: f64| r <= usual * TOO_FEW_SHARE;
+            let mut skipped = Vec::new();
+            let mut nearest = Vec::new();
+            for side in [
+                years[..i].iter().rev().collect::<Vec<_>>(),
+                years[i + 1..].iter().collect(),
+            ] {
+                match side.iter().position(|y| !low(y.2)) {
+                    Some(k) => {
+                        skipped.extend(side[..k].iter().map(|y| y.0));
+                        nearest.push(*side[k]);
+                    }
+                    None => skipped.extend(side.iter().map(|y| y.0)),
+                }
+            }
+            let Some(least_nearest) = nearest.iter().map(|y| y.2 * size).min_by(f64::total_cmp)
+            else {
                 continue;
+            };
+            // Two or more low years in a row that reach the first or last year: a flow that
+            // can stop may have stopped (or only just started), and kept it so.
+            if *can_stop && nearest.len() < 2 && !skipped.is_empty() {
+                continue;
+            }
+            // With a good year on one side only, that year alone could be the odd one out.
+            let least = if nearest.len() == 2 {
+                least_nearest
+            } else {
+                least_nearest.min(usual * size)
             };
             if least < TOO_FEW_EXPECTED || count > least * TOO_FEW_SHARE {
                 continue;
             }
-            let around: Vec<String> = neighbours
+            skipped.sort();
+            let around: Vec<String> = nearest
                 .iter()
                 .map(|(y, c, _)| format!("{} in {y}", shown(flow, *c)))
                 .collect();
+            let also = match skipped.as_slice() {
+                [] => String::new(),
+                [one] => format!(" ({one} was also low)"),
+                [first @ .., last] => format!(
+                    " ({} and {last} were also low)",
+                    first
+                        .iter()
+                        .map(Year::to_string)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            };
             let reason = format!(
-                "{} {} in {year} against {} {}; there were {}, which at this size would be about {} or more",
-                shown(flow, count),
-                noun(flow),
-                shown(stock, size),
-                noun(stock),
+                "{} in {year} against {}; there were {}{also}, which at this size would be about {} or more, and about {} at the median rate of its other years",
+                counted(flow, count),
+                counted(stock, size),
                 around.join(" and "),
-                grouped(least, 0)
+                grouped(least_nearest, 0),
+                grouped(usual * size, 0)
             );
+            let values = &history[&year];
             for measure in std::iter::once(*flow)
                 .chain(*rate)
                 .filter(|m| values.contains_key(m))
             {
                 out.push(Flag {
                     measure,
-                    year: *year,
+                    year,
                     rule: Rule::TooFew,
                     reason: reason.clone(),
                 });
@@ -264,11 +355,18 @@ pub fn too_few(history: &History) -> Vec<Flag> {
     out
 }
 
-/// A value far outside the place's other years (beyond [`JUMP_SPREAD`] times the larger of
-/// their robust spread and the noise the place's size allows, and outside their range) that
-/// differs by [`JUMP_FACTOR`] from both the year before and the year after, in the same
-/// direction: it jumps and comes back. A step change that persists has no way back, and the
-/// first and last years have no year on one side, so neither is flagged by this rule.
+/// A value that jumps and comes back: it differs from both the year before and the year after
+/// in the same direction (up then down, or down then up), and either
+///
+/// - lies far outside the place's other years (beyond [`JUMP_SPREAD`] times the larger of their
+///   robust spread and the noise the place's size allows, and outside their range) and differs
+///   from both neighbours by [`JUMP_FACTOR`] (needs [`JUMP_MIN_YEARS`] years), or
+/// - is at most half, or at least double, both neighbours ([`REVERSAL_FACTOR`]), each change
+///   being at least [`REVERSAL_NOISE`] times the noise of the difference of two years.
+///
+/// Only places with [`JUMP_MIN_IN_POST`] or more in post that year are judged. A trend or a
+/// step change that persists has no way back, and the first and last years have no year on
+/// one side, so none of them is flagged by this rule.
 pub fn jumps(history: &History) -> Vec<Flag> {
     let mut out = Vec::new();
     for (measure, noise) in JUMPING {
@@ -276,10 +374,7 @@ pub fn jumps(history: &History) -> Vec<Flag> {
             .iter()
             .filter_map(|(y, v)| v.get(measure).map(|x| (*y, *x)))
             .collect();
-        if series.len() < JUMP_MIN_YEARS {
-            continue;
-        }
-        for i in 1..series.len() - 1 {
+        for i in 1..series.len().saturating_sub(1) {
             let (year, value) = series[i];
             let (before_year, before) = series[i - 1];
             let (after_year, after) = series[i + 1];
@@ -287,8 +382,12 @@ pub fn jumps(history: &History) -> Vec<Flag> {
             if before_year.next() != Some(year) || year.next() != Some(after_year) {
                 continue;
             }
-            let in_post = history[&year].get("inpost_fte").copied();
+            let values = &history[&year];
+            let in_post = values.get("inpost_fte").copied();
             if in_post.is_none_or(|n| n < JUMP_MIN_IN_POST) {
+                continue;
+            }
+            if (value - before) * (value - after) <= 0.0 {
                 continue;
             }
             let others: Vec<f64> = series
@@ -297,56 +396,121 @@ pub fn jumps(history: &History) -> Vec<Flag> {
                 .filter(|(j, _)| *j != i)
                 .map(|(_, (_, x))| *x)
                 .collect();
-            let mid = median(&others);
-            let spread =
-                1.4826 * median(&others.iter().map(|x| (x - mid).abs()).collect::<Vec<_>>());
-            let floor = match noise {
-                Noise::Share(n) => history[&year].get(n).filter(|n| **n > 0.0).map(|n| {
-                    let p = mid.clamp(0.01, 0.99);
-                    (p * (1.0 - p) / n).sqrt()
-                }),
-                Noise::PerCase(n) => history[&year]
-                    .get(n)
-                    .filter(|n| **n > 0.0)
-                    .map(|n| mid / n.sqrt()),
-                Noise::Count => Some(mid.max(1.0).sqrt()),
-            };
-            let Some(floor) = floor else { continue };
             let (low, high) = others
                 .iter()
                 .fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), x| {
                     (l.min(*x), h.max(*x))
                 });
-            let far = (value - mid).abs() > JUMP_SPREAD * spread.max(floor);
-            let outside = value < low || value > high;
-            let reverses = (value - before) * (value - after) > 0.0
-                && factor(value, before) >= JUMP_FACTOR
-                && factor(value, after) >= JUMP_FACTOR;
-            if !(far && outside && reverses) {
-                continue;
-            }
             let (went, back) = if value > before {
                 ("rose", "fell back")
             } else {
                 ("fell", "rose back")
             };
+            let told = format!(
+                "{} {went} from {} in {before_year} to {} in {year} and {back} to {} in {after_year}",
+                label(measure),
+                shown(measure, before),
+                shown(measure, value),
+                shown(measure, after),
+            );
+            let why = if far_outside(&series, i, &others, (low, high), *noise, values) {
+                format!(
+                    "every other year was between {} and {}",
+                    shown(measure, low),
+                    shown(measure, high)
+                )
+            } else if halves_and_comes_back(&series, i, &others, (low, high), *noise, values) {
+                let times = if value < before {
+                    "at most half of"
+                } else {
+                    "at least double"
+                };
+                format!("{times} both the year before and the year after")
+            } else {
+                continue;
+            };
+            let sep = if why.starts_with("every") { "; " } else { ": " };
             out.push(Flag {
                 measure,
                 year,
                 rule: Rule::Jump,
                 reason: format!(
-                    "{} {went} from {} in {before_year} to {} in {year} and {back} to {} in {after_year}; every other year was between {} and {}. A change this large that reverses the next year is more often a recording error than a real change",
-                    label(measure),
-                    shown(measure, before),
-                    shown(measure, value),
-                    shown(measure, after),
-                    shown(measure, low),
-                    shown(measure, high)
+                    "{told}{sep}{why}. A change this large that reverses the next year is more often a recording error than a real change"
                 ),
             });
         }
     }
     out
+}
+
+/// The first test of [`jumps`]: far from the median of the other years, outside their range,
+/// and [`JUMP_FACTOR`] from both neighbours (the direction is checked by the caller).
+fn far_outside(
+    series: &[(Year, f64)],
+    i: usize,
+    others: &[f64],
+    (low, high): (f64, f64),
+    noise: Noise,
+    values: &BTreeMap<&'static str, f64>,
+) -> bool {
+    if series.len() < JUMP_MIN_YEARS {
+        return false;
+    }
+    let value = series[i].1;
+    let mid = median(others);
+    let spread = 1.4826 * median(&others.iter().map(|x| (x - mid).abs()).collect::<Vec<_>>());
+    let Some(floor) = noise.at(mid, values) else {
+        return false;
+    };
+    (value - mid).abs() > JUMP_SPREAD * spread.max(floor)
+        && (value < low || value > high)
+        && factor(value, series[i - 1].1) >= JUMP_FACTOR
+        && factor(value, series[i + 1].1) >= JUMP_FACTOR
+}
+
+/// The second test of [`jumps`]: at most half or at least double both neighbours and the
+/// median of the other years, outside the range of the other years, each change to a neighbour
+/// larger than [`REVERSAL_NOISE`] times the noise of a difference of two years at their mean
+/// level (this year's size for both: 3, 0 and 3 vacancies are no reversal), and neither
+/// neighbour itself halves or doubles both of its own (a zigzag has no settled level that the
+/// value could come back to, so which year is wrong cannot be told).
+fn halves_and_comes_back(
+    series: &[(Year, f64)],
+    i: usize,
+    others: &[f64],
+    (low, high): (f64, f64),
+    noise: Noise,
+    values: &BTreeMap<&'static str, f64>,
+) -> bool {
+    let value = series[i].1;
+    let neighbours = [series[i - 1].1, series[i + 1].1];
+    reverses_by(series, i, REVERSAL_FACTOR)
+        && (value < low || value > high)
+        && factor(value, median(others)) >= REVERSAL_FACTOR
+        && neighbours.iter().all(|n| {
+            noise
+                .at((value + n) / 2.0, values)
+                .is_some_and(|sd| (value - n).abs() >= REVERSAL_NOISE * sd * 2f64.sqrt())
+        })
+        && !reverses_by(series, i - 1, REVERSAL_FACTOR)
+        && !reverses_by(series, i + 1, REVERSAL_FACTOR)
+}
+
+/// Whether the `i`th value of a series differs from both adjacent years by `times` or more, in
+/// the same direction; false at either end of the series or across a gap.
+fn reverses_by(series: &[(Year, f64)], i: usize, times: f64) -> bool {
+    let (Some(&(before_year, before)), Some(&(year, value)), Some(&(after_year, after))) = (
+        i.checked_sub(1).and_then(|b| series.get(b)),
+        series.get(i),
+        series.get(i + 1),
+    ) else {
+        return false;
+    };
+    before_year.next() == Some(year)
+        && year.next() == Some(after_year)
+        && (value - before) * (value - after) > 0.0
+        && factor(value, before) >= times
+        && factor(value, after) >= times
 }
 
 /// How many times larger the larger of two values is; infinite when one is zero and the other
@@ -374,8 +538,8 @@ fn median(values: &[f64]) -> f64 {
 fn rates_of(count: &str) -> impl Iterator<Item = &'static str> + '_ {
     FLOWS
         .iter()
-        .filter(move |(flow, _, _)| *flow == count)
-        .filter_map(|(_, _, rate)| *rate)
+        .filter(move |(flow, _, _, _)| *flow == count)
+        .filter_map(|(_, _, rate, _)| *rate)
 }
 
 fn label(measure: &str) -> String {
@@ -390,6 +554,42 @@ fn noun(measure: &str) -> String {
         Some(first) => first.to_lowercase().chain(c).collect(),
         None => l,
     }
+}
+
+/// A count with its noun, singular for exactly one: "1 leaver (headcount)", "0.0 leavers (FTE)",
+/// "1.0 vacancies (FTE)" (a number with decimals takes the plural).
+fn counted(measure: &str, stored: f64) -> String {
+    let number = shown(measure, stored);
+    let noun = noun(measure);
+    if number != "1" {
+        return format!("{number} {noun}");
+    }
+    // The first plural word of the label: "social workers in post", "working days lost".
+    const SINGULAR: &[(&str, &str)] = &[
+        ("workers", "worker"),
+        ("leavers", "leaver"),
+        ("starters", "starter"),
+        ("vacancies", "vacancy"),
+        ("days", "day"),
+        ("cases", "case"),
+    ];
+    let mut done = false;
+    let words: Vec<&str> = noun
+        .split(' ')
+        .map(|w| {
+            if done {
+                return w;
+            }
+            match SINGULAR.iter().find(|(plural, _)| *plural == w) {
+                Some((_, one)) => {
+                    done = true;
+                    one
+                }
+                None => w,
+            }
+        })
+        .collect();
+    format!("{number} {}", words.join(" "))
 }
 
 /// A stored value in published units: "17.1%", "415.0", "27".
@@ -502,8 +702,132 @@ mod tests {
         );
         assert_eq!(
             flags[0].reason,
-            "0 leavers (headcount) in 2019 against 27 social workers in post (headcount); there were 5 in 2018 and 6 in 2020, which at this size would be about 5 or more"
+            "0 leavers (headcount) in 2019 against 27 social workers in post (headcount); there were 5 in 2018 and 6 in 2020, which at this size would be about 5 or more, and about 6 at the median rate of its other years"
         );
+    }
+
+    /// One flow against its workforce, year by year from `first`: `(flow, workforce)`.
+    fn flow(name: &'static str, stock: &'static str, first: u16, years: &[(f64, f64)]) -> History {
+        years
+            .iter()
+            .zip(first..)
+            .map(|((c, n), y)| {
+                (
+                    Year::try_from(y).unwrap(),
+                    BTreeMap::from([(name, *c), (stock, *n)]),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn two_years_without_leavers_in_a_large_workforce_are_both_flagged() {
+        // Essex, about 970 in post: 0 leavers in both 2023 and 2024.
+        let h = flow(
+            "leavers_fte",
+            "inpost_fte",
+            2017,
+            &[
+                (63.5, 745.9),
+                (93.3, 787.6),
+                (115.5, 786.4),
+                (114.6, 805.6),
+                (104.3, 868.2),
+                (91.1, 918.1),
+                (0.0, 970.0),
+                (0.0, 970.0),
+            ],
+        );
+        let flags = too_few(&h);
+        assert_eq!(
+            flagged(&flags),
+            [
+                ("leavers_fte", 2023, Rule::TooFew),
+                ("leavers_fte", 2024, Rule::TooFew)
+            ]
+        );
+        assert!(
+            flags[0]
+                .reason
+                .contains("there were 91.1 in 2022 (2024 was also low)"),
+            "{}",
+            flags[0].reason
+        );
+    }
+
+    #[test]
+    fn waltham_forests_vacancies_of_55_0_0_61_are_flagged_in_both_empty_years() {
+        let h = flow(
+            "vacancy_fte",
+            "inpost_fte",
+            2017,
+            &[
+                (39.0, 134.5),
+                (55.0, 125.1),
+                (0.0, 131.3),
+                (0.0, 139.1),
+                (61.0, 141.4),
+                (72.0, 140.2),
+            ],
+        );
+        let flags = too_few(&h);
+        assert_eq!(
+            flagged(&flags),
+            [
+                ("vacancy_fte", 2019, Rule::TooFew),
+                ("vacancy_fte", 2020, Rule::TooFew)
+            ]
+        );
+        assert_eq!(
+            flags[0].reason,
+            "0.0 vacancies (FTE) in 2019 against 131.3 social workers in post (FTE); there were 55.0 in 2018 and 61.0 in 2021 (2020 was also low), which at this size would be about 57 or more, and about 57 at the median rate of its other years"
+        );
+    }
+
+    #[test]
+    fn gatesheads_first_year_turnover_within_its_usual_range_is_not_flagged() {
+        // Gateshead's leavers: 1.5% in 2017 is low only against 2018's 16.1%, its one outlier;
+        // the other years run from 0.7% to 7.9%. 2022's 0.7% (1 leaver from 153.7) is below
+        // every other year and a tenth of the usual rate.
+        let h = flow(
+            "leavers_fte",
+            "inpost_fte",
+            2017,
+            &[
+                (2.0, 133.5),
+                (23.6, 146.6),
+                (7.0, 144.6),
+                (11.4, 144.6),
+                (11.7, 160.2),
+                (1.0, 153.7),
+            ],
+        );
+        assert_eq!(flagged(&too_few(&h)), [("leavers_fte", 2022, Rule::TooFew)]);
+    }
+
+    #[test]
+    fn an_authority_that_stops_using_agency_workers_for_its_last_years_is_not_flagged() {
+        for stopped in [2, 3] {
+            let h = flow(
+                "agency_fte",
+                "inpost_fte",
+                2017,
+                &(0..6)
+                    .map(|i| (if i < 6 - stopped { 11.0 } else { 0.0 }, 200.0))
+                    .collect::<Vec<_>>(),
+            );
+            assert!(too_few(&h).is_empty(), "{stopped}: {:?}", too_few(&h));
+        }
+        // The same two years without leavers are flagged: nobody leaving is not a policy.
+        let h = flow(
+            "leavers_fte",
+            "inpost_fte",
+            2017,
+            &(0..6)
+                .map(|i| (if i < 4 { 22.0 } else { 0.0 }, 200.0))
+                .collect::<Vec<_>>(),
+        );
+        assert_eq!(too_few(&h).len(), 2, "{:?}", too_few(&h));
     }
 
     #[test]
@@ -626,6 +950,102 @@ mod tests {
     }
 
     #[test]
+    fn a_large_places_caseload_that_halves_and_doubles_back_within_a_wide_spread_is_flagged() {
+        // Kent, about 700 in post: cases halve for one year, so the caseload goes 18.6, 8.8,
+        // 18.9, in a series whose other years vary too much for the spread test alone.
+        let caseloads = [14.0, 20.5, 18.6, 8.8, 18.9, 14.5];
+        let h: History = (2017..=2022)
+            .zip(caseloads)
+            .map(|(y, c)| {
+                (
+                    Year::try_from(y).unwrap(),
+                    BTreeMap::from([
+                        ("caseload_fte", c),
+                        ("cases", (c * 470.0_f64).round()),
+                        ("case_holders_fte", 470.0),
+                        ("inpost_fte", 700.0),
+                    ]),
+                )
+            })
+            .collect();
+        let flags = jumps(&h);
+        assert_eq!(
+            flagged(&flags),
+            [
+                ("caseload_fte", 2020, Rule::Jump),
+                ("cases", 2020, Rule::Jump)
+            ]
+        );
+        assert_eq!(
+            flags[0].reason,
+            "Average caseload fell from 18.6 in 2019 to 8.8 in 2020 and rose back to 18.9 in 2021: at most half of both the year before and the year after. A change this large that reverses the next year is more often a recording error than a real change"
+        );
+    }
+
+    #[test]
+    fn traffords_vacancy_rate_of_3_8_percent_between_30_7_and_13_4_is_flagged() {
+        // Trafford 2017-2022, as published: 5 vacancies in 2018 between 52.9 and 21.
+        let rates = [0.307, 0.038, 0.134, 0.26, 0.25, 0.313];
+        let in_post = [119.2, 125.0, 135.9, 114.1, 93.6, 97.7];
+        let h: History = (2017..=2022)
+            .zip(rates.into_iter().zip(in_post))
+            .map(|(y, (r, n))| {
+                (
+                    Year::try_from(y).unwrap(),
+                    BTreeMap::from([("vacancy_rate_fte", r), ("inpost_fte", n)]),
+                )
+            })
+            .collect();
+        let flags = jumps(&h);
+        assert_eq!(flagged(&flags), [("vacancy_rate_fte", 2018, Rule::Jump)]);
+        assert!(
+            flags[0].reason.starts_with(
+                "Vacancy rate (FTE) fell from 30.7% in 2017 to 3.8% in 2018 and rose back to 13.4% in 2019: at most half of both"
+            ),
+            "{}",
+            flags[0].reason
+        );
+    }
+
+    #[test]
+    fn a_few_vacancies_more_or_less_are_not_a_reversal() {
+        // Gateshead: 3, 0 and 3 vacancies from about 145 in post halve and double, but by less
+        // than the noise of a place this size.
+        let rates = [0.158, 0.039, 0.02, 0.0, 0.018, 0.067];
+        let h = rates
+            .iter()
+            .zip(2017..)
+            .map(|(r, y)| {
+                (
+                    Year::try_from(y).unwrap(),
+                    BTreeMap::from([("vacancy_rate_fte", *r), ("inpost_fte", 145.0)]),
+                )
+            })
+            .collect();
+        assert!(jumps(&h).is_empty(), "{:?}", jumps(&h));
+    }
+
+    #[test]
+    fn a_zigzag_has_no_level_to_come_back_to_and_is_not_a_reversal() {
+        // Sunderland's turnover: 2018 is low and 2019 high against each other; which is wrong
+        // cannot be told.
+        let h = series(
+            "turnover_rate_fte",
+            200.0,
+            [0.09, 0.024, 0.223, 0.104, 0.141, 0.136],
+        );
+        assert!(jumps(&h).is_empty(), "{:?}", jumps(&h));
+        // Middlesbrough's agency workers: a climb with an uneven start. 3.2% is not below
+        // every other year, and 10.2% is not double the usual level.
+        let h = series(
+            "agency_rate_fte",
+            170.0,
+            [0.012, 0.102, 0.032, 0.231, 0.287, 0.346],
+        );
+        assert!(jumps(&h).is_empty(), "{:?}", jumps(&h));
+    }
+
+    #[test]
     fn a_steady_trend_is_not_flagged() {
         let h = series(
             "agency_rate_fte",
@@ -693,6 +1113,41 @@ mod tests {
         assert_eq!(
             flagged(&check(&h)),
             [("leavers_fte", 2017, Rule::FteHeadcount)]
+        );
+    }
+
+    #[test]
+    fn one_leaver_is_one_leaver_not_one_leavers() {
+        let h = history(&[
+            (
+                2021,
+                &[("leavers_headcount", 33.0), ("inpost_headcount", 160.0)],
+            ),
+            (
+                2022,
+                &[("leavers_headcount", 1.0), ("inpost_headcount", 160.0)],
+            ),
+        ]);
+        let flags = too_few(&h);
+        assert!(
+            flags[0].reason.starts_with("1 leaver (headcount) in 2022"),
+            "{}",
+            flags[0].reason
+        );
+        assert_eq!(counted("vacancy_fte", 1.0), "1.0 vacancies (FTE)");
+        assert_eq!(counted("vacancy_fte", 2.0), "2.0 vacancies (FTE)");
+        assert_eq!(
+            counted("agency_headcount", 1.0),
+            "1 agency worker (headcount)"
+        );
+        assert_eq!(counted("cases", 1.0), "1 case held");
+        assert_eq!(
+            counted("working_days_lost_fte", 1.0),
+            "1.0 working days lost to sickness (FTE)"
+        );
+        assert_eq!(
+            counted("inpost_headcount", 1.0),
+            "1 social worker in post (headcount)"
         );
     }
 

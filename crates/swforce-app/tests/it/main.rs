@@ -7,6 +7,7 @@ mod joint;
 mod new_generation;
 mod places;
 mod projection;
+mod quality;
 
 use std::sync::Arc;
 use swforce_app::App;
