@@ -108,7 +108,7 @@ impl Snapshot {
             .years(dataset)
             .into_iter()
             .filter(|y| year.is_none_or(|want| want == *y))
-            .filter(|y| !self.reported_by_unit(dataset, &place.code, "", *y))
+            .filter(|y| !self.belongs_to_unit(dataset, &place.code, "", *y))
             .filter_map(|y| match self.row(dataset, &place.code, "", y) {
                 Some(row) => Some((Cow::Borrowed(row), None)),
                 None => self

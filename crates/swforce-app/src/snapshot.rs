@@ -196,6 +196,32 @@ impl Snapshot {
             .is_some_and(|unit| self.row(dataset, unit, breakdown, year).is_some())
     }
 
+    /// Whether a member's figures of a year belong to its unit rather than to itself: the unit
+    /// has its own row that year, or at most one member published figures (the other `z` or
+    /// absent), so the one that did reported for both. Members that each published their own
+    /// (children in need, referrals) keep them.
+    pub fn belongs_to_unit(
+        &self,
+        dataset: Dataset,
+        code: &GeographyCode,
+        breakdown: &str,
+        year: Year,
+    ) -> bool {
+        let Some(unit) = self.joint.get(code) else {
+            return false;
+        };
+        self.row(dataset, unit, breakdown, year).is_some()
+            || unit
+                .members()
+                .iter()
+                .filter(|m| {
+                    self.row(dataset, m, breakdown, year)
+                        .is_some_and(has_figures)
+                })
+                .count()
+                < 2
+    }
+
     pub fn england(&self) -> Option<&Geography> {
         self.geographies.get(&GeographyCode::england())
     }
@@ -284,7 +310,7 @@ impl Snapshot {
         breakdown: &str,
         year: Year,
     ) -> Option<Figure> {
-        if self.reported_by_unit(measure.dataset, code, breakdown, year) {
+        if self.belongs_to_unit(measure.dataset, code, breakdown, year) {
             return None;
         }
         if let Some(row) = self.row(measure.dataset, code, breakdown, year) {

@@ -92,6 +92,10 @@ pub enum CodeError {
     JointMember(String, String),
     #[error("{0:?} joins {1} to itself; a jointly reported unit has two different members")]
     JointTwice(String, String),
+    #[error(
+        "{0:?} has an empty place between its separators; a jointly reported unit is two codes joined by one \" / \", such as {1}"
+    )]
+    JointEmpty(String, &'static str),
 }
 
 impl CodeError {
@@ -114,13 +118,15 @@ pub const JOINT_SEPARATOR: &str = " / ";
 /// Splits a possibly joint code at any of the separators a person or a file may use
 /// (`/`, `+`, `-`, `_` or spaces). `None` when the text has no separator at all.
 fn joint_parts(text: &str) -> Option<Vec<&str>> {
-    let joined = text.contains(['/', '+', '-', '_']) || text.split_whitespace().count() > 1;
-    joined.then(|| {
-        text.split(['/', '+', '-', '_', ' ', '\t'])
-            .map(str::trim)
-            .filter(|p| !p.is_empty())
-            .collect()
-    })
+    const MARKS: [char; 4] = ['/', '+', '-', '_'];
+    if text.contains(MARKS) {
+        // Each mark separates two members: an empty part is a member left out.
+        Some(text.split(MARKS).map(str::trim).collect())
+    } else if text.split_whitespace().count() > 1 {
+        Some(text.split_whitespace().collect())
+    } else {
+        None
+    }
 }
 
 /// Checks the member count of a joint code; `example` is shown in the error.
@@ -129,6 +135,10 @@ fn two_members<'a>(
     parts: Vec<&'a str>,
     example: &'static str,
 ) -> Result<[&'a str; 2], CodeError> {
+    if parts.iter().any(|p| p.is_empty()) && parts.iter().filter(|p| !p.is_empty()).count() >= 2 {
+        return Err(CodeError::JointEmpty(text.to_string(), example));
+    }
+    let parts: Vec<&str> = parts.into_iter().filter(|p| !p.is_empty()).collect();
     match parts.as_slice() {
         [a, b] if a == b => Err(CodeError::JointTwice(text.to_string(), a.to_string())),
         [a, b] => Ok([a, b]),
@@ -173,7 +183,10 @@ impl GeographyCode {
         let Some(parts) = joint_parts(t) else {
             return Err(CodeError::Geography(text.to_string()));
         };
-        if let Some(bad) = parts.iter().find(|m| !is_authority_code(m)) {
+        if let Some(bad) = parts
+            .iter()
+            .find(|m| !m.is_empty() && !is_authority_code(m))
+        {
             return Err(CodeError::JointMember(text.to_string(), bad.to_string()));
         }
         let mut members = two_members(text, parts, "E06000061 / E06000062")?;
@@ -260,7 +273,10 @@ impl OldLaCode {
         let Some(parts) = joint_parts(t) else {
             return Err(CodeError::OldLa(text.to_string()));
         };
-        if let Some(bad) = parts.iter().find(|p| Self::single(p).is_none()) {
+        if let Some(bad) = parts
+            .iter()
+            .find(|p| !p.is_empty() && Self::single(p).is_none())
+        {
             return Err(CodeError::OldLa(bad.to_string()));
         }
         let [a, b] = two_members(text, parts, "940 / 941")?;
@@ -414,6 +430,8 @@ mod tests {
         assert!(refused("E06000061 / E06000061").contains("to itself"));
         assert!(refused("E06000061 / 941").contains("\"941\""));
         assert!(refused("E06000061 ; E06000062").contains("\";\", which is not"));
+        assert!(refused("E06000061/E06000062/").contains("empty place"));
+        assert!(refused("E06000061 // E06000062").contains("empty place"));
         assert!(joint.reversed_in("E06000062 / E06000061"));
         assert!(!joint.reversed_in(" E06000061 / E06000062"));
     }

@@ -42,6 +42,14 @@ pub const LINEAGE: &[Reorganisation] = &[
                included Christchurch.",
     },
     Reorganisation {
+        effective: "2020-04-01",
+        predecessors: &[("E10000002", "825", "Buckinghamshire (county council)")],
+        successors: &[("E06000060", "825", "Buckinghamshire")],
+        continuity: &[("E06000060", &["E10000002"])],
+        note: "Buckinghamshire County Council and its districts became one unitary council on \
+               the same boundary, keeping the DfE code 825: the series continues unchanged.",
+    },
+    Reorganisation {
         effective: "2021-04-01",
         predecessors: &[("E10000021", "928", "Northamptonshire")],
         successors: &[
@@ -86,6 +94,24 @@ pub fn succeeded_by(predecessor: &str) -> Option<&'static Reorganisation> {
     LINEAGE
         .iter()
         .find(|r| r.predecessors.iter().any(|(c, _, _)| *c == predecessor))
+}
+
+/// Whether two authorities took part in one reorganisation (Dorset the county and Dorset the
+/// unitary council, which share a name).
+pub fn related(a: &str, b: &str) -> bool {
+    LINEAGE.iter().any(|r| {
+        let mut all = r
+            .predecessors
+            .iter()
+            .chain(r.successors)
+            .map(|(c, _, _)| *c);
+        let (mut has_a, mut has_b) = (false, false);
+        for c in all.by_ref() {
+            has_a |= c == a;
+            has_b |= c == b;
+        }
+        has_a && has_b
+    })
 }
 
 #[cfg(test)]

@@ -436,7 +436,7 @@ pub fn estimate(history: &History, origin: Year) -> Baseline {
         notes.push(format!("Agency figures for {origin} are withheld for {}; their latest published agency rate is used.", agency_estimated.join(", ")));
     }
     if any_derived {
-        notes.push("Starters are not in the releases used, so they are derived from the stock identity: starters = in post this year − in post last year + leavers.".into());
+        notes.push("Where a release has no starters (older releases do not publish them), they are derived from the stock identity: starters = in post this year − in post last year + leavers.".into());
     }
     Baseline {
         origin,

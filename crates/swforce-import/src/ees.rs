@@ -176,6 +176,8 @@ struct RowParser {
     unknown: Vec<String>,
     rows: Vec<Row>,
     seen: HashMap<(GeographyCode, Year, String), u64>,
+    /// Each member of a jointly reported unit's row: the unit and the row's line.
+    unit_rows: HashMap<(GeographyCode, Year, String), (GeographyCode, u64)>,
     /// code → (year of the name, geography)
     geographies: HashMap<GeographyCode, (Year, Geography)>,
     /// The places on record and those the file has named so far, to check joint rows against.
@@ -200,6 +202,7 @@ impl RowParser {
             unknown: header.unknown,
             rows: Vec::new(),
             seen: HashMap::new(),
+            unit_rows: HashMap::new(),
             geographies: HashMap::new(),
             known: joint::Known::new(known),
             filter: None,
@@ -315,7 +318,7 @@ impl RowParser {
             }
             t.to_string()
         });
-        let geography = level.and_then(|l| self.geography(l, &fields, out, &err));
+        let geography = level.and_then(|l| self.geography(line, l, &fields, out, &err));
 
         let mut cells: BTreeMap<&'static str, Cell<f64>> = BTreeMap::new();
         for (i, (name, role)) in self.roles.iter().enumerate() {
@@ -403,6 +406,41 @@ impl RowParser {
             ));
             return;
         }
+        // A pair is reported either jointly or each on its own in a year, never both ways.
+        let clash = geography
+            .members()
+            .into_iter()
+            .filter(|_| geography.is_joint())
+            .find_map(|m| {
+                let l = self.seen.get(&(m.clone(), year, breakdown.clone()))?;
+                Some(format!(
+                    "this row reports {m} jointly as {} in {year}, but line {l} reports it on its own",
+                    geography.published()
+                ))
+            })
+            .or_else(|| {
+                let (unit, l) = self.unit_rows.get(&key)?;
+                Some(format!(
+                    "this row reports {geography} on its own in {year}, but line {l} reports it jointly as {}",
+                    unit.published()
+                ))
+            });
+        if let Some(problem) = clash {
+            let col = self.roles.iter().position(|(_, r)| *r == Role::NewLaCode);
+            out.push(err(
+                problem,
+                "keep the rows one way: remove the joint row or the single ones for that year",
+                col,
+                Some("new_la_code"),
+            ));
+            return;
+        }
+        if geography.is_joint() {
+            for m in geography.members() {
+                self.unit_rows
+                    .insert((m, year, breakdown.clone()), (geography.clone(), line));
+            }
+        }
         self.seen.insert(key, line);
         let mut row = Row::new(self.dataset, geography, year, &breakdown);
         row.cells = cells;
@@ -412,6 +450,7 @@ impl RowParser {
     /// Checks the geography columns for the row's level and records the places it names.
     fn geography(
         &mut self,
+        line: u64,
         level: GeographicLevel,
         fields: &[&str],
         out: &mut Collector,
@@ -606,16 +645,19 @@ impl RowParser {
             out.push(err(p.problem, &p.fix, col(p.role), Some(p.field)));
             return None;
         }
+        self.known.add(&unit, Some(line));
         // Each member of a unit is a place too, with a page that points to the unit.
         let olds = old.map(|o| o.members());
         for (i, (code, name)) in unit.members().into_iter().enumerate() {
-            self.remember_if_absent(Geography {
+            let member = Geography {
                 code,
                 name: name.to_string(),
                 level: GeographicLevel::LocalAuthority,
                 parent: unit.parent.clone(),
                 old_la_code: olds.as_ref().map(|o| o[i]),
-            });
+            };
+            self.known.add(&member, Some(line));
+            self.remember_if_absent(member);
         }
         self.remember(year, unit);
         Some(la)
@@ -623,7 +665,6 @@ impl RowParser {
 
     /// Keeps the name and parent from the latest year that names the place.
     fn remember(&mut self, year: Year, g: Geography) {
-        self.known.add(&g);
         match self.geographies.get(&g.code) {
             Some((y, _)) if *y > year => {}
             _ => {
@@ -633,7 +674,6 @@ impl RowParser {
     }
 
     fn remember_if_absent(&mut self, g: Geography) {
-        self.known.add(&g);
         if !self.geographies.contains_key(&g.code) {
             let Ok(min) = Year::try_from(Year::MIN) else {
                 return;

@@ -177,7 +177,12 @@ impl TableView {
         let checked = self.rows.iter().flatten().any(|c| c.checked);
         let sourced = self.rows.iter().flatten().any(|c| c.sourced);
         let mut w = csv::Writer::from_writer(Vec::new());
-        let mut head: Vec<String> = self.head.iter().map(value).collect();
+        // A heading is text (a place's name) even over a column of numbers.
+        let mut head: Vec<String> = self
+            .head
+            .iter()
+            .map(|c| swforce_app::display::spreadsheet_safe(&c.raw))
+            .collect();
         if checked {
             head.push("check".into());
         }

@@ -282,20 +282,26 @@ fn a_joint_row_cannot_rename_renumber_move_or_double_book_an_authority() {
         "{d}"
     );
     assert!(
-        d.problem.contains("the DfE code 318, but its code is 941"),
+        d.problem
+            .contains("the DfE code 318, which the statistics already imported gives E09000027"),
         "{d}"
     );
     let d = refused_on_demo(&joint_2025_with(|l| {
         l.replace("West Northamptonshire", "Richmond upon Thames")
     }));
     assert_eq!(d.field.as_deref(), Some("la_name"), "{d}");
-    assert!(d.problem.contains("which is E09000027's name"), "{d}");
+    assert!(
+        d.problem
+            .contains("which the statistics already imported gives E09000027"),
+        "{d}"
+    );
     let d = refused_on_demo(&joint_2025_with(|l| {
         l.replace("E12000004,East Midlands", "E12000005,West Midlands")
     }));
     assert_eq!(d.field.as_deref(), Some("region_code"), "{d}");
     assert!(
-        d.problem.contains("in E12000005, but it is in E12000004"),
+        d.problem
+            .contains("in E12000005, but the statistics already imported puts it in E12000004"),
         "{d}"
     );
     let d = refused_on_demo(&joint_2025_with(|l| {
@@ -315,7 +321,7 @@ fn a_joint_row_cannot_rename_renumber_move_or_double_book_an_authority() {
     assert_eq!(d.field.as_deref(), Some("new_la_code"), "{d}");
     assert!(
         d.problem
-            .contains("already reported jointly as E09000021 / E09000027"),
+            .contains("which line 7 reports jointly as E09000021 / E09000027"),
         "{d}"
     );
 }
@@ -355,11 +361,65 @@ fn indicators_of_a_unit_carry_the_years_before_it_was_named_and_say_where_from()
         Some("published under Kingston upon Thames alone, which reported for both authorities")
     );
     assert_eq!(rows[8].source, None);
-    // A member whose rows give way to the unit's has none; one with no unit row that year keeps
-    // its own.
+    // A member has none: its older rows were the pair's, reported under it alone.
     let kingston = snap.geography(&code("E09000021")).unwrap();
-    let own = snap.indicators(kingston, None).unwrap();
-    assert_eq!(own.len(), 6, "2017 to 2022: the older release's rows");
+    assert!(snap.indicators(kingston, None).unwrap().is_empty());
+    let inpost = Measure::named("inpost_fte").unwrap();
+    assert!(snap.series(&kingston.code, inpost, "").is_empty());
+}
+
+#[test]
+fn a_single_authoritys_row_cannot_take_another_ones_name_code_or_region() {
+    let camden = |edit: &dyn Fn(&str) -> String| {
+        let line = "2025,Reporting year,Local authority,E92000001,England,E13000001,Inner London,202,E09000007,Camden,179.0,190,30.0,32,28.0,30,15.6,15.8,20.0,21,10.0,10.0,15.0,75.0,20.0,10.0,75.0,120.0,1800,15.0,1500.0,3.3";
+        format!("{}\n{}\n", JOINT.lines().next().unwrap(), edit(line))
+    };
+    let d = refused_on_demo(&camden(&|l| l.replace(",Camden,", ",Islington,")));
+    assert_eq!(
+        (d.line, d.field.as_deref()),
+        (Some(2), Some("la_name")),
+        "{d}"
+    );
+    assert!(
+        d.problem
+            .contains("which the statistics already imported gives E09000019"),
+        "{d}"
+    );
+    let d = refused_on_demo(&camden(&|l| l.replace(",202,", ",206,")));
+    assert_eq!(d.field.as_deref(), Some("old_la_code"), "{d}");
+    let d = refused_on_demo(&camden(&|l| {
+        l.replace("E13000001,Inner London", "E12000004,East Midlands")
+    }));
+    assert_eq!(d.field.as_deref(), Some("region_code"), "{d}");
+    // London's boroughs may be published under London itself rather than Inner London.
+    let t = demo_app();
+    t.app
+        .import_file(
+            "camden.csv",
+            camden(&|l| l.replace("E13000001,Inner London", "E12000007,London")).as_bytes(),
+        )
+        .unwrap();
+}
+
+#[test]
+fn a_pair_is_reported_one_way_in_a_year() {
+    let mut text = JOINT.to_string();
+    text.push_str("2025,Reporting year,Local authority,E92000001,England,E12000004,East Midlands,941,E06000062,West Northamptonshire,z,z,z,z,z,z,z,z,z,z,z,z,z,z,z,z,z,z,z,z,z,z\n");
+    let t = empty_app();
+    let err = t.app.import_file("both.csv", text.as_bytes()).unwrap_err();
+    assert!(
+        err.to_string().contains("this row reports E06000062 on its own in 2025, but line 5 reports it jointly as E06000061 / E06000062"),
+        "{err}"
+    );
+}
+
+#[test]
+fn on_an_empty_store_a_contradiction_within_the_file_names_both_lines() {
+    let text = joint_2025_with(|l| l.replace("E12000004,East Midlands", "E12000005,West Midlands"));
+    let t = empty_app();
+    let err = t.app.import_file("joint.csv", text.as_bytes()).unwrap_err();
+    let msg = err.to_string();
+    assert!(msg.contains("but line 5 puts it in E12000005"), "{msg}");
 }
 
 #[test]

@@ -105,7 +105,7 @@ fn csv(rows: &[IndicatorRow]) -> Result<String, String> {
     for r in rows {
         let mut rec = vec![
             r.geography_code.clone(),
-            r.geography_name.clone(),
+            display::spreadsheet_safe(&r.geography_name),
             r.geographic_level.to_string(),
             r.year.to_string(),
         ];
