@@ -176,6 +176,8 @@ struct RowParser {
     unknown: Vec<String>,
     rows: Vec<Row>,
     seen: HashMap<(GeographyCode, Year, String), u64>,
+    /// Authorities already warned about as renamed, so a file says it once each.
+    warned_renamed: std::collections::HashSet<GeographyCode>,
     /// Each member of a jointly reported unit's row: the unit and the row's line.
     unit_rows: HashMap<(GeographyCode, Year, String), (GeographyCode, u64)>,
     /// code → (year of the name, geography)
@@ -203,6 +205,7 @@ impl RowParser {
             rows: Vec::new(),
             seen: HashMap::new(),
             unit_rows: HashMap::new(),
+            warned_renamed: Default::default(),
             geographies: HashMap::new(),
             known: joint::Known::new(known),
             filter: None,
@@ -641,9 +644,30 @@ impl RowParser {
             parent: Some(region),
             old_la_code: old,
         };
+        let mut unit = unit;
+        if let Some(part) = unit
+            .parent
+            .as_ref()
+            .and_then(|r| joint::london_part(&unit.code, r, &self.known))
+        {
+            unit.parent = Some(part);
+        }
         if let Some(p) = joint::check(&unit, year, &self.known) {
             out.push(err(p.problem, &p.fix, col(p.role), Some(p.field)));
             return None;
+        }
+        if let Some(w) = joint::renamed(&unit, &self.known)
+            .filter(|_| self.warned_renamed.insert(unit.code.clone()))
+        {
+            out.push(
+                Diagnostic::warning(
+                    &self.file,
+                    w,
+                    "nothing to do if the authority was renamed; otherwise correct the name",
+                )
+                .at(line, col(Role::LaName).map(|c| c as u64 + 1))
+                .field("la_name"),
+            );
         }
         self.known.add(&unit, Some(line));
         // Each member of a unit is a place too, with a page that points to the unit.

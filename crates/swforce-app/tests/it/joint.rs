@@ -391,7 +391,8 @@ fn a_single_authoritys_row_cannot_take_another_ones_name_code_or_region() {
         l.replace("E13000001,Inner London", "E12000004,East Midlands")
     }));
     assert_eq!(d.field.as_deref(), Some("region_code"), "{d}");
-    // London's boroughs may be published under London itself rather than Inner London.
+    // London's boroughs may be published under London itself rather than Inner London: the
+    // borough stays in Inner London.
     let t = demo_app();
     t.app
         .import_file(
@@ -399,6 +400,26 @@ fn a_single_authoritys_row_cannot_take_another_ones_name_code_or_region() {
             camden(&|l| l.replace("E13000001,Inner London", "E12000007,London")).as_bytes(),
         )
         .unwrap();
+    let snap = t.app.snapshot().unwrap();
+    let camden_now = snap.geography(&code("E09000007")).unwrap();
+    assert_eq!(camden_now.parent.as_ref().unwrap().as_str(), "E13000001");
+    // A new name of its own is taken, with a warning that says what it was.
+    let t = demo_app();
+    let report = t
+        .app
+        .import_file(
+            "renamed.csv",
+            camden(&|l| l.replace(",Camden,", ",London Borough of Camden,")).as_bytes(),
+        )
+        .unwrap();
+    assert_eq!(report.warnings.len(), 1, "{:?}", report.warnings);
+    let w = &report.warnings[0];
+    assert_eq!((w.line, w.field.as_deref()), (Some(2), Some("la_name")));
+    assert!(
+        w.problem
+            .contains("but the statistics already imported calls it \"Camden\""),
+        "{w}"
+    );
 }
 
 #[test]
@@ -420,6 +441,15 @@ fn on_an_empty_store_a_contradiction_within_the_file_names_both_lines() {
     let err = t.app.import_file("joint.csv", text.as_bytes()).unwrap_err();
     let msg = err.to_string();
     assert!(msg.contains("but line 5 puts it in E12000005"), "{msg}");
+    let swforce_app::AppError::Refused(r) = err else {
+        panic!("{msg}")
+    };
+    let d = r.errors().next().unwrap();
+    assert!(
+        d.fix
+            .contains("this row and line 5 disagree; correct whichever is wrong"),
+        "{d}"
+    );
 }
 
 #[test]

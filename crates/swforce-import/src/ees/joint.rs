@@ -16,6 +16,18 @@ enum Source {
     Record,
 }
 
+impl Source {
+    /// The fix: for two rows of the file that disagree, either may be the wrong one.
+    fn fix(self, fix: &str) -> String {
+        match self {
+            Self::Line(l) => {
+                format!("this row and line {l} disagree; correct whichever is wrong ({fix})")
+            }
+            Self::Record => fix.to_string(),
+        }
+    }
+}
+
 impl std::fmt::Display for Source {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -149,11 +161,11 @@ pub(super) fn check(row: &Geography, year: Year, known: &Known) -> Option<Proble
                 problem: format!(
                     "la_name gives {code} the name {name:?}, which {source} gives {other}"
                 ),
-                fix: if joint {
-                    "name the members in the order of their codes, as published".into()
+                fix: source.fix(if joint {
+                    "name the members in the order of their codes, as published"
                 } else {
-                    "copy the authority's name and code from the same row of the release".into()
-                },
+                    "copy the authority's name and code from the same row of the release"
+                }),
             });
         }
         let old = olds.as_ref().and_then(|o| o.get(i).copied());
@@ -170,8 +182,8 @@ pub(super) fn check(row: &Geography, year: Year, known: &Known) -> Option<Proble
                     "old_la_code gives {code} the DfE code {}, which {source} gives {other}",
                     old.map(|o| o.to_string()).unwrap_or_default()
                 ),
-                fix: "copy the authority's DfE and ONS codes from the same row of the release"
-                    .into(),
+                fix: source
+                    .fix("copy the authority's DfE and ONS codes from the same row of the release"),
             });
         }
         let Some((place, source)) = known.places.get(code) else {
@@ -183,11 +195,11 @@ pub(super) fn check(row: &Geography, year: Year, known: &Known) -> Option<Proble
                     role: Role::OldLaCode,
                     field: "old_la_code",
                     problem: format!(
-                        "old_la_code gives {code} ({}) the DfE code {now}, but {source} gives it {was}",
-                        place.name
+                        "old_la_code gives {code} the DfE code {now}, but {source} gives it {was}"
                     ),
-                    fix: "copy the authority's DfE and ONS codes from the same row of the release"
-                        .into(),
+                    fix: source.fix(
+                        "copy the authority's DfE and ONS codes from the same row of the release",
+                    ),
                 });
             }
         }
@@ -197,19 +209,54 @@ pub(super) fn check(row: &Geography, year: Year, known: &Known) -> Option<Proble
                     role: Role::RegionCode,
                     field: "region_code",
                     problem: format!(
-                        "region_code puts {code} ({}) in {now}, but {source} puts it in {was}",
-                        place.name
+                        "region_code puts {code} in {now}, but {source} puts it in {was}"
                     ),
-                    fix: if joint {
-                        "both members of a unit are in the region they are published in; correct the region or the codes".into()
+                    fix: source.fix(if joint {
+                        "both members of a unit are in the region they are published in; correct the region or the codes"
                     } else {
-                        "an authority stays in its region; correct the region or the authority's code".into()
-                    },
+                        "an authority stays in its region; correct the region or the authority's code"
+                    }),
                 });
             }
         }
     }
     None
+}
+
+/// A warning for a row that names a known authority differently (a rename, or a slip): the
+/// new name is used from this release on, so the reader should know.
+pub(super) fn renamed(row: &Geography, known: &Known) -> Option<String> {
+    let names: Vec<(GeographyCode, String)> = if row.code.is_joint() {
+        row.members()
+            .into_iter()
+            .map(|(c, n)| (c, n.to_string()))
+            .collect()
+    } else {
+        vec![(row.code.clone(), row.name.clone())]
+    };
+    names.into_iter().find_map(|(code, name)| {
+        let (place, source) = known.places.get(&code)?;
+        (place.name != name).then(|| {
+            format!(
+                "la_name calls {code} {name:?}, but {source} calls it {:?}; the newer release's name is used from now on",
+                place.name
+            )
+        })
+    })
+}
+
+/// Inner or Outer London for a borough a release places in London as a whole, as known.
+pub(super) fn london_part(
+    code: &GeographyCode,
+    region: &GeographyCode,
+    known: &Known,
+) -> Option<GeographyCode> {
+    if region.as_str() != LONDON {
+        return None;
+    }
+    let first = code.members().into_iter().next()?;
+    let (place, _) = known.places.get(&first)?;
+    place.parent.clone().filter(|p| p.entity() == "E13")
 }
 
 /// The year of an ISO date (`2021-04-01` → 2021).
