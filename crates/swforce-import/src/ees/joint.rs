@@ -98,18 +98,23 @@ fn region_key(code: &GeographyCode) -> &str {
     }
 }
 
-/// Checks an authority's row (`row`, a single authority or a jointly reported unit, as the row
-/// names it) in `year` against what is known.
-pub(super) fn check(row: &Geography, year: Year, known: &Known) -> Option<Problem> {
-    let joint = row.code.is_joint();
-    let members: Vec<(GeographyCode, String)> = if joint {
+/// The authorities a row names, with their names: a unit's two members, or the one authority.
+fn authorities(row: &Geography) -> Vec<(GeographyCode, String)> {
+    if row.code.is_joint() {
         row.members()
             .into_iter()
             .map(|(c, n)| (c, n.to_string()))
             .collect()
     } else {
         vec![(row.code.clone(), row.name.clone())]
-    };
+    }
+}
+
+/// Checks an authority's row (`row`, a single authority or a jointly reported unit, as the row
+/// names it) in `year` against what is known.
+pub(super) fn check(row: &Geography, year: Year, known: &Known) -> Option<Problem> {
+    let joint = row.code.is_joint();
+    let members = authorities(row);
     let olds = row.old_la_code.map(|o| o.members());
     let what = |code: &GeographyCode| {
         if joint {
@@ -226,15 +231,7 @@ pub(super) fn check(row: &Geography, year: Year, known: &Known) -> Option<Proble
 /// A warning for a row that names a known authority differently (a rename, or a slip): the
 /// new name is used from this release on, so the reader should know.
 pub(super) fn renamed(row: &Geography, known: &Known) -> Option<String> {
-    let names: Vec<(GeographyCode, String)> = if row.code.is_joint() {
-        row.members()
-            .into_iter()
-            .map(|(c, n)| (c, n.to_string()))
-            .collect()
-    } else {
-        vec![(row.code.clone(), row.name.clone())]
-    };
-    names.into_iter().find_map(|(code, name)| {
+    authorities(row).into_iter().find_map(|(code, name)| {
         let (place, source) = known.places.get(&code)?;
         (place.name != name).then(|| {
             format!(
