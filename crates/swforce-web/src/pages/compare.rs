@@ -82,7 +82,10 @@ fn resolve<'a>(snap: &'a Snapshot, codes: &[String]) -> (Vec<&'a Geography>, Vec
     let mut places = Vec::new();
     let mut problems = Vec::new();
     for code in codes {
-        match snap.find(code) {
+        // A member of a jointly reported unit is compared as the unit, whose figures its
+        // workforce figures are (the unit's name names both).
+        let found = snap.find(code).map(|g| snap.unit_of(&g.code).unwrap_or(g));
+        match found {
             Ok(g) if !places.iter().any(|p: &&Geography| p.code == g.code) => places.push(g),
             Ok(_) => {}
             Err(_) => problems.push(Problem {

@@ -109,6 +109,10 @@ fn the_unit_downloads_compares_and_projects() {
     assert!(
         html.contains("North Northamptonshire / West Northamptonshire") && html.contains("Derby")
     );
+    // A member is compared as its unit, once.
+    let html = t.get_page(&format!("/compare?la=E06000062&la={UNIT}&la=E06000015"));
+    assert_eq!(html.matches("name=\"la\" value=").count(), 2, "{html}");
+    assert!(html.contains(&format!("name=\"la\" value=\"{UNIT}\"")));
     let html = t.get_page(&format!("/projections/{UNIT}?runs=100&years=3"));
     assert!(!html.contains("Not simulated"), "{html}");
     assert!(html.contains("North Northamptonshire / West Northamptonshire"));
