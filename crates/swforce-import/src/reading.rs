@@ -108,3 +108,51 @@ impl<R: Read> Read for HashingReader<R> {
 pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
+
+/// What a CSV reader says when its header row is not as expected: the problem when a name is
+/// not UTF-8, and the fixes for that and for a file separated by something other than commas.
+pub(crate) struct HeaderWords {
+    pub not_utf8: &'static str,
+    pub utf8_fix: &'static str,
+    pub separator_fix: &'static str,
+}
+
+/// The column names of a header row, trimmed, without a UTF-8 byte-order mark; refused when a
+/// name is not UTF-8 or when the one "column" shows the file uses another separator.
+pub(crate) fn header_names(
+    file: &str,
+    line: u64,
+    record: &csv::ByteRecord,
+    words: &HeaderWords,
+) -> Result<Vec<String>, Box<Diagnostic>> {
+    let mut names = Vec::with_capacity(record.len());
+    for (i, raw) in record.iter().enumerate() {
+        let raw = if i == 0 {
+            raw.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(raw)
+        } else {
+            raw
+        };
+        let text = std::str::from_utf8(raw).map_err(|_| {
+            Box::new(
+                Diagnostic::error(file, words.not_utf8, words.utf8_fix)
+                    .at(line, Some(i as u64 + 1)),
+            )
+        })?;
+        names.push(text.trim().to_string());
+    }
+    if let [only] = names.as_slice() {
+        for (sep, word) in [(';', "semicolons"), ('\t', "tabs"), ('|', "vertical bars")] {
+            if only.contains(sep) {
+                return Err(Box::new(
+                    Diagnostic::error(
+                        file,
+                        format!("the columns are separated by {word}, not commas"),
+                        words.separator_fix,
+                    )
+                    .at(line, None),
+                ));
+            }
+        }
+    }
+    Ok(names)
+}

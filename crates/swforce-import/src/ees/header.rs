@@ -212,42 +212,20 @@ pub(super) fn read(file: &str, line: u64, names: &[String], out: &mut Collector)
     })
 }
 
+/// The column names of an EES file's header row.
 pub(super) fn names(
     file: &str,
     line: u64,
     record: &csv::ByteRecord,
 ) -> Result<Vec<String>, Box<Diagnostic>> {
-    let mut names = Vec::with_capacity(record.len());
-    for (i, raw) in record.iter().enumerate() {
-        let raw = if i == 0 {
-            raw.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(raw)
-        } else {
-            raw
-        };
-        let text = std::str::from_utf8(raw).map_err(|_| {
-            Box::new(
-                Diagnostic::error(
-                    file,
-                    "the header is not UTF-8 text",
-                    "save the file as CSV UTF-8 (comma delimited) and retry",
-                )
-                .at(line, Some(i as u64 + 1)),
-            )
-        })?;
-        names.push(text.trim().to_string());
-    }
-    if names.len() == 1 {
-        let only = &names[0];
-        for (sep, word) in [(';', "semicolons"), ('\t', "tabs"), ('|', "vertical bars")] {
-            if only.contains(sep) {
-                return Err(Box::new(Diagnostic::error(
-                    file,
-                    format!("the columns are separated by {word}, not commas"),
-                    "save the file as CSV (comma delimited); Explore Education Statistics files use commas",
-                )
-                .at(line, None)));
-            }
-        }
-    }
-    Ok(names)
+    crate::reading::header_names(
+        file,
+        line,
+        record,
+        &crate::reading::HeaderWords {
+            not_utf8: "the header is not UTF-8 text",
+            utf8_fix: "save the file as CSV UTF-8 (comma delimited) and retry",
+            separator_fix: "save the file as CSV (comma delimited); Explore Education Statistics files use commas",
+        },
+    )
 }
