@@ -645,24 +645,34 @@ mod tests {
             .collect()
     }
 
-    /// Six years of one measure, with `in_post` social workers throughout (and case holders and
-    /// cases to match).
-    fn series(measure: &'static str, in_post: f64, values: [f64; 6]) -> History {
+    /// Six years, 2017 to 2022, each year's figures made from one of `values`.
+    fn six_years<T, const N: usize>(
+        values: impl IntoIterator<Item = T>,
+        year: impl Fn(T) -> [(&'static str, f64); N],
+    ) -> History {
         (2017..=2022)
             .zip(values)
             .map(|(y, v)| {
                 (
                     Year::try_from(y).expect("test years are valid"),
-                    BTreeMap::from([
-                        (measure, v),
-                        ("inpost_fte", in_post),
-                        ("inpost_headcount", in_post),
-                        ("case_holders_fte", in_post * 0.6),
-                        ("cases", in_post * 10.0),
-                    ]),
+                    BTreeMap::from(year(v)),
                 )
             })
             .collect()
+    }
+
+    /// Six years of one measure, with `in_post` social workers throughout (and case holders and
+    /// cases to match).
+    fn series(measure: &'static str, in_post: f64, values: [f64; 6]) -> History {
+        six_years(values, |v| {
+            [
+                (measure, v),
+                ("inpost_fte", in_post),
+                ("inpost_headcount", in_post),
+                ("case_holders_fte", in_post * 0.6),
+                ("cases", in_post * 10.0),
+            ]
+        })
     }
 
     fn flagged(flags: &[Flag]) -> Vec<(&'static str, u16, Rule)> {
@@ -834,15 +844,7 @@ mod tests {
     fn a_small_authority_with_no_leavers_in_some_years_is_not_flagged() {
         // City of London: about ten social workers, 0 to 3 leavers a year.
         let leavers = [1.0, 0.0, 3.0, 1.0, 0.0, 2.0];
-        let h: History = (2017..=2022)
-            .zip(leavers)
-            .map(|(y, l)| {
-                (
-                    Year::try_from(y).unwrap(),
-                    BTreeMap::from([("leavers_fte", l), ("inpost_fte", 10.0)]),
-                )
-            })
-            .collect();
+        let h = six_years(leavers, |l| [("leavers_fte", l), ("inpost_fte", 10.0)]);
         assert!(check(&h).is_empty(), "{:?}", check(&h));
     }
 
@@ -850,34 +852,20 @@ mod tests {
     fn an_authority_that_stops_using_agency_workers_is_not_flagged() {
         // Wigan and Barnsley: none for years, then some, or the other way round.
         let agency = [12.0, 10.0, 0.0, 0.0, 0.0, 0.0];
-        let h: History = (2017..=2022)
-            .zip(agency)
-            .map(|(y, a)| {
-                (
-                    Year::try_from(y).unwrap(),
-                    BTreeMap::from([("agency_fte", a), ("inpost_fte", 200.0)]),
-                )
-            })
-            .collect();
+        let h = six_years(agency, |a| [("agency_fte", a), ("inpost_fte", 200.0)]);
         assert!(check(&h).is_empty(), "{:?}", check(&h));
     }
 
     #[test]
     fn no_days_lost_to_sickness_in_a_large_workforce_is_flagged() {
         let days = [427.5, 651.1, 419.5, 889.5, 0.0, 588.0];
-        let h: History = (2017..=2022)
-            .zip(days)
-            .map(|(y, d)| {
-                (
-                    Year::try_from(y).unwrap(),
-                    BTreeMap::from([
-                        ("working_days_lost_fte", d),
-                        ("inpost_fte", 160.0),
-                        ("absence_rate_fte", d / (160.0 * 253.0)),
-                    ]),
-                )
-            })
-            .collect();
+        let h = six_years(days, |d| {
+            [
+                ("working_days_lost_fte", d),
+                ("inpost_fte", 160.0),
+                ("absence_rate_fte", d / (160.0 * 253.0)),
+            ]
+        });
         assert_eq!(
             flagged(&check(&h)),
             [
@@ -954,20 +942,14 @@ mod tests {
         // Kent, about 700 in post: cases halve for one year, so the caseload goes 18.6, 8.8,
         // 18.9, in a series whose other years vary too much for the spread test alone.
         let caseloads = [14.0, 20.5, 18.6, 8.8, 18.9, 14.5];
-        let h: History = (2017..=2022)
-            .zip(caseloads)
-            .map(|(y, c)| {
-                (
-                    Year::try_from(y).unwrap(),
-                    BTreeMap::from([
-                        ("caseload_fte", c),
-                        ("cases", (c * 470.0_f64).round()),
-                        ("case_holders_fte", 470.0),
-                        ("inpost_fte", 700.0),
-                    ]),
-                )
-            })
-            .collect();
+        let h = six_years(caseloads, |c| {
+            [
+                ("caseload_fte", c),
+                ("cases", (c * 470.0_f64).round()),
+                ("case_holders_fte", 470.0),
+                ("inpost_fte", 700.0),
+            ]
+        });
         let flags = jumps(&h);
         assert_eq!(
             flagged(&flags),
@@ -987,15 +969,9 @@ mod tests {
         // Trafford 2017-2022, as published: 5 vacancies in 2018 between 52.9 and 21.
         let rates = [0.307, 0.038, 0.134, 0.26, 0.25, 0.313];
         let in_post = [119.2, 125.0, 135.9, 114.1, 93.6, 97.7];
-        let h: History = (2017..=2022)
-            .zip(rates.into_iter().zip(in_post))
-            .map(|(y, (r, n))| {
-                (
-                    Year::try_from(y).unwrap(),
-                    BTreeMap::from([("vacancy_rate_fte", r), ("inpost_fte", n)]),
-                )
-            })
-            .collect();
+        let h = six_years(rates.into_iter().zip(in_post), |(r, n)| {
+            [("vacancy_rate_fte", r), ("inpost_fte", n)]
+        });
         let flags = jumps(&h);
         assert_eq!(flagged(&flags), [("vacancy_rate_fte", 2018, Rule::Jump)]);
         assert!(
