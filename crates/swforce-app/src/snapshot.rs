@@ -184,7 +184,7 @@ impl Snapshot {
 
     /// Whether an authority's published row for a year gives way to its unit's own row: the
     /// unit is the one place with that year's figures, so they count once.
-    pub fn reported_by_unit(
+    fn reported_by_unit(
         &self,
         dataset: Dataset,
         code: &GeographyCode,
@@ -210,7 +210,7 @@ impl Snapshot {
         let Some(unit) = self.joint.get(code) else {
             return false;
         };
-        self.row(dataset, unit, breakdown, year).is_some()
+        self.reported_by_unit(dataset, code, breakdown, year)
             || unit
                 .members()
                 .iter()
