@@ -367,6 +367,15 @@ impl RowParser {
                         ));
                         continue;
                     }
+                    Ok(v) if measure.unit.decimals() == 0 && v.fract() != 0.0 => {
+                        out.push(err(
+                            format!("field \"{name}\" is {text}; a count of people or cases is a whole number"),
+                            "write the whole number as published, or x if it is not available",
+                            Some(i),
+                            Some(name),
+                        ));
+                        continue;
+                    }
                     Ok(v)
                         if measure.unit.is_percent() && !measure.may_exceed_whole && v > 100.0 =>
                     {

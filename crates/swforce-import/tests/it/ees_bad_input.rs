@@ -320,3 +320,20 @@ fn an_old_and_a_new_spelling_in_different_cases_both_mean_the_measure() {
         d.problem
     );
 }
+
+#[test]
+fn a_count_with_a_fraction_is_refused() {
+    // Column 12 is inpost_headcount, a whole number of people.
+    let text = with_field(&base(), 3, 12, "170.4");
+    let d = refused("fraction.csv", text.as_bytes())
+        .errors()
+        .next()
+        .cloned()
+        .unwrap();
+    assert_eq!((d.line, d.column), (Some(3), Some(12)), "{d}");
+    assert_eq!(d.field.as_deref(), Some("inpost_headcount"));
+    assert!(d.problem.contains("is a whole number"), "{d}");
+    // A whole number written with a decimal point is a whole number.
+    let text = with_field(&base(), 3, 12, "170.0");
+    assert!(read_ees_csv("whole.csv", text.as_bytes()).is_ok());
+}
