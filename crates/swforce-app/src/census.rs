@@ -6,11 +6,14 @@
 
 use crate::access::{Access, Origin, Principal};
 use crate::{App, AppError, Snapshot};
+use std::collections::HashSet;
 use std::io::{BufRead, Write};
 use swforce_domain::access::Permission;
 use swforce_domain::census::{CensusWorker, CollectionYear, LaVacancies};
 use swforce_domain::{GeographicLevel, GeographyCode, OldLaCode};
-use swforce_import::census::{CensusOptions, CensusRead, read_census};
+use swforce_import::census::notes::{Note, Notes};
+use swforce_import::census::rules::{self, Hit};
+use swforce_import::census::{CensusOptions, CensusRead, Finding, read_census};
 use swforce_stats::census::{Aggregator, CensusIndicators};
 use swforce_store::{CensusOutcome, CensusReturn};
 
@@ -21,6 +24,187 @@ pub struct CensusCheck {
     /// The authority it is for, when its code is known here.
     pub authority: Option<(GeographyCode, String)>,
     pub indicators: Option<CensusIndicators>,
+    /// The comparison with the authority's return for the year before, when one is stored
+    /// and the person checking may see it.
+    pub continuity: Option<Continuity>,
+    /// The authority's explanations of its queries, when given.
+    pub notes: Option<Notes>,
+}
+
+/// One figure of this year's return beside last year's.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Change {
+    pub measure: &'static str,
+    pub label: &'static str,
+    pub last: Option<f64>,
+    pub this: Option<f64>,
+    /// The rule that queries the change, when it does.
+    pub queried: Option<&'static str>,
+}
+
+/// What comparing a return with the authority's return for the year before found.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Continuity {
+    /// The year of the earlier return.
+    pub year: i32,
+    /// Social workers in post on 30 September of that year.
+    pub in_post_last_year: u32,
+    /// How many of them are neither in post nor leavers in this return.
+    pub missing: u32,
+    pub changes: Vec<Change>,
+}
+
+/// Where a return stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// No errors, and every query explained.
+    Ready,
+    /// No errors, but queries still to explain.
+    QueriesToExplain(usize),
+    /// Errors to correct.
+    Errors(usize),
+}
+
+impl CensusCheck {
+    /// The explanation of a finding, if it is an explained query.
+    pub fn explanation(&self, f: &Finding) -> Option<&Note> {
+        self.notes.as_ref().and_then(|n| n.explanation(f))
+    }
+
+    /// Queries with an explanation.
+    pub fn explained(&self) -> usize {
+        self.read
+            .findings
+            .iter()
+            .filter(|f| self.explanation(f).is_some())
+            .count()
+    }
+
+    /// Explanations that match no query of this return.
+    pub fn unused_notes(&self) -> Vec<&Note> {
+        self.notes
+            .as_ref()
+            .map(|n| n.unused(&self.read.findings))
+            .unwrap_or_default()
+    }
+
+    /// Every finding kept, with its explanation, as CSV: to keep, to paste into the collection
+    /// system, or, with the note column filled in, to read back as the notes.
+    pub fn findings_csv(&self) -> String {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        let _ = w.write_record([
+            "rule", "severity", "line", "column", "path", "element", "record", "message", "fix",
+            "note",
+        ]);
+        for f in &self.read.findings {
+            let _ = w.write_record([
+                f.rule.to_string(),
+                f.severity.to_string(),
+                f.line.to_string(),
+                f.column.to_string(),
+                f.path.clone(),
+                f.element.clone(),
+                f.record.map(|r| r.to_string()).unwrap_or_default(),
+                f.message.clone(),
+                f.fix.clone(),
+                self.explanation(f)
+                    .map(|n| n.note.clone())
+                    .unwrap_or_default(),
+            ]);
+        }
+        String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+    }
+
+    /// Whether the return is ready to submit.
+    pub fn verdict(&self) -> Verdict {
+        if self.read.errors > 0 {
+            Verdict::Errors(self.read.errors)
+        } else if self.read.queries > self.explained() {
+            Verdict::QueriesToExplain(self.read.queries - self.explained())
+        } else {
+            Verdict::Ready
+        }
+    }
+}
+
+/// Whose earlier returns a check may compare with.
+#[derive(Debug, Clone, Copy)]
+enum History<'a> {
+    /// None: the person checking may not see stored returns.
+    None,
+    /// The return's own authority's, whichever it is (the operator, on the command line).
+    Any,
+    /// Only this authority's (the person's own), by ONS code.
+    Own(&'a str),
+}
+
+/// The most of last year's record numbers a query lists.
+const LISTED: usize = 20;
+
+/// Year-on-year bounds of the continuity queries, set so that about one published year-on-year
+/// change in twenty (authorities, 2018 to 2022) is queried: in-post FTE by more than a factor of
+/// 1.25 (3.5% of published changes); agency FTE and vacancies by more than a factor of 3 and
+/// at least 10 FTE (4.8% and 6.4%).
+const BOUNDS: [(&str, &str, f64, f64); 3] = [
+    ("inpost_fte", "CSWW-C02", 1.25, 0.0),
+    ("agency_fte", "CSWW-C03", 3.0, 10.0),
+    ("vacancy_fte", "CSWW-C04", 3.0, 10.0),
+];
+
+fn beyond(last: f64, this: f64, factor: f64, least: f64) -> bool {
+    let (lo, hi) = if last < this {
+        (last, this)
+    } else {
+        (this, last)
+    };
+    hi - lo >= least && (lo <= 0.0 && hi > 0.0 || lo > 0.0 && hi / lo > factor)
+}
+
+/// A finding the reader could not make, with its rule's severity and fix.
+fn finding(at: (u64, u64), path: &str, h: Hit) -> Finding {
+    let rule = rules::rule_of(h.rule);
+    Finding {
+        rule: rule.id,
+        severity: rule.severity,
+        line: at.0,
+        column: at.1,
+        path: path.to_string(),
+        element: h.element.to_string(),
+        record: None,
+        message: h.message,
+        fix: h.fix.unwrap_or_else(|| rule.fix.to_string()),
+    }
+}
+
+/// CSWW-B20: the header's LEA must be an authority the geography knows (when statistics are
+/// loaded, so it knows authorities at all).
+fn check_lea(snap: &Snapshot, read: &mut CensusRead, authority: Option<&(GeographyCode, String)>) {
+    let Some(at) = read.lea_at else { return };
+    let knows_authorities = snap
+        .geographies()
+        .any(|g| g.level == GeographicLevel::LocalAuthority);
+    if authority.is_some() || !knows_authorities {
+        return;
+    }
+    let message = match read.header.lea {
+        Some(lea) => {
+            format!("LEA {lea} is not the code of any local authority in the published statistics")
+        }
+        None => "the LEA is not the code of a local authority".to_string(),
+    };
+    read.add(
+        finding(
+            at,
+            "Message/Header/Source/LEA",
+            Hit {
+                rule: "CSWW-B20",
+                element: "LEA",
+                message,
+                fix: None,
+            },
+        ),
+        CensusOptions::default().max_findings,
+    );
 }
 
 /// The authority a return is for: its header's DfE code, or the one given.
@@ -52,16 +236,171 @@ fn authority(
         .map(|g| (g.code.clone(), g.name.clone())))
 }
 
+/// Compares a return with the authority's return for the year before, adding the continuity
+/// queries to its findings. Only counts and last year's record numbers are reported.
+fn compare(
+    read: &mut CensusRead,
+    present: &HashSet<u64>,
+    code: GeographyCode,
+    last: &CensusReturn,
+    workers: &[CensusWorker],
+    now: &CensusIndicators,
+) -> Continuity {
+    let year = CollectionYear(last.year);
+    let reference = year.reference_date();
+    let mut aggregator = Aggregator::new(year);
+    let mut in_post = 0u32;
+    let mut missing: Vec<u32> = Vec::new();
+    for w in workers {
+        aggregator.add(w);
+        if !w.agency && w.in_post_at(reference) {
+            in_post += 1;
+            if !present.contains(&rules::fingerprint(w)) {
+                missing.push(w.record);
+            }
+        }
+    }
+    let before = aggregator.finish(code, Some(last.vacancies));
+    let max = CensusOptions::default().max_findings;
+    if !missing.is_empty() {
+        let listed: Vec<String> = missing.iter().take(LISTED).map(u32::to_string).collect();
+        read.add(
+            finding(
+                (1, 1),
+                "Message",
+                Hit {
+                    rule: "CSWW-C01",
+                    element: "CSWWWorker",
+                    message: format!(
+                        "{} of the {in_post} social workers in post on {reference} (records {}{} of the {} return) {} neither in post nor a leaver in this return",
+                        missing.len(),
+                        listed.join(", "),
+                        if missing.len() > LISTED { ", and more" } else { "" },
+                        last.year,
+                        if missing.len() == 1 { "is" } else { "are" }
+                    ),
+                    fix: None,
+                },
+            ),
+            max,
+        );
+    }
+    let mut changes = Vec::new();
+    for (measure, rule, factor, least) in BOUNDS {
+        let label = swforce_domain::Measure::named(measure).map_or(measure, |m| m.label);
+        let (l, t) = (before.row.value(measure), now.row.value(measure));
+        let queried = match (l, t) {
+            (Some(l), Some(t)) if beyond(l, t, factor, least) => Some(rule),
+            _ => None,
+        };
+        if let (Some(rule), Some(l), Some(t)) = (queried, l, t) {
+            let (path, element) = if measure == "vacancy_fte" {
+                ("Message/LALevelVacancies", "NumberOfVacancies")
+            } else {
+                ("Message", "CSWWWorker")
+            };
+            read.add(
+                finding(
+                    (1, 1),
+                    path,
+                    Hit {
+                        rule,
+                        element,
+                        message: format!(
+                            "{label} is {} in this return and was {} in the {} return",
+                            crate::display::grouped(t, 1),
+                            crate::display::grouped(l, 1),
+                            last.year
+                        ),
+                        fix: None,
+                    },
+                ),
+                max,
+            );
+        }
+        changes.push(Change {
+            measure,
+            label,
+            last: l,
+            this: t,
+            queried,
+        });
+    }
+    Continuity {
+        year: last.year,
+        in_post_last_year: in_post,
+        missing: missing.len() as u32,
+        changes,
+    }
+}
+
 impl App {
     /// Checks a return as it streams in, aggregating as it goes: memory stays flat however many
-    /// workers it holds. `year` is used when the return's header has none.
+    /// workers it holds. `year` is used when the return's header has none. No stored return is
+    /// read: anyone may check a file.
     pub fn check_census(
         &self,
         file: &str,
         reader: impl BufRead,
         year: Option<i32>,
     ) -> Result<CensusCheck, AppError> {
+        self.check_census_against(file, reader, year, History::None)
+    }
+
+    /// Checks a return and compares it with its authority's stored return for the year
+    /// before, where there is one (for the operator, who may read every stored return).
+    pub fn check_census_with_history(
+        &self,
+        file: &str,
+        reader: impl BufRead,
+        year: Option<i32>,
+    ) -> Result<CensusCheck, AppError> {
+        self.check_census_against(file, reader, year, History::Any)
+    }
+
+    /// Checks a return for a signed-in person: when it is their own authority's and they may
+    /// handle its returns, it is compared with last year's stored return (reading that return
+    /// is recorded on the audit log). Anyone else's check is [`App::check_census`].
+    pub fn check_census_for(
+        &self,
+        who: Option<&Principal>,
+        file: &str,
+        reader: impl BufRead,
+        year: Option<i32>,
+        origin: &Origin,
+    ) -> Result<CensusCheck, AppError> {
+        let own = who.and_then(|w| {
+            self.own_authority(w, Permission::ImportCensus, Access::Read)
+                .ok()
+        });
+        let check = match own.as_deref() {
+            Some(la) => self.check_census_against(file, reader, year, History::Own(la))?,
+            None => self.check_census(file, reader, year)?,
+        };
+        if let (Some(who), Some(c)) = (who, &check.continuity) {
+            let la = check.authority.as_ref().map_or("", |a| a.0.as_str());
+            self.audit_event(
+                Some(who),
+                "view_personal_data",
+                &format!("census {la} {}", c.year),
+                "compared with a return being checked",
+                origin,
+            )?;
+        }
+        Ok(check)
+    }
+
+    fn check_census_against(
+        &self,
+        file: &str,
+        reader: impl BufRead,
+        year: Option<i32>,
+        history: History<'_>,
+    ) -> Result<CensusCheck, AppError> {
         let mut aggregator: Option<Aggregator> = None;
+        let keep = !matches!(history, History::None);
+        // Fingerprints of the SWE numbers of those in post or leaving, for continuity.
+        let mut present: HashSet<u64> = HashSet::new();
         let read = read_census(
             file,
             reader,
@@ -72,22 +411,48 @@ impl App {
             },
             |w, y| {
                 if let Some(y) = y {
+                    if keep
+                        && (w.in_post_at(y.reference_date())
+                            || w.role_end.is_some_and(|e| y.contains(e)))
+                    {
+                        present.insert(rules::fingerprint(&w));
+                    }
                     aggregator.get_or_insert_with(|| Aggregator::new(y)).add(&w);
                 }
             },
         );
         let snap = self.snapshot()?;
+        let mut read = read;
         let authority = authority(&snap, read.header.lea, None)?;
+        check_lea(&snap, &mut read, authority.as_ref());
         let code = authority
             .as_ref()
             .map_or_else(GeographyCode::england, |a| a.0.clone());
         let indicators = (!read.fatal)
-            .then(|| aggregator.map(|a| a.finish(code, read.vacancies)))
+            .then(|| aggregator.map(|a| a.finish(code.clone(), read.vacancies)))
             .flatten();
+        let earlier = match (history, &authority, read.year, &indicators) {
+            (History::None, ..) | (_, None, ..) | (_, _, None, _) | (_, _, _, None) => None,
+            (History::Own(own), Some(a), ..) if own != a.0.as_str() => None,
+            (_, Some(_), Some(y), Some(_)) => self.store().census_return(code.as_str(), y.0 - 1)?,
+        };
+        let continuity = match (earlier, &indicators) {
+            (Some((last, workers)), Some(now)) => Some(compare(
+                &mut read,
+                &present,
+                code.clone(),
+                &last,
+                &workers,
+                now,
+            )),
+            _ => None,
+        };
         Ok(CensusCheck {
             read,
             authority,
             indicators,
+            continuity,
+            notes: None,
         })
     }
 
@@ -121,10 +486,13 @@ impl App {
             },
             |w, _| workers.push(w),
         );
+        let snap = self.snapshot()?;
+        let mut read = read;
+        let from_header = authority(&snap, read.header.lea, None)?;
+        check_lea(&snap, &mut read, from_header.as_ref());
         if !read.is_valid() {
             return Err(AppError::CensusRefused(Box::new(read)));
         }
-        let snap = self.snapshot()?;
         let Some((code, _)) = authority(&snap, read.header.lea, la)? else {
             return Err(AppError::Invalid {
                 problem: "the return does not say which authority it is for, and none was given".into(),

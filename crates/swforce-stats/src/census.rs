@@ -8,7 +8,7 @@ use crate::derive_missing;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use swforce_domain::census::{self, CensusWorker, CodeList, CollectionYear, LaVacancies};
-use swforce_domain::{Cell, Dataset, EesSymbol, GeographyCode, Measure, Row, Year};
+use swforce_domain::{Cell, Dataset, EesSymbol, GeographyCode, Measure, Row, Unit, Year};
 
 /// One cell of a breakdown: people and their full-time equivalent.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -35,6 +35,69 @@ pub struct CensusIndicators {
     pub breakdowns: Vec<Breakdown>,
     /// Whether small cells have been suppressed for showing outside the authority.
     pub disclosed: bool,
+    /// Measures not shown because they would be impossible (a negative count, a share above
+    /// the whole), with the reason, in the order of the measures.
+    pub withheld: Vec<Withheld>,
+}
+
+/// A measure withheld from a return's indicators, and why.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Withheld {
+    pub measure: &'static str,
+    pub reason: String,
+}
+
+/// Takes out of `row` every figure that cannot be: a negative count, and a rate that is
+/// negative, above 100% where its part belongs to its whole, or resting on a figure taken out.
+/// Returns what was taken out and why.
+fn withhold_impossible(row: &mut Row) -> Vec<Withheld> {
+    let mut out: Vec<Withheld> = Vec::new();
+    let measures: Vec<&'static Measure> = Measure::of(row.dataset).collect();
+    for m in measures.iter().filter(|m| m.formula.is_none()) {
+        if let Some(v) = row.value(m.name).filter(|v| *v < 0.0) {
+            row.cells.remove(m.name);
+            out.push(Withheld {
+                measure: m.name,
+                reason: format!(
+                    "{} is negative ({v}) in the return, which its checks refuse",
+                    m.label
+                ),
+            });
+        }
+    }
+    for m in measures.iter().filter(|m| m.formula.is_some()) {
+        row.cells.remove(m.name);
+    }
+    derive_missing(row);
+    for m in measures.iter() {
+        let Some(formula) = m.formula else { continue };
+        let rests_on = formula
+            .inputs()
+            .into_iter()
+            .find(|i| out.iter().any(|w| w.measure == *i));
+        let v = row.value(m.name);
+        let reason = if let Some(input) = rests_on {
+            let label = Measure::named(input).map_or(input, |i| i.label);
+            Some(format!("it rests on {label}, which is withheld"))
+        } else {
+            let share = m.unit == Unit::Percent && !m.may_exceed_whole;
+            v.filter(|v| *v < 0.0 || (share && *v > 1.0 + 1e-12))
+                .map(|v| {
+                    format!(
+                        "it would be {:.1}%, which is impossible: the figures it rests on contradict each other",
+                        v * 100.0
+                    )
+                })
+        };
+        if let Some(reason) = reason {
+            row.cells.remove(m.name);
+            out.push(Withheld {
+                measure: m.name,
+                reason,
+            });
+        }
+    }
+    out
 }
 
 #[derive(Debug, Default, Clone, Copy)]
@@ -199,7 +262,7 @@ impl Aggregator {
             set("vacancy_fte", v.vacancies_fte);
             set("agency_cover_fte", v.agency_cover_fte);
         }
-        derive_missing(&mut row);
+        let withheld = withhold_impossible(&mut row);
         let order: [(&'static str, &'static str, Option<CodeList>); 6] = [
             (
                 "Organisational role",
@@ -280,6 +343,7 @@ impl Aggregator {
             row,
             breakdowns,
             disclosed: false,
+            withheld,
         }
     }
 }
@@ -315,11 +379,15 @@ impl CensusIndicators {
                 }
             }
         }
-        // Rates are recomputed from what is left, so a suppressed count suppresses them too.
+        // Rates are recomputed from what is left, so a suppressed count suppresses them too;
+        // what was withheld stays out.
         for m in Measure::of(Dataset::CswwHeadline).filter(|m| m.formula.is_some()) {
             row.cells.remove(m.name);
         }
         derive_missing(&mut row);
+        for w in &self.withheld {
+            row.cells.remove(w.measure);
+        }
         let breakdowns = self
             .breakdowns
             .iter()
@@ -358,6 +426,7 @@ impl CensusIndicators {
             row,
             breakdowns,
             disclosed: true,
+            withheld: self.withheld.clone(),
         }
     }
 }
@@ -433,6 +502,47 @@ mod tests {
         assert!((v("absence_rate_fte") - 95.0 / (18.5 * 253.0)).abs() < 1e-12);
         let roles = &out.breakdowns[0];
         assert_eq!(roles.cells[0].label, "Case holder");
+    }
+
+    #[test]
+    fn an_impossible_figure_is_withheld_with_its_reason_and_so_are_rates_resting_on_it() {
+        let mut a = Aggregator::new(year());
+        for r in 1..=20 {
+            a.add(&worker(r, false));
+        }
+        a.add(&worker(21, true));
+        let out = a.finish(
+            GeographyCode::parse("E06000058").unwrap(),
+            Some(LaVacancies {
+                vacancies_fte: -4.0,
+                agency_cover_fte: 3.0,
+                agency_cover_headcount: 3,
+            }),
+        );
+        let withheld: Vec<&str> = out.withheld.iter().map(|w| w.measure).collect();
+        assert_eq!(
+            withheld,
+            vec![
+                "vacancy_fte",
+                "agency_cover_rate_fte",
+                "vacancy_rate_fte",
+                "vacancy_agency_cover_rate_fte"
+            ],
+            "{:#?}",
+            out.withheld
+        );
+        assert_eq!(out.row.cell("vacancy_rate_fte"), None);
+        assert!(out.withheld[0].reason.contains("negative (-4)"));
+        assert!(
+            out.withheld[1].reason.contains("impossible"),
+            "3 FTE covering vacancies but 1 agency worker: {:?}",
+            out.withheld[1]
+        );
+        let shown = out.disclosed();
+        assert_eq!(shown.row.cell("vacancy_rate_fte"), None);
+        assert_eq!(shown.row.cell("agency_cover_rate_fte"), None);
+        assert_eq!(shown.withheld.len(), 4);
+        assert!((out.row.value("turnover_rate_fte").unwrap()).abs() < 1e-12);
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //!
 //! The people are invented: SWE numbers are drawn at random and never match a real register.
 
+use super::rules;
 use super::write::{write_census, write_worker};
 use rand_pcg::Pcg64Mcg;
 use rand_pcg::rand_core::{Rng, SeedableRng};
@@ -191,9 +192,11 @@ fn worker(d: &mut Dice, record: u32, year: CollectionYear) -> CensusWorker {
     if starter && !agency {
         w.start_origin = Some(d.pick(ORIGIN).to_string());
     }
-    let leaver = d.chance(if agency { 0.2 } else { 0.15 });
+    // Leavers leave by 29 September: a last day of 30 September is queried.
+    let last_leaving_day = from_days(reference.days_since_epoch() - 1);
+    let leaver = d.chance(if agency { 0.2 } else { 0.15 }) && start <= last_leaving_day;
     if leaver {
-        let end = d.date_between(year.first_day().max(start), reference);
+        let end = d.date_between(year.first_day().max(start), last_leaving_day);
         w.role_end = Some(end);
         if !agency {
             w.leaver_destination = Some(d.pick(DESTINATION).to_string());
@@ -202,11 +205,13 @@ fn worker(d: &mut Dice, record: u32, year: CollectionYear) -> CensusWorker {
     } else {
         w.fte30 = Some(fte);
         if matches!(role.as_str(), "3" | "4" | "5") {
-            w.cases30 = Some(i64::from(if role == "5" {
+            let cases = i64::from(if role == "5" {
                 8 + d.below(18)
             } else {
                 d.below(10)
-            }));
+            });
+            // No more than the rules find plausible for the worker's time.
+            w.cases30 = Some(cases.min((fte * rules::MOST_CASES_PER_FTE) as i64));
         }
         if d.chance(0.05) {
             w.absent_30_sept.push(true);
@@ -263,8 +268,10 @@ pub fn generate(out: &mut impl Write, spec: &GenerateSpec) -> io::Result<()> {
     let year = CollectionYear(spec.year);
     let vacancies = LaVacancies {
         vacancies_fte: (f64::from(spec.workers) * 0.18 * 100.0).round() / 100.0,
-        agency_cover_fte: (f64::from(spec.workers) * 0.1 * 100.0).round() / 100.0,
-        agency_cover_headcount: i64::from(spec.workers / 10),
+        // Agency cover is part-time for some: never more FTE than people.
+        // About half the agency workers in post (some 12% of records) cover a vacancy.
+        agency_cover_fte: (f64::from(spec.workers / 20) * 0.95 * 100.0).round() / 100.0,
+        agency_cover_headcount: i64::from(spec.workers / 20),
     };
     // The header and vacancies first, then each worker as it is invented.
     let mut head = Vec::new();
@@ -309,10 +316,26 @@ pub enum Defect {
     StartsAfterReference,
     Truncated,
     EntityDeclaration,
+    MissingFte30,
+    MissingGender,
+    StarterWithoutOrigin,
+    LeaverWithoutDestination,
+    LeaverWithNoFte,
+    NegativeCases,
+    NegativeVacancies,
+    AgencyCoverAboveHeadcount,
+    CoverAboveAgencyWorkers,
+    UnknownAuthority,
+    WrongReferenceDate,
+    EmptyQualInst,
+    AbsentWithoutReason,
+    LeftOn30September,
+    OverlappingRecords,
+    CaseloadTooHigh,
 }
 
 impl Defect {
-    pub const ALL: [Defect; 27] = [
+    pub const ALL: [Defect; 43] = [
         Self::MissingSweNumber,
         Self::SwappedElements,
         Self::BadSwePattern,
@@ -340,7 +363,61 @@ impl Defect {
         Self::StartsAfterReference,
         Self::Truncated,
         Self::EntityDeclaration,
+        Self::MissingFte30,
+        Self::MissingGender,
+        Self::StarterWithoutOrigin,
+        Self::LeaverWithoutDestination,
+        Self::LeaverWithNoFte,
+        Self::NegativeCases,
+        Self::NegativeVacancies,
+        Self::AgencyCoverAboveHeadcount,
+        Self::CoverAboveAgencyWorkers,
+        Self::UnknownAuthority,
+        Self::WrongReferenceDate,
+        Self::EmptyQualInst,
+        Self::AbsentWithoutReason,
+        Self::LeftOn30September,
+        Self::OverlappingRecords,
+        Self::CaseloadTooHigh,
     ];
+
+    /// The defect's name on the command line: its words in lower case joined by `-`.
+    pub fn name(self) -> String {
+        let debug = format!("{self:?}");
+        let mut out = String::new();
+        for (i, c) in debug.chars().enumerate() {
+            if c.is_ascii_uppercase() && i > 0 {
+                out.push('-');
+            }
+            out.push(c.to_ascii_lowercase());
+        }
+        out
+    }
+
+    /// The defect with this name.
+    pub fn named(name: &str) -> Option<Defect> {
+        Self::ALL.into_iter().find(|d| d.name() == name)
+    }
+
+    /// Whether finding it needs the geography (which authority an LEA is), so only a check
+    /// with the statistics loaded finds it.
+    pub fn needs_geography(self) -> bool {
+        self == Self::UnknownAuthority
+    }
+
+    /// The record its finding points at, if it is about a worker: the first, or the second where
+    /// the defect repeats a person.
+    pub fn record(self) -> Option<u32> {
+        match self {
+            Self::DuplicateSweNumber | Self::OverlappingRecords => Some(2),
+            Self::NegativeVacancies
+            | Self::AgencyCoverAboveHeadcount
+            | Self::CoverAboveAgencyWorkers
+            | Self::UnknownAuthority
+            | Self::WrongReferenceDate => None,
+            _ => Some(1),
+        }
+    }
 
     /// The rule the defect breaks and the element a checker must name.
     pub fn expected(self) -> (&'static str, &'static str) {
@@ -372,6 +449,22 @@ impl Defect {
             Self::StartsAfterReference => ("CSWW-B08", "RoleStartDate"),
             Self::Truncated => ("XML-SYNTAX", ""),
             Self::EntityDeclaration => ("XML-DTD", ""),
+            Self::MissingFte30 => ("CSWW-B09", "FTE30"),
+            Self::MissingGender => ("CSWW-B14", "GenderCurrent"),
+            Self::StarterWithoutOrigin => ("CSWW-B15", "StartOrigin"),
+            Self::LeaverWithoutDestination => ("CSWW-B10", "LeaverDestination"),
+            Self::LeaverWithNoFte => ("CSWW-B16", "FTE"),
+            Self::NegativeCases => ("CSWW-B17", "Cases30"),
+            Self::NegativeVacancies => ("CSWW-B17", "NumberOfVacancies"),
+            Self::AgencyCoverAboveHeadcount => ("CSWW-B18", "NoAgencyFTE"),
+            Self::CoverAboveAgencyWorkers => ("CSWW-B19", "NoAgencyHeadcount"),
+            Self::UnknownAuthority => ("CSWW-B20", "LEA"),
+            Self::WrongReferenceDate => ("CSWW-B21", "ReferenceDate"),
+            Self::EmptyQualInst => ("CSWW-B22", "QualInst"),
+            Self::AbsentWithoutReason => ("CSWW-B23", "Absat30Sept"),
+            Self::LeftOn30September => ("CSWW-B24", "RoleEndDate"),
+            Self::OverlappingRecords => ("CSWW-B12", "SWENo"),
+            Self::CaseloadTooHigh => ("CSWW-B13", "Cases30"),
         }
     }
 }
@@ -422,7 +515,25 @@ pub fn mutate(valid: &str, defect: Defect, year: i32) -> String {
         Defect::DuplicateSweNumber => format!("{w}{w}"),
         Defect::ImplausibleBirthDate => w.replace("1985-06-15", &format!("{}-06-15", y - 12)),
         Defect::StartsAfterReference => w.replace(&format!("<RoleStartDate>{y}-03-01"), &format!("<RoleStartDate>{y}-11-01")).replace("    <FTE30>0.800000</FTE30>\n", "").replace("    <Cases30>14</Cases30>\n", ""),
-        Defect::MissingVacancies | Defect::Truncated | Defect::EntityDeclaration => w,
+        Defect::MissingFte30 => w.replace("    <FTE30>0.800000</FTE30>\n", ""),
+        Defect::MissingGender => w.replace("    <GenderCurrent>2</GenderCurrent>\n", ""),
+        Defect::StarterWithoutOrigin => w.replace("    <StartOrigin>2</StartOrigin>\n", ""),
+        Defect::LeaverWithoutDestination => w.replace("    <FTE30>0.800000</FTE30>\n", "").replace("    <StartOrigin>2</StartOrigin>\n", &format!("    <StartOrigin>2</StartOrigin>\n    <RoleEndDate>{y}-06-01</RoleEndDate>\n    <ReasonLeave>1</ReasonLeave>\n")).replace("    <Cases30>14</Cases30>\n", ""),
+        Defect::LeaverWithNoFte => w.replace("<FTE>0.800000</FTE>", "<FTE>0.000000</FTE>").replace("    <FTE30>0.800000</FTE30>\n", "").replace("    <StartOrigin>2</StartOrigin>\n", &format!("    <StartOrigin>2</StartOrigin>\n    <RoleEndDate>{y}-06-01</RoleEndDate>\n    <LeaverDestination>1</LeaverDestination>\n    <ReasonLeave>1</ReasonLeave>\n")).replace("    <Cases30>14</Cases30>\n", ""),
+        Defect::LeftOn30September => w.replace("    <FTE30>0.800000</FTE30>\n", "").replace("    <StartOrigin>2</StartOrigin>\n", &format!("    <StartOrigin>2</StartOrigin>\n    <RoleEndDate>{y}-09-30</RoleEndDate>\n    <LeaverDestination>1</LeaverDestination>\n    <ReasonLeave>1</ReasonLeave>\n")).replace("    <Cases30>14</Cases30>\n", ""),
+        Defect::NegativeCases => w.replace("<Cases30>14</Cases30>", "<Cases30>-3</Cases30>"),
+        Defect::EmptyQualInst => w.replace("<QualInst>University of Leeds</QualInst>", "<QualInst></QualInst>"),
+        Defect::AbsentWithoutReason => w.replace("    <FrontlineGrad>0</FrontlineGrad>\n", "    <FrontlineGrad>0</FrontlineGrad>\n    <Absat30Sept>1</Absat30Sept>\n"),
+        Defect::OverlappingRecords => format!("{w}{}", w.replace(&format!("<RoleStartDate>{y}-03-01"), &format!("<RoleStartDate>{y}-04-01"))),
+        Defect::CaseloadTooHigh => w.replace("<Cases30>14</Cases30>", "<Cases30>150</Cases30>"),
+        Defect::MissingVacancies
+        | Defect::Truncated
+        | Defect::EntityDeclaration
+        | Defect::NegativeVacancies
+        | Defect::AgencyCoverAboveHeadcount
+        | Defect::CoverAboveAgencyWorkers
+        | Defect::UnknownAuthority
+        | Defect::WrongReferenceDate => w,
     };
     let mut out = format!("{}{}{}", &valid[..start], spoiled, &valid[end..]);
     match defect {
@@ -435,6 +546,19 @@ pub fn mutate(valid: &str, defect: Defect, year: i32) -> String {
             }
         }
         Defect::Truncated => out.truncate(out.len() * 2 / 3),
+        Defect::NegativeVacancies => set_element(&mut out, "NumberOfVacancies", "-4.00"),
+        Defect::AgencyCoverAboveHeadcount => {
+            set_element(&mut out, "NoAgencyFTE", "12.00");
+            set_element(&mut out, "NoAgencyHeadcount", "2");
+        }
+        Defect::CoverAboveAgencyWorkers => {
+            set_element(&mut out, "NoAgencyFTE", "0.00");
+            set_element(&mut out, "NoAgencyHeadcount", "1000");
+        }
+        Defect::UnknownAuthority => set_element(&mut out, "LEA", "999"),
+        Defect::WrongReferenceDate => {
+            set_element(&mut out, "ReferenceDate", &format!("{y}-08-31"));
+        }
         Defect::EntityDeclaration => {
             let bomb = "<!DOCTYPE Message [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\"><!ENTITY c \"&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;\">]>\n";
             if let Some(i) = out.find("<Message>") {
@@ -451,9 +575,29 @@ pub fn mutate(valid: &str, defect: Defect, year: i32) -> String {
     out
 }
 
+/// Puts `value` in the first `<name>` of `text`.
+fn set_element(text: &mut String, name: &str, value: &str) {
+    let open = format!("<{name}>");
+    let close = format!("</{name}>");
+    if let Some(a) = text.find(&open) {
+        let from = a + open.len();
+        if let Some(b) = text[from..].find(&close) {
+            text.replace_range(from..from + b, value);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_defect_has_a_name_that_finds_it() {
+        for d in Defect::ALL {
+            assert_eq!(Defect::named(&d.name()), Some(d));
+        }
+        assert_eq!(Defect::MissingFte30.name(), "missing-fte30");
+    }
 
     #[test]
     fn days_convert_both_ways() {

@@ -5,6 +5,7 @@
 //! Findings never repeat a SWE number or a birth date: they point at the worker by record number.
 
 pub mod generate;
+pub mod notes;
 mod read;
 pub mod rules;
 pub mod schema;
@@ -12,7 +13,7 @@ pub mod write;
 
 pub use read::{CensusOptions, CensusRead, read_census};
 
-use crate::diagnostic::Severity;
+pub use rules::Severity;
 use serde::Serialize;
 use std::fmt;
 

@@ -2,9 +2,8 @@
 //! fingerprints of SWE numbers, however many workers the return holds.
 
 use super::Finding;
-use super::rules::{self, Duplicates};
+use super::rules::{self, Duplicates, Hit, Repeat, Severity};
 use super::schema::{self, Content, MESSAGE, Particle, Simple};
-use crate::diagnostic::Severity;
 use quick_xml::Reader;
 use quick_xml::events::Event;
 use sha2::{Digest, Sha256};
@@ -48,7 +47,11 @@ pub struct CensusRead {
     pub findings: Vec<Finding>,
     /// Findings of each severity, including those past the limit.
     pub errors: usize,
-    pub warnings: usize,
+    pub queries: usize,
+    /// Where the header's LEA is, when it gives one.
+    pub lea_at: Option<(u64, u64)>,
+    /// Agency workers in post on 30 September, for comparing with the vacancy block.
+    pub agency_in_post: u32,
     /// Whether reading stopped early because the XML itself is broken.
     pub fatal: bool,
 }
@@ -57,6 +60,21 @@ impl CensusRead {
     /// No errors: the return can be imported.
     pub fn is_valid(&self) -> bool {
         self.errors == 0
+    }
+
+    /// Adds a finding made outside the reader (one that needs the geography or the authority's
+    /// earlier returns), in document order among the others.
+    pub fn add(&mut self, f: Finding, max: usize) {
+        match f.severity {
+            Severity::Error => self.errors += 1,
+            Severity::Query => self.queries += 1,
+        }
+        if self.findings.len() < max {
+            let at = self
+                .findings
+                .partition_point(|g| (g.line, g.column) <= (f.line, f.column));
+            self.findings.insert(at, f);
+        }
     }
 }
 
@@ -114,6 +132,8 @@ struct Builder {
     agency: Option<bool>,
     swe: Option<SweNumber>,
     fields: Vec<(&'static str, String)>,
+    /// Elements whose value the schema refused: the rules say nothing more of them.
+    refused: Vec<String>,
 }
 
 struct State<'f> {
@@ -127,7 +147,11 @@ struct State<'f> {
     explicit_year: Option<i32>,
     header_year: Option<i32>,
     reference: Option<Date>,
-    vacancy_fields: Vec<(String, String)>,
+    vacancy_fields: Vec<(String, String, (u64, u64))>,
+    /// Where the header's ReferenceDate is.
+    reference_at: Option<(u64, u64)>,
+    /// Where the vacancy block is.
+    vacancies_at: (u64, u64),
 }
 
 impl State<'_> {
@@ -149,7 +173,7 @@ impl State<'_> {
     fn push(&mut self, f: Finding) {
         match f.severity {
             Severity::Error => self.out.errors += 1,
-            Severity::Warning => self.out.warnings += 1,
+            Severity::Query => self.out.queries += 1,
         }
         if self.out.findings.len() < self.max {
             self.out.findings.push(f);
@@ -177,6 +201,19 @@ impl State<'_> {
             fix,
         };
         self.push(f);
+    }
+
+    /// A finding of a business rule, with the rule's severity and, unless the hit says more, its fix.
+    fn hit(&mut self, at: (u64, u64), h: Hit) {
+        let rule = rules::rule_of(h.rule);
+        self.finding(
+            rule.id,
+            rule.severity,
+            at,
+            h.element,
+            h.message,
+            h.fix.unwrap_or_else(|| rule.fix.to_string()),
+        );
     }
 }
 
@@ -231,6 +268,8 @@ pub fn read_census(
         header_year: None,
         reference: None,
         vacancy_fields: Vec::new(),
+        reference_at: None,
+        vacancies_at: (0, 0),
     };
     {
         let mut xml = Reader::from_reader(&mut hashing);
@@ -530,6 +569,9 @@ fn open(state: &mut State<'_>, local: &str, attrs: &[String], at: (u64, u64)) {
             );
         }
     }
+    if name == "LALevelVacancies" {
+        state.vacancies_at = at;
+    }
     if name == "CSWWWorker" && content.is_some() {
         state.worker = Some(Builder {
             record: state.out.workers,
@@ -596,6 +638,9 @@ fn close(
                     .map(|f| std::mem::take(&mut f.text))
                     .unwrap_or_default();
                 if let Err((problem, fix)) = schema::check(ty, &value) {
+                    if let Some(w) = state.worker.as_mut() {
+                        w.refused.push(name.to_string());
+                    }
                     state.finding(
                         "XSD-VALUE",
                         Severity::Error,
@@ -629,18 +674,37 @@ fn close(
                     record,
                     ..Default::default()
                 });
-                for (rule, severity, element, message, fix) in
-                    rules::check_worker(&worker, state.year)
-                {
-                    state.finding(rule, severity, w.start, element, message, fix);
+                for h in rules::check_worker(&worker, state.year) {
+                    if !w.refused.iter().any(|r| r == h.element) {
+                        state.hit(w.start, h);
+                    }
                 }
-                if let Some(first) = state.duplicates.see(&worker) {
-                    let kind = if worker.agency {
-                        "agency worker"
-                    } else {
-                        "social worker"
-                    };
-                    state.finding("CSWW-B06", Severity::Error, w.start, "SWENo", format!("this {kind}'s SWE number is also that of record {first}; each appears once per worker type"), "merge the two records into one".into());
+                let kind = if worker.agency {
+                    "agency worker"
+                } else {
+                    "social worker"
+                };
+                match state.duplicates.see(&worker) {
+                    Some(Repeat::Exact(first)) => state.hit(w.start, Hit {
+                        rule: "CSWW-B06",
+                        element: "SWENo",
+                        message: format!("this record repeats record {first}: the same {kind}'s SWE number, start and end date"),
+                        fix: None,
+                    }),
+                    Some(Repeat::Overlap(first)) => state.hit(w.start, Hit {
+                        rule: "CSWW-B12",
+                        element: "SWENo",
+                        message: format!("this {kind} also has record {first} in the same role, at a time that overlaps this one"),
+                        fix: None,
+                    }),
+                    None => {}
+                }
+                if worker.agency
+                    && state
+                        .year
+                        .is_some_and(|y| worker.in_post_at(y.reference_date()))
+                {
+                    state.out.agency_in_post += 1;
                 }
                 state.worker = None;
                 on_worker(worker, state.year);
@@ -652,8 +716,8 @@ fn close(
             state
                 .vacancy_fields
                 .iter()
-                .find(|(k, _)| k == n)
-                .map(|(_, v)| v.clone())
+                .find(|(k, _, _)| k == n)
+                .map(|(_, v, _)| v.clone())
         };
         if let (Some(v), Some(f), Some(h)) = (
             get("NumberOfVacancies"),
@@ -666,6 +730,40 @@ fn close(
                 agency_cover_headcount: schema::integer(&h).unwrap_or(0),
             });
         }
+        if let Some(v) = state.out.vacancies {
+            for h in rules::check_vacancies(&v) {
+                let at = state
+                    .vacancy_fields
+                    .iter()
+                    .find(|(k, _, _)| k == h.element)
+                    .map_or(start, |(_, _, at)| *at);
+                state.hit(at, h);
+            }
+        }
+    }
+    if name == "CollectionDetails" {
+        if let Some(reference) = state.reference {
+            let wanted = state.header_year.unwrap_or(reference.year());
+            if (reference.month(), reference.day()) != (9, 30) || reference.year() != wanted {
+                let at = state.reference_at.unwrap_or(start);
+                state.hit(
+                    at,
+                    Hit {
+                        rule: "CSWW-B21",
+                        element: "ReferenceDate",
+                        message: format!(
+                            "the reference date is {reference}, not 30 September {wanted}{}",
+                            if state.header_year.is_some() {
+                                " (the Year)"
+                            } else {
+                                ""
+                            }
+                        ),
+                        fix: None,
+                    },
+                );
+            }
+        }
     }
     if (name == "Header" || name == "CollectionDetails") && state.explicit_year.is_none() {
         state.year = state
@@ -674,7 +772,47 @@ fn close(
             .map(CollectionYear);
     }
     if name == "Message" && state.year.is_none() {
-        state.finding("CSWW-B00", Severity::Warning, at, "Header", "the return gives no collection year, so the rules that depend on the year were not checked".into(), "add <Header><CollectionDetails><Year> to the return, or give the year when you check it".into());
+        state.hit(at, Hit {
+            rule: "CSWW-B00",
+            element: "Header",
+            message: "the return gives no collection year, so the rules that depend on the year were not checked".into(),
+            fix: None,
+        });
+    }
+    if name == "Message" && state.year.is_some() {
+        if let Some(v) = state.out.vacancies {
+            let agency = state.out.agency_in_post;
+            if v.agency_cover_headcount > i64::from(agency) {
+                let at = state
+                    .vacancy_fields
+                    .iter()
+                    .find(|(k, _, _)| k == "NoAgencyHeadcount")
+                    .map_or(state.vacancies_at, |(_, _, at)| *at);
+                state.stack.truncate(1);
+                state.stack.push(Frame {
+                    name: Cow::Borrowed("LALevelVacancies"),
+                    content: None,
+                    cursor: 0,
+                    count: 0,
+                    line: at.0,
+                    column: at.1,
+                    text: String::new(),
+                    reported: true,
+                    index: None,
+                });
+                state.hit(at, Hit {
+                    rule: "CSWW-B19",
+                    element: "NoAgencyHeadcount",
+                    message: format!(
+                        "{} agency workers cover vacancies, but the return has {agency} agency worker{} in post on 30 September",
+                        v.agency_cover_headcount,
+                        if agency == 1 { "" } else { "s" }
+                    ),
+                    fix: None,
+                });
+                state.stack.pop();
+            }
+        }
     }
     state.stack.pop();
 }
@@ -702,10 +840,14 @@ fn store(state: &mut State<'_>, name: &str, value: String, _ty: Simple) {
                 }
             }
         }
-        "LALevelVacancies" => state.vacancy_fields.push((name.to_string(), value)),
+        "LALevelVacancies" => {
+            let at = state.stack.last().map_or((0, 0), |f| (f.line, f.column));
+            state.vacancy_fields.push((name.to_string(), value, at));
+        }
         "CollectionDetails" => match name {
             "Year" => state.header_year = schema::year(&value),
             "ReferenceDate" => {
+                state.reference_at = state.stack.last().map(|f| (f.line, f.column));
                 state.reference = Date::parse(value.trim()).ok();
                 state.out.header.reference_date = state.reference;
             }
@@ -714,7 +856,8 @@ fn store(state: &mut State<'_>, name: &str, value: String, _ty: Simple) {
         },
         "Source" => match name {
             "LEA" if state.out.header.lea.is_none() => {
-                state.out.header.lea = OldLaCode::parse(&value).ok()
+                state.out.header.lea = OldLaCode::parse(&value).ok();
+                state.out.lea_at = state.stack.last().map(|f| (f.line, f.column));
             }
             "SoftwareCode" => state.out.header.software = Some(value),
             "DateTime" => state.out.header.generated = Some(value.trim().to_string()),

@@ -1,213 +1,665 @@
-//! The business rules that decide the indicators, beyond what the schema can say. Each has a
-//! stable id, listed in [`RULES`] with its statement.
+//! The business rules of the return, beyond what the schema can say: each has a stable id, a
+//! severity, the part of the census guide it follows, a statement and a fix, listed in
+//! [`RULES`]. Errors must be corrected before the return is submitted; queries may stand with
+//! an explanation.
 
-use crate::diagnostic::Severity;
+use serde::Serialize;
 use std::collections::HashMap;
+use std::fmt;
 use std::hash::{Hash, Hasher};
-use swforce_domain::census::{CensusWorker, CollectionYear};
+use swforce_domain::census::{CensusWorker, CollectionYear, LaVacancies};
 
-/// Every business rule: `(id, severity, statement)`.
-pub const RULES: &[(&str, Severity, &str)] = &[
-    (
+/// What a finding asks of the authority, as the Department's collection system puts it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Must be corrected before the return is submitted.
+    Error,
+    /// May stand, with an explanation of why it is right.
+    Query,
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Severity::Error => "error",
+            Severity::Query => "query",
+        })
+    }
+}
+
+/// One business rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Rule {
+    pub id: &'static str,
+    pub severity: Severity,
+    /// The part of the census guide (or of the published statistics' methodology) it follows.
+    pub source: &'static str,
+    pub statement: &'static str,
+    /// What to do about a finding of this rule, in general.
+    pub fix: &'static str,
+}
+
+const fn rule(
+    id: &'static str,
+    severity: Severity,
+    source: &'static str,
+    statement: &'static str,
+    fix: &'static str,
+) -> Rule {
+    Rule {
+        id,
+        severity,
+        source,
+        statement,
+        fix,
+    }
+}
+
+use Severity::{Error, Query};
+
+/// Every business rule, in id order.
+pub const RULES: &[Rule] = &[
+    rule(
         "CSWW-B00",
-        Severity::Warning,
+        Query,
+        "Header: collection details (Year)",
         "The return gives its collection year, so the rules that depend on it can be checked.",
+        "add <Header><CollectionDetails><Year> to the return, or give the year when you check it",
     ),
-    (
+    rule(
         "CSWW-B01",
-        Severity::Error,
+        Error,
+        "Data items: RoleStartDate, RoleEndDate",
         "A role's end date is not before its start date.",
+        "correct one of the two dates",
     ),
-    (
+    rule(
         "CSWW-B02",
-        Severity::Error,
+        Error,
+        "Who to include: leavers in the collection year (1 October to 30 September)",
         "A leaver's end date falls inside the collection year (1 October to 30 September).",
+        "leavers are returned for the year they left in: correct the date, or leave the worker out if they left in another year",
     ),
-    (
+    rule(
         "CSWW-B03",
-        Severity::Error,
+        Error,
+        "Data items: ReasonLeave, LeaverDestination (leavers only)",
         "A reason for leaving or a leaver destination is given only with an end date.",
+        "add the RoleEndDate, or remove the ReasonLeave and LeaverDestination if the worker has not left",
     ),
-    (
+    rule(
         "CSWW-B04",
-        Severity::Error,
+        Error,
+        "Data item: FTE30 (those in post on 30 September)",
         "FTE at 30 September is given only for those in post on 30 September.",
+        "remove FTE30 for leavers and for those starting later",
     ),
-    (
+    rule(
         "CSWW-B05",
-        Severity::Error,
-        "Cases at 30 September are given only for case holders (not senior or middle managers, nor those qualified without cases).",
+        Query,
+        "Data item: Cases30; statistics methodology: a case holder holds at least one case, whatever the role",
+        "Cases held by a senior or middle manager, or by someone recorded as qualified without cases, are queried.",
+        "if the worker held these cases on 30 September, explain why (a manager covering a caseload); otherwise correct Cases30 or OrgRole",
     ),
-    (
+    rule(
         "CSWW-B06",
-        Severity::Error,
-        "Each SWE number appears once per worker type.",
+        Error,
+        "Staff holding two or more roles; leavers who return",
+        "A record is not an exact repeat of another: the same SWE number, worker type, start and end date.",
+        "remove the repeated record; a second role or a return after leaving has its own dates",
     ),
-    (
+    rule(
         "CSWW-B07",
-        Severity::Warning,
+        Query,
+        "Data item: PersonBirthDate",
         "A birth date gives an age between 18 and 80 on 30 September.",
+        "check the birth date: the day and month may be swapped or the year mistyped",
     ),
-    (
+    rule(
         "CSWW-B08",
-        Severity::Error,
+        Error,
+        "Who to include: those in post by 30 September",
         "A role starts on or before 30 September of the collection year.",
+        "leave out workers who start after 30 September; they belong to next year's return",
     ),
-    (
+    rule(
         "CSWW-B09",
-        Severity::Warning,
-        "A social worker in post on 30 September has their FTE at 30 September.",
+        Error,
+        "Data item: FTE30 (required for social workers in post on 30 September)",
+        "A social worker (not agency) in post on 30 September has their FTE at 30 September.",
+        "add FTE30 (1.000000 for full time)",
     ),
-    (
+    rule(
         "CSWW-B10",
-        Severity::Warning,
-        "A leaver has a reason for leaving.",
+        Error,
+        "Data items: ReasonLeave, LeaverDestination (required for leavers)",
+        "A social worker (not agency) who left in the year has a reason for leaving and a destination.",
+        "add the code; use 'Not known' (ReasonLeave 9, LeaverDestination 8) when it is not known",
     ),
-    (
+    rule(
         "CSWW-B11",
-        Severity::Warning,
+        Query,
+        "Data item: WorkingDaysLost",
         "Working days lost are no more than the working days in the year (253) for the worker's FTE.",
+        "check the days were counted for this worker and this collection year only",
+    ),
+    rule(
+        "CSWW-B12",
+        Query,
+        "Staff holding two or more roles",
+        "Two records of one person as the same worker type in the same role do not overlap in time.",
+        "if the person held two posts in the same role at once, explain it; otherwise correct the dates or merge the records",
+    ),
+    rule(
+        "CSWW-B13",
+        Query,
+        "Data items: Cases30, FTE30",
+        "A case holder has an FTE at 30 September above 0 and no more than 50 cases per FTE.",
+        "check Cases30 and FTE30; explain a caseload this high if it is right",
+    ),
+    rule(
+        "CSWW-B14",
+        Error,
+        "Data items for social workers (required for those who are not agency workers)",
+        "A social worker (not agency) has FTE, PersonBirthDate, GenderCurrent, Ethnicity, OrgRole, RoleStartDate, StepUpGrad, FrontlineGrad and WorkingDaysLost.",
+        "add the missing item; each code list has a value for 'not known' where one is allowed",
+    ),
+    rule(
+        "CSWW-B15",
+        Error,
+        "Data item: StartOrigin (required for starters)",
+        "A social worker (not agency) who started in the year has a StartOrigin.",
+        "add the StartOrigin code (9 if not known)",
+    ),
+    rule(
+        "CSWW-B16",
+        Error,
+        "Data item: FTE (leavers: the FTE they worked)",
+        "A social worker who left in the year has an FTE above 0.",
+        "give the FTE the worker had before they left",
+    ),
+    rule(
+        "CSWW-B17",
+        Error,
+        "Data items: counts and FTEs",
+        "No count, number of days or FTE is negative, in a worker's record or in the authority's vacancies.",
+        "give the number as 0 or more",
+    ),
+    rule(
+        "CSWW-B18",
+        Error,
+        "LA level vacancies: NoAgencyFTE, NoAgencyHeadcount",
+        "Agency workers covering vacancies are no more in FTE than in headcount.",
+        "correct NoAgencyFTE or NoAgencyHeadcount: each agency worker is at most 1 FTE",
+    ),
+    rule(
+        "CSWW-B19",
+        Query,
+        "LA level vacancies: NoAgencyHeadcount; agency workers",
+        "Agency workers covering vacancies are no more than the agency workers in post on 30 September in the return.",
+        "check NoAgencyHeadcount, and that every agency worker in post on 30 September has a record",
+    ),
+    rule(
+        "CSWW-B20",
+        Error,
+        "Header: Source (LEA)",
+        "The LEA is the three-digit code of a local authority.",
+        "give the authority's three-digit DfE code, such as 839",
+    ),
+    rule(
+        "CSWW-B21",
+        Error,
+        "Header: collection details (ReferenceDate)",
+        "The reference date is 30 September of the collection year.",
+        "give the ReferenceDate as 30 September of the Year, such as 2022-09-30",
+    ),
+    rule(
+        "CSWW-B22",
+        Error,
+        "Data item: QualInst",
+        "A qualifying institution, where given, is not empty.",
+        "give the institution's name, or 'Not known'",
+    ),
+    rule(
+        "CSWW-B23",
+        Error,
+        "Data items: Absat30Sept, ReasonAbsence",
+        "A worker absent on 30 September has a reason for the absence, and a reason is given only for a worker absent that day.",
+        "add the ReasonAbsence, or remove it (or set Absat30Sept to 1) so the two agree",
+    ),
+    rule(
+        "CSWW-B24",
+        Query,
+        "Data item: RoleEndDate; leavers in the collection year",
+        "A role ending on 30 September is counted as a leaver and not in post on 30 September.",
+        "confirm 30 September was the worker's last day; if they were still employed after it, remove the end date",
+    ),
+    rule(
+        "CSWW-C01",
+        Query,
+        "Who to include: everyone in post on 30 September last year is in post now or a leaver",
+        "Social workers in post on 30 September last year are in post this year or returned as leavers.",
+        "add the missing leavers (with their RoleEndDate), or explain why they are not in this return",
+    ),
+    rule(
+        "CSWW-C02",
+        Query,
+        "Continuity with last year's return",
+        "Social workers in post (FTE) change by no more than a quarter (a factor of 1.25) from last year.",
+        "check no one is missing or returned twice; explain a real change",
+    ),
+    rule(
+        "CSWW-C03",
+        Query,
+        "Continuity with last year's return",
+        "Agency workers in post (FTE) change by no more than a factor of 3, or by fewer than 10 FTE, from last year.",
+        "check every agency worker in post on 30 September has a record; explain a real change",
+    ),
+    rule(
+        "CSWW-C04",
+        Query,
+        "Continuity with last year's return",
+        "Vacancies (FTE) change by no more than a factor of 3, or by fewer than 10 FTE, from last year.",
+        "check NumberOfVacancies counts vacant posts at 30 September; explain a real change",
     ),
 ];
 
-type Found = (&'static str, Severity, &'static str, String, String);
+/// The rule with this id.
+///
+/// # Panics
+/// If no rule has the id: ids are written in this module, and a test checks each one used.
+pub fn rule_of(id: &str) -> &'static Rule {
+    RULES
+        .iter()
+        .find(|r| r.id == id)
+        .unwrap_or_else(|| panic!("{id} is a rule"))
+}
+
+/// One finding of a rule about one record: the element and what is wrong; the fix when it
+/// says more than the rule's own.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hit {
+    pub rule: &'static str,
+    pub element: &'static str,
+    pub message: String,
+    pub fix: Option<String>,
+}
+
+fn hit(rule: &'static str, element: &'static str, message: impl Into<String>) -> Hit {
+    Hit {
+        rule,
+        element,
+        message: message.into(),
+        fix: None,
+    }
+}
+
+/// Most cases per FTE a case holder plausibly holds.
+pub const MOST_CASES_PER_FTE: f64 = 50.0;
+
+/// Working days in a year, for days lost.
+const WORKING_DAYS: f64 = 253.0;
 
 /// Checks one worker. Rules that need the collection year are skipped without one.
-pub fn check_worker(w: &CensusWorker, year: Option<CollectionYear>) -> Vec<Found> {
-    let mut out: Vec<Found> = Vec::new();
+pub fn check_worker(w: &CensusWorker, year: Option<CollectionYear>) -> Vec<Hit> {
+    let mut out: Vec<Hit> = Vec::new();
     if let (Some(start), Some(end)) = (w.role_start, w.role_end) {
         if end < start {
-            out.push((
+            out.push(hit(
                 "CSWW-B01",
-                Severity::Error,
                 "RoleEndDate",
-                "the role's end date is before its start date".into(),
-                "correct one of the two dates".into(),
+                "the role's end date is before its start date",
             ));
         }
     }
     if w.role_end.is_none() {
         if w.reason_leave.is_some() {
-            out.push((
+            out.push(hit(
                 "CSWW-B03",
-                Severity::Error,
                 "ReasonLeave",
-                "a reason for leaving is given but no end date".into(),
-                "add the RoleEndDate, or remove the ReasonLeave if the worker has not left".into(),
+                "a reason for leaving is given but no end date",
             ));
         }
         if w.leaver_destination.is_some() {
-            out.push((
+            out.push(hit(
                 "CSWW-B03",
-                Severity::Error,
                 "LeaverDestination",
-                "a leaver destination is given but no end date".into(),
-                "add the RoleEndDate, or remove the LeaverDestination if the worker has not left"
-                    .into(),
+                "a leaver destination is given but no end date",
             ));
         }
     }
-    if w.org_role
-        .as_deref()
-        .is_some_and(|r| matches!(r, "1" | "2" | "6"))
-        && w.cases30.is_some_and(|c| c > 0)
-    {
-        out.push(("CSWW-B05", Severity::Error, "Cases30", "cases are given for a worker whose role holds none (a senior or middle manager, or qualified without cases)".into(), "remove Cases30, or correct the OrgRole if the worker holds cases".into()));
+    check_numbers(w, &mut out);
+    check_cases(w, &mut out);
+    if !w.agency {
+        check_complete(w, &mut out);
     }
-    if let Some(days) = w.working_days_lost {
-        let limit = 253.0 * w.fte.or(w.fte30).unwrap_or(1.0).max(0.01);
+    if w.qual_inst.iter().any(|q| q.trim().is_empty()) {
+        out.push(hit(
+            "CSWW-B22",
+            "QualInst",
+            "a qualifying institution is given but empty",
+        ));
+    }
+    let absent = w.absent_30_sept.iter().any(|a| *a);
+    if absent && w.reason_absence.is_empty() {
+        out.push(hit(
+            "CSWW-B23",
+            "Absat30Sept",
+            "the worker is absent on 30 September but no reason for the absence is given",
+        ));
+    } else if !absent && !w.reason_absence.is_empty() {
+        out.push(hit(
+            "CSWW-B23",
+            "ReasonAbsence",
+            "a reason for absence is given, but the worker is not recorded as absent on 30 September",
+        ));
+    }
+    if let Some(days) = w.working_days_lost.filter(|d| *d >= 0.0) {
+        let limit = WORKING_DAYS * w.fte.or(w.fte30).unwrap_or(1.0).max(0.01);
         if days > limit + 1e-9 {
-            out.push(("CSWW-B11", Severity::Warning, "WorkingDaysLost", format!("{days} working days lost is more than the {limit:.0} working days in the year for this FTE"), "check the days were counted for this worker and this collection year only".into()));
+            out.push(hit(
+                "CSWW-B11",
+                "WorkingDaysLost",
+                format!(
+                    "{days} working days lost is more than the {limit:.0} working days in the year for this FTE"
+                ),
+            ));
         }
     }
-    let Some(year) = year else { return out };
+    if let Some(year) = year {
+        check_year(w, year, &mut out);
+    }
+    out
+}
+
+fn check_numbers(w: &CensusWorker, out: &mut Vec<Hit>) {
+    let negative =
+        |e: &'static str, v: f64| hit("CSWW-B17", e, format!("<{e}> is {v}, a negative number"));
+    if let Some(c) = w.cases30.filter(|c| *c < 0) {
+        out.push(negative("Cases30", c as f64));
+    }
+    if let Some(d) = w.working_days_lost.filter(|d| *d < 0.0) {
+        out.push(negative("WorkingDaysLost", d));
+    }
+    if let Some(c) = w.contract_weeks.iter().find(|c| **c < 0.0) {
+        out.push(negative("ContractWeeks", *c));
+    }
+}
+
+fn check_cases(w: &CensusWorker, out: &mut Vec<Hit>) {
+    let Some(cases) = w.cases30.filter(|c| *c > 0) else {
+        return;
+    };
+    if let Some(role) = w
+        .org_role
+        .as_deref()
+        .filter(|r| matches!(*r, "1" | "2" | "6"))
+    {
+        let what = swforce_domain::census::meaning(swforce_domain::census::ORG_ROLE, role)
+            .unwrap_or("this role")
+            .to_lowercase();
+        out.push(hit(
+            "CSWW-B05",
+            "Cases30",
+            format!("{cases} case(s) are held by a worker whose OrgRole is {role} ({what})"),
+        ));
+    }
+    match w.fte30 {
+        Some(f) if f <= 0.0 => out.push(hit(
+            "CSWW-B13",
+            "FTE30",
+            format!("{cases} case(s) are held by a worker whose FTE at 30 September is 0"),
+        )),
+        Some(f) if cases as f64 / f > MOST_CASES_PER_FTE => out.push(hit(
+            "CSWW-B13",
+            "Cases30",
+            format!(
+                "{cases} cases at {f} FTE is {:.0} cases per FTE, more than {MOST_CASES_PER_FTE:.0}",
+                cases as f64 / f
+            ),
+        )),
+        _ => {}
+    }
+}
+
+/// The items every social worker's (not agency worker's) record needs.
+fn check_complete(w: &CensusWorker, out: &mut Vec<Hit>) {
+    let items: [(&'static str, bool); 9] = [
+        ("FTE", w.fte.is_some()),
+        ("PersonBirthDate", w.birth_date.is_some()),
+        ("GenderCurrent", w.gender.is_some()),
+        ("Ethnicity", w.ethnicity.is_some()),
+        ("OrgRole", w.org_role.is_some()),
+        ("RoleStartDate", w.role_start.is_some()),
+        ("StepUpGrad", w.step_up.is_some()),
+        ("FrontlineGrad", w.frontline_grad.is_some()),
+        ("WorkingDaysLost", w.working_days_lost.is_some()),
+    ];
+    for (element, given) in items {
+        if !given {
+            out.push(Hit {
+                fix: Some(format!("add <{element}> to the record")),
+                ..hit(
+                    "CSWW-B14",
+                    element,
+                    format!("a social worker's record has no <{element}>"),
+                )
+            });
+        }
+    }
+}
+
+fn check_year(w: &CensusWorker, year: CollectionYear, out: &mut Vec<Hit>) {
     let reference = year.reference_date();
     if let Some(end) = w.role_end {
         if !year.contains(end) {
-            out.push((
+            out.push(hit(
                 "CSWW-B02",
-                Severity::Error,
                 "RoleEndDate",
-                format!("the end date is outside the collection year {} to {}", year.first_day(), reference),
-                "leavers are returned for the year they left in: correct the date, or leave the worker out if they left in another year".into(),
+                format!(
+                    "the end date is outside the collection year {} to {}",
+                    year.first_day(),
+                    reference
+                ),
             ));
-        } else if w.reason_leave.is_none() && !w.agency {
-            out.push((
-                "CSWW-B10",
-                Severity::Warning,
-                "ReasonLeave",
-                "a leaver has no reason for leaving".into(),
-                "add the ReasonLeave code (9 if not known)".into(),
-            ));
+        } else {
+            if end == reference {
+                out.push(hit(
+                    "CSWW-B24",
+                    "RoleEndDate",
+                    format!("the role ends on {reference}: the worker is counted as a leaver, not in post that day"),
+                ));
+            }
+            if !w.agency {
+                if w.reason_leave.is_none() {
+                    out.push(hit(
+                        "CSWW-B10",
+                        "ReasonLeave",
+                        "a social worker who left has no ReasonLeave",
+                    ));
+                }
+                if w.leaver_destination.is_none() {
+                    out.push(hit(
+                        "CSWW-B10",
+                        "LeaverDestination",
+                        "a social worker who left has no LeaverDestination",
+                    ));
+                }
+                if w.fte.is_some_and(|f| f <= 0.0) {
+                    out.push(hit(
+                        "CSWW-B16",
+                        "FTE",
+                        "a social worker who left has an FTE of 0",
+                    ));
+                }
+            }
         }
     }
     if let Some(start) = w.role_start {
         if start > reference {
-            out.push((
+            out.push(hit(
                 "CSWW-B08",
-                Severity::Error,
                 "RoleStartDate",
                 format!("the role starts after the reference date {reference}"),
-                "leave out workers who start after 30 September; they belong to next year's return"
-                    .into(),
+            ));
+        } else if year.contains(start) && !w.agency && w.start_origin.is_none() {
+            out.push(hit(
+                "CSWW-B15",
+                "StartOrigin",
+                "a social worker who started in the year has no StartOrigin",
             ));
         }
     }
     let in_post = w.in_post_at(reference);
     if w.fte30.is_some() && !in_post {
-        out.push((
+        out.push(hit(
             "CSWW-B04",
-            Severity::Error,
             "FTE30",
-            "an FTE at 30 September is given for a worker not in post on 30 September".into(),
-            "remove FTE30 for leavers and for those starting later".into(),
+            "an FTE at 30 September is given for a worker not in post on 30 September",
         ));
     }
     if in_post && !w.agency && w.fte30.is_none() {
-        out.push((
+        out.push(hit(
             "CSWW-B09",
-            Severity::Warning,
             "FTE30",
-            "a social worker in post on 30 September has no FTE at 30 September".into(),
-            "add FTE30 (1.000000 for full time)".into(),
+            "a social worker in post on 30 September has no FTE at 30 September",
         ));
     }
     if let Some(born) = w.birth_date {
         let age = born.years_until(reference);
         if !(18..=80).contains(&age) {
-            out.push((
+            out.push(hit(
                 "CSWW-B07",
-                Severity::Warning,
                 "PersonBirthDate",
                 format!("the birth date gives an age of {age} on {reference}"),
-                "check the birth date: the day and month may be swapped or the year mistyped"
-                    .into(),
             ));
         }
+    }
+}
+
+/// Checks the authority's vacancy block: each number not negative, and agency cover no more
+/// in FTE than in headcount. Each hit names its element.
+pub fn check_vacancies(v: &LaVacancies) -> Vec<Hit> {
+    let mut out = Vec::new();
+    for (element, value) in [
+        ("NumberOfVacancies", v.vacancies_fte),
+        ("NoAgencyFTE", v.agency_cover_fte),
+        ("NoAgencyHeadcount", v.agency_cover_headcount as f64),
+    ] {
+        if value < 0.0 {
+            out.push(hit(
+                "CSWW-B17",
+                element,
+                format!("<{element}> is {value}, a negative number"),
+            ));
+        }
+    }
+    if v.agency_cover_fte > v.agency_cover_headcount as f64 + 1e-9 {
+        out.push(hit(
+            "CSWW-B18",
+            "NoAgencyFTE",
+            format!(
+                "{} FTE of agency workers cover vacancies, but there are only {} of them (NoAgencyHeadcount)",
+                v.agency_cover_fte, v.agency_cover_headcount
+            ),
+        ));
     }
     out
 }
 
-/// Fingerprints of the SWE numbers seen so far, by worker type, with the first record of each.
-/// A fingerprint, not the number, so the set stays small and holds no personal data.
+/// One record of a person, as far as repeats and overlaps need it.
+#[derive(Debug, Clone, Copy)]
+struct Held {
+    record: u32,
+    agency: bool,
+    role: u8,
+    /// Days since 1970 of the start and end; `None` is open.
+    start: Option<i64>,
+    end: Option<i64>,
+}
+
+impl Held {
+    fn of(w: &CensusWorker) -> Self {
+        Self {
+            record: w.record,
+            agency: w.agency,
+            role: w
+                .org_role
+                .as_deref()
+                .and_then(|r| r.parse().ok())
+                .unwrap_or(0),
+            start: w.role_start.map(|d| d.days_since_epoch()),
+            end: w.role_end.map(|d| d.days_since_epoch()),
+        }
+    }
+
+    fn overlaps(&self, other: &Held) -> bool {
+        let starts_before_other_ends = match (self.start, other.end) {
+            (Some(s), Some(e)) => s <= e,
+            _ => true,
+        };
+        let other_starts_before_end = match (other.start, self.end) {
+            (Some(s), Some(e)) => s <= e,
+            _ => true,
+        };
+        starts_before_other_ends && other_starts_before_end
+    }
+}
+
+/// What one person's earlier records say of a new one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Repeat {
+    /// The same SWE number, worker type, start and end date as this earlier record.
+    Exact(u32),
+    /// The same worker type and role as this earlier record, at a time that overlaps it.
+    Overlap(u32),
+}
+
+/// The records seen so far, by a fingerprint of their SWE number (not the number, so the set
+/// stays small and holds no personal data). Several records of one person are allowed: a return
+/// after leaving, two posts, several agency placements.
 #[derive(Debug, Default)]
 pub struct Duplicates {
-    seen: HashMap<(bool, u64), u32>,
+    first: HashMap<u64, Held>,
+    /// Second and later records of a person, rare.
+    more: HashMap<u64, Vec<Held>>,
+}
+
+/// A fingerprint of a SWE number, the same whatever the case of its letters.
+pub fn fingerprint(w: &CensusWorker) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    w.swe.expose().to_ascii_uppercase().hash(&mut h);
+    h.finish()
 }
 
 impl Duplicates {
-    /// Records the worker; returns the earlier record with the same number and type, if any.
-    pub fn see(&mut self, w: &CensusWorker) -> Option<u32> {
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        w.swe.expose().to_ascii_uppercase().hash(&mut h);
-        let key = (w.agency, h.finish());
-        match self.seen.get(&key) {
-            Some(first) => Some(*first),
-            None => {
-                self.seen.insert(key, w.record);
-                None
-            }
+    /// Records the worker; returns how it repeats an earlier record of the same person, if it
+    /// does (an exact repeat before an overlap).
+    pub fn see(&mut self, w: &CensusWorker) -> Option<Repeat> {
+        let key = fingerprint(w);
+        let held = Held::of(w);
+        let Some(first) = self.first.get(&key) else {
+            self.first.insert(key, held);
+            return None;
+        };
+        let earlier: Vec<Held> = std::iter::once(*first)
+            .chain(self.more.get(&key).into_iter().flatten().copied())
+            .collect();
+        self.more.entry(key).or_default().push(held);
+        let same_kind = |e: &&Held| e.agency == held.agency;
+        if let Some(e) = earlier
+            .iter()
+            .filter(same_kind)
+            .find(|e| e.start == held.start && e.end == held.end)
+        {
+            return Some(Repeat::Exact(e.record));
         }
+        earlier
+            .iter()
+            .filter(same_kind)
+            .find(|e| e.role == held.role && e.overlaps(&held))
+            .map(|e| Repeat::Overlap(e.record))
     }
 }
 
@@ -226,11 +678,21 @@ mod tests {
         w.fte = Some(1.0);
         w.fte30 = Some(1.0);
         w.role_start = Some(Date::parse("2015-01-01").unwrap());
+        w.birth_date = Some(Date::parse("1985-01-01").unwrap());
+        w.gender = Some("2".into());
+        w.ethnicity = Some("WBRI".into());
+        w.org_role = Some("5".into());
+        w.step_up = Some(false);
+        w.frontline_grad = Some(false);
+        w.working_days_lost = Some(0.0);
         w
     }
 
     fn rules_for(w: &CensusWorker) -> Vec<&'static str> {
-        check_worker(w, year()).into_iter().map(|f| f.0).collect()
+        check_worker(w, year())
+            .into_iter()
+            .map(|f| f.rule)
+            .collect()
     }
 
     fn leaver(end: &str) -> CensusWorker {
@@ -238,13 +700,18 @@ mod tests {
         w.role_end = Some(Date::parse(end).unwrap());
         w.fte30 = None;
         w.reason_leave = Some("1".into());
+        w.leaver_destination = Some("1".into());
         w
     }
 
     #[test]
     fn a_leavers_end_date_must_fall_inside_the_collection_year_at_both_ends() {
         assert!(rules_for(&leaver("2021-10-01")).is_empty());
-        assert!(rules_for(&leaver("2022-09-30")).is_empty());
+        assert_eq!(
+            rules_for(&leaver("2022-09-30")),
+            vec!["CSWW-B24"],
+            "leaving on 30 September is a leaver, queried"
+        );
         assert_eq!(rules_for(&leaver("2021-09-30")), vec!["CSWW-B02"]);
         assert!(
             rules_for(&leaver("2022-10-01")).contains(&"CSWW-B02"),
@@ -263,14 +730,15 @@ mod tests {
 
     #[test]
     fn fte_at_30_september_belongs_to_those_still_in_post_that_day() {
-        let mut w = leaver("2022-09-30");
+        let mut w = leaver("2022-09-29");
         w.fte30 = Some(1.0);
         assert!(
             rules_for(&w).contains(&"CSWW-B04"),
-            "left on 30 September: not in post"
+            "left before 30 September: not in post"
         );
         let mut w = worker();
         w.role_start = Some(Date::parse("2022-09-30").unwrap());
+        w.start_origin = Some("1".into());
         assert!(rules_for(&w).is_empty(), "started on 30 September: in post");
         w.role_start = Some(Date::parse("2022-10-01").unwrap());
         assert!(rules_for(&w).contains(&"CSWW-B08"));
@@ -294,19 +762,20 @@ mod tests {
     }
 
     #[test]
-    fn cases_only_for_case_holders_and_reasons_only_for_leavers() {
+    fn cases_held_by_managers_are_queried_and_reasons_are_only_for_leavers() {
         let mut w = worker();
         w.cases30 = Some(3);
-        for (role, ok) in [
-            ("1", false),
-            ("2", false),
-            ("3", true),
-            ("4", true),
-            ("5", true),
-            ("6", false),
+        for (role, queried) in [
+            ("1", true),
+            ("2", true),
+            ("3", false),
+            ("4", false),
+            ("5", false),
+            ("6", true),
         ] {
             w.org_role = Some(role.into());
-            assert_eq!(!rules_for(&w).contains(&"CSWW-B05"), ok, "role {role}");
+            assert_eq!(rules_for(&w).contains(&"CSWW-B05"), queried, "role {role}");
+            assert_eq!(rule_of("CSWW-B05").severity, Severity::Query);
         }
         w.cases30 = Some(0);
         w.org_role = Some("6".into());
@@ -317,6 +786,145 @@ mod tests {
     }
 
     #[test]
+    fn a_caseload_needs_time_to_hold_it() {
+        let mut w = worker();
+        w.fte30 = Some(0.5);
+        w.cases30 = Some(25);
+        assert!(rules_for(&w).is_empty(), "50 per FTE is the most");
+        w.cases30 = Some(26);
+        assert_eq!(rules_for(&w), vec!["CSWW-B13"]);
+        w.fte30 = Some(0.0);
+        w.cases30 = Some(1);
+        assert_eq!(rules_for(&w), vec!["CSWW-B13"]);
+    }
+
+    #[test]
+    fn a_social_workers_record_is_complete_an_agency_workers_need_not_be() {
+        let mut w = CensusWorker::new(1, false, SweNumber::parse("AB0000000001").unwrap());
+        w.fte30 = Some(1.0);
+        let missing: Vec<&str> = check_worker(&w, year())
+            .into_iter()
+            .filter(|h| h.rule == "CSWW-B14")
+            .map(|h| h.element)
+            .collect();
+        assert_eq!(
+            missing,
+            vec![
+                "FTE",
+                "PersonBirthDate",
+                "GenderCurrent",
+                "Ethnicity",
+                "OrgRole",
+                "RoleStartDate",
+                "StepUpGrad",
+                "FrontlineGrad",
+                "WorkingDaysLost"
+            ]
+        );
+        w.agency = true;
+        assert!(rules_for(&w).is_empty());
+    }
+
+    #[test]
+    fn starters_say_where_from_and_leavers_where_to_why_and_at_what_fte() {
+        let mut w = worker();
+        w.role_start = Some(Date::parse("2022-01-01").unwrap());
+        assert_eq!(rules_for(&w), vec!["CSWW-B15"]);
+        w.agency = true;
+        assert!(rules_for(&w).is_empty(), "agency workers need no origin");
+        let mut w = leaver("2022-03-01");
+        w.reason_leave = None;
+        w.leaver_destination = None;
+        w.fte = Some(0.0);
+        assert_eq!(rules_for(&w), vec!["CSWW-B10", "CSWW-B10", "CSWW-B16"]);
+    }
+
+    #[test]
+    fn negative_numbers_empty_institutions_and_absence_without_reason_are_errors() {
+        let mut w = worker();
+        w.cases30 = Some(-1);
+        w.working_days_lost = Some(-2.0);
+        w.qual_inst.push("  ".into());
+        w.absent_30_sept.push(true);
+        assert_eq!(
+            rules_for(&w),
+            vec!["CSWW-B17", "CSWW-B17", "CSWW-B22", "CSWW-B23"]
+        );
+        let mut w = worker();
+        w.reason_absence.push("SIC".into());
+        assert_eq!(rules_for(&w), vec!["CSWW-B23"]);
+        w.absent_30_sept.push(true);
+        assert!(rules_for(&w).is_empty());
+        let hits = check_vacancies(&LaVacancies {
+            vacancies_fte: -4.0,
+            agency_cover_fte: 12.0,
+            agency_cover_headcount: 2,
+        });
+        let got: Vec<_> = hits.iter().map(|h| (h.rule, h.element)).collect();
+        assert_eq!(
+            got,
+            vec![
+                ("CSWW-B17", "NumberOfVacancies"),
+                ("CSWW-B18", "NoAgencyFTE")
+            ]
+        );
+    }
+
+    fn record(n: u32, role: &str, start: &str, end: Option<&str>) -> CensusWorker {
+        let mut w = worker();
+        w.record = n;
+        w.org_role = Some(role.into());
+        w.role_start = Some(Date::parse(start).unwrap());
+        w.role_end = end.map(|e| Date::parse(e).unwrap());
+        w
+    }
+
+    #[test]
+    fn one_person_may_return_hold_two_posts_or_have_placements_but_not_repeat() {
+        let mut d = Duplicates::default();
+        assert_eq!(
+            d.see(&record(1, "5", "2019-01-01", Some("2022-01-15"))),
+            None
+        );
+        assert_eq!(
+            d.see(&record(2, "5", "2022-06-01", None)),
+            None,
+            "left in January, returned in June"
+        );
+        assert_eq!(
+            d.see(&record(3, "4", "2020-01-01", None)),
+            None,
+            "a second post in another role"
+        );
+        assert_eq!(
+            d.see(&record(4, "5", "2022-06-01", None)),
+            Some(Repeat::Exact(2))
+        );
+        assert_eq!(
+            d.see(&record(5, "5", "2022-08-01", None)),
+            Some(Repeat::Overlap(2)),
+            "the same role at the same time is queried"
+        );
+        let mut agency = record(6, "5", "2022-06-01", None);
+        agency.agency = true;
+        assert_eq!(
+            d.see(&agency),
+            None,
+            "another worker type is another record"
+        );
+    }
+
+    #[test]
+    fn every_rule_has_a_source_statement_and_fix_and_ids_are_in_order() {
+        for w in RULES.windows(2) {
+            assert!(w[0].id < w[1].id, "{} before {}", w[0].id, w[1].id);
+        }
+        for r in RULES {
+            assert!(!r.source.is_empty() && !r.statement.is_empty() && !r.fix.is_empty());
+        }
+    }
+
+    #[test]
     fn days_lost_up_to_the_working_year_for_the_fte_are_plausible() {
         let mut w = worker();
         w.fte = Some(0.5);
@@ -324,6 +932,7 @@ mod tests {
         assert!(rules_for(&w).is_empty());
         w.working_days_lost = Some(126.6);
         assert_eq!(rules_for(&w), vec!["CSWW-B11"]);
+        assert_eq!(rule_of("CSWW-B11").severity, Severity::Query);
     }
 
     #[test]

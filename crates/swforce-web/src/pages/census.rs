@@ -12,11 +12,13 @@ use axum::extract::State;
 use axum::extract::multipart::{Multipart, MultipartRejection};
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
-use axum::routing::get;
-use swforce_app::census::CensusCheck;
+use axum::routing::{get, post};
+use swforce_app::census::{CensusCheck, Verdict};
 use swforce_app::display;
 use swforce_app::{App, AppError};
 use swforce_domain::{Cell, Dataset, Measure};
+use swforce_import::census::Severity;
+use swforce_import::census::notes::read_notes;
 use swforce_import::census::rules::RULES;
 
 /// The census page and its schema (a check of a return is routed with the uploads, under their size limit).
@@ -24,6 +26,7 @@ pub fn routes() -> Router<WebState> {
     Router::new()
         .route("/census", get(show))
         .route("/census/schema.xsd", get(schema))
+        .route("/census/notes.csv", post(notes_csv))
 }
 
 /// Largest return accepted: an England-sized return is about 25 MB per 40,000 workers.
@@ -37,13 +40,25 @@ const SHOWN: usize = 200;
 pub struct CensusPage {
     pub layout: Layout,
     pub problems: Vec<Problem>,
-    pub rules: Vec<(String, String, String)>,
+    pub rules: Vec<RuleView>,
     pub result: bool,
     pub file: String,
     pub summary: String,
     pub valid: bool,
     pub errors: usize,
-    pub warnings: usize,
+    pub queries: usize,
+    pub explained: usize,
+    /// Ready to submit: no errors, every query explained.
+    pub ready: bool,
+    /// Queries still to explain, each with the fields of its explanation.
+    pub to_explain: Vec<QueryView>,
+    /// The explanations given, to carry into the notes file.
+    pub given: Vec<QueryView>,
+    /// Explanations that matched no query.
+    pub unused: Vec<String>,
+    /// The comparison with last year's stored return, or why there is none.
+    pub continuity: Option<TableView>,
+    pub continuity_summary: String,
     pub findings: Option<TableView>,
     pub more: usize,
     pub indicators: Option<TableView>,
@@ -53,10 +68,33 @@ pub struct CensusPage {
     pub can_store: bool,
 }
 
-fn rules() -> Vec<(String, String, String)> {
+/// A rule as the page lists it.
+pub struct RuleView {
+    pub id: &'static str,
+    pub severity: String,
+    pub statement: &'static str,
+    pub source: &'static str,
+}
+
+/// A query, for writing its explanation.
+pub struct QueryView {
+    pub rule: &'static str,
+    pub record: String,
+    pub what: String,
+    pub note: String,
+    /// The id of its text box.
+    pub field: String,
+}
+
+fn rules() -> Vec<RuleView> {
     RULES
         .iter()
-        .map(|(id, sev, text)| (id.to_string(), sev.to_string(), text.to_string()))
+        .map(|r| RuleView {
+            id: r.id,
+            severity: r.severity.to_string(),
+            statement: r.statement,
+            source: r.source,
+        })
         .collect()
 }
 
@@ -75,7 +113,14 @@ fn blank(problems: Vec<Problem>, year: String) -> CensusPage {
         summary: String::new(),
         valid: false,
         errors: 0,
-        warnings: 0,
+        queries: 0,
+        explained: 0,
+        ready: false,
+        to_explain: Vec::new(),
+        given: Vec::new(),
+        unused: Vec::new(),
+        continuity: None,
+        continuity_summary: String::new(),
         findings: None,
         more: 0,
         indicators: None,
@@ -114,6 +159,7 @@ fn findings_table(check: &CensusCheck) -> TableView {
         "Rule",
         "Problem",
         "How to fix it",
+        "Explanation",
     ]
     .iter()
     .enumerate()
@@ -139,6 +185,11 @@ fn findings_table(check: &CensusCheck) -> TableView {
                 CellView::text(format!("{} ({})", f.rule, f.severity)),
                 CellView::text(f.message.clone()),
                 CellView::text(f.fix.clone()),
+                CellView::text(match (f.severity, check.explanation(f)) {
+                    (Severity::Query, Some(n)) => n.note.clone(),
+                    (Severity::Query, None) => "Not explained yet".to_string(),
+                    (Severity::Error, _) => "Errors are corrected, not explained".to_string(),
+                }),
             ]
         })
         .collect();
@@ -150,27 +201,6 @@ fn findings_table(check: &CensusCheck) -> TableView {
     }
 }
 
-fn findings_csv(check: &CensusCheck) -> String {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let _ = w.write_record([
-        "rule", "severity", "line", "column", "path", "element", "record", "message", "fix",
-    ]);
-    for f in &check.read.findings {
-        let _ = w.write_record([
-            f.rule.to_string(),
-            f.severity.to_string(),
-            f.line.to_string(),
-            f.column.to_string(),
-            f.path.clone(),
-            f.element.clone(),
-            f.record.map(|r| r.to_string()).unwrap_or_default(),
-            f.message.clone(),
-            f.fix.clone(),
-        ]);
-    }
-    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
-}
-
 fn result_page(check: &CensusCheck, year: String) -> CensusPage {
     let r = &check.read;
     let mut page = blank(Vec::new(), year);
@@ -179,7 +209,49 @@ fn result_page(check: &CensusCheck, year: String) -> CensusPage {
     page.file = r.file.clone();
     page.valid = r.is_valid();
     page.errors = r.errors;
-    page.warnings = r.warnings;
+    page.queries = r.queries;
+    page.explained = check.explained();
+    page.ready = check.verdict() == Verdict::Ready;
+    for (i, f) in r
+        .findings
+        .iter()
+        .take(SHOWN)
+        .filter(|f| f.severity == Severity::Query)
+        .enumerate()
+    {
+        let q = QueryView {
+            rule: f.rule,
+            record: f.record.map(|r| r.to_string()).unwrap_or_default(),
+            what: match f.record {
+                Some(n) => format!("{} on record {n}: {}", f.rule, f.message),
+                None => format!("{}: {}", f.rule, f.message),
+            },
+            note: check
+                .explanation(f)
+                .map(|n| n.note.clone())
+                .unwrap_or_default(),
+            field: format!("note-{}", i + 1),
+        };
+        if q.note.is_empty() {
+            page.to_explain.push(q);
+        } else {
+            page.given.push(q);
+        }
+    }
+    page.unused = check
+        .unused_notes()
+        .iter()
+        .map(|n| {
+            format!(
+                "Line {}: the explanation of {}{} matches no query of this return",
+                n.line,
+                n.rule,
+                n.record
+                    .map_or(String::new(), |r| format!(" on record {r}"))
+            )
+        })
+        .collect();
+    (page.continuity, page.continuity_summary) = continuity(check);
     page.summary = format!(
         "{} worker record{}{}{}",
         display::grouped(f64::from(r.workers), 0),
@@ -194,13 +266,76 @@ fn result_page(check: &CensusCheck, year: String) -> CensusPage {
         ))
     );
     page.findings = (!r.findings.is_empty()).then(|| findings_table(check));
-    page.more = (r.errors + r.warnings).saturating_sub(SHOWN.min(r.findings.len()));
+    page.more = (r.errors + r.queries).saturating_sub(SHOWN.min(r.findings.len()));
     if let Some(ind) = &check.indicators {
         let (table, breakdowns) = indicator_tables(ind);
         page.indicators = Some(table);
         page.breakdowns = breakdowns;
     }
     page
+}
+
+/// The comparison with last year's stored return as a table, with a sentence on it; or only the
+/// sentence saying why there is none.
+fn continuity(check: &CensusCheck) -> (Option<TableView>, String) {
+    let Some(c) = &check.continuity else {
+        let who = check
+            .authority
+            .as_ref()
+            .map_or("the authority".to_string(), |a| a.1.clone());
+        return (
+            None,
+            format!(
+                "Not compared with last year: the comparison needs the {who} return for the year before stored here, and someone signed in from {who} who handles its census."
+            ),
+        );
+    };
+    let head = ["Measure", "Last year", "This return", "Change", "Query"]
+        .iter()
+        .enumerate()
+        .map(|(i, h)| CellView {
+            numeric: (1..4).contains(&i),
+            ..CellView::text(*h)
+        })
+        .collect();
+    let show = |v: Option<f64>| v.map_or("not available".to_string(), |v| display::grouped(v, 1));
+    let rows = c
+        .changes
+        .iter()
+        .map(|x| {
+            let change = match (x.last, x.this) {
+                (Some(l), Some(t)) => format!(
+                    "{}{}",
+                    if t >= l { "+" } else { "" },
+                    display::grouped(t - l, 1)
+                ),
+                _ => String::new(),
+            };
+            vec![
+                CellView::text(x.label),
+                CellView::number(show(x.last), show(x.last)),
+                CellView::number(show(x.this), show(x.this)),
+                CellView::number(change.clone(), change),
+                CellView::text(x.queried.unwrap_or("")),
+            ]
+        })
+        .collect();
+    (
+        Some(TableView {
+            caption: format!("Compared with the {} return", c.year),
+            head,
+            rows,
+            download: String::new(),
+        }),
+        format!(
+            "Compared with your stored {} return: of the {} social workers in post on 30 September {}, {} {} neither in post nor a leaver in this return.",
+            c.year,
+            display::grouped(f64::from(c.in_post_last_year), 0),
+            c.year,
+            display::grouped(f64::from(c.missing), 0),
+            if c.missing == 1 { "is" } else { "are" }
+        ),
+    )
 }
 
 /// The indicators of a return as tables: the headline measures, then each breakdown.
@@ -210,6 +345,15 @@ pub(crate) fn indicator_tables(
     {
         let rows = Measure::of(Dataset::CswwHeadline)
             .filter_map(|m| {
+                if let Some(w) = ind.withheld.iter().find(|w| w.measure == m.name) {
+                    return Some(vec![
+                        CellView::text(m.label),
+                        CellView {
+                            note: format!("Withheld: {}", w.reason),
+                            ..CellView::number("withheld", "")
+                        },
+                    ]);
+                }
                 ind.row.cell(m.name).map(|c| {
                     vec![
                         CellView::text(m.label),
@@ -310,15 +454,16 @@ pub async fn check(
         Ok(sent) => sent,
         Err((status, problems)) => return form_error(status, problems),
     };
-    let check = sent.check.await.map_err(|e| {
+    let mut check = sent.check.await.map_err(|e| {
         PageError::internal(
             anyhow::Error::new(e).context("checking a census return"),
             state.request_id(),
         )
     })??;
+    check.notes = sent.notes;
     if sent.csv {
         let name = format!("{}-findings.csv", check.read.file.trim_end_matches(".xml"));
-        return Ok(csv_response(&name, findings_csv(&check)));
+        return Ok(csv_response(&name, check.findings_csv()));
     }
     let status = if check.read.is_valid() {
         StatusCode::OK
@@ -333,6 +478,7 @@ pub async fn check(
 struct Sent {
     year: String,
     csv: bool,
+    notes: Option<swforce_import::census::notes::Notes>,
     check: tokio::task::JoinHandle<Result<CensusCheck, AppError>>,
 }
 
@@ -353,7 +499,9 @@ async fn read_form(
     let mut year: Option<i32> = None;
     let mut year_text = String::new();
     let mut csv = false;
+    let mut notes = None;
     let mut job = None;
+    let viewer = crate::auth::current();
     let mut bytes = 0usize;
     while let Some(field) = form.next_field().await.map_err(|e| unread(e.into()))? {
         match field.name() {
@@ -374,10 +522,41 @@ async fn read_form(
                 }
             }
             Some("action") => csv = field.text().await.unwrap_or_default() == "csv",
+            Some("notes") => {
+                let name = field.file_name().unwrap_or("notes.csv").to_string();
+                let bytes = field.bytes().await.map_err(|e| unread(e.into()))?;
+                if !bytes.is_empty() {
+                    notes = Some(read_notes(&name, bytes.as_ref()).map_err(|refused| {
+                        let problems = refused
+                            .diagnostics
+                            .iter()
+                            .take(10)
+                            .map(|d| Problem {
+                                text: format!(
+                                    "{}{}: {}",
+                                    d.file,
+                                    d.line.map_or(String::new(), |l| format!(" line {l}")),
+                                    d.problem
+                                ),
+                                fix: d.fix.clone(),
+                                target: "notes".into(),
+                            })
+                            .collect();
+                        (StatusCode::UNPROCESSABLE_ENTITY, problems)
+                    })?);
+                }
+            }
             Some("file") => {
                 let (app, y) = (app.clone(), year);
+                let viewer = viewer.clone();
                 let (j, n) = upload::stream(field, move |name, reader| {
-                    app.check_census(&name, reader, y)
+                    app.check_census_for(
+                        viewer.principal.as_ref(),
+                        &name,
+                        reader,
+                        y,
+                        &viewer.origin,
+                    )
                 })
                 .await
                 .map_err(unread)?;
@@ -400,6 +579,27 @@ async fn read_form(
     Ok(Sent {
         year: year_text,
         csv,
+        notes,
         check,
     })
+}
+
+/// `POST /census/notes.csv`: the explanations written on the results, as a notes file to keep
+/// and give with the return next time. The fields come in threes: rule, record, note.
+pub async fn notes_csv(axum::Form(fields): axum::Form<Vec<(String, String)>>) -> PageResult {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let _ = w.write_record(["rule", "record", "note"]);
+    let (mut rule, mut record) = (String::new(), String::new());
+    for (k, v) in fields {
+        match k.as_str() {
+            "rule" => rule = v,
+            "record" => record = v,
+            "note" if !v.trim().is_empty() => {
+                let _ = w.write_record([rule.as_str(), record.as_str(), v.trim()]);
+            }
+            _ => {}
+        }
+    }
+    let body = String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default();
+    Ok(csv_response("census-notes.csv", body))
 }

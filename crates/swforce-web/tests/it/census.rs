@@ -76,7 +76,7 @@ fn the_findings_download_as_csv() {
     assert_eq!(a.header("content-type"), Some("text/csv; charset=utf-8"));
     assert!(
         a.body
-            .starts_with("rule,severity,line,column,path,element,record,message,fix\n")
+            .starts_with("rule,severity,line,column,path,element,record,message,fix,note\n")
     );
     assert!(a.body.contains("CSWW-B01,error,"));
 }

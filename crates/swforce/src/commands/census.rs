@@ -5,9 +5,10 @@ use crate::commands::{fail, report_error};
 use std::io::{BufReader, BufWriter, Write};
 use std::path::PathBuf;
 use swforce_app::App;
-use swforce_app::census::CensusCheck;
+use swforce_app::census::{CensusCheck, Verdict};
 use swforce_domain::{Cell, OldLaCode};
-use swforce_import::census::generate::{GenerateSpec, generate};
+use swforce_import::census::generate::{Defect, GenerateSpec, generate, mutate};
+use swforce_import::census::notes::read_notes;
 use swforce_stats::census::CensusIndicators;
 use swforce_store::CensusOutcome;
 
@@ -38,6 +39,11 @@ pub struct ValidateArgs {
     /// The collection year, when the return's header has none.
     #[arg(long)]
     year: Option<i32>,
+    /// Explanations of queries: a CSV with the columns rule, record and note (the findings CSV
+    /// with its note column filled in will do). Explained queries no longer stand between the
+    /// return and "ready to submit".
+    #[arg(long, value_name = "FILE")]
+    notes: Option<PathBuf>,
     #[arg(long, short, value_enum, default_value = "report")]
     format: ReportFormat,
 }
@@ -83,15 +89,22 @@ pub struct ExportArgs {
 
 #[derive(Debug, clap::Args)]
 pub struct GenerateArgs {
+    /// How many invented workers the return holds.
     #[arg(long, default_value_t = 1000)]
     workers: u32,
+    /// The seed: the same seed gives the same return.
     #[arg(long, default_value_t = 1)]
     seed: u64,
     /// The authority's DfE code for the header.
     #[arg(long, default_value = "839")]
     la: String,
+    /// The collection year (ending 30 September).
     #[arg(long, default_value_t = 2022)]
     year: i32,
+    /// Spoil the return with one defect, to see the check find it (see `--defect list`).
+    #[arg(long, value_name = "DEFECT")]
+    defect: Option<String>,
+    /// The file to write.
     #[arg(long, value_name = "FILE")]
     out: PathBuf,
 }
@@ -125,10 +138,19 @@ pub fn run(app: &App, command: &Command) -> Result<(), Failure> {
 #[allow(clippy::print_stdout)]
 fn validate(app: &App, a: &ValidateArgs) -> Result<(), Failure> {
     let file = name(&a.file);
-    let check = app
-        .check_census(&file, open(&a.file)?, a.year)
+    let notes = match &a.notes {
+        Some(path) => Some(
+            read_notes(&name(path), open(path)?)
+                .map_err(|e| fail(swforce_app::AppError::from(e)))?,
+        ),
+        None => None,
+    };
+    let mut check = app
+        .check_census_with_history(&file, open(&a.file)?, a.year)
         .map_err(fail)?;
+    check.notes = notes;
     let r = &check.read;
+    let verdict = check.verdict();
     match a.format {
         ReportFormat::Report => {
             println!(
@@ -143,24 +165,50 @@ fn validate(app: &App, a: &ValidateArgs) -> Result<(), Failure> {
                     y.0
                 ))
             );
+            if let Some(c) = &check.continuity {
+                println!(
+                    "compared with the stored {} return: {} of its {} social workers in post are neither in post nor leavers here",
+                    c.year, c.missing, c.in_post_last_year
+                );
+            }
             for f in &r.findings {
                 println!("{file}:{f}");
+                if let Some(n) = check.explanation(f) {
+                    println!("  explained ({}:{}): {}", n.line, n.rule, n.note);
+                }
             }
             let shown = r.findings.len();
-            if r.errors + r.warnings > shown {
+            if r.errors + r.queries > shown {
                 println!(
                     "... and {} more finding(s) not shown",
-                    r.errors + r.warnings - shown
+                    r.errors + r.queries - shown
+                );
+            }
+            for n in check.unused_notes() {
+                println!(
+                    "{}:{}: note: the explanation of {} {} matches no query of this return",
+                    check.notes.as_ref().map_or("", |n| n.file.as_str()),
+                    n.line,
+                    n.rule,
+                    n.record
+                        .map_or("for the whole return".to_string(), |r| format!(
+                            "record {r}"
+                        ))
                 );
             }
             println!(
-                "{} error(s), {} warning(s): {}",
+                "{} error(s), {} quer{} ({} explained): {}",
                 r.errors,
-                r.warnings,
-                if r.is_valid() {
-                    "the return can be submitted and imported"
-                } else {
-                    "correct the errors before submitting"
+                r.queries,
+                if r.queries == 1 { "y" } else { "ies" },
+                check.explained(),
+                match verdict {
+                    Verdict::Ready => "ready to submit".to_string(),
+                    Verdict::QueriesToExplain(n) => format!(
+                        "no errors; explain the {n} quer{} (--notes) or correct the return before submitting",
+                        if n == 1 { "y" } else { "ies" }
+                    ),
+                    Verdict::Errors(_) => "correct the errors before submitting".to_string(),
                 }
             );
         }
@@ -172,31 +220,31 @@ fn validate(app: &App, a: &ValidateArgs) -> Result<(), Failure> {
                 "year": r.year.map(|y| y.0),
                 "authority": check.authority.as_ref().map(|(c, n)| serde_json::json!({"code": c, "name": n})),
                 "errors": r.errors,
-                "warnings": r.warnings,
+                "queries": r.queries,
+                "explained": check.explained(),
                 "valid": r.is_valid(),
-                "findings": r.findings,
+                "ready_to_submit": verdict == Verdict::Ready,
+                "findings": r.findings.iter().map(|f| {
+                    let mut v = serde_json::to_value(f).unwrap_or_default();
+                    if let Some(n) = check.explanation(f) {
+                        v["note"] = serde_json::json!(n.note);
+                    }
+                    v
+                }).collect::<Vec<_>>(),
+                "continuity": check.continuity.as_ref().map(|c| serde_json::json!({
+                    "year": c.year,
+                    "in_post_last_year": c.in_post_last_year,
+                    "missing": c.missing,
+                    "changes": c.changes.iter().map(|x| serde_json::json!({
+                        "measure": x.measure, "last": x.last, "this": x.this, "queried": x.queried,
+                    })).collect::<Vec<_>>(),
+                })),
             });
             println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
         }
         ReportFormat::Csv => {
-            let mut w = csv::Writer::from_writer(std::io::stdout());
-            let _ = w.write_record([
-                "rule", "severity", "line", "column", "path", "element", "record", "message", "fix",
-            ]);
-            for f in &r.findings {
-                let _ = w.write_record([
-                    f.rule.to_string(),
-                    f.severity.to_string(),
-                    f.line.to_string(),
-                    f.column.to_string(),
-                    f.path.clone(),
-                    f.element.clone(),
-                    f.record.map(|x| x.to_string()).unwrap_or_default(),
-                    f.message.clone(),
-                    f.fix.clone(),
-                ]);
-            }
-            let _ = w.flush();
+            let mut out = std::io::stdout();
+            let _ = out.write_all(check.findings_csv().as_bytes());
         }
     }
     if r.is_valid() {
@@ -342,6 +390,25 @@ fn export(app: &App, a: &ExportArgs) -> Result<(), Failure> {
 
 #[allow(clippy::print_stdout)]
 fn generate_file(a: &GenerateArgs) -> Result<(), Failure> {
+    let defect = match a.defect.as_deref() {
+        None => None,
+        Some(name) => match Defect::named(name) {
+            Some(d) => Some(d),
+            None => {
+                let names: Vec<String> = Defect::ALL.iter().map(|d| d.name()).collect();
+                if name == "list" {
+                    for d in Defect::ALL {
+                        let (rule, element) = d.expected();
+                        println!("{:<32} {rule} {element}", d.name());
+                    }
+                    return Ok(());
+                }
+                eprintln!("error: --defect {name:?} is not a defect the generator makes");
+                eprintln!("  fix: give one of: {}", names.join(", "));
+                return Err(Failure::Refused);
+            }
+        },
+    };
     let lea = OldLaCode::parse(&a.la).map_err(|e| {
         eprintln!("error: --la {e}");
         Failure::Refused
@@ -351,24 +418,34 @@ fn generate_file(a: &GenerateArgs) -> Result<(), Failure> {
         Failure::Refused
     })?;
     let mut out = BufWriter::with_capacity(1 << 16, file);
-    generate(
-        &mut out,
-        &GenerateSpec {
-            workers: a.workers,
-            seed: a.seed,
-            lea,
-            year: a.year,
-        },
-    )
+    let spec = GenerateSpec {
+        workers: a.workers,
+        seed: a.seed,
+        lea,
+        year: a.year,
+    };
+    match defect {
+        None => generate(&mut out, &spec),
+        Some(d) => {
+            let mut valid = Vec::new();
+            generate(&mut valid, &spec).and_then(|()| {
+                out.write_all(mutate(&String::from_utf8_lossy(&valid), d, a.year).as_bytes())
+            })
+        }
+    }
     .and_then(|()| out.flush())
     .map_err(|e| {
         report_error(&anyhow::Error::new(e).context("writing the return"));
         Failure::Refused
     })?;
     println!(
-        "wrote a synthetic return of {} invented workers to {}",
+        "wrote a synthetic return of {} invented workers to {}{}",
         a.workers,
-        a.out.display()
+        a.out.display(),
+        defect.map_or(String::new(), |d| {
+            let (rule, element) = d.expected();
+            format!(", spoiled by the defect {} ({rule} at {element})", d.name())
+        })
     );
     Ok(())
 }

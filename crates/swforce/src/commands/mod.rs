@@ -56,8 +56,8 @@ pub fn fail(e: AppError) -> Failure {
                 eprintln!("{}:{f}", r.file);
             }
             eprintln!(
-                "error: nothing was imported from {}: {} error(s), {} warning(s)",
-                r.file, r.errors, r.warnings
+                "error: nothing was imported from {}: {} error(s), {} query(ies)",
+                r.file, r.errors, r.queries
             );
         }
         AppError::Store(_) => report_error(&anyhow::Error::new(e)),

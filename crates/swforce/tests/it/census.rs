@@ -132,7 +132,7 @@ fn an_invalid_return_exits_1_with_rule_line_path_and_record_and_imports_nothing(
     ));
     assert!(
         csv.starts_with(
-            "rule,severity,line,column,path,element,record,message,fix\nXSD-VALUE,error,"
+            "rule,severity,line,column,path,element,record,message,fix,note\nXSD-VALUE,error,"
         ),
         "{csv}"
     );
