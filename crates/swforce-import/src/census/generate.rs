@@ -264,15 +264,22 @@ pub fn workers(spec: &GenerateSpec) -> Vec<CensusWorker> {
 
 /// Writes a valid synthetic return of `spec.workers` workers, one record at a time.
 pub fn generate(out: &mut impl Write, spec: &GenerateSpec) -> io::Result<()> {
-    let mut d = Dice(Pcg64Mcg::seed_from_u64(spec.seed));
     let year = CollectionYear(spec.year);
+    // The vacancy block comes before the workers, and half the agency workers in post cover a
+    // vacancy: a first pass over the same dice counts them, keeping nothing.
+    let mut d = Dice(Pcg64Mcg::seed_from_u64(spec.seed));
+    let agency_in_post = (1..=spec.workers)
+        .map(|r| worker(&mut d, r, year))
+        .filter(|w| w.agency && w.in_post_at(year.reference_date()))
+        .count();
+    let cover = (agency_in_post / 2) as i64;
     let vacancies = LaVacancies {
         vacancies_fte: (f64::from(spec.workers) * 0.18 * 100.0).round() / 100.0,
-        // Agency cover is part-time for some: never more FTE than people.
-        // About half the agency workers in post (some 12% of records) cover a vacancy.
-        agency_cover_fte: (f64::from(spec.workers / 20) * 0.95 * 100.0).round() / 100.0,
-        agency_cover_headcount: i64::from(spec.workers / 20),
+        // Some cover part-time: never more FTE than people.
+        agency_cover_fte: (cover as f64 * 0.95 * 100.0).round() / 100.0,
+        agency_cover_headcount: cover,
     };
+    let mut d = Dice(Pcg64Mcg::seed_from_u64(spec.seed));
     // The header and vacancies first, then each worker as it is invented.
     let mut head = Vec::new();
     write_census(&mut head, &header(spec), &vacancies, &[])?;

@@ -242,3 +242,33 @@ fn a_multi_byte_character_inside_a_date_is_an_error_not_a_panic() {
     let bytes = include_bytes!("../../../../fuzz/seeds/census_xml/regression-bom-in-datetime.xml");
     let _ = read(&String::from_utf8_lossy(bytes));
 }
+
+#[test]
+fn generated_returns_break_no_rule_and_raise_no_query_at_any_size() {
+    for seed in 1..=20 {
+        for workers in [1, 20, 200] {
+            let (r, _) = read(&generated(workers, seed));
+            assert_eq!(
+                (r.errors, r.queries),
+                (0, 0),
+                "seed {seed}, {workers} workers: {:#?}",
+                r.findings
+            );
+        }
+    }
+}
+
+#[test]
+fn docs_census_lists_every_rule_with_its_severity_statement_and_source() {
+    let docs = std::fs::read_to_string(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../docs/census.md"),
+    )
+    .unwrap();
+    for r in swforce_import::census::rules::RULES {
+        let row = format!(
+            "| {} | {} | {} | {} |",
+            r.id, r.severity, r.statement, r.source
+        );
+        assert!(docs.contains(&row), "docs/census.md lacks the row\n{row}");
+    }
+}

@@ -292,7 +292,12 @@ fn cell(c: &Cell<f64>, decimals: usize) -> String {
 fn print_indicators(ind: &CensusIndicators, title: &str) -> String {
     let mut out = format!("{title}\n\n");
     for m in swforce_domain::Measure::of(swforce_domain::Dataset::CswwHeadline) {
-        if let Some(c) = ind.row.cell(m.name) {
+        if let Some(w) = ind.withheld.iter().find(|w| w.measure == m.name) {
+            out.push_str(&format!(
+                "  {:<58} {:>12}\n    withheld: {}\n",
+                m.label, "withheld", w.reason
+            ));
+        } else if let Some(c) = ind.row.cell(m.name) {
             out.push_str(&format!(
                 "  {:<58} {:>12}\n",
                 m.label,
@@ -358,7 +363,7 @@ fn indicators(app: &App, a: &IndicatorsArgs) -> Result<(), Failure> {
                     );
                 }
             }
-            let v = serde_json::json!({"file": file, "year": check.read.year.map(|y| y.0), "indicators": measures, "breakdowns": ind.breakdowns, "disclosed": ind.disclosed});
+            let v = serde_json::json!({"file": file, "year": check.read.year.map(|y| y.0), "indicators": measures, "breakdowns": ind.breakdowns, "withheld": ind.withheld, "disclosed": ind.disclosed});
             println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
         }
         IndicatorFormat::Table => print!(

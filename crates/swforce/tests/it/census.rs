@@ -188,3 +188,209 @@ fn disclosed_indicators_suppress_small_cells() {
     assert!(shut.contains("        c people"), "{shut}");
     assert!(shut.contains("are suppressed (c)"));
 }
+
+fn generate_return(
+    data: &std::path::Path,
+    file: &std::path::Path,
+    year: &str,
+    seed: &str,
+    extra: &[&str],
+) {
+    let mut args = vec![
+        "census",
+        "generate",
+        "--workers",
+        "200",
+        "--seed",
+        seed,
+        "--year",
+        year,
+        "--out",
+        file.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    let out = swforce(data, &args);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}
+
+#[test]
+fn last_years_stored_return_is_compared_and_explained_queries_make_it_ready_to_submit() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    swforce(&data, &["demo"]);
+    let last = dir.path().join("2021.xml");
+    let this = dir.path().join("2022.xml");
+    generate_return(&data, &last, "2021", "1", &[]);
+    generate_return(&data, &this, "2022", "2", &[]);
+    let v = swforce(&data, &["census", "validate", this.to_str().unwrap()]);
+    assert_eq!(v.status.code(), Some(0), "{}", stdout(&v));
+    assert!(
+        stdout(&v).contains("0 error(s), 0 queries (0 explained): ready to submit"),
+        "{}",
+        stdout(&v)
+    );
+    let i = swforce(&data, &["census", "import", last.to_str().unwrap()]);
+    assert_eq!(i.status.code(), Some(0), "{}", stderr(&i));
+    // Other invented people: none of last year's social workers is in this return.
+    let v = swforce(&data, &["census", "validate", this.to_str().unwrap()]);
+    let report = stdout(&v);
+    assert_eq!(
+        v.status.code(),
+        Some(0),
+        "queries do not fail the check: {report}"
+    );
+    assert!(
+        report.contains("compared with the stored 2021 return"),
+        "{report}"
+    );
+    assert!(report.contains("query [CSWW-C01] Message"), "{report}");
+    assert!(
+        report.contains("neither in post nor a leaver in this return"),
+        "{report}"
+    );
+    assert!(report.contains("explain the 1 query (--notes)"), "{report}");
+    let notes = dir.path().join("notes.csv");
+    std::fs::write(
+        &notes,
+        "rule,record,note\nCSWW-C01,,A new case management system renumbered staff\n",
+    )
+    .unwrap();
+    let v = swforce(
+        &data,
+        &[
+            "census",
+            "validate",
+            this.to_str().unwrap(),
+            "--notes",
+            notes.to_str().unwrap(),
+        ],
+    );
+    let report = stdout(&v);
+    assert!(
+        report.contains("  explained (2:CSWW-C01): A new case management system renumbered staff"),
+        "{report}"
+    );
+    assert!(
+        report.contains("1 query (1 explained): ready to submit"),
+        "{report}"
+    );
+    let csv = stdout(&swforce(
+        &data,
+        &[
+            "census",
+            "validate",
+            this.to_str().unwrap(),
+            "--notes",
+            notes.to_str().unwrap(),
+            "--format",
+            "csv",
+        ],
+    ));
+    assert!(
+        csv.contains(",A new case management system renumbered staff\n"),
+        "{csv}"
+    );
+    // The findings CSV, note and all, reads back as the notes.
+    let again = dir.path().join("findings.csv");
+    std::fs::write(&again, &csv).unwrap();
+    let v = swforce(
+        &data,
+        &[
+            "census",
+            "validate",
+            this.to_str().unwrap(),
+            "--notes",
+            again.to_str().unwrap(),
+        ],
+    );
+    assert!(stdout(&v).contains("ready to submit"), "{}", stdout(&v));
+}
+
+#[test]
+fn a_notes_file_that_explains_an_error_is_refused_naming_its_line_and_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    swforce(&data, &["demo"]);
+    let file = dir.path().join("return.xml");
+    generate_return(&data, &file, "2022", "3", &[]);
+    let notes = dir.path().join("notes.csv");
+    std::fs::write(&notes, "rule,record,note\nCSWW-B06,4,it is fine\n").unwrap();
+    let v = swforce(
+        &data,
+        &[
+            "census",
+            "validate",
+            file.to_str().unwrap(),
+            "--notes",
+            notes.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(v.status.code(), Some(1));
+    assert!(
+        stderr(&v)
+            .contains("notes.csv:2:1: error: CSWW-B06 is an error, and errors cannot be explained"),
+        "{}",
+        stderr(&v)
+    );
+}
+
+#[test]
+fn the_generator_injects_each_defect_by_name_and_the_check_finds_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    swforce(&data, &["demo"]);
+    let list = swforce(
+        &data,
+        &["census", "generate", "--defect", "list", "--out", "x.xml"],
+    );
+    assert!(
+        stdout(&list).contains("negative-vacancies               CSWW-B17 NumberOfVacancies"),
+        "{}",
+        stdout(&list)
+    );
+    let bad = swforce(
+        &data,
+        &[
+            "census", "generate", "--defect", "nonsense", "--out", "x.xml",
+        ],
+    );
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(
+        stderr(&bad).contains("give one of: missing-swe-number"),
+        "{}",
+        stderr(&bad)
+    );
+    let file = dir.path().join("spoiled.xml");
+    generate_return(
+        &data,
+        &file,
+        "2022",
+        "4",
+        &["--defect", "negative-vacancies"],
+    );
+    let v = swforce(&data, &["census", "validate", file.to_str().unwrap()]);
+    assert_eq!(v.status.code(), Some(1));
+    assert!(
+        stdout(&v).contains("error [CSWW-B17] Message/LALevelVacancies"),
+        "{}",
+        stdout(&v)
+    );
+    let ind = stdout(&swforce(
+        &data,
+        &["census", "indicators", file.to_str().unwrap()],
+    ));
+    assert!(
+        ind.contains("withheld: Vacancies (FTE) is negative (-4)"),
+        "{ind}"
+    );
+    assert!(
+        !ind.contains('-')
+            || !ind.contains("Vacancy rate (FTE)                                           -"),
+        "{ind}"
+    );
+    let lea = dir.path().join("lea.xml");
+    generate_return(&data, &lea, "2022", "4", &["--defect", "unknown-authority"]);
+    let v = swforce(&data, &["census", "validate", lea.to_str().unwrap()]);
+    assert_eq!(v.status.code(), Some(1));
+    assert!(stdout(&v).contains("error [CSWW-B20] Message/Header/Source/LEA: LEA 999 is not the code of any local authority"), "{}", stdout(&v));
+}
