@@ -113,3 +113,158 @@ fn the_page_offers_the_form_the_rules_and_the_schema() {
     assert_eq!(xsd.status, 200);
     assert!(xsd.body.contains("<xs:element name=\"Message\""));
 }
+
+/// The census form's body: the return, and a notes file when given.
+fn form(file: &[u8], notes: Option<&str>, action: &str) -> (String, Vec<u8>) {
+    let b = "census-boundary-47";
+    let mut body = format!("--{b}\r\nContent-Disposition: form-data; name=\"year\"\r\n\r\n\r\n--{b}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"return.xml\"\r\nContent-Type: application/xml\r\n\r\n").into_bytes();
+    body.extend_from_slice(file);
+    if let Some(n) = notes {
+        body.extend_from_slice(format!("\r\n--{b}\r\nContent-Disposition: form-data; name=\"notes\"; filename=\"notes.csv\"\r\nContent-Type: text/csv\r\n\r\n{n}").as_bytes());
+    }
+    body.extend_from_slice(format!("\r\n--{b}\r\nContent-Disposition: form-data; name=\"action\"\r\n\r\n{action}\r\n--{b}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={b}"), body)
+}
+
+fn post_with_notes(
+    browser: &crate::browser::Browser<'_>,
+    file: &[u8],
+    notes: Option<&str>,
+    action: &str,
+) -> crate::Answer {
+    let (kind, body) = form(file, notes, action);
+    browser.post_raw(&format!("/census?csrf={}", browser.csrf()), &kind, &body)
+}
+
+#[test]
+fn a_query_is_explained_on_the_page_and_the_return_becomes_ready_to_submit() {
+    let text = mutate(&generated(20), Defect::CasesForManager, 2022);
+    let browser = demo().browser();
+    let a = post_with_notes(&browser, text.as_bytes(), None, "html");
+    assert_eq!(a.status, 200, "a query alone leaves the return valid");
+    assert!(
+        a.body
+            .contains("No errors, but 1 of 1 query needs an explanation"),
+        "{}",
+        a.body
+    );
+    assert!(a.body.contains("Explain the queries"));
+    assert!(
+        a.body
+            .contains("<label class=\"sw-label sw-label--s\" for=\"note-1\">CSWW-B05 on record 1:")
+    );
+    let notes = "rule,record,note\nCSWW-B05,1,Team manager covering a vacant caseload\n";
+    let a = post_with_notes(&browser, text.as_bytes(), Some(notes), "html");
+    assert_eq!(a.status, 200);
+    assert!(a.body.contains("Ready to submit"), "{}", a.body);
+    assert!(a.body.contains("Team manager covering a vacant caseload"));
+    assert!(!a.body.contains("Explain the queries"));
+    let csv = post_with_notes(&browser, text.as_bytes(), Some(notes), "csv");
+    assert!(
+        csv.body
+            .contains(",Team manager covering a vacant caseload\n"),
+        "{}",
+        csv.body
+    );
+    // What is written in the boxes comes back as a notes file.
+    let n = browser.post_form(
+        "/census/notes.csv",
+        &[
+            ("rule", "CSWW-B05"),
+            ("record", "1"),
+            ("note", " Covering "),
+            ("rule", "CSWW-B13"),
+            ("record", "4"),
+            ("note", ""),
+        ],
+    );
+    assert_eq!(n.status, 200);
+    assert_eq!(n.header("content-type"), Some("text/csv; charset=utf-8"));
+    assert_eq!(n.body, "rule,record,note\nCSWW-B05,1,Covering\n");
+}
+
+#[test]
+fn a_notes_file_with_a_problem_is_refused_beside_its_field() {
+    let text = mutate(&generated(20), Defect::CasesForManager, 2022);
+    let a = post_with_notes(
+        &demo().browser(),
+        text.as_bytes(),
+        Some("rule,record,note\nCSWW-B01,1,fine\n"),
+        "html",
+    );
+    assert_eq!(a.status, 422);
+    assert!(
+        a.body
+            .contains("notes.csv line 2: CSWW-B01 is an error, and errors cannot be explained"),
+        "{}",
+        a.body
+    );
+    assert!(
+        a.body.contains("href=\"#notes\""),
+        "the summary links to the notes field"
+    );
+}
+
+#[test]
+fn impossible_indicators_are_withheld_with_the_reason() {
+    let text = mutate(&generated(40), Defect::NegativeVacancies, 2022);
+    let a = post(text.as_bytes(), "html");
+    assert_eq!(a.status, 422);
+    assert!(
+        a.body
+            .contains("Withheld: Vacancies (FTE) is negative (-4)"),
+        "{}",
+        a.body
+    );
+    assert!(!a.body.contains("-22"), "no negative vacancy rate");
+}
+
+#[test]
+fn the_authoritys_own_people_see_continuity_with_last_years_stored_return_others_do_not() {
+    let app = crate::spawn_app();
+    let kent = app.organisation("Kent County Council", Some("E10000016"));
+    let keys = app.person(
+        kent,
+        "census@kent.test",
+        &["workforce_analyst", "org_admin"],
+    );
+    let make = |year: i32, seed: u64| {
+        let mut out = Vec::new();
+        generate(
+            &mut out,
+            &GenerateSpec {
+                workers: 60,
+                seed,
+                lea: OldLaCode::parse("886").unwrap(),
+                year,
+            },
+        )
+        .unwrap();
+        out
+    };
+    let stored = keys.post_file("/census/returns", "kent-2021.xml", &make(2021, 1), &[]);
+    assert_eq!(stored.status, 303, "{}", stored.body);
+    let this = make(2022, 2);
+    let a = post_with_notes(&keys, &this, None, "html");
+    assert!(
+        a.body.contains("Compared with your stored 2021 return"),
+        "{}",
+        a.body
+    );
+    assert!(a.body.contains("Compared with the 2021 return"));
+    assert!(a.body.contains("neither in post nor a leaver in this return"));
+    let audit = app.app.store().audit(Some(kent), 1000).unwrap();
+    assert!(
+        audit
+            .iter()
+            .any(|e| e.action == "view_personal_data" && e.target == "census E10000016 2021"),
+        "reading last year's records is on the audit log"
+    );
+    let guest = post_with_notes(&app.browser(), &this, None, "html");
+    assert!(
+        guest.body.contains("Not compared with last year"),
+        "{}",
+        guest.body
+    );
+    assert!(!guest.body.contains("neither in post nor a leaver in this return"));
+}
