@@ -177,6 +177,16 @@ test('axe finds no serious or critical problem on the sign-in, account and admin
   await p.getByRole('link', { name: 'Year to 30 September 2022' }).click();
   assert.match(await p.locator('main').innerText(), /Social workers in post/);
   await noSeriousProblems(p, 'census return indicators');
+  // Next year's return, checked by the authority's own analyst, is compared with the stored one:
+  // one social worker is missing and in-post FTE fell by a third.
+  const next = bcp.replace('<LEA>839</LEA>', '<LEA>878</LEA>').replace('<Year>2022</Year>', '<Year>2023</Year>').replace('<ReferenceDate>2022-09-30', '<ReferenceDate>2023-09-30');
+  const dropped = next.slice(0, next.lastIndexOf('  <CSWWWorker>')) + '</Message>\n';
+  await p.goto(server.url + '/census');
+  await p.setInputFiles('#file', { name: 'devon-2023.xml', mimeType: 'application/xml', buffer: Buffer.from(dropped) });
+  await p.getByRole('button', { name: 'Check the return' }).click();
+  assert.match(await p.locator('#continuity ~ p').first().innerText(), /Compared with your stored 2022 return: of the 3 social workers in post on 30 September 2022, 1 is neither in post nor a leaver/);
+  assert.match(await p.locator('main').innerText(), /CSWW-C02/);
+  await noSeriousProblems(p, 'census return checked, continuity and queries to explain');
   await analyst.close();
   await context.close();
 });

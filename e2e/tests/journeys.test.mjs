@@ -111,12 +111,30 @@ for (const javaScriptEnabled of [true, false]) {
         await page.getByRole('button', { name: 'Download the findings as CSV' }).click();
       })(),
     ]);
-    assert.match(readFileSync(await download.path(), 'utf8'), /^rule,severity,line,column,path,element,record,message,fix/);
+    assert.match(readFileSync(await download.path(), 'utf8'), /^rule,severity,line,column,path,element,record,message,fix,note/);
     await page.goto(server.url + '/census');
     await page.setInputFiles('#file', { name: 'valid.xml', mimeType: 'application/xml', buffer: Buffer.from(valid) });
     await page.getByRole('button', { name: 'Check the return' }).click();
-    assert.match(await page.locator('.sw-panel__title').innerText(), /No errors/);
+    assert.match(await page.locator('.sw-panel__title').innerText(), /Ready to submit/);
     assert.match(await page.locator('body').innerText(), /Social workers in post \(FTE\)/);
+    // A manager holding cases is a query: explained on the page, it no longer stands in the way.
+    const queried = valid.replace('<OrgRole>4</OrgRole>', '<OrgRole>2</OrgRole>');
+    await page.setInputFiles('#file', { name: 'queried.xml', mimeType: 'application/xml', buffer: Buffer.from(queried) });
+    await page.getByRole('button', { name: 'Check the return' }).click();
+    assert.match(await page.locator('.sw-warning-text__text').innerText(), /No errors, but 1 of 1 query needs an explanation/);
+    await page.getByLabel(/CSWW-B05 on record 1/).fill('Middle manager covering four cases while a post is vacant');
+    const [notes] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download the explanations (notes CSV)' }).click(),
+    ]);
+    const notesText = readFileSync(await notes.path(), 'utf8');
+    assert.equal(notesText, 'rule,record,note\nCSWW-B05,1,Middle manager covering four cases while a post is vacant\n');
+    await page.goto(server.url + '/census');
+    await page.setInputFiles('#file', { name: 'queried.xml', mimeType: 'application/xml', buffer: Buffer.from(queried) });
+    await page.setInputFiles('#notes', { name: 'notes.csv', mimeType: 'text/csv', buffer: Buffer.from(notesText) });
+    await page.getByRole('button', { name: 'Check the return' }).click();
+    assert.match(await page.locator('.sw-panel__title').innerText(), /Ready to submit/);
+    assert.match(await page.locator('table').first().innerText(), /Middle manager covering four cases/);
     await context.close();
   });
 
