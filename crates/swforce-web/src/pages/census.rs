@@ -151,23 +151,10 @@ pub async fn schema() -> impl IntoResponse {
 }
 
 fn findings_table(check: &CensusCheck) -> TableView {
-    let head = [
-        "Line",
-        "Column",
-        "Record",
-        "Where",
-        "Rule",
-        "Problem",
-        "How to fix it",
-        "Explanation",
-    ]
-    .iter()
-    .enumerate()
-    .map(|(i, h)| CellView {
-        numeric: i < 3,
-        ..CellView::text(*h)
-    })
-    .collect();
+    let head = ["Where", "Rule", "Problem", "How to fix it", "Explanation"]
+        .iter()
+        .map(|h| CellView::text(*h))
+        .collect();
     let rows = check
         .read
         .findings
@@ -175,13 +162,14 @@ fn findings_table(check: &CensusCheck) -> TableView {
         .take(SHOWN)
         .map(|f| {
             vec![
-                CellView::number(f.line.to_string(), f.line.to_string()),
-                CellView::number(f.column.to_string(), f.column.to_string()),
-                CellView::number(
-                    f.record.map(|r| r.to_string()).unwrap_or_default(),
-                    f.record.map(|r| r.to_string()).unwrap_or_default(),
-                ),
-                CellView::text(f.path.clone()),
+                CellView::text(format!(
+                    "Line {}, column {}{}: {}",
+                    f.line,
+                    f.column,
+                    f.record
+                        .map_or(String::new(), |r| format!(", record {r}")),
+                    f.path
+                )),
                 CellView::text(format!("{} ({})", f.rule, f.severity)),
                 CellView::text(f.message.clone()),
                 CellView::text(f.fix.clone()),
