@@ -1,6 +1,7 @@
 //! Use cases over a real SQLite store in a temporary directory, with the shipped data.
 
 mod access;
+mod census_situations;
 mod demo;
 mod diary;
 mod joint;
