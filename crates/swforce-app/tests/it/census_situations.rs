@@ -83,9 +83,7 @@ const SITUATIONS: &[Situation] = &[
     ),
     s("leaver_with_zero_fte.xml", &[("CSWW-B16", Error)], false),
     // 10. Negative vacancies, agency headcount, cases and days lost.
-    // DISAGREEMENT (left failing on purpose): swforce also reports CSWW-B18 here, "0 FTE of
-    // agency workers cover vacancies, but there are only -1 of them": a knock-on of the
-    // negative NoAgencyHeadcount that B17 already refuses. The guide's verdict is B17 alone.
+    // B17 alone: the negative headcount is not compared with the FTE again (B18).
     s(
         "negative_numbers.xml",
         &[

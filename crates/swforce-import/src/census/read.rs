@@ -731,12 +731,20 @@ fn close(
             });
         }
         if let Some(v) = state.out.vacancies {
-            for h in rules::check_vacancies(&v) {
-                let at = state
-                    .vacancy_fields
-                    .iter()
-                    .find(|(k, _, _)| k == h.element)
-                    .map_or(start, |(_, _, at)| *at);
+            // In document order, like every other finding.
+            let mut hits: Vec<((u64, u64), Hit)> = rules::check_vacancies(&v)
+                .into_iter()
+                .map(|h| {
+                    let at = state
+                        .vacancy_fields
+                        .iter()
+                        .find(|(k, _, _)| k == h.element)
+                        .map_or(start, |(_, _, at)| *at);
+                    (at, h)
+                })
+                .collect();
+            hits.sort_by_key(|(at, _)| *at);
+            for (at, h) in hits {
                 state.hit(at, h);
             }
         }

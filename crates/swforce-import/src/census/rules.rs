@@ -106,8 +106,8 @@ pub const RULES: &[Rule] = &[
         "CSWW-B06",
         Error,
         "Staff holding two or more roles; leavers who return",
-        "A record is not an exact repeat of another: the same SWE number, worker type, start and end date.",
-        "remove the repeated record; a second role or a return after leaving has its own dates",
+        "A record is not an exact repeat of another: the same SWE number, worker type, role, start and end date.",
+        "remove the repeated record; a second post has its own role, and a return after leaving its own dates",
     ),
     rule(
         "CSWW-B07",
@@ -246,7 +246,7 @@ pub const RULES: &[Rule] = &[
         "CSWW-C02",
         Query,
         "Continuity with last year's return",
-        "Social workers in post (FTE) change by no more than a quarter (a factor of 1.25) from last year.",
+        "Social workers in post (FTE) rise by no more than a quarter, or fall by no more than a fifth, from last year (a factor of 1.25 either way).",
         "check no one is missing or returned twice; explain a real change",
     ),
     rule(
@@ -555,7 +555,9 @@ pub fn check_vacancies(v: &LaVacancies) -> Vec<Hit> {
             ));
         }
     }
-    if v.agency_cover_fte > v.agency_cover_headcount as f64 + 1e-9 {
+    // A negative figure is B17's alone: comparing it says nothing more.
+    let negative = !out.is_empty();
+    if !negative && v.agency_cover_fte > v.agency_cover_headcount as f64 + 1e-9 {
         out.push(hit(
             "CSWW-B18",
             "NoAgencyFTE",
@@ -610,7 +612,7 @@ impl Held {
 /// What one person's earlier records say of a new one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Repeat {
-    /// The same SWE number, worker type, start and end date as this earlier record.
+    /// The same SWE number, worker type, role, start and end date as this earlier record.
     Exact(u32),
     /// The same worker type and role as this earlier record, at a time that overlaps it.
     Overlap(u32),
@@ -651,7 +653,7 @@ impl Duplicates {
         if let Some(e) = earlier
             .iter()
             .filter(same_kind)
-            .find(|e| e.start == held.start && e.end == held.end)
+            .find(|e| e.role == held.role && e.start == held.start && e.end == held.end)
         {
             return Some(Repeat::Exact(e.record));
         }
@@ -861,13 +863,14 @@ mod tests {
             agency_cover_headcount: 2,
         });
         let got: Vec<_> = hits.iter().map(|h| (h.rule, h.element)).collect();
-        assert_eq!(
-            got,
-            vec![
-                ("CSWW-B17", "NumberOfVacancies"),
-                ("CSWW-B18", "NoAgencyFTE")
-            ]
-        );
+        assert_eq!(got, vec![("CSWW-B17", "NumberOfVacancies")]);
+        let hits = check_vacancies(&LaVacancies {
+            vacancies_fte: 4.0,
+            agency_cover_fte: 12.0,
+            agency_cover_headcount: 2,
+        });
+        let got: Vec<_> = hits.iter().map(|h| (h.rule, h.element)).collect();
+        assert_eq!(got, vec![("CSWW-B18", "NoAgencyFTE")]);
     }
 
     fn record(n: u32, role: &str, start: &str, end: Option<&str>) -> CensusWorker {
@@ -905,7 +908,12 @@ mod tests {
             Some(Repeat::Overlap(2)),
             "the same role at the same time is queried"
         );
-        let mut agency = record(6, "5", "2022-06-01", None);
+        assert_eq!(
+            d.see(&record(6, "3", "2022-06-01", None)),
+            None,
+            "two posts from the same day, in other roles"
+        );
+        let mut agency = record(7, "5", "2022-06-01", None);
         agency.agency = true;
         assert_eq!(
             d.see(&agency),

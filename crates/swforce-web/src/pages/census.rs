@@ -166,8 +166,7 @@ fn findings_table(check: &CensusCheck) -> TableView {
                     "Line {}, column {}{}: {}",
                     f.line,
                     f.column,
-                    f.record
-                        .map_or(String::new(), |r| format!(", record {r}")),
+                    f.record.map_or(String::new(), |r| format!(", record {r}")),
                     f.path
                 )),
                 CellView::text(format!("{} ({})", f.rule, f.severity)),

@@ -252,7 +252,10 @@ fn the_authoritys_own_people_see_continuity_with_last_years_stored_return_others
         a.body
     );
     assert!(a.body.contains("Compared with the 2021 return"));
-    assert!(a.body.contains("neither in post nor a leaver in this return"));
+    assert!(
+        a.body
+            .contains("neither in post nor a leaver in this return")
+    );
     let audit = app.app.store().audit(Some(kent), 1000).unwrap();
     assert!(
         audit
@@ -266,5 +269,9 @@ fn the_authoritys_own_people_see_continuity_with_last_years_stored_return_others
         "{}",
         guest.body
     );
-    assert!(!guest.body.contains("neither in post nor a leaver in this return"));
+    assert!(
+        !guest
+            .body
+            .contains("neither in post nor a leaver in this return")
+    );
 }
