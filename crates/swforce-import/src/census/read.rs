@@ -203,6 +203,27 @@ impl State<'_> {
         self.push(f);
     }
 
+    /// A finding of a business rule about an element read earlier (the vacancy block, once
+    /// every worker is counted), put in its place in document order.
+    fn hit_in(&mut self, at: (u64, u64), path: &str, h: Hit) {
+        let rule = rules::rule_of(h.rule);
+        let max = self.max;
+        self.out.add(
+            Finding {
+                rule: rule.id,
+                severity: rule.severity,
+                line: at.0,
+                column: at.1,
+                path: path.to_string(),
+                element: h.element.to_string(),
+                record: None,
+                message: h.message,
+                fix: h.fix.unwrap_or_else(|| rule.fix.to_string()),
+            },
+            max,
+        );
+    }
+
     /// A finding of a business rule, with the rule's severity and, unless the hit says more, its fix.
     fn hit(&mut self, at: (u64, u64), h: Hit) {
         let rule = rules::rule_of(h.rule);
@@ -796,19 +817,7 @@ fn close(
                     .iter()
                     .find(|(k, _, _)| k == "NoAgencyHeadcount")
                     .map_or(state.vacancies_at, |(_, _, at)| *at);
-                state.stack.truncate(1);
-                state.stack.push(Frame {
-                    name: Cow::Borrowed("LALevelVacancies"),
-                    content: None,
-                    cursor: 0,
-                    count: 0,
-                    line: at.0,
-                    column: at.1,
-                    text: String::new(),
-                    reported: true,
-                    index: None,
-                });
-                state.hit(at, Hit {
+                state.hit_in(at, "Message/LALevelVacancies", Hit {
                     rule: "CSWW-B19",
                     element: "NoAgencyHeadcount",
                     message: format!(
@@ -818,7 +827,6 @@ fn close(
                     ),
                     fix: None,
                 });
-                state.stack.pop();
             }
         }
     }
