@@ -183,9 +183,10 @@ fn worker(d: &mut Dice, record: u32, year: CollectionYear) -> CensusWorker {
     let start = if starter {
         d.date_between(year.first_day(), reference)
     } else {
+        // Long-servers started before the year: its first day would make a starter.
         d.date_between(
             Date::new(reference.year() - 20, 1, 1).expect("valid"),
-            year.first_day(),
+            from_days(year.first_day().days_since_epoch() - 1),
         )
     };
     w.role_start = Some(start);
@@ -339,10 +340,12 @@ pub enum Defect {
     LeftOn30September,
     OverlappingRecords,
     CaseloadTooHigh,
+    NamespacedRoot,
+    ContentAfterEnd,
 }
 
 impl Defect {
-    pub const ALL: [Defect; 43] = [
+    pub const ALL: [Defect; 45] = [
         Self::MissingSweNumber,
         Self::SwappedElements,
         Self::BadSwePattern,
@@ -386,6 +389,8 @@ impl Defect {
         Self::LeftOn30September,
         Self::OverlappingRecords,
         Self::CaseloadTooHigh,
+        Self::NamespacedRoot,
+        Self::ContentAfterEnd,
     ];
 
     /// The defect's name on the command line: its words in lower case joined by `-`.
@@ -421,7 +426,9 @@ impl Defect {
             | Self::AgencyCoverAboveHeadcount
             | Self::CoverAboveAgencyWorkers
             | Self::UnknownAuthority
-            | Self::WrongReferenceDate => None,
+            | Self::WrongReferenceDate
+            | Self::NamespacedRoot
+            | Self::ContentAfterEnd => None,
             _ => Some(1),
         }
     }
@@ -472,6 +479,8 @@ impl Defect {
             Self::LeftOn30September => ("CSWW-B24", "RoleEndDate"),
             Self::OverlappingRecords => ("CSWW-B12", "SWENo"),
             Self::CaseloadTooHigh => ("CSWW-B13", "Cases30"),
+            Self::NamespacedRoot => ("XSD-STRUCTURE", "Message"),
+            Self::ContentAfterEnd => ("XML-SYNTAX", ""),
         }
     }
 }
@@ -540,7 +549,9 @@ pub fn mutate(valid: &str, defect: Defect, year: i32) -> String {
         | Defect::AgencyCoverAboveHeadcount
         | Defect::CoverAboveAgencyWorkers
         | Defect::UnknownAuthority
-        | Defect::WrongReferenceDate => w,
+        | Defect::WrongReferenceDate
+        | Defect::NamespacedRoot
+        | Defect::ContentAfterEnd => w,
     };
     let mut out = format!("{}{}{}", &valid[..start], spoiled, &valid[end..]);
     match defect {
@@ -563,6 +574,8 @@ pub fn mutate(valid: &str, defect: Defect, year: i32) -> String {
             set_element(&mut out, "NoAgencyHeadcount", "1000");
         }
         Defect::UnknownAuthority => set_element(&mut out, "LEA", "999"),
+        Defect::NamespacedRoot => out = out.replacen("<Message>", "<Message xmlns=\"urn:x\">", 1),
+        Defect::ContentAfterEnd => out.push_str("a second return\n"),
         Defect::WrongReferenceDate => {
             set_element(&mut out, "ReferenceDate", &format!("{y}-08-31"));
         }

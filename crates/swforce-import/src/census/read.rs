@@ -362,6 +362,10 @@ pub fn read_census(
                 Event::Text(t) => {
                     let raw = t.into_inner();
                     advance(raw.as_bytes(), 0);
+                    if saw_root && state.stack.is_empty() && !raw.trim().is_empty() {
+                        after_the_end(&mut state, at);
+                        break;
+                    }
                     text(&mut state, &raw, at);
                 }
                 Event::GeneralRef(r) => {
@@ -393,8 +397,14 @@ pub fn read_census(
                 Event::Start(s) | Event::Empty(s) if state.out.fatal => {
                     let _ = s;
                 }
+                Event::Start(s) | Event::Empty(s) if saw_root && state.stack.is_empty() => {
+                    let _ = s;
+                    after_the_end(&mut state, at);
+                    break;
+                }
                 Event::Start(s) => {
                     advance(s.as_ref().as_bytes(), 1);
+                    namespaced(&mut state, &s, at);
                     let attrs: Vec<String> = s
                         .attributes()
                         .flatten()
@@ -405,6 +415,7 @@ pub fn read_census(
                 }
                 Event::Empty(s) => {
                     advance(s.as_ref().as_bytes(), 1);
+                    namespaced(&mut state, &s, at);
                     let attrs: Vec<String> = s
                         .attributes()
                         .flatten()
@@ -454,6 +465,46 @@ pub fn read_census(
     state.out.bytes = hashing.bytes;
     state.out.year = state.year;
     state.out
+}
+
+/// Anything but white space after the root element closes: the file holds more than one
+/// document, as xmllint says.
+fn after_the_end(state: &mut State<'_>, at: (u64, u64)) {
+    state.finding(
+        "XML-SYNTAX",
+        Severity::Error,
+        at,
+        "",
+        "there is more after the end of <Message>; a return is one document".into(),
+        "remove what follows </Message>: the file may hold two returns, or text pasted after it"
+            .into(),
+    );
+    state.out.fatal = true;
+}
+
+/// The census schema has no namespace: an element in one (by a default namespace or a prefix)
+/// is not the schema's element, as xmllint says.
+fn namespaced(state: &mut State<'_>, s: &quick_xml::events::BytesStart<'_>, at: (u64, u64)) {
+    let name = s.name().as_ref().to_string();
+    let default = s.attributes().flatten().find_map(|a| {
+        (a.key.as_ref() == "xmlns" && !a.value.is_empty()).then(|| a.value.to_string())
+    });
+    let problem = if name.contains(':') {
+        Some(format!("<{name}> has a namespace prefix"))
+    } else {
+        default.map(|ns| format!("<{name}> is in the namespace {ns}"))
+    };
+    if let Some(problem) = problem {
+        state.finding(
+            "XSD-STRUCTURE",
+            Severity::Error,
+            at,
+            &name,
+            format!("{problem}, but the census schema's elements have no namespace"),
+            "remove the xmlns declaration and the prefix: write <Message> as the schema does"
+                .into(),
+        );
+    }
 }
 
 fn text(state: &mut State<'_>, t: &str, at: (u64, u64)) {
