@@ -108,7 +108,7 @@ impl CensusCheck {
                 f.message.clone(),
                 f.fix.clone(),
                 self.explanation(f)
-                    .map(|n| n.note.clone())
+                    .map(|n| swforce_import::census::notes::guarded(&n.note))
                     .unwrap_or_default(),
             ]);
         }
@@ -176,35 +176,79 @@ fn finding(at: (u64, u64), path: &str, h: Hit) -> Finding {
     }
 }
 
-/// CSWW-B20: the header's LEA must be an authority the geography knows (when statistics are
-/// loaded, so it knows authorities at all).
-fn check_lea(snap: &Snapshot, read: &mut CensusRead, authority: Option<&(GeographyCode, String)>) {
-    let Some(at) = read.lea_at else { return };
+/// CSWW-B20: the return names its authority in the header's LEA, and (when statistics are
+/// loaded, so the authorities are known) the LEA is a local authority that existed on the
+/// return's reference date.
+fn check_lea(
+    snap: &Snapshot,
+    read: &mut CensusRead,
+    authority: Option<&(GeographyCode, String)>,
+    given: bool,
+) {
+    let max = CensusOptions::default().max_findings;
+    let b20 = |message: String| Hit {
+        rule: "CSWW-B20",
+        element: "LEA",
+        message,
+        fix: None,
+    };
+    let Some(at) = read.lea_at else {
+        if !read.fatal && !given {
+            read.add(
+                finding(
+                    (1, 1),
+                    "Message/Header",
+                    b20("the return does not say which authority it is for: its header has no <Source><LEA>".into()),
+                ),
+                max,
+            );
+        }
+        return;
+    };
+    let path = "Message/Header/Source/LEA";
     let knows_authorities = snap
         .geographies()
         .any(|g| g.level == GeographicLevel::LocalAuthority);
-    if authority.is_some() || !knows_authorities {
+    if !knows_authorities {
         return;
     }
-    let message = match read.header.lea {
-        Some(lea) => {
-            format!("LEA {lea} is not the code of any local authority in the published statistics")
-        }
-        None => "the LEA is not the code of a local authority".to_string(),
+    let Some((code, name)) = authority else {
+        let message = match read.header.lea {
+            Some(lea) => format!(
+                "LEA {lea} is not the code of any local authority in the published statistics"
+            ),
+            None => "the LEA is not the code of a local authority".to_string(),
+        };
+        read.add(finding(at, path, b20(message)), max);
+        return;
     };
-    read.add(
-        finding(
-            at,
-            "Message/Header/Source/LEA",
-            Hit {
-                rule: "CSWW-B20",
-                element: "LEA",
-                message,
-                fix: None,
-            },
-        ),
-        CensusOptions::default().max_findings,
-    );
+    let Some(year) = read.year else { return };
+    let reference = year.reference_date();
+    let took_effect =
+        |r: &swforce_domain::lineage::Reorganisation| swforce_domain::Date::parse(r.effective).ok();
+    let problem = if let Some(d) = snap
+        .ended_by(code)
+        .and_then(took_effect)
+        .filter(|d| *d <= reference)
+    {
+        Some(format!(
+            "LEA {} is {name}, which was replaced on {d}, before this return's reference date {reference}",
+            read.header.lea.map(|l| l.to_string()).unwrap_or_default()
+        ))
+    } else {
+        snap.formed_by(code)
+            .and_then(took_effect)
+            .filter(|d| *d > reference)
+            .map(|d| {
+                format!(
+                    "LEA {} is {name}, which took over on {d}, after this return's reference date {reference}",
+                    read.header.lea.map(|l| l.to_string()).unwrap_or_default()
+                )
+            })
+    };
+    if let Some(message) = problem {
+        read.add(finding(at, path, b20(message)), max);
+    }
 }
 
 /// The authority a return is for: its header's DfE code, or the one given.
@@ -424,7 +468,7 @@ impl App {
         let snap = self.snapshot()?;
         let mut read = read;
         let authority = authority(&snap, read.header.lea, None)?;
-        check_lea(&snap, &mut read, authority.as_ref());
+        check_lea(&snap, &mut read, authority.as_ref(), false);
         let code = authority
             .as_ref()
             .map_or_else(GeographyCode::england, |a| a.0.clone());
@@ -489,9 +533,22 @@ impl App {
         let snap = self.snapshot()?;
         let mut read = read;
         let from_header = authority(&snap, read.header.lea, None)?;
-        check_lea(&snap, &mut read, from_header.as_ref());
+        check_lea(&snap, &mut read, from_header.as_ref(), la.is_some());
         if !read.is_valid() {
             return Err(AppError::CensusRefused(Box::new(read)));
+        }
+        if let (Some(q), Some((own, own_name))) = (la, &from_header) {
+            let given = snap.find(q)?;
+            // A member of a jointly reported unit may store its return under its own code.
+            if given.code != *own && !own.members().contains(&given.code) {
+                return Err(AppError::Invalid {
+                    problem: format!(
+                        "the return's LEA is {own_name} ({own}), not {} as given",
+                        given.name
+                    ),
+                    fix: "leave out --la: it is for a return whose header has no LEA; or check you chose the right file".into(),
+                });
+            }
         }
         let Some((code, _)) = authority(&snap, read.header.lea, la)? else {
             return Err(AppError::Invalid {

@@ -38,6 +38,9 @@ pub struct CensusIndicators {
     /// Measures not shown because they would be impossible (a negative count, a share above
     /// the whole), with the reason, in the order of the measures.
     pub withheld: Vec<Withheld>,
+    /// Social workers holding cases: the people the caseload rests on.
+    #[serde(skip)]
+    pub case_holders_headcount: f64,
 }
 
 /// A measure withheld from a return's indicators, and why.
@@ -344,6 +347,7 @@ impl Aggregator {
             breakdowns,
             disclosed: false,
             withheld,
+            case_holders_headcount: self.case_holders.headcount,
         }
     }
 }
@@ -370,12 +374,28 @@ impl CensusIndicators {
             ("leavers_headcount", "leavers_fte"),
             ("agency_headcount", "agency_fte"),
         ];
+        let few_in_post = row.cell("inpost_headcount").is_some_and(|x| small(&x));
         for (h, f) in pairs {
             if row.cell(h).is_some_and(|x| small(&x)) {
                 for name in [h, f] {
                     if let Some(m) = Measure::named(name) {
                         row.set(m, c);
                     }
+                }
+            }
+        }
+        // Cases and days lost rest on the people in post, and cases on those holding them: too
+        // few of either, and the figures would be one person's caseload or sickness.
+        let few_holders = small(&Cell::Value(self.case_holders_headcount));
+        let resting: &[(&str, bool)] = &[
+            ("case_holders_fte", few_in_post || few_holders),
+            ("cases", few_in_post || few_holders),
+            ("working_days_lost_fte", few_in_post),
+        ];
+        for (name, hide) in resting {
+            if let (true, Some(m)) = (*hide, Measure::named(name)) {
+                if row.cells.contains_key(m.name) {
+                    row.set(m, c);
                 }
             }
         }
@@ -427,6 +447,7 @@ impl CensusIndicators {
             breakdowns,
             disclosed: true,
             withheld: self.withheld.clone(),
+            case_holders_headcount: self.case_holders_headcount,
         }
     }
 }
@@ -603,5 +624,40 @@ mod tests {
             Some(Cell::Symbol(EesSymbol::C))
         );
         assert_eq!(out.row.value("inpost_fte"), Some(20.0));
+    }
+
+    #[test]
+    fn cases_and_days_lost_resting_on_fewer_than_five_people_are_suppressed() {
+        let c = Some(Cell::Symbol(EesSymbol::C));
+        let mut a = Aggregator::new(year());
+        a.add(&worker(1, false));
+        let out = a
+            .finish(GeographyCode::parse("E06000058").unwrap(), None)
+            .disclosed();
+        for m in [
+            "inpost_headcount",
+            "case_holders_fte",
+            "cases",
+            "caseload_fte",
+            "working_days_lost_fte",
+            "absence_rate_fte",
+        ] {
+            assert_eq!(out.row.cell(m), c, "{m} rests on one person");
+        }
+        // Twenty in post, but only two of them holding cases.
+        let mut a = Aggregator::new(year());
+        for r in 1..=20 {
+            let mut w = worker(r, false);
+            if r > 2 {
+                w.cases30 = None;
+            }
+            a.add(&w);
+        }
+        let out = a
+            .finish(GeographyCode::parse("E06000058").unwrap(), None)
+            .disclosed();
+        assert_eq!(out.row.cell("cases"), c);
+        assert_eq!(out.row.cell("caseload_fte"), c);
+        assert_eq!(out.row.value("working_days_lost_fte"), Some(100.0));
     }
 }

@@ -63,6 +63,24 @@ impl Notes {
 
 const COLUMNS: [&str; 3] = ["rule", "record", "note"];
 
+/// A note as a spreadsheet will show it: one that starts like a formula (`=`, `+`, `-`, `@`)
+/// gets a leading `'`, so opening the CSV never runs it.
+pub fn guarded(note: &str) -> String {
+    if note.starts_with(['=', '+', '-', '@']) {
+        format!("'{note}")
+    } else {
+        note.to_string()
+    }
+}
+
+/// A note as written, without the guard [`guarded`] put on it.
+fn unguarded(note: &str) -> &str {
+    match note.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(['=', '+', '-', '@']) => rest,
+        _ => note,
+    }
+}
+
 /// Reads explanations, all or nothing: a file with any problem is refused with every problem
 /// found, each naming its line and field.
 pub fn read_notes(file: &str, reader: impl Read) -> Result<Notes, Refused> {
@@ -151,7 +169,9 @@ pub fn read_notes(file: &str, reader: impl Read) -> Result<Notes, Refused> {
             }
         };
         let get = |c: usize| record.get(at[c]).unwrap_or("").trim();
-        let (rule_text, record_text, note) = (get(0), get(1), get(2));
+        let (rule_text, record_text) = (get(0), get(1));
+        let note = unguarded(&get(2).replace("\r\n", "\n")).to_string();
+        let note = note.as_str();
         if note.is_empty() {
             // A finding without an explanation, as in the findings CSV: nothing to read.
             continue;
@@ -307,6 +327,19 @@ mod tests {
         assert_eq!(notes.notes.len(), 1);
         assert_eq!(notes.notes[0].note, "Agreed, temporary");
         assert_eq!(notes.notes[0].record, Some(9));
+    }
+
+    #[test]
+    fn line_breaks_count_once_and_a_formula_guard_reads_back() {
+        // 1,000 letters and 999 line breaks sent as CRLF: 2,998 bytes, 1,999 characters.
+        let long = format!("\"{}\"", ["x"; 1000].join("\r\n"));
+        let text = format!("rule,record,note\nCSWW-B05,1,{long}\nCSWW-B13,2,'=HYPERLINK(\"x\")\n");
+        let notes = read(&text).unwrap();
+        assert!(!notes.notes[0].note.contains('\r'));
+        assert!(notes.notes[0].note.chars().count() <= LONGEST_NOTE);
+        assert_eq!(notes.notes[1].note, "=HYPERLINK(\"x\")");
+        assert_eq!(guarded(&notes.notes[1].note), "'=HYPERLINK(\"x\")");
+        assert_eq!(guarded("Fine"), "Fine");
     }
 
     #[test]

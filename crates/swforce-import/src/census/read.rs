@@ -50,8 +50,13 @@ pub struct CensusRead {
     pub queries: usize,
     /// Where the header's LEA is, when it gives one.
     pub lea_at: Option<(u64, u64)>,
-    /// Agency workers in post on 30 September, for comparing with the vacancy block.
+    /// Agency workers in post on 30 September, and their FTE, for comparing with the vacancy
+    /// block.
     pub agency_in_post: u32,
+    pub agency_in_post_fte: f64,
+    /// Agency workers in post on 30 September whose record gives no FTE (agency records need
+    /// not), so their FTE is unknown.
+    pub agency_in_post_without_fte: u32,
     /// Whether reading stopped early because the XML itself is broken.
     pub fatal: bool,
 }
@@ -592,6 +597,9 @@ fn open(state: &mut State<'_>, local: &str, attrs: &[String], at: (u64, u64)) {
                     break;
                 }
                 if found.is_none() {
+                    if let Some(w) = state.worker.as_mut() {
+                        w.refused.push(name.to_string());
+                    }
                     // Rewind is impossible; report against the arriving element and skip it.
                     let want = expected(parts, parent.cursor, parent.count);
                     let parent_name = parent.name.clone();
@@ -777,6 +785,10 @@ fn close(
                         .is_some_and(|y| worker.in_post_at(y.reference_date()))
                 {
                     state.out.agency_in_post += 1;
+                    match worker.fte30.or(worker.fte) {
+                        Some(f) => state.out.agency_in_post_fte += f,
+                        None => state.out.agency_in_post_without_fte += 1,
+                    }
                 }
                 state.worker = None;
                 on_worker(worker, state.year);
@@ -845,11 +857,23 @@ fn close(
             }
         }
     }
-    if (name == "Header" || name == "CollectionDetails") && state.explicit_year.is_none() {
-        state.year = state
-            .header_year
-            .or(state.reference.map(|d| d.year()))
-            .map(CollectionYear);
+    if name == "Header" || name == "CollectionDetails" {
+        // The header's year is the return's; a year given when checking is for a return whose
+        // header has none, and is refused where it disagrees.
+        let from_header = state.header_year.or(state.reference.map(|d| d.year()));
+        if let (Some(given), Some(own)) = (state.explicit_year, from_header) {
+            if given != own && name == "CollectionDetails" {
+                state.hit(start, Hit {
+                    rule: "CSWW-B21",
+                    element: "Year",
+                    message: format!("the collection year given when checking ({given}) is not the return's own ({own})"),
+                    fix: Some("leave out the year (--year, or the page's box): it is only for a return whose header gives none".into()),
+                });
+            }
+        }
+        if let Some(own) = from_header {
+            state.year = Some(CollectionYear(own));
+        }
     }
     if name == "Message" && state.year.is_none() {
         state.hit(at, Hit {
@@ -861,23 +885,46 @@ fn close(
     }
     if name == "Message" && state.year.is_some() {
         if let Some(v) = state.out.vacancies {
-            let agency = state.out.agency_in_post;
-            if v.agency_cover_headcount > i64::from(agency) {
-                let at = state
+            let (people, fte) = (state.out.agency_in_post, state.out.agency_in_post_fte);
+            let place = |state: &State<'_>, element: &str| {
+                state
                     .vacancy_fields
                     .iter()
-                    .find(|(k, _, _)| k == "NoAgencyHeadcount")
-                    .map_or(state.vacancies_at, |(_, _, at)| *at);
-                state.hit_in(at, "Message/LALevelVacancies", Hit {
+                    .find(|(k, _, _)| k == element)
+                    .map_or(state.vacancies_at, |(_, _, at)| *at)
+            };
+            let hit = if v.agency_cover_headcount > i64::from(people) {
+                Some(Hit {
                     rule: "CSWW-B19",
                     element: "NoAgencyHeadcount",
                     message: format!(
-                        "{} agency workers cover vacancies, but the return has {agency} agency worker{} in post on 30 September",
+                        "{} agency workers cover vacancies, but the return has {people} agency worker{} in post on 30 September",
                         v.agency_cover_headcount,
-                        if agency == 1 { "" } else { "s" }
+                        if people == 1 { "" } else { "s" }
                     ),
                     fix: None,
-                });
+                })
+            } else if state.out.agency_in_post_without_fte == 0
+                // More FTE than people is B18's.
+                && v.agency_cover_fte <= v.agency_cover_headcount as f64 + 1e-9
+                && v.agency_cover_fte > fte + 1e-9
+            {
+                Some(Hit {
+                    rule: "CSWW-B19",
+                    element: "NoAgencyFTE",
+                    message: format!(
+                        "{} FTE of agency workers cover vacancies, but the agency workers in post on 30 September in the return come to {} FTE",
+                        v.agency_cover_fte,
+                        (fte * 1e6).round() / 1e6
+                    ),
+                    fix: None,
+                })
+            } else {
+                None
+            };
+            if let Some(h) = hit {
+                let at = place(state, h.element);
+                state.hit_in(at, "Message/LALevelVacancies", h);
             }
         }
     }

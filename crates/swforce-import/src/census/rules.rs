@@ -197,7 +197,7 @@ pub const RULES: &[Rule] = &[
         "CSWW-B19",
         Query,
         "LA level vacancies: NoAgencyHeadcount; agency workers",
-        "Agency workers covering vacancies are no more than the agency workers in post on 30 September in the return.",
+        "Agency workers covering vacancies are no more than the agency workers in post on 30 September in the return, in people and in FTE.",
         "check NoAgencyHeadcount, and that every agency worker in post on 30 September has a record",
     ),
     rule(
@@ -210,8 +210,8 @@ pub const RULES: &[Rule] = &[
     rule(
         "CSWW-B21",
         Error,
-        "Header: collection details (ReferenceDate)",
-        "The reference date is 30 September of the collection year.",
+        "Header: collection details (Year, ReferenceDate)",
+        "The reference date is 30 September of the collection year, and a year given when checking is the return's own.",
         "give the ReferenceDate as 30 September of the Year, such as 2022-09-30",
     ),
     rule(
@@ -343,17 +343,26 @@ pub fn check_worker(w: &CensusWorker, year: Option<CollectionYear>) -> Vec<Hit> 
     }
     let absent = w.absent_30_sept.iter().any(|a| *a);
     if absent && w.reason_absence.is_empty() {
-        out.push(hit(
-            "CSWW-B23",
-            "Absat30Sept",
-            "the worker is absent on 30 September but no reason for the absence is given",
-        ));
+        out.push(Hit {
+            fix: Some(
+                "add the ReasonAbsence code, or set Absat30Sept to 0 if the worker was not absent"
+                    .into(),
+            ),
+            ..hit(
+                "CSWW-B23",
+                "Absat30Sept",
+                "the worker is absent on 30 September but no reason for the absence is given",
+            )
+        });
     } else if !absent && !w.reason_absence.is_empty() {
-        out.push(hit(
-            "CSWW-B23",
-            "ReasonAbsence",
-            "a reason for absence is given, but the worker is not recorded as absent on 30 September",
-        ));
+        out.push(Hit {
+            fix: Some("remove the ReasonAbsence, or set Absat30Sept to 1 if the worker was absent".into()),
+            ..hit(
+                "CSWW-B23",
+                "ReasonAbsence",
+                "a reason for absence is given, but the worker is not recorded as absent on 30 September",
+            )
+        });
     }
     if let Some(days) = w.working_days_lost.filter(|d| *d >= 0.0) {
         let limit = WORKING_DAYS * w.fte.or(w.fte30).unwrap_or(1.0).max(0.01);
@@ -653,7 +662,14 @@ impl Duplicates {
         if let Some(e) = earlier
             .iter()
             .filter(same_kind)
-            .find(|e| e.role == held.role && e.start == held.start && e.end == held.end)
+            // Undated records (agency placements need no dates) cannot be told apart from two
+            // placements: they are queried as overlapping, not refused.
+            .find(|e| {
+                e.role == held.role
+                    && e.start == held.start
+                    && e.end == held.end
+                    && (held.start.is_some() || held.end.is_some())
+            })
         {
             return Some(Repeat::Exact(e.record));
         }
@@ -912,6 +928,14 @@ mod tests {
             d.see(&record(6, "3", "2022-06-01", None)),
             None,
             "two posts from the same day, in other roles"
+        );
+        let mut undated = CensusWorker::new(8, true, SweNumber::parse("ZZ0000000009").unwrap());
+        assert_eq!(d.see(&undated), None);
+        undated.record = 9;
+        assert_eq!(
+            d.see(&undated),
+            Some(Repeat::Overlap(8)),
+            "two undated agency placements are queried, not refused"
         );
         let mut agency = record(7, "5", "2022-06-01", None);
         agency.agency = true;

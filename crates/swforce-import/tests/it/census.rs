@@ -280,3 +280,38 @@ fn docs_census_lists_every_rule_with_its_severity_statement_and_source() {
         assert!(docs.contains(&row), "docs/census.md lacks the row\n{row}");
     }
 }
+
+/// Found from outside: cover of 1 FTE by the one agency worker in post, who works 0.5 FTE,
+/// passed the check while the indicators withheld a cover share of 200%.
+#[test]
+fn agency_cover_above_the_agency_workers_fte_is_queried() {
+    let seed = std::fs::read_to_string(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../../fuzz/seeds/census_xml/three-workers.xml"),
+    )
+    .unwrap();
+    let agency = "  <CSWWWorker>\n    <AgencyWorker>1</AgencyWorker>\n    <SWENo>QQ0000000009</SWENo>\n    <QualInst>Open University</QualInst>\n    <RoleStartDate>2022-05-01</RoleStartDate>\n    <FTE30>0.500000</FTE30>\n  </CSWWWorker>\n</Message>";
+    let text = seed
+        .replace(
+            "<NoAgencyFTE>0.00</NoAgencyFTE>",
+            "<NoAgencyFTE>1.00</NoAgencyFTE>",
+        )
+        .replace(
+            "<NoAgencyHeadcount>0</NoAgencyHeadcount>",
+            "<NoAgencyHeadcount>1</NoAgencyHeadcount>",
+        )
+        .replace("</Message>", agency);
+    let (r, _) = read(&text);
+    let rules: Vec<(&str, &str)> = r
+        .findings
+        .iter()
+        .map(|f| (f.rule, f.element.as_str()))
+        .collect();
+    assert_eq!(
+        rules,
+        vec![("CSWW-B19", "NoAgencyFTE")],
+        "{:#?}",
+        r.findings
+    );
+    assert!(r.findings[0].message.contains("come to 0.5 FTE"));
+}

@@ -18,7 +18,7 @@ use swforce_app::display;
 use swforce_app::{App, AppError};
 use swforce_domain::{Cell, Dataset, Measure};
 use swforce_import::census::Severity;
-use swforce_import::census::notes::read_notes;
+use swforce_import::census::notes::{guarded, read_notes};
 use swforce_import::census::rules::RULES;
 
 /// The census page and its schema (a check of a return is routed with the uploads, under their size limit).
@@ -266,16 +266,16 @@ fn result_page(check: &CensusCheck, year: String) -> CensusPage {
 /// sentence saying why there is none.
 fn continuity(check: &CensusCheck) -> (Option<TableView>, String) {
     let Some(c) = &check.continuity else {
-        let who = check
-            .authority
-            .as_ref()
-            .map_or("the authority".to_string(), |a| a.1.clone());
-        return (
-            None,
-            format!(
+        let text = match &check.authority {
+            Some((_, who)) => format!(
                 "Not compared with last year: the comparison needs the {who} return for the year before stored here, and someone signed in from {who} who handles its census."
             ),
-        );
+            None => {
+                "Not compared with last year: the return does not name an authority swforce knows."
+                    .to_string()
+            }
+        };
+        return (None, text);
     };
     let head = ["Measure", "Last year", "This return", "Change", "Query"]
         .iter()
@@ -582,7 +582,9 @@ pub async fn notes_csv(axum::Form(fields): axum::Form<Vec<(String, String)>>) ->
             "rule" => rule = v,
             "record" => record = v,
             "note" if !v.trim().is_empty() => {
-                let _ = w.write_record([rule.as_str(), record.as_str(), v.trim()]);
+                // A browser sends a text box's line breaks as CRLF; a note keeps one per break.
+                let note = guarded(&v.trim().replace("\r\n", "\n"));
+                let _ = w.write_record([rule.as_str(), record.as_str(), note.as_str()]);
             }
             _ => {}
         }

@@ -165,6 +165,14 @@ fn validate(app: &App, a: &ValidateArgs) -> Result<(), Failure> {
                     y.0
                 ))
             );
+            if check.authority.is_none()
+                && r.header.lea.is_some()
+                && !r.findings.iter().any(|f| f.rule == "CSWW-B20")
+            {
+                println!(
+                    "note: the LEA was not checked, as no statistics are loaded here (run `swforce demo`, or import the published statistics)"
+                );
+            }
             if let Some(c) = &check.continuity {
                 println!(
                     "compared with the stored {} return: {} of its {} social workers in post are neither in post nor leavers here",
@@ -379,17 +387,38 @@ fn indicators(app: &App, a: &IndicatorsArgs) -> Result<(), Failure> {
 
 #[allow(clippy::print_stdout)]
 fn export(app: &App, a: &ExportArgs) -> Result<(), Failure> {
-    let file = std::fs::File::create(&a.out).map_err(|e| {
+    // Written beside the target and renamed into place once whole: a failed export leaves any
+    // file already there as it was.
+    let partial = a.out.with_file_name(format!(
+        ".{}.partial",
+        a.out
+            .file_name()
+            .map_or_else(|| "return.xml".into(), |n| n.to_string_lossy())
+    ));
+    let file = std::fs::File::create(&partial).map_err(|e| {
         report_error(&anyhow::Error::new(e).context(format!("cannot write {}", a.out.display())));
         Failure::Refused
     })?;
     let mut out = BufWriter::new(file);
-    let n = app.export_census(&a.la, a.year, &mut out).map_err(fail)?;
-    out.flush().map_err(|e| {
-        report_error(&anyhow::Error::new(e).context("writing the return"));
-        Failure::Refused
-    })?;
-    println!("wrote {} worker record(s) to {}", n, a.out.display());
+    let written = app
+        .export_census(&a.la, a.year, &mut out)
+        .map_err(fail)
+        .and_then(|n| {
+            out.flush()
+                .and_then(|()| std::fs::rename(&partial, &a.out))
+                .map(|()| n)
+                .map_err(|e| {
+                    report_error(
+                        &anyhow::Error::new(e)
+                            .context(format!("writing the return to {}", a.out.display())),
+                    );
+                    Failure::Refused
+                })
+        });
+    if written.is_err() {
+        let _ = std::fs::remove_file(&partial);
+    }
+    println!("wrote {} worker record(s) to {}", written?, a.out.display());
     Ok(())
 }
 

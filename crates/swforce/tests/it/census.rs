@@ -394,3 +394,92 @@ fn the_generator_injects_each_defect_by_name_and_the_check_finds_it() {
     assert_eq!(v.status.code(), Some(1));
     assert!(stdout(&v).contains("error [CSWW-B20] Message/Header/Source/LEA: LEA 999 is not the code of any local authority"), "{}", stdout(&v));
 }
+
+/// Found from outside: each of these once passed, or wrote where it should not.
+#[test]
+fn a_year_or_authority_that_disagrees_with_the_header_is_refused_and_a_failed_export_keeps_the_file()
+ {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    swforce(&data, &["demo"]);
+    let file = dir.path().join("return.xml");
+    generate_return(&data, &file, "2022", "6", &[]);
+    let v = swforce(
+        &data,
+        &[
+            "census",
+            "validate",
+            file.to_str().unwrap(),
+            "--year",
+            "2021",
+        ],
+    );
+    assert_eq!(v.status.code(), Some(1));
+    assert!(
+        stdout(&v).contains("error [CSWW-B21] Message/Header/CollectionDetails: the collection year given when checking (2021) is not the return's own (2022)"),
+        "{}",
+        stdout(&v)
+    );
+    let i = swforce(
+        &data,
+        &[
+            "census",
+            "import",
+            file.to_str().unwrap(),
+            "--la",
+            "E09000007",
+        ],
+    );
+    assert_eq!(i.status.code(), Some(1));
+    assert!(
+        stderr(&i).contains("the return's LEA is Bournemouth, Christchurch and Poole (E06000058), not Camden as given"),
+        "{}",
+        stderr(&i)
+    );
+    let text = std::fs::read_to_string(&file).unwrap();
+    let start = text.find("    <Source>").unwrap();
+    let end = text.find("</Source>\n").unwrap() + "</Source>\n".len();
+    let headless = dir.path().join("no-lea.xml");
+    std::fs::write(&headless, format!("{}{}", &text[..start], &text[end..])).unwrap();
+    let v = swforce(&data, &["census", "validate", headless.to_str().unwrap()]);
+    assert_eq!(v.status.code(), Some(1));
+    assert!(
+        stdout(&v).contains(
+            "error [CSWW-B20] Message/Header: the return does not say which authority it is for"
+        ),
+        "{}",
+        stdout(&v)
+    );
+    let dorset = dir.path().join("dorset.xml");
+    generate_return(&data, &dorset, "2022", "6", &["--la", "835"]);
+    let v = swforce(&data, &["census", "validate", dorset.to_str().unwrap()]);
+    assert_eq!(v.status.code(), Some(1));
+    assert!(
+        stdout(&v).contains("LEA 835 is Dorset, which was replaced on 2019-04-01, before this return's reference date 2022-09-30"),
+        "{}",
+        stdout(&v)
+    );
+    let kept = dir.path().join("keep.xml");
+    std::fs::write(&kept, "existing").unwrap();
+    let e = swforce(
+        &data,
+        &[
+            "census",
+            "export",
+            "--la",
+            "E06000058",
+            "--year",
+            "2019",
+            "--out",
+            kept.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(e.status.code(), Some(1));
+    assert_eq!(std::fs::read_to_string(&kept).unwrap(), "existing");
+    let left: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".partial"))
+        .collect();
+    assert!(left.is_empty(), "no partial file is left: {left:?}");
+}
