@@ -159,7 +159,7 @@ fn worker(d: &mut Dice, record: u32, year: CollectionYear) -> CensusWorker {
     let fte = if full_time {
         1.0
     } else {
-        (0.4 + 0.55 * d.unit() * 1000.0).round() / 1000.0
+        ((0.4 + 0.55 * d.unit()) * 1000.0).round() / 1000.0
     };
     w.fte = Some(fte);
     let age = 22 + d.below(45);
