@@ -6,7 +6,7 @@
 use serde::Serialize;
 use std::collections::HashMap;
 use std::fmt;
-use std::hash::{Hash, Hasher};
+use std::hash::Hasher;
 use swforce_domain::census::{CensusWorker, CollectionYear, LaVacancies};
 
 /// What a finding asks of the authority, as the Department's collection system puts it.
@@ -638,7 +638,9 @@ pub struct Duplicates {
 /// A fingerprint of a SWE number, the same whatever the case of its letters.
 pub fn fingerprint(w: &CensusWorker) -> u64 {
     let mut h = std::collections::hash_map::DefaultHasher::new();
-    w.swe.expose().to_ascii_uppercase().hash(&mut h);
+    for b in w.swe.expose().bytes() {
+        h.write_u8(b.to_ascii_uppercase());
+    }
     h.finish()
 }
 
