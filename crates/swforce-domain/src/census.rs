@@ -25,6 +25,17 @@ impl SweNumber {
     pub fn expose(&self) -> &str {
         &self.0
     }
+
+    /// A fingerprint of the number, the same whatever the case of its letters: how records of
+    /// one person are matched without keeping the number.
+    pub fn fingerprint(&self) -> u64 {
+        use std::hash::Hasher;
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        for b in self.0.bytes() {
+            h.write_u8(b.to_ascii_uppercase());
+        }
+        h.finish()
+    }
 }
 
 impl fmt::Debug for SweNumber {

@@ -6,7 +6,7 @@
 
 use crate::derive_missing;
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use swforce_domain::census::{self, CensusWorker, CodeList, CollectionYear, LaVacancies};
 use swforce_domain::{Cell, Dataset, EesSymbol, GeographyCode, Measure, Row, Unit, Year};
 
@@ -41,6 +41,9 @@ pub struct CensusIndicators {
     /// Social workers holding cases: the people the caseload rests on.
     #[serde(skip)]
     pub case_holders_headcount: f64,
+    /// Agency workers covering vacancies, from the vacancy block: the people the cover rests on.
+    #[serde(skip)]
+    pub agency_cover_headcount: f64,
 }
 
 /// A measure withheld from a return's indicators, and why.
@@ -110,11 +113,22 @@ struct Tally {
 }
 
 impl Tally {
-    fn add(&mut self, fte: f64) {
-        self.headcount += 1.0;
+    /// Adds a record's FTE, and the person to the headcount when they are not in it already.
+    fn add(&mut self, fte: f64, new_person: bool) {
+        if new_person {
+            self.headcount += 1.0;
+        }
         self.fte += fte;
     }
 }
+
+/// The headline counts a person has entered, as bits: one person with two records (two posts,
+/// a return after leaving) counts once in each, as the published statistics count them.
+const IN_POST: u8 = 1;
+const STARTER: u8 = 2;
+const LEAVER: u8 = 4;
+const AGENCY: u8 = 8;
+const CASE_HOLDER: u8 = 16;
 
 /// Adds census records up.
 #[derive(Debug)]
@@ -128,6 +142,8 @@ pub struct Aggregator {
     cases: f64,
     days_lost: f64,
     groups: [BTreeMap<&'static str, Tally>; 6],
+    /// Each person's counts so far, by a fingerprint of their SWE number.
+    people: HashMap<u64, u8>,
 }
 
 const ROLE: usize = 0;
@@ -176,63 +192,80 @@ impl Aggregator {
             cases: 0.0,
             days_lost: 0.0,
             groups: Default::default(),
+            people: HashMap::new(),
         }
+    }
+
+    /// Whether the person is new to the count `bit`, marking them in it.
+    fn first(&mut self, person: u64, bit: u8) -> bool {
+        let seen = self.people.entry(person).or_insert(0);
+        let new = *seen & bit == 0;
+        *seen |= bit;
+        new
     }
 
     /// Counts one record. The published statistics count social workers (not agency workers)
     /// in post on 30 September, starters and leavers in the year, and agency workers in post on
-    /// 30 September separately.
+    /// 30 September separately; each person once in each, whatever records they have, with the
+    /// FTE of every record.
     pub fn add(&mut self, w: &CensusWorker) {
         let reference = self.year.reference_date();
         let in_post = w.in_post_at(reference);
         let fte_at_30 = w.fte30.or(w.fte).unwrap_or(0.0);
+        let person = w.swe.fingerprint();
         if w.agency {
             if in_post {
-                self.agency.add(fte_at_30);
+                let new = self.first(person, AGENCY);
+                self.agency.add(fte_at_30, new);
             }
             return;
         }
         let fte = w.fte.or(w.fte30).unwrap_or(0.0);
         if w.role_start.is_some_and(|d| self.year.contains(d)) {
-            self.starters.add(fte);
+            let new = self.first(person, STARTER);
+            self.starters.add(fte, new);
             self.groups[ORIGIN]
                 .entry(label(census::START_ORIGIN, w.start_origin.as_deref()))
                 .or_default()
-                .add(fte);
+                .add(fte, new);
         }
         if w.role_end.is_some_and(|d| self.year.contains(d)) {
-            self.leavers.add(fte);
+            let new = self.first(person, LEAVER);
+            self.leavers.add(fte, new);
             self.groups[DESTINATION]
                 .entry(label(
                     census::LEAVER_DESTINATION,
                     w.leaver_destination.as_deref(),
                 ))
                 .or_default()
-                .add(fte);
+                .add(fte, new);
             self.groups[REASON]
                 .entry(label(census::REASON_LEAVE, w.reason_leave.as_deref()))
                 .or_default()
-                .add(fte);
+                .add(fte, new);
         }
         if in_post {
-            self.inpost.add(fte_at_30);
+            let new = self.first(person, IN_POST);
+            self.inpost.add(fte_at_30, new);
             self.days_lost += w.working_days_lost.unwrap_or(0.0);
             if let Some(c) = w.cases30.filter(|c| *c > 0) {
-                self.case_holders.add(fte_at_30);
+                let holder = self.first(person, CASE_HOLDER);
+                self.case_holders.add(fte_at_30, holder);
                 self.cases += c as f64;
             }
+            // A person in two posts is in each post's role; their age and ethnic group once.
             self.groups[ROLE]
                 .entry(label(census::ORG_ROLE, w.org_role.as_deref()))
                 .or_default()
-                .add(fte_at_30);
+                .add(fte_at_30, true);
             let age = w
                 .birth_date
                 .map_or("Not known", |b| age_band(b.years_until(reference)));
-            self.groups[AGE].entry(age).or_default().add(fte_at_30);
+            self.groups[AGE].entry(age).or_default().add(fte_at_30, new);
             self.groups[ETHNICITY]
                 .entry(ethnic_group(w.ethnicity.as_deref().unwrap_or("")))
                 .or_default()
-                .add(fte_at_30);
+                .add(fte_at_30, new);
         }
     }
 
@@ -348,6 +381,7 @@ impl Aggregator {
             disclosed: false,
             withheld,
             case_holders_headcount: self.case_holders.headcount,
+            agency_cover_headcount: vacancies.map_or(0.0, |v| v.agency_cover_headcount as f64),
         }
     }
 }
@@ -387,10 +421,12 @@ impl CensusIndicators {
         // Cases and days lost rest on the people in post, and cases on those holding them: too
         // few of either, and the figures would be one person's caseload or sickness.
         let few_holders = small(&Cell::Value(self.case_holders_headcount));
+        let few_covering = small(&Cell::Value(self.agency_cover_headcount));
         let resting: &[(&str, bool)] = &[
             ("case_holders_fte", few_in_post || few_holders),
             ("cases", few_in_post || few_holders),
             ("working_days_lost_fte", few_in_post),
+            ("agency_cover_fte", few_covering),
         ];
         for (name, hide) in resting {
             if let (true, Some(m)) = (*hide, Measure::named(name)) {
@@ -448,6 +484,7 @@ impl CensusIndicators {
             disclosed: true,
             withheld: self.withheld.clone(),
             case_holders_headcount: self.case_holders_headcount,
+            agency_cover_headcount: self.agency_cover_headcount,
         }
     }
 }
@@ -567,6 +604,38 @@ mod tests {
     }
 
     #[test]
+    fn a_person_in_two_posts_counts_once_with_the_fte_of_both() {
+        let mut a = Aggregator::new(year());
+        let mut first = worker(1, false);
+        first.fte = Some(0.5);
+        first.fte30 = Some(0.5);
+        first.org_role = Some("3".into());
+        let mut second = first.clone();
+        second.record = 2;
+        second.org_role = Some("6".into());
+        second.cases30 = None;
+        a.add(&first);
+        a.add(&second);
+        for r in 3..=6 {
+            a.add(&worker(r, false));
+        }
+        let out = a.finish(GeographyCode::parse("E06000058").unwrap(), None);
+        assert_eq!(out.row.value("inpost_headcount"), Some(5.0));
+        assert_eq!(out.row.value("inpost_fte"), Some(5.0));
+        let cell = |b: usize, l: &str| {
+            out.breakdowns[b]
+                .cells
+                .iter()
+                .find(|c| c.label == l)
+                .unwrap()
+                .headcount
+        };
+        assert_eq!(cell(1, "30 to 39"), Cell::Value(5.0), "age: once");
+        assert_eq!(cell(0, "Qualified without cases"), Cell::Value(1.0));
+        assert_eq!(cell(0, "First line manager"), Cell::Value(1.0));
+    }
+
+    #[test]
     fn small_cells_are_suppressed_with_a_second_so_neither_can_be_worked_out() {
         let mut a = Aggregator::new(year());
         for r in 1..=30 {
@@ -659,5 +728,22 @@ mod tests {
         assert_eq!(out.row.cell("cases"), c);
         assert_eq!(out.row.cell("caseload_fte"), c);
         assert_eq!(out.row.value("working_days_lost_fte"), Some(100.0));
+        // One agency worker covering a vacancy.
+        let mut a = Aggregator::new(year());
+        for r in 1..=7 {
+            a.add(&worker(r, false));
+        }
+        let out = a
+            .finish(
+                GeographyCode::parse("E06000058").unwrap(),
+                Some(LaVacancies {
+                    vacancies_fte: 2.0,
+                    agency_cover_fte: 0.6,
+                    agency_cover_headcount: 1,
+                }),
+            )
+            .disclosed();
+        assert_eq!(out.row.cell("agency_cover_fte"), c);
+        assert_eq!(out.row.cell("vacancy_agency_cover_rate_fte"), c);
     }
 }

@@ -143,7 +143,11 @@ pub fn read_notes(file: &str, reader: impl Read) -> Result<Notes, Refused> {
                     missing.join(", "),
                     names.join(", ")
                 ),
-                "make the first line rule,record,note (the findings CSV, with its note column filled in, will do)",
+                if names.iter().any(|n| n.contains(';')) {
+                    "the file uses semicolons: save it with commas between fields (CSV, comma delimited), with the first line rule,record,note"
+                } else {
+                    "make the first line rule,record,note (the findings CSV, with its note column filled in, will do)"
+                },
             )
             .at(1, None),
         ]));
@@ -168,6 +172,26 @@ pub fn read_notes(file: &str, reader: impl Read) -> Result<Notes, Refused> {
                 break;
             }
         };
+        if record.len() > names.len()
+            && record
+                .iter()
+                .skip(names.len())
+                .any(|f| !f.trim().is_empty())
+        {
+            problems.push(
+                Diagnostic::error(
+                    file,
+                    format!(
+                        "the line has {} fields but the header {}: an explanation with a comma in it is cut short unless it is in double quotes",
+                        record.len(),
+                        names.len()
+                    ),
+                    "put the explanation in double quotes (\"Team manager, covering\"); a spreadsheet saving as CSV does this",
+                )
+                .at(line, Some(names.len() as u64 + 1)),
+            );
+            continue;
+        }
         let get = |c: usize| record.get(at[c]).unwrap_or("").trim();
         let (rule_text, record_text) = (get(0), get(1));
         let note = unguarded(&get(2).replace("\r\n", "\n")).to_string();
@@ -351,6 +375,15 @@ mod tests {
         assert!(got[1].starts_with("notes.csv:3:1: error: CSWW-X9 is not one"));
         assert!(got[2].starts_with("notes.csv:4:2: error: the record \"two\""));
         assert!(got[3].contains(":6:1:") && got[3].contains("already explained on line 5"));
+        let e = read("rule,record,note\nCSWW-B05,1,Team manager, covering\n").unwrap_err();
+        assert!(
+            e.diagnostics[0]
+                .to_string()
+                .starts_with("notes.csv:2:4: error: the line has 4 fields but the header 3"),
+            "{e:?}"
+        );
+        let e = read("rule;record;note\nCSWW-B05;1;x\n").unwrap_err();
+        assert!(e.diagnostics[0].fix.contains("semicolons"));
         let e = read("rule,note\nCSWW-B05,x\n").unwrap_err();
         assert!(e.diagnostics[0].problem.contains("no record column"));
         assert!(read("").is_err());

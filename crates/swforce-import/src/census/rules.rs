@@ -6,7 +6,6 @@
 use serde::Serialize;
 use std::collections::HashMap;
 use std::fmt;
-use std::hash::Hasher;
 use swforce_domain::census::{CensusWorker, CollectionYear, LaVacancies};
 
 /// What a finding asks of the authority, as the Department's collection system puts it.
@@ -62,7 +61,7 @@ use Severity::{Error, Query};
 pub const RULES: &[Rule] = &[
     rule(
         "CSWW-B00",
-        Query,
+        Error,
         "Header: collection details (Year)",
         "The return gives its collection year, so the rules that depend on it can be checked.",
         "add <Header><CollectionDetails><Year> to the return, or give the year when you check it",
@@ -635,13 +634,9 @@ pub struct Duplicates {
     more: HashMap<u64, Vec<Held>>,
 }
 
-/// A fingerprint of a SWE number, the same whatever the case of its letters.
+/// A fingerprint of a worker's SWE number, the same whatever the case of its letters.
 pub fn fingerprint(w: &CensusWorker) -> u64 {
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    for b in w.swe.expose().bytes() {
-        h.write_u8(b.to_ascii_uppercase());
-    }
-    h.finish()
+    w.swe.fingerprint()
 }
 
 impl Duplicates {

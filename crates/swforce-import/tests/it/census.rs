@@ -318,3 +318,28 @@ fn agency_cover_above_the_agency_workers_fte_is_queried() {
     );
     assert!(r.findings[0].message.contains("come to 0.5 FTE"));
 }
+
+/// Found from outside: a return with no year was "ready to submit" once its B00 query was
+/// explained, though no rule that needs the year had run.
+#[test]
+fn a_return_with_no_year_is_an_error_until_one_is_given() {
+    let text = generated(20, 1)
+        .replace("      <Year>2022</Year>\n", "")
+        .replace("      <ReferenceDate>2022-09-30</ReferenceDate>\n", "");
+    let (r, _) = read(&text);
+    assert!(!r.is_valid());
+    assert_eq!(
+        r.findings.iter().map(|f| f.rule).collect::<Vec<_>>(),
+        vec!["CSWW-B00"]
+    );
+    let given = read_census(
+        "return.xml",
+        text.as_bytes(),
+        CensusOptions {
+            year: Some(2022),
+            ..CensusOptions::default()
+        },
+        |_, _| {},
+    );
+    assert!(given.is_valid(), "{:#?}", given.findings);
+}

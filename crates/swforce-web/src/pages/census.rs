@@ -40,6 +40,9 @@ const SHOWN: usize = 200;
 pub struct CensusPage {
     pub layout: Layout,
     pub problems: Vec<Problem>,
+    /// The problems shown beside the return's field and beside the notes' field.
+    pub file_errors: Vec<String>,
+    pub notes_errors: Vec<String>,
     pub rules: Vec<RuleView>,
     pub result: bool,
     pub file: String,
@@ -106,6 +109,16 @@ fn blank(problems: Vec<Problem>, year: String) -> CensusPage {
             "Error: Check a census return"
         })
         .nav("census"),
+        file_errors: problems
+            .iter()
+            .filter(|p| p.target != "notes")
+            .map(|p| p.text.clone())
+            .collect(),
+        notes_errors: problems
+            .iter()
+            .filter(|p| p.target == "notes")
+            .map(|p| p.text.clone())
+            .collect(),
         problems,
         rules: rules(),
         result: false,

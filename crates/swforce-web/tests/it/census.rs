@@ -203,6 +203,15 @@ fn a_notes_file_with_a_problem_is_refused_beside_its_field() {
         a.body.contains("href=\"#notes\""),
         "the summary links to the notes field"
     );
+    assert!(
+        a.body
+            .contains("aria-describedby=\"notes-hint notes-error-1\""),
+        "the error is read with the notes field"
+    );
+    assert!(
+        !a.body.contains("file-error-1"),
+        "and not with the return's"
+    );
 }
 
 #[test]

@@ -104,9 +104,9 @@ pub struct GenerateArgs {
     /// Spoil the return with one defect, to see the check find it (see `--defect list`).
     #[arg(long, value_name = "DEFECT")]
     defect: Option<String>,
-    /// The file to write.
+    /// The file to write (not needed for `--defect list`).
     #[arg(long, value_name = "FILE")]
-    out: PathBuf,
+    out: Option<PathBuf>,
 }
 
 fn open(path: &PathBuf) -> Result<BufReader<std::fs::File>, Failure> {
@@ -139,10 +139,17 @@ pub fn run(app: &App, command: &Command) -> Result<(), Failure> {
 fn validate(app: &App, a: &ValidateArgs) -> Result<(), Failure> {
     let file = name(&a.file);
     let notes = match &a.notes {
-        Some(path) => Some(
-            read_notes(&name(path), open(path)?)
-                .map_err(|e| fail(swforce_app::AppError::from(e)))?,
-        ),
+        Some(path) => Some(read_notes(&name(path), open(path)?).map_err(|refused| {
+            for d in &refused.diagnostics {
+                eprintln!("{d}");
+            }
+            eprintln!(
+                "error: the explanations in {} were not read: {} problem(s); the return was not checked",
+                refused.file,
+                refused.diagnostics.len()
+            );
+            Failure::Refused
+        })?),
         None => None,
     };
     let mut check = app
@@ -182,7 +189,12 @@ fn validate(app: &App, a: &ValidateArgs) -> Result<(), Failure> {
             for f in &r.findings {
                 println!("{file}:{f}");
                 if let Some(n) = check.explanation(f) {
-                    println!("  explained ({}:{}): {}", n.line, n.rule, n.note);
+                    println!(
+                        "  explained ({}:{}): {}",
+                        n.line,
+                        n.rule,
+                        n.note.replace('\n', "\n    ")
+                    );
                 }
             }
             let shown = r.findings.len();
@@ -447,8 +459,15 @@ fn generate_file(a: &GenerateArgs) -> Result<(), Failure> {
         eprintln!("error: --la {e}");
         Failure::Refused
     })?;
-    let file = std::fs::File::create(&a.out).map_err(|e| {
-        report_error(&anyhow::Error::new(e).context(format!("cannot write {}", a.out.display())));
+    let Some(out_path) = &a.out else {
+        eprintln!("error: say where to write the return");
+        eprintln!("  fix: add --out FILE, such as --out synthetic.xml");
+        return Err(Failure::Refused);
+    };
+    let file = std::fs::File::create(out_path).map_err(|e| {
+        report_error(
+            &anyhow::Error::new(e).context(format!("cannot write {}", out_path.display())),
+        );
         Failure::Refused
     })?;
     let mut out = BufWriter::with_capacity(1 << 16, file);
@@ -475,7 +494,7 @@ fn generate_file(a: &GenerateArgs) -> Result<(), Failure> {
     println!(
         "wrote a synthetic return of {} invented workers to {}{}",
         a.workers,
-        a.out.display(),
+        out_path.display(),
         defect.map_or(String::new(), |d| {
             let (rule, element) = d.expected();
             format!(", spoiled by the defect {} ({rule} at {element})", d.name())

@@ -339,10 +339,7 @@ fn the_generator_injects_each_defect_by_name_and_the_check_finds_it() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     swforce(&data, &["demo"]);
-    let list = swforce(
-        &data,
-        &["census", "generate", "--defect", "list", "--out", "x.xml"],
-    );
+    let list = swforce(&data, &["census", "generate", "--defect", "list"]);
     assert!(
         stdout(&list).contains("negative-vacancies               CSWW-B17 NumberOfVacancies"),
         "{}",
@@ -459,6 +456,11 @@ fn a_year_or_authority_that_disagrees_with_the_header_is_refused_and_a_failed_ex
         "{}",
         stdout(&v)
     );
+    // Buckinghamshire kept its DfE code when it became a unitary authority in 2020.
+    let bucks = dir.path().join("bucks.xml");
+    generate_return(&data, &bucks, "2019", "6", &["--la", "825"]);
+    let v = swforce(&data, &["census", "validate", bucks.to_str().unwrap()]);
+    assert_eq!(v.status.code(), Some(0), "{}", stdout(&v));
     let kept = dir.path().join("keep.xml");
     std::fs::write(&kept, "existing").unwrap();
     let e = swforce(
