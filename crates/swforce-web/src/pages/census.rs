@@ -53,10 +53,10 @@ pub struct CensusPage {
     pub explained: usize,
     /// Ready to submit: no errors, every query explained.
     pub ready: bool,
-    /// Queries still to explain, each with the fields of its explanation.
+    /// Every query shown, each with the box for its explanation (filled in where one was given).
     pub to_explain: Vec<QueryView>,
-    /// The explanations given, to carry into the notes file.
-    pub given: Vec<QueryView>,
+    /// Explanations given that match no query here, carried into the notes file so none is lost.
+    pub kept: Vec<QueryView>,
     /// Explanations that matched no query.
     pub unused: Vec<String>,
     /// The comparison with last year's stored return, or why there is none.
@@ -130,7 +130,7 @@ fn blank(problems: Vec<Problem>, year: String) -> CensusPage {
         explained: 0,
         ready: false,
         to_explain: Vec::new(),
-        given: Vec::new(),
+        kept: Vec::new(),
         unused: Vec::new(),
         continuity: None,
         continuity_summary: String::new(),
@@ -232,12 +232,19 @@ fn result_page(check: &CensusCheck, year: String) -> CensusPage {
                 .unwrap_or_default(),
             field: format!("note-{}", i + 1),
         };
-        if q.note.is_empty() {
-            page.to_explain.push(q);
-        } else {
-            page.given.push(q);
-        }
+        page.to_explain.push(q);
     }
+    page.kept = check
+        .unused_notes()
+        .iter()
+        .map(|n| QueryView {
+            rule: n.rule,
+            record: n.record.map(|r| r.to_string()).unwrap_or_default(),
+            what: String::new(),
+            note: n.note.clone(),
+            field: String::new(),
+        })
+        .collect();
     page.unused = check
         .unused_notes()
         .iter()

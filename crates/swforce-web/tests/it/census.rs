@@ -159,6 +159,14 @@ fn a_query_is_explained_on_the_page_and_the_return_becomes_ready_to_submit() {
     assert!(a.body.contains("Ready to submit"), "{}", a.body);
     assert!(a.body.contains("Team manager covering a vacant caseload"));
     assert!(!a.body.contains("Explain the queries"));
+    assert!(
+        a.body.contains("Your explanations"),
+        "an explanation can still be changed"
+    );
+    assert!(
+        a.body
+            .contains(">Team manager covering a vacant caseload</textarea>")
+    );
     let csv = post_with_notes(&browser, text.as_bytes(), Some(notes), "csv");
     assert!(
         csv.body

@@ -235,7 +235,6 @@ fn validate(app: &App, a: &ValidateArgs) -> Result<(), Failure> {
         ReportFormat::Json => {
             let v = serde_json::json!({
                 "file": file,
-                "sha256": r.sha256,
                 "workers": r.workers,
                 "year": r.year.map(|y| y.0),
                 "authority": check.authority.as_ref().map(|(c, n)| serde_json::json!({"code": c, "name": n})),
