@@ -176,6 +176,20 @@ fn finding(at: (u64, u64), path: &str, h: Hit) -> Finding {
     }
 }
 
+/// Whether statistics are loaded, so the authorities are known.
+fn knows_authorities(snap: &Snapshot) -> bool {
+    snap.geographies()
+        .any(|g| g.level == GeographicLevel::LocalAuthority)
+}
+
+/// Why a census command that needs the authorities cannot run on a fresh data folder.
+fn no_statistics() -> AppError {
+    AppError::Invalid {
+        problem: "no statistics are loaded here, so swforce does not know the local authorities a census return belongs to".into(),
+        fix: "run `swforce demo`, or import the published statistics, then try again".into(),
+    }
+}
+
 /// CSWW-B20: the return names its authority in the header's LEA, and (when statistics are
 /// loaded, so the authorities are known) the LEA is a local authority that existed on the
 /// return's reference date.
@@ -206,10 +220,7 @@ fn check_lea(
         return;
     };
     let path = "Message/Header/Source/LEA";
-    let knows_authorities = snap
-        .geographies()
-        .any(|g| g.level == GeographicLevel::LocalAuthority);
-    if !knows_authorities {
+    if !knows_authorities(snap) {
         return;
     }
     let Some((code, name)) = authority else {
@@ -360,8 +371,8 @@ fn compare(
                         element,
                         message: format!(
                             "{label} is {} in this return and was {} in the {} return",
-                            crate::display::grouped(t, 1),
-                            crate::display::grouped(l, 1),
+                            crate::display::grouped(t, 2),
+                            crate::display::grouped(l, 2),
                             last.year
                         ),
                         fix: None,
@@ -559,6 +570,9 @@ impl App {
             }
         }
         let Some((code, _)) = authority(&snap, read.header.lea, la)? else {
+            if !knows_authorities(&snap) {
+                return Err(no_statistics());
+            }
             return Err(AppError::Invalid {
                 problem: "the return does not say which authority it is for, and none was given".into(),
                 fix: "give the authority (--la E06000058), or add <Source><LEA> to the return's header".into(),
@@ -718,6 +732,9 @@ impl App {
         year: i32,
     ) -> Result<(GeographyCode, CensusReturn, Vec<CensusWorker>), AppError> {
         let snap = self.snapshot()?;
+        if !knows_authorities(&snap) {
+            return Err(no_statistics());
+        }
         let place = snap.find(la)?.clone();
         let (c, workers) = self
             .store()
@@ -747,9 +764,20 @@ impl App {
         year: i32,
         out: &mut impl Write,
     ) -> Result<u32, AppError> {
-        let (_, c, workers) = self.stored_census(la, year)?;
+        let (code, c, workers) = self.stored_census(la, year)?;
         let vacancies: LaVacancies = c.vacancies;
-        swforce_import::census::write::write_census(out, &c.header, &vacancies, &workers).map_err(
+        // A return stored without its year or LEA (given on import) is written with them, so
+        // the file passes its own check.
+        let mut header = c.header.clone();
+        header.collection.get_or_insert_with(|| "CSWW".into());
+        header.year.get_or_insert(c.year);
+        header
+            .reference_date
+            .get_or_insert(CollectionYear(c.year).reference_date());
+        if header.lea.is_none() {
+            header.lea = self.snapshot()?.find(code.as_str())?.old_la_code;
+        }
+        swforce_import::census::write::write_census(out, &header, &vacancies, &workers).map_err(
             |e| AppError::Invalid {
                 problem: format!("the return could not be written: {e}"),
                 fix: "check there is room to write the file".into(),

@@ -175,7 +175,7 @@ pub const RULES: &[Rule] = &[
         "CSWW-B16",
         Error,
         "Data item: FTE (leavers: the FTE they worked)",
-        "A social worker who left in the year has an FTE above 0.",
+        "A social worker (not agency) who left in the year has an FTE above 0.",
         "give the FTE the worker had before they left",
     ),
     rule(
@@ -233,6 +233,13 @@ pub const RULES: &[Rule] = &[
         "Data item: RoleEndDate; leavers in the collection year",
         "A role ending on 30 September is counted as a leaver and not in post on 30 September.",
         "confirm 30 September was the worker's last day; if they were still employed after it, remove the end date",
+    ),
+    rule(
+        "CSWW-B25",
+        Query,
+        "Staff holding two or more roles; data item FTE30",
+        "One person's records in post on 30 September come to no more than 1 FTE between them.",
+        "check the FTE30 of each post: a person's posts share their time",
     ),
     rule(
         "CSWW-C01",
@@ -370,7 +377,8 @@ pub fn check_worker(w: &CensusWorker, year: Option<CollectionYear>) -> Vec<Hit> 
                 "CSWW-B11",
                 "WorkingDaysLost",
                 format!(
-                    "{days} working days lost is more than the {limit:.0} working days in the year for this FTE"
+                    "{days} working days lost is more than the {} working days in the year for this FTE",
+                    (limit * 100.0).round() / 100.0
                 ),
             ));
         }
@@ -520,6 +528,16 @@ fn check_year(w: &CensusWorker, year: CollectionYear, out: &mut Vec<Hit>) {
         }
     }
     let in_post = w.in_post_at(reference);
+    if !in_post && w.absent_30_sept.iter().any(|a| *a) {
+        out.push(Hit {
+            fix: Some("set Absat30Sept to 0 (or leave it out): only those in post on 30 September are absent that day".into()),
+            ..hit(
+                "CSWW-B23",
+                "Absat30Sept",
+                "the worker is recorded as absent on 30 September but was not in post that day",
+            )
+        });
+    }
     if w.fte30.is_some() && !in_post {
         out.push(hit(
             "CSWW-B04",
@@ -586,6 +604,8 @@ struct Held {
     /// Days since 1970 of the start and end; an open start is `i32::MIN`, an open end `i32::MAX`.
     start: i32,
     end: i32,
+    /// FTE at 30 September in thousandths (0 when not given).
+    fte30: u16,
     role: u8,
     agency: bool,
 }
@@ -603,6 +623,9 @@ impl Held {
                 .unwrap_or(0),
             start: w.role_start.map_or(i32::MIN, day),
             end: w.role_end.map_or(i32::MAX, day),
+            fte30: w
+                .fte30
+                .map_or(0, |f| (f.clamp(0.0, 1.0) * 1000.0).round() as u16),
         }
     }
 
@@ -622,6 +645,8 @@ pub enum Repeat {
     Exact(u32),
     /// The same worker type and role as this earlier record, at a time that overlaps it.
     Overlap(u32),
+    /// With this earlier record (and any others), more than 1 FTE on 30 September.
+    MoreThanFullTime(u32),
 }
 
 /// The records seen so far, by a fingerprint of their SWE number (not the number, so the set
@@ -665,11 +690,21 @@ impl Duplicates {
         {
             return Some(Repeat::Exact(e.record));
         }
-        earlier
+        if let Some(e) = earlier
             .iter()
             .filter(same_kind)
             .find(|e| e.role == held.role && e.overlaps(&held))
-            .map(|e| Repeat::Overlap(e.record))
+        {
+            return Some(Repeat::Overlap(e.record));
+        }
+        // FTE30 is given only for those in post on 30 September: one person's posts share
+        // their time that day.
+        let together: u32 =
+            earlier.iter().map(|e| u32::from(e.fte30)).sum::<u32>() + u32::from(held.fte30);
+        (held.fte30 > 0 && together > 1000).then(|| {
+            let e = earlier.iter().find(|e| e.fte30 > 0).unwrap_or(&earlier[0]);
+            Repeat::MoreThanFullTime(e.record)
+        })
     }
 }
 
@@ -887,6 +922,8 @@ mod tests {
         w.org_role = Some(role.into());
         w.role_start = Some(Date::parse(start).unwrap());
         w.role_end = end.map(|e| Date::parse(e).unwrap());
+        // Time on 30 September is B25's; these tests are about dates and roles.
+        w.fte30 = None;
         w
     }
 
@@ -935,6 +972,20 @@ mod tests {
             d.see(&agency),
             None,
             "another worker type is another record"
+        );
+        let mut d = Duplicates::default();
+        let mut a = record(1, "3", "2020-01-01", None);
+        a.fte30 = Some(0.6);
+        let mut b = record(2, "5", "2021-01-01", None);
+        b.fte30 = Some(0.4);
+        assert_eq!(d.see(&a), None);
+        assert_eq!(d.see(&b), None, "two posts sharing one FTE");
+        let mut c = record(3, "4", "2021-06-01", None);
+        c.fte30 = Some(0.2);
+        assert_eq!(
+            d.see(&c),
+            Some(Repeat::MoreThanFullTime(1)),
+            "1.2 FTE between three posts"
         );
     }
 

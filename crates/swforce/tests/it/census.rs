@@ -456,6 +456,35 @@ fn a_year_or_authority_that_disagrees_with_the_header_is_refused_and_a_failed_ex
         "{}",
         stdout(&v)
     );
+    // Stored with the authority given, it is written back out with its LEA and passes.
+    let i = swforce(
+        &data,
+        &[
+            "census",
+            "import",
+            headless.to_str().unwrap(),
+            "--la",
+            "E06000058",
+        ],
+    );
+    assert_eq!(i.status.code(), Some(0), "{}", stderr(&i));
+    let out = dir.path().join("exported.xml");
+    let e = swforce(
+        &data,
+        &[
+            "census",
+            "export",
+            "--la",
+            "E06000058",
+            "--year",
+            "2022",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(e.status.code(), Some(0), "{}", stderr(&e));
+    let v = swforce(&data, &["census", "validate", out.to_str().unwrap()]);
+    assert_eq!(v.status.code(), Some(0), "{}", stdout(&v));
     // Buckinghamshire kept its DfE code when it became a unitary authority in 2020.
     let bucks = dir.path().join("bucks.xml");
     generate_return(&data, &bucks, "2019", "6", &["--la", "825"]);
@@ -484,4 +513,40 @@ fn a_year_or_authority_that_disagrees_with_the_header_is_refused_and_a_failed_ex
         .filter(|n| n.ends_with(".partial"))
         .collect();
     assert!(left.is_empty(), "no partial file is left: {left:?}");
+}
+
+#[test]
+fn without_statistics_census_commands_say_what_to_load() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("fresh");
+    let file = dir.path().join("return.xml");
+    generate_return(&data, &file, "2022", "1", &[]);
+    let v = swforce(&data, &["census", "validate", file.to_str().unwrap()]);
+    assert!(
+        stdout(&v).contains("note: the LEA was not checked, as no statistics are loaded here"),
+        "{}",
+        stdout(&v)
+    );
+    for args in [
+        vec!["census", "import", file.to_str().unwrap()],
+        vec![
+            "census",
+            "export",
+            "--la",
+            "E06000058",
+            "--year",
+            "2022",
+            "--out",
+            "x.xml",
+        ],
+    ] {
+        let o = swforce(&data, &args);
+        assert_eq!(o.status.code(), Some(1));
+        assert!(
+            stderr(&o).contains("no statistics are loaded here"),
+            "{args:?}: {}",
+            stderr(&o)
+        );
+        assert!(stderr(&o).contains("run `swforce demo`"), "{}", stderr(&o));
+    }
 }

@@ -47,6 +47,12 @@ pub(super) fn worker(
                     message: format!("this {kind} also has record {first} in the same role, at a time that overlaps this one"),
                     fix: None,
                 }),
+                Some(Repeat::MoreThanFullTime(first)) => state.hit(w.start, Hit {
+                    rule: "CSWW-B25",
+                    element: "FTE30",
+                    message: format!("this {kind}'s posts in record {first} and this one come to more than 1 FTE on 30 September"),
+                    fix: None,
+                }),
                 None => {}
             }
             if worker.agency
