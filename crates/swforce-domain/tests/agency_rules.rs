@@ -76,6 +76,7 @@ fn outcome(e: &Engagement, rule: Rule) -> Outcome {
         e,
         &Context {
             council_region: Some(SOUTH_EAST),
+            previous_council_region: None,
             caps: &caps,
         },
     );
@@ -109,6 +110,7 @@ fn the_base_engagement_is_compliant() {
         &base(),
         &Context {
             council_region: Some(SOUTH_EAST),
+            previous_council_region: None,
             caps: &caps,
         },
     );
@@ -293,10 +295,15 @@ fn three_months_after_leaving_a_nearby_council_to_the_day_with_each_exception() 
         ],
         Rule::ThreeMonths,
     );
+    // Neither a council code nor a region: not a council, so the rule does not apply.
     let mut no_region = left("2025-01-15", None, SOUTH_EAST, r, "2025-02-01");
     no_region.previous_region = None;
-    match outcome(&no_region, Rule::ThreeMonths) {
-        Outcome::Missing { fields, .. } => assert_eq!(fields, vec!["previous_employer_region"]),
+    assert_eq!(kind(&outcome(&no_region, Rule::ThreeMonths)), "n/a");
+    // A council code whose region is not known here.
+    let mut unknown_region = left("2025-01-15", Some(MEDWAY), SOUTH_EAST, r, "2025-02-01");
+    unknown_region.previous_region = None;
+    match outcome(&unknown_region, Rule::ThreeMonths) {
+        Outcome::Missing { fields, .. } => assert_eq!(fields, vec!["previous_la_code"]),
         o => panic!("{o:?}"),
     }
     let mut unknown = base();
@@ -315,7 +322,12 @@ fn notice_is_four_weeks_or_the_councils_shorter_notice() {
     check(
         &[
             ("4 weeks", with(4.0, None), "compliant"),
-            ("3 weeks", with(3.0, None), "breach"),
+            (
+                "3 weeks, the council's notice unknown",
+                with(3.0, None),
+                "missing",
+            ),
+            ("3 weeks, the council's 4", with(3.0, Some(4.0)), "breach"),
             ("council's 2 weeks", with(2.0, Some(2.0)), "compliant"),
             ("shorter than council's 2", with(1.0, Some(2.0)), "breach"),
             (
@@ -331,9 +343,9 @@ fn notice_is_four_weeks_or_the_councils_shorter_notice() {
 
 #[test]
 fn the_price_cap_in_force_at_the_start_applies_and_above_it_needs_both_sign_offs() {
-    let with = |margin: &str, start: &str, dcs: Option<&str>, ceo: Option<&str>| Engagement {
+    let with = |pay: &str, start: &str, dcs: Option<&str>, ceo: Option<&str>| Engagement {
         charge: Charge {
-            agency_margin: p(margin),
+            pay: p(pay),
             ..base().charge
         },
         start: d(start),
@@ -341,52 +353,58 @@ fn the_price_cap_in_force_at_the_start_applies_and_above_it_needs_both_sign_offs
         ceo_signoff: ceo.map(d),
         ..base()
     };
-    // pay 45.00 + NI 5.20 + levy 0.22 = 50.42; the cap is 55.00 to 31 March 2025, then 57.00.
+    // NI 5.20 + levy 0.22 = 5.42 besides pay (the margin is not capped); the cap is 55.00 to
+    // 31 March 2025, then 57.00.
     check(
         &[
             (
                 "exactly the cap",
-                with("4.58", "2025-03-03", None, None),
+                with("49.58", "2025-03-03", None, None),
                 "compliant",
             ),
             (
                 "a penny over",
-                with("4.59", "2025-03-03", None, None),
+                with("49.59", "2025-03-03", None, None),
                 "breach",
             ),
             (
                 "over with the director only",
-                with("4.59", "2025-03-03", Some("2025-02-20"), None),
+                with("49.59", "2025-03-03", Some("2025-02-20"), None),
                 "breach",
             ),
             (
                 "over with both",
-                with("4.59", "2025-03-03", Some("2025-02-20"), Some("2025-02-21")),
+                with(
+                    "49.59",
+                    "2025-03-03",
+                    Some("2025-02-20"),
+                    Some("2025-02-21"),
+                ),
                 "compliant",
             ),
             (
                 "the new cap from 1 April",
-                with("6.58", "2025-04-01", None, None),
+                with("51.58", "2025-04-01", None, None),
                 "compliant",
             ),
             (
                 "the old cap the day before",
-                with("6.58", "2025-03-31", None, None),
+                with("51.58", "2025-03-31", None, None),
                 "breach",
             ),
         ],
         Rule::PriceCap,
     );
-    let mut no_margin = base();
-    no_margin.charge.agency_margin = None;
-    match outcome(&no_margin, Rule::PriceCap) {
-        Outcome::Missing { fields, .. } => assert_eq!(fields, vec!["agency_margin"]),
+    let mut no_levy = base();
+    no_levy.charge.apprenticeship_levy = None;
+    match outcome(&no_levy, Rule::PriceCap) {
+        Outcome::Missing { fields, .. } => assert_eq!(fields, vec!["apprenticeship_levy"]),
         o => panic!("{o:?}"),
     }
     let mut manager = base();
     manager.job_type = JobType::TeamManager;
     match outcome(&manager, Rule::PriceCap) {
-        Outcome::Missing { fields, .. } => assert_eq!(fields, vec!["price_cap"]),
+        Outcome::NotApplicable { evidence } => assert!(evidence.contains("no price cap in force")),
         o => panic!("{o:?}"),
     }
 }
@@ -425,6 +443,7 @@ fn legacy_engagements_are_judged_at_the_transition_date() {
     let caps = caps();
     let ctx = Context {
         council_region: Some(SOUTH_EAST),
+        previous_council_region: None,
         caps: &caps,
     };
     // Began 1 June 2024 with someone who had resigned nearby in April: by 1 October 2025 the
@@ -479,12 +498,14 @@ fn legacy_engagements_are_judged_at_the_transition_date() {
 fn an_engagement_with_a_breach_is_a_breach_even_when_something_else_is_missing() {
     let mut e = base();
     e.notice_weeks = Some(1.0);
+    e.council_notice_weeks = Some(4.0);
     e.practice_reference = None;
     let caps = caps();
     let a = assess(
         &e,
         &Context {
             council_region: Some(SOUTH_EAST),
+            previous_council_region: None,
             caps: &caps,
         },
     );
@@ -498,6 +519,7 @@ fn an_engagement_with_a_breach_is_a_breach_even_when_something_else_is_missing()
         &e,
         &Context {
             council_region: Some(SOUTH_EAST),
+            previous_council_region: None,
             caps: &caps,
         },
     );
@@ -538,4 +560,175 @@ fn money_reads_pounds_and_pence() {
         assert_eq!(Pence::parse(bad), None, "{bad}");
     }
     assert_eq!(Pence(6150).to_string(), "£61.50");
+}
+
+/// The rules as the statutory guidance states them, where the engine once departed from them:
+/// each row failed before.
+#[test]
+fn the_rules_follow_the_statutory_guidance_on_margin_caps_sign_off_notice_experience_and_employers()
+{
+    let above = Charge {
+        pay: p("52.00"),
+        employer_ni: p("6.00"),
+        apprenticeship_levy: p("0.26"),
+        agency_margin: p("4.00"),
+    };
+    check(
+        &[
+            (
+                "the margin is not capped: pay, NI and levy within the cap, margin taking the charge above",
+                Engagement {
+                    charge: Charge {
+                        pay: p("48.00"),
+                        employer_ni: p("5.50"),
+                        apprenticeship_levy: p("0.24"),
+                        agency_margin: p("9.00"),
+                    },
+                    ..base()
+                },
+                "compliant",
+            ),
+            (
+                "a blank margin never makes the cap missing",
+                Engagement {
+                    charge: Charge {
+                        agency_margin: None,
+                        ..base().charge
+                    },
+                    ..base()
+                },
+                "compliant",
+            ),
+            (
+                "no cap in force for the job type: does not apply",
+                Engagement {
+                    job_type: JobType::TeamManager,
+                    ..base()
+                },
+                "n/a",
+            ),
+            (
+                "sign-off by both before the start",
+                Engagement {
+                    charge: above,
+                    dcs_signoff: Some(d("2025-02-20")),
+                    ceo_signoff: Some(d("2025-03-03")),
+                    ..base()
+                },
+                "compliant",
+            ),
+            (
+                "a sign-off dated after the start is a breach",
+                Engagement {
+                    charge: above,
+                    dcs_signoff: Some(d("2025-02-20")),
+                    ceo_signoff: Some(d("2025-03-10")),
+                    ..base()
+                },
+                "breach",
+            ),
+        ],
+        Rule::PriceCap,
+    );
+    check(
+        &[
+            (
+                "short notice with the council's notice unknown is missing, not judged on 4 weeks",
+                Engagement {
+                    notice_weeks: Some(2.0),
+                    council_notice_weeks: None,
+                    ..base()
+                },
+                "missing",
+            ),
+            (
+                "4 weeks complies whatever the council's notice",
+                Engagement {
+                    notice_weeks: Some(4.0),
+                    council_notice_weeks: None,
+                    ..base()
+                },
+                "compliant",
+            ),
+        ],
+        Rule::Notice,
+    );
+    check(
+        &[(
+            "declared years are enough without the qualification date",
+            Engagement {
+                qualified: None,
+                pqe_years: Some(5.0),
+                ..base()
+            },
+            "compliant",
+        )],
+        Rule::Experience,
+    );
+    let left = |employer: &str, la: Option<&str>, how: Leaving| Engagement {
+        previous_employer: Some(employer.into()),
+        previous_la_code: la.map(Into::into),
+        previous_region: None,
+        left_on: Some(d("2025-02-01")),
+        leaving: Some(how),
+        ..base()
+    };
+    check(
+        &[
+            (
+                "an NHS trust is not a council: does not apply, never a breach",
+                left("Kent Community Health NHS Trust", None, Leaving::Resigned),
+                "n/a",
+            ),
+            (
+                "dismissed from the same council within 3 months is a breach, like resigning",
+                left("Kent County Council", Some(KENT), Leaving::Dismissed),
+                "breach",
+            ),
+            (
+                "the end of a fixed term at the same council within 3 months is a breach",
+                left("Kent County Council", Some(KENT), Leaving::EndOfFixedTerm),
+                "breach",
+            ),
+        ],
+        Rule::ThreeMonths,
+    );
+    // A neighbouring council known by its code alone: its region follows from the code.
+    let e = left("Medway Council", Some(MEDWAY), Leaving::Retired);
+    let caps = caps();
+    let judged = |previous: Option<&str>| {
+        assess(
+            &e,
+            &Context {
+                council_region: Some(SOUTH_EAST),
+                previous_council_region: previous,
+                caps: &caps,
+            },
+        )
+        .findings
+        .into_iter()
+        .find(|f| f.rule == Rule::ThreeMonths)
+        .unwrap()
+        .outcome
+    };
+    assert_eq!(kind(&judged(Some(SOUTH_EAST))), "breach");
+    assert_eq!(kind(&judged(Some(LONDON))), "n/a");
+    assert_eq!(
+        kind(&judged(None)),
+        "missing",
+        "a code whose region is unknown"
+    );
+    let Outcome::Compliant { evidence } = outcome(
+        &Engagement {
+            qualified: None,
+            ..base()
+        },
+        Rule::Experience,
+    ) else {
+        panic!("declared years are enough")
+    };
+    assert!(
+        evidence.contains("warning: no qualification date"),
+        "{evidence}"
+    );
 }

@@ -139,10 +139,14 @@ impl App {
     fn regions(&self, engagements: &[Engagement]) -> BTreeMap<String, Option<String>> {
         let snap = self.snapshot().ok();
         let mut out = BTreeMap::new();
-        for e in engagements {
-            if !out.contains_key(&e.la_code) {
-                let region = snap.as_deref().and_then(|s| region_in(s, &e.la_code));
-                out.insert(e.la_code.clone(), region);
+        // The councils' regions, and those of the workers' previous councils.
+        for code in engagements
+            .iter()
+            .flat_map(|e| std::iter::once(&e.la_code).chain(e.previous_la_code.as_ref()))
+        {
+            if !out.contains_key(code) {
+                let region = snap.as_deref().and_then(|s| region_in(s, code));
+                out.insert(code.clone(), region);
             }
         }
         out
@@ -178,6 +182,11 @@ impl App {
                     e,
                     &Context {
                         council_region: regions.get(&e.la_code).cloned().flatten().as_deref(),
+                        previous_council_region: e
+                            .previous_la_code
+                            .as_ref()
+                            .and_then(|c| regions.get(c).cloned().flatten())
+                            .as_deref(),
                         caps: &caps,
                     },
                 )

@@ -367,8 +367,8 @@ fn anyone_can_check_a_file_against_the_rules_and_nothing_is_kept() {
     assert_eq!(checked.status, 200, "{}", checked.body);
     assert!(checked.body.contains("Nothing from the file has been kept"));
     assert!(checked.body.contains("Line 3: KCC-AGY-0002"));
-    // No caps on record here: the price cap cannot be judged, and says why.
-    assert!(checked.body.contains("no price cap on record"));
+    // No caps on record here: no cap is in force, so the price cap does not apply, and says why.
+    assert!(checked.body.contains("no price cap in force"));
     let bad = anon.post_file(
         "/agency/check",
         "bad.csv",

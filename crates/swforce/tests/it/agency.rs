@@ -185,7 +185,7 @@ fn a_check_as_csv_lists_breached_rules_and_missing_fields() {
         "{text}"
     );
     assert!(
-        text.contains("11,KCC-AGY-0010,SW211870,breach,AGY-6,agency_margin"),
+        text.contains("11,KCC-AGY-0010,SW211870,breach,AGY-6,la_code"),
         "{text}"
     );
     assert!(text.contains("13,KCC-AGY-0012,SW239106,missing_information,,pqe_years"));

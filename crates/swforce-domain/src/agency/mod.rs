@@ -5,9 +5,14 @@
 //! Everything here is pure: an [`Engagement`] and a [`Context`] (the council's region, the
 //! price caps on record) go in, an [`Assessment`] with one [`Finding`] per rule comes out.
 
+mod money;
+mod quarter;
+
+pub use money::{Charge, Pence};
+pub use quarter::{Quarter, days_within};
+
 use crate::Date;
 use serde::{Deserialize, Serialize};
-use std::fmt;
 
 /// The day the rules came into force.
 pub const IN_FORCE: (i32, u8, u8) = (2024, 10, 31);
@@ -77,15 +82,30 @@ pub enum Leaving {
     LeftInProbation,
     /// The agency engagement is a step into a permanent post with the council.
     MovingToPermanent,
+    Dismissed,
+    EndOfFixedTerm,
+    Retired,
 }
 
 impl Leaving {
-    pub const ALL: [Leaving; 4] = [
+    pub const ALL: [Leaving; 7] = [
         Self::Resigned,
         Self::Redundancy,
         Self::LeftInProbation,
         Self::MovingToPermanent,
+        Self::Dismissed,
+        Self::EndOfFixedTerm,
+        Self::Retired,
     ];
+
+    /// Whether the rules except this way of leaving from the three months (redundancy, leaving
+    /// in probation, moving to a permanent post); any other way of leaving is not excepted.
+    pub fn excepted(self) -> bool {
+        matches!(
+            self,
+            Self::Redundancy | Self::LeftInProbation | Self::MovingToPermanent
+        )
+    }
 
     pub fn id(self) -> &'static str {
         match self {
@@ -93,6 +113,9 @@ impl Leaving {
             Self::Redundancy => "redundancy",
             Self::LeftInProbation => "left_in_probation",
             Self::MovingToPermanent => "moving_to_permanent",
+            Self::Dismissed => "dismissed",
+            Self::EndOfFixedTerm => "end_of_fixed_term",
+            Self::Retired => "retired",
         }
     }
 
@@ -102,6 +125,9 @@ impl Leaving {
             Self::Redundancy => "Made redundant",
             Self::LeftInProbation => "Left during probation",
             Self::MovingToPermanent => "Moving to a permanent post",
+            Self::Dismissed => "Dismissed",
+            Self::EndOfFixedTerm => "End of a fixed-term contract",
+            Self::Retired => "Retired",
         }
     }
 
@@ -110,76 +136,6 @@ impl Leaving {
         Self::ALL
             .into_iter()
             .find(|l| l.id().eq_ignore_ascii_case(id) || l.label().eq_ignore_ascii_case(id))
-    }
-}
-
-/// Money in pence.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-pub struct Pence(pub i64);
-
-impl Pence {
-    /// Reads `61.50`, `£61.50` or `61`.
-    pub fn parse(text: &str) -> Option<Pence> {
-        let t = text.trim().trim_start_matches('£').replace(',', "");
-        let (pounds, pence) = match t.split_once('.') {
-            Some((p, d)) if d.len() == 1 => (p.to_string(), format!("{d}0")),
-            Some((p, d)) if d.len() == 2 => (p.to_string(), d.to_string()),
-            Some(_) => return None,
-            None => (t.clone(), "00".to_string()),
-        };
-        if pounds.is_empty()
-            || !pounds.bytes().all(|b| b.is_ascii_digit())
-            || !pence.bytes().all(|b| b.is_ascii_digit())
-            || pounds.len() > 9
-        {
-            return None;
-        }
-        Some(Pence(
-            pounds.parse::<i64>().ok()? * 100 + pence.parse::<i64>().ok()?,
-        ))
-    }
-
-    pub fn pounds(self) -> f64 {
-        self.0 as f64 / 100.0
-    }
-}
-
-impl fmt::Display for Pence {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let sign = if self.0 < 0 { "-" } else { "" };
-        write!(f, "{sign}£{}.{:02}", self.0.abs() / 100, self.0.abs() % 100)
-    }
-}
-
-/// The hourly charge for a worker, broken down.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Charge {
-    pub pay: Option<Pence>,
-    pub employer_ni: Option<Pence>,
-    pub apprenticeship_levy: Option<Pence>,
-    pub agency_margin: Option<Pence>,
-}
-
-impl Charge {
-    /// The parts that are not given, by field name.
-    pub fn missing(&self) -> Vec<&'static str> {
-        [
-            ("pay_rate", self.pay),
-            ("employer_ni", self.employer_ni),
-            ("apprenticeship_levy", self.apprenticeship_levy),
-            ("agency_margin", self.agency_margin),
-        ]
-        .into_iter()
-        .filter(|(_, v)| v.is_none())
-        .map(|(k, _)| k)
-        .collect()
-    }
-
-    /// The whole hourly charge, when every part is given.
-    pub fn total(&self) -> Option<Pence> {
-        Some(Pence(
-            self.pay?.0 + self.employer_ni?.0 + self.apprenticeship_levy?.0 + self.agency_margin?.0,
-        ))
     }
 }
 
@@ -268,6 +224,8 @@ pub struct PriceCap {
 pub struct Context<'a> {
     /// The council's region (ONS code), if known.
     pub council_region: Option<&'a str>,
+    /// The region of the worker's previous council (from its ONS code), if known.
+    pub previous_council_region: Option<&'a str>,
     /// Price caps on record (any region; the check picks its own).
     pub caps: &'a [PriceCap],
 }
@@ -478,10 +436,13 @@ fn experience(e: &Engagement, at: Date) -> Outcome {
         (Some(y), Some(q)) => Outcome::Compliant {
             evidence: format!("{y} years' post-qualifying experience; qualified on {q}"),
         },
-        _ => missing(
-            &gaps,
-            "the years of post-qualifying experience and the qualification date are both needed",
-        ),
+        // The declared years are enough; the missing date is said, as a warning.
+        (Some(y), None) => Outcome::Compliant {
+            evidence: format!(
+                "{y} years' post-qualifying experience, as declared (warning: no qualification date was given to confirm it)"
+            ),
+        },
+        _ => missing(&gaps, "the years of post-qualifying experience are needed"),
     }
 }
 
@@ -501,19 +462,33 @@ fn three_months(e: &Engagement, at: Date, ctx: &Context) -> Outcome {
             "the previous substantive employer (or \"none\") is needed",
         );
     };
-    let same_council = e.previous_la_code.as_deref() == Some(e.la_code.as_str());
-    let Some(region) = e.previous_region.as_deref().filter(|r| !r.is_empty()) else {
-        if !same_council {
-            return missing(
-                &["previous_employer_region"],
-                format!("the region of {employer} is needed"),
-            );
-        }
-        return three_months_near(e, at, employer, "the same council");
-    };
-    if same_council {
+    let council = e
+        .previous_la_code
+        .as_deref()
+        .filter(|c| !c.trim().is_empty());
+    if council == Some(e.la_code.as_str()) {
         return three_months_near(e, at, employer, "the same council");
     }
+    // The rule covers substantive posts in councils' children's services: a council is known
+    // by its code (its region follows from it), or by the region given for it.
+    let region = e
+        .previous_region
+        .as_deref()
+        .filter(|r| !r.is_empty())
+        .or(ctx.previous_council_region);
+    let Some(region) = region else {
+        return match council {
+            None => Outcome::NotApplicable {
+                evidence: format!(
+                    "{employer} is not given as a council (no council code): the rule covers substantive posts in councils' children's services"
+                ),
+            },
+            Some(code) => missing(
+                &["previous_la_code"],
+                format!("the region of the council {code} is not known; check its ONS code"),
+            ),
+        };
+    };
     match ctx.council_region {
         None => missing(
             &["la_code"],
@@ -546,10 +521,16 @@ fn three_months_near(e: &Engagement, at: Date, employer: &str, where_: &str) -> 
                 "left {employer} ({where_}) on {left}, less than 3 months before {at}: how they left decides"
             ),
         ),
-        Some(Leaving::Resigned) => Outcome::Breach {
-            evidence: format!(
-                "resigned from {employer} ({where_}) on {left}; engaged from {at}, before {allowed}"
-            ),
+        Some(l) if !l.excepted() => Outcome::Breach {
+            evidence: match l {
+                Leaving::Resigned => format!(
+                    "resigned from {employer} ({where_}) on {left}; engaged from {at}, before {allowed}"
+                ),
+                _ => format!(
+                    "left {employer} ({where_}) on {left} ({}); engaged from {at}, before {allowed}",
+                    l.label().to_lowercase()
+                ),
+            },
         },
         Some(l) => Outcome::Compliant {
             evidence: format!(
@@ -564,6 +545,15 @@ fn notice(e: &Engagement) -> Outcome {
     let Some(n) = e.notice_weeks else {
         return missing(&["notice_weeks"], "the notice period is needed");
     };
+    if n < 4.0 && e.council_notice_weeks.is_none() {
+        return missing(
+            &["council_notice_weeks"],
+            format!(
+                "notice of {}: the council's notice for the equivalent substantive role decides whether that is enough (the rule is 4 weeks, or that where shorter)",
+                weeks(n)
+            ),
+        );
+    }
     let required = e.council_notice_weeks.map_or(4.0, |c| c.min(4.0));
     let why = match e.council_notice_weeks {
         Some(c) if c < 4.0 => format!(
@@ -600,53 +590,76 @@ pub fn cap_on<'a>(
 }
 
 fn price_cap(e: &Engagement, at: Date, ctx: &Context) -> Outcome {
-    let gaps = e.charge.missing();
-    let Some(total) = e.charge.total() else {
-        return missing(&gaps, "every part of the hourly charge is needed");
+    // The cap is on what the council pays for the worker's hours: pay with employer National
+    // Insurance and the apprenticeship levy. The agency's margin is reported, not capped.
+    let c = &e.charge;
+    let gaps: Vec<&str> = [
+        ("pay_rate", c.pay),
+        ("employer_ni", c.employer_ni),
+        ("apprenticeship_levy", c.apprenticeship_levy),
+    ]
+    .into_iter()
+    .filter(|(_, v)| v.is_none())
+    .map(|(k, _)| k)
+    .collect();
+    let (Some(pay), Some(ni), Some(levy)) = (c.pay, c.employer_ni, c.apprenticeship_levy) else {
+        return missing(
+            &gaps,
+            "the hourly pay, employer National Insurance and apprenticeship levy (0 where it does not apply) are needed",
+        );
     };
+    let total = Pence(pay.0 + ni.0 + levy.0);
     let Some(region) = ctx.council_region else {
         return missing(&["la_code"], "the council's region is not known");
     };
     let Some(cap) = cap_on(ctx.caps, region, e.job_type, at) else {
-        return missing(
-            &["price_cap"],
-            format!(
-                "no price cap on record for {} in the council's region on {at}; the regional alliance sets it",
+        return Outcome::NotApplicable {
+            evidence: format!(
+                "no price cap in force for {} in the council's region on {at}",
                 e.job_type.label().to_lowercase()
             ),
-        );
+        };
     };
     if total <= cap.hourly {
         return Outcome::Compliant {
             evidence: format!(
-                "{total} an hour, within the cap of {} (from {})",
+                "{total} an hour (pay, employer National Insurance and levy), within the cap of {} (from {})",
                 cap.hourly, cap.from
             ),
         };
     }
     let over = Pence(total.0 - cap.hourly.0);
+    // Above the cap needs both sign-offs before the engagement starts.
+    let late = |d: Option<Date>| d.filter(|d| *d > at);
     match (e.dcs_signoff, e.ceo_signoff) {
-        (Some(d), Some(c)) => Outcome::Compliant {
-            evidence: format!(
-                "{total} an hour, {over} above the cap of {}, signed off by the director of children's services on {d} and the chief executive on {c}",
-                cap.hourly
-            ),
-        },
-        (d, c) => {
-            let lacking: Vec<&str> = [
-                (d.is_none(), "the director of children's services"),
-                (c.is_none(), "the chief executive"),
-            ]
-            .into_iter()
-            .filter(|(m, _)| *m)
-            .map(|(_, who)| who)
-            .collect();
+        (Some(d), Some(ceo)) if late(Some(d)).is_none() && late(Some(ceo)).is_none() => {
+            Outcome::Compliant {
+                evidence: format!(
+                    "{total} an hour, {over} above the cap of {}, signed off by the director of children's services on {d} and the chief executive on {ceo}, before {at}",
+                    cap.hourly
+                ),
+            }
+        }
+        (d, ceo) => {
+            let mut lacking: Vec<String> = Vec::new();
+            for (date, who) in [
+                (d, "the director of children's services"),
+                (ceo, "the chief executive"),
+            ] {
+                match date {
+                    None => lacking.push(format!("no sign-off by {who}")),
+                    Some(day) if day > at => {
+                        lacking.push(format!("{who} signed off on {day}, after the start {at}"))
+                    }
+                    Some(_) => {}
+                }
+            }
             Outcome::Breach {
                 evidence: format!(
-                    "{total} an hour, {over} above the cap of {} (from {}), without sign-off by {}",
+                    "{total} an hour, {over} above the cap of {} (from {}): {}",
                     cap.hourly,
                     cap.from,
-                    lacking.join(" or ")
+                    lacking.join("; ")
                 ),
             }
         }
@@ -748,50 +761,4 @@ pub fn assess(e: &Engagement, ctx: &Context) -> Assessment {
         judged_at: at,
         findings,
     }
-}
-
-/// A calendar quarter, written `2025Q1` (January to March).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-pub struct Quarter {
-    pub year: i32,
-    pub q: u8,
-}
-
-impl Quarter {
-    pub fn parse(text: &str) -> Option<Quarter> {
-        let t = text.trim().to_ascii_uppercase();
-        let (y, q) = t.split_once('Q')?;
-        let year: i32 = y.trim_end_matches('-').parse().ok()?;
-        let q: u8 = q.parse().ok()?;
-        ((2000..=2100).contains(&year) && (1..=4).contains(&q)).then_some(Quarter { year, q })
-    }
-
-    pub fn first_day(self) -> Date {
-        Date::new(self.year, (self.q - 1) * 3 + 1, 1).unwrap_or_else(|_| unreachable!())
-    }
-
-    pub fn last_day(self) -> Date {
-        self.first_day().plus_months(3).plus_days(-1)
-    }
-
-    /// The quarter a day falls in.
-    pub fn of(day: Date) -> Quarter {
-        Quarter {
-            year: day.year(),
-            q: (day.month() - 1) / 3 + 1,
-        }
-    }
-}
-
-impl fmt::Display for Quarter {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}Q{}", self.year, self.q)
-    }
-}
-
-/// Days of an engagement within `from..=to`.
-pub fn days_within(e: &Engagement, from: Date, to: Date) -> i64 {
-    let start = e.start.max(from);
-    let end = e.end.map_or(to, |d| d.min(to));
-    (end.days_since_epoch() - start.days_since_epoch() + 1).max(0)
 }
