@@ -295,10 +295,12 @@ fn three_months_after_leaving_a_nearby_council_to_the_day_with_each_exception() 
         ],
         Rule::ThreeMonths,
     );
-    // Neither a council code nor a region: not a council, so the rule does not apply.
+    // No council code: not a council, so the rule does not apply, whatever region is given.
     let mut no_region = left("2025-01-15", None, SOUTH_EAST, r, "2025-02-01");
     no_region.previous_region = None;
     assert_eq!(kind(&outcome(&no_region, Rule::ThreeMonths)), "n/a");
+    let trust = left("2025-01-15", None, SOUTH_EAST, r, "2025-02-01");
+    assert_eq!(kind(&outcome(&trust, Rule::ThreeMonths)), "n/a");
     // A council code whose region is not known here.
     let mut unknown_region = left("2025-01-15", Some(MEDWAY), SOUTH_EAST, r, "2025-02-01");
     unknown_region.previous_region = None;
@@ -713,6 +715,25 @@ fn the_rules_follow_the_statutory_guidance_on_margin_caps_sign_off_notice_experi
     };
     assert_eq!(kind(&judged(Some(SOUTH_EAST))), "breach");
     assert_eq!(kind(&judged(Some(LONDON))), "n/a");
+    // The code's region wins over a region written beside it.
+    let mut written = e.clone();
+    written.previous_region = Some(LONDON.into());
+    let o = assess(
+        &written,
+        &Context {
+            council_region: Some(SOUTH_EAST),
+            previous_council_region: Some(SOUTH_EAST),
+            caps: &caps,
+        },
+    );
+    assert_eq!(o.status, Status::Breach, "{o:#?}");
+    // With no cap in force, missing pay does not matter.
+    let unpaid = Engagement {
+        job_type: JobType::TeamManager,
+        charge: Charge::default(),
+        ..base()
+    };
+    assert_eq!(kind(&outcome(&unpaid, Rule::PriceCap)), "n/a");
     assert_eq!(
         kind(&judged(None)),
         "missing",

@@ -462,32 +462,32 @@ fn three_months(e: &Engagement, at: Date, ctx: &Context) -> Outcome {
             "the previous substantive employer (or \"none\") is needed",
         );
     };
-    let council = e
+    // The rule covers substantive posts in councils' children's services: a council is known
+    // by its code, and its region follows from the code. Any other employer (an NHS trust, a
+    // charity, an agency) is out of scope, whatever region is given for it.
+    let Some(council) = e
         .previous_la_code
         .as_deref()
-        .filter(|c| !c.trim().is_empty());
-    if council == Some(e.la_code.as_str()) {
-        return three_months_near(e, at, employer, "the same council");
-    }
-    // The rule covers substantive posts in councils' children's services: a council is known
-    // by its code (its region follows from it), or by the region given for it.
-    let region = e
-        .previous_region
-        .as_deref()
-        .filter(|r| !r.is_empty())
-        .or(ctx.previous_council_region);
-    let Some(region) = region else {
-        return match council {
-            None => Outcome::NotApplicable {
-                evidence: format!(
-                    "{employer} is not given as a council (no council code): the rule covers substantive posts in councils' children's services"
-                ),
-            },
-            Some(code) => missing(
-                &["previous_la_code"],
-                format!("the region of the council {code} is not known; check its ONS code"),
+        .filter(|c| !c.trim().is_empty())
+    else {
+        return Outcome::NotApplicable {
+            evidence: format!(
+                "{employer} is not given as a council (no council code): the rule covers substantive posts in councils' children's services; give the council's ONS code if it is one"
             ),
         };
+    };
+    if council == e.la_code.as_str() {
+        return three_months_near(e, at, employer, "the same council");
+    }
+    // The region given is used only when the code's own is not known here.
+    let region = ctx
+        .previous_council_region
+        .or(e.previous_region.as_deref().filter(|r| !r.is_empty()));
+    let Some(region) = region else {
+        return missing(
+            &["previous_la_code"],
+            format!("the region of the council {council} is not known; check its ONS code"),
+        );
     };
     match ctx.council_region {
         None => missing(
@@ -602,13 +602,6 @@ fn price_cap(e: &Engagement, at: Date, ctx: &Context) -> Outcome {
     .filter(|(_, v)| v.is_none())
     .map(|(k, _)| k)
     .collect();
-    let (Some(pay), Some(ni), Some(levy)) = (c.pay, c.employer_ni, c.apprenticeship_levy) else {
-        return missing(
-            &gaps,
-            "the hourly pay, employer National Insurance and apprenticeship levy (0 where it does not apply) are needed",
-        );
-    };
-    let total = Pence(pay.0 + ni.0 + levy.0);
     let Some(region) = ctx.council_region else {
         return missing(&["la_code"], "the council's region is not known");
     };
@@ -620,6 +613,13 @@ fn price_cap(e: &Engagement, at: Date, ctx: &Context) -> Outcome {
             ),
         };
     };
+    let (Some(pay), Some(ni), Some(levy)) = (c.pay, c.employer_ni, c.apprenticeship_levy) else {
+        return missing(
+            &gaps,
+            "the hourly pay, employer National Insurance and apprenticeship levy (0 where it does not apply) are needed",
+        );
+    };
+    let total = Pence(pay.0 + ni.0 + levy.0);
     if total <= cap.hourly {
         return Outcome::Compliant {
             evidence: format!(
