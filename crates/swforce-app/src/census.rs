@@ -162,18 +162,7 @@ fn beyond(last: f64, this: f64, factor: f64, least: f64) -> bool {
 
 /// A finding the reader could not make, with its rule's severity and fix.
 fn finding(at: (u64, u64), path: &str, h: Hit) -> Finding {
-    let rule = rules::rule_of(h.rule);
-    Finding {
-        rule: rule.id,
-        severity: rule.severity,
-        line: at.0,
-        column: at.1,
-        path: path.to_string(),
-        element: h.element.to_string(),
-        record: None,
-        message: h.message,
-        fix: h.fix.unwrap_or_else(|| rule.fix.to_string()),
-    }
+    h.finding(at, path.to_string(), None)
 }
 
 /// Whether statistics are loaded, so the authorities are known.

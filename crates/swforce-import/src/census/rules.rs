@@ -292,6 +292,25 @@ pub struct Hit {
     pub fix: Option<String>,
 }
 
+impl Hit {
+    /// The finding it makes at a place, with its rule's severity and, unless it says more, the
+    /// rule's fix.
+    pub fn finding(self, at: (u64, u64), path: String, record: Option<u32>) -> super::Finding {
+        let rule = rule_of(self.rule);
+        super::Finding {
+            rule: rule.id,
+            severity: rule.severity,
+            line: at.0,
+            column: at.1,
+            path,
+            element: self.element.to_string(),
+            record,
+            message: self.message,
+            fix: self.fix.unwrap_or_else(|| rule.fix.to_string()),
+        }
+    }
+}
+
 fn hit(rule: &'static str, element: &'static str, message: impl Into<String>) -> Hit {
     Hit {
         rule,

@@ -4,7 +4,7 @@
 mod done;
 
 use super::Finding;
-use super::rules::{self, Duplicates, Hit, Severity};
+use super::rules::{Duplicates, Hit, Severity};
 use super::schema::{self, Content, MESSAGE, Particle};
 use quick_xml::Reader;
 use quick_xml::events::Event;
@@ -213,35 +213,14 @@ impl State<'_> {
     /// A finding of a business rule about an element read earlier (the vacancy block, once
     /// every worker is counted), put in its place in document order.
     fn hit_in(&mut self, at: (u64, u64), path: &str, h: Hit) {
-        let rule = rules::rule_of(h.rule);
         let max = self.max;
-        self.out.add(
-            Finding {
-                rule: rule.id,
-                severity: rule.severity,
-                line: at.0,
-                column: at.1,
-                path: path.to_string(),
-                element: h.element.to_string(),
-                record: None,
-                message: h.message,
-                fix: h.fix.unwrap_or_else(|| rule.fix.to_string()),
-            },
-            max,
-        );
+        self.out.add(h.finding(at, path.to_string(), None), max);
     }
 
     /// A finding of a business rule, with the rule's severity and, unless the hit says more, its fix.
     fn hit(&mut self, at: (u64, u64), h: Hit) {
-        let rule = rules::rule_of(h.rule);
-        self.finding(
-            rule.id,
-            rule.severity,
-            at,
-            h.element,
-            h.message,
-            h.fix.unwrap_or_else(|| rule.fix.to_string()),
-        );
+        let f = h.finding(at, self.path(), self.record());
+        self.push(f);
     }
 }
 
