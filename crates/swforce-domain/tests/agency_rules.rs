@@ -3,8 +3,8 @@
 
 use swforce_domain::Date;
 use swforce_domain::agency::{
-    Charge, Context, Engagement, JobType, Leaving, Outcome, Pence, PriceCap, Quarter, Rule, Status,
-    assess, days_within,
+    Charge, Context, Engagement, JobType, Leaving, Outcome, PayBasis, Pence, PriceCap, Quarter,
+    Rule, Status, assess, days_within,
 };
 
 const KENT: &str = "E10000016";
@@ -27,14 +27,16 @@ fn base() -> Engagement {
         swe: "SW123456".into(),
         agency: "Brightwork Social Care".into(),
         la_code: KENT.into(),
-        job_type: JobType::CaseHolder,
+        job_type: JobType::SocialWorker,
         start: d("2025-03-03"),
         end: None,
         hours_per_week: Some(37.0),
+        pay_basis: Some(PayBasis::Paye),
         charge: Charge {
             pay: p("45.00"),
             employer_ni: p("5.20"),
             apprenticeship_levy: p("0.22"),
+            holiday_pay: p("2.00"),
             agency_margin: p("4.00"),
         },
         qualified: Some(d("2018-07-01")),
@@ -48,6 +50,7 @@ fn base() -> Engagement {
         notice_weeks: Some(4.0),
         council_notice_weeks: None,
         project_team: None,
+        packaged_model: None,
         dcs_signoff: None,
         ceo_signoff: None,
     }
@@ -57,13 +60,13 @@ fn caps() -> Vec<PriceCap> {
     vec![
         PriceCap {
             region: SOUTH_EAST.into(),
-            job_type: JobType::CaseHolder,
+            job_type: JobType::SocialWorker,
             from: d("2024-10-31"),
             hourly: Pence(5500),
         },
         PriceCap {
             region: SOUTH_EAST.into(),
-            job_type: JobType::CaseHolder,
+            job_type: JobType::SocialWorker,
             from: d("2025-04-01"),
             hourly: Pence(5700),
         },
@@ -355,29 +358,29 @@ fn the_price_cap_in_force_at_the_start_applies_and_above_it_needs_both_sign_offs
         ceo_signoff: ceo.map(d),
         ..base()
     };
-    // NI 5.20 + levy 0.22 = 5.42 besides pay (the margin is not capped); the cap is 55.00 to
-    // 31 March 2025, then 57.00.
+    // NI 5.20 + levy 0.22 + holiday pay 2.00 = 7.42 besides a PAYE worker's pay (the margin is
+    // not capped); the cap is 55.00 to 31 March 2025, then 57.00.
     check(
         &[
             (
                 "exactly the cap",
-                with("49.58", "2025-03-03", None, None),
+                with("47.58", "2025-03-03", None, None),
                 "compliant",
             ),
             (
                 "a penny over",
-                with("49.59", "2025-03-03", None, None),
+                with("47.59", "2025-03-03", None, None),
                 "breach",
             ),
             (
                 "over with the director only",
-                with("49.59", "2025-03-03", Some("2025-02-20"), None),
+                with("47.59", "2025-03-03", Some("2025-02-20"), None),
                 "breach",
             ),
             (
                 "over with both",
                 with(
-                    "49.59",
+                    "47.59",
                     "2025-03-03",
                     Some("2025-02-20"),
                     Some("2025-02-21"),
@@ -386,12 +389,12 @@ fn the_price_cap_in_force_at_the_start_applies_and_above_it_needs_both_sign_offs
             ),
             (
                 "the new cap from 1 April",
-                with("51.58", "2025-04-01", None, None),
+                with("49.58", "2025-04-01", None, None),
                 "compliant",
             ),
             (
                 "the old cap the day before",
-                with("51.58", "2025-03-31", None, None),
+                with("49.58", "2025-03-31", None, None),
                 "breach",
             ),
         ],
@@ -573,6 +576,7 @@ fn the_rules_follow_the_statutory_guidance_on_margin_caps_sign_off_notice_experi
         pay: p("52.00"),
         employer_ni: p("6.00"),
         apprenticeship_levy: p("0.26"),
+        holiday_pay: p("2.00"),
         agency_margin: p("4.00"),
     };
     check(
@@ -581,9 +585,10 @@ fn the_rules_follow_the_statutory_guidance_on_margin_caps_sign_off_notice_experi
                 "the margin is not capped: pay, NI and levy within the cap, margin taking the charge above",
                 Engagement {
                     charge: Charge {
-                        pay: p("48.00"),
+                        pay: p("46.00"),
                         employer_ni: p("5.50"),
                         apprenticeship_levy: p("0.24"),
+                        holiday_pay: p("2.00"),
                         agency_margin: p("9.00"),
                     },
                     ..base()
@@ -751,5 +756,134 @@ fn the_rules_follow_the_statutory_guidance_on_margin_caps_sign_off_notice_experi
     assert!(
         evidence.contains("warning: no qualification date"),
         "{evidence}"
+    );
+}
+
+/// The five job types of the Department's caps and return, and what the cap is compared with
+/// for each way of paying the worker: each row failed before.
+#[test]
+fn five_job_types_and_the_cap_on_pay_with_on_costs_by_how_the_worker_is_paid() {
+    assert_eq!(
+        JobType::ALL.map(JobType::id),
+        [
+            "social_worker",
+            "senior_social_worker",
+            "advanced_practitioner",
+            "team_manager",
+            "iro_or_cp_chair"
+        ]
+    );
+    for j in JobType::ALL {
+        assert_eq!(JobType::from_id(j.id()), Some(j));
+        assert_eq!(JobType::from_id(&j.label().to_uppercase()), Some(j));
+    }
+    assert_eq!(
+        JobType::renamed("senior_practitioner").map(|r| r.0),
+        Some(JobType::SeniorSocialWorker)
+    );
+    assert_eq!(
+        JobType::renamed("case_holder").map(|r| r.0),
+        Some(JobType::SocialWorker)
+    );
+    assert_eq!(JobType::from_id("case_holder"), None);
+    let paid =
+        |basis: Option<PayBasis>, pay: &str, ni: Option<&str>, holiday: Option<&str>| Engagement {
+            pay_basis: basis,
+            charge: Charge {
+                pay: p(pay),
+                employer_ni: ni.and_then(p),
+                apprenticeship_levy: ni.map(|_| Pence(22)),
+                holiday_pay: holiday.and_then(p),
+                agency_margin: None,
+            },
+            ..base()
+        };
+    // The cap is 55.00 an hour for a social worker on 3 March 2025.
+    check(
+        &[
+            (
+                "an umbrella worker's pay rate includes the on-costs: compared alone",
+                paid(Some(PayBasis::Umbrella), "55.00", None, None),
+                "compliant",
+            ),
+            (
+                "an umbrella worker a penny over",
+                paid(Some(PayBasis::Umbrella), "55.01", None, None),
+                "breach",
+            ),
+            (
+                "a limited-company worker needs no National Insurance or levy",
+                paid(Some(PayBasis::LimitedCompany), "54.00", None, None),
+                "compliant",
+            ),
+            (
+                "a PAYE worker's holiday pay is added: missing when blank",
+                paid(Some(PayBasis::Paye), "45.00", Some("5.20"), None),
+                "missing",
+            ),
+            (
+                "a PAYE worker over the cap once holiday pay is added",
+                paid(Some(PayBasis::Paye), "45.00", Some("5.20"), Some("4.59")),
+                "breach",
+            ),
+            (
+                "a PAYE worker at the cap with holiday pay",
+                paid(Some(PayBasis::Paye), "45.00", Some("5.20"), Some("4.58")),
+                "compliant",
+            ),
+            (
+                "basis unknown, the pay alone over the cap",
+                paid(None, "55.50", None, None),
+                "breach",
+            ),
+            (
+                "basis unknown, within the cap with every on-cost added",
+                paid(None, "40.00", Some("5.20"), Some("2.00")),
+                "compliant",
+            ),
+            (
+                "basis unknown, and it decides",
+                paid(None, "50.00", Some("5.20"), Some("2.00")),
+                "missing",
+            ),
+        ],
+        Rule::PriceCap,
+    );
+    match outcome(&paid(None, "50.00", None, None), Rule::PriceCap) {
+        Outcome::Missing { fields, .. } => assert_eq!(fields, vec!["pay_basis"]),
+        o => panic!("{o:?}"),
+    }
+    // Each job type has its own cap: an IRO's cap does not cover a social worker.
+    let mut caps = caps();
+    caps.push(PriceCap {
+        region: SOUTH_EAST.into(),
+        job_type: JobType::IroOrCpChair,
+        from: d("2024-10-31"),
+        hourly: Pence(6500),
+    });
+    let iro = Engagement {
+        job_type: JobType::IroOrCpChair,
+        ..paid(Some(PayBasis::Umbrella), "60.00", None, None)
+    };
+    let judged = |e: &Engagement| {
+        assess(
+            e,
+            &Context {
+                council_region: Some(SOUTH_EAST),
+                previous_council_region: None,
+                caps: &caps,
+            },
+        )
+        .findings[Rule::PriceCap as usize]
+            .outcome
+            .clone()
+    };
+    assert_eq!(kind(&judged(&iro)), "compliant");
+    assert_eq!(
+        kind(&judged(&Engagement {
+            job_type: JobType::SocialWorker,
+            ..iro.clone()
+        })),
+        "breach"
     );
 }

@@ -2,8 +2,10 @@
 //! and family social worker engaged, read into [`Engagement`]s for the check against the
 //! national rules, and written back in the same shape.
 
+mod caps;
 mod record;
 
+pub use caps::{CAP_COLUMNS, CapsRead, read_caps_csv, write_caps_csv};
 pub use record::{FieldProblem, engagement_fields, engagement_from};
 
 use crate::diagnostic::{Diagnostic, Refused};
@@ -39,7 +41,7 @@ pub const COLUMNS: &[(&str, bool, &str)] = &[
     (
         "job_type",
         true,
-        "The kind of post, as price caps are set: case_holder, senior_practitioner, team_manager or senior_manager.",
+        "The kind of post, as price caps are set and the return collects it: social_worker (holds cases independently), senior_social_worker, advanced_practitioner (including assistant team managers and practice leads), team_manager, or iro_or_cp_chair (independent reviewing officer or child protection conference chair).",
     ),
     (
         "start_date",
@@ -57,6 +59,11 @@ pub const COLUMNS: &[(&str, bool, &str)] = &[
         "Hours worked a week: more than 0 and at most 60.",
     ),
     (
+        "pay_basis",
+        false,
+        "How the worker is paid: paye (employer National Insurance, the levy and holiday pay come on top of the pay rate), umbrella or limited_company (the pay rate includes them).",
+    ),
+    (
         "pay_rate",
         false,
         "The worker's pay an hour, in pounds, such as 45.50 or £45.50.",
@@ -72,9 +79,14 @@ pub const COLUMNS: &[(&str, bool, &str)] = &[
         "Apprenticeship levy an hour, in pounds.",
     ),
     (
+        "holiday_pay",
+        false,
+        "Holiday pay an hour on top of a PAYE worker's pay rate, in pounds (0 where none).",
+    ),
+    (
         "agency_margin",
         false,
-        "The agency's margin an hour, in pounds.",
+        "The agency's margin an hour, in pounds (reported, not capped).",
     ),
     (
         "qualified_on",
@@ -105,7 +117,7 @@ pub const COLUMNS: &[(&str, bool, &str)] = &[
     (
         "leaving_circumstance",
         false,
-        "How they left it: resigned, redundancy, left_in_probation or moving_to_permanent.",
+        "How they left it: resigned, dismissed, end_of_fixed_term, retired, redundancy, left_in_probation or moving_to_permanent.",
     ),
     (
         "practice_reference",
@@ -128,6 +140,11 @@ pub const COLUMNS: &[(&str, bool, &str)] = &[
         "The project team the worker belongs to, if any.",
     ),
     (
+        "packaged_model",
+        false,
+        "Whether the worker is supplied as part of a packaged model (a managed service): yes or no.",
+    ),
+    (
         "dcs_signoff_on",
         false,
         "The date the director of children's services signed off a charge above the price cap.",
@@ -148,23 +165,26 @@ const JOB_TYPE: usize = 4;
 const START: usize = 5;
 const END: usize = 6;
 const HOURS: usize = 7;
-const PAY: usize = 8;
-const NI: usize = 9;
-const LEVY: usize = 10;
-const MARGIN: usize = 11;
-const QUALIFIED: usize = 12;
-const PQE: usize = 13;
-const PREVIOUS_EMPLOYER: usize = 14;
-const PREVIOUS_LA: usize = 15;
-const PREVIOUS_REGION: usize = 16;
-const LEFT_ON: usize = 17;
-const LEAVING: usize = 18;
-const PRACTICE_REFERENCE: usize = 19;
-const NOTICE: usize = 20;
-const COUNCIL_NOTICE: usize = 21;
-const PROJECT_TEAM: usize = 22;
-const DCS: usize = 23;
-const CEO: usize = 24;
+const PAY_BASIS: usize = 8;
+const PAY: usize = 9;
+const NI: usize = 10;
+const LEVY: usize = 11;
+const HOLIDAY: usize = 12;
+const MARGIN: usize = 13;
+const QUALIFIED: usize = 14;
+const PQE: usize = 15;
+const PREVIOUS_EMPLOYER: usize = 16;
+const PREVIOUS_LA: usize = 17;
+const PREVIOUS_REGION: usize = 18;
+const LEFT_ON: usize = 19;
+const LEAVING: usize = 20;
+const PRACTICE_REFERENCE: usize = 21;
+const NOTICE: usize = 22;
+const COUNCIL_NOTICE: usize = 23;
+const PROJECT_TEAM: usize = 24;
+const PACKAGED: usize = 25;
+const DCS: usize = 26;
+const CEO: usize = 27;
 
 const N: usize = COLUMNS.len();
 
@@ -233,6 +253,8 @@ pub fn read_engagements_csv(file: &str, mut reader: impl Read) -> Result<Engagem
             continue; // a blank line, or a row of empty cells a spreadsheet left behind
         }
         match &mut parser {
+            // Comment lines above the header, as the template has, are skipped.
+            None if is_comment(&record) => {}
             None => {
                 let names = match header_names(file, line, &record) {
                     Ok(n) => n,
@@ -292,6 +314,17 @@ pub fn read_engagements_csv(file: &str, mut reader: impl Read) -> Result<Engagem
     Ok(EngagementsRead {
         engagements: parser.engagements,
         warnings: out.diagnostics,
+    })
+}
+
+/// Whether a row above the header is a comment: its first cell starts with `#` (after any
+/// byte-order mark and spaces).
+fn is_comment(record: &csv::ByteRecord) -> bool {
+    record.get(0).is_some_and(|f| {
+        f.strip_prefix(b"\xEF\xBB\xBF")
+            .unwrap_or(f)
+            .trim_ascii_start()
+            .starts_with(b"#")
     })
 }
 
@@ -500,6 +533,33 @@ impl RowParser {
     }
 }
 
+/// An example register of a council's agency engagements (invented people, a real council),
+/// shipped with swforce to try the check on.
+pub const EXAMPLE: &str = include_str!("../tests/fixtures/agency_engagements.csv");
+
+/// A template to fill in: a comment line per column (its name, whether it is required, what it
+/// holds), then the header row. [`read_engagements_csv`] skips the comment lines, so the
+/// template can be filled in place.
+pub fn template_csv() -> String {
+    let mut csv = csv::WriterBuilder::new()
+        .flexible(true)
+        .from_writer(Vec::new());
+    let comment = [
+        "# swforce agency engagements: one row per agency child and family social worker engaged, below the header. Lines starting with # are read as comments. Dates as YYYY-MM-DD or DD/MM/YYYY; money in pounds an hour; an empty cell means not known.",
+    ];
+    csv.write_record(comment)
+        .expect("writing to memory cannot fail");
+    for (name, required, what) in COLUMNS {
+        let need = if *required { "required" } else { "optional" };
+        csv.write_record([format!("# {name} ({need}): {what}")])
+            .expect("writing to memory cannot fail");
+    }
+    csv.write_record(COLUMNS.iter().map(|c| c.0))
+        .expect("writing to memory cannot fail");
+    let bytes = csv.into_inner().expect("flushing to memory cannot fail");
+    String::from_utf8(bytes).expect("every field written is a Rust string, so the file is UTF-8")
+}
+
 /// Writes engagements as a CSV file with every column of [`COLUMNS`], in that order, one row
 /// each; [`read_engagements_csv`] reads it back to the same engagements.
 pub fn write_engagements_csv(engagements: &[Engagement]) -> String {
@@ -519,7 +579,7 @@ mod tests {
     use super::*;
     use crate::Severity;
     use swforce_domain::Date;
-    use swforce_domain::agency::{Charge, JobType, Leaving, Pence};
+    use swforce_domain::agency::{Charge, JobType, Leaving, PayBasis, Pence};
 
     const SAMPLE: &str = include_str!("../tests/fixtures/agency_engagements.csv");
 
@@ -551,6 +611,11 @@ mod tests {
         lines.join("\n")
     }
 
+    /// A column's number (1-based), as diagnostics give it for the sample.
+    fn col(name: &str) -> u64 {
+        COLUMNS.iter().position(|c| c.0 == name).unwrap() as u64 + 1
+    }
+
     fn engagements(read: EngagementsRead) -> Vec<Engagement> {
         read.engagements.into_iter().map(|(_, e)| e).collect()
     }
@@ -570,9 +635,11 @@ mod tests {
             (START, "start_date"),
             (END, "end_date"),
             (HOURS, "hours_per_week"),
+            (PAY_BASIS, "pay_basis"),
             (PAY, "pay_rate"),
             (NI, "employer_ni"),
             (LEVY, "apprenticeship_levy"),
+            (HOLIDAY, "holiday_pay"),
             (MARGIN, "agency_margin"),
             (QUALIFIED, "qualified_on"),
             (PQE, "pqe_years"),
@@ -585,6 +652,7 @@ mod tests {
             (NOTICE, "notice_weeks"),
             (COUNCIL_NOTICE, "council_notice_weeks"),
             (PROJECT_TEAM, "project_team"),
+            (PACKAGED, "packaged_model"),
             (DCS, "dcs_signoff_on"),
             (CEO, "ceo_signoff_on"),
         ];
@@ -610,15 +678,17 @@ mod tests {
     fn the_sample_file_reads_every_row_without_warnings() {
         let r = read("agency_engagements.csv", SAMPLE.as_bytes());
         assert!(r.warnings.is_empty(), "{:#?}", r.warnings);
-        assert_eq!(r.engagements.len(), 12);
+        assert_eq!(r.engagements.len(), 13);
         let (line, first) = &r.engagements[0];
         assert_eq!(*line, 2);
         assert_eq!(first.reference, "KCC-AGY-0001");
         assert_eq!(first.swe, "SW104233");
         assert_eq!(first.la_code, "E10000016");
-        assert_eq!(first.job_type, JobType::CaseHolder);
+        assert_eq!(first.job_type, JobType::SocialWorker);
+        assert_eq!(first.pay_basis, Some(PayBasis::Paye));
         assert_eq!(first.start, day("2025-01-06"));
-        assert_eq!(first.charge.total(), Some(Pence(5181)));
+        // 42.00 + 5.10 + 0.21 + holiday pay 5.07 + margin 4.50
+        assert_eq!(first.charge.total(first.pay_basis), Some(Pence(5688)));
         assert_eq!(first.previous_region.as_deref(), Some("E12000008"));
         assert_eq!(first.leaving, Some(Leaving::Resigned));
         assert_eq!(first.practice_reference, Some(true));
@@ -634,7 +704,20 @@ mod tests {
             by_ref("KCC-AGY-0005").previous_region.as_deref(),
             Some("E12000007")
         );
-        assert_eq!(by_ref("KCC-AGY-0010").charge.missing(), ["agency_margin"]);
+        let ten = by_ref("KCC-AGY-0010");
+        assert_eq!(ten.charge.missing(ten.pay_basis), ["agency_margin"]);
+        assert_eq!(ten.packaged_model, Some(true));
+        let umbrella = by_ref("KCC-AGY-0004");
+        assert_eq!(umbrella.job_type, JobType::SeniorSocialWorker);
+        assert_eq!(
+            umbrella.charge.missing(umbrella.pay_basis),
+            Vec::<&str>::new()
+        );
+        assert_eq!(
+            umbrella.charge.total(umbrella.pay_basis),
+            Some(Pence(5640 + 520))
+        );
+        assert_eq!(by_ref("KCC-AGY-0013").job_type, JobType::IroOrCpChair);
         assert!(by_ref("KCC-AGY-0011").legacy());
         assert_eq!(by_ref("KCC-AGY-0012").pqe_years, None);
     }
@@ -663,6 +746,62 @@ mod tests {
     }
 
     #[test]
+    fn the_template_explains_each_column_and_reads_once_filled_in() {
+        let template = template_csv();
+        let comments: Vec<&str> = template
+            .lines()
+            .filter(|l| l.trim_start_matches('"').starts_with('#'))
+            .collect();
+        assert_eq!(comments.len(), COLUMNS.len() + 1, "{template}");
+        for (name, required, _) in COLUMNS {
+            let need = if *required { "required" } else { "optional" };
+            assert!(
+                comments
+                    .iter()
+                    .any(|c| c.contains(&format!("# {name} ({need})"))),
+                "{name}"
+            );
+        }
+        // As downloaded: the header and no rows.
+        let d = first_error("template.csv", template.as_bytes());
+        assert!(d.problem.contains("no rows"), "{}", d.problem);
+        assert_eq!(d.line, Some(COLUMNS.len() as u64 + 2));
+        // Filled in: one row below the header, read with its true line number.
+        let row = SAMPLE.lines().nth(1).unwrap();
+        let r = read("template.csv", format!("{template}{row}\n").as_bytes());
+        assert_eq!(r.engagements.len(), 1);
+        assert_eq!(r.engagements[0].0, COLUMNS.len() as u64 + 3);
+        assert!(r.warnings.is_empty(), "{:#?}", r.warnings);
+    }
+
+    #[test]
+    fn job_types_of_an_older_swforce_are_refused_with_the_new_name() {
+        let d = first_error(
+            "old.csv",
+            with_field(2, "job_type", "senior_practitioner").as_bytes(),
+        );
+        assert_eq!(d.field.as_deref(), Some("job_type"));
+        assert!(d.problem.contains("older swforce"), "{}", d.problem);
+        assert!(d.fix.contains("write senior_social_worker"), "{}", d.fix);
+        assert!(d.fix.contains("advanced_practitioner"), "{}", d.fix);
+        let d = first_error(
+            "old.csv",
+            with_field(2, "job_type", "CASE_HOLDER").as_bytes(),
+        );
+        assert!(d.fix.starts_with("write social_worker"), "{}", d.fix);
+        let d = first_error(
+            "bad.csv",
+            with_field(2, "pay_basis", "freelance").as_bytes(),
+        );
+        assert_eq!(d.field.as_deref(), Some("pay_basis"));
+        assert!(
+            d.fix.contains("paye, umbrella, limited_company"),
+            "{}",
+            d.fix
+        );
+    }
+
+    #[test]
     fn an_empty_file_and_a_header_alone_are_refused() {
         for bytes in [&b""[..], b"\xEF\xBB\xBF\n\n", b"\n  \n"] {
             let d = first_error("empty.csv", bytes);
@@ -678,7 +817,7 @@ mod tests {
 
     #[test]
     fn a_missing_required_column_names_it_and_lists_the_columns() {
-        let text = "reference,agency,la_code,job_type,start_date\nA1,Oakfield Locums,E10000016,case_holder,2025-01-06\n";
+        let text = "reference,agency,la_code,job_type,start_date\nA1,Oakfield Locums,E10000016,social_worker,2025-01-06\n";
         let r = refused("missing.csv", text.as_bytes());
         let errors: Vec<_> = r.errors().collect();
         assert_eq!(errors.len(), 1, "{errors:#?}");
@@ -742,7 +881,7 @@ mod tests {
             "la.csv",
             with_field(2, "previous_la_code", "E0600003").as_bytes(),
         );
-        assert_eq!((d.line, d.column), (Some(2), Some(16)));
+        assert_eq!((d.line, d.column), (Some(2), Some(col("previous_la_code"))));
         assert_eq!(d.field.as_deref(), Some("previous_la_code"));
         let r = read(
             "lower.csv",
@@ -772,7 +911,7 @@ mod tests {
             "date.csv",
             with_field(7, "ceo_signoff_on", "28.04.2025").as_bytes(),
         );
-        assert_eq!((d.line, d.column), (Some(7), Some(25)));
+        assert_eq!((d.line, d.column), (Some(7), Some(col("ceo_signoff_on"))));
         assert_eq!(d.field.as_deref(), Some("ceo_signoff_on"));
     }
 
@@ -814,7 +953,11 @@ mod tests {
             ("£", "not an amount"),
         ] {
             let d = first_error("money.csv", with_field(3, "pay_rate", value).as_bytes());
-            assert_eq!((d.line, d.column), (Some(3), Some(9)), "{value}");
+            assert_eq!(
+                (d.line, d.column),
+                (Some(3), Some(col("pay_rate"))),
+                "{value}"
+            );
             assert_eq!(d.field.as_deref(), Some("pay_rate"));
             assert!(d.problem.contains(why), "{value}: {}", d.problem);
             assert!(d.fix.contains("45.50"), "{}", d.fix);
@@ -825,7 +968,7 @@ mod tests {
         );
         assert_eq!(
             (d.column, d.field.as_deref()),
-            (Some(12), Some("agency_margin"))
+            (Some(col("agency_margin")), Some("agency_margin"))
         );
         let text = with_field(2, "pay_rate", "£42.5");
         let text = text.replacen("5.10", "5", 1);
@@ -840,24 +983,25 @@ mod tests {
     fn an_unknown_job_type_lists_the_ids() {
         let d = first_error(
             "job.csv",
-            with_field(5, "job_type", "social worker").as_bytes(),
+            with_field(5, "job_type", "practitioner").as_bytes(),
         );
         assert_eq!((d.line, d.column), (Some(5), Some(5)));
         assert_eq!(d.field.as_deref(), Some("job_type"));
-        assert!(d.problem.contains("\"social worker\""), "{}", d.problem);
+        assert!(d.problem.contains("\"practitioner\""), "{}", d.problem);
         for id in [
-            "case_holder",
-            "senior_practitioner",
+            "social_worker",
+            "senior_social_worker",
+            "advanced_practitioner",
             "team_manager",
-            "senior_manager",
+            "iro_or_cp_chair",
         ] {
             assert!(d.fix.contains(id), "{}", d.fix);
         }
         let r = read(
             "label.csv",
-            with_field(5, "job_type", "Senior manager").as_bytes(),
+            with_field(5, "job_type", "Advanced practitioner").as_bytes(),
         );
-        assert_eq!(r.engagements[3].1.job_type, JobType::SeniorManager);
+        assert_eq!(r.engagements[3].1.job_type, JobType::AdvancedPractitioner);
     }
 
     #[test]
@@ -874,9 +1018,9 @@ mod tests {
             ("notice_weeks", "four", 21, "weeks"),
             ("council_notice_weeks", "53", 22, "from 0 to 52"),
         ];
-        for (column, value, number, fix) in cases {
+        for (column, value, _, fix) in cases {
             let d = first_error("cells.csv", with_field(2, column, value).as_bytes());
-            assert_eq!((d.line, d.column), (Some(2), Some(number)), "{column}");
+            assert_eq!((d.line, d.column), (Some(2), Some(col(column))), "{column}");
             assert_eq!(d.field.as_deref(), Some(column));
             assert!(d.problem.contains(&format!("{value:?}")), "{}", d.problem);
             assert!(d.fix.contains(fix), "{column}: {}", d.fix);
@@ -909,7 +1053,7 @@ mod tests {
         assert_eq!(d.field.as_deref(), Some("agency"));
         assert!(d.problem.contains("empty"), "{}", d.problem);
         assert!(d.fix.contains("agency"));
-        let text = "reference,swe_number,agency,la_code,job_type,start_date\nA1,SW1,Oakfield Locums,E10000016,case_holder,2025-01-06\n";
+        let text = "reference,swe_number,agency,la_code,job_type,start_date\nA1,SW1,Oakfield Locums,E10000016,social_worker,2025-01-06\n";
         let e = &read("minimal.csv", text.as_bytes()).engagements[0].1;
         assert_eq!(e.end, None);
         assert_eq!(e.charge, Charge::default());
@@ -962,7 +1106,7 @@ mod tests {
         let mut text = SAMPLE.trim_end().to_string();
         text.truncate(text.len() - 40);
         let d = first_error("truncated.csv", text.as_bytes());
-        assert_eq!((d.line, d.column), (Some(13), None));
+        assert_eq!((d.line, d.column), (Some(14), None));
         assert!(d.problem.contains("looks truncated"), "{}", d.problem);
         assert!(d.fix.contains("one value per column"));
     }
@@ -995,7 +1139,7 @@ mod tests {
         );
         let r = read("bom.csv", text.as_bytes());
         assert!(r.warnings.is_empty(), "{:#?}", r.warnings);
-        assert_eq!(r.engagements.len(), 12);
+        assert_eq!(r.engagements.len(), 13);
         assert_eq!(r.engagements[1].0, 5);
         assert_eq!(
             engagements(r),
@@ -1018,11 +1162,14 @@ mod tests {
             .collect::<Vec<_>>()
             .join("\n");
         let r = read("extra.csv", text.as_bytes());
-        assert_eq!(r.engagements.len(), 12);
+        assert_eq!(r.engagements.len(), 13);
         assert_eq!(r.warnings.len(), 1);
         let w = &r.warnings[0];
         assert_eq!(w.severity, Severity::Warning);
-        assert_eq!((w.line, w.column), (Some(1), Some(26)));
+        assert_eq!(
+            (w.line, w.column),
+            (Some(1), Some(COLUMNS.len() as u64 + 1))
+        );
         assert_eq!(w.field.as_deref(), Some("Cost centre"));
         assert!(w.problem.contains("ignored"), "{}", w.problem);
         assert!(w.fix.contains("nothing to do"));
@@ -1030,7 +1177,7 @@ mod tests {
 
     #[test]
     fn headings_are_read_in_any_order_and_case() {
-        let text = " Start_Date ,JOB_TYPE,La_Code,Agency,SWE_Number,Reference\n2025-01-06,case_holder,E10000016,Oakfield Locums,SW1,A1\n";
+        let text = " Start_Date ,JOB_TYPE,La_Code,Agency,SWE_Number,Reference\n2025-01-06,social_worker,E10000016,Oakfield Locums,SW1,A1\n";
         let e = &read("order.csv", text.as_bytes()).engagements[0].1;
         assert_eq!(e.reference, "A1");
         assert_eq!(e.start, day("2025-01-06"));
@@ -1038,7 +1185,7 @@ mod tests {
 
     #[test]
     fn two_headings_for_the_same_column_are_refused() {
-        let text = "reference,swe_number,agency,la_code,job_type,start_date,Reference\nA1,SW1,Oakfield Locums,E10000016,case_holder,2025-01-06,A1\n";
+        let text = "reference,swe_number,agency,la_code,job_type,start_date,Reference\nA1,SW1,Oakfield Locums,E10000016,social_worker,2025-01-06,A1\n";
         let d = first_error("twice.csv", text.as_bytes());
         assert_eq!((d.line, d.column), (Some(1), Some(7)));
         assert_eq!(d.field.as_deref(), Some("reference"));

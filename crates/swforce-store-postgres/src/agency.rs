@@ -2,7 +2,9 @@
 
 use crate::{PostgresStore, backend, get, invalid, to_json};
 use swforce_domain::agency::{Engagement, JobType, Pence, PriceCap};
-use swforce_store::{AgencyStore, StoreError, StoredCap, StoredEngagement, UpsertOutcome};
+use swforce_store::{
+    AgencyStore, NoteKind, ReturnNote, StoreError, StoredCap, StoredEngagement, UpsertOutcome,
+};
 
 impl AgencyStore for PostgresStore {
     fn upsert_engagements(
@@ -97,15 +99,44 @@ impl AgencyStore for PostgresStore {
             })
     }
 
-    fn set_price_cap(&self, cap: &PriceCap, set_by: &str, at: &str) -> Result<(), StoreError> {
-        self.with(|c| {
-            c.execute(
-                "INSERT INTO agency_price_caps (region, job_type, from_date, hourly_pence, set_by, set_at) VALUES ($1, $2, $3, $4, $5, $6)
-                 ON CONFLICT (region, job_type, from_date) DO UPDATE SET hourly_pence = excluded.hourly_pence, set_by = excluded.set_by, set_at = excluded.set_at",
-                &[&cap.region, &cap.job_type.id(), &cap.from.to_string(), &cap.hourly.0, &set_by, &at],
-            )
-            .map_err(backend)?;
-            Ok(())
+    fn set_price_caps(
+        &self,
+        caps: &[PriceCap],
+        set_by: &str,
+        at: &str,
+    ) -> Result<UpsertOutcome, StoreError> {
+        self.with(|conn| {
+            let mut tx = conn.client.transaction().map_err(backend)?;
+            let find = tx
+                .prepare("SELECT hourly_pence FROM agency_price_caps WHERE region = $1 AND job_type = $2 AND from_date = $3 FOR UPDATE")
+                .map_err(backend)?;
+            let mut out = UpsertOutcome::default();
+            for cap in caps {
+                let (job, from) = (cap.job_type.id(), cap.from.to_string());
+                let old: Option<i64> = tx
+                    .query_opt(&find, &[&cap.region, &job, &from])
+                    .map_err(backend)?
+                    .map(|r| get(&r, 0))
+                    .transpose()?;
+                match old {
+                    Some(h) if h == cap.hourly.0 => out.unchanged += 1,
+                    old => {
+                        tx.execute(
+                            "INSERT INTO agency_price_caps (region, job_type, from_date, hourly_pence, set_by, set_at) VALUES ($1, $2, $3, $4, $5, $6)
+                             ON CONFLICT (region, job_type, from_date) DO UPDATE SET hourly_pence = excluded.hourly_pence, set_by = excluded.set_by, set_at = excluded.set_at",
+                            &[&cap.region, &job, &from, &cap.hourly.0, &set_by, &at],
+                        )
+                        .map_err(backend)?;
+                        if old.is_some() {
+                            out.updated += 1;
+                        } else {
+                            out.added += 1;
+                        }
+                    }
+                }
+            }
+            tx.commit().map_err(backend)?;
+            Ok(out)
         })
     }
 
@@ -123,6 +154,46 @@ impl AgencyStore for PostgresStore {
                 )
                 .map_err(backend)?;
             Ok(n > 0)
+        })
+    }
+
+    fn return_notes(&self, org_id: i64, quarter: &str) -> Result<Vec<ReturnNote>, StoreError> {
+        self.select(
+            "SELECT quarter, kind, subject, note, set_by, set_at FROM agency_return_notes
+             WHERE org_id = $1 AND quarter = $2 ORDER BY kind = 'agency', subject",
+            &[&org_id, &quarter],
+            |r| {
+                let kind: String = get(r, 1)?;
+                Ok(ReturnNote {
+                    quarter: get(r, 0)?,
+                    kind: NoteKind::from_id(&kind)
+                        .ok_or_else(|| invalid(format!("unknown kind of note {kind:?}")))?,
+                    subject: get(r, 2)?,
+                    note: get(r, 3)?,
+                    set_by: get(r, 4)?,
+                    set_at: get(r, 5)?,
+                })
+            },
+        )
+    }
+
+    fn set_return_note(&self, org_id: i64, note: &ReturnNote) -> Result<(), StoreError> {
+        self.with(|c| {
+            if note.note.is_empty() {
+                c.execute(
+                    "DELETE FROM agency_return_notes WHERE org_id = $1 AND quarter = $2 AND kind = $3 AND subject = $4",
+                    &[&org_id, &note.quarter, &note.kind.id(), &note.subject],
+                )
+            } else {
+                c.execute(
+                    "INSERT INTO agency_return_notes (org_id, quarter, kind, subject, note, set_by, set_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7)
+                     ON CONFLICT (org_id, quarter, kind, subject) DO UPDATE SET note = excluded.note, set_by = excluded.set_by, set_at = excluded.set_at",
+                    &[&org_id, &note.quarter, &note.kind.id(), &note.subject, &note.note, &note.set_by, &note.set_at],
+                )
+            }
+            .map_err(backend)?;
+            Ok(())
         })
     }
 

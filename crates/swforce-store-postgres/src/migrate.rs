@@ -47,6 +47,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "diary_publishing",
         include_str!("../migrations/0011_diary_publishing.sql"),
     ),
+    (
+        12,
+        "agency_return",
+        include_str!("../migrations/0012_agency_return.sql"),
+    ),
 ];
 
 /// The advisory lock that migrations hold (a constant of this program, spelling "swforce" and 1).

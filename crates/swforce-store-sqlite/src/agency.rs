@@ -3,7 +3,9 @@
 use crate::{SqliteStore, backend, invalid, to_json};
 use rusqlite::{OptionalExtension, params};
 use swforce_domain::agency::{Engagement, JobType, Pence, PriceCap};
-use swforce_store::{AgencyStore, StoreError, StoredCap, StoredEngagement, UpsertOutcome};
+use swforce_store::{
+    AgencyStore, NoteKind, ReturnNote, StoreError, StoredCap, StoredEngagement, UpsertOutcome,
+};
 
 impl AgencyStore for SqliteStore {
     fn upsert_engagements(
@@ -115,15 +117,58 @@ impl AgencyStore for SqliteStore {
         })
     }
 
-    fn set_price_cap(&self, cap: &PriceCap, set_by: &str, at: &str) -> Result<(), StoreError> {
-        let conn = self.writer.lock().unwrap_or_else(|p| p.into_inner());
-        conn.execute(
-            "INSERT INTO agency_price_caps (region, job_type, from_date, hourly_pence, set_by, set_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-             ON CONFLICT (region, job_type, from_date) DO UPDATE SET hourly_pence = excluded.hourly_pence, set_by = excluded.set_by, set_at = excluded.set_at",
-            params![cap.region, cap.job_type.id(), cap.from.to_string(), cap.hourly.0, set_by, at],
-        )
-        .map_err(backend)?;
-        Ok(())
+    fn set_price_caps(
+        &self,
+        caps: &[PriceCap],
+        set_by: &str,
+        at: &str,
+    ) -> Result<UpsertOutcome, StoreError> {
+        let mut conn = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        let tx = conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(backend)?;
+        let mut out = UpsertOutcome::default();
+        {
+            let mut find = tx
+                .prepare_cached(
+                    "SELECT hourly_pence FROM agency_price_caps WHERE region = ?1 AND job_type = ?2 AND from_date = ?3",
+                )
+                .map_err(backend)?;
+            let mut set = tx
+                .prepare_cached(
+                    "INSERT INTO agency_price_caps (region, job_type, from_date, hourly_pence, set_by, set_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                     ON CONFLICT (region, job_type, from_date) DO UPDATE SET hourly_pence = excluded.hourly_pence, set_by = excluded.set_by, set_at = excluded.set_at",
+                )
+                .map_err(backend)?;
+            for cap in caps {
+                let key = params![cap.region, cap.job_type.id(), cap.from.to_string()];
+                let old: Option<i64> = find
+                    .query_row(key, |r| r.get(0))
+                    .optional()
+                    .map_err(backend)?;
+                match old {
+                    Some(h) if h == cap.hourly.0 => out.unchanged += 1,
+                    old => {
+                        set.execute(params![
+                            cap.region,
+                            cap.job_type.id(),
+                            cap.from.to_string(),
+                            cap.hourly.0,
+                            set_by,
+                            at
+                        ])
+                        .map_err(backend)?;
+                        if old.is_some() {
+                            out.updated += 1;
+                        } else {
+                            out.added += 1;
+                        }
+                    }
+                }
+            }
+        }
+        tx.commit().map_err(backend)?;
+        Ok(out)
     }
 
     fn delete_price_cap(
@@ -140,6 +185,46 @@ impl AgencyStore for SqliteStore {
             )
             .map_err(backend)?;
         Ok(n > 0)
+    }
+
+    fn return_notes(&self, org_id: i64, quarter: &str) -> Result<Vec<ReturnNote>, StoreError> {
+        self.select(
+            "SELECT quarter, kind, subject, note, set_by, set_at FROM agency_return_notes
+             WHERE org_id = ?1 AND quarter = ?2 ORDER BY kind = 'agency', subject",
+            params![org_id, quarter],
+            |r| {
+                let kind: String = r.get(1)?;
+                Ok(ReturnNote {
+                    quarter: r.get(0)?,
+                    kind: NoteKind::from_id(&kind)
+                        .ok_or_else(|| invalid(format!("unknown kind of note {kind:?}")))?,
+                    subject: r.get(2)?,
+                    note: r.get(3)?,
+                    set_by: r.get(4)?,
+                    set_at: r.get(5)?,
+                })
+            },
+        )
+    }
+
+    fn set_return_note(&self, org_id: i64, note: &ReturnNote) -> Result<(), StoreError> {
+        let conn = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        let key = params![org_id, note.quarter, note.kind.id(), note.subject];
+        if note.note.is_empty() {
+            conn.execute(
+                "DELETE FROM agency_return_notes WHERE org_id = ?1 AND quarter = ?2 AND kind = ?3 AND subject = ?4",
+                key,
+            )
+        } else {
+            conn.execute(
+                "INSERT INTO agency_return_notes (org_id, quarter, kind, subject, note, set_by, set_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                 ON CONFLICT (org_id, quarter, kind, subject) DO UPDATE SET note = excluded.note, set_by = excluded.set_by, set_at = excluded.set_at",
+                params![org_id, note.quarter, note.kind.id(), note.subject, note.note, note.set_by, note.set_at],
+            )
+        }
+        .map_err(backend)?;
+        Ok(())
     }
 
     fn permanent_costs(&self, org_id: i64) -> Result<Vec<(JobType, Pence)>, StoreError> {

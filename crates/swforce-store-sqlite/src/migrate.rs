@@ -44,6 +44,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "diary_publishing",
         include_str!("../migrations/0011_diary_publishing.sql"),
     ),
+    (
+        12,
+        "agency_return",
+        include_str!("../migrations/0012_agency_return.sql"),
+    ),
 ];
 
 pub fn apply(conn: &mut Connection) -> Result<(), StoreError> {

@@ -18,7 +18,7 @@ pub use access::{
     AccessStore, ApiToken, AuditEvent, NewOrganisation, NewUser, OneTimeToken, Organisation,
     Session, SsoConfig, Team, TokenKind, User, UserStatus,
 };
-pub use agency::{AgencyStore, StoredCap, StoredEngagement, UpsertOutcome};
+pub use agency::{AgencyStore, NoteKind, ReturnNote, StoredCap, StoredEngagement, UpsertOutcome};
 pub use census::{CensusOutcome, CensusReturn, CensusStore};
 pub use diary::{
     DiaryCategory, DiaryScope, DiaryStore, DiarySums, StoredDiary, SyntheticPerson, WeekSums,

@@ -103,6 +103,10 @@ fn main() -> ExitCode {
         }
         Command::Migrate => commands::admin::migrate(&cli.global),
         Command::Backup(args) => commands::admin::backup(&cli.global, &args),
+        // Checking agency engagements needs no store: on a fresh data folder it makes none.
+        Command::Agency(c) if c.needs_no_store() && !has_store(&cli.global) => {
+            commands::agency::run_alone(&c)
+        }
         command => open_app(&cli.global).and_then(|app| match command {
             Command::Import(args) => commands::import::run(&app, &args),
             Command::Indicators(args) => commands::indicators::run(&app, &args),
@@ -183,6 +187,16 @@ pub fn open_store(global: &config::GlobalArgs) -> Result<Arc<dyn Store>, Failure
         commands::report_error(&e);
         Failure::Refused
     })
+}
+
+/// Whether the settings name a store that is already there: a database URL, or a SQLite
+/// database in the data folder.
+fn has_store(global: &config::GlobalArgs) -> bool {
+    global.database_url.is_some()
+        || global
+            .data_dir
+            .join(swforce_store_sqlite::FILE_NAME)
+            .exists()
 }
 
 fn open_app(global: &config::GlobalArgs) -> Result<App, Failure> {

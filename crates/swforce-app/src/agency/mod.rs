@@ -8,14 +8,22 @@ mod register;
 mod returns;
 mod summary;
 
+pub use prices::read_caps_file;
+pub use returns::{
+    ASSIGNMENT_COLUMNS, AgencyLine, COUNCIL_COLUMNS, CapLine, CouncilReturn, MonthCost, ReturnPart,
+    RuleLine,
+};
 pub use summary::summarise;
 
 use crate::access::{Access, Principal, now_stamp};
+use crate::display::spreadsheet_safe;
 use crate::{App, AppError};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::OnceLock;
 use swforce_domain::access::{OrgKind, Permission};
 use swforce_domain::agency::{
-    Assessment, Context, Engagement, JobType, Pence, PriceCap, Quarter, Rule, Status, assess,
+    Assessment, Context, Engagement, JobType, Outcome, Pence, PriceCap, Quarter, Rule, Status,
+    assess,
 };
 use swforce_domain::{Date, GeographyCode};
 use swforce_import::Diagnostic;
@@ -47,6 +55,90 @@ impl AgencyCheck {
             .iter()
             .filter(|c| c.assessment.status == status)
             .count()
+    }
+
+    /// How many engagements have each result for each rule: `(rule, [compliant, breach,
+    /// missing, not applicable])`.
+    pub fn by_rule(&self) -> Vec<(Rule, [usize; 4])> {
+        Rule::ALL
+            .into_iter()
+            .map(|rule| {
+                let mut n = [0; 4];
+                for c in &self.checked {
+                    if let Some(f) = c.assessment.findings.iter().find(|f| f.rule == rule) {
+                        n[result_index(&f.outcome)] += 1;
+                    }
+                }
+                (rule, n)
+            })
+            .collect()
+    }
+
+    /// The results as CSV: one row per engagement and rule, with the evidence; with
+    /// `breaches_only`, only the rows of breaches.
+    pub fn results_csv(&self, breaches_only: bool) -> String {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        let header = [
+            "line",
+            "reference",
+            "swe_number",
+            "engagement_status",
+            "rule",
+            "rule_title",
+            "result",
+            "missing_fields",
+            "evidence",
+        ];
+        let mut rows = vec![header.map(String::from).to_vec()];
+        for c in &self.checked {
+            for f in &c.assessment.findings {
+                if breaches_only && !matches!(f.outcome, Outcome::Breach { .. }) {
+                    continue;
+                }
+                let (fields, evidence) = match &f.outcome {
+                    Outcome::Missing { fields, evidence } => (fields.join(" "), evidence),
+                    Outcome::Compliant { evidence }
+                    | Outcome::Breach { evidence }
+                    | Outcome::NotApplicable { evidence } => (String::new(), evidence),
+                };
+                rows.push(vec![
+                    c.line.map(|l| l.to_string()).unwrap_or_default(),
+                    spreadsheet_safe(&c.engagement.reference),
+                    c.engagement.swe.clone(),
+                    c.assessment.status.id().to_string(),
+                    f.rule.id().to_string(),
+                    f.rule.title().to_string(),
+                    RESULTS[result_index(&f.outcome)].to_string(),
+                    fields,
+                    spreadsheet_safe(evidence),
+                ]);
+            }
+        }
+        for r in rows {
+            // Writing to memory cannot fail.
+            let _ = w.write_record(&r);
+        }
+        w.into_inner()
+            .ok()
+            .and_then(|b| String::from_utf8(b).ok())
+            .unwrap_or_default()
+    }
+}
+
+/// The results a rule can have for an engagement, as the results file writes them.
+pub const RESULTS: [&str; 4] = [
+    "compliant",
+    "breach",
+    "missing_information",
+    "not_applicable",
+];
+
+fn result_index(o: &Outcome) -> usize {
+    match o {
+        Outcome::Compliant { .. } => 0,
+        Outcome::Breach { .. } => 1,
+        Outcome::Missing { .. } => 2,
+        Outcome::NotApplicable { .. } => 3,
     }
 }
 
@@ -120,6 +212,127 @@ pub(crate) fn region_in(snap: &crate::snapshot::Snapshot, la_code: &str) -> Opti
     snap.region_of(g).map(|r| r.code.to_string())
 }
 
+/// Each council's region (ONS codes), from the published geography shipped with swforce (the
+/// headline measures file of the demo data), so the rules can be judged before any statistics
+/// are loaded.
+fn shipped_regions() -> &'static HashMap<String, String> {
+    static REGIONS: OnceLock<HashMap<String, String>> = OnceLock::new();
+    REGIONS.get_or_init(|| {
+        let mut out = HashMap::new();
+        let Some((_, bytes)) = crate::DEMO_FILES
+            .iter()
+            .find(|(name, _)| name.starts_with("csww_headline"))
+        else {
+            return out;
+        };
+        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        let mut csv = csv::Reader::from_reader(bytes);
+        let Ok(header) = csv.headers().cloned() else {
+            return out;
+        };
+        let at = |name: &str| header.iter().position(|h| h == name);
+        let (Some(la), Some(region)) = (at("new_la_code"), at("region_code")) else {
+            return out;
+        };
+        for row in csv.records().flatten() {
+            if let (Some(la), Some(region)) = (row.get(la), row.get(region)) {
+                if la.len() == 9 && region.len() == 9 {
+                    out.insert(la.to_string(), region.to_string());
+                }
+            }
+        }
+        out
+    })
+}
+
+/// The region of a council: from the statistics on record where they place it, else from the
+/// geography shipped with swforce.
+fn region_from(snap: Option<&crate::snapshot::Snapshot>, la_code: &str) -> Option<String> {
+    snap.and_then(|s| region_in(s, la_code))
+        .or_else(|| shipped_regions().get(la_code.trim()).cloned())
+}
+
+/// Checks engagements read from a file against the rules, with `caps`, placing each council
+/// in its region by `region_of`.
+fn check_read(
+    file: &str,
+    read: EngagementsRead,
+    caps: &[PriceCap],
+    region_of: impl Fn(&str) -> Option<String>,
+) -> AgencyCheck {
+    let mut regions: BTreeMap<String, Option<String>> = BTreeMap::new();
+    for (_, e) in &read.engagements {
+        for code in std::iter::once(&e.la_code).chain(e.previous_la_code.as_ref()) {
+            if !regions.contains_key(code) {
+                regions.insert(code.clone(), region_of(code));
+            }
+        }
+    }
+    let mut warnings = read.warnings;
+    let unknown: Vec<&str> = regions
+        .iter()
+        .filter(|(_, region)| region.is_none())
+        .map(|(la, _)| la.as_str())
+        .collect();
+    if !unknown.is_empty() {
+        warnings.push(Diagnostic::warning(
+            file,
+            format!(
+                "{} {} not a council with children's services in the published geography, so the three-month rule and the price cap cannot be judged for {}",
+                unknown.join(", "),
+                if unknown.len() == 1 { "is" } else { "are" },
+                if unknown.len() == 1 { "it" } else { "them" },
+            ),
+            "Check the ONS code: councils with children's services have codes starting E06, E08, E09 or E10 (a district council, E07, has none)",
+        ));
+    }
+    let checked = read
+        .engagements
+        .into_iter()
+        .map(|(line, engagement)| {
+            let assessment = assess_with(&engagement, caps, &regions);
+            Checked {
+                line: Some(line),
+                id: None,
+                engagement,
+                assessment,
+            }
+        })
+        .collect();
+    AgencyCheck {
+        file: file.to_string(),
+        checked,
+        warnings,
+    }
+}
+
+fn assess_with(
+    e: &Engagement,
+    caps: &[PriceCap],
+    regions: &BTreeMap<String, Option<String>>,
+) -> Assessment {
+    let region = |code: &String| regions.get(code).cloned().flatten();
+    assess(
+        e,
+        &Context {
+            council_region: region(&e.la_code).as_deref(),
+            previous_council_region: e.previous_la_code.as_ref().and_then(region).as_deref(),
+            caps,
+        },
+    )
+}
+
+/// Checks a CSV file of engagements against the rules without any store: councils are placed
+/// in their regions by the geography shipped with swforce, and `caps` are the price caps.
+pub fn check_agency_file_alone(
+    file: &str,
+    reader: impl std::io::Read,
+    caps: &[PriceCap],
+) -> Result<AgencyCheck, AppError> {
+    let read = swforce_import::agency::read_engagements_csv(file, reader)?;
+    Ok(check_read(file, read, caps, |code| region_from(None, code)))
+}
+
 /// Today's date (UTC).
 pub fn today() -> Date {
     let now = jiff::Timestamp::now();
@@ -130,9 +343,10 @@ pub fn today() -> Date {
 pub(super) const OPERATOR: &str = "swforce command line";
 
 impl App {
-    /// The region (ONS code) of a council, from the published geography on record.
+    /// The region (ONS code) of a council, from the published geography on record or shipped
+    /// with swforce.
     pub fn region_of_council(&self, la_code: &str) -> Option<String> {
-        region_in(&*self.snapshot().ok()?, la_code)
+        region_from(self.snapshot().ok().as_deref(), la_code)
     }
 
     /// The region of each council the engagements name, read from one snapshot.
@@ -145,8 +359,7 @@ impl App {
             .flat_map(|e| std::iter::once(&e.la_code).chain(e.previous_la_code.as_ref()))
         {
             if !out.contains_key(code) {
-                let region = snap.as_deref().and_then(|s| region_in(s, code));
-                out.insert(code.clone(), region);
+                out.insert(code.clone(), region_from(snap.as_deref(), code));
             }
         }
         out
@@ -177,59 +390,29 @@ impl App {
         let caps = self.caps()?;
         Ok(engagements
             .iter()
-            .map(|e| {
-                assess(
-                    e,
-                    &Context {
-                        council_region: regions.get(&e.la_code).cloned().flatten().as_deref(),
-                        previous_council_region: e
-                            .previous_la_code
-                            .as_ref()
-                            .and_then(|c| regions.get(c).cloned().flatten())
-                            .as_deref(),
-                        caps: &caps,
-                    },
-                )
-            })
+            .map(|e| assess_with(e, &caps, regions))
             .collect())
     }
 
-    fn checked(&self, file: &str, read: EngagementsRead) -> Result<AgencyCheck, AppError> {
-        let engagements: Vec<Engagement> =
-            read.engagements.iter().map(|(_, e)| e.clone()).collect();
-        let regions = self.regions(&engagements);
-        let assessments = self.assess_in(&engagements, &regions)?;
-        let mut warnings = read.warnings;
-        let unknown: Vec<&str> = regions
-            .iter()
-            .filter(|(_, region)| region.is_none())
-            .map(|(la, _)| la.as_str())
-            .collect();
-        if !unknown.is_empty() {
-            warnings.push(Diagnostic::warning(
-                file,
-                format!(
-                    "the region of {} is not known, so the three-month rule and the price cap cannot be judged",
-                    unknown.join(", ")
-                ),
-                "Load the published statistics first (swforce demo), which place every council in its region",
-            ));
-        }
-        Ok(AgencyCheck {
-            file: file.to_string(),
-            checked: read
-                .engagements
-                .into_iter()
-                .zip(assessments)
-                .map(|((line, engagement), assessment)| Checked {
-                    line: Some(line),
-                    id: None,
-                    engagement,
-                    assessment,
-                })
-                .collect(),
-            warnings,
-        })
+    /// Checks engagements read from a file, with `caps` or else the caps on record.
+    fn checked(
+        &self,
+        file: &str,
+        read: EngagementsRead,
+        caps: Option<&[PriceCap]>,
+    ) -> Result<AgencyCheck, AppError> {
+        let on_record;
+        let caps = match caps {
+            Some(c) => c,
+            None => {
+                on_record = self.caps()?;
+                &on_record
+            }
+        };
+        let snap = self.snapshot().ok();
+        Ok(check_read(file, read, caps, |code| {
+            region_from(snap.as_deref(), code)
+        }))
     }
 
     fn with_results(&self, stored: Vec<StoredEngagement>) -> Result<Vec<Checked>, AppError> {

@@ -1,14 +1,63 @@
 //! Prices: a regional alliance's caps on what a council pays an hour, and a council's own
 //! permanent hourly costs (what the premium on agency workers is measured against).
 
-use super::invalid;
+use super::{OPERATOR, invalid};
 use crate::access::{Access, Origin, Principal, now_stamp};
 use crate::{App, AppError};
 use swforce_domain::Date;
 use swforce_domain::agency::{JobType, Pence, PriceCap};
-use swforce_store::StoredCap;
+use swforce_store::{StoredCap, UpsertOutcome};
+
+/// Reads a file of price caps (region, job type, hourly cap, in force from), all or nothing.
+pub fn read_caps_file(file: &str, reader: impl std::io::Read) -> Result<Vec<PriceCap>, AppError> {
+    let read = swforce_import::agency::read_caps_csv(file, reader)?;
+    Ok(read.caps.into_iter().map(|(_, c)| c).collect())
+}
 
 impl App {
+    /// Keeps a file of price caps from the command line, all or nothing: each cap replaces one
+    /// of the same region, job type and date, so importing the same file again changes nothing.
+    pub fn import_price_caps_file(
+        &self,
+        file: &str,
+        reader: impl std::io::Read,
+    ) -> Result<(UpsertOutcome, Vec<PriceCap>), AppError> {
+        let caps = read_caps_file(file, reader)?;
+        let at = now_stamp();
+        let outcome = self.store().set_price_caps(&caps, OPERATOR, &at)?;
+        let mut regions: Vec<&str> = caps.iter().map(|c| c.region.as_str()).collect();
+        regions.sort_unstable();
+        regions.dedup();
+        self.store().append_audit(&swforce_store::AuditEvent {
+            id: 0,
+            at,
+            org_id: None,
+            user_id: None,
+            actor: OPERATOR.into(),
+            action: "admin".into(),
+            target: format!("price caps {}", regions.join(" ")),
+            detail: format!(
+                "{file}: {} added, {} updated, {} unchanged",
+                outcome.added, outcome.updated, outcome.unchanged
+            ),
+            ip: String::new(),
+        })?;
+        Ok((outcome, caps))
+    }
+
+    /// The price caps on record as a CSV file (of one region, or all), in the shape
+    /// [`read_caps_file`] reads.
+    pub fn price_caps_csv(&self, region: Option<&str>) -> Result<String, AppError> {
+        let caps: Vec<PriceCap> = self
+            .store()
+            .price_caps()?
+            .into_iter()
+            .map(|c| c.cap)
+            .filter(|c| region.is_none_or(|r| c.region == r))
+            .collect();
+        Ok(swforce_import::agency::write_caps_csv(&caps))
+    }
+
     /// Price caps on record for a region (anyone may read them: they are public prices).
     pub fn price_caps_of(&self, region: &str) -> Result<Vec<StoredCap>, AppError> {
         Ok(self
@@ -52,7 +101,7 @@ impl App {
             hourly,
         };
         self.store()
-            .set_price_cap(&cap, &who.user.email, &now_stamp())?;
+            .set_price_caps(std::slice::from_ref(&cap), &who.user.email, &now_stamp())?;
         self.audit_event(
             Some(who),
             "admin",

@@ -12,14 +12,27 @@ use swforce_import::{Diagnostic, Refused};
 use swforce_store::{Organisation, StoredEngagement, UpsertOutcome};
 
 impl App {
-    /// Checks a CSV file of engagements against the rules without keeping anything.
+    /// Checks a CSV file of engagements against the rules without keeping anything, with the
+    /// caps on record.
     pub fn check_agency_file(
         &self,
         file: &str,
         reader: impl Read,
     ) -> Result<AgencyCheck, AppError> {
         let read = read_engagements_csv(file, reader)?;
-        self.checked(file, read)
+        self.checked(file, read, None)
+    }
+
+    /// Checks a CSV file of engagements against the rules with the given caps instead of
+    /// those on record, without keeping anything.
+    pub fn check_agency_file_with_caps(
+        &self,
+        file: &str,
+        reader: impl Read,
+        caps: &[swforce_domain::agency::PriceCap],
+    ) -> Result<AgencyCheck, AppError> {
+        let read = read_engagements_csv(file, reader)?;
+        self.checked(file, read, Some(caps))
     }
 
     /// Stores a file of engagements for the person's own council: all or nothing, each matched
@@ -45,7 +58,7 @@ impl App {
             &imported(file, &outcome),
             origin,
         )?;
-        Ok((outcome, self.checked(file, read)?))
+        Ok((outcome, self.checked(file, read, None)?))
     }
 
     /// Stores a file of engagements from the command line, for the council its rows name
@@ -61,7 +74,7 @@ impl App {
             org.la_code.as_deref().unwrap_or_default()
         );
         self.operator_audit(org.id, "agency_import", &target, &imported(file, &outcome))?;
-        let check = self.checked(file, read)?;
+        let check = self.checked(file, read, None)?;
         Ok((org, outcome, check))
     }
 

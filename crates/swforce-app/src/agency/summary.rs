@@ -72,7 +72,7 @@ pub fn summarise(
             if e.active_on(census_day) {
                 job_fte += hours(e) / FULL_TIME_HOURS;
             }
-            if let Some(total) = e.charge.total() {
+            if let Some(total) = e.charge.total(e.pay_basis) {
                 let days = days_within(e, from, to);
                 job_spend += cost(total, e, days).0;
                 charges.push(total.0);

@@ -5,9 +5,13 @@
 //! Everything here is pure: an [`Engagement`] and a [`Context`] (the council's region, the
 //! price caps on record) go in, an [`Assessment`] with one [`Finding`] per rule comes out.
 
+mod cap;
+mod kinds;
 mod money;
 mod quarter;
 
+pub use cap::{AboveCap, above_cap, cap_on};
+pub use kinds::{JobType, Leaving, PayBasis};
 pub use money::{Charge, Pence};
 pub use quarter::{Quarter, days_within};
 
@@ -29,116 +33,6 @@ pub fn transition() -> Date {
     Date::new(TRANSITION.0, TRANSITION.1, TRANSITION.2).unwrap_or_else(|_| unreachable!())
 }
 
-/// The kind of post an agency worker fills, as price caps are set.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum JobType {
-    CaseHolder,
-    SeniorPractitioner,
-    TeamManager,
-    SeniorManager,
-}
-
-impl JobType {
-    pub const ALL: [JobType; 4] = [
-        Self::CaseHolder,
-        Self::SeniorPractitioner,
-        Self::TeamManager,
-        Self::SeniorManager,
-    ];
-
-    pub fn id(self) -> &'static str {
-        match self {
-            Self::CaseHolder => "case_holder",
-            Self::SeniorPractitioner => "senior_practitioner",
-            Self::TeamManager => "team_manager",
-            Self::SeniorManager => "senior_manager",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::CaseHolder => "Case-holding social worker",
-            Self::SeniorPractitioner => "Senior or advanced practitioner",
-            Self::TeamManager => "Practice supervisor or team manager",
-            Self::SeniorManager => "Senior manager",
-        }
-    }
-
-    pub fn from_id(id: &str) -> Option<Self> {
-        let id = id.trim();
-        Self::ALL
-            .into_iter()
-            .find(|j| j.id().eq_ignore_ascii_case(id) || j.label().eq_ignore_ascii_case(id))
-    }
-}
-
-/// How the worker left their last substantive (permanent) post.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Leaving {
-    Resigned,
-    Redundancy,
-    LeftInProbation,
-    /// The agency engagement is a step into a permanent post with the council.
-    MovingToPermanent,
-    Dismissed,
-    EndOfFixedTerm,
-    Retired,
-}
-
-impl Leaving {
-    pub const ALL: [Leaving; 7] = [
-        Self::Resigned,
-        Self::Redundancy,
-        Self::LeftInProbation,
-        Self::MovingToPermanent,
-        Self::Dismissed,
-        Self::EndOfFixedTerm,
-        Self::Retired,
-    ];
-
-    /// Whether the rules except this way of leaving from the three months (redundancy, leaving
-    /// in probation, moving to a permanent post); any other way of leaving is not excepted.
-    pub fn excepted(self) -> bool {
-        matches!(
-            self,
-            Self::Redundancy | Self::LeftInProbation | Self::MovingToPermanent
-        )
-    }
-
-    pub fn id(self) -> &'static str {
-        match self {
-            Self::Resigned => "resigned",
-            Self::Redundancy => "redundancy",
-            Self::LeftInProbation => "left_in_probation",
-            Self::MovingToPermanent => "moving_to_permanent",
-            Self::Dismissed => "dismissed",
-            Self::EndOfFixedTerm => "end_of_fixed_term",
-            Self::Retired => "retired",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Resigned => "Resigned",
-            Self::Redundancy => "Made redundant",
-            Self::LeftInProbation => "Left during probation",
-            Self::MovingToPermanent => "Moving to a permanent post",
-            Self::Dismissed => "Dismissed",
-            Self::EndOfFixedTerm => "End of a fixed-term contract",
-            Self::Retired => "Retired",
-        }
-    }
-
-    pub fn from_id(id: &str) -> Option<Self> {
-        let id = id.trim();
-        Self::ALL
-            .into_iter()
-            .find(|l| l.id().eq_ignore_ascii_case(id) || l.label().eq_ignore_ascii_case(id))
-    }
-}
-
 /// One agency engagement: a worker placed by an agency with a council.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Engagement {
@@ -153,6 +47,10 @@ pub struct Engagement {
     pub start: Date,
     pub end: Option<Date>,
     pub hours_per_week: Option<f64>,
+    /// How the worker is paid (PAYE, umbrella or limited company); stored registers from
+    /// before it was asked have none.
+    #[serde(default)]
+    pub pay_basis: Option<PayBasis>,
     pub charge: Charge,
     pub qualified: Option<Date>,
     /// Years of post-qualifying experience in child and family social work.
@@ -171,6 +69,9 @@ pub struct Engagement {
     /// The council's notice period for the equivalent substantive role, in weeks.
     pub council_notice_weeks: Option<f64>,
     pub project_team: Option<String>,
+    /// Whether the worker is supplied as part of a packaged model (a managed service).
+    #[serde(default)]
+    pub packaged_model: Option<bool>,
     /// Sign-off of a charge above the cap by the director of children's services...
     pub dcs_signoff: Option<Date>,
     /// ...and by the chief executive.
@@ -398,7 +299,7 @@ fn weeks(w: f64) -> String {
     }
 }
 
-fn missing(fields: &[&str], evidence: impl Into<String>) -> Outcome {
+pub(super) fn missing(fields: &[&str], evidence: impl Into<String>) -> Outcome {
     Outcome::Missing {
         fields: fields.iter().map(|f| f.to_string()).collect(),
         evidence: evidence.into(),
@@ -577,95 +478,6 @@ fn notice(e: &Engagement) -> Outcome {
     }
 }
 
-/// The cap in force for a region and job type on a day.
-pub fn cap_on<'a>(
-    caps: &'a [PriceCap],
-    region: &str,
-    job: JobType,
-    day: Date,
-) -> Option<&'a PriceCap> {
-    caps.iter()
-        .filter(|c| c.region == region && c.job_type == job && c.from <= day)
-        .max_by_key(|c| c.from)
-}
-
-fn price_cap(e: &Engagement, at: Date, ctx: &Context) -> Outcome {
-    // The cap is on what the council pays for the worker's hours: pay with employer National
-    // Insurance and the apprenticeship levy. The agency's margin is reported, not capped.
-    let c = &e.charge;
-    let gaps: Vec<&str> = [
-        ("pay_rate", c.pay),
-        ("employer_ni", c.employer_ni),
-        ("apprenticeship_levy", c.apprenticeship_levy),
-    ]
-    .into_iter()
-    .filter(|(_, v)| v.is_none())
-    .map(|(k, _)| k)
-    .collect();
-    let Some(region) = ctx.council_region else {
-        return missing(&["la_code"], "the council's region is not known");
-    };
-    let Some(cap) = cap_on(ctx.caps, region, e.job_type, at) else {
-        return Outcome::NotApplicable {
-            evidence: format!(
-                "no price cap in force for {} in the council's region on {at}",
-                e.job_type.label().to_lowercase()
-            ),
-        };
-    };
-    let (Some(pay), Some(ni), Some(levy)) = (c.pay, c.employer_ni, c.apprenticeship_levy) else {
-        return missing(
-            &gaps,
-            "the hourly pay, employer National Insurance and apprenticeship levy (0 where it does not apply) are needed",
-        );
-    };
-    let total = Pence(pay.0 + ni.0 + levy.0);
-    if total <= cap.hourly {
-        return Outcome::Compliant {
-            evidence: format!(
-                "{total} an hour (pay, employer National Insurance and levy), within the cap of {} (from {})",
-                cap.hourly, cap.from
-            ),
-        };
-    }
-    let over = Pence(total.0 - cap.hourly.0);
-    // Above the cap needs both sign-offs before the engagement starts.
-    let late = |d: Option<Date>| d.filter(|d| *d > at);
-    match (e.dcs_signoff, e.ceo_signoff) {
-        (Some(d), Some(ceo)) if late(Some(d)).is_none() && late(Some(ceo)).is_none() => {
-            Outcome::Compliant {
-                evidence: format!(
-                    "{total} an hour, {over} above the cap of {}, signed off by the director of children's services on {d} and the chief executive on {ceo}, before {at}",
-                    cap.hourly
-                ),
-            }
-        }
-        (d, ceo) => {
-            let mut lacking: Vec<String> = Vec::new();
-            for (date, who) in [
-                (d, "the director of children's services"),
-                (ceo, "the chief executive"),
-            ] {
-                match date {
-                    None => lacking.push(format!("no sign-off by {who}")),
-                    Some(day) if day > at => {
-                        lacking.push(format!("{who} signed off on {day}, after the start {at}"))
-                    }
-                    Some(_) => {}
-                }
-            }
-            Outcome::Breach {
-                evidence: format!(
-                    "{total} an hour, {over} above the cap of {} (from {}): {}",
-                    cap.hourly,
-                    cap.from,
-                    lacking.join("; ")
-                ),
-            }
-        }
-    }
-}
-
 fn reference(e: &Engagement) -> Outcome {
     match e.practice_reference {
         Some(true) => Outcome::Compliant {
@@ -687,7 +499,10 @@ fn project_team(e: &Engagement) -> Outcome {
             evidence: "not part of a project team".into(),
         };
     };
-    let gaps = e.charge.missing();
+    let mut gaps = e.charge.missing(e.pay_basis);
+    if e.pay_basis.is_none() {
+        gaps.insert(0, "pay_basis");
+    }
     if e.swe.is_empty() || !gaps.is_empty() {
         Outcome::Breach {
             evidence: format!(
@@ -737,7 +552,7 @@ pub fn assess(e: &Engagement, ctx: &Context) -> Assessment {
                 Rule::Experience => experience(e, at),
                 Rule::ThreeMonths => three_months(e, at, ctx),
                 Rule::Notice => notice(e),
-                Rule::PriceCap => price_cap(e, at, ctx),
+                Rule::PriceCap => cap::price_cap(e, at, ctx),
                 Rule::Reference => reference(e),
                 Rule::ProjectTeam => project_team(e),
             },

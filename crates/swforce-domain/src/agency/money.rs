@@ -3,6 +3,8 @@
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
+use super::PayBasis;
+
 /// Money in pence.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Pence(pub i64);
@@ -44,31 +46,54 @@ impl fmt::Display for Pence {
 /// The hourly charge for a worker, broken down.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Charge {
+    /// The worker's hourly pay rate.
     pub pay: Option<Pence>,
     pub employer_ni: Option<Pence>,
     pub apprenticeship_levy: Option<Pence>,
+    /// Holiday pay an hour, paid on top of the pay rate for a PAYE worker.
+    #[serde(default)]
+    pub holiday_pay: Option<Pence>,
     pub agency_margin: Option<Pence>,
 }
 
 impl Charge {
-    /// The parts that are not given, by field name.
-    pub fn missing(&self) -> Vec<&'static str> {
+    /// The parts an hourly cost needs, by field name: with `basis` given, only those it needs
+    /// (an umbrella or limited-company worker's pay rate already includes National Insurance,
+    /// the levy and holiday pay).
+    pub fn missing(&self, basis: Option<PayBasis>) -> Vec<&'static str> {
+        let on_costs = !basis.is_some_and(PayBasis::pay_includes_on_costs);
         [
-            ("pay_rate", self.pay),
-            ("employer_ni", self.employer_ni),
-            ("apprenticeship_levy", self.apprenticeship_levy),
-            ("agency_margin", self.agency_margin),
+            ("pay_rate", self.pay, true),
+            ("employer_ni", self.employer_ni, on_costs),
+            ("apprenticeship_levy", self.apprenticeship_levy, on_costs),
+            (
+                "holiday_pay",
+                self.holiday_pay,
+                basis == Some(PayBasis::Paye),
+            ),
+            ("agency_margin", self.agency_margin, true),
         ]
         .into_iter()
-        .filter(|(_, v)| v.is_none())
-        .map(|(k, _)| k)
+        .filter(|(_, v, needed)| *needed && v.is_none())
+        .map(|(k, _, _)| k)
         .collect()
     }
 
-    /// The whole hourly charge, when every part is given.
-    pub fn total(&self) -> Option<Pence> {
+    /// What the council pays an hour, margin included, when every part `basis` needs is given:
+    /// the pay rate and margin for an umbrella or limited-company worker; for a PAYE worker
+    /// (or an unknown basis) also employer National Insurance, the levy and any holiday pay.
+    pub fn total(&self, basis: Option<PayBasis>) -> Option<Pence> {
+        if !self.missing(basis).is_empty() {
+            return None;
+        }
+        let pay = self.pay?.0 + self.agency_margin?.0;
+        if basis.is_some_and(PayBasis::pay_includes_on_costs) {
+            return Some(Pence(pay));
+        }
         Some(Pence(
-            self.pay?.0 + self.employer_ni?.0 + self.apprenticeship_levy?.0 + self.agency_margin?.0,
+            pay + self.employer_ni?.0
+                + self.apprenticeship_levy?.0
+                + self.holiday_pay.map_or(0, |h| h.0),
         ))
     }
 }

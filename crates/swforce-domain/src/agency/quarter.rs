@@ -29,6 +29,14 @@ impl Quarter {
         self.first_day().plus_months(3).plus_days(-1)
     }
 
+    /// The quarter's three months, each as its first and last day.
+    pub fn months(self) -> [(Date, Date); 3] {
+        [0, 1, 2].map(|m| {
+            let first = self.first_day().plus_months(m);
+            (first, first.plus_months(1).plus_days(-1))
+        })
+    }
+
     /// The quarter a day falls in.
     pub fn of(day: Date) -> Quarter {
         Quarter {

@@ -3,12 +3,13 @@
 //! words. And an engagement written back out as fields.
 
 use super::{
-    AGENCY, CEO, COLUMNS, COUNCIL_NOTICE, DCS, END, HOURS, JOB_TYPE, LA_CODE, LEAVING, LEFT_ON,
-    LEVY, MARGIN, N, NI, NOTICE, PAY, PQE, PRACTICE_REFERENCE, PREVIOUS_EMPLOYER, PREVIOUS_LA,
-    PREVIOUS_REGION, PROJECT_TEAM, QUALIFIED, REFERENCE, START, SWE,
+    AGENCY, CEO, COLUMNS, COUNCIL_NOTICE, DCS, END, HOLIDAY, HOURS, JOB_TYPE, LA_CODE, LEAVING,
+    LEFT_ON, LEVY, MARGIN, N, NI, NOTICE, PACKAGED, PAY, PAY_BASIS, PQE, PRACTICE_REFERENCE,
+    PREVIOUS_EMPLOYER, PREVIOUS_LA, PREVIOUS_REGION, PROJECT_TEAM, QUALIFIED, REFERENCE, START,
+    SWE,
 };
 use swforce_domain::Date;
-use swforce_domain::agency::{Charge, Engagement, JobType, Leaving, Pence};
+use swforce_domain::agency::{Charge, Engagement, JobType, Leaving, PayBasis, Pence};
 use swforce_domain::geography::REGIONS;
 
 const DATE_FIX: &str =
@@ -76,10 +77,12 @@ pub(super) fn check<'a>(
     let hours_per_week = f.optional(HOURS, |t| {
         number(t, 0.0, false, 60.0, "hours a week", "such as 37")
     });
+    let pay_basis = f.optional(PAY_BASIS, pay_basis);
     let charge = Charge {
         pay: f.optional(PAY, money),
         employer_ni: f.optional(NI, money),
         apprenticeship_levy: f.optional(LEVY, money),
+        holiday_pay: f.optional(HOLIDAY, money),
         agency_margin: f.optional(MARGIN, money),
     };
     let qualified = f.optional(QUALIFIED, date);
@@ -110,6 +113,7 @@ pub(super) fn check<'a>(
         number(t, 0.0, true, 52.0, "weeks", "such as 4")
     });
     let project_team = f.optional(PROJECT_TEAM, |t| self::text(t, 200));
+    let packaged_model = f.optional(PACKAGED, yes_no);
     let dcs_signoff = f.optional(DCS, date);
     let ceo_signoff = f.optional(CEO, date);
 
@@ -136,6 +140,7 @@ pub(super) fn check<'a>(
         start: start?,
         end,
         hours_per_week,
+        pay_basis,
         charge,
         qualified,
         pqe_years,
@@ -148,15 +153,16 @@ pub(super) fn check<'a>(
         notice_weeks,
         council_notice_weeks,
         project_team,
+        packaged_model,
         dcs_signoff,
         ceo_signoff,
     })
 }
 
 /// Why a cell was refused: what is wrong with the value, and how to put it right.
-struct Bad {
-    why: String,
-    fix: String,
+pub(super) struct Bad {
+    pub(super) why: String,
+    pub(super) fix: String,
 }
 
 fn bad(why: impl Into<String>, fix: impl Into<String>) -> Bad {
@@ -253,7 +259,7 @@ fn council_code(t: &str) -> Result<String, Bad> {
     }
 }
 
-fn region(t: &str) -> Result<String, Bad> {
+pub(super) fn region(t: &str) -> Result<String, Bad> {
     REGIONS
         .iter()
         .find(|(code, name)| code.eq_ignore_ascii_case(t) || name.eq_ignore_ascii_case(t))
@@ -269,14 +275,33 @@ fn region(t: &str) -> Result<String, Bad> {
         })
 }
 
-fn job_type(t: &str) -> Result<JobType, Bad> {
-    JobType::from_id(t).ok_or_else(|| {
-        bad(
+pub(super) fn job_type(t: &str) -> Result<JobType, Bad> {
+    let ids = JobType::ALL.map(JobType::id).join(", ");
+    if let Some(j) = JobType::from_id(t) {
+        return Ok(j);
+    }
+    Err(match JobType::renamed(t) {
+        Some((now, why)) => bad(
+            "which is a job type of an older swforce: the rules now use the Department for Education's five",
+            format!("write {} ({why}); the five are {ids}", now.id()),
+        ),
+        None => bad(
             "which is not a job type swforce knows",
             format!(
-                "write one of {} (or its label, such as {})",
-                JobType::ALL.map(JobType::id).join(", "),
-                JobType::CaseHolder.label()
+                "write one of {ids} (or its label, such as {})",
+                JobType::SocialWorker.label()
+            ),
+        ),
+    })
+}
+
+fn pay_basis(t: &str) -> Result<PayBasis, Bad> {
+    PayBasis::from_id(t).ok_or_else(|| {
+        bad(
+            "which is not a way of paying an agency worker swforce knows",
+            format!(
+                "write one of {}",
+                PayBasis::ALL.map(PayBasis::id).join(", ")
             ),
         )
     })
@@ -303,7 +328,7 @@ fn yes_no(t: &str) -> Result<bool, Bad> {
     }
 }
 
-fn money(t: &str) -> Result<Pence, Bad> {
+pub(super) fn money(t: &str) -> Result<Pence, Bad> {
     let fix = "write the amount an hour in pounds and pence, such as 45.50, £45.50 or 45";
     if t.trim_start_matches('£').trim_start().starts_with('-') || t.starts_with('-') {
         return Err(bad(
@@ -343,7 +368,7 @@ fn number(
 }
 
 /// `YYYY-MM-DD`, or `DD/MM/YYYY` (day and month may have one digit).
-fn date(t: &str) -> Result<Date, Bad> {
+pub(super) fn date(t: &str) -> Result<Date, Bad> {
     let digits = |s: &str, lengths: std::ops::RangeInclusive<usize>| {
         lengths.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit())
     };
@@ -390,6 +415,8 @@ pub(super) fn row(e: &Engagement) -> [String; N] {
     r[START] = e.start.to_string();
     r[END] = date(e.end);
     r[HOURS] = number(e.hours_per_week);
+    r[PAY_BASIS] = e.pay_basis.map(|b| b.id().to_string()).unwrap_or_default();
+    r[HOLIDAY] = money(e.charge.holiday_pay);
     r[PAY] = money(e.charge.pay);
     r[NI] = money(e.charge.employer_ni);
     r[LEVY] = money(e.charge.apprenticeship_levy);
@@ -408,6 +435,10 @@ pub(super) fn row(e: &Engagement) -> [String; N] {
     r[NOTICE] = number(e.notice_weeks);
     r[COUNCIL_NOTICE] = number(e.council_notice_weeks);
     r[PROJECT_TEAM] = e.project_team.clone().unwrap_or_default();
+    r[PACKAGED] = e
+        .packaged_model
+        .map(|p| if p { "yes" } else { "no" }.to_string())
+        .unwrap_or_default();
     r[DCS] = date(e.dcs_signoff);
     r[CEO] = date(e.ceo_signoff);
     r
@@ -427,7 +458,7 @@ mod tests {
             ("swe_number", "12"),
             ("agency", ""),
             ("la_code", "E10000016"),
-            ("job_type", "case_holder"),
+            ("job_type", "social_worker"),
             ("start_date", "2025-03-01"),
             ("end_date", "2025-02-01"),
             ("hours_per_week", "80"),

@@ -85,7 +85,7 @@ fn reconnecting_keeps_what_was_stored_and_migrates_nothing_twice() {
         .iter()
         .map(|r| r.get(0))
         .collect();
-    assert_eq!(versions, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+    assert_eq!(versions, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
 }
 
 fn counts(url: &str) -> (i64, i64, i64) {
@@ -260,4 +260,20 @@ fn database_urls_are_told_apart_from_folders() {
     ));
     assert!(!PostgresStore::url_is_postgres("./swforce-data"));
     assert!(!PostgresStore::url_is_postgres("sqlite://x"));
+}
+
+#[test]
+fn registers_with_older_job_types_move_to_the_five() {
+    let Some(url) = fresh_database() else { return };
+    let store = PostgresStore::connect(&url).unwrap();
+    swforce_store::conformance::registers_with_older_job_types_move_to_the_five(
+        &store,
+        &|sql| {
+            let mut db = raw(&url);
+            for statement in sql {
+                db.batch_execute(statement).unwrap();
+            }
+        },
+        &|| Box::new(PostgresStore::connect(&url).unwrap()),
+    );
 }

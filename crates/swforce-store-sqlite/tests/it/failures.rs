@@ -70,3 +70,20 @@ fn the_database_itself_refuses_to_change_or_delete_audit_lines() {
     assert!(delete.unwrap_err().to_string().contains("append-only"));
     assert_eq!(store.audit(None, 10).unwrap()[0].actor, "swforce");
 }
+
+#[test]
+fn registers_with_older_job_types_move_to_the_five() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open_in_dir(dir.path()).unwrap();
+    let path = dir.path().join(FILE_NAME);
+    swforce_store::conformance::registers_with_older_job_types_move_to_the_five(
+        &store,
+        &|sql| {
+            let conn = rusqlite::Connection::open(&path).unwrap();
+            for statement in sql {
+                conn.execute_batch(statement).unwrap();
+            }
+        },
+        &|| Box::new(SqliteStore::open_in_dir(dir.path()).unwrap()),
+    );
+}

@@ -167,6 +167,7 @@ macro_rules! conformance_tests {
             sign_on_identities_link_once_and_domains_are_verified_per_organisation,
             the_audit_log_is_append_only_newest_first_and_per_organisation,
             agency_engagements_caps_and_costs_are_kept_per_organisation,
+            return_notes_are_kept_per_organisation_and_quarter,
             examples_are_stored_whole_found_by_status_and_author_and_refused_twice,
             published_examples_are_searched_filtered_and_sorted_the_same_way,
             forms_responses_and_pages_are_kept_until_their_day,

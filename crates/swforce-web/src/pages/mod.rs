@@ -126,6 +126,11 @@ impl Fields {
             .map_or("", |(_, v)| v.as_str())
     }
 
+    /// Whether the form has a field `name` (even an empty one).
+    pub fn has(&self, name: &str) -> bool {
+        self.0.iter().any(|(k, _)| k == name)
+    }
+
     /// Every value given for `name`.
     pub fn all(&self, name: &str) -> Vec<String> {
         self.0

@@ -9,7 +9,7 @@ fn corrected(csv: &str) -> String {
     csv.lines()
         .map(|l| {
             if l.starts_with("KCC-AGY-0010,") {
-                l.replace(",0.22,,2018-09-01,", ",0.22,4.60,2018-09-01,")
+                l.replace(",5.31,,2018-09-01,", ",5.31,4.60,2018-09-01,")
             } else if l.starts_with("KCC-AGY-0012,") {
                 l.replace(",2020-07-10,,Thurrock", ",2020-07-10,5,Thurrock")
             } else {
@@ -43,8 +43,8 @@ fn a_council_keeps_its_register_against_its_regions_caps_and_exports_the_return(
 
     // The alliance sets its caps; a bad one is refused beside its field.
     for (job, hourly) in [
-        ("case_holder", "55.00"),
-        ("senior_practitioner", "62.00"),
+        ("social_worker", "55.00"),
+        ("senior_social_worker", "62.00"),
         ("team_manager", "68.00"),
     ] {
         let a = lead.post_form(
@@ -60,7 +60,7 @@ fn a_council_keeps_its_register_against_its_regions_caps_and_exports_the_return(
     let bad = lead.post_form(
         "/agency/region/caps",
         &[
-            ("cap_job", "case_holder"),
+            ("cap_job", "social_worker"),
             ("cap_from", "2024-10-31"),
             ("cap_hourly", "lots"),
         ],
@@ -74,7 +74,7 @@ fn a_council_keeps_its_register_against_its_regions_caps_and_exports_the_return(
             .post_form(
                 "/agency/region/caps",
                 &[
-                    ("cap_job", "case_holder"),
+                    ("cap_job", "social_worker"),
                     ("cap_from", "2024-10-31"),
                     ("cap_hourly", "99")
                 ],
@@ -90,14 +90,14 @@ fn a_council_keeps_its_register_against_its_regions_caps_and_exports_the_return(
     assert_eq!(imported.status, 303, "{}", imported.body);
     let summary = analyst.get(imported.header("location").unwrap());
     assert!(
-        summary.body.contains("12 added, 0 updated, 0 unchanged"),
+        summary.body.contains("13 added, 0 updated, 0 unchanged"),
         "{}",
         summary.body
     );
     let again = analyst.post_file("/agency/council/import", "kent-agency.csv", &file, &[]);
     let summary = analyst.get(again.header("location").unwrap());
-    assert!(summary.body.contains("0 added, 0 updated, 12 unchanged"));
-    assert_eq!(app.app.store().engagements(kent).unwrap().len(), 12);
+    assert!(summary.body.contains("0 added, 0 updated, 13 unchanged"));
+    assert_eq!(app.app.store().engagements(kent).unwrap().len(), 13);
 
     // The register shows each result; the page names workers, so viewing it is on the log.
     let register = analyst.get("/agency/council/engagements");
@@ -164,8 +164,8 @@ fn a_council_keeps_its_register_against_its_regions_caps_and_exports_the_return(
     let costs = analyst.post_form(
         "/agency/council/costs",
         &[
-            ("cost-case_holder", "38.50"),
-            ("cost-senior_practitioner", "42.00"),
+            ("cost-social_worker", "38.50"),
+            ("cost-senior_social_worker", "42.00"),
             ("cost-team_manager", ""),
         ],
     );
@@ -175,52 +175,135 @@ fn a_council_keeps_its_register_against_its_regions_caps_and_exports_the_return(
     assert!(q3.body.contains("Breaches by rule, 2025Q3"));
     assert!(
         q3.body
-            .contains("Set the permanent cost of practice supervisor or team manager"),
+            .contains("Set the permanent cost of advanced practitioner, team manager, independent reviewing officer or child protection chair to count their premium"),
         "{}",
         q3.body
     );
     assert_eq!(analyst.get("/agency/council?quarter=2025Q9").status, 400);
 
-    // The return is checked first: two engagements lack what it needs.
+    // The assignments part: every engagement running in the quarter, with what the Department
+    // collects. Fields it does not collect do not stop it.
+    let csv = analyst.get("/agency/council/return.csv?quarter=2025Q3");
+    assert_eq!(csv.status, 200, "{}", csv.body);
+    assert!(csv.header("content-type").unwrap().starts_with("text/csv"));
+    assert!(
+        csv.body.starts_with(
+            "la_code,quarter,reference,swe_number,agency,role_type,hourly_pay_rate,start_date,end_date,project_team,packaged_model,status,breaches\n"
+        ),
+        "{}",
+        csv.body
+    );
+    assert_eq!(
+        csv.body.lines().count(),
+        14,
+        "a line per engagement running in the quarter"
+    );
+    assert!(csv.body.contains(
+        "E10000016,2025Q3,KCC-AGY-0010,SW211870,Medway Valley Staffing,social_worker,44.00,2025-07-07,2026-01-09,Swale Assessment Project Team,yes,breach,AGY-6\n"
+    ), "{}", csv.body);
+    assert!(
+        csv.header("content-disposition")
+            .unwrap()
+            .contains("agency-return-E10000016-2025Q3-assignments.csv")
+    );
+    // The gaps are the council's own, on its page.
+    assert!(q3.body.contains("Gaps in your own figures"), "{}", q3.body);
+    assert!(q3.body.contains("<li>agency_margin: 1</li>"), "{}", q3.body);
+    assert!(q3.body.contains("<li>pqe_years: 1</li>"), "{}", q3.body);
+    // The council part, with its explanations and its notes on agencies.
+    assert!(
+        q3.body.contains("Why AGY-2 was not complied with"),
+        "{}",
+        q3.body
+    );
+    assert!(
+        !q3.body.contains("Why AGY-4 was not complied with"),
+        "no breach, no question"
+    );
+    let notes = analyst.post_form(
+        "/agency/council/return/notes",
+        &[
+            ("quarter", "2025Q3"),
+            (
+                "explanation-AGY-2",
+                "A returning worker was engaged before the checks were in place",
+            ),
+            ("agency-0-name", "Harbour Social Care Ltd"),
+            ("agency-0", "Late practice references"),
+            ("agency-1-name", "Medway Valley Staffing"),
+            ("agency-1", ""),
+        ],
+    );
+    assert_eq!(notes.status, 303, "{}", notes.body);
+    let saved = analyst.get(notes.header("location").unwrap());
+    assert!(
+        saved.body.contains("Return notes for 2025Q3 saved"),
+        "{}",
+        saved.body
+    );
+    assert!(saved.body.contains(">Late practice references</textarea>"));
+    let part = analyst.get("/agency/council/return.csv?quarter=2025Q3&part=council");
+    assert_eq!(part.status, 200, "{}", part.body);
+    for line in [
+        "la_code,quarter,section,subject,value,detail\n",
+        "E10000016,2025Q3,compliance,AGY-2,not compliant,",
+        "E10000016,2025Q3,explanation,AGY-2,A returning worker was engaged before the checks were in place,\n",
+        "E10000016,2025Q3,agency,Harbour Social Care Ltd,Late practice references,",
+        "E10000016,2025Q3,monthly_cost,2025-07,",
+        "E10000016,2025Q3,monthly_cost,2025-09,",
+    ] {
+        assert!(part.body.contains(line), "{line}\n{}", part.body);
+    }
+    assert!(
+        !part.body.contains("Medway Valley Staffing"),
+        "no note, not named"
+    );
+    assert_eq!(
+        worker
+            .post_form(
+                "/agency/council/return/notes",
+                &[("quarter", "2025Q3"), ("explanation-AGY-2", "x")]
+            )
+            .status,
+        403
+    );
+
+    // Completing the register fills the gaps.
+    let fixed = analyst.post_file(
+        "/agency/council/import",
+        "kent-agency.csv",
+        corrected(&String::from_utf8(file.clone()).unwrap()).as_bytes(),
+        &[],
+    );
+    let summary = analyst.get(fixed.header("location").unwrap());
+    assert!(
+        summary.body.contains("0 added, 2 updated, 11 unchanged"),
+        "{}",
+        summary.body
+    );
+    let q3 = analyst.get("/agency/council?quarter=2025Q3");
+    assert!(!q3.body.contains("Gaps in your own figures"), "{}", q3.body);
+
+    // Without an hourly pay rate, which the Department collects, the return is refused.
+    let unpaid = corrected(&String::from_utf8(file).unwrap()).replace(
+        ",2025-09-01,,37,limited_company,68.00,",
+        ",2025-09-01,,37,limited_company,,",
+    );
+    analyst.post_file(
+        "/agency/council/import",
+        "kent-agency.csv",
+        unpaid.as_bytes(),
+        &[],
+    );
     let refused = analyst.get("/agency/council/return.csv?quarter=2025Q3");
     assert_eq!(refused.status, 422);
     assert!(
         refused
             .body
-            .contains("KCC-AGY-0010 (SW211870) has no agency_margin"),
+            .contains("KCC-AGY-0013 (SW250417) has no pay_rate, which the Department collects"),
         "{}",
         refused.body
     );
-    assert!(
-        refused
-            .body
-            .contains("KCC-AGY-0012 (SW239106) has no pqe_years")
-    );
-    let fixed = analyst.post_file(
-        "/agency/council/import",
-        "kent-agency.csv",
-        corrected(&String::from_utf8(file).unwrap()).as_bytes(),
-        &[],
-    );
-    let summary = analyst.get(fixed.header("location").unwrap());
-    assert!(
-        summary.body.contains("0 added, 2 updated, 10 unchanged"),
-        "{}",
-        summary.body
-    );
-    let csv = analyst.get("/agency/council/return.csv?quarter=2025Q3");
-    assert_eq!(csv.status, 200, "{}", csv.body);
-    assert!(csv.header("content-type").unwrap().starts_with("text/csv"));
-    assert!(
-        csv.body
-            .starts_with("la_code,quarter,reference,swe_number,agency,job_type")
-    );
-    assert_eq!(
-        csv.body.lines().count(),
-        13,
-        "a line per engagement running in the quarter"
-    );
-    assert!(csv.body.contains("E10000016,2025Q3,KCC-AGY-0003,SW118402"));
     assert!(
         app.app
             .store()
@@ -253,7 +336,7 @@ fn a_council_keeps_its_register_against_its_regions_caps_and_exports_the_return(
     );
     assert_eq!(api.status, 200, "{}", api.body);
     let json = api.json();
-    assert_eq!(json["engagements"], 12);
+    assert_eq!(json["engagements"], 13);
     assert!(
         json["breaches_by_rule"]
             .as_array()
@@ -267,7 +350,7 @@ fn a_council_keeps_its_register_against_its_regions_caps_and_exports_the_return(
         &[("authorization", &format!("Bearer {token}"))],
         None,
     );
-    assert_eq!(list.json().as_array().unwrap().len(), 12);
+    assert_eq!(list.json().as_array().unwrap().len(), 13);
 }
 
 #[test]
@@ -287,7 +370,7 @@ fn the_form_checks_each_field_like_a_file_and_saves_nothing_when_wrong() {
             ("reference", "KCC-NEW-1"),
             ("swe_number", "XX1"),
             ("agency", "Harbour Social Care Ltd"),
-            ("job_type", "case_holder"),
+            ("job_type", "social_worker"),
             ("start_date", "31/02/2025"),
             ("pay_rate", "-4"),
         ],
@@ -317,7 +400,7 @@ fn the_form_checks_each_field_like_a_file_and_saves_nothing_when_wrong() {
             ("reference", "KCC-NEW-1"),
             ("swe_number", "sw123456"),
             ("agency", "Harbour Social Care Ltd"),
-            ("job_type", "case_holder"),
+            ("job_type", "social_worker"),
             ("start_date", "03/03/2025"),
             ("pqe_years", "2"),
         ],
@@ -369,6 +452,74 @@ fn anyone_can_check_a_file_against_the_rules_and_nothing_is_kept() {
     assert!(checked.body.contains("Line 3: KCC-AGY-0002"));
     // No caps on record here: no cap is in force, so the price cap does not apply, and says why.
     assert!(checked.body.contains("no price cap in force"));
+    // Counts by rule at the top, a folded line per engagement, and a filter for breaches.
+    assert!(checked.body.contains("Results by rule"), "{}", checked.body);
+    assert_eq!(
+        checked
+            .body
+            .matches("<details class=\"sw-details\">")
+            .count(),
+        13
+    );
+    assert!(
+        checked
+            .body
+            .contains("Show only the 5 engagements with a breach"),
+        "{}",
+        checked.body
+    );
+    assert_eq!(checked.body.matches("sw-result--no-breach").count(), 8);
+    // The results come back as a file without choosing the file again.
+    let value = checked
+        .body
+        .split("name=\"results\" value=\"")
+        .nth(1)
+        .and_then(|v| v.split('"').next())
+        .unwrap();
+    let results = value
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&");
+    let download = anon.post_form(
+        "/agency/check/results.csv",
+        &[("file", "engagements.csv"), ("results", &results)],
+    );
+    assert_eq!(download.status, 200, "{}", download.body);
+    assert!(
+        download
+            .header("content-disposition")
+            .unwrap()
+            .contains("engagements-results.csv")
+    );
+    assert!(download.body.starts_with(
+        "line,reference,swe_number,engagement_status,rule,rule_title,result,missing_fields,evidence"
+    ));
+    assert_eq!(download.body.lines().count(), 13 * 6 + 1);
+    assert!(
+        download
+            .body
+            .contains("3,KCC-AGY-0002,SW231877,breach,AGY-1,Three years' experience,breach,,")
+    );
+    assert_eq!(
+        anon.post_form("/agency/check/results.csv", &[("results", "<script>")])
+            .status,
+        400
+    );
+    // The template and the example, linked from the rules page.
+    assert!(rules.body.contains("href=\"/agency/template.csv\""));
+    assert!(rules.body.contains("href=\"/agency/example.csv\""));
+    let template = anon.get("/agency/template.csv");
+    assert_eq!(template.status, 200);
+    assert!(
+        template.body.starts_with("\"# swforce agency engagements"),
+        "{}",
+        template.body
+    );
+    assert!(template.body.contains("# packaged_model (optional)"));
+    let example = anon.get("/agency/example.csv");
+    assert_eq!(example.body.as_bytes(), fixture("agency_engagements.csv"));
     let bad = anon.post_file(
         "/agency/check",
         "bad.csv",

@@ -63,7 +63,7 @@ fn kent(app: &TestApp) -> Kent<'_> {
             ("reference", "KCC-1"),
             ("swe_number", "SW990001"),
             ("agency", "Agency Ltd"),
-            ("job_type", "case_holder"),
+            ("job_type", "social_worker"),
             ("start_date", "2025-03-03"),
         ],
     );
@@ -87,14 +87,14 @@ fn a_read_scope_never_writes_through_a_page_or_the_api() {
                 ("reference", "KCC-2"),
                 ("swe_number", "SW990002"),
                 ("agency", "Agency Ltd"),
-                ("job_type", "case_holder"),
+                ("job_type", "social_worker"),
                 ("start_date", "2025-03-03"),
             ],
         ),
         (format!("/agency/council/engagements/{id}/delete"), vec![]),
         (
             "/agency/council/costs".to_string(),
-            vec![("cost-case_holder", "1.00")],
+            vec![("cost-social_worker", "1.00")],
         ),
     ] {
         let a = token_post(&app, &agency, &path, &fields);

@@ -165,7 +165,7 @@ fn tenant<'a>(app: &'a TestApp, name: &str, la: &str, lea: &str, tag: &str) -> T
             ("reference", reference.as_str()),
             ("swe_number", "SW990001"),
             ("agency", "Private Agency Ltd"),
-            ("job_type", "case_holder"),
+            ("job_type", "social_worker"),
             ("start_date", "2025-03-03"),
         ],
     );
@@ -333,13 +333,13 @@ fn form_for(path: &str) -> Vec<(&'static str, &'static str)> {
             ("reference", "ENG-intruder"),
             ("swe_number", "SW990002"),
             ("agency", "Overwrite Ltd"),
-            ("job_type", "case_holder"),
+            ("job_type", "social_worker"),
             ("start_date", "2025-03-03"),
             ("la_code", "E10000016"),
         ],
-        "/agency/council/costs" => vec![("cost-case_holder", "1.00")],
+        "/agency/council/costs" => vec![("cost-social_worker", "1.00")],
         "/agency/region/caps" => vec![
-            ("cap_job", "case_holder"),
+            ("cap_job", "social_worker"),
             ("cap_from", "2025-01-01"),
             ("cap_hourly", "1.00"),
         ],
@@ -420,7 +420,7 @@ fn nobody_reads_or_changes_another_organisations_data_through_any_route() {
                 _ if path == "/agency/check" || path == "/agency/council/import" => b.post_file(
                     &target,
                     "engagements.csv",
-                    b"reference,swe_number,agency,la_code,job_type,start_date\nENG-intruder,SW990003,Overwrite Ltd,E10000016,case_holder,2025-03-03\n",
+                    b"reference,swe_number,agency,la_code,job_type,start_date\nENG-intruder,SW990003,Overwrite Ltd,E10000016,social_worker,2025-03-03\n",
                     &[],
                 ),
                 _ if path.starts_with("/api/") => app.request(

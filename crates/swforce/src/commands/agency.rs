@@ -11,8 +11,15 @@ use swforce_domain::agency::{Outcome, Quarter, Status};
 
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {
-    /// Check a CSV file of engagements against the national rules (stores nothing).
+    /// Check a CSV file of engagements against the national rules (stores nothing; with no
+    /// database in the data folder, none is made).
     Check(CheckArgs),
+    /// Print the example register shipped with swforce (13 engagements of Kent County
+    /// Council, invented people), to try the check on.
+    Example,
+    /// A regional alliance's price caps: import a CSV file of them, or export those on record.
+    #[command(subcommand)]
+    Caps(CapsCommand),
     /// Keep a file of engagements as the council's register, all or nothing, each matched by
     /// its reference (the council is the one the rows' la_code names).
     Import(ImportArgs),
@@ -27,11 +34,44 @@ pub enum ReportFormat {
     Csv,
 }
 
+#[derive(Debug, clap::Subcommand)]
+pub enum CapsCommand {
+    /// Keep a CSV file of price caps (region, job_type, hourly_cap, in_force_from), all or
+    /// nothing; each replaces a cap of the same region, job type and date.
+    Import(ImportArgs),
+    /// Write the price caps on record as CSV, in the shape `caps import` reads.
+    Export(CapsExportArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CapsExportArgs {
+    /// Only this region's caps: its ONS code (E12000008) or name (South East).
+    #[arg(long)]
+    region: Option<String>,
+    /// Write to this file instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+}
+
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {
-    file: PathBuf,
+    /// The CSV file of engagements (see --template for its columns).
+    #[arg(required_unless_present = "template")]
+    file: Option<PathBuf>,
+    /// Print a CSV template to fill in (a comment line per column, then the header) instead
+    /// of checking a file.
+    #[arg(long, conflicts_with_all = ["file", "caps", "format", "breaches_only", "fail_on_breach"])]
+    template: bool,
+    /// Check against the price caps in this CSV file instead of those on record.
+    #[arg(long, value_name = "FILE")]
+    caps: Option<PathBuf>,
+    /// report: a line per engagement with its breaches and gaps; json: everything; csv: a row
+    /// per engagement and rule, with the evidence.
     #[arg(long, short, value_enum, default_value = "report")]
     format: ReportFormat,
+    /// Only the engagements (report, json) or rows (csv) with a breach.
+    #[arg(long)]
+    breaches_only: bool,
     /// Exit with 1 when any engagement breaches a rule (the report is printed all the same).
     #[arg(long)]
     fail_on_breach: bool,
@@ -39,6 +79,7 @@ pub struct CheckArgs {
 
 #[derive(Debug, clap::Args)]
 pub struct ImportArgs {
+    /// The CSV file.
     file: PathBuf,
 }
 
@@ -50,9 +91,46 @@ pub struct ReturnArgs {
     /// The calendar quarter, such as 2025Q1 (January to March 2025).
     #[arg(long, value_parser = parse_quarter)]
     quarter: Quarter,
+    /// assignments: a row per engagement running in the quarter; council: the council's own
+    /// part (compliance by rule, explanations, price-cap breaches, agencies, monthly cost).
+    #[arg(long, value_enum, default_value = "assignments")]
+    part: Part,
     /// Write the return to this file instead of standard output.
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum Part {
+    Assignments,
+    Council,
+}
+
+impl Command {
+    /// Whether the command can run without any store (on a fresh data folder, it makes none).
+    pub fn needs_no_store(&self) -> bool {
+        matches!(self, Self::Check(_) | Self::Example)
+    }
+}
+
+/// Runs a command that needs no store ([`Command::needs_no_store`]): the check places councils
+/// by the geography shipped with swforce, with the caps of `--caps` or none.
+pub fn run_alone(command: &Command) -> Result<(), Failure> {
+    match command {
+        Command::Check(a) => check_with(a, |file, reader, caps| {
+            swforce_app::agency::check_agency_file_alone(file, reader, caps.unwrap_or(&[]))
+        }),
+        Command::Example => {
+            example();
+            Ok(())
+        }
+        _ => Ok(()),
+    }
+}
+
+#[allow(clippy::print_stdout)]
+fn example() {
+    print!("{}", swforce_import::agency::EXAMPLE);
 }
 
 /// The statuses in the order the summary counts them.
@@ -102,10 +180,82 @@ fn refused(e: AppError, summary: impl FnOnce(&str) -> String) -> Failure {
 
 pub fn run(app: &App, command: &Command) -> Result<(), Failure> {
     match command {
-        Command::Check(a) => check(app, a),
+        Command::Check(a) => check_with(a, |file, reader, caps| match caps {
+            Some(caps) => app.check_agency_file_with_caps(file, reader, caps),
+            None => app.check_agency_file(file, reader),
+        }),
+        Command::Example => {
+            example();
+            Ok(())
+        }
+        Command::Caps(CapsCommand::Import(a)) => caps_import(app, a),
+        Command::Caps(CapsCommand::Export(a)) => caps_export(app, a),
         Command::Import(a) => import(app, a),
         Command::Return(a) => agency_return(app, a),
     }
+}
+
+#[allow(clippy::print_stdout)]
+fn caps_import(app: &App, a: &ImportArgs) -> Result<(), Failure> {
+    let file = name(&a.file);
+    let (outcome, caps) = app
+        .import_price_caps_file(&file, open(&a.file)?)
+        .map_err(|e| refused(e, |f| format!("{f} was not imported; nothing was stored")))?;
+    println!(
+        "{file}: {} price cap{} kept: {} added, {} updated, {} unchanged",
+        caps.len(),
+        if caps.len() == 1 { "" } else { "s" },
+        outcome.added,
+        outcome.updated,
+        outcome.unchanged
+    );
+    Ok(())
+}
+
+#[allow(clippy::print_stdout)]
+fn caps_export(app: &App, a: &CapsExportArgs) -> Result<(), Failure> {
+    let region = match &a.region {
+        None => None,
+        Some(r) => Some(
+            swforce_domain::geography::REGIONS
+                .iter()
+                .find(|(code, name)| code.eq_ignore_ascii_case(r.trim()) || name.eq_ignore_ascii_case(r.trim()))
+                .map(|(code, _)| code.to_string())
+                .ok_or_else(|| {
+                    eprintln!(
+                        "error: --region {r:?} is not an English region\n  fix: give its ONS code (E12000001 to E12000009) or its name, such as South East"
+                    );
+                    Failure::Refused
+                })?,
+        ),
+    };
+    let csv = app.price_caps_csv(region.as_deref()).map_err(fail)?;
+    write_out(&a.out, &csv, |n| {
+        format!("wrote {n} price cap{}", if n == 1 { "" } else { "s" })
+    })
+}
+
+/// Prints `csv`, or writes it to `out` and says so with `said(rows)`.
+#[allow(clippy::print_stdout)]
+fn write_out(
+    out: &Option<PathBuf>,
+    csv: &str,
+    said: impl FnOnce(usize) -> String,
+) -> Result<(), Failure> {
+    match out {
+        None => print!("{csv}"),
+        Some(path) => {
+            std::fs::write(path, csv).map_err(|e| {
+                report_error(
+                    &anyhow::Error::new(e).context(format!("cannot write {}", path.display())),
+                );
+                Failure::Refused
+            })?;
+            let n = csv.lines().count().saturating_sub(1);
+            println!("{} to {}", said(n), path.display());
+        }
+    }
+    Ok(())
 }
 
 fn print_warnings(check: &AgencyCheck) {
@@ -128,40 +278,47 @@ fn summary_line(check: &AgencyCheck) -> String {
     )
 }
 
-/// The fields missing for any rule, each once, in the order the rules name them.
-fn missing_fields(findings: &[swforce_domain::agency::Finding]) -> Vec<&str> {
-    let mut fields: Vec<&str> = Vec::new();
-    for f in findings {
-        if let Outcome::Missing {
-            fields: of_rule, ..
-        } = &f.outcome
-        {
-            for field in of_rule {
-                if !fields.contains(&field.as_str()) {
-                    fields.push(field);
-                }
-            }
-        }
-    }
-    fields
-}
-
 fn line_of(line: Option<u64>) -> String {
     line.map(|l| l.to_string()).unwrap_or_default()
 }
 
 #[allow(clippy::print_stdout)]
-fn check(app: &App, a: &CheckArgs) -> Result<(), Failure> {
-    let file = name(&a.file);
-    let check = app.check_agency_file(&file, open(&a.file)?).map_err(|e| {
+fn check_with(
+    a: &CheckArgs,
+    checker: impl FnOnce(
+        &str,
+        BufReader<std::fs::File>,
+        Option<&[swforce_domain::agency::PriceCap]>,
+    ) -> Result<AgencyCheck, AppError>,
+) -> Result<(), Failure> {
+    if a.template {
+        print!("{}", swforce_import::agency::template_csv());
+        return Ok(());
+    }
+    let Some(path) = &a.file else {
+        return Ok(());
+    };
+    let caps = match &a.caps {
+        None => None,
+        Some(caps) => Some(
+            swforce_app::agency::read_caps_file(&name(caps), open(caps)?).map_err(|e| {
+                refused(e, |f| format!("{f} could not be read; nothing was checked"))
+            })?,
+        ),
+    };
+    let file = name(path);
+    let check = checker(&file, open(path)?, caps.as_deref()).map_err(|e| {
         refused(e, |f| {
             format!("{f} could not be checked; nothing was stored")
         })
     })?;
     print_warnings(&check);
+    let shown = |c: &&swforce_app::agency::Checked| {
+        !a.breaches_only || c.assessment.status == Status::Breach
+    };
     match a.format {
         ReportFormat::Report => {
-            for c in &check.checked {
+            for c in check.checked.iter().filter(shown) {
                 let (e, s) = (&c.engagement, &c.assessment);
                 println!(
                     "line {}  {}  {}  {}",
@@ -190,6 +347,7 @@ fn check(app: &App, a: &CheckArgs) -> Result<(), Failure> {
             let engagements: Vec<serde_json::Value> = check
                 .checked
                 .iter()
+                .filter(shown)
                 .map(|c| {
                     serde_json::json!({
                         "line": c.line,
@@ -214,30 +372,7 @@ fn check(app: &App, a: &CheckArgs) -> Result<(), Failure> {
             });
             println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
         }
-        ReportFormat::Csv => {
-            let mut w = csv::Writer::from_writer(std::io::stdout());
-            let _ = w.write_record([
-                "line",
-                "reference",
-                "swe_number",
-                "status",
-                "breaches",
-                "missing",
-            ]);
-            for c in &check.checked {
-                let s = &c.assessment;
-                let breaches: Vec<&str> = s.breaches().map(|f| f.rule.id()).collect();
-                let _ = w.write_record([
-                    line_of(c.line).as_str(),
-                    &c.engagement.reference,
-                    &c.engagement.swe,
-                    s.status.id(),
-                    &breaches.join(" "),
-                    &missing_fields(&s.findings).join(" "),
-                ]);
-            }
-            let _ = w.flush();
-        }
+        ReportFormat::Csv => print!("{}", check.results_csv(a.breaches_only)),
     }
     let breaches = check.count(Status::Breach);
     if a.fail_on_breach && breaches > 0 {
@@ -272,7 +407,11 @@ fn import(app: &App, a: &ImportArgs) -> Result<(), Failure> {
 
 #[allow(clippy::print_stdout)]
 fn agency_return(app: &App, a: &ReturnArgs) -> Result<(), Failure> {
-    let csv = app.agency_return_of(&a.la, a.quarter).map_err(|e| {
+    let part = match a.part {
+        Part::Assignments => swforce_app::agency::ReturnPart::Assignments,
+        Part::Council => swforce_app::agency::ReturnPart::Council,
+    };
+    let csv = app.agency_return_of(&a.la, a.quarter, part).map_err(|e| {
         refused(e, |_| {
             format!(
                 "the {} return for {} was not written: add what is missing, then export again",
@@ -281,24 +420,21 @@ fn agency_return(app: &App, a: &ReturnArgs) -> Result<(), Failure> {
             )
         })
     })?;
-    match &a.out {
-        None => print!("{csv}"),
-        Some(path) => {
-            std::fs::write(path, &csv).map_err(|e| {
-                report_error(
-                    &anyhow::Error::new(e).context(format!("cannot write {}", path.display())),
-                );
-                Failure::Refused
-            })?;
-            let n = csv.lines().count().saturating_sub(1);
-            println!(
-                "wrote the {} return for {} ({n} engagement{}) to {}",
-                a.quarter,
-                a.la.trim(),
-                if n == 1 { "" } else { "s" },
-                path.display()
-            );
-        }
-    }
-    Ok(())
+    write_out(&a.out, &csv, |n| {
+        format!(
+            "wrote the {} {} return for {} ({n} {})",
+            a.quarter,
+            match part {
+                swforce_app::agency::ReturnPart::Assignments => "assignments",
+                swforce_app::agency::ReturnPart::Council => "council",
+            },
+            a.la.trim(),
+            match (part, n) {
+                (swforce_app::agency::ReturnPart::Council, 1) => "line",
+                (swforce_app::agency::ReturnPart::Council, _) => "lines",
+                (_, 1) => "engagement",
+                _ => "engagements",
+            }
+        )
+    })
 }

@@ -38,14 +38,11 @@ fn add_kent(data: &Path) {
         .unwrap();
 }
 
-/// The fixture with one engagement's hours a week left out.
-fn without_hours(dir: &Path) -> PathBuf {
+/// The fixture with the first engagement's `from` (its start up to its pay) made `to`.
+fn changed_first(dir: &Path, from: &str, to: &str) -> PathBuf {
     let text = std::fs::read_to_string(engagements()).unwrap();
-    let changed = text.replacen(
-        "KCC-AGY-0001,SW104233,Harbour Social Care Ltd,E10000016,case_holder,2025-01-06,,37,",
-        "KCC-AGY-0001,SW104233,Harbour Social Care Ltd,E10000016,case_holder,2025-01-06,,,",
-        1,
-    );
+    let first = "KCC-AGY-0001,SW104233,Harbour Social Care Ltd,E10000016,social_worker,2025-01-06,";
+    let changed = text.replacen(&format!("{first}{from}"), &format!("{first}{to}"), 1);
     assert_ne!(
         text, changed,
         "the fixture's first engagement changed shape"
@@ -53,6 +50,16 @@ fn without_hours(dir: &Path) -> PathBuf {
     let path = dir.join(ENGAGEMENTS);
     std::fs::write(&path, changed).unwrap();
     path
+}
+
+/// The fixture with one engagement's hours a week left out.
+fn without_hours(dir: &Path) -> PathBuf {
+    changed_first(dir, ",37,paye,", ",,paye,")
+}
+
+/// The fixture with one engagement's hourly pay rate left out.
+fn without_pay(dir: &Path) -> PathBuf {
+    changed_first(dir, ",37,paye,42.00,", ",37,paye,,")
 }
 
 fn return_for(data: &Path, quarter: &str) -> std::process::Output {
@@ -86,6 +93,7 @@ fn a_check_reports_every_engagement_and_exits_0_even_with_breaches() {
     );
     assert!(text.contains("    AGY-3 Notice period: breach — notice of 1 week"));
     assert!(text.contains("line 13  KCC-AGY-0012  SW239106  missing information\n"));
+    assert!(text.contains("line 14  KCC-AGY-0013  SW250417  compliant\n"));
     assert!(text.contains("    missing pqe_years — "), "{text}");
     let json: serde_json::Value = serde_json::from_str(&stdout(&swforce(
         dir.path(),
@@ -145,7 +153,8 @@ fn a_check_as_json_gives_each_engagement_its_status_and_findings() {
             .unwrap()
             .contains("2023-07-14")
     );
-    let last = &list[list.len() - 1];
+    let last = &list[list.len() - 2];
+    assert_eq!(last["reference"], "KCC-AGY-0012");
     assert_eq!(last["status"], "missing_information");
     assert!(
         last["findings"]
@@ -165,7 +174,7 @@ fn a_check_as_json_gives_each_engagement_its_status_and_findings() {
 }
 
 #[test]
-fn a_check_as_csv_lists_breached_rules_and_missing_fields() {
+fn a_check_as_csv_has_a_row_per_engagement_and_rule_with_the_evidence() {
     let dir = tempfile::tempdir().unwrap();
     let file = engagements();
     let out = swforce(
@@ -177,18 +186,204 @@ fn a_check_as_csv_lists_breached_rules_and_missing_fields() {
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(
         lines[0],
-        "line,reference,swe_number,status,breaches,missing"
+        "line,reference,swe_number,engagement_status,rule,rule_title,result,missing_fields,evidence"
     );
-    assert_eq!(lines.len(), rows_in_fixture() + 1);
+    assert_eq!(lines.len(), rows_in_fixture() * 6 + 1);
     assert!(
-        lines[2].starts_with("3,KCC-AGY-0002,SW231877,breach,AGY-1,"),
+        lines.contains(&"3,KCC-AGY-0002,SW231877,breach,AGY-1,Three years' experience,breach,,\"qualified on 2023-07-14: 3 years after qualifying is 2026-07-14, after 2025-02-03\""),
         "{text}"
     );
     assert!(
-        text.contains("11,KCC-AGY-0010,SW211870,breach,AGY-6,la_code"),
+        text.contains("13,KCC-AGY-0012,SW239106,missing_information,AGY-1,Three years' experience,missing_information,pqe_years,"),
         "{text}"
     );
-    assert!(text.contains("13,KCC-AGY-0012,SW239106,missing_information,,pqe_years"));
+    // Only breaches: every row is one, and there is one per breach.
+    let breaches = stdout(&swforce(
+        dir.path(),
+        &[
+            "agency",
+            "check",
+            file.to_str().unwrap(),
+            "--format",
+            "csv",
+            "--breaches-only",
+        ],
+    ));
+    let rows: Vec<&str> = breaches.lines().skip(1).collect();
+    let in_full = text
+        .lines()
+        .filter(|l| l.split(',').nth(6) == Some("breach"))
+        .count();
+    assert_eq!(rows.len(), in_full);
+    assert!(rows.len() >= 5, "{breaches}");
+    assert!(
+        rows.iter().all(|r| r.split(',').nth(6) == Some("breach")),
+        "{breaches}"
+    );
+    let report = stdout(&swforce(
+        dir.path(),
+        &["agency", "check", file.to_str().unwrap(), "--breaches-only"],
+    ));
+    assert!(!report.contains("KCC-AGY-0001"), "{report}");
+    assert!(
+        report.contains("line 3  KCC-AGY-0002  SW231877  breach"),
+        "{report}"
+    );
+}
+
+#[test]
+fn a_check_on_a_fresh_folder_judges_regions_and_makes_no_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let file = engagements();
+    let out = swforce(&data, &["agency", "check", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(!data.exists(), "checking made {}", data.display());
+    let text = stdout(&out);
+    // East Sussex is placed in the South East with Kent without any statistics loaded.
+    assert!(
+        text.contains("resigned from East Sussex County Council (a council of the same region)"),
+        "{text}"
+    );
+    assert!(stderr(&out).is_empty(), "{}", stderr(&out));
+    // With no cap in force the price-cap rule does not apply: most engagements comply.
+    assert!(text.contains("7 compliant"), "{text}");
+    // A district council's code is named as having no children's services.
+    let district = dir.path().join("district.csv");
+    std::fs::write(
+        &district,
+        std::fs::read_to_string(&file).unwrap().replacen(
+            "E10000016,social_worker,2025-01-06",
+            "E07000105,social_worker,2025-01-06",
+            1,
+        ),
+    )
+    .unwrap();
+    let out = swforce(&data, &["agency", "check", district.to_str().unwrap()]);
+    assert!(
+        stderr(&out).contains("E07000105 is not a council with children's services"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!data.exists());
+}
+
+#[test]
+fn the_template_explains_each_column_and_checks_once_filled_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = swforce(dir.path(), &["agency", "check", "--template"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let template = stdout(&out);
+    assert!(
+        template.contains("# pay_basis (optional): How the worker is paid"),
+        "{template}"
+    );
+    assert!(template.contains("# job_type (required): "), "{template}");
+    assert!(!dir.path().join("swforce.sqlite3").exists());
+    let example = stdout(&swforce(dir.path(), &["agency", "example"]));
+    let row = example.lines().nth(1).unwrap();
+    let filled = dir.path().join("filled.csv");
+    std::fs::write(&filled, format!("{template}{row}\n")).unwrap();
+    let out = swforce(dir.path(), &["agency", "check", filled.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stdout(&out).starts_with(&format!(
+            "line {}  KCC-AGY-0001  SW104233  compliant",
+            30 + 1
+        )),
+        "{}",
+        stdout(&out)
+    );
+    let out = swforce(dir.path(), &["agency", "check", "--template", "x.csv"]);
+    assert_eq!(out.status.code(), Some(2), "a file and --template together");
+}
+
+#[test]
+fn caps_are_imported_all_or_nothing_exported_and_used_by_the_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let caps = dir.path().join("caps.csv");
+    std::fs::write(
+        &caps,
+        "# the South East's caps\nregion,job_type,hourly_cap,in_force_from\nSouth East,social_worker,52.00,2024-10-31\nE12000008,team_manager,70.00,01/04/2025\n",
+    )
+    .unwrap();
+    let file = engagements();
+    // Checked against a caps file, with nothing stored.
+    let out = swforce(
+        &data,
+        &[
+            "agency",
+            "check",
+            file.to_str().unwrap(),
+            "--caps",
+            caps.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("AGY-4 Regional price cap: breach — £52.38 an hour (PAYE: pay £42.00, employer National Insurance £5.10, levy £0.21 and holiday pay £5.07), £0.38 above the cap of £52.00"),
+        "{}",
+        stdout(&out)
+    );
+    assert!(!data.exists());
+    let first = swforce(&data, &["agency", "caps", "import", caps.to_str().unwrap()]);
+    assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
+    assert_eq!(
+        stdout(&first),
+        "caps.csv: 2 price caps kept: 2 added, 0 updated, 0 unchanged\n"
+    );
+    let again = swforce(&data, &["agency", "caps", "import", caps.to_str().unwrap()]);
+    assert!(stdout(&again).contains("0 added, 0 updated, 2 unchanged"));
+    let export = swforce(
+        &data,
+        &["agency", "caps", "export", "--region", "south east"],
+    );
+    assert_eq!(
+        stdout(&export),
+        "region,job_type,hourly_cap,in_force_from\nE12000008,social_worker,52.00,2024-10-31\nE12000008,team_manager,70.00,2025-04-01\n"
+    );
+    let none = swforce(
+        &data,
+        &["agency", "caps", "export", "--region", "E12000007"],
+    );
+    assert_eq!(stdout(&none).lines().count(), 1);
+    // The caps on record judge a check now.
+    let out = swforce(&data, &["agency", "check", file.to_str().unwrap()]);
+    assert!(
+        stdout(&out).contains("£0.38 above the cap of £52.00"),
+        "{}",
+        stdout(&out)
+    );
+    // A bad file is refused whole, each problem at its line and column.
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(
+        &bad,
+        "region,job_type,hourly_cap,in_force_from\nSouth East,social_worker,50.00,2026-01-01\nKent,team_manager,abc,2025-04-01\n",
+    )
+    .unwrap();
+    let out = swforce(&data, &["agency", "caps", "import", bad.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains("bad.csv:3:1: error: field \"region\" is \"Kent\""),
+        "{err}"
+    );
+    assert!(
+        err.contains("bad.csv:3:3: error: field \"hourly_cap\" is \"abc\""),
+        "{err}"
+    );
+    assert!(
+        err.contains("error: bad.csv was not imported; nothing was stored"),
+        "{err}"
+    );
+    let export = swforce(&data, &["agency", "caps", "export"]);
+    assert!(
+        !stdout(&export).contains("2026-01-01"),
+        "the good row was not kept either"
+    );
+    let out = swforce(&data, &["agency", "caps", "export", "--region", "Kent"]);
+    assert_eq!(out.status.code(), Some(1));
 }
 
 #[test]
@@ -314,11 +509,11 @@ fn the_return_lists_the_quarter_and_is_refused_while_fields_are_missing() {
     assert_eq!(q1.status.code(), Some(0), "{}", stderr(&q1));
     let csv = stdout(&q1);
     assert!(
-        csv.starts_with("la_code,quarter,reference,swe_number,"),
+        csv.starts_with("la_code,quarter,reference,swe_number,agency,role_type,hourly_pay_rate,start_date,end_date,project_team,packaged_model,status,breaches\n"),
         "{csv}"
     );
     assert!(
-        csv.contains("E10000016,2025Q1,KCC-AGY-0001,SW104233,"),
+        csv.contains("E10000016,2025Q1,KCC-AGY-0001,SW104233,Harbour Social Care Ltd,social_worker,42.00,2025-01-06,,,no,compliant,\n"),
         "{csv}"
     );
     assert!(!csv.contains("KCC-AGY-0004"), "starts in April: {csv}");
@@ -339,15 +534,68 @@ fn the_return_lists_the_quarter_and_is_refused_while_fields_are_missing() {
     );
     assert_eq!(written.status.code(), Some(0), "{}", stderr(&written));
     assert_eq!(std::fs::read_to_string(&out).unwrap(), csv);
-    assert!(stdout(&written).contains("wrote the 2025Q1 return for E10000016"));
+    assert!(
+        stdout(&written).contains("wrote the 2025Q1 assignments return for E10000016"),
+        "{}",
+        stdout(&written)
+    );
 
-    // Leave out one engagement's hours a week: the return cannot be made until it is given.
+    // Fields the Department does not collect do not stop the return: they are gaps in the
+    // council's own part.
     swforce(
         &data,
         &[
             "agency",
             "import",
             without_hours(dir.path()).to_str().unwrap(),
+        ],
+    );
+    let q1 = return_for(&data, "2025Q1");
+    assert_eq!(q1.status.code(), Some(0), "{}", stderr(&q1));
+    let council = swforce(
+        &data,
+        &[
+            "agency",
+            "return",
+            "--la",
+            "E10000016",
+            "--quarter",
+            "2025Q1",
+            "--part",
+            "council",
+        ],
+    );
+    assert_eq!(council.status.code(), Some(0), "{}", stderr(&council));
+    let part = stdout(&council);
+    assert!(
+        part.starts_with("la_code,quarter,section,subject,value,detail\n"),
+        "{part}"
+    );
+    assert!(
+        part.contains("E10000016,2025Q1,compliance,AGY-1,not compliant,"),
+        "{part}"
+    );
+    assert!(
+        part.contains("E10000016,2025Q1,compliance,AGY-4,compliant,"),
+        "{part}"
+    );
+    assert!(
+        part.contains("E10000016,2025Q1,monthly_cost,2025-01,"),
+        "{part}"
+    );
+    assert!(
+        part.contains("E10000016,2025Q1,monthly_cost,2025-03,"),
+        "{part}"
+    );
+
+    // Leave out one engagement's pay rate, which the Department collects: the return cannot
+    // be made until it is given.
+    swforce(
+        &data,
+        &[
+            "agency",
+            "import",
+            without_pay(dir.path()).to_str().unwrap(),
         ],
     );
     let refused_out = dir.path().join("refused.csv");
@@ -368,7 +616,7 @@ fn the_return_lists_the_quarter_and_is_refused_while_fields_are_missing() {
     let err = stderr(&refused);
     assert!(
         err.contains(
-            "agency return E10000016 2025Q1:2: error: engagement KCC-AGY-0001 (SW104233) has no hours_per_week\n  fix: Add hours_per_week"
+            "agency return E10000016 2025Q1:2: error: engagement KCC-AGY-0001 (SW104233) has no pay_rate, which the Department collects\n  fix: Add the worker's hourly pay rate"
         ),
         "{err}"
     );

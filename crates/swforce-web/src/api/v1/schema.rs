@@ -282,7 +282,7 @@ pub fn level_id() -> Schema {
 pub mod shapes {
     use super::{date, date_or_null, serde_enum, string_enum};
     use swforce_domain::Dataset;
-    use swforce_domain::agency::{JobType, Leaving, Rule};
+    use swforce_domain::agency::{JobType, Leaving, PayBasis, Rule};
     use swforce_domain::diary::{Activity, Obstacle};
     use utoipa::ToSchema;
     use utoipa::openapi::schema::Schema;
@@ -448,6 +448,12 @@ pub mod shapes {
         serde_enum(&JobType::ALL)
     }
 
+    fn pay_basis() -> Schema {
+        let mut s = serde_enum(&PayBasis::ALL);
+        super::or_null(&mut s);
+        s
+    }
+
     fn leaving() -> Schema {
         let mut s = serde_enum(&Leaving::ALL);
         super::or_null(&mut s);
@@ -463,6 +469,10 @@ pub mod shapes {
         employer_ni: Option<i64>,
         #[schema(required)]
         apprenticeship_levy: Option<i64>,
+        /// Holiday pay on top of a PAYE worker's pay.
+        #[schema(required)]
+        holiday_pay: Option<i64>,
+        /// Reported in spend, not compared with the price cap.
         #[schema(required)]
         agency_margin: Option<i64>,
     }
@@ -483,6 +493,10 @@ pub mod shapes {
         end: Option<String>,
         #[schema(required)]
         hours_per_week: Option<f64>,
+        /// How the worker is paid: PAYE, or through an umbrella or limited company (whose pay
+        /// rate includes National Insurance, the levy and holiday pay).
+        #[schema(required, schema_with = pay_basis)]
+        pay_basis: Option<String>,
         charge: Charge,
         #[schema(required, schema_with = date_or_null)]
         qualified: Option<String>,
@@ -506,6 +520,8 @@ pub mod shapes {
         council_notice_weeks: Option<f64>,
         #[schema(required)]
         project_team: Option<String>,
+        #[schema(required)]
+        packaged_model: Option<bool>,
         #[schema(required, schema_with = date_or_null)]
         dcs_signoff: Option<String>,
         #[schema(required, schema_with = date_or_null)]

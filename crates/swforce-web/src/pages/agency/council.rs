@@ -2,6 +2,7 @@
 //! register and the quarterly return.
 
 use super::engagements_file;
+use super::returns::{ReturnView, return_view};
 use super::summary::{QuarterParams, SummaryView, quarter_choices, quarter_of, summary_view};
 use crate::auth::Viewer;
 use crate::error::{PageError, Problem, problem_from};
@@ -19,7 +20,7 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use swforce_app::AppError;
 use swforce_app::access::Principal;
-use swforce_app::agency::today;
+use swforce_app::agency::{ReturnPart, today};
 use swforce_domain::access::Permission;
 use swforce_domain::agency::{JobType, Quarter};
 
@@ -33,6 +34,7 @@ struct CouncilPage {
     quarter: String,
     quarters: Choices,
     summary: SummaryView,
+    report: ReturnView,
     costs: Vec<Field>,
 }
 
@@ -44,6 +46,7 @@ fn council_page(
     banner: Option<(String, String)>,
 ) -> Result<CouncilPage, PageError> {
     let summary = state.app.agency_summary(who, quarter)?;
+    let report = state.app.council_return(who, quarter)?;
     let costs = state.app.permanent_costs(who)?;
     Ok(CouncilPage {
         layout: Layout::new(if problems.is_empty() {
@@ -57,6 +60,7 @@ fn council_page(
         quarter: quarter.to_string(),
         quarters: quarter_choices(quarter),
         summary: summary_view(&summary),
+        report: return_view(&report),
         costs: JobType::ALL
             .into_iter()
             .map(|j| {
@@ -84,9 +88,13 @@ pub async fn show(
     let who = viewer.signed_in()?.clone();
     let quarter = quarter_of(&q.quarter)?;
     run(move || {
-        let banner = match (&q.saved, &q.imported) {
-            (Some(_), _) => Some(("Permanent costs saved".to_string(), String::new())),
-            (_, Some(what)) => Some(("Engagements imported".to_string(), what.clone())),
+        let banner = match (&q.saved, &q.imported, &q.noted) {
+            (Some(_), _, _) => Some(("Permanent costs saved".to_string(), String::new())),
+            (_, Some(what), _) => Some(("Engagements imported".to_string(), what.clone())),
+            (_, _, Some(_)) => Some((
+                format!("Return notes for {quarter} saved"),
+                "They are in the council part of the return below.".to_string(),
+            )),
             _ => None,
         };
         Ok(render(&council_page(&state, &who, quarter, Vec::new(), banner)?)?.into_response())
@@ -181,12 +189,16 @@ pub async fn quarterly_return(
 ) -> PageResult {
     let who = viewer.signed_in()?.clone();
     let quarter = quarter_of(&q.quarter)?;
+    let part = match q.part.as_deref().unwrap_or("assignments") {
+        "council" => ReturnPart::Council,
+        _ => ReturnPart::Assignments,
+    };
     run(
-        move || match state.app.agency_return(&who, quarter, &viewer.origin) {
+        move || match state.app.agency_return(&who, quarter, part, &viewer.origin) {
             Ok(csv) => {
                 let la = who.org.la_code.as_deref().unwrap_or_default();
                 Ok(csv_response(
-                    &format!("agency-return-{la}-{quarter}.csv"),
+                    &format!("agency-return-{la}-{quarter}-{}.csv", part.id()),
                     csv,
                 ))
             }

@@ -60,7 +60,7 @@ fn details(e: &Engagement) -> Vec<(&'static str, String)> {
         ("Employer National Insurance", money(e.charge.employer_ni)),
         ("Apprenticeship levy", money(e.charge.apprenticeship_levy)),
         ("Agency margin", money(e.charge.agency_margin)),
-        ("Hourly charge", money(e.charge.total())),
+        ("Hourly charge", money(e.charge.total(e.pay_basis))),
         ("Qualified on", opt(e.qualified.map(|d| d.to_string()))),
         (
             "Post-qualifying experience in child and family social work",

@@ -16,7 +16,7 @@ use serde::Deserialize;
 use swforce_app::AppError;
 use swforce_app::access::Principal;
 use swforce_domain::access::Permission;
-use swforce_domain::agency::{JobType, Leaving};
+use swforce_domain::agency::{JobType, Leaving, PayBasis};
 use swforce_domain::geography::REGIONS;
 use swforce_import::agency::{engagement_fields, engagement_from};
 
@@ -50,9 +50,11 @@ const GROUPS: &[(&str, &[&str])] = &[
     (
         "Hourly charge, broken down",
         &[
+            "pay_basis",
             "pay_rate",
             "employer_ni",
             "apprenticeship_levy",
+            "holiday_pay",
             "agency_margin",
         ],
     ),
@@ -71,7 +73,10 @@ const GROUPS: &[(&str, &[&str])] = &[
         "References and notice",
         &["practice_reference", "notice_weeks", "council_notice_weeks"],
     ),
-    ("Project team", &["project_team"]),
+    (
+        "Project team or packaged model",
+        &["project_team", "packaged_model"],
+    ),
     (
         "Sign-off of a charge above the price cap",
         &["dcs_signoff_on", "ceo_signoff_on"],
@@ -86,6 +91,7 @@ const SHORT: &[&str] = &[
     "pay_rate",
     "employer_ni",
     "apprenticeship_levy",
+    "holiday_pay",
     "agency_margin",
     "qualified_on",
     "pqe_years",
@@ -105,7 +111,10 @@ fn label_of(column: &str) -> &'static str {
         "start_date" => "Start date",
         "end_date" => "End date (optional)",
         "hours_per_week" => "Hours a week",
+        "pay_basis" => "How the worker is paid",
         "pay_rate" => "Pay an hour, £",
+        "holiday_pay" => "Holiday pay an hour, £ (PAYE workers)",
+        "packaged_model" => "Supplied as part of a packaged model",
         "employer_ni" => "Employer National Insurance an hour, £",
         "apprenticeship_levy" => "Apprenticeship levy an hour, £",
         "agency_margin" => "Agency margin an hour, £",
@@ -134,6 +143,13 @@ fn hint_of(column: &str) -> &'static str {
         | "ceo_signoff_on" => "For example, 2025-03-31 or 31/03/2025",
         "previous_employer" => "Write none if they had no substantive post",
         "previous_la_code" => "Its ONS code, such as E06000035",
+        "pay_rate" => {
+            "For an umbrella or limited-company worker, the rate including National Insurance, levy and holiday pay"
+        }
+        "employer_ni" | "apprenticeship_levy" | "holiday_pay" => {
+            "Paid on top of a PAYE worker's pay; leave empty for umbrella or limited-company workers"
+        }
+        "agency_margin" => "Reported in spend, not compared with the price cap",
         _ => "",
     }
 }
@@ -175,6 +191,25 @@ fn form_page(who: &Principal, values: &Fields, problems: Vec<Problem>) -> FormPa
                         for (code, name) in REGIONS {
                             ch = ch.option(code, name, "", v(c) == code);
                         }
+                        items.push((None, Some(ch.error_from(&problems))));
+                    }
+                    "pay_basis" => {
+                        let mut ch = Choices::new(c, label_of(c), "select").option(
+                            "",
+                            "Not recorded",
+                            "",
+                            v(c).is_empty(),
+                        );
+                        for b in PayBasis::ALL {
+                            ch = ch.option(b.id(), b.label(), "", v(c) == b.id());
+                        }
+                        items.push((None, Some(ch.error_from(&problems))));
+                    }
+                    "packaged_model" => {
+                        let ch = Choices::new(c, label_of(c), "select")
+                            .option("", "Not recorded", "", v(c).is_empty())
+                            .option("yes", "Yes", "", v(c) == "yes")
+                            .option("no", "No", "", v(c) == "no");
                         items.push((None, Some(ch.error_from(&problems))));
                     }
                     "practice_reference" => {

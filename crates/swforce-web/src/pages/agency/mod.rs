@@ -6,6 +6,7 @@ pub mod council;
 mod engagements;
 mod form;
 mod region;
+mod returns;
 pub mod rules;
 mod summary;
 
@@ -26,9 +27,13 @@ use swforce_domain::agency::{Outcome, Pence, Status};
 pub fn routes() -> Router<WebState> {
     Router::new()
         .route("/agency", get(rules::index))
+        .route("/agency/template.csv", get(rules::template))
+        .route("/agency/example.csv", get(rules::example))
+        .route("/agency/check/results.csv", post(rules::results_csv))
         .route("/agency/council", get(council::show))
         .route("/agency/council/costs", post(council::save_costs))
         .route("/agency/council/return.csv", get(council::quarterly_return))
+        .route("/agency/council/return/notes", post(returns::save_notes))
         .route(
             "/agency/council/engagements",
             get(engagements::register).post(form::save),

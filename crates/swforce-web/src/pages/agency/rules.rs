@@ -3,18 +3,20 @@
 
 use super::{FindingView, RowView, Tag, counts, engagements_file, findings, row};
 use crate::AppState;
+use crate::error::PageError;
 use crate::error::{Problem, problem_from};
-use crate::pages::{PageResult, render, render_as, run};
+use crate::pages::{PageResult, csv_response, render, render_as, run};
 use crate::view::{CellView, Layout, TableView};
 use askama::Template;
+use axum::Form;
 use axum::extract::State;
 use axum::extract::multipart::{Multipart, MultipartRejection};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use swforce_app::AppError;
-use swforce_app::agency::Checked;
+use swforce_app::agency::{AgencyCheck, Checked};
 use swforce_domain::access::Permission;
-use swforce_domain::agency::{Rule, SOURCE, in_force, transition};
+use swforce_domain::agency::{Rule, SOURCE, Status, in_force, transition};
 use swforce_import::agency::COLUMNS;
 
 #[derive(Debug, Clone)]
@@ -95,17 +97,33 @@ pub async fn index() -> PageResult {
     run(move || render(&rules_page(Vec::new()))).await
 }
 
+/// The template to fill in: a comment line per column, then the header.
+pub async fn template() -> PageResult {
+    Ok(csv_response(
+        "agency-engagements-template.csv",
+        swforce_import::agency::template_csv(),
+    ))
+}
+
+/// The example register shipped with swforce.
+pub async fn example() -> PageResult {
+    Ok(csv_response(
+        "agency-engagements-example.csv",
+        swforce_import::agency::EXAMPLE.to_string(),
+    ))
+}
+
 #[derive(Template)]
 #[template(path = "agency_check.html")]
 struct CheckPage {
     layout: Layout,
-    heading: String,
-    lede: String,
     file: String,
     counts: Vec<(Tag, usize)>,
+    by_rule: TableView,
     rows: Vec<(RowView, Vec<FindingView>, u64)>,
+    breaches: usize,
     warnings: Vec<String>,
-    back: (&'static str, &'static str),
+    results_csv: String,
 }
 
 fn check_rows(checked: &[Checked]) -> Vec<(RowView, Vec<FindingView>, u64)> {
@@ -113,6 +131,91 @@ fn check_rows(checked: &[Checked]) -> Vec<(RowView, Vec<FindingView>, u64)> {
         .iter()
         .map(|c| (row(c, None), findings(c), c.line.unwrap_or(0)))
         .collect()
+}
+
+/// How many engagements have each result for each rule.
+fn by_rule_table(check: &AgencyCheck) -> TableView {
+    TableView {
+        caption: "Results by rule".into(),
+        head: [
+            "Rule",
+            "Compliant",
+            "Breach",
+            "Missing information",
+            "Does not apply",
+        ]
+        .iter()
+        .enumerate()
+        .map(|(i, h)| CellView {
+            numeric: i > 0,
+            ..CellView::text(*h)
+        })
+        .collect(),
+        rows: check
+            .by_rule()
+            .into_iter()
+            .map(|(rule, n)| {
+                std::iter::once(CellView::text(format!("{} {}", rule.id(), rule.title())))
+                    .chain(
+                        n.iter()
+                            .map(|k| CellView::number(k.to_string(), k.to_string())),
+                    )
+                    .collect()
+            })
+            .collect(),
+        download: String::new(),
+    }
+}
+
+fn check_page(check: &AgencyCheck) -> CheckPage {
+    CheckPage {
+        layout: Layout::new("Agency engagements checked").nav("agency"),
+        file: check.file.clone(),
+        counts: counts(&check.checked),
+        by_rule: by_rule_table(check),
+        rows: check_rows(&check.checked),
+        breaches: check.count(Status::Breach),
+        warnings: check
+            .warnings
+            .iter()
+            .map(|w| format!("{} {}", w.problem, w.fix))
+            .collect(),
+        results_csv: check.results_csv(false),
+    }
+}
+
+/// The results of a check sent back as a file to keep: the page carries them, since nothing
+/// from the checked file is kept.
+#[derive(Debug, serde::Deserialize)]
+pub struct ResultsForm {
+    #[serde(default)]
+    file: String,
+    #[serde(default)]
+    results: String,
+}
+
+pub async fn results_csv(Form(form): Form<ResultsForm>) -> PageResult {
+    let stem: String = form
+        .file
+        .trim_end_matches(".csv")
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_'))
+        .take(60)
+        .collect();
+    let stem = if stem.is_empty() {
+        "engagements".into()
+    } else {
+        stem
+    };
+    if !form.results.starts_with("line,reference,") {
+        return Err(PageError::new(
+            StatusCode::BAD_REQUEST,
+            "There is a problem",
+            "These are not the results of a check",
+            "Check the file again, then download its results from the results page",
+        ));
+    }
+    Ok(csv_response(&format!("{stem}-results.csv"), form.results))
 }
 
 /// Checks an uploaded file against the rules; nothing is kept.
@@ -128,19 +231,7 @@ pub async fn check(
             Err((status, problems)) => return refuse(status, problems),
         };
         match state.app.check_agency_file(&name, bytes.as_slice()) {
-            Ok(check) => {
-                let page = CheckPage {
-                    layout: Layout::new("Agency engagements checked").nav("agency"),
-                    heading: "Agency engagements checked".into(),
-                    lede: "Nothing from the file has been kept.".into(),
-                    file: check.file.clone(),
-                    counts: counts(&check.checked),
-                    rows: check_rows(&check.checked),
-                    warnings: check.warnings.iter().map(|w| w.problem.clone()).collect(),
-                    back: ("/agency", "Check another file"),
-                };
-                Ok(render(&page)?.into_response())
-            }
+            Ok(check) => Ok(render(&check_page(&check))?.into_response()),
             Err(AppError::Refused(r)) => refuse(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 r.errors().take(10).map(problem_from).collect(),

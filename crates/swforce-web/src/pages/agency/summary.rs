@@ -16,6 +16,10 @@ pub struct QuarterParams {
     pub(super) saved: Option<String>,
     #[serde(default)]
     pub(super) imported: Option<String>,
+    #[serde(default)]
+    pub(super) noted: Option<String>,
+    #[serde(default)]
+    pub(super) part: Option<String>,
 }
 
 pub(super) fn quarter_of(text: &str) -> Result<Quarter, PageError> {
