@@ -61,20 +61,20 @@ test('an alliance sets a cap; a council imports its register and follows a breac
   await lee.getByRole('link', { name: 'Agency rules' }).click();
   await lee.getByRole('link', { name: "Your region's agency workers" }).click();
   assert.match(await lee.locator('h1').innerText(), /Agency workers in South East/);
-  for (const [job, hourly] of [['Case-holding social worker', '55.00'], ['Senior or advanced practitioner', '62.00']]) {
+  for (const [job, hourly] of [['Social worker', '55.00'], ['Senior social worker', '62.00']]) {
     await lee.getByLabel('Job type').selectOption({ label: job });
     await lee.getByLabel('Applies from').fill('2024-10-31');
     await lee.getByLabel('Most a council pays an hour, £').fill(hourly);
     await lee.getByRole('button', { name: 'Save the cap' }).click();
   }
-  assert.match(await lee.locator('table').last().innerText(), /Senior or advanced practitioner\s+2024-10-31\s+£62.00/);
+  assert.match(await lee.locator('table').last().innerText(), /Senior social worker\s+2024-10-31\s+£62.00/);
 
   const ana = await accept('ana@kent.test', false);
   await ana.getByRole('link', { name: 'Agency rules' }).click();
   await ana.getByRole('link', { name: "Your council's agency workers" }).click();
   await ana.getByLabel('Engagements file (CSV)').setInputFiles(fixture('agency_engagements.csv'));
   await ana.getByRole('button', { name: 'Check and import' }).click();
-  assert.match(await ana.locator('.sw-notification-banner').innerText(), /12 added, 0 updated, 0 unchanged/);
+  assert.match(await ana.locator('.sw-notification-banner').innerText(), /13 added, 0 updated, 0 unchanged/);
   await ana.getByRole('link', { name: 'See the register' }).click();
   const row = ana.locator('tr', { hasText: 'KCC-AGY-0003' });
   assert.match(await row.innerText(), /Breach/);
@@ -98,10 +98,18 @@ test('an alliance sets a cap; a council imports its register and follows a breac
   assert.match(await ana.locator('h1').innerText(), /Engagement KCC-AGY-0100/);
   assert.match(await ana.locator('main').innerText(), /Missing information/);
 
+  // The council part of the return: an explanation for a rule breached, saved with a banner.
+  await ana.goto(server.url + '/agency/council?quarter=2025Q3');
+  await ana.getByLabel('Why AGY-2 was not complied with').fill('Engaged before the new checks were in place');
+  await ana.getByLabel('Harbour Social Care Ltd').fill('References arrived late');
+  await ana.getByRole('button', { name: 'Save the return notes' }).click();
+  assert.match(await ana.locator('.sw-notification-banner').innerText(), /Return notes for 2025Q3 saved/);
+  assert.equal(await ana.getByLabel('Why AGY-2 was not complied with').inputValue(), 'Engaged before the new checks were in place');
+
   // The alliance sees the council, without names.
   await lee.goto(server.url + '/agency/region?quarter=2025Q3');
   const councils = await lee.locator('table', { hasText: 'Kent County Council' }).innerText();
-  assert.match(councils, /Kent County Council\s+13/);
+  assert.match(councils, /Kent County Council\s+14/);
   assert.doesNotMatch(await lee.locator('main').innerText(), /SW118402/);
   await lee.context().close();
   await ana.context().close();
@@ -114,7 +122,27 @@ test('anyone checks a file against the rules and nothing is kept', async () => {
   await page.getByRole('button', { name: 'Check the engagements' }).click();
   assert.match(await page.locator('h1').innerText(), /Agency engagements checked/);
   assert.match(await page.locator('main').innerText(), /Nothing from the file has been kept/);
-  assert.match(await page.locator('h2', { hasText: 'KCC-AGY-0009' }).innerText(), /Breach/);
+  // Counts by rule at the top; a folded line per engagement.
+  assert.match(await page.locator('table', { hasText: 'Results by rule' }).innerText(), /AGY-1 Three years' experience\s+11\s+1\s+1\s+0/);
+  const ninth = page.locator('details', { hasText: 'KCC-AGY-0009' });
+  assert.match(await ninth.locator('summary').innerText(), /Breach/);
+  assert.equal(await ninth.getByText(/notice of 1 week/).isVisible(), false, 'folded');
+  await ninth.locator('summary').click();
+  assert.equal(await ninth.getByText(/notice of 1 week/).isVisible(), true, 'opened');
+  // Only breaches, with no script needed.
+  const first = page.locator('details', { hasText: 'KCC-AGY-0001' });
+  assert.equal(await first.isVisible(), true);
+  await page.getByLabel(/Show only the 5 engagements with a breach/).check();
+  assert.equal(await first.isVisible(), false);
+  assert.equal(await ninth.isVisible(), true);
+  // The results as a file, without choosing the file again.
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: /Download the results/ }).click(),
+  ]);
+  assert.equal(download.suggestedFilename(), 'agency_engagements-results.csv');
+  const text = await (await import('node:fs/promises')).readFile(await download.path(), 'utf8');
+  assert.equal(text.trim().split(/\r?\n/).length, 13 * 6 + 1);
   await page.close();
 });
 

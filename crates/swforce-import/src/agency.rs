@@ -775,6 +775,35 @@ mod tests {
     }
 
     #[test]
+    fn qualifying_or_leaving_the_previous_post_after_the_start_is_refused() {
+        let d = first_error(
+            "late.csv",
+            with_field(2, "qualified_on", "2025-02-01").as_bytes(),
+        );
+        assert_eq!((d.line, d.column), (Some(2), Some(col("qualified_on"))));
+        assert!(
+            d.problem.contains("after start_date \"2025-01-06\""),
+            "{}",
+            d.problem
+        );
+        let d = first_error(
+            "late.csv",
+            with_field(2, "left_on", "2025-01-07").as_bytes(),
+        );
+        assert_eq!(d.field.as_deref(), Some("left_on"));
+        assert!(
+            d.fix.contains("left before this engagement starts"),
+            "{}",
+            d.fix
+        );
+        // On the start day itself is allowed.
+        read(
+            "same.csv",
+            with_field(2, "left_on", "2025-01-06").as_bytes(),
+        );
+    }
+
+    #[test]
     fn job_types_of_an_older_swforce_are_refused_with_the_new_name() {
         let d = first_error(
             "old.csv",

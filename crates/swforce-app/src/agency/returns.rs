@@ -27,14 +27,17 @@ pub struct RuleLine {
 }
 
 impl RuleLine {
-    /// `compliant`, `not compliant` or `not known` (information missing, no breach).
+    /// `not compliant` (any breach), `not known` (information missing, no breach),
+    /// `compliant`, or `not applicable` (the rule applied to no engagement).
     pub fn verdict(&self) -> &'static str {
         if self.breach > 0 {
             "not compliant"
         } else if self.missing > 0 {
             "not known"
-        } else {
+        } else if self.compliant > 0 {
             "compliant"
+        } else {
+            "not applicable"
         }
     }
 }

@@ -128,6 +128,33 @@ pub(super) fn check<'a>(
             );
         }
     }
+    // Dates that must come before the start: qualifying, and leaving the previous post.
+    for (k, day, name, why) in [
+        (
+            QUALIFIED,
+            qualified,
+            "qualified_on",
+            "a worker qualifies before an engagement as a social worker starts",
+        ),
+        (
+            LEFT_ON,
+            left_on,
+            "left_on",
+            "the previous substantive post is one left before this engagement starts",
+        ),
+    ] {
+        if let (Some(s), Some(d)) = (start, day) {
+            if d > s {
+                let start_text = (f.text)(START).unwrap_or("");
+                let text = (f.text)(k).unwrap_or("");
+                f.fail(
+                    k,
+                    format!("field \"{name}\" is {text:?}, after start_date {start_text:?}"),
+                    format!("correct one of the two dates: {why}"),
+                );
+            }
+        }
+    }
     if f.failed {
         return None;
     }

@@ -337,6 +337,14 @@ fn check_with(
                         Outcome::Missing { fields, evidence } => {
                             println!("    missing {} — {evidence}", fields.join(", "));
                         }
+                        // A compliant result that rests on something unconfirmed says so.
+                        Outcome::Compliant { evidence } if evidence.contains("(warning: ") => {
+                            println!(
+                                "    {} {}: compliant, with a warning — {evidence}",
+                                f.rule.id(),
+                                f.rule.title()
+                            );
+                        }
                         Outcome::Compliant { .. } | Outcome::NotApplicable { .. } => {}
                     }
                 }

@@ -94,6 +94,23 @@ fn a_check_reports_every_engagement_and_exits_0_even_with_breaches() {
     assert!(text.contains("    AGY-3 Notice period: breach — notice of 1 week"));
     assert!(text.contains("line 13  KCC-AGY-0012  SW239106  missing information\n"));
     assert!(text.contains("line 14  KCC-AGY-0013  SW250417  compliant\n"));
+    // KCC-AGY-0013 gives its years but no qualification date: compliant, with the warning.
+    let no_date = dir.path().join("no-date.csv");
+    std::fs::write(
+        &no_date,
+        std::fs::read_to_string(&file)
+            .unwrap()
+            .replacen(",6.50,2010-07-01,14,", ",6.50,,14,", 1),
+    )
+    .unwrap();
+    let out = stdout(&swforce(
+        dir.path(),
+        &["agency", "check", no_date.to_str().unwrap()],
+    ));
+    assert!(
+        out.contains("line 14  KCC-AGY-0013  SW250417  compliant\n    AGY-1 Three years' experience: compliant, with a warning — 14 years' post-qualifying experience, as declared (warning: no qualification date was given to confirm it)"),
+        "{out}"
+    );
     assert!(text.contains("    missing pqe_years — "), "{text}");
     let json: serde_json::Value = serde_json::from_str(&stdout(&swforce(
         dir.path(),
@@ -576,7 +593,7 @@ fn the_return_lists_the_quarter_and_is_refused_while_fields_are_missing() {
         "{part}"
     );
     assert!(
-        part.contains("E10000016,2025Q1,compliance,AGY-4,compliant,"),
+        part.contains("E10000016,2025Q1,compliance,AGY-4,not applicable,"),
         "{part}"
     );
     assert!(

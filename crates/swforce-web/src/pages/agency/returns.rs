@@ -102,12 +102,14 @@ pub fn return_view(r: &CouncilReturn) -> ReturnView {
                     verdict: match l.verdict() {
                         "compliant" => "Compliant",
                         "not compliant" => "Not compliant",
-                        _ => "Not known",
+                        "not known" => "Not known",
+                        _ => "Does not apply",
                     },
                     class: match l.verdict() {
                         "compliant" => "sw-tag--green",
                         "not compliant" => "sw-tag--red",
-                        _ => "sw-tag--yellow",
+                        "not known" => "sw-tag--yellow",
+                        _ => "sw-tag--grey",
                     },
                     counts: format!(
                         "{} compliant, {} breach, {} missing information, {} does not apply",
