@@ -75,6 +75,22 @@ pub const LINEAGE: &[Reorganisation] = &[
                Cumbria: compare trends, not levels, across the change, and never add the two \
                continued series together.",
     },
+    Reorganisation {
+        effective: "2023-04-01",
+        predecessors: &[("E10000023", "815", "North Yorkshire (county council)")],
+        successors: &[("E06000065", "815", "North Yorkshire")],
+        continuity: &[("E06000065", &["E10000023"])],
+        note: "North Yorkshire County Council and its districts became one unitary council on \
+               the same boundary, keeping the DfE code 815: the series continues unchanged.",
+    },
+    Reorganisation {
+        effective: "2023-04-01",
+        predecessors: &[("E10000027", "933", "Somerset (county council)")],
+        successors: &[("E06000066", "933", "Somerset")],
+        continuity: &[("E06000066", &["E10000027"])],
+        note: "Somerset County Council and its districts became one unitary council on the \
+               same boundary, keeping the DfE code 933: the series continues unchanged.",
+    },
 ];
 
 /// The reorganisation that created `successor`, and the predecessors continuing its series.

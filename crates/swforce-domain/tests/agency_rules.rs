@@ -887,3 +887,72 @@ fn five_job_types_and_the_cap_on_pay_with_on_costs_by_how_the_worker_is_paid() {
         "breach"
     );
 }
+
+/// Found from outside: a PAYE pay rate above the cap is above it whatever on-costs are missing;
+/// a council's code names the previous employer on its own; a legacy engagement is not in
+/// scope for a period before it had to comply.
+#[test]
+fn pay_above_the_cap_with_on_costs_missing_a_code_without_a_name_and_legacy_periods() {
+    let paye = |pay: &str| Engagement {
+        pay_basis: Some(PayBasis::Paye),
+        charge: Charge {
+            pay: p(pay),
+            employer_ni: p("5.00"),
+            apprenticeship_levy: None,
+            holiday_pay: None,
+            agency_margin: None,
+        },
+        ..base()
+    };
+    // The cap is 55.00: 50.01 + 5.00 given is above it before the levy and holiday pay.
+    check(
+        &[
+            ("above with what is given", paye("50.01"), "breach"),
+            (
+                "within with what is given: the rest decides",
+                paye("50.00"),
+                "missing",
+            ),
+        ],
+        Rule::PriceCap,
+    );
+    let coded = Engagement {
+        previous_employer: None,
+        previous_la_code: Some(KENT.into()),
+        previous_region: None,
+        left_on: Some(d("2025-02-01")),
+        leaving: Some(Leaving::Resigned),
+        ..base()
+    };
+    match outcome(&coded, Rule::ThreeMonths) {
+        Outcome::Breach { evidence } => assert!(evidence.contains(KENT), "{evidence}"),
+        o => panic!("{o:?}"),
+    }
+    let legacy = Engagement {
+        start: d("2024-06-01"),
+        practice_reference: Some(false),
+        ..base()
+    };
+    let caps = caps();
+    let a = assess(
+        &legacy,
+        &Context {
+            council_region: Some(SOUTH_EAST),
+            previous_council_region: None,
+            caps: &caps,
+        },
+    );
+    assert_eq!(a.status, Status::Breach);
+    use swforce_domain::agency::for_period;
+    let before = for_period(&legacy, a.clone(), d("2025-09-30"));
+    assert_eq!(before.status, Status::NotInScope, "{before:#?}");
+    assert_eq!(
+        for_period(&legacy, a.clone(), d("2025-12-31")).status,
+        Status::Breach
+    );
+    assert_eq!(
+        for_period(&base(), a, d("2025-03-31")).status,
+        Status::Breach,
+        "an engagement that began under the rules is judged in any period"
+    );
+}

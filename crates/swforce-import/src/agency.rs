@@ -533,6 +533,11 @@ impl RowParser {
     }
 }
 
+/// A date as the engagements and caps files read it: `YYYY-MM-DD` or `DD/MM/YYYY`.
+pub fn read_date(text: &str) -> Option<swforce_domain::Date> {
+    record::date(text.trim()).ok()
+}
+
 /// An example register of a council's agency engagements (invented people, a real council),
 /// shipped with swforce to try the check on.
 pub const EXAMPLE: &str = include_str!("../tests/fixtures/agency_engagements.csv");
@@ -804,6 +809,18 @@ mod tests {
     }
 
     #[test]
+    fn no_previous_post_with_a_council_code_is_refused() {
+        let text = with_field(3, "previous_la_code", "E10000011");
+        let d = first_error("none.csv", text.as_bytes());
+        assert_eq!((d.line, d.column), (Some(3), Some(col("previous_la_code"))));
+        assert!(
+            d.problem.contains("but previous_employer is none"),
+            "{}",
+            d.problem
+        );
+    }
+
+    #[test]
     fn job_types_of_an_older_swforce_are_refused_with_the_new_name() {
         let d = first_error(
             "old.csv",
@@ -1062,7 +1079,7 @@ mod tests {
         let text = text
             .replace(",yes,", ",Y,")
             .replace(",resigned,", ",Made redundant,");
-        let text = text.replacen("Medway Council", "None", 1);
+        let text = text.replacen("Medway Council,E06000035", "None,", 1);
         let e = &read("spellings.csv", text.as_bytes()).engagements[0].1;
         assert_eq!(e.previous_region.as_deref(), Some("E12000003"));
         assert_eq!(e.practice_reference, Some(true));

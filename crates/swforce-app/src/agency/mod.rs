@@ -23,7 +23,7 @@ use std::sync::OnceLock;
 use swforce_domain::access::{OrgKind, Permission};
 use swforce_domain::agency::{
     Assessment, Context, Engagement, JobType, Outcome, Pence, PriceCap, Quarter, Rule, Status,
-    assess,
+    assess, for_period,
 };
 use swforce_domain::{Date, GeographyCode};
 use swforce_import::Diagnostic;
@@ -126,12 +126,7 @@ impl AgencyCheck {
 }
 
 /// The results a rule can have for an engagement, as the results file writes them.
-pub const RESULTS: [&str; 4] = [
-    "compliant",
-    "breach",
-    "missing_information",
-    "not_applicable",
-];
+pub const RESULTS: [&str; 4] = ["compliant", "breach", "missing", "not_applicable"];
 
 fn result_index(o: &Outcome) -> usize {
     match o {
@@ -212,6 +207,9 @@ pub(crate) fn region_in(snap: &crate::snapshot::Snapshot, la_code: &str) -> Opti
     snap.region_of(g).map(|r| r.code.to_string())
 }
 
+/// The London region's ONS code.
+const LONDON: &str = "E12000007";
+
 /// Each council's region (ONS codes), from the published geography shipped with swforce (the
 /// headline measures file of the demo data), so the rules can be judged before any statistics
 /// are loaded.
@@ -237,7 +235,23 @@ fn shipped_regions() -> &'static HashMap<String, String> {
         for row in csv.records().flatten() {
             if let (Some(la), Some(region)) = (row.get(la), row.get(region)) {
                 if la.len() == 9 && region.len() == 9 {
+                    // The releases place London's boroughs in Inner or Outer London (E13),
+                    // parts of the London region.
+                    let region = if region.starts_with("E13") {
+                        LONDON
+                    } else {
+                        region
+                    };
                     out.insert(la.to_string(), region.to_string());
+                }
+            }
+        }
+        // Councils made since the shipped releases are in their predecessors' region.
+        for r in swforce_domain::lineage::LINEAGE {
+            for (successor, predecessors) in r.continuity {
+                let region = predecessors.iter().find_map(|p| out.get(*p).cloned());
+                if let Some(region) = region {
+                    out.entry(successor.to_string()).or_insert(region);
                 }
             }
         }
@@ -413,6 +427,23 @@ impl App {
         Ok(check_read(file, read, caps, |code| {
             region_from(snap.as_deref(), code)
         }))
+    }
+
+    /// The engagements with their results for a quarter: a legacy engagement is not in scope
+    /// for a quarter that ends before it had to comply.
+    fn with_results_for(
+        &self,
+        stored: Vec<StoredEngagement>,
+        quarter: Quarter,
+    ) -> Result<Vec<Checked>, AppError> {
+        Ok(self
+            .with_results(stored)?
+            .into_iter()
+            .map(|mut c| {
+                c.assessment = for_period(&c.engagement, c.assessment, quarter.last_day());
+                c
+            })
+            .collect())
     }
 
     fn with_results(&self, stored: Vec<StoredEngagement>) -> Result<Vec<Checked>, AppError> {

@@ -80,10 +80,10 @@ impl App {
         let region = self.own_region(who, Access::Write)?;
         let job = JobType::from_id(job)
             .ok_or_else(|| invalid("Select the job type", "Each cap is for one job type"))?;
-        let from = Date::parse(from).map_err(|_| {
+        let from = swforce_import::agency::read_date(from).ok_or_else(|| {
             invalid(
-                "Enter the date the cap applies from, like 2025-04-01",
-                "Write the date as YYYY-MM-DD",
+                "Enter the date the cap applies from, like 2025-04-01 or 01/04/2025",
+                "Write the date as YYYY-MM-DD or DD/MM/YYYY",
             )
         })?;
         let hourly = Pence::parse(hourly)

@@ -202,7 +202,7 @@ impl App {
     fn running(&self, org: &Organisation, quarter: Quarter) -> Result<Vec<Checked>, AppError> {
         let (from, to) = (quarter.first_day(), quarter.last_day());
         Ok(self
-            .with_results(self.store().engagements(org.id)?)?
+            .with_results_for(self.store().engagements(org.id)?, quarter)?
             .into_iter()
             .filter(|c| c.engagement.active_between(from, to))
             .collect())
@@ -526,9 +526,9 @@ fn council_csv(r: &CouncilReturn) -> Result<String, AppError> {
                 date(c.dcs_signoff),
                 date(c.ceo_signoff),
                 if c.signed_off_in_time {
-                    "both before the start"
+                    "both by the start"
                 } else {
-                    "not both before the start"
+                    "not both by the start"
                 }
             ),
         )?;

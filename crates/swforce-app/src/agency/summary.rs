@@ -130,7 +130,7 @@ impl App {
         quarter: Quarter,
     ) -> Result<AgencySummary, AppError> {
         let stored = self.store().engagements(org_id)?;
-        let checked = self.with_results(stored)?;
+        let checked = self.with_results_for(stored, quarter)?;
         let caps = self.caps()?;
         let region = self.region_of_council(la);
         let permanent = self.store().permanent_costs(org_id)?;
@@ -172,7 +172,7 @@ impl App {
             if self.region_of_council(&la).as_deref() != Some(region.as_str()) {
                 continue;
             }
-            let checked = self.with_results(self.store().engagements(org.id)?)?;
+            let checked = self.with_results_for(self.store().engagements(org.id)?, quarter)?;
             let permanent = self.store().permanent_costs(org.id)?;
             let rows: Vec<(&Engagement, &Assessment)> = checked
                 .iter()

@@ -45,10 +45,30 @@ fn capped_amount(e: &Engagement, cap: Pence) -> Result<(Pence, String), Outcome>
                         "PAYE: pay {pay}, employer National Insurance {ni}, levy {levy} and holiday pay {holiday}"
                     ),
                 )),
-                _ => Err(missing(
-                    &gaps,
-                    "for a PAYE worker the employer National Insurance, apprenticeship levy and holiday pay (0 where they do not apply) are added to the pay before comparing with the cap",
-                )),
+                (ni, levy, holiday) => {
+                    // What is given is above the cap already: what is not can only add to it.
+                    let known = Pence(
+                        pay.0
+                            + [ni, levy, holiday]
+                                .iter()
+                                .flatten()
+                                .map(|p| p.0)
+                                .sum::<i64>(),
+                    );
+                    if known > cap {
+                        return Ok((
+                            known,
+                            format!(
+                                "PAYE: pay {pay} with the on-costs given, before {} that would only add to it",
+                                gaps.join(", ")
+                            ),
+                        ));
+                    }
+                    Err(missing(
+                        &gaps,
+                        "for a PAYE worker the employer National Insurance, apprenticeship levy and holiday pay (0 where they do not apply) are added to the pay before comparing with the cap",
+                    ))
+                }
             }
         }
         // Without the basis the pay alone can already be above the cap; and a PAYE total
@@ -110,7 +130,7 @@ pub(super) fn price_cap(e: &Engagement, at: Date, ctx: &Context) -> Outcome {
         (Some(d), Some(ceo)) if late(Some(d)).is_none() && late(Some(ceo)).is_none() => {
             Outcome::Compliant {
                 evidence: format!(
-                    "{total} an hour, {over} above the cap of {}, signed off by the director of children's services on {d} and the chief executive on {ceo}, before {at}",
+                    "{total} an hour ({made_of}), {over} above the cap of {}, signed off by the director of children's services on {d} and the chief executive on {ceo}, by the start ({at})",
                     cap.hourly
                 ),
             }

@@ -353,10 +353,15 @@ fn three_months(e: &Engagement, at: Date, ctx: &Context) -> Outcome {
             evidence: "no previous substantive post".into(),
         };
     }
+    // A council's code alone names the employer.
     let Some(employer) = e
         .previous_employer
         .as_deref()
         .filter(|p| !p.trim().is_empty())
+        .or(e
+            .previous_la_code
+            .as_deref()
+            .filter(|c| !c.trim().is_empty()))
     else {
         return missing(
             &["previous_employer"],
@@ -520,6 +525,40 @@ fn project_team(e: &Engagement) -> Outcome {
     }
 }
 
+/// Every rule not applying, for the same reason.
+fn not_in_scope(at: Date, evidence: String) -> Assessment {
+    Assessment {
+        status: Status::NotInScope,
+        judged_at: at,
+        findings: Rule::ALL
+            .into_iter()
+            .map(|rule| Finding {
+                rule,
+                outcome: Outcome::NotApplicable {
+                    evidence: evidence.clone(),
+                },
+            })
+            .collect(),
+    }
+}
+
+/// An engagement's result for a period that ends on `until`: a legacy engagement did not have
+/// to comply before the transition date, so for a period that ends before it, it is not in
+/// scope; otherwise its result stands.
+pub fn for_period(e: &Engagement, assessment: Assessment, until: Date) -> Assessment {
+    if e.legacy() && until < transition() && assessment.status != Status::NotInScope {
+        return not_in_scope(
+            assessment.judged_at,
+            format!(
+                "began before {}: legacy engagements had to comply by {}, after {until}",
+                in_force(),
+                transition()
+            ),
+        );
+    }
+    assessment
+}
+
 /// Checks one engagement against every rule.
 pub fn assess(e: &Engagement, ctx: &Context) -> Assessment {
     let at = e.judged_at();
@@ -530,19 +569,7 @@ pub fn assess(e: &Engagement, ctx: &Context) -> Assessment {
             e.end.map(|d| d.to_string()).unwrap_or_default(),
             transition()
         );
-        return Assessment {
-            status: Status::NotInScope,
-            judged_at: at,
-            findings: Rule::ALL
-                .into_iter()
-                .map(|rule| Finding {
-                    rule,
-                    outcome: Outcome::NotApplicable {
-                        evidence: evidence.clone(),
-                    },
-                })
-                .collect(),
-        };
+        return not_in_scope(at, evidence);
     }
     let findings: Vec<Finding> = Rule::ALL
         .into_iter()

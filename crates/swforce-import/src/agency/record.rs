@@ -128,6 +128,15 @@ pub(super) fn check<'a>(
             );
         }
     }
+    // "none" is no previous post: a council code beside it contradicts it.
+    if previous_employer.as_deref() == Some("none") && previous_la_code.is_some() {
+        let code = (f.text)(PREVIOUS_LA).unwrap_or("");
+        f.fail(
+            PREVIOUS_LA,
+            format!("field \"previous_la_code\" is {code:?}, but previous_employer is none"),
+            "remove the council code if the worker had no substantive post, or write the employer's name in previous_employer",
+        );
+    }
     // Dates that must come before the start: qualifying, and leaving the previous post.
     for (k, day, name, why) in [
         (

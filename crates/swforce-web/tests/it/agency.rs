@@ -41,6 +41,17 @@ fn a_council_keeps_its_register_against_its_regions_caps_and_exports_the_return(
     assert_eq!(alliance.la_code.as_deref(), Some("E12000008"));
     let lead = app.person(alliance.id, "lead@se-alliance.test", &["workforce_analyst"]);
 
+    // Each sees the link to its own page only.
+    let rules = lead.get("/agency");
+    assert!(rules.body.contains("Your region's agency workers"));
+    assert!(
+        !rules.body.contains("Your council's agency workers"),
+        "an alliance keeps no register"
+    );
+    let rules = analyst.get("/agency");
+    assert!(rules.body.contains("Your council's agency workers"));
+    assert!(!rules.body.contains("Your region's agency workers"));
+
     // The alliance sets its caps; a bad one is refused beside its field.
     for (job, hourly) in [
         ("social_worker", "55.00"),

@@ -109,7 +109,10 @@ pub enum Part {
 impl Command {
     /// Whether the command can run without any store (on a fresh data folder, it makes none).
     pub fn needs_no_store(&self) -> bool {
-        matches!(self, Self::Check(_) | Self::Example)
+        matches!(
+            self,
+            Self::Check(_) | Self::Example | Self::Caps(CapsCommand::Export(_))
+        )
     }
 }
 
@@ -123,6 +126,13 @@ pub fn run_alone(command: &Command) -> Result<(), Failure> {
         Command::Example => {
             example();
             Ok(())
+        }
+        // No store: no caps on record, the header alone.
+        Command::Caps(CapsCommand::Export(a)) => {
+            export_region(a)?;
+            write_out(&a.out, &swforce_import::agency::write_caps_csv(&[]), |_| {
+                "wrote 0 price caps".to_string()
+            })
         }
         _ => Ok(()),
     }
@@ -214,7 +224,16 @@ fn caps_import(app: &App, a: &ImportArgs) -> Result<(), Failure> {
 
 #[allow(clippy::print_stdout)]
 fn caps_export(app: &App, a: &CapsExportArgs) -> Result<(), Failure> {
-    let region = match &a.region {
+    let region = export_region(a)?;
+    let csv = app.price_caps_csv(region.as_deref()).map_err(fail)?;
+    write_out(&a.out, &csv, |n| {
+        format!("wrote {n} price cap{}", if n == 1 { "" } else { "s" })
+    })
+}
+
+/// The region `--region` names, as its ONS code.
+fn export_region(a: &CapsExportArgs) -> Result<Option<String>, Failure> {
+    Ok(match &a.region {
         None => None,
         Some(r) => Some(
             swforce_domain::geography::REGIONS
@@ -228,10 +247,6 @@ fn caps_export(app: &App, a: &CapsExportArgs) -> Result<(), Failure> {
                     Failure::Refused
                 })?,
         ),
-    };
-    let csv = app.price_caps_csv(region.as_deref()).map_err(fail)?;
-    write_out(&a.out, &csv, |n| {
-        format!("wrote {n} price cap{}", if n == 1 { "" } else { "s" })
     })
 }
 

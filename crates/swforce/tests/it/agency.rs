@@ -211,7 +211,7 @@ fn a_check_as_csv_has_a_row_per_engagement_and_rule_with_the_evidence() {
         "{text}"
     );
     assert!(
-        text.contains("13,KCC-AGY-0012,SW239106,missing_information,AGY-1,Three years' experience,missing_information,pqe_years,"),
+        text.contains("13,KCC-AGY-0012,SW239106,missing_information,AGY-1,Three years' experience,missing,pqe_years,"),
         "{text}"
     );
     // Only breaches: every row is one, and there is one per breach.
@@ -662,4 +662,107 @@ fn a_bad_quarter_is_bad_usage() {
         Some(2),
         "--la is required"
     );
+}
+
+#[test]
+fn london_and_councils_made_since_the_shipped_releases_are_placed_in_their_regions() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let caps = dir.path().join("caps.csv");
+    std::fs::write(
+        &caps,
+        "region,job_type,hourly_cap,in_force_from\nLondon,social_worker,45.00,2025-01-01\nNorth West,social_worker,45.00,2025-01-01\n",
+    )
+    .unwrap();
+    let file = dir.path().join("places.csv");
+    std::fs::write(
+        &file,
+        "reference,swe_number,agency,la_code,job_type,start_date,pay_basis,pay_rate,previous_employer,previous_la_code,left_on,leaving_circumstance\n\
+         CAM-1,SW1,Oakfield Locums,E09000007,social_worker,2025-03-03,umbrella,46.00,London Borough of Bexley,E09000004,2025-02-01,resigned\n\
+         CUM-1,SW2,Oakfield Locums,E06000063,social_worker,2025-03-03,umbrella,46.00,Westmorland and Furness Council,E06000064,2025-02-01,resigned\n\
+         NY-1,SW3,Oakfield Locums,E06000065,social_worker,2025-03-03,umbrella,40.00,none,,,\n",
+    )
+    .unwrap();
+    let out = swforce(
+        &data,
+        &[
+            "agency",
+            "check",
+            file.to_str().unwrap(),
+            "--caps",
+            caps.to_str().unwrap(),
+            "--format",
+            "csv",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stderr(&out).is_empty(),
+        "every code is a council: {}",
+        stderr(&out)
+    );
+    let text = stdout(&out);
+    for (reference, rule, result) in [
+        // Camden and Bexley are both in London (Inner and Outer London are its parts).
+        ("CAM-1", "AGY-4", "breach"),
+        ("CAM-1", "AGY-2", "breach"),
+        // Cumberland and Westmorland and Furness (2023) are in the North West, as Cumbria was.
+        ("CUM-1", "AGY-4", "breach"),
+        ("CUM-1", "AGY-2", "breach"),
+        // North Yorkshire (2023) is in Yorkshire and The Humber: no cap there.
+        ("NY-1", "AGY-4", "not_applicable"),
+    ] {
+        let row = text
+            .lines()
+            .find(|l| l.contains(&format!(",{reference},")) && l.contains(&format!(",{rule},")))
+            .unwrap_or_else(|| panic!("{reference} {rule}: {text}"));
+        assert_eq!(row.split(',').nth(6), Some(result), "{row}");
+    }
+    assert!(!data.exists());
+    // Exporting caps on a fresh folder makes no database either.
+    let export = swforce(&data, &["agency", "caps", "export"]);
+    assert_eq!(
+        stdout(&export),
+        "region,job_type,hourly_cap,in_force_from\n"
+    );
+    assert!(!data.exists());
+}
+
+#[test]
+fn a_legacy_engagement_is_not_in_scope_in_a_quarter_before_it_had_to_comply() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    add_kent(&data);
+    let file = engagements();
+    let i = swforce(&data, &["agency", "import", file.to_str().unwrap()]);
+    assert_eq!(i.status.code(), Some(0), "{}", stderr(&i));
+    // KCC-AGY-0011 began in June 2024 and is compliant; KCC-AGY-0008 (a breach) began under the
+    // rules. Made legacy, 0008 had to comply only by 1 October 2025.
+    let legacy = dir.path().join("legacy.csv");
+    std::fs::write(
+        &legacy,
+        std::fs::read_to_string(&file)
+            .unwrap()
+            .replacen(
+                "E10000016,social_worker,2025-06-02,",
+                "E10000016,social_worker,2024-06-03,",
+                1,
+            )
+            .replacen(",2025-01-10,resigned,no,", ",2024-01-10,resigned,no,", 1),
+    )
+    .unwrap();
+    let i = swforce(&data, &["agency", "import", legacy.to_str().unwrap()]);
+    assert_eq!(i.status.code(), Some(0), "{}", stderr(&i));
+    for (quarter, status) in [
+        ("2024Q4", "not_in_scope"),
+        ("2025Q3", "not_in_scope"),
+        ("2025Q4", "breach"),
+    ] {
+        let csv = stdout(&return_for(&data, quarter));
+        let row = csv
+            .lines()
+            .find(|l| l.contains(",KCC-AGY-0008,"))
+            .unwrap_or_else(|| panic!("{quarter}: {csv}"));
+        assert_eq!(row.split(',').nth(11), Some(status), "{quarter}: {row}");
+    }
 }

@@ -56,9 +56,14 @@ fn details(e: &Engagement) -> Vec<(&'static str, String)> {
     let yes_no = |b: Option<bool>| opt(b.map(|b| if b { "Yes" } else { "No" }.to_string()));
     vec![
         ("Hours a week", opt(e.hours_per_week.map(|h| h.to_string()))),
+        (
+            "How the worker is paid",
+            opt(e.pay_basis.map(|b| b.label().to_string())),
+        ),
         ("Pay", money(e.charge.pay)),
         ("Employer National Insurance", money(e.charge.employer_ni)),
         ("Apprenticeship levy", money(e.charge.apprenticeship_levy)),
+        ("Holiday pay", money(e.charge.holiday_pay)),
         ("Agency margin", money(e.charge.agency_margin)),
         ("Hourly charge", money(e.charge.total(e.pay_basis))),
         ("Qualified on", opt(e.qualified.map(|d| d.to_string()))),
@@ -90,6 +95,7 @@ fn details(e: &Engagement) -> Vec<(&'static str, String)> {
             opt(e.council_notice_weeks.map(|w| format!("{w} weeks"))),
         ),
         ("Project team", opt(e.project_team.clone())),
+        ("Packaged model", yes_no(e.packaged_model)),
         (
             "Above-cap sign-off: director of children's services",
             opt(e.dcs_signoff.map(|d| d.to_string())),

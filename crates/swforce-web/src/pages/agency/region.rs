@@ -121,12 +121,12 @@ fn region_page(
             .collect(),
         cap_job: cap_job.error_from(&problems),
         cap_from: Field::new("cap_from", "Applies from")
-            .hint("For example, 2025-04-01")
+            .hint("For example, 2025-04-01 or 01/04/2025")
             .value(&form.get("cap_from"))
             .width("10")
             .error_from(&problems),
         cap_hourly: Field::new("cap_hourly", "Most a council pays an hour, £")
-            .hint("The whole charge: pay, National Insurance, levy and agency margin")
+            .hint("Pay with employer National Insurance, the apprenticeship levy and holiday pay (inside an umbrella or limited-company worker's rate; added to a PAYE worker's pay). Not the agency's margin")
             .value(&form.get("cap_hourly"))
             .width("10")
             .error_from(&problems),

@@ -15,7 +15,7 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use swforce_app::AppError;
 use swforce_app::agency::{AgencyCheck, Checked};
-use swforce_domain::access::Permission;
+use swforce_domain::access::{OrgKind, Permission};
 use swforce_domain::agency::{Rule, SOURCE, Status, in_force, transition};
 use swforce_import::agency::COLUMNS;
 
@@ -88,8 +88,16 @@ fn rules_page(problems: Vec<Problem>) -> RulesPage {
         in_force: in_force().to_string(),
         transition: transition().to_string(),
         columns: columns(),
-        council: can(Permission::ManageAgency),
-        region: can(Permission::RegionalAgency),
+        council: can(Permission::ManageAgency)
+            && viewer
+                .principal
+                .as_ref()
+                .is_some_and(|w| w.org.kind.holds_census()),
+        region: can(Permission::RegionalAgency)
+            && viewer
+                .principal
+                .as_ref()
+                .is_some_and(|w| w.org.kind == OrgKind::RegionalAlliance),
     }
 }
 

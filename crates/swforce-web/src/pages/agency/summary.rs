@@ -121,8 +121,8 @@ pub(super) fn summary_view(s: &AgencySummary) -> SummaryView {
             "Engagements",
             "FTE",
             "Spend",
-            "Mean hourly charge",
-            "Price cap",
+            "Mean hourly charge, margin included",
+            "Price cap (on pay and on-costs)",
             "Permanent cost an hour",
         ]
         .iter()
