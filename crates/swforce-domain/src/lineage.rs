@@ -105,6 +105,17 @@ pub fn continuity_for(
     })
 }
 
+/// A council made by a reorganisation, found by its ONS code or its name (any case): its code
+/// and name. Councils made after the statistics on record are known by this alone.
+pub fn successor(text: &str) -> Option<(&'static str, &'static str)> {
+    let text = text.trim();
+    LINEAGE
+        .iter()
+        .flat_map(|r| r.successors.iter())
+        .find(|(code, _, name)| code.eq_ignore_ascii_case(text) || name.eq_ignore_ascii_case(text))
+        .map(|(code, _, name)| (*code, *name))
+}
+
 /// The reorganisation that ended `predecessor`, if any.
 pub fn succeeded_by(predecessor: &str) -> Option<&'static Reorganisation> {
     LINEAGE

@@ -760,3 +760,31 @@ fn names_with_line_breaks_are_refused_and_no_text_adds_a_header_to_an_email() {
         assert!(!head.contains("injected@evil.example\r\n"), "{text}");
     }
 }
+
+#[test]
+fn a_council_made_since_the_statistics_on_record_can_be_an_organisation() {
+    let w = world();
+    for (text, code) in [
+        ("E06000063", "E06000063"),
+        ("westmorland and furness", "E06000064"),
+    ] {
+        let org =
+            w.t.app
+                .create_organisation(&w.admin, text, "local_authority", text, "", &origin())
+                .unwrap_or_else(|e| panic!("{text}: {e:?}"));
+        assert_eq!(org.la_code.as_deref(), Some(code));
+    }
+    // A name that is no council at all is still refused.
+    assert!(
+        w.t.app
+            .create_organisation(
+                &w.admin,
+                "Nowhere",
+                "local_authority",
+                "Nowhereshire",
+                "",
+                &origin()
+            )
+            .is_err()
+    );
+}

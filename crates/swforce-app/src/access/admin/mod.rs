@@ -277,6 +277,12 @@ impl App {
                 ));
             }
             Some(place.code.to_string())
+        } else if let (Some((code, _)), true) = (
+            swforce_domain::lineage::successor(la),
+            self.snapshot()?.find(la.trim()).is_err(),
+        ) {
+            // A council made since the statistics on record (Cumberland, 2023).
+            Some(code.to_string())
         } else {
             let snap = self.snapshot()?;
             let place = snap.find(la.trim())?;
