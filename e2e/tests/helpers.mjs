@@ -81,6 +81,10 @@ export async function startServer({ postgres = false } = {}) {
   return {
     url,
     dataDir,
+    /** Runs a command of the same binary on the server's store; returns its result. */
+    cli(args) {
+      return spawnSync(binary(), ['--data-dir', dataDir, ...database, '--log', 'warn', ...args], { encoding: 'utf8', env: cleanEnv() });
+    },
     async stop() {
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));

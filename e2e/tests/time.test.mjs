@@ -1,7 +1,8 @@
 // Time for social work in a real browser: a social worker keeps a week's diary, fills one from
 // a calendar export, and is told beside the field what is wrong; an organisation admin sees no
-// figures for one person and renames a category; a visitor reads England's figures from the
-// demo's synthetic diaries. Without JavaScript, on SQLite and on PostgreSQL.
+// figures for one person and renames a category; a visitor reads England's figures, made of
+// synthetic diaries only once the operator adds them, and labelled so. Without JavaScript, on
+// SQLite and on PostgreSQL.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
@@ -72,6 +73,13 @@ for (const postgres of [false, true]) describe(postgres ? 'on PostgreSQL' : 'on 
       await admin.getByRole('button', { name: 'Send invitation' }).click();
       links[person.email] = (await admin.locator('.sw-inset-text code').innerText()).trim();
     }
+    // A second council, which the operator later fills with invented diaries.
+    await admin.goto(server.url + '/admin');
+    await admin.getByLabel('Name', { exact: true }).fill('Medway Council');
+    await admin.getByLabel('Local authority', { exact: true }).check();
+    await admin.getByLabel(/^Local authority \(local authorities/).fill('Medway');
+    await admin.getByRole('button', { name: 'Add organisation' }).click();
+    assert.equal(await admin.locator('h1').innerText(), 'Medway Council');
     await admin.close();
   });
 
@@ -219,13 +227,19 @@ for (const postgres of [false, true]) describe(postgres ? 'on PostgreSQL' : 'on 
     await worker.context().close();
   });
 
-  test("a visitor reads England's share of direct work and what got in the way, from the demo's diaries (without JavaScript)", async () => {
+  test("a visitor reads England's share of direct work and what got in the way, from synthetic diaries the operator added and labelled so (without JavaScript)", async () => {
     const visitor = await browser.newContext({ javaScriptEnabled: false, acceptDownloads: true });
     const page = await visitor.newPage();
+    // No invented people count towards England unless the operator says so.
     await page.goto(server.url + '/time');
-    assert.match(await page.locator('main').innerText(), /Demo Council \(synthetic diaries\)/);
+    assert.doesNotMatch(await page.locator('main').innerText(), /synthetic/);
+    const made = server.cli(['diary', 'generate', '--org', 'E06000035', '--people', '60', '--weeks', '26', '--seed', '5', '--opt-in']);
+    assert.equal(made.status, 0, made.stderr);
+    await page.goto(server.url + '/time');
+    assert.match(await page.locator('main').innerText(), /Medway Council \(synthetic: invented diaries\)/);
     await page.getByRole('link', { name: "See England's figures" }).click();
     assert.equal(await page.locator('h1').innerText(), 'Time for social work: England');
+    assert.match(await page.locator('.sw-warning-text').innerText(), /Synthetic: these figures are made from invented people's diaries/);
     const share = await page.locator('.sw-card__value').first().innerText();
     assert.match(share, /^\d{1,2}%$/);
     assert.equal(await page.locator('#not-enough').count(), 0);
@@ -235,6 +249,7 @@ for (const postgres of [false, true]) describe(postgres ? 'on PostgreSQL' : 'on 
     const csv = await (await page.request.get(server.url + '/time/england/download.csv')).text();
     assert.match(csv.split('\n')[0], /^group,from,to,item,relationship_based,hours_per_person_week,share,contributors/);
     assert.match(csv, /"all direct, relationship-based work",yes,,0\.\d\d,\d+/);
+    assert.match(csv, /^England \(synthetic: invented diaries\),/m);
     await visitor.close();
   });
 });

@@ -436,7 +436,7 @@ impl AccessStore for PostgresStore {
     }
 }
 
-pub const ORG_COLUMNS: &str = "id, name, kind, la_code, email_domain, sso, created_at";
+pub const ORG_COLUMNS: &str = "id, name, kind, la_code, email_domain, sso, created_at, synthetic";
 
 pub fn org_from(r: &Row) -> Result<Organisation, StoreError> {
     let kind: String = get(r, 2)?;
@@ -452,6 +452,7 @@ pub fn org_from(r: &Row) -> Result<Organisation, StoreError> {
             .map(|s| serde_json::from_str::<SsoConfig>(&s).map_err(|e| invalid(e.to_string())))
             .transpose()?,
         created_at: get(r, 6)?,
+        synthetic: get(r, 7)?,
     })
 }
 

@@ -434,7 +434,7 @@ impl AccessStore for SqliteStore {
     }
 }
 
-pub const ORG_COLUMNS: &str = "id, name, kind, la_code, email_domain, sso, created_at";
+pub const ORG_COLUMNS: &str = "id, name, kind, la_code, email_domain, sso, created_at, synthetic";
 
 pub fn org_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<Organisation> {
     let kind: String = r.get(2)?;
@@ -450,6 +450,7 @@ pub fn org_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<Organisation> {
             .map(|s| serde_json::from_str::<SsoConfig>(&s).map_err(|e| invalid(e.to_string())))
             .transpose()?,
         created_at: r.get(6)?,
+        synthetic: r.get(7)?,
     })
 }
 

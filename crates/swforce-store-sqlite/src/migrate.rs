@@ -49,6 +49,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "agency_return",
         include_str!("../migrations/0012_agency_return.sql"),
     ),
+    (
+        13,
+        "synthetic_organisations",
+        include_str!("../migrations/0013_synthetic_organisations.sql"),
+    ),
 ];
 
 pub fn apply(conn: &mut Connection) -> Result<(), StoreError> {

@@ -36,6 +36,10 @@ pub struct Organisation {
     pub email_domain: Option<String>,
     pub sso: Option<SsoConfig>,
     pub created_at: String,
+    /// Whether it holds invented people (the demo, or generated diaries): labelled so wherever
+    /// it is shown, and kept out of a region's and England's figures unless the operator opts
+    /// it in.
+    pub synthetic: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -59,6 +59,11 @@ pub struct GlobalArgs {
     )]
     pub read_only: bool,
 
+    /// Make no demo organisation of invented people on first start (with --database-url none
+    /// is made anyway): the published statistics are still loaded into an empty database.
+    #[arg(long, global = true, env = "SWFORCE_NO_DEMO", default_value_t = false)]
+    pub no_demo: bool,
+
     /// The address people reach the service at (for links in emails and single sign-on); an
     /// https:// address also marks cookies Secure and turns on HSTS. Default: http://ADDR.
     #[arg(long, global = true, env = "SWFORCE_PUBLIC_URL", value_name = "URL")]
@@ -116,6 +121,7 @@ pub const SETTINGS: &[(&str, &str)] = &[
     ("SWFORCE_LOG", "--log"),
     ("SWFORCE_ADDR", "--addr"),
     ("SWFORCE_READ_ONLY", "--read-only"),
+    ("SWFORCE_NO_DEMO", "--no-demo"),
     ("SWFORCE_PUBLIC_URL", "--public-url"),
     ("SWFORCE_SMTP_URL", "--smtp-url"),
     ("SWFORCE_MAIL_FROM", "--mail-from"),

@@ -250,8 +250,8 @@ impl App {
         })
     }
 
-    /// The demo's populated organisation: made, filled and opted in on a first run, so the
-    /// diary views have something to show; on later runs its people keep diaries up to last
+    /// The demo's populated organisation: made and filled on a first run, so the diary views
+    /// have something to show (labelled synthetic, and not in a region's or England's figures); on later runs its people keep diaries up to last
     /// week, so the demo never goes stale. `false` if it was there already.
     pub fn load_demo_diaries(&self, today: Date) -> Result<bool, AppError> {
         if self.refresh_demo_diaries(today)? {
@@ -277,7 +277,8 @@ impl App {
             },
             today,
         )?;
-        self.store().set_diary_opt_in(org.id, true)?;
+        // Invented people are never added to a region's or England's figures unless the
+        // operator says so (`swforce diary generate --opt-in`).
         Ok(true)
     }
 

@@ -418,15 +418,18 @@ impl App {
             DiaryScope::Org(org_id) => self.shown_notes(*org_id, from, to, &sums, &held_back)?,
             _ => Vec::new(),
         };
-        Ok(group_time(
-            &name,
-            (from, to),
-            &sums,
-            &held_back,
-            &categories,
-            false,
-            notes,
-        ))
+        Ok(GroupTime {
+            synthetic: org.synthetic,
+            ..group_time(
+                &name,
+                (from, to),
+                &sums,
+                &held_back,
+                &categories,
+                false,
+                notes,
+            )
+        })
     }
 
     /// The notes shared anonymously in the weeks of a group's sums that count, when there are
@@ -528,15 +531,18 @@ impl App {
             }
         }
         // Notes stay inside their organisation: the public views show none.
-        Ok(group_time(
-            &name,
-            (from, to),
-            &sums,
-            &held_back,
-            &categories,
-            true,
-            Vec::new(),
-        ))
+        Ok(GroupTime {
+            synthetic: members.iter().any(|o| o.synthetic),
+            ..group_time(
+                &name,
+                (from, to),
+                &sums,
+                &held_back,
+                &categories,
+                true,
+                Vec::new(),
+            )
+        })
     }
 
     /// The organisations whose sums count towards England, by name.
@@ -563,6 +569,15 @@ impl App {
         origin: &crate::access::Origin,
     ) -> Result<(), AppError> {
         who.require(Permission::ManageTimeDiary)?;
+        if opt_in && who.org.synthetic {
+            return Err(AppError::Invalid {
+                problem: format!(
+                    "{} holds invented people's diaries, which are not added to a region's or England's figures",
+                    who.org.name
+                ),
+                fix: "Only the operator can add a synthetic organisation, from the command line (swforce diary generate --opt-in)".into(),
+            });
+        }
         self.store().set_diary_opt_in(who.org.id, opt_in)?;
         self.audit_event(
             Some(who),

@@ -91,6 +91,8 @@ pub struct GroupTime {
     pub capacity: Option<Capacity>,
     /// Notes shared anonymously, newest week first: the week and the words only.
     pub notes: Vec<(Week, String)>,
+    /// Whether the figures hold invented people's diaries (a synthetic organisation's).
+    pub synthetic: bool,
 }
 
 impl GroupTime {
@@ -287,6 +289,7 @@ pub fn group_time(
         }
     });
     GroupTime {
+        synthetic: false,
         name: name.to_string(),
         from,
         to,

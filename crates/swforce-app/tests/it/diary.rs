@@ -97,11 +97,23 @@ fn the_demo_keeps_its_diaries_up_to_last_week_whenever_it_starts() {
     assert!(!t.app.load_demo_diaries(later).unwrap());
     assert_eq!(latest(&t.app), Week::containing(later).plus_weeks(-1));
     let published = Week::published_through(later);
-    let g = t
-        .app
-        .national_time(None, published.plus_weeks(-12), published)
-        .unwrap();
-    assert!(g.shown, "England has figures for the recent weeks");
+    let england = |app: &swforce_app::App| {
+        app.national_time(None, published.plus_weeks(-12), published)
+            .unwrap()
+    };
+    // Invented people are labelled, and not in England's figures unless the operator says so.
+    assert!(org.synthetic, "the demo organisation is marked synthetic");
+    let g = england(&t.app);
+    assert!(!g.shown && g.diaries == 0 && !g.synthetic, "{g:?}");
+    assert!(t.app.diary_participants().unwrap().is_empty());
+    let org = t.app.store().organisation(org.id).unwrap().unwrap();
+    t.app.opt_in_from_command_line(&org).unwrap();
+    let g = england(&t.app);
+    assert!(
+        g.shown,
+        "England has figures for the recent weeks once opted in"
+    );
+    assert!(g.synthetic, "and says they hold invented diaries");
     // Starting again the same day adds nothing.
     let before = diaries(&t.app, org.id).len();
     assert!(!t.app.load_demo_diaries(later).unwrap());

@@ -388,6 +388,11 @@ pub fn add_synthetic(
 ) -> Result<u64, StoreError> {
     use postgres::binary_copy::BinaryCopyInWriter;
     use postgres::types::Type;
+    c.execute(
+        "UPDATE organisations SET synthetic = TRUE WHERE id = $1",
+        &[&org],
+    )
+    .map_err(backend)?;
     let row = c
         .query_one("SELECT COALESCE(MIN(person_id), 0) FROM diaries", &[])
         .map_err(backend)?;

@@ -85,7 +85,7 @@ fn reconnecting_keeps_what_was_stored_and_migrates_nothing_twice() {
         .iter()
         .map(|r| r.get(0))
         .collect();
-    assert_eq!(versions, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    assert_eq!(versions, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]);
 }
 
 fn counts(url: &str) -> (i64, i64, i64) {

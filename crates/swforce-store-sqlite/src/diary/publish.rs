@@ -305,6 +305,10 @@ pub fn add_synthetic(
     at: &str,
     through: Week,
 ) -> rusqlite::Result<u64> {
+    tx.execute(
+        "UPDATE organisations SET synthetic = 1 WHERE id = ?1",
+        [org],
+    )?;
     let lowest: i64 = tx.query_row("SELECT COALESCE(MIN(person_id), 0) FROM diaries", [], |r| {
         r.get(0)
     })?;

@@ -227,7 +227,7 @@ pub fn return_notes_are_kept_per_organisation_and_quarter(store: &dyn Store) {
 
 /// A register kept with the job types of an older swforce moves to the Department's five when
 /// the database is migrated. `rewind` runs SQL on the database (to put it back as an older
-/// swforce left it: migration 12 undone, old names written); `reopen` opens it again, which
+/// swforce left it: migration 12 and later undone, old names written); `reopen` opens it again, which
 /// migrates it.
 pub fn registers_with_older_job_types_move_to_the_five(
     store: &dyn Store,
@@ -258,8 +258,10 @@ pub fn registers_with_older_job_types_move_to_the_five(
         )
     };
     rewind(&[
-        "DELETE FROM schema_migrations WHERE version = 12".to_string(),
+        // Migration 12 and those after it undone.
+        "DELETE FROM schema_migrations WHERE version >= 12".to_string(),
         "DROP TABLE agency_return_notes".to_string(),
+        "ALTER TABLE organisations DROP COLUMN synthetic".to_string(),
         body("A", "case_holder"),
         body("B", "senior_practitioner"),
         body("C", "senior_manager"),

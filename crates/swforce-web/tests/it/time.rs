@@ -665,6 +665,34 @@ fn england_and_the_regions_add_up_the_organisations_that_opt_in() {
     assert_eq!(bad.status, 422);
     admin.post_form("/time/settings/opt-in", &[("opt_in", "no")]);
     assert_eq!(app.get_json("/api/v1/diary/national")["suppressed"], true);
+    // An organisation of invented people is labelled, and its admin cannot add it to England.
+    let medway = app.organisation("Medway Council", Some("E06000035"));
+    let org = app.app.store().organisation(medway).unwrap().unwrap();
+    app.app
+        .generate_diaries(
+            &org,
+            swforce_app::diary::GenerateSpec {
+                people: 20,
+                weeks: 8,
+                end_week: None,
+                seed: 3,
+                team_size: 5,
+            },
+            today(),
+        )
+        .unwrap();
+    let synthetic_admin = app.person(medway, "admin@medway.test", &["org_admin"]);
+    let refused = synthetic_admin.post_form("/time/settings/opt-in", &[("opt_in", "yes")]);
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    assert!(refused.body.contains("invented people"), "{}", refused.body);
+    assert!(app.app.store().diary_opted_in().unwrap().is_empty());
+    let own = synthetic_admin.get("/time/organisation");
+    assert!(
+        own.body
+            .contains("Synthetic: these figures are made from invented people"),
+        "{}",
+        own.body
+    );
 }
 
 #[test]

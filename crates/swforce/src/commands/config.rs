@@ -32,6 +32,11 @@ pub fn run(global: &GlobalArgs, matches: &ArgMatches) {
         source(matches, "read_only")
     );
     println!(
+        "no-demo   {}  ({})",
+        global.no_demo,
+        source(matches, "no_demo")
+    );
+    println!(
         "public-url {}  ({})",
         global.public_url(),
         source(matches, "public_url")

@@ -6,15 +6,24 @@ use crate::config::GlobalArgs;
 use swforce_app::App;
 
 pub fn run(app: App, global: &GlobalArgs) -> Result<(), Failure> {
+    // Invented people only on the embedded default: never in a deployment on a database server,
+    // nor when the operator says --no-demo.
+    let demo_people = global.database_url.is_none() && !global.no_demo;
     if app.load_demo_if_empty().map_err(fail)? {
-        tracing::info!("the data folder was empty: loaded the shipped demo data");
-        if app
+        tracing::info!(
+            "the database was empty: loaded the published statistics shipped with swforce"
+        );
+        if !demo_people {
+            tracing::info!("made no demo organisation (a database server, or --no-demo)");
+        } else if app
             .load_demo_diaries(swforce_app::agency::today())
             .map_err(fail)?
         {
-            tracing::info!("made the demo organisation with synthetic time diaries");
+            tracing::info!(
+                "made the demo organisation with synthetic time diaries (labelled synthetic, not in England's figures; --no-demo leaves it out)"
+            );
         }
-    } else if !global.read_only {
+    } else if !global.read_only && demo_people {
         // The demo's people keep their diaries up to last week, whenever the server starts.
         app.refresh_demo_diaries(swforce_app::agency::today())
             .map_err(fail)?;

@@ -66,15 +66,31 @@ impl Drop for Server {
 }
 
 fn serve(data_dir: &Path, database: Option<&str>) -> Server {
-    let mut child = command(data_dir, database)
+    serving(start(data_dir, database, &[]))
+}
+
+/// Starts `swforce serve` with `extra` options, without waiting for it.
+fn start(data_dir: &Path, database: Option<&str>, extra: &[&str]) -> Child {
+    command(data_dir, database)
+        .args(extra)
         .args(["--log", "info", "--addr", "127.0.0.1:0", "serve"])
         .stderr(Stdio::piped())
         .stdout(Stdio::null())
         .spawn()
-        .unwrap();
+        .unwrap()
+}
+
+/// Waits for a started server to listen; panics with its log if it stops first.
+fn serving(mut child: Child) -> Server {
     let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let mut log = String::new();
     let url = loop {
-        let line = lines.next().expect("the server starts").unwrap();
+        let Some(line) = lines.next() else {
+            panic!("the server stopped before serving:\n{log}");
+        };
+        let line = line.unwrap();
+        log.push_str(&line);
+        log.push('\n');
         if let Some(rest) = line.split("serving on ").nth(1) {
             break rest.split_whitespace().next().unwrap().to_string();
         }
@@ -321,4 +337,70 @@ fn the_same_on_postgresql_with_two_servers_sharing_sessions_and_data() {
     }
     let locked = guesser.sign_in(&b.url, "sam@kent.test", "river-kettle-orange");
     assert!(locked.body.contains("locked until"), "{}", locked.body);
+}
+
+/// Organisations on record, with whether each is synthetic.
+fn organisations(store: &dyn swforce_store::Store) -> Vec<(String, bool)> {
+    store
+        .organisations()
+        .unwrap()
+        .into_iter()
+        .map(|o| (o.name, o.synthetic))
+        .collect()
+}
+
+#[test]
+fn the_embedded_default_makes_a_labelled_demo_organisation_and_no_demo_makes_none() {
+    use swforce_store::prelude::*;
+    let dir = tempfile::tempdir().unwrap();
+    drop(serve(dir.path(), None));
+    let store = swforce_store_sqlite::SqliteStore::open_in_dir(dir.path()).unwrap();
+    assert_eq!(
+        organisations(&store),
+        [("Demo Council (synthetic diaries)".to_string(), true)]
+    );
+    assert!(
+        store.diary_opted_in().unwrap().is_empty(),
+        "not in England's figures"
+    );
+    let bare = tempfile::tempdir().unwrap();
+    drop(serving(start(bare.path(), None, &["--no-demo"])));
+    let store = swforce_store_sqlite::SqliteStore::open_in_dir(bare.path()).unwrap();
+    assert!(organisations(&store).is_empty());
+    assert_eq!(
+        store.imports().unwrap().len(),
+        4,
+        "the published statistics are loaded"
+    );
+}
+
+#[test]
+fn three_servers_started_at_once_on_an_empty_postgresql_database_all_serve_with_no_invented_people()
+{
+    use swforce_store::prelude::*;
+    let Some(url) = swforce_store_postgres::testing::fresh_database() else {
+        return;
+    };
+    let dirs: Vec<tempfile::TempDir> = (0..3).map(|_| tempfile::tempdir().unwrap()).collect();
+    let children: Vec<Child> = dirs
+        .iter()
+        .map(|d| start(d.path(), Some(&url), &[]))
+        .collect();
+    let servers: Vec<Server> = children.into_iter().map(serving).collect();
+    for s in &servers {
+        let about = Browser::default().get(&format!("{}/about", s.url));
+        assert_eq!(about.status, 200);
+    }
+    drop(servers);
+    let store = swforce_store_postgres::PostgresStore::connect(&url).unwrap();
+    assert!(
+        organisations(&store).is_empty(),
+        "{:?}",
+        organisations(&store)
+    );
+    assert_eq!(
+        store.imports().unwrap().len(),
+        4,
+        "one set of the published statistics"
+    );
 }

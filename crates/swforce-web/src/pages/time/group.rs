@@ -12,6 +12,7 @@ use swforce_domain::diary::{TARGET_SHARE, Week, long_date, percent};
 #[template(path = "time_group.html")]
 pub(super) struct GroupPage {
     layout: Layout,
+    synthetic: bool,
     caption: String,
     heading: String,
     period: String,
@@ -237,6 +238,7 @@ pub(super) fn group_page(g: &GroupTime, q: &ViewParams, placing: Placing<'_>) ->
     to.kind = "date";
     GroupPage {
         layout: Layout::new(&format!("Time for social work: {}", g.name)).nav("time"),
+        synthetic: g.synthetic,
         caption: caption.to_string(),
         heading: g.name.clone(),
         period: period_text(g),
@@ -296,9 +298,14 @@ pub(super) fn group_csv(g: &GroupTime) -> String {
         "share".into(),
         "contributors".into(),
     ]];
+    let group = if g.synthetic {
+        format!("{} (synthetic: invented diaries)", g.name)
+    } else {
+        g.name.clone()
+    };
     let base = |item: &str| {
         vec![
-            g.name.clone(),
+            group.clone(),
             g.from.monday().to_string(),
             g.to.sunday().to_string(),
             item.to_string(),

@@ -100,7 +100,13 @@ pub async fn index(State(state): AppState, viewer: Viewer) -> PageResult {
             .app
             .diary_participants()?
             .into_iter()
-            .map(|o| o.name)
+            .map(|o| {
+                if o.synthetic {
+                    format!("{} (synthetic: invented diaries)", o.name)
+                } else {
+                    o.name
+                }
+            })
             .collect();
         let who = viewer.principal.as_ref();
         let page = IndexPage {

@@ -232,9 +232,22 @@ pub async fn save_opt_in(
             let page = settings_page(&state, &who, problems, None)?;
             return unprocessable(&page);
         }
-        state
+        match state
             .app
-            .set_diary_opt_in(&who, choice == "yes", &viewer.origin)?;
+            .set_diary_opt_in(&who, choice == "yes", &viewer.origin)
+        {
+            Ok(()) => {}
+            Err(swforce_app::AppError::Invalid { problem, fix }) => {
+                let problems = vec![Problem {
+                    text: problem,
+                    fix,
+                    target: "opt_in-1".into(),
+                }];
+                let page = settings_page(&state, &who, problems, None)?;
+                return unprocessable(&page);
+            }
+            Err(e) => return Err(e.into()),
+        }
         let what = if choice == "yes" {
             "Your organisation's figures now count towards its region's and England's."
         } else {
