@@ -328,6 +328,13 @@ fn is_comment(record: &csv::ByteRecord) -> bool {
     })
 }
 
+/// Whether a heading names a column: in any case, with spaces or hyphens for underscores
+/// (`Pay Rate` and `pay-rate` are `pay_rate`).
+pub(crate) fn same_heading(column: &str, heading: &str) -> bool {
+    let normal = heading.trim().replace([' ', '-'], "_");
+    column.eq_ignore_ascii_case(&normal)
+}
+
 /// Column names joined by `sep`.
 fn names<'a>(columns: impl Iterator<Item = &'a (&'a str, bool, &'a str)>, sep: &str) -> String {
     columns.map(|c| c.0).collect::<Vec<_>>().join(sep)
@@ -374,7 +381,7 @@ impl RowParser {
         let mut at = [None; N];
         for (i, name) in names.iter().enumerate() {
             let col = Some(i as u64 + 1);
-            match COLUMNS.iter().position(|c| c.0.eq_ignore_ascii_case(name)) {
+            match COLUMNS.iter().position(|c| same_heading(c.0, name)) {
                 Some(k) => {
                     let canonical = COLUMNS[k].0;
                     if let Some(first) = at[k] {
@@ -805,6 +812,20 @@ mod tests {
         read(
             "same.csv",
             with_field(2, "left_on", "2025-01-06").as_bytes(),
+        );
+    }
+
+    #[test]
+    fn headings_with_spaces_or_hyphens_for_underscores_are_read() {
+        let text =
+            SAMPLE
+                .replacen("pay_rate", "Pay Rate", 1)
+                .replacen("holiday_pay", "holiday-pay", 1);
+        let r = read("spaced.csv", text.as_bytes());
+        assert!(r.warnings.is_empty(), "{:#?}", r.warnings);
+        assert_eq!(
+            engagements(r),
+            engagements(read("sample.csv", SAMPLE.as_bytes()))
         );
     }
 

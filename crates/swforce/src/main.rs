@@ -107,6 +107,10 @@ fn main() -> ExitCode {
         Command::Agency(c) if c.needs_no_store() && !has_store(&cli.global) => {
             commands::agency::run_alone(&c)
         }
+        // On a fresh data folder, what would be refused is refused before any database is made.
+        Command::Agency(c) if !has_store(&cli.global) => commands::agency::precheck(&c)
+            .and_then(|()| open_app(&cli.global))
+            .and_then(|app| commands::agency::run(&app, &c)),
         command => open_app(&cli.global).and_then(|app| match command {
             Command::Import(args) => commands::import::run(&app, &args),
             Command::Indicators(args) => commands::indicators::run(&app, &args),

@@ -18,7 +18,7 @@ pub use summary::summarise;
 use crate::access::{Access, Principal, now_stamp};
 use crate::display::spreadsheet_safe;
 use crate::{App, AppError};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::OnceLock;
 use swforce_domain::access::{OrgKind, Permission};
 use swforce_domain::agency::{
@@ -164,6 +164,9 @@ pub struct AgencySummary {
     /// FTE of the engagements running on the quarter's last day (or today, if sooner).
     pub fte: f64,
     pub spend: Pence,
+    /// Engagements running in the quarter left out of spend and premium: their hourly cost is
+    /// not known (a part of the charge is blank).
+    pub spend_left_out: usize,
     /// Spend above what permanent staff would have cost, where the permanent cost is set.
     pub premium: Option<Pence>,
     /// Job types with engagements but no permanent cost on record.
@@ -283,19 +286,33 @@ fn check_read(
         }
     }
     let mut warnings = read.warnings;
-    let unknown: Vec<&str> = regions
+    // A council engaging workers decides both regional rules; a previous employer only the
+    // three months.
+    let engaging: BTreeSet<&str> = read
+        .engagements
         .iter()
-        .filter(|(_, region)| region.is_none())
-        .map(|(la, _)| la.as_str())
+        .map(|(_, e)| e.la_code.as_str())
         .collect();
-    if !unknown.is_empty() {
+    for (own, rules) in [
+        (true, "the three-month rule and the price cap"),
+        (false, "the three-month rule"),
+    ] {
+        let unknown: Vec<&str> = regions
+            .iter()
+            .filter(|(la, region)| region.is_none() && engaging.contains(la.as_str()) == own)
+            .map(|(la, _)| la.as_str())
+            .collect();
+        if unknown.is_empty() {
+            continue;
+        }
         warnings.push(Diagnostic::warning(
             file,
             format!(
-                "{} {} not a council with children's services in the published geography, so the three-month rule and the price cap cannot be judged for {}",
+                "{} {} not a council with children's services in the published geography, so {rules} cannot be judged where {} {}",
                 unknown.join(", "),
                 if unknown.len() == 1 { "is" } else { "are" },
-                if unknown.len() == 1 { "it" } else { "them" },
+                if unknown.len() == 1 { "it is" } else { "they are" },
+                if own { "the engaging council" } else { "the previous employer" },
             ),
             "Check the ONS code: councils with children's services have codes starting E06, E08, E09 or E10 (a district council, E07, has none)",
         ));

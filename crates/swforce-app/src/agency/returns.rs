@@ -53,6 +53,8 @@ pub struct CapLine {
     pub dcs_signoff: Option<Date>,
     pub ceo_signoff: Option<Date>,
     pub signed_off_in_time: bool,
+    /// Whether it began before the rules (the sign-offs were due by the transition date).
+    pub legacy: bool,
 }
 
 /// An agency that supplied workers in the quarter.
@@ -87,6 +89,9 @@ pub struct CouncilReturn {
     /// What the council's own figures lack, by field, with the number of engagements: the rules
     /// and the cost need them, the return does not.
     pub gaps: Vec<(String, usize)>,
+    /// References of the engagements without the hourly pay rate the Department collects: while
+    /// there are any, the assignments part is refused.
+    pub without_pay: Vec<String>,
 }
 
 /// The columns of the assignments part, in order.
@@ -320,6 +325,9 @@ impl App {
         let caps = self.caps()?;
         let above: Vec<CapLine> = running
             .iter()
+            // An engagement not in scope for the quarter (a legacy one before 1 October 2025)
+            // is not judged against the cap in it.
+            .filter(|c| c.assessment.status != swforce_domain::agency::Status::NotInScope)
             .filter_map(|c| {
                 let e = &c.engagement;
                 let region = regions.get(&e.la_code).cloned().flatten();
@@ -340,6 +348,7 @@ impl App {
                     dcs_signoff: e.dcs_signoff,
                     ceo_signoff: e.ceo_signoff,
                     signed_off_in_time: over.signed_off_in_time,
+                    legacy: e.legacy(),
                 })
             })
             .collect();
@@ -395,8 +404,12 @@ impl App {
             if e.pay_basis.is_none() {
                 gap("pay_basis");
             }
+            // The pay rate is collected by the Department: its absence stops the return and is
+            // listed apart, in `without_pay`.
             for field in e.charge.missing(e.pay_basis) {
-                gap(field);
+                if field != "pay_rate" {
+                    gap(field);
+                }
             }
             if e.hours_per_week.is_none() {
                 gap("hours_per_week");
@@ -405,9 +418,15 @@ impl App {
                 gap("pqe_years");
             }
         }
+        let without_pay = running
+            .iter()
+            .filter(|c| c.engagement.charge.pay.is_none())
+            .map(|c| c.engagement.reference.clone())
+            .collect();
         Ok(CouncilReturn {
             la,
             quarter,
+            without_pay,
             engagements: running.len(),
             rules,
             above_cap: above,
@@ -525,10 +544,17 @@ fn council_csv(r: &CouncilReturn) -> Result<String, AppError> {
                 money(c.cap),
                 date(c.dcs_signoff),
                 date(c.ceo_signoff),
-                if c.signed_off_in_time {
-                    "both by the start"
-                } else {
-                    "not both by the start"
+                match (c.signed_off_in_time, c.legacy) {
+                    (true, false) => "both by the start".to_string(),
+                    (false, false) => "not both by the start".to_string(),
+                    (true, true) => format!(
+                        "both by {}, the date engagements begun before the rules had to comply",
+                        swforce_domain::agency::transition()
+                    ),
+                    (false, true) => format!(
+                        "not both by {}, the date engagements begun before the rules had to comply",
+                        swforce_domain::agency::transition()
+                    ),
                 }
             ),
         )?;

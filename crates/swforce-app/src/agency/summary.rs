@@ -57,6 +57,7 @@ pub fn summarise(
     let compliant = by_status.get(&Status::Compliant).copied().unwrap_or(0);
     let mut by_job = Vec::new();
     let (mut spend, mut premium, mut premium_missing, mut fte) = (0i64, 0i64, Vec::new(), 0.0);
+    let mut spend_left_out = 0;
     for job in JobType::ALL {
         let of_job: Vec<&Engagement> = running
             .iter()
@@ -79,6 +80,8 @@ pub fn summarise(
                 if let Some(p) = perm {
                     premium += cost(Pence(total.0 - p.0), e, days).0;
                 }
+            } else {
+                spend_left_out += 1;
             }
         }
         if perm.is_none() {
@@ -91,8 +94,11 @@ pub fn summarise(
             active: of_job.len(),
             fte: job_fte,
             spend: Pence(job_spend),
-            mean_charge: (!charges.is_empty())
-                .then(|| Pence(charges.iter().sum::<i64>() / charges.len() as i64)),
+            mean_charge: (!charges.is_empty()).then(|| {
+                let n = charges.len() as i64;
+                // Rounded to the nearest penny, not cut down.
+                Pence((charges.iter().sum::<i64>() + n / 2) / n)
+            }),
             cap: region.and_then(|r| cap_on(caps, r, job, census_day).map(|c| c.hourly)),
             permanent: perm,
         });
@@ -106,6 +112,7 @@ pub fn summarise(
         missing_by_field: by_field.into_iter().collect(),
         fte,
         spend: Pence(spend),
+        spend_left_out,
         premium: (premium_missing.len() < by_job.len()).then_some(Pence(premium)),
         premium_missing,
         by_job,
@@ -191,5 +198,64 @@ impl App {
             councils,
             total,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use swforce_domain::agency::{Charge, Context, PayBasis, assess};
+
+    fn engagement(reference: &str, pay: i64, margin: Option<i64>) -> Engagement {
+        Engagement {
+            reference: reference.into(),
+            swe: "SW1".into(),
+            agency: "Oakfield Locums".into(),
+            la_code: "E10000016".into(),
+            job_type: JobType::SocialWorker,
+            start: Date::parse("2025-01-06").unwrap(),
+            end: None,
+            hours_per_week: Some(37.0),
+            pay_basis: Some(PayBasis::Umbrella),
+            charge: Charge {
+                pay: Some(Pence(pay)),
+                agency_margin: margin.map(Pence),
+                ..Charge::default()
+            },
+            qualified: None,
+            pqe_years: Some(5.0),
+            previous_employer: Some("none".into()),
+            previous_la_code: None,
+            previous_region: None,
+            left_on: None,
+            leaving: None,
+            practice_reference: Some(true),
+            notice_weeks: Some(4.0),
+            council_notice_weeks: None,
+            project_team: None,
+            packaged_model: None,
+            dcs_signoff: None,
+            ceo_signoff: None,
+        }
+    }
+
+    #[test]
+    fn the_mean_charge_is_rounded_and_engagements_without_a_cost_are_counted() {
+        // £56.88, £54.74 and £58.41 average £56.6767: £56.68, not £56.67.
+        let es = [
+            engagement("A", 5688, Some(0)),
+            engagement("B", 5474, Some(0)),
+            engagement("C", 5841, Some(0)),
+            engagement("D", 5000, None),
+        ];
+        let results: Vec<Assessment> = es.iter().map(|e| assess(e, &Context::default())).collect();
+        let rows: Vec<(&Engagement, &Assessment)> = es.iter().zip(&results).collect();
+        let q = Quarter::parse("2025Q1").unwrap();
+        let s = summarise(q, Date::parse("2025-06-01").unwrap(), &rows, &[], None, &[]);
+        assert_eq!(s.by_job[0].mean_charge, Some(Pence(5668)));
+        assert_eq!(
+            s.spend_left_out, 1,
+            "D's margin is blank: its cost is not known"
+        );
     }
 }

@@ -124,13 +124,19 @@ pub(super) fn price_cap(e: &Engagement, at: Date, ctx: &Context) -> Outcome {
         };
     }
     let over = Pence(total.0 - cap.hourly.0);
-    // Above the cap needs both sign-offs before the engagement starts.
+    // Above the cap needs both sign-offs before the engagement starts (or, for one that began
+    // before the rules, by the date it had to comply).
     let late = |d: Option<Date>| d.filter(|d| *d > at);
+    let deadline = if e.legacy() {
+        format!("{at}, the date engagements begun before the rules had to comply")
+    } else {
+        format!("the start ({at})")
+    };
     match (e.dcs_signoff, e.ceo_signoff) {
         (Some(d), Some(ceo)) if late(Some(d)).is_none() && late(Some(ceo)).is_none() => {
             Outcome::Compliant {
                 evidence: format!(
-                    "{total} an hour ({made_of}), {over} above the cap of {}, signed off by the director of children's services on {d} and the chief executive on {ceo}, by the start ({at})",
+                    "{total} an hour ({made_of}), {over} above the cap of {}, signed off by the director of children's services on {d} and the chief executive on {ceo}, by {deadline}",
                     cap.hourly
                 ),
             }
@@ -144,7 +150,7 @@ pub(super) fn price_cap(e: &Engagement, at: Date, ctx: &Context) -> Outcome {
                 match date {
                     None => lacking.push(format!("no sign-off by {who}")),
                     Some(day) if day > at => {
-                        lacking.push(format!("{who} signed off on {day}, after the start {at}"))
+                        lacking.push(format!("{who} signed off on {day}, after {deadline}"))
                     }
                     Some(_) => {}
                 }

@@ -256,7 +256,7 @@ fn header(file: &str, line: u64, names: &[String], out: &mut Collector) -> Optio
     for (i, name) in names.iter().enumerate() {
         match CAP_COLUMNS
             .iter()
-            .position(|c| c.0.eq_ignore_ascii_case(name))
+            .position(|c| super::same_heading(c.0, name))
         {
             Some(k) if at[k].is_some() => out.push(
                 Diagnostic::error(

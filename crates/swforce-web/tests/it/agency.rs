@@ -67,6 +67,8 @@ fn a_council_keeps_its_register_against_its_regions_caps_and_exports_the_return(
             ],
         );
         assert_eq!(a.status, 303, "{}", a.body);
+        let saved = lead.get(a.header("location").unwrap());
+        assert!(saved.body.contains("Price cap saved"), "{}", saved.body);
     }
     let bad = lead.post_form(
         "/agency/region/caps",
@@ -278,6 +280,46 @@ fn a_council_keeps_its_register_against_its_regions_caps_and_exports_the_return(
             .status,
         403
     );
+
+    // A note saved again unchanged writes nothing more to the audit log; an explanation for a
+    // rule with no breach is not taken.
+    let audited = |app: &crate::TestApp| {
+        app.app
+            .store()
+            .audit(Some(kent), 200)
+            .unwrap()
+            .iter()
+            .filter(|e| e.target == "agency return E10000016 2025Q3")
+            .count()
+    };
+    let before = audited(&app);
+    assert_eq!(before, 2, "the explanation and the note, not the empty box");
+    analyst.post_form(
+        "/agency/council/return/notes",
+        &[
+            ("quarter", "2025Q3"),
+            (
+                "explanation-AGY-2",
+                "A returning worker was engaged before the checks were in place",
+            ),
+            ("explanation-AGY-4", "sneaky"),
+            ("agency-0-name", "Harbour Social Care Ltd"),
+            ("agency-0", "Late practice references"),
+        ],
+    );
+    assert_eq!(audited(&app), before);
+    assert!(
+        !analyst
+            .get("/agency/council/return.csv?quarter=2025Q3&part=council")
+            .body
+            .contains("sneaky")
+    );
+    // The import banner says only numbers: a link cannot put words in it.
+    let spoof = analyst.get("/agency/council?imported=All%20deleted.%20Call%20us");
+    assert!(!spoof.body.contains("All deleted"), "{}", spoof.body);
+    assert!(!spoof.body.contains("Engagements imported"));
+    // The quarters go back to the first of the rules.
+    assert!(q3.body.contains("value=\"2024Q4\""), "{}", q3.body);
 
     // Completing the register fills the gaps.
     let fixed = analyst.post_file(

@@ -116,6 +116,41 @@ impl Command {
     }
 }
 
+/// What a command would refuse on a data folder with no database, refused before one is made:
+/// a file that does not read, or a council that cannot be on record yet.
+pub fn precheck(command: &Command) -> Result<(), Failure> {
+    let no_council = |la: &str| {
+        eprintln!(
+            "error: No organisation on record is the council {la}: this data folder has no database yet\n  fix: A site admin adds the council as an organisation (local authority or children's trust) under Administration on the web first"
+        );
+        Failure::Refused
+    };
+    match command {
+        Command::Import(a) => {
+            let file = name(&a.file);
+            let read = swforce_import::agency::read_engagements_csv(&file, open(&a.file)?)
+                .map_err(|r| {
+                    refused(AppError::Refused(r), |f| {
+                        format!("nothing was imported from {f}")
+                    })
+                })?;
+            let la = read
+                .engagements
+                .first()
+                .map(|(_, e)| e.la_code.clone())
+                .unwrap_or_default();
+            Err(no_council(&la))
+        }
+        Command::Return(a) => Err(no_council(a.la.trim())),
+        Command::Caps(CapsCommand::Import(a)) => {
+            swforce_app::agency::read_caps_file(&name(&a.file), open(&a.file)?)
+                .map_err(|e| refused(e, |f| format!("{f} was not imported; nothing was stored")))?;
+            Ok(())
+        }
+        _ => Ok(()),
+    }
+}
+
 /// Runs a command that needs no store ([`Command::needs_no_store`]): the check places councils
 /// by the geography shipped with swforce, with the caps of `--caps` or none.
 pub fn run_alone(command: &Command) -> Result<(), Failure> {

@@ -766,3 +766,102 @@ fn a_legacy_engagement_is_not_in_scope_in_a_quarter_before_it_had_to_comply() {
         assert_eq!(row.split(',').nth(11), Some(status), "{quarter}: {row}");
     }
 }
+
+#[test]
+fn on_a_fresh_folder_what_is_refused_makes_no_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let file = engagements();
+    let out = swforce(&data, &["agency", "import", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("error: No organisation on record is the council E10000016"),
+        "{}",
+        stderr(&out)
+    );
+    let out = return_for(&data, "2025Q1");
+    assert_eq!(out.status.code(), Some(1));
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(
+        &bad,
+        "region,job_type,hourly_cap,in_force_from\nKent,social_worker,50,2025-01-01\n",
+    )
+    .unwrap();
+    let out = swforce(&data, &["agency", "caps", "import", bad.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("bad.csv:2:1: error:"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!data.exists(), "nothing refused made {}", data.display());
+    // A good caps file is kept, which makes the database.
+    let good = dir.path().join("good.csv");
+    std::fs::write(
+        &good,
+        "region,job_type,hourly_cap,in_force_from\nSouth East,social_worker,50,2025-01-01\n",
+    )
+    .unwrap();
+    let out = swforce(&data, &["agency", "caps", "import", good.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(data.join("swforce.sqlite3").exists());
+}
+
+#[test]
+fn a_legacy_engagement_above_the_cap_is_a_price_cap_breach_only_from_the_transition() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    add_kent(&data);
+    let caps = dir.path().join("caps.csv");
+    std::fs::write(
+        &caps,
+        "region,job_type,hourly_cap,in_force_from\nSouth East,team_manager,60.00,2024-10-31\n",
+    )
+    .unwrap();
+    assert_eq!(
+        swforce(&data, &["agency", "caps", "import", caps.to_str().unwrap()])
+            .status
+            .code(),
+        Some(0)
+    );
+    let file = engagements();
+    assert_eq!(
+        swforce(&data, &["agency", "import", file.to_str().unwrap()])
+            .status
+            .code(),
+        Some(0)
+    );
+    let council = |quarter: &str| {
+        stdout(&swforce(
+            &data,
+            &[
+                "agency",
+                "return",
+                "--la",
+                "E10000016",
+                "--quarter",
+                quarter,
+                "--part",
+                "council",
+            ],
+        ))
+    };
+    // KCC-AGY-0011, a team manager from June 2024, costs £62.24 an hour in pay and on-costs.
+    assert!(
+        !council("2025Q3").contains("price_cap_breach,KCC-AGY-0011"),
+        "{}",
+        council("2025Q3")
+    );
+    let q4 = council("2025Q4");
+    let line = q4
+        .lines()
+        .find(|l| l.contains("price_cap_breach,KCC-AGY-0011"))
+        .unwrap_or_else(|| panic!("{q4}"));
+    assert!(line.contains(",62.24,"), "{line}");
+    assert!(
+        line.contains(
+            "not both by 2025-10-01, the date engagements begun before the rules had to comply"
+        ),
+        "{line}"
+    );
+}

@@ -88,7 +88,21 @@ pub async fn show(
     let who = viewer.signed_in()?.clone();
     let quarter = quarter_of(&q.quarter)?;
     run(move || {
-        let banner = match (&q.saved, &q.imported, &q.noted) {
+        let number = |v: &Option<String>| v.as_deref().and_then(|t| t.parse::<usize>().ok());
+        let imported = number(&q.imported).map(|added| {
+            let ignored = number(&q.ignored).unwrap_or(0);
+            format!(
+                "{added} added, {} updated, {} unchanged.{}",
+                number(&q.updated).unwrap_or(0),
+                number(&q.unchanged).unwrap_or(0),
+                match ignored {
+                    0 => String::new(),
+                    1 => " 1 column of the file was not read: check its heading against the columns on the rules page.".into(),
+                    n => format!(" {n} columns of the file were not read: check their headings against the columns on the rules page."),
+                }
+            )
+        });
+        let banner = match (&q.saved, &imported, &q.noted) {
             (Some(_), _, _) => Some(("Permanent costs saved".to_string(), String::new())),
             (_, Some(what), _) => Some(("Engagements imported".to_string(), what.clone())),
             (_, _, Some(_)) => Some((
@@ -128,7 +142,8 @@ pub async fn save_costs(
                 Err(e) => return Err(e.into()),
             }
         }
-        Ok(redirect("/agency/council?saved=1#costs").into_response())
+        let quarter = quarter_of(&form.get("quarter")).unwrap_or_else(|_| Quarter::of(today()));
+        Ok(redirect(&format!("/agency/council?quarter={quarter}&saved=1#costs")).into_response())
     })
     .await
 }
@@ -155,17 +170,18 @@ pub async fn import(
             .app
             .import_agency_for(&who, &name, bytes.as_slice(), &viewer.origin)
         {
-            Ok((outcome, _)) => {
-                let what = format!(
-                    "{name}: {} added, {} updated, {} unchanged.",
-                    outcome.added, outcome.updated, outcome.unchanged
-                );
-                Ok(redirect(&format!(
-                    "/agency/council?imported={}",
-                    crate::error::form_urlencoded_component(&what)
-                ))
-                .into_response())
-            }
+            Ok((outcome, check)) => Ok(redirect(&format!(
+                "/agency/council?imported={}&updated={}&unchanged={}&ignored={}",
+                outcome.added,
+                outcome.updated,
+                outcome.unchanged,
+                check
+                    .warnings
+                    .iter()
+                    .filter(|w| w.problem.contains("column"))
+                    .count()
+            ))
+            .into_response()),
             Err(AppError::Refused(r)) => refuse(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 r.errors().take(10).map(problem_from).collect(),

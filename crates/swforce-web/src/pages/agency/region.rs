@@ -21,6 +21,7 @@ use swforce_domain::agency::{JobType, Quarter, Status};
 struct RegionPage {
     layout: Layout,
     problems: Vec<Problem>,
+    banner: Option<(String, String)>,
     organisation: String,
     region: String,
     quarter: String,
@@ -94,6 +95,7 @@ fn region_page(
         cap_job = cap_job.option(j.id(), j.label(), "", form.get("cap_job") == j.id());
     }
     Ok(RegionPage {
+        banner: None,
         layout: Layout::new(if problems.is_empty() {
             "Your region's agency workers"
         } else {
@@ -142,14 +144,13 @@ pub async fn show(
     let who = viewer.signed_in()?.clone();
     let quarter = quarter_of(&q.quarter)?;
     run(move || {
-        Ok(render(&region_page(
-            &state,
-            &who,
-            quarter,
-            &Fields(Vec::new()),
-            Vec::new(),
-        )?)?
-        .into_response())
+        let mut page = region_page(&state, &who, quarter, &Fields(Vec::new()), Vec::new())?;
+        page.banner = match q.saved.as_deref() {
+            Some("cap") => Some(("Price cap saved".to_string(), String::new())),
+            Some("removed") => Some(("Price cap removed".to_string(), String::new())),
+            _ => None,
+        };
+        Ok(render(&page)?.into_response())
     })
     .await
 }
@@ -168,7 +169,7 @@ pub async fn set_cap(
             &form.get("cap_hourly"),
             &viewer.origin,
         ) {
-            Ok(_) => Ok(redirect("/agency/region#caps").into_response()),
+            Ok(_) => Ok(redirect("/agency/region?saved=cap#caps").into_response()),
             Err(AppError::Invalid { problem, fix }) => {
                 let target = if problem.contains("date") {
                     "cap_from"
@@ -201,7 +202,7 @@ pub async fn delete_cap(
         state
             .app
             .delete_price_cap(&who, &form.get("job"), &form.get("from"), &viewer.origin)?;
-        Ok(redirect("/agency/region#caps").into_response())
+        Ok(redirect("/agency/region?saved=removed#caps").into_response())
     })
     .await
 }

@@ -37,7 +37,7 @@ pub struct CapRow {
     pub cap: String,
     pub dcs: String,
     pub ceo: String,
-    pub in_time: &'static str,
+    pub in_time: String,
 }
 
 #[derive(Debug, Clone)]
@@ -66,6 +66,7 @@ pub struct ReturnView {
     pub agencies: Vec<AgencyRow>,
     pub months: Vec<MonthRow>,
     pub gaps: Vec<(String, usize)>,
+    pub without_pay: Vec<String>,
 }
 
 const MONTHS: [&str; 12] = [
@@ -132,7 +133,18 @@ pub fn return_view(r: &CouncilReturn) -> ReturnView {
                 cap: c.cap.to_string(),
                 dcs: c.dcs_signoff.map_or("None".into(), |d| d.to_string()),
                 ceo: c.ceo_signoff.map_or("None".into(), |d| d.to_string()),
-                in_time: if c.signed_off_in_time { "Yes" } else { "No" },
+                in_time: format!(
+                    "{}{}",
+                    if c.signed_off_in_time { "Yes" } else { "No" },
+                    if c.legacy {
+                        format!(
+                            " (due by {}: begun before the rules)",
+                            swforce_domain::agency::transition()
+                        )
+                    } else {
+                        String::new()
+                    }
+                ),
             })
             .collect(),
         agencies: r
@@ -161,6 +173,7 @@ pub fn return_view(r: &CouncilReturn) -> ReturnView {
             })
             .collect(),
         gaps: r.gaps.clone(),
+        without_pay: r.without_pay.clone(),
     }
 }
 
@@ -176,26 +189,34 @@ pub async fn save_notes(
     run(move || {
         let report = state.app.council_return(&who, quarter)?;
         let mut saved = 0;
-        let mut write = |kind: &str, subject: &str, field: &str| -> Result<(), AppError> {
-            if !form.has(field) {
-                return Ok(());
-            }
-            state.app.set_return_note(
-                &who,
-                quarter,
-                kind,
-                subject,
-                &form.get(field),
-                &viewer.origin,
-            )?;
-            saved += 1;
-            Ok(())
-        };
-        for l in &report.rules {
+        // A note is written only when it changes, so the audit log records changes alone.
+        let mut write =
+            |kind: &str, subject: &str, field: &str, now: Option<&str>| -> Result<(), AppError> {
+                if !form.has(field) || form.value(field).trim() == now.unwrap_or("") {
+                    return Ok(());
+                }
+                state.app.set_return_note(
+                    &who,
+                    quarter,
+                    kind,
+                    subject,
+                    &form.get(field),
+                    &viewer.origin,
+                )?;
+                saved += 1;
+                Ok(())
+            };
+        // Explanations are asked for each rule with a breach (or one written before).
+        for l in report
+            .rules
+            .iter()
+            .filter(|l| l.breach > 0 || l.explanation.is_some())
+        {
             write(
                 "explanation",
                 l.rule.id(),
                 &format!("explanation-{}", l.rule.id()),
+                l.explanation.as_ref().map(|n| n.note.as_str()),
             )?;
         }
         // Each agency's note comes with the agency's name, so a register changed meanwhile
@@ -203,7 +224,13 @@ pub async fn save_notes(
         let mut i = 0;
         while form.has(&format!("agency-{i}-name")) {
             let name = form.get(&format!("agency-{i}-name"));
-            write("agency", &name, &format!("agency-{i}"))?;
+            let now = report
+                .agencies
+                .iter()
+                .find(|a| a.agency == name)
+                .and_then(|a| a.note.as_ref())
+                .map(|n| n.note.clone());
+            write("agency", &name, &format!("agency-{i}"), now.as_deref())?;
             i += 1;
         }
         Ok(redirect(&format!(

@@ -186,7 +186,13 @@ fn check_page(check: &AgencyCheck) -> CheckPage {
         warnings: check
             .warnings
             .iter()
-            .map(|w| format!("{} {}", w.problem, w.fix))
+            .map(|w| {
+                format!(
+                    "{}. {}.",
+                    w.problem.trim_end_matches('.'),
+                    w.fix.trim_end_matches('.')
+                )
+            })
             .collect(),
         results_csv: check.results_csv(false),
     }

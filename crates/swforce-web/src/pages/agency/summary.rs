@@ -14,8 +14,16 @@ pub struct QuarterParams {
     pub(super) quarter: String,
     #[serde(default)]
     pub(super) saved: Option<String>,
+    /// After an import, the numbers of engagements added, updated and unchanged, and of the
+    /// file's columns not read: numbers only, so a link cannot put words in the banner.
     #[serde(default)]
     pub(super) imported: Option<String>,
+    #[serde(default)]
+    pub(super) updated: Option<String>,
+    #[serde(default)]
+    pub(super) unchanged: Option<String>,
+    #[serde(default)]
+    pub(super) ignored: Option<String>,
     #[serde(default)]
     pub(super) noted: Option<String>,
     #[serde(default)]
@@ -36,11 +44,16 @@ pub(super) fn quarter_of(text: &str) -> Result<Quarter, PageError> {
     })
 }
 
-/// Quarters to choose from: the last eight.
+/// Quarters to choose from: from this one back to the first of the rules (October to December
+/// 2024), and at least the last eight.
 pub(super) fn quarter_choices(selected: Quarter) -> Choices {
     let mut q = Quarter::of(today());
+    let first = Quarter::of(swforce_domain::agency::in_force());
     let mut c = Choices::new("quarter", "Quarter", "select");
-    for _ in 0..8 {
+    for i in 0.. {
+        if i >= 8 && q < first {
+            break;
+        }
         c = c.option(
             &q.to_string(),
             &format!("{q} ({} to {})", q.first_day(), q.last_day()),
@@ -62,6 +75,7 @@ pub(super) struct SummaryView {
     pub spend: String,
     pub premium: String,
     pub premium_note: String,
+    pub spend_note: String,
     pub statuses: Vec<(Tag, usize)>,
     pub breaches: Option<TableView>,
     pub missing: Option<TableView>,
@@ -167,6 +181,14 @@ pub(super) fn summary_view(s: &AgencySummary) -> SummaryView {
         fte: format!("{:.1}", s.fte),
         spend: pounds(s.spend),
         premium: s.premium.map(pounds).unwrap_or_else(|| "–".into()),
+        spend_note: match s.spend_left_out {
+            0 => String::new(),
+            n => format!(
+                "{n} engagement{} left out of spend and premium: {} hourly cost is not known (a part of the charge is blank).",
+                if n == 1 { "" } else { "s" },
+                if n == 1 { "its" } else { "their" }
+            ),
+        },
         premium_note: if s.premium_missing.is_empty() {
             String::new()
         } else {
