@@ -164,6 +164,8 @@ pub struct AgencySummary {
     /// FTE of the engagements running on the quarter's last day (or today, if sooner).
     pub fte: f64,
     pub spend: Pence,
+    /// The last day spend counts: the quarter's last day, or today for a quarter not over.
+    pub paid_to: Date,
     /// Engagements running in the quarter left out of spend and premium: their hourly cost is
     /// not known (a part of the charge is blank).
     pub spend_left_out: usize,

@@ -8,9 +8,7 @@ use crate::access::{Access, Origin, Principal, now_stamp};
 use crate::display::spreadsheet_safe;
 use crate::{App, AppError};
 use swforce_domain::Date;
-use swforce_domain::agency::{
-    Context, Engagement, FULL_TIME_HOURS, Outcome, Pence, Quarter, Rule, above_cap,
-};
+use swforce_domain::agency::{Context, Engagement, Outcome, Pence, Quarter, Rule, above_cap};
 use swforce_import::{Diagnostic, Refused};
 use swforce_store::{NoteKind, Organisation, ReturnNote};
 
@@ -71,6 +69,9 @@ pub struct AgencyLine {
 #[derive(Debug, Clone)]
 pub struct MonthCost {
     pub first_day: Date,
+    /// The last day counted: the month's, or today for a month not over (before the first
+    /// day, for a month to come).
+    pub last_day: Date,
     pub cost: Pence,
     /// Engagements running in the month whose hourly cost is not known (left out of `cost`).
     pub without_cost: usize,
@@ -377,20 +378,25 @@ impl App {
             .months()
             .into_iter()
             .map(|(first, last)| {
-                let (mut cost, mut without_cost) = (0i64, 0usize);
-                for e in engagements.iter().filter(|e| e.active_between(first, last)) {
-                    match e.charge.total(e.pay_basis) {
-                        Some(hourly) => {
-                            let days = swforce_domain::agency::days_within(e, first, last);
-                            let hours = e.hours_per_week.unwrap_or(FULL_TIME_HOURS);
-                            cost += (hourly.0 as f64 * hours * days as f64 / 7.0).round() as i64;
+                // What has been paid: a month not over counts up to today, one to come nothing.
+                let last = last.min(super::today());
+                let (mut cost, mut without_cost) = (0.0, 0usize);
+                if last >= first {
+                    for e in engagements.iter().filter(|e| e.active_between(first, last)) {
+                        match e.charge.total(e.pay_basis) {
+                            Some(hourly) => {
+                                let days = swforce_domain::agency::days_within(e, first, last);
+                                cost += super::summary::cost(hourly, e, days);
+                            }
+                            None => without_cost += 1,
                         }
-                        None => without_cost += 1,
                     }
                 }
                 MonthCost {
                     first_day: first,
-                    cost: Pence(cost),
+                    last_day: last,
+                    // Rounded once, for the month.
+                    cost: Pence(cost.round() as i64),
                     without_cost,
                 }
             })

@@ -16,9 +16,10 @@ fn hours(e: &Engagement) -> f64 {
     e.hours_per_week.unwrap_or(FULL_TIME_HOURS)
 }
 
-/// What an engagement costs over `days` days at `hourly`.
-fn cost(hourly: Pence, e: &Engagement, days: i64) -> Pence {
-    Pence((hourly.0 as f64 * hours(e) * days as f64 / 7.0).round() as i64)
+/// What an engagement costs over `days` days at `hourly`, in pence (a sum is rounded once, at
+/// the end, not engagement by engagement).
+pub(super) fn cost(hourly: Pence, e: &Engagement, days: i64) -> f64 {
+    hourly.0 as f64 * hours(e) * days as f64 / 7.0
 }
 
 /// Sums a list of engagements and their results for a quarter.
@@ -32,6 +33,8 @@ pub fn summarise(
 ) -> AgencySummary {
     let (from, to) = (quarter.first_day(), quarter.last_day());
     let census_day = to.min(today).max(from);
+    // Spend is what has been paid: for a quarter not over, up to today.
+    let paid_to = to.min(today);
     let running: Vec<&(&Engagement, &Assessment)> = rows
         .iter()
         .filter(|(e, _)| e.active_between(from, to))
@@ -56,7 +59,7 @@ pub fn summarise(
     let judged = running.len() - by_status.get(&Status::NotInScope).copied().unwrap_or(0);
     let compliant = by_status.get(&Status::Compliant).copied().unwrap_or(0);
     let mut by_job = Vec::new();
-    let (mut spend, mut premium, mut premium_missing, mut fte) = (0i64, 0i64, Vec::new(), 0.0);
+    let (mut spend, mut premium, mut premium_missing, mut fte) = (0.0, 0.0, Vec::new(), 0.0);
     let mut spend_left_out = 0;
     for job in JobType::ALL {
         let of_job: Vec<&Engagement> = running
@@ -68,17 +71,21 @@ pub fn summarise(
             continue;
         }
         let perm = permanent.iter().find(|(j, _)| *j == job).map(|(_, p)| *p);
-        let (mut job_spend, mut job_fte, mut charges) = (0i64, 0.0, Vec::new());
+        let (mut job_spend, mut job_fte, mut charges) = (0.0, 0.0, Vec::new());
         for e in &of_job {
             if e.active_on(census_day) {
                 job_fte += hours(e) / FULL_TIME_HOURS;
             }
             if let Some(total) = e.charge.total(e.pay_basis) {
-                let days = days_within(e, from, to);
-                job_spend += cost(total, e, days).0;
+                let days = if paid_to < from {
+                    0
+                } else {
+                    days_within(e, from, paid_to)
+                };
+                job_spend += cost(total, e, days);
                 charges.push(total.0);
                 if let Some(p) = perm {
-                    premium += cost(Pence(total.0 - p.0), e, days).0;
+                    premium += cost(Pence(total.0 - p.0), e, days);
                 }
             } else {
                 spend_left_out += 1;
@@ -93,7 +100,7 @@ pub fn summarise(
             job,
             active: of_job.len(),
             fte: job_fte,
-            spend: Pence(job_spend),
+            spend: Pence(job_spend.round() as i64),
             mean_charge: (!charges.is_empty()).then(|| {
                 let n = charges.len() as i64;
                 // Rounded to the nearest penny, not cut down.
@@ -111,9 +118,10 @@ pub fn summarise(
         breaches_by_rule: by_rule.into_iter().collect(),
         missing_by_field: by_field.into_iter().collect(),
         fte,
-        spend: Pence(spend),
+        spend: Pence(spend.round() as i64),
+        paid_to,
         spend_left_out,
-        premium: (premium_missing.len() < by_job.len()).then_some(Pence(premium)),
+        premium: (premium_missing.len() < by_job.len()).then_some(Pence(premium.round() as i64)),
         premium_missing,
         by_job,
     }
@@ -179,7 +187,12 @@ impl App {
             if self.region_of_council(&la).as_deref() != Some(region.as_str()) {
                 continue;
             }
-            let checked = self.with_results_for(self.store().engagements(org.id)?, quarter)?;
+            let stored = self.store().engagements(org.id)?;
+            // Councils that keep no register in swforce are not listed.
+            if stored.is_empty() {
+                continue;
+            }
+            let checked = self.with_results_for(stored, quarter)?;
             let permanent = self.store().permanent_costs(org.id)?;
             let rows: Vec<(&Engagement, &Assessment)> = checked
                 .iter()
@@ -191,7 +204,11 @@ impl App {
         }
         let rows: Vec<(&Engagement, &Assessment)> =
             all.iter().map(|c| (&c.engagement, &c.assessment)).collect();
-        let total = summarise(quarter, today(), &rows, &caps, Some(&region), &[]);
+        let mut total = summarise(quarter, today(), &rows, &caps, Some(&region), &[]);
+        // The region's premium is its councils': each against its own permanent costs.
+        let premiums: Vec<Pence> = councils.iter().filter_map(|c| c.summary.premium).collect();
+        total.premium = (!premiums.is_empty()).then(|| Pence(premiums.iter().map(|p| p.0).sum()));
+        total.premium_missing.clear();
         Ok(RegionalSummary {
             region,
             region_name,
@@ -256,6 +273,21 @@ mod tests {
         assert_eq!(
             s.spend_left_out, 1,
             "D's margin is blank: its cost is not known"
+        );
+        // 2025Q1 seen on 15 January: spend is what has been paid, to that day (10 days from
+        // 6 January); later days are not counted.
+        let mid = summarise(q, Date::parse("2025-01-15").unwrap(), &rows, &[], None, &[]);
+        assert_eq!(mid.paid_to, Date::parse("2025-01-15").unwrap());
+        let want: f64 = [5688.0, 5474.0, 5841.0]
+            .iter()
+            .map(|p| p * 37.0 * 10.0 / 7.0)
+            .sum();
+        assert_eq!(mid.spend, Pence(want.round() as i64));
+        let before = summarise(q, Date::parse("2024-12-31").unwrap(), &rows, &[], None, &[]);
+        assert_eq!(
+            before.spend,
+            Pence(0),
+            "a quarter not begun has paid nothing"
         );
     }
 }

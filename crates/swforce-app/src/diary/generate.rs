@@ -73,6 +73,8 @@ pub struct GenerateSpec {
 /// What was generated.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Generated {
+    /// Whether the organisation was in a region's and England's figures, and was taken out.
+    pub taken_out: bool,
     pub people: u64,
     pub diaries: u64,
     pub teams: u64,
@@ -241,7 +243,14 @@ impl App {
                 batch.clear();
             }
         }
+        // Invented diaries enter a region's or England's figures only when the operator says
+        // so (`--opt-in`, which adds the organisation back after this).
+        let taken_out = self.store().diary_opt_in(org.id)?;
+        if taken_out {
+            self.store().set_diary_opt_in(org.id, false)?;
+        }
         Ok(Generated {
+            taken_out,
             people: u64::from(spec.people),
             diaries,
             teams: u64::from(team_count),

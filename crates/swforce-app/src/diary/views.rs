@@ -360,6 +360,7 @@ pub fn summary_json(g: &GroupTime) -> serde_json::Value {
         "to": g.to.sunday().to_string(),
         "minimum_contributors": MIN_CONTRIBUTORS,
         "counts_rounded_to": COUNTS_ROUNDED_TO,
+        "synthetic": g.synthetic,
     });
     let mut out = head.as_object().cloned().unwrap_or_default();
     if !g.shown {

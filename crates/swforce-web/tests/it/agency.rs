@@ -378,6 +378,14 @@ fn a_council_keeps_its_register_against_its_regions_caps_and_exports_the_return(
     assert!(region.body.contains("Kent County Council"));
     assert!(!region.body.contains("SW118402"), "no worker is named");
     assert!(region.body.contains("£55.00"));
+    // The region's premium is its councils' own (Kent set its permanent costs).
+    let premium = region
+        .body
+        .split("Premium over permanent staff")
+        .nth(1)
+        .and_then(|rest| rest.split("</dd>").next())
+        .unwrap();
+    assert!(premium.contains("£") && !premium.contains("–"), "{premium}");
 
     // The API gives the summary to a token with agency:read.
     let token = app.token("analyst@kent.test", &["agency:read"]);

@@ -693,6 +693,34 @@ fn england_and_the_regions_add_up_the_organisations_that_opt_in() {
         "{}",
         own.body
     );
+    // The operator adds it: the API, the landing page and England's page say so.
+    app.app.opt_in_from_command_line(&org).unwrap();
+    assert_eq!(app.get_json("/api/v1/diary/national")["synthetic"], true);
+    assert!(
+        app.get("/time")
+            .body
+            .contains("Synthetic: these figures include invented people")
+    );
+    // Generating into an organisation in England's figures takes it out, unless the operator
+    // opts it in again.
+    admin.post_form("/time/settings/opt-in", &[("opt_in", "yes")]);
+    let kent_org = app.app.store().organisation(kent).unwrap().unwrap();
+    let made = app
+        .app
+        .generate_diaries(
+            &kent_org,
+            swforce_app::diary::GenerateSpec {
+                people: 10,
+                weeks: 4,
+                end_week: None,
+                seed: 9,
+                team_size: 5,
+            },
+            today(),
+        )
+        .unwrap();
+    assert!(made.taken_out);
+    assert!(!app.app.store().diary_opt_in(kent).unwrap());
 }
 
 #[test]

@@ -101,6 +101,11 @@ fn generate(app: &App, a: &GenerateArgs) -> Result<(), Failure> {
         .map_err(fail)?;
     if a.opt_in {
         app.opt_in_from_command_line(&org).map_err(fail)?;
+    } else if made.taken_out {
+        eprintln!(
+            "note: {} now holds invented diaries, so it was taken out of its region's and England's figures; --opt-in adds it back",
+            org.name
+        );
     }
     app.publish_diaries(today()).map_err(fail)?;
     println!(

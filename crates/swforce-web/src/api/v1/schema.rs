@@ -608,6 +608,9 @@ pub mod shapes {
         to: String,
         minimum_contributors: u32,
         counts_rounded_to: u32,
+        /// Whether the figures hold invented people's diaries (a synthetic organisation's,
+        /// added by the operator): not any council's.
+        synthetic: bool,
         suppressed: bool,
         message: Option<String>,
         /// Different people behind the figures, to the nearest five.

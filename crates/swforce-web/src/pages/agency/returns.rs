@@ -164,9 +164,16 @@ pub fn return_view(r: &CouncilReturn) -> ReturnView {
             .iter()
             .map(|m| MonthRow {
                 month: format!(
-                    "{} {}",
+                    "{} {}{}",
                     MONTHS[usize::from(m.first_day.month()) - 1],
-                    m.first_day.year()
+                    m.first_day.year(),
+                    if m.last_day < m.first_day {
+                        " (not begun)".to_string()
+                    } else if m.last_day < m.first_day.plus_months(1).plus_days(-1) {
+                        format!(" (to {}, today)", m.last_day)
+                    } else {
+                        String::new()
+                    }
                 ),
                 cost: pounds(m.cost),
                 left_out: m.without_cost,

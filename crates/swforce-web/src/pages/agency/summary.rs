@@ -179,7 +179,15 @@ pub(super) fn summary_view(s: &AgencySummary) -> SummaryView {
             .map(|r| format!("{:.0}%", r * 100.0))
             .unwrap_or_else(|| "–".into()),
         fte: format!("{:.1}", s.fte),
-        spend: pounds(s.spend),
+        spend: if s.paid_to < s.quarter.last_day() {
+            format!(
+                "{} (to {}: the quarter is not over)",
+                pounds(s.spend),
+                s.paid_to
+            )
+        } else {
+            pounds(s.spend)
+        },
         premium: s.premium.map(pounds).unwrap_or_else(|| "–".into()),
         spend_note: match s.spend_left_out {
             0 => String::new(),

@@ -88,6 +88,7 @@ struct IndexPage {
     manager: bool,
     england: String,
     england_shown: bool,
+    england_synthetic: bool,
     participants: Vec<String>,
     regions: Vec<(String, String)>,
 }
@@ -116,6 +117,7 @@ pub async fn index(State(state): AppState, viewer: Viewer) -> PageResult {
             manager: who.is_some_and(|p| p.can(Permission::ManageTimeDiary)),
             england: pct(g.relationship_share),
             england_shown: g.shown,
+            england_synthetic: g.shown && g.synthetic,
             participants,
             regions: region_links(),
         };
