@@ -516,7 +516,7 @@ impl App {
             .ok_or_else(|| {
                 invalid(
                     format!("No organisation on record is the council {la}"),
-                    "A site admin adds the council as an organisation (local authority or children's trust) under Administration on the web first",
+                    "Add the council as an organisation first: swforce admin org create --type council --la CODE (or under Administration on the web)",
                 )
             })
     }

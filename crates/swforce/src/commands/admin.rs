@@ -10,7 +10,7 @@ use std::io::BufRead;
 use std::path::PathBuf;
 use swforce_app::App;
 use swforce_app::access::{INVITATION_DAYS, Origin};
-use swforce_store::TokenKind;
+use swforce_store::{TokenKind, UserStatus};
 use swforce_store_sqlite::SqliteStore;
 
 #[derive(Debug, Subcommand)]
@@ -18,6 +18,80 @@ pub enum Command {
     /// Make a site admin (the first one, or another), and print the link that sets their
     /// password. Site admins add organisations and invite people from the web.
     Create(CreateArgs),
+    /// Organisations: make one, or list them.
+    #[command(subcommand)]
+    Org(OrgCommand),
+    /// Invite someone to an organisation: makes their account and prints (and emails) the link
+    /// that sets their password.
+    Invite(InviteArgs),
+    /// People: list an organisation's, or lock someone out.
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OrgCommand {
+    /// Make an organisation, on the audit log as the command line.
+    Create(OrgCreateArgs),
+    /// List the organisations, with their kind, authority and number of people.
+    List,
+}
+
+#[derive(Debug, Args)]
+pub struct OrgCreateArgs {
+    /// Its kind: council (a local authority), childrens_trust, regional_alliance, employer,
+    /// agency, national_body or campaign.
+    #[arg(long = "type", value_name = "KIND")]
+    pub kind: String,
+    /// For a council or children's trust, the authority whose census it returns; for a regional
+    /// alliance, its region: a code (E10000016, E12000008) or a name.
+    #[arg(long, default_value = "")]
+    pub la: String,
+    /// Its name; for a council, the authority's published name when left out.
+    #[arg(long)]
+    pub name: Option<String>,
+    /// The email domain of its people (for single sign-on), such as kent.gov.uk.
+    #[arg(long, default_value = "")]
+    pub domain: String,
+}
+
+#[derive(Debug, Args)]
+pub struct InviteArgs {
+    /// The organisation: its authority code, name, email domain or id.
+    #[arg(long)]
+    pub org: String,
+    /// Their email address.
+    #[arg(long)]
+    pub email: String,
+    /// Their full name.
+    #[arg(long)]
+    pub name: String,
+    /// A role to give (repeat for several): social_worker, team_manager, workforce_analyst,
+    /// org_admin, ...
+    #[arg(long = "role", value_name = "ROLE", required = true)]
+    pub roles: Vec<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// List an organisation's people, with their roles and whether they can sign in.
+    List(UserListArgs),
+    /// Lock someone out: they can no longer sign in, and their sessions end.
+    Disable(UserDisableArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct UserListArgs {
+    /// The organisation: its authority code, name, email domain or id.
+    #[arg(long)]
+    pub org: String,
+}
+
+#[derive(Debug, Args)]
+pub struct UserDisableArgs {
+    /// Their email address.
+    #[arg(long)]
+    pub email: String,
 }
 
 #[derive(Debug, Args)]
@@ -44,9 +118,130 @@ pub struct BackupArgs {
     pub out: PathBuf,
 }
 
-#[allow(clippy::print_stdout)]
 pub fn run(app: &App, command: &Command, global: &GlobalArgs) -> Result<(), Failure> {
-    let Command::Create(a) = command;
+    match command {
+        Command::Create(a) => create(app, a, global),
+        Command::Org(OrgCommand::Create(a)) => org_create(app, a),
+        Command::Org(OrgCommand::List) => org_list(app),
+        Command::Invite(a) => invite(app, a, global),
+        Command::User(UserCommand::List(a)) => user_list(app, a),
+        Command::User(UserCommand::Disable(a)) => user_disable(app, a),
+    }
+}
+
+/// What the command line does is on the audit log as such, with no address.
+fn here() -> Origin {
+    Origin::default()
+}
+
+#[allow(clippy::print_stdout)]
+fn org_create(app: &App, a: &OrgCreateArgs) -> Result<(), Failure> {
+    // Authorities and regions are found in the published statistics: on a fresh data folder,
+    // those shipped with swforce are loaded first, as `swforce serve` does on its first start.
+    if app.load_demo_if_empty().map_err(fail)? {
+        println!(
+            "loaded the published statistics shipped with swforce, to find authorities and regions"
+        );
+    }
+    let kind = match a.kind.trim() {
+        "council" | "local_authority" => "local_authority",
+        other => other,
+    };
+    let name = match &a.name {
+        Some(n) => n.clone(),
+        None => app.authority_name(&a.la).ok_or_else(|| {
+            eprintln!(
+                "error: give the organisation's name with --name\n  fix: --name is needed unless --la names a published authority"
+            );
+            Failure::Refused
+        })?,
+    };
+    let org = app
+        .create_organisation(&app.operator(), &name, kind, &a.la, &a.domain, &here())
+        .map_err(fail)?;
+    println!(
+        "made {} ({}{})",
+        org.name,
+        org.kind.id(),
+        org.la_code
+            .as_deref()
+            .map(|c| format!(", {c}"))
+            .unwrap_or_default()
+    );
+    Ok(())
+}
+
+#[allow(clippy::print_stdout)]
+fn org_list(app: &App) -> Result<(), Failure> {
+    for o in app.organisations_for(&app.operator()).map_err(fail)? {
+        println!(
+            "{}\t{}\t{}\t{} {}{}",
+            o.org.name,
+            o.org.kind.id(),
+            o.org.la_code.as_deref().unwrap_or("-"),
+            o.people,
+            if o.people == 1 { "person" } else { "people" },
+            if o.org.synthetic { "\tsynthetic" } else { "" }
+        );
+    }
+    Ok(())
+}
+
+#[allow(clippy::print_stdout)]
+fn invite(app: &App, a: &InviteArgs, global: &GlobalArgs) -> Result<(), Failure> {
+    let org = app.organisation_named(&a.org).map_err(fail)?;
+    let (user, link) = app
+        .invite(
+            &app.operator(),
+            org.id,
+            &a.email,
+            &a.name,
+            &a.roles,
+            None,
+            &global.public_url(),
+            &here(),
+        )
+        .map_err(fail)?;
+    println!("invited {} to {}", user.email, org.name);
+    println!(
+        "To set their password and sign in, they open this link within {INVITATION_DAYS} days (it works once):"
+    );
+    println!("  {link}");
+    Ok(())
+}
+
+#[allow(clippy::print_stdout)]
+fn user_list(app: &App, a: &UserListArgs) -> Result<(), Failure> {
+    let org = app.organisation_named(&a.org).map_err(fail)?;
+    for u in app.people(&app.operator(), org.id).map_err(fail)? {
+        let roles: Vec<&str> = u.roles.iter().map(|r| r.id()).collect();
+        println!(
+            "{}\t{}\t{}\t{}",
+            u.email,
+            u.name,
+            roles.join(","),
+            match u.status {
+                UserStatus::Active => "active",
+                UserStatus::Locked => "locked",
+            }
+        );
+    }
+    Ok(())
+}
+
+#[allow(clippy::print_stdout)]
+fn user_disable(app: &App, a: &UserDisableArgs) -> Result<(), Failure> {
+    let op = app.operator();
+    let user = app.user_by_email_for(&op, &a.email).map_err(fail)?;
+    let roles: Vec<String> = user.roles.iter().map(|r| r.id().to_string()).collect();
+    app.update_person(&op, user.id, &roles, user.team_id, true, &here())
+        .map_err(fail)?;
+    println!("{} can no longer sign in", user.email);
+    Ok(())
+}
+
+#[allow(clippy::print_stdout)]
+fn create(app: &App, a: &CreateArgs, global: &GlobalArgs) -> Result<(), Failure> {
     let (user, secret) = app
         .create_site_admin(&a.email, &a.name, &a.organisation)
         .map_err(fail)?;

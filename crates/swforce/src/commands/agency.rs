@@ -121,7 +121,7 @@ impl Command {
 pub fn precheck(command: &Command) -> Result<(), Failure> {
     let no_council = |la: &str| {
         eprintln!(
-            "error: No organisation on record is the council {la}: this data folder has no database yet\n  fix: A site admin adds the council as an organisation (local authority or children's trust) under Administration on the web first"
+            "error: No organisation on record is the council {la}: this data folder has no database yet\n  fix: Add the council as an organisation first: swforce admin org create --type council --la CODE (or under Administration on the web)"
         );
         Failure::Refused
     };

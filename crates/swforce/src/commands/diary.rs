@@ -75,7 +75,37 @@ pub fn run(app: &App, command: &Command) -> Result<(), Failure> {
 }
 
 fn generate(app: &App, a: &GenerateArgs) -> Result<(), Failure> {
-    let org = app.organisation_named(&a.org).map_err(fail)?;
+    let org = match app.organisation_named(&a.org) {
+        Ok(org) => org,
+        // A published authority with no organisation yet: the council is made for it.
+        Err(swforce_app::AppError::NotFound { .. }) => {
+            if app.load_demo_if_empty().map_err(fail)? {
+                println!(
+                    "loaded the published statistics shipped with swforce, to find the authority"
+                );
+            }
+            let Some(name) = app.authority_name(&a.org) else {
+                return Err(fail(app.organisation_named(&a.org).unwrap_err()));
+            };
+            let org = app
+                .create_organisation(
+                    &app.operator(),
+                    &name,
+                    "local_authority",
+                    &a.org,
+                    "",
+                    &swforce_app::access::Origin::default(),
+                )
+                .map_err(fail)?;
+            println!(
+                "made the council {} ({}) as an organisation for the invented people",
+                org.name,
+                org.la_code.as_deref().unwrap_or_default()
+            );
+            org
+        }
+        Err(e) => return Err(fail(e)),
+    };
     let end_week = match &a.end_week {
         None => None,
         Some(text) => Some(Week::parse(text).map_err(|problem| {

@@ -1,5 +1,6 @@
 //! The built `swforce` binary on a temporary data folder: exit codes and output.
 
+mod admin;
 mod agency;
 mod architecture;
 mod census;

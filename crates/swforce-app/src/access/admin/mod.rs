@@ -1,6 +1,8 @@
 //! Administration: organisations (site admins), people and teams (organisation admins), single
 //! sign-on settings and the audit log.
 
+mod operator;
+
 mod domains;
 mod people;
 

@@ -202,6 +202,15 @@ impl App {
         }
     }
 
+    /// A person the acting admin may manage, by their email address.
+    pub fn user_by_email_for(&self, who: &Principal, email: &str) -> Result<User, AppError> {
+        who.require_read(Permission::ManageUsers)?;
+        match self.store().user_by_email(&email.trim().to_lowercase())? {
+            Some(u) if who.reaches(u.org_id) => Ok(u),
+            _ => Err(not_found("person")),
+        }
+    }
+
     /// A person the acting admin may manage.
     pub fn person(&self, who: &Principal, user_id: i64) -> Result<User, AppError> {
         who.require_read(Permission::ManageUsers)?;

@@ -1,0 +1,62 @@
+//! The operator acting from the command line: a site admin that is no account (it has no id a
+//! person could sign in with), whose changes are on the audit log as "swforce command line".
+
+use super::super::Principal;
+use crate::App;
+use swforce_domain::access::{OrgKind, Role};
+use swforce_store::{Organisation, User, UserStatus};
+
+/// The name the command line acts under, on the audit log.
+pub const COMMAND_LINE: &str = "swforce command line";
+
+impl App {
+    /// The person running the server's command line, as a site admin. Whoever runs it can read
+    /// the data folder, so it is not checked against roles; it is never stored as an account.
+    pub fn operator(&self) -> Principal {
+        let at = super::stamp(jiff::Timestamp::now());
+        Principal {
+            user: User {
+                id: 0,
+                org_id: 0,
+                team_id: None,
+                email: COMMAND_LINE.into(),
+                name: COMMAND_LINE.into(),
+                roles: vec![Role::SiteAdmin],
+                password_hash: None,
+                status: UserStatus::Active,
+                failed_sign_ins: 0,
+                locked_until: None,
+                created_at: at.clone(),
+                last_sign_in: None,
+            },
+            org: Organisation {
+                id: 0,
+                name: COMMAND_LINE.into(),
+                kind: OrgKind::NationalBody,
+                la_code: None,
+                email_domain: None,
+                sso: None,
+                created_at: at,
+                synthetic: false,
+            },
+            scopes: None,
+        }
+    }
+}
+
+impl App {
+    /// The name an authority is published under (by its code or name), for an organisation
+    /// made from the command line without a name of its own: a council made since the
+    /// statistics on record by the name of its reorganisation.
+    pub fn authority_name(&self, text: &str) -> Option<String> {
+        if let Some(g) = self
+            .snapshot()
+            .ok()
+            .and_then(|s| s.find(text.trim()).ok().map(|g| (g.level, g.name.clone())))
+            .filter(|(level, _)| *level == swforce_domain::GeographicLevel::LocalAuthority)
+        {
+            return Some(g.1);
+        }
+        swforce_domain::lineage::successor(text).map(|(_, name)| name.to_string())
+    }
+}

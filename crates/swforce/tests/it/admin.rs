@@ -1,0 +1,175 @@
+//! `swforce admin`: organisations and people from the command line, on a fresh data folder,
+//! each change on the audit log as the command line.
+
+use crate::{fixture, stderr, stdout, swforce};
+use swforce_store::prelude::*;
+use swforce_store_sqlite::SqliteStore;
+
+#[test]
+fn a_fresh_folder_gets_a_council_a_person_and_a_register_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    let out = swforce(
+        data,
+        &[
+            "admin",
+            "org",
+            "create",
+            "--type",
+            "council",
+            "--la",
+            "E10000016",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("made Kent (local_authority, E10000016)"),
+        "{}",
+        stdout(&out)
+    );
+    // A council made since the statistics on record, by name.
+    let out = swforce(
+        data,
+        &[
+            "admin",
+            "org",
+            "create",
+            "--type",
+            "council",
+            "--la",
+            "Westmorland and Furness",
+        ],
+    );
+    assert!(
+        stdout(&out).contains("(local_authority, E06000064)"),
+        "{}",
+        stderr(&out)
+    );
+    let out = swforce(
+        data,
+        &[
+            "admin",
+            "org",
+            "create",
+            "--type",
+            "regional_alliance",
+            "--la",
+            "South East",
+            "--name",
+            "South East Regional Alliance",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    // The same council twice is refused, with a fix.
+    let again = swforce(
+        data,
+        &[
+            "admin", "org", "create", "--type", "council", "--la", "Kent",
+        ],
+    );
+    assert_eq!(again.status.code(), Some(1));
+    assert!(stderr(&again).contains("fix:"), "{}", stderr(&again));
+    let list = stdout(&swforce(data, &["admin", "org", "list"]));
+    assert!(
+        list.contains("Kent\tlocal_authority\tE10000016\t0 people"),
+        "{list}"
+    );
+
+    let invite = swforce(
+        data,
+        &[
+            "admin",
+            "invite",
+            "--org",
+            "E10000016",
+            "--email",
+            "Ana@Kent.test",
+            "--name",
+            "Ana Analyst",
+            "--role",
+            "workforce_analyst",
+        ],
+    );
+    assert_eq!(invite.status.code(), Some(0), "{}", stderr(&invite));
+    assert!(
+        stdout(&invite).contains("/invitations/"),
+        "{}",
+        stdout(&invite)
+    );
+    let people = stdout(&swforce(data, &["admin", "user", "list", "--org", "Kent"]));
+    assert_eq!(
+        people,
+        "ana@kent.test\tAna Analyst\tworkforce_analyst\tactive\n"
+    );
+    let locked = swforce(
+        data,
+        &["admin", "user", "disable", "--email", "ana@kent.test"],
+    );
+    assert_eq!(locked.status.code(), Some(0), "{}", stderr(&locked));
+    assert!(
+        stdout(&swforce(data, &["admin", "user", "list", "--org", "Kent"])).ends_with("\tlocked\n")
+    );
+
+    // The README's agency and diary commands now run as written.
+    let file = fixture("agency_engagements.csv");
+    let import = swforce(data, &["agency", "import", file.to_str().unwrap()]);
+    assert_eq!(import.status.code(), Some(0), "{}", stderr(&import));
+    let ret = swforce(
+        data,
+        &[
+            "agency",
+            "return",
+            "--la",
+            "E10000016",
+            "--quarter",
+            "2025Q1",
+        ],
+    );
+    assert_eq!(ret.status.code(), Some(0), "{}", stderr(&ret));
+
+    let store = SqliteStore::open_in_dir(data).unwrap();
+    let lines = store.audit(None, 100).unwrap();
+    for target in ["organisation Kent", "person ana@kent.test"] {
+        assert!(
+            lines
+                .iter()
+                .any(|e| e.actor == "swforce command line" && e.target.starts_with(target)),
+            "{target}: {lines:#?}"
+        );
+    }
+}
+
+#[test]
+fn diary_generate_makes_the_council_of_a_published_authority_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = swforce(
+        dir.path(),
+        &[
+            "diary",
+            "generate",
+            "--org",
+            "E06000035",
+            "--people",
+            "10",
+            "--weeks",
+            "4",
+            "--seed",
+            "7",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains(
+            "made the council Medway (E06000035) as an organisation for the invented people"
+        ),
+        "{}",
+        stdout(&out)
+    );
+    // A name that is no authority is refused, and nothing is made.
+    let out = swforce(dir.path(), &["diary", "generate", "--org", "Nowhereshire"]);
+    assert_eq!(out.status.code(), Some(1));
+    let store = SqliteStore::open_in_dir(dir.path()).unwrap();
+    let orgs = store.organisations().unwrap();
+    assert_eq!(orgs.len(), 1);
+    assert!(orgs[0].synthetic, "it holds invented people");
+}
