@@ -7,6 +7,11 @@
 use postgres::Client;
 use swforce_store::StoreError;
 
+/// The last migration this program knows.
+pub fn latest() -> i64 {
+    MIGRATIONS.last().map_or(0, |m| m.0)
+}
+
 const MIGRATIONS: &[(i64, &str, &str)] = &[
     (
         1,

@@ -172,6 +172,10 @@ impl StatisticsStore for PostgresStore {
         )
     }
 
+    fn known_schema_version(&self) -> i64 {
+        crate::migrate::latest()
+    }
+
     fn schema_version(&self) -> Result<i64, StoreError> {
         self.with(|c| {
             let row = c

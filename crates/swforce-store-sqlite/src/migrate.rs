@@ -4,6 +4,11 @@
 use rusqlite::Connection;
 use swforce_store::StoreError;
 
+/// The last migration this program knows.
+pub fn latest() -> i64 {
+    MIGRATIONS.last().map_or(0, |m| m.0)
+}
+
 const MIGRATIONS: &[(i64, &str, &str)] = &[
     (
         1,

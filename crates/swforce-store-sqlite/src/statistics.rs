@@ -140,6 +140,10 @@ impl StatisticsStore for SqliteStore {
         )
     }
 
+    fn known_schema_version(&self) -> i64 {
+        crate::migrate::latest()
+    }
+
     fn schema_version(&self) -> Result<i64, StoreError> {
         self.read(|c| {
             c.query_row(

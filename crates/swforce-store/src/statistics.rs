@@ -84,6 +84,10 @@ pub trait StatisticsStore {
     /// The version of the database schema: the last migration applied.
     fn schema_version(&self) -> Result<i64, StoreError>;
 
+    /// The last migration this program knows (what `schema_version` is once it has migrated
+    /// the database), without asking the database.
+    fn known_schema_version(&self) -> i64;
+
     /// Every import, newest first.
     fn imports(&self) -> Result<Vec<ImportRecord>, StoreError>;
 

@@ -138,11 +138,22 @@ fn equal(a: &str, b: &str) -> bool {
             == 0
 }
 
-fn client_ip(request: &Request) -> String {
+/// The client's address: the connection's, or behind a trusted proxy the one it forwards.
+fn client_ip(state: &WebState, request: &Request) -> String {
     request
         .extensions()
         .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-        .map(|c| c.0.ip().to_string())
+        .map(|c| {
+            let forwarded = request
+                .headers()
+                .get("x-forwarded-for")
+                .and_then(|v| v.to_str().ok());
+            state
+                .options
+                .trust_proxy
+                .client(c.0.ip(), forwarded)
+                .to_string()
+        })
         .unwrap_or_default()
 }
 
@@ -260,7 +271,7 @@ pub async fn layer(State(state): State<WebState>, request: Request, next: Next) 
     let anon_csrf = cookie(headers, CSRF_COOKIE).filter(|s| well_formed(s));
     let mut viewer = Viewer {
         origin: Origin {
-            ip: client_ip(&request),
+            ip: client_ip(&state, &request),
         },
         path: request
             .uri()

@@ -9,7 +9,9 @@ pub mod auth;
 mod cache;
 mod chart;
 mod error;
+mod health;
 mod pages;
+mod proxy;
 mod upload;
 mod view;
 
@@ -40,13 +42,18 @@ pub struct Options {
     /// The address people reach the service at, for links in emails and single sign-on. When
     /// it is `https://`, cookies are marked Secure and browsers are told to keep to HTTPS.
     pub public_url: String,
+    /// Proxies trusted to say who the client is (`X-Forwarded-For`); none by default.
+    pub trust_proxy: TrustedProxies,
 }
+
+pub use proxy::TrustedProxies;
 
 impl Default for Options {
     fn default() -> Self {
         Self {
             read_only: false,
             public_url: "http://127.0.0.1:8080".into(),
+            trust_proxy: TrustedProxies::default(),
         }
     }
 }
@@ -97,7 +104,9 @@ pub fn router(app: App, options: Options) -> Router {
             state.clone(),
             security_headers,
         ))
-        .with_state(state)
+        .with_state(state.clone())
+        // Outside the session, cache and page layers: a probe needs none of them.
+        .merge(health::routes(state))
 }
 
 /// Requests whose body may be larger than a form's, each under its own size limit and none

@@ -40,6 +40,18 @@ pub struct GlobalArgs {
     )]
     pub log: String,
 
+    /// How log lines are written to standard error: text (for people) or json (one object a
+    /// line, for a log collector).
+    #[arg(
+        long,
+        global = true,
+        env = "SWFORCE_LOG_FORMAT",
+        default_value = "text",
+        value_parser = ["text", "json"],
+        value_name = "FORMAT"
+    )]
+    pub log_format: String,
+
     /// Address and port the web service listens on.
     #[arg(
         long,
@@ -58,6 +70,19 @@ pub struct GlobalArgs {
         default_value_t = false
     )]
     pub read_only: bool,
+
+    /// Proxies trusted to say who the client is: addresses or networks, comma separated (such
+    /// as 10.0.0.0/8). From them, the client's address (for the audit log and the per-address
+    /// limits) is taken from X-Forwarded-For; from anyone else the header is ignored.
+    #[arg(
+        long,
+        global = true,
+        env = "SWFORCE_TRUST_PROXY",
+        value_name = "CIDR[,CIDR]",
+        default_value = "",
+        value_parser = swforce_web::TrustedProxies::parse
+    )]
+    pub trust_proxy: swforce_web::TrustedProxies,
 
     /// Make no demo organisation of invented people on first start (with --database-url none
     /// is made anyway): the published statistics are still loaded into an empty database.
@@ -119,9 +144,11 @@ pub const SETTINGS: &[(&str, &str)] = &[
     ("SWFORCE_DATA_DIR", "--data-dir"),
     ("SWFORCE_DATABASE_URL", "--database-url"),
     ("SWFORCE_LOG", "--log"),
+    ("SWFORCE_LOG_FORMAT", "--log-format"),
     ("SWFORCE_ADDR", "--addr"),
     ("SWFORCE_READ_ONLY", "--read-only"),
     ("SWFORCE_NO_DEMO", "--no-demo"),
+    ("SWFORCE_TRUST_PROXY", "--trust-proxy"),
     ("SWFORCE_PUBLIC_URL", "--public-url"),
     ("SWFORCE_SMTP_URL", "--smtp-url"),
     ("SWFORCE_MAIL_FROM", "--mail-from"),

@@ -82,7 +82,7 @@ fn main() -> ExitCode {
         Ok(c) => c,
         Err(e) => e.exit(),
     };
-    init_logging(&cli.global.log);
+    init_logging(&cli.global.log, cli.global.log_format == "json");
     for var in config::unknown_variables() {
         tracing::warn!(
             "environment variable {var} matches no swforce setting; known: {}",
@@ -152,17 +152,21 @@ fn end_quietly_on_a_closed_pipe() {
     }));
 }
 
-fn init_logging(filter: &str) {
+fn init_logging(filter: &str, json: bool) {
     let filter = tracing_subscriber::EnvFilter::try_new(filter).unwrap_or_else(|e| {
         eprintln!("swforce: --log {filter:?} is not a log filter ({e}); using info");
         tracing_subscriber::EnvFilter::new("info")
     });
-    tracing_subscriber::fmt()
+    let log = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .with_target(false)
-        .init();
+        .with_target(false);
+    if json {
+        log.json().init();
+    } else {
+        log.with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+            .init();
+    }
 }
 
 /// The store the settings name: PostgreSQL for a database URL, else SQLite in the data folder.

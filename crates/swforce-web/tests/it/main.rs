@@ -8,6 +8,7 @@ mod browser;
 mod census;
 mod diary_privacy;
 mod exchange;
+mod health;
 mod imports;
 mod joint;
 mod openapi;

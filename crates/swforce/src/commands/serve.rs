@@ -46,6 +46,7 @@ pub fn run(app: App, global: &GlobalArgs) -> Result<(), Failure> {
                 || format!("http://{bound}"),
                 |u| u.trim_end_matches('/').to_string(),
             ),
+            trust_proxy: global.trust_proxy.clone(),
         };
         tracing::info!(
             "swforce is serving on http://{bound} (public address {})",

@@ -404,3 +404,27 @@ fn three_servers_started_at_once_on_an_empty_postgresql_database_all_serve_with_
         "one set of the published statistics"
     );
 }
+
+#[test]
+fn logs_can_be_json_a_line_each_for_a_log_collector() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = start(dir.path(), None, &["--no-demo", "--log-format", "json"]);
+    let lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let mut seen = 0;
+    for line in lines {
+        let line = line.unwrap();
+        let v: serde_json::Value =
+            serde_json::from_str(&line).unwrap_or_else(|e| panic!("{line:?} is not JSON: {e}"));
+        assert_eq!(v["level"], "INFO", "{line}");
+        seen += 1;
+        if v["fields"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("serving on"))
+        {
+            break;
+        }
+    }
+    assert!(seen >= 2, "the start is logged");
+    let _ = child.kill();
+    let _ = child.wait();
+}

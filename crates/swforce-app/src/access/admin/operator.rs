@@ -45,6 +45,16 @@ impl App {
 }
 
 impl App {
+    /// The schema version of the database, as it answers now (for a readiness check).
+    pub fn schema_version(&self) -> Result<i64, crate::AppError> {
+        Ok(self.store().schema_version()?)
+    }
+
+    /// The schema version this program migrates a database to (no database call).
+    pub fn known_schema_version(&self) -> i64 {
+        self.store().known_schema_version()
+    }
+
     /// The name an authority is published under (by its code or name), for an organisation
     /// made from the command line without a name of its own: a council made since the
     /// statistics on record by the name of its reorganisation.

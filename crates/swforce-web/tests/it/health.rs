@@ -1,0 +1,89 @@
+//! `/healthz` and `/readyz` for an operator's load balancer: no session, no page, no cache.
+
+use crate::spawn_app;
+
+#[test]
+fn health_says_the_process_answers_and_readiness_that_the_database_does() {
+    let app = spawn_app();
+    let h = app.get("/healthz");
+    assert_eq!(h.status, 200);
+    assert_eq!(h.json()["status"], "ok");
+    assert!(h.header("set-cookie").is_none(), "a probe gets no session");
+    let r = app.get("/readyz");
+    assert_eq!(r.status, 200, "{}", r.body);
+    let v = r.json();
+    assert_eq!(v["status"], "ready");
+    assert_eq!(
+        v["schema"].as_i64(),
+        Some(app.app.store().schema_version().unwrap())
+    );
+    // A newer server moved the schema on: this one is no longer ready, and says why.
+    let db =
+        rusqlite::Connection::open(app.dir.path().join(swforce_store_sqlite::FILE_NAME)).unwrap();
+    db.execute(
+        "INSERT INTO schema_migrations (version, name) VALUES (999, 'future')",
+        [],
+    )
+    .unwrap();
+    let r = app.get("/readyz");
+    assert_eq!(r.status, 503, "{}", r.body);
+    assert_eq!(r.header("retry-after"), Some("5"));
+    assert!(
+        r.json()["problem"]
+            .as_str()
+            .unwrap()
+            .contains("schema is at version 999"),
+        "{}",
+        r.body
+    );
+    assert_eq!(app.get("/healthz").status, 200, "the process still answers");
+}
+
+/// A failed sign-in with `X-Forwarded-For`, and the address the audit log then records.
+fn audited_address(options: swforce_web::Options) -> String {
+    let app = crate::spawn_app_with(options);
+    let kent = app.organisation("Kent County Council", Some("E10000016"));
+    app.person(kent, "sam@kent.test", &["social_worker"]);
+    let b = app.browser();
+    let csrf = b.csrf();
+    let body = serde_urlencoded::to_string([
+        ("csrf", csrf.as_str()),
+        ("email", "sam@kent.test"),
+        ("password", "a-wrong-password"),
+    ])
+    .unwrap();
+    let a = app.request(
+        "POST",
+        "/sign-in",
+        &[
+            ("cookie", &b.cookie_header()),
+            ("content-type", "application/x-www-form-urlencoded"),
+            ("sec-fetch-site", "same-origin"),
+            ("x-forwarded-for", "198.51.100.1, 203.0.113.9"),
+        ],
+        Some(body.as_bytes()),
+    );
+    assert_eq!(a.status, 422, "{}", a.body);
+    app.app
+        .store()
+        .audit(None, 50)
+        .unwrap()
+        .into_iter()
+        .find(|e| e.action == "sign_in_failed")
+        .map(|e| e.ip)
+        .unwrap()
+}
+
+#[test]
+fn behind_a_trusted_proxy_the_client_is_the_forwarded_address_and_otherwise_the_connection() {
+    assert_eq!(
+        audited_address(swforce_web::Options::default()),
+        "127.0.0.1"
+    );
+    let trusted = swforce_web::Options {
+        trust_proxy: swforce_web::TrustedProxies::parse("127.0.0.1").unwrap(),
+        ..swforce_web::Options::default()
+    };
+    // The rightmost untrusted hop: what the proxy saw, not what the client wrote.
+    assert_eq!(audited_address(trusted), "203.0.113.9");
+}
