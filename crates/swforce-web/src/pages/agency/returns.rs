@@ -13,6 +13,7 @@ use axum::extract::State;
 use axum::response::IntoResponse;
 use swforce_app::AppError;
 use swforce_app::agency::CouncilReturn;
+use swforce_domain::date::MONTHS;
 
 /// One rule's line, with the id of its explanation's field.
 #[derive(Debug, Clone)]
@@ -68,21 +69,6 @@ pub struct ReturnView {
     pub gaps: Vec<(String, usize)>,
     pub without_pay: Vec<String>,
 }
-
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
 
 pub fn return_view(r: &CouncilReturn) -> ReturnView {
     ReturnView {
