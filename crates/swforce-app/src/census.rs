@@ -15,7 +15,7 @@ use swforce_import::census::notes::{Note, Notes};
 use swforce_import::census::rules::{self, Hit};
 use swforce_import::census::{CensusOptions, CensusRead, Finding, read_census};
 use swforce_stats::census::{Aggregator, CensusIndicators};
-use swforce_store::{CensusOutcome, CensusReturn};
+use swforce_store::{AuditOf, CensusOutcome, CensusReturn};
 
 /// A checked return, and its indicators when it could be aggregated.
 #[derive(Debug, Clone)]
@@ -517,7 +517,21 @@ impl App {
         la: Option<&str>,
         year: Option<i32>,
     ) -> Result<CensusOutcome, AppError> {
-        self.import_census_checked(file, reader, la, year, None)
+        self.import_census_checked(file, reader, la, year, None, None)
+    }
+
+    /// [`App::import_census`] from the command line: on the audit log as the command line, in
+    /// the import's own transaction.
+    pub fn import_census_from_command_line(
+        &self,
+        file: &str,
+        reader: impl BufRead,
+        la: Option<&str>,
+        year: Option<i32>,
+    ) -> Result<CensusOutcome, AppError> {
+        let who = self.operator();
+        let line = |o: &CensusOutcome| census_audit_line(&who, file, o, &Origin::default());
+        self.import_census_checked(file, reader, la, year, None, Some(&line))
     }
 
     fn import_census_checked(
@@ -527,6 +541,7 @@ impl App {
         la: Option<&str>,
         year: Option<i32>,
         must_be: Option<&str>,
+        audit: Option<AuditOf<'_, CensusOutcome>>,
     ) -> Result<CensusOutcome, AppError> {
         let mut workers: Vec<CensusWorker> = Vec::new();
         let read = read_census(
@@ -599,7 +614,9 @@ impl App {
                 .unwrap_or_else(|_| jiff::Timestamp::now())
                 .to_string(),
         };
-        Ok(self.store().import_census(&census, &workers)?)
+        Ok(self
+            .store()
+            .import_census_audited(&census, &workers, audit)?)
     }
 
     /// The authority a person's organisation returns the census for, if they may handle it.
@@ -630,26 +647,8 @@ impl App {
         origin: &Origin,
     ) -> Result<CensusOutcome, AppError> {
         let la = self.own_authority(who, Permission::ImportCensus, Access::Write)?;
-        let outcome = self.import_census_checked(file, reader, None, year, Some(&la))?;
-        let (c, what) = match &outcome {
-            CensusOutcome::Imported { census, replaced } => (
-                census,
-                if *replaced {
-                    "imported, replacing the earlier return"
-                } else {
-                    "imported"
-                },
-            ),
-            CensusOutcome::AlreadyImported { census } => (census, "already on record"),
-        };
-        self.audit_event(
-            Some(who),
-            "import_census",
-            &format!("census {} {} ({} workers)", c.la_code, c.year, c.workers),
-            &format!("{file}: {what}"),
-            origin,
-        )?;
-        Ok(outcome)
+        let line = |o: &CensusOutcome| census_audit_line(who, file, o, origin);
+        self.import_census_checked(file, reader, None, year, Some(&la), Some(&line))
     }
 
     /// The person's authority's returns on record (no personal data), newest first.
@@ -774,4 +773,31 @@ impl App {
         )?;
         Ok(workers.len() as u32)
     }
+}
+
+/// The audit line of a census import, by what it did.
+fn census_audit_line(
+    who: &Principal,
+    file: &str,
+    outcome: &CensusOutcome,
+    origin: &Origin,
+) -> swforce_store::AuditEvent {
+    let (c, what) = match outcome {
+        CensusOutcome::Imported { census, replaced } => (
+            census,
+            if *replaced {
+                "imported, replacing the earlier return"
+            } else {
+                "imported"
+            },
+        ),
+        CensusOutcome::AlreadyImported { census } => (census, "already on record"),
+    };
+    crate::access::audit_line(
+        Some(who),
+        "import_census",
+        &format!("census {} {} ({} workers)", c.la_code, c.year, c.workers),
+        &format!("{file}: {what}"),
+        origin,
+    )
 }

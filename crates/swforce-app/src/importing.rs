@@ -53,8 +53,8 @@ impl ImportReport {
 }
 
 impl App {
-    /// Reads and stores one file, all or nothing. The same bytes a second time change nothing.
-    /// Imports a file for a signed-in person who may import statistics, on the audit log.
+    /// Imports a file for a person who may import statistics (or the command line's operator),
+    /// with its audit line written in the import's own transaction: both or neither.
     pub fn import_file_as(
         &self,
         who: &crate::access::Principal,
@@ -63,20 +63,30 @@ impl App {
         origin: &crate::access::Origin,
     ) -> Result<ImportReport, AppError> {
         who.require(swforce_domain::access::Permission::ImportStatistics)?;
-        let report = self.import_file(file_name, reader)?;
-        let what = if report.already_imported() {
-            "already on record"
-        } else {
-            "imported"
+        let line = |outcome: &ImportOutcome| {
+            let what = match outcome {
+                ImportOutcome::AlreadyImported { .. } => "already on record",
+                ImportOutcome::Imported { .. } => "imported",
+            };
+            crate::access::audit_line(Some(who), "import_statistics", file_name, what, origin)
         };
-        self.audit_event(Some(who), "import_statistics", file_name, what, origin)?;
-        Ok(report)
+        self.import_file_audited(file_name, reader, Some(&line))
     }
 
+    /// Reads and stores one file, all or nothing. The same bytes a second time change nothing.
     pub fn import_file(
         &self,
         file_name: &str,
         reader: impl Read,
+    ) -> Result<ImportReport, AppError> {
+        self.import_file_audited(file_name, reader, None)
+    }
+
+    fn import_file_audited(
+        &self,
+        file_name: &str,
+        reader: impl Read,
+        audit: Option<swforce_store::AuditOf<'_, ImportOutcome>>,
     ) -> Result<ImportReport, AppError> {
         let known = self.store.geographies()?;
         let parsed = read_ees_csv_against(file_name, reader, &known)?;
@@ -108,7 +118,7 @@ impl App {
         };
         let outcome = self
             .store()
-            .import_batch(&provenance, &parsed.geographies, &parsed.rows)?;
+            .import_batch_audited(&provenance, &parsed.geographies, &parsed.rows, audit)?;
         tracing::debug!(file = file_name, dataset = %parsed.dataset, rows = parsed.rows.len(), "import finished");
         Ok(ImportReport {
             file: parsed.file,

@@ -297,14 +297,7 @@ impl AccessStore for PostgresStore {
     }
 
     fn append_audit(&self, e: &AuditEvent) -> Result<(), StoreError> {
-        self.with(|c| {
-            c.execute(
-                "INSERT INTO audit_log (at, org_id, user_id, actor, action, target, detail, ip) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                &[&e.at, &e.org_id, &e.user_id, &e.actor, &e.action, &e.target, &e.detail, &e.ip],
-            )
-            .map_err(backend)?;
-            Ok(())
-        })
+        self.with(|c| insert_audit(&mut c.client, e))
     }
 
     fn audit(&self, org_id: Option<i64>, limit: u32) -> Result<Vec<AuditEvent>, StoreError> {
@@ -577,4 +570,17 @@ pub fn conflict(what: &str) -> impl Fn(postgres::Error) -> StoreError + '_ {
         Some(code) if *code == SqlState::UNIQUE_VIOLATION => StoreError::Conflict(what.to_string()),
         _ => StoreError::backend(e),
     }
+}
+
+/// Appends an audit line on a connection or inside a caller's transaction.
+pub(crate) fn insert_audit(
+    c: &mut impl postgres::GenericClient,
+    e: &AuditEvent,
+) -> Result<(), StoreError> {
+    c.execute(
+        "INSERT INTO audit_log (at, org_id, user_id, actor, action, target, detail, ip) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        &[&e.at, &e.org_id, &e.user_id, &e.actor, &e.action, &e.target, &e.detail, &e.ip],
+    )
+    .map_err(backend)?;
+    Ok(())
 }

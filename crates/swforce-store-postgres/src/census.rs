@@ -1,16 +1,18 @@
 //! Census returns and their worker records on PostgreSQL (`CensusStore`).
 
+use crate::access::insert_audit;
 use crate::{PostgresStore, backend, count, get, invalid, to_json};
 use postgres::binary_copy::BinaryCopyInWriter;
 use postgres::types::Type;
 use swforce_domain::census::CensusWorker;
-use swforce_store::{CensusOutcome, CensusReturn, CensusStore, StoreError};
+use swforce_store::{AuditOf, CensusOutcome, CensusReturn, CensusStore, StoreError};
 
 impl CensusStore for PostgresStore {
-    fn import_census(
+    fn import_census_audited(
         &self,
         c: &CensusReturn,
         workers: &[CensusWorker],
+        audit: Option<AuditOf<'_, CensusOutcome>>,
     ) -> Result<CensusOutcome, StoreError> {
         self.with(|conn| {
             let mut tx = conn.client.transaction().map_err(backend)?;
@@ -30,7 +32,12 @@ impl CensusStore for PostgresStore {
                 .transpose()?;
             if let Some(e) = &existing {
                 if e.sha256 == c.sha256 {
-                    return Ok(CensusOutcome::AlreadyImported { census: e.clone() });
+                    let outcome = CensusOutcome::AlreadyImported { census: e.clone() };
+                    if let Some(audit) = audit {
+                        insert_audit(&mut tx, &audit(&outcome))?;
+                        tx.commit().map_err(backend)?;
+                    }
+                    return Ok(outcome);
                 }
                 tx.execute("DELETE FROM census_workers WHERE return_id = $1", &[&e.id])
                     .map_err(backend)?;
@@ -65,11 +72,15 @@ impl CensusStore for PostgresStore {
                 )
                 .map_err(backend)?;
             let census = census_from(&census)?;
-            tx.commit().map_err(backend)?;
-            Ok(CensusOutcome::Imported {
+            let outcome = CensusOutcome::Imported {
                 census,
                 replaced: existing.is_some(),
-            })
+            };
+            if let Some(audit) = audit {
+                insert_audit(&mut tx, &audit(&outcome))?;
+            }
+            tx.commit().map_err(backend)?;
+            Ok(outcome)
         })
     }
 

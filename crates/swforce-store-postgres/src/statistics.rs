@@ -1,6 +1,7 @@
 //! Imports with their provenance, every release's figures and the figures in use on PostgreSQL
 //! (`StatisticsStore`).
 
+use crate::access::insert_audit;
 use crate::{
     PostgresStore, backend, cell_from, code_from, count, get, invalid, level_from, to_json,
     year_from,
@@ -10,15 +11,16 @@ use postgres::types::Type;
 use std::collections::{BTreeMap, HashMap};
 use swforce_domain::{Dataset, Geography, GeographyCode, Measure, OldLaCode, Row};
 use swforce_store::{
-    ImportOutcome, ImportRecord, Provenance, StatisticsStore, StoreError, Vintage,
+    AuditOf, ImportOutcome, ImportRecord, Provenance, StatisticsStore, StoreError, Vintage,
 };
 
 impl StatisticsStore for PostgresStore {
-    fn import_batch(
+    fn import_batch_audited(
         &self,
         p: &Provenance,
         geographies: &[Geography],
         rows: &[Row],
+        audit: Option<AuditOf<'_, ImportOutcome>>,
     ) -> Result<ImportOutcome, StoreError> {
         self.with(|conn| {
             let mut tx = conn.client.transaction().map_err(backend)?;
@@ -33,9 +35,14 @@ impl StatisticsStore for PostgresStore {
                 )
                 .map_err(backend)?;
             if let Some(row) = existing {
-                return Ok(ImportOutcome::AlreadyImported {
+                let outcome = ImportOutcome::AlreadyImported {
                     import: import_from(&row)?,
-                });
+                };
+                if let Some(audit) = audit {
+                    insert_audit(&mut tx, &audit(&outcome))?;
+                    tx.commit().map_err(backend)?;
+                }
+                return Ok(outcome);
             }
             let warnings = to_json(&p.warnings)?;
             let renamed = to_json(&p.renamed)?;
@@ -154,13 +161,17 @@ impl StatisticsStore for PostgresStore {
                 )
                 .map_err(backend)?;
             let import = import_from(&import)?;
-            tx.commit().map_err(backend)?;
-            Ok(ImportOutcome::Imported {
+            let outcome = ImportOutcome::Imported {
                 import,
                 cells,
                 superseded,
                 outranked,
-            })
+            };
+            if let Some(audit) = audit {
+                insert_audit(&mut tx, &audit(&outcome))?;
+            }
+            tx.commit().map_err(backend)?;
+            Ok(outcome)
         })
     }
 

@@ -304,12 +304,7 @@ impl AccessStore for SqliteStore {
 
     fn append_audit(&self, e: &AuditEvent) -> Result<(), StoreError> {
         let conn = self.writer.lock().unwrap_or_else(|p| p.into_inner());
-        conn.execute(
-            "INSERT INTO audit_log (at, org_id, user_id, actor, action, target, detail, ip) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            params![e.at, e.org_id, e.user_id, e.actor, e.action, e.target, e.detail, e.ip],
-        )
-        .map_err(backend)?;
-        Ok(())
+        insert_audit(&conn, e)
     }
 
     fn audit(&self, org_id: Option<i64>, limit: u32) -> Result<Vec<AuditEvent>, StoreError> {
@@ -579,4 +574,14 @@ pub fn conflict(what: &str) -> impl Fn(rusqlite::Error) -> StoreError + '_ {
         }
         _ => StoreError::backend(e),
     }
+}
+
+/// Appends an audit line on a connection or inside a caller's transaction.
+pub(crate) fn insert_audit(conn: &rusqlite::Connection, e: &AuditEvent) -> Result<(), StoreError> {
+    conn.execute(
+        "INSERT INTO audit_log (at, org_id, user_id, actor, action, target, detail, ip) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![e.at, e.org_id, e.user_id, e.actor, e.action, e.target, e.detail, e.ip],
+    )
+    .map_err(backend)?;
+    Ok(())
 }

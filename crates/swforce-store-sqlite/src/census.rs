@@ -1,15 +1,17 @@
 //! Census returns and their worker records on SQLite (`CensusStore`).
 
+use crate::access::insert_audit;
 use crate::{SqliteStore, backend, invalid, to_json};
 use rusqlite::{OptionalExtension, params};
 use swforce_domain::census::CensusWorker;
-use swforce_store::{CensusOutcome, CensusReturn, CensusStore, StoreError};
+use swforce_store::{AuditOf, CensusOutcome, CensusReturn, CensusStore, StoreError};
 
 impl CensusStore for SqliteStore {
-    fn import_census(
+    fn import_census_audited(
         &self,
         c: &CensusReturn,
         workers: &[CensusWorker],
+        audit: Option<AuditOf<'_, CensusOutcome>>,
     ) -> Result<CensusOutcome, StoreError> {
         let mut conn = self.writer.lock().unwrap_or_else(|p| p.into_inner());
         let tx = conn
@@ -27,7 +29,12 @@ impl CensusStore for SqliteStore {
             .map_err(backend)?;
         if let Some(e) = &existing {
             if e.sha256 == c.sha256 {
-                return Ok(CensusOutcome::AlreadyImported { census: e.clone() });
+                let outcome = CensusOutcome::AlreadyImported { census: e.clone() };
+                if let Some(audit) = audit {
+                    insert_audit(&tx, &audit(&outcome))?;
+                    tx.commit().map_err(backend)?;
+                }
+                return Ok(outcome);
             }
             tx.execute("DELETE FROM census_workers WHERE return_id = ?1", [e.id])
                 .map_err(backend)?;
@@ -57,11 +64,15 @@ impl CensusStore for SqliteStore {
                 census_from,
             )
             .map_err(backend)?;
-        tx.commit().map_err(backend)?;
-        Ok(CensusOutcome::Imported {
+        let outcome = CensusOutcome::Imported {
             census,
             replaced: existing.is_some(),
-        })
+        };
+        if let Some(audit) = audit {
+            insert_audit(&tx, &audit(&outcome))?;
+        }
+        tx.commit().map_err(backend)?;
+        Ok(outcome)
     }
 
     fn census_returns(&self) -> Result<Vec<CensusReturn>, StoreError> {

@@ -1,20 +1,22 @@
 //! Imports with their provenance, every release's figures and the figures in use on SQLite
 //! (`StatisticsStore`).
 
+use crate::access::insert_audit;
 use crate::{SqliteStore, backend, cell_from, code_from, invalid, level_from, year_from};
 use rusqlite::{OptionalExtension, params};
 use std::collections::BTreeMap;
 use swforce_domain::{Dataset, Geography, GeographyCode, Measure, OldLaCode, Row};
 use swforce_store::{
-    ImportOutcome, ImportRecord, Provenance, StatisticsStore, StoreError, Vintage,
+    AuditOf, ImportOutcome, ImportRecord, Provenance, StatisticsStore, StoreError, Vintage,
 };
 
 impl StatisticsStore for SqliteStore {
-    fn import_batch(
+    fn import_batch_audited(
         &self,
         p: &Provenance,
         geographies: &[Geography],
         rows: &[Row],
+        audit: Option<AuditOf<'_, ImportOutcome>>,
     ) -> Result<ImportOutcome, StoreError> {
         let mut conn = self.writer.lock().unwrap_or_else(|p| p.into_inner());
         let tx = conn
@@ -29,7 +31,12 @@ impl StatisticsStore for SqliteStore {
             .optional()
             .map_err(backend)?;
         if let Some(import) = existing {
-            return Ok(ImportOutcome::AlreadyImported { import });
+            let outcome = ImportOutcome::AlreadyImported { import };
+            if let Some(audit) = audit {
+                insert_audit(&tx, &audit(&outcome))?;
+                tx.commit().map_err(backend)?;
+            }
+            return Ok(outcome);
         }
         let warnings = serde_json::to_string(&p.warnings).map_err(StoreError::backend)?;
         let renamed = serde_json::to_string(&p.renamed).map_err(StoreError::backend)?;
@@ -123,13 +130,17 @@ impl StatisticsStore for SqliteStore {
                 import_from,
             )
             .map_err(backend)?;
-        tx.commit().map_err(backend)?;
-        Ok(ImportOutcome::Imported {
+        let outcome = ImportOutcome::Imported {
             import,
             cells,
             superseded,
             outranked,
-        })
+        };
+        if let Some(audit) = audit {
+            insert_audit(&tx, &audit(&outcome))?;
+        }
+        tx.commit().map_err(backend)?;
+        Ok(outcome)
     }
 
     fn imports(&self) -> Result<Vec<ImportRecord>, StoreError> {

@@ -195,6 +195,10 @@ pub struct AuditEvent {
     pub ip: String,
 }
 
+/// The audit line of a change, made from what the change did, so that it can be written in the
+/// change's own transaction: both are on record, or neither.
+pub type AuditOf<'a, T> = &'a dyn Fn(&T) -> AuditEvent;
+
 /// Organisations, teams and people; sign-in sessions, one-time and API tokens; single sign-on
 /// links and verified domains; site secrets; and the audit log (append and read, never change).
 pub trait AccessStore {

@@ -1,7 +1,7 @@
 //! Census returns as stored: one per authority and year, with its worker records (personal
 //! data, kept inside the organisation).
 
-use crate::StoreError;
+use crate::{AuditOf, StoreError};
 use serde::{Deserialize, Serialize};
 use swforce_domain::census::{CensusHeader, CensusWorker, LaVacancies};
 
@@ -41,6 +41,17 @@ pub trait CensusStore {
         &self,
         census: &CensusReturn,
         workers: &[CensusWorker],
+    ) -> Result<CensusOutcome, StoreError> {
+        self.import_census_audited(census, workers, None)
+    }
+
+    /// [`CensusStore::import_census`], with the audit line of what it did written in the same
+    /// transaction (also when the return was already on record).
+    fn import_census_audited(
+        &self,
+        census: &CensusReturn,
+        workers: &[CensusWorker],
+        audit: Option<AuditOf<'_, CensusOutcome>>,
     ) -> Result<CensusOutcome, StoreError>;
 
     /// Census returns on record (without their worker records), newest first.

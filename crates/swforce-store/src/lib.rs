@@ -15,7 +15,7 @@ pub mod scenario;
 pub mod statistics;
 
 pub use access::{
-    AccessStore, ApiToken, AuditEvent, NewOrganisation, NewUser, OneTimeToken, Organisation,
+    AccessStore, ApiToken, AuditEvent, AuditOf, NewOrganisation, NewUser, OneTimeToken, Organisation,
     Session, SsoConfig, Team, TokenKind, User, UserStatus,
 };
 pub use agency::{AgencyStore, NoteKind, ReturnNote, StoredCap, StoredEngagement, UpsertOutcome};

@@ -1,7 +1,7 @@
 //! The published statistics as stored: imports with their provenance, the figures of every
 //! release, and which release's figure is in use for each cell.
 
-use crate::StoreError;
+use crate::{AuditOf, StoreError};
 use serde::{Deserialize, Serialize};
 use swforce_domain::{Cell, Dataset, Geography, GeographyCode, Row, Year};
 
@@ -79,6 +79,18 @@ pub trait StatisticsStore {
         provenance: &Provenance,
         geographies: &[Geography],
         rows: &[Row],
+    ) -> Result<ImportOutcome, StoreError> {
+        self.import_batch_audited(provenance, geographies, rows, None)
+    }
+
+    /// [`StatisticsStore::import_batch`], with the audit line of what it did written in the
+    /// same transaction (also when the file was already on record).
+    fn import_batch_audited(
+        &self,
+        provenance: &Provenance,
+        geographies: &[Geography],
+        rows: &[Row],
+        audit: Option<AuditOf<'_, ImportOutcome>>,
     ) -> Result<ImportOutcome, StoreError>;
 
     /// The version of the database schema: the last migration applied.

@@ -188,6 +188,27 @@ pub struct Origin {
     pub ip: String,
 }
 
+/// An audit line, stamped now, for a change a store writes in its own transaction.
+pub(crate) fn audit_line(
+    who: Option<&Principal>,
+    action: &str,
+    target: &str,
+    detail: &str,
+    origin: &Origin,
+) -> AuditEvent {
+    AuditEvent {
+        id: 0,
+        at: stamp(Timestamp::now()),
+        org_id: who.map(|p| p.org.id),
+        user_id: who.map(|p| p.user.id),
+        actor: who.map_or_else(|| "anonymous".to_string(), |p| p.user.email.clone()),
+        action: action.to_string(),
+        target: target.to_string(),
+        detail: detail.to_string(),
+        ip: origin.ip.clone(),
+    }
+}
+
 impl crate::App {
     /// Appends a line to the audit log. A personal-data action whose line cannot be written
     /// does not go ahead: callers write the line first.
@@ -199,17 +220,8 @@ impl crate::App {
         detail: &str,
         origin: &Origin,
     ) -> Result<(), AppError> {
-        self.store().append_audit(&AuditEvent {
-            id: 0,
-            at: stamp(Timestamp::now()),
-            org_id: who.map(|p| p.org.id),
-            user_id: who.map(|p| p.user.id),
-            actor: who.map_or_else(|| "anonymous".to_string(), |p| p.user.email.clone()),
-            action: action.to_string(),
-            target: target.to_string(),
-            detail: detail.to_string(),
-            ip: origin.ip.clone(),
-        })?;
+        self.store()
+            .append_audit(&audit_line(who, action, target, detail, origin))?;
         Ok(())
     }
 

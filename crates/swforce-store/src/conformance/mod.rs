@@ -157,6 +157,7 @@ macro_rules! conformance_tests {
             breakdowns_are_kept_apart,
             scenarios_are_saved_listed_and_found_by_id,
             a_census_return_is_stored_whole_replaced_by_a_new_file_and_kept_by_the_same,
+            an_import_and_its_audit_line_commit_together,
             organisations_and_teams_are_unique_and_found,
             users_are_unique_by_email_in_any_case_and_updated_whole,
             sessions_expire_and_sign_out_everywhere_ends_them_all,

@@ -277,7 +277,7 @@ fn validate(app: &App, a: &ValidateArgs) -> Result<(), Failure> {
 fn import(app: &App, a: &ImportArgs) -> Result<(), Failure> {
     let file = name(&a.file);
     match app
-        .import_census(&file, open(&a.file)?, a.la.as_deref(), a.year)
+        .import_census_from_command_line(&file, open(&a.file)?, a.la.as_deref(), a.year)
         .map_err(fail)?
     {
         CensusOutcome::Imported { census, replaced } => {

@@ -69,6 +69,9 @@ pub fn run(app: &App, args: &Args) -> Result<(), Failure> {
             }
         };
         let total = file.metadata().map(|m| m.len()).unwrap_or(0);
+        // On the audit log as the command line, in the import's own transaction.
+        let operator = app.operator();
+        let here = swforce_app::access::Origin::default();
         let result = if total >= PROGRESS_FROM_BYTES {
             let reader = Progress {
                 inner: file,
@@ -78,9 +81,9 @@ pub fn run(app: &App, args: &Args) -> Result<(), Failure> {
                 shown: 0,
                 terminal: std::io::stderr().is_terminal(),
             };
-            app.import_file(&name, std::io::BufReader::new(reader))
+            app.import_file_as(&operator, &name, std::io::BufReader::new(reader), &here)
         } else {
-            app.import_file(&name, std::io::BufReader::new(file))
+            app.import_file_as(&operator, &name, std::io::BufReader::new(file), &here)
         };
         match result {
             Ok(report) => summarise(&report),

@@ -1,5 +1,6 @@
 //! A process killed (SIGKILL) in the middle of an import leaves the database as it was: the
-//! import is wholly there or wholly absent, and a retry succeeds.
+//! import is wholly there or wholly absent, with its audit line or without it (never one
+//! without the other), and a retry succeeds.
 
 use crate::{published, stderr, swforce};
 use std::path::Path;
@@ -31,9 +32,9 @@ fn kill_mid_import(delay_ms: u64) {
     let data = dir.path().join("data");
     let (file, rows) = big_file(dir.path(), 40);
     let mut child = Command::new(env!("CARGO_BIN_EXE_swforce"))
-        .arg("--data-dir")
-        .arg(&data)
-        .args(["--log", "warn", "import"])
+        .env("SWFORCE_DATA_DIR", &data)
+        .env("SWFORCE_LOG", "warn")
+        .arg("import")
         .arg(&file)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -59,6 +60,11 @@ fn kill_mid_import(delay_ms: u64) {
             1 => assert_eq!(stored.len(), rows, "an import on record must be whole"),
             n => panic!("{n} imports after one attempt"),
         }
+        assert_eq!(
+            audited(&store, "import_statistics", "imported"),
+            imports.len(),
+            "an import and its audit line are on record together, or neither is"
+        );
     }
     // The retry finishes the job (or finds it already done), whatever the kill interrupted.
     let retry = swforce(&data, &["import", file.to_str().unwrap()]);
@@ -74,6 +80,61 @@ fn kill_mid_import(delay_ms: u64) {
         store.current_rows(Dataset::CswwHeadline).unwrap().len(),
         rows
     );
+    assert_eq!(audited(&store, "import_statistics", "imported"), 1);
+}
+
+/// Audit lines of an action made by the command line whose detail ends with `what`.
+fn audited(store: &SqliteStore, action: &str, what: &str) -> usize {
+    store
+        .audit(None, 1000)
+        .unwrap()
+        .iter()
+        .filter(|e| {
+            e.action == action && e.actor == "swforce command line" && e.detail.ends_with(what)
+        })
+        .count()
+}
+
+/// A census import killed part-way: the return and its audit line are both on record or
+/// neither is, at every moment the kill can land.
+#[test]
+fn a_kill_during_a_census_import_keeps_the_return_and_its_audit_line_together() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    assert_eq!(swforce(&data, &["demo"]).status.code(), Some(0));
+    let file = dir.path().join("return.xml");
+    let made = swforce(
+        &data,
+        &["census", "generate", "--workers", "40000", "--out", file.to_str().unwrap()],
+    );
+    assert_eq!(made.status.code(), Some(0), "{}", stderr(&made));
+    for delay_ms in [300, 1500, 3000, 3800, 4300] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_swforce"))
+            .env("SWFORCE_DATA_DIR", &data)
+            .env("SWFORCE_LOG", "warn")
+            .args(["census", "import"])
+            .arg(&file)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(delay_ms));
+        let _ = child.kill();
+        let _ = child.wait();
+        let store = SqliteStore::open_in_dir(&data).unwrap();
+        let returns = store.census_returns().unwrap().len();
+        assert!(returns <= 1, "{returns} returns after one file");
+        assert_eq!(
+            audited(&store, "import_census", ": imported"),
+            returns,
+            "after a kill at {delay_ms} ms: the return and its audit line go together"
+        );
+    }
+    let retry = swforce(&data, &["census", "import", file.to_str().unwrap()]);
+    assert_eq!(retry.status.code(), Some(0), "{}", stderr(&retry));
+    let store = SqliteStore::open_in_dir(&data).unwrap();
+    assert_eq!(store.census_returns().unwrap().len(), 1);
+    assert_eq!(audited(&store, "import_census", ": imported"), 1);
 }
 
 #[test]

@@ -21,8 +21,7 @@ pub fn swforce(data_dir: &Path, args: &[&str]) -> Output {
             cmd.env_remove(k);
         }
     }
-    cmd.arg("--data-dir")
-        .arg(data_dir)
+    cmd.env("SWFORCE_DATA_DIR", data_dir)
         .args(args)
         .env("SWFORCE_LOG", "warn")
         .output()
