@@ -46,7 +46,7 @@ function freshDatabase() {
 
 /** Runs `swforce admin create --password-stdin` on a data folder. */
 function makeAdmin(dataDir, database = []) {
-  const r = spawnSync(binary(), ['--data-dir', dataDir, ...database, '--log', 'warn', 'admin', 'create', '--email', ADMIN.email, '--name', ADMIN.name, '--password-stdin'], {
+  const r = spawnSync(binary(), ['admin', 'create', '--data-dir', dataDir, ...database, '--log', 'warn', '--email', ADMIN.email, '--name', ADMIN.name, '--password-stdin'], {
     input: ADMIN.password + '\n',
     env: cleanEnv(),
     encoding: 'utf8',
@@ -64,7 +64,7 @@ export async function startServer({ postgres = false } = {}) {
   const database = db ? ['--database-url', db.url] : [];
   makeAdmin(dataDir, database);
   // The tests' OpenID Connect provider is plain http on 127.0.0.1, which swforce uses only when told to.
-  const child = spawn(binary(), ['--data-dir', dataDir, ...database, '--addr', '127.0.0.1:0', '--log', 'info', '--allow-insecure-sso-for-testing', 'serve'], {
+  const child = spawn(binary(), ['serve', '--data-dir', dataDir, ...database, '--addr', '127.0.0.1:0', '--log', 'info', '--allow-insecure-sso-for-testing'], {
     stdio: ['ignore', 'ignore', 'pipe'],
     env: cleanEnv(),
   });
@@ -83,7 +83,10 @@ export async function startServer({ postgres = false } = {}) {
     dataDir,
     /** Runs a command of the same binary on the server's store; returns its result. */
     cli(args) {
-      return spawnSync(binary(), ['--data-dir', dataDir, ...database, '--log', 'warn', ...args], { encoding: 'utf8', env: cleanEnv() });
+      // The store's settings as environment variables, which every command reads wherever
+      // its own options go.
+      const store = { SWFORCE_DATA_DIR: dataDir, SWFORCE_LOG: 'warn', ...(db ? { SWFORCE_DATABASE_URL: db.url } : {}) };
+      return spawnSync(binary(), args, { encoding: 'utf8', env: { ...cleanEnv(), ...store } });
     },
     async stop() {
       child.kill('SIGTERM');

@@ -15,7 +15,7 @@ use swforce_import::census::notes::{Note, Notes};
 use swforce_import::census::rules::{self, Hit};
 use swforce_import::census::{CensusOptions, CensusRead, Finding, read_census};
 use swforce_stats::census::{Aggregator, CensusIndicators};
-use swforce_store::{AuditOf, CensusOutcome, CensusReturn};
+use swforce_store::{AuditEvent, AuditOf, CensusOutcome, CensusReturn};
 
 /// A checked return, and its indicators when it could be aggregated.
 #[derive(Debug, Clone)]
@@ -779,25 +779,18 @@ impl App {
 fn census_audit_line(
     who: &Principal,
     file: &str,
-    outcome: &CensusOutcome,
+    o: &CensusOutcome,
     origin: &Origin,
-) -> swforce_store::AuditEvent {
-    let (c, what) = match outcome {
-        CensusOutcome::Imported { census, replaced } => (
+) -> AuditEvent {
+    let (c, what) = match o {
+        CensusOutcome::Imported {
             census,
-            if *replaced {
-                "imported, replacing the earlier return"
-            } else {
-                "imported"
-            },
-        ),
+            replaced: true,
+        } => (census, "imported, replacing the earlier return"),
+        CensusOutcome::Imported { census, .. } => (census, "imported"),
         CensusOutcome::AlreadyImported { census } => (census, "already on record"),
     };
-    crate::access::audit_line(
-        Some(who),
-        "import_census",
-        &format!("census {} {} ({} workers)", c.la_code, c.year, c.workers),
-        &format!("{file}: {what}"),
-        origin,
-    )
+    let target = format!("census {} {} ({} workers)", c.la_code, c.year, c.workers);
+    let detail = format!("{file}: {what}");
+    crate::access::audit_line(Some(who), "import_census", &target, &detail, origin)
 }

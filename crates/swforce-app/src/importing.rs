@@ -116,9 +116,12 @@ impl App {
                 .unwrap_or_else(|_| jiff::Timestamp::now())
                 .to_string(),
         };
-        let outcome = self
-            .store()
-            .import_batch_audited(&provenance, &parsed.geographies, &parsed.rows, audit)?;
+        let outcome = self.store().import_batch_audited(
+            &provenance,
+            &parsed.geographies,
+            &parsed.rows,
+            audit,
+        )?;
         tracing::debug!(file = file_name, dataset = %parsed.dataset, rows = parsed.rows.len(), "import finished");
         Ok(ImportReport {
             file: parsed.file,

@@ -15,8 +15,8 @@ pub mod scenario;
 pub mod statistics;
 
 pub use access::{
-    AccessStore, ApiToken, AuditEvent, AuditOf, NewOrganisation, NewUser, OneTimeToken, Organisation,
-    Session, SsoConfig, Team, TokenKind, User, UserStatus,
+    AccessStore, ApiToken, AuditEvent, AuditOf, NewOrganisation, NewUser, OneTimeToken,
+    Organisation, Session, SsoConfig, Team, TokenKind, User, UserStatus,
 };
 pub use agency::{AgencyStore, NoteKind, ReturnNote, StoredCap, StoredEngagement, UpsertOutcome};
 pub use census::{CensusOutcome, CensusReturn, CensusStore};

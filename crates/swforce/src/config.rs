@@ -1,35 +1,17 @@
 //! Settings: every one is a flag, an environment variable and a default that works on a laptop.
-//! This is the only module that reads the environment.
+//! This is the only module that reads the environment. Each command has the settings it uses:
+//! logging everywhere, the database where data is read or written, the address and email where
+//! links are printed or email sent, and the server's own on `serve`.
 
 use clap::parser::ValueSource;
 use clap::{ArgMatches, Args};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-/// Global settings, shared by every subcommand.
+/// Logging: on every command.
 #[derive(Debug, Clone, Args)]
-pub struct GlobalArgs {
-    /// Folder holding swforce's data (the SQLite database lives inside).
-    #[arg(
-        long,
-        global = true,
-        env = "SWFORCE_DATA_DIR",
-        default_value = "swforce-data",
-        value_name = "DIR"
-    )]
-    pub data_dir: PathBuf,
-
-    /// The database: a PostgreSQL URL (postgres://user:password@host:5432/swforce) for several
-    /// servers sharing one database. Without it, SQLite in the data folder.
-    #[arg(
-        long,
-        global = true,
-        env = "SWFORCE_DATABASE_URL",
-        value_name = "URL",
-        hide_env_values = true
-    )]
-    pub database_url: Option<String>,
-
+#[command(next_help_heading = "Logging")]
+pub struct LogArgs {
     /// Log filter: error, warn, info, debug or trace (or a tracing filter such as swforce_web=debug).
     #[arg(
         long,
@@ -51,47 +33,52 @@ pub struct GlobalArgs {
         value_name = "FORMAT"
     )]
     pub log_format: String,
+}
 
-    /// Address and port the web service listens on.
+/// Where the data is: on the commands that read or write it.
+#[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Database")]
+pub struct StoreArgs {
+    /// Folder holding swforce's data (the SQLite database, and the email outbox without SMTP).
     #[arg(
         long,
-        global = true,
-        env = "SWFORCE_ADDR",
-        default_value = "127.0.0.1:8080",
-        value_name = "HOST:PORT"
+        env = "SWFORCE_DATA_DIR",
+        default_value = "swforce-data",
+        value_name = "DIR"
     )]
-    pub addr: SocketAddr,
+    pub data_dir: PathBuf,
 
-    /// Refuse imports over the web (the import page and POST /api/v1/imports).
+    /// The database: a PostgreSQL URL (postgres://user:password@host:5432/swforce) for several
+    /// servers sharing one database. Without it, SQLite in the data folder.
     #[arg(
         long,
-        global = true,
-        env = "SWFORCE_READ_ONLY",
-        default_value_t = false
+        env = "SWFORCE_DATABASE_URL",
+        value_name = "URL",
+        hide_env_values = true
     )]
-    pub read_only: bool,
+    pub database_url: Option<String>,
+}
 
-    /// Proxies trusted to say who the client is: addresses or networks, comma separated (such
-    /// as 10.0.0.0/8). From them, the client's address (for the audit log and the per-address
-    /// limits) is taken from X-Forwarded-For; from anyone else the header is ignored.
-    #[arg(
-        long,
-        global = true,
-        env = "SWFORCE_TRUST_PROXY",
-        value_name = "CIDR[,CIDR]",
-        default_value = "",
-        value_parser = swforce_web::TrustedProxies::parse
-    )]
-    pub trust_proxy: swforce_web::TrustedProxies,
+impl StoreArgs {
+    /// Whether the settings name a store that is already there: a database URL, or a SQLite
+    /// database in the data folder.
+    pub fn exists(&self) -> bool {
+        self.database_url.is_some() || self.data_dir.join(swforce_store_sqlite::FILE_NAME).exists()
+    }
+}
 
-    /// Make no demo organisation of invented people on first start (with --database-url none
-    /// is made anyway): the published statistics are still loaded into an empty database.
-    #[arg(long, global = true, env = "SWFORCE_NO_DEMO", default_value_t = false)]
-    pub no_demo: bool,
+/// The service's address and its email: on `serve`, and on the commands that print links or
+/// send email.
+#[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Address and email")]
+pub struct MailArgs {
+    /// Address and port the web service listens on [default: 127.0.0.1:8080].
+    #[arg(long, env = "SWFORCE_ADDR", value_name = "HOST:PORT")]
+    pub addr: Option<SocketAddr>,
 
     /// The address people reach the service at (for links in emails and single sign-on); an
     /// https:// address also marks cookies Secure and turns on HSTS. Default: http://ADDR.
-    #[arg(long, global = true, env = "SWFORCE_PUBLIC_URL", value_name = "URL")]
+    #[arg(long, env = "SWFORCE_PUBLIC_URL", value_name = "URL")]
     pub public_url: Option<String>,
 
     /// Where to send email (invitations, password resets): smtp://user:password@host:587
@@ -99,7 +86,6 @@ pub struct GlobalArgs {
     /// outbox folder in the data folder.
     #[arg(
         long,
-        global = true,
         env = "SWFORCE_SMTP_URL",
         value_name = "URL",
         hide_env_values = true
@@ -109,34 +95,111 @@ pub struct GlobalArgs {
     /// The sender of swforce's emails.
     #[arg(
         long,
-        global = true,
         env = "SWFORCE_MAIL_FROM",
         default_value = "swforce <no-reply@localhost>",
         value_name = "ADDRESS"
     )]
     pub mail_from: String,
+}
+
+impl MailArgs {
+    /// The address the service listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+            .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8080)))
+    }
+
+    /// The service's public address, without a trailing slash: the one given, else the
+    /// listening address.
+    pub fn public_url(&self) -> String {
+        self.public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{}", self.addr()))
+            .trim_end_matches('/')
+            .to_string()
+    }
+
+    /// Where links printed on the command line point: the public address or listening address
+    /// given, else the address the server last started with on this data folder said it serves
+    /// at, else the default listening address.
+    pub fn link_base(&self, store: &StoreArgs) -> String {
+        if self.public_url.is_some() || self.addr.is_some() {
+            return self.public_url();
+        }
+        std::fs::read_to_string(store.data_dir.join(SERVING_AT))
+            .ok()
+            .map(|s| s.trim().trim_end_matches('/').to_string())
+            .filter(|s| s.starts_with("http://") || s.starts_with("https://"))
+            .unwrap_or_else(|| self.public_url())
+    }
+}
+
+/// The file in the data folder where `serve` writes the address it serves at, for the links
+/// other commands print.
+pub const SERVING_AT: &str = "serving-at";
+
+/// The web service's settings.
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
+
+    #[command(flatten)]
+    pub mail: MailArgs,
+
+    /// Refuse imports over the web (the import page and POST /api/v1/imports).
+    #[arg(
+        long,
+        env = "SWFORCE_READ_ONLY",
+        default_value_t = false,
+        help_heading = "Server"
+    )]
+    pub read_only: bool,
+
+    /// Proxies trusted to say who the client is: addresses or networks, comma separated (such
+    /// as 10.0.0.0/8). From them, the client's address (for the audit log and the per-address
+    /// limits) is taken from X-Forwarded-For; from anyone else the header is ignored.
+    #[arg(
+        long,
+        env = "SWFORCE_TRUST_PROXY",
+        value_name = "CIDR[,CIDR]",
+        default_value = "",
+        value_parser = swforce_web::TrustedProxies::parse,
+        help_heading = "Server"
+    )]
+    pub trust_proxy: swforce_web::TrustedProxies,
+
+    /// Serve Prometheus metrics (requests and their latency by route, database connections in
+    /// use, imports) at http://ADDR/metrics on this separate address, such as 127.0.0.1:9100.
+    /// Off when not given.
+    #[arg(
+        long,
+        env = "SWFORCE_METRICS_ADDR",
+        value_name = "HOST:PORT",
+        help_heading = "Server"
+    )]
+    pub metrics_addr: Option<SocketAddr>,
+
+    /// Make no demo organisation of invented people on first start (with --database-url none
+    /// is made anyway): the published statistics are still loaded into an empty database.
+    #[arg(
+        long,
+        env = "SWFORCE_NO_DEMO",
+        default_value_t = false,
+        help_heading = "Server"
+    )]
+    pub no_demo: bool,
 
     /// Let single sign-on use providers at plain-http addresses on this machine (127.0.0.1,
     /// localhost), for testing against a local provider. Never for real use: without it, every
     /// provider address must be https.
     #[arg(
         long,
-        global = true,
         env = "SWFORCE_ALLOW_INSECURE_SSO_FOR_TESTING",
-        default_value_t = false
+        default_value_t = false,
+        help_heading = "Server"
     )]
     pub allow_insecure_sso_for_testing: bool,
-}
-
-impl GlobalArgs {
-    /// The service's public address, without a trailing slash.
-    pub fn public_url(&self) -> String {
-        self.public_url
-            .clone()
-            .unwrap_or_else(|| format!("http://{}", self.addr))
-            .trim_end_matches('/')
-            .to_string()
-    }
 }
 
 /// Every setting this version knows, as `(environment variable, flag)`.
@@ -149,6 +212,7 @@ pub const SETTINGS: &[(&str, &str)] = &[
     ("SWFORCE_READ_ONLY", "--read-only"),
     ("SWFORCE_NO_DEMO", "--no-demo"),
     ("SWFORCE_TRUST_PROXY", "--trust-proxy"),
+    ("SWFORCE_METRICS_ADDR", "--metrics-addr"),
     ("SWFORCE_PUBLIC_URL", "--public-url"),
     ("SWFORCE_SMTP_URL", "--smtp-url"),
     ("SWFORCE_MAIL_FROM", "--mail-from"),

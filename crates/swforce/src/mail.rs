@@ -1,6 +1,6 @@
 //! Email for invitations and password resets: SMTP when a server is set, else the outbox folder.
 
-use crate::config::GlobalArgs;
+use crate::config::{MailArgs, StoreArgs};
 use lettre::message::Mailbox;
 use lettre::{SmtpTransport, Transport};
 use std::sync::Arc;
@@ -44,10 +44,10 @@ pub fn redact(url: &str) -> String {
 }
 
 /// The mailer the settings ask for.
-pub fn mailer(global: &GlobalArgs) -> anyhow::Result<Arc<dyn Mailer>> {
-    let Some(url) = &global.smtp_url else {
+pub fn mailer(store: &StoreArgs, mail: Option<&MailArgs>) -> anyhow::Result<Arc<dyn Mailer>> {
+    let Some((global, url)) = mail.and_then(|m| m.smtp_url.as_ref().map(|u| (m, u))) else {
         return Ok(Arc::new(Outbox {
-            dir: global.data_dir.join("outbox"),
+            dir: store.data_dir.join("outbox"),
         }));
     };
     let from: Mailbox = global

@@ -16,13 +16,31 @@ use swforce_store_sqlite::SqliteStore;
 
 /// swforce: England's social work workforce statistics, indicators and benchmarks.
 #[derive(Debug, Parser)]
-#[command(name = "swforce", version, about, long_about = None)]
+#[command(
+    name = "swforce",
+    version,
+    about,
+    long_about = None,
+    after_help = EXAMPLES,
+)]
 struct Cli {
     #[command(flatten)]
-    global: config::GlobalArgs,
+    log: config::LogArgs,
     #[command(subcommand)]
     command: Option<Command>,
 }
+
+const EXAMPLES: &str = "\
+Examples:
+  swforce serve                                   the web service on http://127.0.0.1:8080
+  swforce indicators --geography Kent             a place's workforce indicators
+  swforce project --geography England --years 5   the workforce five years ahead
+  swforce census validate return.xml              check a census return before sending it
+  swforce agency check engagements.csv            check agency engagements against the rules
+  swforce admin create --email you@example.org    the first site admin
+
+Each command's settings are its flags, or SWFORCE_* environment variables (swforce config shows
+them); `swforce COMMAND --help` lists a command's own.";
 
 #[derive(Debug, Subcommand)]
 enum Command {
@@ -49,18 +67,50 @@ enum Command {
     #[command(subcommand)]
     Diary(commands::diary::Command),
     /// Load the shipped demo data (the published files; a no-op if already loaded).
-    Demo,
+    Demo(config::StoreArgs),
     /// Serve the web pages and the JSON API (loads the demo data into an empty data folder).
-    Serve,
-    /// Show the effective settings and where each came from.
-    Config,
+    /// The default command.
+    Serve(config::ServeArgs),
+    /// Show the effective settings of `serve` and where each came from.
+    Config(config::ServeArgs),
     /// Bring the database schema up to date (done at every start; this only reports it).
-    Migrate,
+    Migrate(config::StoreArgs),
     /// Copy the database, while it is in use, to a file.
     Backup(commands::admin::BackupArgs),
     /// Site administration from the server's command line.
     #[command(subcommand)]
     Admin(commands::admin::Command),
+    /// Print a shell's completion script: swforce completions bash > /etc/bash_completion.d/swforce
+    Completions(CompletionsArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    shell: clap_complete::Shell,
+}
+
+impl Command {
+    /// Where the command's data is, for the commands that have any.
+    fn store_args(&self) -> Option<&config::StoreArgs> {
+        match self {
+            Command::Import(a) => Some(&a.store),
+            Command::Indicators(a) => Some(&a.store),
+            Command::Places(a) => Some(&a.store),
+            Command::Reconcile(a) => Some(&a.store),
+            Command::Project(a) => Some(&a.store),
+            Command::Backtest(a) => Some(&a.store),
+            Command::Census(c) => c.store_args(),
+            Command::Agency(c) => c.store_args(),
+            Command::Diary(c) => Some(c.store_args()),
+            Command::Demo(s) | Command::Migrate(s) => Some(s),
+            Command::Serve(a) | Command::Config(a) => Some(&a.store),
+            Command::Backup(a) => Some(&a.store),
+            Command::Admin(c) => Some(c.store_args()),
+            Command::Completions(_) => None,
+        }
+    }
 }
 
 /// A command that did not succeed: exit code 1. (Bad usage exits with 2, from the argument
@@ -70,19 +120,31 @@ pub enum Failure {
     Refused,
 }
 
+/// The arguments, with `serve` when no command is named (`swforce`, `swforce --addr ...`).
+fn parse() -> (Cli, clap::ArgMatches) {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let matches = match Cli::command().try_get_matches_from(&args) {
+        Ok(m) if m.subcommand().is_some() => m,
+        first => {
+            let mut serve = args.clone();
+            serve.insert(1.min(serve.len()), "serve".into());
+            match (Cli::command().try_get_matches_from(&serve), first) {
+                (Ok(m), _) => m,
+                (Err(_), Err(e)) => e.exit(),
+                (Err(e), Ok(_)) => e.exit(),
+            }
+        }
+    };
+    match Cli::from_arg_matches(&matches) {
+        Ok(c) => (c, matches),
+        Err(e) => e.exit(),
+    }
+}
+
 fn main() -> ExitCode {
     end_quietly_on_a_closed_pipe();
-    let mut matches = Cli::command().get_matches();
-    if matches.subcommand().is_none() {
-        // No subcommand means `serve`, with every serve setting still read from its flag or
-        // environment variable.
-        matches = Cli::command().get_matches_from(std::env::args_os().chain(["serve".into()]));
-    }
-    let cli = match Cli::from_arg_matches(&matches) {
-        Ok(c) => c,
-        Err(e) => e.exit(),
-    };
-    init_logging(&cli.global.log, cli.global.log_format == "json");
+    let (cli, matches) = parse();
+    init_logging(&cli.log.log, cli.log.log_format == "json");
     for var in config::unknown_variables() {
         tracing::warn!(
             "environment variable {var} matches no swforce setting; known: {}",
@@ -97,21 +159,45 @@ fn main() -> ExitCode {
         return ExitCode::from(2);
     };
     let result = match command {
-        Command::Config => {
-            commands::config::run(&cli.global, &matches);
+        Command::Completions(a) => {
+            clap_complete::generate(
+                a.shell,
+                &mut Cli::command(),
+                "swforce",
+                &mut std::io::stdout(),
+            );
             Ok(())
         }
-        Command::Migrate => commands::admin::migrate(&cli.global),
-        Command::Backup(args) => commands::admin::backup(&cli.global, &args),
+        Command::Config(settings) => {
+            let sub = matches.subcommand_matches("config").unwrap_or(&matches);
+            commands::config::run(&settings, &cli.log.log, sub);
+            Ok(())
+        }
+        Command::Migrate(store) => commands::admin::migrate(&store),
+        Command::Backup(args) => commands::admin::backup(&args),
+        // Writing an invented return reads no data: it makes no data folder.
+        Command::Census(commands::census::Command::Generate(a)) => {
+            commands::census::generate_file(&a)
+        }
         // Checking agency engagements needs no store: on a fresh data folder it makes none.
-        Command::Agency(c) if c.needs_no_store() && !has_store(&cli.global) => {
+        Command::Agency(c) if c.needs_no_store() && !c.store_args().is_some_and(|s| s.exists()) => {
             commands::agency::run_alone(&c)
         }
         // On a fresh data folder, what would be refused is refused before any database is made.
-        Command::Agency(c) if !has_store(&cli.global) => commands::agency::precheck(&c)
-            .and_then(|()| open_app(&cli.global))
-            .and_then(|app| commands::agency::run(&app, &c)),
-        command => open_app(&cli.global).and_then(|app| match command {
+        Command::Agency(c) if !c.store_args().is_some_and(|s| s.exists()) => {
+            commands::agency::precheck(&c)
+                .and_then(|()| with_store(c.store_args(), None, false))
+                .and_then(|app| commands::agency::run(&app, &c))
+        }
+        Command::Serve(settings) => with_store(
+            Some(&settings.store),
+            Some(&settings.mail),
+            settings.allow_insecure_sso_for_testing,
+        )
+        .and_then(|app| commands::serve::run(app, &settings)),
+        Command::Admin(c) => with_store(Some(c.store_args()), c.mail(), false)
+            .and_then(|app| commands::admin::run(&app, &c)),
+        command => with_store(command.store_args(), None, false).and_then(|app| match command {
             Command::Import(args) => commands::import::run(&app, &args),
             Command::Indicators(args) => commands::indicators::run(&app, &args),
             Command::Places(args) => commands::places::run(&app, &args),
@@ -121,10 +207,13 @@ fn main() -> ExitCode {
             Command::Census(c) => commands::census::run(&app, &c),
             Command::Agency(c) => commands::agency::run(&app, &c),
             Command::Diary(c) => commands::diary::run(&app, &c),
-            Command::Demo => commands::import::demo(&app),
-            Command::Serve => commands::serve::run(app, &cli.global),
-            Command::Config | Command::Migrate | Command::Backup(_) => Ok(()),
-            Command::Admin(c) => commands::admin::run(&app, &c, &cli.global),
+            Command::Demo(_) => commands::import::demo(&app),
+            Command::Serve(_)
+            | Command::Config(_)
+            | Command::Migrate(_)
+            | Command::Backup(_)
+            | Command::Admin(_)
+            | Command::Completions(_) => Ok(()),
         }),
     };
     match result {
@@ -170,7 +259,7 @@ fn init_logging(filter: &str, json: bool) {
 }
 
 /// The store the settings name: PostgreSQL for a database URL, else SQLite in the data folder.
-pub fn open_store(global: &config::GlobalArgs) -> Result<Arc<dyn Store>, Failure> {
+pub fn open_store(global: &config::StoreArgs) -> Result<Arc<dyn Store>, Failure> {
     let opened: Result<Arc<dyn Store>, anyhow::Error> = match &global.database_url {
         Some(url) if PostgresStore::url_is_postgres(url) => PostgresStore::connect(url)
             .map(|s| Arc::new(s) as Arc<dyn Store>)
@@ -197,22 +286,110 @@ pub fn open_store(global: &config::GlobalArgs) -> Result<Arc<dyn Store>, Failure
     })
 }
 
-/// Whether the settings name a store that is already there: a database URL, or a SQLite
-/// database in the data folder.
-fn has_store(global: &config::GlobalArgs) -> bool {
-    global.database_url.is_some()
-        || global
-            .data_dir
-            .join(swforce_store_sqlite::FILE_NAME)
-            .exists()
-}
-
-fn open_app(global: &config::GlobalArgs) -> Result<App, Failure> {
-    let mailer = mail::mailer(global).map_err(|e| {
+/// The application on the store the settings name, sending email as `mail` says (to the
+/// outbox folder when a command has no email settings).
+fn with_store(
+    store: Option<&config::StoreArgs>,
+    mail: Option<&config::MailArgs>,
+    insecure_sso_for_testing: bool,
+) -> Result<App, Failure> {
+    let Some(store) = store else {
+        commands::report_error(&anyhow::anyhow!("this command reads no data"));
+        return Err(Failure::Refused);
+    };
+    let mailer = mail::mailer(store, mail).map_err(|e| {
         commands::report_error(&e);
         Failure::Refused
     })?;
-    Ok(App::new(open_store(global)?)
+    Ok(App::new(open_store(store)?)
         .with_mailer(mailer)
-        .with_insecure_sso_for_testing(global.allow_insecure_sso_for_testing))
+        .with_insecure_sso_for_testing(insecure_sso_for_testing))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Cli;
+    use clap::CommandFactory;
+
+    /// Every command at the end of a path (`swforce census validate`), with its path.
+    fn leaves(cmd: &clap::Command, path: &str, out: &mut Vec<(String, clap::Command)>) {
+        let here = format!("{path} {}", cmd.get_name()).trim().to_string();
+        let subs: Vec<_> = cmd
+            .get_subcommands()
+            .filter(|s| s.get_name() != "help")
+            .collect();
+        if subs.is_empty() {
+            out.push((here.clone(), cmd.clone()));
+        }
+        for s in subs {
+            leaves(s, &here, out);
+        }
+    }
+
+    fn every_leaf() -> Vec<(String, clap::Command)> {
+        let mut cmd = Cli::command();
+        cmd.build();
+        let mut out = Vec::new();
+        leaves(&cmd, "", &mut out);
+        out
+    }
+
+    fn has(cmd: &clap::Command, long: &str) -> bool {
+        cmd.get_arguments().any(|a| a.get_long() == Some(long))
+    }
+
+    #[test]
+    fn every_option_and_argument_is_described() {
+        Cli::command().debug_assert();
+        let mut missing = Vec::new();
+        for (path, cmd) in every_leaf() {
+            for arg in cmd.get_arguments() {
+                if arg.is_hide_set() || ["help", "version"].contains(&arg.get_id().as_str()) {
+                    continue;
+                }
+                if !arg
+                    .get_help()
+                    .is_some_and(|h| !h.to_string().trim().is_empty())
+                {
+                    missing.push(format!("{path} {}", arg.get_id()));
+                }
+            }
+            if cmd.get_about().is_none() {
+                missing.push(path);
+            }
+        }
+        assert!(missing.is_empty(), "without a description: {missing:#?}");
+    }
+
+    #[test]
+    fn each_command_shows_only_the_settings_it_uses() {
+        let server_only = [
+            "read-only",
+            "trust-proxy",
+            "no-demo",
+            "metrics-addr",
+            "allow-insecure-sso-for-testing",
+        ];
+        let mail = ["addr", "public-url", "smtp-url", "mail-from"];
+        let no_data = [
+            "swforce census generate",
+            "swforce agency example",
+            "swforce completions",
+        ];
+        for (path, cmd) in every_leaf() {
+            let serving = ["swforce serve", "swforce config"].contains(&path.as_str());
+            let linking = ["swforce admin create", "swforce admin invite"].contains(&path.as_str());
+            for long in server_only {
+                assert_eq!(has(&cmd, long), serving, "`{path}` and --{long}");
+            }
+            for long in mail {
+                assert_eq!(has(&cmd, long), serving || linking, "`{path}` and --{long}");
+            }
+            let data = !no_data.contains(&path.as_str());
+            for long in ["data-dir", "database-url"] {
+                assert_eq!(has(&cmd, long), data, "`{path}` and --{long}");
+            }
+            assert!(has(&cmd, "log"), "`{path}` has --log");
+        }
+    }
 }

@@ -113,13 +113,22 @@ pub fn an_import_and_its_audit_line_commit_together(store: &dyn Store) {
     use crate::{CensusOutcome, ImportOutcome};
     use std::panic::{AssertUnwindSafe, catch_unwind};
     let p = super::provenance("audited", 2021, 2022, 2);
-    let (g, r) = (super::geographies("Bournemouth"), super::rows(&[2021, 2022], 100.0));
+    let (g, r) = (
+        super::geographies("Bournemouth"),
+        super::rows(&[2021, 2022], 100.0),
+    );
     let crashed = catch_unwind(AssertUnwindSafe(|| {
         store.import_batch_audited(&p, &g, &r, Some(&|_: &ImportOutcome| panic!("crash")))
     }));
     assert!(crashed.is_err());
-    assert!(store.imports().unwrap().is_empty(), "no import without its line");
-    assert!(store.audit(None, 10).unwrap().is_empty(), "no line without its import");
+    assert!(
+        store.imports().unwrap().is_empty(),
+        "no import without its line"
+    );
+    assert!(
+        store.audit(None, 10).unwrap().is_empty(),
+        "no line without its import"
+    );
     let (c, ws) = census_return("a", 5);
     let crashed = catch_unwind(AssertUnwindSafe(|| {
         store.import_census_audited(&c, &ws, Some(&|_: &CensusOutcome| panic!("crash")))

@@ -4,7 +4,7 @@
 
 use crate::Failure;
 use crate::commands::{fail, report_error};
-use crate::config::GlobalArgs;
+use crate::config::{MailArgs, StoreArgs};
 use clap::{Args, Subcommand};
 use std::io::BufRead;
 use std::path::PathBuf;
@@ -34,7 +34,36 @@ pub enum OrgCommand {
     /// Make an organisation, on the audit log as the command line.
     Create(OrgCreateArgs),
     /// List the organisations, with their kind, authority and number of people.
-    List,
+    List(OrgListArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct OrgListArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
+}
+
+impl Command {
+    /// Where the command's data is.
+    pub fn store_args(&self) -> &StoreArgs {
+        match self {
+            Command::Create(a) => &a.store,
+            Command::Org(OrgCommand::Create(a)) => &a.store,
+            Command::Org(OrgCommand::List(a)) => &a.store,
+            Command::Invite(a) => &a.store,
+            Command::User(UserCommand::List(a)) => &a.store,
+            Command::User(UserCommand::Disable(a)) => &a.store,
+        }
+    }
+
+    /// The address and email settings, for the commands that print links or send email.
+    pub fn mail(&self) -> Option<&MailArgs> {
+        match self {
+            Command::Create(a) => Some(&a.mail),
+            Command::Invite(a) => Some(&a.mail),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -53,6 +82,8 @@ pub struct OrgCreateArgs {
     /// The email domain of its people (for single sign-on), such as kent.gov.uk.
     #[arg(long, default_value = "")]
     pub domain: String,
+    #[command(flatten)]
+    pub store: StoreArgs,
 }
 
 #[derive(Debug, Args)]
@@ -70,6 +101,10 @@ pub struct InviteArgs {
     /// org_admin, ...
     #[arg(long = "role", value_name = "ROLE", required = true)]
     pub roles: Vec<String>,
+    #[command(flatten)]
+    pub store: StoreArgs,
+    #[command(flatten)]
+    pub mail: MailArgs,
 }
 
 #[derive(Debug, Subcommand)]
@@ -85,6 +120,8 @@ pub struct UserListArgs {
     /// The organisation: its authority code, name, email domain or id.
     #[arg(long)]
     pub org: String,
+    #[command(flatten)]
+    pub store: StoreArgs,
 }
 
 #[derive(Debug, Args)]
@@ -92,6 +129,8 @@ pub struct UserDisableArgs {
     /// Their email address.
     #[arg(long)]
     pub email: String,
+    #[command(flatten)]
+    pub store: StoreArgs,
 }
 
 #[derive(Debug, Args)]
@@ -109,6 +148,10 @@ pub struct CreateArgs {
     /// (for scripts).
     #[arg(long)]
     pub password_stdin: bool,
+    #[command(flatten)]
+    pub store: StoreArgs,
+    #[command(flatten)]
+    pub mail: MailArgs,
 }
 
 #[derive(Debug, Args)]
@@ -116,14 +159,16 @@ pub struct BackupArgs {
     /// The file to write (it must not exist).
     #[arg(long, value_name = "FILE")]
     pub out: PathBuf,
+    #[command(flatten)]
+    pub store: StoreArgs,
 }
 
-pub fn run(app: &App, command: &Command, global: &GlobalArgs) -> Result<(), Failure> {
+pub fn run(app: &App, command: &Command) -> Result<(), Failure> {
     match command {
-        Command::Create(a) => create(app, a, global),
+        Command::Create(a) => create(app, a),
         Command::Org(OrgCommand::Create(a)) => org_create(app, a),
-        Command::Org(OrgCommand::List) => org_list(app),
-        Command::Invite(a) => invite(app, a, global),
+        Command::Org(OrgCommand::List(_)) => org_list(app),
+        Command::Invite(a) => invite(app, a),
         Command::User(UserCommand::List(a)) => user_list(app, a),
         Command::User(UserCommand::Disable(a)) => user_disable(app, a),
     }
@@ -188,7 +233,7 @@ fn org_list(app: &App) -> Result<(), Failure> {
 }
 
 #[allow(clippy::print_stdout)]
-fn invite(app: &App, a: &InviteArgs, global: &GlobalArgs) -> Result<(), Failure> {
+fn invite(app: &App, a: &InviteArgs) -> Result<(), Failure> {
     let org = app.organisation_named(&a.org).map_err(fail)?;
     let (user, link) = app
         .invite(
@@ -198,7 +243,7 @@ fn invite(app: &App, a: &InviteArgs, global: &GlobalArgs) -> Result<(), Failure>
             &a.name,
             &a.roles,
             None,
-            &global.public_url(),
+            &a.mail.link_base(&a.store),
             &here(),
         )
         .map_err(fail)?;
@@ -241,7 +286,8 @@ fn user_disable(app: &App, a: &UserDisableArgs) -> Result<(), Failure> {
 }
 
 #[allow(clippy::print_stdout)]
-fn create(app: &App, a: &CreateArgs, global: &GlobalArgs) -> Result<(), Failure> {
+fn create(app: &App, a: &CreateArgs) -> Result<(), Failure> {
+    let base = a.mail.link_base(&a.store);
     let (user, secret) = app
         .create_site_admin(&a.email, &a.name, &a.organisation)
         .map_err(fail)?;
@@ -264,24 +310,22 @@ fn create(app: &App, a: &CreateArgs, global: &GlobalArgs) -> Result<(), Failure>
         .map_err(fail)?;
         println!(
             "{} is a site admin of {} and can sign in at {}/sign-in",
-            user.email,
-            a.organisation,
-            global.public_url()
+            user.email, a.organisation, base
         );
     } else {
         println!("{} is a site admin of {}.", user.email, a.organisation);
         println!(
             "To set the password and sign in, open this link within {INVITATION_DAYS} days (it works once):"
         );
-        println!("  {}/invitations/{secret}", global.public_url());
+        println!("  {base}/invitations/{secret}");
     }
     Ok(())
 }
 
 /// Opening the store applies any migration; this says where the schema now stands.
 #[allow(clippy::print_stdout)]
-pub fn migrate(global: &GlobalArgs) -> Result<(), Failure> {
-    let store = crate::open_store(global)?;
+pub fn migrate(store: &StoreArgs) -> Result<(), Failure> {
+    let store = crate::open_store(store)?;
     let version = store.schema_version().map_err(|e| {
         report_error(&anyhow::Error::new(e).context("reading the schema version"));
         Failure::Refused
@@ -291,7 +335,8 @@ pub fn migrate(global: &GlobalArgs) -> Result<(), Failure> {
 }
 
 #[allow(clippy::print_stdout)]
-pub fn backup(global: &GlobalArgs, args: &BackupArgs) -> Result<(), Failure> {
+pub fn backup(args: &BackupArgs) -> Result<(), Failure> {
+    let global = &args.store;
     if let Some(url) = &global.database_url {
         report_error(&anyhow::anyhow!(
             "swforce backup copies the SQLite database; back up PostgreSQL ({}) with its own tool, which takes a consistent copy while it is in use: pg_dump --format=custom --file {} \"$SWFORCE_DATABASE_URL\"",

@@ -3,6 +3,7 @@
 
 use crate::Failure;
 use crate::commands::{fail, report_error};
+use crate::config::StoreArgs;
 use std::io::BufReader;
 use std::path::{Path, PathBuf};
 use swforce_app::agency::AgencyCheck;
@@ -51,6 +52,8 @@ pub struct CapsExportArgs {
     /// Write to this file instead of standard output.
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
+    #[command(flatten)]
+    pub store: StoreArgs,
 }
 
 #[derive(Debug, clap::Args)]
@@ -75,12 +78,16 @@ pub struct CheckArgs {
     /// Exit with 1 when any engagement breaches a rule (the report is printed all the same).
     #[arg(long)]
     fail_on_breach: bool,
+    #[command(flatten)]
+    pub store: StoreArgs,
 }
 
 #[derive(Debug, clap::Args)]
 pub struct ImportArgs {
     /// The CSV file.
     file: PathBuf,
+    #[command(flatten)]
+    pub store: StoreArgs,
 }
 
 #[derive(Debug, clap::Args)]
@@ -98,6 +105,8 @@ pub struct ReturnArgs {
     /// Write the return to this file instead of standard output.
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
+    #[command(flatten)]
+    pub store: StoreArgs,
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -107,6 +116,17 @@ pub enum Part {
 }
 
 impl Command {
+    /// Where the command's data is (none for `example`, which only prints).
+    pub fn store_args(&self) -> Option<&StoreArgs> {
+        match self {
+            Self::Check(a) => Some(&a.store),
+            Self::Example => None,
+            Self::Caps(CapsCommand::Import(a)) | Self::Import(a) => Some(&a.store),
+            Self::Caps(CapsCommand::Export(a)) => Some(&a.store),
+            Self::Return(a) => Some(&a.store),
+        }
+    }
+
     /// Whether the command can run without any store (on a fresh data folder, it makes none).
     pub fn needs_no_store(&self) -> bool {
         matches!(

@@ -2,6 +2,7 @@
 
 use crate::Failure;
 use crate::commands::{fail, report_error};
+use crate::config::StoreArgs;
 use std::io::{BufReader, BufWriter, Write};
 use std::path::PathBuf;
 use swforce_app::App;
@@ -35,6 +36,7 @@ pub enum ReportFormat {
 
 #[derive(Debug, clap::Args)]
 pub struct ValidateArgs {
+    /// The return: a CSWW census XML file.
     file: PathBuf,
     /// The collection year, when the return's header has none.
     #[arg(long)]
@@ -44,18 +46,26 @@ pub struct ValidateArgs {
     /// return and "ready to submit".
     #[arg(long, value_name = "FILE")]
     notes: Option<PathBuf>,
+    /// How to write the findings: a report to read, JSON, or CSV (one finding a row, with a
+    /// note column for explaining queries).
     #[arg(long, short, value_enum, default_value = "report")]
     format: ReportFormat,
+    #[command(flatten)]
+    pub store: StoreArgs,
 }
 
 #[derive(Debug, clap::Args)]
 pub struct ImportArgs {
+    /// The return: a CSWW census XML file.
     file: PathBuf,
     /// The authority (ONS or DfE code, or name), when the header has no LEA.
     #[arg(long)]
     la: Option<String>,
+    /// The collection year, when the return's header has none.
     #[arg(long)]
     year: Option<i32>,
+    #[command(flatten)]
+    pub store: StoreArgs,
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -66,14 +76,19 @@ pub enum IndicatorFormat {
 
 #[derive(Debug, clap::Args)]
 pub struct IndicatorsArgs {
+    /// The return: a CSWW census XML file.
     file: PathBuf,
+    /// The collection year, when the return's header has none.
     #[arg(long)]
     year: Option<i32>,
     /// Suppress small cells as for publication outside the authority.
     #[arg(long)]
     disclosed: bool,
+    /// How to write the indicators: a table to read, or JSON.
     #[arg(long, short, value_enum, default_value = "table")]
     format: IndicatorFormat,
+    #[command(flatten)]
+    pub store: StoreArgs,
 }
 
 #[derive(Debug, clap::Args)]
@@ -81,10 +96,14 @@ pub struct ExportArgs {
     /// The authority (ONS or DfE code, or name).
     #[arg(long)]
     la: String,
+    /// The collection year of the return on record.
     #[arg(long)]
     year: i32,
+    /// The file to write the return to (personal data: keep it inside the organisation).
     #[arg(long, value_name = "FILE")]
     out: PathBuf,
+    #[command(flatten)]
+    pub store: StoreArgs,
 }
 
 #[derive(Debug, clap::Args)]
@@ -123,6 +142,19 @@ fn name(path: &std::path::Path) -> String {
         || path.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
     )
+}
+
+impl Command {
+    /// Where the command's data is (none for `generate`, which only writes a file).
+    pub fn store_args(&self) -> Option<&StoreArgs> {
+        match self {
+            Command::Validate(a) => Some(&a.store),
+            Command::Import(a) => Some(&a.store),
+            Command::Indicators(a) => Some(&a.store),
+            Command::Export(a) => Some(&a.store),
+            Command::Generate(_) => None,
+        }
+    }
 }
 
 pub fn run(app: &App, command: &Command) -> Result<(), Failure> {
@@ -434,7 +466,7 @@ fn export(app: &App, a: &ExportArgs) -> Result<(), Failure> {
 }
 
 #[allow(clippy::print_stdout)]
-fn generate_file(a: &GenerateArgs) -> Result<(), Failure> {
+pub fn generate_file(a: &GenerateArgs) -> Result<(), Failure> {
     let defect = match a.defect.as_deref() {
         None => None,
         Some(name) => match Defect::named(name) {

@@ -1,16 +1,16 @@
 //! `swforce config`: the effective settings and their sources.
 
-use crate::config::{GlobalArgs, source};
+use crate::config::{ServeArgs, source};
 use clap::ArgMatches;
 
 #[allow(clippy::print_stdout)]
-pub fn run(global: &GlobalArgs, matches: &ArgMatches) {
+pub fn run(global: &ServeArgs, log: &str, matches: &ArgMatches) {
     println!(
         "data-dir  {}  ({})",
-        global.data_dir.display(),
+        global.store.data_dir.display(),
         source(matches, "data_dir")
     );
-    match &global.database_url {
+    match &global.store.database_url {
         Some(url) => println!(
             "database  PostgreSQL {}  ({})",
             crate::mail::redact(url),
@@ -19,13 +19,18 @@ pub fn run(global: &GlobalArgs, matches: &ArgMatches) {
         None => println!(
             "database  SQLite {}",
             global
+                .store
                 .data_dir
                 .join(swforce_store_sqlite::FILE_NAME)
                 .display()
         ),
     }
-    println!("log       {}  ({})", global.log, source(matches, "log"));
-    println!("addr      {}  ({})", global.addr, source(matches, "addr"));
+    println!("log       {log}  ({})", source(matches, "log"));
+    println!(
+        "addr      {}  ({})",
+        global.mail.addr(),
+        source(matches, "addr")
+    );
     println!(
         "read-only {}  ({})",
         global.read_only,
@@ -38,14 +43,17 @@ pub fn run(global: &GlobalArgs, matches: &ArgMatches) {
     );
     println!(
         "public-url {}  ({})",
-        global.public_url(),
+        global.mail.public_url(),
         source(matches, "public_url")
     );
     println!(
         "email     {}",
-        match &global.smtp_url {
+        match &global.mail.smtp_url {
             Some(url) => format!("SMTP {}", crate::mail::redact(url)),
-            None => format!("outbox folder {}", global.data_dir.join("outbox").display()),
+            None => format!(
+                "outbox folder {}",
+                global.store.data_dir.join("outbox").display()
+            ),
         }
     );
     println!(

@@ -3,6 +3,7 @@
 
 use crate::Failure;
 use crate::commands::fail;
+use crate::config::StoreArgs;
 use swforce_app::agency::today;
 use swforce_app::diary::{GenerateSpec, Group, NOT_ENOUGH_RESPONSES, period, summary_json};
 use swforce_app::{App, AppError};
@@ -41,6 +42,8 @@ pub struct GenerateArgs {
     /// Also add the organisation's sums to its region's and England's.
     #[arg(long)]
     opt_in: bool,
+    #[command(flatten)]
+    pub store: StoreArgs,
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -63,8 +66,21 @@ pub struct SummaryArgs {
     /// The last week (any day in it), YYYY-MM-DD.
     #[arg(long)]
     to: String,
+    /// How to write the balance: a table to read, or JSON.
     #[arg(long, short, value_enum, default_value = "table")]
     format: Format,
+    #[command(flatten)]
+    pub store: StoreArgs,
+}
+
+impl Command {
+    /// Where the command's data is.
+    pub fn store_args(&self) -> &StoreArgs {
+        match self {
+            Command::Generate(a) => &a.store,
+            Command::Summary(a) => &a.store,
+        }
+    }
 }
 
 pub fn run(app: &App, command: &Command) -> Result<(), Failure> {

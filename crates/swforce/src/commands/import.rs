@@ -2,6 +2,7 @@
 
 use crate::Failure;
 use crate::commands::{fail, report_error};
+use crate::config::StoreArgs;
 use std::io::{IsTerminal, Read, Write};
 use std::path::PathBuf;
 use swforce_app::{App, ImportReport};
@@ -12,6 +13,8 @@ pub struct Args {
     /// Files to import; each is imported whole or not at all.
     #[arg(required = true, value_name = "FILE")]
     files: Vec<PathBuf>,
+    #[command(flatten)]
+    pub store: StoreArgs,
 }
 
 /// Files above this size show their progress while being read.

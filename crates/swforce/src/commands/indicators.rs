@@ -2,6 +2,7 @@
 
 use crate::Failure;
 use crate::commands::fail;
+use crate::config::StoreArgs;
 use swforce_app::{App, IndicatorRow, display};
 use swforce_domain::{Cell, Dataset, Year};
 
@@ -24,8 +25,11 @@ pub struct Args {
     /// One reporting year (to 30 September), such as 2022; all years when left out.
     #[arg(long, short, value_parser = parse_year)]
     year: Option<Year>,
+    /// How to write the indicators.
     #[arg(long, short, value_enum, default_value = "table")]
     format: Format,
+    #[command(flatten)]
+    pub store: StoreArgs,
 }
 
 fn parse_year(text: &str) -> Result<Year, String> {

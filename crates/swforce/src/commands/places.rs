@@ -2,12 +2,15 @@
 
 use crate::Failure;
 use crate::commands::fail;
+use crate::config::StoreArgs;
 use swforce_app::App;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Part of a name or a code; every place when left out.
     query: Option<String>,
+    #[command(flatten)]
+    pub store: StoreArgs,
 }
 
 #[allow(clippy::print_stdout)]

@@ -2,6 +2,7 @@
 
 use crate::Failure;
 use crate::commands::fail;
+use crate::config::StoreArgs;
 use std::path::PathBuf;
 use swforce_app::App;
 use swforce_app::projection::{Report, rows};
@@ -43,8 +44,11 @@ pub struct Args {
     /// A place (England, a region or an authority, by code or name), or `all`.
     #[arg(long, short, default_value = "E92000001", value_name = "CODE|all")]
     geography: String,
+    /// How to write the projection.
     #[arg(long, short, value_enum, default_value = "table")]
     format: Format,
+    #[command(flatten)]
+    pub store: StoreArgs,
 }
 
 #[allow(clippy::print_stdout)]
@@ -186,12 +190,17 @@ pub struct BacktestArgs {
     /// Years to project and score (as far as actual figures exist).
     #[arg(long, default_value_t = 3)]
     horizon: u16,
+    /// Monte Carlo runs.
     #[arg(long, default_value_t = 1000)]
     runs: u32,
+    /// Seed: the same seed gives the same answer.
     #[arg(long, default_value_t = 1)]
     seed: u64,
+    /// How to write the scores: a table to read, or JSON.
     #[arg(long, short, value_enum, default_value = "table")]
     format: BacktestFormat,
+    #[command(flatten)]
+    pub store: StoreArgs,
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]

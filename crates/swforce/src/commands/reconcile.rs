@@ -2,6 +2,7 @@
 
 use crate::Failure;
 use crate::commands::fail;
+use crate::config::StoreArgs;
 use swforce_app::App;
 use swforce_domain::Dataset;
 use swforce_stats::Outcome;
@@ -11,6 +12,8 @@ pub struct Args {
     /// Print every rate checked, as CSV, rather than a summary.
     #[arg(long)]
     all: bool,
+    #[command(flatten)]
+    pub store: StoreArgs,
 }
 
 #[allow(clippy::print_stdout)]

@@ -2,13 +2,13 @@
 
 use crate::Failure;
 use crate::commands::{fail, report_error};
-use crate::config::GlobalArgs;
+use crate::config::{SERVING_AT, ServeArgs};
 use swforce_app::App;
 
-pub fn run(app: App, global: &GlobalArgs) -> Result<(), Failure> {
+pub fn run(app: App, global: &ServeArgs) -> Result<(), Failure> {
     // Invented people only on the embedded default: never in a deployment on a database server,
     // nor when the operator says --no-demo.
-    let demo_people = global.database_url.is_none() && !global.no_demo;
+    let demo_people = global.store.database_url.is_none() && !global.no_demo;
     if app.load_demo_if_empty().map_err(fail)? {
         tracing::info!(
             "the database was empty: loaded the published statistics shipped with swforce"
@@ -36,13 +36,13 @@ pub fn run(app: App, global: &GlobalArgs) -> Result<(), Failure> {
     // connection must not be closed from inside the web server's asynchronous threads.
     let keep = app.clone();
     let served = runtime.block_on(async move {
-        let listener = tokio::net::TcpListener::bind(global.addr).await?;
+        let listener = tokio::net::TcpListener::bind(global.mail.addr()).await?;
         let bound = listener.local_addr()?;
         // Without a public address, links point at the address actually listened on (the
         // port the system chose, for --addr 127.0.0.1:0).
         let options = swforce_web::Options {
             read_only: global.read_only,
-            public_url: global.public_url.clone().map_or_else(
+            public_url: global.mail.public_url.clone().map_or_else(
                 || format!("http://{bound}"),
                 |u| u.trim_end_matches('/').to_string(),
             ),
@@ -52,6 +52,7 @@ pub fn run(app: App, global: &GlobalArgs) -> Result<(), Failure> {
             "swforce is serving on http://{bound} (public address {})",
             options.public_url
         );
+        remember_address(&global.store.data_dir, &options.public_url);
         if !global.read_only {
             tokio::spawn(publish_diaries(app.clone()));
         }
@@ -60,7 +61,7 @@ pub fn run(app: App, global: &GlobalArgs) -> Result<(), Failure> {
     runtime.shutdown_timeout(std::time::Duration::from_secs(10));
     drop(keep);
     served.map_err(|e: anyhow::Error| {
-        report_error(&e.context(format!("serving on {}", global.addr)));
+        report_error(&e.context(format!("serving on {}", global.mail.addr())));
         Failure::Refused
     })
 }
@@ -90,5 +91,18 @@ async fn publish_diaries(app: App) {
             Ok(Err(e)) => tracing::warn!("publishing diaries failed, tried again later: {e}"),
             Err(e) => tracing::warn!("publishing diaries stopped: {e}"),
         }
+    }
+}
+
+/// Writes where the service is reached, for the links `swforce admin` prints. Not being able to
+/// write it only means those links fall back to the default address.
+fn remember_address(data_dir: &std::path::Path, public_url: &str) {
+    let written = std::fs::create_dir_all(data_dir)
+        .and_then(|()| std::fs::write(data_dir.join(SERVING_AT), format!("{public_url}\n")));
+    if let Err(e) = written {
+        tracing::warn!(
+            "could not note the service's address in {} ({e}); links printed by swforce admin use --public-url or --addr",
+            data_dir.display()
+        );
     }
 }

@@ -244,7 +244,7 @@ fn output_into_a_pipe_that_closes_early_ends_quietly() {
     let dir = tempfile::tempdir().unwrap();
     let out = std::process::Command::new("bash")
         .arg("-c")
-        .arg(r#"(sleep 0.5; "$0" --data-dir "$1" config) | true; echo "status ${PIPESTATUS[0]}""#)
+        .arg(r#"(sleep 0.5; "$0" config --data-dir "$1") | true; echo "status ${PIPESTATUS[0]}""#)
         .arg(env!("CARGO_BIN_EXE_swforce"))
         .arg(dir.path())
         .env("SWFORCE_LOG", "warn")

@@ -105,7 +105,14 @@ fn a_kill_during_a_census_import_keeps_the_return_and_its_audit_line_together() 
     let file = dir.path().join("return.xml");
     let made = swforce(
         &data,
-        &["census", "generate", "--workers", "40000", "--out", file.to_str().unwrap()],
+        &[
+            "census",
+            "generate",
+            "--workers",
+            "40000",
+            "--out",
+            file.to_str().unwrap(),
+        ],
     );
     assert_eq!(made.status.code(), Some(0), "{}", stderr(&made));
     for delay_ms in [300, 1500, 3000, 3800, 4300] {

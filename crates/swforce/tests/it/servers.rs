@@ -16,9 +16,9 @@ fn command(data_dir: &Path, database: Option<&str>) -> Command {
             cmd.env_remove(k);
         }
     }
-    cmd.arg("--data-dir").arg(data_dir);
+    cmd.env("SWFORCE_DATA_DIR", data_dir);
     if let Some(url) = database {
-        cmd.args(["--database-url", url]);
+        cmd.env("SWFORCE_DATABASE_URL", url);
     }
     cmd
 }
@@ -26,9 +26,8 @@ fn command(data_dir: &Path, database: Option<&str>) -> Command {
 /// `swforce admin create --password-stdin`.
 fn make_admin(data_dir: &Path, database: Option<&str>, email: &str) {
     let mut child = command(data_dir, database)
+        .env("SWFORCE_LOG", "warn")
         .args([
-            "--log",
-            "warn",
             "admin",
             "create",
             "--email",
@@ -72,8 +71,8 @@ fn serve(data_dir: &Path, database: Option<&str>) -> Server {
 /// Starts `swforce serve` with `extra` options, without waiting for it.
 fn start(data_dir: &Path, database: Option<&str>, extra: &[&str]) -> Child {
     command(data_dir, database)
+        .args(["serve", "--log", "info", "--addr", "127.0.0.1:0"])
         .args(extra)
-        .args(["--log", "info", "--addr", "127.0.0.1:0", "serve"])
         .stderr(Stdio::piped())
         .stdout(Stdio::null())
         .spawn()
@@ -427,4 +426,88 @@ fn logs_can_be_json_a_line_each_for_a_log_collector() {
     assert!(seen >= 2, "the start is logged");
     let _ = child.kill();
     let _ = child.wait();
+}
+
+/// SIGTERM stops the server gracefully: a request already under way (here, a form whose body
+/// is still arriving) is answered, then the process exits with success.
+#[test]
+fn sigterm_answers_the_requests_under_way_then_exits() {
+    use std::io::Read;
+    use std::net::TcpStream;
+    use std::time::{Duration, Instant};
+    let dir = tempfile::tempdir().unwrap();
+    let mut server = serving(start(dir.path(), None, &["--no-demo"]));
+    let addr = server.url.trim_start_matches("http://").to_string();
+    let body = "csrf=none&email=someone%40example.org&password=not-this-one";
+    let mut conn = TcpStream::connect(&addr).unwrap();
+    write!(
+        conn,
+        "POST /sign-in HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{}",
+        body.len(),
+        &body[..10]
+    )
+    .unwrap();
+    conn.flush().unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    let term = Command::new("kill")
+        .args(["-TERM", &server.child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(term.success());
+    std::thread::sleep(Duration::from_millis(700));
+    assert!(
+        server.child.try_wait().unwrap().is_none(),
+        "the server waits for the request under way"
+    );
+    conn.write_all(&body.as_bytes()[10..]).unwrap();
+    let mut answer = String::new();
+    conn.set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    conn.read_to_string(&mut answer).unwrap();
+    assert!(
+        answer.starts_with("HTTP/1.1 "),
+        "the request under way is answered: {answer:?}"
+    );
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = server.child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(15),
+            "the server stops once its requests are answered"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success(), "{status:?}");
+}
+
+/// `swforce admin create` prints its link on the address the server serves at (here a port
+/// the system chose), not on a default port; a public address given to it wins.
+#[test]
+fn admin_create_links_to_where_the_server_is() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = serving(start(dir.path(), None, &["--no-demo"]));
+    let out = command(dir.path(), None)
+        .env("SWFORCE_LOG", "warn")
+        .args(["admin", "create", "--email", "first@example.org"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains(&format!("{}/invitations/", server.url)),
+        "{} in {text}",
+        server.url
+    );
+    let out = command(dir.path(), None)
+        .env("SWFORCE_LOG", "warn")
+        .args(["admin", "create", "--email", "second@example.org"])
+        .args(["--public-url", "https://swforce.example.org/"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("https://swforce.example.org/invitations/"),
+        "{text}"
+    );
 }
