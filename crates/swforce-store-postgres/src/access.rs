@@ -32,6 +32,26 @@ impl AccessStore for PostgresStore {
         )
     }
 
+    fn remove_synthetic_organisations(&self) -> Result<Vec<String>, StoreError> {
+        self.with(|c| {
+            c.in_transaction(|c| {
+                let names = c
+                    .query(
+                        "SELECT name FROM organisations WHERE synthetic = TRUE ORDER BY name",
+                        &[],
+                    )
+                    .map_err(backend)?
+                    .iter()
+                    .map(|r| r.get::<_, String>(0))
+                    .collect();
+                for sql in swforce_store::REMOVE_SYNTHETIC {
+                    c.execute(sql, &[]).map_err(backend)?;
+                }
+                Ok(names)
+            })
+        })
+    }
+
     fn organisation(&self, id: i64) -> Result<Option<Organisation>, StoreError> {
         self.select_one(
             &format!("SELECT {ORG_COLUMNS} FROM organisations WHERE id = $1"),

@@ -295,4 +295,15 @@ impl Pool {
     pub fn idle(&self) -> usize {
         self.lock().idle.len()
     }
+
+    /// Connections open, in use and waited for, now.
+    pub fn usage(&self) -> swforce_store::Connections {
+        let state = self.lock();
+        swforce_store::Connections {
+            open: state.open,
+            in_use: state.open.saturating_sub(state.idle.len()),
+            waiting: state.queue.len(),
+            max: MAX_CONNECTIONS,
+        }
+    }
 }

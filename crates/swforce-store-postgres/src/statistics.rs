@@ -187,6 +187,10 @@ impl StatisticsStore for PostgresStore {
         crate::migrate::latest()
     }
 
+    fn connections(&self) -> Option<swforce_store::Connections> {
+        Some(self.pool.usage())
+    }
+
     fn schema_version(&self) -> Result<i64, StoreError> {
         self.with(|c| {
             let row = c

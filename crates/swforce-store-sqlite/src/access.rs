@@ -35,6 +35,26 @@ impl AccessStore for SqliteStore {
         )
     }
 
+    fn remove_synthetic_organisations(&self) -> Result<Vec<String>, StoreError> {
+        let mut conn = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        let tx = conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(backend)?;
+        let names = {
+            let mut stmt = tx
+                .prepare("SELECT name FROM organisations WHERE synthetic = TRUE ORDER BY name")
+                .map_err(backend)?;
+            stmt.query_map([], |r| r.get::<_, String>(0))
+                .and_then(Iterator::collect::<Result<Vec<_>, _>>)
+                .map_err(backend)?
+        };
+        for sql in swforce_store::REMOVE_SYNTHETIC {
+            tx.execute(sql, []).map_err(backend)?;
+        }
+        tx.commit().map_err(backend)?;
+        Ok(names)
+    }
+
     fn organisation(&self, id: i64) -> Result<Option<Organisation>, StoreError> {
         self.select_one(
             &format!("SELECT {ORG_COLUMNS} FROM organisations WHERE id = ?1"),

@@ -195,6 +195,32 @@ pub struct AuditEvent {
     pub ip: String,
 }
 
+/// The statements that remove the synthetic organisations and all they hold, in an order the
+/// foreign keys allow, for a backend to run in one transaction (the same SQL on SQLite and
+/// PostgreSQL).
+pub const REMOVE_SYNTHETIC: &[&str] = &[
+    "UPDATE examples SET author_user = NULL WHERE author_user IN (SELECT id FROM users WHERE org_id IN (SELECT id FROM organisations WHERE synthetic = TRUE))",
+    "DELETE FROM sessions WHERE user_id IN (SELECT id FROM users WHERE org_id IN (SELECT id FROM organisations WHERE synthetic = TRUE))",
+    "DELETE FROM api_tokens WHERE user_id IN (SELECT id FROM users WHERE org_id IN (SELECT id FROM organisations WHERE synthetic = TRUE))",
+    "DELETE FROM sso_links WHERE user_id IN (SELECT id FROM users WHERE org_id IN (SELECT id FROM organisations WHERE synthetic = TRUE))",
+    "DELETE FROM one_time_tokens WHERE org_id IN (SELECT id FROM organisations WHERE synthetic = TRUE) OR user_id IN (SELECT id FROM users WHERE org_id IN (SELECT id FROM organisations WHERE synthetic = TRUE))",
+    "DELETE FROM scenarios WHERE org_id IN (SELECT id FROM organisations WHERE synthetic = TRUE) OR user_id IN (SELECT id FROM users WHERE org_id IN (SELECT id FROM organisations WHERE synthetic = TRUE))",
+    "DELETE FROM users WHERE org_id IN (SELECT id FROM organisations WHERE synthetic = TRUE)",
+    "DELETE FROM diaries WHERE org_id IN (SELECT id FROM organisations WHERE synthetic = TRUE)",
+    "DELETE FROM diary_published WHERE org_id IN (SELECT id FROM organisations WHERE synthetic = TRUE)",
+    "DELETE FROM diary_released WHERE org_id IN (SELECT id FROM organisations WHERE synthetic = TRUE)",
+    "DELETE FROM diary_rollup WHERE org_id IN (SELECT id FROM organisations WHERE synthetic = TRUE)",
+    "DELETE FROM diary_spans WHERE org_id IN (SELECT id FROM organisations WHERE synthetic = TRUE)",
+    "DELETE FROM diary_categories WHERE org_id IN (SELECT id FROM organisations WHERE synthetic = TRUE)",
+    "DELETE FROM diary_settings WHERE org_id IN (SELECT id FROM organisations WHERE synthetic = TRUE)",
+    "DELETE FROM teams WHERE org_id IN (SELECT id FROM organisations WHERE synthetic = TRUE)",
+    "DELETE FROM agency_engagements WHERE org_id IN (SELECT id FROM organisations WHERE synthetic = TRUE)",
+    "DELETE FROM agency_permanent_costs WHERE org_id IN (SELECT id FROM organisations WHERE synthetic = TRUE)",
+    "DELETE FROM agency_return_notes WHERE org_id IN (SELECT id FROM organisations WHERE synthetic = TRUE)",
+    "DELETE FROM verified_domains WHERE org_id IN (SELECT id FROM organisations WHERE synthetic = TRUE)",
+    "DELETE FROM organisations WHERE synthetic = TRUE",
+];
+
 /// The audit line of a change, made from what the change did, so that it can be written in the
 /// change's own transaction: both are on record, or neither.
 pub type AuditOf<'a, T> = &'a dyn Fn(&T) -> AuditEvent;
@@ -205,6 +231,11 @@ pub trait AccessStore {
     fn create_organisation(&self, org: &NewOrganisation<'_>) -> Result<Organisation, StoreError>;
     fn organisations(&self) -> Result<Vec<Organisation>, StoreError>;
     fn organisation(&self, id: i64) -> Result<Option<Organisation>, StoreError>;
+
+    /// Removes every synthetic organisation with all it holds (people, teams, sessions,
+    /// tokens, diaries and their published sums, agency register, scenarios), all or nothing,
+    /// and returns their names. Their audit lines stay, as every audit line does.
+    fn remove_synthetic_organisations(&self) -> Result<Vec<String>, StoreError>;
 
     /// The organisation whose people use this email domain, if one has claimed it.
     fn organisation_by_domain(&self, domain: &str) -> Result<Option<Organisation>, StoreError>;

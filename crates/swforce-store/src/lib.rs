@@ -16,7 +16,7 @@ pub mod statistics;
 
 pub use access::{
     AccessStore, ApiToken, AuditEvent, AuditOf, NewOrganisation, NewUser, OneTimeToken,
-    Organisation, Session, SsoConfig, Team, TokenKind, User, UserStatus,
+    Organisation, REMOVE_SYNTHETIC, Session, SsoConfig, Team, TokenKind, User, UserStatus,
 };
 pub use agency::{AgencyStore, NoteKind, ReturnNote, StoredCap, StoredEngagement, UpsertOutcome};
 pub use census::{CensusOutcome, CensusReturn, CensusStore};
@@ -25,7 +25,9 @@ pub use diary::{
 };
 pub use exchange::{ExamplePage, ExampleQuery, ExampleSort, ExchangeStore, search_words};
 pub use scenario::{NewScenario, SavedScenario, ScenarioStore};
-pub use statistics::{ImportOutcome, ImportRecord, Provenance, StatisticsStore, Vintage};
+pub use statistics::{
+    Connections, ImportOutcome, ImportRecord, Provenance, StatisticsStore, Vintage,
+};
 
 /// The store's parts, to bring their methods into scope wherever a `Store` is used.
 pub mod prelude {

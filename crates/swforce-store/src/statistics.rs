@@ -27,6 +27,19 @@ pub struct Provenance {
     pub imported_at: String,
 }
 
+/// A connection pool's use at one moment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Connections {
+    /// Connections open, idle or in use.
+    pub open: usize,
+    /// Connections lent to a request now.
+    pub in_use: usize,
+    /// Callers waiting for a connection.
+    pub waiting: usize,
+    /// The most the pool opens.
+    pub max: usize,
+}
+
 /// An import on record.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ImportRecord {
@@ -95,6 +108,12 @@ pub trait StatisticsStore {
 
     /// The version of the database schema: the last migration applied.
     fn schema_version(&self) -> Result<i64, StoreError>;
+
+    /// How the store's database connections are used now, for an operator's metrics: `None`
+    /// for a store that keeps no pool (SQLite, with its one writer).
+    fn connections(&self) -> Option<Connections> {
+        None
+    }
 
     /// The last migration this program knows (what `schema_version` is once it has migrated
     /// the database), without asking the database.

@@ -32,7 +32,17 @@ pub struct PageCache {
 struct Inner {
     generation: i64,
     bytes: usize,
-    entries: HashMap<String, (HeaderValue, Option<HeaderValue>, Bytes)>,
+    entries: HashMap<String, Entry>,
+}
+
+/// A kept answer: its type, its download name, its body, and the route that made it (for the
+/// metrics, which count a cached answer under its route too).
+#[derive(Debug, Clone)]
+struct Entry {
+    ctype: HeaderValue,
+    disposition: Option<HeaderValue>,
+    body: Bytes,
+    route: Option<crate::metrics::Route>,
 }
 
 /// Paths whose answers depend only on the statistics (and the address itself).
@@ -116,18 +126,23 @@ pub async fn layer(State(state): State<WebState>, request: Request, next: Next) 
         Ok(Ok(g)) => g,
         _ => return next.run(request).await,
     };
-    if let Some((ctype, disposition, body)) = state.cache.get(generation, &key) {
+    if let Some(entry) = state.cache.get(generation, &key) {
         let body = if signed_in {
-            with_bar(&body, &own_bar())
+            with_bar(&entry.body, &own_bar())
         } else {
-            body
+            entry.body
         };
         let mut response = (StatusCode::OK, body).into_response();
-        response.headers_mut().insert(header::CONTENT_TYPE, ctype);
-        if let Some(d) = disposition {
+        response
+            .headers_mut()
+            .insert(header::CONTENT_TYPE, entry.ctype);
+        if let Some(d) = entry.disposition {
             response
                 .headers_mut()
                 .insert(header::CONTENT_DISPOSITION, d);
+        }
+        if let Some(route) = entry.route {
+            response.extensions_mut().insert(route);
         }
         return response;
     }
@@ -149,16 +164,19 @@ pub async fn layer(State(state): State<WebState>, request: Request, next: Next) 
         state.cache.put(
             generation,
             key,
-            ctype.clone(),
-            parts.headers.get(header::CONTENT_DISPOSITION).cloned(),
-            kept,
+            Entry {
+                ctype: ctype.clone(),
+                disposition: parts.headers.get(header::CONTENT_DISPOSITION).cloned(),
+                body: kept,
+                route: parts.extensions.get::<crate::metrics::Route>().cloned(),
+            },
         );
     }
     Response::from_parts(parts, Body::from(bytes))
 }
 
 impl PageCache {
-    fn get(&self, generation: i64, key: &str) -> Option<(HeaderValue, Option<HeaderValue>, Bytes)> {
+    fn get(&self, generation: i64, key: &str) -> Option<Entry> {
         let inner = self.inner.lock().unwrap_or_else(|p| p.into_inner());
         if inner.generation != generation {
             return None;
@@ -166,22 +184,15 @@ impl PageCache {
         inner.entries.get(key).cloned()
     }
 
-    fn put(
-        &self,
-        generation: i64,
-        key: String,
-        ctype: HeaderValue,
-        disposition: Option<HeaderValue>,
-        body: Bytes,
-    ) {
+    fn put(&self, generation: i64, key: String, entry: Entry) {
         let mut inner = self.inner.lock().unwrap_or_else(|p| p.into_inner());
-        if inner.generation != generation || inner.bytes + body.len() > MAX_BYTES {
+        if inner.generation != generation || inner.bytes + entry.body.len() > MAX_BYTES {
             inner.entries.clear();
             inner.bytes = 0;
             inner.generation = generation;
         }
-        inner.bytes += body.len() + key.len();
-        inner.entries.insert(key, (ctype, disposition, body));
+        inner.bytes += entry.body.len() + key.len();
+        inner.entries.insert(key, entry);
     }
 }
 

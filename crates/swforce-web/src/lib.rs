@@ -10,6 +10,7 @@ mod cache;
 mod chart;
 mod error;
 mod health;
+mod metrics;
 mod pages;
 mod proxy;
 mod upload;
@@ -71,6 +72,7 @@ pub struct WebState {
     pub app: App,
     pub options: Options,
     cache: Arc<cache::PageCache>,
+    metrics: Option<Arc<metrics::Metrics>>,
 }
 
 impl WebState {
@@ -82,11 +84,27 @@ impl WebState {
 
 /// Every route of the service.
 pub fn router(app: App, options: Options) -> Router {
+    build(WebState {
+        app,
+        options,
+        cache: Arc::new(cache::PageCache::default()),
+        metrics: None,
+    })
+}
+
+/// Every route of the service, counted and timed, with the router of the metrics address
+/// (`/metrics`, for Prometheus) that reports them.
+pub fn router_with_metrics(app: App, options: Options) -> (Router, Router) {
     let state = WebState {
         app,
         options,
         cache: Arc::new(cache::PageCache::default()),
+        metrics: Some(metrics::new()),
     };
+    (build(state.clone()), metrics::routes(state))
+}
+
+fn build(state: WebState) -> Router {
     Router::new()
         .merge(pages::routes())
         // A page or API answer that takes this long has gone wrong: answer rather than hold the
@@ -97,12 +115,17 @@ pub fn router(app: App, options: Options) -> Router {
         ))
         .merge(uploads())
         .merge(api::v1::router())
+        .route_layer(middleware::from_fn(metrics::route_of))
         .fallback(pages::not_found)
         .layer(middleware::from_fn_with_state(state.clone(), cache::layer))
         .layer(middleware::from_fn_with_state(state.clone(), auth::layer))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             security_headers,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            metrics::layer,
         ))
         .with_state(state.clone())
         // Outside the session, cache and page layers: a probe needs none of them.
@@ -169,17 +192,35 @@ async fn security_headers(State(state): AppState, request: Request, next: Next) 
 
 /// Serves until the process is stopped (Ctrl-C or SIGTERM), then finishes the requests in
 /// flight.
+/// With `metrics`, the metrics are served on that listener as well.
 pub async fn serve(
     listener: tokio::net::TcpListener,
+    metrics: Option<tokio::net::TcpListener>,
     app: App,
     options: Options,
 ) -> anyhow::Result<()> {
+    let Some(metrics) = metrics else {
+        axum::serve(
+            listener,
+            router(app, options).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown())
+        .await?;
+        return Ok(());
+    };
+    let (service, report) = router_with_metrics(app, options);
+    let report = tokio::spawn(async move {
+        axum::serve(metrics, report)
+            .with_graceful_shutdown(shutdown())
+            .await
+    });
     axum::serve(
         listener,
-        router(app, options).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        service.into_make_service_with_connect_info::<std::net::SocketAddr>(),
     )
     .with_graceful_shutdown(shutdown())
     .await?;
+    report.abort();
     Ok(())
 }
 

@@ -66,8 +66,9 @@ enum Command {
     /// Time for social work: synthetic diaries, and a group's balance as the web shows it.
     #[command(subcommand)]
     Diary(commands::diary::Command),
-    /// Load the shipped demo data (the published files; a no-op if already loaded).
-    Demo(config::StoreArgs),
+    /// Load the shipped demo data (the published files; a no-op if already loaded), or remove
+    /// the organisations of invented people.
+    Demo(commands::import::DemoArgs),
     /// Serve the web pages and the JSON API (loads the demo data into an empty data folder).
     /// The default command.
     Serve(config::ServeArgs),
@@ -104,7 +105,8 @@ impl Command {
             Command::Census(c) => c.store_args(),
             Command::Agency(c) => c.store_args(),
             Command::Diary(c) => Some(c.store_args()),
-            Command::Demo(s) | Command::Migrate(s) => Some(s),
+            Command::Demo(a) => Some(a.store_args()),
+            Command::Migrate(s) => Some(s),
             Command::Serve(a) | Command::Config(a) => Some(&a.store),
             Command::Backup(a) => Some(&a.store),
             Command::Admin(c) => Some(c.store_args()),
@@ -207,7 +209,7 @@ fn main() -> ExitCode {
             Command::Census(c) => commands::census::run(&app, &c),
             Command::Agency(c) => commands::agency::run(&app, &c),
             Command::Diary(c) => commands::diary::run(&app, &c),
-            Command::Demo(_) => commands::import::demo(&app),
+            Command::Demo(a) => commands::import::demo(&app, &a),
             Command::Serve(_)
             | Command::Config(_)
             | Command::Migrate(_)

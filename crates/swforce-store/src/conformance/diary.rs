@@ -311,6 +311,28 @@ pub fn diaries_are_kept_per_person_and_summed_for_any_period_without_reading_the
             .len(),
         4
     );
+
+    // Removing the synthetic organisations takes them with all they hold, and nothing else.
+    let real = organisation(store, "Medway Council", Some("E06000035"));
+    let mut removed = store.remove_synthetic_organisations().unwrap();
+    removed.sort();
+    assert_eq!(removed, ["Kent County Council", "Surrey County Council"]);
+    let left: Vec<i64> = store
+        .organisations()
+        .unwrap()
+        .into_iter()
+        .map(|o| o.id)
+        .collect();
+    assert_eq!(left, [real.id]);
+    assert!(store.synthetic_people(kent.id).unwrap().is_empty());
+    assert!(
+        store
+            .diary_sums(&org, week(0), week(3))
+            .unwrap()
+            .weeks
+            .is_empty()
+    );
+    assert!(store.remove_synthetic_organisations().unwrap().is_empty());
 }
 
 pub fn a_closed_week_is_released_once_and_later_changes_only_in_batches_of_five(store: &dyn Store) {

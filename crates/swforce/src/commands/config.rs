@@ -37,6 +37,13 @@ pub fn run(global: &ServeArgs, log: &str, matches: &ArgMatches) {
         source(matches, "read_only")
     );
     println!(
+        "metrics   {}  ({})",
+        global
+            .metrics_addr
+            .map_or_else(|| "off".to_string(), |a| format!("http://{a}/metrics")),
+        source(matches, "metrics_addr")
+    );
+    println!(
         "no-demo   {}  ({})",
         global.no_demo,
         source(matches, "no_demo")

@@ -103,7 +103,57 @@ pub fn run(app: &App, args: &Args) -> Result<(), Failure> {
     }
 }
 
-pub fn demo(app: &App) -> Result<(), Failure> {
+#[derive(Debug, clap::Args)]
+pub struct DemoArgs {
+    #[command(subcommand)]
+    action: Option<DemoAction>,
+    #[command(flatten)]
+    pub store: StoreArgs,
+}
+
+#[derive(Debug, clap::Subcommand)]
+enum DemoAction {
+    /// Remove every synthetic organisation (the demo, and those `diary generate` made) with
+    /// its invented people and all they hold, on the audit log as the command line.
+    Remove(StoreArgs),
+}
+
+impl DemoArgs {
+    /// Where the command's data is.
+    pub fn store_args(&self) -> &StoreArgs {
+        match &self.action {
+            Some(DemoAction::Remove(store)) => store,
+            None => &self.store,
+        }
+    }
+}
+
+pub fn demo(app: &App, args: &DemoArgs) -> Result<(), Failure> {
+    match args.action {
+        Some(DemoAction::Remove(_)) => remove_demo(app),
+        None => load_demo(app),
+    }
+}
+
+#[allow(clippy::print_stdout)]
+fn remove_demo(app: &App) -> Result<(), Failure> {
+    let removed = app
+        .remove_synthetic_organisations(&app.operator(), &swforce_app::access::Origin::default())
+        .map_err(fail)?;
+    if removed.is_empty() {
+        println!("no synthetic organisation on record: nothing to remove");
+    } else {
+        for name in &removed {
+            println!("removed {name} and its invented people");
+        }
+        println!(
+            "the published statistics stay; `swforce diary generate` makes invented people again"
+        );
+    }
+    Ok(())
+}
+
+fn load_demo(app: &App) -> Result<(), Failure> {
     let reports = app.load_demo().map_err(fail)?;
     for r in &reports {
         summarise(r);

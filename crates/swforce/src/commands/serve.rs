@@ -37,6 +37,16 @@ pub fn run(app: App, global: &ServeArgs) -> Result<(), Failure> {
     let keep = app.clone();
     let served = runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(global.mail.addr()).await?;
+        let metrics = match global.metrics_addr {
+            Some(addr) => {
+                let metrics = tokio::net::TcpListener::bind(addr).await.map_err(|e| {
+                    anyhow::Error::new(e).context(format!("serving metrics on {addr}"))
+                })?;
+                tracing::info!("metrics on http://{}/metrics", metrics.local_addr()?);
+                Some(metrics)
+            }
+            None => None,
+        };
         let bound = listener.local_addr()?;
         // Without a public address, links point at the address actually listened on (the
         // port the system chose, for --addr 127.0.0.1:0).
@@ -56,7 +66,7 @@ pub fn run(app: App, global: &ServeArgs) -> Result<(), Failure> {
         if !global.read_only {
             tokio::spawn(publish_diaries(app.clone()));
         }
-        swforce_web::serve(listener, app, options).await
+        swforce_web::serve(listener, metrics, app, options).await
     });
     runtime.shutdown_timeout(std::time::Duration::from_secs(10));
     drop(keep);

@@ -173,3 +173,49 @@ fn diary_generate_makes_the_council_of_a_published_authority_and_says_so() {
     assert_eq!(orgs.len(), 1);
     assert!(orgs[0].synthetic, "it holds invented people");
 }
+
+/// `swforce demo remove` takes away every organisation of invented people (here one
+/// `diary generate` made), and nothing else, on the audit log; a second time there is nothing.
+#[test]
+fn demo_remove_takes_away_the_invented_people_and_nothing_else() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    let ok = |args: &[&str]| {
+        let out = swforce(data, args);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
+        stdout(&out)
+    };
+    ok(&[
+        "admin",
+        "org",
+        "create",
+        "--type",
+        "council",
+        "--la",
+        "E06000058",
+    ]);
+    ok(&[
+        "diary",
+        "generate",
+        "--org",
+        "E10000016",
+        "--people",
+        "12",
+        "--weeks",
+        "2",
+    ]);
+    let removed = ok(&["demo", "remove"]);
+    assert!(removed.contains("removed Kent"), "{removed}");
+    let list = ok(&["admin", "org", "list"]);
+    assert!(!list.contains("Kent"), "{list}");
+    assert!(list.contains("Bournemouth"), "{list}");
+    assert!(ok(&["demo", "remove"]).contains("nothing to remove"));
+    let store = SqliteStore::open_in_dir(data).unwrap();
+    assert!(
+        store
+            .audit(None, 50)
+            .unwrap()
+            .iter()
+            .any(|e| { e.actor == "swforce command line" && e.detail == "removed: Kent" })
+    );
+}

@@ -55,6 +55,8 @@ fn make_admin(data_dir: &Path, database: Option<&str>, email: &str) {
 struct Server {
     child: Child,
     url: String,
+    /// What it logged until it served.
+    log: String,
 }
 
 impl Drop for Server {
@@ -96,7 +98,7 @@ fn serving(mut child: Child) -> Server {
     };
     // Keep reading the log so the server never blocks on a full pipe.
     std::thread::spawn(move || for _ in lines {});
-    Server { child, url }
+    Server { child, url, log }
 }
 
 /// A browser: cookies and form tokens.
@@ -509,5 +511,64 @@ fn admin_create_links_to_where_the_server_is() {
     assert!(
         text.contains("https://swforce.example.org/invitations/"),
         "{text}"
+    );
+}
+
+/// `--metrics-addr` serves Prometheus metrics on its own address: requests and their latency by
+/// route pattern (never the address asked for), imports by outcome and, on PostgreSQL, the
+/// database connections. The public address has no /metrics.
+#[test]
+fn metrics_count_requests_by_route_on_their_own_address() {
+    let Some(url) = swforce_store_postgres::testing::fresh_database() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let server = serving(start(
+        dir.path(),
+        Some(&url),
+        &["--metrics-addr", "127.0.0.1:0"],
+    ));
+    let metrics = server
+        .log
+        .split("metrics on ")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap_or_else(|| panic!("the metrics address is logged: {}", server.log))
+        .to_string();
+    let mut b = Browser::default();
+    for path in [
+        "/about",
+        "/about",
+        "/authorities/E10000016",
+        "/no-such-page",
+    ] {
+        b.get(&format!("{}{path}", server.url));
+    }
+    let agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .new_agent();
+    let refused = agent
+        .post(&format!("{}/api/v1/imports", server.url))
+        .send("year,value\n")
+        .unwrap();
+    assert_eq!(refused.status().as_u16(), 403);
+    assert_eq!(b.get(&format!("{}/metrics", server.url)).status, 404);
+    let text = b.get(&metrics).body;
+    for line in [
+        r#"swforce_http_requests_total{method="GET",route="/about",status="200"} 2"#,
+        r#"swforce_http_requests_total{method="GET",route="/authorities/{code}",status="200"} 1"#,
+        r#"swforce_http_requests_total{method="GET",route="unrouted",status="404"} 2"#,
+        r#"swforce_imports_total{kind="statistics",outcome="refused"} 1"#,
+        r#"swforce_db_connections_max 16"#,
+    ] {
+        assert!(text.lines().any(|l| l == line), "{line} in:\n{text}");
+    }
+    assert!(text.contains(r#"swforce_http_request_duration_seconds_bucket{le="+Inf",method="GET",route="/about"} 2"#)
+        || text.contains(r#"swforce_http_request_duration_seconds_count{method="GET",route="/about"} 2"#), "{text}");
+    assert!(text.contains("swforce_db_connections_in_use"), "{text}");
+    assert!(
+        !text.contains("E10000016"),
+        "no label carries an address asked for"
     );
 }

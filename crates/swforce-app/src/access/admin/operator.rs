@@ -50,6 +50,11 @@ impl App {
         Ok(self.store().schema_version()?)
     }
 
+    /// How the database connections are used now (none for a store without a pool).
+    pub fn connections(&self) -> Option<swforce_store::Connections> {
+        self.store().connections()
+    }
+
     /// The schema version this program migrates a database to (no database call).
     pub fn known_schema_version(&self) -> i64 {
         self.store().known_schema_version()
@@ -68,5 +73,36 @@ impl App {
             return Some(g.1);
         }
         swforce_domain::lineage::successor(text).map(|(_, name)| name.to_string())
+    }
+}
+
+impl App {
+    /// Removes every synthetic organisation (the demo, and those `swforce diary generate`
+    /// made) with all it holds, for a site admin or the command line; the audit line comes
+    /// first, naming them. Returns their names (none when there are none).
+    pub fn remove_synthetic_organisations(
+        &self,
+        who: &Principal,
+        origin: &crate::access::Origin,
+    ) -> Result<Vec<String>, crate::AppError> {
+        who.require(swforce_domain::access::Permission::ManageSite)?;
+        let names: Vec<String> = self
+            .store()
+            .organisations()?
+            .into_iter()
+            .filter(|o| o.synthetic)
+            .map(|o| o.name)
+            .collect();
+        if names.is_empty() {
+            return Ok(names);
+        }
+        self.audit_event(
+            Some(who),
+            "admin",
+            "synthetic organisations",
+            &format!("removed: {}", names.join("; ")),
+            origin,
+        )?;
+        Ok(self.store().remove_synthetic_organisations()?)
     }
 }
