@@ -8,6 +8,7 @@ mod cli;
 mod crash;
 mod diary;
 mod project;
+mod readme;
 mod servers;
 
 use std::path::{Path, PathBuf};
