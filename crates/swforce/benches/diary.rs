@@ -257,7 +257,7 @@ fn main() {
                 .expect("a port");
             tx.send(listener.local_addr().expect("an address"))
                 .expect("the bench waits");
-            swforce_web::serve(listener, served, swforce_web::Options::default())
+            swforce_web::serve(listener, None, served, swforce_web::Options::default())
                 .await
                 .expect("the server runs");
         });

@@ -349,9 +349,9 @@ mod tests {
                 if arg.is_hide_set() || ["help", "version"].contains(&arg.get_id().as_str()) {
                     continue;
                 }
-                if !arg
+                if arg
                     .get_help()
-                    .is_some_and(|h| !h.to_string().trim().is_empty())
+                    .is_none_or(|h| h.to_string().trim().is_empty())
                 {
                     missing.push(format!("{path} {}", arg.get_id()));
                 }

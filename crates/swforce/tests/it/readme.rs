@@ -35,6 +35,7 @@ fn readme_commands() -> Vec<String> {
 
 /// A bash running `line` in `dir`, with `swforce` the binary under test and no SWFORCE_*
 /// settings from outside.
+#[allow(clippy::disallowed_methods)] // the test's own PATH, to put the binary first
 fn shell(dir: &Path, line: &str) -> Command {
     let bin = Path::new(env!("CARGO_BIN_EXE_swforce")).parent().unwrap();
     let path = format!(
