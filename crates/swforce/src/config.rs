@@ -114,7 +114,8 @@ impl MailArgs {
     pub fn public_url(&self) -> String {
         self.public_url
             .clone()
-            .unwrap_or_else(|| format!("http://{}", self.addr()))
+            .filter(|u| !u.trim().is_empty())
+            .unwrap_or_else(|| link_to(self.addr()))
             .trim_end_matches('/')
             .to_string()
     }
@@ -123,7 +124,12 @@ impl MailArgs {
     /// given, else the address the server last started with on this data folder said it serves
     /// at, else the default listening address.
     pub fn link_base(&self, store: &StoreArgs) -> String {
-        if self.public_url.is_some() || self.addr.is_some() {
+        if self
+            .public_url
+            .as_ref()
+            .is_some_and(|u| !u.trim().is_empty())
+            || self.addr.is_some()
+        {
             return self.public_url();
         }
         std::fs::read_to_string(store.data_dir.join(SERVING_AT))
@@ -131,6 +137,16 @@ impl MailArgs {
             .map(|s| s.trim().trim_end_matches('/').to_string())
             .filter(|s| s.starts_with("http://") || s.starts_with("https://"))
             .unwrap_or_else(|| self.public_url())
+    }
+}
+
+/// A link to a listening address: one on every interface (0.0.0.0) is reached on this machine
+/// as localhost.
+pub fn link_to(addr: SocketAddr) -> String {
+    if addr.ip().is_unspecified() {
+        format!("http://localhost:{}", addr.port())
+    } else {
+        format!("http://{addr}")
     }
 }
 

@@ -45,7 +45,13 @@ pub fn redact(url: &str) -> String {
 
 /// The mailer the settings ask for.
 pub fn mailer(store: &StoreArgs, mail: Option<&MailArgs>) -> anyhow::Result<Arc<dyn Mailer>> {
-    let Some((global, url)) = mail.and_then(|m| m.smtp_url.as_ref().map(|u| (m, u))) else {
+    // An empty setting (SWFORCE_SMTP_URL= in a compose file) is no setting.
+    let Some((global, url)) = mail.and_then(|m| {
+        m.smtp_url
+            .as_ref()
+            .filter(|u| !u.trim().is_empty())
+            .map(|u| (m, u))
+    }) else {
         return Ok(Arc::new(Outbox {
             dir: store.data_dir.join("outbox"),
         }));

@@ -210,7 +210,9 @@ fn start_on(
         rt.block_on(async move {
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
             tx.send(listener.local_addr().unwrap()).unwrap();
-            swforce_web::serve(listener, None, served, options).await.unwrap();
+            swforce_web::serve(listener, None, served, options)
+                .await
+                .unwrap();
         });
     });
     let addr = rx.recv().unwrap();

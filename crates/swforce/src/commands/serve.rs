@@ -52,10 +52,15 @@ pub fn run(app: App, global: &ServeArgs) -> Result<(), Failure> {
         // port the system chose, for --addr 127.0.0.1:0).
         let options = swforce_web::Options {
             read_only: global.read_only,
-            public_url: global.mail.public_url.clone().map_or_else(
-                || format!("http://{bound}"),
-                |u| u.trim_end_matches('/').to_string(),
-            ),
+            public_url: global
+                .mail
+                .public_url
+                .clone()
+                .filter(|u| !u.trim().is_empty())
+                .map_or_else(
+                    || crate::config::link_to(bound),
+                    |u| u.trim_end_matches('/').to_string(),
+                ),
             trust_proxy: global.trust_proxy.clone(),
         };
         tracing::info!(
