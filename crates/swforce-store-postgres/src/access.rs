@@ -3,13 +3,13 @@
 
 use super::{get, invalid};
 use crate::{PostgresStore, backend, to_json};
-use postgres::Row;
-use postgres::error::SqlState;
 use swforce_domain::access::{OrgKind, Role};
 use swforce_store::{
     AccessStore, ApiToken, AuditEvent, NewOrganisation, NewUser, OneTimeToken, Organisation,
     Session, SsoConfig, StoreError, Team, TokenKind, User, UserStatus,
 };
+use tokio_postgres::Row;
+use tokio_postgres::error::SqlState;
 
 impl AccessStore for PostgresStore {
     fn create_organisation(&self, o: &NewOrganisation<'_>) -> Result<Organisation, StoreError> {
@@ -585,7 +585,7 @@ pub fn audit_from(r: &Row) -> Result<AuditEvent, StoreError> {
 }
 
 /// A uniqueness failure becomes `Conflict` with `what`; anything else a backend error.
-pub fn conflict(what: &str) -> impl Fn(postgres::Error) -> StoreError + '_ {
+pub(crate) fn conflict(what: &str) -> impl Fn(crate::db::DbError) -> StoreError + '_ {
     move |e| match e.code() {
         Some(code) if *code == SqlState::UNIQUE_VIOLATION => StoreError::Conflict(what.to_string()),
         _ => StoreError::backend(e),
@@ -593,10 +593,7 @@ pub fn conflict(what: &str) -> impl Fn(postgres::Error) -> StoreError + '_ {
 }
 
 /// Appends an audit line on a connection or inside a caller's transaction.
-pub(crate) fn insert_audit(
-    c: &mut impl postgres::GenericClient,
-    e: &AuditEvent,
-) -> Result<(), StoreError> {
+pub(crate) fn insert_audit(c: &mut crate::db::Client, e: &AuditEvent) -> Result<(), StoreError> {
     c.execute(
         "INSERT INTO audit_log (at, org_id, user_id, actor, action, target, detail, ip) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         &[&e.at, &e.org_id, &e.user_id, &e.actor, &e.action, &e.target, &e.detail, &e.ip],

@@ -245,7 +245,7 @@ impl AgencyStore for PostgresStore {
 
 const ENGAGEMENT_COLUMNS: &str = "id, org_id, body, created_at, updated_at";
 
-fn engagement_from(r: &postgres::Row) -> Result<StoredEngagement, StoreError> {
+fn engagement_from(r: &tokio_postgres::Row) -> Result<StoredEngagement, StoreError> {
     let body: String = get(r, 2)?;
     Ok(StoredEngagement {
         id: get(r, 0)?,

@@ -2,10 +2,9 @@
 
 use crate::access::insert_audit;
 use crate::{PostgresStore, backend, count, get, invalid, to_json};
-use postgres::binary_copy::BinaryCopyInWriter;
-use postgres::types::Type;
 use swforce_domain::census::CensusWorker;
 use swforce_store::{AuditOf, CensusOutcome, CensusReturn, CensusStore, StoreError};
+use tokio_postgres::types::Type;
 
 impl CensusStore for PostgresStore {
     fn import_census_audited(
@@ -55,10 +54,12 @@ impl CensusStore for PostgresStore {
                 )
                 .map_err(backend)?
                 .get(0);
-            let sink = tx
-                .copy_in("COPY census_workers (return_id, record, data) FROM STDIN (FORMAT binary)")
+            let mut writer = tx
+                .copy_in(
+                    "COPY census_workers (return_id, record, data) FROM STDIN (FORMAT binary)",
+                    &[Type::INT8, Type::INT8, Type::TEXT],
+                )
                 .map_err(backend)?;
-            let mut writer = BinaryCopyInWriter::new(sink, &[Type::INT8, Type::INT8, Type::TEXT]);
             for w in workers {
                 writer
                     .write(&[&id, &i64::from(w.record), &to_json(w)?])
@@ -101,11 +102,7 @@ impl CensusStore for PostgresStore {
             // One snapshot for the return and its records, so a replacement made meanwhile by
             // another server is seen whole or not at all.
             let mut tx = c
-                .client
-                .build_transaction()
-                .isolation_level(postgres::IsolationLevel::RepeatableRead)
-                .read_only(true)
-                .start()
+                .client.snapshot()
                 .map_err(backend)?;
             let Some(r) = tx
                 .query_opt(
@@ -143,7 +140,7 @@ const CENSUS_LOCK: i64 = 0x7377_666f_7263_6503;
 const CENSUS_COLUMNS: &str =
     "id, la_code, year, file_name, sha256, workers, header, vacancies, imported_at";
 
-fn census_from(r: &postgres::Row) -> Result<CensusReturn, StoreError> {
+fn census_from(r: &tokio_postgres::Row) -> Result<CensusReturn, StoreError> {
     let header: &str = get(r, 6)?;
     let vacancies: &str = get(r, 7)?;
     Ok(CensusReturn {

@@ -222,7 +222,7 @@ const DIARY_COLUMNS: &str = "person_id, week, org_id, team_id, minutes, contract
 /// The same columns of `diary_published`, which keeps no time of writing.
 const PUBLISHED_COLUMNS: &str = "person_id, week, org_id, team_id, minutes, contracted, obstacles, note, share_note, ''::TEXT, eligible";
 
-fn diary_from(r: &postgres::Row) -> Result<StoredDiary, StoreError> {
+fn diary_from(r: &tokio_postgres::Row) -> Result<StoredDiary, StoreError> {
     let minutes: String = get(r, 4)?;
     let obstacles: i64 = get(r, 6)?;
     let contracted: i64 = get(r, 5)?;

@@ -3,11 +3,11 @@
 
 use crate::access::*;
 use crate::{PostgresStore, backend, get, invalid, to_json};
-use postgres::types::ToSql;
 use swforce_domain::exchange::{
     Audience, Example, FeedbackForm, ResourcePage, Response, Status as ExampleStatus, Theme,
 };
 use swforce_store::{ExamplePage, ExampleQuery, ExampleSort, ExchangeStore, StoreError};
+use tokio_postgres::types::ToSql;
 
 impl ExchangeStore for PostgresStore {
     fn themes(&self) -> Result<Vec<Theme>, StoreError> {
@@ -148,13 +148,7 @@ impl ExchangeStore for PostgresStore {
         let offset = i64::from(q.offset);
         self.with(|c| {
             // One snapshot for the count and the page.
-            let mut tx = c
-                .client
-                .build_transaction()
-                .isolation_level(postgres::IsolationLevel::RepeatableRead)
-                .read_only(true)
-                .start()
-                .map_err(backend)?;
+            let mut tx = c.client.snapshot().map_err(backend)?;
             // The filters ($1 to $6), then the page ($7 and $8).
             let params: [&(dyn ToSql + Sync); 8] = [
                 &ExampleStatus::Published.id(),
@@ -329,7 +323,7 @@ impl ExchangeStore for PostgresStore {
 
 const EXAMPLE_COLUMNS: &str = "id, body, hours_saved, helped";
 
-fn example_from(r: &postgres::Row) -> Result<Example, StoreError> {
+fn example_from(r: &tokio_postgres::Row) -> Result<Example, StoreError> {
     let body: &str = get(r, 1)?;
     Ok(Example {
         id: get(r, 0)?,
@@ -365,7 +359,7 @@ fn prefix_query(words: &[String]) -> Option<String> {
     (!terms.is_empty()).then(|| terms.join(" & "))
 }
 
-fn form_from(r: &postgres::Row) -> Result<FeedbackForm, StoreError> {
+fn form_from(r: &tokio_postgres::Row) -> Result<FeedbackForm, StoreError> {
     let body: &str = get(r, 1)?;
     Ok(FeedbackForm {
         id: get(r, 0)?,
@@ -375,7 +369,7 @@ fn form_from(r: &postgres::Row) -> Result<FeedbackForm, StoreError> {
 
 const PAGE_COLUMNS: &str = "slug, title, body, updated_by, updated_at";
 
-fn page_from(r: &postgres::Row) -> Result<ResourcePage, StoreError> {
+fn page_from(r: &tokio_postgres::Row) -> Result<ResourcePage, StoreError> {
     Ok(ResourcePage {
         slug: get(r, 0)?,
         title: get(r, 1)?,

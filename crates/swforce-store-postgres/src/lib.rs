@@ -19,6 +19,7 @@
 mod access;
 mod agency;
 mod census;
+mod db;
 mod diary;
 mod exchange;
 mod migrate;
@@ -28,11 +29,12 @@ mod statistics;
 #[cfg(feature = "testing")]
 pub mod testing;
 
+pub use db::Limits;
 use pool::{Conn, Pool};
-use postgres::types::{FromSql, ToSql};
 use std::time::Duration;
 use swforce_domain::{Cell, EesSymbol, GeographicLevel, GeographyCode, Year};
 use swforce_store::StoreError;
+use tokio_postgres::types::{FromSql, ToSql};
 
 /// PostgreSQL-backed store.
 pub struct PostgresStore {
@@ -54,8 +56,8 @@ impl std::fmt::Debug for PostgresStore {
     }
 }
 
-fn backend(e: postgres::Error) -> StoreError {
-    StoreError::backend(e)
+fn backend(e: impl Into<db::DbError>) -> StoreError {
+    StoreError::backend(e.into())
 }
 
 /// Data in the database that this version cannot read.
@@ -75,24 +77,39 @@ pub(crate) fn invalid(message: String) -> StoreError {
 }
 
 /// One column of a row, with a storage error when its type is not the one expected.
-pub(crate) fn get<'a, T: FromSql<'a>>(row: &'a postgres::Row, i: usize) -> Result<T, StoreError> {
+pub(crate) fn get<'a, T: FromSql<'a>>(
+    row: &'a tokio_postgres::Row,
+    i: usize,
+) -> Result<T, StoreError> {
     row.try_get(i).map_err(backend)
 }
 
 impl PostgresStore {
     /// Connects to the database at `url` (`postgres://user:password@host:5432/swforce`, or the
-    /// `host=... dbname=...` form) and brings its schema up to date. Several servers may do so
-    /// at once: migrations take turns. Unless the URL sets `connect_timeout`, a server that
-    /// does not answer is given up after ten seconds.
+    /// `host=... dbname=...` form) and brings its schema up to date, within the default
+    /// [`Limits`]. Several servers may do so at once: migrations take turns.
     pub fn connect(url: &str) -> Result<Self, StoreError> {
-        let mut config: postgres::Config = url.parse().map_err(backend)?;
+        Self::connect_with(url, Limits::default())
+    }
+
+    /// [`PostgresStore::connect`] with the time limits given: a server that does not answer
+    /// is given up after `limits.connect`; a call unanswered after `limits.call` breaks its
+    /// connection, which is replaced; a caller waits at most `limits.wait` for a connection.
+    pub fn connect_with(url: &str, limits: Limits) -> Result<Self, StoreError> {
+        let mut config: tokio_postgres::Config = url.parse().map_err(backend)?;
         if config.get_application_name().is_none() {
             config.application_name("swforce");
         }
         if config.get_connect_timeout().is_none() {
-            config.connect_timeout(Duration::from_secs(10));
+            config.connect_timeout(limits.connect);
         }
-        let pool = Pool::new(config);
+        // The system notices a peer that has gone (keepalives) and data left unacknowledged
+        // (the user timeout); the call limit covers a peer that acknowledges and never answers.
+        config
+            .keepalives(true)
+            .keepalives_idle(Duration::from_secs(30))
+            .tcp_user_timeout(limits.call);
+        let pool = Pool::new(config, limits)?;
         let mut conn = pool.open()?;
         migrate::apply(&mut conn.client)?;
         pool.give_back(conn);
@@ -118,7 +135,7 @@ impl PostgresStore {
         &self,
         sql: &str,
         params: &[&(dyn ToSql + Sync)],
-        map: impl Fn(&postgres::Row) -> Result<T, StoreError>,
+        map: impl Fn(&tokio_postgres::Row) -> Result<T, StoreError>,
     ) -> Result<Vec<T>, StoreError> {
         self.with(|c| {
             c.query(sql, params)
@@ -134,7 +151,7 @@ impl PostgresStore {
         &self,
         sql: &str,
         params: &[&(dyn ToSql + Sync)],
-        map: impl Fn(&postgres::Row) -> Result<T, StoreError>,
+        map: impl Fn(&tokio_postgres::Row) -> Result<T, StoreError>,
     ) -> Result<Option<T>, StoreError> {
         self.with(|c| {
             c.query_opt(sql, params)

@@ -4,7 +4,7 @@
 //! Every step holds a lock taken inside its transaction, so app servers starting at the same
 //! time against one database take turns: one applies a migration, the others then see it done.
 
-use postgres::Client;
+use crate::db::Client;
 use swforce_store::StoreError;
 
 /// The last migration this program knows.
@@ -68,7 +68,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
 const MIGRATION_LOCK: i64 = 0x7377_666f_7263_6501;
 
 pub fn apply(client: &mut Client) -> Result<(), StoreError> {
-    let be = StoreError::backend;
+    let be = crate::backend;
     let known = MIGRATIONS.last().map_or(0, |m| m.0);
     loop {
         let mut tx = client.transaction().map_err(be)?;

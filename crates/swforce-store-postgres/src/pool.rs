@@ -4,30 +4,31 @@
 //! more (each costs the database a process). A connection that broke is dropped, and the next
 //! call opens a fresh one.
 
-use postgres::types::ToSql;
-use postgres::{Client, Config, NoTls, Row, Statement};
+use crate::db::{Client, DbError, Limits, Params};
 use std::collections::HashMap;
 use std::sync::{Condvar, Mutex, PoisonError};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use swforce_store::StoreError;
+use tokio_postgres::{Config, Row, Statement};
 
 /// Connections one server holds at most (two servers fit PostgreSQL's default of 100 easily).
 pub const MAX_CONNECTIONS: usize = 16;
-/// How long a call waits for a connection before it fails.
-const WAIT: Duration = Duration::from_secs(30);
 /// Prepared statements kept per connection (the store's queries are far fewer).
 const MAX_STATEMENTS: usize = 64;
+/// A connection idle for longer than this is checked before it is lent (a network fault may
+/// have left it half-open), and given this long to answer.
+const CHECK_AFTER: Duration = Duration::from_secs(2);
+const CHECK_WITHIN: Duration = Duration::from_secs(2);
 
 /// One connection with the statements it has prepared, so a query is planned once.
 pub(crate) struct Conn {
     pub client: Client,
     statements: HashMap<String, Statement>,
+    idle_since: Instant,
 }
 
-type Params<'a> = &'a [&'a (dyn ToSql + Sync)];
-
 impl Conn {
-    fn statement(&mut self, sql: &str) -> Result<Statement, postgres::Error> {
+    fn statement(&mut self, sql: &str) -> Result<Statement, DbError> {
         if let Some(s) = self.statements.get(sql) {
             return Ok(s.clone());
         }
@@ -41,47 +42,43 @@ impl Conn {
 
     /// Forgets the prepared statements after a failure: a statement may have gone stale (its
     /// table changed under it), and preparing again is cheap.
-    fn checked<T>(&mut self, r: Result<T, postgres::Error>) -> Result<T, postgres::Error> {
+    fn checked<T>(&mut self, r: Result<T, DbError>) -> Result<T, DbError> {
         if r.is_err() {
             self.statements.clear();
         }
         r
     }
 
-    pub fn query(&mut self, sql: &str, params: Params<'_>) -> Result<Vec<Row>, postgres::Error> {
+    pub fn query(&mut self, sql: &str, params: Params<'_>) -> Result<Vec<Row>, DbError> {
         let r = self
             .statement(sql)
             .and_then(|s| self.client.query(&s, params));
         self.checked(r)
     }
 
-    pub fn query_opt(
-        &mut self,
-        sql: &str,
-        params: Params<'_>,
-    ) -> Result<Option<Row>, postgres::Error> {
+    pub fn query_opt(&mut self, sql: &str, params: Params<'_>) -> Result<Option<Row>, DbError> {
         let r = self
             .statement(sql)
             .and_then(|s| self.client.query_opt(&s, params));
         self.checked(r)
     }
 
-    pub fn query_one(&mut self, sql: &str, params: Params<'_>) -> Result<Row, postgres::Error> {
+    pub fn query_one(&mut self, sql: &str, params: Params<'_>) -> Result<Row, DbError> {
         let r = self
             .statement(sql)
             .and_then(|s| self.client.query_one(&s, params));
         self.checked(r)
     }
 
-    pub fn execute(&mut self, sql: &str, params: Params<'_>) -> Result<u64, postgres::Error> {
+    pub fn execute(&mut self, sql: &str, params: Params<'_>) -> Result<u64, DbError> {
         let r = self
             .statement(sql)
             .and_then(|s| self.client.execute(&s, params));
         self.checked(r)
     }
 
-    /// Runs `f` in one transaction on this connection, keeping the prepared statements (a
-    /// `postgres::Transaction` would prepare each statement again). All of it is kept, or none.
+    /// Runs `f` in one transaction on this connection, keeping the prepared statements. All of
+    /// it is kept, or none.
     pub fn in_transaction<T>(
         &mut self,
         f: impl FnOnce(&mut Conn) -> Result<T, StoreError>,
@@ -97,8 +94,7 @@ impl Conn {
                 Ok(v)
             }
             Err(e) => {
-                // A connection that cannot even roll back is broken; the pool drops it when the
-                // next statement fails.
+                // A connection that cannot even roll back is broken; the pool drops it.
                 let _ = self.client.batch_execute("ROLLBACK");
                 self.statements.clear();
                 Err(e)
@@ -111,20 +107,10 @@ impl Conn {
         &mut self,
         sql: &str,
         params: Params<'_>,
-        mut f: impl FnMut(&Row) -> Result<(), StoreError>,
+        f: impl FnMut(&Row) -> Result<(), StoreError>,
     ) -> Result<(), StoreError> {
-        use postgres::fallible_iterator::FallibleIterator;
         let statement = self.statement(sql).map_err(StoreError::backend)?;
-        let result = (|| {
-            let mut rows = self
-                .client
-                .query_raw(&statement, params.iter().copied())
-                .map_err(StoreError::backend)?;
-            while let Some(row) = rows.next().map_err(StoreError::backend)? {
-                f(&row)?;
-            }
-            Ok(())
-        })();
+        let result = self.client.for_each_row(&statement, params, f);
         if result.is_err() {
             self.statements.clear();
         }
@@ -134,8 +120,41 @@ impl Conn {
 
 pub(crate) struct Pool {
     config: Config,
+    limits: Limits,
+    runtime: Runtime,
     state: Mutex<State>,
     returned: Condvar,
+}
+
+/// The runtime the connections' protocol runs on: two threads, stopped without waiting when the
+/// store is dropped (from wherever it is dropped).
+struct Runtime(Option<tokio::runtime::Runtime>);
+
+impl Runtime {
+    fn new() -> Result<Self, StoreError> {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .thread_name("swforce-db")
+            .enable_all()
+            .build()
+            .map(|r| Runtime(Some(r)))
+            .map_err(StoreError::backend)
+    }
+
+    fn handle(&self) -> &tokio::runtime::Handle {
+        match &self.0 {
+            Some(r) => r.handle(),
+            None => unreachable!("the runtime lives as long as the pool"),
+        }
+    }
+}
+
+impl Drop for Runtime {
+    fn drop(&mut self) {
+        if let Some(r) = self.0.take() {
+            r.shutdown_background();
+        }
+    }
 }
 
 #[derive(Default)]
@@ -176,12 +195,14 @@ impl Drop for Opening<'_> {
 }
 
 impl Pool {
-    pub fn new(config: Config) -> Self {
-        Self {
+    pub fn new(config: Config, limits: Limits) -> Result<Self, StoreError> {
+        Ok(Self {
             config,
+            limits,
+            runtime: Runtime::new()?,
             state: Mutex::new(State::default()),
             returned: Condvar::new(),
-        }
+        })
     }
 
     pub fn config(&self) -> &Config {
@@ -201,11 +222,13 @@ impl Pool {
 
     fn connect(&self) -> Result<Conn, StoreError> {
         let mut slot = Opening(self, false);
-        let client = self.config.connect(NoTls).map_err(StoreError::backend)?;
+        let client = Client::connect(&self.config, self.runtime.handle(), &self.limits)
+            .map_err(StoreError::backend)?;
         slot.1 = true;
         Ok(Conn {
             client,
             statements: HashMap::new(),
+            idle_since: Instant::now(),
         })
     }
 
@@ -222,17 +245,29 @@ impl Pool {
         let ticket = state.next_ticket;
         state.next_ticket += 1;
         state.queue.push_back(ticket);
-        let deadline = std::time::Instant::now() + WAIT;
+        let wait = self.limits.wait;
+        let deadline = Instant::now() + wait;
         loop {
             if state.queue.front() == Some(&ticket) {
-                while let Some(c) = state.idle.pop() {
-                    if !c.client.is_closed() {
-                        state.queue.pop_front();
-                        drop(state);
-                        self.returned.notify_all();
+                if let Some(c) = state.idle.pop() {
+                    state.queue.pop_front();
+                    drop(state);
+                    self.returned.notify_all();
+                    // Checked outside the lock: one that does not answer is dropped with every
+                    // other idle one (a fault that broke one broke them all, and opening anew
+                    // is quick), and the caller queues again.
+                    if let Some(c) = self.usable(c) {
                         return Ok(c);
                     }
-                    state.open = state.open.saturating_sub(1);
+                    state = self.lock();
+                    let stale = std::mem::take(&mut state.idle);
+                    state.open = state.open.saturating_sub(stale.len());
+                    state.queue.push_front(ticket);
+                    drop(state);
+                    drop(stale);
+                    self.returned.notify_all();
+                    state = self.lock();
+                    continue;
                 }
                 if state.open < MAX_CONNECTIONS {
                     state.open += 1;
@@ -242,7 +277,7 @@ impl Pool {
                     return self.connect();
                 }
             }
-            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            let left = deadline.saturating_duration_since(Instant::now());
             if left.is_zero() {
                 state.queue.retain(|t| *t != ticket);
                 drop(state);
@@ -251,7 +286,7 @@ impl Pool {
                     std::io::ErrorKind::TimedOut,
                     format!(
                         "all {MAX_CONNECTIONS} database connections stayed busy for {} s",
-                        WAIT.as_secs()
+                        wait.as_secs_f64()
                     ),
                 )));
             }
@@ -263,11 +298,25 @@ impl Pool {
         }
     }
 
-    pub fn give_back(&self, conn: Conn) {
+    /// An idle connection, if it is still usable: one idle for a while must answer first.
+    fn usable(&self, mut c: Conn) -> Option<Conn> {
+        if !c.client.is_closed()
+            && (c.idle_since.elapsed() < CHECK_AFTER || c.client.answers_within(CHECK_WITHIN))
+        {
+            return Some(c);
+        }
+        drop(c);
+        self.release();
+        None
+    }
+
+    pub fn give_back(&self, mut conn: Conn) {
         if conn.client.is_closed() {
+            drop(conn);
             self.release();
             return;
         }
+        conn.idle_since = Instant::now();
         self.lock().idle.push(conn);
         self.returned.notify_all();
     }

@@ -43,7 +43,7 @@ impl ScenarioStore for PostgresStore {
 
 const SCENARIO_COLUMNS: &str = "id, name, geography_code, query, toml, created_at, org_id, user_id";
 
-fn scenario_from(r: &postgres::Row) -> Result<SavedScenario, StoreError> {
+fn scenario_from(r: &tokio_postgres::Row) -> Result<SavedScenario, StoreError> {
     Ok(SavedScenario {
         id: get(r, 0)?,
         name: get(r, 1)?,

@@ -6,13 +6,12 @@ use crate::{
     PostgresStore, backend, cell_from, code_from, count, get, invalid, level_from, to_json,
     year_from,
 };
-use postgres::binary_copy::BinaryCopyInWriter;
-use postgres::types::Type;
 use std::collections::{BTreeMap, HashMap};
 use swforce_domain::{Dataset, Geography, GeographyCode, Measure, OldLaCode, Row};
 use swforce_store::{
     AuditOf, ImportOutcome, ImportRecord, Provenance, StatisticsStore, StoreError, Vintage,
 };
+use tokio_postgres::types::Type;
 
 impl StatisticsStore for PostgresStore {
     fn import_batch_audited(
@@ -89,15 +88,11 @@ impl StatisticsStore for PostgresStore {
             .map_err(backend)?;
 
             // Every cell in one stream, rather than a round trip each.
-            let sink = tx
+            let mut writer = tx
                 .copy_in(
                     "COPY observations (geography_code, measure, breakdown, year, import_id, dataset, value, symbol, is_current)
                      FROM STDIN (FORMAT binary)",
-                )
-                .map_err(backend)?;
-            let mut writer = BinaryCopyInWriter::new(
-                sink,
-                &[
+                    &[
                     Type::TEXT,
                     Type::TEXT,
                     Type::TEXT,
@@ -108,7 +103,8 @@ impl StatisticsStore for PostgresStore {
                     Type::TEXT,
                     Type::BOOL,
                 ],
-            );
+                )
+                .map_err(backend)?;
             for row in rows {
                 let year = i32::from(row.year.get());
                 let dataset = row.dataset.id();
@@ -304,7 +300,7 @@ const IMPORT_LOCK: i64 = 0x7377_666f_7263_6502;
 
 const IMPORT_COLUMNS: &str = "id, file_name, sha256, bytes, dataset, publisher, release_title, first_year, last_year, row_count, warnings, renamed, imported_at";
 
-fn import_from(row: &postgres::Row) -> Result<ImportRecord, StoreError> {
+fn import_from(row: &tokio_postgres::Row) -> Result<ImportRecord, StoreError> {
     let dataset: String = get(row, 4)?;
     let warnings: String = get(row, 10)?;
     let renamed: String = get(row, 11)?;

@@ -57,9 +57,52 @@ pub struct StoreArgs {
         hide_env_values = true
     )]
     pub database_url: Option<String>,
+
+    /// PostgreSQL: seconds to open a connection (a server that accepts and never answers is
+    /// given up after this).
+    #[arg(
+        long,
+        env = "SWFORCE_DATABASE_CONNECT_TIMEOUT",
+        default_value_t = 5,
+        value_parser = clap::value_parser!(u64).range(1..=600),
+        value_name = "SECONDS"
+    )]
+    pub database_connect_timeout: u64,
+
+    /// PostgreSQL: seconds one call (a query, a statement) may take before its connection is
+    /// closed and replaced (how a connection left half-open by a network fault is noticed).
+    #[arg(
+        long,
+        env = "SWFORCE_DATABASE_CALL_TIMEOUT",
+        default_value_t = 10,
+        value_parser = clap::value_parser!(u64).range(1..=3600),
+        value_name = "SECONDS"
+    )]
+    pub database_call_timeout: u64,
+
+    /// PostgreSQL: seconds to wait for a free connection when all are in use (then the
+    /// service answers 503, try again).
+    #[arg(
+        long,
+        env = "SWFORCE_DATABASE_WAIT_TIMEOUT",
+        default_value_t = 5,
+        value_parser = clap::value_parser!(u64).range(1..=600),
+        value_name = "SECONDS"
+    )]
+    pub database_wait_timeout: u64,
 }
 
 impl StoreArgs {
+    /// The time limits for a PostgreSQL database.
+    pub fn limits(&self) -> swforce_store_postgres::Limits {
+        let s = std::time::Duration::from_secs;
+        swforce_store_postgres::Limits {
+            connect: s(self.database_connect_timeout),
+            call: s(self.database_call_timeout),
+            wait: s(self.database_wait_timeout),
+        }
+    }
+
     /// Whether the settings name a store that is already there: a database URL, or a SQLite
     /// database in the data folder.
     pub fn exists(&self) -> bool {
@@ -222,6 +265,12 @@ pub struct ServeArgs {
 pub const SETTINGS: &[(&str, &str)] = &[
     ("SWFORCE_DATA_DIR", "--data-dir"),
     ("SWFORCE_DATABASE_URL", "--database-url"),
+    (
+        "SWFORCE_DATABASE_CONNECT_TIMEOUT",
+        "--database-connect-timeout",
+    ),
+    ("SWFORCE_DATABASE_CALL_TIMEOUT", "--database-call-timeout"),
+    ("SWFORCE_DATABASE_WAIT_TIMEOUT", "--database-wait-timeout"),
     ("SWFORCE_LOG", "--log"),
     ("SWFORCE_LOG_FORMAT", "--log-format"),
     ("SWFORCE_ADDR", "--addr"),

@@ -263,12 +263,14 @@ fn init_logging(filter: &str, json: bool) {
 /// The store the settings name: PostgreSQL for a database URL, else SQLite in the data folder.
 pub fn open_store(global: &config::StoreArgs) -> Result<Arc<dyn Store>, Failure> {
     let opened: Result<Arc<dyn Store>, anyhow::Error> = match &global.database_url {
-        Some(url) if PostgresStore::url_is_postgres(url) => PostgresStore::connect(url)
-            .map(|s| Arc::new(s) as Arc<dyn Store>)
-            .map_err(|e| {
-                anyhow::Error::new(e)
-                    .context(format!("connecting to the database {}", mail::redact(url)))
-            }),
+        Some(url) if PostgresStore::url_is_postgres(url) => {
+            PostgresStore::connect_with(url, global.limits())
+                .map(|s| Arc::new(s) as Arc<dyn Store>)
+                .map_err(|e| {
+                    anyhow::Error::new(e)
+                        .context(format!("connecting to the database {}", mail::redact(url)))
+                })
+        }
         Some(url) => Err(anyhow::anyhow!(
             "--database-url {} is not a PostgreSQL address; give postgres://user:password@host:5432/swforce, or leave it out to use SQLite in the data folder",
             mail::redact(url)

@@ -386,8 +386,7 @@ pub fn add_synthetic(
     at: &str,
     through: Week,
 ) -> Result<u64, StoreError> {
-    use postgres::binary_copy::BinaryCopyInWriter;
-    use postgres::types::Type;
+    use tokio_postgres::types::Type;
     c.execute(
         "UPDATE organisations SET synthetic = TRUE WHERE id = $1",
         &[&org],
@@ -400,12 +399,6 @@ pub fn add_synthetic(
     let mut next = lowest.min(0) - 1;
     let mut added = 0u64;
     {
-        let sink = c
-            .client
-            .copy_in(&format!(
-                "COPY diaries ({DIARY_COLUMNS}, pending) FROM STDIN BINARY"
-            ))
-            .map_err(backend)?;
         let types = [
             Type::INT8,
             Type::INT8,
@@ -420,7 +413,13 @@ pub fn add_synthetic(
             Type::BOOL,
             Type::BOOL,
         ];
-        let mut writer = BinaryCopyInWriter::new(sink, &types);
+        let mut writer = c
+            .client
+            .copy_in(
+                &format!("COPY diaries ({DIARY_COLUMNS}, pending) FROM STDIN BINARY"),
+                &types,
+            )
+            .map_err(backend)?;
         for p in people {
             for d in &p.diaries {
                 writer

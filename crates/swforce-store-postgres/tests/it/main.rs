@@ -3,6 +3,7 @@
 
 mod conformance;
 mod database;
+mod faults;
 mod servers;
 mod support;
 mod timings;

@@ -572,3 +572,29 @@ fn metrics_count_requests_by_route_on_their_own_address() {
         "no label carries an address asked for"
     );
 }
+
+/// A database server that accepts the connection and never answers (a hung server, a wrong
+/// port behind a proxy) is given up at start within the connect timeout, with a clear error.
+#[test]
+fn a_database_that_never_answers_is_given_up_at_start() {
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = silent.local_addr().unwrap();
+    std::thread::spawn(move || {
+        let held: Vec<_> = silent.incoming().collect();
+        drop(held);
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let started = std::time::Instant::now();
+    let out = command(dir.path(), Some(&format!("postgres://swforce@{addr}/swforce")))
+        .env("SWFORCE_LOG", "warn")
+        .args(["serve", "--database-connect-timeout", "2"])
+        .output()
+        .unwrap();
+    assert!(started.elapsed() < std::time::Duration::from_secs(10));
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("did not answer a new connection within 2 s"),
+        "{err}"
+    );
+}
