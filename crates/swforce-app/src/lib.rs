@@ -26,7 +26,7 @@ pub use profile::{Comparison, Overview, Profile};
 pub use quality::Check;
 pub use snapshot::{Figure, Origin, Snapshot};
 
-use std::sync::{Arc, OnceLock, RwLock};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
 use swforce_import::Refused;
 use swforce_store::{Store, StoreError};
 
@@ -70,6 +70,11 @@ pub enum AppError {
 pub struct App {
     store: Arc<dyn Store>,
     cache: Arc<RwLock<Option<Arc<Snapshot>>>>,
+    /// Held by the one caller building a new snapshot (others keep the previous one meanwhile).
+    building: Arc<Mutex<()>>,
+    /// Snapshots built since start (for the operator's metrics, and to test the one-at-a-time
+    /// build).
+    builds: Arc<std::sync::atomic::AtomicU64>,
     mailer: Option<Arc<dyn access::Mailer>>,
     /// Single sign-on providers read recently.
     providers: access::Providers,
@@ -84,6 +89,8 @@ impl App {
         Self {
             store,
             cache: Arc::new(RwLock::new(None)),
+            building: Arc::new(Mutex::new(())),
+            builds: Arc::default(),
             mailer: None,
             providers: access::Providers::default(),
             ids: Arc::new(OnceLock::new()),
@@ -153,20 +160,46 @@ impl App {
 
     /// The statistics as they stand, rebuilt only when an import has changed them (so several
     /// servers sharing one database each notice the others' imports).
+    ///
+    /// One caller at a time builds a new snapshot; meanwhile the others keep answering from the
+    /// previous one (consistent, one import behind for a moment), so an import under load costs
+    /// one build, not one per request waiting.
     pub fn snapshot(&self) -> Result<Arc<Snapshot>, AppError> {
         let generation = self.store.generation()?;
-        if let Some(s) = self
-            .cache
-            .read()
-            .unwrap_or_else(|p| p.into_inner())
-            .as_ref()
-        {
-            if s.generation == generation {
-                return Ok(s.clone());
+        let cached = || self.cache.read().unwrap_or_else(|p| p.into_inner()).clone();
+        let previous = cached();
+        if let Some(s) = previous.as_ref().filter(|s| s.generation == generation) {
+            return Ok(s.clone());
+        }
+        let building = match self.building.try_lock() {
+            Ok(guard) => guard,
+            Err(std::sync::TryLockError::Poisoned(p)) => p.into_inner(),
+            Err(std::sync::TryLockError::WouldBlock) => {
+                if let Some(s) = previous {
+                    return Ok(s);
+                }
+                // Nothing to answer from yet: wait for the build under way.
+                let guard = self.building.lock().unwrap_or_else(|p| p.into_inner());
+                if let Some(s) = cached().filter(|s| s.generation >= generation) {
+                    return Ok(s);
+                }
+                guard
             }
+        };
+        // Built by another caller while this one waited for the lock?
+        if let Some(s) = cached().filter(|s| s.generation >= generation) {
+            return Ok(s);
         }
         let fresh = Arc::new(Snapshot::load(self.store.as_ref(), generation)?);
+        self.builds
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         *self.cache.write().unwrap_or_else(|p| p.into_inner()) = Some(fresh.clone());
+        drop(building);
         Ok(fresh)
+    }
+
+    /// How many times the statistics snapshot has been built since start.
+    pub fn snapshot_builds(&self) -> u64 {
+        self.builds.load(std::sync::atomic::Ordering::Relaxed)
     }
 }

@@ -588,7 +588,7 @@ pub fn audit_from(r: &Row) -> Result<AuditEvent, StoreError> {
 pub(crate) fn conflict(what: &str) -> impl Fn(crate::db::DbError) -> StoreError + '_ {
     move |e| match e.code() {
         Some(code) if *code == SqlState::UNIQUE_VIOLATION => StoreError::Conflict(what.to_string()),
-        _ => StoreError::backend(e),
+        _ => crate::backend(e),
     }
 }
 

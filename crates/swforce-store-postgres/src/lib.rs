@@ -56,8 +56,39 @@ impl std::fmt::Debug for PostgresStore {
     }
 }
 
+/// A database failure as a storage error: a database out of reach or out of time, out of
+/// connections or out of disk is `Unavailable` (nothing changed, try again), in words.
 fn backend(e: impl Into<db::DbError>) -> StoreError {
-    StoreError::backend(e.into())
+    use tokio_postgres::error::SqlState;
+    let e = e.into();
+    let unreachable = match &e {
+        db::DbError::TimedOut { .. } | db::DbError::Broken => true,
+        db::DbError::Postgres(p) => {
+            p.is_closed() || p.as_db_error().is_none() && p.code().is_none()
+        }
+    };
+    let full = [
+        SqlState::DISK_FULL,
+        SqlState::OUT_OF_MEMORY,
+        SqlState::TOO_MANY_CONNECTIONS,
+    ];
+    let down = [
+        SqlState::ADMIN_SHUTDOWN,
+        SqlState::CRASH_SHUTDOWN,
+        SqlState::CANNOT_CONNECT_NOW,
+    ];
+    match e.code() {
+        Some(c) if full.contains(c) => StoreError::Unavailable(format!(
+            "the database is out of room ({e}): nothing was changed; try again later"
+        )),
+        Some(c) if down.contains(c) => StoreError::Unavailable(format!(
+            "the database is restarting ({e}): nothing was changed; try again in a few seconds"
+        )),
+        _ if unreachable => StoreError::Unavailable(format!(
+            "the database cannot be reached ({e}): nothing was changed; try again in a few seconds"
+        )),
+        _ => StoreError::backend(e),
+    }
 }
 
 /// Data in the database that this version cannot read.

@@ -223,7 +223,7 @@ impl Pool {
     fn connect(&self) -> Result<Conn, StoreError> {
         let mut slot = Opening(self, false);
         let client = Client::connect(&self.config, self.runtime.handle(), &self.limits)
-            .map_err(StoreError::backend)?;
+            .map_err(crate::backend)?;
         slot.1 = true;
         Ok(Conn {
             client,
@@ -282,12 +282,9 @@ impl Pool {
                 state.queue.retain(|t| *t != ticket);
                 drop(state);
                 self.returned.notify_all();
-                return Err(StoreError::backend(std::io::Error::new(
-                    std::io::ErrorKind::TimedOut,
-                    format!(
-                        "all {MAX_CONNECTIONS} database connections stayed busy for {} s",
-                        wait.as_secs_f64()
-                    ),
+                return Err(StoreError::Unavailable(format!(
+                    "the service is busy: all {MAX_CONNECTIONS} database connections stayed in use for {} s; nothing was changed, try again in a few seconds",
+                    wait.as_secs_f64()
                 )));
             }
             state = self

@@ -16,6 +16,7 @@ mod statistics;
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+use std::time::Duration;
 use swforce_domain::{Cell, EesSymbol, GeographicLevel, GeographyCode, Year};
 use swforce_store::StoreError;
 
@@ -29,15 +30,39 @@ pub const FILE_NAME: &str = "swforce.sqlite3";
 #[derive(Debug)]
 pub struct SqliteStore {
     path: PathBuf,
+    /// How long a call waits for another process's write to finish.
+    busy: Duration,
     writer: Mutex<Connection>,
     readers: Mutex<Vec<Connection>>,
 }
 
+/// How long a call waits for another process's write to finish, unless told otherwise: ten
+/// imports started together from the command line each get their turn.
+pub const DEFAULT_WAIT: Duration = Duration::from_secs(30);
+
+/// A SQLite failure as a storage error: contention and a full or failing disk are
+/// `Unavailable` (nothing changed, try again), in words; anything else is the backend's own.
 fn backend(e: rusqlite::Error) -> StoreError {
-    StoreError::backend(e)
+    use rusqlite::ErrorCode;
+    let code = match &e {
+        rusqlite::Error::SqliteFailure(f, _) => Some(f.code),
+        _ => None,
+    };
+    match code {
+        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => StoreError::Unavailable(
+            "the database is busy with another change (another swforce command, or the server, is writing to it) and stayed busy for longer than the wait allowed: nothing was changed; try again, or allow a longer wait with --database-wait-timeout".into(),
+        ),
+        Some(ErrorCode::DiskFull) => StoreError::Unavailable(
+            "the disk holding the data folder is full: nothing was changed; free some space and try again".into(),
+        ),
+        Some(ErrorCode::SystemIoFailure | ErrorCode::CannotOpen) => StoreError::Unavailable(
+            format!("the data folder cannot be read or written ({e}): nothing was changed; check the disk and the folder's permissions, then try again"),
+        ),
+        _ => StoreError::backend(e),
+    }
 }
 
-fn open_connection(path: &Path) -> Result<Connection, StoreError> {
+fn open_connection(path: &Path, busy: Duration) -> Result<Connection, StoreError> {
     let conn = Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_WRITE
@@ -50,20 +75,27 @@ fn open_connection(path: &Path) -> Result<Connection, StoreError> {
     conn.execute_batch(
         "PRAGMA journal_mode = WAL;
          PRAGMA synchronous = NORMAL;
-         PRAGMA foreign_keys = ON;
-         PRAGMA busy_timeout = 10000;",
+         PRAGMA foreign_keys = ON;",
     )
     .map_err(backend)?;
+    // A writer finding another process writing (a command beside the server) waits its turn.
+    conn.busy_timeout(busy).map_err(backend)?;
     Ok(conn)
 }
 
 impl SqliteStore {
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
     pub fn open(path: &Path) -> Result<Self, StoreError> {
-        let mut writer = open_connection(path)?;
+        Self::open_with(path, DEFAULT_WAIT)
+    }
+
+    /// [`SqliteStore::open`], with how long a call waits for another process's write.
+    pub fn open_with(path: &Path, busy: Duration) -> Result<Self, StoreError> {
+        let mut writer = open_connection(path, busy)?;
         migrate::apply(&mut writer)?;
         Ok(Self {
             path: path.to_path_buf(),
+            busy,
             writer: Mutex::new(writer),
             readers: Mutex::new(Vec::new()),
         })
@@ -78,7 +110,7 @@ impl SqliteStore {
                 out.display()
             )));
         }
-        let conn = open_connection(&self.path)?;
+        let conn = open_connection(&self.path, self.busy)?;
         conn.execute("VACUUM INTO ?1", [out.to_string_lossy()])
             .map_err(backend)?;
         Ok(())
@@ -86,8 +118,13 @@ impl SqliteStore {
 
     /// Opens the database inside a data directory, creating the directory if needed.
     pub fn open_in_dir(dir: &Path) -> Result<Self, StoreError> {
+        Self::open_in_dir_with(dir, DEFAULT_WAIT)
+    }
+
+    /// [`SqliteStore::open_in_dir`], with how long a call waits for another process's write.
+    pub fn open_in_dir_with(dir: &Path, busy: Duration) -> Result<Self, StoreError> {
         std::fs::create_dir_all(dir).map_err(StoreError::backend)?;
-        Self::open(&dir.join(FILE_NAME))
+        Self::open_with(&dir.join(FILE_NAME), busy)
     }
 
     pub fn path(&self) -> &Path {
@@ -136,7 +173,7 @@ impl SqliteStore {
         };
         let conn = match conn {
             Some(c) => c,
-            None => open_connection(&self.path)?,
+            None => open_connection(&self.path, self.busy)?,
         };
         let result = f(&conn).map_err(backend);
         // Keep enough for every request a busy server runs at once: a page that reads a dozen

@@ -47,6 +47,10 @@ pub enum StoreError {
     /// A write that would break a uniqueness rule (an email or name already in use).
     #[error("{0}")]
     Conflict(String),
+    /// The database cannot take the call now: busy with another writer, unreachable or out of
+    /// time, or its disk is full. Nothing was changed; trying again later may work.
+    #[error("{0}")]
+    Unavailable(String),
     #[error("storage failure")]
     Backend(#[source] Box<dyn std::error::Error + Send + Sync>),
 }

@@ -167,8 +167,23 @@ impl PageError {
                 request_id: None,
                 redirect: None,
             },
+            AppError::Store(swforce_store::StoreError::Unavailable(why)) => {
+                let id = request_id();
+                tracing::warn!(request_id = %id, "answered 503: {why}");
+                Self {
+                    status: StatusCode::SERVICE_UNAVAILABLE,
+                    title: "Sorry, the service is busy".into(),
+                    problems: vec![Problem {
+                        text: "The service's database is busy or cannot be reached just now. Nothing you sent was saved, and nothing already saved was lost".into(),
+                        fix: "Try again in a few seconds. If it keeps happening, tell the people who run this service".into(),
+                        target: String::new(),
+                    }],
+                    request_id: Some(id),
+                    redirect: None,
+                }
+            }
             AppError::Store(e) => Self::internal(
-                anyhow::Error::new(e).context("reading the statistics"),
+                anyhow::Error::new(e).context("a database call failed"),
                 request_id(),
             ),
         }

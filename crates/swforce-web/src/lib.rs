@@ -168,8 +168,20 @@ fn uploads() -> Router<WebState> {
 /// Headers every answer carries: no framing, no sniffing, scripts from nowhere (the service
 /// has none), styles only from itself.
 async fn security_headers(State(state): AppState, request: Request, next: Next) -> Response {
+    let (method, path) = (request.method().clone(), request.uri().path().to_string());
     let mut response = next.run(request).await;
+    let status = response.status();
+    if status.is_server_error() {
+        // The operation that failed, by its address (the error itself is logged where it
+        // happened, with the request id the page shows).
+        tracing::warn!("{method} {path} answered {status}");
+    }
     let h = response.headers_mut();
+    if status == axum::http::StatusCode::SERVICE_UNAVAILABLE {
+        // Busy, out of time or unreachable: a client may try again shortly.
+        h.entry(header::RETRY_AFTER)
+            .or_insert(HeaderValue::from_static("5"));
+    }
     if state.options.secure() {
         h.insert(
             header::STRICT_TRANSPORT_SECURITY,

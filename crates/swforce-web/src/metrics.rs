@@ -44,6 +44,7 @@ pub struct Metrics {
     requests: Family<RequestLabels, Counter>,
     latency: Latency,
     imports: Family<ImportLabels, Counter>,
+    builds: Counter,
     open: Gauge,
     in_use: Gauge,
     waiting: Gauge,
@@ -67,6 +68,7 @@ impl Default for Metrics {
         let requests = Family::<RequestLabels, Counter>::default();
         let latency: Latency = Family::new_with_constructor(latency_histogram);
         let imports = Family::<ImportLabels, Counter>::default();
+        let builds = Counter::default();
         let (open, in_use, waiting, max) = Default::default();
         registry.register(
             "http_requests",
@@ -82,6 +84,11 @@ impl Default for Metrics {
             "imports",
             "Imports of published statistics (kind statistics) and census returns (kind census) sent, by outcome",
             imports.clone(),
+        );
+        registry.register(
+            "snapshot_builds",
+            "Builds of the statistics snapshot (one after each import, however many read at once)",
+            builds.clone(),
         );
         registry.register(
             "db_connections_open",
@@ -108,6 +115,7 @@ impl Default for Metrics {
             requests,
             latency,
             imports,
+            builds,
             open,
             in_use,
             waiting,
@@ -154,7 +162,8 @@ impl Metrics {
     }
 
     /// The metrics in Prometheus's text format, with the connection gauges read now.
-    fn render(&self, connections: Option<swforce_store::Connections>) -> String {
+    fn render(&self, connections: Option<swforce_store::Connections>, builds: u64) -> String {
+        self.builds.inc_by(builds.saturating_sub(self.builds.get()));
         if let Some(c) = connections {
             let n = |v: usize| i64::try_from(v).unwrap_or(i64::MAX);
             self.open.set(n(c.open));
@@ -233,7 +242,7 @@ async fn scrape(State(state): State<WebState>) -> Response {
             header::CONTENT_TYPE,
             "application/openmetrics-text; version=1.0.0; charset=utf-8",
         )],
-        metrics.render(connections),
+        metrics.render(connections, state.app.snapshot_builds()),
     )
         .into_response()
 }

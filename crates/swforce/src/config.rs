@@ -80,16 +80,16 @@ pub struct StoreArgs {
     )]
     pub database_call_timeout: u64,
 
-    /// PostgreSQL: seconds to wait for a free connection when all are in use (then the
-    /// service answers 503, try again).
+    /// Seconds to wait for the database to be free: on PostgreSQL for a connection when all
+    /// are in use (default 5), on SQLite for another process's write to finish (default 30).
+    /// After that the call is refused as busy ("try again"; 503 on the web), never half done.
     #[arg(
         long,
         env = "SWFORCE_DATABASE_WAIT_TIMEOUT",
-        default_value_t = 5,
-        value_parser = clap::value_parser!(u64).range(1..=600),
+        value_parser = clap::value_parser!(u64).range(1..=3600),
         value_name = "SECONDS"
     )]
-    pub database_wait_timeout: u64,
+    pub database_wait_timeout: Option<u64>,
 }
 
 impl StoreArgs {
@@ -99,8 +99,16 @@ impl StoreArgs {
         swforce_store_postgres::Limits {
             connect: s(self.database_connect_timeout),
             call: s(self.database_call_timeout),
-            wait: s(self.database_wait_timeout),
+            wait: s(self.database_wait_timeout.unwrap_or(5)),
         }
+    }
+
+    /// How long a SQLite call waits for another process's write.
+    pub fn sqlite_wait(&self) -> std::time::Duration {
+        self.database_wait_timeout.map_or(
+            swforce_store_sqlite::DEFAULT_WAIT,
+            std::time::Duration::from_secs,
+        )
     }
 
     /// Whether the settings name a store that is already there: a database URL, or a SQLite

@@ -275,7 +275,7 @@ pub fn open_store(global: &config::StoreArgs) -> Result<Arc<dyn Store>, Failure>
             "--database-url {} is not a PostgreSQL address; give postgres://user:password@host:5432/swforce, or leave it out to use SQLite in the data folder",
             mail::redact(url)
         )),
-        None => SqliteStore::open_in_dir(&global.data_dir)
+        None => SqliteStore::open_in_dir_with(&global.data_dir, global.sqlite_wait())
             .map(|s| Arc::new(s) as Arc<dyn Store>)
             .map_err(|e| {
                 anyhow::Error::new(e).context(format!(

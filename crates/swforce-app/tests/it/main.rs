@@ -9,6 +9,7 @@ mod new_generation;
 mod places;
 mod projection;
 mod quality;
+mod snapshot;
 
 use std::sync::Arc;
 use swforce_app::App;

@@ -7,6 +7,7 @@ mod census;
 mod cli;
 mod crash;
 mod diary;
+mod faults;
 mod project;
 mod readme;
 mod servers;

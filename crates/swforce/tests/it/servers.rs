@@ -110,6 +110,7 @@ struct Browser {
 struct Answer {
     status: u16,
     location: String,
+    retry_after: String,
     body: String,
 }
 
@@ -153,9 +154,15 @@ impl Browser {
             .get("location")
             .map(|l| l.to_str().unwrap().to_string())
             .unwrap_or_default();
+        let retry_after = r
+            .headers()
+            .get("retry-after")
+            .map(|l| l.to_str().unwrap().to_string())
+            .unwrap_or_default();
         Answer {
             status: r.status().as_u16(),
             location,
+            retry_after,
             body: r.body_mut().read_to_string().unwrap_or_default(),
         }
     }
@@ -585,16 +592,56 @@ fn a_database_that_never_answers_is_given_up_at_start() {
     });
     let dir = tempfile::tempdir().unwrap();
     let started = std::time::Instant::now();
-    let out = command(dir.path(), Some(&format!("postgres://swforce@{addr}/swforce")))
-        .env("SWFORCE_LOG", "warn")
-        .args(["serve", "--database-connect-timeout", "2"])
-        .output()
-        .unwrap();
+    let out = command(
+        dir.path(),
+        Some(&format!("postgres://swforce@{addr}/swforce")),
+    )
+    .env("SWFORCE_LOG", "warn")
+    .args(["serve", "--database-connect-timeout", "2"])
+    .output()
+    .unwrap();
     assert!(started.elapsed() < std::time::Duration::from_secs(10));
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
         err.contains("did not answer a new connection within 2 s"),
         "{err}"
+    );
+}
+
+/// A write that finds the SQLite database held by another process for longer than the wait
+/// allowed is answered 503 with Retry-After, a page that says nothing was lost, and the failure
+/// logged by its address; once the other writer is done, the same request works.
+#[test]
+fn a_busy_database_answers_503_with_retry_after_and_nothing_lost() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = serving(start(
+        dir.path(),
+        None,
+        &["--no-demo", "--database-wait-timeout", "1"],
+    ));
+    let mut b = Browser::default();
+    // Another process holds the write lock.
+    let other =
+        rusqlite::Connection::open(dir.path().join(swforce_store_sqlite::FILE_NAME)).unwrap();
+    other.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let busy = b.sign_in(&server.url, "nobody@example.test", "not-a-password");
+    assert_eq!(busy.status, 503, "{}", busy.body);
+    assert_eq!(busy.retry_after, "5");
+    assert!(
+        busy.body.contains("Nothing you sent was saved"),
+        "{}",
+        busy.body
+    );
+    assert!(!busy.body.contains("database is locked"));
+    other.execute_batch("ROLLBACK").unwrap();
+    let after = b.sign_in(&server.url, "nobody@example.test", "not-a-password");
+    assert_ne!(after.status, 503);
+    assert!(
+        after
+            .body
+            .contains("Email address or password is not right"),
+        "a refused sign-in, answered: {}",
+        after.body
     );
 }

@@ -1,0 +1,98 @@
+//! Contention and faults from the command line: commands that write at once on one SQLite
+//! data folder take turns; one that waits longer than allowed is refused as busy, in words,
+//! with nothing changed.
+
+use crate::{published, stderr, swforce};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// `n` releases of the headline file not yet on record: the same figures, rows in another order.
+fn releases(dir: &Path, n: usize) -> Vec<PathBuf> {
+    let text =
+        std::fs::read_to_string(published("csww_headline_measures_2017_to_2022.csv")).unwrap();
+    let mut lines = text.lines();
+    let head = lines.next().unwrap();
+    let rows: Vec<&str> = lines.collect();
+    (1..=n)
+        .map(|i| {
+            let k = (i * 37) % rows.len();
+            let mut out = format!("{head}\n");
+            for row in rows[k..].iter().chain(&rows[..k]) {
+                out.push_str(row);
+                out.push('\n');
+            }
+            let path = dir.join(format!("release_{i}.csv"));
+            std::fs::write(&path, out).unwrap();
+            path
+        })
+        .collect()
+}
+
+#[test]
+fn ten_imports_started_together_on_sqlite_all_succeed_in_turn() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    // The database exists before the ten start, as on a running service.
+    assert_eq!(swforce(&data, &["migrate"]).status.code(), Some(0));
+    let children: Vec<_> = releases(dir.path(), 10)
+        .iter()
+        .map(|file| {
+            Command::new(env!("CARGO_BIN_EXE_swforce"))
+                .env("SWFORCE_DATA_DIR", &data)
+                .env("SWFORCE_LOG", "warn")
+                .arg("import")
+                .arg(file)
+                .output_async()
+        })
+        .collect();
+    for child in children {
+        let out = child.wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{err}");
+        assert!(!err.contains("database is locked"), "{err}");
+    }
+    let store = swforce_store_sqlite::SqliteStore::open_in_dir(&data).unwrap();
+    use swforce_store::prelude::*;
+    assert_eq!(store.imports().unwrap().len(), 10);
+}
+
+#[test]
+fn a_write_that_waits_longer_than_allowed_is_refused_as_busy_with_nothing_changed() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    assert_eq!(swforce(&data, &["migrate"]).status.code(), Some(0));
+    let other = rusqlite::Connection::open(data.join(swforce_store_sqlite::FILE_NAME)).unwrap();
+    other.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let file = &releases(dir.path(), 1)[0];
+    let out = swforce(
+        &data,
+        &[
+            "import",
+            "--database-wait-timeout",
+            "1",
+            file.to_str().unwrap(),
+        ],
+    );
+    other.execute_batch("ROLLBACK").unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("busy with another change"), "{err}");
+    assert!(err.contains("nothing was changed"), "{err}");
+    assert!(!err.contains("database is locked"), "{err}");
+    let store = swforce_store_sqlite::SqliteStore::open_in_dir(&data).unwrap();
+    use swforce_store::prelude::*;
+    assert!(store.imports().unwrap().is_empty());
+}
+
+trait Spawned {
+    fn output_async(&mut self) -> std::process::Child;
+}
+
+impl Spawned for Command {
+    fn output_async(&mut self) -> std::process::Child {
+        self.stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    }
+}
