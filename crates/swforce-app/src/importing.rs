@@ -137,18 +137,36 @@ impl App {
     }
 
     /// Imports the shipped published files (each a no-op if already on record).
+    /// On the audit log as "swforce" (the system), in each import's own transaction.
     pub fn load_demo(&self) -> Result<Vec<ImportReport>, AppError> {
         DEMO_FILES
             .iter()
-            .map(|(name, bytes)| self.import_file(name, *bytes))
+            .map(|(name, bytes)| {
+                let line = |outcome: &ImportOutcome| {
+                    let what = match outcome {
+                        ImportOutcome::AlreadyImported { .. } => "already on record",
+                        ImportOutcome::Imported { .. } => "imported (shipped with swforce)",
+                    };
+                    let mut line = crate::access::audit_line(
+                        None,
+                        "import_statistics",
+                        name,
+                        what,
+                        &crate::access::Origin::default(),
+                    );
+                    line.actor = "swforce".into();
+                    line
+                };
+                self.import_file_audited(name, *bytes, Some(&line))
+            })
             .collect()
     }
 
-    /// Loads the demo data when nothing has been imported yet; `true` if it did.
+    /// Loads the demo data when nothing has been imported yet; `true` if this call imported it
+    /// (of several servers starting together on one database, only one does).
     pub fn load_demo_if_empty(&self) -> Result<bool, AppError> {
         if self.store().generation()? == 0 {
-            self.load_demo()?;
-            Ok(true)
+            Ok(self.load_demo()?.iter().any(|r| !r.already_imported()))
         } else {
             Ok(false)
         }

@@ -3,15 +3,17 @@
 use crate::{PostgresStore, backend, get, invalid, to_json};
 use swforce_domain::agency::{Engagement, JobType, Pence, PriceCap};
 use swforce_store::{
-    AgencyStore, NoteKind, ReturnNote, StoreError, StoredCap, StoredEngagement, UpsertOutcome,
+    AgencyStore, AuditOf, NoteKind, ReturnNote, StoreError, StoredCap, StoredEngagement,
+    UpsertOutcome,
 };
 
 impl AgencyStore for PostgresStore {
-    fn upsert_engagements(
+    fn upsert_engagements_audited(
         &self,
         org_id: i64,
         engagements: &[Engagement],
         at: &str,
+        audit: Option<AuditOf<'_, UpsertOutcome>>,
     ) -> Result<UpsertOutcome, StoreError> {
         let bodies = engagements
             .iter()
@@ -48,6 +50,9 @@ impl AgencyStore for PostgresStore {
                         out.updated += 1;
                     }
                 }
+            }
+            if let Some(audit) = audit {
+                crate::access::insert_audit(&mut tx, &audit(&out))?;
             }
             tx.commit().map_err(backend)?;
             Ok(out)

@@ -91,6 +91,19 @@ impl DbError {
     }
 }
 
+/// Runs `wait`, which blocks the thread: on a thread of an asynchronous runtime (a web handler
+/// that reached the store directly), first telling that runtime so, which keeps it serving
+/// (and is allowed to block); elsewhere (the command line, `spawn_blocking`) as it is.
+fn blocking<T>(wait: impl FnOnce() -> T) -> T {
+    use tokio::runtime::{Handle, RuntimeFlavor};
+    match Handle::try_current() {
+        Ok(h) if h.runtime_flavor() == RuntimeFlavor::MultiThread => {
+            tokio::task::block_in_place(wait)
+        }
+        _ => wait(),
+    }
+}
+
 /// Runs one call on `handle`'s runtime within `limit`, noting in `broken` a connection that can
 /// no longer be used.
 fn run<T>(
@@ -104,7 +117,8 @@ fn run<T>(
         return Err(DbError::Broken);
     }
     // The time limit is made inside the runtime, whose timer it needs.
-    match handle.block_on(async move { tokio::time::timeout(limit, call).await }) {
+    let wait = || handle.block_on(async move { tokio::time::timeout(limit, call).await });
+    match blocking(wait) {
         Ok(Ok(v)) => Ok(v),
         Ok(Err(e)) => {
             if e.is_closed() {
@@ -142,8 +156,10 @@ impl Client {
         handle: &Handle,
         limits: &Limits,
     ) -> Result<Client, DbError> {
-        let opened = handle.block_on(async move {
-            tokio::time::timeout(limits.connect, config.connect(NoTls)).await
+        let opened = blocking(|| {
+            handle.block_on(async move {
+                tokio::time::timeout(limits.connect, config.connect(NoTls)).await
+            })
         });
         let (inner, connection) = match opened {
             Ok(Ok(pair)) => pair,

@@ -63,8 +63,9 @@ fn backend(e: impl Into<db::DbError>) -> StoreError {
     let e = e.into();
     let unreachable = match &e {
         db::DbError::TimedOut { .. } | db::DbError::Broken => true,
+        // Closed, or failed on the network (connecting, reading, writing).
         db::DbError::Postgres(p) => {
-            p.is_closed() || p.as_db_error().is_none() && p.code().is_none()
+            p.is_closed() || std::error::Error::source(p).is_some_and(|s| s.is::<std::io::Error>())
         }
     };
     let full = [
@@ -127,7 +128,12 @@ impl PostgresStore {
     /// is given up after `limits.connect`; a call unanswered after `limits.call` breaks its
     /// connection, which is replaced; a caller waits at most `limits.wait` for a connection.
     pub fn connect_with(url: &str, limits: Limits) -> Result<Self, StoreError> {
-        let mut config: tokio_postgres::Config = url.parse().map_err(backend)?;
+        let mut config: tokio_postgres::Config = url.parse().map_err(StoreError::backend)?;
+        if config.get_ssl_mode() == tokio_postgres::config::SslMode::Require {
+            return Err(invalid(
+                "the database URL asks for sslmode=require, but swforce connects to PostgreSQL without TLS (keep the database on the same host or a private network, or put a TLS proxy beside swforce); take sslmode=require out of the URL".into(),
+            ));
+        }
         if config.get_application_name().is_none() {
             config.application_name("swforce");
         }

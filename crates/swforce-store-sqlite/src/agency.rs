@@ -4,15 +4,17 @@ use crate::{SqliteStore, backend, invalid, to_json};
 use rusqlite::{OptionalExtension, params};
 use swforce_domain::agency::{Engagement, JobType, Pence, PriceCap};
 use swforce_store::{
-    AgencyStore, NoteKind, ReturnNote, StoreError, StoredCap, StoredEngagement, UpsertOutcome,
+    AgencyStore, AuditOf, NoteKind, ReturnNote, StoreError, StoredCap, StoredEngagement,
+    UpsertOutcome,
 };
 
 impl AgencyStore for SqliteStore {
-    fn upsert_engagements(
+    fn upsert_engagements_audited(
         &self,
         org_id: i64,
         engagements: &[Engagement],
         at: &str,
+        audit: Option<AuditOf<'_, UpsertOutcome>>,
     ) -> Result<UpsertOutcome, StoreError> {
         let bodies = engagements
             .iter()
@@ -60,6 +62,9 @@ impl AgencyStore for SqliteStore {
                     }
                 }
             }
+        }
+        if let Some(audit) = audit {
+            crate::access::insert_audit(&tx, &audit(&out))?;
         }
         tx.commit().map_err(backend)?;
         Ok(out)

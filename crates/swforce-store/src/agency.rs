@@ -1,7 +1,7 @@
 //! What the store keeps about agency engagements, regional price caps and the permanent cost
 //! an organisation compares agency charges with.
 
-use crate::StoreError;
+use crate::{AuditOf, StoreError};
 use serde::{Deserialize, Serialize};
 use swforce_domain::agency::{Engagement, JobType, Pence, PriceCap};
 
@@ -77,6 +77,18 @@ pub trait AgencyStore {
         org_id: i64,
         engagements: &[Engagement],
         at: &str,
+    ) -> Result<UpsertOutcome, StoreError> {
+        self.upsert_engagements_audited(org_id, engagements, at, None)
+    }
+
+    /// [`AgencyStore::upsert_engagements`], with the audit line of what it did written in the
+    /// same transaction: both are kept, or neither.
+    fn upsert_engagements_audited(
+        &self,
+        org_id: i64,
+        engagements: &[Engagement],
+        at: &str,
+        audit: Option<AuditOf<'_, UpsertOutcome>>,
     ) -> Result<UpsertOutcome, StoreError>;
 
     /// An organisation's engagements, by reference.

@@ -41,7 +41,7 @@ pub mod prelude {
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error(
-        "the data directory is in use by a newer swforce (database schema {found}, this version knows up to {known}); upgrade swforce"
+        "the database is in use by a newer swforce (database schema {found}, this version knows up to {known}); upgrade swforce"
     )]
     NewerSchema { found: i64, known: i64 },
     /// A write that would break a uniqueness rule (an email or name already in use).

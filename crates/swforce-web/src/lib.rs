@@ -32,6 +32,12 @@ pub use error::{ApiError, PageError};
 /// generous while keeping a mistaken or hostile upload from filling memory.
 pub const MAX_UPLOAD_BYTES: usize = 50 * 1024 * 1024;
 
+/// Longest a request's body may pause between two pieces before the service gives up on it.
+pub const BODY_IDLE: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// Longest a stopping server waits for the requests under way before it stops anyway.
+pub const DRAIN: std::time::Duration = std::time::Duration::from_secs(20);
+
 /// Longest a request (other than an upload) may take before the service gives up on it.
 pub const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 
@@ -127,6 +133,9 @@ fn build(state: WebState) -> Router {
             state.clone(),
             metrics::layer,
         ))
+        // A client that stops sending a request's body part-way is given up on, rather than
+        // holding its connection (and a stopping server) for ever.
+        .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(BODY_IDLE))
         .with_state(state.clone())
         // Outside the session, cache and page layers: a probe needs none of them.
         .merge(health::routes(state))
@@ -211,28 +220,48 @@ pub async fn serve(
     app: App,
     options: Options,
 ) -> anyhow::Result<()> {
-    let Some(metrics) = metrics else {
-        axum::serve(
-            listener,
-            router(app, options).into_make_service_with_connect_info::<std::net::SocketAddr>(),
-        )
-        .with_graceful_shutdown(shutdown())
-        .await?;
-        return Ok(());
+    // Told to stop: no new connections, the requests under way answered, for at most DRAIN.
+    let (stop, stopping) = tokio::sync::watch::channel(false);
+    let signal = async move {
+        shutdown().await;
+        let _ = stop.send(true);
     };
-    let (service, report) = router_with_metrics(app, options);
-    let report = tokio::spawn(async move {
-        axum::serve(metrics, report)
-            .with_graceful_shutdown(shutdown())
-            .await
-    });
-    axum::serve(
+    let mut watch = stopping.clone();
+    let deadline = async move {
+        let _ = watch.wait_for(|s| *s).await;
+        tokio::time::sleep(DRAIN).await;
+    };
+    let (service, report) = match metrics {
+        Some(metrics) => {
+            let (service, report) = router_with_metrics(app, options);
+            let mut watch = stopping.clone();
+            let report = tokio::spawn(async move {
+                axum::serve(metrics, report)
+                    .with_graceful_shutdown(async move {
+                        let _ = watch.wait_for(|s| *s).await;
+                    })
+                    .await
+            });
+            (service, Some(report))
+        }
+        None => (router(app, options), None),
+    };
+    let served = axum::serve(
         listener,
         service.into_make_service_with_connect_info::<std::net::SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown())
-    .await?;
-    report.abort();
+    .with_graceful_shutdown(signal)
+    .into_future();
+    tokio::select! {
+        done = served => done?,
+        () = deadline => tracing::warn!(
+            "stopped after waiting {} s for requests still under way",
+            DRAIN.as_secs()
+        ),
+    }
+    if let Some(report) = report {
+        report.abort();
+    }
     Ok(())
 }
 

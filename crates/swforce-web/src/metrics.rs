@@ -202,7 +202,12 @@ pub(crate) async fn layer(State(state): State<WebState>, request: Request, next:
     let Some(metrics) = state.metrics.clone() else {
         return next.run(request).await;
     };
-    let method = request.method().as_str().to_string();
+    // The standard methods by name, anything a client made up as one label.
+    let method = match request.method().as_str() {
+        m @ ("GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS") => m,
+        _ => "other",
+    }
+    .to_string();
     let path = request.uri().path().to_string();
     let started = Instant::now();
     let response = next.run(request).await;

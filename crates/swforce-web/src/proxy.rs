@@ -27,6 +27,18 @@ impl TrustedProxies {
         Ok(Self(nets))
     }
 
+    /// The networks, as given (`10.0.0.0/8,127.0.0.1/32`), or "none".
+    pub fn describe(&self) -> String {
+        if self.0.is_empty() {
+            return "none".into();
+        }
+        self.0
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(",")
+    }
+
     fn trusts(&self, ip: IpAddr) -> bool {
         self.0.iter().any(|n| n.contains(&ip))
     }
@@ -43,7 +55,7 @@ impl TrustedProxies {
         };
         let mut client = peer;
         for hop in header.rsplit(',').map(str::trim) {
-            match hop.parse::<IpAddr>() {
+            match hop_address(hop) {
                 Ok(ip) => {
                     client = ip;
                     if !self.trusts(ip) {
@@ -58,9 +70,35 @@ impl TrustedProxies {
     }
 }
 
+/// A hop's address, with or without a port (`203.0.113.9`, `203.0.113.9:4711`,
+/// `[2001:db8::1]:443`, `2001:db8::1`).
+fn hop_address(hop: &str) -> Result<IpAddr, ()> {
+    hop.parse::<IpAddr>()
+        .or_else(|_| hop.parse::<std::net::SocketAddr>().map(|s| s.ip()))
+        .or_else(|_| {
+            hop.strip_prefix('[')
+                .and_then(|h| h.strip_suffix(']'))
+                .ok_or(())
+                .and_then(|h| h.parse::<IpAddr>().map_err(|_| ()))
+        })
+        .map_err(|_| ())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hops_with_a_port_are_read_by_their_address() {
+        let t = TrustedProxies::parse("10.0.0.0/8").unwrap();
+        for (hop, want) in [
+            ("5.5.5.5:1234", "5.5.5.5"),
+            ("[2001:db8::1]:443", "2001:db8::1"),
+            ("[2001:db8::1]", "2001:db8::1"),
+        ] {
+            assert_eq!(t.client(ip("10.0.0.2"), Some(hop)), ip(want), "{hop}");
+        }
+    }
 
     fn ip(s: &str) -> IpAddr {
         s.parse().unwrap()

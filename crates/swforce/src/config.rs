@@ -118,19 +118,31 @@ impl StoreArgs {
     }
 }
 
-/// The service's address and its email: on `serve`, and on the commands that print links or
-/// send email.
+/// The service's address: on `serve`, and on the commands that print links to it.
 #[derive(Debug, Clone, Args)]
-#[command(next_help_heading = "Address and email")]
-pub struct MailArgs {
+#[command(next_help_heading = "Address")]
+pub struct LinkArgs {
     /// Address and port the web service listens on [default: 127.0.0.1:8080].
     #[arg(long, env = "SWFORCE_ADDR", value_name = "HOST:PORT")]
     pub addr: Option<SocketAddr>,
 
     /// The address people reach the service at (for links in emails and single sign-on); an
     /// https:// address also marks cookies Secure and turns on HSTS. Default: http://ADDR.
-    #[arg(long, env = "SWFORCE_PUBLIC_URL", value_name = "URL")]
+    #[arg(
+        long,
+        env = "SWFORCE_PUBLIC_URL",
+        value_name = "URL",
+        value_parser = public_url
+    )]
     pub public_url: Option<String>,
+}
+
+/// The service's address and its email: on `serve`, and on the commands that send email.
+#[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Email")]
+pub struct MailArgs {
+    #[command(flatten)]
+    pub link: LinkArgs,
 
     /// Where to send email (invitations, password resets): smtp://user:password@host:587
     /// (STARTTLS) or smtps://user:password@host:465. Without it, emails are written to the
@@ -153,7 +165,7 @@ pub struct MailArgs {
     pub mail_from: String,
 }
 
-impl MailArgs {
+impl LinkArgs {
     /// The address the service listens on.
     pub fn addr(&self) -> SocketAddr {
         self.addr
@@ -188,6 +200,28 @@ impl MailArgs {
             .map(|s| s.trim().trim_end_matches('/').to_string())
             .filter(|s| s.starts_with("http://") || s.starts_with("https://"))
             .unwrap_or_else(|| self.public_url())
+    }
+}
+
+/// Reads a public address: `http://` or `https://`, a host, and nothing a link cannot hold
+/// (empty means none, as an empty environment variable does).
+fn public_url(text: &str) -> Result<String, String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(String::new());
+    }
+    let rest = text
+        .strip_prefix("https://")
+        .or_else(|| text.strip_prefix("http://"));
+    let host = rest.map(|r| r.split(['/', '?', '#']).next().unwrap_or_default());
+    let fine = |c: char| c.is_ascii_graphic() && !"\"<>\\^`{|}".contains(c);
+    match host {
+        Some(h) if !h.is_empty() && !h.starts_with(':') && text.chars().all(fine) => {
+            Ok(text.trim_end_matches('/').to_string())
+        }
+        _ => Err(format!(
+            "{text:?} is not a web address people can reach the service at\n  fix: give http:// or https:// and the host, such as https://swforce.example.org"
+        )),
     }
 }
 

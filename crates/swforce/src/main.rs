@@ -45,14 +45,23 @@ them); `swforce COMMAND --help` lists a command's own.";
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Import published statistics files (Explore Education Statistics CSV), each all or nothing.
+    #[command(
+        after_help = "Examples:\n  swforce import csww_headline_measures_2017_to_2022.csv\n  swforce import --data-dir /srv/swforce *.csv"
+    )]
     Import(commands::import::Args),
     /// Print the canonical workforce indicators of a place.
+    #[command(
+        after_help = "Examples:\n  swforce indicators --geography Camden\n  swforce indicators --geography E06000058 --year 2022 --format json"
+    )]
     Indicators(commands::indicators::Args),
     /// Find places by name or code.
     Places(commands::places::Args),
     /// Recompute every published rate from the published counts and report any that differ.
     Reconcile(commands::reconcile::Args),
     /// Project the workforce 1 to 15 years ahead, with a scenario's levers beside the baseline.
+    #[command(
+        after_help = "Examples:\n  swforce project --geography England --years 5\n  swforce project --geography \"South West\" --scenario docs/examples/levers.toml --years 10"
+    )]
     Project(commands::project::Args),
     /// Fit on history up to a year, project forward and score against what followed.
     Backtest(commands::project::BacktestArgs),
@@ -66,11 +75,15 @@ enum Command {
     /// Time for social work: synthetic diaries, and a group's balance as the web shows it.
     #[command(subcommand)]
     Diary(commands::diary::Command),
-    /// Load the shipped demo data (the published files; a no-op if already loaded), or remove
-    /// the organisations of invented people.
+    /// Load the shipped published files (a no-op if already loaded) and, on the embedded
+    /// default (SQLite), the demo organisation of invented people; or remove the organisations
+    /// of invented people (`demo remove`).
     Demo(commands::import::DemoArgs),
     /// Serve the web pages and the JSON API (loads the demo data into an empty data folder).
     /// The default command.
+    #[command(
+        after_help = "Examples:\n  swforce serve\n  swforce serve --addr 0.0.0.0:8080 --public-url https://swforce.example.org \\\n    --database-url postgres://swforce@db/swforce --metrics-addr 127.0.0.1:9100"
+    )]
     Serve(config::ServeArgs),
     /// Show the effective settings of `serve` and where each came from.
     Config(config::ServeArgs),
@@ -172,7 +185,7 @@ fn main() -> ExitCode {
         }
         Command::Config(settings) => {
             let sub = matches.subcommand_matches("config").unwrap_or(&matches);
-            commands::config::run(&settings, &cli.log.log, sub);
+            commands::config::run(&settings, (&cli.log.log, &cli.log.log_format), sub);
             Ok(())
         }
         Command::Migrate(store) => commands::admin::migrate(&store),
@@ -374,7 +387,6 @@ mod tests {
             "metrics-addr",
             "allow-insecure-sso-for-testing",
         ];
-        let mail = ["addr", "public-url", "smtp-url", "mail-from"];
         let no_data = [
             "swforce census generate",
             "swforce agency example",
@@ -382,12 +394,16 @@ mod tests {
         ];
         for (path, cmd) in every_leaf() {
             let serving = ["swforce serve", "swforce config"].contains(&path.as_str());
-            let linking = ["swforce admin create", "swforce admin invite"].contains(&path.as_str());
+            let mailing = serving || path == "swforce admin invite";
+            let linking = mailing || path == "swforce admin create";
             for long in server_only {
                 assert_eq!(has(&cmd, long), serving, "`{path}` and --{long}");
             }
-            for long in mail {
-                assert_eq!(has(&cmd, long), serving || linking, "`{path}` and --{long}");
+            for long in ["addr", "public-url"] {
+                assert_eq!(has(&cmd, long), linking, "`{path}` and --{long}");
+            }
+            for long in ["smtp-url", "mail-from"] {
+                assert_eq!(has(&cmd, long), mailing, "`{path}` and --{long}");
             }
             let data = !no_data.contains(&path.as_str());
             for long in ["data-dir", "database-url"] {

@@ -82,10 +82,22 @@ impl App {
         let matches = verify_password(password, hash.as_deref().unwrap_or(decoy_hash()));
         let Some(mut user) = user else {
             store.record_failed_sign_in(&address_key, &stamp(now))?;
+            // What was typed is kept only when it is shaped like an email address: a password
+            // typed into the wrong box never reaches the audit log, which is kept for good.
+            let shaped = email.len() <= 254
+                && !email.chars().any(char::is_whitespace)
+                && email
+                    .split_once('@')
+                    .is_some_and(|(l, d)| !l.is_empty() && d.contains('.'));
+            let typed = if shaped {
+                email.as_str()
+            } else {
+                "(not an email address)"
+            };
             self.audit_raw(
                 None,
                 None,
-                &email,
+                typed,
                 "sign_in_failed",
                 "no such account",
                 origin,
@@ -290,6 +302,39 @@ impl App {
         origin: &Origin,
     ) -> Result<SignedIn, AppError> {
         let now = Timestamp::now();
+        let user = self.set_password(kind, secret, password, confirm, origin, None, now)?;
+        self.start_session(user, "password", origin, now)
+    }
+
+    /// Sets the password of an invitation's account from the command line (`swforce admin
+    /// create --password-stdin`): on the audit log as the command line, and no one signs in.
+    pub fn set_password_from_command_line(
+        &self,
+        secret: &str,
+        password: &str,
+    ) -> Result<User, AppError> {
+        self.set_password(
+            TokenKind::Invitation,
+            secret,
+            password,
+            password,
+            &Origin::default(),
+            Some(super::admin::operator::COMMAND_LINE),
+            Timestamp::now(),
+        )
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn set_password(
+        &self,
+        kind: TokenKind,
+        secret: &str,
+        password: &str,
+        confirm: &str,
+        origin: &Origin,
+        actor: Option<&str>,
+        now: Timestamp,
+    ) -> Result<User, AppError> {
         if password != confirm {
             return Err(invalid(
                 "The passwords do not match",
@@ -339,13 +384,17 @@ impl App {
         self.audit_raw(
             Some(user.org_id),
             Some(user.id),
-            &user.email,
+            actor.unwrap_or(&user.email),
             action,
-            "password set",
+            if actor.is_some() {
+                "password set from the command line"
+            } else {
+                "password set"
+            },
             origin,
             now,
         )?;
-        self.start_session(user, "password", origin, now)
+        Ok(user)
     }
 
     /// Emails a password reset link, if an active account has this address. Says nothing

@@ -49,15 +49,7 @@ impl App {
             la: &la,
             org: &who.org,
         };
-        let (_, outcome, read) = self.import_engagements(file, reader, own)?;
-        let target = format!("agency register {la}");
-        self.audit_event(
-            Some(who),
-            "agency_import",
-            &target,
-            &imported(file, &outcome),
-            origin,
-        )?;
+        let (_, outcome, read) = self.import_engagements(file, reader, own, who, origin)?;
         Ok((outcome, self.checked(file, read, None)?))
     }
 
@@ -68,12 +60,9 @@ impl App {
         file: &str,
         reader: impl Read,
     ) -> Result<(Organisation, UpsertOutcome, AgencyCheck), AppError> {
-        let (org, outcome, read) = self.import_engagements(file, reader, Council::Named)?;
-        let target = format!(
-            "agency register {}",
-            org.la_code.as_deref().unwrap_or_default()
-        );
-        self.operator_audit(org.id, "agency_import", &target, &imported(file, &outcome))?;
+        let operator = self.operator();
+        let (org, outcome, read) =
+            self.import_engagements(file, reader, Council::Named, &operator, &Origin::default())?;
         let check = self.checked(file, read, None)?;
         Ok((org, outcome, check))
     }
@@ -85,6 +74,8 @@ impl App {
         file: &str,
         reader: impl Read,
         council: Council<'_>,
+        who: &Principal,
+        origin: &Origin,
     ) -> Result<(Organisation, UpsertOutcome, EngagementsRead), AppError> {
         let read = read_engagements_csv(file, reader)?;
         let org = match council {
@@ -118,9 +109,28 @@ impl App {
         };
         let engagements: Vec<Engagement> =
             read.engagements.iter().map(|(_, e)| e.clone()).collect();
-        let outcome = self
-            .store()
-            .upsert_engagements(org.id, &engagements, &now_stamp())?;
+        // On the register's organisation's audit log, in the import's own transaction.
+        let line = |outcome: &UpsertOutcome| {
+            let mut line = crate::access::audit_line(
+                Some(who),
+                "agency_import",
+                &format!(
+                    "agency register {}",
+                    org.la_code.as_deref().unwrap_or_default()
+                ),
+                &imported(file, outcome),
+                origin,
+            );
+            line.org_id = Some(org.id);
+            line.user_id = Some(who.user.id).filter(|id| *id != 0);
+            line
+        };
+        let outcome = self.store().upsert_engagements_audited(
+            org.id,
+            &engagements,
+            &now_stamp(),
+            Some(&line),
+        )?;
         Ok((org, outcome, read))
     }
 

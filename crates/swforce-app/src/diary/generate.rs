@@ -183,6 +183,21 @@ impl App {
                 fix: "Choose from 1 to 520 weeks".into(),
             });
         }
+        // Invented people are kept apart from real ones: an organisation that holds accounts or
+        // an agency register is real, and `swforce demo remove` must never take it.
+        if !org.synthetic {
+            let accounts = self.store().users(org.id)?.len();
+            let engagements = self.store().engagements(org.id)?.len();
+            if accounts + engagements > 0 {
+                return Err(AppError::Invalid {
+                    problem: format!(
+                        "{} is an organisation of real people ({accounts} account(s), {engagements} agency engagement(s)): invented diaries are never mixed with theirs",
+                        org.name
+                    ),
+                    fix: "Generate for an authority that has no organisation yet (one is made for the invented people, marked synthetic), such as --org E06000058".into(),
+                });
+            }
+        }
         let already = self.store().synthetic_people(org.id)?.len();
         if already > 0 {
             return Err(AppError::Invalid {

@@ -235,9 +235,10 @@ fn the_password_in_the_url_is_never_printed() {
 
 #[test]
 fn an_unreachable_server_is_a_backend_error_not_a_panic() {
+    // Unreachable is "unavailable": nothing was changed, and trying again later may work.
     let err = PostgresStore::connect("postgres://postgres@127.0.0.1:1/swforce?connect_timeout=2")
         .unwrap_err();
-    assert!(matches!(err, StoreError::Backend(_)), "{err:?}");
+    assert!(matches!(err, StoreError::Unavailable(_)), "{err:?}");
     let err = PostgresStore::connect("postgres://[not a url").unwrap_err();
     assert!(matches!(err, StoreError::Backend(_)), "{err:?}");
 }
@@ -248,6 +249,11 @@ fn a_url_that_requires_tls_is_refused_rather_than_sent_in_the_clear() {
     let sep = if url.contains('?') { '&' } else { '?' };
     let err = PostgresStore::connect(&format!("{url}{sep}sslmode=require")).unwrap_err();
     assert!(matches!(err, StoreError::Backend(_)), "{err:?}");
+    let said = std::error::Error::source(&err).map(ToString::to_string);
+    assert!(
+        said.as_deref().is_some_and(|s| s.contains("without TLS")),
+        "{said:?}"
+    );
 }
 
 #[test]

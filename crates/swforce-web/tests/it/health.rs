@@ -87,3 +87,41 @@ fn behind_a_trusted_proxy_the_client_is_the_forwarded_address_and_otherwise_the_
     // The rightmost untrusted hop: what the proxy saw, not what the client wrote.
     assert_eq!(audited_address(trusted), "203.0.113.9");
 }
+
+/// What someone types as their email is kept on the audit log (kept for good) only when it is
+/// shaped like an address: a password typed into the wrong box is not (found from outside).
+#[test]
+fn a_failed_sign_in_keeps_only_an_address_shaped_email_on_the_audit_log() {
+    let app = crate::spawn_app();
+    for typed in ["correct horse battery staple", "nobody@example.org"] {
+        let b = app.browser();
+        let csrf = b.csrf();
+        let failed = b.post_form(
+            "/sign-in",
+            &[
+                ("csrf", csrf.as_str()),
+                ("email", typed),
+                ("password", "whatever-it-is"),
+            ],
+        );
+        assert_eq!(failed.status, 422, "{}", failed.body);
+    }
+    let actors: Vec<String> = app
+        .app
+        .store()
+        .audit(None, 50)
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.action == "sign_in_failed")
+        .map(|e| e.actor)
+        .collect();
+    assert!(
+        actors.contains(&"nobody@example.org".to_string()),
+        "{actors:?}"
+    );
+    assert!(
+        actors.contains(&"(not an email address)".to_string()),
+        "{actors:?}"
+    );
+    assert!(!actors.iter().any(|a| a.contains("horse")), "{actors:?}");
+}

@@ -702,25 +702,29 @@ fn england_and_the_regions_add_up_the_organisations_that_opt_in() {
             .contains("Synthetic: these figures include invented people")
     );
     // Generating into an organisation in England's figures takes it out, unless the operator
-    // opts it in again.
-    admin.post_form("/time/settings/opt-in", &[("opt_in", "yes")]);
-    let kent_org = app.app.store().organisation(kent).unwrap().unwrap();
+    // opts it in again; an organisation of real people takes no invented ones at all.
+    let surrey = app.organisation("Surrey County Council", Some("E10000030"));
+    app.app.store().set_diary_opt_in(surrey, true).unwrap();
+    let surrey_org = app.app.store().organisation(surrey).unwrap().unwrap();
+    let spec = swforce_app::diary::GenerateSpec {
+        people: 10,
+        weeks: 4,
+        end_week: None,
+        seed: 9,
+        team_size: 5,
+    };
     let made = app
         .app
-        .generate_diaries(
-            &kent_org,
-            swforce_app::diary::GenerateSpec {
-                people: 10,
-                weeks: 4,
-                end_week: None,
-                seed: 9,
-                team_size: 5,
-            },
-            today(),
-        )
+        .generate_diaries(&surrey_org, spec, today())
         .unwrap();
     assert!(made.taken_out);
-    assert!(!app.app.store().diary_opt_in(kent).unwrap());
+    assert!(!app.app.store().diary_opt_in(surrey).unwrap());
+    let kent_org = app.app.store().organisation(kent).unwrap().unwrap();
+    let refused = app.app.generate_diaries(&kent_org, spec, today());
+    assert!(
+        matches!(&refused, Err(swforce_app::AppError::Invalid { problem, .. }) if problem.contains("real people")),
+        "{refused:?}"
+    );
 }
 
 #[test]

@@ -4,13 +4,13 @@
 
 use crate::Failure;
 use crate::commands::{fail, report_error};
-use crate::config::{MailArgs, StoreArgs};
+use crate::config::{LinkArgs, MailArgs, StoreArgs};
 use clap::{Args, Subcommand};
 use std::io::BufRead;
 use std::path::PathBuf;
 use swforce_app::App;
 use swforce_app::access::{INVITATION_DAYS, Origin};
-use swforce_store::{TokenKind, UserStatus};
+use swforce_store::UserStatus;
 use swforce_store_sqlite::SqliteStore;
 
 #[derive(Debug, Subcommand)]
@@ -59,7 +59,6 @@ impl Command {
     /// The address and email settings, for the commands that print links or send email.
     pub fn mail(&self) -> Option<&MailArgs> {
         match self {
-            Command::Create(a) => Some(&a.mail),
             Command::Invite(a) => Some(&a.mail),
             _ => None,
         }
@@ -151,7 +150,7 @@ pub struct CreateArgs {
     #[command(flatten)]
     pub store: StoreArgs,
     #[command(flatten)]
-    pub mail: MailArgs,
+    pub link: LinkArgs,
 }
 
 #[derive(Debug, Args)]
@@ -194,6 +193,12 @@ fn org_create(app: &App, a: &OrgCreateArgs) -> Result<(), Failure> {
     };
     let name = match &a.name {
         Some(n) => n.clone(),
+        None if a.la.trim().is_empty() => {
+            eprintln!(
+                "error: give the authority with --la (for a council or children's trust) or the region (for a regional alliance), or the organisation's name with --name"
+            );
+            return Err(Failure::Refused);
+        }
         None => app.authority_name(&a.la).ok_or_else(|| {
             eprintln!(
                 "error: give the organisation's name with --name\n  fix: --name is needed unless --la names a published authority"
@@ -243,7 +248,7 @@ fn invite(app: &App, a: &InviteArgs) -> Result<(), Failure> {
             &a.name,
             &a.roles,
             None,
-            &a.mail.link_base(&a.store),
+            &a.mail.link.link_base(&a.store),
             &here(),
         )
         .map_err(fail)?;
@@ -287,7 +292,7 @@ fn user_disable(app: &App, a: &UserDisableArgs) -> Result<(), Failure> {
 
 #[allow(clippy::print_stdout)]
 fn create(app: &App, a: &CreateArgs) -> Result<(), Failure> {
-    let base = a.mail.link_base(&a.store);
+    let base = a.link.link_base(&a.store);
     let (user, secret) = app
         .create_site_admin(&a.email, &a.name, &a.organisation)
         .map_err(fail)?;
@@ -300,14 +305,8 @@ fn create(app: &App, a: &CreateArgs) -> Result<(), Failure> {
             Failure::Refused
         })?;
         let password = line.trim_end_matches(['\r', '\n']);
-        app.set_password_with(
-            TokenKind::Invitation,
-            &secret,
-            password,
-            password,
-            &Origin::default(),
-        )
-        .map_err(fail)?;
+        app.set_password_from_command_line(&secret, password)
+            .map_err(fail)?;
         println!(
             "{} is a site admin of {} and can sign in at {}/sign-in",
             user.email, a.organisation, base
@@ -364,9 +363,9 @@ pub fn backup(args: &BackupArgs) -> Result<(), Failure> {
         store.path().display(),
         args.out.display()
     );
+    let p = store.path().display();
     println!(
-        "to restore: stop swforce, then copy the file to {}",
-        store.path().display()
+        "to restore: stop swforce, delete {p}-wal and {p}-shm if they are there (after a crash they hold changes that belong to the old file), then copy the backup to {p}"
     );
     Ok(())
 }

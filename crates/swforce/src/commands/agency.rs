@@ -14,6 +14,9 @@ use swforce_domain::agency::{Outcome, Quarter, Status};
 pub enum Command {
     /// Check a CSV file of engagements against the national rules (stores nothing; with no
     /// database in the data folder, none is made).
+    #[command(
+        after_help = "Examples:\n  swforce agency example > engagements.csv\n  swforce agency check engagements.csv --breaches-only"
+    )]
     Check(CheckArgs),
     /// Print the example register shipped with swforce (13 engagements of Kent County
     /// Council, invented people), to try the check on.

@@ -16,6 +16,9 @@ use swforce_store::CensusOutcome;
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {
     /// Check a return against the 2022 schema and the business rules (exit 1 on any error).
+    #[command(
+        after_help = "Examples:\n  swforce census validate return.xml\n  swforce census validate return.xml --notes notes.csv --format csv > findings.csv"
+    )]
     Validate(ValidateArgs),
     /// Import a valid return as its authority's worker records for the year.
     Import(ImportArgs),

@@ -4,7 +4,8 @@ use crate::config::{ServeArgs, source};
 use clap::ArgMatches;
 
 #[allow(clippy::print_stdout)]
-pub fn run(global: &ServeArgs, log: &str, matches: &ArgMatches) {
+pub fn run(global: &ServeArgs, log: (&str, &str), matches: &ArgMatches) {
+    let (log, log_format) = log;
     println!(
         "data-dir  {}  ({})",
         global.store.data_dir.display(),
@@ -25,10 +26,14 @@ pub fn run(global: &ServeArgs, log: &str, matches: &ArgMatches) {
                 .display()
         ),
     }
-    println!("log       {log}  ({})", source(matches, "log"));
+    println!(
+        "log       {log} as {log_format}  ({}, {})",
+        source(matches, "log"),
+        source(matches, "log_format")
+    );
     println!(
         "addr      {}  ({})",
-        global.mail.addr(),
+        global.mail.link.addr(),
         source(matches, "addr")
     );
     println!(
@@ -50,18 +55,30 @@ pub fn run(global: &ServeArgs, log: &str, matches: &ArgMatches) {
     );
     println!(
         "public-url {}  ({})",
-        global.mail.public_url(),
+        global.mail.link.public_url(),
         source(matches, "public_url")
     );
     println!(
-        "email     {}",
-        match &global.mail.smtp_url {
+        "email     {}  from {}  ({})",
+        match global
+            .mail
+            .smtp_url
+            .as_deref()
+            .filter(|u| !u.trim().is_empty())
+        {
             Some(url) => format!("SMTP {}", crate::mail::redact(url)),
             None => format!(
                 "outbox folder {}",
                 global.store.data_dir.join("outbox").display()
             ),
-        }
+        },
+        global.mail.mail_from,
+        source(matches, "smtp_url")
+    );
+    println!(
+        "trust-proxy {}  ({})",
+        global.trust_proxy.describe(),
+        source(matches, "trust_proxy")
     );
     println!(
         "insecure single sign-on for testing {}  ({})",

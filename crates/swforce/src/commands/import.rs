@@ -131,7 +131,7 @@ impl DemoArgs {
 pub fn demo(app: &App, args: &DemoArgs) -> Result<(), Failure> {
     match args.action {
         Some(DemoAction::Remove(_)) => remove_demo(app),
-        None => load_demo(app),
+        None => load_demo(app, args.store.database_url.is_none()),
     }
 }
 
@@ -153,16 +153,22 @@ fn remove_demo(app: &App) -> Result<(), Failure> {
     Ok(())
 }
 
-fn load_demo(app: &App) -> Result<(), Failure> {
+/// The published files; on the embedded default (SQLite), also the demo organisation of
+/// invented people, as `serve` makes on first start. A database server gets none.
+#[allow(clippy::print_stdout)]
+fn load_demo(app: &App, embedded: bool) -> Result<(), Failure> {
     let reports = app.load_demo().map_err(fail)?;
     for r in &reports {
         summarise(r);
     }
-    if app
-        .load_demo_diaries(swforce_app::agency::today())
-        .map_err(fail)?
+    if embedded
+        && app
+            .load_demo_diaries(swforce_app::agency::today())
+            .map_err(fail)?
     {
-        println!("made the demo organisation with synthetic time diaries");
+        println!(
+            "made the demo organisation of invented people (labelled synthetic, not in England's figures; swforce demo remove takes it away)"
+        );
     }
     Ok(())
 }

@@ -26,6 +26,12 @@ pub fn report_error(e: &anyhow::Error) {
 /// Prints an application error with its fix and says which exit code it deserves.
 pub fn fail(e: AppError) -> Failure {
     match &e {
+        AppError::NotFound { kind, query, .. } if query.is_empty() => {
+            eprintln!("error: no {kind} matches what was given");
+            eprintln!(
+                "  fix: check it against the list (swforce admin user list --org ..., swforce admin org list)"
+            );
+        }
         AppError::NotFound { suggestions, .. } => {
             eprintln!("error: {e}");
             if suggestions.is_empty() {

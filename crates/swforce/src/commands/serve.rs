@@ -36,7 +36,7 @@ pub fn run(app: App, global: &ServeArgs) -> Result<(), Failure> {
     // connection must not be closed from inside the web server's asynchronous threads.
     let keep = app.clone();
     let served = runtime.block_on(async move {
-        let listener = tokio::net::TcpListener::bind(global.mail.addr()).await?;
+        let listener = tokio::net::TcpListener::bind(global.mail.link.addr()).await?;
         let metrics = match global.metrics_addr {
             Some(addr) => {
                 let metrics = tokio::net::TcpListener::bind(addr).await.map_err(|e| {
@@ -54,6 +54,7 @@ pub fn run(app: App, global: &ServeArgs) -> Result<(), Failure> {
             read_only: global.read_only,
             public_url: global
                 .mail
+                .link
                 .public_url
                 .clone()
                 .filter(|u| !u.trim().is_empty())
@@ -76,7 +77,7 @@ pub fn run(app: App, global: &ServeArgs) -> Result<(), Failure> {
     runtime.shutdown_timeout(std::time::Duration::from_secs(10));
     drop(keep);
     served.map_err(|e: anyhow::Error| {
-        report_error(&e.context(format!("serving on {}", global.mail.addr())));
+        report_error(&e.context(format!("serving on {}", global.mail.link.addr())));
         Failure::Refused
     })
 }

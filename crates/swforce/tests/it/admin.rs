@@ -219,3 +219,180 @@ fn demo_remove_takes_away_the_invented_people_and_nothing_else() {
             .any(|e| { e.actor == "swforce command line" && e.detail == "removed: Kent" })
     );
 }
+
+/// Invented people never go into an organisation of real people, and `demo remove` never
+/// takes real accounts: found from outside, where `demo remove` took a council with its
+/// people and agency register.
+#[test]
+fn invented_people_stay_apart_from_real_ones_and_demo_remove_never_takes_real_accounts() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    let run = |args: &[&str]| swforce(data, args);
+    assert_eq!(
+        run(&[
+            "admin",
+            "org",
+            "create",
+            "--type",
+            "council",
+            "--la",
+            "E10000016"
+        ])
+        .status
+        .code(),
+        Some(0)
+    );
+    let invite = [
+        "admin",
+        "invite",
+        "--org",
+        "E10000016",
+        "--email",
+        "ana@kent.gov.uk",
+        "--name",
+        "Ana",
+        "--role",
+        "org_admin",
+    ];
+    assert_eq!(run(&invite).status.code(), Some(0));
+    let refused = run(&[
+        "diary",
+        "generate",
+        "--org",
+        "E10000016",
+        "--people",
+        "5",
+        "--weeks",
+        "1",
+    ]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(
+        stderr(&refused).contains("organisation of real people"),
+        "{}",
+        stderr(&refused)
+    );
+    // A synthetic organisation someone then gave a real account is kept, whole.
+    let made = run(&[
+        "diary",
+        "generate",
+        "--org",
+        "E06000058",
+        "--people",
+        "5",
+        "--weeks",
+        "1",
+    ]);
+    assert_eq!(made.status.code(), Some(0), "{}", stderr(&made));
+    let bcp = [
+        "admin",
+        "invite",
+        "--org",
+        "E06000058",
+        "--email",
+        "sam@bcp.gov.uk",
+        "--name",
+        "Sam",
+        "--role",
+        "social_worker",
+    ];
+    assert_eq!(run(&bcp).status.code(), Some(0));
+    let kept = run(&["demo", "remove"]);
+    assert_eq!(kept.status.code(), Some(1));
+    assert!(
+        stderr(&kept).contains("accounts of real people"),
+        "{}",
+        stderr(&kept)
+    );
+    let list = stdout(&run(&["admin", "org", "list"]));
+    assert!(
+        list.contains("Kent") && list.contains("Bournemouth"),
+        "{list}"
+    );
+}
+
+/// The command line's changes are on the audit log once each, as the command line, with no
+/// sign-in that never happened; a kind of organisation that has no authority takes none.
+#[test]
+fn command_line_changes_are_audited_once_as_the_command_line() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_swforce"))
+        .env("SWFORCE_DATA_DIR", data)
+        .env("SWFORCE_LOG", "warn")
+        .args([
+            "admin",
+            "create",
+            "--email",
+            "ada@example.org",
+            "--password-stdin",
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"granite-meadow-lantern\n")
+        .unwrap();
+    assert!(child.wait().unwrap().success());
+    let made = swforce(
+        data,
+        &[
+            "admin",
+            "org",
+            "create",
+            "--type",
+            "council",
+            "--la",
+            "E06000058",
+        ],
+    );
+    assert_eq!(made.status.code(), Some(0), "{}", stderr(&made));
+    let refused = swforce(
+        data,
+        &[
+            "admin",
+            "org",
+            "create",
+            "--type",
+            "employer",
+            "--la",
+            "E10000016",
+            "--name",
+            "Acme",
+        ],
+    );
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(
+        stderr(&refused).contains("Only a local authority or children's trust"),
+        "{}",
+        stderr(&refused)
+    );
+    let store = SqliteStore::open_in_dir(data).unwrap();
+    let lines = store.audit(None, 100).unwrap();
+    assert!(
+        lines.iter().all(|e| e.action != "sign_in"),
+        "no sign-in happened: {lines:?}"
+    );
+    let admin_lines: Vec<_> = lines
+        .iter()
+        .filter(|e| e.action != "import_statistics")
+        .collect();
+    assert!(
+        admin_lines
+            .iter()
+            .all(|e| e.actor == "swforce command line"),
+        "{admin_lines:?}"
+    );
+    assert_eq!(
+        admin_lines
+            .iter()
+            .filter(|e| e.target.starts_with("organisation Bournemouth"))
+            .count(),
+        1,
+        "{admin_lines:?}"
+    );
+}

@@ -201,7 +201,11 @@ fn config_shows_each_setting_and_its_source_and_warns_of_unknown_variables() {
     let text = stdout(&out);
     assert!(text.contains("(environment)"), "{text}");
     assert!(text.contains("addr      127.0.0.1:9999  (flag)"), "{text}");
-    assert!(text.contains("log       info  (default)"), "{text}");
+    assert!(
+        text.contains("log       info as text  (default, default)"),
+        "{text}"
+    );
+    assert!(text.contains("trust-proxy none  (default)"), "{text}");
     assert!(
         text.contains("warning: SWFORCE_ADRR matches no setting"),
         "{text}"

@@ -560,6 +560,19 @@ fn metrics_count_requests_by_route_on_their_own_address() {
         .send("year,value\n")
         .unwrap();
     assert_eq!(refused.status().as_u16(), 403);
+    // A method a client made up is counted as "other", never by what it typed.
+    {
+        use std::io::{Read, Write as _};
+        let addr = server.url.trim_start_matches("http://");
+        let mut raw = std::net::TcpStream::connect(addr).unwrap();
+        write!(
+            raw,
+            "BREW-ana /about HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut answer = String::new();
+        let _ = raw.read_to_string(&mut answer);
+    }
     assert_eq!(b.get(&format!("{}/metrics", server.url)).status, 404);
     let text = b.get(&metrics).body;
     for line in [
@@ -578,6 +591,11 @@ fn metrics_count_requests_by_route_on_their_own_address() {
         !text.contains("E10000016"),
         "no label carries an address asked for"
     );
+    assert!(
+        !text.contains("BREW"),
+        "no label carries a method a client made up"
+    );
+    assert!(text.contains(r#"method="other""#), "{text}");
 }
 
 /// A database server that accepts the connection and never answers (a hung server, a wrong
@@ -644,4 +662,64 @@ fn a_busy_database_answers_503_with_retry_after_and_nothing_lost() {
         "a refused sign-in, answered: {}",
         after.body
     );
+}
+
+/// The first request of a fresh PostgreSQL deployment that needs the deployment's id key,
+/// made by an anonymous visitor, is answered (it used to stop the server).
+#[test]
+fn a_fresh_postgresql_deployment_answers_an_address_with_an_opaque_id() {
+    let Some(url) = swforce_store_postgres::testing::fresh_database() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let server = serving(start(dir.path(), Some(&url), &[]));
+    for path in [
+        "/exchange/examples/1234567890123456",
+        "/get-involved/forms/1234567890123456",
+    ] {
+        let answer = Browser::default().get(&format!("{}{path}", server.url));
+        assert_eq!(answer.status, 404, "{path}: {}", answer.body);
+    }
+    assert_eq!(
+        Browser::default()
+            .get(&format!("{}/about", server.url))
+            .status,
+        200
+    );
+}
+
+/// A client that never finishes its request cannot keep a stopping server up: SIGTERM stops
+/// it within the drain time (found from outside, where such a client held it for good).
+#[test]
+fn sigterm_stops_within_the_drain_time_whatever_a_client_holds_open() {
+    use std::io::Write as _;
+    use std::time::{Duration, Instant};
+    let dir = tempfile::tempdir().unwrap();
+    let mut server = serving(start(dir.path(), None, &["--no-demo"]));
+    let addr = server.url.trim_start_matches("http://").to_string();
+    let mut slow = std::net::TcpStream::connect(&addr).unwrap();
+    write!(
+        slow,
+        "POST /sign-in HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\nab"
+    )
+    .unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    let stopped = Instant::now();
+    let term = Command::new("kill")
+        .args(["-TERM", &server.child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(term.success());
+    let status = loop {
+        if let Some(status) = server.child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            stopped.elapsed() < Duration::from_secs(28),
+            "the server stops within its drain time"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert!(status.success(), "{status:?}");
+    drop(slow);
 }

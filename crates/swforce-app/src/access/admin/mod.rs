@@ -1,7 +1,7 @@
 //! Administration: organisations (site admins), people and teams (organisation admins), single
 //! sign-on settings and the audit log.
 
-mod operator;
+pub(crate) mod operator;
 
 mod domains;
 mod people;
@@ -162,6 +162,16 @@ impl App {
                 })
                 .map_err(|e| conflict(e, "Choose another organisation name"))?,
         };
+        // The line first: no site admin without it.
+        self.audit_raw(
+            Some(org.id),
+            None,
+            operator::COMMAND_LINE,
+            "admin",
+            &format!("site admin {email} made from the command line"),
+            &Origin::default(),
+            now,
+        )?;
         let user = match self.store().user_by_email(&email)? {
             Some(mut u) => {
                 if !u.roles.contains(&Role::SiteAdmin) {
@@ -187,15 +197,6 @@ impl App {
             })?,
         };
         let secret = self.invitation_secret(&user, now)?;
-        self.audit_raw(
-            Some(user.org_id),
-            Some(user.id),
-            "swforce",
-            "admin",
-            &format!("site admin {email} made from the command line"),
-            &Origin::default(),
-            now,
-        )?;
         Ok((user, secret))
     }
 
@@ -255,6 +256,12 @@ impl App {
                 "Choose the one closest to what it is",
             ));
         };
+        if !la.trim().is_empty() && !kind.holds_census() && kind != OrgKind::RegionalAlliance {
+            return Err(invalid(
+                "Only a local authority or children's trust has a local authority, and a regional alliance a region",
+                "Leave the authority empty for this type of organisation, or choose the type that returns the authority's census",
+            ));
+        }
         let la_code = if la.trim().is_empty() {
             if kind.holds_census() {
                 return Err(invalid(
@@ -297,6 +304,17 @@ impl App {
             Some(place.code.to_string())
         };
         let domain = check_domain(domain)?;
+        // The line first: no organisation without it. (The command line's operator belongs to
+        // no organisation: its line is the new organisation's own, below.)
+        if who.org.id != 0 {
+            self.audit_event(
+                Some(who),
+                "admin",
+                &format!("organisation {name}"),
+                "organisation created",
+                origin,
+            )?;
+        }
         let org = self
             .store()
             .create_organisation(&NewOrganisation {
@@ -312,17 +330,6 @@ impl App {
                     "Each organisation has its own name, authority and email domain",
                 )
             })?;
-        self.audit_event(
-            Some(who),
-            "admin",
-            &format!(
-                "organisation {} ({})",
-                org.name,
-                self.public_id(Kind::Organisation, org.id)?
-            ),
-            "organisation created",
-            origin,
-        )?;
         // The new organisation's log starts with its own creation.
         self.store().append_audit(&AuditEvent {
             id: 0,
@@ -331,7 +338,11 @@ impl App {
             user_id: Some(who.user.id),
             actor: who.user.email.clone(),
             action: "admin".into(),
-            target: format!("organisation {}", org.name),
+            target: format!(
+                "organisation {} ({})",
+                org.name,
+                self.public_id(Kind::Organisation, org.id)?
+            ),
             detail: "organisation created".into(),
             ip: origin.ip.clone(),
         })?;

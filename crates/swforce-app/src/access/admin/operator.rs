@@ -86,13 +86,30 @@ impl App {
         origin: &crate::access::Origin,
     ) -> Result<Vec<String>, crate::AppError> {
         who.require(swforce_domain::access::Permission::ManageSite)?;
-        let names: Vec<String> = self
+        let synthetic: Vec<_> = self
             .store()
             .organisations()?
             .into_iter()
             .filter(|o| o.synthetic)
-            .map(|o| o.name)
             .collect();
+        // Invented people only: an organisation someone has since given real accounts stays.
+        let mut with_accounts = Vec::new();
+        for o in &synthetic {
+            let accounts = self.store().users(o.id)?.len();
+            if accounts > 0 {
+                with_accounts.push(format!("{} ({accounts} account(s))", o.name));
+            }
+        }
+        if !with_accounts.is_empty() {
+            return Err(crate::AppError::Invalid {
+                problem: format!(
+                    "these organisations hold invented people and also accounts of real people, which removing them would delete: {}",
+                    with_accounts.join("; ")
+                ),
+                fix: "Nothing was removed. Keep them, or move the people to a real organisation first (invite them there, then disable these accounts with swforce admin user disable)".into(),
+            });
+        }
+        let names: Vec<String> = synthetic.into_iter().map(|o| o.name).collect();
         if names.is_empty() {
             return Ok(names);
         }

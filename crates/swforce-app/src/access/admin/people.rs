@@ -103,19 +103,30 @@ impl App {
         let roles = self.parse_roles(who, roles)?;
         let team = self.check_team(org.id, team)?;
         let now = Timestamp::now();
-        let user = match self.store().user_by_email(&email)? {
+        let existing = self.store().user_by_email(&email)?;
+        if existing.as_ref().is_some_and(|u| {
+            u.org_id != org.id || u.password_hash.is_some() || u.last_sign_in.is_some()
+        }) {
+            return Err(invalid(
+                "Someone already has an account with that email address",
+                "Find them in the list of people, or check the address",
+            ));
+        }
+        // The line first: no invitation without it.
+        self.audit_org(
+            who,
+            org.id,
+            "admin",
+            &format!("person {email}"),
+            &format!(
+                "invited with roles {}",
+                roles.iter().map(|r| r.id()).collect::<Vec<_>>().join(" ")
+            ),
+            origin,
+        )?;
+        let user = match existing {
             // Inviting again someone who never set a password sends a new link.
-            Some(u)
-                if u.org_id == org.id && u.password_hash.is_none() && u.last_sign_in.is_none() =>
-            {
-                u
-            }
-            Some(_) => {
-                return Err(invalid(
-                    "Someone already has an account with that email address",
-                    "Find them in the list of people, or check the address",
-                ));
-            }
+            Some(u) => u,
             None => self
                 .store()
                 .create_user(&NewUser {
@@ -131,17 +142,6 @@ impl App {
         };
         let secret = self.invitation_secret(&user, now)?;
         let link = format!("{}/invitations/{secret}", base_url.trim_end_matches('/'));
-        self.audit_org(
-            who,
-            org.id,
-            "admin",
-            &format!("person {email}"),
-            &format!(
-                "invited with roles {}",
-                roles.iter().map(|r| r.id()).collect::<Vec<_>>().join(" ")
-            ),
-            origin,
-        )?;
         let sent = self.mailer().and_then(|m| {
             m.send(&Mail {
                 to: email.clone(),
@@ -271,10 +271,6 @@ impl App {
         if !locked {
             user.locked_until = None;
         }
-        self.store().update_user(&user)?;
-        if locked && !was_locked {
-            self.store().delete_sessions_of(user.id)?;
-        }
         let detail = format!(
             "roles {}; {}",
             user.roles
@@ -284,6 +280,7 @@ impl App {
                 .join(" "),
             if locked { "locked" } else { "active" }
         );
+        // The line first: no change without it.
         self.audit_org(
             who,
             user.org_id,
@@ -292,6 +289,10 @@ impl App {
             &detail,
             origin,
         )?;
+        self.store().update_user(&user)?;
+        if locked && !was_locked {
+            self.store().delete_sessions_of(user.id)?;
+        }
         Ok(user)
     }
 }
