@@ -110,10 +110,23 @@ impl SqliteStore {
                 out.display()
             )));
         }
+        // Written beside the target and renamed when whole: a failure (a full disk) leaves no
+        // partial file to mistake for a backup, and nothing that blocks a retry.
+        let name = out
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "backup".into());
+        let partial = out.with_file_name(format!(".{name}.partial"));
+        let _ = std::fs::remove_file(&partial);
         let conn = open_connection(&self.path, self.busy)?;
-        conn.execute("VACUUM INTO ?1", [out.to_string_lossy()])
-            .map_err(backend)?;
-        Ok(())
+        let written = conn
+            .execute("VACUUM INTO ?1", [partial.to_string_lossy()])
+            .map_err(backend)
+            .and_then(|_| std::fs::rename(&partial, out).map_err(StoreError::backend));
+        if written.is_err() {
+            let _ = std::fs::remove_file(&partial);
+        }
+        written
     }
 
     /// Opens the database inside a data directory, creating the directory if needed.

@@ -344,6 +344,16 @@ pub fn backup(args: &BackupArgs) -> Result<(), Failure> {
         ));
         return Err(Failure::Refused);
     }
+    // A wrong data folder is an error, never an empty new database backed up.
+    let file = global.data_dir.join(swforce_store_sqlite::FILE_NAME);
+    if !file.exists() {
+        report_error(&anyhow::anyhow!(
+            "{} holds no swforce database ({} is not there): nothing was backed up; give the data folder the server uses with --data-dir (or SWFORCE_DATA_DIR)",
+            global.data_dir.display(),
+            file.display()
+        ));
+        return Err(Failure::Refused);
+    }
     let store = SqliteStore::open_in_dir(&global.data_dir).map_err(|e| {
         report_error(&anyhow::Error::new(e).context(format!(
             "opening the data folder {}",

@@ -96,3 +96,33 @@ impl Spawned for Command {
             .unwrap()
     }
 }
+
+#[test]
+fn backup_refuses_a_folder_with_no_database_and_leaves_no_partial_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let wrong = dir.path().join("not-the-data-folder");
+    let out = dir.path().join("backup.sqlite3");
+    let refused = swforce(&wrong, &["backup", "--out", out.to_str().unwrap()]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(stderr(&refused).contains("holds no swforce database"), "{}", stderr(&refused));
+    assert!(!out.exists() && !wrong.exists(), "nothing made");
+    // Into a folder that is not there: refused, and nothing partial left behind.
+    let data = dir.path().join("data");
+    assert_eq!(swforce(&data, &["migrate"]).status.code(), Some(0));
+    let nowhere = dir.path().join("missing").join("backup.sqlite3");
+    let failed = swforce(&data, &["backup", "--out", nowhere.to_str().unwrap()]);
+    assert_eq!(failed.status.code(), Some(1));
+    let made = swforce(&data, &["backup", "--out", out.to_str().unwrap()]);
+    assert_eq!(made.status.code(), Some(0), "{}", stderr(&made));
+    let left: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("partial"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+    rusqlite::Connection::open(&out)
+        .unwrap()
+        .query_row("PRAGMA integrity_check", [], |r| r.get::<_, String>(0))
+        .map(|ok| assert_eq!(ok, "ok"))
+        .unwrap();
+}
