@@ -181,6 +181,13 @@ impl fmt::Display for ScenarioError {
 
 const LEVERS: &str = "name, description, train, retain, reform, agency, demand";
 
+/// The longest scenario name, in characters (it is shown as a heading and in links).
+pub const MAX_NAME_CHARS: usize = 200;
+/// The longest scenario description, in characters.
+pub const MAX_DESCRIPTION_CHARS: usize = 2000;
+/// The largest scenario file read: a scenario is a few dozen lines.
+pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
+
 impl Scenario {
     /// Reads a scenario file. Syntax errors and unknown keys name the line and column.
     pub fn from_toml(file: &str, text: &str) -> Result<Scenario, Vec<ScenarioError>> {
@@ -259,6 +266,30 @@ impl Scenario {
                 );
             }
         };
+        let text_field =
+            |key: &str, v: &str, most: usize, err: &mut dyn FnMut(String, String, String)| {
+                let n = v.chars().count();
+                if n > most {
+                    err(
+                        key.into(),
+                        format!("is {n} characters long"),
+                        format!("keep it to {most} characters"),
+                    );
+                } else if v.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+                    err(
+                        key.into(),
+                        "holds a control character".into(),
+                        "write it as plain text".into(),
+                    );
+                }
+            };
+        text_field("name", &self.name, MAX_NAME_CHARS, &mut err);
+        text_field(
+            "description",
+            &self.description,
+            MAX_DESCRIPTION_CHARS,
+            &mut err,
+        );
         if let Some(t) = &self.train {
             if t.routes.is_empty() {
                 err(

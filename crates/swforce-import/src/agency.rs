@@ -213,11 +213,11 @@ pub fn read_engagements_csv(file: &str, mut reader: impl Read) -> Result<Engagem
         errors: 0,
     };
     let mut bytes = Vec::new();
-    if let Err(e) = reader.read_to_end(&mut bytes) {
+    if let Err(e) = crate::reading::Bounded::new(&mut reader).read_to_end(&mut bytes) {
         out.push(Diagnostic::error(
             file,
             format!("the file could not be read: {e}"),
-            "choose the file again and retry",
+            "check it is the CSV file meant (comma delimited, UTF-8 text), and retry",
         ));
         return Err(out.refuse());
     }

@@ -39,12 +39,12 @@ pub struct Diagnostic {
 impl Diagnostic {
     pub fn error(file: &str, problem: impl Into<String>, fix: impl Into<String>) -> Self {
         Self {
-            file: file.to_string(),
+            file: cut(file.to_string()),
             line: None,
             column: None,
             field: None,
             severity: Severity::Error,
-            problem: problem.into(),
+            problem: cut(problem.into()),
             fix: fix.into(),
         }
     }
@@ -108,9 +108,32 @@ impl Refused {
     }
 }
 
+/// The most of a diagnostic's problem kept: what it quotes from a file (a header line, a cell) is
+/// cut there, so that a file of one enormous line is not echoed whole.
+pub const MAX_TEXT_CHARS: usize = 1000;
+
+fn cut(text: String) -> String {
+    match text.char_indices().nth(MAX_TEXT_CHARS) {
+        Some((at, _)) => format!(
+            "{}\u{2026} (cut at {MAX_TEXT_CHARS} characters)",
+            &text[..at]
+        ),
+        None => text,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_long_quote_is_cut() {
+        let d = Diagnostic::error("f.csv", "x".repeat(50_000_000), "fix");
+        assert!(d.problem.chars().count() < MAX_TEXT_CHARS + 40);
+        assert!(d.problem.ends_with("(cut at 1000 characters)"));
+        let short = Diagnostic::error("f.csv", "short", "fix");
+        assert_eq!(short.problem, "short");
+    }
 
     #[test]
     fn a_diagnostic_prints_like_a_compiler_message_with_its_fix() {

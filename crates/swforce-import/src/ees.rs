@@ -69,7 +69,7 @@ pub fn read_ees_csv_against(
         errors: 0,
     };
     let mut hashing = HashingReader {
-        inner: reader,
+        inner: crate::reading::Bounded::new(reader),
         hasher: Sha256::new(),
         bytes: 0,
         lines: Lines::default(),
@@ -92,7 +92,7 @@ pub fn read_ees_csv_against(
                     Diagnostic::error(
                         file,
                         format!("the file could not be read: {e}"),
-                        "save the file again as CSV (comma delimited, UTF-8) and retry",
+                        "check it is the file meant, and save it again as CSV (comma delimited, UTF-8) and retry",
                     )
                     .at(line, None),
                 );

@@ -11,6 +11,7 @@ pub mod census;
 pub mod diagnostic;
 pub mod ees;
 mod reading;
+pub use reading::MAX_CSV_BYTES;
 
 pub use diagnostic::{Diagnostic, Refused, Severity};
 pub use ees::{ColumnMapping, ParsedFile, read_ees_csv, read_ees_csv_against};

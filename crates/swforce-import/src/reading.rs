@@ -85,6 +85,49 @@ impl Collector {
     }
 }
 
+/// The most a CSV file may hold (the published ones are under 1 MB): a larger one, or one that
+/// never ends (`/dev/zero`), is refused while it streams, before it fills memory.
+pub const MAX_CSV_BYTES: u64 = 50 * 1024 * 1024;
+
+/// Passes a file through, refusing it past [`MAX_CSV_BYTES`] or at a NUL byte (a text file has
+/// none: it is a binary file, or text saved as UTF-16).
+pub(crate) struct Bounded<R> {
+    pub(crate) inner: R,
+    pub(crate) read: u64,
+}
+
+impl<R> Bounded<R> {
+    pub(crate) fn new(inner: R) -> Self {
+        Self { inner, read: 0 }
+    }
+}
+
+impl<R: Read> Read for Bounded<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if let Some(at) = memchr::memchr(0, &buf[..n]) {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                format!(
+                    "it holds a NUL byte (byte {}), so it is not a CSV text file (a spreadsheet, or text saved as UTF-16?)",
+                    self.read + at as u64 + 1
+                ),
+            ));
+        }
+        self.read += n as u64;
+        if self.read > MAX_CSV_BYTES {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                format!(
+                    "it is larger than {} MB, which no statistics or register file needs",
+                    MAX_CSV_BYTES / (1024 * 1024)
+                ),
+            ));
+        }
+        Ok(n)
+    }
+}
+
 /// Passes the file through to the CSV reader, hashing it and noting its line ends for
 /// [`Lines`].
 pub(crate) struct HashingReader<R> {

@@ -177,6 +177,12 @@ impl App {
                 fix: "Choose from 1 to 1,000,000 people".into(),
             });
         }
+        if spec.team_size == 0 || spec.team_size > 1000 {
+            return Err(AppError::Invalid {
+                problem: format!("--team-size is {}", spec.team_size),
+                fix: "Choose from 1 to 1,000 people a team".into(),
+            });
+        }
         if spec.weeks == 0 || spec.weeks > 520 {
             return Err(AppError::Invalid {
                 problem: format!("--weeks is {}", spec.weeks),

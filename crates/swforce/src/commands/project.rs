@@ -57,11 +57,13 @@ pub fn run(app: &App, args: &Args) -> Result<(), Failure> {
     let mut scenarios = Vec::new();
     if let Some(path) = &args.scenario {
         let name = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| {
-            eprintln!("error: cannot read {name}: {e}");
-            Failure::Refused
-        })?;
+        let text = read_scenario(path, &name)?;
         let scenario = Scenario::from_toml(&name, &text).map_err(|errors| report(&errors))?;
+        if scenario.is_baseline() {
+            eprintln!(
+                "note: {name} sets no lever (train, retain, reform, agency or demand): the projection is the baseline only"
+            );
+        }
         let baseline = snap.baseline(args.origin).map_err(fail)?;
         let codes: Vec<&str> = baseline
             .authorities
@@ -247,4 +249,29 @@ pub fn backtest(app: &App, args: &BacktestArgs) -> Result<(), Failure> {
         }
     }
     Ok(())
+}
+
+/// A scenario file's text, refused when it is larger than any scenario (a file with no end,
+/// such as /dev/zero, included) or not UTF-8.
+fn read_scenario(path: &std::path::Path, name: &str) -> Result<String, Failure> {
+    use std::io::Read;
+    let most = swforce_engine::scenario::MAX_FILE_BYTES;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(most + 1).read_to_end(&mut bytes))
+        .map_err(|e| {
+            eprintln!("error: cannot read {name}: {e}");
+            Failure::Refused
+        })?;
+    if bytes.len() as u64 > most {
+        eprintln!(
+            "error: {name} is larger than {} KB, which no scenario needs\n  fix: give the scenario file (a few dozen lines of TOML; see docs/examples/levers.toml)",
+            most / 1024
+        );
+        return Err(Failure::Refused);
+    }
+    String::from_utf8(bytes).map_err(|_| {
+        eprintln!("error: {name} is not UTF-8 text\n  fix: save it as UTF-8 text");
+        Failure::Refused
+    })
 }

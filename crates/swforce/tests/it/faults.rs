@@ -104,7 +104,11 @@ fn backup_refuses_a_folder_with_no_database_and_leaves_no_partial_file() {
     let out = dir.path().join("backup.sqlite3");
     let refused = swforce(&wrong, &["backup", "--out", out.to_str().unwrap()]);
     assert_eq!(refused.status.code(), Some(1));
-    assert!(stderr(&refused).contains("holds no swforce database"), "{}", stderr(&refused));
+    assert!(
+        stderr(&refused).contains("holds no swforce database"),
+        "{}",
+        stderr(&refused)
+    );
     assert!(!out.exists() && !wrong.exists(), "nothing made");
     // Into a folder that is not there: refused, and nothing partial left behind.
     let data = dir.path().join("data");
@@ -125,4 +129,76 @@ fn backup_refuses_a_folder_with_no_database_and_leaves_no_partial_file() {
         .query_row("PRAGMA integrity_check", [], |r| r.get::<_, String>(0))
         .map(|ok| assert_eq!(ok, "ok"))
         .unwrap();
+}
+
+/// Every input on the command line has a bound, as on the web: a file with no end, a NUL byte,
+/// an enormous header line, a scenario that is too big or names itself at length, a team of
+/// nobody; each is refused in words, quickly, and an empty scenario says it is the baseline.
+#[test]
+fn inputs_on_the_command_line_are_bounded_and_refused_in_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let started = std::time::Instant::now();
+    let endless = swforce(&data, &["import", "/dev/zero"]);
+    assert_eq!(endless.status.code(), Some(1));
+    assert!(
+        stderr(&endless).contains("NUL byte"),
+        "{}",
+        stderr(&endless)
+    );
+    let nul = dir.path().join("nul.csv");
+    std::fs::write(&nul, b"time_period,geographic_level\n2022,Nat\0ional\n").unwrap();
+    let out = swforce(&data, &["import", nul.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("NUL byte (byte"), "{}", stderr(&out));
+    let wide = dir.path().join("wide.csv");
+    std::fs::write(&wide, format!("{}\n", "x".repeat(5_000_000))).unwrap();
+    let out = swforce(&data, &["import", wide.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        out.stderr.len() < 20_000,
+        "the bad line is not echoed whole: {} bytes",
+        out.stderr.len()
+    );
+    let big = dir.path().join("big.toml");
+    std::fs::write(&big, format!("name = \"{}\"\n", "n".repeat(2_000_000))).unwrap();
+    let out = swforce(&data, &["project", "--scenario", big.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("larger than"), "{}", stderr(&out));
+    assert_eq!(swforce(&data, &["demo"]).status.code(), Some(0));
+    let long = dir.path().join("long.toml");
+    std::fs::write(&long, format!("name = \"{}\"\n", "n".repeat(5_000))).unwrap();
+    let out = swforce(&data, &["project", "--scenario", long.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("name: is 5000 characters long"),
+        "{}",
+        stderr(&out)
+    );
+    let empty = dir.path().join("empty.toml");
+    std::fs::write(&empty, "").unwrap();
+    let out = swforce(&data, &["project", "--scenario", empty.to_str().unwrap()]);
+    assert!(
+        stderr(&out).contains("the baseline only"),
+        "{}",
+        stderr(&out)
+    );
+    let out = swforce(
+        &data,
+        &[
+            "diary",
+            "generate",
+            "--org",
+            "E06000058",
+            "--team-size",
+            "0",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("--team-size is 0"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(60));
 }
