@@ -198,6 +198,16 @@ impl App {
         Ok(fresh)
     }
 
+    /// The generation of the statistics snapshot answers are made from now (behind the
+    /// store's for a moment while a new one is built), if one has been built.
+    pub fn answering_generation(&self) -> Option<i64> {
+        self.cache
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .as_ref()
+            .map(|s| s.generation)
+    }
+
     /// How many times the statistics snapshot has been built since start.
     pub fn snapshot_builds(&self) -> u64 {
         self.builds.load(std::sync::atomic::Ordering::Relaxed)

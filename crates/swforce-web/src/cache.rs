@@ -147,7 +147,10 @@ pub async fn layer(State(state): State<WebState>, request: Request, next: Next) 
         return response;
     }
     let response = next.run(request).await;
-    if response.status() != StatusCode::OK {
+    // An answer made from the statistics before an import (while the new snapshot was being
+    // built) is served but not kept under the new generation.
+    if response.status() != StatusCode::OK || state.app.answering_generation() != Some(generation)
+    {
         return response;
     }
     let (parts, body) = response.into_parts();
