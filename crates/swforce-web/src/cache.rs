@@ -149,8 +149,7 @@ pub async fn layer(State(state): State<WebState>, request: Request, next: Next) 
     let response = next.run(request).await;
     // An answer made from the statistics before an import (while the new snapshot was being
     // built) is served but not kept under the new generation.
-    if response.status() != StatusCode::OK || state.app.answering_generation() != Some(generation)
-    {
+    if response.status() != StatusCode::OK || state.app.answering_generation() != Some(generation) {
         return response;
     }
     let (parts, body) = response.into_parts();
