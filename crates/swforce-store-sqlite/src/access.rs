@@ -592,7 +592,7 @@ pub fn conflict(what: &str) -> impl Fn(rusqlite::Error) -> StoreError + '_ {
         {
             StoreError::Conflict(what.to_string())
         }
-        _ => StoreError::backend(e),
+        _ => crate::backend(e),
     }
 }
 

@@ -62,7 +62,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
 ];
 
 pub fn apply(conn: &mut Connection) -> Result<(), StoreError> {
-    let be = StoreError::backend;
+    let be = crate::backend;
     conn.execute_batch(
         "CREATE TABLE IF NOT EXISTS schema_migrations (
              version INTEGER PRIMARY KEY,

@@ -202,3 +202,33 @@ fn inputs_on_the_command_line_are_bounded_and_refused_in_words() {
     );
     assert!(started.elapsed() < std::time::Duration::from_secs(60));
 }
+
+/// Making an organisation while another process writes is refused as busy too, in words
+/// (found from outside: it said "database is locked").
+#[test]
+fn admin_changes_that_wait_too_long_are_refused_as_busy_in_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    assert_eq!(swforce(&data, &["demo"]).status.code(), Some(0));
+    let other = rusqlite::Connection::open(data.join(swforce_store_sqlite::FILE_NAME)).unwrap();
+    other.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let out = swforce(
+        &data,
+        &[
+            "admin",
+            "org",
+            "create",
+            "--type",
+            "council",
+            "--la",
+            "E06000058",
+            "--database-wait-timeout",
+            "1",
+        ],
+    );
+    other.execute_batch("ROLLBACK").unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("busy with another change"), "{err}");
+    assert!(!err.contains("database is locked"), "{err}");
+}
