@@ -40,6 +40,8 @@ pub struct SqliteStore {
 /// imports started together from the command line each get their turn.
 pub const DEFAULT_WAIT: Duration = Duration::from_secs(30);
 
+const BUSY: &str = "the database is busy with another change (another swforce command, or the server, is writing to it) and stayed busy for longer than the wait allowed: nothing was changed; try again, or allow a longer wait with --database-wait-timeout";
+
 /// A SQLite failure as a storage error: contention and a full or failing disk are
 /// `Unavailable` (nothing changed, try again), in words; anything else is the backend's own.
 fn backend(e: rusqlite::Error) -> StoreError {
@@ -49,9 +51,9 @@ fn backend(e: rusqlite::Error) -> StoreError {
         _ => None,
     };
     match code {
-        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => StoreError::Unavailable(
-            "the database is busy with another change (another swforce command, or the server, is writing to it) and stayed busy for longer than the wait allowed: nothing was changed; try again, or allow a longer wait with --database-wait-timeout".into(),
-        ),
+        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => {
+            StoreError::Unavailable(BUSY.into())
+        }
         Some(ErrorCode::DiskFull) => StoreError::Unavailable(
             "the disk holding the data folder is full: nothing was changed; free some space and try again".into(),
         ),
@@ -70,6 +72,9 @@ fn open_connection(path: &Path, busy: Duration) -> Result<Connection, StoreError
             | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )
     .map_err(backend)?;
+    // A writer finding another process writing (a command beside the server) waits its turn;
+    // set first, so that switching a new database to WAL waits too.
+    conn.busy_timeout(busy).map_err(backend)?;
     // WAL lets readers run beside the writer; NORMAL sync keeps every committed transaction
     // across a process crash (only a power cut can lose the last ones).
     conn.execute_batch(
@@ -78,8 +83,6 @@ fn open_connection(path: &Path, busy: Duration) -> Result<Connection, StoreError
          PRAGMA foreign_keys = ON;",
     )
     .map_err(backend)?;
-    // A writer finding another process writing (a command beside the server) waits its turn.
-    conn.busy_timeout(busy).map_err(backend)?;
     Ok(conn)
 }
 
@@ -91,8 +94,22 @@ impl SqliteStore {
 
     /// [`SqliteStore::open`], with how long a call waits for another process's write.
     pub fn open_with(path: &Path, busy: Duration) -> Result<Self, StoreError> {
-        let mut writer = open_connection(path, busy)?;
-        migrate::apply(&mut writer)?;
+        // SQLite answers "busy" at once, without waiting, where waiting could deadlock: while
+        // another process switches a new database to WAL or migrates it. Opening tries again
+        // until the wait allowed is over.
+        let started = std::time::Instant::now();
+        let writer = loop {
+            let opened = open_connection(path, busy).and_then(|mut c| {
+                migrate::apply(&mut c)?;
+                Ok(c)
+            });
+            match opened {
+                Err(StoreError::Unavailable(m)) if m == BUSY && started.elapsed() < busy => {
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+                other => break other?,
+            }
+        };
         Ok(Self {
             path: path.to_path_buf(),
             busy,

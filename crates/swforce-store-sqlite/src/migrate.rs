@@ -86,7 +86,22 @@ pub fn apply(conn: &mut Connection) -> Result<(), StoreError> {
         });
     }
     for (version, name, sql) in MIGRATIONS.iter().filter(|m| m.0 > current) {
-        let tx = conn.transaction().map_err(be)?;
+        // Several processes may open a new data folder at once (servers started together, a
+        // command beside them): each migration is applied under the write lock, and only by
+        // the first to take it.
+        let tx = conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(be)?;
+        let applied: bool = tx
+            .query_row(
+                "SELECT EXISTS (SELECT 1 FROM schema_migrations WHERE version = ?1)",
+                [version],
+                |r| r.get(0),
+            )
+            .map_err(be)?;
+        if applied {
+            continue;
+        }
         tx.execute_batch(sql).map_err(be)?;
         tx.execute(
             "INSERT INTO schema_migrations (version, name) VALUES (?1, ?2)",

@@ -87,3 +87,29 @@ fn registers_with_older_job_types_move_to_the_five() {
         &|| Box::new(SqliteStore::open_in_dir(dir.path()).unwrap()),
     );
 }
+
+#[test]
+fn several_processes_opening_a_new_folder_at_once_migrate_it_once() {
+    // Servers started together, or a command beside a starting server, all open the new
+    // database at once: each waits for the write lock, and the schema is made once.
+    for round in 0..5 {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("swforce.sqlite3");
+        let barrier = std::sync::Arc::new(std::sync::Barrier::new(8));
+        let openers: Vec<_> = (0..8)
+            .map(|_| {
+                let (path, barrier) = (path.clone(), barrier.clone());
+                std::thread::spawn(move || {
+                    barrier.wait();
+                    SqliteStore::open(&path).map(|_| ())
+                })
+            })
+            .collect();
+        for opener in openers {
+            let opened = opener.join().unwrap();
+            assert!(opened.is_ok(), "round {round}: {opened:?}");
+        }
+        let store = SqliteStore::open(&path).unwrap();
+        assert!(store.organisations().is_ok());
+    }
+}
