@@ -15,7 +15,7 @@ use tokio::runtime::Handle;
 use tokio_postgres::binary_copy::BinaryCopyInWriter;
 use tokio_postgres::error::SqlState;
 use tokio_postgres::types::{ToSql, Type};
-use tokio_postgres::{NoTls, Row, Statement, ToStatement};
+use tokio_postgres::{CancelToken, NoTls, Row, Statement, ToStatement};
 
 pub(crate) type Params<'a> = &'a [&'a (dyn ToSql + Sync)];
 
@@ -104,31 +104,57 @@ fn blocking<T>(wait: impl FnOnce() -> T) -> T {
     }
 }
 
-/// Runs one call on `handle`'s runtime within `limit`, noting in `broken` a connection that can
-/// no longer be used.
-fn run<T>(
-    handle: &Handle,
+/// What bounds the calls on one connection: its runtime, its time limit, whether it is broken,
+/// and how to ask the server to stop a call that ran out of time.
+struct Calls {
+    handle: Handle,
     limit: Duration,
-    broken: &mut bool,
-    what: &'static str,
-    call: impl Future<Output = Result<T, tokio_postgres::Error>>,
-) -> Result<T, DbError> {
-    if *broken {
-        return Err(DbError::Broken);
+    broken: bool,
+    cancel: CancelToken,
+}
+
+impl Calls {
+    /// Runs one call on the connection's runtime within the call limit.
+    fn run<T>(
+        &mut self,
+        what: &'static str,
+        call: impl Future<Output = Result<T, tokio_postgres::Error>>,
+    ) -> Result<T, DbError> {
+        self.run_within(self.limit, what, call)
     }
-    // The time limit is made inside the runtime, whose timer it needs.
-    let wait = || handle.block_on(async move { tokio::time::timeout(limit, call).await });
-    match blocking(wait) {
-        Ok(Ok(v)) => Ok(v),
-        Ok(Err(e)) => {
-            if e.is_closed() {
-                *broken = true;
-            }
-            Err(DbError::Postgres(e))
+
+    /// Runs one call within `limit`, noting a connection that can no longer be used. A call
+    /// that runs out of time is also cancelled on the server (it may be waiting for a lock, and
+    /// would hold what it has taken until it gives up), then the connection is dropped.
+    fn run_within<T>(
+        &mut self,
+        limit: Duration,
+        what: &'static str,
+        call: impl Future<Output = Result<T, tokio_postgres::Error>>,
+    ) -> Result<T, DbError> {
+        if self.broken {
+            return Err(DbError::Broken);
         }
-        Err(_) => {
-            *broken = true;
-            Err(DbError::TimedOut { what, limit })
+        // The time limit is made inside the runtime, whose timer it needs.
+        let handle = &self.handle;
+        let wait = || handle.block_on(async move { tokio::time::timeout(limit, call).await });
+        match blocking(wait) {
+            Ok(Ok(v)) => Ok(v),
+            Ok(Err(e)) => {
+                if e.is_closed() {
+                    self.broken = true;
+                }
+                Err(DbError::Postgres(e))
+            }
+            Err(_) => {
+                self.broken = true;
+                let cancel = self.cancel.clone();
+                // On a new connection, bounded like one; nobody waits for it.
+                self.handle.spawn(async move {
+                    let _ = tokio::time::timeout(limit, cancel.cancel_query(NoTls)).await;
+                });
+                Err(DbError::TimedOut { what, limit })
+            }
         }
     }
 }
@@ -136,9 +162,7 @@ fn run<T>(
 /// One connection to the database.
 pub(crate) struct Client {
     inner: tokio_postgres::Client,
-    handle: Handle,
-    limit: Duration,
-    broken: bool,
+    calls: Calls,
     /// The task that speaks the protocol; stopping it closes the socket.
     driver: tokio::task::JoinHandle<()>,
 }
@@ -176,41 +200,34 @@ impl Client {
                 tracing::debug!("a database connection closed: {e}");
             }
         });
+        let cancel = inner.cancel_token();
         Ok(Client {
             inner,
-            handle: handle.clone(),
-            limit: limits.call,
-            broken: false,
+            calls: Calls {
+                handle: handle.clone(),
+                limit: limits.call,
+                broken: false,
+                cancel,
+            },
             driver,
         })
     }
 
     /// Whether the connection can no longer be used.
     pub fn is_closed(&self) -> bool {
-        self.broken || self.inner.is_closed()
+        self.calls.broken || self.inner.is_closed()
     }
 
     /// Whether the database answers on this connection within `limit` (for a connection that
     /// has been idle, before it is lent).
     pub fn answers_within(&mut self, limit: Duration) -> bool {
-        run(
-            &self.handle,
-            limit,
-            &mut self.broken,
-            "a check",
-            self.inner.simple_query(""),
-        )
-        .is_ok()
+        self.calls
+            .run_within(limit, "a check", self.inner.simple_query(""))
+            .is_ok()
     }
 
     pub fn prepare(&mut self, sql: &str) -> Result<Statement, DbError> {
-        run(
-            &self.handle,
-            self.limit,
-            &mut self.broken,
-            "a prepare",
-            self.inner.prepare(sql),
-        )
+        self.calls.run("a prepare", self.inner.prepare(sql))
     }
 
     pub fn query<S: ?Sized + ToStatement>(
@@ -218,13 +235,8 @@ impl Client {
         statement: &S,
         params: Params<'_>,
     ) -> Result<Vec<Row>, DbError> {
-        run(
-            &self.handle,
-            self.limit,
-            &mut self.broken,
-            "a query",
-            self.inner.query(statement, params),
-        )
+        self.calls
+            .run("a query", self.inner.query(statement, params))
     }
 
     pub fn query_opt<S: ?Sized + ToStatement>(
@@ -232,13 +244,8 @@ impl Client {
         statement: &S,
         params: Params<'_>,
     ) -> Result<Option<Row>, DbError> {
-        run(
-            &self.handle,
-            self.limit,
-            &mut self.broken,
-            "a query",
-            self.inner.query_opt(statement, params),
-        )
+        self.calls
+            .run("a query", self.inner.query_opt(statement, params))
     }
 
     pub fn query_one<S: ?Sized + ToStatement>(
@@ -246,13 +253,8 @@ impl Client {
         statement: &S,
         params: Params<'_>,
     ) -> Result<Row, DbError> {
-        run(
-            &self.handle,
-            self.limit,
-            &mut self.broken,
-            "a query",
-            self.inner.query_one(statement, params),
-        )
+        self.calls
+            .run("a query", self.inner.query_one(statement, params))
     }
 
     pub fn execute<S: ?Sized + ToStatement>(
@@ -260,23 +262,12 @@ impl Client {
         statement: &S,
         params: Params<'_>,
     ) -> Result<u64, DbError> {
-        run(
-            &self.handle,
-            self.limit,
-            &mut self.broken,
-            "a statement",
-            self.inner.execute(statement, params),
-        )
+        self.calls
+            .run("a statement", self.inner.execute(statement, params))
     }
 
     pub fn batch_execute(&mut self, sql: &str) -> Result<(), DbError> {
-        run(
-            &self.handle,
-            self.limit,
-            &mut self.broken,
-            "a statement",
-            self.inner.batch_execute(sql),
-        )
+        self.calls.run("a statement", self.inner.batch_execute(sql))
     }
 
     /// Calls `f` with each row of a query as it arrives, each within the call limit.
@@ -286,24 +277,21 @@ impl Client {
         params: Params<'_>,
         mut f: impl FnMut(&Row) -> Result<(), swforce_store::StoreError>,
     ) -> Result<(), swforce_store::StoreError> {
-        let stream = run(
-            &self.handle,
-            self.limit,
-            &mut self.broken,
-            "a query",
-            self.inner.query_raw(statement, params.iter().copied()),
-        )
-        .map_err(crate::backend)?;
-        let mut stream = Box::pin(stream);
-        loop {
-            let next = run(
-                &self.handle,
-                self.limit,
-                &mut self.broken,
-                "the next row",
-                async { stream.as_mut().next().await.transpose() },
+        let stream = self
+            .calls
+            .run(
+                "a query",
+                self.inner.query_raw(statement, params.iter().copied()),
             )
             .map_err(crate::backend)?;
+        let mut stream = Box::pin(stream);
+        loop {
+            let next = self
+                .calls
+                .run("the next row", async {
+                    stream.as_mut().next().await.transpose()
+                })
+                .map_err(crate::backend)?;
             match next {
                 Some(row) => f(&row)?,
                 None => return Ok(()),
@@ -331,13 +319,7 @@ impl Client {
 
     /// Starts a binary `COPY ... FROM STDIN` of rows of `types`.
     pub fn copy_in(&mut self, sql: &str, types: &[Type]) -> Result<CopyIn<'_>, DbError> {
-        let sink = run(
-            &self.handle,
-            self.limit,
-            &mut self.broken,
-            "a copy",
-            self.inner.copy_in(sql),
-        )?;
+        let sink = self.calls.run("a copy", self.inner.copy_in(sql))?;
         Ok(CopyIn {
             writer: Box::pin(BinaryCopyInWriter::new(sink, types)),
             client: self,
@@ -389,24 +371,13 @@ pub(crate) struct CopyIn<'a> {
 impl CopyIn<'_> {
     pub fn write(&mut self, values: Params<'_>) -> Result<(), DbError> {
         let c = &mut *self.client;
-        run(
-            &c.handle,
-            c.limit,
-            &mut c.broken,
-            "a copy",
-            self.writer.as_mut().write(values),
-        )
+        c.calls.run("a copy", self.writer.as_mut().write(values))
     }
 
     /// Ends the copy; returns the rows copied.
     pub fn finish(mut self) -> Result<u64, DbError> {
         let c = &mut *self.client;
-        run(
-            &c.handle,
-            c.limit,
-            &mut c.broken,
-            "the end of a copy",
-            self.writer.as_mut().finish(),
-        )
+        c.calls
+            .run("the end of a copy", self.writer.as_mut().finish())
     }
 }

@@ -68,11 +68,7 @@ fn backend(e: impl Into<db::DbError>) -> StoreError {
             p.is_closed() || std::error::Error::source(p).is_some_and(|s| s.is::<std::io::Error>())
         }
     };
-    let full = [
-        SqlState::DISK_FULL,
-        SqlState::OUT_OF_MEMORY,
-        SqlState::TOO_MANY_CONNECTIONS,
-    ];
+    let full = [SqlState::DISK_FULL, SqlState::OUT_OF_MEMORY];
     let down = [
         SqlState::ADMIN_SHUTDOWN,
         SqlState::CRASH_SHUTDOWN,
@@ -81,6 +77,22 @@ fn backend(e: impl Into<db::DbError>) -> StoreError {
     match e.code() {
         Some(c) if full.contains(c) => StoreError::Unavailable(format!(
             "the database is out of room ({e}): nothing was changed; try again later"
+        )),
+        Some(c) if *c == SqlState::LOCK_NOT_AVAILABLE || *c == SqlState::QUERY_CANCELED => {
+            StoreError::Unavailable(format!(
+                "the database is busy with another change and stayed busy for longer than a call may wait ({e}): nothing was changed; try again in a few seconds"
+            ))
+        }
+        Some(c) if *c == SqlState::TOO_MANY_CONNECTIONS => StoreError::Unavailable(format!(
+            "the database has no free connections ({e}): nothing was changed; try again in a few seconds, and if it lasts give PostgreSQL a larger max_connections or run fewer servers"
+        )),
+        Some(c) if *c == SqlState::INVALID_CATALOG_NAME => StoreError::Unavailable(format!(
+            "the database named in the database URL does not exist ({e}): nothing was changed; make it (createdb) or correct the URL, then restart swforce"
+        )),
+        // The tables were there when the server started: the database was dropped and made
+        // again, or restored from an empty copy, under a running server.
+        Some(c) if *c == SqlState::UNDEFINED_TABLE => StoreError::Unavailable(format!(
+            "the database has lost swforce's tables ({e}), as if it was dropped and made again under the running server: nothing was changed; restore it from a backup or restart swforce to set it up afresh"
         )),
         Some(c) if down.contains(c) => StoreError::Unavailable(format!(
             "the database is restarting ({e}): nothing was changed; try again in a few seconds"
@@ -146,6 +158,21 @@ impl PostgresStore {
             .keepalives(true)
             .keepalives_idle(Duration::from_secs(30))
             .tcp_user_timeout(limits.call);
+        // On the server too: a statement waiting for a lock gives up within the call limit,
+        // and a transaction left open by a client that has gone (a half-open connection)
+        // releases its locks within a minute, rather than when the network notices.
+        let idle_ms = limits.call.as_millis().saturating_mul(6).max(60_000);
+        // (The lock wait is cut a little before the call limit, so the server's own clean
+        // refusal comes first and the connection stays usable.)
+        let session = format!(
+            "-c lock_timeout={}ms -c idle_in_transaction_session_timeout={idle_ms}ms",
+            (limits.call.as_millis() * 9 / 10).max(1)
+        );
+        let options = match config.get_options() {
+            Some(given) => format!("{session} {given}"),
+            None => session,
+        };
+        config.options(&options);
         let pool = Pool::new(config, limits)?;
         let mut conn = pool.open()?;
         migrate::apply(&mut conn.client)?;

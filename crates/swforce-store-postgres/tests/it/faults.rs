@@ -186,3 +186,39 @@ fn a_database_that_accepts_and_never_answers_is_given_up_at_start_within_the_lim
         "{chain}"
     );
 }
+
+#[test]
+fn a_call_waiting_for_a_lock_gives_up_within_its_limit_and_leaves_nothing_waiting_on_the_server() {
+    let Some(url) = testing::fresh_database() else {
+        return;
+    };
+    let store = PostgresStore::connect_with(&url, short_limits()).unwrap();
+    // Another client holds the table for longer than a call may wait.
+    let mut holder = testing::raw(&url);
+    let mut tx = holder.transaction().unwrap();
+    tx.batch_execute("LOCK TABLE organisations IN ACCESS EXCLUSIVE MODE")
+        .unwrap();
+    let started = Instant::now();
+    let refused = store.organisations();
+    let took = started.elapsed();
+    assert!(
+        matches!(refused, Err(swforce_store::StoreError::Unavailable(ref m)) if m.contains("busy")),
+        "{refused:?}"
+    );
+    assert!(took < Duration::from_secs(3), "{took:?}");
+    // Nothing of swforce's is left queued behind the lock on the server.
+    let mut watcher = testing::raw(&url);
+    let waiting: i64 = watcher
+        .query_one(
+            "SELECT count(*) FROM pg_stat_activity \
+             WHERE datname = current_database() AND application_name = 'swforce' \
+             AND wait_event_type = 'Lock'",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(waiting, 0);
+    tx.rollback().unwrap();
+    // And the store carries on.
+    assert!(store.organisations().is_ok());
+}
