@@ -187,6 +187,25 @@ impl StatisticsStore for PostgresStore {
         Some(self.pool.usage())
     }
 
+    fn location(&self) -> String {
+        let config = self.pool.config();
+        let hosts: Vec<String> = config
+            .get_hosts()
+            .iter()
+            .zip(config.get_ports().iter().chain(std::iter::repeat(&5432)))
+            .map(|(host, port)| match host {
+                tokio_postgres::config::Host::Tcp(h) => format!("{h}:{port}"),
+                #[cfg(unix)]
+                tokio_postgres::config::Host::Unix(p) => p.display().to_string(),
+            })
+            .collect();
+        format!(
+            "PostgreSQL database {} at {}",
+            config.get_dbname().unwrap_or("(the user's)"),
+            hosts.join(",")
+        )
+    }
+
     fn schema_version(&self) -> Result<i64, StoreError> {
         self.with(|c| {
             let row = c

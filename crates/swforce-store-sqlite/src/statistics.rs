@@ -151,6 +151,10 @@ impl StatisticsStore for SqliteStore {
         )
     }
 
+    fn location(&self) -> String {
+        format!("SQLite database {}", self.path().display())
+    }
+
     fn known_schema_version(&self) -> i64 {
         crate::migrate::latest()
     }

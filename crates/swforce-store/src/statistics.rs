@@ -115,6 +115,12 @@ pub trait StatisticsStore {
         None
     }
 
+    /// Which database this is, for an operator's logs: its kind and where it is, never a
+    /// password.
+    fn location(&self) -> String {
+        "the database".into()
+    }
+
     /// The last migration this program knows (what `schema_version` is once it has migrated
     /// the database), without asking the database.
     fn known_schema_version(&self) -> i64;

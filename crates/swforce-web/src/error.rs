@@ -88,7 +88,7 @@ impl PageError {
 
     /// A server-side failure: logged with its cause chain, shown with a request id only.
     pub fn internal(error: anyhow::Error, request_id: String) -> Self {
-        tracing::error!(request_id = %request_id, "{error:#}");
+        tracing::error!(request_id = %request_id, database = %database(), "{error:#}");
         Self {
             status: StatusCode::INTERNAL_SERVER_ERROR,
             title: "Sorry, there is a problem with the service".into(),
@@ -169,7 +169,7 @@ impl PageError {
             },
             AppError::Store(swforce_store::StoreError::Unavailable(why)) => {
                 let id = request_id();
-                tracing::warn!(request_id = %id, "answered 503: {why}");
+                tracing::warn!(request_id = %id, database = %database(), "answered 503: {why}");
                 Self {
                     status: StatusCode::SERVICE_UNAVAILABLE,
                     title: "Sorry, the service is busy".into(),
@@ -301,4 +301,15 @@ impl IntoResponse for ApiError {
         }
         response
     }
+}
+
+/// Which database the server uses, for its logs of failures (set when the routes are built).
+static DATABASE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+pub(crate) fn name_the_database(location: String) {
+    let _ = DATABASE.set(location);
+}
+
+fn database() -> &'static str {
+    DATABASE.get().map_or("the database", String::as_str)
 }

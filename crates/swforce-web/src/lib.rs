@@ -111,6 +111,7 @@ pub fn router_with_metrics(app: App, options: Options) -> (Router, Router) {
 }
 
 fn build(state: WebState) -> Router {
+    error::name_the_database(state.app.store().location());
     Router::new()
         .merge(pages::routes())
         // A page or API answer that takes this long has gone wrong: answer rather than hold the

@@ -81,7 +81,8 @@ pub struct StoreArgs {
     pub database_call_timeout: u64,
 
     /// Seconds to wait for the database to be free: on PostgreSQL for a connection when all
-    /// are in use (default 5), on SQLite for another process's write to finish (default 30).
+    /// are in use (default 5), on SQLite for another process's write to finish (default 30 for a
+    /// command, 10 for the server, whose requests are answered within 30).
     /// After that the call is refused as busy ("try again"; 503 on the web), never half done.
     #[arg(
         long,
@@ -92,6 +93,9 @@ pub struct StoreArgs {
     pub database_wait_timeout: Option<u64>,
 }
 
+/// How long a server's SQLite call waits for another process's write, by default.
+pub const SERVER_SQLITE_WAIT_SECS: u64 = 10;
+
 impl StoreArgs {
     /// The time limits for a PostgreSQL database.
     pub fn limits(&self) -> swforce_store_postgres::Limits {
@@ -101,6 +105,20 @@ impl StoreArgs {
             call: s(self.database_call_timeout),
             wait: s(self.database_wait_timeout.unwrap_or(5)),
         }
+    }
+
+    /// The settings for a server: on SQLite, a call waits at most 10 s for another process's
+    /// write unless told otherwise, so that a busy database is answered with "busy, try again"
+    /// well within the 30 s a request may take (a command waits 30 s, as nobody is waiting on
+    /// it but its user).
+    pub fn serving(&self) -> StoreArgs {
+        let mut serving = self.clone();
+        if serving.database_url.is_none() {
+            serving
+                .database_wait_timeout
+                .get_or_insert(SERVER_SQLITE_WAIT_SECS);
+        }
+        serving
     }
 
     /// How long a SQLite call waits for another process's write.

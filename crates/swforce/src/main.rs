@@ -128,6 +128,78 @@ impl Command {
     }
 }
 
+/// What a command does where its data folder holds no database yet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Fresh {
+    /// Makes the database (it writes, or sets up).
+    Make,
+    /// Reads only a file it is given: works on an empty store of its own, made and removed
+    /// outside the data folder.
+    Scratch,
+    /// Reads only what is stored: says there is nothing yet, and makes nothing.
+    Refuse,
+}
+
+impl Command {
+    fn on_a_fresh_folder(&self) -> Fresh {
+        use commands::{admin, census, diary};
+        match self {
+            Command::Indicators(_)
+            | Command::Places(_)
+            | Command::Reconcile(_)
+            | Command::Project(_)
+            | Command::Backtest(_)
+            | Command::Census(census::Command::Export(_))
+            | Command::Diary(diary::Command::Summary(_))
+            | Command::Admin(
+                admin::Command::Org(admin::OrgCommand::List(_))
+                | admin::Command::User(_)
+                | admin::Command::Invite(_),
+            ) => Fresh::Refuse,
+            Command::Census(census::Command::Validate(_) | census::Command::Indicators(_)) => {
+                Fresh::Scratch
+            }
+            _ => Fresh::Make,
+        }
+    }
+}
+
+/// A command's own store where its data folder holds no database: `None` to use the folder
+/// (a database is there, or the command makes one), an empty store in a temporary folder for
+/// a command that reads only a file, a refusal for one that reads only what is stored.
+fn fresh_store(
+    command: &Command,
+) -> Result<Option<(tempfile::TempDir, config::StoreArgs)>, Failure> {
+    let Some(store) = command.store_args().filter(|s| !s.exists()) else {
+        return Ok(None);
+    };
+    match command.on_a_fresh_folder() {
+        Fresh::Make => Ok(None),
+        Fresh::Refuse => {
+            commands::report_error(&anyhow::anyhow!(
+                "there is no swforce data in {} yet (no {}), so nothing to read, and nothing was made; load the published statistics with `swforce demo` or `swforce import FILE`, or point --data-dir (or --database-url) at your data",
+                store.data_dir.display(),
+                swforce_store_sqlite::FILE_NAME
+            ));
+            Err(Failure::Refused)
+        }
+        Fresh::Scratch => {
+            let dir = tempfile::Builder::new()
+                .prefix("swforce-check-")
+                .tempdir()
+                .map_err(|e| {
+                    commands::report_error(
+                        &anyhow::Error::new(e).context("making a temporary folder to check in"),
+                    );
+                    Failure::Refused
+                })?;
+            let mut scratch = store.clone();
+            scratch.data_dir = dir.path().to_path_buf();
+            Ok(Some((dir, scratch)))
+        }
+    }
+}
+
 /// A command that did not succeed: exit code 1. (Bad usage exits with 2, from the argument
 /// parser, before any command runs.)
 #[derive(Debug)]
@@ -173,6 +245,12 @@ fn main() -> ExitCode {
     let Some(command) = cli.command else {
         return ExitCode::from(2);
     };
+    // A command that reads only what is stored, on a folder with nothing stored, is refused
+    // before anything is made; one that checks a file gets a store of its own.
+    let scratch = match fresh_store(&command) {
+        Ok(scratch) => scratch,
+        Err(_) => return ExitCode::FAILURE,
+    };
     let result = match command {
         Command::Completions(a) => {
             clap_complete::generate(
@@ -205,14 +283,19 @@ fn main() -> ExitCode {
                 .and_then(|app| commands::agency::run(&app, &c))
         }
         Command::Serve(settings) => with_store(
-            Some(&settings.store),
+            Some(&settings.store.serving()),
             Some(&settings.mail),
             settings.allow_insecure_sso_for_testing,
         )
         .and_then(|app| commands::serve::run(app, &settings)),
         Command::Admin(c) => with_store(Some(c.store_args()), c.mail(), false)
             .and_then(|app| commands::admin::run(&app, &c)),
-        command => with_store(command.store_args(), None, false).and_then(|app| match command {
+        command => with_store(
+            scratch.as_ref().map(|(_, s)| s).or(command.store_args()),
+            None,
+            false,
+        )
+        .and_then(|app| match command {
             Command::Import(args) => commands::import::run(&app, &args),
             Command::Indicators(args) => commands::indicators::run(&app, &args),
             Command::Places(args) => commands::places::run(&app, &args),

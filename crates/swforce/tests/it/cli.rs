@@ -324,3 +324,60 @@ fn a_jointly_reported_unit_is_found_indicated_and_projected_by_its_published_cod
         stdout(&out)
     );
 }
+
+#[test]
+fn commands_that_only_read_make_nothing_on_a_fresh_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    // Reading what is stored, where nothing is: refused in words, nothing made.
+    for args in [
+        &["places", "north"][..],
+        &["indicators", "--geography", "Camden"],
+        &["reconcile"],
+        &["project", "--geography", "England", "--years", "2"],
+        &["backtest", "--origin", "2019"],
+        &["admin", "org", "list"],
+        &[
+            "diary",
+            "summary",
+            "--org",
+            "E06000058",
+            "--from",
+            "2025-01-06",
+            "--to",
+            "2025-03-31",
+        ],
+    ] {
+        let out = swforce(&data, args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains("no swforce data in") && stderr(&out).contains("swforce demo"),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+        assert!(!data.exists(), "{args:?} made {}", data.display());
+    }
+    // Checking a file works without any data, and makes nothing either.
+    let file = dir.path().join("return.xml");
+    let out = swforce(
+        &data,
+        &[
+            "census",
+            "generate",
+            "--workers",
+            "30",
+            "--out",
+            file.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    for args in [
+        &["census", "validate", file.to_str().unwrap()][..],
+        &["census", "indicators", file.to_str().unwrap()],
+    ] {
+        let out = swforce(&data, args);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
+        assert!(stdout(&out).contains("30"), "{args:?}: {}", stdout(&out));
+        assert!(!data.exists(), "{args:?} made {}", data.display());
+    }
+}
