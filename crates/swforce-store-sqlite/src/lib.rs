@@ -86,6 +86,15 @@ fn open_connection(path: &Path, busy: Duration) -> Result<Connection, StoreError
     Ok(conn)
 }
 
+/// Whether the disk holding `path` has no room (SQLite says only "disk I/O error" when it
+/// cannot make its journal files): tries to write a little beside it.
+fn disk_is_full(path: &Path) -> bool {
+    let probe = path.with_file_name(".swforce-room-check");
+    let written = std::fs::write(&probe, [0u8; 16 * 1024]);
+    let _ = std::fs::remove_file(&probe);
+    matches!(written, Err(e) if e.kind() == std::io::ErrorKind::StorageFull)
+}
+
 impl SqliteStore {
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
     pub fn open(path: &Path) -> Result<Self, StoreError> {
@@ -106,6 +115,12 @@ impl SqliteStore {
             match opened {
                 Err(StoreError::Unavailable(m)) if m == BUSY && started.elapsed() < busy => {
                     std::thread::sleep(Duration::from_millis(20));
+                }
+                Err(StoreError::Unavailable(m)) if disk_is_full(path) => {
+                    return Err(StoreError::Unavailable(format!(
+                        "the disk holding {} is full ({m}): nothing was changed; free some space and try again",
+                        path.parent().unwrap_or(path).display()
+                    )));
                 }
                 other => break other?,
             }
@@ -133,15 +148,59 @@ impl SqliteStore {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "backup".into());
+        let folder = match out.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        if !folder.is_dir() {
+            return Err(StoreError::Unavailable(format!(
+                "the folder {} does not exist: nothing was backed up; make it, or give --out a file in a folder that exists",
+                folder.display()
+            )));
+        }
         let partial = out.with_file_name(format!(".{name}.partial"));
-        let _ = std::fs::remove_file(&partial);
+        // SQLite writes the copy with a journal beside it: both go on failure.
+        let leftovers = [
+            partial.clone(),
+            out.with_file_name(format!(".{name}.partial-journal")),
+        ];
+        let clean = || {
+            for f in &leftovers {
+                let _ = std::fs::remove_file(f);
+            }
+        };
+        clean();
         let conn = open_connection(&self.path, self.busy)?;
+        // Failures here are the backup's folder's, not the data folder's: said so.
+        let at_out = |e: rusqlite::Error| match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::DiskFull) => StoreError::Unavailable(format!(
+                "the disk holding {} is full: no backup was written, and nothing is left behind; free some space there, or give --out a file on another disk",
+                folder.display()
+            )),
+            Some(
+                rusqlite::ErrorCode::CannotOpen
+                | rusqlite::ErrorCode::ReadOnly
+                | rusqlite::ErrorCode::PermissionDenied
+                | rusqlite::ErrorCode::SystemIoFailure,
+            ) => StoreError::Unavailable(format!(
+                "the backup cannot be written in {} ({e}): nothing was backed up; check that folder's permissions and disk, or give --out a file elsewhere",
+                folder.display()
+            )),
+            _ => backend(e),
+        };
         let written = conn
             .execute("VACUUM INTO ?1", [partial.to_string_lossy()])
-            .map_err(backend)
-            .and_then(|_| std::fs::rename(&partial, out).map_err(StoreError::backend));
+            .map_err(at_out)
+            .and_then(|_| {
+                std::fs::rename(&partial, out).map_err(|e| {
+                    StoreError::Unavailable(format!(
+                        "the finished backup could not be named {} ({e}): nothing was backed up",
+                        out.display()
+                    ))
+                })
+            });
         if written.is_err() {
-            let _ = std::fs::remove_file(&partial);
+            clean();
         }
         written
     }

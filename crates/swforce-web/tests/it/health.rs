@@ -125,3 +125,74 @@ fn a_failed_sign_in_keeps_only_an_address_shaped_email_on_the_audit_log() {
     );
     assert!(!actors.iter().any(|a| a.contains("horse")), "{actors:?}");
 }
+
+#[test]
+fn a_full_disk_is_answered_503_saying_nothing_sent_was_saved() {
+    // The data folder on a small disk of its own (tmpfs; mounting needs root, as on the test
+    // machine and in CI).
+    let disk = tempfile::tempdir().unwrap();
+    let mounted = std::process::Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=8m", "tmpfs"])
+        .arg(disk.path())
+        .output()
+        .is_ok_and(|o| o.status.success());
+    #[allow(clippy::disallowed_methods, reason = "CI says so in its environment")]
+    let in_ci = std::env::var("CI").is_ok_and(|v| v == "true");
+    assert!(mounted || !in_ci, "CI mounts a small disk for this test");
+    if !mounted {
+        return;
+    }
+    struct Unmount<'a>(&'a std::path::Path);
+    impl Drop for Unmount<'_> {
+        fn drop(&mut self) {
+            let _ = std::process::Command::new("umount").arg(self.0).status();
+        }
+    }
+    let _unmount = Unmount(disk.path());
+    let store = swforce_store_sqlite::SqliteStore::open_in_dir(&disk.path().join("data")).unwrap();
+    let app = crate::start_on(
+        std::sync::Arc::new(store),
+        tempfile::tempdir().unwrap(),
+        swforce_web::Options::default(),
+        false,
+        false,
+    );
+    let b = app.browser();
+    let csrf = b.csrf();
+    // Fill the disk: the failed sign-in's audit line has nowhere to go.
+    let mut filler = std::fs::File::create(disk.path().join("filler")).unwrap();
+    while std::io::Write::write_all(&mut filler, &[0u8; 65536]).is_ok() {}
+    let mut refused = None;
+    // (The write-ahead log may hold a little room: write until it is used up.)
+    for attempt in 0..200 {
+        let r = b.post_form(
+            "/sign-in",
+            &[
+                ("csrf", csrf.as_str()),
+                ("email", &format!("someone{attempt}@example.org")),
+                ("password", &"x".repeat(1000)),
+            ],
+        );
+        if r.status != 422 {
+            refused = Some(r);
+            break;
+        }
+    }
+    let r = refused.expect("a full disk refuses a write");
+    assert_eq!(r.status, 503, "{}", r.body);
+    assert_eq!(r.header("retry-after"), Some("5"));
+    assert!(r.body.contains("Nothing you sent was saved"), "{}", r.body);
+    // Room again: served as before.
+    drop(filler);
+    std::fs::remove_file(disk.path().join("filler")).unwrap();
+    let csrf = b.csrf();
+    let again = b.post_form(
+        "/sign-in",
+        &[
+            ("csrf", csrf.as_str()),
+            ("email", "someone@example.org"),
+            ("password", "whatever-it-is"),
+        ],
+    );
+    assert_eq!(again.status, 422, "{}", again.body);
+}

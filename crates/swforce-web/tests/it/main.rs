@@ -183,7 +183,7 @@ pub fn spawn_app_on_postgres() -> Option<TestApp> {
     ))
 }
 
-fn start_on(
+pub fn start_on(
     store: Arc<dyn swforce_store::Store>,
     dir: tempfile::TempDir,
     options: Options,

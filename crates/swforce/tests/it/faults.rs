@@ -116,6 +116,12 @@ fn backup_refuses_a_folder_with_no_database_and_leaves_no_partial_file() {
     let nowhere = dir.path().join("missing").join("backup.sqlite3");
     let failed = swforce(&data, &["backup", "--out", nowhere.to_str().unwrap()]);
     assert_eq!(failed.status.code(), Some(1));
+    assert!(
+        stderr(&failed).contains("missing does not exist")
+            && !stderr(&failed).contains("data folder"),
+        "{}",
+        stderr(&failed)
+    );
     let made = swforce(&data, &["backup", "--out", out.to_str().unwrap()]);
     assert_eq!(made.status.code(), Some(0), "{}", stderr(&made));
     let left: Vec<_> = std::fs::read_dir(dir.path())
@@ -231,4 +237,96 @@ fn admin_changes_that_wait_too_long_are_refused_as_busy_in_words() {
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(err.contains("busy with another change"), "{err}");
     assert!(!err.contains("database is locked"), "{err}");
+}
+
+/// A small disk of its own (tmpfs), unmounted when dropped. Mounting needs root, which the
+/// test machine and CI have; elsewhere the disk-full tests say so and pass only outside CI.
+struct SmallDisk {
+    dir: tempfile::TempDir,
+}
+
+impl SmallDisk {
+    fn new(kb: u32) -> Option<SmallDisk> {
+        let dir = tempfile::tempdir().unwrap();
+        let mounted = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={kb}k"), "tmpfs"])
+            .arg(dir.path())
+            .output()
+            .is_ok_and(|o| o.status.success());
+        #[allow(clippy::disallowed_methods, reason = "CI says so in its environment")]
+        let in_ci = std::env::var("CI").is_ok_and(|v| v == "true");
+        assert!(
+            mounted || !in_ci,
+            "CI mounts a small disk for the disk-full tests"
+        );
+        if !mounted {
+            eprintln!("skipped: mounting a small disk needs root");
+        }
+        mounted.then_some(SmallDisk { dir })
+    }
+
+    fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Fills what is left of the disk.
+    fn fill(&self) {
+        let mut f = std::fs::File::create(self.path().join("filler")).unwrap();
+        let block = vec![0u8; 4096];
+        while std::io::Write::write_all(&mut f, &block).is_ok() {}
+    }
+}
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(self.dir.path()).status();
+    }
+}
+
+#[test]
+fn a_backup_onto_a_full_disk_says_so_and_leaves_nothing_behind() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let file = published("csww_headline_measures_2017_to_2022.csv");
+    let imported = swforce(&data, &["import", file.to_str().unwrap()]);
+    assert_eq!(imported.status.code(), Some(0), "{}", stderr(&imported));
+    let Some(disk) = SmallDisk::new(128) else {
+        return;
+    };
+    let out = disk.path().join("backup.sqlite3");
+    let failed = swforce(&data, &["backup", "--out", out.to_str().unwrap()]);
+    assert_eq!(failed.status.code(), Some(1));
+    let said = stderr(&failed);
+    assert!(
+        said.contains("is full") && said.contains(&disk.path().display().to_string()),
+        "{said}"
+    );
+    assert!(
+        !said.contains("data folder"),
+        "the data folder is not to blame: {said}"
+    );
+    let left: Vec<_> = std::fs::read_dir(disk.path()).unwrap().collect();
+    assert!(left.is_empty(), "{left:?}");
+}
+
+#[test]
+fn a_full_data_disk_refuses_a_change_in_words_with_nothing_changed() {
+    let Some(disk) = SmallDisk::new(4096) else {
+        return;
+    };
+    let data = disk.path().join("data");
+    assert_eq!(swforce(&data, &["migrate"]).status.code(), Some(0));
+    disk.fill();
+    let file = published("csww_headline_measures_2017_to_2022.csv");
+    let refused = swforce(&data, &["import", file.to_str().unwrap()]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(
+        stderr(&refused).contains("full") && stderr(&refused).contains("nothing was changed"),
+        "{}",
+        stderr(&refused)
+    );
+    std::fs::remove_file(disk.path().join("filler")).unwrap();
+    // With room again, the same import goes through: nothing half-written stood in its way.
+    let imported = swforce(&data, &["import", file.to_str().unwrap()]);
+    assert_eq!(imported.status.code(), Some(0), "{}", stderr(&imported));
 }
