@@ -162,15 +162,10 @@ fn person(seed: u64, index: u64, weeks: &[Week], categories: &[(i64, Activity)])
     out
 }
 
-impl App {
-    /// Invents `spec.people` people in `org`, in teams of about `spec.team_size`, with up to
-    /// `spec.weeks` weeks each ending with the last whole week before `today`.
-    pub fn generate_diaries(
-        &self,
-        org: &Organisation,
-        spec: GenerateSpec,
-        today: Date,
-    ) -> Result<Generated, AppError> {
+impl GenerateSpec {
+    /// Whether the numbers and the week make sense, before anything is made.
+    pub fn check(&self, today: Date) -> Result<(), AppError> {
+        let spec = self;
         if spec.people == 0 || spec.people > 1_000_000 {
             return Err(AppError::Invalid {
                 problem: format!("--people is {}", spec.people),
@@ -189,6 +184,33 @@ impl App {
                 fix: "Choose from 1 to 520 weeks".into(),
             });
         }
+        if let Some(end) = spec.end_week {
+            let earliest = Week::containing(Date::new(2000, 1, 3).expect("a date"));
+            if end < earliest || end > Week::containing(today) {
+                return Err(AppError::Invalid {
+                    problem: format!(
+                        "--end-week {} is outside the weeks diaries can be invented for",
+                        end.monday()
+                    ),
+                    fix: "Give a week from 2000 to this week, for example --end-week 2025-03-31"
+                        .into(),
+                });
+            }
+        }
+        Ok(())
+    }
+}
+
+impl App {
+    /// Invents `spec.people` people in `org`, in teams of about `spec.team_size`, with up to
+    /// `spec.weeks` weeks each ending with the last whole week before `today`.
+    pub fn generate_diaries(
+        &self,
+        org: &Organisation,
+        spec: GenerateSpec,
+        today: Date,
+    ) -> Result<Generated, AppError> {
+        spec.check(today)?;
         // Invented people are kept apart from real ones: an organisation that holds accounts or
         // an agency register is real, and `swforce demo remove` must never take it.
         if !org.synthetic {

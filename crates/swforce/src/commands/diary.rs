@@ -31,8 +31,8 @@ pub struct GenerateArgs {
     weeks: u32,
     /// The last week to generate (any day in it), YYYY-MM-DD; last week when left out. The same
     /// seed and end week give the same diaries on any day.
-    #[arg(long, value_name = "YYYY-MM-DD")]
-    end_week: Option<String>,
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = week)]
+    end_week: Option<Week>,
     /// The random seed: the same seed gives the same people and weeks.
     #[arg(long, default_value_t = 1)]
     seed: u64,
@@ -90,7 +90,22 @@ pub fn run(app: &App, command: &Command) -> Result<(), Failure> {
     }
 }
 
+/// A week named by any day in it, as the argument parser reads it (a bad one is bad usage).
+fn week(text: &str) -> Result<Week, String> {
+    Week::parse(text)
+        .map_err(|_| "not a date; give one as YYYY-MM-DD, for example 2025-03-31".to_string())
+}
+
 fn generate(app: &App, a: &GenerateArgs) -> Result<(), Failure> {
+    let spec = GenerateSpec {
+        people: a.people,
+        weeks: a.weeks,
+        end_week: a.end_week,
+        seed: a.seed,
+        team_size: a.team_size,
+    };
+    // Checked before an organisation is made for the invented people.
+    spec.check(today()).map_err(fail)?;
     let org = match app.organisation_named(&a.org) {
         Ok(org) => org,
         // A published authority with no organisation yet: the council is made for it.
@@ -122,29 +137,8 @@ fn generate(app: &App, a: &GenerateArgs) -> Result<(), Failure> {
         }
         Err(e) => return Err(fail(e)),
     };
-    let end_week = match &a.end_week {
-        None => None,
-        Some(text) => Some(Week::parse(text).map_err(|problem| {
-            fail(AppError::Invalid {
-                problem: format!("--end-week {text:?}: {problem}"),
-                fix: "Give a date as YYYY-MM-DD, for example 2025-03-03".into(),
-            })
-        })?),
-    };
     let started = std::time::Instant::now();
-    let made = app
-        .generate_diaries(
-            &org,
-            GenerateSpec {
-                people: a.people,
-                weeks: a.weeks,
-                end_week,
-                seed: a.seed,
-                team_size: a.team_size,
-            },
-            today(),
-        )
-        .map_err(fail)?;
+    let made = app.generate_diaries(&org, spec, today()).map_err(fail)?;
     if a.opt_in {
         app.opt_in_from_command_line(&org).map_err(fail)?;
     } else if made.taken_out {

@@ -376,7 +376,28 @@ fn an_end_week_fixes_the_weeks_made_and_a_bad_one_is_refused_with_a_fix() {
             "soon",
         ],
     );
-    assert_eq!(bad.status.code(), Some(1));
+    // Not a date: bad usage (exit 2), said in words.
+    assert_eq!(bad.status.code(), Some(2));
     assert!(stderr(&bad).contains("--end-week"), "{}", stderr(&bad));
     assert!(stderr(&bad).contains("YYYY-MM-DD"), "{}", stderr(&bad));
+    // A date no diary can be for, or a team of nobody: refused before any organisation is
+    // made for the invented people.
+    for args in [
+        &["--end-week", "0001-01-01"][..],
+        &["--end-week", "2999-01-04"],
+        &["--team-size", "0"],
+        &["--people", "0"],
+    ] {
+        let mut all = vec!["diary", "generate", "--org", "E06000058"];
+        all.extend_from_slice(args);
+        let refused = swforce(dir.path(), &all);
+        assert_eq!(refused.status.code(), Some(1), "{args:?}");
+        assert!(stderr(&refused).contains("fix:"), "{}", stderr(&refused));
+    }
+    let orgs = swforce(dir.path(), &["admin", "org", "list"]);
+    assert!(
+        !stdout(&orgs).contains("E06000058"),
+        "nothing made: {}",
+        stdout(&orgs)
+    );
 }
