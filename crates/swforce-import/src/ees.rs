@@ -11,6 +11,9 @@ use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashMap};
 use std::io::Read;
 use swforce_domain::geography::{ENGLAND, JOINT_SEPARATOR, LONDON};
+
+/// The longest place name read (the longest published, a jointly reported pair, is under 80).
+pub const MAX_NAME_CHARS: usize = 300;
 use swforce_domain::{
     Cell, Dataset, EesSymbol, GeographicLevel, Geography, GeographyCode, OldLaCode, Row, Year,
 };
@@ -492,6 +495,33 @@ impl RowParser {
             }
         };
         let text = |role: Role| col(role).map_or("", |i| fields[i]);
+        // A place's name is shown on every page, table and download: it is bounded and holds
+        // no control characters.
+        let name_at = |role: Role, field: &str, what: &str, out: &mut Collector| {
+            let name = text(role);
+            let problem = if name.is_empty() {
+                format!("field \"{field}\" is empty")
+            } else if name.chars().count() > MAX_NAME_CHARS {
+                format!(
+                    "field \"{field}\" is {} characters long, longer than any place's name ({MAX_NAME_CHARS} at most)",
+                    name.chars().count()
+                )
+            } else if let Some(c) = name.chars().find(|c| c.is_control()) {
+                format!(
+                    "field \"{field}\" holds the control character U+{:04X}, which no place's name has",
+                    u32::from(c)
+                )
+            } else {
+                return Some(name);
+            };
+            out.push(err(
+                problem,
+                &format!("write {what} as published"),
+                col(role),
+                Some(field),
+            ));
+            None
+        };
         let country = code_at(Role::CountryCode, "country_code", out)?;
         if country.as_str() != ENGLAND {
             out.push(err(
@@ -502,7 +532,12 @@ impl RowParser {
             ));
             return None;
         }
-        let country_name = text(Role::CountryName);
+        let country_name = match col(Role::CountryName) {
+            Some(i) if !fields[i].is_empty() => {
+                name_at(Role::CountryName, "country_name", "the country's name", out)?
+            }
+            _ => "",
+        };
         self.remember(
             year,
             Geography {
@@ -521,16 +556,7 @@ impl RowParser {
             return Some(country);
         }
         let region = code_at(Role::RegionCode, "region_code", out)?;
-        let region_name = text(Role::RegionName);
-        if region_name.is_empty() {
-            out.push(err(
-                "field \"region_name\" is empty".into(),
-                "write the region name as published",
-                col(Role::RegionName),
-                Some("region_name"),
-            ));
-            return None;
-        }
+        let region_name = name_at(Role::RegionName, "region_name", "the region name", out)?;
         if !matches!(region.entity(), "E12" | "E13") {
             out.push(err(
                 format!("field \"region_code\" is {region}, which is not a region (E12...) or Inner or Outer London (E13...)"),
@@ -580,16 +606,7 @@ impl RowParser {
             ));
             return None;
         }
-        let la_name = text(Role::LaName);
-        if la_name.is_empty() {
-            out.push(err(
-                "field \"la_name\" is empty".into(),
-                "write the authority's name as published",
-                col(Role::LaName),
-                Some("la_name"),
-            ));
-            return None;
-        }
+        let la_name = name_at(Role::LaName, "la_name", "the authority's name", out)?;
         let old = match col(Role::OldLaCode).map(|i| (i, fields[i])) {
             Some((_, "")) | None => None,
             Some((i, t)) => match OldLaCode::parse_joint(t) {

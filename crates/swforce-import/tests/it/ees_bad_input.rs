@@ -337,3 +337,20 @@ fn a_count_with_a_fraction_is_refused() {
     let text = with_field(&base(), 3, 12, "170.0");
     assert!(read_ees_csv("whole.csv", text.as_bytes()).is_ok());
 }
+
+#[test]
+fn a_place_name_with_a_control_character_or_at_great_length_is_refused() {
+    // Line 3 is a regional row: region_name is column 7.
+    for (value, says) in [
+        ("North\u{1b}[31mWest".to_string(), "control character U+001B"),
+        ("North West".repeat(100), "1000 characters long"),
+    ] {
+        let text = with_field(&base(), 3, 7, &value);
+        let r = refused("names.csv", text.as_bytes());
+        let d = r.errors().next().unwrap();
+        assert_eq!((d.line, d.column), (Some(3), Some(7)), "{d}");
+        assert_eq!(d.field.as_deref(), Some("region_name"));
+        assert!(d.problem.contains(says), "{}", d.problem);
+        assert!(d.to_string().len() < 600, "the echo is cut: {d}");
+    }
+}
