@@ -208,6 +208,11 @@ impl App {
             .map(|s| s.generation)
     }
 
+    /// Which database this is (its kind and where it is, never a password), for logs.
+    pub fn database_location(&self) -> String {
+        self.store.location()
+    }
+
     /// How many times the statistics snapshot has been built since start.
     pub fn snapshot_builds(&self) -> u64 {
         self.builds.load(std::sync::atomic::Ordering::Relaxed)

@@ -496,9 +496,16 @@ impl RowParser {
         };
         let text = |role: Role| col(role).map_or("", |i| fields[i]);
         // A place's name is shown on every page, table and download: it is bounded and holds
-        // no control characters.
+        // no control characters (a line break or tab inside quotes is read as a space).
         let name_at = |role: Role, field: &str, what: &str, out: &mut Collector| {
             let name = text(role);
+            let spaced;
+            let name = if name.contains(['\r', '\n', '\t']) {
+                spaced = name.split_whitespace().collect::<Vec<_>>().join(" ");
+                spaced.as_str()
+            } else {
+                name
+            };
             let problem = if name.is_empty() {
                 format!("field \"{field}\" is empty")
             } else if name.chars().count() > MAX_NAME_CHARS {
@@ -512,7 +519,7 @@ impl RowParser {
                     u32::from(c)
                 )
             } else {
-                return Some(name);
+                return Some(name.to_string());
             };
             out.push(err(
                 problem,
@@ -536,7 +543,7 @@ impl RowParser {
             Some(i) if !fields[i].is_empty() => {
                 name_at(Role::CountryName, "country_name", "the country's name", out)?
             }
-            _ => "",
+            _ => String::new(),
         };
         self.remember(
             year,
@@ -545,7 +552,7 @@ impl RowParser {
                 name: if country_name.is_empty() {
                     "England".into()
                 } else {
-                    country_name.into()
+                    country_name
                 },
                 level: GeographicLevel::National,
                 parent: None,
@@ -587,7 +594,7 @@ impl RowParser {
             year,
             Geography {
                 code: region.clone(),
-                name: region_name.into(),
+                name: region_name,
                 level: GeographicLevel::Regional,
                 parent: region_parent,
                 old_la_code: None,

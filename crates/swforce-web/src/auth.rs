@@ -347,14 +347,9 @@ pub async fn layer(State(state): State<WebState>, request: Request, next: Next) 
             .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
         if sent.is_none() && form {
             let (parts, body) = request.into_parts();
-            let Ok(bytes) = axum::body::to_bytes(body, form_limit(parts.uri.path())).await else {
-                return PageError::new(
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    "The form is too large",
-                    "The form sent is larger than this service accepts",
-                    "Shorten what you typed and try again",
-                )
-                .into_response();
+            let bytes = match axum::body::to_bytes(body, form_limit(parts.uri.path())).await {
+                Ok(bytes) => bytes,
+                Err(e) => return crate::error::form_unread(&e).into_response(),
             };
             sent = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
                 .ok()

@@ -313,3 +313,34 @@ pub(crate) fn name_the_database(location: String) {
 fn database() -> &'static str {
     DATABASE.get().map_or("the database", String::as_str)
 }
+
+/// A form whose body could not be read whole: too large (413), stopped arriving (408), or
+/// broken off (400), each said as such.
+pub(crate) fn form_unread(e: &axum::Error) -> PageError {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(s) = source {
+        if s.is::<http_body_util::LengthLimitError>() {
+            return PageError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "The form is too large",
+                "The form sent is larger than this service accepts",
+                "Shorten what you typed and try again",
+            );
+        }
+        if s.is::<tower_http::timeout::TimeoutError>() {
+            return PageError::new(
+                StatusCode::REQUEST_TIMEOUT,
+                "The form stopped arriving",
+                "The form stopped arriving part of the way through, and was given up on: nothing was saved",
+                "Check your connection and send the form again",
+            );
+        }
+        source = s.source();
+    }
+    PageError::new(
+        StatusCode::BAD_REQUEST,
+        "The form did not arrive whole",
+        "The connection broke while the form was being sent: nothing was saved",
+        "Check your connection and send the form again",
+    )
+}

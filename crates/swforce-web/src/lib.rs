@@ -38,6 +38,11 @@ pub const BODY_IDLE: std::time::Duration = std::time::Duration::from_secs(30);
 /// Longest a stopping server waits for the requests under way before it stops anyway.
 pub const DRAIN: std::time::Duration = std::time::Duration::from_secs(20);
 
+/// Longest a client may take to send a request's headers, or keep a connection open without
+/// sending a request: a connection that trickles its headers, or sits idle, is closed after
+/// this (so idle and slow clients cannot hold the server's connections).
+pub const HEADER_READ: std::time::Duration = std::time::Duration::from_secs(30);
+
 /// Longest a request (other than an upload) may take before the service gives up on it.
 pub const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 
@@ -51,6 +56,12 @@ pub struct Options {
     pub public_url: String,
     /// Proxies trusted to say who the client is (`X-Forwarded-For`); none by default.
     pub trust_proxy: TrustedProxies,
+    /// How long a client may pause sending a request's body ([`BODY_IDLE`] unless a test
+    /// says otherwise).
+    pub body_idle: std::time::Duration,
+    /// How long a client may take to send a request's headers ([`HEADER_READ`] unless a test
+    /// says otherwise).
+    pub header_read: std::time::Duration,
 }
 
 pub use proxy::TrustedProxies;
@@ -61,6 +72,8 @@ impl Default for Options {
             read_only: false,
             public_url: "http://127.0.0.1:8080".into(),
             trust_proxy: TrustedProxies::default(),
+            body_idle: BODY_IDLE,
+            header_read: HEADER_READ,
         }
     }
 }
@@ -111,7 +124,7 @@ pub fn router_with_metrics(app: App, options: Options) -> (Router, Router) {
 }
 
 fn build(state: WebState) -> Router {
-    error::name_the_database(state.app.store().location());
+    error::name_the_database(state.app.database_location());
     Router::new()
         .merge(pages::routes())
         // A page or API answer that takes this long has gone wrong: answer rather than hold the
@@ -136,7 +149,9 @@ fn build(state: WebState) -> Router {
         ))
         // A client that stops sending a request's body part-way is given up on, rather than
         // holding its connection (and a stopping server) for ever.
-        .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(BODY_IDLE))
+        .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
+            state.options.body_idle,
+        ))
         .with_state(state.clone())
         // Outside the session, cache and page layers: a probe needs none of them.
         .merge(health::routes(state))
@@ -232,6 +247,7 @@ pub async fn serve(
         let _ = watch.wait_for(|s| *s).await;
         tokio::time::sleep(DRAIN).await;
     };
+    let header_read = options.header_read;
     let (service, report) = match metrics {
         Some(metrics) => {
             let (service, report) = router_with_metrics(app, options);
@@ -247,14 +263,9 @@ pub async fn serve(
         }
         None => (router(app, options), None),
     };
-    let served = axum::serve(
-        listener,
-        service.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .with_graceful_shutdown(signal)
-    .into_future();
+    let served = accept(listener, service, header_read, signal);
     tokio::select! {
-        done = served => done?,
+        () = served => {},
         () = deadline => tracing::warn!(
             "stopped after waiting {} s for requests still under way",
             DRAIN.as_secs()
@@ -264,6 +275,62 @@ pub async fn serve(
         report.abort();
     }
     Ok(())
+}
+
+/// Serves `service` on the connections `listener` accepts until `stop`, then lets the requests
+/// under way finish (idle connections are closed at once). Each connection has
+/// `header_read` ([`HEADER_READ`]) to send a request's headers, between requests too.
+///
+/// (`axum::serve` has no such limit; this is its loop, on hyper's own server builder, with
+/// the limit set.)
+async fn accept(
+    listener: tokio::net::TcpListener,
+    service: Router,
+    header_read: std::time::Duration,
+    stop: impl Future<Output = ()>,
+) {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    // HTTP/1.1 only: browsers speak HTTP/2 only over TLS, which a proxy in front ends; and
+    // telling the two apart would read the first bytes with no time limit.
+    let mut builder = hyper::server::conn::http1::Builder::new();
+    builder
+        .timer(TokioTimer::new())
+        .header_read_timeout(header_read);
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut stop = std::pin::pin!(stop);
+    loop {
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(pair) => pair,
+                Err(e) => {
+                    // Out of file descriptors, or a connection reset before it was accepted:
+                    // wait a moment rather than spin.
+                    tracing::warn!("accepting a connection: {e}");
+                    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                    continue;
+                }
+            },
+            () = &mut stop => break,
+        };
+        let _ = stream.set_nodelay(true);
+        let service = service.clone();
+        let hyper_service = hyper::service::service_fn(
+            move |mut request: axum::http::Request<hyper::body::Incoming>| {
+                request
+                    .extensions_mut()
+                    .insert(axum::extract::ConnectInfo(peer));
+                tower::ServiceExt::oneshot(service.clone(), request.map(axum::body::Body::new))
+            },
+        );
+        let connection = builder.serve_connection(TokioIo::new(stream), hyper_service);
+        let connection = graceful.watch(connection);
+        tokio::spawn(async move {
+            // A client that goes away, or breaks the protocol, ends its own connection only.
+            let _ = connection.await;
+        });
+    }
+    drop(listener);
+    graceful.shutdown().await;
 }
 
 async fn shutdown() {

@@ -342,7 +342,10 @@ fn a_count_with_a_fraction_is_refused() {
 fn a_place_name_with_a_control_character_or_at_great_length_is_refused() {
     // Line 3 is a regional row: region_name is column 7.
     for (value, says) in [
-        ("North\u{1b}[31mWest".to_string(), "control character U+001B"),
+        (
+            "North\u{1b}[31mWest".to_string(),
+            "control character U+001B",
+        ),
         ("North West".repeat(100), "1000 characters long"),
     ] {
         let text = with_field(&base(), 3, 7, &value);

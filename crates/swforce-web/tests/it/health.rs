@@ -196,3 +196,65 @@ fn a_full_disk_is_answered_503_saying_nothing_sent_was_saved() {
     );
     assert_eq!(again.status, 422, "{}", again.body);
 }
+
+/// What a raw connection gets back within `within` (empty when the server closed it
+/// without a word), and how long that took.
+fn raw_exchange(
+    addr: std::net::SocketAddr,
+    sent: &[u8],
+    within: std::time::Duration,
+) -> (String, std::time::Duration) {
+    use std::io::{Read, Write};
+    let mut c = std::net::TcpStream::connect(addr).unwrap();
+    c.set_read_timeout(Some(within)).unwrap();
+    c.write_all(sent).unwrap();
+    let started = std::time::Instant::now();
+    let mut got = Vec::new();
+    let _ = c.read_to_end(&mut got);
+    (
+        String::from_utf8_lossy(&got).into_owned(),
+        started.elapsed(),
+    )
+}
+
+#[test]
+fn a_client_that_trickles_its_headers_or_sits_idle_is_let_go() {
+    use std::time::Duration;
+    let app = crate::spawn_app_with(swforce_web::Options {
+        header_read: Duration::from_secs(1),
+        ..swforce_web::Options::default()
+    });
+    // Half a request line, then nothing: closed after the limit, not held for good.
+    let (_, took) = raw_exchange(app.addr, b"GET /about HTT", Duration::from_secs(10));
+    assert!(took < Duration::from_secs(5), "{took:?}");
+    // A connection opened and never used: the same.
+    let (got, took) = raw_exchange(app.addr, b"", Duration::from_secs(10));
+    assert!(took < Duration::from_secs(5), "{took:?}: {got}");
+    // A whole request is answered as ever.
+    let (got, _) = raw_exchange(
+        app.addr,
+        b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+        Duration::from_secs(10),
+    );
+    assert!(got.starts_with("HTTP/1.1 200"), "{got}");
+}
+
+#[test]
+fn a_form_that_stops_arriving_is_answered_408_not_too_large() {
+    use std::time::Duration;
+    let app = crate::spawn_app_with(swforce_web::Options {
+        body_idle: Duration::from_secs(1),
+        ..swforce_web::Options::default()
+    });
+    let b = app.browser();
+    let csrf = b.csrf();
+    let head = format!(
+        "POST /sign-in HTTP/1.1\r\nHost: {}\r\nCookie: {}\r\nSec-Fetch-Site: same-origin\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 500\r\n\r\ncsrf={csrf}&email=a",
+        app.addr,
+        b.cookie_header()
+    );
+    let (got, took) = raw_exchange(app.addr, head.as_bytes(), Duration::from_secs(10));
+    assert!(got.starts_with("HTTP/1.1 408"), "{got}");
+    assert!(got.contains("stopped arriving"), "{got}");
+    assert!(took < Duration::from_secs(5), "{took:?}");
+}

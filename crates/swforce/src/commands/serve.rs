@@ -63,6 +63,7 @@ pub fn run(app: App, global: &ServeArgs) -> Result<(), Failure> {
                     |u| u.trim_end_matches('/').to_string(),
                 ),
             trust_proxy: global.trust_proxy.clone(),
+            ..swforce_web::Options::default()
         };
         tracing::info!(
             "swforce is serving on http://{bound} (public address {})",
