@@ -70,7 +70,13 @@ impl App {
             };
             crate::access::audit_line(Some(who), "import_statistics", file_name, what, origin)
         };
-        self.import_file_audited(file_name, reader, Some(&line))
+        let report = self.import_file_audited(file_name, reader, Some(&line))?;
+        // Where answers are being made from the statistics (a server), the new ones are built
+        // now: the person who imported sees their figures on the next page, not a moment later.
+        if self.answering_generation().is_some() {
+            self.snapshot()?;
+        }
+        Ok(report)
     }
 
     /// Reads and stores one file, all or nothing. The same bytes a second time change nothing.

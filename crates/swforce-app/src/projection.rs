@@ -322,9 +322,12 @@ impl crate::App {
         who.require(swforce_domain::access::Permission::SaveScenarios)?;
         let name = name.trim();
         crate::display::one_line("The scenario's name", name)?;
-        if name.chars().count() > 100 {
+        if name.chars().count() > swforce_engine::scenario::MAX_NAME_CHARS {
             return Err(AppError::Invalid {
-                problem: "Keep the scenario's name to 100 characters".into(),
+                problem: format!(
+                    "Keep the scenario's name to {} characters",
+                    swforce_engine::scenario::MAX_NAME_CHARS
+                ),
                 fix: "Give it a short name people will recognise".into(),
             });
         }

@@ -182,7 +182,7 @@ impl fmt::Display for ScenarioError {
 const LEVERS: &str = "name, description, train, retain, reform, agency, demand";
 
 /// The longest scenario name, in characters (it is shown as a heading and in links).
-pub const MAX_NAME_CHARS: usize = 200;
+pub const MAX_NAME_CHARS: usize = 100;
 /// The longest scenario description, in characters.
 pub const MAX_DESCRIPTION_CHARS: usize = 2000;
 /// The largest scenario file read: a scenario is a few dozen lines.

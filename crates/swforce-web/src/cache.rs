@@ -26,6 +26,8 @@ const MAX_ENTRY: usize = 4 * 1024 * 1024;
 #[derive(Debug, Default)]
 pub struct PageCache {
     inner: Mutex<Inner>,
+    /// Whether a new statistics snapshot is being built in the background.
+    refreshing: std::sync::atomic::AtomicBool,
 }
 
 #[derive(Debug, Default)]
@@ -126,7 +128,19 @@ pub async fn layer(State(state): State<WebState>, request: Request, next: Next) 
         Ok(Ok(g)) => g,
         _ => return next.run(request).await,
     };
-    if let Some(entry) = state.cache.get(generation, &key) {
+    let kept = state.cache.get(generation, &key).or_else(|| {
+        // The statistics changed (an import, perhaps by another server or the command line)
+        // and answers are still made from those before: what was kept for them is served, one
+        // import behind for a moment, while one new snapshot is built in the background.
+        let answering = state
+            .app
+            .answering_generation()
+            .filter(|a| *a < generation)?;
+        let entry = state.cache.get(answering, &key)?;
+        refresh(&state);
+        Some(entry)
+    });
+    if let Some(entry) = kept {
         let body = if signed_in {
             with_bar(&entry.body, &own_bar())
         } else {
@@ -175,6 +189,21 @@ pub async fn layer(State(state): State<WebState>, request: Request, next: Next) 
         );
     }
     Response::from_parts(parts, Body::from(bytes))
+}
+
+/// Builds the new statistics snapshot in the background, unless that is already under way.
+fn refresh(state: &WebState) {
+    use std::sync::atomic::Ordering;
+    if state.cache.refreshing.swap(true, Ordering::AcqRel) {
+        return;
+    }
+    let (app, cache) = (state.app.clone(), state.cache.clone());
+    tokio::task::spawn_blocking(move || {
+        if let Err(e) = app.snapshot() {
+            tracing::warn!("building the statistics after an import: {e}");
+        }
+        cache.refreshing.store(false, Ordering::Release);
+    });
 }
 
 impl PageCache {

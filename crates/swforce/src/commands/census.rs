@@ -111,8 +111,9 @@ pub struct ExportArgs {
 
 #[derive(Debug, clap::Args)]
 pub struct GenerateArgs {
-    /// How many invented workers the return holds.
-    #[arg(long, default_value_t = 1000)]
+    /// How many invented workers the return holds (at most a million, about 1 GB of XML; the
+    /// largest authority has a few thousand).
+    #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     workers: u32,
     /// The seed: the same seed gives the same return.
     #[arg(long, default_value_t = 1)]

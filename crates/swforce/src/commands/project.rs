@@ -35,7 +35,8 @@ pub struct Args {
     /// Years to project, 1 to 15.
     #[arg(long, default_value_t = 10)]
     years: u16,
-    /// Monte Carlo runs.
+    /// Monte Carlo runs: 1 to 100,000 here (the web page, which shares its server, allows 100
+    /// to 10,000).
     #[arg(long, default_value_t = 1000)]
     runs: u32,
     /// Seed: the same seed gives the same answer.
@@ -192,7 +193,8 @@ pub struct BacktestArgs {
     /// Years to project and score (as far as actual figures exist).
     #[arg(long, default_value_t = 3)]
     horizon: u16,
-    /// Monte Carlo runs.
+    /// Monte Carlo runs: 1 to 100,000 here (the web page, which shares its server, allows 100
+    /// to 10,000).
     #[arg(long, default_value_t = 1000)]
     runs: u32,
     /// Seed: the same seed gives the same answer.
