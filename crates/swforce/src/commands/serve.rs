@@ -5,6 +5,10 @@ use crate::commands::{fail, report_error};
 use crate::config::{SERVING_AT, ServeArgs};
 use swforce_app::App;
 
+/// Threads for blocking work (page rendering, database calls): above the PostgreSQL pool's
+/// connections, so that every connection can be in use while pages render.
+const BLOCKING_THREADS: usize = 32;
+
 pub fn run(app: App, global: &ServeArgs) -> Result<(), Failure> {
     // Invented people only on the embedded default: never in a deployment on a database server,
     // nor when the operator says --no-demo.
@@ -28,10 +32,17 @@ pub fn run(app: App, global: &ServeArgs) -> Result<(), Failure> {
         app.refresh_demo_diaries(swforce_app::agency::today())
             .map_err(fail)?;
     }
-    let runtime = tokio::runtime::Runtime::new().map_err(|e| {
-        report_error(&anyhow::Error::new(e).context("starting the web server"));
-        Failure::Refused
-    })?;
+    // Pages are made on blocking threads (they read the database): a bounded number of them,
+    // so that 200 readers at once queue for a few threads, each with memory of its own to
+    // keep, rather than start 200 (tokio's default allows 512).
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .max_blocking_threads(BLOCKING_THREADS)
+        .build()
+        .map_err(|e| {
+            report_error(&anyhow::Error::new(e).context("starting the web server"));
+            Failure::Refused
+        })?;
     // The store is dropped here, on this thread, after the runtime has stopped: a PostgreSQL
     // connection must not be closed from inside the web server's asynchronous threads.
     let keep = app.clone();
