@@ -139,6 +139,19 @@ impl StatisticsStore for PostgresStore {
                     &[&id, &last_year],
                 )
                 .map_err(backend)?;
+            let changed: i64 = get(
+                &tx.query_one(
+                    "SELECT COUNT(*) FROM observations o JOIN observations n
+                       ON n.geography_code = o.geography_code AND n.measure = o.measure
+                      AND n.breakdown = o.breakdown AND n.year = o.year
+                     WHERE n.import_id = $1 AND n.is_current
+                       AND o.dataset = $2 AND o.is_current AND o.import_id <> $1
+                       AND (o.value IS DISTINCT FROM n.value OR o.symbol IS DISTINCT FROM n.symbol)",
+                    &[&id, &p.dataset.id()],
+                )
+                .map_err(backend)?,
+                0,
+            )?;
             let superseded = tx
                 .execute(
                     "UPDATE observations SET is_current = FALSE
@@ -161,6 +174,7 @@ impl StatisticsStore for PostgresStore {
                 import,
                 cells,
                 superseded,
+                changed: changed as u64,
                 outranked,
             };
             if let Some(audit) = audit {

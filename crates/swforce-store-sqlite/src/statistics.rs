@@ -112,6 +112,18 @@ impl StatisticsStore for SqliteStore {
                 params![id, p.last_year.get()],
             )
             .map_err(backend)? as u64;
+        let changed: i64 = tx
+            .query_row(
+                "SELECT COUNT(*) FROM observations o JOIN observations n
+                   ON n.geography_code = o.geography_code AND n.measure = o.measure
+                  AND n.breakdown = o.breakdown AND n.year = o.year
+                 WHERE n.import_id = ?1 AND n.is_current = 1
+                   AND o.dataset = ?2 AND o.is_current = 1 AND o.import_id <> ?1
+                   AND (o.value IS NOT n.value OR o.symbol IS NOT n.symbol)",
+                params![id, p.dataset.id()],
+                |r| r.get(0),
+            )
+            .map_err(backend)?;
         let superseded = tx
             .execute(
                 "UPDATE observations SET is_current = 0
@@ -134,6 +146,7 @@ impl StatisticsStore for SqliteStore {
             import,
             cells,
             superseded,
+            changed: changed as u64,
             outranked,
         };
         if let Some(audit) = audit {

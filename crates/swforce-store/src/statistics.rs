@@ -59,6 +59,9 @@ pub enum ImportOutcome {
         cells: u64,
         /// Cells of earlier releases that this release replaced (they stay as vintages).
         superseded: u64,
+        /// Of those, the cells whose figure or symbol this release changes (a release that
+        /// repeats the figures, in another order or layout, replaces without changing).
+        changed: u64,
         /// Cells of this release that a later release already on record outranks.
         outranked: u64,
     },

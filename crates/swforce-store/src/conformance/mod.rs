@@ -152,6 +152,7 @@ macro_rules! conformance_tests {
             an_import_stores_rows_symbols_geographies_and_provenance,
             reimporting_the_same_file_changes_nothing,
             a_later_release_wins_and_the_earlier_stays_as_a_vintage,
+            a_release_repeating_the_figures_replaces_them_without_changing_any,
             an_older_release_imported_later_does_not_win,
             a_failing_import_writes_nothing,
             breakdowns_are_kept_apart,

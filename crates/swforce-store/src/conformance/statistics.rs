@@ -28,12 +28,13 @@ pub fn an_import_stores_rows_symbols_geographies_and_provenance(store: &dyn Stor
         import,
         cells,
         superseded,
+        changed,
         outranked,
     } = out
     else {
         panic!("{out:?}")
     };
-    assert_eq!((cells, superseded, outranked), (8, 0, 0));
+    assert_eq!((cells, superseded, changed, outranked), (8, 0, 0, 0));
     assert_eq!(import.provenance, provenance("a", 2021, 2022, 2));
     let rows = store.current_rows(Dataset::CswwHeadline).unwrap();
     assert_eq!(rows, self::rows(&[2021, 2022], 100.0));
@@ -69,6 +70,7 @@ pub fn a_later_release_wins_and_the_earlier_stays_as_a_vintage(store: &dyn Store
     let out = import(store, "b", &[2022, 2023], 200.0, "BCP");
     let ImportOutcome::Imported {
         superseded,
+        changed,
         outranked,
         ..
     } = out
@@ -76,9 +78,9 @@ pub fn a_later_release_wins_and_the_earlier_stays_as_a_vintage(store: &dyn Store
         panic!("{out:?}")
     };
     assert_eq!(
-        (superseded, outranked),
-        (4, 0),
-        "the 2022 cells of the first release"
+        (superseded, changed, outranked),
+        (4, 1, 0),
+        "the 2022 cells of the first release, of which only the figure in post is new"
     );
     let rows = store.current_rows(Dataset::CswwHeadline).unwrap();
     let by_year = |y: u16| {
@@ -195,4 +197,19 @@ pub fn breakdowns_are_kept_apart(store: &dyn Store) {
             .unwrap()
             .is_empty()
     );
+}
+
+pub fn a_release_repeating_the_figures_replaces_them_without_changing_any(store: &dyn Store) {
+    import(store, "a", &[2021, 2022], 100.0, "BCP");
+    // The same figures in another file (another order or layout: other bytes).
+    let out = import(store, "c", &[2021, 2022], 100.0, "BCP");
+    let ImportOutcome::Imported {
+        superseded,
+        changed,
+        ..
+    } = out
+    else {
+        panic!("{out:?}")
+    };
+    assert_eq!((superseded, changed), (8, 0));
 }

@@ -190,6 +190,7 @@ fn summarise(r: &ImportReport) {
         ImportOutcome::Imported {
             cells,
             superseded,
+            changed,
             outranked,
             ..
         } => {
@@ -208,7 +209,12 @@ fn summarise(r: &ImportReport) {
             );
             if *superseded > 0 {
                 println!(
-                    "  {superseded} figures revise an earlier release, which is kept as a vintage"
+                    "  {superseded} figures take the place of an earlier release's, which is kept as a vintage: {}",
+                    if *changed == 0 {
+                        "none with a new value (the same figures again)".to_string()
+                    } else {
+                        format!("{changed} with a new value or symbol")
+                    }
                 );
             }
             if *outranked > 0 {

@@ -370,6 +370,8 @@ pub mod shapes {
         cells: Option<u64>,
         /// Cells of earlier releases this one replaced (they stay as vintages).
         superseded: Option<u64>,
+        /// Of those, the cells whose figure or symbol this release changes.
+        changed: Option<u64>,
         /// Cells of this release that a later release on record outranks.
         outranked: Option<u64>,
     }
