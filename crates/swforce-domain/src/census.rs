@@ -256,6 +256,10 @@ pub struct LaVacancies {
 pub struct CollectionYear(pub i32);
 
 impl CollectionYear {
+    /// The years a census return can be for (the collection began in 2017; the dates of any
+    /// year in this range exist).
+    pub const PLAUSIBLE: std::ops::RangeInclusive<i32> = 2000..=2100;
+
     /// 1 October of the year before.
     pub fn first_day(self) -> Date {
         Date::new(self.0 - 1, 10, 1).expect("1 October exists in every year")

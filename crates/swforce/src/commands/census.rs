@@ -42,7 +42,7 @@ pub struct ValidateArgs {
     /// The return: a CSWW census XML file.
     file: PathBuf,
     /// The collection year, when the return's header has none.
-    #[arg(long)]
+    #[arg(long, value_parser = clap::value_parser!(i32).range(2000..=2100))]
     year: Option<i32>,
     /// Explanations of queries: a CSV with the columns rule, record and note (the findings CSV
     /// with its note column filled in will do). Explained queries no longer stand between the
@@ -65,7 +65,7 @@ pub struct ImportArgs {
     #[arg(long)]
     la: Option<String>,
     /// The collection year, when the return's header has none.
-    #[arg(long)]
+    #[arg(long, value_parser = clap::value_parser!(i32).range(2000..=2100))]
     year: Option<i32>,
     #[command(flatten)]
     pub store: StoreArgs,
@@ -82,7 +82,7 @@ pub struct IndicatorsArgs {
     /// The return: a CSWW census XML file.
     file: PathBuf,
     /// The collection year, when the return's header has none.
-    #[arg(long)]
+    #[arg(long, value_parser = clap::value_parser!(i32).range(2000..=2100))]
     year: Option<i32>,
     /// Suppress small cells as for publication outside the authority.
     #[arg(long)]
@@ -100,7 +100,7 @@ pub struct ExportArgs {
     #[arg(long)]
     la: String,
     /// The collection year of the return on record.
-    #[arg(long)]
+    #[arg(long, value_parser = clap::value_parser!(i32).range(2000..=2100))]
     year: i32,
     /// The file to write the return to (personal data: keep it inside the organisation).
     #[arg(long, value_name = "FILE")]
@@ -122,7 +122,7 @@ pub struct GenerateArgs {
     #[arg(long, default_value = "839")]
     la: String,
     /// The collection year (ending 30 September).
-    #[arg(long, default_value_t = 2022)]
+    #[arg(long, default_value_t = 2022, value_parser = clap::value_parser!(i32).range(2000..=2100))]
     year: i32,
     /// Spoil the return with one defect, to see the check find it (see `--defect list`).
     #[arg(long, value_name = "DEFECT")]

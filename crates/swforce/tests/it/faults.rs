@@ -330,3 +330,65 @@ fn a_full_data_disk_refuses_a_change_in_words_with_nothing_changed() {
     let imported = swforce(&data, &["import", file.to_str().unwrap()]);
     assert_eq!(imported.status.code(), Some(0), "{}", stderr(&imported));
 }
+
+/// Census returns on the command line are bounded as on the web: a NUL byte, an endless value
+/// and a year no return is for are refused in words, quickly, with no panic.
+#[test]
+fn census_returns_on_the_command_line_are_bounded_and_refused_in_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let zeros = dir.path().join("zeros.xml");
+    std::fs::write(&zeros, vec![0u8; 4 * 1024 * 1024]).unwrap();
+    let endless = dir.path().join("endless.xml");
+    std::fs::write(&endless, "a".repeat(3 * 1024 * 1024)).unwrap();
+    for (file, says) in [(&zeros, "NUL"), (&endless, "without an element")] {
+        for command in ["validate", "indicators"] {
+            let started = std::time::Instant::now();
+            let out = swforce(&data, &["census", command, file.to_str().unwrap()]);
+            assert_eq!(out.status.code(), Some(1), "{command} {}", stderr(&out));
+            let said = format!("{}{}", crate::stdout(&out), stderr(&out));
+            assert!(said.contains(says), "{command}: {said}");
+            assert!(said.len() < 4000, "{command}: {} bytes said", said.len());
+            assert!(started.elapsed() < std::time::Duration::from_secs(10));
+        }
+    }
+    // A year no return is for: a finding, not a panic; and none as an argument either.
+    let generated = dir.path().join("return.xml");
+    let made = swforce(
+        &data,
+        &[
+            "census",
+            "generate",
+            "--workers",
+            "5",
+            "--out",
+            generated.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(made.status.code(), Some(0), "{}", stderr(&made));
+    let text = std::fs::read_to_string(&generated).unwrap();
+    assert!(text.contains("<Year>2022</Year>"));
+    let odd = dir.path().join("year.xml");
+    std::fs::write(&odd, text.replace("<Year>2022</Year>", "<Year>0001</Year>")).unwrap();
+    let out = swforce(&data, &["census", "validate", odd.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        crate::stdout(&out).contains("the collection year is 1, which no census return is for"),
+        "{}",
+        crate::stdout(&out)
+    );
+    for year in ["0", "65535"] {
+        let out = swforce(
+            &data,
+            &[
+                "census",
+                "generate",
+                "--year",
+                year,
+                "--out",
+                odd.to_str().unwrap(),
+            ],
+        );
+        assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    }
+}

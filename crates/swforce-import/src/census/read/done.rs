@@ -153,7 +153,22 @@ pub(super) fn header(state: &mut State<'_>, name: &str, start: (u64, u64)) {
             }
         }
         if let Some(own) = from_header {
-            state.year = Some(CollectionYear(own));
+            if CollectionYear::PLAUSIBLE.contains(&own) {
+                state.year = Some(CollectionYear(own));
+            } else if name == "CollectionDetails" {
+                state.year = None;
+                state.hit(
+                    start,
+                    Hit {
+                        rule: "CSWW-B21",
+                        element: "Year",
+                        message: format!(
+                            "the collection year is {own}, which no census return is for"
+                        ),
+                        fix: Some("give the year the collection ends, such as 2022".into()),
+                    },
+                );
+            }
         }
     }
 }
