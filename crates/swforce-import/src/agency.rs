@@ -207,11 +207,7 @@ pub struct EngagementsRead {
 /// is wrong; unknown columns are only warnings. Reads the whole file into memory (a council's
 /// engagements are a few hundred rows) to give each row its true line number.
 pub fn read_engagements_csv(file: &str, mut reader: impl Read) -> Result<EngagementsRead, Refused> {
-    let mut out = Collector {
-        file: file.to_string(),
-        diagnostics: Vec::new(),
-        errors: 0,
-    };
+    let mut out = Collector::new(file);
     let mut bytes = Vec::new();
     if let Err(e) = crate::reading::Bounded::new(&mut reader).read_to_end(&mut bytes) {
         out.push(Diagnostic::error(
@@ -313,7 +309,7 @@ pub fn read_engagements_csv(file: &str, mut reader: impl Read) -> Result<Engagem
     }
     Ok(EngagementsRead {
         engagements: parser.engagements,
-        warnings: out.diagnostics,
+        warnings: out.finish(),
     })
 }
 

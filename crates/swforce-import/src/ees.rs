@@ -66,11 +66,7 @@ pub fn read_ees_csv_against(
     reader: impl Read,
     known: &[Geography],
 ) -> Result<ParsedFile, Refused> {
-    let mut out = Collector {
-        file: file.to_string(),
-        diagnostics: Vec::new(),
-        errors: 0,
-    };
+    let mut out = Collector::new(file);
     let mut hashing = HashingReader {
         inner: crate::reading::Bounded::new(reader),
         hasher: Sha256::new(),
@@ -165,7 +161,7 @@ pub fn read_ees_csv_against(
         return Err(out.refuse());
     }
     let sha256 = hex(&hashing.hasher.finalize());
-    Ok(parser.finish(sha256, hashing.bytes, out.diagnostics))
+    Ok(parser.finish(sha256, hashing.bytes, out.finish()))
 }
 
 /// Makes an error for the current line: `(problem, fix, column index, field)`.

@@ -61,16 +61,52 @@ pub(crate) struct Collector {
     pub(crate) file: String,
     pub(crate) diagnostics: Vec<Diagnostic>,
     pub(crate) errors: usize,
+    /// Warnings met, kept or not.
+    warnings: usize,
 }
 
+/// The most warnings kept for a file: past it they are counted, and one more warning says how
+/// many (a file of ten thousand unknown columns is one problem, not ten thousand).
+pub const WARNING_LIMIT: usize = 20;
+
 impl Collector {
+    pub(crate) fn new(file: &str) -> Self {
+        Self {
+            file: file.to_string(),
+            diagnostics: Vec::new(),
+            errors: 0,
+            warnings: 0,
+        }
+    }
+
     pub(crate) fn push(&mut self, d: Diagnostic) {
         if d.is_error() {
             self.errors += 1;
+            if self.errors <= Refused::LIMIT {
+                self.diagnostics.push(d);
+            }
+        } else {
+            self.warnings += 1;
+            if self.warnings <= WARNING_LIMIT {
+                self.diagnostics.push(d);
+            }
         }
-        if self.errors <= Refused::LIMIT || !d.is_error() {
-            self.diagnostics.push(d);
+    }
+
+    /// What was kept, with a last warning counting those that were not.
+    pub(crate) fn finish(mut self) -> Vec<Diagnostic> {
+        if self.warnings > WARNING_LIMIT {
+            self.diagnostics.push(Diagnostic::warning(
+                &self.file,
+                format!(
+                    "and {} more warnings like these ({} in all)",
+                    self.warnings - WARNING_LIMIT,
+                    self.warnings
+                ),
+                "see the first ones above: they are likely all of a kind",
+            ));
         }
+        self.diagnostics
     }
 
     pub(crate) fn full(&self) -> bool {
@@ -78,9 +114,10 @@ impl Collector {
     }
 
     pub(crate) fn refuse(self) -> Refused {
+        let file = self.file.clone();
         Refused {
-            file: self.file,
-            diagnostics: self.diagnostics,
+            file,
+            diagnostics: self.finish(),
         }
     }
 }
@@ -162,12 +199,28 @@ pub(crate) struct HeaderWords {
 
 /// The column names of a header row, trimmed, without a UTF-8 byte-order mark; refused when a
 /// name is not UTF-8 or when the one "column" shows the file uses another separator.
+/// The most columns a header may have: the widest published file has about forty.
+pub const MAX_COLUMNS: usize = 1000;
+
 pub(crate) fn header_names(
     file: &str,
     line: u64,
     record: &csv::ByteRecord,
     words: &HeaderWords,
 ) -> Result<Vec<String>, Box<Diagnostic>> {
+    if record.len() > MAX_COLUMNS {
+        return Err(Box::new(
+            Diagnostic::error(
+                file,
+                format!(
+                    "the header has {} columns, more than any file swforce reads ({MAX_COLUMNS} at most)",
+                    record.len()
+                ),
+                "check that this is the right file, saved as CSV with commas between columns",
+            )
+            .at(line, None),
+        ));
+    }
     let mut names = Vec::with_capacity(record.len());
     for (i, raw) in record.iter().enumerate() {
         let raw = if i == 0 {

@@ -50,11 +50,7 @@ const WORDS: HeaderWords = HeaderWords {
 /// Comment lines starting with `#` above the header are skipped. The same region, job type and
 /// date twice is refused, naming both lines.
 pub fn read_caps_csv(file: &str, mut reader: impl Read) -> Result<CapsRead, Refused> {
-    let mut out = Collector {
-        file: file.to_string(),
-        diagnostics: Vec::new(),
-        errors: 0,
-    };
+    let mut out = Collector::new(file);
     let mut bytes = Vec::new();
     if let Err(e) = crate::reading::Bounded::new(&mut reader).read_to_end(&mut bytes) {
         out.push(Diagnostic::error(
@@ -234,7 +230,7 @@ pub fn read_caps_csv(file: &str, mut reader: impl Read) -> Result<CapsRead, Refu
     }
     Ok(CapsRead {
         caps,
-        warnings: out.diagnostics,
+        warnings: out.finish(),
     })
 }
 

@@ -242,11 +242,7 @@ pub fn suggest_week(
     rules: &[CalendarRule],
     attendee_emails: &[String],
 ) -> Result<WeekSuggestion, Vec<Diagnostic>> {
-    let mut out = Collector {
-        file: file.to_string(),
-        diagnostics: Vec::new(),
-        errors: 0,
-    };
+    let mut out = Collector::new(file);
     let refuse = |out: Collector| Err(out.refuse().diagnostics);
     // Problems with lines do not stop the events from being read: one pass finds them all.
     let Some(top) = read_components(bytes, &mut out) else {

@@ -392,3 +392,59 @@ fn census_returns_on_the_command_line_are_bounded_and_refused_in_words() {
         assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     }
 }
+
+/// A file of many unknown columns is one problem said briefly, not one warning per column;
+/// a header wider than any file is refused.
+#[test]
+fn unknown_columns_are_said_briefly_and_an_endless_header_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let example = swforce(&data, &["agency", "example"]);
+    let text = crate::stdout(&example);
+    let mut lines = text.lines();
+    let head = lines.next().unwrap();
+    let extra: String = (0..900).map(|i| format!(",extra_{i}")).collect();
+    let mut wide = format!("{head}{extra}\n");
+    for line in lines {
+        wide.push_str(line);
+        wide.push_str(&",".repeat(900));
+        wide.push('\n');
+    }
+    let wide_file = dir.path().join("wide.csv");
+    std::fs::write(&wide_file, &wide).unwrap();
+    let out = swforce(&data, &["agency", "check", wide_file.to_str().unwrap()]);
+    let said = format!("{}{}", crate::stdout(&out), stderr(&out));
+    assert!(
+        said.contains("880 more warnings"),
+        "{}",
+        &said[..said.len().min(3000)]
+    );
+    assert!(said.len() < 60_000, "{} bytes said", said.len());
+    // Statistics files too.
+    let published =
+        std::fs::read_to_string(published("csww_headline_measures_2017_to_2022.csv")).unwrap();
+    let mut lines = published.lines();
+    let head = lines.next().unwrap();
+    let mut wide = format!("{head}{extra}\n");
+    for line in lines.take(5) {
+        wide.push_str(line);
+        wide.push_str(&",1".repeat(900));
+        wide.push('\n');
+    }
+    let wide_file = dir.path().join("wide_statistics.csv");
+    std::fs::write(&wide_file, &wide).unwrap();
+    let out = swforce(&data, &["import", wide_file.to_str().unwrap()]);
+    let said = format!("{}{}", crate::stdout(&out), stderr(&out));
+    assert!(said.len() < 60_000, "{} bytes said", said.len());
+    // Wider than any file: refused in one line.
+    let endless = dir.path().join("endless.csv");
+    std::fs::write(&endless, format!("{}\n", "x,".repeat(200_000))).unwrap();
+    for args in [&["agency", "check"][..], &["import"]] {
+        let mut all = args.to_vec();
+        all.push(endless.to_str().unwrap());
+        let out = swforce(&data, &all);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        assert!(stderr(&out).contains("200001 columns"), "{}", stderr(&out));
+        assert!(stderr(&out).len() < 2000, "{}", stderr(&out));
+    }
+}
