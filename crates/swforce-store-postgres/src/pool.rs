@@ -83,14 +83,12 @@ impl Conn {
         &mut self,
         f: impl FnOnce(&mut Conn) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
-        self.client
-            .batch_execute("BEGIN")
-            .map_err(StoreError::backend)?;
+        self.client.batch_execute("BEGIN").map_err(crate::backend)?;
         match f(self) {
             Ok(v) => {
                 self.client
                     .batch_execute("COMMIT")
-                    .map_err(StoreError::backend)?;
+                    .map_err(crate::backend)?;
                 Ok(v)
             }
             Err(e) => {
@@ -109,7 +107,7 @@ impl Conn {
         params: Params<'_>,
         f: impl FnMut(&Row) -> Result<(), StoreError>,
     ) -> Result<(), StoreError> {
-        let statement = self.statement(sql).map_err(StoreError::backend)?;
+        let statement = self.statement(sql).map_err(crate::backend)?;
         let result = self.client.for_each_row(&statement, params, f);
         if result.is_err() {
             self.statements.clear();

@@ -196,15 +196,24 @@ fn a_call_waiting_for_a_lock_gives_up_within_its_limit_and_leaves_nothing_waitin
     // Another client holds the table for longer than a call may wait.
     let mut holder = testing::raw(&url);
     let mut tx = holder.transaction().unwrap();
-    tx.batch_execute("LOCK TABLE organisations IN ACCESS EXCLUSIVE MODE")
-        .unwrap();
+    tx.batch_execute(
+        "LOCK TABLE organisations IN ACCESS EXCLUSIVE MODE;
+         LOCK TABLE observations IN ACCESS EXCLUSIVE MODE",
+    )
+    .unwrap();
+    // A plain read, and one that streams its rows (the statistics): both busy, in words.
     let started = Instant::now();
-    let refused = store.organisations();
+    let refused = store.organisations().map(|_| ());
     let took = started.elapsed();
-    assert!(
-        matches!(refused, Err(swforce_store::StoreError::Unavailable(ref m)) if m.contains("busy")),
-        "{refused:?}"
-    );
+    let streamed = store
+        .current_rows(swforce_domain::Dataset::CswwHeadline)
+        .map(|_| ());
+    for refused in [refused, streamed] {
+        assert!(
+            matches!(refused, Err(swforce_store::StoreError::Unavailable(ref m)) if m.contains("busy")),
+            "{refused:?}"
+        );
+    }
     assert!(took < Duration::from_secs(3), "{took:?}");
     // Nothing of swforce's is left queued behind the lock on the server.
     let mut watcher = testing::raw(&url);
