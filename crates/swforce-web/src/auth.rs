@@ -347,9 +347,27 @@ pub async fn layer(State(state): State<WebState>, request: Request, next: Next) 
             .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
         if sent.is_none() && form {
             let (parts, body) = request.into_parts();
-            let bytes = match axum::body::to_bytes(body, form_limit(parts.uri.path())).await {
-                Ok(bytes) => bytes,
-                Err(e) => return crate::error::form_unread(&e).into_response(),
+            let limit = form_limit(parts.uri.path());
+            // A form that says it is larger than accepted is refused before it is read.
+            let declared = parts
+                .headers
+                .get(header::CONTENT_LENGTH)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.parse::<u64>().ok());
+            if declared.is_some_and(|n| n > limit as u64) {
+                return crate::error::form_too_large().into_response();
+            }
+            // Read within the request's time, however slowly it trickles in (a pause between
+            // pieces is bounded on its own, but a byte every few seconds is not).
+            let read = tokio::time::timeout(
+                state.options.request_time,
+                axum::body::to_bytes(body, limit),
+            )
+            .await;
+            let bytes = match read {
+                Ok(Ok(bytes)) => bytes,
+                Ok(Err(e)) => return crate::error::form_unread(&e).into_response(),
+                Err(_) => return crate::error::form_too_slow().into_response(),
             };
             sent = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
                 .ok()

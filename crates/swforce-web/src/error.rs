@@ -314,26 +314,36 @@ fn database() -> &'static str {
     DATABASE.get().map_or("the database", String::as_str)
 }
 
+/// A form larger than the service accepts (413).
+pub(crate) fn form_too_large() -> PageError {
+    PageError::new(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "The form is too large",
+        "The form sent is larger than this service accepts",
+        "Shorten what you typed and try again",
+    )
+}
+
+/// A form that stopped arriving, or arrived too slowly to finish in time (408).
+pub(crate) fn form_too_slow() -> PageError {
+    PageError::new(
+        StatusCode::REQUEST_TIMEOUT,
+        "The form stopped arriving",
+        "The form stopped arriving, or arrived too slowly, and was given up on: nothing was saved",
+        "Check your connection and send the form again",
+    )
+}
+
 /// A form whose body could not be read whole: too large (413), stopped arriving (408), or
 /// broken off (400), each said as such.
 pub(crate) fn form_unread(e: &axum::Error) -> PageError {
     let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
     while let Some(s) = source {
         if s.is::<http_body_util::LengthLimitError>() {
-            return PageError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "The form is too large",
-                "The form sent is larger than this service accepts",
-                "Shorten what you typed and try again",
-            );
+            return form_too_large();
         }
         if s.is::<tower_http::timeout::TimeoutError>() {
-            return PageError::new(
-                StatusCode::REQUEST_TIMEOUT,
-                "The form stopped arriving",
-                "The form stopped arriving part of the way through, and was given up on: nothing was saved",
-                "Check your connection and send the form again",
-            );
+            return form_too_slow();
         }
         source = s.source();
     }

@@ -62,6 +62,8 @@ pub struct Options {
     /// How long a client may take to send a request's headers ([`HEADER_READ`] unless a test
     /// says otherwise).
     pub header_read: std::time::Duration,
+    /// How long a request may take ([`REQUEST_TIMEOUT`] unless a test says otherwise).
+    pub request_time: std::time::Duration,
 }
 
 pub use proxy::TrustedProxies;
@@ -74,6 +76,7 @@ impl Default for Options {
             trust_proxy: TrustedProxies::default(),
             body_idle: BODY_IDLE,
             header_read: HEADER_READ,
+            request_time: REQUEST_TIMEOUT,
         }
     }
 }
@@ -131,7 +134,7 @@ fn build(state: WebState) -> Router {
         // connection. (Uploads stream for as long as the file takes, within their size limit.)
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
             axum::http::StatusCode::SERVICE_UNAVAILABLE,
-            REQUEST_TIMEOUT,
+            state.options.request_time,
         ))
         .merge(uploads())
         .merge(api::v1::router())

@@ -258,3 +258,59 @@ fn a_form_that_stops_arriving_is_answered_408_not_too_large() {
     assert!(got.contains("stopped arriving"), "{got}");
     assert!(took < Duration::from_secs(5), "{took:?}");
 }
+
+#[test]
+fn a_form_trickled_a_byte_at_a_time_is_given_up_within_the_request_time() {
+    use std::io::{Read, Write};
+    use std::time::{Duration, Instant};
+    let app = crate::spawn_app_with(swforce_web::Options {
+        request_time: Duration::from_secs(2),
+        ..swforce_web::Options::default()
+    });
+    let b = app.browser();
+    let csrf = b.csrf();
+    let head = format!(
+        "POST /sign-in HTTP/1.1\r\nHost: {}\r\nCookie: {}\r\nSec-Fetch-Site: same-origin\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 500\r\n\r\ncsrf={csrf}",
+        app.addr,
+        b.cookie_header()
+    );
+    let mut c = std::net::TcpStream::connect(app.addr).unwrap();
+    c.write_all(head.as_bytes()).unwrap();
+    c.set_nonblocking(true).unwrap();
+    let started = Instant::now();
+    let mut got = Vec::new();
+    // A byte every half second: each pause is short, the whole is not.
+    while started.elapsed() < Duration::from_secs(10) {
+        let _ = c.write_all(b"a");
+        let mut chunk = [0u8; 4096];
+        match c.read(&mut chunk) {
+            Ok(0) => break,
+            Ok(n) => got.extend_from_slice(&chunk[..n]),
+            Err(_) => {}
+        }
+        if !got.is_empty() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(500));
+    }
+    let got = String::from_utf8_lossy(&got);
+    assert!(got.starts_with("HTTP/1.1 408"), "{got}");
+    assert!(
+        started.elapsed() < Duration::from_secs(6),
+        "{:?}",
+        started.elapsed()
+    );
+    // A form that says it is larger than accepted is refused before it is sent.
+    let (got, took) = raw_exchange(
+        app.addr,
+        format!(
+            "POST /sign-in HTTP/1.1\r\nHost: {}\r\nCookie: {}\r\nSec-Fetch-Site: same-origin\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 10000000000\r\n\r\n",
+            app.addr,
+            b.cookie_header()
+        )
+        .as_bytes(),
+        Duration::from_secs(10),
+    );
+    assert!(got.starts_with("HTTP/1.1 413"), "{got}");
+    assert!(took < Duration::from_secs(2), "{took:?}");
+}
