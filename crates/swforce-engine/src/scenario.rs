@@ -198,15 +198,23 @@ impl Scenario {
                 let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) as u64 + 1;
                 (Some(line), Some(column))
             });
-            let message = e.message().to_string();
+            let mut message = e.message().trim().to_string();
+            // What the file said is echoed in the message: cut to a few hundred characters.
+            if message.chars().count() > 300 {
+                message = message.chars().take(300).collect::<String>() + "… (cut)";
+            }
             let fix = if message.contains("unknown field") {
                 format!("use only the known keys; at the top level they are: {LEVERS}")
             } else if message.contains("missing field") {
                 "add the missing key; see the example scenario in the documentation".to_string()
+            } else if text.contains('\0') {
+                "save the scenario as plain UTF-8 text: it holds a NUL byte".to_string()
+            } else if message.contains("recursion") {
+                "a scenario is a few flat tables of levers: remove the nesting".to_string()
             } else {
                 "write the value as a number (0.85, not 85%) or a quoted word, as the example scenario shows".to_string()
             };
-            vec![ScenarioError { file: file.to_string(), line, column, key: String::new(), problem: message.trim().to_string(), fix }]
+            vec![ScenarioError { file: file.to_string(), line, column, key: String::new(), problem: message, fix }]
         })
     }
 

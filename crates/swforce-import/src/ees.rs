@@ -12,6 +12,13 @@ use std::collections::{BTreeMap, HashMap};
 use std::io::Read;
 use swforce_domain::geography::{ENGLAND, JOINT_SEPARATOR, LONDON};
 
+/// Characters that change how text shows without showing themselves (zero-width spaces and
+/// joiners, direction marks and overrides, the byte-order mark): a name holding one could
+/// pass for another.
+fn invisible(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
+}
+
 /// The longest place name read (the longest published, a jointly reported pair, is under 80).
 pub const MAX_NAME_CHARS: usize = 300;
 use swforce_domain::{
@@ -509,9 +516,14 @@ impl RowParser {
                     "field \"{field}\" is {} characters long, longer than any place's name ({MAX_NAME_CHARS} at most)",
                     name.chars().count()
                 )
-            } else if let Some(c) = name.chars().find(|c| c.is_control()) {
+            } else if let Some(c) = name.chars().find(|c| c.is_control() || invisible(*c)) {
                 format!(
-                    "field \"{field}\" holds the control character U+{:04X}, which no place's name has",
+                    "field \"{field}\" holds the {} character U+{:04X}, which no place's name has",
+                    if c.is_control() {
+                        "control"
+                    } else {
+                        "invisible formatting"
+                    },
                     u32::from(c)
                 )
             } else {

@@ -57,6 +57,12 @@ fn backend(e: rusqlite::Error) -> StoreError {
         Some(ErrorCode::DiskFull) => StoreError::Unavailable(
             "the disk holding the data folder is full: nothing was changed; free some space and try again".into(),
         ),
+        Some(ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt) => StoreError::Unavailable(
+            format!("the database file is not a swforce database, or it is damaged ({e}): nothing was changed; check that --data-dir names the right folder, or restore the database from a backup (swforce backup makes one)"),
+        ),
+        Some(ErrorCode::ReadOnly) => StoreError::Unavailable(format!(
+            "the data folder cannot be written ({e}): nothing was changed; give swforce a folder it may write to, or make this one writable"
+        )),
         Some(ErrorCode::SystemIoFailure | ErrorCode::CannotOpen) => StoreError::Unavailable(
             format!("the data folder cannot be read or written ({e}): nothing was changed; check the disk and the folder's permissions, then try again"),
         ),
@@ -212,7 +218,12 @@ impl SqliteStore {
 
     /// [`SqliteStore::open_in_dir`], with how long a call waits for another process's write.
     pub fn open_in_dir_with(dir: &Path, busy: Duration) -> Result<Self, StoreError> {
-        std::fs::create_dir_all(dir).map_err(StoreError::backend)?;
+        std::fs::create_dir_all(dir).map_err(|e| {
+            StoreError::Unavailable(format!(
+                "the data folder {} cannot be made ({e}): nothing was changed; give --data-dir a folder (not a file) in a place swforce may write to",
+                dir.display()
+            ))
+        })?;
         Self::open_with(&dir.join(FILE_NAME), busy)
     }
 

@@ -172,9 +172,9 @@ impl PageError {
                 tracing::warn!(request_id = %id, database = %database(), "answered 503: {why}");
                 Self {
                     status: StatusCode::SERVICE_UNAVAILABLE,
-                    title: "Sorry, the service is busy".into(),
+                    title: "Sorry, the service is unavailable".into(),
                     problems: vec![Problem {
-                        text: "The service's database is busy or cannot be reached just now. Nothing you sent was saved, and nothing already saved was lost".into(),
+                        text: "The service's database is busy, cannot be reached or has no room just now. Nothing you sent was saved, and nothing already saved was lost".into(),
                         fix: "Try again in a few seconds. If it keeps happening, tell the people who run this service".into(),
                         target: String::new(),
                     }],

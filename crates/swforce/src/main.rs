@@ -87,7 +87,8 @@ enum Command {
     Serve(config::ServeArgs),
     /// Show the effective settings of `serve` and where each came from.
     Config(config::ServeArgs),
-    /// Bring the database schema up to date (done at every start; this only reports it).
+    /// Make the database, or bring its schema up to date, and say which version it is at (every
+    /// command and the server do so as they start; this does only that).
     Migrate(config::StoreArgs),
     /// Copy the database, while it is in use, to a file.
     Backup(commands::admin::BackupArgs),
@@ -156,6 +157,7 @@ impl Command {
                 | admin::Command::User(_)
                 | admin::Command::Invite(_),
             ) => Fresh::Refuse,
+            Command::Demo(a) if a.removes() => Fresh::Refuse,
             Command::Census(census::Command::Validate(_) | census::Command::Indicators(_)) => {
                 Fresh::Scratch
             }

@@ -126,6 +126,11 @@ impl DemoArgs {
             None => &self.store,
         }
     }
+
+    /// Whether this removes the demo (rather than loads it).
+    pub fn removes(&self) -> bool {
+        matches!(self.action, Some(DemoAction::Remove(_)))
+    }
 }
 
 pub fn demo(app: &App, args: &DemoArgs) -> Result<(), Failure> {
@@ -157,7 +162,13 @@ fn remove_demo(app: &App) -> Result<(), Failure> {
 /// invented people, as `serve` makes on first start. A database server gets none.
 #[allow(clippy::print_stdout)]
 fn load_demo(app: &App, embedded: bool) -> Result<(), Failure> {
-    let reports = app.load_demo().map_err(fail)?;
+    let reports = app.load_demo().map_err(|e| {
+        let failure = fail(e);
+        eprintln!(
+            "note: each shipped file is loaded whole or not at all; those loaded before this one stay, and `swforce demo` again loads only what is missing"
+        );
+        failure
+    })?;
     for r in &reports {
         summarise(r);
     }
