@@ -347,8 +347,14 @@ fn a_place_name_with_a_control_character_or_at_great_length_is_refused() {
             "control character U+001B",
         ),
         ("North West".repeat(100), "1000 characters long"),
-        ("North\u{202E}West".to_string(), "invisible formatting character U+202E"),
-        ("North\u{200B}West".to_string(), "invisible formatting character U+200B"),
+        (
+            "North\u{202E}West".to_string(),
+            "invisible formatting character U+202E",
+        ),
+        (
+            "North\u{200B}West".to_string(),
+            "invisible formatting character U+200B",
+        ),
     ] {
         let text = with_field(&base(), 3, 7, &value);
         let r = refused("names.csv", text.as_bytes());

@@ -35,7 +35,7 @@ fn a_database_from_a_newer_version_is_refused_with_advice() {
 }
 
 #[test]
-fn a_file_that_is_not_a_database_is_a_backend_error_not_a_panic() {
+fn a_file_that_is_not_a_database_is_refused_in_words_not_a_panic() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
         dir.path().join(FILE_NAME),
@@ -43,7 +43,10 @@ fn a_file_that_is_not_a_database_is_a_backend_error_not_a_panic() {
     )
     .unwrap();
     let err = SqliteStore::open_in_dir(dir.path()).unwrap_err();
-    assert!(matches!(err, StoreError::Backend(_)), "{err:?}");
+    assert!(
+        matches!(&err, StoreError::Unavailable(m) if m.contains("not a swforce database, or it is damaged") && m.contains("backup")),
+        "{err:?}"
+    );
 }
 
 #[test]
