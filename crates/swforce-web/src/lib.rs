@@ -142,6 +142,7 @@ fn build(state: WebState) -> Router {
         .fallback(pages::not_found)
         .layer(middleware::from_fn_with_state(state.clone(), cache::layer))
         .layer(middleware::from_fn_with_state(state.clone(), auth::layer))
+        .layer(middleware::from_fn_with_state(state.clone(), deadline))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             security_headers,
@@ -228,6 +229,36 @@ async fn security_headers(State(state): AppState, request: Request, next: Next) 
     set(h, header::REFERRER_POLICY, "same-origin");
     set(h, header::X_FRAME_OPTIONS, "DENY");
     response
+}
+
+/// Every request but an upload is answered within the request time, the database calls of its
+/// session and of the page cache included: past it, a 503 page (with `Retry-After`, from
+/// [`security_headers`]). Uploads (`multipart/form-data`) stream for as long as the file takes,
+/// within their size limit and the pause allowed between pieces.
+async fn deadline(State(state): State<WebState>, request: Request, next: Next) -> Response {
+    let upload = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    if upload {
+        return next.run(request).await;
+    }
+    match tokio::time::timeout(state.options.request_time, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => {
+            tracing::warn!(
+                "gave up on a request after {} s",
+                state.options.request_time.as_secs_f64()
+            );
+            axum::response::IntoResponse::into_response(PageError::new(
+                axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                "Sorry, the service is unavailable",
+                "The answer took too long, so the service gave up on it: if you sent a change, it was either saved whole or not at all",
+                "Try again in a few seconds. If it keeps happening, tell the people who run this service",
+            ))
+        }
+    }
 }
 
 /// Serves until the process is stopped (Ctrl-C or SIGTERM), then finishes the requests in

@@ -314,3 +314,38 @@ fn a_form_trickled_a_byte_at_a_time_is_given_up_within_the_request_time() {
     assert!(got.starts_with("HTTP/1.1 413"), "{got}");
     assert!(took < Duration::from_secs(2), "{took:?}");
 }
+
+/// The session's database calls count against the request's time too: a signed-in page whose
+/// session cannot be read is answered 503 within the request time, in words.
+#[test]
+fn a_request_whose_session_cannot_be_read_is_answered_within_the_request_time() {
+    use std::time::{Duration, Instant};
+    let Some(url) = swforce_store_postgres::testing::fresh_database() else {
+        return;
+    };
+    let store = swforce_store_postgres::PostgresStore::connect(&url).unwrap();
+    let app = crate::start_on(
+        std::sync::Arc::new(store),
+        tempfile::tempdir().unwrap(),
+        swforce_web::Options {
+            request_time: Duration::from_secs(1),
+            ..swforce_web::Options::default()
+        },
+        false,
+        false,
+    );
+    let analyst = app.analyst();
+    assert_eq!(analyst.get("/account").status, 200);
+    let mut holder = swforce_store_postgres::testing::raw(&url);
+    let mut tx = holder.transaction().unwrap();
+    tx.batch_execute("LOCK TABLE sessions IN ACCESS EXCLUSIVE MODE")
+        .unwrap();
+    let started = Instant::now();
+    let answer = analyst.get("/account");
+    let took = started.elapsed();
+    assert_eq!(answer.status, 503, "{}", answer.body);
+    assert_eq!(answer.header("retry-after"), Some("5"));
+    assert!(answer.body.contains("took too long"), "{}", answer.body);
+    assert!(took < Duration::from_secs(4), "{took:?}");
+    tx.rollback().unwrap();
+}
