@@ -13,6 +13,7 @@ mod sso;
 mod tokens;
 
 pub(crate) use admin::check_email;
+pub(crate) use admin::operator::COMMAND_LINE;
 pub use admin::{OrgSummary, grantable as admin_grantable};
 pub use mail::{Mail, Mailer, Outbox};
 pub use secret::{digest, hash_password, new_secret, password_problem, verify_password};

@@ -373,7 +373,7 @@ pub fn today() -> Date {
 }
 
 /// Who acts from the command line: the operator of the server, on the audit log as such.
-pub(super) const OPERATOR: &str = "swforce command line";
+pub(super) const OPERATOR: &str = crate::access::COMMAND_LINE;
 
 impl App {
     /// The region (ONS code) of a council, from the published geography on record or shipped
