@@ -63,6 +63,20 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
 
 pub fn apply(conn: &mut Connection) -> Result<(), StoreError> {
     let be = crate::backend;
+    // Another program's database, where swforce's should be: refused untouched.
+    let (tables, ours): (i64, i64) = conn
+        .query_row(
+            "SELECT COUNT(*), COUNT(*) FILTER (WHERE name = 'schema_migrations')
+             FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .map_err(be)?;
+    if tables > 0 && ours == 0 {
+        return Err(StoreError::Unavailable(
+            "the database file holds another program's tables, not swforce's: nothing was changed; check that --data-dir names swforce's own folder".into(),
+        ));
+    }
     conn.execute_batch(
         "CREATE TABLE IF NOT EXISTS schema_migrations (
              version INTEGER PRIMARY KEY,

@@ -696,7 +696,13 @@ impl Duplicates {
         let earlier: Vec<Held> = std::iter::once(*first)
             .chain(self.more.get(&key).into_iter().flatten().copied())
             .collect();
-        self.more.entry(key).or_default().push(held);
+        // A person has a handful of records at most; past this many, later ones are checked
+        // against these (so a file of one record repeated is checked in linear time).
+        const HELD: usize = 64;
+        let more = self.more.entry(key).or_default();
+        if more.len() < HELD {
+            more.push(held);
+        }
         let same_kind = |e: &&Held| e.agency == held.agency;
         if let Some(e) = earlier
             .iter()

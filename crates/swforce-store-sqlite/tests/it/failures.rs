@@ -116,3 +116,27 @@ fn several_processes_opening_a_new_folder_at_once_migrate_it_once() {
         assert!(store.organisations().is_ok());
     }
 }
+
+#[test]
+fn another_programs_database_is_refused_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(FILE_NAME);
+    rusqlite::Connection::open(&path)
+        .unwrap()
+        .execute_batch("CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT)")
+        .unwrap();
+    let err = SqliteStore::open_in_dir(dir.path()).unwrap_err();
+    assert!(
+        matches!(&err, StoreError::Unavailable(m) if m.contains("another program's tables")),
+        "{err:?}"
+    );
+    let tables: i64 = rusqlite::Connection::open(&path)
+        .unwrap()
+        .query_row(
+            "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(tables, 1, "nothing was added");
+}

@@ -95,6 +95,9 @@ struct Hashing<R> {
     run: u64,
 }
 
+/// The deepest nesting read: a census return's elements nest four deep.
+const MAX_DEPTH: usize = 32;
+
 /// The largest return read, in bytes: the largest authority's is a few megabytes, and a
 /// million invented workers about one gigabyte.
 pub const MAX_RETURN_BYTES: u64 = 1024 * 1024 * 1024;
@@ -442,6 +445,23 @@ pub fn read_census(
                 Event::Start(s) | Event::Empty(s) if saw_root && state.stack.is_empty() => {
                     let _ = s;
                     after_the_end(&mut state, at);
+                    break;
+                }
+                Event::Start(_) if state.stack.len() >= MAX_DEPTH => {
+                    let open = state
+                        .stack
+                        .last()
+                        .map(|f| f.name.clone())
+                        .unwrap_or_default();
+                    state.finding(
+                        "XSD-STRUCTURE",
+                        Severity::Error,
+                        at,
+                        &open,
+                        format!("elements are nested more than {MAX_DEPTH} deep, far deeper than a census return's (four); the file was not read further"),
+                        "choose the CSWW census return (an XML file starting <Message>)".into(),
+                    );
+                    state.out.fatal = true;
                     break;
                 }
                 Event::Start(s) => {
