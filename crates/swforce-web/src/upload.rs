@@ -15,12 +15,21 @@ pub enum Unread {
     Broken(String),
     /// The file is larger than the route accepts.
     TooLarge,
+    /// The upload stopped arriving (a pause longer than allowed).
+    Stalled,
     /// The form has no file in it.
     Missing,
 }
 
 impl From<MultipartError> for Unread {
     fn from(e: MultipartError) -> Self {
+        let mut source: Option<&(dyn std::error::Error + 'static)> = Some(&e);
+        while let Some(s) = source {
+            if s.is::<tower_http::timeout::TimeoutError>() {
+                return Self::Stalled;
+            }
+            source = s.source();
+        }
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
             Self::TooLarge
         } else {
@@ -110,4 +119,15 @@ pub async fn stream<T: Send + 'static>(
     }
     drop(tx);
     Ok((job, bytes))
+}
+
+/// The problem of an upload that stopped arriving (408).
+pub fn stalled() -> (StatusCode, Vec<Problem>) {
+    (
+        StatusCode::REQUEST_TIMEOUT,
+        problem(
+            "The upload stopped arriving and was given up on: nothing was saved",
+            "Check your connection and choose the file again",
+        ),
+    )
 }

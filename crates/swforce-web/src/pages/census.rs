@@ -431,6 +431,7 @@ pub(crate) fn unread(u: Unread) -> (StatusCode, Vec<Problem>) {
                 "Check you chose the census return",
             ),
         ),
+        Unread::Stalled => upload::stalled(),
         Unread::Broken(detail) => (
             StatusCode::BAD_REQUEST,
             upload::problem(

@@ -520,6 +520,11 @@ pub async fn calendar(
             ),
             "Export just a few weeks of your calendar (Outlook: File, Save calendar, Date range; Google: export one calendar)",
         ),
+        Unread::Stalled => (
+            StatusCode::REQUEST_TIMEOUT,
+            "The upload stopped arriving and was given up on: nothing was saved".to_string(),
+            "Check your connection and choose the calendar file again",
+        ),
         Unread::Broken(detail) => (
             StatusCode::BAD_REQUEST,
             format!("The upload could not be read ({detail})"),

@@ -163,6 +163,7 @@ fn unread(u: Unread) -> (StatusCode, Vec<Problem>) {
                 "Published statistics files are under 1 MB: check you chose the right file",
             ),
         ),
+        Unread::Stalled => upload::stalled(),
         Unread::Broken(detail) => (
             StatusCode::BAD_REQUEST,
             upload::problem(

@@ -349,3 +349,24 @@ fn a_request_whose_session_cannot_be_read_is_answered_within_the_request_time() 
     assert!(took < Duration::from_secs(4), "{took:?}");
     tx.rollback().unwrap();
 }
+
+#[test]
+fn an_upload_that_stops_arriving_is_answered_408() {
+    use std::time::Duration;
+    let app = crate::spawn_app_with(swforce_web::Options {
+        body_idle: Duration::from_secs(1),
+        ..swforce_web::Options::default()
+    });
+    let b = app.browser();
+    let csrf = b.csrf();
+    let boundary = "stall-boundary";
+    let head = format!(
+        "POST /agency/check?csrf={csrf} HTTP/1.1\r\nHost: {}\r\nCookie: {}\r\nSec-Fetch-Site: same-origin\r\nContent-Type: multipart/form-data; boundary={boundary}\r\nContent-Length: 5000\r\n\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"e.csv\"\r\nContent-Type: text/csv\r\n\r\nengagement_id,",
+        app.addr,
+        b.cookie_header()
+    );
+    let (got, took) = raw_exchange(app.addr, head.as_bytes(), Duration::from_secs(10));
+    assert!(got.starts_with("HTTP/1.1 408"), "{got}");
+    assert!(got.contains("stopped arriving"), "{got}");
+    assert!(took < Duration::from_secs(5), "{took:?}");
+}

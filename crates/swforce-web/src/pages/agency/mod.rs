@@ -204,6 +204,7 @@ async fn engagements_file(
                 "An engagements file is a CSV of a few hundred rows: check you chose the right file",
             ),
         )),
+        Err(Unread::Stalled) => Err(upload::stalled()),
         Err(Unread::Broken(detail)) => Err((
             StatusCode::BAD_REQUEST,
             upload::problem(
