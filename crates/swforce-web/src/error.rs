@@ -337,15 +337,11 @@ pub(crate) fn form_too_slow() -> PageError {
 /// A form whose body could not be read whole: too large (413), stopped arriving (408), or
 /// broken off (400), each said as such.
 pub(crate) fn form_unread(e: &axum::Error) -> PageError {
-    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
-    while let Some(s) = source {
-        if s.is::<http_body_util::LengthLimitError>() {
-            return form_too_large();
-        }
-        if s.is::<tower_http::timeout::TimeoutError>() {
-            return form_too_slow();
-        }
-        source = s.source();
+    if caused_by::<http_body_util::LengthLimitError>(e) {
+        return form_too_large();
+    }
+    if caused_by::<tower_http::timeout::TimeoutError>(e) {
+        return form_too_slow();
     }
     PageError::new(
         StatusCode::BAD_REQUEST,
@@ -353,4 +349,12 @@ pub(crate) fn form_unread(e: &axum::Error) -> PageError {
         "The connection broke while the form was being sent: nothing was saved",
         "Check your connection and send the form again",
     )
+}
+
+/// Whether `E` is `e` or among its causes (how a body that stopped arriving, or grew too
+/// large, is told apart from one broken off).
+pub(crate) fn caused_by<E: std::error::Error + 'static>(
+    e: &(dyn std::error::Error + 'static),
+) -> bool {
+    std::iter::successors(Some(e), |s| s.source()).any(|s| s.is::<E>())
 }

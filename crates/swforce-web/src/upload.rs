@@ -23,12 +23,8 @@ pub enum Unread {
 
 impl From<MultipartError> for Unread {
     fn from(e: MultipartError) -> Self {
-        let mut source: Option<&(dyn std::error::Error + 'static)> = Some(&e);
-        while let Some(s) = source {
-            if s.is::<tower_http::timeout::TimeoutError>() {
-                return Self::Stalled;
-            }
-            source = s.source();
+        if crate::error::caused_by::<tower_http::timeout::TimeoutError>(&e) {
+            return Self::Stalled;
         }
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
             Self::TooLarge

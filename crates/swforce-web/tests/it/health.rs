@@ -197,6 +197,25 @@ fn a_full_disk_is_answered_503_saying_nothing_sent_was_saved() {
     assert_eq!(again.status, 422, "{}", again.body);
 }
 
+/// The start of a POST from `b` (its cookies, from the page's own site) to `path`, declaring
+/// `length` bytes of `content_type`, followed by `body` (perhaps only part of it).
+fn post_head(
+    app: &crate::TestApp,
+    b: &crate::browser::Browser<'_>,
+    path: &str,
+    content_type: &str,
+    length: u64,
+    body: &str,
+) -> String {
+    format!(
+        "POST {path} HTTP/1.1\r\nHost: {}\r\nCookie: {}\r\nSec-Fetch-Site: same-origin\r\nContent-Type: {content_type}\r\nContent-Length: {length}\r\n\r\n{body}",
+        app.addr,
+        b.cookie_header()
+    )
+}
+
+const FORM: &str = "application/x-www-form-urlencoded";
+
 /// What a raw connection gets back within `within` (empty when the server closed it
 /// without a word), and how long that took.
 fn raw_exchange(
@@ -248,10 +267,13 @@ fn a_form_that_stops_arriving_is_answered_408_not_too_large() {
     });
     let b = app.browser();
     let csrf = b.csrf();
-    let head = format!(
-        "POST /sign-in HTTP/1.1\r\nHost: {}\r\nCookie: {}\r\nSec-Fetch-Site: same-origin\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 500\r\n\r\ncsrf={csrf}&email=a",
-        app.addr,
-        b.cookie_header()
+    let head = post_head(
+        &app,
+        &b,
+        "/sign-in",
+        FORM,
+        500,
+        &format!("csrf={csrf}&email=a"),
     );
     let (got, took) = raw_exchange(app.addr, head.as_bytes(), Duration::from_secs(10));
     assert!(got.starts_with("HTTP/1.1 408"), "{got}");
@@ -269,11 +291,7 @@ fn a_form_trickled_a_byte_at_a_time_is_given_up_within_the_request_time() {
     });
     let b = app.browser();
     let csrf = b.csrf();
-    let head = format!(
-        "POST /sign-in HTTP/1.1\r\nHost: {}\r\nCookie: {}\r\nSec-Fetch-Site: same-origin\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 500\r\n\r\ncsrf={csrf}",
-        app.addr,
-        b.cookie_header()
-    );
+    let head = post_head(&app, &b, "/sign-in", FORM, 500, &format!("csrf={csrf}"));
     let mut c = std::net::TcpStream::connect(app.addr).unwrap();
     c.write_all(head.as_bytes()).unwrap();
     c.set_nonblocking(true).unwrap();
@@ -303,12 +321,7 @@ fn a_form_trickled_a_byte_at_a_time_is_given_up_within_the_request_time() {
     // A form that says it is larger than accepted is refused before it is sent.
     let (got, took) = raw_exchange(
         app.addr,
-        format!(
-            "POST /sign-in HTTP/1.1\r\nHost: {}\r\nCookie: {}\r\nSec-Fetch-Site: same-origin\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 10000000000\r\n\r\n",
-            app.addr,
-            b.cookie_header()
-        )
-        .as_bytes(),
+        post_head(&app, &b, "/sign-in", FORM, 10_000_000_000, "").as_bytes(),
         Duration::from_secs(10),
     );
     assert!(got.starts_with("HTTP/1.1 413"), "{got}");
@@ -360,10 +373,15 @@ fn an_upload_that_stops_arriving_is_answered_408() {
     let b = app.browser();
     let csrf = b.csrf();
     let boundary = "stall-boundary";
-    let head = format!(
-        "POST /agency/check?csrf={csrf} HTTP/1.1\r\nHost: {}\r\nCookie: {}\r\nSec-Fetch-Site: same-origin\r\nContent-Type: multipart/form-data; boundary={boundary}\r\nContent-Length: 5000\r\n\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"e.csv\"\r\nContent-Type: text/csv\r\n\r\nengagement_id,",
-        app.addr,
-        b.cookie_header()
+    let head = post_head(
+        &app,
+        &b,
+        &format!("/agency/check?csrf={csrf}"),
+        &format!("multipart/form-data; boundary={boundary}"),
+        5000,
+        &format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"e.csv\"\r\nContent-Type: text/csv\r\n\r\nengagement_id,"
+        ),
     );
     let (got, took) = raw_exchange(app.addr, head.as_bytes(), Duration::from_secs(10));
     assert!(got.starts_with("HTTP/1.1 408"), "{got}");
