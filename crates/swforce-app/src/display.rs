@@ -111,6 +111,10 @@ pub fn origin_note_of(origin: &Origin) -> Option<String> {
             "the sum of {}, published separately",
             members.join(" and ")
         )),
+        // Said once beside the column; a cell says so only when some neighbours had no figure.
+        Origin::NeighbourMedian { with, of } => (with < of).then(|| {
+            format!("the median of the {with} of {of} neighbours with a figure this year")
+        }),
     }
 }
 

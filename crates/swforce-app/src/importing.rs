@@ -25,10 +25,21 @@ pub const DEMO_FILES: &[(&str, &[u8])] = &[
         "referrals_2013_to_2022.csv",
         include_bytes!("../data/referrals_2013_to_2022.csv"),
     ),
+    (
+        "ons_population_children_2012_to_2022.csv",
+        include_bytes!("../data/ons_population_children_2012_to_2022.csv"),
+    ),
+    // The neighbour tables name authorities by DfE code: they come after the files that put
+    // the authorities on record.
+    (
+        "statistical_neighbours_2021.csv",
+        include_bytes!("../data/statistical_neighbours_2021.csv"),
+    ),
+    (
+        "statistical_neighbours_2025.csv",
+        include_bytes!("../data/statistical_neighbours_2025.csv"),
+    ),
 ];
-
-/// The publisher of every dataset swforce reads.
-pub const PUBLISHER: &str = "Department for Education";
 
 /// What importing one file did, for a summary line or an API answer.
 #[derive(Debug, Clone, Serialize)]
@@ -101,13 +112,17 @@ impl App {
             sha256: parsed.sha256.clone(),
             bytes: parsed.bytes,
             dataset: parsed.dataset,
-            publisher: PUBLISHER.to_string(),
-            release: format!(
-                "{}, {} to {}",
-                parsed.dataset.title(),
-                parsed.first_year,
-                parsed.last_year
-            ),
+            publisher: parsed.dataset.publisher().to_string(),
+            release: if parsed.dataset == Dataset::StatisticalNeighbours {
+                format!("{}, {} model", parsed.dataset.title(), parsed.first_year)
+            } else {
+                format!(
+                    "{}, {} to {}",
+                    parsed.dataset.title(),
+                    parsed.first_year,
+                    parsed.last_year
+                )
+            },
             first_year: parsed.first_year,
             last_year: parsed.last_year,
             rows: parsed.rows.len() as u64,

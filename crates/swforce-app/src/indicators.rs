@@ -119,10 +119,19 @@ impl Snapshot {
         Ok(rows
             .into_iter()
             .map(|(row, source)| {
+                // A measure no release publishes is given as computed, in its place.
                 let values: Vec<_> = Measure::of(dataset)
-                    .map(|m| (m, row.cell(m.name)))
+                    .map(|m| {
+                        let cell = if m.always_computed() {
+                            compute(m, row.year, |n| row.cell(n))
+                        } else {
+                            row.cell(m.name)
+                        };
+                        (m, cell)
+                    })
                     .collect();
                 let computed = Measure::of(dataset)
+                    .filter(|m| !m.always_computed())
                     .filter_map(|m| {
                         let Some(Cell::Value(c)) = compute(m, row.year, |n| row.cell(n)) else {
                             return None;

@@ -13,6 +13,7 @@ pub mod exchange;
 pub mod importing;
 pub mod indicators;
 pub mod lookup;
+pub mod neighbours;
 pub mod profile;
 pub mod projection;
 pub mod public_id;

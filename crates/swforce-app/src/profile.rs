@@ -2,6 +2,7 @@
 //! benchmarks for authorities, demand context, the workforce by role and ethnicity, and the
 //! places inside it. Also the comparison of several authorities.
 
+use crate::neighbours::{NeighbourBenchmark, Neighbours};
 use crate::{AppError, Figure, Snapshot};
 use serde::Serialize;
 use swforce_domain::{Dataset, GeographicLevel, Geography, Measure, Reorganisation, Year};
@@ -26,6 +27,8 @@ pub struct SeriesRow {
     pub this: Option<Figure>,
     pub region: Option<Figure>,
     pub england: Option<Figure>,
+    /// The median of the statistical neighbours' figures, for an authority.
+    pub neighbours: Option<Figure>,
 }
 
 /// A measure over time for a place, and its benchmark in the latest year.
@@ -34,6 +37,8 @@ pub struct IndicatorView {
     pub measure: &'static Measure,
     pub rows: Vec<SeriesRow>,
     pub benchmark: Option<Benchmark>,
+    /// The measure against the statistical neighbours in the latest year, for an authority.
+    pub neighbour_benchmark: Option<NeighbourBenchmark>,
     /// The latest year with a figure for the place.
     pub latest: Option<Figure>,
 }
@@ -69,6 +74,8 @@ pub struct Profile {
     pub ethnicity: Option<EthnicityTable>,
     pub headline_measures: Vec<&'static Measure>,
     pub children: Vec<ChildSummary>,
+    /// The authority's statistical neighbours in the model chosen (the newest by default).
+    pub neighbours: Option<Neighbours>,
     #[serde(skip)]
     pub formed_by: Option<&'static Reorganisation>,
     #[serde(skip)]
@@ -88,8 +95,23 @@ pub struct Comparison {
 }
 
 impl Snapshot {
-    /// The page of one place.
+    /// The page of one place, with the newest statistical neighbour model.
     pub fn profile(&self, place: &Geography) -> Profile {
+        let neighbours = self.neighbours(place, None).ok().flatten();
+        self.profile_beside(place, neighbours)
+    }
+
+    /// The page of one place, with a chosen neighbour model (the newest when `None`).
+    pub fn profile_with_model(
+        &self,
+        place: &Geography,
+        model: Option<u16>,
+    ) -> Result<Profile, AppError> {
+        let neighbours = self.neighbours(place, model)?;
+        Ok(self.profile_beside(place, neighbours))
+    }
+
+    fn profile_beside(&self, place: &Geography, neighbours: Option<Neighbours>) -> Profile {
         let region = self.region_of(place).cloned();
         let sub_region = place
             .parent
@@ -101,12 +123,12 @@ impl Snapshot {
             .filter(|m| m.headline)
             .collect();
         let workforce = Measure::of(Dataset::CswwHeadline)
-            .map(|m| self.indicator_view(place, region.as_ref(), m))
+            .map(|m| self.indicator_view(place, region.as_ref(), neighbours.as_ref(), m))
             .collect();
         let demand = DEMAND_MEASURES
             .iter()
             .filter_map(|n| Measure::named(n))
-            .map(|m| self.indicator_view(place, region.as_ref(), m))
+            .map(|m| self.indicator_view(place, region.as_ref(), neighbours.as_ref(), m))
             .collect();
         let children = self
             .children(&place.code)
@@ -132,6 +154,7 @@ impl Snapshot {
             ethnicity: self.ethnicity(place),
             headline_measures,
             children,
+            neighbours,
             formed_by: self.formed_by(&place.code),
             ended_by: self.ended_by(&place.code),
         }
@@ -141,6 +164,7 @@ impl Snapshot {
         &self,
         place: &Geography,
         region: Option<&Geography>,
+        neighbours: Option<&Neighbours>,
         measure: &'static Measure,
     ) -> IndicatorView {
         let england = self.england().filter(|e| e.code != place.code);
@@ -152,10 +176,24 @@ impl Snapshot {
                 this: self.figure(&place.code, measure, "", year),
                 region: region.and_then(|r| self.figure(&r.code, measure, "", year)),
                 england: england.and_then(|e| self.figure(&e.code, measure, "", year)),
+                neighbours: neighbours.and_then(|n| {
+                    let b = self.neighbour_benchmark(n, measure, year);
+                    b.median.map(|m| Figure {
+                        year,
+                        cell: swforce_domain::Cell::Value(m),
+                        origin: crate::Origin::NeighbourMedian {
+                            with: b.with_figures,
+                            of: b.of,
+                        },
+                    })
+                }),
             })
             .filter(|r| r.this.is_some() || r.region.is_some() || r.england.is_some())
             .collect();
         let latest = rows.iter().rev().find_map(|r| r.this.clone());
+        let neighbour_benchmark = neighbours
+            .zip(self.latest_year(measure.dataset))
+            .map(|(n, year)| self.neighbour_benchmark(n, measure, year));
         let benchmark = (place.level == GeographicLevel::LocalAuthority)
             .then(|| self.latest_year(measure.dataset))
             .flatten()
@@ -185,6 +223,7 @@ impl Snapshot {
             measure,
             rows,
             benchmark,
+            neighbour_benchmark,
             latest,
         }
     }
@@ -235,6 +274,49 @@ impl Snapshot {
                 fix: format!("untick some so that at most {MAX_COMPARED} remain"),
             });
         }
+        Ok(self.compare_any(places))
+    }
+
+    /// An authority beside its statistical neighbours, in the model's order (the newest model
+    /// when `model` is `None`): eleven places, more than a chosen comparison holds.
+    pub fn compare_with_neighbours(
+        &self,
+        place: &Geography,
+        model: Option<u16>,
+    ) -> Result<(Neighbours, Comparison), AppError> {
+        let Some(neighbours) = self.neighbours(place, model)? else {
+            return Err(AppError::Invalid {
+                problem: if self.neighbour_models().is_empty() {
+                    "no statistical neighbour model is on record".into()
+                } else {
+                    format!("{} has no statistical neighbours in this model", place.name)
+                },
+                fix: if self.neighbour_models().is_empty() {
+                    "import the Department's statistical neighbour table (swforce demo loads the 2021 and 2025 models)".into()
+                } else {
+                    "choose a local authority; regions and England have no neighbours, and a model lists the authorities of its year".into()
+                },
+            });
+        };
+        let mut places: Vec<Geography> = vec![place.clone()];
+        for n in &neighbours.neighbours {
+            places.push(
+                self.geography(&n.code)
+                    .cloned()
+                    .unwrap_or_else(|| Geography {
+                        code: n.code.clone(),
+                        name: n.name.clone(),
+                        level: GeographicLevel::LocalAuthority,
+                        parent: None,
+                        old_la_code: swforce_domain::OldLaCode::parse(&n.dfe_code).ok(),
+                    }),
+            );
+        }
+        let refs: Vec<&Geography> = places.iter().collect();
+        Ok((neighbours, self.compare_any(&refs)))
+    }
+
+    fn compare_any(&self, places: &[&Geography]) -> Comparison {
         let years = self.years(Dataset::CswwHeadline);
         let measures = Measure::of(Dataset::CswwHeadline)
             .map(|m| {
@@ -250,11 +332,11 @@ impl Snapshot {
                 (m, per_place)
             })
             .collect();
-        Ok(Comparison {
+        Comparison {
             places: places.iter().map(|p| (*p).clone()).collect(),
             years,
             measures,
-        })
+        }
     }
 }
 

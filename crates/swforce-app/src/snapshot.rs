@@ -28,6 +28,9 @@ pub enum Origin {
     ReportedBy { authority: String },
     /// A jointly reported unit's figure added up from its members, published separately.
     Combined { members: Vec<String> },
+    /// The median of an authority's statistical neighbours' figures: `with` of its `of`
+    /// neighbours had one.
+    NeighbourMedian { with: usize, of: usize },
 }
 
 /// One figure for one year, in stored units (a rate as a fraction).
@@ -96,6 +99,7 @@ impl Snapshot {
                     .insert(row.year, row);
             }
         }
+        join_children(&mut rows);
         Ok(Self {
             generation,
             geographies,
@@ -443,10 +447,77 @@ impl Snapshot {
     }
 }
 
+/// Puts the children of each area (the population estimates) into the workforce, children in
+/// need and referrals rows, as the joined measure each has (see
+/// [`swforce_domain::measure::population_year`]): rates per 10,000 children are then computed,
+/// continued and added up from counts like every other rate. A jointly reported unit, which
+/// the estimates do not name, has its members' children added up.
+fn join_children(rows: &mut HashMap<Key, BTreeMap<Year, Row>>) {
+    use swforce_domain::measure::{children_measure, population_year};
+    let Some(estimate) = Measure::named("population_estimate") else {
+        return;
+    };
+    let children = |rows: &HashMap<Key, BTreeMap<Year, Row>>, code: &GeographyCode, year: u16| {
+        let of = |c: &GeographyCode| {
+            let y = Year::try_from(year).ok()?;
+            rows.get(&(Dataset::ChildPopulation, c.clone(), String::new()))?
+                .get(&y)?
+                .cell(estimate.name)
+        };
+        if let Some(cell) = of(code) {
+            return Some(cell);
+        }
+        let mut members = code.members();
+        if members.len() < 2 {
+            // A council on the boundary of the one it replaced, whose figures the publisher
+            // gives under its own code before it existed (Buckinghamshire's 825): the
+            // estimates give those years to its predecessors.
+            let (_, predecessors) = continuity_for(code.as_str())?;
+            members = predecessors
+                .iter()
+                .filter_map(|p| GeographyCode::parse(p).ok())
+                .collect();
+        }
+        let mut total = 0.0;
+        for m in &members {
+            match of(m)? {
+                Cell::Value(v) => total += v,
+                symbol => return Some(symbol),
+            }
+        }
+        Some(Cell::Value(total))
+    };
+    let mut found = Vec::new();
+    for ((dataset, code, breakdown), years) in rows.iter() {
+        let Some(measure) = children_measure(*dataset) else {
+            continue;
+        };
+        if !breakdown.is_empty() {
+            continue;
+        }
+        for year in years.keys() {
+            if let Some(cell) =
+                population_year(*dataset, year.get()).and_then(|y| children(rows, code, y))
+            {
+                found.push(((*dataset, code.clone()), *year, measure.name, cell));
+            }
+        }
+    }
+    for ((dataset, code), year, name, cell) in found {
+        if let Some(row) = rows
+            .get_mut(&(dataset, code, String::new()))
+            .and_then(|y| y.get_mut(&year))
+        {
+            row.cells.insert(name, cell);
+        }
+    }
+}
+
 /// Whether a row holds anything but "not applicable": a member shown as `z` throughout is
 /// reported by its partner.
 fn has_figures(row: &Row) -> bool {
-    row.cells
-        .values()
-        .any(|c| !matches!(c, Cell::Symbol(swforce_domain::EesSymbol::Z)))
+    row.cells.iter().any(|(name, c)| {
+        !matches!(c, Cell::Symbol(swforce_domain::EesSymbol::Z))
+            && Measure::named(name).is_none_or(|m| m.joined.is_none())
+    })
 }

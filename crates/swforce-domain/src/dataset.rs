@@ -15,16 +15,38 @@ pub enum Dataset {
     ChildrenInNeed,
     /// Referrals and re-referrals to children's social care (years to 31 March).
     Referrals,
+    /// ONS mid-year population estimates of children aged 0 to 17 (at 30 June).
+    ChildPopulation,
+    /// The Department's statistical neighbour groupings: for each authority (by its DfE code, as
+    /// the breakdown of one England row per model year), its ten most similar authorities in
+    /// order, with how close each is.
+    StatisticalNeighbours,
 }
 
 impl Dataset {
     /// Every dataset, workforce first.
-    pub const ALL: [Dataset; 4] = [
+    pub const ALL: [Dataset; 6] = [
         Self::CswwHeadline,
         Self::CswwRoleByEthnicity,
         Self::ChildrenInNeed,
         Self::Referrals,
+        Self::ChildPopulation,
+        Self::StatisticalNeighbours,
     ];
+
+    /// Whether the dataset holds figures of places (shown as indicators and defined on the
+    /// about page), not a grouping of them.
+    pub fn holds_figures(self) -> bool {
+        self != Self::StatisticalNeighbours
+    }
+
+    /// Who publishes it, as credited beside its figures.
+    pub fn publisher(self) -> &'static str {
+        match self {
+            Self::ChildPopulation => "Office for National Statistics",
+            _ => "Department for Education",
+        }
+    }
 
     /// Stable identifier used in the database, the API and the CLI.
     pub fn id(self) -> &'static str {
@@ -33,6 +55,8 @@ impl Dataset {
             Self::CswwRoleByEthnicity => "csww_role_by_ethnicity",
             Self::ChildrenInNeed => "children_in_need",
             Self::Referrals => "referrals",
+            Self::ChildPopulation => "child_population",
+            Self::StatisticalNeighbours => "statistical_neighbours",
         }
     }
 
@@ -50,6 +74,8 @@ impl Dataset {
             }
             Self::ChildrenInNeed => "Children in need",
             Self::Referrals => "Referrals and re-referrals to children's social care",
+            Self::ChildPopulation => "Children aged 0 to 17: mid-year population estimates",
+            Self::StatisticalNeighbours => "Statistical neighbours of local authorities",
         }
     }
 
@@ -60,6 +86,14 @@ impl Dataset {
                 "Children's social work workforce (Department for Education)"
             }
             Self::ChildrenInNeed | Self::Referrals => "Children in need (Department for Education)",
+            Self::ChildPopulation => {
+                "Mid-year population estimates (Office for National Statistics), as published on \
+                 Explore Education Statistics"
+            }
+            Self::StatisticalNeighbours => {
+                "Children's services statistical neighbour benchmarking tool (Department for \
+                 Education)"
+            }
         }
     }
 
@@ -68,6 +102,8 @@ impl Dataset {
         match self {
             Self::CswwHeadline | Self::CswwRoleByEthnicity => "30 September",
             Self::ChildrenInNeed | Self::Referrals => "31 March",
+            Self::ChildPopulation => "30 June",
+            Self::StatisticalNeighbours => "the model's year",
         }
     }
 

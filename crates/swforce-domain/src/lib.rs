@@ -15,6 +15,7 @@ pub mod exchange;
 pub mod geography;
 pub mod lineage;
 pub mod measure;
+pub mod neighbours;
 pub mod number;
 pub mod period;
 pub mod row;

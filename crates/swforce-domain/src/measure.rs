@@ -105,6 +105,11 @@ pub enum Formula {
         days_lost: &'static str,
         fte: &'static str,
     },
+    /// `count / children × 10,000`: a figure per 10,000 children aged 0 to 17.
+    PerTenThousand {
+        count: &'static str,
+        children: &'static str,
+    },
 }
 
 impl Formula {
@@ -117,6 +122,7 @@ impl Formula {
             } => [numerator, denominator],
             Formula::Share { part, rest } => [part, rest],
             Formula::Absence { days_lost, fte } => [days_lost, fte],
+            Formula::PerTenThousand { count, children } => [count, children],
         }
     }
 }
@@ -146,6 +152,28 @@ pub struct Measure {
     /// Whether the publisher shows 0, not `z`, when both inputs are zero (no agency workers and
     /// none covering a vacancy is a cover rate of 0%); otherwise a zero denominator is `z`.
     pub zero_when_both_zero: bool,
+    /// The dataset a figure is joined from, for a measure that its own dataset's files do not
+    /// hold: the children of an area, from the population estimates, beside each workforce,
+    /// children in need and referrals row (see [`population_year`]). Never read from a file.
+    pub joined: Option<Dataset>,
+}
+
+/// The mid-year population estimate a dataset's year is set against, as the publisher does:
+/// the workforce at 30 September of a year against the children at 30 June of that year; a
+/// children in need or referrals year to 31 March against the children at 30 June before it.
+pub fn population_year(dataset: Dataset, year: u16) -> Option<u16> {
+    match dataset {
+        Dataset::CswwHeadline => Some(year),
+        Dataset::ChildrenInNeed | Dataset::Referrals => year.checked_sub(1),
+        _ => None,
+    }
+}
+
+/// The joined measure holding the children of an area in a dataset's rows, if it has one.
+pub fn children_measure(dataset: Dataset) -> Option<&'static Measure> {
+    MEASURES
+        .iter()
+        .find(|m| m.dataset == dataset && m.joined == Some(Dataset::ChildPopulation))
 }
 
 impl Measure {
@@ -153,14 +181,23 @@ impl Measure {
     /// without regard to case: releases have written the same column `Awaiting_assessment` and
     /// `awaiting_assessment`.
     pub fn find(dataset: Dataset, column: &str) -> Option<&'static Measure> {
-        MEASURES
-            .iter()
-            .find(|m| m.dataset == dataset && m.spellings().any(|s| s.eq_ignore_ascii_case(column)))
+        MEASURES.iter().find(|m| {
+            m.dataset == dataset
+                && m.joined.is_none()
+                && m.spellings().any(|s| s.eq_ignore_ascii_case(column))
+        })
     }
 
     /// The canonical name followed by every other spelling in the mapping table.
     pub fn spellings(&self) -> impl Iterator<Item = &'static str> + use<> {
         std::iter::once(self.name).chain(self.legacy.iter().copied())
+    }
+
+    /// Whether no release publishes the measure, so that swforce always computes it: a rate
+    /// per 10,000 children of the workforce, from its counts and the population estimates.
+    pub fn always_computed(&self) -> bool {
+        matches!(self.formula, Some(Formula::PerTenThousand { .. }))
+            && self.dataset == Dataset::CswwHeadline
     }
 
     /// Finds a measure by canonical name in any dataset.
@@ -194,7 +231,29 @@ const fn m(
         headline: false,
         may_exceed_whole: false,
         zero_when_both_zero: false,
+        joined: None,
     }
+}
+
+const fn joined_children(
+    name: &'static str,
+    dataset: Dataset,
+    definition: &'static str,
+) -> Measure {
+    let mut me = m(
+        name,
+        dataset,
+        "Children aged 0 to 17",
+        Count,
+        Neutral,
+        definition,
+    );
+    me.joined = Some(Dataset::ChildPopulation);
+    me
+}
+
+const fn per_10k(count: &'static str, children: &'static str) -> Formula {
+    Formula::PerTenThousand { count, children }
 }
 
 const fn zero_when_empty(mut me: Measure) -> Measure {
@@ -230,7 +289,8 @@ const fn ratio(numerator: &'static str, denominator: &'static str) -> Formula {
 }
 
 use Dataset::{
-    ChildrenInNeed as Cin, CswwHeadline as Csww, CswwRoleByEthnicity as Eth, Referrals as Ref,
+    ChildPopulation as Pop, ChildrenInNeed as Cin, CswwHeadline as Csww,
+    CswwRoleByEthnicity as Eth, Referrals as Ref, StatisticalNeighbours as Sn,
 };
 use Polarity::{LowerIsBetter as Lower, Neutral};
 use Unit::{CasesPerFte, Count, Days, Fte, Headcount, PerTenThousand, Percent};
@@ -489,6 +549,44 @@ pub static MEASURES: &[Measure] = &[
             fte: "inpost_fte",
         },
     )),
+    joined_children(
+        "population_0_17",
+        Csww,
+        "Children aged 0 to 17 living in the area at 30 June of the year (ONS mid-year estimate), joined from the population estimates.",
+    ),
+    headline(derived(
+        m(
+            "inpost_fte_per_10k",
+            Csww,
+            "Social workers in post per 10,000 children",
+            PerTenThousand,
+            Neutral,
+            "Social workers in post (FTE) at 30 September per 10,000 children aged 0 to 17 (ONS mid-year estimate of the same year). For regions and England, their total FTE over their total children.",
+        ),
+        per_10k("inpost_fte", "population_0_17"),
+    )),
+    derived(
+        m(
+            "cases_per_10k",
+            Csww,
+            "Cases held per 10,000 children",
+            PerTenThousand,
+            Neutral,
+            "Cases held by case-holding social workers at 30 September per 10,000 children aged 0 to 17 (ONS mid-year estimate of the same year).",
+        ),
+        per_10k("cases", "population_0_17"),
+    ),
+    derived(
+        m(
+            "vacancies_per_10k",
+            Csww,
+            "Vacancies per 10,000 children",
+            PerTenThousand,
+            Lower,
+            "Vacant social worker posts (FTE) at 30 September per 10,000 children aged 0 to 17 (ONS mid-year estimate of the same year).",
+        ),
+        per_10k("vacancy_fte", "population_0_17"),
+    ),
     // Social workers by role and ethnicity.
     m(
         "known_headcount",
@@ -594,6 +692,11 @@ pub static MEASURES: &[Measure] = &[
         ratio("other", "known_headcount"),
     )),
     // Children in need.
+    joined_children(
+        "cin_population_0_17",
+        Cin,
+        "Children aged 0 to 17 living in the area at 30 June before the year to 31 March (ONS mid-year estimate), joined from the population estimates: the denominator of the published rates.",
+    ),
     m(
         "Anypoint_episodes",
         Cin,
@@ -602,13 +705,16 @@ pub static MEASURES: &[Measure] = &[
         Neutral,
         "Episodes of need open at any point in the year to 31 March.",
     ),
-    m(
-        "Anypoint_episodes_rate",
-        Cin,
-        "Episodes at any point, per 10,000 children",
-        PerTenThousand,
-        Neutral,
-        "Episodes open at any point in the year per 10,000 children aged under 18.",
+    derived(
+        m(
+            "Anypoint_episodes_rate",
+            Cin,
+            "Episodes at any point, per 10,000 children",
+            PerTenThousand,
+            Neutral,
+            "Episodes open at any point in the year per 10,000 children aged under 18.",
+        ),
+        per_10k("Anypoint_episodes", "cin_population_0_17"),
     ),
     m(
         "Anypoint_child",
@@ -618,13 +724,16 @@ pub static MEASURES: &[Measure] = &[
         Neutral,
         "Children in need at any point in the year to 31 March.",
     ),
-    m(
-        "Anypoint_child_rate",
-        Cin,
-        "Children in need at any point, per 10,000 children",
-        PerTenThousand,
-        Neutral,
-        "Children in need at any point in the year per 10,000 children aged under 18.",
+    derived(
+        m(
+            "Anypoint_child_rate",
+            Cin,
+            "Children in need at any point, per 10,000 children",
+            PerTenThousand,
+            Neutral,
+            "Children in need at any point in the year per 10,000 children aged under 18.",
+        ),
+        per_10k("Anypoint_child", "cin_population_0_17"),
     ),
     m(
         "Started_episodes",
@@ -634,13 +743,16 @@ pub static MEASURES: &[Measure] = &[
         Neutral,
         "Episodes of need that started in the year to 31 March.",
     ),
-    m(
-        "Started_episodes_rate",
-        Cin,
-        "Episodes started, per 10,000 children",
-        PerTenThousand,
-        Neutral,
-        "Episodes started in the year per 10,000 children aged under 18.",
+    derived(
+        m(
+            "Started_episodes_rate",
+            Cin,
+            "Episodes started, per 10,000 children",
+            PerTenThousand,
+            Neutral,
+            "Episodes started in the year per 10,000 children aged under 18.",
+        ),
+        per_10k("Started_episodes", "cin_population_0_17"),
     ),
     m(
         "Started_child",
@@ -650,13 +762,16 @@ pub static MEASURES: &[Measure] = &[
         Neutral,
         "Children starting an episode of need in the year to 31 March.",
     ),
-    m(
-        "Started_child_rate",
-        Cin,
-        "Children starting an episode, per 10,000 children",
-        PerTenThousand,
-        Neutral,
-        "Children starting an episode in the year per 10,000 children aged under 18.",
+    derived(
+        m(
+            "Started_child_rate",
+            Cin,
+            "Children starting an episode, per 10,000 children",
+            PerTenThousand,
+            Neutral,
+            "Children starting an episode in the year per 10,000 children aged under 18.",
+        ),
+        per_10k("Started_child", "cin_population_0_17"),
     ),
     m(
         "Ended_episodes",
@@ -666,13 +781,16 @@ pub static MEASURES: &[Measure] = &[
         Neutral,
         "Episodes of need that ended in the year to 31 March.",
     ),
-    m(
-        "Ended_episodes_rate",
-        Cin,
-        "Episodes ended, per 10,000 children",
-        PerTenThousand,
-        Neutral,
-        "Episodes ended in the year per 10,000 children aged under 18.",
+    derived(
+        m(
+            "Ended_episodes_rate",
+            Cin,
+            "Episodes ended, per 10,000 children",
+            PerTenThousand,
+            Neutral,
+            "Episodes ended in the year per 10,000 children aged under 18.",
+        ),
+        per_10k("Ended_episodes", "cin_population_0_17"),
     ),
     m(
         "Ended_child",
@@ -682,13 +800,16 @@ pub static MEASURES: &[Measure] = &[
         Neutral,
         "Children whose episode of need ended in the year to 31 March.",
     ),
-    m(
-        "Ended_child_rate",
-        Cin,
-        "Children ending an episode, per 10,000 children",
-        PerTenThousand,
-        Neutral,
-        "Children ending an episode in the year per 10,000 children aged under 18.",
+    derived(
+        m(
+            "Ended_child_rate",
+            Cin,
+            "Children ending an episode, per 10,000 children",
+            PerTenThousand,
+            Neutral,
+            "Children ending an episode in the year per 10,000 children aged under 18.",
+        ),
+        per_10k("Ended_child", "cin_population_0_17"),
     ),
     headline(m(
         "At31_episodes",
@@ -698,13 +819,16 @@ pub static MEASURES: &[Measure] = &[
         Neutral,
         "Episodes of need open on 31 March.",
     )),
-    m(
-        "At31_episodes_rate",
-        Cin,
-        "Children in need at 31 March, per 10,000 children",
-        PerTenThousand,
-        Neutral,
-        "Episodes open on 31 March per 10,000 children aged under 18.",
+    derived(
+        m(
+            "At31_episodes_rate",
+            Cin,
+            "Children in need at 31 March, per 10,000 children",
+            PerTenThousand,
+            Neutral,
+            "Episodes open on 31 March per 10,000 children aged under 18.",
+        ),
+        per_10k("At31_episodes", "cin_population_0_17"),
     ),
     m(
         "Awaiting_assessment",
@@ -714,15 +838,23 @@ pub static MEASURES: &[Measure] = &[
         Lower,
         "Episodes on 31 March still awaiting the start of an assessment.",
     ),
-    m(
-        "Awaiting_assessment_rate",
-        Cin,
-        "Awaiting assessment, per 10,000 children",
-        PerTenThousand,
-        Lower,
-        "Episodes awaiting assessment per 10,000 children aged under 18.",
+    derived(
+        m(
+            "Awaiting_assessment_rate",
+            Cin,
+            "Awaiting assessment, per 10,000 children",
+            PerTenThousand,
+            Lower,
+            "Episodes awaiting assessment per 10,000 children aged under 18.",
+        ),
+        per_10k("Awaiting_assessment", "cin_population_0_17"),
     ),
     // Referrals.
+    joined_children(
+        "referrals_population_0_17",
+        Ref,
+        "Children aged 0 to 17 living in the area at 30 June before the year to 31 March (ONS mid-year estimate), joined from the population estimates: the denominator of the published rates.",
+    ),
     headline(legacy(
         m(
             "Referrals",
@@ -734,13 +866,16 @@ pub static MEASURES: &[Measure] = &[
         ),
         &["referral_count"],
     )),
-    m(
-        "Referrals_rate",
-        Ref,
-        "Referrals per 10,000 children",
-        PerTenThousand,
-        Neutral,
-        "Referrals in the year per 10,000 children aged under 18.",
+    derived(
+        m(
+            "Referrals_rate",
+            Ref,
+            "Referrals per 10,000 children",
+            PerTenThousand,
+            Neutral,
+            "Referrals in the year per 10,000 children aged under 18.",
+        ),
+        per_10k("Referrals", "referrals_population_0_17"),
     ),
     legacy(
         m(
@@ -822,13 +957,16 @@ pub static MEASURES: &[Measure] = &[
         ),
         &["referral_child_count"],
     ),
-    m(
-        "Referrals_child_rate",
-        Ref,
-        "Children referred, per 10,000 children",
-        PerTenThousand,
-        Neutral,
-        "Children referred per 10,000 children aged under 18.",
+    derived(
+        m(
+            "Referrals_child_rate",
+            Ref,
+            "Children referred, per 10,000 children",
+            PerTenThousand,
+            Neutral,
+            "Children referred per 10,000 children aged under 18.",
+        ),
+        per_10k("Referrals_child", "referrals_population_0_17"),
     ),
     legacy(
         m(
@@ -855,7 +993,99 @@ pub static MEASURES: &[Measure] = &[
         ),
         ratio("Re_referrals_child", "Referrals_child"),
     ),
+    // Children aged 0 to 17.
+    m(
+        "population_estimate",
+        Pop,
+        "Children aged 0 to 17",
+        Count,
+        Neutral,
+        "Children aged 0 to 17 living in the area at 30 June (ONS mid-year population estimate).",
+    ),
+    // Statistical neighbours: each authority's ten, by DfE code, and how close each is.
+    neighbour(1),
+    neighbour(2),
+    neighbour(3),
+    neighbour(4),
+    neighbour(5),
+    neighbour(6),
+    neighbour(7),
+    neighbour(8),
+    neighbour(9),
+    neighbour(10),
+    closeness(1),
+    closeness(2),
+    closeness(3),
+    closeness(4),
+    closeness(5),
+    closeness(6),
+    closeness(7),
+    closeness(8),
+    closeness(9),
+    closeness(10),
 ];
+
+/// How many statistical neighbours the Department's model gives each authority.
+pub const NEIGHBOURS: usize = 10;
+
+/// The measure holding an authority's `rank`th statistical neighbour's DfE code (1 to 10).
+pub fn neighbour_measure(rank: usize) -> &'static str {
+    NEIGHBOUR_NAMES[rank.clamp(1, NEIGHBOURS) - 1]
+}
+
+/// The measure holding how close an authority's `rank`th neighbour is (see
+/// [`crate::neighbours::Closeness`]).
+pub fn closeness_measure(rank: usize) -> &'static str {
+    CLOSENESS_NAMES[rank.clamp(1, NEIGHBOURS) - 1]
+}
+
+const NEIGHBOUR_NAMES: [&str; NEIGHBOURS] = [
+    "neighbour_1",
+    "neighbour_2",
+    "neighbour_3",
+    "neighbour_4",
+    "neighbour_5",
+    "neighbour_6",
+    "neighbour_7",
+    "neighbour_8",
+    "neighbour_9",
+    "neighbour_10",
+];
+
+const CLOSENESS_NAMES: [&str; NEIGHBOURS] = [
+    "closeness_1",
+    "closeness_2",
+    "closeness_3",
+    "closeness_4",
+    "closeness_5",
+    "closeness_6",
+    "closeness_7",
+    "closeness_8",
+    "closeness_9",
+    "closeness_10",
+];
+
+const fn neighbour(rank: usize) -> Measure {
+    m(
+        NEIGHBOUR_NAMES[rank - 1],
+        Sn,
+        "Statistical neighbour (DfE code)",
+        Count,
+        Neutral,
+        "The DfE code of one of the authority's ten statistical neighbours, most similar first.",
+    )
+}
+
+const fn closeness(rank: usize) -> Measure {
+    m(
+        CLOSENESS_NAMES[rank - 1],
+        Sn,
+        "Closeness of a statistical neighbour",
+        Count,
+        Neutral,
+        "How close the neighbour is: 1 extremely close, 2 very close, 3 close, 4 somewhat close, 5 not close.",
+    )
+}
 
 #[cfg(test)]
 mod tests {
@@ -916,16 +1146,14 @@ mod tests {
     fn every_formula_reads_measures_of_its_own_dataset() {
         for me in MEASURES {
             if let Some(f) = me.formula {
-                assert_eq!(
-                    me.unit,
-                    if me.name == "caseload_fte" {
-                        CasesPerFte
-                    } else {
-                        Percent
-                    }
-                );
+                let unit = match f {
+                    Formula::PerTenThousand { .. } => PerTenThousand,
+                    _ if me.name == "caseload_fte" => CasesPerFte,
+                    _ => Percent,
+                };
+                assert_eq!(me.unit, unit, "{}", me.name);
                 for input in f.inputs() {
-                    let found = Measure::find(me.dataset, input);
+                    let found = Measure::of(me.dataset).find(|m| m.name == input);
                     assert!(found.is_some(), "{} reads unknown {input}", me.name);
                     assert!(
                         found.unwrap().formula.is_none(),
@@ -940,7 +1168,7 @@ mod tests {
     #[test]
     fn the_canonical_workforce_set_is_the_latest_release_names() {
         let names: Vec<_> = Measure::of(Dataset::CswwHeadline).map(|m| m.name).collect();
-        assert_eq!(names.len(), 22);
+        assert_eq!(names.len(), 26);
         assert_eq!(
             Measure::find(Csww, "social_worker_fte").unwrap().name,
             "inpost_fte"

@@ -88,6 +88,7 @@ pub fn read_ees_csv_against(
     let mut record = csv::ByteRecord::new();
     let mut header: Option<(u64, Vec<String>)> = None;
     let mut parser: Option<RowParser> = None;
+    let mut neighbours: Option<crate::neighbours::Parser> = None;
     loop {
         match csv.read_byte_record(&mut record) {
             Ok(false) => break,
@@ -113,6 +114,10 @@ pub fn read_ees_csv_against(
         {
             continue; // a blank line
         }
+        if let Some(n) = &mut neighbours {
+            n.parse(line, &record, &mut out);
+            continue;
+        }
         match &mut parser {
             None => {
                 let names = match header::names(file, line, &record) {
@@ -122,6 +127,14 @@ pub fn read_ees_csv_against(
                         return Err(out.refuse());
                     }
                 };
+                if crate::neighbours::is_neighbour_header(&names) {
+                    match crate::neighbours::Parser::new(file, line, &names, known, &mut out) {
+                        Some(p) => neighbours = Some(p),
+                        None => return Err(out.refuse()),
+                    }
+                    header = Some((line, names));
+                    continue;
+                }
                 match RowParser::new(file, line, &names, known, &mut out) {
                     Some(p) => parser = Some(p),
                     None => return Err(out.refuse()),
@@ -145,6 +158,10 @@ pub fn read_ees_csv_against(
         }
     }
     drop(csv);
+    if let Some(n) = neighbours {
+        let sha256 = hex(&hashing.hasher.finalize());
+        return n.conclude(header.map_or(1, |(l, _)| l), out, sha256, hashing.bytes);
+    }
     let Some(parser) = parser else {
         out.push(Diagnostic::error(
             file,

@@ -77,6 +77,13 @@ fn withhold_impossible(row: &mut Row) -> Vec<Withheld> {
     derive_missing(row);
     for m in measures.iter() {
         let Some(formula) = m.formula else { continue };
+        // A rate per 10,000 children needs the population, which a return does not hold.
+        let needs_absent = formula.inputs().into_iter().any(|i| {
+            Measure::named(i).is_some_and(|x| x.joined.is_some()) && row.cell(i).is_none()
+        });
+        if needs_absent {
+            continue;
+        }
         let rests_on = formula
             .inputs()
             .into_iter()

@@ -55,6 +55,7 @@ pub fn evaluate(measure: &Measure, year: Year, a: f64, b: f64) -> Option<f64> {
         Formula::Ratio { .. } => (a, b),
         Formula::Share { .. } => (a, a + b),
         Formula::Absence { .. } => (a, b * working_days(year)),
+        Formula::PerTenThousand { .. } => (a * 10_000.0, b),
     };
     (den > 0.0).then(|| num / den)
 }

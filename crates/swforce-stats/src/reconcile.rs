@@ -6,7 +6,9 @@ use crate::rollup::{Hierarchy, RolledUp, roll_up};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 use swforce_domain::number::round_half_away;
-use swforce_domain::{Cell, Dataset, GeographicLevel, GeographyCode, Measure, Row, Unit, Year};
+use swforce_domain::{
+    Cell, Dataset, Formula, GeographicLevel, GeographyCode, Measure, Row, Unit, Year,
+};
 
 /// How one published rate compares with the rate computed from the published counts.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -22,6 +24,15 @@ pub enum Outcome {
     /// the authorities that returned both inputs (`authorities` of `of`): the publisher leaves
     /// out an authority that could not return one of them.
     RebuiltFromAuthorities { authorities: usize, of: usize },
+    /// A rate per 10,000 children that the publisher divided by the population estimate of its
+    /// time, since revised by ONS: every such rate of the row is reproduced by one number of
+    /// children (`used`, the middle of the range they allow), which differs from the estimate
+    /// on record (`current`). The counts and the rates agree; only the denominator moved.
+    EarlierPopulation { used: f64, current: f64 },
+    /// A rate per 10,000 children of a place and year the population estimates on record give no
+    /// number of children for (`x`, or absent): every such rate of the row is reproduced by one
+    /// number of children (`used`), so the counts and the rates agree.
+    PopulationNotOnRecord { used: f64 },
     /// Published without a value and no value can be computed either.
     NoValue,
     /// Cannot be reproduced from this file; the reason says why.
@@ -100,6 +111,7 @@ pub fn reconcile(
             .get(&row.geography)
             .copied()
             .unwrap_or(GeographicLevel::LocalAuthority);
+        let children_used = children_used(row, level);
         for measure in Measure::of(row.dataset) {
             let (Some(formula), Some(published)) = (measure.formula, row.cell(measure.name)) else {
                 continue;
@@ -109,7 +121,14 @@ pub fn reconcile(
             let published_units = published.map(|v| unit.to_published(v));
             let computed_units = computed.map(|c| c.map(|v| unit.to_published(v)));
             let [a, b] = formula.inputs();
+            let children_missing = matches!(formula, Formula::PerTenThousand { children, .. }
+                if !matches!(row.cell(children), Some(Cell::Value(_))));
             let outcome = match (published_units, computed_units) {
+                (Cell::Value(_), _) if children_missing && children_used.is_some() => {
+                    Outcome::PopulationNotOnRecord {
+                        used: children_used.map_or(0.0, |(u, _)| u.round()),
+                    }
+                }
                 (Cell::Symbol(_), None | Some(Cell::Symbol(_))) => Outcome::NoValue,
                 (Cell::Symbol(s), Some(Cell::Value(v))) => Outcome::Unreproducible {
                     reason: format!(
@@ -160,6 +179,16 @@ pub fn reconcile(
                         })
                     {
                         Outcome::RebuiltFromAuthorities { authorities: n, of }
+                    } else if let Some(used) = children_used
+                        .filter(|_| matches!(formula, Formula::PerTenThousand { .. }))
+                        .filter(|(used, rates)| {
+                            vb > 0.0 && (*rates >= 2 || (used / vb - 1.0).abs() <= MAX_REVISION)
+                        })
+                    {
+                        Outcome::EarlierPopulation {
+                            used: used.0.round(),
+                            current: vb,
+                        }
                     } else {
                         Outcome::Unreproducible {
                             reason: format!(
@@ -183,6 +212,42 @@ pub fn reconcile(
         }
     }
     out
+}
+
+/// The most the population estimates may have been revised since a rate was published, as a
+/// share, for a row with one rate per 10,000 children only: one rate alone always implies some
+/// number of children, so only a number near the estimate on record is taken as a revision.
+/// Where two or more rates of the row agree on one number, that agreement is the evidence, and
+/// revisions as large as central London's after the 2021 census (Camden's children by about a
+/// third) are taken as they are.
+pub const MAX_REVISION: f64 = 0.25;
+
+/// The number of children that reproduces every published rate per 10,000 children of a row
+/// within the rounding of its count and of the rate, if one number does (the middle of the
+/// range they all allow), with how many rates agree on it; `None` when the row has no such rate
+/// or they need different numbers.
+fn children_used(row: &Row, level: GeographicLevel) -> Option<(f64, usize)> {
+    let (mut low, mut high) = (0.0_f64, f64::INFINITY);
+    let mut rates = 0;
+    for measure in Measure::of(row.dataset) {
+        let Some(Formula::PerTenThousand { count, .. }) = measure.formula else {
+            continue;
+        };
+        let (Some(Cell::Value(rate)), Some(Cell::Value(n))) =
+            (row.cell(measure.name), row.cell(count))
+        else {
+            continue;
+        };
+        let w = Measure::find(row.dataset, count).map_or(0.0, |m| count_half_width(m, level));
+        let step = 0.5 * 10f64.powi(-(measure.unit.decimals() as i32)) + 1e-9;
+        if rate - step <= 0.0 {
+            continue;
+        }
+        low = low.max((n - w).max(0.0) * 10_000.0 / (rate + step));
+        high = high.min((n + w) * 10_000.0 / (rate - step));
+        rates += 1;
+    }
+    (rates > 0 && low <= high).then_some(((low + high) / 2.0, rates))
 }
 
 /// Whether `published` lies within the range of the formula over the rounding box of its two

@@ -29,7 +29,7 @@ pub const STYLES: [(&str, &str, Marker); 6] = [
     ("#1d70b8", "", Marker::Circle),
     ("#b35900", "8 5", Marker::Square),
     ("#505a5f", "2 4", Marker::Diamond),
-    ("#4c2c92", "", Marker::Triangle),
+    ("#4c2c92", "10 3 2 3", Marker::Triangle),
     ("#00703c", "8 5", Marker::Circle),
     ("#d4351c", "2 4", Marker::Square),
 ];

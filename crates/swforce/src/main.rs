@@ -56,6 +56,11 @@ enum Command {
     Indicators(commands::indicators::Args),
     /// Find places by name or code.
     Places(commands::places::Args),
+    /// A local authority's statistical neighbours in the Department for Education's model.
+    #[command(
+        after_help = "Examples:\n  swforce neighbours E10000016\n  swforce neighbours Kent --model 2021 --format json\n  swforce indicators --geography Kent --benchmark neighbours"
+    )]
+    Neighbours(commands::neighbours::Args),
     /// Recompute every published rate from the published counts and report any that differ.
     Reconcile(commands::reconcile::Args),
     /// Project the workforce 1 to 15 years ahead, with a scenario's levers beside the baseline.
@@ -113,6 +118,7 @@ impl Command {
             Command::Import(a) => Some(&a.store),
             Command::Indicators(a) => Some(&a.store),
             Command::Places(a) => Some(&a.store),
+            Command::Neighbours(a) => Some(&a.store),
             Command::Reconcile(a) => Some(&a.store),
             Command::Project(a) => Some(&a.store),
             Command::Backtest(a) => Some(&a.store),
@@ -147,6 +153,7 @@ impl Command {
         match self {
             Command::Indicators(_)
             | Command::Places(_)
+            | Command::Neighbours(_)
             | Command::Reconcile(_)
             | Command::Project(_)
             | Command::Backtest(_)
@@ -301,6 +308,7 @@ fn main() -> ExitCode {
             Command::Import(args) => commands::import::run(&app, &args),
             Command::Indicators(args) => commands::indicators::run(&app, &args),
             Command::Places(args) => commands::places::run(&app, &args),
+            Command::Neighbours(args) => commands::neighbours::run(&app, &args),
             Command::Reconcile(args) => commands::reconcile::run(&app, &args),
             Command::Project(args) => commands::project::run(&app, &args),
             Command::Backtest(args) => commands::project::backtest(&app, &args),

@@ -52,7 +52,7 @@ fn fixed_role(column: &str) -> Option<Role> {
         .or(match column.to_ascii_lowercase().as_str() {
             "time_identifier" => Some(Role::TimeIdentifier),
             "old_la_code" => Some(Role::OldLaCode),
-            "category" => Some(Role::Filter),
+            "category" | "age_group" => Some(Role::Filter),
             _ => None,
         })
 }
@@ -64,6 +64,9 @@ fn signature(dataset: Dataset) -> &'static str {
         Dataset::CswwRoleByEthnicity => "known_headcount",
         Dataset::ChildrenInNeed => "At31_episodes",
         Dataset::Referrals => "Referrals",
+        Dataset::ChildPopulation => "population_estimate",
+        // Not an EES file: read by its own reader (`crate::neighbours`).
+        Dataset::StatisticalNeighbours => "",
     }
 }
 
@@ -93,7 +96,7 @@ pub(super) fn read(file: &str, line: u64, names: &[String], out: &mut Collector)
                     "unknown dataset: no column identifies it (the header starts {})",
                     shown.join(",")
                 ),
-                "swforce reads the EES files of the children's social work workforce (headline measures; role by ethnicity), children in need and referrals; download one of those as CSV",
+                "swforce reads the EES files of the children's social work workforce (headline measures; role by ethnicity), children in need, referrals and the population of children aged 0 to 17, and the Department's statistical neighbour tables; download one of those as CSV",
             )
             .at(line, None),
         );

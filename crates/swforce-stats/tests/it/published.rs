@@ -42,7 +42,17 @@ fn describe(f: &swforce_stats::Finding) -> String {
 
 /// Reconciles one file, prints the tally and returns the findings that were not reproduced.
 fn unreproduced(name: &str) -> Vec<String> {
-    let all = findings(name);
+    // Rates per 10,000 children need the population estimates, another dataset: the app's
+    // reconciliation joins them (see swforce-app's tests); a file alone cannot.
+    let all: Vec<_> = findings(name)
+        .into_iter()
+        .filter(|f| {
+            !matches!(
+                swforce_domain::Measure::named(f.measure).and_then(|m| m.formula),
+                Some(swforce_domain::Formula::PerTenThousand { .. })
+            )
+        })
+        .collect();
     let unreproduced: Vec<String> = all
         .iter()
         .filter(|f| !f.outcome.reproduced())
@@ -94,12 +104,15 @@ fn every_referral_percentage_is_reproduced_from_the_published_counts() {
 }
 
 #[test]
-fn rates_per_10000_children_are_not_recomputed_because_the_population_is_not_published() {
+fn rates_per_10000_children_are_not_recomputed_from_the_file_alone_which_lacks_the_population() {
+    // Without the population estimates joined in, a rate per 10,000 children has no
+    // denominator: each is reported as such, never as matching.
     let all = findings("children_in_need_2013_to_2022.csv");
-    assert!(
-        all.is_empty(),
-        "children in need has no rate computable from its own counts"
-    );
+    assert!(!all.is_empty());
+    assert!(all.iter().all(|f| !matches!(
+        f.outcome,
+        Outcome::Exact | Outcome::WithinInputRounding | Outcome::EarlierPopulation { .. }
+    )));
 }
 
 #[test]

@@ -22,6 +22,7 @@ pub struct Source {
     pub publication: String,
     pub years: String,
     pub year_end: String,
+    pub publisher: &'static str,
     pub checked: String,
 }
 
@@ -42,6 +43,7 @@ fn formula_words(f: Formula) -> String {
             denominator,
         } => format!("{numerator} ÷ {denominator}"),
         Formula::Share { part, rest } => format!("{part} ÷ ({part} + {rest})"),
+        Formula::PerTenThousand { count, children } => format!("{count} ÷ {children} × 10,000"),
         Formula::Absence { days_lost, fte } => {
             format!("{days_lost} ÷ ({fte} × working days in the year: 253, or 254 in 2020)")
         }
@@ -66,11 +68,11 @@ fn definitions(dataset: Dataset) -> TableView {
                 CellView::text(m.name),
                 CellView::text(m.legacy.join(", ")),
                 CellView::text(m.definition),
-                CellView::text(
-                    m.formula
-                        .map(formula_words)
-                        .unwrap_or_else(|| "as published".into()),
-                ),
+                CellView::text(match (m.formula, m.joined) {
+                    (Some(f), _) => formula_words(f),
+                    (None, Some(from)) => format!("joined from {}", from.title()),
+                    (None, None) => "as published".into(),
+                }),
             ]
         })
         .collect();
@@ -98,8 +100,16 @@ pub async fn show(State(state): AppState) -> PageResult {
                         (Some(a), _) => a.to_string(),
                         _ => "not imported".to_string(),
                     },
-                    year_end: d.year_end().to_string(),
-                    checked: if !r.any {
+                    year_end: match d {
+                        Dataset::StatisticalNeighbours => "the models of those years".into(),
+                        _ => format!("years to {}", d.year_end()),
+                    },
+                    publisher: d.publisher(),
+                    checked: if *d == Dataset::ChildPopulation {
+                        "Figures as published: the children of each area, the denominator of every rate per 10,000 children (children in need and referrals rates are recomputed with them).".into()
+                    } else if *d == Dataset::StatisticalNeighbours {
+                        "Each authority's ten neighbours as published, in order, each found among the authorities on record by its DfE code (a council made by a reorganisation after the figures on record stands for its predecessor's figures).".into()
+                    } else if !r.any {
                         "No rate in this dataset can be recomputed from its own counts (rates per 10,000 children need population figures that are not published with it).".into()
                     } else {
                         format!("{} of {} published rates are reproduced from the published counts to the published precision.", r.reproduced, r.with_value)
@@ -124,7 +134,11 @@ pub async fn show(State(state): AppState) -> PageResult {
         let page = AboutPage {
             layout: Layout::new("About the data").nav("about"),
             sources,
-            definitions: Dataset::ALL.iter().map(|d| definitions(*d)).collect(),
+            definitions: Dataset::ALL
+                .iter()
+                .filter(|d| d.holds_figures())
+                .map(|d| definitions(*d))
+                .collect(),
             symbols,
             reorganisations,
         };

@@ -1,4 +1,5 @@
-//! Comparing up to six local authorities, indicator by indicator.
+//! Comparing up to six local authorities, indicator by indicator, or one authority with its ten
+//! statistical neighbours.
 
 use super::indicator::{Column, IndicatorSection, section};
 use super::place::href;
@@ -43,6 +44,22 @@ pub struct ComparePage {
     pub max: usize,
     pub sections: Vec<IndicatorSection>,
     pub download: String,
+    /// In a comparison with statistical neighbours: the authority, the model and its ten.
+    pub neighbours: Option<NeighbourList>,
+    /// The first chosen authority's neighbour comparison, offered beside a chosen comparison.
+    pub offer_neighbours: Option<(String, String)>,
+}
+
+/// The ten neighbours of the compared authority, as the comparison lists them.
+#[derive(Debug, Clone)]
+pub struct NeighbourList {
+    pub name: String,
+    pub href: String,
+    pub model: String,
+    /// `(other model, its address)`.
+    pub other_models: Vec<(String, String)>,
+    pub table: TableView,
+    pub notes: Vec<String>,
 }
 
 /// The codes asked for, in order, without repeats: `la=` (repeated) and `add=`, minus `remove=`.
@@ -165,11 +182,157 @@ fn sections(snap: &Snapshot, c: &Comparison, query: &str) -> Vec<IndicatorSectio
         .collect()
 }
 
+/// `neighbours=CODE[&model=YEAR]`, if the query asks for a neighbour comparison.
+fn neighbours_asked(query: Option<&str>) -> Option<(String, Option<String>)> {
+    let pairs: Vec<(String, String)> = query
+        .and_then(|q| serde_urlencoded::from_str(q).ok())
+        .unwrap_or_default();
+    let code = pairs
+        .iter()
+        .find(|(k, _)| k == "neighbours")
+        .map(|(_, v)| v.trim().to_string())?;
+    let model = pairs
+        .iter()
+        .find(|(k, _)| k == "model")
+        .map(|(_, v)| v.trim().to_string())
+        .filter(|m| !m.is_empty());
+    Some((code, model))
+}
+
+/// An authority beside its statistical neighbours: every place in the table, the authority and
+/// its neighbours' median in the chart.
+fn neighbour_comparison(
+    snap: &Snapshot,
+    code: &str,
+    model: Option<&str>,
+) -> Result<(ComparePage, Comparison), PageError> {
+    let place = snap.find(code)?;
+    let place = snap.unit_of(&place.code).unwrap_or(place);
+    let model = match model {
+        None => None,
+        Some(text) => Some(text.parse::<u16>().map_err(|_| {
+            PageError::from(swforce_app::AppError::Invalid {
+                problem: format!("{text:?} is not a statistical neighbour model"),
+                fix: "choose a model year such as 2025".into(),
+            })
+        })?),
+    };
+    let (n, c) = snap.compare_with_neighbours(place, model)?;
+    let query = format!("neighbours={}&model={}", place.code, n.model);
+    let table = TableView {
+        caption: format!(
+            "Statistical neighbours of {}, {} model, most similar first",
+            place.name, n.model
+        ),
+        head: ["Rank", "Authority", "How close"]
+            .iter()
+            .map(|h| CellView::text(*h))
+            .collect(),
+        rows: n
+            .neighbours
+            .iter()
+            .map(|x| {
+                vec![
+                    CellView::text(x.rank.to_string()),
+                    CellView::link(x.name.clone(), format!("/authorities/{}", x.code)),
+                    CellView::text(x.closeness.words().to_string()),
+                ]
+            })
+            .collect(),
+        download: String::new(),
+    };
+    let median_name = format!("Statistical neighbours (median, {} model)", n.model);
+    let sections = c
+        .measures
+        .iter()
+        .filter(|(_, per_place)| per_place.iter().flatten().any(Option::is_some))
+        .map(|(measure, per_place)| {
+            let medians: Vec<Option<swforce_app::Figure>> = c
+                .years
+                .iter()
+                .map(|y| {
+                    let b = snap.neighbour_benchmark(&n, measure, *y);
+                    b.median.map(|m| swforce_app::Figure {
+                        year: *y,
+                        cell: swforce_domain::Cell::Value(m),
+                        origin: swforce_app::Origin::NeighbourMedian {
+                            with: b.with_figures,
+                            of: b.of,
+                        },
+                    })
+                })
+                .collect();
+            let median = Column {
+                name: median_name.clone(),
+                checks: vec![None; c.years.len()],
+                figures: medians,
+            };
+            let mut all: Vec<Column> = c
+                .places
+                .iter()
+                .zip(per_place)
+                .map(|(p, figs)| Column::of(snap, p, measure, &c.years, figs.clone()))
+                .collect();
+            let subject = all.first().cloned();
+            all.push(median.clone());
+            let download = format!("/compare.csv?{query}&measure={}", measure.name);
+            let id = measure.name.replace('_', "-");
+            // The chart holds the authority and the median: eleven lines would be unreadable.
+            let mut s = section(
+                &id,
+                measure,
+                &c.years,
+                subject.into_iter().chain([median]).collect(),
+                download.clone(),
+                true,
+            );
+            s.table = section(&id, measure, &c.years, all, download, true).table;
+            s
+        })
+        .collect();
+    let others = n
+        .models
+        .iter()
+        .filter(|m| **m != n.model)
+        .map(|m| {
+            (
+                m.to_string(),
+                format!("/compare?neighbours={}&model={m}", place.code),
+            )
+        })
+        .collect();
+    let page = ComparePage {
+        layout: Layout::new(&format!("{} and its statistical neighbours", place.name))
+            .nav("compare"),
+        problems: Vec::new(),
+        chosen: Vec::new(),
+        options: Vec::new(),
+        can_add: false,
+        max: MAX_COMPARED,
+        sections,
+        download: format!("/compare.csv?{query}"),
+        neighbours: Some(NeighbourList {
+            name: place.name.clone(),
+            href: href(place),
+            model: n.model.to_string(),
+            other_models: others,
+            table,
+            notes: n.neighbours.iter().filter_map(|x| x.note.clone()).collect(),
+        }),
+        offer_neighbours: None,
+    };
+    Ok((page, c))
+}
+
 fn comparison(
     state: &WebState,
     query: Option<&str>,
 ) -> Result<(ComparePage, Option<Comparison>), PageError> {
     let snap = state.app.snapshot()?;
+    if let Some((code, model)) = neighbours_asked(query) {
+        let (page, c) = neighbour_comparison(&snap, &code, model.as_deref())?;
+        return Ok((page, Some(c)));
+    }
     let codes = requested(query);
     let (places, problems) = resolve(&snap, &codes);
     let codes_now: Vec<&str> = places.iter().map(|p| p.code.as_str()).collect();
@@ -210,6 +373,16 @@ fn comparison(
         } else {
             format!("/compare.csv?{}", query_for(&codes_now))
         },
+        neighbours: None,
+        offer_neighbours: places
+            .first()
+            .filter(|p| {
+                snap.neighbours(p, None)
+                    .ok()
+                    .flatten()
+                    .is_some_and(|n| !n.neighbours.is_empty())
+            })
+            .map(|p| (p.name.clone(), format!("/compare?neighbours={}", p.code))),
     };
     Ok((page, comparison))
 }

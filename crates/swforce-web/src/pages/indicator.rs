@@ -75,6 +75,9 @@ fn cell(measure: &Measure, f: &Option<Figure>, check: Option<&Check>) -> CellVie
         Some(fig) => match (&fig.origin, fig.cell) {
             (_, Cell::Symbol(s)) => view.with_note(s.meaning()),
             (Origin::Published, _) => view,
+            // A measure no release publishes (social workers per 10,000 children) is always
+            // computed: its definition says so once, not every cell.
+            (Origin::Computed, _) if measure.always_computed() => view,
             (_, _) => view.with_note(display::origin_note(fig).unwrap_or_default()),
         },
         None => view,

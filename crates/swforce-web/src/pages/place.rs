@@ -7,9 +7,10 @@ use crate::view::{CellView, Crumb, Layout, TableView};
 use crate::{AppState, WebState};
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::get;
+use swforce_app::neighbours::{Neighbours, rank_words};
 use swforce_app::profile::{IndicatorView, Profile, SeriesRow};
 use swforce_app::{Figure, Snapshot, display};
 use swforce_domain::{GeographicLevel, Geography, Measure, Polarity, Year};
@@ -56,8 +57,66 @@ pub struct PlacePage {
     pub ethnicity: Option<TableView>,
     pub compare_href: String,
     pub is_authority: bool,
+    /// The authority's statistical neighbours, with the model choice.
+    pub neighbours: Option<NeighboursView>,
     /// Workforce measures with no figure in any year on record.
     pub unpublished: String,
+}
+
+/// An authority's statistical neighbours as its page lists them.
+#[derive(Debug, Clone)]
+pub struct NeighboursView {
+    pub model: String,
+    /// `(year, chosen)` of every model on record, for the choice.
+    pub models: Vec<(String, bool)>,
+    pub table: TableView,
+    pub compare_href: String,
+    pub notes: Vec<String>,
+}
+
+fn neighbours_view(n: &Neighbours) -> NeighboursView {
+    let head = ["Rank", "Authority", "How close"]
+        .iter()
+        .map(|h| CellView::text(*h))
+        .collect();
+    let rows = n
+        .neighbours
+        .iter()
+        .map(|x| {
+            vec![
+                CellView::text(x.rank.to_string()),
+                CellView::link(x.name.clone(), format!("/authorities/{}", x.code)),
+                CellView::text(capitalised(x.closeness.words())),
+            ]
+        })
+        .collect();
+    NeighboursView {
+        model: n.model.to_string(),
+        models: n
+            .models
+            .iter()
+            .map(|m| (m.to_string(), *m == n.model))
+            .collect(),
+        table: TableView {
+            caption: format!(
+                "Statistical neighbours of {}, {} model, most similar first",
+                n.place_name, n.model
+            ),
+            head,
+            rows,
+            download: String::new(),
+        },
+        compare_href: format!("/compare?neighbours={}&model={}", n.place, n.model),
+        notes: n.neighbours.iter().filter_map(|x| x.note.clone()).collect(),
+    }
+}
+
+/// A word or phrase with its first letter in capitals ("Very close").
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |c| {
+        c.to_uppercase().collect::<String>() + chars.as_str()
+    })
 }
 
 /// The address of a place's page.
@@ -101,11 +160,21 @@ pub async fn england(State(state): AppState) -> PageResult {
 }
 
 pub async fn region(State(state): AppState, Path(code): Path<String>) -> PageResult {
-    show(state, code, GeographicLevel::Regional).await
+    show(
+        state,
+        code,
+        GeographicLevel::Regional,
+        PlaceQuery::default(),
+    )
+    .await
 }
 
-pub async fn authority(State(state): AppState, Path(code): Path<String>) -> PageResult {
-    show(state, code, GeographicLevel::LocalAuthority).await
+pub async fn authority(
+    State(state): AppState,
+    Path(code): Path<String>,
+    Query(query): Query<PlaceQuery>,
+) -> PageResult {
+    show(state, code, GeographicLevel::LocalAuthority, query).await
 }
 
 /// `/places/{code}`: sends the browser to the page for the place's level.
@@ -118,12 +187,35 @@ pub async fn any(State(state): AppState, Path(code): Path<String>) -> PageResult
     .await
 }
 
-async fn show(state: WebState, code: String, level: GeographicLevel) -> PageResult {
+/// The query of a place's page: which neighbour model to compare with.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct PlaceQuery {
+    pub neighbours: Option<String>,
+}
+
+async fn show(
+    state: WebState,
+    code: String,
+    level: GeographicLevel,
+    query: PlaceQuery,
+) -> PageResult {
     run(move || {
         let snap = snapshot(&state)?;
         match locate(&snap, &code, level)? {
             Err(canonical) => Ok(Redirect::permanent(&canonical).into_response()),
-            Ok(g) => Ok(render(&place_page(&snap, g))?.into_response()),
+            Ok(g) => {
+                let model = match query.neighbours.as_deref().map(str::trim) {
+                    None | Some("") => None,
+                    Some(text) => Some(text.parse::<u16>().map_err(|_| {
+                        PageError::from(swforce_app::AppError::Invalid {
+                            problem: format!("{text:?} is not a statistical neighbour model"),
+                            fix: "choose a model year from the list on the page, such as 2025"
+                                .into(),
+                        })
+                    })?),
+                };
+                Ok(render(&place_page_with(&snap, g, model)?)?.into_response())
+            }
         }
     })
     .await
@@ -168,7 +260,19 @@ fn columns(snap: &Snapshot, p: &Profile, view: &IndicatorView, years: &[Year]) -
             )
         });
     }
+    if let Some(n) = &p.neighbours {
+        cols.push(Column {
+            name: neighbours_column(n),
+            figures: view.rows.iter().map(|r| r.neighbours.clone()).collect(),
+            checks: vec![None; years.len()],
+        });
+    }
     cols
+}
+
+/// The heading of the neighbours' median, naming the model.
+fn neighbours_column(n: &Neighbours) -> String {
+    format!("Statistical neighbours (median, {} model)", n.model)
 }
 
 fn indicator_section(snap: &Snapshot, p: &Profile, view: &IndicatorView) -> IndicatorSection {
@@ -237,7 +341,7 @@ fn benchmark_table(p: &Profile) -> Option<TableView> {
         .region
         .as_ref()
         .map_or("Region".to_string(), |r| r.name.clone());
-    let head = [
+    let mut head: Vec<CellView> = [
         "Indicator",
         &p.place.name,
         &region,
@@ -254,6 +358,13 @@ fn benchmark_table(p: &Profile) -> Option<TableView> {
         ..CellView::text(*h)
     })
     .collect();
+    if let Some(n) = &p.neighbours {
+        head.push(CellView {
+            numeric: true,
+            ..CellView::text(neighbours_column(n))
+        });
+        head.push(CellView::text("Among itself and its neighbours"));
+    }
     let rows = p
         .workforce
         .iter()
@@ -278,30 +389,56 @@ fn benchmark_table(p: &Profile) -> Option<TableView> {
                 (Some(Direction::Same), _) => "No change",
                 (None, _) => "\u{2013}",
             };
-            Some(vec![
-                CellView::text(m.label),
-                CellView::number(value(b.value), raw(b.value)).with_origin(figure(|r| &r.this)),
-                CellView::number(value(b.region), raw(b.region)).with_origin(figure(|r| &r.region)),
-                CellView::number(value(b.england), raw(b.england))
-                    .with_origin(figure(|r| &r.england)),
-                CellView::number(
-                    b.vs_england
-                        .map_or_else(|| "\u{2013}".into(), |d| display::difference(m, d)),
-                    raw(b.vs_england),
-                ),
-                CellView::number(
-                    b.rank.map_or_else(
-                        || "\u{2013}".into(),
-                        |r| format!("{} of {}", display::ordinal(r), b.ranked),
+            Some(
+                vec![
+                    CellView::text(m.label),
+                    CellView::number(value(b.value), raw(b.value)).with_origin(figure(|r| &r.this)),
+                    CellView::number(value(b.region), raw(b.region))
+                        .with_origin(figure(|r| &r.region)),
+                    CellView::number(value(b.england), raw(b.england))
+                        .with_origin(figure(|r| &r.england)),
+                    CellView::number(
+                        b.vs_england
+                            .map_or_else(|| "\u{2013}".into(), |d| display::difference(m, d)),
+                        raw(b.vs_england),
                     ),
-                    b.rank.map(|r| r.to_string()).unwrap_or_default(),
-                ),
-                CellView::text(
-                    b.quartile
-                        .map_or_else(|| "\u{2013}".into(), |q| q.describe(m.polarity).to_string()),
-                ),
-                CellView::text(since),
-            ])
+                    CellView::number(
+                        b.rank.map_or_else(
+                            || "\u{2013}".into(),
+                            |r| format!("{} of {}", display::ordinal(r), b.ranked),
+                        ),
+                        b.rank.map(|r| r.to_string()).unwrap_or_default(),
+                    ),
+                    CellView::text(
+                        b.quartile.map_or_else(
+                            || "\u{2013}".into(),
+                            |q| q.describe(m.polarity).to_string(),
+                        ),
+                    ),
+                    CellView::text(since),
+                ]
+                .into_iter()
+                .chain(
+                    p.neighbours
+                        .as_ref()
+                        .map(|_| {
+                            let nb = v.neighbour_benchmark.as_ref();
+                            let median = nb.and_then(|b| b.median);
+                            vec![
+                                CellView::number(value(median), raw(median)),
+                                CellView::text(
+                                    nb.and_then(|b| {
+                                        Some(rank_words(b.rank_from_highest?, b.ranked))
+                                    })
+                                    .unwrap_or_else(|| "\u{2013}".into()),
+                                ),
+                            ]
+                        })
+                        .into_iter()
+                        .flatten(),
+                )
+                .collect(),
+            )
         })
         .collect();
     Some(TableView {
@@ -351,6 +488,22 @@ fn cards(snap: &Snapshot, p: &Profile) -> Vec<Card> {
                         b.ranked,
                         q.describe(m.polarity)
                     ));
+                }
+            }
+            if let (Some(n), Some(b)) = (&p.neighbours, &v.neighbour_benchmark) {
+                if let Some(median) = b.median {
+                    let mut note = format!(
+                        "Statistical neighbours' median {} ({} model)",
+                        display::value(m, median),
+                        n.model
+                    );
+                    if let Some(rank) = b.rank_from_highest {
+                        note.push_str(&format!(
+                            "; {} with its neighbours",
+                            rank_words(rank, b.ranked)
+                        ));
+                    }
+                    notes.push(note);
                 }
             }
             if let Some(f) = this.and_then(display::origin_note) {
@@ -521,7 +674,19 @@ fn long_date(iso: &str) -> String {
 }
 
 pub fn place_page(snap: &Snapshot, place: &Geography) -> PlacePage {
-    let p = snap.profile(place);
+    page_of(snap, place, snap.profile(place))
+}
+
+/// A place's page with a chosen statistical neighbour model (the newest when `None`).
+pub fn place_page_with(
+    snap: &Snapshot,
+    place: &Geography,
+    model: Option<u16>,
+) -> Result<PlacePage, PageError> {
+    Ok(page_of(snap, place, snap.profile_with_model(place, model)?))
+}
+
+fn page_of(snap: &Snapshot, place: &Geography, p: Profile) -> PlacePage {
     // A member of a jointly reported unit has no workforce figures of its own: the unit's page
     // holds them, and the joint note links there.
     let reported_jointly = snap.unit_of(&place.code).is_some()
@@ -589,6 +754,7 @@ pub fn place_page(snap: &Snapshot, place: &Geography) -> PlacePage {
         ethnicity: ethnicity_table(&p),
         compare_href: format!("/compare?la={}", place.code),
         is_authority: place.level == GeographicLevel::LocalAuthority,
+        neighbours: p.neighbours.as_ref().map(neighbours_view),
         unpublished: unpublished
             .iter()
             .map(|v| v.measure.label)

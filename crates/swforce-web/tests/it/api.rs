@@ -147,7 +147,10 @@ fn the_api_imports_a_body_and_answers_201_200_and_422() {
             .unwrap()
             .starts_with("unknown dataset")
     );
-    assert_eq!(app.get_json("/api/v1/imports").as_array().unwrap().len(), 5);
+    assert_eq!(
+        app.get_json("/api/v1/imports").as_array().unwrap().len(),
+        swforce_app::DEMO_FILES.len() + 1
+    );
 }
 
 #[test]

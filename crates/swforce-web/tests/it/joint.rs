@@ -99,7 +99,7 @@ fn the_unit_downloads_compares_and_projects() {
     assert_eq!(csv.status, 200);
     assert!(
         csv.body.starts_with(
-            "Year,North Northamptonshire / West Northamptonshire,East Midlands,England,check,source\n"
+            "Year,North Northamptonshire / West Northamptonshire,East Midlands,England,\"Statistical neighbours (median, 2025 model)\",check,source\n"
         ),
         "{}",
         csv.body

@@ -38,8 +38,16 @@ fn an_authority_page_shows_every_indicator_beside_its_region_and_england() {
     assert!(html.contains("Local authority in London (Inner London)"));
     assert_eq!(
         html.matches("class=\"sw-indicator\"").count(),
-        20 + 5,
-        "20 published workforce and 5 demand measures"
+        20 + 4 + 5,
+        "20 published workforce measures, the children and three rates per 10,000 children, and 5 demand measures"
+    );
+    // Its statistical neighbours (the 2025 model), in order, with the median beside each figure.
+    assert!(html.contains("id=\"neighbours\""), "{html}");
+    assert!(html.contains("Statistical neighbours of Camden, 2025 model, most similar first"));
+    assert!(html.contains("Statistical neighbours (median, 2025 model)"));
+    assert!(
+        html.contains("/compare?neighbours=E09000007&"),
+        "a shareable comparison"
     );
     assert!(html.contains("<svg"), "charts are drawn on the server");
     assert!(html.contains("<title id=\"chart-turnover-rate-fte-title\">"));
@@ -75,7 +83,9 @@ fn csv_downloads_say_which_figures_are_continued_from_predecessors() {
     let bcp = "Bournemouth, Christchurch and Poole";
     let csv = app.get("/download/E06000058/inpost_fte.csv").body;
     assert!(
-        csv.starts_with(&format!("Year,\"{bcp}\",South West,England,check,source\n")),
+        csv.starts_with(&format!(
+            "Year,\"{bcp}\",South West,England,\"Statistical neighbours (median, 2025 model)\",check,source\n"
+        )),
         "{csv}"
     );
     let y2018 = csv.lines().find(|l| l.starts_with("2018,")).unwrap();
@@ -147,7 +157,7 @@ fn three_authorities_compare_side_by_side() {
     let html = demo().get_page("/compare?la=E09000007&la=E09000003&add=E06000058");
     assert_eq!(html.matches("class=\"sw-summary-list__row\"").count(), 3);
     assert!(html.contains("Turnover rate (FTE), 2022: Camden 15.8%; Barnet"));
-    assert_eq!(html.matches("class=\"sw-indicator\"").count(), 20);
+    assert_eq!(html.matches("class=\"sw-indicator\"").count(), 24);
     let remove = links(&html)
         .into_iter()
         .find(|l| l.starts_with("/compare?") && !l.contains("E09000007"))
@@ -186,7 +196,7 @@ fn every_table_on_an_authority_page_downloads_as_csv() {
         .collect();
     assert_eq!(
         downloads.len(),
-        20 + 5 + 2,
+        20 + 4 + 5 + 2,
         "each indicator, the benchmarks and the ethnicity table"
     );
     for d in downloads {
@@ -203,11 +213,14 @@ fn every_table_on_an_authority_page_downloads_as_csv() {
     let turnover = app.get("/download/E06000058/turnover_rate_fte.csv").body;
     assert!(
         turnover.starts_with(
-            "Year,\"Bournemouth, Christchurch and Poole\",South West,England,check,source\n"
+            "Year,\"Bournemouth, Christchurch and Poole\",South West,England,\"Statistical neighbours (median, 2025 model)\",check,source\n"
         ),
         "{turnover}"
     );
-    assert!(turnover.contains("2022,22.4,18.0,17.1,,\n"), "{turnover}");
+    assert!(
+        turnover.contains("2022,22.4,18.0,17.1,16.0,,\n"),
+        "{turnover}"
+    );
 }
 
 #[test]

@@ -32,7 +32,9 @@ fn a_flagged_figure_carries_its_reason_in_the_csv_check_column() {
         .get(&format!("/download/{MANCHESTER}/turnover_rate_fte.csv"))
         .body;
     assert!(
-        csv.starts_with("Year,Manchester,North West,England,check,source\n"),
+        csv.starts_with(
+            "Year,Manchester,North West,England,\"Statistical neighbours (median, 2025 model)\",check,source\n"
+        ),
         "{csv}"
     );
     let y2022 = csv.lines().find(|l| l.starts_with("2022,")).unwrap();

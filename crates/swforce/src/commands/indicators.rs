@@ -28,8 +28,22 @@ pub struct Args {
     /// How to write the indicators.
     #[arg(long, short, value_enum, default_value = "table")]
     format: Format,
+    /// Instead of every year, each measure of one year (the latest unless --year) against a
+    /// benchmark: `neighbours`, the authority's statistical neighbours' median.
+    #[arg(long, value_enum)]
+    benchmark: Option<Benchmark>,
+    /// With --benchmark neighbours: the Department's model, by its year (2021 or 2025); the
+    /// newest when left out.
+    #[arg(long, value_name = "YEAR", requires = "benchmark")]
+    model: Option<u16>,
     #[command(flatten)]
     pub store: StoreArgs,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum Benchmark {
+    /// The median of the authority's ten statistical neighbours, and its rank among them.
+    Neighbours,
 }
 
 fn parse_year(text: &str) -> Result<Year, String> {
@@ -39,6 +53,12 @@ fn parse_year(text: &str) -> Result<Year, String> {
 pub fn run(app: &App, args: &Args) -> Result<(), Failure> {
     let snap = app.snapshot().map_err(fail)?;
     let place = snap.find(&args.geography).map_err(fail)?;
+    if let Some(Benchmark::Neighbours) = args.benchmark {
+        if let Some(y) = args.year {
+            snap.indicators(place, Some(y)).map_err(fail)?;
+        }
+        return super::neighbours::benchmark(&snap, place, args.year, args.model, args.format);
+    }
     let rows = snap.indicators(place, args.year).map_err(fail)?;
     if let (true, Some(unit)) = (rows.is_empty(), snap.unit_of(&place.code)) {
         eprintln!(

@@ -7,6 +7,7 @@ pub mod config;
 pub mod diary;
 pub mod import;
 pub mod indicators;
+pub mod neighbours;
 pub mod places;
 pub mod project;
 pub mod reconcile;

@@ -41,6 +41,12 @@ pub fn run(app: &App, args: &Args) -> Result<(), Failure> {
                     Outcome::RebuiltFromAuthorities { authorities, of } => {
                         format!("rebuilt from {authorities} of {of} authorities")
                     }
+                    Outcome::PopulationNotOnRecord { used } => format!(
+                        "reproduced with {used:.0} children; the estimates on record have none for this place and year"
+                    ),
+                    Outcome::EarlierPopulation { used, current } => format!(
+                        "reproduced with {used:.0} children, the population estimate of its time (now {current:.0})"
+                    ),
                     other => format!("{other:?}").to_lowercase(),
                 };
                 let mut w = csv::Writer::from_writer(Vec::new());
@@ -69,6 +75,10 @@ pub fn run(app: &App, args: &Args) -> Result<(), Failure> {
         let rounding = count(|o| *o == Outcome::WithinInputRounding);
         let rebuilt = count(|o| matches!(o, Outcome::RebuiltFromAuthorities { .. }));
         let none = count(|o| *o == Outcome::NoValue);
+        let earlier: Vec<_> = findings
+            .iter()
+            .filter(|f| matches!(f.outcome, Outcome::EarlierPopulation { .. }))
+            .collect();
         let bad: Vec<_> = findings
             .iter()
             .filter(|f| !f.outcome.reproduced())
@@ -83,6 +93,21 @@ pub fn run(app: &App, args: &Args) -> Result<(), Failure> {
         if rebuilt > 0 {
             println!(
                 "  {rebuilt} aggregate figures match when rebuilt from the authorities that returned both counts"
+            );
+        }
+        if !earlier.is_empty() {
+            let years: std::collections::BTreeSet<_> = earlier.iter().map(|f| f.year).collect();
+            let years: Vec<String> = years.iter().map(ToString::to_string).collect();
+            println!(
+                "  {} rates per 10,000 children match with the population estimate of their time, which ONS has since revised (years {}; swforce reconcile --all lists each with both numbers of children)",
+                earlier.len(),
+                years.join(", ")
+            );
+        }
+        let unrecorded = count(|o| matches!(o, Outcome::PopulationNotOnRecord { .. }));
+        if unrecorded > 0 {
+            println!(
+                "  {unrecorded} rates per 10,000 children of places and years the population estimates do not cover agree with their counts through one number of children"
             );
         }
         println!("  {none} are published without a value, and none can be computed");

@@ -377,7 +377,7 @@ fn the_embedded_default_makes_a_labelled_demo_organisation_and_no_demo_makes_non
     assert!(organisations(&store).is_empty());
     assert_eq!(
         store.imports().unwrap().len(),
-        4,
+        swforce_app::DEMO_FILES.len(),
         "the published statistics are loaded"
     );
 }
@@ -408,7 +408,7 @@ fn three_servers_started_at_once_on_an_empty_postgresql_database_all_serve_with_
     );
     assert_eq!(
         store.imports().unwrap().len(),
-        4,
+        swforce_app::DEMO_FILES.len(),
         "one set of the published statistics"
     );
 }

@@ -64,7 +64,7 @@ pub struct GeographyInfo {
     reported_jointly_as: Option<PlaceName>,
 }
 
-fn describe(snap: &Snapshot, g: &Geography) -> GeographyInfo {
+pub(super) fn describe(snap: &Snapshot, g: &Geography) -> GeographyInfo {
     GeographyInfo {
         members: g
             .members()
@@ -139,7 +139,7 @@ fn former(list: &[(&'static str, &'static str, &'static str)]) -> Vec<FormerPlac
 }
 
 /// An ONS code (E06000058), a DfE code (839) or a name (Camden).
-const CODE: &str = "An ONS code (E06000058), a DfE code (839) or a name (Camden).";
+pub(super) const CODE: &str = "An ONS code (E06000058), a DfE code (839) or a name (Camden).";
 
 fn bad_level(level: &str) -> ApiError {
     ApiError::new(
@@ -187,7 +187,7 @@ pub async fn index(
     .await
 }
 
-fn find<'a>(
+pub(super) fn find<'a>(
     state: &crate::WebState,
     snap: &'a Snapshot,
     code: &str,
@@ -509,6 +509,7 @@ pub async fn series(
                     Origin::Continued { predecessors } => ("continued", Some(predecessors)),
                     Origin::ReportedBy { authority } => ("reported_by", Some(vec![authority])),
                     Origin::Combined { members } => ("combined", Some(members)),
+                    Origin::NeighbourMedian { .. } => ("neighbour_median", None),
                 };
                 SeriesPoint {
                     check: snap
@@ -571,6 +572,10 @@ pub struct BenchmarkLine {
     improving: Option<bool>,
     #[schema(schema_with = measure_name)]
     measure: &'static str,
+    /// Against the authority's statistical neighbours; null when no neighbour model is on record
+    /// or the model does not list the authority.
+    #[schema(required)]
+    neighbours: Option<super::neighbours::NeighbourLine>,
     /// The figure the year before.
     #[schema(required, value_type = Option<f64>)]
     previous: Option<Value>,
@@ -594,7 +599,7 @@ pub struct BenchmarkLine {
     path = "/api/v1/geographies/{code}/benchmarks",
     operation_id = "getBenchmarks",
     tag = "statistics",
-    params(("code" = String, Path, description = CODE)),
+    params(("code" = String, Path, description = CODE), super::neighbours::ModelParams),
     responses(
         (status = 200, description = "Benchmarks", body = Benchmarks),
         (status = 400, description = "The place is not a local authority", body = ErrorAnswer),
@@ -604,6 +609,7 @@ pub struct BenchmarkLine {
 pub async fn benchmarks(
     State(state): AppState,
     Path(code): Path<String>,
+    Query(params): Query<super::neighbours::ModelParams>,
 ) -> Result<Json<Benchmarks>, ApiError> {
     run(move || {
         let snap = snapshot(&state)?;
@@ -611,12 +617,16 @@ pub async fn benchmarks(
         if g.level != GeographicLevel::LocalAuthority {
             return Err(ApiError::new(StatusCode::BAD_REQUEST, "There is a problem", &format!("{} is not a local authority", g.name), "benchmarks compare a local authority with its region, England and the other authorities"));
         }
-        let profile = snap.profile(g);
+        let model = super::neighbours::parse_model(params.model.as_deref())?;
+        let profile = snap
+            .profile_with_model(g, model)
+            .map_err(|e| ApiError::from_app(e, state.request_id()))?;
         let items = profile
             .workforce
             .iter()
-            .filter_map(|v| v.benchmark.as_ref().map(|b| (v.measure, b)))
-            .map(|(m, b)| {
+            .filter_map(|v| v.benchmark.as_ref().map(|b| (v, b)))
+            .map(|(v, b)| {
+                let m = v.measure;
                 let p = |x: Option<f64>| x.map(|x| published_json(m, x));
                 BenchmarkLine {
                     difference_from_england: p(b.vs_england),
@@ -625,6 +635,10 @@ pub async fn benchmarks(
                     england: p(b.england),
                     improving: b.improving,
                     measure: m.name,
+                    neighbours: v
+                        .neighbour_benchmark
+                        .as_ref()
+                        .map(|n| super::neighbours::NeighbourLine::of(m, n)),
                     previous: p(b.previous),
                     quartile: b.quartile.map(|q| q.0),
                     rank: b.rank,

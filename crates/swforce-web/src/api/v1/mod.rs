@@ -11,6 +11,7 @@ pub mod extract;
 pub mod geographies;
 pub mod imports;
 pub mod measures;
+pub mod neighbours;
 pub mod scenarios;
 pub mod schema;
 
@@ -82,6 +83,7 @@ fn api() -> OpenApiRouter<WebState> {
         .routes(routes!(geographies::indicators))
         .routes(routes!(geographies::benchmarks))
         .routes(routes!(geographies::series))
+        .routes(routes!(neighbours::show))
         .routes(routes!(measures::index))
         .routes(routes!(imports::index))
         .routes(routes!(account::me))

@@ -1,0 +1,308 @@
+//! Statistical neighbours: an authority's ten most similar authorities in the Department's
+//! model (2021 or 2025), found among the places on record, and the neighbours' median of any
+//! measure beside the authority's own figure.
+
+use crate::{AppError, Snapshot};
+use serde::Serialize;
+use swforce_domain::geography::ENGLAND;
+use swforce_domain::lineage::continuity_for;
+use swforce_domain::measure::{NEIGHBOURS, closeness_measure, neighbour_measure};
+use swforce_domain::neighbours::{Closeness, place_of_dfe_code};
+use swforce_domain::{
+    Dataset, GeographicLevel, Geography, GeographyCode, Measure, OldLaCode, Row, Year,
+};
+
+/// One of an authority's neighbours.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Neighbour {
+    /// 1 (most similar) to 10.
+    pub rank: usize,
+    /// The place whose figures stand for the neighbour: the authority, or the jointly reported
+    /// unit it belongs to, or (for a council made after the figures on record) itself, its
+    /// figures continued from its predecessor's.
+    pub code: GeographyCode,
+    pub name: String,
+    /// The neighbour's DfE code in the model.
+    pub dfe_code: String,
+    pub closeness: Closeness,
+    /// What a reader should know about its figures, if anything.
+    pub note: Option<String>,
+}
+
+/// An authority's neighbours in one model.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Neighbours {
+    pub place: GeographyCode,
+    pub place_name: String,
+    /// The model's year.
+    pub model: Year,
+    /// Every model on record, oldest first.
+    pub models: Vec<Year>,
+    /// The DfE code the model lists the authority under.
+    pub listed_as: String,
+    /// In the model's order, most similar first.
+    pub neighbours: Vec<Neighbour>,
+}
+
+impl Neighbours {
+    /// The neighbours' codes, in order.
+    pub fn codes(&self) -> impl Iterator<Item = &GeographyCode> {
+        self.neighbours.iter().map(|n| &n.code)
+    }
+}
+
+/// A measure of an authority against its neighbours in one year.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NeighbourBenchmark {
+    pub model: Year,
+    pub year: Year,
+    /// The median of the neighbours' figures (stored units: a rate as a fraction).
+    pub median: Option<f64>,
+    /// Neighbours with a figure that year, of how many.
+    pub with_figures: usize,
+    pub of: usize,
+    /// The authority's place from the highest among itself and its neighbours with figures
+    /// (1 is the highest), and of how many.
+    pub rank_from_highest: Option<usize>,
+    pub ranked: usize,
+}
+
+/// The median of some numbers (the mean of the middle two for an even count).
+pub fn median(values: &[f64]) -> Option<f64> {
+    let mut v: Vec<f64> = values.iter().copied().filter(|x| x.is_finite()).collect();
+    if v.is_empty() {
+        return None;
+    }
+    v.sort_by(f64::total_cmp);
+    let n = v.len();
+    Some(if n % 2 == 1 {
+        v[n / 2]
+    } else {
+        (v[n / 2 - 1] + v[n / 2]) / 2.0
+    })
+}
+
+impl Snapshot {
+    /// The neighbour models on record (their years), oldest first.
+    pub fn neighbour_models(&self) -> Vec<Year> {
+        self.years(Dataset::StatisticalNeighbours)
+    }
+
+    /// Checks a model year asked for, or gives the newest; `None` when no model is on record.
+    pub fn neighbour_model(&self, asked: Option<u16>) -> Result<Option<Year>, AppError> {
+        let models = self.neighbour_models();
+        match asked {
+            None => Ok(models.last().copied()),
+            Some(y) => models
+                .iter()
+                .copied()
+                .find(|m| m.get() == y)
+                .map(Some)
+                .ok_or_else(|| AppError::Invalid {
+                    problem: format!("there is no statistical neighbour model of {y}"),
+                    fix: if models.is_empty() {
+                        "import the Department's statistical neighbour table first (swforce demo loads the 2021 and 2025 models)".into()
+                    } else {
+                        format!(
+                            "choose {}",
+                            models
+                                .iter()
+                                .map(ToString::to_string)
+                                .collect::<Vec<_>>()
+                                .join(" or ")
+                        )
+                    },
+                }),
+        }
+    }
+
+    /// An authority's neighbours in a model (when `model` is `None`, the newest that lists it:
+    /// a council replaced before the newest model, such as Cumbria, has the older); `None` for
+    /// a region or England, or an authority the model does not list.
+    pub fn neighbours(
+        &self,
+        place: &Geography,
+        model: Option<u16>,
+    ) -> Result<Option<Neighbours>, AppError> {
+        if place.level != GeographicLevel::LocalAuthority {
+            self.neighbour_model(model)?;
+            return Ok(None);
+        }
+        let candidates: Vec<Year> = match model {
+            Some(_) => self.neighbour_model(model)?.into_iter().collect(),
+            None => self.neighbour_models().into_iter().rev().collect(),
+        };
+        let Some((model, (listed_as, row))) = candidates
+            .into_iter()
+            .find_map(|m| self.listed_row(place, m).map(|r| (m, r)))
+        else {
+            return Ok(None);
+        };
+        let known: Vec<Geography> = self.geographies().cloned().collect();
+        let mut neighbours: Vec<Neighbour> = Vec::with_capacity(NEIGHBOURS);
+        for rank in 1..=NEIGHBOURS {
+            let (Some(code), Some(closeness)) = (
+                row.value(neighbour_measure(rank))
+                    .and_then(|v| OldLaCode::parse(&format!("{v:.0}")).ok()),
+                row.value(closeness_measure(rank))
+                    .and_then(Closeness::from_number),
+            ) else {
+                continue;
+            };
+            let Some(found) = place_of_dfe_code(code, &known) else {
+                continue;
+            };
+            let (code_shown, name, note) = match self.unit_of(&found.code) {
+                Some(unit) => (
+                    unit.code.clone(),
+                    unit.name.clone(),
+                    Some(format!(
+                        "{} is reported jointly with its partner, so the pair's figures stand for it",
+                        found.name
+                    )),
+                ),
+                None if !found.on_record => {
+                    let note = continuity_for(found.code.as_str()).map(|(r, preds)| {
+                        let names: Vec<String> = preds
+                            .iter()
+                            .filter_map(|p| GeographyCode::parse(p).ok())
+                            .map(|p| self.geography(&p).map_or(p.to_string(), |g| g.name.clone()))
+                            .collect();
+                        format!(
+                            "{} was formed on {}; its figures before then are {}'s",
+                            found.name,
+                            swforce_domain::Date::parse(r.effective)
+                                .map_or_else(|_| r.effective.to_string(), |d| d.long()),
+                            names.join(" and ")
+                        )
+                    });
+                    (found.code.clone(), found.name.clone(), note)
+                }
+                None => (found.code.clone(), found.name.clone(), None),
+            };
+            if code_shown == place.code || neighbours.iter().any(|n| n.code == code_shown) {
+                continue;
+            }
+            neighbours.push(Neighbour {
+                rank,
+                code: code_shown,
+                name,
+                dfe_code: code.to_string(),
+                closeness,
+                note,
+            });
+        }
+        Ok(Some(Neighbours {
+            place: place.code.clone(),
+            place_name: place.name.clone(),
+            model,
+            models: self.neighbour_models(),
+            listed_as,
+            neighbours,
+        }))
+    }
+
+    /// The model's row for an authority: under its own DfE code; for a jointly reported unit,
+    /// under the member with the most children (Hackney for the City of London and Hackney).
+    fn listed_row(&self, place: &Geography, model: Year) -> Option<(String, &Row)> {
+        let england = GeographyCode::parse(ENGLAND).ok()?;
+        let row = |code: OldLaCode| {
+            let key = code.to_string();
+            self.row(Dataset::StatisticalNeighbours, &england, &key, model)
+                .map(|r| (key, r))
+        };
+        if !place.code.is_joint() {
+            return row(place.old_la_code?.members().first().copied()?);
+        }
+        let children = Measure::named("population_estimate")?;
+        let mut members: Vec<(f64, OldLaCode)> = place
+            .code
+            .members()
+            .iter()
+            .filter_map(|m| self.geography(m))
+            .filter_map(|g| {
+                let code = g.old_la_code?;
+                let size = self
+                    .latest_year(Dataset::ChildPopulation)
+                    .and_then(|y| self.figure(&g.code, children, "", y))
+                    .and_then(|f| f.value())
+                    .unwrap_or(0.0);
+                Some((size, code))
+            })
+            .collect();
+        members.sort_by(|a, b| b.0.total_cmp(&a.0));
+        members.into_iter().find_map(|(_, code)| row(code))
+    }
+
+    /// One measure of an authority against its neighbours in one year.
+    pub fn neighbour_benchmark(
+        &self,
+        neighbours: &Neighbours,
+        measure: &Measure,
+        year: Year,
+    ) -> NeighbourBenchmark {
+        let value_of = |code: &GeographyCode| {
+            self.figure(code, measure, "", year)
+                .and_then(|f| f.value())
+                .filter(|v| v.is_finite())
+        };
+        let values: Vec<f64> = neighbours.codes().filter_map(value_of).collect();
+        let own = value_of(&neighbours.place);
+        let ranked = values.len() + usize::from(own.is_some());
+        NeighbourBenchmark {
+            model: neighbours.model,
+            year,
+            median: median(&values),
+            with_figures: values.len(),
+            of: neighbours.neighbours.len(),
+            rank_from_highest: own.map(|v| 1 + values.iter().filter(|x| **x > v + 1e-12).count()),
+            ranked,
+        }
+    }
+
+    /// The neighbours' median of a measure for each year of its dataset.
+    pub fn neighbour_medians(
+        &self,
+        neighbours: &Neighbours,
+        measure: &Measure,
+    ) -> Vec<(Year, Option<f64>)> {
+        self.years(measure.dataset)
+            .into_iter()
+            .map(|y| (y, self.neighbour_benchmark(neighbours, measure, y).median))
+            .collect()
+    }
+}
+
+/// A place among some as people say it: "highest", "2nd highest", "lowest".
+pub fn rank_words(rank: usize, of: usize) -> String {
+    if of <= 1 {
+        return "the only one with a figure".into();
+    }
+    match rank {
+        1 => format!("highest of {of}"),
+        r if r == of => format!("lowest of {of}"),
+        r => format!("{} highest of {of}", crate::display::ordinal(r)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_median_of_an_even_count_is_the_mean_of_the_middle_two() {
+        assert_eq!(median(&[3.0, 1.0, 2.0]), Some(2.0));
+        assert_eq!(median(&[4.0, 1.0, 3.0, 2.0]), Some(2.5));
+        assert_eq!(median(&[]), None);
+        assert_eq!(median(&[f64::NAN, 5.0]), Some(5.0));
+    }
+
+    #[test]
+    fn ranks_are_said_as_people_say_them() {
+        assert_eq!(rank_words(1, 11), "highest of 11");
+        assert_eq!(rank_words(2, 11), "2nd highest of 11");
+        assert_eq!(rank_words(11, 11), "lowest of 11");
+        assert_eq!(rank_words(3, 11), "3rd highest of 11");
+        assert_eq!(rank_words(1, 1), "the only one with a figure");
+    }
+}
