@@ -5,6 +5,7 @@ mod census_situations;
 mod demo;
 mod diary;
 mod joint;
+mod neighbours;
 mod new_generation;
 mod places;
 mod projection;

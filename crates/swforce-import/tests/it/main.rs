@@ -7,6 +7,7 @@ mod ees_bad_input;
 mod ees_fixtures;
 mod ees_new_generation;
 mod ees_published;
+mod neighbours;
 mod properties;
 
 use std::path::PathBuf;

@@ -50,6 +50,8 @@ pub struct PlacePage {
     pub latest_year: String,
     pub cards: Vec<Card>,
     pub benchmarks: Option<TableView>,
+    /// The headline figures against the statistical neighbours.
+    pub neighbour_benchmarks: Option<TableView>,
     pub children: Option<TableView>,
     pub headline: Vec<IndicatorSection>,
     pub more: Vec<IndicatorSection>,
@@ -341,7 +343,7 @@ fn benchmark_table(p: &Profile) -> Option<TableView> {
         .region
         .as_ref()
         .map_or("Region".to_string(), |r| r.name.clone());
-    let mut head: Vec<CellView> = [
+    let head: Vec<CellView> = [
         "Indicator",
         &p.place.name,
         &region,
@@ -358,13 +360,7 @@ fn benchmark_table(p: &Profile) -> Option<TableView> {
         ..CellView::text(*h)
     })
     .collect();
-    if let Some(n) = &p.neighbours {
-        head.push(CellView {
-            numeric: true,
-            ..CellView::text(neighbours_column(n))
-        });
-        head.push(CellView::text("Among itself and its neighbours"));
-    }
+
     let rows = p
         .workforce
         .iter()
@@ -389,56 +385,30 @@ fn benchmark_table(p: &Profile) -> Option<TableView> {
                 (Some(Direction::Same), _) => "No change",
                 (None, _) => "\u{2013}",
             };
-            Some(
-                vec![
-                    CellView::text(m.label),
-                    CellView::number(value(b.value), raw(b.value)).with_origin(figure(|r| &r.this)),
-                    CellView::number(value(b.region), raw(b.region))
-                        .with_origin(figure(|r| &r.region)),
-                    CellView::number(value(b.england), raw(b.england))
-                        .with_origin(figure(|r| &r.england)),
-                    CellView::number(
-                        b.vs_england
-                            .map_or_else(|| "\u{2013}".into(), |d| display::difference(m, d)),
-                        raw(b.vs_england),
+            Some(vec![
+                CellView::text(m.label),
+                CellView::number(value(b.value), raw(b.value)).with_origin(figure(|r| &r.this)),
+                CellView::number(value(b.region), raw(b.region)).with_origin(figure(|r| &r.region)),
+                CellView::number(value(b.england), raw(b.england))
+                    .with_origin(figure(|r| &r.england)),
+                CellView::number(
+                    b.vs_england
+                        .map_or_else(|| "\u{2013}".into(), |d| display::difference(m, d)),
+                    raw(b.vs_england),
+                ),
+                CellView::number(
+                    b.rank.map_or_else(
+                        || "\u{2013}".into(),
+                        |r| format!("{} of {}", display::ordinal(r), b.ranked),
                     ),
-                    CellView::number(
-                        b.rank.map_or_else(
-                            || "\u{2013}".into(),
-                            |r| format!("{} of {}", display::ordinal(r), b.ranked),
-                        ),
-                        b.rank.map(|r| r.to_string()).unwrap_or_default(),
-                    ),
-                    CellView::text(
-                        b.quartile.map_or_else(
-                            || "\u{2013}".into(),
-                            |q| q.describe(m.polarity).to_string(),
-                        ),
-                    ),
-                    CellView::text(since),
-                ]
-                .into_iter()
-                .chain(
-                    p.neighbours
-                        .as_ref()
-                        .map(|_| {
-                            let nb = v.neighbour_benchmark.as_ref();
-                            let median = nb.and_then(|b| b.median);
-                            vec![
-                                CellView::number(value(median), raw(median)),
-                                CellView::text(
-                                    nb.and_then(|b| {
-                                        Some(rank_words(b.rank_from_highest?, b.ranked))
-                                    })
-                                    .unwrap_or_else(|| "\u{2013}".into()),
-                                ),
-                            ]
-                        })
-                        .into_iter()
-                        .flatten(),
-                )
-                .collect(),
-            )
+                    b.rank.map(|r| r.to_string()).unwrap_or_default(),
+                ),
+                CellView::text(
+                    b.quartile
+                        .map_or_else(|| "\u{2013}".into(), |q| q.describe(m.polarity).to_string()),
+                ),
+                CellView::text(since),
+            ])
         })
         .collect();
     Some(TableView {
@@ -446,6 +416,67 @@ fn benchmark_table(p: &Profile) -> Option<TableView> {
         head,
         rows,
         download: download_href(&p.place, "benchmarks"),
+    })
+}
+
+/// Each headline figure against the statistical neighbours: their median and where the
+/// authority stands among itself and them.
+fn neighbour_table(p: &Profile) -> Option<TableView> {
+    let n = p.neighbours.as_ref()?;
+    let year = p.latest_year?;
+    let head = [
+        "Indicator",
+        &p.place.name,
+        "Neighbours' median",
+        "Neighbours with a figure",
+        "Among itself and its neighbours",
+    ]
+    .iter()
+    .enumerate()
+    .map(|(i, h)| CellView {
+        numeric: (1..4).contains(&i),
+        ..CellView::text(*h)
+    })
+    .collect();
+    let rows = p
+        .workforce
+        .iter()
+        .filter(|v| v.measure.headline)
+        .filter_map(|v| {
+            let b = v.neighbour_benchmark.as_ref()?;
+            let m = v.measure;
+            let own = v
+                .rows
+                .iter()
+                .find(|r| r.year == year)
+                .and_then(|r| r.this.as_ref());
+            let value =
+                |x: Option<f64>| x.map_or_else(|| "\u{2013}".to_string(), |x| display::value(m, x));
+            let raw = |x: Option<f64>| x.map(|x| display::plain(m, x)).unwrap_or_default();
+            let own_value = own.and_then(Figure::value);
+            Some(vec![
+                CellView::text(m.label),
+                CellView::number(value(own_value), raw(own_value)).with_origin(own),
+                CellView::number(value(b.median), raw(b.median)),
+                CellView::number(
+                    format!("{} of {}", b.with_figures, b.of),
+                    b.with_figures.to_string(),
+                ),
+                CellView::text(
+                    b.rank_from_highest
+                        .map_or_else(|| "\u{2013}".into(), |r| rank_words(r, b.ranked)),
+                ),
+            ])
+        })
+        .collect();
+    Some(TableView {
+        caption: format!(
+            "How {} compares with its statistical neighbours ({} model), {year}",
+            p.place.name, n.model
+        ),
+        head,
+        rows,
+        download: download_href(&p.place, "neighbours"),
     })
 }
 
@@ -506,7 +537,9 @@ fn cards(snap: &Snapshot, p: &Profile) -> Vec<Card> {
                     notes.push(note);
                 }
             }
-            if let Some(f) = this.and_then(display::origin_note) {
+            if m.always_computed() {
+                notes.push("computed by swforce from the published workforce and the ONS population estimates".into());
+            } else if let Some(f) = this.and_then(display::origin_note) {
                 notes.push(f);
             }
             if let Some(c) = this.and_then(|f| snap.check(&p.place.code, m, f.year)) {
@@ -736,6 +769,7 @@ fn page_of(snap: &Snapshot, place: &Geography, p: Profile) -> PlacePage {
             cards(snap, &p)
         },
         benchmarks: benchmark_table(&p).filter(|_| !reported_jointly),
+        neighbour_benchmarks: neighbour_table(&p).filter(|_| !reported_jointly),
         children: children_table(snap, &p),
         headline: headline
             .iter()
@@ -782,6 +816,7 @@ pub async fn download(
         let found = match name {
             "places" => page.children,
             "benchmarks" => page.benchmarks,
+            "neighbours" => page.neighbour_benchmarks,
             "ethnicity" => page.ethnicity,
             measure => page
                 .headline

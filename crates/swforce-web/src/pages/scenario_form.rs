@@ -37,6 +37,17 @@ pub struct Group {
     pub legend: &'static str,
     pub description: &'static str,
     pub fields: Vec<Field>,
+    /// Starting values offered for the place in view, each a sentence with the figures it
+    /// comes from and, where it changes anything, a link that fills the field in.
+    pub suggestions: Vec<Suggestion>,
+}
+
+/// A starting value for a lever, and where it comes from.
+#[derive(Debug, Clone)]
+pub struct Suggestion {
+    pub text: String,
+    /// `(link text, address)`.
+    pub link: Option<(String, String)>,
 }
 
 /// The parsed form: fields to show again (with errors), and the scenario and run settings
@@ -514,6 +525,7 @@ fn train_group(r: &Reader, l: &Levers) -> Group {
         legend: "Train: more newly qualified social workers",
         description: "Extra places a year on each route, from the year the first extra cohort starts. Newly qualified social workers join council children's services when their course ends, where there are vacancies, shared among authorities by their vacancies.",
         fields,
+        suggestions: Vec::new(),
     }
 }
 
@@ -540,6 +552,7 @@ fn retain_group(r: &Reader, l: &Levers) -> Group {
                 "4",
             ),
         ],
+        suggestions: Vec::new(),
     }
 }
 
@@ -582,6 +595,7 @@ fn reform_group(r: &Reader, l: &Levers) -> Group {
                 "3",
             ),
         ],
+        suggestions: Vec::new(),
     }
 }
 
@@ -616,6 +630,7 @@ fn agency_group(r: &Reader, l: &Levers) -> Group {
                 "4",
             ),
         ],
+        suggestions: Vec::new(),
     }
 }
 
@@ -644,6 +659,7 @@ fn demand_group(r: &Reader, england_caseload: f64) -> Group {
                 "3",
             ),
         ],
+        suggestions: Vec::new(),
     }
 }
 
@@ -678,6 +694,7 @@ fn run_group(r: &Reader) -> Group {
                 "5",
             ),
         ],
+        suggestions: Vec::new(),
     }
 }
 

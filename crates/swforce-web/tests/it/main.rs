@@ -11,6 +11,7 @@ mod exchange;
 mod health;
 mod imports;
 mod joint;
+mod neighbours;
 mod openapi;
 mod pages;
 mod projections;

@@ -196,8 +196,8 @@ fn every_table_on_an_authority_page_downloads_as_csv() {
         .collect();
     assert_eq!(
         downloads.len(),
-        20 + 4 + 5 + 2,
-        "each indicator, the benchmarks and the ethnicity table"
+        20 + 4 + 5 + 3,
+        "each indicator, the benchmarks, the neighbours' benchmarks and the ethnicity table"
     );
     for d in downloads {
         let a = app.get(&d);
