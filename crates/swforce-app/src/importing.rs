@@ -107,6 +107,18 @@ impl App {
     ) -> Result<ImportReport, AppError> {
         let known = self.store.geographies()?;
         let parsed = read_ees_csv_against(file_name, reader, &known)?;
+        let this_year = crate::agency::today().year();
+        if parsed.dataset == Dataset::StatisticalNeighbours
+            && i32::from(parsed.first_year.get()) > this_year
+        {
+            return Err(AppError::Invalid {
+                problem: format!(
+                    "{file_name}: its name says a statistical neighbour model of {}, a year still to come",
+                    parsed.first_year
+                ),
+                fix: "name the file with the year of the model, as published: statistical_neighbours_2025.csv".into(),
+            });
+        }
         let provenance = Provenance {
             file_name: parsed.file.clone(),
             sha256: parsed.sha256.clone(),

@@ -178,7 +178,17 @@ impl Snapshot {
                     });
                     (found.code.clone(), found.name.clone(), note)
                 }
-                None => (found.code.clone(), found.name.clone(), None),
+                None => {
+                    let note = swforce_domain::lineage::reported_with(found.code.as_str())
+                        .and_then(|(with, service)| {
+                            let with = self.geography(&GeographyCode::parse(with).ok()?)?;
+                            Some(format!(
+                                "{} shares {service} with {}, whose figures are the pair's where {} has none of its own",
+                                found.name, with.name, found.name
+                            ))
+                        });
+                    (found.code.clone(), found.name.clone(), note)
+                }
             };
             if code_shown == place.code || neighbours.iter().any(|n| n.code == code_shown) {
                 continue;
@@ -206,9 +216,11 @@ impl Snapshot {
     /// under the member with the most children (Hackney for the City of London and Hackney).
     fn listed_row(&self, place: &Geography, model: Year) -> Option<(String, &Row)> {
         let england = GeographyCode::parse(ENGLAND).ok()?;
+        // A row of "not applicable" says a later import of the model does not list it.
         let row = |code: OldLaCode| {
             let key = code.to_string();
             self.row(Dataset::StatisticalNeighbours, &england, &key, model)
+                .filter(|r| r.value(neighbour_measure(1)).is_some())
                 .map(|r| (key, r))
         };
         if !place.code.is_joint() {
@@ -241,12 +253,30 @@ impl Snapshot {
         measure: &Measure,
         year: Year,
     ) -> NeighbourBenchmark {
+        // Each at the precision the figures are shown at, so that the median is the one a
+        // reader would find from the figures on the page.
         let value_of = |code: &GeographyCode| {
             self.figure(code, measure, "", year)
                 .and_then(|f| f.value())
                 .filter(|v| v.is_finite())
+                .map(|v| {
+                    measure
+                        .unit
+                        .from_published(crate::indicators::published_number(measure, v))
+                })
         };
-        let values: Vec<f64> = neighbours.codes().filter_map(value_of).collect();
+        // A shared service's partner with no figure of its own stands for the pair's, unless
+        // the pair is already counted.
+        let pair_of = |code: &GeographyCode| {
+            let (with, _) = swforce_domain::lineage::reported_with(code.as_str())?;
+            let with = GeographyCode::parse(with).ok()?;
+            let counted = with == neighbours.place || neighbours.codes().any(|c| *c == with);
+            (!counted).then_some(with)
+        };
+        let values: Vec<f64> = neighbours
+            .codes()
+            .filter_map(|c| value_of(c).or_else(|| value_of(&pair_of(c)?)))
+            .collect();
         let own = value_of(&neighbours.place);
         let ranked = values.len() + usize::from(own.is_some());
         NeighbourBenchmark {

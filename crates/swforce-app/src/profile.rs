@@ -95,9 +95,14 @@ pub struct Comparison {
 }
 
 impl Snapshot {
-    /// The page of one place, with the newest statistical neighbour model.
+    /// The page of one place, with the newest statistical neighbour model. A former authority
+    /// is not set against neighbours: it has no figures for the years they do.
     pub fn profile(&self, place: &Geography) -> Profile {
-        let neighbours = self.neighbours(place, None).ok().flatten();
+        let neighbours = self
+            .neighbours(place, None)
+            .ok()
+            .flatten()
+            .filter(|_| !self.is_former(place));
         self.profile_beside(place, neighbours)
     }
 
@@ -107,7 +112,9 @@ impl Snapshot {
         place: &Geography,
         model: Option<u16>,
     ) -> Result<Profile, AppError> {
-        let neighbours = self.neighbours(place, model)?;
+        let neighbours = self
+            .neighbours(place, model)?
+            .filter(|_| !self.is_former(place));
         Ok(self.profile_beside(place, neighbours))
     }
 

@@ -495,10 +495,27 @@ fn join_children(rows: &mut HashMap<Key, BTreeMap<Year, Row>>) {
         if !breakdown.is_empty() {
             continue;
         }
+        // A council reporting for a shared service's pair, its partner shown as not applicable
+        // that year: the figures are the pair's, and so are the children.
+        let partner = swforce_domain::lineage::reports_for(code.as_str())
+            .and_then(|p| GeographyCode::parse(p).ok());
         for year in years.keys() {
-            if let Some(cell) =
-                population_year(*dataset, year.get()).and_then(|y| children(rows, code, y))
-            {
+            let Some(y) = population_year(*dataset, year.get()) else {
+                continue;
+            };
+            let for_both = partner.as_ref().filter(|p| {
+                rows.get(&(*dataset, (*p).clone(), String::new()))
+                    .and_then(|r| r.get(year))
+                    .is_none_or(|r| !has_figures(r))
+            });
+            let cell = match (children(rows, code, y), for_both) {
+                (Some(Cell::Value(own)), Some(p)) => match children(rows, p, y) {
+                    Some(Cell::Value(other)) => Some(Cell::Value(own + other)),
+                    other => other,
+                },
+                (cell, _) => cell,
+            };
+            if let Some(cell) = cell {
                 found.push(((*dataset, code.clone()), *year, measure.name, cell));
             }
         }

@@ -93,6 +93,36 @@ pub const LINEAGE: &[Reorganisation] = &[
     },
 ];
 
+/// Councils whose children's services are run together, so that releases before the pair was
+/// named as one unit give the pair's workforce under the first (the second shown as not
+/// applicable): `(reporting council, its partner, the service)`. Their children are added up
+/// for rates per 10,000 children, and the partner, as a statistical neighbour, stands for the
+/// pair's figures.
+pub const SHARED_SERVICES: &[(&str, &str, &str)] = &[
+    (
+        "E06000061",
+        "E06000062",
+        "Northamptonshire Children's Trust",
+    ),
+    ("E09000021", "E09000027", "Achieving for Children"),
+];
+
+/// The council a shared service's partner is reported with, and the service's name.
+pub fn reported_with(partner: &str) -> Option<(&'static str, &'static str)> {
+    SHARED_SERVICES
+        .iter()
+        .find(|(_, p, _)| *p == partner)
+        .map(|(r, _, name)| (*r, *name))
+}
+
+/// The partner a council reports for, if it reports for a shared service's pair.
+pub fn reports_for(council: &str) -> Option<&'static str> {
+    SHARED_SERVICES
+        .iter()
+        .find(|(r, _, _)| *r == council)
+        .map(|(_, p, _)| *p)
+}
+
 /// The reorganisation that created `successor`, and the predecessors continuing its series.
 pub fn continuity_for(
     successor: &str,

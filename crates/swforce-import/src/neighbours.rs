@@ -27,27 +27,20 @@ pub(crate) fn is_neighbour_header(names: &[String]) -> bool {
 }
 
 /// The model's year, from the file's name (`statistical_neighbours_2025.csv`): the tables do
-/// not say it themselves.
-fn model_year(file: &str) -> Option<Year> {
+/// not say it themselves. `Err` with the years found when the name holds none, or two.
+fn model_year(file: &str) -> Result<Year, Vec<u16>> {
     let stem = file.rsplit(['/', '\\']).next().unwrap_or(file);
-    let bytes = stem.as_bytes();
-    let mut found = None;
-    let mut i = 0;
-    while i < bytes.len() {
-        let start = i;
-        while i < bytes.len() && bytes[i].is_ascii_digit() {
-            i += 1;
-        }
-        if i - start == 4 {
-            found = stem[start..i]
-                .parse::<u16>()
-                .ok()
-                .and_then(|y| Year::try_from(y).ok())
-                .or(found);
-        }
-        i = i.max(start + 1);
+    let mut years: Vec<u16> = stem
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|d| d.len() == 4)
+        .filter_map(|d| d.parse::<u16>().ok())
+        .filter(|y| Year::try_from(*y).is_ok())
+        .collect();
+    years.dedup();
+    match years.as_slice() {
+        [one] => Year::try_from(*one).map_err(|_| years.clone()),
+        _ => Err(years),
     }
-    found
 }
 
 /// Reads a neighbour table row by row.
@@ -56,6 +49,10 @@ pub(crate) struct Parser {
     year: Year,
     /// The column of the authority's code, and of each neighbour and its closeness.
     code: usize,
+    /// The authority's name, and (2021 layout) its code written a second time.
+    name: Option<usize>,
+    code_again: Option<usize>,
+    width: usize,
     slots: Vec<(usize, usize)>,
     known: Vec<Geography>,
     rows: Vec<Row>,
@@ -77,16 +74,31 @@ impl Parser {
                 .iter()
                 .position(|n| n.trim().eq_ignore_ascii_case(want))
         };
-        let Some(year) = model_year(file) else {
-            out.push(
-                Diagnostic::error(
-                    file,
-                    "the file's name does not say the model's year, and a statistical neighbour table does not hold it",
-                    "name the file with the year of the model, as published: statistical_neighbours_2025.csv",
-                )
-                .at(line, None),
-            );
-            return None;
+        let year = match model_year(file) {
+            Ok(y) => y,
+            Err(years) => {
+                let problem = if years.is_empty() {
+                    "the file's name does not say the model's year, and a statistical neighbour table does not hold it".to_string()
+                } else {
+                    format!(
+                        "the file's name holds more than one year ({}), so the model's year is not clear",
+                        years
+                            .iter()
+                            .map(ToString::to_string)
+                            .collect::<Vec<_>>()
+                            .join(" and ")
+                    )
+                };
+                out.push(
+                    Diagnostic::error(
+                        file,
+                        problem,
+                        "name the file with the year of the model alone, as published: statistical_neighbours_2025.csv",
+                    )
+                    .at(line, None),
+                );
+                return None;
+            }
         };
         let code = find("old_la_code").or_else(|| find("LA num"));
         if !known
@@ -160,6 +172,9 @@ impl Parser {
             file: file.to_string(),
             year,
             code,
+            name: find("la_name").or_else(|| find("LA Name")),
+            code_again: find("LA number"),
+            width: names.len(),
             slots,
             known: known.to_vec(),
             rows: Vec::new(),
@@ -170,6 +185,25 @@ impl Parser {
     /// Reads one row; a row with no authority and no neighbours (a blank row, or a section title
     /// such as "Old SNs:") is passed over.
     pub(crate) fn parse(&mut self, line: u64, record: &csv::ByteRecord, out: &mut Collector) {
+        let file = self.file.clone();
+        let err = |problem: String, fix: &str, column: usize, name: &str| {
+            Diagnostic::error(&file, problem, fix)
+                .at(line, Some(column as u64 + 1))
+                .field(name)
+        };
+        if let Some((i, _)) = record
+            .iter()
+            .enumerate()
+            .find(|(_, b)| std::str::from_utf8(b).is_err())
+        {
+            out.push(err(
+                "this cell is not UTF-8 text".into(),
+                "save the file as CSV UTF-8 (comma delimited) and retry",
+                i,
+                "",
+            ));
+            return;
+        }
         let field = |i: usize| {
             record
                 .get(i)
@@ -181,12 +215,19 @@ impl Parser {
         if code_text.is_empty() && !any_neighbour {
             return;
         }
-        let file = self.file.clone();
-        let err = |problem: String, fix: &str, column: usize, name: &str| {
-            Diagnostic::error(&file, problem, fix)
-                .at(line, Some(column as u64 + 1))
-                .field(name)
-        };
+        if let Some(extra) = (self.width..record.len()).find(|i| !field(*i).is_empty()) {
+            out.push(err(
+                format!(
+                    "the row has a value in column {}, beyond the {} columns of the header",
+                    extra + 1,
+                    self.width
+                ),
+                "remove the extra cell, or check that no cell holds an unquoted comma",
+                extra,
+                "",
+            ));
+            return;
+        }
         let Some(code) = self.authority(&code_text) else {
             out.push(err(
                 format!("{code_text:?} is not the DfE code of a local authority swforce knows"),
@@ -196,6 +237,40 @@ impl Parser {
             ));
             return;
         };
+        if let Some(again) = self.code_again.map(field).filter(|t| !t.is_empty()) {
+            if OldLaCode::parse(&again).ok() != Some(code) {
+                out.push(err(
+                    format!("the row gives the authority's code as {code} and again as {again:?}"),
+                    "the two code columns (LA num, LA number) hold the same code: check the row",
+                    self.code_again.unwrap_or(self.code),
+                    "LA number",
+                ));
+            }
+        }
+        if let Some(name) = self.name.map(field).filter(|t| !t.is_empty()) {
+            // A name that is another authority's: the row is not the authority its code says.
+            let other = self.known.iter().find(|g| {
+                g.name.eq_ignore_ascii_case(&name)
+                    && g.old_la_code
+                        .is_some_and(|c| !c.covers(code) && c.members().len() == 1)
+                    && !self
+                        .known
+                        .iter()
+                        .any(|k| k.name.eq_ignore_ascii_case(&name) && k.old_la_code == Some(code))
+            });
+            if let Some(other) = other {
+                out.push(err(
+                    format!(
+                        "the row names {name}, whose code is {}, but gives the code {code}",
+                        other.old_la_code.map(|c| c.to_string()).unwrap_or_default()
+                    ),
+                    "check the row: its code and name should be one authority's",
+                    self.name.unwrap_or(self.code),
+                    "la_name",
+                ));
+            }
+        }
+        let current = !replaced_by(code, self.year);
         if let Some(first) = self.seen.insert(code, line) {
             out.push(err(
                 format!("authority {code} appears twice (lines {first} and {line})"),
@@ -231,7 +306,17 @@ impl Parser {
                 ));
                 continue;
             };
-            if neighbour == code {
+            if current && replaced_by(neighbour, self.year) {
+                out.push(err(
+                    format!(
+                        "neighbour {rank} of authority {code} is {neighbour}, an authority replaced by a reorganisation before the {} model",
+                        self.year
+                    ),
+                    "check the table is the model its file's name says; a current authority's neighbours are current authorities",
+                    a,
+                    &format!("SN_{rank}"),
+                ));
+            } else if neighbour == code {
                 out.push(err(
                     format!("authority {code} is listed as its own neighbour {rank}"),
                     "an authority's neighbours are other authorities; check the row against the published table",
@@ -298,6 +383,40 @@ impl Parser {
         if out.errors > 0 {
             return Err(out.refuse());
         }
+        // A model imported again replaces the earlier whole: every authority it does not list
+        // is recorded as not in it (not applicable), so an earlier file's row for it gives way.
+        let mut rows = self.rows;
+        let listed = self.seen;
+        let codes = self
+            .known
+            .iter()
+            .filter_map(|g| g.old_la_code)
+            .chain(swforce_domain::lineage::LINEAGE.iter().flat_map(|r| {
+                r.predecessors
+                    .iter()
+                    .chain(r.successors)
+                    .filter_map(|(_, dfe, _)| OldLaCode::parse(dfe).ok())
+            }))
+            .filter(|c| c.members().len() == 1)
+            .collect::<std::collections::BTreeSet<_>>();
+        if let Ok(england) = GeographyCode::parse(swforce_domain::geography::ENGLAND) {
+            for code in codes.into_iter().filter(|c| !listed.contains_key(c)) {
+                let mut row = Row::new(
+                    Dataset::StatisticalNeighbours,
+                    england.clone(),
+                    self.year,
+                    &code.to_string(),
+                );
+                for rank in 1..=NEIGHBOURS {
+                    for name in [neighbour_measure(rank), closeness_measure(rank)] {
+                        if let Some(m) = Measure::named(name) {
+                            row.set(m, Cell::Symbol(swforce_domain::EesSymbol::Z));
+                        }
+                    }
+                }
+                rows.push(row);
+            }
+        }
         let warnings = out.finish();
         Ok(ParsedFile {
             file: self.file,
@@ -306,7 +425,7 @@ impl Parser {
             dataset: Dataset::StatisticalNeighbours,
             first_year: self.year,
             last_year: self.year,
-            rows: self.rows,
+            rows,
             geographies: Vec::new(),
             renamed: Vec::new(),
             unknown_columns: Vec::new(),
@@ -315,16 +434,34 @@ impl Parser {
     }
 }
 
+/// Whether a reorganisation in or before the model's year replaced the authority with this
+/// DfE code (Northamptonshire's 928 in April 2021), not keeping its code for the new council.
+fn replaced_by(code: OldLaCode, model: Year) -> bool {
+    swforce_domain::lineage::LINEAGE.iter().any(|r| {
+        let year = r.effective.get(..4).and_then(|y| y.parse::<u16>().ok());
+        year.is_some_and(|y| y <= model.get())
+            && r.predecessors
+                .iter()
+                .any(|(_, dfe, _)| OldLaCode::parse(dfe).is_ok_and(|d| d == code))
+            && !r
+                .successors
+                .iter()
+                .any(|(_, dfe, _)| OldLaCode::parse(dfe).is_ok_and(|d| d == code))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn the_models_year_is_the_four_digit_number_in_the_files_name() {
-        let y = |f: &str| model_year(f).map(Year::get);
+        let y = |f: &str| model_year(f).map(Year::get).ok();
         assert_eq!(y("statistical_neighbours_2025.csv"), Some(2025));
         assert_eq!(y("/tmp/x/statistical_neighbours_2021 (1).csv"), Some(2021));
         assert_eq!(y("sn_2021_v12345.csv"), Some(2021));
+        assert_eq!(y("sn_2021_copy_2021.csv"), Some(2021));
         assert_eq!(y("neighbours.csv"), None);
+        assert_eq!(model_year("sn_2021_to_2025.csv"), Err(vec![2021, 2025]));
     }
 }

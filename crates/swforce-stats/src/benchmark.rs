@@ -47,6 +47,8 @@ pub struct Benchmark {
     pub vs_england: Option<f64>,
     /// 1 for the lowest value; ties share the better-placed rank.
     pub rank: Option<usize>,
+    /// The place from the highest (1 is the highest; ties share the better-placed rank).
+    pub rank_from_highest: Option<usize>,
     /// Authorities with a value that year.
     pub ranked: usize,
     pub quartile: Option<Quartile>,
@@ -73,6 +75,9 @@ pub fn benchmark(
     let rank = value
         .filter(|_| n > 0)
         .map(|v| 1 + sorted.iter().filter(|p| **p < v - 1e-12).count());
+    let rank_from_highest = value
+        .filter(|_| n > 0)
+        .map(|v| 1 + sorted.iter().filter(|p| **p > v + 1e-12).count());
     let quartile = rank.map(|r| Quartile(((4 * r).div_ceil(n)).clamp(1, 4) as u8));
     let published = |v: f64| round_half_away(measure.unit.to_published(v), measure.unit.decimals());
     let direction = match (value, previous) {
@@ -95,9 +100,15 @@ pub fn benchmark(
         value,
         region,
         england,
-        vs_region: value.zip(region).map(|(v, r)| v - r),
-        vs_england: value.zip(england).map(|(v, e)| v - e),
+        // From the figures as shown, so that a difference is the one a reader finds.
+        vs_region: value
+            .zip(region)
+            .map(|(v, r)| measure.unit.from_published(published(v) - published(r))),
+        vs_england: value
+            .zip(england)
+            .map(|(v, e)| measure.unit.from_published(published(v) - published(e))),
         rank,
+        rank_from_highest,
         ranked: n,
         quartile,
         previous,

@@ -105,6 +105,33 @@ pub fn reconcile(
         }
     }
 
+    // How many times the estimate on record the children each row's rates per 10,000 children
+    // imply, by place and year.
+    let implied: HashMap<(GeographyCode, String, Year), f64> = rows
+        .iter()
+        .filter_map(|r| {
+            let level = levels
+                .get(&r.geography)
+                .copied()
+                .unwrap_or(GeographicLevel::LocalAuthority);
+            let (used, _) = children_used(r, level)?;
+            let current = Measure::of(r.dataset)
+                .find(|m| m.joined.is_some())
+                .and_then(|m| r.value(m.name))
+                .filter(|v| *v > 0.0)?;
+            Some((
+                (r.geography.clone(), r.breakdown.clone(), r.year),
+                used / current,
+            ))
+        })
+        .collect();
+    let steady = |row: &Row, ratio: f64| {
+        [row.year.previous(), row.year.next()]
+            .into_iter()
+            .flatten()
+            .filter_map(|y| implied.get(&(row.geography.clone(), row.breakdown.clone(), y)))
+            .any(|other| (other / ratio - 1.0).abs() <= STEADY)
+    };
     let mut out = Vec::new();
     for row in rows {
         let level = levels
@@ -181,8 +208,11 @@ pub fn reconcile(
                         Outcome::RebuiltFromAuthorities { authorities: n, of }
                     } else if let Some(used) = children_used
                         .filter(|_| matches!(formula, Formula::PerTenThousand { .. }))
-                        .filter(|(used, rates)| {
-                            vb > 0.0 && (*rates >= 2 || (used / vb - 1.0).abs() <= MAX_REVISION)
+                        .filter(|(used, _)| {
+                            let ratio = used / vb;
+                            vb > 0.0
+                                && (1.0 / MAX_RATIO..=MAX_RATIO).contains(&ratio)
+                                && ((ratio - 1.0).abs() <= MAX_REVISION || steady(row, ratio))
                         })
                     {
                         Outcome::EarlierPopulation {
@@ -214,13 +244,20 @@ pub fn reconcile(
     out
 }
 
-/// The most the population estimates may have been revised since a rate was published, as a
-/// share, for a row with one rate per 10,000 children only: one rate alone always implies some
-/// number of children, so only a number near the estimate on record is taken as a revision.
-/// Where two or more rates of the row agree on one number, that agreement is the evidence, and
-/// revisions as large as central London's after the 2021 census (Camden's children by about a
-/// third) are taken as they are.
+/// How far the number of children a row's rates imply may be from the estimate on record and
+/// still be taken, on that alone, for a revision of the estimate since the rates were published.
 pub const MAX_REVISION: f64 = 0.25;
+
+/// A larger difference is taken for a revision only when the place's revision is steady from
+/// one year to the next: its ratio to the estimate on record within this share of the year
+/// before's or after's. Revisions as large as central London's after the 2021 census (Camden's
+/// children by about a third, the City of London's by up to two thirds) drifted from year to
+/// year, while a rate written over one year's stands alone.
+pub const STEADY: f64 = 0.25;
+
+/// Never a revision: the number implied is more than this many times the estimate, or less
+/// than its reciprocal.
+pub const MAX_RATIO: f64 = 3.0;
 
 /// The number of children that reproduces every published rate per 10,000 children of a row
 /// within the rounding of its count and of the rate, if one number does (the middle of the
@@ -274,5 +311,100 @@ fn within_rounding(
         // A denominator that may round to zero leaves the range open above.
         (Some(lo), None) => to_pub(lo) - tolerance <= published,
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A children in need row of one authority: children on record, and two counts with the
+    /// rates the publisher gave them, as if divided by `used` children.
+    fn row(year: u16, on_record: f64, used: f64) -> Row {
+        let mut r = Row::new(
+            Dataset::ChildrenInNeed,
+            GeographyCode::parse("E10000016").unwrap(),
+            Year::try_from(year).unwrap(),
+            "",
+        );
+        let set = |r: &mut Row, name: &str, v: f64| {
+            r.set(Measure::named(name).unwrap(), Cell::Value(v));
+        };
+        set(&mut r, "cin_population_0_17", on_record);
+        for (count, rate, n) in [
+            ("At31_episodes", "At31_episodes_rate", 11_000.0),
+            ("Anypoint_child", "Anypoint_child_rate", 19_000.0),
+        ] {
+            set(&mut r, count, n);
+            set(&mut r, rate, round_half_away(n / used * 10_000.0, 1));
+        }
+        r
+    }
+
+    fn outcomes(rows: &[Row]) -> Vec<Outcome> {
+        let levels = rows
+            .iter()
+            .map(|r| (r.geography.clone(), GeographicLevel::LocalAuthority))
+            .collect();
+        reconcile(rows, &levels, &Hierarchy::new(std::iter::empty()))
+            .into_iter()
+            .map(|f| f.outcome)
+            .collect()
+    }
+
+    #[test]
+    fn rates_divided_by_an_earlier_estimate_are_reconciled_and_say_so() {
+        let got = outcomes(&[row(2021, 336_000.0, 345_000.0)]);
+        assert!(
+            got.iter()
+                .all(|o| matches!(o, Outcome::EarlierPopulation { used, current }
+                    if (used - 345_000.0).abs() < 200.0 && *current == 336_000.0)),
+            "{got:?}"
+        );
+    }
+
+    #[test]
+    fn a_year_written_over_with_another_number_of_children_is_not_reproduced() {
+        // The years around imply the estimate on record; one year implies half as many again.
+        let rows = [
+            row(2020, 334_000.0, 334_000.0),
+            row(2021, 336_000.0, 500_000.0),
+            row(2022, 338_000.0, 338_000.0),
+        ];
+        let got = outcomes(&rows);
+        let of_2021 = &got[2..4];
+        assert!(
+            of_2021
+                .iter()
+                .all(|o| matches!(o, Outcome::Unreproducible { .. })),
+            "{got:?}"
+        );
+        // Ten times the estimate is never a revision, whatever the years around say.
+        let rows = [
+            row(2020, 334_000.0, 3_340_000.0),
+            row(2021, 336_000.0, 3_360_000.0),
+        ];
+        assert!(
+            outcomes(&rows)
+                .iter()
+                .all(|o| matches!(o, Outcome::Unreproducible { .. }))
+        );
+    }
+
+    #[test]
+    fn a_large_revision_that_drifts_from_year_to_year_is_taken() {
+        // The City of London's rates imply 1.5 to 2.8 times today's estimate, year after year.
+        let rows = [
+            row(2016, 700.0, 1_064.0),
+            row(2017, 690.0, 1_235.0),
+            row(2018, 680.0, 1_319.0),
+        ];
+        assert!(
+            outcomes(&rows)
+                .iter()
+                .all(|o| matches!(o, Outcome::EarlierPopulation { .. })),
+            "{:?}",
+            outcomes(&rows)
+        );
     }
 }

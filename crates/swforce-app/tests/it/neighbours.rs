@@ -184,3 +184,106 @@ fn children_in_need_and_referral_rates_are_all_reconciled_with_the_population() 
         }
     }
 }
+
+const HEADER_2025: &str = "old_la_code,la_name,region_ind,region_name,SN_1,SN_1P,SN_2,SN_2P,SN_3,SN_3P,SN_4,SN_4P,SN_5,SN_5P,SN_6,SN_6P,SN_7,SN_7P,SN_8,SN_8P,SN_9,SN_9P,SN_10,SN_10P\n";
+const KENT: &str = "886,Kent,6,South East,845,Close,881,Close,878,Close,303,Close,935,Close,926,Close,891,Close,938,Close,822,Close,933,Close\n";
+
+#[test]
+fn a_model_imported_again_replaces_the_earlier_whole_and_the_same_bytes_change_nothing() {
+    let t = demo_app();
+    let barking = || {
+        let snap = t.app.snapshot().unwrap();
+        let g = snap.find("E09000002").unwrap().clone();
+        snap.neighbours(&g, Some(2025)).unwrap()
+    };
+    assert!(barking().is_some());
+    let table = format!("{HEADER_2025}{KENT}");
+    let report = t
+        .app
+        .import_file("statistical_neighbours_2025.csv", table.as_bytes())
+        .unwrap();
+    assert!(!report.already_imported());
+    // Barking and Dagenham is not in the new table, so not in the 2025 model any more.
+    assert!(barking().is_none());
+    let snap = t.app.snapshot().unwrap();
+    let kent = snap.find("E10000016").unwrap();
+    let n = snap.neighbours(kent, Some(2025)).unwrap().unwrap();
+    assert_eq!(n.neighbours[0].name, "East Sussex");
+    assert_eq!(n.neighbours[0].closeness, Closeness::Close);
+    // The 2021 model is untouched; importing the same bytes again changes nothing.
+    assert!(snap.neighbours(kent, Some(2021)).unwrap().is_some());
+    let again = t
+        .app
+        .import_file("statistical_neighbours_2025.csv", table.as_bytes())
+        .unwrap();
+    assert!(again.already_imported());
+}
+
+#[test]
+fn a_model_of_a_year_still_to_come_is_refused() {
+    let t = demo_app();
+    let before = t.app.snapshot().unwrap().neighbour_models();
+    let e = t
+        .app
+        .import_file(
+            "statistical_neighbours_2090.csv",
+            format!("{HEADER_2025}{KENT}").as_bytes(),
+        )
+        .unwrap_err();
+    assert!(e.to_string().contains("a year still to come"), "{e}");
+    assert_eq!(t.app.snapshot().unwrap().neighbour_models(), before);
+}
+
+#[test]
+fn a_shared_services_pair_counts_its_children_together_and_stands_in_as_a_neighbour() {
+    let t = demo_app();
+    let snap = t.app.snapshot().unwrap();
+    let per = Measure::named("inpost_fte_per_10k").unwrap();
+    let children = Measure::named("population_estimate").unwrap();
+    // North Northamptonshire reports the workforce of both councils of the children's trust.
+    let both: f64 = ["E06000061", "E06000062"]
+        .iter()
+        .map(|c| {
+            snap.figure(&code(c), children, "", y(2022))
+                .unwrap()
+                .value()
+                .unwrap()
+        })
+        .sum();
+    let fte = snap
+        .figure(
+            &code("E06000061"),
+            Measure::named("inpost_fte").unwrap(),
+            "",
+            y(2022),
+        )
+        .unwrap()
+        .value()
+        .unwrap();
+    let got = snap.figure(&code("E06000061"), per, "", y(2022)).unwrap();
+    assert!((got.value().unwrap() - fte / both * 10_000.0).abs() < 1e-9);
+    // Richmond upon Thames, whose workforce Kingston reports, stands for the pair's figures
+    // as another authority's neighbour.
+    let place = snap.find("Wokingham").unwrap();
+    let n = snap.neighbours(place, Some(2025)).unwrap().unwrap();
+    let richmond = n.neighbours.iter().find(|x| x.dfe_code == "318").unwrap();
+    assert!(
+        richmond
+            .note
+            .as_deref()
+            .unwrap()
+            .contains("Achieving for Children")
+    );
+    let turnover = Measure::named("turnover_rate_fte").unwrap();
+    assert_eq!(
+        snap.neighbour_benchmark(&n, turnover, y(2022)).with_figures,
+        n.neighbours.len()
+    );
+    // Kingston's own neighbours list Richmond, whose figures are Kingston's: not counted.
+    let kingston = snap.find("E09000021").unwrap();
+    let k = snap.neighbours(kingston, Some(2025)).unwrap().unwrap();
+    assert_eq!(
+        snap.neighbour_benchmark(&k, turnover, y(2022)).with_figures,
+        k.neighbours.len() - 1
+    );
+}

@@ -19,6 +19,13 @@ fn read(name: &str, bytes: &[u8]) -> Result<swforce_import::ParsedFile, Refused>
     read_ees_csv_against(name, bytes, &known())
 }
 
+/// The authorities a table lists (others are recorded as not in it).
+fn listed(rows: &[Row]) -> usize {
+    rows.iter()
+        .filter(|r| r.value(neighbour_measure(1)).is_some())
+        .count()
+}
+
 fn row<'a>(rows: &'a [Row], dfe: &str) -> &'a Row {
     rows.iter()
         .find(|r| r.breakdown == dfe)
@@ -42,8 +49,14 @@ fn the_2021_layout_reads_every_authority_and_the_old_section() {
     let f = read(name, &published(name)).unwrap_or_else(|r| panic!("{r}"));
     assert_eq!(f.dataset, Dataset::StatisticalNeighbours);
     assert_eq!(f.first_year.get(), 2021);
-    // 152 authorities and the four of the "Old SNs:" section; blank rows passed over.
-    assert_eq!(f.rows.len(), 156);
+    // 152 authorities and the four of the "Old SNs:" section; blank rows passed over. The
+    // councils the model does not list (made since) are recorded as not in it.
+    assert_eq!(listed(&f.rows), 156);
+    assert!(
+        f.rows
+            .iter()
+            .any(|r| r.breakdown == "942" && listed(std::slice::from_ref(r)) == 0)
+    );
     assert!(f.geographies.is_empty());
     assert!(f.warnings.is_empty(), "{:#?}", f.warnings);
     // Camden: 213 Very Close, 205 Close, ... as published.
@@ -65,7 +78,7 @@ fn the_2025_layout_reads_trailing_spaces_and_councils_made_since() {
     let name = "statistical_neighbours_2025.csv";
     let f = read(name, &published(name)).unwrap_or_else(|r| panic!("{r}"));
     assert_eq!(f.first_year.get(), 2025);
-    assert_eq!(f.rows.len(), 153);
+    assert_eq!(listed(&f.rows), 153);
     // Barking and Dagenham: "Close " with its trailing space.
     assert_eq!(list(row(&f.rows, "301"))[0], (308, Closeness::Close));
     // Cumberland (942) is on no release on record, but the reorganisations name it.
@@ -91,7 +104,7 @@ const KENT: &str = "886,Kent,6,South East,881,Very close,845,Very close,878,Very
 #[test]
 fn a_bad_table_is_refused_whole_naming_line_column_and_fix() {
     let name = "statistical_neighbours_2025.csv";
-    let cases: [(String, &str); 6] = [
+    let cases: [(String, &str); 9] = [
         (
             KENT.replace("881,", "999,"),
             "neighbour 1 of authority 886 is \"999\"",
@@ -106,6 +119,18 @@ fn a_bad_table_is_refused_whole_naming_line_column_and_fix() {
         (
             KENT.replace("886,Kent", "000,Kent"),
             "\"000\" is not the DfE code",
+        ),
+        (
+            KENT.replace("886,Kent", "301,Kent"),
+            "names Kent, whose code is 886, but gives the code 301",
+        ),
+        (
+            KENT.replace("Very close\n", "Very close,extra\n"),
+            "beyond the 24 columns",
+        ),
+        (
+            KENT.replace("881,", "928,"),
+            "928, an authority replaced by a reorganisation before the 2025 model",
         ),
     ];
     for (body, expected) in cases {
@@ -132,6 +157,15 @@ fn a_table_needs_ten_neighbours_a_year_in_its_name_and_authorities_on_record() {
     );
     let r = read("neighbours.csv", format!("{HEADER_2025}{KENT}").as_bytes()).unwrap_err();
     assert!(first_error(&r).contains("model's year"), "{r}");
+    let r = read(
+        "sn_2021_to_2025.csv",
+        format!("{HEADER_2025}{KENT}").as_bytes(),
+    )
+    .unwrap_err();
+    assert!(
+        first_error(&r).contains("more than one year (2021 and 2025)"),
+        "{r}"
+    );
     let r = read("statistical_neighbours_2025.csv", HEADER_2025.as_bytes()).unwrap_err();
     assert!(first_error(&r).contains("no authorities"), "{r}");
     let r = read_ees_csv(
@@ -143,6 +177,16 @@ fn a_table_needs_ten_neighbours_a_year_in_its_name_and_authorities_on_record() {
         first_error(&r).contains("import the published statistics first"),
         "{r}"
     );
+}
+
+#[test]
+fn a_cell_that_is_not_utf8_is_refused() {
+    let mut bytes = HEADER_2025.as_bytes().to_vec();
+    bytes.extend(KENT.replace("Kent", "K\u{1}nt").into_bytes());
+    let at = bytes.iter().position(|b| *b == 1).unwrap();
+    bytes[at] = 0xe9; // Latin-1 é
+    let r = read("statistical_neighbours_2025.csv", &bytes).unwrap_err();
+    assert!(first_error(&r).contains("not UTF-8"), "{r}");
 }
 
 #[test]

@@ -219,28 +219,7 @@ fn neighbour_comparison(
     };
     let (n, c) = snap.compare_with_neighbours(place, model)?;
     let query = format!("neighbours={}&model={}", place.code, n.model);
-    let table = TableView {
-        caption: format!(
-            "Statistical neighbours of {}, {} model, most similar first",
-            place.name, n.model
-        ),
-        head: ["Rank", "Authority", "How close"]
-            .iter()
-            .map(|h| CellView::text(*h))
-            .collect(),
-        rows: n
-            .neighbours
-            .iter()
-            .map(|x| {
-                vec![
-                    CellView::text(x.rank.to_string()),
-                    CellView::link(x.name.clone(), format!("/authorities/{}", x.code)),
-                    CellView::text(x.closeness.words().to_string()),
-                ]
-            })
-            .collect(),
-        download: String::new(),
-    };
+    let table = super::neighbour_views::list_table(snap, &n);
     let median_name = format!("Statistical neighbours (median, {} model)", n.model);
     let sections = c
         .measures
@@ -421,12 +400,28 @@ pub async fn download(State(state): AppState, RawQuery(query): RawQuery) -> Page
                 "Add la=CODE for each authority, such as /compare.csv?la=E09000007&la=E09000003",
             )
         })?;
+        // In a comparison with statistical neighbours, their median closes each row.
+        let neighbours = match neighbours_asked(query.as_deref()) {
+            Some((code, model)) => {
+                let place = snap.find(&code)?;
+                let place = snap.unit_of(&place.code).unwrap_or(place);
+                let model = model.and_then(|m| m.parse::<u16>().ok());
+                snap.neighbours(place, model)?
+            }
+            None => None,
+        };
         let mut head = vec![CellView::text("measure"), CellView::text("year")];
         head.extend(
             c.places
                 .iter()
                 .map(|p| CellView::text(format!("{} ({})", p.name, p.code))),
         );
+        if let Some(n) = &neighbours {
+            head.push(CellView::text(format!(
+                "Statistical neighbours (median, {} model)",
+                n.model
+            )));
+        }
         let mut rows = Vec::new();
         for (m, per_place) in c
             .measures
@@ -444,6 +439,11 @@ pub async fn download(State(state): AppState, RawQuery(query): RawQuery) -> Page
                         .with_check(snap.check(&p.code, m, *y))
                         .with_origin(figs[i].as_ref())
                 }));
+                if let Some(n) = &neighbours {
+                    let median = snap.neighbour_benchmark(n, m, *y).median;
+                    let raw = median.map(|v| display::plain(m, v)).unwrap_or_default();
+                    row.push(CellView::number(raw.clone(), raw));
+                }
                 rows.push(row);
             }
         }

@@ -14,6 +14,7 @@ pub mod imports;
 pub mod indicator;
 pub mod involved;
 pub mod method;
+pub mod neighbour_views;
 pub mod place;
 pub mod projection;
 pub mod scenario_form;

@@ -1,16 +1,17 @@
 //! England, region and local authority pages, and the CSV behind every table on them.
 
 use super::indicator::{Column, IndicatorSection, comparable, section};
+use super::neighbour_views::{neighbour_table, neighbours_column, neighbours_view};
 use super::{PageResult, csv_response, redirect, render, run};
 use crate::error::PageError;
 use crate::view::{CellView, Crumb, Layout, TableView};
 use crate::{AppState, WebState};
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::get;
-use swforce_app::neighbours::{Neighbours, rank_words};
+use swforce_app::neighbours::rank_words;
 use swforce_app::profile::{IndicatorView, Profile, SeriesRow};
 use swforce_app::{Figure, Snapshot, display};
 use swforce_domain::{GeographicLevel, Geography, Measure, Polarity, Year};
@@ -60,65 +61,9 @@ pub struct PlacePage {
     pub compare_href: String,
     pub is_authority: bool,
     /// The authority's statistical neighbours, with the model choice.
-    pub neighbours: Option<NeighboursView>,
+    pub neighbours: Option<super::neighbour_views::NeighboursView>,
     /// Workforce measures with no figure in any year on record.
     pub unpublished: String,
-}
-
-/// An authority's statistical neighbours as its page lists them.
-#[derive(Debug, Clone)]
-pub struct NeighboursView {
-    pub model: String,
-    /// `(year, chosen)` of every model on record, for the choice.
-    pub models: Vec<(String, bool)>,
-    pub table: TableView,
-    pub compare_href: String,
-    pub notes: Vec<String>,
-}
-
-fn neighbours_view(n: &Neighbours) -> NeighboursView {
-    let head = ["Rank", "Authority", "How close"]
-        .iter()
-        .map(|h| CellView::text(*h))
-        .collect();
-    let rows = n
-        .neighbours
-        .iter()
-        .map(|x| {
-            vec![
-                CellView::text(x.rank.to_string()),
-                CellView::link(x.name.clone(), format!("/authorities/{}", x.code)),
-                CellView::text(capitalised(x.closeness.words())),
-            ]
-        })
-        .collect();
-    NeighboursView {
-        model: n.model.to_string(),
-        models: n
-            .models
-            .iter()
-            .map(|m| (m.to_string(), *m == n.model))
-            .collect(),
-        table: TableView {
-            caption: format!(
-                "Statistical neighbours of {}, {} model, most similar first",
-                n.place_name, n.model
-            ),
-            head,
-            rows,
-            download: String::new(),
-        },
-        compare_href: format!("/compare?neighbours={}&model={}", n.place, n.model),
-        notes: n.neighbours.iter().filter_map(|x| x.note.clone()).collect(),
-    }
-}
-
-/// A word or phrase with its first letter in capitals ("Very close").
-fn capitalised(text: &str) -> String {
-    let mut chars = text.chars();
-    chars.next().map_or_else(String::new, |c| {
-        c.to_uppercase().collect::<String>() + chars.as_str()
-    })
 }
 
 /// The address of a place's page.
@@ -162,19 +107,13 @@ pub async fn england(State(state): AppState) -> PageResult {
 }
 
 pub async fn region(State(state): AppState, Path(code): Path<String>) -> PageResult {
-    show(
-        state,
-        code,
-        GeographicLevel::Regional,
-        PlaceQuery::default(),
-    )
-    .await
+    show(state, code, GeographicLevel::Regional, None).await
 }
 
 pub async fn authority(
     State(state): AppState,
     Path(code): Path<String>,
-    Query(query): Query<PlaceQuery>,
+    RawQuery(query): RawQuery,
 ) -> PageResult {
     show(state, code, GeographicLevel::LocalAuthority, query).await
 }
@@ -189,33 +128,39 @@ pub async fn any(State(state): AppState, Path(code): Path<String>) -> PageResult
     .await
 }
 
-/// The query of a place's page: which neighbour model to compare with.
-#[derive(Debug, Default, serde::Deserialize)]
-pub struct PlaceQuery {
-    pub neighbours: Option<String>,
+/// The neighbour model a page's query asks for (`neighbours=2021`; the first, if given twice),
+/// or `None` for the newest that lists the place.
+pub fn model_asked(query: Option<&str>) -> Result<Option<u16>, PageError> {
+    let pairs: Vec<(String, String)> = query
+        .and_then(|q| serde_urlencoded::from_str(q).ok())
+        .unwrap_or_default();
+    let asked = pairs
+        .iter()
+        .find(|(k, _)| k == "neighbours" || k == "model")
+        .map(|(_, v)| v.trim().to_string());
+    match asked.as_deref() {
+        None | Some("") => Ok(None),
+        Some(text) => text.parse::<u16>().map(Some).map_err(|_| {
+            PageError::from(swforce_app::AppError::Invalid {
+                problem: format!("{text:?} is not a statistical neighbour model"),
+                fix: "choose a model year from the list on the page, such as 2025".into(),
+            })
+        }),
+    }
 }
 
 async fn show(
     state: WebState,
     code: String,
     level: GeographicLevel,
-    query: PlaceQuery,
+    query: Option<String>,
 ) -> PageResult {
     run(move || {
         let snap = snapshot(&state)?;
         match locate(&snap, &code, level)? {
             Err(canonical) => Ok(Redirect::permanent(&canonical).into_response()),
             Ok(g) => {
-                let model = match query.neighbours.as_deref().map(str::trim) {
-                    None | Some("") => None,
-                    Some(text) => Some(text.parse::<u16>().map_err(|_| {
-                        PageError::from(swforce_app::AppError::Invalid {
-                            problem: format!("{text:?} is not a statistical neighbour model"),
-                            fix: "choose a model year from the list on the page, such as 2025"
-                                .into(),
-                        })
-                    })?),
-                };
+                let model = model_asked(query.as_deref())?;
                 Ok(render(&place_page_with(&snap, g, model)?)?.into_response())
             }
         }
@@ -227,8 +172,15 @@ fn measure_id(m: &Measure) -> String {
     m.name.replace('_', "-").to_lowercase()
 }
 
-fn download_href(g: &Geography, table: &str) -> String {
-    format!("/download/{}/{table}.csv", g.code)
+/// The CSV of one table on a place's page, with the neighbour model the page shows.
+pub fn download_href(p: &Profile, table: &str) -> String {
+    match &p.neighbours {
+        Some(n) => format!(
+            "/download/{}/{table}.csv?neighbours={}",
+            p.place.code, n.model
+        ),
+        None => format!("/download/{}/{table}.csv", p.place.code),
+    }
 }
 
 /// The columns of one indicator: the place, then its region and England.
@@ -272,11 +224,6 @@ fn columns(snap: &Snapshot, p: &Profile, view: &IndicatorView, years: &[Year]) -
     cols
 }
 
-/// The heading of the neighbours' median, naming the model.
-fn neighbours_column(n: &Neighbours) -> String {
-    format!("Statistical neighbours (median, {} model)", n.model)
-}
-
 fn indicator_section(snap: &Snapshot, p: &Profile, view: &IndicatorView) -> IndicatorSection {
     let years: Vec<Year> = view.rows.iter().map(|r| r.year).collect();
     section(
@@ -284,7 +231,7 @@ fn indicator_section(snap: &Snapshot, p: &Profile, view: &IndicatorView) -> Indi
         view.measure,
         &years,
         columns(snap, p, view, &years),
-        download_href(&p.place, view.measure.name),
+        download_href(p, view.measure.name),
         false,
     )
 }
@@ -330,7 +277,7 @@ fn children_table(snap: &Snapshot, p: &Profile) -> Option<TableView> {
         caption: format!("{what} in {}, {year}", p.place.name),
         head,
         rows,
-        download: download_href(&p.place, "places"),
+        download: download_href(p, "places"),
     })
 }
 
@@ -415,68 +362,7 @@ fn benchmark_table(p: &Profile) -> Option<TableView> {
         caption: format!("How {} compares, {year}", p.place.name),
         head,
         rows,
-        download: download_href(&p.place, "benchmarks"),
-    })
-}
-
-/// Each headline figure against the statistical neighbours: their median and where the
-/// authority stands among itself and them.
-fn neighbour_table(p: &Profile) -> Option<TableView> {
-    let n = p.neighbours.as_ref()?;
-    let year = p.latest_year?;
-    let head = [
-        "Indicator",
-        &p.place.name,
-        "Neighbours' median",
-        "Neighbours with a figure",
-        "Among itself and its neighbours",
-    ]
-    .iter()
-    .enumerate()
-    .map(|(i, h)| CellView {
-        numeric: (1..4).contains(&i),
-        ..CellView::text(*h)
-    })
-    .collect();
-    let rows = p
-        .workforce
-        .iter()
-        .filter(|v| v.measure.headline)
-        .filter_map(|v| {
-            let b = v.neighbour_benchmark.as_ref()?;
-            let m = v.measure;
-            let own = v
-                .rows
-                .iter()
-                .find(|r| r.year == year)
-                .and_then(|r| r.this.as_ref());
-            let value =
-                |x: Option<f64>| x.map_or_else(|| "\u{2013}".to_string(), |x| display::value(m, x));
-            let raw = |x: Option<f64>| x.map(|x| display::plain(m, x)).unwrap_or_default();
-            let own_value = own.and_then(Figure::value);
-            Some(vec![
-                CellView::text(m.label),
-                CellView::number(value(own_value), raw(own_value)).with_origin(own),
-                CellView::number(value(b.median), raw(b.median)),
-                CellView::number(
-                    format!("{} of {}", b.with_figures, b.of),
-                    b.with_figures.to_string(),
-                ),
-                CellView::text(
-                    b.rank_from_highest
-                        .map_or_else(|| "\u{2013}".into(), |r| rank_words(r, b.ranked)),
-                ),
-            ])
-        })
-        .collect();
-    Some(TableView {
-        caption: format!(
-            "How {} compares with its statistical neighbours ({} model), {year}",
-            p.place.name, n.model
-        ),
-        head,
-        rows,
-        download: download_href(&p.place, "neighbours"),
+        download: download_href(p, "benchmarks"),
     })
 }
 
@@ -512,11 +398,10 @@ fn cards(snap: &Snapshot, p: &Profile) -> Vec<Card> {
                 notes.push(format!("{word} England ({})", display::value(m, e)));
             }
             if let Some(b) = &v.benchmark {
-                if let (Some(rank), Some(q)) = (b.rank, b.quartile) {
+                if let (Some(rank), Some(q)) = (b.rank_from_highest, b.quartile) {
                     notes.push(format!(
-                        "{} lowest of {} authorities; {}",
-                        display::ordinal(rank),
-                        b.ranked,
+                        "{} authorities; {}",
+                        rank_words(rank, b.ranked),
                         q.describe(m.polarity)
                     ));
                 }
@@ -603,7 +488,7 @@ fn ethnicity_table(p: &Profile) -> Option<TableView> {
         ),
         head,
         rows,
-        download: download_href(&p.place, "ethnicity"),
+        download: download_href(p, "ethnicity"),
     })
 }
 
@@ -716,7 +601,16 @@ pub fn place_page_with(
     place: &Geography,
     model: Option<u16>,
 ) -> Result<PlacePage, PageError> {
-    Ok(page_of(snap, place, snap.profile_with_model(place, model)?))
+    let mut page = page_of(snap, place, snap.profile_with_model(place, model)?);
+    if let (Some(m), None, GeographicLevel::LocalAuthority, false) =
+        (model, &page.neighbours, place.level, snap.is_former(place))
+    {
+        page.notices.push(format!(
+            "The {m} statistical neighbour model does not list {}. Its page without a chosen model shows the newest model that does.",
+            place.name
+        ));
+    }
+    Ok(page)
 }
 
 fn page_of(snap: &Snapshot, place: &Geography, p: Profile) -> PlacePage {
@@ -746,7 +640,7 @@ fn page_of(snap: &Snapshot, place: &Geography, p: Profile) -> PlacePage {
                 c.push_str(&format!(" ({})", s.name));
             }
             if snap.is_former(place) {
-                c = format!("Former {}", c.to_lowercase());
+                c = format!("Former l{}", &c[1..]);
             }
             c
         }
@@ -788,7 +682,7 @@ fn page_of(snap: &Snapshot, place: &Geography, p: Profile) -> PlacePage {
         ethnicity: ethnicity_table(&p),
         compare_href: format!("/compare?la={}", place.code),
         is_authority: place.level == GeographicLevel::LocalAuthority,
-        neighbours: p.neighbours.as_ref().map(neighbours_view),
+        neighbours: p.neighbours.as_ref().map(|n| neighbours_view(snap, n)),
         unpublished: unpublished
             .iter()
             .map(|v| v.measure.label)
@@ -801,10 +695,12 @@ fn page_of(snap: &Snapshot, place: &Geography, p: Profile) -> PlacePage {
 pub async fn download(
     State(state): AppState,
     Path((code, table)): Path<(String, String)>,
+    RawQuery(query): RawQuery,
 ) -> PageResult {
     run(move || {
         let snap = snapshot(&state)?;
         let place = snap.find(&code)?;
+        let model = model_asked(query.as_deref())?;
         let missing = || {
             PageError::not_found(
                 format!("{} has no table called {table}", place.name),
@@ -812,7 +708,7 @@ pub async fn download(
             )
         };
         let name = table.strip_suffix(".csv").ok_or_else(missing)?;
-        let page = place_page(&snap, place);
+        let page = place_page_with(&snap, place, model)?;
         let found = match name {
             "places" => page.children,
             "benchmarks" => page.benchmarks,

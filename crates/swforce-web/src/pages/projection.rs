@@ -356,113 +356,6 @@ fn summary_table(p: &Projection) -> Option<TableView> {
     })
 }
 
-/// For an authority: turnover and the agency worker rate at its statistical neighbours'
-/// median, as starting values for the Retain and agency levers, with the figures they come
-/// from.
-fn neighbour_suggestions(
-    snap: &Snapshot,
-    place: &swforce_domain::Geography,
-    pairs: &[(String, String)],
-    groups: &mut [FieldGroup],
-) {
-    let Some(n) = snap.neighbours(place, None).ok().flatten() else {
-        return;
-    };
-    let Some(year) = snap.latest_year(swforce_domain::Dataset::CswwHeadline) else {
-        return;
-    };
-    let with = |key: &str, value: String| {
-        let mut q: Vec<(&str, String)> = pairs
-            .iter()
-            .filter(|(k, _)| k != key && k != "saved")
-            .map(|(k, v)| (k.as_str(), v.clone()))
-            .collect();
-        q.push((key, value));
-        format!(
-            "/projections/{}?{}",
-            place.code,
-            serde_urlencoded::to_string(&q).unwrap_or_default()
-        )
-    };
-    let pct = |v: f64| {
-        format!(
-            "{:.1}",
-            swforce_domain::number::round_half_away(v * 100.0, 1)
-        )
-    };
-    for (group, measure, key, words) in [
-        (
-            "retain",
-            "turnover_rate_fte",
-            "retain_cut",
-            "turnover (FTE)",
-        ),
-        (
-            "agency",
-            "agency_rate_fte",
-            "agency_cap",
-            "agency worker rate (FTE)",
-        ),
-    ] {
-        let Some(m) = swforce_domain::Measure::named(measure) else {
-            continue;
-        };
-        let own = snap
-            .figure(&place.code, m, "", year)
-            .and_then(|f| f.value());
-        let b = snap.neighbour_benchmark(&n, m, year);
-        let (Some(own), Some(median)) = (own, b.median) else {
-            continue;
-        };
-        let source = format!(
-            "{}'s {words} was {}% in {year}; the median of its {} statistical neighbours with a figure ({} model) was {}%",
-            place.name,
-            pct(own),
-            b.with_figures,
-            n.model,
-            pct(median)
-        );
-        let suggestion = match key {
-            "retain_cut" if own > median => {
-                let cut = 1.0 - median / own;
-                scenario_form::Suggestion {
-                    text: format!(
-                        "Turnover at the neighbours' median: {source}. Bringing it there is a cut of {}%.",
-                        pct(cut)
-                    ),
-                    link: Some((
-                        "Start from turnover at the neighbours' median".into(),
-                        with(key, pct(cut)) + "#retain",
-                    )),
-                }
-            }
-            "retain_cut" => scenario_form::Suggestion {
-                text: format!(
-                    "Turnover at the neighbours' median: {source}, so its turnover is already at or below theirs."
-                ),
-                link: None,
-            },
-            _ => scenario_form::Suggestion {
-                text: format!(
-                    "Agency rate at the neighbours' median: {source}.{}",
-                    if own > median {
-                        " A cap there brings it down to theirs."
-                    } else {
-                        " Its rate is already at or below theirs, so a cap there changes nothing today."
-                    }
-                ),
-                link: Some((
-                    "Start from an agency rate cap at the neighbours' median".into(),
-                    with(key, pct(median)) + "#agency",
-                )),
-            },
-        };
-        if let Some(g) = groups.iter_mut().find(|g| g.id == group) {
-            g.suggestions.push(suggestion);
-        }
-    }
-}
-
 fn snapshot(state: &WebState) -> Result<std::sync::Arc<Snapshot>, PageError> {
     Ok(state.app.snapshot()?)
 }
@@ -484,7 +377,7 @@ fn page(state: &WebState, code: &str, query: Option<&str>) -> Result<Outcome, Pa
         .and_then(|q| serde_urlencoded::from_str(q).ok())
         .unwrap_or_default();
     let mut form = scenario_form::read(&pairs, baseline.origin, baseline.england_caseload);
-    neighbour_suggestions(&snap, &place, &pairs, &mut form.groups);
+    super::neighbour_views::suggestions(&snap, &place, &pairs, &mut form.groups);
     let mut problems = form.problems.clone();
     let ran = form.problems.is_empty();
     let mut projection = None;

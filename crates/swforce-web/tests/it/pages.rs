@@ -118,7 +118,9 @@ fn csv_downloads_say_which_figures_are_continued_from_predecessors() {
 
     let referrals = app.get("/download/E06000058/Referrals.csv").body;
     assert!(
-        referrals.starts_with(&format!("Year,\"{bcp}\",South West,England,source\n")),
+        referrals.starts_with(&format!(
+            "Year,\"{bcp}\",South West,England,\"Statistical neighbours (median, 2025 model)\",source\n"
+        )),
         "no check column where no rule judges the figures: {referrals}"
     );
 }

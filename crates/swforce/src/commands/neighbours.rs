@@ -63,6 +63,13 @@ pub fn neighbours_of(
 }
 
 pub fn run(app: &App, args: &Args) -> Result<(), Failure> {
+    if args.place.trim().is_empty() {
+        eprintln!("error: no authority was given");
+        eprintln!(
+            "  fix: give a local authority's code or name, such as swforce neighbours E10000016 or swforce neighbours Kent"
+        );
+        return Err(Failure::Refused);
+    }
     let snap = app.snapshot().map_err(fail)?;
     let place = snap.find(&args.place).map_err(fail)?;
     let n = neighbours_of(&snap, place, args.model)?;
@@ -228,17 +235,22 @@ pub fn benchmark(
                 .max()
                 .unwrap_or(10);
             out.push_str(&format!(
-                "{:label$}  {:>10}  {:>17}  {}\n",
-                "Measure", "Figure", "Neighbours' median", "Among itself and its neighbours"
+                "{:label$}  {:>10}  {:>18}  {:>12}  {}\n",
+                "Measure",
+                "Figure",
+                "Neighbours' median",
+                "With figures",
+                "Among itself and its neighbours"
             ));
             for (m, own, b) in &lines {
                 let v =
                     |x: Option<f64>| x.map_or_else(|| "-".to_string(), |v| display::value(m, v));
                 out.push_str(&format!(
-                    "{:label$}  {:>10}  {:>17}  {}\n",
+                    "{:label$}  {:>10}  {:>18}  {:>12}  {}\n",
                     m.label,
                     v(*own),
                     v(b.median),
+                    format!("{} of {}", b.with_figures, b.of),
                     b.rank_from_highest
                         .map_or_else(|| "-".to_string(), |r| rank_words(r, b.ranked))
                 ));

@@ -32,8 +32,10 @@ pub fn run(app: &App, args: &Args) -> Result<(), Failure> {
                     Some(swforce_domain::Cell::Symbol(s)) => s.to_string(),
                     None => String::new(),
                 };
+                let decimals = swforce_domain::Measure::named(f.measure)
+                    .map_or(1, |m| m.unit.decimals() as usize);
                 let published = match f.published {
-                    swforce_domain::Cell::Value(v) => v.to_string(),
+                    swforce_domain::Cell::Value(v) => format!("{v:.decimals$}"),
                     swforce_domain::Cell::Symbol(s) => s.to_string(),
                 };
                 let outcome = match &f.outcome {

@@ -2,7 +2,7 @@
 
 use super::extract::{Path, Query};
 use super::measures::MeasureInfo;
-use super::schema::{self, Cell, IndicatorRow, level_id, measure_name, serde_level};
+use super::schema::{self, Cell, IndicatorRow, level_id, serde_level};
 use super::{ErrorAnswer, run, snapshot};
 use crate::AppState;
 use crate::error::ApiError;
@@ -490,14 +490,16 @@ pub async fn series(
     run(move || {
         let snap = snapshot(&state)?;
         let g = find(&state, &snap, &code)?;
-        let m = Measure::named(&measure).ok_or_else(|| {
-            ApiError::new(
-                StatusCode::NOT_FOUND,
-                "Not found",
-                &format!("no measure is called {measure:?}"),
-                "see GET /api/v1/measures for every measure's name",
-            )
-        })?;
+        let m = Measure::named(&measure)
+            .filter(|m| m.dataset.holds_figures())
+            .ok_or_else(|| {
+                ApiError::new(
+                    StatusCode::NOT_FOUND,
+                    "Not found",
+                    &format!("no measure is called {measure:?}"),
+                    "see GET /api/v1/measures for every measure's name",
+                )
+            })?;
         let breakdown = breakdown_of(&snap, m, params.breakdown.as_deref())?;
         let points = snap
             .series(&g.code, m, &breakdown)
@@ -570,7 +572,7 @@ pub struct BenchmarkLine {
     /// Whether the move is good news, given which way is better; null when not judged.
     #[schema(required)]
     improving: Option<bool>,
-    #[schema(schema_with = measure_name)]
+    #[schema(schema_with = schema::workforce_measure_name)]
     measure: &'static str,
     /// Against the authority's statistical neighbours; null when no neighbour model is on record
     /// or the model does not list the authority.

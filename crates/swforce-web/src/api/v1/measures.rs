@@ -70,7 +70,13 @@ pub fn describe(m: &Measure) -> MeasureInfo {
     responses((status = 200, description = "Every measure, in publication order within each dataset", body = Vec<MeasureInfo>)),
 )]
 pub async fn index() -> Json<Vec<MeasureInfo>> {
-    Json(MEASURES.iter().map(describe).collect())
+    Json(
+        MEASURES
+            .iter()
+            .filter(|m| m.dataset.holds_figures())
+            .map(describe)
+            .collect(),
+    )
 }
 
 fn dataset() -> Schema {

@@ -84,7 +84,17 @@ pub fn date_or_null() -> Schema {
 
 /// Every measure's canonical name.
 pub fn measure_name() -> Schema {
-    string_enum(MEASURES.iter().map(|m| m.name))
+    string_enum(
+        MEASURES
+            .iter()
+            .filter(|m| m.dataset.holds_figures())
+            .map(|m| m.name),
+    )
+}
+
+/// A workforce measure's canonical name (the measures benchmarked).
+pub fn workforce_measure_name() -> Schema {
+    string_enum(swforce_domain::Measure::of(swforce_domain::Dataset::CswwHeadline).map(|m| m.name))
 }
 
 /// A measure's canonical name, for a parameter.
