@@ -58,7 +58,7 @@ for (const javaScriptEnabled of [true, false]) {
     assert.equal(await page.locator('h1').innerText(), 'Kent and its statistical neighbours');
     const rows = page.locator('table', { hasText: 'Statistical neighbours of Kent, 2025 model' }).locator('tbody tr');
     assert.equal(await rows.count(), 10);
-    assert.match(await rows.nth(3).innerText(), /4\s+Bexley\s+very close/);
+    assert.match(await rows.nth(3).innerText(), /4\s+Bexley\s+Very close/);
     const turnover = page.locator('#turnover-rate-fte');
     assert.match(await turnover.locator('svg title').first().textContent(), /Kent, Statistical neighbours \(median, 2025 model\)/);
     assert.match(await turnover.locator('table thead').innerText(), /Essex[\s\S]*Somerset[\s\S]*Statistical neighbours \(median, 2025 model\)/);
