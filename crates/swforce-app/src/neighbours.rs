@@ -83,6 +83,47 @@ pub fn median(values: &[f64]) -> Option<f64> {
 }
 
 impl Snapshot {
+    /// An authority by code or name, as [`Snapshot::find`] finds it, or else a council a
+    /// reorganisation made after the figures on record (Cumberland, by its ONS or DfE code or
+    /// name), which a neighbour model may list though no release names it yet.
+    pub fn find_for_neighbours(&self, query: &str) -> Result<Geography, AppError> {
+        match self.find(query) {
+            Ok(g) => Ok(g.clone()),
+            Err(e) => {
+                let known: Vec<Geography> = self.geographies().cloned().collect();
+                let by_dfe = OldLaCode::parse(query)
+                    .ok()
+                    .and_then(|c| place_of_dfe_code(c, &known));
+                let by_name = swforce_domain::lineage::successor(query).and_then(|(code, _)| {
+                    let code = GeographyCode::parse(code).ok()?;
+                    swforce_domain::lineage::LINEAGE
+                        .iter()
+                        .flat_map(|r| r.successors.iter())
+                        .find(|(c, _, _)| *c == code.as_str())
+                        .and_then(|(_, dfe, _)| OldLaCode::parse(dfe).ok())
+                        .and_then(|c| place_of_dfe_code(c, &known))
+                });
+                match by_dfe.or(by_name).filter(|p| !p.on_record) {
+                    Some(p) => {
+                        let dfe = swforce_domain::lineage::LINEAGE
+                            .iter()
+                            .flat_map(|r| r.successors.iter())
+                            .find(|(c, _, _)| *c == p.code.as_str())
+                            .and_then(|(_, dfe, _)| OldLaCode::parse(dfe).ok());
+                        Ok(Geography {
+                            code: p.code,
+                            name: p.name,
+                            level: GeographicLevel::LocalAuthority,
+                            parent: None,
+                            old_la_code: dfe,
+                        })
+                    }
+                    None => Err(e),
+                }
+            }
+        }
+    }
+
     /// The neighbour models on record (their years), oldest first.
     pub fn neighbour_models(&self) -> Vec<Year> {
         self.years(Dataset::StatisticalNeighbours)

@@ -287,3 +287,22 @@ fn a_shared_services_pair_counts_its_children_together_and_stands_in_as_a_neighb
         k.neighbours.len() - 1
     );
 }
+
+#[test]
+fn a_council_made_after_the_figures_has_its_own_neighbours_by_code_or_name() {
+    let t = demo_app();
+    let snap = t.app.snapshot().unwrap();
+    for query in ["942", "Cumberland", "E06000063"] {
+        let g = snap.find_for_neighbours(query).unwrap();
+        assert_eq!(g.code.as_str(), "E06000063", "{query}");
+        let n = snap.neighbours(&g, None).unwrap().unwrap();
+        assert_eq!(n.model.get(), 2025);
+        assert_eq!(n.neighbours[0].name, "Westmorland and Furness");
+    }
+    assert!(snap.find_for_neighbours("nowhere").is_err());
+    // Places on record are found as ever.
+    assert_eq!(
+        snap.find_for_neighbours("909").unwrap().code.as_str(),
+        "E10000006"
+    );
+}

@@ -71,8 +71,8 @@ pub fn run(app: &App, args: &Args) -> Result<(), Failure> {
         return Err(Failure::Refused);
     }
     let snap = app.snapshot().map_err(fail)?;
-    let place = snap.find(&args.place).map_err(fail)?;
-    let n = neighbours_of(&snap, place, args.model)?;
+    let place = snap.find_for_neighbours(&args.place).map_err(fail)?;
+    let n = neighbours_of(&snap, &place, args.model)?;
     let text = match args.format {
         Format::Json => {
             let value = json!({

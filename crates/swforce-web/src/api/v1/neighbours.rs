@@ -2,7 +2,7 @@
 //! neighbours' benchmark inside the benchmark answers.
 
 use super::extract::{Path, Query};
-use super::geographies::{CODE, GeographyInfo, describe, find};
+use super::geographies::{CODE, GeographyInfo, describe};
 use super::{ErrorAnswer, run, snapshot};
 use crate::AppState;
 use crate::error::ApiError;
@@ -131,8 +131,10 @@ pub async fn show(
 ) -> Result<Json<NeighboursAnswer>, ApiError> {
     run(move || {
         let snap = snapshot(&state)?;
-        let g = find(&state, &snap, &code)?;
-        let g = snap.unit_of(&g.code).unwrap_or(g);
+        let found = snap
+            .find_for_neighbours(&code)
+            .map_err(|e| ApiError::from_app(e, state.request_id()))?;
+        let g = snap.unit_of(&found.code).unwrap_or(&found);
         if g.level != swforce_domain::GeographicLevel::LocalAuthority {
             return Err(ApiError::new(
                 StatusCode::BAD_REQUEST,
