@@ -119,6 +119,20 @@ impl App {
                 fix: "name the file with the year of the model, as published: statistical_neighbours_2025.csv".into(),
             });
         }
+        // A neighbour table's rows are the authorities it lists (it also records the others as
+        // not in the model).
+        let rows = if parsed.dataset == Dataset::StatisticalNeighbours {
+            parsed
+                .rows
+                .iter()
+                .filter(|r| {
+                    r.value(swforce_domain::measure::neighbour_measure(1))
+                        .is_some()
+                })
+                .count()
+        } else {
+            parsed.rows.len()
+        };
         let provenance = Provenance {
             file_name: parsed.file.clone(),
             sha256: parsed.sha256.clone(),
@@ -137,7 +151,7 @@ impl App {
             },
             first_year: parsed.first_year,
             last_year: parsed.last_year,
-            rows: parsed.rows.len() as u64,
+            rows: rows as u64,
             warnings: parsed.warnings.iter().map(ToString::to_string).collect(),
             renamed: parsed
                 .renamed
@@ -160,7 +174,7 @@ impl App {
             file: parsed.file,
             dataset: parsed.dataset,
             dataset_title: parsed.dataset.title(),
-            rows: parsed.rows.len(),
+            rows,
             first_year: parsed.first_year.get(),
             last_year: parsed.last_year.get(),
             geographies: parsed.geographies.len(),

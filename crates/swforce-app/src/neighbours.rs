@@ -124,6 +124,26 @@ impl Snapshot {
         }
     }
 
+    /// The council a shared service's partner is reported with, when the releases on record
+    /// show the partner's workforce as not applicable (no unit named for the pair), and the
+    /// service's name.
+    pub fn shared_with(&self, partner: &GeographyCode) -> Option<(&Geography, &'static str)> {
+        let (with, service) = swforce_domain::lineage::reported_with(partner.as_str())?;
+        let with = self.geography(&GeographyCode::parse(with).ok()?)?;
+        let year = self.latest_year(Dataset::CswwHeadline)?;
+        let own = self
+            .row(Dataset::CswwHeadline, partner, "", year)
+            .is_some_and(|r| {
+                r.cells.iter().any(|(name, c)| {
+                    !matches!(
+                        c,
+                        swforce_domain::Cell::Symbol(swforce_domain::EesSymbol::Z)
+                    ) && Measure::named(name).is_none_or(|m| m.joined.is_none())
+                })
+            });
+        (!own && self.unit_of(partner).is_none()).then_some((with, service))
+    }
+
     /// The neighbour models on record (their years), oldest first.
     pub fn neighbour_models(&self) -> Vec<Year> {
         self.years(Dataset::StatisticalNeighbours)
@@ -180,6 +200,12 @@ impl Snapshot {
             return Ok(None);
         };
         let known: Vec<Geography> = self.geographies().cloned().collect();
+        let listed_codes: Vec<OldLaCode> = (1..=NEIGHBOURS)
+            .filter_map(|rank| {
+                row.value(neighbour_measure(rank))
+                    .and_then(|v| OldLaCode::parse(&format!("{v:.0}")).ok())
+            })
+            .collect();
         let mut neighbours: Vec<Neighbour> = Vec::with_capacity(NEIGHBOURS);
         for rank in 1..=NEIGHBOURS {
             let (Some(code), Some(closeness)) = (
@@ -219,17 +245,34 @@ impl Snapshot {
                     });
                     (found.code.clone(), found.name.clone(), note)
                 }
-                None => {
-                    let note = swforce_domain::lineage::reported_with(found.code.as_str())
-                        .and_then(|(with, service)| {
-                            let with = self.geography(&GeographyCode::parse(with).ok()?)?;
-                            Some(format!(
-                                "{} shares {service} with {}, whose figures are the pair's where {} has none of its own",
-                                found.name, with.name, found.name
-                            ))
-                        });
-                    (found.code.clone(), found.name.clone(), note)
-                }
+                None => match self.shared_with(&found.code) {
+                    // A shared service's partner shown as not applicable: the council reporting
+                    // for the pair stands for it, unless that council is compared or listed too.
+                    Some((with, service)) => {
+                        let listed_too = with.code == place.code
+                            || listed_codes.iter().any(|c| {
+                                place_of_dfe_code(*c, &known).is_some_and(|p| p.code == with.code)
+                            });
+                        if listed_too {
+                            let note = format!(
+                                "{}'s workforce is reported with {}'s ({service}), which is counted already, so it has no figures of its own here",
+                                found.name, with.name
+                            );
+                            (found.code.clone(), found.name.clone(), Some(note))
+                        } else {
+                            let note = format!(
+                                "{}'s workforce is reported with {}'s ({service}): the pair's figures stand for it",
+                                found.name, with.name
+                            );
+                            (
+                                with.code.clone(),
+                                format!("{} (reported with {})", found.name, with.name),
+                                Some(note),
+                            )
+                        }
+                    }
+                    None => (found.code.clone(), found.name.clone(), None),
+                },
             };
             if code_shown == place.code || neighbours.iter().any(|n| n.code == code_shown) {
                 continue;
@@ -306,18 +349,7 @@ impl Snapshot {
                         .from_published(crate::indicators::published_number(measure, v))
                 })
         };
-        // A shared service's partner with no figure of its own stands for the pair's, unless
-        // the pair is already counted.
-        let pair_of = |code: &GeographyCode| {
-            let (with, _) = swforce_domain::lineage::reported_with(code.as_str())?;
-            let with = GeographyCode::parse(with).ok()?;
-            let counted = with == neighbours.place || neighbours.codes().any(|c| *c == with);
-            (!counted).then_some(with)
-        };
-        let values: Vec<f64> = neighbours
-            .codes()
-            .filter_map(|c| value_of(c).or_else(|| value_of(&pair_of(c)?)))
-            .collect();
+        let values: Vec<f64> = neighbours.codes().filter_map(value_of).collect();
         let own = value_of(&neighbours.place);
         let ranked = values.len() + usize::from(own.is_some());
         NeighbourBenchmark {

@@ -102,7 +102,7 @@ impl Snapshot {
             .neighbours(place, None)
             .ok()
             .flatten()
-            .filter(|_| !self.is_former(place));
+            .filter(|_| self.has_own_figures(place));
         self.profile_beside(place, neighbours)
     }
 
@@ -114,8 +114,15 @@ impl Snapshot {
     ) -> Result<Profile, AppError> {
         let neighbours = self
             .neighbours(place, model)?
-            .filter(|_| !self.is_former(place));
+            .filter(|_| self.has_own_figures(place));
         Ok(self.profile_beside(place, neighbours))
+    }
+
+    /// Whether a place is set against neighbours: not a former authority (it has no figures
+    /// for the years they do), nor a shared service's partner whose workforce another council
+    /// reports.
+    fn has_own_figures(&self, place: &Geography) -> bool {
+        !self.is_former(place) && self.shared_with(&place.code).is_none()
     }
 
     fn profile_beside(&self, place: &Geography, neighbours: Option<Neighbours>) -> Profile {

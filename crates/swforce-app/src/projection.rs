@@ -5,9 +5,12 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use swforce_domain::{Cell, Dataset, GeographicLevel, Geography, Measure, Year};
 use swforce_engine::{
-    AuthorityHistory, Backtest, Baseline, Group, History, Projection, RunSpec, Scenario,
-    YearFigures, backtest, estimate, project,
+    AuthorityHistory, Backtest, Baseline, Group, History, Projection, Rolling, RunSpec, Scenario,
+    YearFigures, backtest, estimate, project, rolling,
 };
+
+/// Runs of the rolling evaluation the method page and docs/model.md show.
+pub const PAGE_ROLLING_RUNS: u32 = 500;
 
 /// What to report: one place, or every place.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -184,6 +187,37 @@ impl Snapshot {
             fix: "adjust the years or runs".into(),
         })?;
         Ok((baseline, p))
+    }
+
+    /// The rolling-origin evaluation (every origin, every horizon, England, the regions and
+    /// every authority, beside the naive and drift benchmarks).
+    pub fn rolling_backtest(&self, runs: u32, seed: u64) -> Result<Rolling, AppError> {
+        if self.years(Dataset::CswwHeadline).len() < 3 {
+            return Err(AppError::Invalid {
+                problem: "a rolling evaluation needs at least three years of workforce figures"
+                    .into(),
+                fix: "import the workforce statistics (swforce demo)".into(),
+            });
+        }
+        rolling(&self.history(), runs, seed, |baseline| {
+            self.groups(baseline, &Report::All).unwrap_or_default()
+        })
+        .map_err(|e| AppError::Invalid {
+            problem: e.to_string(),
+            fix: "choose from 1 to 100,000 runs".into(),
+        })
+    }
+
+    /// The rolling evaluation the method page shows (500 runs, seed 1), worked out once per
+    /// snapshot.
+    pub fn rolling_for_pages(&self) -> Result<std::sync::Arc<Rolling>, AppError> {
+        let mut kept = self.rolling.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(r) = kept.as_ref() {
+            return Ok(r.clone());
+        }
+        let r = std::sync::Arc::new(self.rolling_backtest(PAGE_ROLLING_RUNS, 1)?);
+        *kept = Some(r.clone());
+        Ok(r)
     }
 
     /// Backtests from `origin` over `horizon` years, scoring England, the regions and every

@@ -68,6 +68,8 @@ pub struct Snapshot {
     pub(crate) reconciled: std::sync::Mutex<HashMap<Dataset, crate::reconciliation::Reproduced>>,
     /// Figures to check, worked out once on first use.
     pub(crate) checks: std::sync::OnceLock<crate::quality::Checks>,
+    /// The rolling evaluation the method page shows, worked out once on first use.
+    pub(crate) rolling: std::sync::Mutex<Option<std::sync::Arc<swforce_engine::Rolling>>>,
 }
 
 impl Snapshot {
@@ -111,6 +113,7 @@ impl Snapshot {
             baselines: Default::default(),
             reconciled: Default::default(),
             checks: Default::default(),
+            rolling: Default::default(),
         })
     }
 

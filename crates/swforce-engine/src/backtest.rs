@@ -59,6 +59,18 @@ pub struct Backtest {
 /// counts. A level (in post) needs every member's figure; a rate is taken over the members that
 /// published its counts, provided they hold at least 95% of the set's social workers.
 fn actual(history: &History, members: &[&str], year: Year, indicator: Indicator) -> Option<f64> {
+    actual_of(history, members, year, indicator)
+}
+
+/// The published figure of a group of authorities for a year, added up from its members'
+/// counts: a rate over the members that published both its counts (at least 95% of the group's
+/// social workers); a count only when every member published it.
+pub(crate) fn actual_of(
+    history: &History,
+    members: &[&str],
+    year: Year,
+    indicator: Indicator,
+) -> Option<f64> {
     let (mut total, mut covered) = (0.0, 0.0);
     let mut sums = [0.0f64; 6];
     for code in members {
@@ -76,15 +88,27 @@ fn actual(history: &History, members: &[&str], year: Year, indicator: Indicator)
             Indicator::AgencyRateFte => f.inpost.zip(f.agency).map(|(p, a)| [p, a]),
             Indicator::VacancyRateFte => f.inpost.zip(f.vacancies).map(|(p, v)| [p, v]),
             Indicator::CaseloadFte => f.cases.zip(f.case_holders).map(|(c, h)| [h, c]),
+            Indicator::StartersFte => f.inpost.zip(f.starters).map(|(p, s)| [p, s]),
+            Indicator::LeaversFte => f.inpost.zip(f.leavers).map(|(p, l)| [p, l]),
+            Indicator::AgencyFte => f.inpost.zip(f.agency).map(|(p, a)| [p, a]),
+            Indicator::VacancyFte => f.inpost.zip(f.vacancies).map(|(p, v)| [p, v]),
             _ => return None,
         };
+        let count = matches!(
+            indicator,
+            Indicator::InpostFte
+                | Indicator::StartersFte
+                | Indicator::LeaversFte
+                | Indicator::AgencyFte
+                | Indicator::VacancyFte
+        );
         match counts {
             Some([a, b]) => {
                 covered += inpost;
                 sums[0] += a;
                 sums[1] += b;
             }
-            None if indicator == Indicator::InpostFte => return None,
+            None if count => return None,
             None => {}
         }
     }
@@ -94,6 +118,10 @@ fn actual(history: &History, members: &[&str], year: Year, indicator: Indicator)
     let [a, b, ..] = sums;
     let value = match indicator {
         Indicator::InpostFte => a,
+        Indicator::StartersFte
+        | Indicator::LeaversFte
+        | Indicator::AgencyFte
+        | Indicator::VacancyFte => b,
         Indicator::TurnoverRateFte => b / a,
         Indicator::AgencyRateFte | Indicator::VacancyRateFte => b / (a + b),
         Indicator::CaseloadFte => b / a,

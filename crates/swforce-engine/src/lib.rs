@@ -12,6 +12,7 @@ pub mod estimate;
 pub mod indicator;
 pub mod model;
 pub mod quantile;
+pub mod rolling;
 pub mod scenario;
 pub mod simulate;
 #[cfg(feature = "testing")]
@@ -22,6 +23,7 @@ pub use estimate::{AuthorityHistory, History, YearFigures, estimate};
 pub use indicator::Indicator;
 pub use model::{Authority, Baseline, Param, Stocks};
 pub use quantile::Summary;
+pub use rolling::{Rolling, Scores, rolling};
 pub use scenario::{Scenario, ScenarioError};
 pub use simulate::{Group, GroupResult, Projection, RunSpec, SpecError, project};
 

@@ -270,6 +270,15 @@ impl Parser {
                 ));
             }
         }
+        if let Some(date) = formed_after(code, self.year) {
+            out.push(err(
+                format!("authority {code} was formed on {date}, after the {} model", self.year),
+                "check the table is the model its file's name says (the year in the name is the model's)",
+                self.code,
+                "old_la_code",
+            ));
+            return;
+        }
         let current = !replaced_by(code, self.year);
         if let Some(first) = self.seen.insert(code, line) {
             out.push(err(
@@ -306,7 +315,17 @@ impl Parser {
                 ));
                 continue;
             };
-            if current && replaced_by(neighbour, self.year) {
+            if let Some(date) = formed_after(neighbour, self.year) {
+                out.push(err(
+                    format!(
+                        "neighbour {rank} of authority {code} is {neighbour}, formed on {date}, after the {} model",
+                        self.year
+                    ),
+                    "check the table is the model its file's name says (the year in the name is the model's)",
+                    a,
+                    &format!("SN_{rank}"),
+                ));
+            } else if current && replaced_by(neighbour, self.year) {
                 out.push(err(
                     format!(
                         "neighbour {rank} of authority {code} is {neighbour}, an authority replaced by a reorganisation before the {} model",
@@ -432,6 +451,23 @@ impl Parser {
             warnings,
         })
     }
+}
+
+/// The council with this DfE code, if a reorganisation after the model's year made it
+/// (Cumberland's 942, formed in April 2023, in a 2021 model), and the date it did.
+fn formed_after(code: OldLaCode, model: Year) -> Option<&'static str> {
+    swforce_domain::lineage::LINEAGE.iter().find_map(|r| {
+        let year = r.effective.get(..4).and_then(|y| y.parse::<u16>().ok())?;
+        let made = r
+            .successors
+            .iter()
+            .any(|(_, dfe, _)| OldLaCode::parse(dfe).is_ok_and(|d| d == code))
+            && !r
+                .predecessors
+                .iter()
+                .any(|(_, dfe, _)| OldLaCode::parse(dfe).is_ok_and(|d| d == code));
+        (made && year > model.get()).then_some(r.effective)
+    })
 }
 
 /// Whether a reorganisation in or before the model's year replaced the authority with this

@@ -31,7 +31,8 @@ pub enum Outcome {
     EarlierPopulation { used: f64, current: f64 },
     /// A rate per 10,000 children of a place and year the population estimates on record give no
     /// number of children for (`x`, or absent): every such rate of the row is reproduced by one
-    /// number of children (`used`), so the counts and the rates agree.
+    /// number of children (`used`), within a quarter of the number the place's rates imply the
+    /// year before or after, so the counts and the rates agree.
     PopulationNotOnRecord { used: f64 },
     /// Published without a value and no value can be computed either.
     NoValue,
@@ -125,6 +126,25 @@ pub fn reconcile(
             ))
         })
         .collect();
+    // The numbers themselves, for places and years the estimates do not cover.
+    let implied_numbers: HashMap<(GeographyCode, String, Year), f64> = rows
+        .iter()
+        .filter_map(|r| {
+            let level = levels
+                .get(&r.geography)
+                .copied()
+                .unwrap_or(GeographicLevel::LocalAuthority);
+            let (used, _) = children_used(r, level)?;
+            Some(((r.geography.clone(), r.breakdown.clone(), r.year), used))
+        })
+        .collect();
+    let steady_number = |row: &Row, used: f64| {
+        [row.year.previous(), row.year.next()]
+            .into_iter()
+            .flatten()
+            .filter_map(|y| implied_numbers.get(&(row.geography.clone(), row.breakdown.clone(), y)))
+            .any(|other| (other / used - 1.0).abs() <= STEADY)
+    };
     let steady = |row: &Row, ratio: f64| {
         [row.year.previous(), row.year.next()]
             .into_iter()
@@ -151,7 +171,10 @@ pub fn reconcile(
             let children_missing = matches!(formula, Formula::PerTenThousand { children, .. }
                 if !matches!(row.cell(children), Some(Cell::Value(_))));
             let outcome = match (published_units, computed_units) {
-                (Cell::Value(_), _) if children_missing && children_used.is_some() => {
+                (Cell::Value(_), _)
+                    if children_missing
+                        && children_used.is_some_and(|(u, _)| steady_number(row, u)) =>
+                {
                     Outcome::PopulationNotOnRecord {
                         used: children_used.map_or(0.0, |(u, _)| u.round()),
                     }

@@ -190,7 +190,8 @@ fn neighbours_asked(query: Option<&str>) -> Option<(String, Option<String>)> {
     let code = pairs
         .iter()
         .find(|(k, _)| k == "neighbours")
-        .map(|(_, v)| v.trim().to_string())?;
+        .map(|(_, v)| v.trim().to_string())
+        .filter(|c| !c.is_empty())?;
     let model = pairs
         .iter()
         .find(|(k, _)| k == "model")

@@ -296,7 +296,7 @@ fn benchmark_table(p: &Profile) -> Option<TableView> {
         &region,
         "England",
         "Difference from England",
-        "Rank among authorities (1 = lowest)",
+        "Rank among authorities",
         "Quarter",
         "Since the year before",
     ]
@@ -344,11 +344,11 @@ fn benchmark_table(p: &Profile) -> Option<TableView> {
                     raw(b.vs_england),
                 ),
                 CellView::number(
-                    b.rank.map_or_else(
-                        || "\u{2013}".into(),
-                        |r| format!("{} of {}", display::ordinal(r), b.ranked),
-                    ),
-                    b.rank.map(|r| r.to_string()).unwrap_or_default(),
+                    b.rank_from_highest
+                        .map_or_else(|| "\u{2013}".into(), |r| rank_words(r, b.ranked)),
+                    b.rank_from_highest
+                        .map(|r| r.to_string())
+                        .unwrap_or_default(),
                 ),
                 CellView::text(
                     b.quartile
@@ -614,6 +614,17 @@ pub fn place_page_with(
 }
 
 fn page_of(snap: &Snapshot, place: &Geography, p: Profile) -> PlacePage {
+    let mut page = page_parts(snap, place, p);
+    if let Some((with, service)) = snap.shared_with(&place.code) {
+        page.notices.push(format!(
+            "{}'s children's social work workforce is reported with {}'s ({service}): the releases on record give the pair's figures under {}, and show {} as not applicable.",
+            place.name, with.name, with.name, place.name
+        ));
+    }
+    page
+}
+
+fn page_parts(snap: &Snapshot, place: &Geography, p: Profile) -> PlacePage {
     // A member of a jointly reported unit has no workforce figures of its own: the unit's page
     // holds them, and the joint note links there.
     let reported_jointly = snap.unit_of(&place.code).is_some()

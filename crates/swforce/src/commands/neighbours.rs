@@ -147,6 +147,31 @@ pub fn benchmark(
     model: Option<u16>,
     format: super::indicators::Format,
 ) -> Result<(), Failure> {
+    if let Some(r) = snap.ended_by(&place.code) {
+        let successors: Vec<&str> = r.successors.iter().map(|(_, _, n)| *n).collect();
+        eprintln!(
+            "error: {} no longer exists (replaced on {} by {}), so it is not set against neighbours",
+            place.name,
+            r.effective,
+            successors.join(" and ")
+        );
+        eprintln!(
+            "  fix: benchmark its successor instead, such as swforce indicators --geography \"{}\" --benchmark neighbours",
+            successors.first().copied().unwrap_or_default()
+        );
+        return Err(Failure::Refused);
+    }
+    if let Some((with, _)) = snap.shared_with(&place.code) {
+        eprintln!(
+            "error: {}'s workforce is reported with {}'s, so it has no figures of its own to set against neighbours",
+            place.name, with.name
+        );
+        eprintln!(
+            "  fix: swforce indicators --geography {} --benchmark neighbours",
+            with.code
+        );
+        return Err(Failure::Refused);
+    }
     let n = neighbours_of(snap, place, model)?;
     let Some(year) = year.or_else(|| snap.latest_year(Dataset::CswwHeadline)) else {
         eprintln!("error: there are no workforce figures; import them first (swforce demo)");

@@ -151,7 +151,10 @@ pub async fn show(
             return Err(ApiError::new(
                 StatusCode::NOT_FOUND,
                 "Not found",
-                &format!("no statistical neighbour model on record lists {}", g.name),
+                &match model {
+                    Some(m) => format!("the {m} statistical neighbour model does not list {}", g.name),
+                    None => format!("no statistical neighbour model on record lists {}", g.name),
+                },
                 "import the Department's statistical neighbour table (swforce demo loads the 2021 and 2025 models), or try the other model",
             ));
         };
