@@ -415,6 +415,33 @@ mod tests {
     }
 
     #[test]
+    fn where_the_estimates_hold_no_figure_a_year_must_agree_with_the_years_around() {
+        let unrecorded = |year: u16, used: f64| {
+            let mut r = row(year, 1.0, used);
+            r.cells.remove("cin_population_0_17");
+            r
+        };
+        let rows = [
+            unrecorded(2016, 36_000.0),
+            unrecorded(2017, 36_500.0),
+            unrecorded(2018, 1_000_000.0),
+        ];
+        let got = outcomes(&rows);
+        assert!(
+            got[..4]
+                .iter()
+                .all(|o| matches!(o, Outcome::PopulationNotOnRecord { .. })),
+            "{got:?}"
+        );
+        assert!(
+            got[4..]
+                .iter()
+                .all(|o| matches!(o, Outcome::Unreproducible { .. })),
+            "{got:?}"
+        );
+    }
+
+    #[test]
     fn a_large_revision_that_drifts_from_year_to_year_is_taken() {
         // The City of London's rates imply 1.5 to 2.8 times today's estimate, year after year.
         let rows = [

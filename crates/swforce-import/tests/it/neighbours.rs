@@ -104,7 +104,7 @@ const KENT: &str = "886,Kent,6,South East,881,Very close,845,Very close,878,Very
 #[test]
 fn a_bad_table_is_refused_whole_naming_line_column_and_fix() {
     let name = "statistical_neighbours_2025.csv";
-    let cases: [(String, &str); 9] = [
+    let cases: [(String, &str); 10] = [
         (
             KENT.replace("881,", "999,"),
             "neighbour 1 of authority 886 is \"999\"",
@@ -132,9 +132,18 @@ fn a_bad_table_is_refused_whole_naming_line_column_and_fix() {
             KENT.replace("881,", "928,"),
             "928, an authority replaced by a reorganisation before the 2025 model",
         ),
+        (
+            KENT.replace("886,Kent", "942,Cumberland"),
+            "authority 942 was formed on 2023-04-01, after the 2019 model",
+        ),
     ];
     for (body, expected) in cases {
         let text = format!("{HEADER_2025}{body}");
+        let name = if expected.contains("2019 model") {
+            "statistical_neighbours_2019.csv"
+        } else {
+            name
+        };
         let r = read(name, text.as_bytes()).expect_err(expected);
         let e = first_error(&r);
         assert!(e.contains(expected), "{expected}: {e}");

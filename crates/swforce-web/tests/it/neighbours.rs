@@ -77,6 +77,15 @@ fn a_bad_model_or_place_on_a_page_is_a_clear_problem_not_a_failure() {
         assert_eq!(a.status, status, "{path}");
         assert!(a.body.contains(words), "{path}: {}", a.body);
     }
+    // An empty choice is the usual compare page.
+    assert_eq!(app.get("/compare?neighbours=").status, 200);
+    // A shared service's partner says whose figures are its own, and is not benchmarked.
+    let richmond = app.get_page("/authorities/E09000027");
+    assert!(
+        richmond.contains("is reported with Kingston upon Thames&#39;s (Achieving for Children)"),
+        "{richmond}"
+    );
+    assert!(!richmond.contains("Statistical neighbours (median"));
     // Cumbria, replaced before the 2025 model, has the 2021 model's neighbours.
     let cumbria = app.get_page("/authorities/E10000006");
     assert!(cumbria.contains("Statistical neighbours of Cumbria, 2021 model"));
