@@ -124,3 +124,80 @@ fn the_backtest_from_2019_beats_the_naive_forecast_for_england_in_post() {
         "nothing to test against after the last year"
     );
 }
+
+/// The rolling evaluation docs/model.md shows, between its markers.
+fn documented_rolling_table() -> String {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/model.md");
+    let doc = std::fs::read_to_string(&path).unwrap();
+    let start = doc
+        .find("<!-- rolling:start -->\n")
+        .expect("the start marker")
+        + 23;
+    let end = doc.find("<!-- rolling:end -->").expect("the end marker");
+    doc[start..end].to_string()
+}
+
+#[test]
+fn docs_model_md_shows_the_rolling_evaluation_of_the_shipped_data() {
+    let t = demo_app();
+    let snap = t.app.snapshot().unwrap();
+    let r = snap
+        .rolling_backtest(swforce_app::projection::PAGE_ROLLING_RUNS, 1)
+        .unwrap();
+    let table = r.markdown();
+    assert_eq!(
+        documented_rolling_table(),
+        table,
+        "docs/model.md's rolling table is stale; put this between its markers:\n{table}"
+    );
+    // Every origin the history allows, every horizon, the three levels.
+    assert_eq!(
+        r.origins.iter().map(|y| y.get()).collect::<Vec<_>>(),
+        [2018, 2019, 2020, 2021]
+    );
+    assert!(r.scores.iter().any(|s| s.horizon == Some(4)));
+    for level in ["national", "regional", "local_authority"] {
+        assert!(r.scores.iter().any(|s| s.level == level), "{level}");
+    }
+    // Starters are not in the releases on record: said, not scored.
+    assert_eq!(r.unscored, [swforce_engine::Indicator::StartersFte]);
+}
+
+#[test]
+fn a_rolling_evaluation_scores_the_benchmarks_by_their_definitions() {
+    let t = demo_app();
+    let snap = t.app.snapshot().unwrap();
+    let r = snap.rolling_backtest(50, 3).unwrap();
+    // England's in post from a 2019 origin, two years on: the naive forecast is 2019's
+    // figure, the drift carries 2017-2019's straight line on.
+    let p = r
+        .pairs
+        .iter()
+        .find(|p| {
+            p.level == "national"
+                && p.indicator == Indicator::InpostFte
+                && p.origin == year(2019)
+                && p.horizon == 2
+        })
+        .unwrap();
+    let fte = |y: u16| {
+        snap.figure(
+            &swforce_domain::GeographyCode::england(),
+            swforce_domain::Measure::named("inpost_fte").unwrap(),
+            "",
+            year(y),
+        )
+        .unwrap()
+        .value()
+        .unwrap()
+    };
+    assert!(
+        (p.actual - fte(2021)).abs() < 0.5,
+        "{} {}",
+        p.actual,
+        fte(2021)
+    );
+    assert!((p.naive - fte(2019)).abs() < 0.5);
+    let drift = fte(2019) + 2.0 * (fte(2019) - fte(2017)) / 2.0;
+    assert!((p.drift - drift).abs() < 1.0, "{} {drift}", p.drift);
+}

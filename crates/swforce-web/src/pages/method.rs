@@ -25,6 +25,72 @@ pub struct MethodPage {
     pub origin: String,
     pub horizon: String,
     pub runs: u32,
+    /// Every origin, every horizon, beside the naive and drift benchmarks.
+    pub rolling: Option<TableView>,
+    /// The origins of the rolling evaluation, in words.
+    pub rolling_origins: String,
+}
+
+/// The rolling evaluation's scores over every horizon, level by level.
+fn rolling_table(r: &swforce_engine::Rolling) -> TableView {
+    let head = [
+        "Level",
+        "Indicator",
+        "Place-years",
+        "Median error (MdAPE)",
+        "Same as last year",
+        "Own trend (drift)",
+        "Scaled error (MASE)",
+        "MASE, same as last year",
+        "MASE, own trend",
+        "Actual within the 5th to 95th percentile",
+        "Interval score",
+    ]
+    .iter()
+    .enumerate()
+    .map(|(i, h)| CellView {
+        numeric: i >= 2,
+        ..CellView::text(*h)
+    })
+    .collect();
+    let pct = |v: f64| CellView::number(format!("{v:.1}%"), format!("{v:.2}"));
+    let ratio = |v: Option<f64>| match v {
+        Some(v) => CellView::number(format!("{v:.2}"), format!("{v:.3}")),
+        None => CellView::number("\u{2013}".to_string(), String::new()),
+    };
+    let rows = r
+        .scores
+        .iter()
+        .filter(|s| s.horizon.is_none())
+        .map(|s| {
+            vec![
+                CellView::text(match s.level.as_str() {
+                    "national" => "England",
+                    "regional" => "Regions",
+                    _ => "Local authorities",
+                }),
+                CellView::text(s.indicator.label()),
+                CellView::number(s.pairs.to_string(), s.pairs.to_string()),
+                pct(s.mdape),
+                pct(s.naive_mdape),
+                pct(s.drift_mdape),
+                ratio(s.mase),
+                ratio(s.naive_mase),
+                ratio(s.drift_mase),
+                CellView::number(
+                    format!("{:.0}%", s.coverage * 100.0),
+                    format!("{:.3}", s.coverage),
+                ),
+                pct(s.interval_score),
+            ]
+        })
+        .collect();
+    TableView {
+        caption: "Rolling evaluation: every origin and horizon, beside two simple forecasts".into(),
+        head,
+        rows,
+        download: String::new(),
+    }
 }
 
 /// Runs in the backtest shown on the page.
@@ -44,6 +110,7 @@ fn method_page(snap: &Snapshot) -> MethodPage {
         .and_then(|i| years.get(i).copied())
         .or_else(|| years.get(1).copied());
     let bt = origin.and_then(|o: Year| snap.backtest(o, 3, RUNS, 1).ok());
+    let rolling = snap.rolling_for_pages().ok();
     let backtest = bt.as_ref().map(|bt| {
         let head = [
             "Level",
@@ -168,5 +235,13 @@ fn method_page(snap: &Snapshot) -> MethodPage {
         backtest,
         england,
         runs: RUNS,
+        rolling: rolling.as_deref().map(rolling_table),
+        rolling_origins: rolling
+            .as_ref()
+            .map(|r| {
+                let o: Vec<String> = r.origins.iter().map(ToString::to_string).collect();
+                o.join(", ")
+            })
+            .unwrap_or_default(),
     }
 }

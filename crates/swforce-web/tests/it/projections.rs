@@ -161,3 +161,21 @@ fn the_method_page_shows_the_backtest_beside_the_naive_forecast() {
     );
     assert!(html.contains("England, year by year"));
 }
+
+#[test]
+fn the_method_page_shows_the_rolling_evaluation_beside_two_simple_forecasts() {
+    let html = demo().get_page("/projections/method");
+    assert!(html.contains("id=\"rolling\""));
+    assert!(html.contains("from every origin the figures allow (2018, 2019, 2020, 2021)"));
+    assert!(
+        html.contains("Rolling evaluation: every origin and horizon, beside two simple forecasts")
+    );
+    for head in [
+        "Median error (MdAPE)",
+        "Own trend (drift)",
+        "Scaled error (MASE)",
+        "Interval score",
+    ] {
+        assert!(html.contains(head), "{head}");
+    }
+}

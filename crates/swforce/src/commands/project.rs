@@ -186,10 +186,15 @@ fn table(
 }
 
 #[derive(Debug, clap::Args)]
+#[command(group(clap::ArgGroup::new("what").required(true).args(["origin", "rolling"])))]
 pub struct BacktestArgs {
     /// Fit on history up to and including this year only.
     #[arg(long, value_parser = parse_year)]
-    origin: Year,
+    origin: Option<Year>,
+    /// Instead of one origin, every origin the history allows, every horizon, scored beside
+    /// the naive and drift forecasts (MdAPE, MAPE, MASE, band coverage, interval score).
+    #[arg(long, conflicts_with = "horizon")]
+    rolling: bool,
     /// Years to project and score (as far as actual figures exist).
     #[arg(long, default_value_t = 3)]
     horizon: u16,
@@ -216,8 +221,18 @@ pub enum BacktestFormat {
 #[allow(clippy::print_stdout)]
 pub fn backtest(app: &App, args: &BacktestArgs) -> Result<(), Failure> {
     let snap = app.snapshot().map_err(fail)?;
+    let Some(origin) = args.origin.filter(|_| !args.rolling) else {
+        let r = snap.rolling_backtest(args.runs, args.seed).map_err(fail)?;
+        match args.format {
+            BacktestFormat::Json => {
+                println!("{}", serde_json::to_string_pretty(&r).unwrap_or_default())
+            }
+            BacktestFormat::Table => print_rolling(&r),
+        }
+        return Ok(());
+    };
     let bt = snap
-        .backtest(args.origin, args.horizon, args.runs, args.seed)
+        .backtest(origin, args.horizon, args.runs, args.seed)
         .map_err(fail)?;
     match args.format {
         BacktestFormat::Json => {
@@ -276,4 +291,63 @@ fn read_scenario(path: &std::path::Path, name: &str) -> Result<String, Failure> 
         eprintln!("error: {name} is not UTF-8 text\n  fix: save it as UTF-8 text");
         Failure::Refused
     })
+}
+
+#[allow(clippy::print_stdout)]
+fn print_rolling(r: &swforce_engine::Rolling) {
+    let origins: Vec<String> = r.origins.iter().map(ToString::to_string).collect();
+    println!(
+        "Rolling evaluation: fitted at each origin ({}), projected to every later year on record ({} runs), scored against the published figures.",
+        origins.join(", "),
+        r.runs
+    );
+    println!(
+        "Beside two simple forecasts: naive (the origin's figure carried forward) and drift (the place's own straight line to the origin)."
+    );
+    println!(
+        "MdAPE: median absolute percentage error of the median. MASE: mean absolute error over the place's mean one-year change to the origin. Interval score of the P5-P95 band, % of the actual."
+    );
+    println!();
+    println!(
+        "{:<16} {:<26} {:>7} {:>6} {:>7} {:>7} {:>7} {:>7} {:>7} {:>7} {:>8} {:>9}",
+        "Level",
+        "Indicator",
+        "Horizon",
+        "Pairs",
+        "MdAPE",
+        "naive",
+        "drift",
+        "MASE",
+        "naive",
+        "drift",
+        "P5-P95",
+        "Interval"
+    );
+    let opt = |v: Option<f64>| v.map_or_else(|| "-".to_string(), |v| format!("{v:.2}"));
+    for s in &r.scores {
+        println!(
+            "{:<16} {:<26} {:>7} {:>6} {:>6.1}% {:>6.1}% {:>6.1}% {:>7} {:>7} {:>7} {:>7.0}% {:>8.1}%",
+            s.level,
+            s.indicator.name(),
+            s.horizon
+                .map_or_else(|| "all".to_string(), |h| h.to_string()),
+            s.pairs,
+            s.mdape,
+            s.naive_mdape,
+            s.drift_mdape,
+            opt(s.mase),
+            opt(s.naive_mase),
+            opt(s.drift_mase),
+            s.coverage * 100.0,
+            s.interval_score
+        );
+    }
+    if !r.unscored.is_empty() {
+        let names: Vec<&str> = r.unscored.iter().map(|i| i.name()).collect();
+        println!();
+        println!(
+            "Not scored (no published figures to score against): {}.",
+            names.join(", ")
+        );
+    }
 }

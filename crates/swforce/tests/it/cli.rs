@@ -387,3 +387,42 @@ fn commands_that_only_read_make_nothing_on_a_fresh_folder() {
         assert!(!data.exists(), "{args:?} made {}", data.display());
     }
 }
+
+#[test]
+fn a_rolling_backtest_scores_every_origin_and_horizon_beside_naive_and_drift() {
+    let dir = tempfile::tempdir().unwrap();
+    swforce(dir.path(), &["demo"]);
+    let out = swforce(
+        dir.path(),
+        &["backtest", "--rolling", "--runs", "50", "--format", "json"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let r: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(r["origins"], serde_json::json!([2018, 2019, 2020, 2021]));
+    let scores = r["scores"].as_array().unwrap();
+    let la_inpost = scores
+        .iter()
+        .find(|s| {
+            s["level"] == "local_authority"
+                && s["indicator"] == "inpost_fte"
+                && s["horizon"].is_null()
+        })
+        .unwrap();
+    for key in [
+        "mdape",
+        "naive_mdape",
+        "drift_mdape",
+        "mase",
+        "naive_mase",
+        "drift_mase",
+        "coverage",
+        "interval_score",
+    ] {
+        assert!(la_inpost[key].is_number(), "{key}");
+    }
+    assert_eq!(r["unscored"], serde_json::json!(["starters_fte"]));
+    // One of --origin or --rolling, never both.
+    let out = swforce(dir.path(), &["backtest"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("--rolling"), "{}", stderr(&out));
+}
