@@ -74,6 +74,12 @@ for (const javaScriptEnabled of [true, false]) {
     await page.getByLabel('Scenario name').fill('Frontline and retention');
     await page.getByRole('button', { name: 'Run the projection' }).click();
     assert.match(await page.locator('#results').innerText(), /Results: \d{4} to \d{4}, 200 runs/);
+    // The browser lands on the results, their heading focused.
+    assert.match(page.url(), /#results$/);
+    if (javaScriptEnabled) {
+      // (Without scripts the page cannot be asked where focus is; the markup is the same.)
+      assert.equal(await page.evaluate(() => document.activeElement?.id ?? ''), 'results');
+    }
     assert.ok(await page.locator('svg[role="img"]').count() >= 10, 'fan charts are drawn');
     const summary = await page.locator('table').first().innerText();
     assert.match(summary, /Frontline and retention/);

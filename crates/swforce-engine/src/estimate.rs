@@ -213,7 +213,7 @@ pub fn estimate(history: &History, origin: Year) -> Baseline {
                 .range(..=origin)
                 .rev()
                 .find(|(_, f)| f.agency.is_some() && f.inpost.is_some_and(|p| p > 0.0))?;
-            agency_estimated.push(a.name.clone());
+            agency_estimated.push((a.code.clone(), a.name.clone()));
             Some(inpost * f.agency? / f.inpost?)
         });
         match (pick(|f| f.inpost), agency, pick(|f| f.vacancies), pick(|f| f.cases)) {
@@ -432,14 +432,12 @@ pub fn estimate(history: &History, origin: Year) -> Baseline {
     let mut notes = vec![format!(
         "Parameters are estimated from published figures up to {origin}, each authority's pooled toward its region's."
     )];
-    if !agency_estimated.is_empty() {
-        notes.push(format!("Agency figures for {origin} are withheld for {}; their latest published agency rate is used.", agency_estimated.join(", ")));
-    }
     if any_derived {
         notes.push("Where a release has no starters (older releases do not publish them), they are derived from the stock identity: starters = in post this year − in post last year + leavers.".into());
     }
     Baseline {
         origin,
+        agency_estimated,
         authorities,
         national_turnover_noise,
         national_growth_noise: growth_noise / 2.0,

@@ -74,6 +74,37 @@ pub struct Baseline {
     pub england_caseload: f64,
     /// Authorities left out, with the reason (their figures are reported with another's).
     pub excluded: Vec<(String, String)>,
-    /// What a reader should know about how the baseline was made.
+    /// What a reader should know about how the baseline was made, whatever places are shown.
     pub notes: Vec<String>,
+    /// Authorities whose agency figures for the origin are withheld, so that their latest
+    /// published agency rate is used: `(code, name)`.
+    pub agency_estimated: Vec<(String, String)>,
+}
+
+impl Baseline {
+    /// The notes about the places shown: every note for every authority (`None`), or only
+    /// what concerns the authorities given (a council's page says nothing of another's
+    /// figures).
+    pub fn notes_about(&self, codes: Option<&[&str]>) -> Vec<String> {
+        let mut out = self.notes.clone();
+        let names: Vec<&str> = self
+            .agency_estimated
+            .iter()
+            .filter(|(c, _)| codes.is_none_or(|wanted| wanted.contains(&c.as_str())))
+            .map(|(_, n)| n.as_str())
+            .collect();
+        match names.as_slice() {
+            [] => {}
+            [one] => out.push(format!(
+                "Agency figures for {} are withheld for {one}; its latest published agency rate is used.",
+                self.origin
+            )),
+            many => out.push(format!(
+                "Agency figures for {} are withheld for {}; their latest published agency rate is used.",
+                self.origin,
+                many.join(", ")
+            )),
+        }
+        out
+    }
 }

@@ -64,5 +64,6 @@ pub fn national_baseline(n: usize) -> Baseline {
         england_caseload: 16.6,
         excluded: Vec::new(),
         notes: Vec::new(),
+        agency_estimated: Vec::new(),
     }
 }

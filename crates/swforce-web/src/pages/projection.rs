@@ -146,14 +146,11 @@ fn sections(snap: &Snapshot, place: &Geography, p: &Projection, reform: bool) ->
     let Some(g) = p.groups.first() else {
         return Vec::new();
     };
-    let history_years: Vec<Year> = snap
+    let all_history: Vec<Year> = snap
         .years(swforce_domain::Dataset::CswwHeadline)
         .into_iter()
         .filter(|y| *y <= p.origin)
         .collect();
-    let mut labels: Vec<String> = history_years.iter().map(ToString::to_string).collect();
-    labels.extend(p.years.iter().map(ToString::to_string));
-    let h = history_years.len();
     let has_scenario = g.series.len() > 1;
     CHARTED
         .iter()
@@ -164,6 +161,16 @@ fn sections(snap: &Snapshot, place: &Geography, p: &Projection, reform: bool) ->
                 .position(|i| *i == indicator)
                 .unwrap_or(0);
             let measure = published(indicator);
+            // An indicator only the projection has starts at the origin: no empty years of
+            // history before it.
+            let history_years: Vec<Year> = if measure.is_some() {
+                all_history.clone()
+            } else {
+                all_history.last().copied().into_iter().collect()
+            };
+            let mut labels: Vec<String> = history_years.iter().map(ToString::to_string).collect();
+            labels.extend(p.years.iter().map(ToString::to_string));
+            let h = history_years.len();
             let history: Vec<Option<f64>> = history_years
                 .iter()
                 .map(|y| {
@@ -221,6 +228,11 @@ fn sections(snap: &Snapshot, place: &Geography, p: &Projection, reform: bool) ->
                 }
             }
             summary.push('.');
+            if indicator == Indicator::GapFte && base.p50 < 0.0 {
+                summary.push_str(
+                    " A gap below zero means more staff, in post and agency, than the target caseload needs.",
+                );
+            }
             let chart = FanChart {
                 id: format!("fan-{}", indicator.name().replace('_', "-")),
                 title: format!(
@@ -421,7 +433,26 @@ fn page(state: &WebState, code: &str, query: Option<&str>) -> Result<Outcome, Pa
         href: href(&place),
     });
     let has_scenario = form.scenario.is_some();
-    let mut notes = baseline.notes.clone();
+    // Only what concerns the places in view: a council's page says nothing of another's.
+    let in_view: Option<Vec<String>> = match place.level {
+        swforce_domain::GeographicLevel::National => None,
+        _ => Some(
+            snap.groups(&baseline, &Report::One(place.code.to_string()))
+                .ok()
+                .and_then(|g| g.into_iter().next())
+                .map(|g| {
+                    g.members
+                        .iter()
+                        .map(|&i| baseline.authorities[i].code.clone())
+                        .collect()
+                })
+                .unwrap_or_default(),
+        ),
+    };
+    let codes: Option<Vec<&str>> = in_view
+        .as_ref()
+        .map(|v| v.iter().map(String::as_str).collect());
+    let mut notes = baseline.notes_about(codes.as_deref());
     if let Some((_, reason)) = baseline
         .excluded
         .iter()

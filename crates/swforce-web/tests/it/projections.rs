@@ -179,3 +179,31 @@ fn the_method_page_shows_the_rolling_evaluation_beside_two_simple_forecasts() {
         assert!(html.contains(head), "{head}");
     }
 }
+
+#[test]
+fn a_councils_projection_notes_only_what_concerns_it_and_starts_projected_only_charts_at_the_origin()
+ {
+    let app = demo();
+    // Kensington and Chelsea's agency figures for 2022 are withheld: said on its own page and
+    // London's, never on Kent's.
+    let kent = app.get_page("/projections/E10000016?runs=100&years=3");
+    assert!(
+        !kent.contains("Kensington and Chelsea"),
+        "a note about another council"
+    );
+    let kc = app.get_page("/projections/E09000020?runs=100&years=3");
+    assert!(kc.contains("Agency figures for 2022 are withheld for Kensington and Chelsea; its latest published agency rate is used."));
+    let london = app.get_page("/projections/E12000007?runs=100&years=3");
+    assert!(london.contains("withheld for Kensington and Chelsea"));
+    // The gap, which only the projection has, starts at the origin: no empty years before it.
+    let gap = kent
+        .split("id=\"fan-gap-fte-title\"")
+        .nth(1)
+        .expect("the gap chart");
+    let gap = &gap[..gap.find("</svg>").unwrap_or(gap.len())];
+    assert!(!gap.contains(">2017<"), "{gap}");
+    assert!(gap.contains(">2022<"));
+    // The form lands on the results.
+    assert!(kent.contains("action=\"/projections/E10000016#results\""));
+    assert!(kent.contains("id=\"results\" tabindex=\"-1\""));
+}

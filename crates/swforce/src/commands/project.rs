@@ -90,7 +90,7 @@ pub fn run(app: &App, args: &Args) -> Result<(), Failure> {
     let (baseline, projection) = snap
         .project(args.origin, &scenarios, spec, &report_on)
         .map_err(fail)?;
-    for note in &baseline.notes {
+    for note in &baseline.notes_about(None) {
         eprintln!("note: {note}");
     }
     let rows = rows(&projection);
