@@ -7,7 +7,7 @@ use serde::Serialize;
 use swforce_domain::geography::ENGLAND;
 use swforce_domain::lineage::continuity_for;
 use swforce_domain::measure::{NEIGHBOURS, closeness_measure, neighbour_measure};
-use swforce_domain::neighbours::{Closeness, place_of_dfe_code};
+use swforce_domain::neighbours::{Closeness, place_of_dfe_code, place_of_dfe_code_among};
 use swforce_domain::{
     Dataset, GeographicLevel, Geography, GeographyCode, Measure, OldLaCode, Row, Year,
 };
@@ -185,6 +185,28 @@ impl Snapshot {
         place: &Geography,
         model: Option<u16>,
     ) -> Result<Option<Neighbours>, AppError> {
+        let key = (place.code.clone(), model);
+        if let Some(found) = self
+            .neighbour_lists
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(&key)
+        {
+            return Ok(found.clone());
+        }
+        let found = self.neighbours_of(place, model)?;
+        self.neighbour_lists
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(key, found.clone());
+        Ok(found)
+    }
+
+    fn neighbours_of(
+        &self,
+        place: &Geography,
+        model: Option<u16>,
+    ) -> Result<Option<Neighbours>, AppError> {
         if place.level != GeographicLevel::LocalAuthority {
             self.neighbour_model(model)?;
             return Ok(None);
@@ -199,7 +221,7 @@ impl Snapshot {
         else {
             return Ok(None);
         };
-        let known: Vec<Geography> = self.geographies().cloned().collect();
+        let known = || self.geographies();
         let listed_codes: Vec<OldLaCode> = (1..=NEIGHBOURS)
             .filter_map(|rank| {
                 row.value(neighbour_measure(rank))
@@ -216,7 +238,7 @@ impl Snapshot {
             ) else {
                 continue;
             };
-            let Some(found) = place_of_dfe_code(code, &known) else {
+            let Some(found) = place_of_dfe_code_among(code, known()) else {
                 continue;
             };
             let (code_shown, name, note) = match self.unit_of(&found.code) {
@@ -251,7 +273,8 @@ impl Snapshot {
                     Some((with, service)) => {
                         let listed_too = with.code == place.code
                             || listed_codes.iter().any(|c| {
-                                place_of_dfe_code(*c, &known).is_some_and(|p| p.code == with.code)
+                                place_of_dfe_code_among(*c, known())
+                                    .is_some_and(|p| p.code == with.code)
                             });
                         if listed_too {
                             let note = format!(

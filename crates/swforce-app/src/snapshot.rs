@@ -68,6 +68,10 @@ pub struct Snapshot {
     pub(crate) reconciled: std::sync::Mutex<HashMap<Dataset, crate::reconciliation::Reproduced>>,
     /// Figures to check, worked out once on first use.
     pub(crate) checks: std::sync::OnceLock<crate::quality::Checks>,
+    /// Each authority's neighbours by model asked for, worked out once per snapshot.
+    pub(crate) neighbour_lists: std::sync::Mutex<
+        HashMap<(GeographyCode, Option<u16>), Option<crate::neighbours::Neighbours>>,
+    >,
     /// The rolling evaluation the method page shows, worked out once on first use.
     pub(crate) rolling: std::sync::Mutex<Option<std::sync::Arc<swforce_engine::Rolling>>>,
 }
@@ -114,6 +118,7 @@ impl Snapshot {
             reconciled: Default::default(),
             checks: Default::default(),
             rolling: Default::default(),
+            neighbour_lists: Default::default(),
         })
     }
 
@@ -130,7 +135,7 @@ impl Snapshot {
         self.geographies.get(code)
     }
 
-    pub fn geographies(&self) -> impl Iterator<Item = &Geography> {
+    pub fn geographies(&self) -> impl Iterator<Item = &Geography> + Clone {
         self.geographies.values()
     }
 

@@ -72,8 +72,16 @@ pub struct DfePlace {
 /// council, not the county council it replaced); otherwise a council the reorganisations name
 /// (Cumberland's 942), the newest first.
 pub fn place_of_dfe_code(code: OldLaCode, known: &[Geography]) -> Option<DfePlace> {
+    place_of_dfe_code_among(code, known.iter())
+}
+
+/// [`place_of_dfe_code`] among places held elsewhere (a map's values), without copying them.
+pub fn place_of_dfe_code_among<'a>(
+    code: OldLaCode,
+    known: impl Iterator<Item = &'a Geography> + Clone,
+) -> Option<DfePlace> {
     let mut on_record: Vec<&Geography> = known
-        .iter()
+        .clone()
         .filter(|g| !g.code.is_joint() && g.old_la_code.is_some_and(|c| c == code))
         .collect();
     // A predecessor that kept its code gives way to its successor.
@@ -82,7 +90,7 @@ pub fn place_of_dfe_code(code: OldLaCode, known: &[Geography]) -> Option<DfePlac
             r.predecessors.iter().any(|(c, _, _)| *c == g.code.as_str())
                 && r.successors.iter().any(|(s, dfe, _)| {
                     OldLaCode::parse(dfe).is_ok_and(|d| d == code)
-                        && known.iter().any(|k| k.code.as_str() == *s)
+                        && known.clone().any(|k| k.code.as_str() == *s)
                 })
         })
     };
