@@ -50,6 +50,9 @@ impl Figure {
 
 type Key = (Dataset, GeographyCode, String);
 
+/// Each authority's neighbours, by the model asked for (`None`: the newest listing it).
+type NeighbourLists = HashMap<(GeographyCode, Option<u16>), Option<crate::neighbours::Neighbours>>;
+
 /// Everything derived from one state of the store.
 #[derive(Debug)]
 pub struct Snapshot {
@@ -69,9 +72,7 @@ pub struct Snapshot {
     /// Figures to check, worked out once on first use.
     pub(crate) checks: std::sync::OnceLock<crate::quality::Checks>,
     /// Each authority's neighbours by model asked for, worked out once per snapshot.
-    pub(crate) neighbour_lists: std::sync::Mutex<
-        HashMap<(GeographyCode, Option<u16>), Option<crate::neighbours::Neighbours>>,
-    >,
+    pub(crate) neighbour_lists: std::sync::Mutex<NeighbourLists>,
     /// The rolling evaluation the method page shows, worked out once on first use.
     pub(crate) rolling: std::sync::Mutex<Option<std::sync::Arc<swforce_engine::Rolling>>>,
 }
