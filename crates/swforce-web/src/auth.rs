@@ -358,9 +358,11 @@ pub async fn layer(State(state): State<WebState>, request: Request, next: Next) 
                 return crate::error::form_too_large().into_response();
             }
             // Read within the request's time, however slowly it trickles in (a pause between
-            // pieces is bounded on its own, but a byte every few seconds is not).
+            // pieces is bounded on its own, but a byte every few seconds is not): nine tenths
+            // of it, so that a form still arriving is answered 408 before the request's own
+            // deadline gives up on it with a 503.
             let read = tokio::time::timeout(
-                state.options.request_time,
+                state.options.request_time.mul_f64(0.9),
                 axum::body::to_bytes(body, limit),
             )
             .await;
