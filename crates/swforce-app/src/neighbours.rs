@@ -133,14 +133,7 @@ impl Snapshot {
         let year = self.latest_year(Dataset::CswwHeadline)?;
         let own = self
             .row(Dataset::CswwHeadline, partner, "", year)
-            .is_some_and(|r| {
-                r.cells.iter().any(|(name, c)| {
-                    !matches!(
-                        c,
-                        swforce_domain::Cell::Symbol(swforce_domain::EesSymbol::Z)
-                    ) && Measure::named(name).is_none_or(|m| m.joined.is_none())
-                })
-            });
+            .is_some_and(crate::snapshot::has_figures);
         (!own && self.unit_of(partner).is_none()).then_some((with, service))
     }
 

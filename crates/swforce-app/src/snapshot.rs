@@ -541,7 +541,7 @@ fn join_children(rows: &mut HashMap<Key, BTreeMap<Year, Row>>) {
 
 /// Whether a row holds anything but "not applicable": a member shown as `z` throughout is
 /// reported by its partner.
-fn has_figures(row: &Row) -> bool {
+pub(crate) fn has_figures(row: &Row) -> bool {
     row.cells.iter().any(|(name, c)| {
         !matches!(c, Cell::Symbol(swforce_domain::EesSymbol::Z))
             && Measure::named(name).is_none_or(|m| m.joined.is_none())

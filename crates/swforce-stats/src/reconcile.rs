@@ -106,59 +106,49 @@ pub fn reconcile(
         }
     }
 
-    // How many times the estimate on record the children each row's rates per 10,000 children
-    // imply, by place and year.
-    let implied: HashMap<(GeographyCode, String, Year), f64> = rows
+    // The children each row's rates per 10,000 children imply (with how many rates agree on
+    // the number), and how many times the estimate on record that is, by place and year:
+    // worked out once, for the row itself and for the years either side of it.
+    type Implied = ((f64, usize), Option<f64>);
+    let implied: HashMap<(GeographyCode, String, Year), Implied> = rows
         .iter()
         .filter_map(|r| {
             let level = levels
                 .get(&r.geography)
                 .copied()
                 .unwrap_or(GeographicLevel::LocalAuthority);
-            let (used, _) = children_used(r, level)?;
-            let current = Measure::of(r.dataset)
+            let used = children_used(r, level)?;
+            let ratio = Measure::of(r.dataset)
                 .find(|m| m.joined.is_some())
                 .and_then(|m| r.value(m.name))
-                .filter(|v| *v > 0.0)?;
+                .filter(|v| *v > 0.0)
+                .map(|current| used.0 / current);
             Some((
                 (r.geography.clone(), r.breakdown.clone(), r.year),
-                used / current,
+                (used, ratio),
             ))
         })
         .collect();
-    // The numbers themselves, for places and years the estimates do not cover.
-    let implied_numbers: HashMap<(GeographyCode, String, Year), f64> = rows
-        .iter()
-        .filter_map(|r| {
-            let level = levels
-                .get(&r.geography)
-                .copied()
-                .unwrap_or(GeographicLevel::LocalAuthority);
-            let (used, _) = children_used(r, level)?;
-            Some(((r.geography.clone(), r.breakdown.clone(), r.year), used))
-        })
-        .collect();
-    let steady_number = |row: &Row, used: f64| {
-        [row.year.previous(), row.year.next()]
-            .into_iter()
-            .flatten()
-            .filter_map(|y| implied_numbers.get(&(row.geography.clone(), row.breakdown.clone(), y)))
-            .any(|other| (other / used - 1.0).abs() <= STEADY)
-    };
-    let steady = |row: &Row, ratio: f64| {
+    // Whether a neighbouring year's implied figure (`pick`) is within STEADY of this one's.
+    let around = |row: &Row, pick: fn(&Implied) -> Option<f64>, this: f64| {
         [row.year.previous(), row.year.next()]
             .into_iter()
             .flatten()
             .filter_map(|y| implied.get(&(row.geography.clone(), row.breakdown.clone(), y)))
-            .any(|other| (other / ratio - 1.0).abs() <= STEADY)
+            .filter_map(pick)
+            .any(|other| (other / this - 1.0).abs() <= STEADY)
     };
+    let steady_number = |row: &Row, used: f64| around(row, |i| Some(i.0.0), used);
+    let steady = |row: &Row, ratio: f64| around(row, |i| i.1, ratio);
     let mut out = Vec::new();
     for row in rows {
         let level = levels
             .get(&row.geography)
             .copied()
             .unwrap_or(GeographicLevel::LocalAuthority);
-        let children_used = children_used(row, level);
+        let children_used = implied
+            .get(&(row.geography.clone(), row.breakdown.clone(), row.year))
+            .map(|(used, _)| *used);
         for measure in Measure::of(row.dataset) {
             let (Some(formula), Some(published)) = (measure.formula, row.cell(measure.name)) else {
                 continue;

@@ -209,15 +209,7 @@ fn neighbour_comparison(
 ) -> Result<(ComparePage, Comparison), PageError> {
     let place = snap.find(code)?;
     let place = snap.unit_of(&place.code).unwrap_or(place);
-    let model = match model {
-        None => None,
-        Some(text) => Some(text.parse::<u16>().map_err(|_| {
-            PageError::from(swforce_app::AppError::Invalid {
-                problem: format!("{text:?} is not a statistical neighbour model"),
-                fix: "choose a model year such as 2025".into(),
-            })
-        })?),
-    };
+    let model = model.map(super::place::parse_model).transpose()?;
     let (n, c) = snap.compare_with_neighbours(place, model)?;
     let query = format!("neighbours={}&model={}", place.code, n.model);
     let table = super::neighbour_views::list_table(snap, &n);

@@ -140,13 +140,18 @@ pub fn model_asked(query: Option<&str>) -> Result<Option<u16>, PageError> {
         .map(|(_, v)| v.trim().to_string());
     match asked.as_deref() {
         None | Some("") => Ok(None),
-        Some(text) => text.parse::<u16>().map(Some).map_err(|_| {
-            PageError::from(swforce_app::AppError::Invalid {
-                problem: format!("{text:?} is not a statistical neighbour model"),
-                fix: "choose a model year from the list on the page, such as 2025".into(),
-            })
-        }),
+        Some(text) => parse_model(text).map(Some),
     }
+}
+
+/// A neighbour model's year as a page's query writes it, or the problem with it.
+pub fn parse_model(text: &str) -> Result<u16, PageError> {
+    text.trim().parse::<u16>().map_err(|_| {
+        PageError::from(swforce_app::AppError::Invalid {
+            problem: format!("{text:?} is not a statistical neighbour model"),
+            fix: "choose a model year from the list on the page, such as 2025".into(),
+        })
+    })
 }
 
 async fn show(
