@@ -381,7 +381,8 @@ pub fn estimate(history: &History, origin: Year) -> Baseline {
     let growth = pool(&growth_own, &regions, 1e-5, -0.3, 0.3);
     let posts_growth = pool(&posts_own, &regions, 1e-5, -0.3, 0.3);
     // Extra-binomial year-to-year variation of turnover, common to authorities of every size.
-    let excess = median(&mut excess_turnover).max(0.0);
+    let excess =
+        (excess_turnover.iter().sum::<f64>() / excess_turnover.len().max(1) as f64).max(0.0);
     let growth_noise = median(&mut growth_resid).max(0.0);
     let posts_noise = median(&mut posts_resid).max(0.0);
 
@@ -405,10 +406,29 @@ pub fn estimate(history: &History, origin: Year) -> Baseline {
     let national_turnover_noise = mean_var(&england.iter().map(|e| e.1).collect::<Vec<_>>())
         .map_or(0.0, |(_, v)| if v.is_nan() { 0.0 } else { v.sqrt() });
 
+    // Each authority's caseload at the origin, as the stock-flow model starts from it.
+    let with_caseload: Vec<(&AuthorityHistory, Stocks, f64)> = kept
+        .iter()
+        .zip(&share)
+        .map(|((a, start), sh)| {
+            let holders = sh.mean * (start.inpost + start.agency);
+            (
+                *a,
+                *start,
+                if holders > 0.0 {
+                    start.cases / holders
+                } else {
+                    0.0
+                },
+            )
+        })
+        .collect();
+    let fitted = crate::statistical::fit(&with_caseload, origin);
     let authorities = kept
         .iter()
+        .zip(fitted.paths)
         .enumerate()
-        .map(|(i, (a, start))| {
+        .map(|(i, ((a, start), paths))| {
             let t = turnover[i].mean;
             Authority {
                 code: a.code.clone(),
@@ -426,6 +446,7 @@ pub fn estimate(history: &History, origin: Year) -> Baseline {
                 growth_noise,
                 posts_noise,
                 starters_derived: derived_flags[i],
+                paths,
             }
         })
         .collect();
@@ -441,6 +462,8 @@ pub fn estimate(history: &History, origin: Year) -> Baseline {
         authorities,
         national_turnover_noise,
         national_growth_noise: growth_noise / 2.0,
+        national_stock_noise: fitted.national_sd,
+        regional_stock_noise: fitted.regional_sd,
         england_caseload: history
             .england_caseload
             .range(..=origin)

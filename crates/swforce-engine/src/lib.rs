@@ -15,13 +15,14 @@ pub mod quantile;
 pub mod rolling;
 pub mod scenario;
 pub mod simulate;
+pub mod statistical;
 #[cfg(feature = "testing")]
 pub mod testing;
 
 pub use backtest::{Backtest, BacktestRow, backtest};
 pub use estimate::{AuthorityHistory, History, YearFigures, estimate};
 pub use indicator::Indicator;
-pub use model::{Authority, Baseline, Param, Stocks};
+pub use model::{Authority, Baseline, Param, Path, Stock, Stocks};
 pub use quantile::Summary;
 pub use rolling::{Rolling, Scores, rolling};
 pub use scenario::{Scenario, ScenarioError};

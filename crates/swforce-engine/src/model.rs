@@ -28,6 +28,38 @@ pub struct Stocks {
     pub cases: f64,
 }
 
+/// A stock the baseline forecasts statistically.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stock {
+    Inpost,
+    Vacancies,
+    Agency,
+    /// Cases per case-holding FTE.
+    Caseload,
+}
+
+impl Stock {
+    pub const ALL: [Stock; 4] = [Self::Inpost, Self::Vacancies, Self::Agency, Self::Caseload];
+}
+
+/// The statistical forecast of one stock (see `statistical`), on the log scale of one plus the
+/// figure or as a share of the establishment: each year the distance from `level` shrinks by `rho`, the level moves by
+/// `drift`, and a shock of standard deviation `sd` is added.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Path {
+    /// The origin's figure.
+    pub start: f64,
+    /// The level the stock returns toward (the mean of its years), and its uncertainty.
+    pub level: Param,
+    pub rho: f64,
+    pub drift: f64,
+    pub sd: f64,
+    /// `None` on the log scale; else the stock is forecast as a share of this many FTE (the
+    /// authority's establishment), and the drift moves it in proportion.
+    pub unit: Option<f64>,
+}
+
 /// One authority, ready to simulate.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Authority {
@@ -57,6 +89,8 @@ pub struct Authority {
     pub posts_noise: f64,
     /// Whether starters were derived from the stock identity rather than published.
     pub starters_derived: bool,
+    /// The baseline's statistical forecast of each stock, in [`Stock::ALL`] order.
+    pub paths: [Path; 4],
 }
 
 /// Everything a projection starts from.
@@ -70,6 +104,11 @@ pub struct Baseline {
     pub national_turnover_noise: f64,
     /// A shared year-to-year shock to demand growth (standard deviation, log scale).
     pub national_growth_noise: f64,
+    /// A shared year-to-year shock to each stock's statistical forecast (standard deviation,
+    /// log scale), in [`Stock::ALL`] order.
+    pub national_stock_noise: [f64; 4],
+    /// A year-to-year shock to each stock shared by a region's authorities, beyond England's.
+    pub regional_stock_noise: [f64; 4],
     /// England's caseload in the origin year: the default target caseload.
     pub england_caseload: f64,
     /// Authorities left out, with the reason (their figures are reported with another's).

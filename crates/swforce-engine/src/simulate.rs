@@ -3,9 +3,10 @@
 
 use crate::HOURS_PER_FTE_WEEK;
 use crate::indicator::Indicator;
-use crate::model::{Baseline, Param};
+use crate::model::{Authority, Baseline, Param, Stock};
 use crate::quantile::Summary;
 use crate::scenario::{Allocation, MAX_YEARS, Scenario};
+use crate::statistical::from_log;
 use rand_distr::{Distribution, StandardNormal};
 use rand_pcg::Pcg64Mcg;
 use rand_pcg::rand_core::SeedableRng;
@@ -232,18 +233,30 @@ fn plan(scenario: &Scenario, baseline: &Baseline, years: &[Year], direct_now: f6
 struct Draws {
     national: Vec<f64>,
     authorities: Vec<f64>,
+    /// Per region, year and stock.
+    regions: Vec<f64>,
 }
 
-const PARAMS: usize = 7;
+/// Random numbers per authority and run: seven parameters of the stock-flow model and the level
+/// of each statistically forecast stock.
+const PARAMS: usize = 7 + STOCKS;
 
-/// Random numbers per projected year: turnover, demand and establishment shocks.
-const PER_YEAR: usize = 3;
+/// Random numbers per projected year: turnover and demand shocks, then one for each stock.
+const PER_YEAR: usize = 2 + STOCKS;
+
+const STOCKS: usize = Stock::ALL.len();
 
 fn per_authority(years: usize) -> usize {
     PARAMS + PER_YEAR * years
 }
 
-fn draw(seed: u64, run: u32, authorities: usize, years: usize, volatility: f64) -> Draws {
+fn draw(
+    seed: u64,
+    run: u32,
+    (authorities, regions): (usize, usize),
+    years: usize,
+    volatility: f64,
+) -> Draws {
     // Run i's seed comes from (seed, i) alone, so the answer does not depend on threads.
     let mut rng = Pcg64Mcg::seed_from_u64(splitmix(
         seed ^ splitmix(u64::from(run).wrapping_add(0x9E37_79B9_7F4A_7C15)),
@@ -256,9 +269,11 @@ fn draw(seed: u64, run: u32, authorities: usize, years: usize, volatility: f64) 
     let authorities = (0..authorities * per_authority(years))
         .map(|_| normal())
         .collect();
+    let regions = (0..regions * years * STOCKS).map(|_| normal()).collect();
     Draws {
         national,
         authorities,
+        regions,
     }
 }
 
@@ -294,13 +309,11 @@ fn simulate_run(baseline: &Baseline, plan: &Plan, draws: &Draws, years: usize, o
         let (mut trainees, mut trainee_retention) = (0.0, 1.0);
         for y in 0..years {
             let g = growth
-                + a.growth_noise * z[PARAMS + 2 * y + 1]
-                + baseline.national_growth_noise * draws.national[2 * y + 1];
+                + a.growth_noise * z[PARAMS + PER_YEAR * y + 1]
+                + baseline.national_growth_noise * draws.national[PER_YEAR * y + 1];
             cases *= g.exp();
             posts *= g.exp();
-            let noisy = turnover
-                + a.turnover_noise * z[PARAMS + 2 * y]
-                + baseline.national_turnover_noise * draws.national[2 * y];
+            let noisy = turnover_in(baseline, a, draws, z, y, turnover);
             let (mult, minus) = plan.retain[y];
             let rate = (noisy.clamp(0.0, 0.9) * mult - minus).clamp(0.0, 0.9);
             let settled = (inpost - trainees).max(0.0);
@@ -324,21 +337,166 @@ fn simulate_run(baseline: &Baseline, plan: &Plan, draws: &Draws, years: usize, o
             if let Some(cap) = plan.cap[y] {
                 agency = agency.min(cap / (1.0 - cap).max(1e-9) * inpost);
             }
-            let workforce = inpost + agency;
-            let holders = share * workforce;
-            let needed = cases / plan.target_caseload / share;
             let o = &mut out[(i * years + y) * SUMS..(i * years + y + 1) * SUMS];
-            o[S_INPOST] = inpost;
-            o[S_STARTERS] = starters;
-            o[S_LEAVERS] = leavers;
-            o[S_AGENCY] = agency;
-            o[S_VACANCY] = vacancies;
-            o[S_CASES] = cases;
-            o[S_HOLDERS] = holders;
-            o[S_NEEDED] = needed;
-            o[S_HOURS] = workforce * HOURS_PER_FTE_WEEK * plan.direct[y];
-            o[S_EQUIV] = workforce * (plan.direct[y] - plan.direct_now) / plan.direct_now;
+            let flows = Flows {
+                inpost,
+                starters,
+                leavers,
+                agency,
+                vacancies,
+                cases,
+            };
+            flows.write(o, share, plan, y);
         }
+    }
+}
+
+/// One authority's year, before it is written as sums.
+struct Flows {
+    inpost: f64,
+    starters: f64,
+    leavers: f64,
+    agency: f64,
+    vacancies: f64,
+    cases: f64,
+}
+
+impl Flows {
+    fn write(&self, o: &mut [f64], share: f64, plan: &Plan, y: usize) {
+        let workforce = self.inpost + self.agency;
+        o[S_INPOST] = self.inpost;
+        o[S_STARTERS] = self.starters;
+        o[S_LEAVERS] = self.leavers;
+        o[S_AGENCY] = self.agency;
+        o[S_VACANCY] = self.vacancies;
+        o[S_CASES] = self.cases;
+        o[S_HOLDERS] = share * workforce;
+        o[S_NEEDED] = self.cases / plan.target_caseload / share;
+        o[S_HOURS] = workforce * HOURS_PER_FTE_WEEK * plan.direct[y];
+        o[S_EQUIV] = workforce * (plan.direct[y] - plan.direct_now) / plan.direct_now;
+    }
+}
+
+/// An authority's turnover in projected year `y` of a run, before any lever.
+fn turnover_in(
+    baseline: &Baseline,
+    a: &Authority,
+    draws: &Draws,
+    z: &[f64],
+    y: usize,
+    mean: f64,
+) -> f64 {
+    mean + a.turnover_noise * z[PARAMS + PER_YEAR * y]
+        + baseline.national_turnover_noise * draws.national[PER_YEAR * y]
+}
+
+/// The baseline of one run: each authority's stocks as the statistical forecast has them
+/// (see [`crate::statistical`]), its leavers at the run's turnover (or the fall in post, if
+/// larger), and its starters from the stock identity.
+///
+/// Each stock is lowered on the log scale by half its variance so far, so that its mean (not
+/// only its median) is the forecast: a total adds up means, and without this a region's or
+/// England's total would creep up with the spread of its parts.
+fn statistical_run(
+    baseline: &Baseline,
+    plan: &Plan,
+    draws: &Draws,
+    (years, volatility): (usize, f64),
+    region_of: &[usize],
+    out: &mut [f64],
+) {
+    let v2 = volatility * volatility;
+    let stride = per_authority(years);
+    for (i, a) in baseline.authorities.iter().enumerate() {
+        let region = &draws.regions[region_of[i] * years * STOCKS..];
+        let z = &draws.authorities[i * stride..(i + 1) * stride];
+        let turnover = param(a.turnover, z[0], 0.0, 0.9);
+        let share = param(a.case_holder_share, z[4], 0.2, 1.5);
+        let levels: [f64; STOCKS] =
+            std::array::from_fn(|k| a.paths[k].level.mean + a.paths[k].level.sd * z[7 + k]);
+        let mut distance: [f64; STOCKS] = std::array::from_fn(|k| a.paths[k].start - levels[k]);
+        let mut inpost = a.start.inpost;
+        // The variance of each stock's distance from its level, and the weight its level has.
+        let mut spread = [0.0; STOCKS];
+        let mut pull = [1.0; STOCKS];
+        for y in 0..years {
+            let x: [f64; STOCKS] = std::array::from_fn(|k| {
+                let p = &a.paths[k];
+                let national = baseline.national_stock_noise[k];
+                let regional = baseline.regional_stock_noise[k];
+                distance[k] = p.rho * distance[k]
+                    + p.sd * z[PARAMS + PER_YEAR * y + 2 + k]
+                    + regional * region[y * STOCKS + k]
+                    + national * draws.national[PER_YEAR * y + 2 + k];
+                spread[k] = p.rho * p.rho * spread[k]
+                    + v2 * (p.sd * p.sd + regional * regional + national * national);
+                pull[k] *= p.rho;
+                let drift = p.drift * (y + 1) as f64;
+                match p.unit {
+                    Some(unit) => (unit * (levels[k] + distance[k]) * drift.exp()).max(0.0),
+                    None => {
+                        let variance = spread[k] + v2 * ((1.0 - pull[k]) * p.level.sd).powi(2);
+                        from_log(levels[k] + drift + distance[k] - variance / 2.0)
+                    }
+                }
+            });
+            let [next, vacancies, agency, caseload] = x;
+            let rate = turnover_in(baseline, a, draws, z, y, turnover).clamp(0.0, 0.9);
+            let leavers = (inpost * rate).max(inpost - next);
+            let o = &mut out[(i * years + y) * SUMS..(i * years + y + 1) * SUMS];
+            let flows = Flows {
+                inpost: next,
+                starters: next - inpost + leavers,
+                leavers,
+                agency,
+                vacancies,
+                cases: caseload * share * (next + agency),
+            };
+            flows.write(o, share, plan, y);
+            inpost = next;
+        }
+    }
+}
+
+/// A scenario's run: the statistical baseline plus the scenario's difference from the
+/// stock-flow model's own baseline, run by run, kept within what can be (nothing below zero,
+/// no more agency workers than the scenario's cap allows).
+fn combine(
+    statistical: &[f64],
+    model: &[f64],
+    scenario: &[f64],
+    plan: &Plan,
+    years: usize,
+    out: &mut [f64],
+) {
+    let parts = statistical
+        .chunks_exact(SUMS)
+        .zip(model.chunks_exact(SUMS))
+        .zip(scenario.chunks_exact(SUMS));
+    for (k, (o, ((s, m), c))) in out.chunks_exact_mut(SUMS).zip(parts).enumerate() {
+        for j in 0..SUMS {
+            o[j] = s[j] + c[j] - m[j];
+        }
+        for j in [S_INPOST, S_AGENCY, S_VACANCY, S_CASES, S_HOLDERS, S_NEEDED] {
+            o[j] = o[j].max(0.0);
+        }
+        // Starters and leavers keep the stock identity when either would fall below zero.
+        if o[S_STARTERS] < 0.0 {
+            o[S_LEAVERS] -= o[S_STARTERS];
+            o[S_STARTERS] = 0.0;
+        }
+        if o[S_LEAVERS] < 0.0 {
+            o[S_STARTERS] -= o[S_LEAVERS];
+            o[S_LEAVERS] = 0.0;
+        }
+        let y = k % years;
+        if let Some(cap) = plan.cap[y] {
+            o[S_AGENCY] = o[S_AGENCY].min(cap / (1.0 - cap).max(1e-9) * o[S_INPOST]);
+        }
+        // Time follows the workforce as it now stands.
+        let workforce = o[S_INPOST] + o[S_AGENCY];
+        o[S_HOURS] = workforce * HOURS_PER_FTE_WEEK * plan.direct[y];
+        o[S_EQUIV] = workforce * (plan.direct[y] - plan.direct_now) / plan.direct_now;
     }
 }
 
@@ -406,16 +564,60 @@ pub fn project(
         .map(|s| plan(s, baseline, &years, direct_now))
         .collect();
     let na = baseline.authorities.len();
+    // Each authority's region, numbered in the order regions first appear.
+    let mut region_codes: Vec<&str> = Vec::new();
+    let region_of: Vec<usize> = baseline
+        .authorities
+        .iter()
+        .map(|a| {
+            region_codes
+                .iter()
+                .position(|r| *r == a.region_code)
+                .unwrap_or_else(|| {
+                    region_codes.push(&a.region_code);
+                    region_codes.len() - 1
+                })
+        })
+        .collect();
+    let regions = region_codes.len();
 
     // kept[run][scenario][group][year][indicator], as f32: the runs are the memory, and six
     // significant digits are more than any published figure has.
     let mut kept = vec![0f32; per_run * spec.runs as usize];
+    let size = na * ny * SUMS;
     kept.par_chunks_mut(per_run).enumerate().for_each_init(
-        || (vec![0.0; na * ny * SUMS], vec![0.0; SUMS]),
-        |(authority_sums, group_sums), (run, slot)| {
-            let draws = draw(spec.seed, run as u32, na, ny, spec.volatility);
+        || {
+            (
+                [
+                    vec![0.0; size],
+                    vec![0.0; size],
+                    vec![0.0; size],
+                    vec![0.0; size],
+                ],
+                vec![0.0; SUMS],
+            )
+        },
+        |([statistical, model, scenario, combined], group_sums), (run, slot)| {
+            let draws = draw(spec.seed, run as u32, (na, regions), ny, spec.volatility);
+            statistical_run(
+                baseline,
+                &plans[0],
+                &draws,
+                (ny, spec.volatility),
+                &region_of,
+                statistical,
+            );
+            if plans.len() > 1 {
+                simulate_run(baseline, &plans[0], &draws, ny, model);
+            }
             for (s, p) in plans.iter().enumerate() {
-                simulate_run(baseline, p, &draws, ny, authority_sums);
+                let authority_sums: &[f64] = if s == 0 {
+                    statistical
+                } else {
+                    simulate_run(baseline, p, &draws, ny, scenario);
+                    combine(statistical, model, scenario, p, ny, combined);
+                    combined
+                };
                 for (g, group) in groups.iter().enumerate() {
                     for y in 0..ny {
                         group_sums.iter_mut().for_each(|v| *v = 0.0);

@@ -1,7 +1,8 @@
 //! A synthetic national baseline for tests and benchmarks: `n` authorities of varied size and
 //! habits across nine regions, built by formula (no randomness), close to England's figures.
 
-use crate::model::{Authority, Baseline, Param, Stocks};
+use crate::model::{Authority, Baseline, Param, Path, Stocks};
+use crate::statistical::to_log;
 use swforce_domain::Year;
 
 pub fn national_baseline(n: usize) -> Baseline {
@@ -53,6 +54,17 @@ pub fn national_baseline(n: usize) -> Baseline {
                 growth_noise: 0.02,
                 posts_noise: 0.02,
                 starters_derived: true,
+                paths: [size, vac, agency, 16.5].map(|v| Path {
+                    start: to_log(v),
+                    level: Param {
+                        mean: to_log(v),
+                        sd: 0.02,
+                    },
+                    rho: 0.8,
+                    drift: 0.005,
+                    sd: 0.05,
+                    unit: None,
+                }),
             }
         })
         .collect();
@@ -61,6 +73,8 @@ pub fn national_baseline(n: usize) -> Baseline {
         authorities,
         national_turnover_noise: 0.01,
         national_growth_noise: 0.01,
+        national_stock_noise: [0.01; 4],
+        regional_stock_noise: [0.01; 4],
         england_caseload: 16.6,
         excluded: Vec::new(),
         notes: Vec::new(),
