@@ -133,6 +133,27 @@ pub(crate) fn actual_of(
 /// Backtests from `origin` over `horizon` years (as far as actual figures exist), scoring every
 /// group. Groups name their members by index into the baseline estimated at `origin`, so build
 /// them from the same history and origin.
+impl Backtest {
+    /// The scores as a Markdown table (the one docs/model.md shows).
+    pub fn markdown(&self) -> String {
+        let mut out = String::from(
+            "| level | indicator | place-years | MAPE | naive MAPE | within P5-P95 |\n|---|---|---|---|---|---|\n",
+        );
+        for r in &self.rows {
+            out.push_str(&format!(
+                "| {} | {} | {} | {:.1}% | {:.1}% | {:.0}% |\n",
+                r.level,
+                r.indicator.name(),
+                r.pairs,
+                r.mape,
+                r.naive_mape,
+                r.coverage * 100.0
+            ));
+        }
+        out
+    }
+}
+
 pub fn backtest(
     history: &History,
     origin: Year,

@@ -200,14 +200,22 @@ pub fn estimate(history: &History, origin: Year) -> Baseline {
     let mut kept: Vec<(&AuthorityHistory, Stocks)> = Vec::new();
     let mut excluded = Vec::new();
     let mut agency_estimated = Vec::new();
+    let mut from_year_before = Vec::new();
     for a in &history.authorities {
         let at = |y: Year| a.years.get(&y).copied().unwrap_or_default();
         let prev = origin.previous().map(at).unwrap_or_default();
         let now = at(origin);
-        let pick = |f: fn(&YearFigures) -> Option<f64>| f(&now).or_else(|| f(&prev));
+        let mut earlier: Vec<String> = Vec::new();
+        let mut pick = |f: fn(&YearFigures) -> Option<f64>, what: &str| {
+            f(&now).or_else(|| {
+                let v = f(&prev)?;
+                earlier.push(what.to_string());
+                Some(v)
+            })
+        };
         // An authority whose agency figure is withheld keeps its latest published agency rate.
-        let agency = pick(|f| f.agency).or_else(|| {
-            let inpost = pick(|f| f.inpost)?;
+        let agency = pick(|f| f.agency, "agency workers").or_else(|| {
+            let inpost = pick(|f| f.inpost, "in post")?;
             let (_, f) = a
                 .years
                 .range(..=origin)
@@ -216,9 +224,19 @@ pub fn estimate(history: &History, origin: Year) -> Baseline {
             agency_estimated.push((a.code.clone(), a.name.clone()));
             Some(inpost * f.agency? / f.inpost?)
         });
-        match (pick(|f| f.inpost), agency, pick(|f| f.vacancies), pick(|f| f.cases)) {
+        let stocks = (
+            pick(|f| f.inpost, "in post"),
+            agency,
+            pick(|f| f.vacancies, "vacancies"),
+            pick(|f| f.cases, "cases"),
+        );
+        earlier.dedup();
+        match stocks {
             (Some(inpost), Some(agency), Some(vacancies), Some(cases)) if inpost + agency > 0.0 => {
                 kept.push((a, Stocks { inpost, agency, vacancies, cases }));
+                if !earlier.is_empty() {
+                    from_year_before.push((a.code.clone(), format!("{} ({})", a.name, earlier.join(", "))));
+                }
             }
             _ => excluded.push((
                 a.code.clone(),
@@ -406,21 +424,25 @@ pub fn estimate(history: &History, origin: Year) -> Baseline {
     let national_turnover_noise = mean_var(&england.iter().map(|e| e.1).collect::<Vec<_>>())
         .map_or(0.0, |(_, v)| if v.is_nan() { 0.0 } else { v.sqrt() });
 
-    // Each authority's caseload at the origin, as the stock-flow model starts from it.
+    // Each authority's caseload at the origin: as published, or (where its case holders are
+    // withheld) as the stock-flow model starts from it.
     let with_caseload: Vec<(&AuthorityHistory, Stocks, f64)> = kept
         .iter()
         .zip(&share)
         .map(|((a, start), sh)| {
+            let published = a
+                .years
+                .get(&origin)
+                .and_then(|f| Some((f.cases?, f.case_holders?)))
+                .filter(|(_, h)| *h > 0.0)
+                .map(|(c, h)| c / h);
             let holders = sh.mean * (start.inpost + start.agency);
-            (
-                *a,
-                *start,
-                if holders > 0.0 {
-                    start.cases / holders
-                } else {
-                    0.0
-                },
-            )
+            let derived = if holders > 0.0 {
+                start.cases / holders
+            } else {
+                0.0
+            };
+            (*a, *start, published.unwrap_or(derived))
         })
         .collect();
     let fitted = crate::statistical::fit(&with_caseload, origin);
@@ -459,6 +481,7 @@ pub fn estimate(history: &History, origin: Year) -> Baseline {
     Baseline {
         origin,
         agency_estimated,
+        from_year_before,
         authorities,
         national_turnover_noise,
         national_growth_noise: growth_noise / 2.0,

@@ -11,6 +11,7 @@ pub mod backtest;
 pub mod estimate;
 pub mod indicator;
 pub mod model;
+mod paths;
 pub mod quantile;
 pub mod rolling;
 pub mod scenario;

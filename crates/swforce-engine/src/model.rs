@@ -118,6 +118,9 @@ pub struct Baseline {
     /// Authorities whose agency figures for the origin are withheld, so that their latest
     /// published agency rate is used: `(code, name)`.
     pub agency_estimated: Vec<(String, String)>,
+    /// Authorities with a stock withheld in the origin year and taken from the year before:
+    /// `(code, "name (stocks)")`.
+    pub from_year_before: Vec<(String, String)>,
 }
 
 impl Baseline {
@@ -126,6 +129,20 @@ impl Baseline {
     /// figures).
     pub fn notes_about(&self, codes: Option<&[&str]>) -> Vec<String> {
         let mut out = self.notes.clone();
+        let in_view = |c: &String| codes.is_none_or(|wanted| wanted.contains(&c.as_str()));
+        let earlier: Vec<&str> = self
+            .from_year_before
+            .iter()
+            .filter(|(c, _)| in_view(c))
+            .map(|(_, n)| n.as_str())
+            .collect();
+        if !earlier.is_empty() {
+            out.push(format!(
+                "Figures withheld for {} are taken from the year before: {}.",
+                self.origin,
+                earlier.join("; ")
+            ));
+        }
         let names: Vec<&str> = self
             .agency_estimated
             .iter()

@@ -13,6 +13,7 @@
 //! completion_rate = 0.9
 //! share_to_councils = 0.8           # share entering council children's services
 //! first_year_retention = 0.85
+//! # authority = "E10000016"         # an authority's own places: all its entrants join it
 //!
 //! [retain]
 //! from_year = 2024
@@ -102,6 +103,10 @@ pub struct Route {
     pub completion_rate: f64,
     pub share_to_councils: f64,
     pub first_year_retention: f64,
+    /// An authority's own places (its code): every entrant joins that authority, rather than
+    /// being shared among authorities by the train allocation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub authority: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -338,6 +343,15 @@ impl Scenario {
                         format!("is {}, outside 0 to 5", r.course_years),
                         "give the course length in whole years".into(),
                     );
+                }
+                if let Some(code) = &r.authority {
+                    if !authorities.is_empty() && !authorities.contains(&code.as_str()) {
+                        err(
+                            k("authority"),
+                            format!("is {code}, not an authority in the projection"),
+                            "use the 9-character code of a local authority, such as E06000058, or leave it out for national places".into(),
+                        );
+                    }
                 }
                 share(k("completion_rate"), r.completion_rate, &mut err);
                 share(k("share_to_councils"), r.share_to_councils, &mut err);

@@ -1,15 +1,15 @@
 //! The Monte Carlo: every authority simulated year by year, summed run by run into the groups
 //! asked for (regions, England), so the uncertainty of a total is that of its parts together.
 
-use crate::HOURS_PER_FTE_WEEK;
 use crate::indicator::Indicator;
-use crate::model::{Authority, Baseline, Param, Stock};
+use crate::model::Baseline;
+pub use crate::paths::DEFAULT_DIRECT_SHARE;
+use crate::paths::{
+    Own, Plan, SUMS, Shared, authority_draws, combine, indicator, per_authority, per_run, plan,
+    shared_draws, statistical, stock_flow, trend,
+};
 use crate::quantile::Summary;
-use crate::scenario::{Allocation, MAX_YEARS, Scenario};
-use crate::statistical::from_log;
-use rand_distr::{Distribution, StandardNormal};
-use rand_pcg::Pcg64Mcg;
-use rand_pcg::rand_core::SeedableRng;
+use crate::scenario::{MAX_YEARS, Scenario};
 use rayon::prelude::*;
 use serde::Serialize;
 use swforce_domain::Year;
@@ -38,7 +38,8 @@ impl Default for RunSpec {
 /// Most runs one projection may take.
 pub const MAX_RUNS: u32 = 100_000;
 
-/// Memory the kept runs may take before a projection is refused, in bytes.
+/// Memory the kept runs may take before a projection is refused, in bytes: the sums of every
+/// group of several authorities, one authority's and the shared random numbers, per run.
 pub const MAX_RESULT_BYTES: usize = 512 * 1024 * 1024;
 
 /// Why a projection cannot run.
@@ -97,429 +98,6 @@ pub struct Projection {
     pub groups: Vec<GroupResult>,
 }
 
-/// Additive quantities per authority and year, summed into groups.
-const SUMS: usize = 10;
-const S_INPOST: usize = 0;
-const S_STARTERS: usize = 1;
-const S_LEAVERS: usize = 2;
-const S_AGENCY: usize = 3;
-const S_VACANCY: usize = 4;
-const S_CASES: usize = 5;
-const S_HOLDERS: usize = 6;
-const S_NEEDED: usize = 7;
-const S_HOURS: usize = 8;
-const S_EQUIV: usize = 9;
-
-/// The levers of one scenario, turned into numbers per projected year.
-#[derive(Debug, Clone)]
-struct Plan {
-    /// Extra entrants arriving in each projected year (all authorities), and their first-year
-    /// retention (weighted by route).
-    arrivals: Vec<(f64, f64)>,
-    /// Each authority's share of arrivals.
-    allocation: Vec<f64>,
-    /// Turnover multiplier and subtraction in each year.
-    retain: Vec<(f64, f64)>,
-    direct_now: f64,
-    direct: Vec<f64>,
-    cap: Vec<Option<f64>>,
-    conversion: Vec<f64>,
-    growth_override: Option<f64>,
-    target_caseload: f64,
-}
-
-/// Share of working time on direct work assumed today when no scenario says otherwise.
-pub const DEFAULT_DIRECT_SHARE: f64 = 0.2;
-
-fn plan(scenario: &Scenario, baseline: &Baseline, years: &[Year], direct_now: f64) -> Plan {
-    let n = years.len();
-    let mut arrivals = vec![(0.0, 1.0); n];
-    let mut allocation = vec![0.0; baseline.authorities.len()];
-    if let Some(t) = &scenario.train {
-        for (k, y) in years.iter().enumerate() {
-            let (mut total, mut retained) = (0.0, 0.0);
-            for r in &t.routes {
-                // A cohort starting in year c arrives in year c + course length.
-                let cohort = y.get().saturating_sub(r.course_years);
-                let running = cohort >= r.start_year && r.end_year.is_none_or(|e| cohort <= e);
-                if running {
-                    let people = r.places * r.completion_rate * r.share_to_councils;
-                    total += people;
-                    retained += people * r.first_year_retention;
-                }
-            }
-            arrivals[k] = (total, if total > 0.0 { retained / total } else { 1.0 });
-        }
-        match t.allocation {
-            Allocation::Vacancies => {
-                let sum: f64 = baseline
-                    .authorities
-                    .iter()
-                    .map(|a| a.start.vacancies.max(0.0))
-                    .sum();
-                for (i, a) in baseline.authorities.iter().enumerate() {
-                    allocation[i] = if sum > 0.0 {
-                        a.start.vacancies.max(0.0) / sum
-                    } else {
-                        1.0 / baseline.authorities.len() as f64
-                    };
-                }
-            }
-            Allocation::Table => {
-                let sum: f64 = t.shares.values().sum();
-                for (i, a) in baseline.authorities.iter().enumerate() {
-                    allocation[i] = t
-                        .shares
-                        .get(&a.code)
-                        .map_or(0.0, |s| if sum > 0.0 { s / sum } else { 0.0 });
-                }
-            }
-        }
-    }
-    let retain = years
-        .iter()
-        .map(|y| match &scenario.retain {
-            Some(r) if y.get() >= r.from_year => (
-                1.0 - r.relative_reduction.unwrap_or(0.0),
-                r.absolute_reduction.unwrap_or(0.0),
-            ),
-            _ => (1.0, 0.0),
-        })
-        .collect();
-    let direct = years
-        .iter()
-        .map(|y| match &scenario.reform {
-            Some(r) if y.get() >= r.from_year => {
-                let progress = if r.ramp_years == 0 {
-                    1.0
-                } else {
-                    (f64::from(y.get() - r.from_year + 1) / f64::from(r.ramp_years)).min(1.0)
-                };
-                r.direct_share_now + progress * (r.direct_share_target - r.direct_share_now)
-            }
-            _ => direct_now,
-        })
-        .collect();
-    let (cap, conversion) = years
-        .iter()
-        .map(|y| match &scenario.agency {
-            Some(a) if y.get() >= a.from_year => (a.cap_rate, a.conversion_rate.unwrap_or(0.0)),
-            _ => (None, 0.0),
-        })
-        .unzip();
-    Plan {
-        arrivals,
-        allocation,
-        retain,
-        direct_now,
-        direct,
-        cap,
-        conversion,
-        growth_override: scenario
-            .demand
-            .as_ref()
-            .and_then(|d| d.cin_growth)
-            .map(|g| (1.0 + g).ln()),
-        target_caseload: scenario
-            .demand
-            .as_ref()
-            .and_then(|d| d.target_caseload)
-            .unwrap_or(baseline.england_caseload),
-    }
-}
-
-/// Random numbers one run uses, drawn up front in a fixed order so every scenario of the run
-/// sees the same ones (common random numbers).
-struct Draws {
-    national: Vec<f64>,
-    authorities: Vec<f64>,
-    /// Per region, year and stock.
-    regions: Vec<f64>,
-}
-
-/// Random numbers per authority and run: seven parameters of the stock-flow model and the level
-/// of each statistically forecast stock.
-const PARAMS: usize = 7 + STOCKS;
-
-/// Random numbers per projected year: turnover and demand shocks, then one for each stock.
-const PER_YEAR: usize = 2 + STOCKS;
-
-const STOCKS: usize = Stock::ALL.len();
-
-fn per_authority(years: usize) -> usize {
-    PARAMS + PER_YEAR * years
-}
-
-fn draw(
-    seed: u64,
-    run: u32,
-    (authorities, regions): (usize, usize),
-    years: usize,
-    volatility: f64,
-) -> Draws {
-    // Run i's seed comes from (seed, i) alone, so the answer does not depend on threads.
-    let mut rng = Pcg64Mcg::seed_from_u64(splitmix(
-        seed ^ splitmix(u64::from(run).wrapping_add(0x9E37_79B9_7F4A_7C15)),
-    ));
-    let mut normal = || {
-        let z: f64 = StandardNormal.sample(&mut rng);
-        z * volatility
-    };
-    let national = (0..PER_YEAR * years).map(|_| normal()).collect();
-    let authorities = (0..authorities * per_authority(years))
-        .map(|_| normal())
-        .collect();
-    let regions = (0..regions * years * STOCKS).map(|_| normal()).collect();
-    Draws {
-        national,
-        authorities,
-        regions,
-    }
-}
-
-fn splitmix(mut z: u64) -> u64 {
-    z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
-}
-
-fn param(p: Param, z: f64, lo: f64, hi: f64) -> f64 {
-    (p.mean + p.sd * z).clamp(lo, hi)
-}
-
-/// Simulates one run of one scenario: the additive quantities per authority per year, written
-/// into `out[authority][year][sum]`.
-fn simulate_run(baseline: &Baseline, plan: &Plan, draws: &Draws, years: usize, out: &mut [f64]) {
-    let stride = per_authority(years);
-    for (i, a) in baseline.authorities.iter().enumerate() {
-        let z = &draws.authorities[i * stride..(i + 1) * stride];
-        let turnover = param(a.turnover, z[0], 0.0, 0.9);
-        let fill = param(a.fill, z[1], 0.05, 1.0);
-        let cover = param(a.cover, z[2], 0.0, 3.0);
-        let other = param(a.other_agency, z[3], 0.0, 1.0);
-        let share = param(a.case_holder_share, z[4], 0.2, 1.5);
-        let growth = plan
-            .growth_override
-            .unwrap_or_else(|| param(a.growth, z[5], -0.3, 0.3));
-        let (mut inpost, mut agency) = (a.start.inpost, a.start.agency);
-        let mut posts = a.start.inpost + a.start.vacancies.max(0.0);
-        let mut cases = a.start.cases;
-        // Extra entrants of the year before, still in their first year, and their retention.
-        let (mut trainees, mut trainee_retention) = (0.0, 1.0);
-        for y in 0..years {
-            let g = growth
-                + a.growth_noise * z[PARAMS + PER_YEAR * y + 1]
-                + baseline.national_growth_noise * draws.national[PER_YEAR * y + 1];
-            cases *= g.exp();
-            posts *= g.exp();
-            let noisy = turnover_in(baseline, a, draws, z, y, turnover);
-            let (mult, minus) = plan.retain[y];
-            let rate = (noisy.clamp(0.0, 0.9) * mult - minus).clamp(0.0, 0.9);
-            let settled = (inpost - trainees).max(0.0);
-            let leavers = (settled * rate + trainees * (1.0 - trainee_retention)).min(inpost);
-            let remaining = inpost - leavers;
-            let open = (posts - remaining).max(0.0);
-            let regular = fill * open;
-            let converted = plan.conversion[y] * agency;
-            let (arrivals, retention) = plan.arrivals[y];
-            let trained = arrivals * plan.allocation[i];
-            let without_training = open.min(regular + converted);
-            let starters = open.min(regular + converted + trained);
-            trainees = starters - without_training;
-            trainee_retention = retention;
-            inpost = remaining + starters;
-            if inpost > posts {
-                posts = inpost;
-            }
-            let vacancies = posts - inpost;
-            agency = cover * vacancies + other * inpost;
-            if let Some(cap) = plan.cap[y] {
-                agency = agency.min(cap / (1.0 - cap).max(1e-9) * inpost);
-            }
-            let o = &mut out[(i * years + y) * SUMS..(i * years + y + 1) * SUMS];
-            let flows = Flows {
-                inpost,
-                starters,
-                leavers,
-                agency,
-                vacancies,
-                cases,
-            };
-            flows.write(o, share, plan, y);
-        }
-    }
-}
-
-/// One authority's year, before it is written as sums.
-struct Flows {
-    inpost: f64,
-    starters: f64,
-    leavers: f64,
-    agency: f64,
-    vacancies: f64,
-    cases: f64,
-}
-
-impl Flows {
-    fn write(&self, o: &mut [f64], share: f64, plan: &Plan, y: usize) {
-        let workforce = self.inpost + self.agency;
-        o[S_INPOST] = self.inpost;
-        o[S_STARTERS] = self.starters;
-        o[S_LEAVERS] = self.leavers;
-        o[S_AGENCY] = self.agency;
-        o[S_VACANCY] = self.vacancies;
-        o[S_CASES] = self.cases;
-        o[S_HOLDERS] = share * workforce;
-        o[S_NEEDED] = self.cases / plan.target_caseload / share;
-        o[S_HOURS] = workforce * HOURS_PER_FTE_WEEK * plan.direct[y];
-        o[S_EQUIV] = workforce * (plan.direct[y] - plan.direct_now) / plan.direct_now;
-    }
-}
-
-/// An authority's turnover in projected year `y` of a run, before any lever.
-fn turnover_in(
-    baseline: &Baseline,
-    a: &Authority,
-    draws: &Draws,
-    z: &[f64],
-    y: usize,
-    mean: f64,
-) -> f64 {
-    mean + a.turnover_noise * z[PARAMS + PER_YEAR * y]
-        + baseline.national_turnover_noise * draws.national[PER_YEAR * y]
-}
-
-/// The baseline of one run: each authority's stocks as the statistical forecast has them
-/// (see [`crate::statistical`]), its leavers at the run's turnover (or the fall in post, if
-/// larger), and its starters from the stock identity.
-///
-/// Each stock is lowered on the log scale by half its variance so far, so that its mean (not
-/// only its median) is the forecast: a total adds up means, and without this a region's or
-/// England's total would creep up with the spread of its parts.
-fn statistical_run(
-    baseline: &Baseline,
-    plan: &Plan,
-    draws: &Draws,
-    (years, volatility): (usize, f64),
-    region_of: &[usize],
-    out: &mut [f64],
-) {
-    let v2 = volatility * volatility;
-    let stride = per_authority(years);
-    for (i, a) in baseline.authorities.iter().enumerate() {
-        let region = &draws.regions[region_of[i] * years * STOCKS..];
-        let z = &draws.authorities[i * stride..(i + 1) * stride];
-        let turnover = param(a.turnover, z[0], 0.0, 0.9);
-        let share = param(a.case_holder_share, z[4], 0.2, 1.5);
-        let levels: [f64; STOCKS] =
-            std::array::from_fn(|k| a.paths[k].level.mean + a.paths[k].level.sd * z[7 + k]);
-        let mut distance: [f64; STOCKS] = std::array::from_fn(|k| a.paths[k].start - levels[k]);
-        let mut inpost = a.start.inpost;
-        // The variance of each stock's distance from its level, and the weight its level has.
-        let mut spread = [0.0; STOCKS];
-        let mut pull = [1.0; STOCKS];
-        for y in 0..years {
-            let x: [f64; STOCKS] = std::array::from_fn(|k| {
-                let p = &a.paths[k];
-                let national = baseline.national_stock_noise[k];
-                let regional = baseline.regional_stock_noise[k];
-                distance[k] = p.rho * distance[k]
-                    + p.sd * z[PARAMS + PER_YEAR * y + 2 + k]
-                    + regional * region[y * STOCKS + k]
-                    + national * draws.national[PER_YEAR * y + 2 + k];
-                spread[k] = p.rho * p.rho * spread[k]
-                    + v2 * (p.sd * p.sd + regional * regional + national * national);
-                pull[k] *= p.rho;
-                let drift = p.drift * (y + 1) as f64;
-                match p.unit {
-                    Some(unit) => (unit * (levels[k] + distance[k]) * drift.exp()).max(0.0),
-                    None => {
-                        let variance = spread[k] + v2 * ((1.0 - pull[k]) * p.level.sd).powi(2);
-                        from_log(levels[k] + drift + distance[k] - variance / 2.0)
-                    }
-                }
-            });
-            let [next, vacancies, agency, caseload] = x;
-            let rate = turnover_in(baseline, a, draws, z, y, turnover).clamp(0.0, 0.9);
-            let leavers = (inpost * rate).max(inpost - next);
-            let o = &mut out[(i * years + y) * SUMS..(i * years + y + 1) * SUMS];
-            let flows = Flows {
-                inpost: next,
-                starters: next - inpost + leavers,
-                leavers,
-                agency,
-                vacancies,
-                cases: caseload * share * (next + agency),
-            };
-            flows.write(o, share, plan, y);
-            inpost = next;
-        }
-    }
-}
-
-/// A scenario's run: the statistical baseline plus the scenario's difference from the
-/// stock-flow model's own baseline, run by run, kept within what can be (nothing below zero,
-/// no more agency workers than the scenario's cap allows).
-fn combine(
-    statistical: &[f64],
-    model: &[f64],
-    scenario: &[f64],
-    plan: &Plan,
-    years: usize,
-    out: &mut [f64],
-) {
-    let parts = statistical
-        .chunks_exact(SUMS)
-        .zip(model.chunks_exact(SUMS))
-        .zip(scenario.chunks_exact(SUMS));
-    for (k, (o, ((s, m), c))) in out.chunks_exact_mut(SUMS).zip(parts).enumerate() {
-        for j in 0..SUMS {
-            o[j] = s[j] + c[j] - m[j];
-        }
-        for j in [S_INPOST, S_AGENCY, S_VACANCY, S_CASES, S_HOLDERS, S_NEEDED] {
-            o[j] = o[j].max(0.0);
-        }
-        // Starters and leavers keep the stock identity when either would fall below zero.
-        if o[S_STARTERS] < 0.0 {
-            o[S_LEAVERS] -= o[S_STARTERS];
-            o[S_STARTERS] = 0.0;
-        }
-        if o[S_LEAVERS] < 0.0 {
-            o[S_STARTERS] -= o[S_LEAVERS];
-            o[S_LEAVERS] = 0.0;
-        }
-        let y = k % years;
-        if let Some(cap) = plan.cap[y] {
-            o[S_AGENCY] = o[S_AGENCY].min(cap / (1.0 - cap).max(1e-9) * o[S_INPOST]);
-        }
-        // Time follows the workforce as it now stands.
-        let workforce = o[S_INPOST] + o[S_AGENCY];
-        o[S_HOURS] = workforce * HOURS_PER_FTE_WEEK * plan.direct[y];
-        o[S_EQUIV] = workforce * (plan.direct[y] - plan.direct_now) / plan.direct_now;
-    }
-}
-
-/// Indicators from a group's sums.
-fn indicators(s: &[f64]) -> [f64; 13] {
-    let ratio = |a: f64, b: f64| if b > 0.0 { a / b } else { 0.0 };
-    [
-        s[S_INPOST],
-        s[S_STARTERS],
-        s[S_LEAVERS],
-        ratio(s[S_LEAVERS], s[S_INPOST]),
-        s[S_AGENCY],
-        ratio(s[S_AGENCY], s[S_AGENCY] + s[S_INPOST]),
-        s[S_VACANCY],
-        ratio(s[S_VACANCY], s[S_VACANCY] + s[S_INPOST]),
-        ratio(s[S_CASES], s[S_HOLDERS]),
-        s[S_NEEDED],
-        s[S_NEEDED] - s[S_INPOST] - s[S_AGENCY],
-        s[S_HOURS],
-        s[S_EQUIV],
-    ]
-}
-
 /// Projects `baseline` under the empty scenario and under each of `scenarios`, reporting the
 /// `groups` asked for. Every scenario shares each run's random draws with the baseline.
 pub fn project(
@@ -541,16 +119,7 @@ pub fn project(
         .filter_map(|k| Year::try_from(baseline.origin.get() + k).ok())
         .collect();
     let ny = years.len();
-    let ni = Indicator::ALL.len();
     let scenario_count = scenarios.len() + 1;
-    let per_run = scenario_count * groups.len() * ny * ni;
-    if per_run.saturating_mul(spec.runs as usize).saturating_mul(4) > MAX_RESULT_BYTES {
-        return Err(SpecError::TooLarge {
-            groups: groups.len(),
-            years: spec.years,
-            runs: spec.runs,
-        });
-    }
     let direct_now = scenarios
         .iter()
         .find_map(|s| s.reform.as_ref().map(|r| r.direct_share_now))
@@ -579,91 +148,117 @@ pub fn project(
                 })
         })
         .collect();
-    let regions = region_codes.len();
-
-    // kept[run][scenario][group][year][indicator], as f32: the runs are the memory, and six
-    // significant digits are more than any published figure has.
-    let mut kept = vec![0f32; per_run * spec.runs as usize];
-    let size = na * ny * SUMS;
-    kept.par_chunks_mut(per_run).enumerate().for_each_init(
-        || {
-            (
-                [
-                    vec![0.0; size],
-                    vec![0.0; size],
-                    vec![0.0; size],
-                    vec![0.0; size],
-                ],
-                vec![0.0; SUMS],
-            )
-        },
-        |([statistical, model, scenario, combined], group_sums), (run, slot)| {
-            let draws = draw(spec.seed, run as u32, (na, regions), ny, spec.volatility);
-            statistical_run(
-                baseline,
-                &plans[0],
-                &draws,
-                (ny, spec.volatility),
-                &region_of,
-                statistical,
-            );
-            if plans.len() > 1 {
-                simulate_run(baseline, &plans[0], &draws, ny, model);
-            }
-            for (s, p) in plans.iter().enumerate() {
-                let authority_sums: &[f64] = if s == 0 {
-                    statistical
-                } else {
-                    simulate_run(baseline, p, &draws, ny, scenario);
-                    combine(statistical, model, scenario, p, ny, combined);
-                    combined
-                };
-                for (g, group) in groups.iter().enumerate() {
-                    for y in 0..ny {
-                        group_sums.iter_mut().for_each(|v| *v = 0.0);
-                        for &i in &group.members {
-                            let a = &authority_sums[(i * ny + y) * SUMS..(i * ny + y + 1) * SUMS];
-                            for k in 0..SUMS {
-                                group_sums[k] += a[k];
-                            }
-                        }
-                        let base = ((s * groups.len() + g) * ny + y) * ni;
-                        for (k, v) in indicators(group_sums).into_iter().enumerate() {
-                            slot[base + k] = v as f32;
-                        }
-                    }
-                }
-            }
-        },
-    );
-
-    // Every (scenario, group, year, indicator) cell is summarised over the runs, in parallel.
-    let cells = scenario_count * groups.len() * ny * ni;
     let runs = spec.runs as usize;
-    let summaries: Vec<(Summary, Option<Summary>)> = (0..cells)
-        .into_par_iter()
-        .map_init(
-            || vec![0.0f64; runs],
-            |column, at| {
-                for (r, c) in column.iter_mut().enumerate() {
-                    *c = f64::from(kept[r * per_run + at]);
-                }
-                let level = Summary::of(column);
-                let s = at / (groups.len() * ny * ni);
-                let difference = (s > 0).then(|| {
-                    let base_at = at % (groups.len() * ny * ni);
-                    for (r, c) in column.iter_mut().enumerate() {
-                        *c = f64::from(kept[r * per_run + at])
-                            - f64::from(kept[r * per_run + base_at]);
-                    }
-                    Summary::of(column)
-                });
-                (level, difference)
-            },
-        )
+    let shared_len = per_run(region_codes.len(), ny);
+    let width = scenario_count * ny * SUMS;
+    let totals: Vec<usize> = (0..groups.len())
+        .filter(|g| groups[*g].members.len() != 1)
         .collect();
+    // What is kept run by run: each larger group's sums (f32), one authority's (f64) and the
+    // shared numbers.
+    let bytes_per_run = totals.len() * width * 4 + width * 8 + shared_len * 4;
+    if bytes_per_run.saturating_mul(runs) > MAX_RESULT_BYTES {
+        return Err(SpecError::TooLarge {
+            groups: groups.len(),
+            years: spec.years,
+            runs: spec.runs,
+        });
+    }
+
+    // The numbers each run shares among authorities, drawn once.
+    let shared = shared_draws(spec.seed, runs, (region_codes.len(), ny), spec.volatility);
+
+    // Authority by authority, every run: a group of one is summarised from its authority's runs
+    // at once; a larger group adds them up, run by run, and is summarised at the end. So memory
+    // grows with the runs only for the groups of several authorities, never with the number of
+    // authorities shown.
+    let mut sums: Vec<Vec<f32>> = totals.iter().map(|_| vec![0f32; runs * width]).collect();
+    let mut feeds: Vec<Vec<usize>> = vec![Vec::new(); na];
+    let mut alone: Vec<Vec<usize>> = vec![Vec::new(); na];
+    for (t, &g) in totals.iter().enumerate() {
+        for &i in &groups[g].members {
+            feeds[i].push(t);
+        }
+    }
+    for (g, group) in groups.iter().enumerate() {
+        if let [i] = group.members[..] {
+            alone[i].push(g);
+        }
+    }
+    let mut summaries: Vec<Vec<(Summary, Option<Summary>)>> = vec![Vec::new(); groups.len()];
+    let mut own = vec![0.0f64; runs * width];
+    let (base_len, model_len) = per_authority(ny);
+    let size = ny * SUMS;
+    for i in 0..na {
+        if feeds[i].is_empty() && alone[i].is_empty() {
+            continue;
+        }
+        let a = &baseline.authorities[i];
+        let moved = trend(baseline, a, ny, spec.volatility);
+        own.par_chunks_mut(width).enumerate().for_each_init(
+            || {
+                (
+                    (vec![0.0; base_len], vec![0.0; model_len]),
+                    [vec![0.0; size], vec![0.0; size], vec![0.0; size]],
+                )
+            },
+            |((base, model_draws), [statistical_sums, model, scenario]), (run, out)| {
+                authority_draws(
+                    spec.seed,
+                    (run, i),
+                    spec.volatility,
+                    base,
+                    (plans.len() > 1).then_some(model_draws.as_mut_slice()),
+                );
+                let shared = Shared::of(&shared, (run, runs), region_of[i], ny);
+                let own = Own {
+                    base,
+                    model: model_draws,
+                };
+                let draws = (own, shared);
+                statistical(baseline, (a, &moved), &plans[0], draws, &mut out[..size]);
+                if plans.len() > 1 {
+                    statistical_sums.copy_from_slice(&out[..size]);
+                    stock_flow(baseline, i, &plans[0], draws, ny, model);
+                }
+                for (s, p) in plans.iter().enumerate().skip(1) {
+                    stock_flow(baseline, i, p, draws, ny, scenario);
+                    combine(
+                        (statistical_sums, a.start.inpost),
+                        model,
+                        scenario,
+                        p,
+                        &mut out[s * size..(s + 1) * size],
+                    );
+                }
+            },
+        );
+        for &t in &feeds[i] {
+            sums[t]
+                .par_chunks_mut(width)
+                .zip(own.par_chunks(width))
+                .for_each(|(total, part)| {
+                    for (t, p) in total.iter_mut().zip(part) {
+                        *t += *p as f32;
+                    }
+                });
+        }
+        if let Some((&first, more)) = alone[i].split_first() {
+            summaries[first] = summarise(runs, (scenario_count, ny), |r, at| own[r * width + at]);
+            for &g in more {
+                summaries[g] = summaries[first].clone();
+            }
+        }
+    }
+    for (t, &g) in totals.iter().enumerate() {
+        let total = &sums[t];
+        summaries[g] = summarise(runs, (scenario_count, ny), |r, at| {
+            f64::from(total[r * width + at])
+        });
+    }
+    let ni = Indicator::ALL.len();
     let summarise = |s: usize, g: usize, y: usize, k: usize, minus_baseline: bool| {
-        let (level, difference) = summaries[((s * groups.len() + g) * ny + y) * ni + k];
+        let (level, difference) = summaries[g][(s * ny + y) * ni + k];
         if minus_baseline {
             difference.unwrap_or(level)
         } else {
@@ -707,6 +302,39 @@ pub fn project(
         spec,
         groups: results,
     })
+}
+
+/// Every (scenario, year, indicator) cell of a group, summarised over the runs in parallel:
+/// `sum(run, at)` is the group's sum `at` (scenario, year, sum) in a run. A scenario's cells also
+/// get the summary of its difference from the baseline, run by run.
+fn summarise(
+    runs: usize,
+    (scenarios, years): (usize, usize),
+    sum: impl Fn(usize, usize) -> f64 + Sync,
+) -> Vec<(Summary, Option<Summary>)> {
+    let ni = Indicator::ALL.len();
+    let sums_of =
+        |r: usize, sy: usize| -> [f64; SUMS] { std::array::from_fn(|j| sum(r, sy * SUMS + j)) };
+    (0..scenarios * years * ni)
+        .into_par_iter()
+        .map_init(
+            || vec![0.0f64; runs],
+            |column, at| {
+                let (sy, k) = (at / ni, at % ni);
+                for (r, c) in column.iter_mut().enumerate() {
+                    *c = indicator(k, &sums_of(r, sy));
+                }
+                let level = Summary::of(column);
+                let difference = (sy >= years).then(|| {
+                    for (r, c) in column.iter_mut().enumerate() {
+                        *c = indicator(k, &sums_of(r, sy)) - indicator(k, &sums_of(r, sy % years));
+                    }
+                    Summary::of(column)
+                });
+                (level, difference)
+            },
+        )
+        .collect()
 }
 
 impl Projection {

@@ -79,5 +79,6 @@ pub fn national_baseline(n: usize) -> Baseline {
         excluded: Vec::new(),
         notes: Vec::new(),
         agency_estimated: Vec::new(),
+        from_year_before: Vec::new(),
     }
 }

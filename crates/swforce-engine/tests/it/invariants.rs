@@ -44,6 +44,7 @@ fn training(places: f64) -> Scenario {
                 completion_rate: 0.9,
                 share_to_councils: 0.8,
                 first_year_retention: 0.7,
+                authority: None,
             }],
             ..Train::default()
         }),
@@ -143,6 +144,41 @@ proptest! {
                 let parts: f64 = b.authorities.iter().map(|a| value(&p, &a.code, 0, y, ind).p50).sum();
                 prop_assert!((england - parts).abs() <= F32 * england.max(1.0), "{ind:?} year {y}: {england} vs {parts}");
             }
+        }
+    }
+}
+
+#[test]
+fn an_authoritys_own_places_join_that_authority_alone() {
+    let b = national_baseline(6);
+    let gs = groups(&b);
+    let code = b.authorities[2].code.clone();
+    let mut own = training(40.0);
+    if let Some(t) = own.train.as_mut() {
+        t.routes[0].authority = Some(code.clone());
+    }
+    let p = project(
+        &b,
+        &[own],
+        RunSpec {
+            years: 5,
+            runs: 20,
+            seed: 9,
+            volatility: 1.0,
+        },
+        &gs,
+    )
+    .unwrap();
+    let k = Indicator::ALL
+        .iter()
+        .position(|i| *i == Indicator::InpostFte)
+        .unwrap();
+    for g in &p.groups {
+        let gained = g.series[1].difference.as_ref().unwrap()[4][k].p50;
+        if g.code == code || g.code == "E92000001" {
+            assert!(gained > 1.0, "{} gains: {gained}", g.code);
+        } else {
+            assert!(gained.abs() < 1e-6, "{} gains nothing: {gained}", g.code);
         }
     }
 }
