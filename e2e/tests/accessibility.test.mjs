@@ -28,6 +28,7 @@ const PAGES = [
   ['authority, 2021 neighbours', '/authorities/E10000016?neighbours=2021'],
   ['compare with statistical neighbours', '/compare?neighbours=E10000016&model=2025'],
   ['projection, authority with neighbour suggestions', '/projections/E10000016?runs=100&years=5'],
+  ['projection, authority with its own places and difference charts', '/projections/E10000016?runs=100&years=5&own_places=30&retain_cut=10'],
   ['compare, too many', '/compare?la=E09000007&la=E09000003&la=E06000058&la=E06000059&la=E06000052&la=E08000025&la=E08000026'],
   ['search, empty', '/search'],
   ['search, results', '/search?q=north'],

@@ -99,6 +99,28 @@ for (const javaScriptEnabled of [true, false]) {
     await context.close();
   });
 
+  test(`an authority's own training places and each indicator's difference from the baseline (${mode})`, async () => {
+    const context = await browser.newContext({ javaScriptEnabled });
+    const page = await context.newPage();
+    await page.goto(server.url + '/projections/E10000016?runs=100&years=5');
+    // The Train lever says how national places reach Kent, and takes places of Kent's own.
+    const train = await page.locator('#train').innerText();
+    assert.match(train, /Kent had \d+(\.\d)?% of the councils' vacancies, so about [\d.]+ in every 100 newly qualified social workers from national places join Kent/);
+    await page.getByLabel("Kent's own places: newly qualified social workers a year").fill('30');
+    await page.getByRole('button', { name: 'Run the projection' }).click();
+    assert.match(page.url(), /own_places=30/);
+    // Under each indicator, a second chart: the scenario less the baseline, with its own band,
+    // from zero at the origin.
+    const difference = page.locator('#inpost-fte svg[role="img"]').nth(1);
+    assert.match(await difference.locator('title').textContent(), /Social workers in post \(FTE\), Kent: Scenario less the baseline/);
+    assert.match(await difference.locator('desc').textContent(), /from 0 in 2022: by 2027 a median of \d+/);
+    assert.equal(await difference.locator('polygon').count(), 1, 'one band');
+    // Thirty a year join Kent alone: in post gains, and the table says by how much.
+    const row = await page.locator('#inpost-fte table tbody tr').last().innerText();
+    assert.match(row, /2027/);
+    await context.close();
+  });
+
   test(`a census return is checked: findings by line and record, then indicators (${mode})`, async () => {
     const context = await browser.newContext({ javaScriptEnabled, acceptDownloads: true });
     const page = await context.newPage();

@@ -90,6 +90,85 @@ impl Snapshot {
 
     /// Groups to report, over the authorities of `baseline`: England, the regions, and each
     /// authority (or just the one place asked for).
+    /// What a reader of a projection of `place` (`None`: every place) should know: the
+    /// baseline's notes about the authorities in view only (a council's projection says nothing
+    /// of another's figures), why the place itself is not simulated, and for a region or England
+    /// which of its authorities are not.
+    pub fn projection_notes(&self, baseline: &Baseline, place: Option<&Geography>) -> Vec<String> {
+        let in_view: Option<Vec<String>> = match place {
+            None => None,
+            Some(p) if p.level == GeographicLevel::National => None,
+            Some(p) => Some(
+                self.groups(baseline, &Report::One(p.code.to_string()))
+                    .ok()
+                    .and_then(|g| g.into_iter().next())
+                    .map(|g| {
+                        g.members
+                            .iter()
+                            .map(|&i| baseline.authorities[i].code.clone())
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+            ),
+        };
+        let codes: Option<Vec<&str>> = in_view
+            .as_ref()
+            .map(|v| v.iter().map(String::as_str).collect());
+        let mut notes = baseline.notes_about(codes.as_deref());
+        let own = place.and_then(|p| baseline.excluded.iter().find(|(c, _)| c == p.code.as_str()));
+        // A council reporting for a shared service's pair speaks for both.
+        let partner = place
+            .and_then(|p| swforce_domain::lineage::reports_for(p.code.as_str()))
+            .filter(|partner| baseline.excluded.iter().any(|(c, _)| c == partner));
+        if let (Some(p), Some(partner)) = (place, partner) {
+            let service = swforce_domain::lineage::reported_with(partner).map_or("", |s| s.1);
+            let name = self.find(partner).map_or(partner, |g| g.name.as_str());
+            notes.push(format!(
+                "{}'s figures include {name}'s: {service} reports for both.",
+                p.name
+            ));
+        }
+        if let Some((_, reason)) = own {
+            notes.push(reason.clone());
+        } else if !baseline.excluded.is_empty()
+            && place.is_none_or(|p| p.level != GeographicLevel::LocalAuthority)
+        {
+            let names: Vec<&str> = baseline
+                .excluded
+                .iter()
+                .filter(|(c, _)| {
+                    // A region's own authorities only.
+                    place.is_none_or(|p| {
+                        p.level == GeographicLevel::National
+                            || self.find(c).is_ok_and(|g| self.is_within(g, p))
+                    })
+                })
+                .filter_map(|(c, _)| self.find(c).ok().map(|g| g.name.as_str()))
+                .collect();
+            if !names.is_empty() {
+                notes.push(format!(
+                    "Not simulated, because their figures are reported with another authority's or withheld: {}.",
+                    names.join(", ")
+                ));
+            }
+        }
+        notes
+    }
+
+    /// Whether `g` lies within `place`, going up its parents (an authority, Inner or Outer
+    /// London, a region).
+    fn is_within(&self, g: &Geography, place: &Geography) -> bool {
+        let mut parent = g.parent.clone();
+        for _ in 0..4 {
+            match parent {
+                Some(code) if code == place.code => return true,
+                Some(code) => parent = self.find(code.as_str()).ok().and_then(|p| p.parent.clone()),
+                None => return false,
+            }
+        }
+        false
+    }
+
     pub fn groups(&self, baseline: &Baseline, report: &Report) -> Result<Vec<Group>, AppError> {
         let all: Vec<usize> = (0..baseline.authorities.len()).collect();
         let mut groups = Vec::new();

@@ -275,6 +275,9 @@ pub struct FanChart {
     pub history: Option<Series>,
     pub bands: Vec<Band>,
     pub axis_format: fn(f64) -> String,
+    /// The style of the first band (0 the baseline's grey, 1 the first scenario's blue...), so a
+    /// chart of one scenario alone keeps its colour.
+    pub first_style: usize,
 }
 
 /// Band styles: the baseline in grey, scenarios in blue then orange.
@@ -351,7 +354,7 @@ impl FanChart {
         }
         s.push_str(r#"<g aria-hidden="true">"#);
         for (k, band) in self.bands.iter().enumerate() {
-            let (colour, dash) = BAND_STYLES[k % BAND_STYLES.len()];
+            let (colour, dash) = BAND_STYLES[(k + self.first_style) % BAND_STYLES.len()];
             let upper: Vec<(f64, f64)> = band
                 .upper
                 .iter()

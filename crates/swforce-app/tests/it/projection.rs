@@ -126,15 +126,31 @@ fn the_backtest_from_2019_beats_the_naive_forecast_for_england_in_post() {
 }
 
 /// The rolling evaluation docs/model.md shows, between its markers.
-fn documented_rolling_table() -> String {
+fn documented_table(name: &str) -> String {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/model.md");
     let doc = std::fs::read_to_string(&path).unwrap();
-    let start = doc
-        .find("<!-- rolling:start -->\n")
-        .expect("the start marker")
-        + 23;
-    let end = doc.find("<!-- rolling:end -->").expect("the end marker");
+    let start_marker = format!("<!-- {name}:start -->\n");
+    let start = doc.find(&start_marker).expect("the start marker") + start_marker.len();
+    let end = doc
+        .find(&format!("<!-- {name}:end -->"))
+        .expect("the end marker");
     doc[start..end].to_string()
+}
+
+fn documented_rolling_table() -> String {
+    documented_table("rolling")
+}
+
+#[test]
+fn docs_model_md_shows_the_backtest_of_the_shipped_data() {
+    let t = demo_app();
+    let snap = t.app.snapshot().unwrap();
+    let table = snap.backtest(year(2019), 3, 1000, 1).unwrap().markdown();
+    assert_eq!(
+        documented_table("backtest"),
+        table,
+        "docs/model.md's backtest table is stale; put this between its markers:\n{table}"
+    );
 }
 
 #[test]
@@ -202,11 +218,12 @@ fn the_baseline_beats_last_years_figure_and_the_trend_on_figures_it_had_not_seen
         "{ratios:?}"
     );
     assert!(ratios.iter().all(|r| *r <= 1.01), "{ratios:?}");
-    // An authority's social workers in post, one to three years on (four years on rests on one
-    // origin with two years of history, and is within 3%).
+    // An authority's social workers in post, one to three years on; four years on rests on one
+    // origin with two years of history, where the baseline is level with "same as last year"
+    // (within 5%).
     for h in 1..=4 {
         let s = at("local_authority", Indicator::InpostFte, Some(h));
-        let margin = if h < 4 { 1.0 } else { 1.03 };
+        let margin = if h < 4 { 1.0 } else { 1.05 };
         assert!(
             s.mdape <= margin * s.naive_mdape.min(s.drift_mdape),
             "in post, {h} years on: {s:?}"

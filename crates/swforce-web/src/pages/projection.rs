@@ -38,6 +38,8 @@ pub struct FanSection {
     pub title: String,
     pub summary: String,
     pub chart: String,
+    /// A scenario's difference from the baseline, with its own band.
+    pub difference: Option<String>,
     pub table: TableView,
     pub has_scenario: bool,
 }
@@ -252,8 +254,51 @@ fn sections(snap: &Snapshot, place: &Geography, p: &Projection, reform: bool) ->
                 }),
                 bands,
                 axis_format: axis(indicator),
+                first_style: 0,
             }
             .to_svg();
+            // The scenario's difference from the baseline, run by run, with its own band: from
+            // zero at the origin.
+            let difference = g
+                .series
+                .get(1)
+                .and_then(|s| s.difference.as_ref().map(|d| (s, d)))
+                .map(|(s, d)| {
+                    let from_origin = |f: &dyn Fn(&Summary) -> f64| -> Vec<Option<f64>> {
+                        std::iter::once(Some(0.0))
+                            .chain(d.iter().map(|year| Some(f(&year[k]))))
+                            .collect()
+                    };
+                    let d_last = d[last][k];
+                    FanChart {
+                        id: format!("difference-{}", indicator.name().replace('_', "-")),
+                        title: format!(
+                            "{}, {}: {} less the baseline",
+                            indicator.label(),
+                            place.name,
+                            s.scenario
+                        ),
+                        description: format!(
+                            "{} less the baseline, run by run, from 0 in {}: by {} a median of {}, the bracket being the 5th to 95th percentile.",
+                            s.scenario,
+                            p.origin,
+                            p.years[last],
+                            difference_text(indicator, &d_last)
+                        ),
+                        x_labels: std::iter::once(p.origin.to_string())
+                            .chain(p.years.iter().map(|y| y.to_string()))
+                            .collect(),
+                        history: None,
+                        bands: vec![Band {
+                            lower: from_origin(&|x| x.p5),
+                            median: from_origin(&|x| x.p50),
+                            upper: from_origin(&|x| x.p95),
+                        }],
+                        axis_format: axis(indicator),
+                        first_style: 1,
+                    }
+                    .to_svg()
+                });
             let mut head = vec![
                 CellView::text("Year"),
                 CellView {
@@ -308,6 +353,7 @@ fn sections(snap: &Snapshot, place: &Geography, p: &Projection, reform: bool) ->
                 title: indicator.label().to_string(),
                 summary,
                 chart,
+                difference,
                 table: TableView {
                     caption: format!("{}, {}", indicator.label(), place.name),
                     head,
@@ -388,7 +434,34 @@ fn page(state: &WebState, code: &str, query: Option<&str>) -> Result<Outcome, Pa
     let pairs: Vec<(String, String)> = query
         .and_then(|q| serde_urlencoded::from_str(q).ok())
         .unwrap_or_default();
-    let mut form = scenario_form::read(&pairs, baseline.origin, baseline.england_caseload);
+    // On an authority's page the Train lever says how national places reach it, and takes
+    // places of its own.
+    let local = baseline
+        .authorities
+        .iter()
+        .find(|a| a.code == place.code.as_str())
+        .map(|a| {
+            let all: f64 = baseline
+                .authorities
+                .iter()
+                .map(|b| b.start.vacancies.max(0.0))
+                .sum();
+            scenario_form::Local {
+                code: a.code.clone(),
+                name: place.name.clone(),
+                share: if all > 0.0 {
+                    a.start.vacancies.max(0.0) / all
+                } else {
+                    0.0
+                },
+            }
+        });
+    let mut form = scenario_form::read_for(
+        &pairs,
+        baseline.origin,
+        baseline.england_caseload,
+        local.as_ref(),
+    );
     super::neighbour_views::suggestions(&snap, &place, &pairs, &mut form.groups);
     let mut problems = form.problems.clone();
     let ran = form.problems.is_empty();
@@ -433,42 +506,7 @@ fn page(state: &WebState, code: &str, query: Option<&str>) -> Result<Outcome, Pa
         href: href(&place),
     });
     let has_scenario = form.scenario.is_some();
-    // Only what concerns the places in view: a council's page says nothing of another's.
-    let in_view: Option<Vec<String>> = match place.level {
-        swforce_domain::GeographicLevel::National => None,
-        _ => Some(
-            snap.groups(&baseline, &Report::One(place.code.to_string()))
-                .ok()
-                .and_then(|g| g.into_iter().next())
-                .map(|g| {
-                    g.members
-                        .iter()
-                        .map(|&i| baseline.authorities[i].code.clone())
-                        .collect()
-                })
-                .unwrap_or_default(),
-        ),
-    };
-    let codes: Option<Vec<&str>> = in_view
-        .as_ref()
-        .map(|v| v.iter().map(String::as_str).collect());
-    let mut notes = baseline.notes_about(codes.as_deref());
-    if let Some((_, reason)) = baseline
-        .excluded
-        .iter()
-        .find(|(c, _)| c == place.code.as_str())
-    {
-        notes.push(reason.clone());
-    } else if !baseline.excluded.is_empty()
-        && place.level != swforce_domain::GeographicLevel::LocalAuthority
-    {
-        let names: Vec<&str> = baseline
-            .excluded
-            .iter()
-            .filter_map(|(c, _)| snap.find(c).ok().map(|g| g.name.as_str()))
-            .collect();
-        notes.push(format!("Not simulated, because their figures are reported with another authority's or withheld: {}.", names.join(", ")));
-    }
+    let notes = snap.projection_notes(&baseline, Some(&place));
     let p = ProjectionPage {
         layout: Layout::new(&format!("Projection: {}", place.name)).nav("projections"),
         crumbs,

@@ -35,7 +35,7 @@ pub struct Field {
 pub struct Group {
     pub id: &'static str,
     pub legend: &'static str,
-    pub description: &'static str,
+    pub description: String,
     pub fields: Vec<Field>,
     /// Starting values offered for the place in view, each a sentence with the figures it
     /// comes from and, where it changes anything, a link that fills the field in.
@@ -178,14 +178,33 @@ fn field_for(key: &str) -> &'static str {
     }
 }
 
+/// The authority a projection page is about, for the Train lever: its code, its name and its
+/// share of national places (its share of the authorities' vacancies at the origin).
+#[derive(Debug, Clone)]
+pub struct Local {
+    pub code: String,
+    pub name: String,
+    pub share: f64,
+}
+
 /// Reads the form from query pairs. `origin` is the last year of history.
 pub fn read(pairs: &[(String, String)], origin: Year, england_caseload: f64) -> Form {
+    read_for(pairs, origin, england_caseload, None)
+}
+
+/// Reads the form of a page about `local` (an authority; `None` for a region or England).
+pub fn read_for(
+    pairs: &[(String, String)],
+    origin: Year,
+    england_caseload: f64,
+    local: Option<&Local>,
+) -> Form {
     let mut r = Reader {
         pairs,
         problems: Vec::new(),
         errors: Vec::new(),
     };
-    let levers = Levers::read(&mut r, origin);
+    let levers = Levers::read(&mut r, origin, local);
     let name = pairs
         .iter()
         .rev()
@@ -201,7 +220,7 @@ pub fn read(pairs: &[(String, String)], origin: Year, england_caseload: f64) -> 
         }
     }
     let mut groups = vec![
-        train_group(&r, &levers),
+        train_group(&r, &levers, local),
         retain_group(&r, &levers),
         reform_group(&r, &levers),
         agency_group(&r, &levers),
@@ -258,7 +277,7 @@ struct Levers {
 impl Levers {
     /// Reads the levers in the order of the form's problems: the run's settings first (the
     /// years bound the other years), then train, retain, reform, agency workers and demand.
-    fn read(r: &mut Reader, origin: Year) -> Self {
+    fn read(r: &mut Reader, origin: Year, local: Option<&Local>) -> Self {
         let first = f64::from(origin.get() + 1);
         let years = r
             .read("years", "Years to project", Kind::Whole(1, 15), Some(10.0))
@@ -283,7 +302,40 @@ impl Levers {
             0.8,
         );
         let retention = percent(r, "retention", "First-year retention", 0.85);
-        let routes = read_routes(r, first, last, completion, to_councils, retention);
+        let mut routes = read_routes(r, first, last, completion, to_councils, retention);
+        if let Some(local) = local {
+            let places = r
+                .read(
+                    "own_places",
+                    &format!("{}'s own places", local.name),
+                    Kind::Number(0.0, 10_000.0),
+                    Some(0.0),
+                )
+                .unwrap_or(0.0);
+            let start = r
+                .read(
+                    "own_start",
+                    &format!("{}'s own places: first arrive in", local.name),
+                    Kind::Whole(first as u32, last as u32),
+                    Some(first),
+                )
+                .unwrap_or(first);
+            if places > 0.0 {
+                // Newly qualified social workers the council brings in itself: they join it in
+                // the year given, all of them, and stay at the first-year retention.
+                routes.push(Route {
+                    route: format!("{}'s own", local.name),
+                    places,
+                    start_year: start as u16,
+                    end_year: None,
+                    course_years: 0,
+                    completion_rate: 1.0,
+                    share_to_councils: 1.0,
+                    first_year_retention: retention,
+                    authority: Some(local.code.clone()),
+                });
+            }
+        }
         let retain_cut = percent(r, "retain_cut", "Cut in turnover", 0.0);
         let retain_from = r
             .read(
@@ -452,6 +504,7 @@ fn read_routes(
                 completion_rate: completion,
                 share_to_councils: to_councils,
                 first_year_retention: retention,
+                authority: None,
             });
         }
     }
@@ -473,8 +526,29 @@ fn year(v: f64) -> String {
     format!("{}", v as u16)
 }
 
-fn train_group(r: &Reader, l: &Levers) -> Group {
+fn train_group(r: &Reader, l: &Levers, local: Option<&Local>) -> Group {
     let mut fields = Vec::new();
+    if let Some(local) = local {
+        fields.push(field(
+            "own_places",
+            &format!("{}'s own places: newly qualified social workers a year", local.name),
+            &format!(
+                "They join {} alone (a cohort it recruits or funds itself), every year from the year below",
+                local.name
+            ),
+            value(r, "own_places", "0".into()),
+            "",
+            "5",
+        ));
+        fields.push(field(
+            "own_start",
+            &format!("{}'s own places: first arrive in", local.name),
+            "",
+            value(r, "own_start", year(l.first)),
+            "",
+            "4",
+        ));
+    }
     for (id, name, course) in ROUTES {
         fields.push(field(
             &format!("{id}_places"),
@@ -523,7 +597,15 @@ fn train_group(r: &Reader, l: &Levers) -> Group {
     Group {
         id: "train",
         legend: "Train: more newly qualified social workers",
-        description: "Extra places a year on each route, from the year the first extra cohort starts. Newly qualified social workers join council children's services when their course ends, where there are vacancies, shared among authorities by their vacancies.",
+        description: match local {
+            Some(local) => format!(
+                "Extra places a year: {name}'s own, and national places on each route. National places are shared among all councils by their vacancies in {origin}: {name} had {per100}% of the councils' vacancies, so about {per100} in every 100 newly qualified social workers from national places join {name}, when their course ends and where it has vacancies.",
+                name = local.name,
+                origin = l.first as u16 - 1,
+                per100 = swforce_app::display::grouped(local.share * 100.0, 1),
+            ),
+            None => "Extra places a year on each route, from the year the first extra cohort starts. Newly qualified social workers join council children's services when their course ends, where there are vacancies, shared among authorities by their vacancies.".into(),
+        },
         fields,
         suggestions: Vec::new(),
     }
@@ -533,7 +615,7 @@ fn retain_group(r: &Reader, l: &Levers) -> Group {
     Group {
         id: "retain",
         legend: "Retain: keep the social workers you have",
-        description: "A cut in each authority's turnover, relative to its own rate: 10% turns 15% turnover into 13.5%.",
+        description: "A cut in each authority's turnover, relative to its own rate: 10% turns 15% turnover into 13.5%.".into(),
         fields: vec![
             field(
                 "retain_cut",
@@ -560,7 +642,7 @@ fn reform_group(r: &Reader, l: &Levers) -> Group {
     Group {
         id: "reform",
         legend: "Reform: more time with children and families",
-        description: "The share of working time spent on direct, relationship-based work, rising from today's share to a target. The freed time is shown as hours with families and as equivalent full-time social workers.",
+        description: "The share of working time spent on direct, relationship-based work, rising from today's share to a target. The freed time is shown as hours with families and as equivalent full-time social workers.".into(),
         fields: vec![
             field(
                 "direct_now",
@@ -603,7 +685,7 @@ fn agency_group(r: &Reader, l: &Levers) -> Group {
     Group {
         id: "agency",
         legend: "Agency workers",
-        description: "A cap on the agency worker rate, and a share of agency workers moved into permanent posts each year. Leave blank for none.",
+        description: "A cap on the agency worker rate, and a share of agency workers moved into permanent posts each year. Leave blank for none.".into(),
         fields: vec![
             field(
                 "agency_cap",
@@ -638,7 +720,7 @@ fn demand_group(r: &Reader, england_caseload: f64) -> Group {
     Group {
         id: "demand",
         legend: "Demand",
-        description: "Leave blank to follow each authority's own trend in children in need, and England's current caseload.",
+        description: "Leave blank to follow each authority's own trend in children in need, and England's current caseload.".into(),
         fields: vec![
             field(
                 "cin_growth",
@@ -667,7 +749,7 @@ fn run_group(r: &Reader) -> Group {
     Group {
         id: "run",
         legend: "Projection settings",
-        description: "",
+        description: "".into(),
         fields: vec![
             field(
                 "years",

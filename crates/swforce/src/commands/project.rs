@@ -90,7 +90,11 @@ pub fn run(app: &App, args: &Args) -> Result<(), Failure> {
     let (baseline, projection) = snap
         .project(args.origin, &scenarios, spec, &report_on)
         .map_err(fail)?;
-    for note in &baseline.notes_about(None) {
+    let place = match &report_on {
+        Report::All => None,
+        Report::One(name) => snap.find(name).ok(),
+    };
+    for note in &snap.projection_notes(&baseline, place) {
         eprintln!("note: {note}");
     }
     let rows = rows(&projection);
@@ -124,17 +128,44 @@ fn report(errors: &[swforce_engine::ScenarioError]) -> Failure {
     Failure::Refused
 }
 
+/// "1 year", "3 years".
+fn counted(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
 fn table(
     p: &swforce_engine::Projection,
     rows: &[swforce_app::projection::ProjectionRow],
 ) -> String {
     let mut out = format!(
-        "Projection from {} for {} years, {} runs (seed {}). Median, with the 5th to 95th percentile band.\n",
+        "Projection from {} for {}, {} (seed {}). Median, with the 5th to 95th percentile band.\n",
         p.origin,
-        p.years.len(),
-        p.spec.runs,
+        counted(p.years.len(), "year", "years"),
+        counted(p.spec.runs as usize, "run", "runs"),
         p.spec.seed
     );
+    // Each row by place, scenario, indicator and year: every place's table reads its own.
+    let index: std::collections::HashMap<
+        (&str, &str, &str, u16),
+        &swforce_app::projection::ProjectionRow,
+    > = rows
+        .iter()
+        .map(|r| {
+            (
+                (
+                    r.geography_code.as_str(),
+                    r.scenario.as_str(),
+                    r.indicator,
+                    r.year,
+                ),
+                r,
+            )
+        })
+        .collect();
     let mut keys: Vec<(String, String)> = rows
         .iter()
         .map(|r| (r.geography_code.clone(), r.scenario.clone()))
@@ -154,12 +185,9 @@ fn table(
         for ind in Indicator::ALL {
             out.push_str(&format!("{:<48}", ind.label()));
             for y in &p.years {
-                let r = rows.iter().find(|r| {
-                    r.geography_code == code
-                        && r.scenario == scenario
-                        && r.indicator == ind.name()
-                        && r.year == y.get()
-                });
+                let r = index
+                    .get(&(code.as_str(), scenario.as_str(), ind.name(), y.get()))
+                    .copied();
                 let cell = r.map_or(String::new(), |r| {
                     let (v, lo, hi) = if ind.is_rate() || ind == Indicator::CaseloadFte {
                         (
@@ -174,6 +202,18 @@ fn table(
                             format!("{:.0}", r.p95),
                         )
                     };
+                    // A figure that rounds to zero is 0, never "-0".
+                    let tidy = |t: String| {
+                        if t.trim_start_matches('-')
+                            .chars()
+                            .all(|c| c == '0' || c == '.')
+                        {
+                            t.trim_start_matches('-').to_string()
+                        } else {
+                            t
+                        }
+                    };
+                    let (v, lo, hi) = (tidy(v), tidy(lo), tidy(hi));
                     format!("{v} ({lo} to {hi})")
                 });
                 out.push_str(&format!(" {cell:>26}"));
@@ -240,8 +280,10 @@ pub fn backtest(app: &App, args: &BacktestArgs) -> Result<(), Failure> {
         }
         BacktestFormat::Table => {
             println!(
-                "Backtest: fitted on figures up to {}, projected {} years ({} runs), scored against the published figures.",
-                bt.origin, bt.horizon, bt.runs
+                "Backtest: fitted on figures up to {}, projected {} ({}), scored against the published figures.",
+                bt.origin,
+                counted(usize::from(bt.horizon), "year", "years"),
+                counted(bt.runs as usize, "run", "runs")
             );
             println!(
                 "MAPE: mean absolute percentage error of the projection's median; naive: the {} figure carried forward.",
