@@ -140,7 +140,10 @@ impl Snapshot {
                     // A region's own authorities only.
                     place.is_none_or(|p| {
                         p.level == GeographicLevel::National
-                            || self.find(c).is_ok_and(|g| self.is_within(g, p))
+                            || self.find(c).is_ok_and(|g| {
+                                g.parent.as_ref() == Some(&p.code)
+                                    || self.region_of(g).is_some_and(|r| r.code == p.code)
+                            })
                     })
                 })
                 .filter_map(|(c, _)| self.find(c).ok().map(|g| g.name.as_str()))
@@ -153,20 +156,6 @@ impl Snapshot {
             }
         }
         notes
-    }
-
-    /// Whether `g` lies within `place`, going up its parents (an authority, Inner or Outer
-    /// London, a region).
-    fn is_within(&self, g: &Geography, place: &Geography) -> bool {
-        let mut parent = g.parent.clone();
-        for _ in 0..4 {
-            match parent {
-                Some(code) if code == place.code => return true,
-                Some(code) => parent = self.find(code.as_str()).ok().and_then(|p| p.parent.clone()),
-                None => return false,
-            }
-        }
-        false
     }
 
     pub fn groups(&self, baseline: &Baseline, report: &Report) -> Result<Vec<Group>, AppError> {

@@ -31,9 +31,21 @@ pub struct MethodPage {
     pub rolling_origins: String,
 }
 
+/// A score table's head: the first two columns words, the rest numbers.
+fn heading(names: &[&str]) -> Vec<CellView> {
+    names
+        .iter()
+        .enumerate()
+        .map(|(i, h)| CellView {
+            numeric: i >= 2,
+            ..CellView::text(*h)
+        })
+        .collect()
+}
+
 /// The rolling evaluation's scores over every horizon, level by level.
 fn rolling_table(r: &swforce_engine::Rolling) -> TableView {
-    let head = [
+    let head = heading(&[
         "Level",
         "Indicator",
         "Place-years",
@@ -45,14 +57,7 @@ fn rolling_table(r: &swforce_engine::Rolling) -> TableView {
         "MASE, own trend",
         "Actual within the 5th to 95th percentile",
         "Interval score",
-    ]
-    .iter()
-    .enumerate()
-    .map(|(i, h)| CellView {
-        numeric: i >= 2,
-        ..CellView::text(*h)
-    })
-    .collect();
+    ]);
     let pct = |v: f64| CellView::number(format!("{v:.1}%"), format!("{v:.2}"));
     let ratio = |v: Option<f64>| match v {
         Some(v) => CellView::number(format!("{v:.2}"), format!("{v:.3}")),
@@ -112,21 +117,14 @@ fn method_page(snap: &Snapshot) -> MethodPage {
     let bt = origin.and_then(|o: Year| snap.backtest(o, 3, RUNS, 1).ok());
     let rolling = snap.rolling_for_pages().ok();
     let backtest = bt.as_ref().map(|bt| {
-        let head = [
+        let head = heading(&[
             "Level",
             "Indicator",
             "Place-years",
             "Error of the median (MAPE)",
             "Error of 'same as last year'",
             "Actual within the 5th to 95th percentile",
-        ]
-        .iter()
-        .enumerate()
-        .map(|(i, h)| CellView {
-            numeric: i >= 2,
-            ..CellView::text(*h)
-        })
-        .collect();
+        ]);
         let rows = bt
             .rows
             .iter()
@@ -162,21 +160,14 @@ fn method_page(snap: &Snapshot) -> MethodPage {
         }
     });
     let england = bt.as_ref().map(|bt| {
-        let head = [
+        let head = heading(&[
             "Indicator",
             "Year",
             "Published",
             "Projected median",
             "5th to 95th percentile",
             "Same as last year",
-        ]
-        .iter()
-        .enumerate()
-        .map(|(i, h)| CellView {
-            numeric: i >= 2,
-            ..CellView::text(*h)
-        })
-        .collect();
+        ]);
         let fmt = |ind: swforce_engine::Indicator, v: f64| {
             if ind.is_rate() {
                 format!("{:.1}%", v * 100.0)
