@@ -126,7 +126,7 @@ struct AccountNav<'a> {
     layout: &'a crate::view::Layout,
 }
 
-const BAR_START: &[u8] = b"<nav class=\"sw-width-container sw-header__account\"";
+const BAR_START: &[u8] = b"<nav class=\"sw-header__account\"";
 const BAR_END: &[u8] = b"</nav>";
 
 fn find(haystack: &[u8], needle: &[u8], from: usize) -> Option<usize> {
@@ -137,18 +137,21 @@ fn find(haystack: &[u8], needle: &[u8], from: usize) -> Option<usize> {
         .map(|i| i + from)
 }
 
-/// The page with its account bar replaced by `bar` (unchanged when it has none).
+/// The page with each copy of its account bar (the wide header's and the folded menu's)
+/// replaced by `bar` (unchanged when it has none).
 fn with_bar(page: &[u8], bar: &str) -> Bytes {
-    let Some(start) = find(page, BAR_START, 0) else {
-        return Bytes::copy_from_slice(page);
-    };
-    let Some(end) = find(page, BAR_END, start) else {
-        return Bytes::copy_from_slice(page);
-    };
-    let mut out = Vec::with_capacity(page.len() + bar.len());
-    out.extend_from_slice(&page[..start]);
-    out.extend_from_slice(bar.trim_end().as_bytes());
-    out.extend_from_slice(&page[end + BAR_END.len()..]);
+    let bar = bar.trim_end().as_bytes();
+    let mut out = Vec::with_capacity(page.len() + 2 * bar.len());
+    let mut at = 0;
+    while let Some(start) = find(page, BAR_START, at) {
+        let Some(end) = find(page, BAR_END, start) else {
+            break;
+        };
+        out.extend_from_slice(&page[at..start]);
+        out.extend_from_slice(bar);
+        at = end + BAR_END.len();
+    }
+    out.extend_from_slice(&page[at..]);
     Bytes::from(out)
 }
 
@@ -425,14 +428,12 @@ mod tests {
 
     #[test]
     fn the_account_bar_is_swapped_and_nothing_else() {
-        let page = b"<header><nav class=\"sw-width-container sw-header__account\" aria-label=\"Account\">\n<a href=\"/sign-in\">Sign in</a></nav></header><main>figures</main>";
-        let swapped = with_bar(
-            page,
-            "<nav class=\"sw-width-container sw-header__account\">Sam</nav>\n",
-        );
+        // Both copies: the wide header's and the folded menu's.
+        let page = b"<header><div><nav class=\"sw-header__account\" aria-label=\"Account\">\n<a href=\"/sign-in\">Sign in</a></nav></div><details><nav class=\"sw-header__account\" aria-label=\"Account\">\n<a href=\"/sign-in\">Sign in</a></nav></details></header><main>figures</main>";
+        let swapped = with_bar(page, "<nav class=\"sw-header__account\">Sam</nav>\n");
         assert_eq!(
             &swapped[..],
-            b"<header><nav class=\"sw-width-container sw-header__account\">Sam</nav></header><main>figures</main>"
+            b"<header><div><nav class=\"sw-header__account\">Sam</nav></div><details><nav class=\"sw-header__account\">Sam</nav></details></header><main>figures</main>"
         );
         assert_eq!(
             &with_bar(b"a,b\n1,2\n", "x")[..],

@@ -55,6 +55,21 @@ impl Layout {
     pub fn is(&self, nav: &str) -> bool {
         self.nav == nav
     }
+
+    /// The service's menu: each item's `nav` key, address and words.
+    pub fn menu(&self) -> [(&'static str, &'static str, &'static str); 9] {
+        [
+            ("home", "/", "England"),
+            ("compare", "/compare", "Compare authorities"),
+            ("projections", "/projections", "Projections"),
+            ("census", "/census", "Census return"),
+            ("exchange", "/exchange", "80:20 in practice"),
+            ("time", "/time", "Time for social work"),
+            ("agency", "/agency", "Agency rules"),
+            ("about", "/about", "About the data"),
+            ("imports", "/imports", "Imports"),
+        ]
+    }
 }
 
 /// A link in the breadcrumbs.
