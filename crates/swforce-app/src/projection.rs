@@ -439,6 +439,25 @@ impl crate::App {
                 fix: "Give it a name people will recognise, such as More Frontline places".into(),
             });
         }
+        // One name, one scenario, in an organisation: a second save under the same name would
+        // leave two links nobody can tell apart.
+        if let Some(same) = self
+            .store()
+            .scenarios(Some(who.org.id))?
+            .into_iter()
+            .find(|s| s.org_id == Some(who.org.id) && s.name.trim().eq_ignore_ascii_case(name))
+        {
+            return Err(AppError::Invalid {
+                problem: format!(
+                    "{} already has a scenario called \u{201c}{}\u{201d}, saved {}",
+                    who.org.name,
+                    same.name,
+                    crate::display::when(&same.created_at)
+                ),
+                fix: "Give this one another name, or open the saved one from the Projections page"
+                    .into(),
+            });
+        }
         let created_at = crate::access::now_stamp();
         let scenario = Scenario {
             name: name.to_string(),
@@ -465,6 +484,15 @@ impl crate::App {
             p.require_scope(crate::access::Scope::ScenariosRead)?;
         }
         Ok(self.store().scenarios(viewer.map(|p| p.org.id))?)
+    }
+
+    /// Whether a saved scenario exists and belongs to an organisation: what a signed-out visitor
+    /// of its link is told (with a way to sign in), rather than "not found".
+    pub fn scenario_is_private(&self, id: i64) -> Result<bool, AppError> {
+        Ok(self
+            .store()
+            .scenario(id)?
+            .is_some_and(|s| s.org_id.is_some()))
     }
 
     /// One saved scenario, if the viewer may open it (another organisation's is "not found").

@@ -126,16 +126,7 @@ impl LineChart {
             );
             tick += step;
         }
-        // X-axis labels.
-        for (i, label) in self.x_labels.iter().enumerate() {
-            let _ = write!(
-                s,
-                r##"<text x="{:.1}" y="{:.1}" text-anchor="middle" fill="#0b0c0c">{}</text>"##,
-                x(i),
-                HEIGHT - BOTTOM + 24.0,
-                escape(label)
-            );
-        }
+        x_axis(&mut s, &self.x_labels, x);
         let _ = write!(
             s,
             r##"<line x1="{LEFT}" x2="{:.1}" y1="{:.1}" y2="{:.1}" stroke="#0b0c0c" stroke-width="1"/>"##,
@@ -281,6 +272,25 @@ pub struct FanChart {
 }
 
 /// Band styles: the baseline in grey, scenarios in blue then orange.
+/// The x-axis labels: at most about ten, so years never overlap, always with the last; the last
+/// ends at its point so it is never cut off at the chart's right edge.
+fn x_axis(s: &mut String, labels: &[String], x: impl Fn(usize) -> f64) {
+    let n = labels.len();
+    let every = n.div_ceil(10).max(1);
+    for (i, label) in labels.iter().enumerate() {
+        if (n - 1 - i) % every == 0 {
+            let anchor = if i + 1 == n && n > 1 { "end" } else { "middle" };
+            let _ = write!(
+                s,
+                r##"<text x="{:.1}" y="{:.1}" text-anchor="{anchor}" fill="#0b0c0c">{}</text>"##,
+                x(i),
+                HEIGHT - BOTTOM + 24.0,
+                escape(label)
+            );
+        }
+    }
+}
+
 const BAND_STYLES: [(&str, &str); 3] = [("#505a5f", "2 4"), ("#1d70b8", ""), ("#b35900", "8 5")];
 
 impl FanChart {
@@ -339,19 +349,7 @@ impl FanChart {
             );
             tick += step;
         }
-        // At most about ten labels, so years never overlap.
-        let every = n.div_ceil(10).max(1);
-        for (i, label) in self.x_labels.iter().enumerate() {
-            if (n - 1 - i) % every == 0 {
-                let _ = write!(
-                    s,
-                    r##"<text x="{:.1}" y="{:.1}" text-anchor="middle" fill="#0b0c0c">{}</text>"##,
-                    x(i),
-                    HEIGHT - BOTTOM + 24.0,
-                    escape(label)
-                );
-            }
-        }
+        x_axis(&mut s, &self.x_labels, x);
         s.push_str(r#"<g aria-hidden="true">"#);
         for (k, band) in self.bands.iter().enumerate() {
             let (colour, dash) = BAND_STYLES[(k + self.first_style) % BAND_STYLES.len()];

@@ -166,7 +166,7 @@ fn build(state: WebState) -> Router {
 fn uploads() -> Router<WebState> {
     let files = Router::new()
         .route("/imports", post(pages::imports::create))
-        .route("/projections/{code}/save", post(pages::projection::save))
+        .route("/projections/{code}/save", post(pages::scenarios::save))
         .route("/agency/check", post(pages::agency::rules::check))
         .route(
             "/agency/council/import",

@@ -18,6 +18,7 @@ pub mod neighbour_views;
 pub mod place;
 pub mod projection;
 pub mod scenario_form;
+pub mod scenarios;
 pub mod search;
 pub mod sso;
 pub mod time;

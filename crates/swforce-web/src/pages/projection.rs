@@ -4,18 +4,17 @@
 use super::ids::{self, Kind};
 use super::place::href;
 use super::scenario_form::{self, Group as FieldGroup};
-use super::{PageResult, csv_response, redirect, render, render_as, run};
+use super::{PageResult, csv_response, redirect, render, run};
 use crate::chart::{Band, FanChart, Series};
 use crate::error::{PageError, Problem};
 use crate::view::{CellView, Crumb, Layout, TableView};
 use crate::{AppState, WebState};
 use askama::Template;
 use axum::Router;
-use axum::extract::{Form, Path, RawQuery, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::routing::get;
-use serde::Deserialize;
 use swforce_app::display;
 use swforce_app::projection::{Report, rows};
 use swforce_app::{AppError, Snapshot};
@@ -28,7 +27,7 @@ pub fn routes() -> Router<WebState> {
         .route("/projections", get(index))
         .route("/projections/{code}", get(show))
         .route("/projections/{code}/download.csv", get(download))
-        .route("/scenarios/{id}", get(saved))
+        .route("/scenarios/{id}", get(super::scenarios::saved))
 }
 
 /// A fan chart section.
@@ -63,6 +62,8 @@ pub struct ProjectionPage {
     pub sections: Vec<FanSection>,
     pub download: String,
     pub query: String,
+    /// The saved scenario whose link opened the page, or which was just saved.
+    pub saved: Option<super::scenarios::SavedNote>,
 }
 
 impl ProjectionPage {
@@ -138,7 +139,16 @@ fn difference_text(indicator: Indicator, s: &Summary) -> String {
 
 fn axis(indicator: Indicator) -> fn(f64) -> String {
     if indicator.is_rate() {
-        |v| format!("{}%", display::grouped(v * 100.0, 0))
+        // A difference chart's steps can be a fraction of a percentage point.
+        |v| {
+            let pct = v * 100.0;
+            let places = if (pct - pct.round()).abs() > 1e-6 {
+                1
+            } else {
+                0
+            };
+            format!("{}%", display::grouped(pct, places))
+        }
     } else {
         |v| display::grouped(v, if v.fract().abs() > 1e-9 { 1 } else { 0 })
     }
@@ -420,14 +430,18 @@ fn snapshot(state: &WebState) -> Result<std::sync::Arc<Snapshot>, PageError> {
 
 /// What a projection request gives: the page, and when the levers were valid, the projection
 /// and the scenario they describe.
-struct Outcome {
-    status: StatusCode,
-    page: ProjectionPage,
-    projection: Option<Projection>,
-    scenario: Option<swforce_engine::Scenario>,
+pub(super) struct Outcome {
+    pub(super) status: StatusCode,
+    pub(super) page: ProjectionPage,
+    pub(super) projection: Option<Projection>,
+    pub(super) scenario: Option<swforce_engine::Scenario>,
 }
 
-fn page(state: &WebState, code: &str, query: Option<&str>) -> Result<Outcome, PageError> {
+pub(super) fn page(
+    state: &WebState,
+    code: &str,
+    query: Option<&str>,
+) -> Result<Outcome, PageError> {
     let snap = snapshot(state)?;
     let place = snap.find(code)?.clone();
     let baseline = snap.baseline(None)?;
@@ -493,7 +507,7 @@ fn page(state: &WebState, code: &str, query: Option<&str>) -> Result<Outcome, Pa
     }
     let query_string = pairs
         .iter()
-        .filter(|(k, _)| k != "saved")
+        .filter(|(k, _)| k != "saved" && k != "new")
         .map(|(k, v)| (k.as_str(), v.as_str()))
         .collect::<Vec<_>>();
     let query_string = serde_urlencoded::to_string(&query_string).unwrap_or_default();
@@ -553,6 +567,7 @@ fn page(state: &WebState, code: &str, query: Option<&str>) -> Result<Outcome, Pa
             }
         ),
         query: query_string,
+        saved: super::scenarios::note(state, &pairs),
     };
     Ok(Outcome {
         status,
@@ -603,83 +618,6 @@ pub async fn download(
         }
         let body = String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default();
         Ok(csv_response(&format!("projection-{}.csv", p.code), body))
-    })
-    .await
-}
-
-#[derive(Debug, Deserialize)]
-pub struct SaveForm {
-    #[serde(default)]
-    name: String,
-    #[serde(default)]
-    query: String,
-}
-
-/// `POST /projections/{code}/save`: keeps a named scenario and sends the browser to its link.
-pub async fn save(
-    State(state): AppState,
-    viewer: crate::auth::Viewer,
-    Path(code): Path<String>,
-    Form(form): Form<SaveForm>,
-) -> PageResult {
-    let who = viewer.signed_in()?.clone();
-    run(move || {
-        let mut pairs: Vec<(String, String)> =
-            serde_urlencoded::from_str(&form.query).unwrap_or_default();
-        pairs.retain(|(k, _)| k != "name");
-        pairs.push(("name".into(), form.name.trim().to_string()));
-        let query = serde_urlencoded::to_string(&pairs).unwrap_or_default();
-        let Outcome {
-            status,
-            page: mut p,
-            scenario,
-            ..
-        } = page(&state, &code, Some(&query))?;
-        if status != StatusCode::OK {
-            return render_as(status, &p);
-        }
-        let scenario = scenario.unwrap_or_default();
-        match state
-            .app
-            .save_scenario(&who, &form.name, &p.code, &query, &scenario)
-        {
-            Ok(saved) => Ok(redirect(&format!(
-                "/scenarios/{}",
-                ids::public(&state, Kind::Scenario, saved.id)?
-            ))
-            .into_response()),
-            Err(AppError::Invalid { problem, fix }) => {
-                p.problems.push(Problem {
-                    text: problem,
-                    fix,
-                    target: "name".into(),
-                });
-                render_as(StatusCode::BAD_REQUEST, &p)
-            }
-            Err(e) => Err(e.into()),
-        }
-    })
-    .await
-}
-
-/// `/scenarios/{id}`: a saved scenario's stable link, which opens its projection.
-pub async fn saved(
-    State(state): AppState,
-    viewer: crate::auth::Viewer,
-    Path(id): Path<String>,
-) -> PageResult {
-    run(move || {
-        let found = ids::read(&state, Kind::Scenario, &id, "saved scenario")?;
-        let s = state.app.scenario(viewer.principal.as_ref(), found.id())?;
-        if let Some(moved) = ids::moved(&state, &viewer.path, found, Kind::Scenario)? {
-            return Ok(moved);
-        }
-        let sep = if s.query.is_empty() { "" } else { "&" };
-        Ok(redirect(&format!(
-            "/projections/{}?{}{sep}saved={id}",
-            s.geography_code, s.query
-        ))
-        .into_response())
     })
     .await
 }
@@ -750,7 +688,7 @@ pub async fn index(
                     .map_or(s.geography_code.clone(), |g| g.name.clone()),
                 name: s.name,
                 href: format!("/scenarios/{}", public(s.id)),
-                created: s.created_at,
+                created: swforce_app::display::when(&s.created_at),
             })
             .collect();
         let page = IndexPage {

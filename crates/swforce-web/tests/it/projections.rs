@@ -120,28 +120,56 @@ fn a_scenario_is_saved_with_a_link_that_reproduces_it() {
         form(&sam.csrf()).as_bytes(),
     );
     assert_eq!(a.status, 303, "{}", a.body);
-    let link = a.header("location").unwrap().to_string();
+    let fresh = a.header("location").unwrap().to_string();
+    let link = fresh
+        .strip_suffix("?new=1")
+        .expect("a fresh save says so")
+        .to_string();
     assert!(link.starts_with("/scenarios/"));
-    let b = sam.get(&link);
+    // Straight after saving, the page confirms it in a banner with the link to share.
+    let b = sam.get(&fresh);
     assert_eq!(b.status, 303);
     let target = b.header("location").unwrap().to_string();
     assert!(
         target.starts_with("/projections/E12000009?") && target.contains("frontline_places=400"),
         "{target}"
     );
+    let confirmed = sam.get(&target).body;
+    assert!(confirmed.contains("Frontline and retention: median"));
     assert!(
-        sam.get(&target)
-            .body
-            .contains("Frontline and retention: median")
+        confirmed.contains("sw-notification-banner--success")
+            && confirmed.contains("Scenario \u{201c}Frontline and retention\u{201d} saved")
+            && confirmed.contains(&format!("{link}</a>")),
+        "{confirmed}"
     );
+    // Opened again from its link, the page names it without the banner.
+    let again = sam.get(sam.get(&link).header("location").unwrap()).body;
+    assert!(!again.contains("sw-notification-banner"));
+    assert!(again.contains("The saved scenario \u{201c}Frontline and retention\u{201d}, saved "));
     let index = sam.get("/projections").body;
     assert!(
         links(&index).contains(&link),
         "the saved scenario is listed"
     );
-    // Nobody outside the organisation sees it.
+    // A second save under the same name is refused, naming the first.
+    let twice = sam.post_raw(
+        "/projections/E12000009/save",
+        "application/x-www-form-urlencoded",
+        form(&sam.csrf()).as_bytes(),
+    );
+    assert_eq!(twice.status, 400);
+    assert!(
+        twice.body.contains("already has a scenario called"),
+        "{}",
+        twice.body
+    );
+    // Nobody outside the organisation sees it; a signed-out visitor of the link is told it is
+    // private and offered sign-in.
     assert!(!links(&app.get_page("/projections")).contains(&link));
-    assert_eq!(app.get(&link).status, 404);
+    let private = app.get(&link);
+    assert_eq!(private.status, 403);
+    assert!(private.body.contains("This scenario is private"));
+    assert!(private.body.contains("/sign-in?next=%2Fscenarios%2F"));
     let c = sam.post_form(
         "/projections/E12000009/save",
         &[("name", " "), ("query", query.as_str())],

@@ -155,7 +155,8 @@ fn tenant<'a>(app: &'a TestApp, name: &str, la: &str, lea: &str, tag: &str) -> T
             saved
                 .header("location")
                 .unwrap()
-                .trim_start_matches("/scenarios/"),
+                .trim_start_matches("/scenarios/")
+                .trim_end_matches("?new=1"),
         )
         .unwrap();
     let reference = format!("ENG-{tag}-private");
