@@ -397,10 +397,13 @@ pub fn rank_words(rank: usize, of: usize) -> String {
     if of <= 1 {
         return "the only one with a figure".into();
     }
+    // The nearer end, as people say it: "2nd lowest of 150", not "149th highest of 150".
+    let from_lowest = of + 1 - rank.min(of);
     match rank {
         1 => format!("highest of {of}"),
         r if r == of => format!("lowest of {of}"),
-        r => format!("{} highest of {of}", crate::display::ordinal(r)),
+        r if r <= from_lowest => format!("{} highest of {of}", crate::display::ordinal(r)),
+        _ => format!("{} lowest of {of}", crate::display::ordinal(from_lowest)),
     }
 }
 
@@ -423,5 +426,10 @@ mod tests {
         assert_eq!(rank_words(11, 11), "lowest of 11");
         assert_eq!(rank_words(3, 11), "3rd highest of 11");
         assert_eq!(rank_words(1, 1), "the only one with a figure");
+        assert_eq!(rank_words(149, 150), "2nd lowest of 150");
+        assert_eq!(rank_words(75, 150), "75th highest of 150");
+        assert_eq!(rank_words(76, 150), "75th lowest of 150");
+        assert_eq!(rank_words(6, 11), "6th highest of 11");
+        assert_eq!(rank_words(7, 11), "5th lowest of 11");
     }
 }

@@ -66,6 +66,50 @@ pub struct PlacePage {
     pub unpublished: String,
 }
 
+impl PlacePage {
+    /// The page's sections, as its contents list links to them: `(anchor, words)`.
+    pub fn contents(&self) -> Vec<(&'static str, String)> {
+        let mut out = Vec::new();
+        if self.neighbours.is_some() {
+            out.push(("neighbours", "Statistical neighbours".to_string()));
+        }
+        if self.benchmarks.is_some() {
+            out.push(("benchmarks", "Benchmarks".to_string()));
+        }
+        if self.children.is_some() {
+            out.push((
+                "places",
+                if self.is_authority {
+                    "Places".to_string()
+                } else {
+                    format!("Places in {}", self.heading)
+                },
+            ));
+        }
+        let sections = [
+            ("indicators", "Indicators over time", &self.headline),
+            ("more", "All workforce measures", &self.more),
+            (
+                "demand",
+                "Demand: children in need and referrals",
+                &self.demand,
+            ),
+        ];
+        for (id, text, list) in sections {
+            if !list.is_empty() {
+                out.push((id, text.to_string()));
+            }
+        }
+        if self.ethnicity.is_some() {
+            out.push((
+                "ethnicity",
+                "Social workers by role and ethnicity".to_string(),
+            ));
+        }
+        out
+    }
+}
+
 /// The address of a place's page.
 pub fn href(g: &Geography) -> String {
     match g.level {
@@ -327,6 +371,7 @@ fn benchmark_table(p: &Profile) -> Option<TableView> {
             let shown = v.rows.iter().find(|r| r.year == year);
             let figure =
                 |pick: fn(&SeriesRow) -> &Option<Figure>| shown.and_then(|r| pick(r).as_ref());
+            let vs_england = b.vs_england.filter(|_| comparable(m));
             let since = match (b.direction, b.improving) {
                 (Some(Direction::Up), Some(true)) => "Up (better)",
                 (Some(Direction::Up), Some(false)) => "Up (worse)",
@@ -344,9 +389,9 @@ fn benchmark_table(p: &Profile) -> Option<TableView> {
                 CellView::number(value(b.england), raw(b.england))
                     .with_origin(figure(|r| &r.england)),
                 CellView::number(
-                    b.vs_england
-                        .map_or_else(|| "\u{2013}".into(), |d| display::difference(m, d)),
-                    raw(b.vs_england),
+                    // Counts differ with the size of the place: only rates and shares compare.
+                    vs_england.map_or_else(|| "\u{2013}".into(), |d| display::difference(m, d)),
+                    raw(vs_england),
                 ),
                 CellView::number(
                     b.rank_from_highest
@@ -382,21 +427,30 @@ fn cards(snap: &Snapshot, p: &Profile) -> Vec<Card> {
             let england = latest
                 .and_then(|r| r.england.as_ref())
                 .and_then(|f| f.value());
+            let region = latest
+                .and_then(|r| r.region.as_ref())
+                .and_then(|f| f.value());
             let mut notes = Vec::new();
             let mut tone = "";
-            if let (Some(value), Some(e), true) =
-                (this.and_then(|f| f.value()), england, comparable(m))
+            let shown = |x: f64| swforce_app::indicators::published_number(m, x);
+            let against = |value: f64, other: f64| match shown(value).total_cmp(&shown(other)) {
+                std::cmp::Ordering::Less => ("Lower than", m.polarity == Polarity::LowerIsBetter),
+                std::cmp::Ordering::Greater => {
+                    ("Higher than", m.polarity == Polarity::HigherIsBetter)
+                }
+                std::cmp::Ordering::Equal => ("Same as", false),
+            };
+            let value = this.and_then(|f| f.value()).filter(|_| comparable(m));
+            // The region first, for an authority: the first screen answers "how are we doing
+            // against our region and England".
+            if let (Some(value), Some(r), Some(name)) =
+                (value, region, p.region.as_ref().map(|g| &g.name))
             {
-                let shown = |x: f64| swforce_app::indicators::published_number(m, x);
-                let (word, better) = match shown(value).total_cmp(&shown(e)) {
-                    std::cmp::Ordering::Less => {
-                        ("Lower than", m.polarity == Polarity::LowerIsBetter)
-                    }
-                    std::cmp::Ordering::Greater => {
-                        ("Higher than", m.polarity == Polarity::HigherIsBetter)
-                    }
-                    std::cmp::Ordering::Equal => ("Same as", false),
-                };
+                let (word, _) = against(value, r);
+                notes.push(format!("{word} {name} ({})", display::value(m, r)));
+            }
+            if let (Some(value), Some(e)) = (value, england) {
+                let (word, better) = against(value, e);
                 if m.polarity != Polarity::Neutral && word != "Same as" {
                     tone = if better { "better" } else { "worse" };
                 }

@@ -37,10 +37,45 @@ fn an_authority_page_shows_every_indicator_beside_its_region_and_england() {
     let html = demo().get_page("/authorities/E09000007");
     assert!(html.contains("Local authority in London (Inner London)"));
     assert_eq!(
-        html.matches("class=\"sw-indicator\"").count(),
+        html.matches("class=\"sw-indicator sw-indicator--folded\"")
+            .count(),
         20 + 4 + 5,
         "20 published workforce measures, the children and three rates per 10,000 children, and 5 demand measures"
     );
+    // A short page: a contents list, and each indicator a row whose chart and table open below.
+    for (id, words) in [
+        ("neighbours", "Statistical neighbours"),
+        ("benchmarks", "Benchmarks"),
+        ("indicators", "Indicators over time"),
+        ("demand", "Demand: children in need and referrals"),
+    ] {
+        assert!(
+            html.contains(&format!("href=\"#{id}\">{words}</a>"))
+                && html.contains(&format!("id=\"{id}\"")),
+            "{id}"
+        );
+    }
+    assert_eq!(
+        html.matches("Chart and table<span class=\"sw-visually-hidden\">")
+            .count(),
+        20 + 4 + 5
+    );
+    // The headline cards answer "how are we doing against our region and England".
+    let cards = html.split("sw-cards").nth(1).unwrap_or("");
+    assert!(
+        cards.contains(" than London (") && cards.contains(" than England ("),
+        "{cards}"
+    );
+    // Counts are not compared with England (they follow the size of the place).
+    let inpost = html
+        .split("id=\"benchmarks\"")
+        .nth(1)
+        .unwrap_or("")
+        .split("<th scope=\"row\" class=\"sw-table__header\">Social workers in post (FTE)")
+        .nth(1)
+        .unwrap_or("");
+    let row = inpost.split("</tr>").next().unwrap_or("");
+    assert!(row.contains("<td") && !row.contains('\u{2212}'), "{row}");
     // Its statistical neighbours (the 2025 model), in order, with the median beside each figure.
     assert!(html.contains("id=\"neighbours\""), "{html}");
     assert!(html.contains("Statistical neighbours of Camden, 2025 model, most similar first"));
@@ -281,7 +316,7 @@ fn the_about_page_credits_the_source_and_defines_every_measure() {
         "older column names are listed"
     );
     assert!(
-        html.contains("8737 of 8737 published rates are reproduced"),
+        html.contains("8,737 of 8,737 published rates are reproduced"),
         "{}",
         html.split("Checked")
             .nth(1)
