@@ -118,6 +118,30 @@ pub fn origin_note_of(origin: &Origin) -> Option<String> {
     }
 }
 
+/// A count with its noun: "1 error", "3 errors" (and "1,200 errors").
+pub fn counted(n: usize, one: &str, many: &str) -> String {
+    format!(
+        "{} {}",
+        grouped(n as f64, 0),
+        if n == 1 { one } else { many }
+    )
+}
+
+/// A stored moment ("2026-12-03T16:14:58Z") in words: "3 December 2026 at 16:14 UTC". A date
+/// alone ("2026-12-03") reads "3 December 2026"; anything else is shown as it is.
+pub fn when(stored: &str) -> String {
+    let (day, time) = stored.split_once(['T', ' ']).unwrap_or((stored, ""));
+    let Ok(date) = swforce_domain::date::Date::parse(day) else {
+        return stored.to_string();
+    };
+    match time.get(..5) {
+        Some(hm) if hm.as_bytes().get(2) == Some(&b':') => {
+            format!("{} at {hm} UTC", date.long())
+        }
+        _ => date.long(),
+    }
+}
+
 /// 1 → "1st", 22 → "22nd", 113 → "113th".
 pub fn ordinal(n: usize) -> String {
     let suffix = match (n % 10, n % 100) {
@@ -192,6 +216,14 @@ pub fn one_line(what: &str, text: &str) -> Result<(), crate::AppError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn moments_are_said_in_words() {
+        assert_eq!(when("2026-12-03T16:14:58Z"), "3 December 2026 at 16:14 UTC");
+        assert_eq!(when("2026-12-03"), "3 December 2026");
+        assert_eq!(when("2026-12-03 16:14:58"), "3 December 2026 at 16:14 UTC");
+        assert_eq!(when("soon"), "soon");
+    }
 
     #[test]
     fn numbers_are_grouped_and_rounded_as_published() {

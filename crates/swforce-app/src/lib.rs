@@ -54,7 +54,7 @@ pub enum AppError {
     #[error(transparent)]
     Refused(#[from] Refused),
     /// A census return has errors; its findings say where and why.
-    #[error("{} was not imported: {} error(s) found", .0.file, .0.errors)]
+    #[error("{} was not imported: {} found", .0.file, crate::display::counted(.0.errors, "error", "errors"))]
     CensusRefused(Box<swforce_import::census::CensusRead>),
     /// The person acting may not do this; `fix` says who may.
     #[error("{problem}")]

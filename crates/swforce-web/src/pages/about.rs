@@ -112,7 +112,7 @@ pub async fn show(State(state): AppState) -> PageResult {
                     } else if !r.any {
                         "No rate in this dataset can be recomputed from its own counts (rates per 10,000 children need population figures that are not published with it).".into()
                     } else {
-                        format!("{} of {} published rates are reproduced from the published counts to the published precision.", r.reproduced, r.with_value)
+                        format!("{} of {} published rates are reproduced from the published counts to the published precision.", swforce_app::display::grouped(r.reproduced as f64, 0), swforce_app::display::grouped(r.with_value as f64, 0))
                     },
                 }
             })
@@ -128,7 +128,7 @@ pub async fn show(State(state): AppState) -> PageResult {
             .map(|r| {
                 let before: Vec<&str> = r.predecessors.iter().map(|p| p.2).collect();
                 let after: Vec<&str> = r.successors.iter().map(|p| p.2).collect();
-                (format!("{}: {} became {}", r.effective, before.join(", "), after.join(" and ")), r.note.to_string(), r.effective.to_string())
+                (format!("{}: {} became {}", swforce_app::display::when(r.effective), before.join(", "), after.join(" and ")), r.note.to_string(), r.effective.to_string())
             })
             .collect();
         let page = AboutPage {

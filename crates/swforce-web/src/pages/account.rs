@@ -453,13 +453,12 @@ fn account_page(
                 .join(", "),
         ),
         (
-            "Last signed in (UTC)".into(),
+            "Last signed in".into(),
             who.user
                 .last_sign_in
-                .clone()
-                .unwrap_or_default()
-                .replace('T', " ")
-                .replace('Z', ""),
+                .as_deref()
+                .map(swforce_app::display::when)
+                .unwrap_or_default(),
         ),
     ];
     let can_tokens = who.can(Permission::UseApi);
@@ -472,7 +471,7 @@ fn account_page(
                 .iter()
                 .map(|h| CellView::text(*h))
                 .collect();
-            let day = |s: &str| s.get(..10).unwrap_or(s).to_string();
+            let day = |s: &str| swforce_app::display::when(s.get(..10).unwrap_or(s));
             let rows = list
                 .iter()
                 .map(|t| {

@@ -89,7 +89,7 @@ fn list_page(
                     ),
                     CellView::text(r.file_name.clone()),
                     CellView::number(r.workers.to_string(), r.workers.to_string()),
-                    CellView::text(r.imported_at.replace('T', " ").replace('Z', "")),
+                    CellView::text(swforce_app::display::when(&r.imported_at)),
                 ]
             })
             .collect(),
@@ -258,7 +258,7 @@ pub async fn show(State(state): AppState, viewer: Viewer, Path(year): Path<Strin
             "{} worker records from {}, stored {}.",
             c.workers,
             c.file_name,
-            c.imported_at.replace('T', " ").replace('Z', " UTC")
+            swforce_app::display::when(&c.imported_at)
         );
         page.indicators = Some(table);
         page.breakdowns = breakdowns;

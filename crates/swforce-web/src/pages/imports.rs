@@ -64,7 +64,8 @@ fn page(
                     "This file was already imported".to_string(),
                     format!(
                         "{} was imported on {}; nothing changed.",
-                        p.file_name, p.imported_at
+                        p.file_name,
+                        swforce_app::display::when(&p.imported_at)
                     ),
                 )
             } else {
@@ -101,7 +102,7 @@ fn page(
                 CellView::text(format!("{} ({})", p.release, p.publisher)),
                 CellView::number(p.rows.to_string(), p.rows.to_string()),
                 CellView::number(p.warnings.len().to_string(), p.warnings.len().to_string()),
-                CellView::text(p.imported_at.clone()),
+                CellView::text(swforce_app::display::when(&p.imported_at)),
                 CellView {
                     text: format!("{}…", &p.sha256[..p.sha256.len().min(12)]),
                     raw: p.sha256.clone(),

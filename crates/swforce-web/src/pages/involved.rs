@@ -494,7 +494,13 @@ pub async fn resources(State(state): AppState, viewer: Viewer) -> PageResult {
             layout: Layout::new("Resources").nav("exchange"),
             pages: pages
                 .into_iter()
-                .map(|p| (p.slug, p.title, p.updated_at.chars().take(10).collect()))
+                .map(|p| {
+                    (
+                        p.slug,
+                        p.title,
+                        swforce_app::display::when(&p.updated_at[..p.updated_at.len().min(10)]),
+                    )
+                })
                 .collect(),
             can_edit: viewer.can(Permission::Moderate),
         };
@@ -524,7 +530,7 @@ pub async fn resource(
         let page = ResourcePageView {
             layout: Layout::new(&p.title).nav("exchange"),
             html: render_markdown(&p.body),
-            updated: p.updated_at.chars().take(10).collect(),
+            updated: swforce_app::display::when(&p.updated_at[..p.updated_at.len().min(10)]),
             can_edit: viewer.can(Permission::Moderate),
             slug: p.slug,
             title: p.title,

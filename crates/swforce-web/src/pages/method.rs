@@ -174,7 +174,7 @@ fn method_page(snap: &Snapshot) -> MethodPage {
             } else if ind == swforce_engine::Indicator::CaseloadFte {
                 format!("{v:.1}")
             } else {
-                format!("{v:.0}")
+                swforce_app::display::grouped(v, 0)
             }
         };
         let rows = bt

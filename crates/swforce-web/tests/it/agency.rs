@@ -162,7 +162,11 @@ fn a_council_keeps_its_register_against_its_regions_caps_and_exports_the_return(
         "/agency/council/engagements/{}",
         app.public(swforce_app::public_id::Kind::Engagement, legacy.id)
     ));
-    assert!(page.body.contains("Judged at 2025-10-01"), "{}", page.body);
+    assert!(
+        page.body.contains("Judged at 1 October 2025"),
+        "{}",
+        page.body
+    );
     assert_eq!(
         worker
             .get(&format!(
@@ -501,7 +505,7 @@ fn anyone_can_check_a_file_against_the_rules_and_nothing_is_kept() {
     for id in ["AGY-1", "AGY-2", "AGY-3", "AGY-4", "AGY-5", "AGY-6"] {
         assert!(rules.body.contains(id));
     }
-    assert!(rules.body.contains("2025-10-01"));
+    assert!(rules.body.contains("1 October 2025"));
     let checked = anon.post_file(
         "/agency/check",
         "engagements.csv",

@@ -7,6 +7,7 @@ use std::io::{BufReader, BufWriter, Write};
 use std::path::PathBuf;
 use swforce_app::App;
 use swforce_app::census::{CensusCheck, Verdict};
+use swforce_app::display::counted;
 use swforce_domain::{Cell, OldLaCode};
 use swforce_import::census::generate::{Defect, GenerateSpec, generate, mutate};
 use swforce_import::census::notes::read_notes;
@@ -253,10 +254,9 @@ fn validate(app: &App, a: &ValidateArgs) -> Result<(), Failure> {
                 );
             }
             println!(
-                "{} error(s), {} quer{} ({} explained): {}",
-                r.errors,
-                r.queries,
-                if r.queries == 1 { "y" } else { "ies" },
+                "{}, {} ({} explained): {}",
+                counted(r.errors, "error", "errors"),
+                counted(r.queries, "query", "queries"),
                 check.explained(),
                 match verdict {
                     Verdict::Ready => "ready to submit".to_string(),
@@ -399,8 +399,8 @@ fn indicators(app: &App, a: &IndicatorsArgs) -> Result<(), Failure> {
     };
     if !check.read.is_valid() {
         eprintln!(
-            "warning: {file} has {} error(s); the figures below count the records as they are",
-            check.read.errors
+            "warning: {file} has {}; the figures below count the records as they are",
+            counted(check.read.errors, "error", "errors")
         );
     }
     let ind = if a.disclosed { ind.disclosed() } else { ind };

@@ -63,8 +63,10 @@ pub fn fail(e: AppError) -> Failure {
                 eprintln!("{}:{f}", r.file);
             }
             eprintln!(
-                "error: nothing was imported from {}: {} error(s), {} query(ies)",
-                r.file, r.errors, r.queries
+                "error: nothing was imported from {}: {}, {}",
+                r.file,
+                swforce_app::display::counted(r.errors, "error", "errors"),
+                swforce_app::display::counted(r.queries, "query", "queries")
             );
         }
         AppError::Store(_) => report_error(&anyhow::Error::new(e)),

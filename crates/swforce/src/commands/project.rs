@@ -5,6 +5,7 @@ use crate::commands::fail;
 use crate::config::StoreArgs;
 use std::path::PathBuf;
 use swforce_app::App;
+use swforce_app::display::counted;
 use swforce_app::projection::{Report, rows};
 use swforce_domain::Year;
 use swforce_engine::{Indicator, RunSpec, Scenario};
@@ -126,15 +127,6 @@ fn report(errors: &[swforce_engine::ScenarioError]) -> Failure {
     }
     eprintln!("error: the scenario was not run");
     Failure::Refused
-}
-
-/// "1 year", "3 years".
-fn counted(n: usize, one: &str, many: &str) -> String {
-    if n == 1 {
-        format!("1 {one}")
-    } else {
-        format!("{n} {many}")
-    }
 }
 
 fn table(

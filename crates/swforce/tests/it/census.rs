@@ -225,7 +225,7 @@ fn last_years_stored_return_is_compared_and_explained_queries_make_it_ready_to_s
     let v = swforce(&data, &["census", "validate", this.to_str().unwrap()]);
     assert_eq!(v.status.code(), Some(0), "{}", stdout(&v));
     assert!(
-        stdout(&v).contains("0 error(s), 0 queries (0 explained): ready to submit"),
+        stdout(&v).contains("0 errors, 0 queries (0 explained): ready to submit"),
         "{}",
         stdout(&v)
     );

@@ -55,7 +55,7 @@ pub fn routes() -> Router<WebState> {
 }
 
 fn day(s: &str) -> String {
-    s.replace('T', " ").replace('Z', "")
+    swforce_app::display::when(s)
 }
 
 /// Which field a problem from the application is about, from its words.
@@ -70,9 +70,20 @@ fn target_of(problem: &str, fields: &[(&str, &str)]) -> String {
 
 fn roles_choices(who: &Principal, chosen: &[String]) -> Choices {
     let mut c = Choices::new("roles", "Roles", "checkbox")
-        .hint("Select all that apply. docs/access.md lists what each role may do.");
+        .hint("Select all that apply. Under each role is what it lets a person do.");
     for r in admin_grantable(who) {
-        c = c.option(r.id(), r.label(), "", chosen.iter().any(|x| x == r.id()));
+        // What the role adds, in the matrix's words.
+        let may: Vec<&str> = swforce_domain::access::MATRIX
+            .iter()
+            .filter(|(_, roles)| roles.contains(&r))
+            .map(|(p, _)| p.describe())
+            .collect();
+        c = c.option(
+            r.id(),
+            r.label(),
+            &may.join("; "),
+            chosen.iter().any(|x| x == r.id()),
+        );
     }
     c
 }

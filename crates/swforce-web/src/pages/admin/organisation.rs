@@ -180,7 +180,7 @@ fn org_page(
         domain: state
             .app
             .domain_verification(org)?
-            .map(|(d, at)| (d, at.map(|a| a.replace('T', " ").replace('Z', " UTC")))),
+            .map(|(d, at)| (d, at.map(|a| swforce_app::display::when(&a)))),
         verify_address: Field::new("verify_address", "An address at the domain")
             .hint("Someone who reads mail there (such as the IT service desk) opens the link we send")
             .kind("email", "off")

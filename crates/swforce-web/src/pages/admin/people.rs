@@ -78,7 +78,7 @@ fn person_page(
                     .collect::<Vec<_>>()
                     .join(", "),
             ),
-            ("Joined (UTC)".into(), day(&user.created_at)),
+            ("Joined".into(), day(&user.created_at)),
             (
                 "Last signed in (UTC)".into(),
                 user.last_sign_in

@@ -98,11 +98,11 @@ fn details(e: &Engagement) -> Vec<(&'static str, String)> {
         ("Packaged model", yes_no(e.packaged_model)),
         (
             "Above-cap sign-off: director of children's services",
-            opt(e.dcs_signoff.map(|d| d.to_string())),
+            opt(e.dcs_signoff.map(|d| d.long())),
         ),
         (
             "Above-cap sign-off: chief executive",
-            opt(e.ceo_signoff.map(|d| d.to_string())),
+            opt(e.ceo_signoff.map(|d| d.long())),
         ),
     ]
 }
@@ -122,7 +122,7 @@ pub async fn show(State(state): AppState, viewer: Viewer, Path(id): Path<String>
             layout: Layout::new(&format!("Engagement {}", c.engagement.reference)).nav("agency"),
             row: row(&c, Some(&ids)),
             id: ids.encode(Kind::Engagement, found.id()),
-            judged_at: c.assessment.judged_at.to_string(),
+            judged_at: c.assessment.judged_at.long(),
             legacy: c.engagement.legacy(),
             findings: findings(&c),
             details: details(&c.engagement),

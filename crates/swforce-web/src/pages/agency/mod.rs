@@ -166,8 +166,8 @@ fn row(c: &Checked, ids: Option<&PublicIds>) -> RowView {
         agency: e.agency.clone(),
         job: e.job_type.label(),
         dates: match e.end {
-            Some(end) => format!("{} to {end}", e.start),
-            None => format!("from {}", e.start),
+            Some(end) => format!("{} to {}", e.start.long(), end.long()),
+            None => format!("from {}", e.start.long()),
         },
         tag: tag(c.assessment.status),
         why: why.join("; "),

@@ -117,7 +117,7 @@ fn region_page(
                     c.cap.from.to_string(),
                     c.cap.hourly.to_string(),
                     c.set_by.clone(),
-                    c.set_at.replace('T', " ").replace('Z', ""),
+                    swforce_app::display::when(&c.set_at),
                 )
             })
             .collect(),

@@ -117,15 +117,15 @@ pub fn return_view(r: &CouncilReturn) -> ReturnView {
                 agency: c.agency.clone(),
                 amount: c.amount.to_string(),
                 cap: c.cap.to_string(),
-                dcs: c.dcs_signoff.map_or("None".into(), |d| d.to_string()),
-                ceo: c.ceo_signoff.map_or("None".into(), |d| d.to_string()),
+                dcs: c.dcs_signoff.map_or("None".into(), |d| d.long()),
+                ceo: c.ceo_signoff.map_or("None".into(), |d| d.long()),
                 in_time: format!(
                     "{}{}",
                     if c.signed_off_in_time { "Yes" } else { "No" },
                     if c.legacy {
                         format!(
                             " (due by {}: begun before the rules)",
-                            swforce_domain::agency::transition()
+                            swforce_domain::agency::transition().long()
                         )
                     } else {
                         String::new()

@@ -85,8 +85,8 @@ fn rules_page(problems: Vec<Problem>) -> RulesPage {
         problems,
         rules: rules(),
         source: SOURCE,
-        in_force: in_force().to_string(),
-        transition: transition().to_string(),
+        in_force: in_force().long(),
+        transition: transition().long(),
         columns: columns(),
         council: can(Permission::ManageAgency)
             && viewer

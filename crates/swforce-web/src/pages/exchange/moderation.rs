@@ -48,7 +48,7 @@ pub async fn queue(
                 .map(|e| {
                     (
                         view(e, &themes, false, &ids),
-                        e.updated_at.replace('T', " ").replace('Z', ""),
+                        swforce_app::display::when(&e.updated_at),
                     )
                 })
                 .collect(),
