@@ -321,6 +321,7 @@ pub enum Defect {
     CasesForManager,
     DuplicateSweNumber,
     ImplausibleBirthDate,
+    FutureBirthDate,
     StartsAfterReference,
     Truncated,
     EntityDeclaration,
@@ -345,7 +346,7 @@ pub enum Defect {
 }
 
 impl Defect {
-    pub const ALL: [Defect; 45] = [
+    pub const ALL: [Defect; 46] = [
         Self::MissingSweNumber,
         Self::SwappedElements,
         Self::BadSwePattern,
@@ -370,6 +371,7 @@ impl Defect {
         Self::CasesForManager,
         Self::DuplicateSweNumber,
         Self::ImplausibleBirthDate,
+        Self::FutureBirthDate,
         Self::StartsAfterReference,
         Self::Truncated,
         Self::EntityDeclaration,
@@ -460,6 +462,7 @@ impl Defect {
             Self::CasesForManager => ("CSWW-B05", "Cases30"),
             Self::DuplicateSweNumber => ("CSWW-B06", "SWENo"),
             Self::ImplausibleBirthDate => ("CSWW-B07", "PersonBirthDate"),
+            Self::FutureBirthDate => ("CSWW-B26", "PersonBirthDate"),
             Self::StartsAfterReference => ("CSWW-B08", "RoleStartDate"),
             Self::Truncated => ("XML-SYNTAX", ""),
             Self::EntityDeclaration => ("XML-DTD", ""),
@@ -530,6 +533,7 @@ pub fn mutate(valid: &str, defect: Defect, year: i32) -> String {
         Defect::CasesForManager => w.replace("<OrgRole>5</OrgRole>", "<OrgRole>1</OrgRole>"),
         Defect::DuplicateSweNumber => format!("{w}{w}"),
         Defect::ImplausibleBirthDate => w.replace("1985-06-15", &format!("{}-06-15", y - 12)),
+        Defect::FutureBirthDate => w.replace("1985-06-15", &format!("{}-12-01", y)),
         Defect::StartsAfterReference => w.replace(&format!("<RoleStartDate>{y}-03-01"), &format!("<RoleStartDate>{y}-11-01")).replace("    <FTE30>0.800000</FTE30>\n", "").replace("    <Cases30>14</Cases30>\n", ""),
         Defect::MissingFte30 => w.replace("    <FTE30>0.800000</FTE30>\n", ""),
         Defect::MissingGender => w.replace("    <GenderCurrent>2</GenderCurrent>\n", ""),

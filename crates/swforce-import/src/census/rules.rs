@@ -242,6 +242,13 @@ pub const RULES: &[Rule] = &[
         "check the FTE30 of each post: a person's posts share their time",
     ),
     rule(
+        "CSWW-B26",
+        Error,
+        "Data item: PersonBirthDate",
+        "A birth date is on or before 30 September of the collection year.",
+        "correct the birth date: a worker in the return was born before the census date",
+    ),
+    rule(
         "CSWW-C01",
         Query,
         "Who to include: everyone in post on 30 September last year is in post now or a leaver",
@@ -503,7 +510,7 @@ fn check_year(w: &CensusWorker, year: CollectionYear, out: &mut Vec<Hit>) {
                 out.push(hit(
                     "CSWW-B24",
                     "RoleEndDate",
-                    format!("the role ends on {reference}: the worker is counted as a leaver, not in post that day"),
+                    format!("the role ends on {}: the worker is counted as a leaver, not in post that day", reference.long()),
                 ));
             }
             if !w.agency {
@@ -536,7 +543,10 @@ fn check_year(w: &CensusWorker, year: CollectionYear, out: &mut Vec<Hit>) {
             out.push(hit(
                 "CSWW-B08",
                 "RoleStartDate",
-                format!("the role starts after the reference date {reference}"),
+                format!(
+                    "the role starts after the reference date, {}",
+                    reference.long()
+                ),
             ));
         } else if year.contains(start) && !w.agency && w.start_origin.is_none() {
             out.push(hit(
@@ -571,15 +581,29 @@ fn check_year(w: &CensusWorker, year: CollectionYear, out: &mut Vec<Hit>) {
             "a social worker in post on 30 September has no FTE at 30 September",
         ));
     }
-    if let Some(born) = w.birth_date {
-        let age = born.years_until(reference);
-        if !(18..=80).contains(&age) {
-            out.push(hit(
-                "CSWW-B07",
-                "PersonBirthDate",
-                format!("the birth date gives an age of {age} on {reference}"),
-            ));
+    match w.birth_date {
+        Some(born) if born > reference => out.push(hit(
+            "CSWW-B26",
+            "PersonBirthDate",
+            format!(
+                "the birth date is after the census date, {}",
+                reference.long()
+            ),
+        )),
+        Some(born) => {
+            let age = born.years_until(reference);
+            if !(18..=80).contains(&age) {
+                out.push(hit(
+                    "CSWW-B07",
+                    "PersonBirthDate",
+                    format!(
+                        "the birth date gives an age of {age} on {}",
+                        reference.long()
+                    ),
+                ));
+            }
         }
+        None => {}
     }
 }
 

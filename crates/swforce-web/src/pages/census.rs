@@ -64,6 +64,10 @@ pub struct CensusPage {
     pub continuity_summary: String,
     pub findings: Option<TableView>,
     pub more: usize,
+    /// The findings as a CSV file carried in the page (`(file name, data: address)`), so they
+    /// download without choosing the return again; `None` when there are none, or too many to
+    /// carry.
+    pub findings_download: Option<(String, String)>,
     pub indicators: Option<TableView>,
     pub breakdowns: Vec<TableView>,
     pub year: String,
@@ -136,6 +140,7 @@ fn blank(problems: Vec<Problem>, year: String) -> CensusPage {
         continuity_summary: String::new(),
         findings: None,
         more: 0,
+        findings_download: None,
         indicators: None,
         breakdowns: Vec::new(),
         year,
@@ -273,6 +278,19 @@ fn result_page(check: &CensusCheck, year: String) -> CensusPage {
         ))
     );
     page.findings = (!r.findings.is_empty()).then(|| findings_table(check));
+    page.findings_download = (!r.findings.is_empty())
+        .then(|| check.findings_csv())
+        .filter(|csv| csv.len() <= MAX_CARRIED_CSV)
+        .map(|csv| {
+            use base64::Engine;
+            (
+                findings_file(check),
+                format!(
+                    "data:text/csv;charset=utf-8;base64,{}",
+                    base64::engine::general_purpose::STANDARD.encode(csv)
+                ),
+            )
+        });
     page.more = (r.errors + r.queries).saturating_sub(SHOWN.min(r.findings.len()));
     if let Some(ind) = &check.indicators {
         let (table, breakdowns) = indicator_tables(ind);
@@ -453,6 +471,15 @@ fn form_error(status: StatusCode, problems: Vec<Problem>) -> PageResult {
     render_as(status, &blank(problems, String::new()))
 }
 
+/// The largest findings file a results page carries (a return with tens of thousands of
+/// findings is downloaded with the form's CSV button instead).
+const MAX_CARRIED_CSV: usize = 1 << 20;
+
+/// The name a return's findings download under.
+fn findings_file(check: &CensusCheck) -> String {
+    format!("{}-findings.csv", check.read.file.trim_end_matches(".xml"))
+}
+
 /// `POST /census`: checks the uploaded return as it streams in.
 pub async fn check(
     State(state): AppState,
@@ -470,8 +497,7 @@ pub async fn check(
     })??;
     check.notes = sent.notes;
     if sent.csv {
-        let name = format!("{}-findings.csv", check.read.file.trim_end_matches(".xml"));
-        return Ok(csv_response(&name, check.findings_csv()));
+        return Ok(csv_response(&findings_file(&check), check.findings_csv()));
     }
     let status = if check.read.is_valid() {
         StatusCode::OK

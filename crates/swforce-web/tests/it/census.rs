@@ -56,7 +56,7 @@ fn an_invalid_return_lists_each_finding_with_its_line_and_record() {
     let a = post(text.as_bytes(), "html");
     assert_eq!(a.status, 422);
     assert!(
-        a.body.contains("1 error(s)"),
+        a.body.contains("1 error and"),
         "{}",
         a.body.split("sw-warning-text__text").nth(1).unwrap_or("")
     );
