@@ -21,6 +21,8 @@ pub type History = BTreeMap<Year, BTreeMap<&'static str, f64>>;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Rule {
+    /// A figure that cannot be: a count or rate below zero, or a share of a whole above 100%.
+    Impossible,
     /// A count in full-time equivalents disagrees with the same count in people.
     FteHeadcount,
     /// None, or almost none, of a flow (leavers, agency workers, vacancies, days lost) against
@@ -32,9 +34,11 @@ pub enum Rule {
 }
 
 impl Rule {
-    /// The id used in the API and CSV downloads (`fte_headcount`, `too_few`, `jump`).
+    /// The id used in the API and CSV downloads (`impossible`, `fte_headcount`, `too_few`,
+    /// `jump`).
     pub fn id(self) -> &'static str {
         match self {
+            Rule::Impossible => "impossible",
             Rule::FteHeadcount => "fte_headcount",
             Rule::TooFew => "too_few",
             Rule::Jump => "jump",
@@ -175,13 +179,55 @@ const JUMPING: &[(&str, Noise)] = &[
 /// in [`Rule`] order winning (the most specific explanation).
 pub fn check(history: &History) -> Vec<Flag> {
     let mut seen = BTreeSet::new();
-    let mut out: Vec<Flag> = fte_headcount(history)
+    let mut out: Vec<Flag> = impossible(history)
         .into_iter()
+        .chain(fte_headcount(history))
         .chain(too_few(history))
         .chain(jumps(history))
         .filter(|f| seen.insert((f.measure, f.year)))
         .collect();
     out.sort_by(|a, b| (a.year, a.measure).cmp(&(b.year, b.measure)));
+    out
+}
+
+/// Rates that are a part of their whole, so never above 100%: agency workers among all the
+/// social workers, vacancies among all the posts, days lost among the days to work. (Turnover,
+/// and agency cover of vacancies, are ratios of two counts that may pass 100%.)
+const SHARES: &[&str] = &[
+    "agency_rate_fte",
+    "agency_rate_headcount",
+    "vacancy_rate_fte",
+    "absence_rate_fte",
+];
+
+/// Figures that cannot be: any measure below zero, or a share ([`SHARES`]) above 100%.
+pub fn impossible(history: &History) -> Vec<Flag> {
+    let mut out = Vec::new();
+    for (year, values) in history {
+        for (&measure, &v) in values {
+            let reason = if v < 0.0 {
+                format!(
+                    "{} is {}, below zero: no count or rate can be",
+                    label(measure),
+                    shown(measure, v)
+                )
+            } else if v > 1.0 && SHARES.contains(&measure) {
+                format!(
+                    "{} is {}: a part of a whole cannot be more than 100%",
+                    label(measure),
+                    shown(measure, v)
+                )
+            } else {
+                continue;
+            };
+            out.push(Flag {
+                measure,
+                year: *year,
+                rule: Rule::Impossible,
+                reason,
+            });
+        }
+    }
     out
 }
 
@@ -912,6 +958,34 @@ mod tests {
             flags[0]
                 .reason
                 .starts_with("368.2 social workers in post (FTE) but only 321 people")
+        );
+    }
+
+    #[test]
+    fn a_share_above_all_or_a_figure_below_zero_cannot_be() {
+        let h = history(&[
+            (
+                2019,
+                &[("agency_rate_fte", 1.042), ("turnover_rate_fte", 1.2)],
+            ),
+            (2020, &[("agency_rate_fte", 0.1), ("cases", -3.0)]),
+        ]);
+        let flags = check(&h);
+        assert_eq!(
+            flagged(&flags),
+            [
+                ("agency_rate_fte", 2019, Rule::Impossible),
+                ("cases", 2020, Rule::Impossible)
+            ]
+        );
+        assert_eq!(
+            flags[0].reason,
+            "Agency worker rate (FTE) is 104.2%: a part of a whole cannot be more than 100%"
+        );
+        assert!(
+            flags[1]
+                .reason
+                .ends_with("below zero: no count or rate can be")
         );
     }
 

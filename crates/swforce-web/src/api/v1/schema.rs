@@ -174,6 +174,7 @@ impl From<&swforce_app::Check> for FigureCheck {
 fn check_rule() -> Schema {
     string_enum(
         [
+            swforce_stats::quality::Rule::Impossible,
             swforce_stats::quality::Rule::FteHeadcount,
             swforce_stats::quality::Rule::TooFew,
             swforce_stats::quality::Rule::Jump,
