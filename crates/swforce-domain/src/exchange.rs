@@ -496,6 +496,32 @@ pub struct ResourcePage {
     pub updated_at: String,
 }
 
+/// Markdown as the plain words a reader sees, for listings and teasers: links keep their words
+/// (not their addresses), emphasis and headings lose their marks, and blocks are joined by
+/// spaces.
+pub fn markdown_as_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let space = |out: &mut String| {
+        if !out.is_empty() && !out.ends_with(' ') {
+            out.push(' ');
+        }
+    };
+    for event in Parser::new_ext(text, Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TABLES) {
+        match event {
+            Event::Text(t) | Event::Code(t) | Event::Html(t) | Event::InlineHtml(t) => {
+                out.push_str(&t)
+            }
+            Event::SoftBreak | Event::HardBreak | Event::Rule => space(&mut out),
+            Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item)
+            | Event::End(TagEnd::TableCell | TagEnd::CodeBlock | TagEnd::BlockQuote(_)) => {
+                space(&mut out)
+            }
+            _ => {}
+        }
+    }
+    out.trim_end().to_string()
+}
+
 /// Renders an example's Markdown as HTML that is safe to show: raw HTML is shown as text, only
 /// web and email links are kept, and images become links.
 pub fn render_markdown(text: &str) -> String {
@@ -548,6 +574,16 @@ pub fn render_markdown(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn markdown_reads_as_its_words() {
+        assert_eq!(
+            markdown_as_text(
+                "We use [dictation software](https://example.org/x) and **headsets**.\n\n- one\n- two"
+            ),
+            "We use dictation software and headsets. one two"
+        );
+    }
+
     use super::*;
 
     #[test]

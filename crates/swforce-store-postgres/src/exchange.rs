@@ -334,18 +334,33 @@ fn example_from(r: &tokio_postgres::Row) -> Result<Example, StoreError> {
     })
 }
 
-/// The text an example is found by: the words of its title, problem and change, split and
-/// lower-cased as [`swforce_store::search_words`] reads a search (and as SQLite's tokenizer
-/// does), so that PostgreSQL's parser finds no e-mail addresses, hyphenated words or numbers
-/// with points in it, only the words themselves.
+/// The text an example is found by: the words of its title, problem and change, split,
+/// lower-cased and stemmed as [`swforce_store::search_words`] reads a search (and as the SQLite
+/// store indexes them), so that PostgreSQL's parser finds no e-mail addresses, hyphenated words
+/// or numbers with points in it, only the words themselves.
 fn search_text(e: &Example) -> String {
     [&e.title, &e.problem, &e.change]
         .into_iter()
-        .flat_map(|text| text.split(|c: char| !c.is_alphanumeric()))
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
+        .map(|text| swforce_store::search_entry(text))
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// Writes every example's search entry again with stemmed words (migration 14: entries before
+/// it held words as written).
+pub(crate) fn rebuild_search(tx: &mut crate::db::Client) -> Result<(), StoreError> {
+    let rows = tx
+        .query(&format!("SELECT {EXAMPLE_COLUMNS} FROM examples"), &[])
+        .map_err(backend)?;
+    for r in &rows {
+        let e = example_from(r)?;
+        tx.execute(
+            "UPDATE examples SET search = to_tsvector('simple', $1) WHERE id = $2",
+            &[&search_text(&e), &e.id],
+        )
+        .map_err(backend)?;
+    }
+    Ok(())
 }
 
 /// A text search query in which every word must match, whole or as the start of a word;

@@ -62,6 +62,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "synthetic_organisations",
         include_str!("../migrations/0013_synthetic_organisations.sql"),
     ),
+    (
+        14,
+        "search_stems",
+        include_str!("../migrations/0014_search_stems.sql"),
+    ),
 ];
 
 /// The advisory lock that migrations hold (a constant of this program, spelling "swforce" and 1).
@@ -107,6 +112,10 @@ pub fn apply(client: &mut Client) -> Result<(), StoreError> {
             return Ok(());
         };
         tx.batch_execute(sql).map_err(be)?;
+        if *version == 14 {
+            // Stems are made by the program, not by SQL: the entries are written again here.
+            crate::exchange::rebuild_search(&mut tx)?;
+        }
         tx.execute(
             "INSERT INTO schema_migrations (version, name) VALUES ($1, $2)",
             &[version, name],

@@ -8,7 +8,7 @@ use swforce_domain::exchange::{
     Audience, Example, FeedbackForm, ResourcePage, Response, Status as ExampleStatus, Theme,
 };
 use swforce_store::{
-    ExamplePage, ExampleQuery, ExampleSort, ExchangeStore, StoreError, search_words,
+    ExamplePage, ExampleQuery, ExampleSort, ExchangeStore, StoreError, search_entry, search_words,
 };
 
 impl ExchangeStore for SqliteStore {
@@ -103,11 +103,7 @@ impl ExchangeStore for SqliteStore {
                 theme.execute(params![id, t]).map_err(backend)?;
             }
         }
-        tx.execute(
-            "INSERT INTO examples_fts (rowid, title, problem, change) VALUES (?1, ?2, ?3, ?4)",
-            params![id, e.title, e.problem, e.change],
-        )
-        .map_err(backend)?;
+        index(&tx, id, e).map_err(backend)?;
         tx.commit().map_err(backend)?;
         Ok(Example {
             id,
@@ -327,6 +323,33 @@ impl ExchangeStore for SqliteStore {
 }
 
 const EXAMPLE_COLUMNS: &str = "id, body, helped";
+
+/// Writes an example's search entry: its words stemmed as a search's are
+/// ([`swforce_store::search_entry`]), so SQLite and PostgreSQL find the same examples.
+fn index(conn: &rusqlite::Connection, id: i64, e: &Example) -> rusqlite::Result<usize> {
+    conn.execute(
+        "INSERT INTO examples_fts (rowid, title, problem, change) VALUES (?1, ?2, ?3, ?4)",
+        params![
+            id,
+            search_entry(&e.title),
+            search_entry(&e.problem),
+            search_entry(&e.change)
+        ],
+    )
+}
+
+/// Writes every example's search entry again (after migration 14 emptied them: entries before
+/// it held words as written, not their stems).
+pub(crate) fn rebuild_search(conn: &rusqlite::Connection) -> rusqlite::Result<()> {
+    let mut select = conn.prepare(&format!("SELECT {EXAMPLE_COLUMNS} FROM examples"))?;
+    let examples = select
+        .query_map([], example_from)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    for e in &examples {
+        index(conn, e.id, e)?;
+    }
+    Ok(())
+}
 
 fn example_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<Example> {
     let body: String = r.get(1)?;

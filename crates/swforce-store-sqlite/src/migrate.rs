@@ -59,6 +59,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "synthetic_organisations",
         include_str!("../migrations/0013_synthetic_organisations.sql"),
     ),
+    (
+        14,
+        "search_stems",
+        include_str!("../migrations/0014_search_stems.sql"),
+    ),
 ];
 
 pub fn apply(conn: &mut Connection) -> Result<(), StoreError> {
@@ -117,6 +122,10 @@ pub fn apply(conn: &mut Connection) -> Result<(), StoreError> {
             continue;
         }
         tx.execute_batch(sql).map_err(be)?;
+        if *version == 14 {
+            // Stems are made by the program, not by SQL: the entries are written again here.
+            crate::exchange::rebuild_search(&tx).map_err(be)?;
+        }
         tx.execute(
             "INSERT INTO schema_migrations (version, name) VALUES (?1, ?2)",
             rusqlite::params![version, name],

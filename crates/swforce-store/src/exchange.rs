@@ -43,14 +43,36 @@ pub struct ExamplePage {
     pub total: u64,
 }
 
-/// The words of a search, as every backend reads them: lower-case runs of letters and digits
-/// (at most 8 words, each at most 40 characters); everything else separates words.
+/// The words a search looks for: at most 8, each at most 40 characters, lower case and reduced
+/// to its stem ([`stem`]), so that "headsets" finds "headset" and "recordings" finds
+/// "recording" the same way on every backend.
 pub fn search_words(text: &str) -> Vec<String> {
-    text.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(|w| w.to_lowercase().chars().take(40).collect())
+    words(text)
+        .map(|w| stem(&w.chars().take(40).collect::<String>()))
         .take(8)
         .collect()
+}
+
+/// A text as its search entry holds it: each word lower case and stemmed, in order, joined by
+/// spaces (what both backends index, so that they find the same examples).
+pub fn search_entry(text: &str) -> String {
+    words(text).map(|w| stem(&w)).collect::<Vec<_>>().join(" ")
+}
+
+/// A word's stem by the Snowball English stemmer ("families" and "family" → "famili").
+pub fn stem(word: &str) -> String {
+    thread_local! {
+        static ENGLISH: rust_stemmers::Stemmer =
+            rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::English);
+    }
+    ENGLISH.with(|s| s.stem(word).into_owned())
+}
+
+/// The words of a text, lower case: runs of letters and digits.
+fn words(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
 }
 
 /// The "80:20 in practice" exchange: themes, examples, "this helped me", feedback forms and

@@ -23,7 +23,9 @@ pub use census::{CensusOutcome, CensusReturn, CensusStore};
 pub use diary::{
     DiaryCategory, DiaryScope, DiaryStore, DiarySums, StoredDiary, SyntheticPerson, WeekSums,
 };
-pub use exchange::{ExamplePage, ExampleQuery, ExampleSort, ExchangeStore, search_words};
+pub use exchange::{
+    ExamplePage, ExampleQuery, ExampleSort, ExchangeStore, search_entry, search_words, stem,
+};
 pub use scenario::{NewScenario, SavedScenario, ScenarioStore};
 pub use statistics::{
     Connections, ImportOutcome, ImportRecord, Provenance, StatisticsStore, Vintage,

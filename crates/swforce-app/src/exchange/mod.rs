@@ -11,8 +11,8 @@ pub use forms::STEERING_CONSENT;
 use crate::access::{Origin, Principal};
 use crate::{App, AppError};
 use swforce_domain::access::Permission;
-pub use swforce_domain::exchange::render_markdown;
 use swforce_domain::exchange::{FieldProblem, Theme, has_html, seed_themes};
+pub use swforce_domain::exchange::{markdown_as_text, render_markdown};
 use swforce_store::StoreError;
 
 /// Submissions one network address may make in an hour.

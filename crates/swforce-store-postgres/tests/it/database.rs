@@ -85,7 +85,7 @@ fn reconnecting_keeps_what_was_stored_and_migrates_nothing_twice() {
         .iter()
         .map(|r| r.get(0))
         .collect();
-    assert_eq!(versions, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]);
+    assert_eq!(versions, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14]);
 }
 
 fn counts(url: &str) -> (i64, i64, i64) {
@@ -279,6 +279,25 @@ fn registers_with_older_job_types_move_to_the_five() {
             for statement in sql {
                 db.batch_execute(statement).unwrap();
             }
+        },
+        &|| Box::new(PostgresStore::connect(&url).unwrap()),
+    );
+}
+
+#[test]
+fn search_entries_from_before_stems_are_rebuilt() {
+    let Some(url) = fresh_database() else { return };
+    let store = PostgresStore::connect(&url).unwrap();
+    swforce_store::conformance::search_entries_from_before_stems_are_rebuilt(
+        &store,
+        &|| {
+            raw(&url)
+                .batch_execute(
+                    "UPDATE examples SET search = to_tsvector('simple', lower(
+                         (body::json ->> 'title') || ' ' || (body::json ->> 'problem') || ' ' || (body::json ->> 'change')));
+                     DELETE FROM schema_migrations WHERE version = 14;",
+                )
+                .unwrap();
         },
         &|| Box::new(PostgresStore::connect(&url).unwrap()),
     );

@@ -140,3 +140,25 @@ fn another_programs_database_is_refused_untouched() {
         .unwrap();
     assert_eq!(tables, 1, "nothing was added");
 }
+
+#[test]
+fn search_entries_from_before_stems_are_rebuilt() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open_in_dir(dir.path()).unwrap();
+    let path = dir.path().join(FILE_NAME);
+    swforce_store::conformance::search_entries_from_before_stems_are_rebuilt(
+        &store,
+        &|| {
+            rusqlite::Connection::open(&path)
+                .unwrap()
+                .execute_batch(
+                    "DELETE FROM examples_fts;
+                     INSERT INTO examples_fts (rowid, title, problem, change)
+                         SELECT id, body ->> '$.title', body ->> '$.problem', body ->> '$.change' FROM examples;
+                     DELETE FROM schema_migrations WHERE version = 14;",
+                )
+                .unwrap();
+        },
+        &|| Box::new(SqliteStore::open_in_dir(dir.path()).unwrap()),
+    );
+}

@@ -103,7 +103,9 @@ fn impact(e: &Example) -> String {
 }
 
 fn view(e: &Example, themes: &[Theme], full: bool, ids: &PublicIds) -> ExampleView {
-    let teaser: String = e.change.chars().take(220).collect();
+    // Listings show the words a reader sees, not the Markdown behind them.
+    let plain = swforce_app::exchange::markdown_as_text(&e.change);
+    let teaser: String = plain.chars().take(220).collect();
     let id = ids.encode(Kind::Example, e.id);
     ExampleView {
         href: format!("/exchange/examples/{id}-{}", e.slug()),
@@ -127,7 +129,7 @@ fn view(e: &Example, themes: &[Theme], full: bool, ids: &PublicIds) -> ExampleVi
         published: e
             .published_at
             .as_deref()
-            .map(|p| p.chars().take(10).collect())
+            .map(|p| swforce_app::display::when(&p[..p.len().min(10)]))
             .unwrap_or_default(),
         status: e.status.label(),
         problem_html: if full {
@@ -140,7 +142,7 @@ fn view(e: &Example, themes: &[Theme], full: bool, ids: &PublicIds) -> ExampleVi
         } else {
             String::new()
         },
-        teaser: if e.change.chars().count() > 220 {
+        teaser: if plain.chars().count() > 220 {
             format!("{}…", teaser.trim_end())
         } else {
             teaser
