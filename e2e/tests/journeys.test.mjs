@@ -89,11 +89,30 @@ for (const javaScriptEnabled of [true, false]) {
     ]);
     const csv = readFileSync(await download.path(), 'utf8');
     assert.equal(csv.split('\n')[0], 'geography_code,geography_name,geographic_level,year,scenario,indicator,mean,p5,p50,p95');
-    await page.getByLabel('Save this scenario').fill('Frontline and retention, South West');
+    // Saved, the page confirms it in a banner (in focus) with the link to share.
+    const name = `Frontline and retention, South West (${mode})`;
+    await page.getByLabel('Save this scenario').fill(name);
     await page.getByRole('button', { name: 'Save scenario' }).click();
-    assert.match(page.url(), /\/projections\/E12000009\?.*saved=/);
+    assert.match(page.url(), /\/projections\/E12000009\?.*saved=.*#saved$/);
+    const banner = page.locator('.sw-notification-banner--success');
+    assert.match(await banner.innerText(), new RegExp(`Scenario \u201c${name.replace(/[()]/g, '\\$&')}\u201d saved`));
+    const shared = new URL(await banner.getByRole('link').getAttribute('href')).pathname;
+    assert.match(shared, /^\/scenarios\/[0-9a-f]{16}$/);
+    if (javaScriptEnabled) assert.equal(await page.evaluate(() => document.activeElement?.id ?? ''), 'saved');
+    // A second save under the same name is refused, and says why.
+    await page.getByLabel('Save this scenario').fill(name);
+    await page.getByRole('button', { name: 'Save scenario' }).click();
+    assert.match(await page.locator('.sw-error-summary').innerText(), /already has a scenario called/);
+    // Someone signed out who follows the link is told it is private, and may sign in to it.
+    const outside = await browser.newContext({ javaScriptEnabled });
+    const visitor = await outside.newPage();
+    await visitor.goto(server.url + shared);
+    assert.equal(await visitor.locator('h1').innerText(), 'This scenario is private');
+    await visitor.locator('main').getByRole('link', { name: 'sign in', exact: true }).click();
+    assert.match(visitor.url(), /\/sign-in\?next=%2Fscenarios%2F/);
+    await outside.close();
     await page.goto(server.url + '/projections');
-    await page.getByRole('link', { name: 'Frontline and retention, South West' }).first().click();
+    await page.getByRole('link', { name }).first().click();
     assert.equal(await page.locator('h1').innerText(), 'South West');
     assert.equal(await page.getByLabel('Frontline: extra places a year').inputValue(), '300');
     await context.close();
@@ -131,7 +150,7 @@ for (const javaScriptEnabled of [true, false]) {
     const broken = valid.replace('<OrgRole>', '<OrgRole>9');
     await page.setInputFiles('#file', { name: 'broken.xml', mimeType: 'application/xml', buffer: Buffer.from(broken) });
     await page.getByRole('button', { name: 'Check the return' }).click();
-    assert.match(await page.locator('.sw-warning-text__text').innerText(), /1 error\(s\)/);
+    assert.match(await page.locator('.sw-warning-text__text').innerText(), /1 error and 0 queries/);
     assert.match(await page.locator('table').first().innerText(), /Message\/CSWWWorker\[1\]\/OrgRole/);
     const [download] = await Promise.all([
       page.waitForEvent('download'),
