@@ -125,7 +125,11 @@ pub fn period(from: Option<&str>, to: Option<&str>, today: Date) -> Result<(Week
     };
     if from > to {
         return Err(AppError::Invalid {
-            problem: format!("The period starts ({from}) after it ends ({to})"),
+            problem: format!(
+                "The period starts (the week of {}) after it ends (the week of {})",
+                from.monday().long(),
+                to.monday().long()
+            ),
             fix: "Choose a start date before the end date".into(),
         });
     }

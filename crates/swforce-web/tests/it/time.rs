@@ -365,6 +365,30 @@ fn leaders_see_sums_of_five_people_or_more_and_never_a_diary() {
             .body
             .contains("Choose a start date before the end date")
     );
+    // The page keeps the form with the dates asked for, beside the last 13 weeks' figures.
+    assert!(nonsense.body.contains("sw-error-summary"));
+    assert!(
+        nonsense.body.contains("value=\"2025-05-05\"")
+            && nonsense.body.contains("Showing the last 13 weeks instead"),
+        "{}",
+        nonsense.body
+    );
+    assert!(nonsense.body.contains("the week of 5 May 2025"));
+    // A team manager lands on their own team, with the whole organisation one choice away.
+    in_team(&app, "manager@kent.test", team.id);
+    let landed = manager.get("/time/organisation");
+    assert!(
+        landed
+            .body
+            .contains("Time for social work: Child protection east"),
+        "{}",
+        landed.body
+    );
+    let all = manager.get("/time/organisation?team=");
+    assert!(
+        all.body
+            .contains("Time for social work: Kent County Council")
+    );
     // Each save is on the audit log with its week, never what it holds.
     let audit = app.app.store().audit(Some(kent), 100).unwrap();
     let saves: Vec<_> = audit.iter().filter(|e| e.action == "diary.save").collect();

@@ -2,8 +2,12 @@
 
 use super::{ViewParams, pct, short_date};
 use crate::chart::{LineChart, Series};
+use crate::error::Problem;
+use crate::pages::{PageResult, render, render_as};
 use crate::view::{CellView, Choices, Field, Layout, TableView};
 use askama::Template;
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
 use swforce_app::agency::today;
 use swforce_app::diary::GroupTime;
 use swforce_domain::diary::{TARGET_SHARE, Week, long_date, percent};
@@ -35,6 +39,19 @@ pub(super) struct GroupPage {
     reform_href: String,
     notes: Vec<(String, String)>,
     others: Vec<(String, String)>,
+    /// What was wrong with the dates asked for (the page then shows the default period).
+    problems: Vec<Problem>,
+}
+
+impl GroupPage {
+    /// The page, as a 400 when the dates asked for were wrong.
+    pub(super) fn respond(&self) -> PageResult {
+        if self.problems.is_empty() {
+            Ok(render(self)?.into_response())
+        } else {
+            render_as(StatusCode::BAD_REQUEST, self)
+        }
+    }
 }
 
 /// Where a group's page sits: its caption, its form's address, its download, the place whose
@@ -46,6 +63,8 @@ pub(super) struct Placing<'a> {
     pub(super) download: &'a str,
     pub(super) reform_code: Option<&'a str>,
     pub(super) others: Vec<(String, String)>,
+    /// What was wrong with the dates asked for, if anything.
+    pub(super) problem: Option<Problem>,
 }
 
 pub(super) fn group_page(g: &GroupTime, q: &ViewParams, placing: Placing<'_>) -> GroupPage {
@@ -56,6 +75,7 @@ pub(super) fn group_page(g: &GroupTime, q: &ViewParams, placing: Placing<'_>) ->
         download,
         reform_code,
         others,
+        problem,
     } = placing;
     let lines = TableView {
         caption: format!("Where the time went, {}", period_text(g)),
@@ -228,13 +248,21 @@ pub(super) fn group_page(g: &GroupTime, q: &ViewParams, placing: Placing<'_>) ->
         ),
         _ => String::new(),
     };
+    // With a problem, the fields keep what was asked for, and say what is wrong.
+    let problems: Vec<Problem> = problem.into_iter().collect();
+    let typed = |asked: &Option<String>, shown: Week| match (problems.is_empty(), asked) {
+        (false, Some(a)) => a.trim().to_string(),
+        _ => shown.to_string(),
+    };
     let mut from = Field::new("from", "From (week of)")
-        .value(&g.from.to_string())
-        .width("10");
+        .value(&typed(&q.from, g.from))
+        .width("10")
+        .error_from(&problems);
     from.kind = "date";
     let mut to = Field::new("to", "To (week of)")
-        .value(&g.to.to_string())
-        .width("10");
+        .value(&typed(&q.to, g.to))
+        .width("10")
+        .error_from(&problems);
     to.kind = "date";
     GroupPage {
         layout: Layout::new(&format!("Time for social work: {}", g.name)).nav("time"),
@@ -265,6 +293,7 @@ pub(super) fn group_page(g: &GroupTime, q: &ViewParams, placing: Placing<'_>) ->
             .map(|(w, n)| (w.describe(), n.clone()))
             .collect(),
         others,
+        problems,
     }
 }
 

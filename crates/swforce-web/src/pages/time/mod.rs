@@ -61,6 +61,33 @@ pub struct ViewParams {
     pub shift: Option<String>,
 }
 
+/// The period a view asks for. When its dates are wrong, the default period (the last 13
+/// weeks) with the problem to show beside the form, so the page keeps the form and the person's
+/// dates rather than ending on an error.
+pub(super) fn period_or_default(
+    q: &ViewParams,
+) -> Result<((Week, Week), Option<crate::error::Problem>), PageError> {
+    match period(q.from.as_deref(), q.to.as_deref(), today()) {
+        Ok(p) => Ok((p, None)),
+        Err(swforce_app::AppError::Invalid { problem, fix }) => {
+            let target = if problem.contains("\"to\"") || problem.contains("ends") {
+                "to"
+            } else {
+                "from"
+            };
+            Ok((
+                period(None, None, today())?,
+                Some(crate::error::Problem {
+                    text: problem,
+                    fix,
+                    target: target.into(),
+                }),
+            ))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
 pub(super) fn week_param(text: Option<&str>) -> Result<Option<Week>, PageError> {
     match text.map(str::trim).filter(|t| !t.is_empty()) {
         None => Ok(None),

@@ -3,16 +3,27 @@
 use super::ViewParams;
 use super::group::{Placing, group_csv, group_page};
 use super::organisation::query_of;
-use crate::error::PageError;
-use crate::pages::{PageResult, csv_response, render, run};
+use crate::error::{PageError, Problem};
+use crate::pages::{PageResult, csv_response, run};
 use crate::{AppState, WebState};
 use axum::extract::{Path, Query, State};
-use axum::response::IntoResponse;
 use swforce_app::agency::today;
 use swforce_app::diary::{GroupTime, period};
 use swforce_domain::geography::REGIONS;
 
+/// The figures of England or a region for the period asked for (the default period, with the
+/// problem, when its dates are wrong).
 fn national(
+    state: &WebState,
+    region: Option<&str>,
+    q: &ViewParams,
+) -> Result<(GroupTime, Option<Problem>), PageError> {
+    let ((from, to), problem) = super::period_or_default(q)?;
+    Ok((state.app.national_time(region, from, to)?, problem))
+}
+
+/// The figures for a download, which has no form to show a problem beside.
+fn national_csv(
     state: &WebState,
     region: Option<&str>,
     q: &ViewParams,
@@ -30,7 +41,7 @@ pub(super) fn region_links() -> Vec<(String, String)> {
 
 pub async fn england(State(state): AppState, Query(q): Query<ViewParams>) -> PageResult {
     run(move || {
-        let g = national(&state, None, &q)?;
+        let (g, problem) = national(&state, None, &q)?;
         let page = group_page(
             &g,
             &q,
@@ -41,16 +52,17 @@ pub async fn england(State(state): AppState, Query(q): Query<ViewParams>) -> Pag
                 download: &format!("/time/england/download.csv{}", query_of(&q)),
                 reform_code: Some("E92000001"),
                 others: region_links(),
+                problem,
             },
         );
-        Ok(render(&page)?.into_response())
+        page.respond()
     })
     .await
 }
 
 pub async fn england_csv(State(state): AppState, Query(q): Query<ViewParams>) -> PageResult {
     run(move || {
-        let g = national(&state, None, &q)?;
+        let g = national_csv(&state, None, &q)?;
         Ok(csv_response(
             "time-for-social-work-england.csv",
             group_csv(&g),
@@ -65,7 +77,7 @@ pub async fn region(
     Query(q): Query<ViewParams>,
 ) -> PageResult {
     run(move || {
-        let g = national(&state, Some(&code), &q)?;
+        let (g, problem) = national(&state, Some(&code), &q)?;
         let page = group_page(
             &g,
             &q,
@@ -76,9 +88,10 @@ pub async fn region(
                 download: &format!("/time/regions/{code}/download.csv{}", query_of(&q)),
                 reform_code: Some(&code),
                 others: vec![("England".into(), "/time/england".into())],
+                problem,
             },
         );
-        Ok(render(&page)?.into_response())
+        page.respond()
     })
     .await
 }
@@ -89,7 +102,7 @@ pub async fn region_csv(
     Query(q): Query<ViewParams>,
 ) -> PageResult {
     run(move || {
-        let g = national(&state, Some(&code), &q)?;
+        let g = national_csv(&state, Some(&code), &q)?;
         Ok(csv_response(
             "time-for-social-work-region.csv",
             group_csv(&g),

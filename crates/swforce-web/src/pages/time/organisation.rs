@@ -3,17 +3,16 @@
 use super::ViewParams;
 use super::group::{Placing, group_csv, group_page};
 use crate::auth::Viewer;
-use crate::error::PageError;
+use crate::error::{PageError, Problem};
 use crate::pages::ids::{Kind, PublicIds};
-use crate::pages::{PageResult, csv_response, ids, render, run};
+use crate::pages::{PageResult, csv_response, ids, run};
 use crate::view::Choices;
 use crate::{AppState, WebState};
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
-use axum::response::IntoResponse;
 use swforce_app::access::Principal;
-use swforce_app::agency::today;
-use swforce_app::diary::{Group, GroupTime, period};
+use swforce_app::diary::{Group, GroupTime};
+use swforce_domain::access::Role;
 
 fn team_choices(teams: &[swforce_store::Team], chosen: Option<i64>, ids: &PublicIds) -> Choices {
     let mut c = Choices::new("team", "Team", "select").option(
@@ -48,17 +47,36 @@ fn team_of(state: &WebState, q: &ViewParams) -> Result<Option<i64>, PageError> {
     }
 }
 
+/// The team a view shows: the one asked for; with none asked for, a team manager's own team
+/// (they land on it, and "All the organisation" is one choice away); otherwise the whole
+/// organisation.
+fn team_shown(state: &WebState, who: &Principal, q: &ViewParams) -> Result<Option<i64>, PageError> {
+    match &q.team {
+        Some(_) => team_of(state, q),
+        None if who.user.roles.contains(&Role::TeamManager) => Ok(who.user.team_id),
+        None => Ok(None),
+    }
+}
+
 fn org_view(
     state: &WebState,
     who: &Principal,
     q: &ViewParams,
-) -> Result<(GroupTime, Vec<swforce_store::Team>, Option<i64>), PageError> {
-    let (from, to) = period(q.from.as_deref(), q.to.as_deref(), today())?;
-    let team = team_of(state, q)?;
+) -> Result<
+    (
+        GroupTime,
+        Vec<swforce_store::Team>,
+        Option<i64>,
+        Option<Problem>,
+    ),
+    PageError,
+> {
+    let ((from, to), problem) = super::period_or_default(q)?;
+    let team = team_shown(state, who, q)?;
     let teams = state.app.diary_teams(who)?;
     let group = team.map_or(Group::Organisation, Group::Team);
     let g = state.app.org_time(who, &group, from, to)?;
-    Ok((g, teams, team))
+    Ok((g, teams, team, problem))
 }
 
 pub(super) fn query_of(q: &ViewParams) -> String {
@@ -85,7 +103,7 @@ pub async fn show(
 ) -> PageResult {
     let who = viewer.signed_in()?.clone();
     run(move || {
-        let (g, teams, team) = org_view(&state, &who, &q)?;
+        let (g, teams, team, problem) = org_view(&state, &who, &q)?;
         let caption = if team.is_some() {
             who.org.name.clone()
         } else {
@@ -101,9 +119,10 @@ pub async fn show(
                 download: &format!("/time/organisation/download.csv{}", query_of(&q)),
                 reform_code: Some(who.org.la_code.as_deref().unwrap_or("E92000001")),
                 others: vec![("England".into(), "/time/england".into())],
+                problem,
             },
         );
-        Ok(render(&page)?.into_response())
+        page.respond()
     })
     .await
 }
@@ -115,7 +134,15 @@ pub async fn download(
 ) -> PageResult {
     let who = viewer.signed_in()?.clone();
     run(move || {
-        let (g, _, _) = org_view(&state, &who, &q)?;
+        let (g, _, _, problem) = org_view(&state, &who, &q)?;
+        if let Some(p) = problem {
+            return Err(PageError::new(
+                StatusCode::BAD_REQUEST,
+                "There is a problem",
+                p.text,
+                p.fix,
+            ));
+        }
         Ok(csv_response("time-for-social-work.csv", group_csv(&g)))
     })
     .await
