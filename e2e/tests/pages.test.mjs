@@ -114,6 +114,26 @@ test('chart words stay at least 12px on a phone, and the last year label is not 
   }
 });
 
+test('an authority downloads whole in one file; a comparison takes several at once and draws their regions and England', async () => {
+  const context = await browser.newContext({ acceptDownloads: true });
+  const page = await context.newPage();
+  await page.goto(server.url + '/authorities/E10000016');
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('link', { name: 'Download every figure for Kent as one CSV file' }).click(),
+  ]);
+  const csv = readFileSync(await download.path(), 'utf8');
+  assert.match(csv.split('\n')[0], /^measure,year,Kent \(E10000016\)/);
+  assert.ok(csv.split('\n').length > 100, 'every measure and year');
+  await page.goto(server.url + '/compare');
+  await page.getByLabel('Or add several at once').fill('Kent\nMedway\nBournemouth, Christchurch and Poole');
+  await page.getByRole('button', { name: 'Add to comparison' }).click();
+  assert.deepEqual(await page.locator('.sw-summary-list__key').allInnerTexts(), ['Kent', 'Medway', 'Bournemouth, Christchurch and Poole']);
+  const legend = await page.locator('#turnover-rate-fte .sw-chart__legend').innerText();
+  for (const name of ['Kent', 'Medway', 'South East', 'South West', 'England']) assert.match(legend, new RegExp(name));
+  await context.close();
+});
+
 test('checking a census return lands on the findings, which download without choosing the file again', async () => {
   const context = await browser.newContext({ acceptDownloads: true });
   const page = await context.newPage();

@@ -1,7 +1,7 @@
 //! Comparing up to six local authorities, indicator by indicator, or one authority with its ten
 //! statistical neighbours.
 
-use super::indicator::{Column, IndicatorSection, section};
+use super::indicator::{Column, IndicatorSection, comparable, section};
 use super::place::href;
 use super::{PageResult, csv_response, render_as, run};
 use crate::error::{PageError, Problem};
@@ -62,7 +62,8 @@ pub struct NeighbourList {
     pub notes: Vec<String>,
 }
 
-/// The codes asked for, in order, without repeats: `la=` (repeated) and `add=`, minus `remove=`.
+/// The codes asked for, in order, without repeats: `la=` (repeated), `add=` and the lines of
+/// `several=`, minus `remove=`.
 fn requested(query: Option<&str>) -> Vec<String> {
     let pairs: Vec<(String, String)> = query
         .and_then(|q| serde_urlencoded::from_str(q).ok())
@@ -73,13 +74,14 @@ fn requested(query: Option<&str>) -> Vec<String> {
         .map(|(_, v)| v.as_str())
         .collect();
     let mut out: Vec<String> = Vec::new();
-    for (k, v) in &pairs {
-        let v = v.trim();
-        if (k == "la" || k == "add")
-            && !v.is_empty()
-            && !removed.contains(&v)
-            && !out.iter().any(|o| o == v)
-        {
+    // `several=` holds names or codes, one a line, to add at once.
+    let asked = pairs.iter().flat_map(|(k, v)| match k.as_str() {
+        "la" | "add" => vec![v.trim()],
+        "several" => v.lines().map(str::trim).collect(),
+        _ => Vec::new(),
+    });
+    for v in asked {
+        if !v.is_empty() && !removed.contains(&v) && !out.iter().any(|o| o == v) {
             out.push(v.to_string());
         }
     }
@@ -106,8 +108,8 @@ fn resolve<'a>(snap: &'a Snapshot, codes: &[String]) -> (Vec<&'a Geography>, Vec
             Ok(g) if !places.iter().any(|p: &&Geography| p.code == g.code) => places.push(g),
             Ok(_) => {}
             Err(_) => problems.push(Problem {
-                text: format!("No local authority has the code {code}"),
-                fix: "Choose an authority from the list".into(),
+                text: format!("No local authority has the name or code \u{201c}{code}\u{201d}"),
+                fix: "Choose an authority from the list, or check the name's spelling".into(),
                 target: "add".into(),
             }),
         }
@@ -150,12 +152,30 @@ fn sections(snap: &Snapshot, c: &Comparison, query: &str) -> Vec<IndicatorSectio
         .iter()
         .filter(|(_, per_place)| per_place.iter().flatten().any(Option::is_some))
         .map(|(measure, per_place)| {
-            let columns = c
+            let mut columns: Vec<Column> = c
                 .places
                 .iter()
                 .zip(per_place)
                 .map(|(p, figs)| Column::of(snap, p, measure, &c.years, figs.clone()))
                 .collect();
+            // Rates and shares beside the regions of the authorities chosen and England (a
+            // count follows the size of the place, so it has none).
+            if comparable(measure) {
+                let mut refs = references(snap, &c.places);
+                // Six lines at most can be told apart: England, then as many regions as fit.
+                let room = MAX_COMPARED.saturating_sub(c.places.len());
+                if refs.len() > room {
+                    refs.drain(..refs.len() - room);
+                }
+                for r in refs {
+                    let figures = c
+                        .years
+                        .iter()
+                        .map(|y| snap.figure(&r.code, measure, "", *y))
+                        .collect();
+                    columns.push(Column::of(snap, r, measure, &c.years, figures));
+                }
+            }
             let download = format!("/compare.csv?{query}&measure={}", measure.name);
             let mut s = section(
                 &measure.name.replace('_', "-"),
@@ -180,6 +200,21 @@ fn sections(snap: &Snapshot, c: &Comparison, query: &str) -> Vec<IndicatorSectio
             s
         })
         .collect()
+}
+
+/// The places a comparison's rates are set beside: the regions of the authorities chosen (each
+/// once, in the order first met) and England.
+fn references<'a>(snap: &'a Snapshot, places: &[Geography]) -> Vec<&'a Geography> {
+    let mut out: Vec<&Geography> = Vec::new();
+    for p in places {
+        if let Some(r) = snap.region_of(p) {
+            if !out.iter().any(|o| o.code == r.code) {
+                out.push(r);
+            }
+        }
+    }
+    out.extend(snap.england());
+    out
 }
 
 /// `neighbours=CODE[&model=YEAR]`, if the query asks for a neighbour comparison.

@@ -59,6 +59,8 @@ pub struct PlacePage {
     pub demand: Vec<IndicatorSection>,
     pub ethnicity: Option<TableView>,
     pub compare_href: String,
+    /// Every figure of the place in one CSV file.
+    pub download_all: String,
     pub is_authority: bool,
     /// The authority's statistical neighbours, with the model choice.
     pub neighbours: Option<super::neighbour_views::NeighboursView>,
@@ -751,6 +753,7 @@ fn page_parts(snap: &Snapshot, place: &Geography, p: Profile) -> PlacePage {
             .collect(),
         ethnicity: ethnicity_table(&p),
         compare_href: format!("/compare?la={}", place.code),
+        download_all: format!("/compare.csv?la={}", place.code),
         is_authority: place.level == GeographicLevel::LocalAuthority,
         neighbours: p.neighbours.as_ref().map(|n| neighbours_view(snap, n)),
         unpublished: unpublished

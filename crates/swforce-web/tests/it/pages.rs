@@ -200,6 +200,30 @@ fn three_authorities_compare_side_by_side() {
         .find(|l| l.starts_with("/compare?") && !l.contains("E09000007"))
         .unwrap();
     assert_eq!(remove, "/compare?la=E09000003&la=E06000058");
+    // Rates are drawn beside the regions of the chosen (London, South West) and England;
+    // counts are not.
+    let turnover = html.split("id=\"turnover-rate-fte\"").nth(1).unwrap_or("");
+    let title = turnover.split("</title>").next().unwrap_or("");
+    assert!(
+        title.contains("London") && title.contains("South West") && title.contains("England"),
+        "{title}"
+    );
+    let inpost = html.split("id=\"inpost-fte\"").nth(1).unwrap_or("");
+    let title = inpost.split("</title>").next().unwrap_or("");
+    assert!(!title.contains("England"), "{title}");
+}
+
+#[test]
+fn several_authorities_are_added_at_once_by_name_or_code() {
+    let a = demo().get(
+        "/compare?several=Kent%0D%0AE06000035%0D%0ABournemouth%2C+Christchurch+and+Poole%0D%0ANowhere",
+    );
+    assert_eq!(a.status, 400, "one line names no authority");
+    assert_eq!(a.body.matches("class=\"sw-summary-list__row\"").count(), 3);
+    assert!(
+        a.body
+            .contains("No local authority has the name or code \u{201c}Nowhere\u{201d}")
+    );
 }
 
 #[test]
