@@ -291,6 +291,8 @@ pub async fn answer(
 #[template(path = "involved_manage.html")]
 struct ManagePage {
     layout: Layout,
+    /// The confirmation after a saving action.
+    banner: Option<(String, String)>,
     problems: Vec<Problem>,
     /// Each form, its number of responses and its opaque id.
     forms: Vec<(FeedbackForm, usize, String)>,
@@ -374,14 +376,46 @@ fn manage_page(
             .error_from(&problems),
         theme_audience: audience.error_from(&problems),
         problems,
+        banner: None,
     })
 }
 
-pub async fn manage(State(state): AppState, viewer: Viewer) -> PageResult {
+/// What `?saved=` after a saving action on the campaign page confirms.
+#[derive(Debug, Default, Deserialize)]
+pub struct Saved {
+    saved: Option<String>,
+}
+
+impl Saved {
+    fn banner(&self) -> Option<(String, String)> {
+        let (title, body) = match self.saved.as_deref()? {
+            "form" => (
+                "Feedback form created",
+                "It is listed under your forms and open for responses.",
+            ),
+            "opened" => ("Form opened", "It takes responses again."),
+            "closed" => (
+                "Form closed",
+                "It takes no more responses; those it has are kept until their day.",
+            ),
+            "theme" => ("Theme saved", "It is listed under the themes."),
+            _ => return None,
+        };
+        Some((title.to_string(), body.to_string()))
+    }
+}
+
+pub async fn manage(
+    State(state): AppState,
+    viewer: Viewer,
+    Query(saved): Query<Saved>,
+) -> PageResult {
     let who = viewer.signed_in()?.clone();
     who.require_read(Permission::RunCampaign)?;
     run(move || {
-        Ok(render(&manage_page(&state, &who, &Fields(Vec::new()), Vec::new())?)?.into_response())
+        let mut page = manage_page(&state, &who, &Fields(Vec::new()), Vec::new())?;
+        page.banner = saved.banner();
+        Ok(render(&page)?.into_response())
     })
     .await
 }
@@ -401,7 +435,7 @@ pub async fn create_form(
             &form.get("retention_days"),
             &viewer.origin,
         ) {
-            Ok(_) => Ok(redirect("/get-involved/manage").into_response()),
+            Ok(_) => Ok(redirect("/get-involved/manage?saved=form").into_response()),
             Err(e) => refused(e, |problems| {
                 unprocessable(&manage_page(&state, &who, &form, problems)?)
             }),
@@ -419,10 +453,14 @@ pub async fn set_open(
     let who = viewer.signed_in()?.clone();
     let id = form_id(&state, &id)?.id();
     run(move || {
-        state
-            .app
-            .set_form_open(&who, id, form.get("open") == "yes", &viewer.origin)?;
-        Ok(redirect("/get-involved/manage").into_response())
+        let open = form.get("open") == "yes";
+        state.app.set_form_open(&who, id, open, &viewer.origin)?;
+        Ok(redirect(if open {
+            "/get-involved/manage?saved=opened"
+        } else {
+            "/get-involved/manage?saved=closed"
+        })
+        .into_response())
     })
     .await
 }
@@ -442,7 +480,7 @@ pub async fn save_theme(
             form.get("retire") != "yes",
             &viewer.origin,
         ) {
-            Ok(()) => Ok(redirect("/get-involved/manage#themes").into_response()),
+            Ok(()) => Ok(redirect("/get-involved/manage?saved=theme#themes").into_response()),
             Err(e) => refused(e, |problems| {
                 unprocessable(&manage_page(&state, &who, &form, problems)?)
             }),
@@ -513,6 +551,7 @@ pub async fn resources(State(state): AppState, viewer: Viewer) -> PageResult {
 #[template(path = "resource.html")]
 struct ResourcePageView {
     layout: Layout,
+    banner: Option<(String, String)>,
     slug: String,
     title: String,
     html: String,
@@ -524,11 +563,18 @@ pub async fn resource(
     State(state): AppState,
     viewer: Viewer,
     Path(slug): Path<String>,
+    Query(saved): Query<Saved>,
 ) -> PageResult {
     run(move || {
         let p = state.app.resource_page(&slug)?;
         let page = ResourcePageView {
             layout: Layout::new(&p.title).nav("exchange"),
+            banner: saved.saved.is_some().then(|| {
+                (
+                    "Page saved".to_string(),
+                    "This is how readers see it.".to_string(),
+                )
+            }),
             html: render_markdown(&p.body),
             updated: swforce_app::display::when(&p.updated_at[..p.updated_at.len().min(10)]),
             can_edit: viewer.can(Permission::Moderate),
@@ -602,7 +648,7 @@ pub async fn save_resource(
             &form.get("body"),
             &viewer.origin,
         ) {
-            Ok(p) => Ok(redirect(&format!("/resources/{}", p.slug)).into_response()),
+            Ok(p) => Ok(redirect(&format!("/resources/{}?saved=1", p.slug)).into_response()),
             Err(e) => refused(e, |problems| unprocessable(&edit_page(&form, problems))),
         }
     })

@@ -474,6 +474,11 @@ fn the_form_checks_each_field_like_a_file_and_saves_nothing_when_wrong() {
     let page = analyst.get(good.header("location").unwrap());
     assert!(page.body.contains("SW123456"));
     assert!(
+        page.body.contains("sw-notification-banner--success")
+            && page.body.contains("Engagement KCC-NEW-1 saved"),
+        "saving is confirmed"
+    );
+    assert!(
         page.body
             .contains("2 years&#39; post-qualifying experience")
             || page.body.contains("2 years' post-qualifying experience"),
@@ -487,6 +492,7 @@ fn the_form_checks_each_field_like_a_file_and_saves_nothing_when_wrong() {
         .rsplit('/')
         .next()
         .unwrap()
+        .trim_end_matches("?saved=1")
         .to_string();
     let edit = analyst.get(&format!("/agency/council/engagements/new?edit={id}"));
     assert!(edit.body.contains("value=\"KCC-NEW-1\""));

@@ -356,6 +356,11 @@ fn people_get_involved_and_campaign_leads_export_with_consent_and_retention() {
         ],
     );
     assert_eq!(made.status, 303, "{}", made.body);
+    let confirmed = lead.get(made.header("location").unwrap());
+    assert!(
+        confirmed.body.contains("sw-notification-banner--success")
+            && confirmed.body.contains("Feedback form created")
+    );
     let form_id = app.public(
         swforce_app::public_id::Kind::Form,
         app.app.store().forms().unwrap()[0].id,
@@ -411,7 +416,10 @@ fn people_get_involved_and_campaign_leads_export_with_consent_and_retention() {
         ],
     );
     assert_eq!(good.status, 303);
+    let confirmed = lead.get(good.header("location").unwrap());
+    assert!(confirmed.body.contains("Page saved"));
     let shown = anon.get("/resources/events");
+    assert!(!shown.body.contains("Page saved"));
     assert!(shown.body.contains("<h2>Next meeting</h2>"));
     assert_eq!(
         sam.post_form(

@@ -180,7 +180,8 @@ fn tenant<'a>(app: &'a TestApp, name: &str, la: &str, lea: &str, tag: &str) -> T
             recorded
                 .header("location")
                 .unwrap()
-                .trim_start_matches("/agency/council/engagements/"),
+                .trim_start_matches("/agency/council/engagements/")
+                .trim_end_matches("?saved=1"),
         )
         .unwrap();
     let drafted = worker.post_form(

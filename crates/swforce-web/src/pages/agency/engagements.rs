@@ -7,7 +7,7 @@ use crate::pages::ids::Kind;
 use crate::pages::{PageResult, ids, redirect, render, run};
 use crate::view::Layout;
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::response::IntoResponse;
 use swforce_domain::agency::Engagement;
 
@@ -42,6 +42,8 @@ pub async fn register(State(state): AppState, viewer: Viewer) -> PageResult {
 #[template(path = "agency_engagement.html")]
 struct EngagementPage {
     layout: Layout,
+    /// The confirmation straight after the engagement was saved.
+    banner: Option<(String, String)>,
     row: RowView,
     /// The engagement's opaque id.
     id: String,
@@ -107,7 +109,12 @@ fn details(e: &Engagement) -> Vec<(&'static str, String)> {
     ]
 }
 
-pub async fn show(State(state): AppState, viewer: Viewer, Path(id): Path<String>) -> PageResult {
+pub async fn show(
+    State(state): AppState,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    RawQuery(query): RawQuery,
+) -> PageResult {
     let who = viewer.signed_in()?.clone();
     let found = engagement_id(&state, &id)?;
     run(move || {
@@ -120,6 +127,12 @@ pub async fn show(State(state): AppState, viewer: Viewer, Path(id): Path<String>
         let ids = ids::all(&state)?;
         let page = EngagementPage {
             layout: Layout::new(&format!("Engagement {}", c.engagement.reference)).nav("agency"),
+            banner: (query.as_deref() == Some("saved=1")).then(|| {
+                (
+                    format!("Engagement {} saved", c.engagement.reference),
+                    "It is on the register, checked against the rules below.".to_string(),
+                )
+            }),
             row: row(&c, Some(&ids)),
             id: ids.encode(Kind::Engagement, found.id()),
             judged_at: c.assessment.judged_at.long(),

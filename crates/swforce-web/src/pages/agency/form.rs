@@ -305,7 +305,7 @@ pub async fn save(State(state): AppState, viewer: Viewer, Form(form): Form<Field
         };
         match state.app.save_engagement(&who, engagement, &viewer.origin) {
             Ok(s) => Ok(redirect(&format!(
-                "/agency/council/engagements/{}",
+                "/agency/council/engagements/{}?saved=1",
                 ids::public(&state, Kind::Engagement, s.id)?
             ))
             .into_response()),
