@@ -48,9 +48,20 @@ pub enum Sent {
 /// A moderator's decision.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Decision {
-    Approve,
+    /// Publish it, with the moderator's edits to its words if they changed any (the author is
+    /// then emailed what was changed, with their own words as sent).
+    Approve(Option<Edits>),
     AskForChanges(String),
     Reject(String),
+}
+
+/// A moderator's edits to an example's words before publishing, and a note to the author.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Edits {
+    pub title: String,
+    pub problem: String,
+    pub change: String,
+    pub note: String,
 }
 
 impl App {
@@ -511,11 +522,64 @@ impl App {
         }
         let now = now_stamp();
         let (detail, mail) = match &decision {
-            Decision::Approve => {
+            Decision::Approve(edits) => {
+                let sent = e.clone();
+                if let Some(ed) = edits {
+                    e.title = ed.title.trim().to_string();
+                    e.problem = ed.problem.trim().to_string();
+                    e.change = ed.change.trim().to_string();
+                }
+                let changed: Vec<&str> = [
+                    ("title", sent.title != e.title),
+                    ("problem", sent.problem != e.problem),
+                    ("what changed", sent.change != e.change),
+                ]
+                .into_iter()
+                .filter_map(|(what, differs)| differs.then_some(what))
+                .collect();
+                if !changed.is_empty() {
+                    let problems = check(&e, &self.themes()?, true);
+                    if !problems.is_empty() {
+                        return Err(ExchangeError::Fields(problems));
+                    }
+                }
                 e.status = Status::Published;
                 e.published_at = Some(now.clone());
                 e.moderator_note = String::new();
-                ("published".to_string(), None)
+                if changed.is_empty() {
+                    ("published".to_string(), None)
+                } else {
+                    let note = match &decision {
+                        Decision::Approve(Some(ed)) if !ed.note.trim().is_empty() => {
+                            format!("\n\nThe moderator's note: {}", ed.note.trim())
+                        }
+                        _ => String::new(),
+                    };
+                    let link = format!(
+                        "{}/exchange/examples/{}",
+                        base_url.trim_end_matches('/'),
+                        self.public_id(Kind::Example, id)?
+                    );
+                    (
+                        format!(
+                            "published with the moderator's edits to its {}",
+                            changed.join(", ")
+                        ),
+                        Some(Mail {
+                            to: e.author_email.clone(),
+                            subject: "Your 80:20 in practice example is published, with edits"
+                                .into(),
+                            body: format!(
+                                "Thank you for sharing \"{}\". It is published: {link}\n\nBefore publishing it, a moderator edited its {}.{note}\n\nAs you sent it:\n\n{}\n\n{}\n\n{}\n",
+                                e.title,
+                                changed.join(", "),
+                                sent.title,
+                                sent.problem,
+                                sent.change
+                            ),
+                        }),
+                    )
+                }
             }
             Decision::AskForChanges(note) | Decision::Reject(note) => {
                 let note = note.trim();

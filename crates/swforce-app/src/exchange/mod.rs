@@ -5,7 +5,7 @@ mod examples;
 mod forms;
 mod pages;
 
-pub use examples::{Decision, ExampleForm, Sent};
+pub use examples::{Decision, Edits, ExampleForm, Sent};
 pub use forms::STEERING_CONSENT;
 
 use crate::access::{Origin, Principal};

@@ -42,6 +42,24 @@ fn a_newcomer_shares_an_example_a_moderator_publishes_it_and_a_guest_finds_it() 
     let campaign = app.organisation("80:20 campaign", None);
     let moderator = app.person(campaign, "mo@campaign.test", &["moderator"]);
 
+    // A preview shows the example as it will read, keeps the form, and stores nothing.
+    let mut preview: Vec<(&str, &str)> = GOOD.to_vec();
+    preview.push(("action", "preview"));
+    let shown = sam.post_form("/exchange/examples", &preview);
+    assert_eq!(shown.status, 200, "{}", shown.body);
+    assert!(shown.body.contains("Preview: how your example will read"));
+    assert!(shown.body.contains("<strong>dictation</strong>"));
+    assert!(
+        shown
+            .body
+            .contains("value=\"Dictation freed an afternoon a week\"")
+    );
+    for status in [
+        swforce_domain::exchange::Status::Draft,
+        swforce_domain::exchange::Status::Submitted,
+    ] {
+        assert!(app.app.store().examples_in(status, 10).unwrap().is_empty());
+    }
     // A draft first, then sent for moderation.
     let mut draft: Vec<(&str, &str)> = GOOD.to_vec();
     draft.push(("action", "draft"));
@@ -428,5 +446,92 @@ fn people_get_involved_and_campaign_leads_export_with_consent_and_retention() {
         )
         .status,
         403
+    );
+}
+
+#[test]
+fn a_moderator_edits_an_example_before_publishing_and_the_author_is_told() {
+    let app = spawn_app();
+    let kent = app.organisation("Kent County Council", Some("E10000016"));
+    let sam = app.person(kent, "sam@kent.test", &["social_worker"]);
+    let campaign = app.organisation("80:20 campaign", None);
+    let moderator = app.person(campaign, "mo@campaign.test", &["moderator"]);
+    let mut send = GOOD.to_vec();
+    send.push(("action", "submit"));
+    assert_eq!(sam.post_form("/exchange/examples", &send).status, 303);
+    let id = app
+        .app
+        .store()
+        .examples_of(
+            app.app
+                .store()
+                .user_by_email("sam@kent.test")
+                .unwrap()
+                .unwrap()
+                .id,
+        )
+        .unwrap()[0]
+        .id;
+    let public = app.public(swforce_app::public_id::Kind::Example, id);
+    // The review page holds the words to edit.
+    let review = moderator.get(&format!("/exchange/moderation/{public}"));
+    assert!(review.body.contains("Edit its words before publishing"));
+    assert!(
+        review
+            .body
+            .contains("value=\"Dictation freed an afternoon a week\"")
+    );
+    // An edit that leaves the title empty is refused beside it, with the edits kept open.
+    let change = GOOD.iter().find(|(k, _)| *k == "change").unwrap().1;
+    let problem = GOOD.iter().find(|(k, _)| *k == "problem").unwrap().1;
+    let empty = moderator.post_form(
+        &format!("/exchange/moderation/{public}"),
+        &[
+            ("decision", "approve"),
+            ("title", " "),
+            ("problem", problem),
+            ("change", change),
+        ],
+    );
+    assert_eq!(empty.status, 422, "{}", empty.body);
+    assert!(empty.body.contains("id=\"edit\" open"));
+    let done = moderator.post_form(
+        &format!("/exchange/moderation/{public}"),
+        &[
+            ("decision", "approve"),
+            ("title", "Dictation freed an afternoon a week in Kent"),
+            ("problem", problem),
+            ("change", change),
+            ("note", "We added where it happened."),
+        ],
+    );
+    assert_eq!(done.status, 303, "{}", done.body);
+    let published = app.app.store().example(id).unwrap().unwrap();
+    assert_eq!(
+        published.title,
+        "Dictation freed an afternoon a week in Kent"
+    );
+    assert_eq!(
+        published.status,
+        swforce_domain::exchange::Status::Published
+    );
+    let mail = mail_with(&app, "published, with edits");
+    assert!(mail.contains("sam@kent.test"));
+    assert!(mail.contains("a moderator edited its title"), "{mail}");
+    assert!(mail.contains("We added where it happened."));
+    assert!(mail.contains("As you sent it:"));
+    assert!(
+        mail.lines()
+            .any(|l| l.trim() == "Dictation freed an afternoon a week"),
+        "{mail}"
+    );
+    assert!(
+        app.app
+            .store()
+            .audit(None, 100)
+            .unwrap()
+            .iter()
+            .any(|e| e.action == "moderation"
+                && e.detail == "published with the moderator's edits to its title")
     );
 }

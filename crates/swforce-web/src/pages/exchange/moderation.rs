@@ -5,7 +5,7 @@ use crate::auth::Viewer;
 use crate::error::{PageError, Problem};
 use crate::pages::ids::all as all_ids;
 use crate::pages::{Fields, PageResult, redirect, render, run, unprocessable};
-use crate::view::{Choices, Layout};
+use crate::view::{Choices, Field, Layout};
 use crate::{AppState, WebState};
 use askama::Template;
 use axum::Form;
@@ -13,7 +13,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::IntoResponse;
 use serde::Deserialize;
 use swforce_app::access::Principal;
-use swforce_app::exchange::{Decision, ExchangeError};
+use swforce_app::exchange::{Decision, Edits, ExchangeError};
 use swforce_domain::exchange::FieldProblem;
 
 #[derive(Template)]
@@ -69,6 +69,31 @@ struct ReviewPage {
     decision: Choices,
     note: String,
     note_error: String,
+    /// The words a moderator may edit before publishing: the title, and the problem and the
+    /// change (value, error).
+    title: Field,
+    problem: (String, String),
+    change: (String, String),
+}
+
+impl ReviewPage {
+    /// Whether the edits are open: when one of them has a problem.
+    pub fn editing(&self) -> bool {
+        !self.title.error.is_empty() || !self.problem.1.is_empty() || !self.change.1.is_empty()
+    }
+
+    /// The two texts as the page shows them: id, label, value and error.
+    pub fn texts(&self) -> [(&'static str, &'static str, &str, &str); 2] {
+        [
+            (
+                "problem",
+                "What the problem was",
+                &self.problem.0,
+                &self.problem.1,
+            ),
+            ("change", "What changed", &self.change.0, &self.change.1),
+        ]
+    }
 }
 
 fn review_page(
@@ -78,8 +103,20 @@ fn review_page(
     problems: Vec<Problem>,
     chosen: &str,
     note: &str,
+    edits: Option<&Edits>,
 ) -> Result<ReviewPage, PageError> {
     let e = state.app.example_for_moderation(who, id)?;
+    let err = |id: &str| {
+        problems
+            .iter()
+            .find(|p| p.target == id)
+            .map(|p| p.text.clone())
+            .unwrap_or_default()
+    };
+    let (title, problem, change) = match edits {
+        Some(ed) => (ed.title.clone(), ed.problem.clone(), ed.change.clone()),
+        None => (e.title.clone(), e.problem.clone(), e.change.clone()),
+    };
     let themes = state.app.themes()?;
     let ids = all_ids(state)?;
     let decision = Choices::new("decision", "Decision", "radio")
@@ -113,6 +150,11 @@ fn review_page(
         consent: e.contact_consent,
         decision,
         note: note.into(),
+        title: Field::new("title", "Title")
+            .value(&title)
+            .error_from(&problems),
+        problem: (problem, err("problem")),
+        change: (change, err("change")),
         note_error: problems
             .iter()
             .find(|p| p.target == "note")
@@ -125,8 +167,10 @@ fn review_page(
 pub async fn review(State(state): AppState, viewer: Viewer, Path(id): Path<String>) -> PageResult {
     let who = viewer.signed_in()?.clone();
     let id = example_id(&state, &id)?.id();
-    run(move || Ok(render(&review_page(&state, &who, id, Vec::new(), "", "")?)?.into_response()))
-        .await
+    run(move || {
+        Ok(render(&review_page(&state, &who, id, Vec::new(), "", "", None)?)?.into_response())
+    })
+    .await
 }
 
 pub async fn decide(
@@ -140,8 +184,20 @@ pub async fn decide(
     run(move || {
         let note = form.get("note");
         let chosen = form.get("decision");
+        let edits = Edits {
+            title: form.get("title"),
+            problem: form.get("problem"),
+            change: form.get("change"),
+            note: note.clone(),
+        };
         let decision = match chosen.as_str() {
-            "approve" => Some(Decision::Approve),
+            // The edit fields are on the review page; a form without them publishes as sent.
+            "approve" => Some(Decision::Approve(
+                form.0
+                    .iter()
+                    .any(|(k, _)| k == "title")
+                    .then(|| edits.clone()),
+            )),
             "changes" => Some(Decision::AskForChanges(note.clone())),
             "reject" => Some(Decision::Reject(note.clone())),
             _ => None,
@@ -167,7 +223,15 @@ pub async fn decide(
             ))
             .into_response()),
             Err(ExchangeError::Fields(problems)) => {
-                let page = review_page(&state, &who, id, problems_of(problems), &chosen, &note)?;
+                let page = review_page(
+                    &state,
+                    &who,
+                    id,
+                    problems_of(problems),
+                    &chosen,
+                    &note,
+                    Some(&edits),
+                )?;
                 unprocessable(&page)
             }
             Err(ExchangeError::App(e)) => Err(e.into()),

@@ -14,7 +14,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::IntoResponse;
 use serde::Deserialize;
 use swforce_app::access::Principal;
-use swforce_app::exchange::{ExampleForm, ExchangeError, Sent};
+use swforce_app::exchange::{ExampleForm, ExchangeError, Sent, render_markdown};
 use swforce_domain::access::OrgKind;
 use swforce_domain::exchange::{Example, Setting, Status};
 use swforce_domain::geography::REGIONS;
@@ -41,6 +41,8 @@ struct FormPage {
     name: Field,
     email: Field,
     note: String,
+    /// The example as it will read, when "Preview" was chosen: title, problem and change (HTML).
+    preview: Option<(String, String, String)>,
 }
 
 fn form_of(e: &Example) -> ExampleForm {
@@ -178,6 +180,7 @@ fn form_page(
             .error_from(&problems),
         note,
         problems,
+        preview: None,
     })
 }
 
@@ -247,6 +250,16 @@ pub async fn send(
             email: fields.get("email"),
             honeypot: fields.get("website"),
         };
+        // A preview shows the example as it will read, and keeps the form; nothing is stored.
+        if fields.get("action") == "preview" {
+            let mut page = form_page(&state, who, &form, Vec::new(), String::new())?;
+            page.preview = Some((
+                form.title.trim().to_string(),
+                render_markdown(&form.problem),
+                render_markdown(&form.change),
+            ));
+            return Ok(render(&page)?.into_response());
+        }
         let submit = fields.get("action") != "draft";
         match state
             .app
