@@ -58,25 +58,27 @@ fn team_shown(state: &WebState, who: &Principal, q: &ViewParams) -> Result<Optio
     }
 }
 
-fn org_view(
-    state: &WebState,
-    who: &Principal,
-    q: &ViewParams,
-) -> Result<
-    (
-        GroupTime,
-        Vec<swforce_store::Team>,
-        Option<i64>,
-        Option<Problem>,
-    ),
-    PageError,
-> {
+/// An organisation's view: its figures, its teams, the team shown, and what was wrong with the
+/// dates asked for.
+struct OrgView {
+    time: GroupTime,
+    teams: Vec<swforce_store::Team>,
+    team: Option<i64>,
+    problem: Option<Problem>,
+}
+
+fn org_view(state: &WebState, who: &Principal, q: &ViewParams) -> Result<OrgView, PageError> {
     let ((from, to), problem) = super::period_or_default(q)?;
     let team = team_shown(state, who, q)?;
     let teams = state.app.diary_teams(who)?;
     let group = team.map_or(Group::Organisation, Group::Team);
-    let g = state.app.org_time(who, &group, from, to)?;
-    Ok((g, teams, team, problem))
+    let time = state.app.org_time(who, &group, from, to)?;
+    Ok(OrgView {
+        time,
+        teams,
+        team,
+        problem,
+    })
 }
 
 pub(super) fn query_of(q: &ViewParams) -> String {
@@ -103,7 +105,12 @@ pub async fn show(
 ) -> PageResult {
     let who = viewer.signed_in()?.clone();
     run(move || {
-        let (g, teams, team, problem) = org_view(&state, &who, &q)?;
+        let OrgView {
+            time: g,
+            teams,
+            team,
+            problem,
+        } = org_view(&state, &who, &q)?;
         let caption = if team.is_some() {
             who.org.name.clone()
         } else {
@@ -134,7 +141,9 @@ pub async fn download(
 ) -> PageResult {
     let who = viewer.signed_in()?.clone();
     run(move || {
-        let (g, _, _, problem) = org_view(&state, &who, &q)?;
+        let OrgView {
+            time: g, problem, ..
+        } = org_view(&state, &who, &q)?;
         if let Some(p) = problem {
             return Err(PageError::new(
                 StatusCode::BAD_REQUEST,
