@@ -759,3 +759,29 @@ fn an_upload_or_an_api_change_sent_from_another_site_is_refused() {
     assert_eq!(cross.json()["error"]["title"], "There is a problem");
     assert_eq!(post("").status, 201);
 }
+
+/// A confirmation banner says only what the service knows: a link cannot put its own words in
+/// a green "Success" box.
+#[test]
+fn a_link_cannot_write_a_success_banner() {
+    let app = spawn_app();
+    let kent = app.organisation("Kent County Council", Some("E10000016"));
+    let admin = app.person(kent, "admin@kent.test", &["org_admin"]);
+    let campaign = app.organisation("80:20 campaign", None);
+    let moderator = app.person(campaign, "mo@campaign.test", &["moderator"]);
+    let spoof = "Your+account+is+suspended.+Call+0800+000+000";
+    for (who, path) in [
+        (&admin, format!("/time/settings?saved={spoof}")),
+        (&moderator, format!("/exchange/moderation?decided={spoof}")),
+    ] {
+        let page = who.get(&path);
+        assert_eq!(page.status, 200, "{path}");
+        assert!(!page.body.contains("suspended"), "{path}");
+        assert!(!page.body.contains("sw-notification-banner"), "{path}");
+    }
+    // The real confirmations still show.
+    let opted = admin.post_form("/time/settings/opt-in", &[("opt_in", "no")]);
+    assert_eq!(opted.status, 303, "{}", opted.body);
+    let shown = admin.get(opted.header("location").unwrap());
+    assert!(shown.body.contains("Sharing turned off"), "{}", shown.body);
+}

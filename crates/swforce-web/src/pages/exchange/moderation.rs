@@ -42,7 +42,23 @@ pub async fn queue(
         let queue = state.app.moderation_queue(&who)?;
         let page = QueuePage {
             layout: Layout::new("Moderation").nav("exchange"),
-            banner: q.decided.map(|d| (d, String::new())),
+            // The address names the example decided by its id; what the banner says comes from
+            // the example itself, never from the address.
+            banner: q
+                .decided
+                .as_deref()
+                .and_then(|id| example_id(&state, id).ok())
+                .and_then(|found| state.app.example_for_moderation(&who, found.id()).ok())
+                .map(|e| {
+                    (
+                        format!(
+                            "\u{201c}{}\u{201d}: {}",
+                            e.title,
+                            e.status.label().to_lowercase()
+                        ),
+                        String::new(),
+                    )
+                }),
             queue: queue
                 .iter()
                 .map(|e| {
@@ -215,11 +231,7 @@ pub async fn decide(
         match result {
             Ok(e) => Ok(redirect(&format!(
                 "/exchange/moderation?decided={}",
-                crate::error::form_urlencoded_component(&format!(
-                    "\u{201c}{}\u{201d}: {}",
-                    e.title,
-                    e.status.label().to_lowercase()
-                ))
+                crate::pages::ids::public(&state, crate::pages::ids::Kind::Example, e.id)?
             ))
             .into_response()),
             Err(ExchangeError::Fields(problems)) => {

@@ -152,10 +152,35 @@ pub async fn show(
     let who = viewer.signed_in()?.clone();
     who.require_read(Permission::ManageTimeDiary)?;
     run(move || {
-        let banner = q
-            .saved
-            .as_ref()
-            .map(|what| ("Saved".to_string(), what.clone()));
+        // The address says what was saved by a code (and a category by its id), never in
+        // words: a link cannot make the page say something of its own.
+        let banner = match q.saved.as_deref() {
+            Some("opted-in") => Some((
+                "Sharing turned on".to_string(),
+                "Your organisation's figures now count towards its region's and England's."
+                    .to_string(),
+            )),
+            Some("opted-out") => Some((
+                "Sharing turned off".to_string(),
+                "Your organisation's figures are kept within it.".to_string(),
+            )),
+            Some(id) => {
+                let found = ids::all(&state)?.read(Kind::Category, id);
+                state
+                    .app
+                    .diary_categories(who.org.id)?
+                    .into_iter()
+                    .find(|c| found.as_ref().is_some_and(|f| f.id() == c.id))
+                    .map(|c| {
+                        (
+                            format!("Category \u{201c}{}\u{201d} saved", c.label),
+                            "Diaries show it from now on; weeks already kept keep theirs."
+                                .to_string(),
+                        )
+                    })
+            }
+            None => None,
+        };
         let page = settings_page(&state, &who, Vec::new(), banner)?;
         Ok(render(&page)?.into_response())
     })
@@ -191,10 +216,7 @@ pub async fn save_category(
         {
             Ok(c) => Ok(redirect(&format!(
                 "/time/settings?saved={}",
-                crate::error::form_urlencoded_component(&format!(
-                    "Category \u{201c}{}\u{201d} saved.",
-                    c.label
-                ))
+                ids::public(&state, Kind::Category, c.id)?
             ))
             .into_response()),
             Err(found) => {
@@ -248,15 +270,11 @@ pub async fn save_opt_in(
             }
             Err(e) => return Err(e.into()),
         }
-        let what = if choice == "yes" {
-            "Your organisation's figures now count towards its region's and England's."
+        Ok(redirect(if choice == "yes" {
+            "/time/settings?saved=opted-in"
         } else {
-            "Your organisation's figures are kept within it."
-        };
-        Ok(redirect(&format!(
-            "/time/settings?saved={}",
-            crate::error::form_urlencoded_component(what)
-        ))
+            "/time/settings?saved=opted-out"
+        })
         .into_response())
     })
     .await
