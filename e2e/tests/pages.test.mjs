@@ -134,6 +134,27 @@ test('an authority downloads whole in one file; a comparison takes several at on
   await context.close();
 });
 
+test('a failed form puts focus on its error summary, and levers that cannot run land on theirs', async () => {
+  const page = await browser.newPage();
+  await page.goto(server.url + '/sign-in');
+  await page.getByLabel('Email address', { exact: true }).fill('nobody@example.org');
+  await page.getByLabel('Password', { exact: true }).fill('not the password');
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  assert.equal(await page.evaluate(() => document.activeElement?.className), 'sw-error-summary');
+  // Without a script too: the projection form's address leads to the summary.
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const bare = await context.newPage();
+  await bare.goto(server.url + '/projections/E10000016');
+  await bare.locator('#run').evaluate((d) => { d.open = true; });
+  await bare.getByLabel('Runs').fill('many');
+  await bare.getByRole('button', { name: 'Run the projection' }).click();
+  assert.match(bare.url(), /#results$/);
+  assert.match(await bare.locator('#results').innerText(), /There is a problem/);
+  assert.equal(await bare.locator('#run').getAttribute('open'), '', 'the levers with the problem are open');
+  await context.close();
+  await page.close();
+});
+
 test('checking a census return lands on the findings, which download without choosing the file again', async () => {
   const context = await browser.newContext({ acceptDownloads: true });
   const page = await context.newPage();

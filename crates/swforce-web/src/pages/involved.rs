@@ -480,7 +480,7 @@ pub async fn save_theme(
             form.get("retire") != "yes",
             &viewer.origin,
         ) {
-            Ok(()) => Ok(redirect("/get-involved/manage?saved=theme#themes").into_response()),
+            Ok(()) => Ok(redirect("/get-involved/manage?saved=theme#success").into_response()),
             Err(e) => refused(e, |problems| {
                 unprocessable(&manage_page(&state, &who, &form, problems)?)
             }),

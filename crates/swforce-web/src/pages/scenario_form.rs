@@ -42,6 +42,13 @@ pub struct Group {
     pub suggestions: Vec<Suggestion>,
 }
 
+impl Group {
+    /// Whether a field of the group has a problem: the group is then shown open.
+    pub fn has_error(&self) -> bool {
+        self.fields.iter().any(|f| !f.error.is_empty())
+    }
+}
+
 /// A starting value for a lever, and where it comes from.
 #[derive(Debug, Clone)]
 pub struct Suggestion {

@@ -357,7 +357,7 @@ pub async fn configure_sso(
             &viewer.origin,
         ) {
             Ok(()) => Ok(redirect(&format!(
-                "/admin/organisations/{}?sso=1#sso",
+                "/admin/organisations/{}?sso=1#success",
                 ids::public(&state, Kind::Organisation, org.id)?
             ))
             .into_response()),

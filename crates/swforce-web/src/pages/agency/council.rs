@@ -143,7 +143,10 @@ pub async fn save_costs(
             }
         }
         let quarter = quarter_of(&form.get("quarter")).unwrap_or_else(|_| Quarter::of(today()));
-        Ok(redirect(&format!("/agency/council?quarter={quarter}&saved=1#costs")).into_response())
+        Ok(redirect(&format!(
+            "/agency/council?quarter={quarter}&saved=1#success"
+        ))
+        .into_response())
     })
     .await
 }

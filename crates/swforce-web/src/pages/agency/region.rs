@@ -169,7 +169,7 @@ pub async fn set_cap(
             &form.get("cap_hourly"),
             &viewer.origin,
         ) {
-            Ok(_) => Ok(redirect("/agency/region?saved=cap#caps").into_response()),
+            Ok(_) => Ok(redirect("/agency/region?saved=cap#success").into_response()),
             Err(AppError::Invalid { problem, fix }) => {
                 let target = if problem.contains("date") {
                     "cap_from"
@@ -202,7 +202,7 @@ pub async fn delete_cap(
         state
             .app
             .delete_price_cap(&who, &form.get("job"), &form.get("from"), &viewer.origin)?;
-        Ok(redirect("/agency/region?saved=removed#caps").into_response())
+        Ok(redirect("/agency/region?saved=removed#success").into_response())
     })
     .await
 }

@@ -227,7 +227,7 @@ pub async fn save_notes(
             i += 1;
         }
         Ok(redirect(&format!(
-            "/agency/council?quarter={quarter}&noted={saved}#return"
+            "/agency/council?quarter={quarter}&noted={saved}#success"
         ))
         .into_response())
     })

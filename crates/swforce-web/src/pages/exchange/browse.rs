@@ -241,7 +241,7 @@ pub async fn helped(State(state): AppState, viewer: Viewer, Path(id): Path<Strin
         let new = state.app.helped(id, &person)?;
         let e = state.app.published_example(id)?;
         Ok(redirect(&format!(
-            "/exchange/examples/{}-{}?helped={}#helped",
+            "/exchange/examples/{}-{}?helped={}#success",
             ids::public(&state, Kind::Example, id)?,
             e.slug(),
             if new { "1" } else { "0" }
