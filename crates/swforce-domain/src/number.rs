@@ -106,6 +106,11 @@ impl fmt::Display for Rate {
 ///
 /// A tiny nudge keeps values such as 2.25 (stored as 2.2499999...) rounding the way they were
 /// written, which is what a spreadsheet user checking the figure expects.
+/// A count and its noun: "1 error", "3 errors" (never "error(s)"), without grouping digits.
+pub fn count_of(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 pub fn round_half_away(value: f64, decimals: u32) -> f64 {
     let scale = 10f64.powi(decimals as i32);
     let scaled = value * scale;

@@ -89,7 +89,7 @@ impl fmt::Display for Diagnostic {
 
 /// A file refused whole, with everything found wrong in it (at most [`Refused::LIMIT`] errors).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{file} was not imported: {} problem(s), the first: {}", self.errors().count(), self.first_problem())]
+#[error("{file} was not imported: {}, the first: {}", swforce_domain::number::count_of(self.errors().count(), "problem", "problems"), self.first_problem())]
 pub struct Refused {
     pub file: String,
     pub diagnostics: Vec<Diagnostic>,

@@ -241,7 +241,10 @@ impl App {
             Some(who),
             "sign_out_everywhere",
             &who.user.email,
-            &format!("{n} session(s) ended"),
+            &format!(
+                "{} ended",
+                swforce_domain::number::count_of(n as usize, "session", "sessions")
+            ),
             origin,
         )?;
         Ok(n)

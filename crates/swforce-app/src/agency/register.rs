@@ -185,7 +185,7 @@ impl App {
             Some(who),
             "view_personal_data",
             &format!("agency register {la}"),
-            &format!("{} engagement(s)", stored.len()),
+            &swforce_domain::number::count_of(stored.len(), "engagement", "engagements"),
             origin,
         )?;
         self.with_results(stored)

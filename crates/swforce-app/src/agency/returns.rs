@@ -164,7 +164,11 @@ impl App {
             Some(who),
             "export",
             &format!("agency return {la} {quarter} {}", part.id()),
-            &format!("{} line(s)", csv.lines().count().saturating_sub(1)),
+            &swforce_domain::number::count_of(
+                csv.lines().count().saturating_sub(1),
+                "line",
+                "lines",
+            ),
             origin,
         )?;
         Ok(csv)
@@ -571,8 +575,13 @@ fn council_csv(r: &CouncilReturn) -> Result<String, AppError> {
             &a.agency,
             a.note.as_ref().map_or("", |n| n.note.as_str()),
             &format!(
-                "{} engagement(s), {} with a breach",
-                a.engagements, a.with_breach
+                "{}, {} with a breach",
+                swforce_domain::number::count_of(
+                    a.engagements as usize,
+                    "engagement",
+                    "engagements"
+                ),
+                a.with_breach
             ),
         )?;
     }
@@ -583,8 +592,12 @@ fn council_csv(r: &CouncilReturn) -> Result<String, AppError> {
             &money(m.cost),
             &if m.without_cost > 0 {
                 format!(
-                    "{} engagement(s) left out: their hourly cost is not known",
-                    m.without_cost
+                    "{} left out: their hourly cost is not known",
+                    swforce_domain::number::count_of(
+                        m.without_cost as usize,
+                        "engagement",
+                        "engagements"
+                    )
                 )
             } else {
                 String::new()

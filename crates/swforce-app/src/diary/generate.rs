@@ -219,8 +219,10 @@ impl App {
             if accounts + engagements > 0 {
                 return Err(AppError::Invalid {
                     problem: format!(
-                        "{} is an organisation of real people ({accounts} account(s), {engagements} agency engagement(s)): invented diaries are never mixed with theirs",
-                        org.name
+                        "{} is an organisation of real people ({}, {}): invented diaries are never mixed with theirs",
+                        org.name,
+                        swforce_domain::number::count_of(accounts, "account", "accounts"),
+                        swforce_domain::number::count_of(engagements, "agency engagement", "agency engagements")
                     ),
                     fix: "Generate for an authority that has no organisation yet (one is made for the invented people, marked synthetic), such as --org E06000058".into(),
                 });

@@ -416,7 +416,7 @@ impl App {
             } else {
                 format!("feedback form {form_id} responses")
             },
-            &format!("{} response(s)", responses.len()),
+            &swforce_domain::number::count_of(responses.len(), "response", "responses"),
             origin,
         )?;
         String::from_utf8(bytes).map_err(|e| AppError::Unavailable(e.to_string()))

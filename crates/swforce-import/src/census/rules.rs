@@ -429,6 +429,15 @@ fn check_numbers(w: &CensusWorker, out: &mut Vec<Hit>) {
     }
 }
 
+/// "1 case is", "3 cases are".
+fn held(cases: i64) -> String {
+    if cases == 1 {
+        "1 case is".into()
+    } else {
+        format!("{cases} cases are")
+    }
+}
+
 fn check_cases(w: &CensusWorker, out: &mut Vec<Hit>) {
     let Some(cases) = w.cases30.filter(|c| *c > 0) else {
         return;
@@ -444,14 +453,20 @@ fn check_cases(w: &CensusWorker, out: &mut Vec<Hit>) {
         out.push(hit(
             "CSWW-B05",
             "Cases30",
-            format!("{cases} case(s) are held by a worker whose OrgRole is {role} ({what})"),
+            format!(
+                "{} held by a worker whose OrgRole is {role} ({what})",
+                held(cases)
+            ),
         ));
     }
     match w.fte30 {
         Some(f) if f <= 0.0 => out.push(hit(
             "CSWW-B13",
             "FTE30",
-            format!("{cases} case(s) are held by a worker whose FTE at 30 September is 0"),
+            format!(
+                "{} held by a worker whose FTE at 30 September is 0",
+                held(cases)
+            ),
         )),
         Some(f) if cases as f64 / f > MOST_CASES_PER_FTE => out.push(hit(
             "CSWW-B13",

@@ -100,7 +100,10 @@ fn page(
             vec![
                 CellView::text(p.file_name.clone()),
                 CellView::text(format!("{} ({})", p.release, p.publisher)),
-                CellView::number(p.rows.to_string(), p.rows.to_string()),
+                CellView::number(
+                    swforce_app::display::grouped(p.rows as f64, 0),
+                    p.rows.to_string(),
+                ),
                 CellView::number(p.warnings.len().to_string(), p.warnings.len().to_string()),
                 CellView::text(swforce_app::display::when(&p.imported_at)),
                 CellView {

@@ -7,7 +7,7 @@ use askama::Template;
 use axum::Router;
 use axum::extract::State;
 use axum::routing::get;
-use swforce_app::Snapshot;
+use swforce_app::{Snapshot, display};
 use swforce_domain::{Dataset, Year};
 
 /// How the projection works.
@@ -75,7 +75,7 @@ fn rolling_table(r: &swforce_engine::Rolling) -> TableView {
                     _ => "Local authorities",
                 }),
                 CellView::text(s.indicator.label()),
-                CellView::number(s.pairs.to_string(), s.pairs.to_string()),
+                CellView::number(display::grouped(s.pairs as f64, 0), s.pairs.to_string()),
                 pct(s.mdape),
                 pct(s.naive_mdape),
                 pct(s.drift_mdape),
@@ -136,7 +136,7 @@ fn method_page(snap: &Snapshot) -> MethodPage {
                         _ => "Local authorities",
                     }),
                     CellView::text(r.indicator.label()),
-                    CellView::number(r.pairs.to_string(), r.pairs.to_string()),
+                    CellView::number(display::grouped(r.pairs as f64, 0), r.pairs.to_string()),
                     CellView::number(format!("{:.1}%", r.mape), format!("{:.2}", r.mape)),
                     CellView::number(
                         format!("{:.1}%", r.naive_mape),

@@ -539,10 +539,10 @@ pub(super) fn page(
         notes,
         heading: projection.as_ref().map_or(String::new(), |p| {
             format!(
-                "{} to {}, {} runs",
+                "{} to {}, {}",
                 p.years[0],
                 p.years[p.years.len() - 1],
-                p.spec.runs
+                display::counted(p.spec.runs as usize, "run", "runs")
             )
         }),
         summary: projection.as_ref().and_then(summary_table),

@@ -189,7 +189,7 @@ fn a_council_keeps_its_register_against_its_regions_caps_and_exports_the_return(
     assert_eq!(costs.status, 303);
     let q3 = analyst.get("/agency/council?quarter=2025Q3");
     assert_eq!(q3.status, 200);
-    assert!(q3.body.contains("Breaches by rule, 2025Q3"));
+    assert!(q3.body.contains("Breaches by rule, July to September 2025"));
     assert!(
         q3.body
             .contains("Set the permanent cost of advanced practitioner, team manager, independent reviewing officer or child protection chair to count their premium"),
@@ -254,7 +254,9 @@ fn a_council_keeps_its_register_against_its_regions_caps_and_exports_the_return(
     assert_eq!(notes.status, 303, "{}", notes.body);
     let saved = analyst.get(notes.header("location").unwrap());
     assert!(
-        saved.body.contains("Return notes for 2025Q3 saved"),
+        saved
+            .body
+            .contains("Return notes for July to September 2025 saved"),
         "{}",
         saved.body
     );

@@ -181,9 +181,9 @@ fn validate(app: &App, a: &ValidateArgs) -> Result<(), Failure> {
                 eprintln!("{d}");
             }
             eprintln!(
-                "error: the explanations in {} were not read: {} problem(s); the return was not checked",
+                "error: the explanations in {} were not read: {}; the return was not checked",
                 refused.file,
-                refused.diagnostics.len()
+                counted(refused.diagnostics.len(), "problem", "problems")
             );
             Failure::Refused
         })?),
@@ -198,8 +198,8 @@ fn validate(app: &App, a: &ValidateArgs) -> Result<(), Failure> {
     match a.format {
         ReportFormat::Report => {
             println!(
-                "{file}: {} worker record(s){}{}",
-                r.workers,
+                "{file}: {}{}{}",
+                counted(r.workers as usize, "worker record", "worker records"),
                 check
                     .authority
                     .as_ref()
@@ -237,8 +237,8 @@ fn validate(app: &App, a: &ValidateArgs) -> Result<(), Failure> {
             let shown = r.findings.len();
             if r.errors + r.queries > shown {
                 println!(
-                    "... and {} more finding(s) not shown",
-                    r.errors + r.queries - shown
+                    "... and {} more not shown",
+                    counted(r.errors + r.queries - shown, "finding", "findings")
                 );
             }
             for n in check.unused_notes() {
@@ -318,10 +318,10 @@ fn import(app: &App, a: &ImportArgs) -> Result<(), Failure> {
     {
         CensusOutcome::Imported { census, replaced } => {
             println!(
-                "{file}: imported the {} census return for {}: {} worker record(s){}",
+                "{file}: imported the {} census return for {}: {}{}",
                 census.year,
                 census.la_code,
-                census.workers,
+                counted(census.workers as usize, "worker record", "worker records"),
                 if replaced {
                     ", in place of the earlier return"
                 } else {
@@ -425,7 +425,14 @@ fn indicators(app: &App, a: &IndicatorsArgs) -> Result<(), Failure> {
             "{}",
             print_indicators(
                 &ind,
-                &format!("{file}: {} worker record(s)", check.read.workers)
+                &format!(
+                    "{file}: {}",
+                    counted(
+                        check.read.workers as usize,
+                        "worker record",
+                        "worker records"
+                    )
+                )
             )
         ),
     }
@@ -465,7 +472,11 @@ fn export(app: &App, a: &ExportArgs) -> Result<(), Failure> {
     if written.is_err() {
         let _ = std::fs::remove_file(&partial);
     }
-    println!("wrote {} worker record(s) to {}", written?, a.out.display());
+    println!(
+        "wrote {} to {}",
+        counted(written? as usize, "worker record", "worker records"),
+        a.out.display()
+    );
     Ok(())
 }
 

@@ -211,12 +211,12 @@ fn summarise(r: &ImportReport) {
                 format!("{} to {}", r.first_year, r.last_year)
             };
             println!(
-                "{}: imported {}: {} rows, {years}, {} places, {cells} figures, {} warning(s)",
+                "{}: imported {}: {} rows, {years}, {} places, {cells} figures, {}",
                 r.file,
                 r.dataset_title,
                 r.rows,
                 r.geographies,
-                r.warnings.len()
+                swforce_app::display::counted(r.warnings.len(), "warning", "warnings")
             );
             if *superseded > 0 {
                 println!(

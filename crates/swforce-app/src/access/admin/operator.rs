@@ -97,7 +97,11 @@ impl App {
         for o in &synthetic {
             let accounts = self.store().users(o.id)?.len();
             if accounts > 0 {
-                with_accounts.push(format!("{} ({accounts} account(s))", o.name));
+                with_accounts.push(format!(
+                    "{} ({})",
+                    o.name,
+                    swforce_domain::number::count_of(accounts as usize, "account", "accounts")
+                ));
             }
         }
         if !with_accounts.is_empty() {

@@ -24,7 +24,7 @@ struct RegionPage {
     banner: Option<(String, String)>,
     organisation: String,
     region: String,
-    quarter: String,
+    quarter: Quarter,
     quarters: Choices,
     total: SummaryView,
     councils: Option<TableView>,
@@ -44,7 +44,11 @@ fn region_page(
     let r = state.app.regional_agency(who, quarter)?;
     let caps = state.app.price_caps_of(&r.region)?;
     let councils = (!r.councils.is_empty()).then(|| TableView {
-        caption: format!("Councils of {} on swforce, {quarter}", r.region_name),
+        caption: format!(
+            "Councils of {} on swforce, {}",
+            r.region_name,
+            quarter.words()
+        ),
         head: [
             "Council",
             "Engagements",
@@ -104,7 +108,7 @@ fn region_page(
         .nav("agency"),
         organisation: who.org.name.clone(),
         region: r.region_name.clone(),
-        quarter: quarter.to_string(),
+        quarter,
         quarters: quarter_choices(quarter),
         total: summary_view(&r.total),
         councils,

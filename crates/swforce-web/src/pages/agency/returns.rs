@@ -60,7 +60,7 @@ pub struct MonthRow {
 /// The council's part of the return, as its page shows it.
 #[derive(Debug, Clone)]
 pub struct ReturnView {
-    pub quarter: String,
+    pub quarter: swforce_domain::agency::Quarter,
     pub engagements: usize,
     pub rules: Vec<RuleRow>,
     pub caps: Vec<CapRow>,
@@ -72,7 +72,7 @@ pub struct ReturnView {
 
 pub fn return_view(r: &CouncilReturn) -> ReturnView {
     ReturnView {
-        quarter: r.quarter.to_string(),
+        quarter: r.quarter,
         engagements: r.engagements,
         rules: r
             .rules
@@ -156,7 +156,7 @@ pub fn return_view(r: &CouncilReturn) -> ReturnView {
                     if m.last_day < m.first_day {
                         " (not begun)".to_string()
                     } else if m.last_day < m.first_day.plus_months(1).plus_days(-1) {
-                        format!(" (to {}, today)", m.last_day)
+                        format!(" (to {}, today)", m.last_day.long())
                     } else {
                         String::new()
                     }

@@ -56,7 +56,7 @@ pub(super) fn quarter_choices(selected: Quarter) -> Choices {
         }
         c = c.option(
             &q.to_string(),
-            &format!("{q} ({} to {})", q.first_day(), q.last_day()),
+            &format!("{} ({q})", q.words()),
             "",
             q == selected,
         );
@@ -117,19 +117,19 @@ pub(super) fn summary_view(s: &AgencySummary) -> SummaryView {
         .map(|(status, n)| (tag(*status), *n))
         .collect();
     let breaches = counts_table(
-        format!("Breaches by rule, {}", s.quarter),
+        format!("Breaches by rule, {}", s.quarter.words()),
         "Rule",
         s.breaches_by_rule
             .iter()
             .map(|(r, n)| (format!("{} {}", r.id(), r.title()), *n)),
     );
     let missing = counts_table(
-        format!("Information missing, {}", s.quarter),
+        format!("Information missing, {}", s.quarter.words()),
         "Field",
         s.missing_by_field.iter().map(|(f, n)| (f.clone(), *n)),
     );
     let jobs = (!s.by_job.is_empty()).then(|| TableView {
-        caption: format!("By job type, {}", s.quarter),
+        caption: format!("By job type, {}", s.quarter.words()),
         head: [
             "Job type",
             "Engagements",
@@ -183,7 +183,7 @@ pub(super) fn summary_view(s: &AgencySummary) -> SummaryView {
             format!(
                 "{} (to {}: the quarter is not over)",
                 pounds(s.spend),
-                s.paid_to
+                s.paid_to.long()
             )
         } else {
             pounds(s.spend)
