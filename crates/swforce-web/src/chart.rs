@@ -90,13 +90,14 @@ impl LineChart {
             .flat_map(|s| s.values.iter().flatten())
             .fold(0.0f64, |a, b| a.max(*b));
         let (top_value, step) = nice_axis(max);
-        let plot_w = WIDTH - LEFT - RIGHT;
+        let left = left_margin(self.axis_format, 0.0, top_value, step);
+        let plot_w = WIDTH - left - RIGHT;
         let plot_h = HEIGHT - TOP - BOTTOM;
         let x = |i: usize| {
             if n == 1 {
-                LEFT + plot_w / 2.0
+                left + plot_w / 2.0
             } else {
-                LEFT + plot_w * i as f64 / (n - 1) as f64
+                left + plot_w * i as f64 / (n - 1) as f64
             }
         };
         let y = |v: f64| TOP + plot_h * (1.0 - v / top_value);
@@ -118,9 +119,9 @@ impl LineChart {
             let ty = y(tick);
             let _ = write!(
                 s,
-                r##"<line x1="{LEFT}" x2="{:.1}" y1="{ty:.1}" y2="{ty:.1}" stroke="#b1b4b6" stroke-width="1"/><text x="{:.1}" y="{:.1}" text-anchor="end" fill="#0b0c0c">{}</text>"##,
+                r##"<line x1="{left:.1}" x2="{:.1}" y1="{ty:.1}" y2="{ty:.1}" stroke="#b1b4b6" stroke-width="1"/><text x="{:.1}" y="{:.1}" text-anchor="end" fill="#0b0c0c">{}</text>"##,
                 WIDTH - RIGHT,
-                LEFT - 8.0,
+                left - 8.0,
                 ty + 5.0,
                 escape(&(self.axis_format)(tick))
             );
@@ -129,7 +130,7 @@ impl LineChart {
         x_axis(&mut s, &self.x_labels, x);
         let _ = write!(
             s,
-            r##"<line x1="{LEFT}" x2="{:.1}" y1="{:.1}" y2="{:.1}" stroke="#0b0c0c" stroke-width="1"/>"##,
+            r##"<line x1="{left:.1}" x2="{:.1}" y1="{:.1}" y2="{:.1}" stroke="#0b0c0c" stroke-width="1"/>"##,
             WIDTH - RIGHT,
             y(0.0),
             y(0.0)
@@ -272,6 +273,18 @@ pub struct FanChart {
 }
 
 /// Band styles: the baseline in grey, scenarios in blue then orange.
+/// The left margin that holds the longest y-axis label (at the phone stylesheet's 16 units a
+/// character is at most about 9 units wide), and never less than [`LEFT`].
+fn left_margin(format: fn(f64) -> String, bottom: f64, top: f64, step: f64) -> f64 {
+    let mut widest = 0usize;
+    let mut tick = bottom;
+    while tick <= top + step / 2.0 {
+        widest = widest.max(format(tick).chars().count());
+        tick += step;
+    }
+    LEFT.max(9.0 * widest as f64 + 14.0)
+}
+
 /// The x-axis labels: at most about ten, so years never overlap, always with the last; the last
 /// ends at its point so it is never cut off at the chart's right edge.
 fn x_axis(s: &mut String, labels: &[String], x: impl Fn(usize) -> f64) {
@@ -309,13 +322,14 @@ impl FanChart {
         } else {
             0.0
         };
-        let plot_w = WIDTH - LEFT - RIGHT;
+        let left = left_margin(self.axis_format, bottom, top, step);
+        let plot_w = WIDTH - left - RIGHT;
         let plot_h = HEIGHT - TOP - BOTTOM;
         let x = |i: usize| {
             if n == 1 {
-                LEFT + plot_w / 2.0
+                left + plot_w / 2.0
             } else {
-                LEFT + plot_w * i as f64 / (n - 1) as f64
+                left + plot_w * i as f64 / (n - 1) as f64
             }
         };
         let y = |v: f64| TOP + plot_h * (1.0 - (v - bottom) / (top - bottom));
@@ -341,9 +355,9 @@ impl FanChart {
             };
             let _ = write!(
                 s,
-                r##"<line x1="{LEFT}" x2="{:.1}" y1="{ty:.1}" y2="{ty:.1}" stroke="{colour}" stroke-width="1"/><text x="{:.1}" y="{:.1}" text-anchor="end" fill="#0b0c0c">{}</text>"##,
+                r##"<line x1="{left:.1}" x2="{:.1}" y1="{ty:.1}" y2="{ty:.1}" stroke="{colour}" stroke-width="1"/><text x="{:.1}" y="{:.1}" text-anchor="end" fill="#0b0c0c">{}</text>"##,
                 WIDTH - RIGHT,
-                LEFT - 8.0,
+                left - 8.0,
                 ty + 5.0,
                 escape(&(self.axis_format)(tick))
             );

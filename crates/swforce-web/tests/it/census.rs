@@ -47,7 +47,12 @@ fn a_valid_return_shows_no_errors_and_its_indicators() {
         a.body
             .contains("Organisational role (social workers in post on 30 September)")
     );
-    assert!(!a.body.contains("<script"));
+    // The one script is the shipped file that moves focus; nothing from the return runs.
+    assert_eq!(a.body.matches("<script").count(), 1);
+    assert!(
+        a.body
+            .contains("<script src=\"/assets/swforce.js\" defer></script>")
+    );
 }
 
 #[test]
