@@ -506,6 +506,14 @@ pub fn markdown_as_text(text: &str) -> String {
             out.push(' ');
         }
     };
+    // A heading, paragraph or item that ends without a stop gets one, so blocks read as
+    // sentences rather than run together.
+    let stop = |out: &mut String| {
+        if out.chars().last().is_some_and(char::is_alphanumeric) {
+            out.push('.');
+        }
+        space(out);
+    };
     for event in Parser::new_ext(text, Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TABLES) {
         match event {
             Event::Text(t) | Event::Code(t) | Event::Html(t) | Event::InlineHtml(t) => {
@@ -514,7 +522,7 @@ pub fn markdown_as_text(text: &str) -> String {
             Event::SoftBreak | Event::HardBreak | Event::Rule => space(&mut out),
             Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item)
             | Event::End(TagEnd::TableCell | TagEnd::CodeBlock | TagEnd::BlockQuote(_)) => {
-                space(&mut out)
+                stop(&mut out)
             }
             _ => {}
         }
@@ -578,9 +586,9 @@ mod tests {
     fn markdown_reads_as_its_words() {
         assert_eq!(
             markdown_as_text(
-                "We use [dictation software](https://example.org/x) and **headsets**.\n\n- one\n- two"
+                "## What changed\nWe use [dictation software](https://example.org/x) and **headsets**.\n\n- one\n- two"
             ),
-            "We use dictation software and headsets. one two"
+            "What changed. We use dictation software and headsets. one. two."
         );
     }
 

@@ -395,11 +395,13 @@ fn benchmark_table(p: &Profile) -> Option<TableView> {
                     vs_england.map_or_else(|| "\u{2013}".into(), |d| display::difference(m, d)),
                     raw(vs_england),
                 ),
+                // The download says the rank as the page does: a bare number could be read from
+                // either end.
                 CellView::number(
                     b.rank_from_highest
                         .map_or_else(|| "\u{2013}".into(), |r| rank_words(r, b.ranked)),
                     b.rank_from_highest
-                        .map(|r| r.to_string())
+                        .map(|r| rank_words(r, b.ranked))
                         .unwrap_or_default(),
                 ),
                 CellView::text(

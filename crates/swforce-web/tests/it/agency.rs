@@ -121,7 +121,10 @@ fn a_council_keeps_its_register_against_its_regions_caps_and_exports_the_return(
         ("KCC-AGY-0008", "AGY-5 Practice-based reference"),
         ("KCC-AGY-0009", "AGY-3 Notice period"),
         ("KCC-AGY-0010", "AGY-6 Project teams"),
-        ("KCC-AGY-0012", "needs pqe_years"),
+        (
+            "KCC-AGY-0012",
+            "needs Years of post-qualifying experience in child and family social work (pqe_years)",
+        ),
     ] {
         let row = register
             .body
@@ -225,8 +228,13 @@ fn a_council_keeps_its_register_against_its_regions_caps_and_exports_the_return(
     );
     // The gaps are the council's own, on its page.
     assert!(q3.body.contains("Gaps in your own figures"), "{}", q3.body);
-    assert!(q3.body.contains("<li>agency_margin: 1</li>"), "{}", q3.body);
-    assert!(q3.body.contains("<li>pqe_years: 1</li>"), "{}", q3.body);
+    assert!(
+        q3.body
+            .contains("<li>Agency margin an hour, £ (agency_margin): 1</li>"),
+        "{}",
+        q3.body
+    );
+    assert!(q3.body.contains("(pqe_years): 1</li>"), "{}", q3.body);
     // The council part, with its explanations and its notes on agencies.
     assert!(
         q3.body.contains("Why AGY-2 was not complied with"),

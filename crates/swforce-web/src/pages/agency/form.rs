@@ -102,7 +102,29 @@ const SHORT: &[&str] = &[
     "ceo_signoff_on",
 ];
 
-fn label_of(column: &str) -> &'static str {
+/// A problem or fix from the register reader, with its column named by the form's label:
+/// `field "reference" is empty` reads "“Your reference for the engagement” is empty".
+fn in_words(text: &str, column: &str) -> String {
+    let label = format!("\u{201c}{}\u{201d}", label_of(column));
+    let said = text
+        .replace(&format!("field \"{column}\""), &label)
+        .replace(&format!("fill in {column}:"), &format!("fill in {label}:"));
+    let mut c = said.chars();
+    c.next()
+        .map(|first| first.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
+}
+
+/// A register column as people read it, with the file's column name for those who keep the
+/// register as a CSV: "Agency margin an hour, £ (agency_margin)".
+pub(super) fn named(column: &str) -> String {
+    match label_of(column) {
+        "" => column.to_string(),
+        label => format!("{label} ({column})"),
+    }
+}
+
+pub(super) fn label_of(column: &str) -> &'static str {
     match column {
         "reference" => "Your reference for the engagement",
         "swe_number" => "Social Work England registration number",
@@ -295,8 +317,10 @@ pub async fn save(State(state): AppState, viewer: Viewer, Form(form): Form<Field
                     problems
                         .into_iter()
                         .map(|p| Problem {
-                            text: p.problem,
-                            fix: p.fix,
+                            // The reader's words name the file's columns; the form says its
+                            // own labels.
+                            text: in_words(&p.problem, p.field),
+                            fix: in_words(&p.fix, p.field),
                             target: p.field.into(),
                         })
                         .collect(),

@@ -106,7 +106,7 @@ fn findings(c: &Checked) -> Vec<FindingView> {
                 Outcome::Missing { fields, evidence } => (
                     "Missing information",
                     "sw-tag--yellow",
-                    format!("{evidence} (needs {})", fields.join(", ")),
+                    format!("{evidence} (needs {})", needed(fields)),
                 ),
                 Outcome::NotApplicable { evidence } => {
                     ("Does not apply", "sw-tag--grey", evidence.clone())
@@ -146,7 +146,7 @@ fn row(c: &Checked, ids: Option<&PublicIds>) -> RowView {
         .iter()
         .filter_map(|f| match &f.outcome {
             Outcome::Breach { .. } => Some(format!("{} {}", f.rule.id(), f.rule.title())),
-            Outcome::Missing { fields, .. } => Some(format!("needs {}", fields.join(", "))),
+            Outcome::Missing { fields, .. } => Some(format!("needs {}", needed(fields))),
             _ => None,
         })
         .collect();
@@ -232,4 +232,13 @@ async fn engagements_file(
 
 fn engagement_id(state: &WebState, text: &str) -> Result<IdRef, PageError> {
     ids::read(state, Kind::Engagement, text, "engagement")
+}
+
+/// The register's columns an engagement needs, as people read them.
+fn needed(fields: &[String]) -> String {
+    fields
+        .iter()
+        .map(|f| form::named(f))
+        .collect::<Vec<_>>()
+        .join("; ")
 }

@@ -165,7 +165,11 @@ pub fn return_view(r: &CouncilReturn) -> ReturnView {
                 left_out: m.without_cost,
             })
             .collect(),
-        gaps: r.gaps.clone(),
+        gaps: r
+            .gaps
+            .iter()
+            .map(|(f, n)| (super::form::named(f), *n))
+            .collect(),
         without_pay: r.without_pay.clone(),
     }
 }

@@ -126,7 +126,9 @@ pub(super) fn summary_view(s: &AgencySummary) -> SummaryView {
     let missing = counts_table(
         format!("Information missing, {}", s.quarter.words()),
         "Field",
-        s.missing_by_field.iter().map(|(f, n)| (f.clone(), *n)),
+        s.missing_by_field
+            .iter()
+            .map(|(f, n)| (super::form::named(f), *n)),
     );
     let jobs = (!s.by_job.is_empty()).then(|| TableView {
         caption: format!("By job type, {}", s.quarter.words()),
