@@ -576,11 +576,7 @@ fn council_csv(r: &CouncilReturn) -> Result<String, AppError> {
             a.note.as_ref().map_or("", |n| n.note.as_str()),
             &format!(
                 "{}, {} with a breach",
-                swforce_domain::number::count_of(
-                    a.engagements as usize,
-                    "engagement",
-                    "engagements"
-                ),
+                swforce_domain::number::count_of(a.engagements, "engagement", "engagements"),
                 a.with_breach
             ),
         )?;
@@ -593,11 +589,7 @@ fn council_csv(r: &CouncilReturn) -> Result<String, AppError> {
             &if m.without_cost > 0 {
                 format!(
                     "{} left out: their hourly cost is not known",
-                    swforce_domain::number::count_of(
-                        m.without_cost as usize,
-                        "engagement",
-                        "engagements"
-                    )
+                    swforce_domain::number::count_of(m.without_cost, "engagement", "engagements")
                 )
             } else {
                 String::new()

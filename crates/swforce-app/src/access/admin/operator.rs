@@ -100,7 +100,7 @@ impl App {
                 with_accounts.push(format!(
                     "{} ({})",
                     o.name,
-                    swforce_domain::number::count_of(accounts as usize, "account", "accounts")
+                    swforce_domain::number::count_of(accounts, "account", "accounts")
                 ));
             }
         }
