@@ -72,6 +72,70 @@ impl Layout {
     }
 }
 
+/// A date as the GOV.UK date input asks for it: day, month and year in three boxes, named
+/// `{id}-day`, `{id}-month` and `{id}-year`.
+#[derive(Debug, Clone, Default)]
+pub struct DateInput {
+    pub id: String,
+    pub legend: String,
+    pub hint: String,
+    pub day: String,
+    pub month: String,
+    pub year: String,
+    pub error: String,
+}
+
+impl DateInput {
+    pub fn new(id: &str, legend: &str, hint: &str) -> Self {
+        Self {
+            id: id.into(),
+            legend: legend.into(),
+            hint: hint.into(),
+            ..Self::default()
+        }
+    }
+
+    /// The boxes filled in with a date.
+    pub fn date(mut self, d: swforce_domain::date::Date) -> Self {
+        self.day = d.day().to_string();
+        self.month = d.month().to_string();
+        self.year = d.year().to_string();
+        self
+    }
+
+    /// The boxes as they were typed.
+    pub fn typed(
+        mut self,
+        day: &Option<String>,
+        month: &Option<String>,
+        year: &Option<String>,
+    ) -> Self {
+        let text = |t: &Option<String>| t.as_deref().unwrap_or("").trim().to_string();
+        (self.day, self.month, self.year) = (text(day), text(month), text(year));
+        self
+    }
+
+    /// The three boxes: part of the name, label, value and width.
+    pub fn boxes(&self) -> [(&'static str, &'static str, &str, &'static str); 3] {
+        [
+            ("day", "Day", &self.day, "2"),
+            ("month", "Month", &self.month, "2"),
+            ("year", "Year", &self.year, "4"),
+        ]
+    }
+
+    /// The problem about this date, if any (a problem's target is the date's first box).
+    pub fn error_from(mut self, problems: &[crate::error::Problem]) -> Self {
+        if let Some(p) = problems
+            .iter()
+            .find(|p| p.target == format!("{}-day", self.id))
+        {
+            self.error = p.text.clone();
+        }
+        self
+    }
+}
+
 /// A link in the breadcrumbs.
 #[derive(Debug, Clone)]
 pub struct Crumb {

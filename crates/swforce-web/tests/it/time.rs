@@ -368,10 +368,36 @@ fn leaders_see_sums_of_five_people_or_more_and_never_a_diary() {
     // The page keeps the form with the dates asked for, beside the last 13 weeks' figures.
     assert!(nonsense.body.contains("sw-error-summary"));
     assert!(
-        nonsense.body.contains("value=\"2025-05-05\"")
-            && nonsense.body.contains("Showing the last 13 weeks instead"),
+        nonsense.body.contains(
+            "id=\"from-year\" name=\"from-year\" type=\"text\" inputmode=\"numeric\" value=\"2025\""
+        ) && nonsense.body.contains(
+            "id=\"from-month\" name=\"from-month\" type=\"text\" inputmode=\"numeric\" value=\"5\""
+        ) && nonsense.body.contains("Showing the last 13 weeks instead"),
         "{}",
         nonsense.body
+    );
+    // The GOV.UK date boxes: a date that is not real is refused beside them, keeping them.
+    let boxes = manager.get(
+        "/time/organisation?from-day=31&from-month=2&from-year=2025&to-day=&to-month=&to-year=",
+    );
+    assert_eq!(boxes.status, 400);
+    assert!(
+        boxes
+            .body
+            .contains("\u{201c}From\u{201d} must be a real date")
+    );
+    assert!(boxes.body.contains("href=\"#from-day\""));
+    assert!(
+        boxes
+            .body
+            .contains("name=\"from-day\" type=\"text\" inputmode=\"numeric\" value=\"31\"")
+    );
+    let fine = manager.get("/time/organisation?from-day=6&from-month=1&from-year=2025&to-day=31&to-month=3&to-year=2025");
+    assert_eq!(fine.status, 200);
+    assert!(
+        fine.body.contains("6 January 2025 to 6 April 2025"),
+        "{}",
+        fine.body
     );
     assert!(nonsense.body.contains("the week of 5 May 2025"));
     // A team manager lands on their own team, with the whole organisation one choice away.

@@ -4,7 +4,7 @@ use super::{ViewParams, pct, short_date};
 use crate::chart::{LineChart, Series};
 use crate::error::Problem;
 use crate::pages::{PageResult, render, render_as};
-use crate::view::{CellView, Choices, Field, Layout, TableView};
+use crate::view::{CellView, Choices, DateInput, Field, Layout, TableView};
 use askama::Template;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
@@ -22,8 +22,11 @@ pub(super) struct GroupPage {
     period: String,
     published: String,
     action: String,
-    from: Field,
-    to: Field,
+    from: DateInput,
+    to: DateInput,
+    /// The period shown, for the capacity form to keep (`YYYY-MM-DD`).
+    from_value: String,
+    to_value: String,
     teams: Option<Choices>,
     shown: bool,
     share: String,
@@ -250,20 +253,40 @@ pub(super) fn group_page(g: &GroupTime, q: &ViewParams, placing: Placing<'_>) ->
     };
     // With a problem, the fields keep what was asked for, and say what is wrong.
     let problems: Vec<Problem> = problem.into_iter().collect();
-    let typed = |asked: &Option<String>, shown: Week| match (problems.is_empty(), asked) {
-        (false, Some(a)) => a.trim().to_string(),
-        _ => shown.to_string(),
+    // With a problem, the boxes keep what was asked for (typed, or in the link).
+    let box_of = |id: &str,
+                  legend: &str,
+                  shown: Week,
+                  parts: [&Option<String>; 3],
+                  linked: &Option<String>| {
+        let d = DateInput::new(id, legend, "Any day of the week, such as 3 3 2025");
+        let typed = parts
+            .iter()
+            .any(|p| p.as_deref().is_some_and(|t| !t.trim().is_empty()));
+        let linked = linked
+            .as_deref()
+            .and_then(|t| swforce_domain::date::Date::parse(t.trim()).ok());
+        match (problems.is_empty(), typed, linked) {
+            (false, true, _) => d.typed(parts[0], parts[1], parts[2]),
+            (false, false, Some(day)) => d.date(day),
+            _ => d.date(shown.monday()),
+        }
+        .error_from(&problems)
     };
-    let mut from = Field::new("from", "From (week of)")
-        .value(&typed(&q.from, g.from))
-        .width("10")
-        .error_from(&problems);
-    from.kind = "date";
-    let mut to = Field::new("to", "To (week of)")
-        .value(&typed(&q.to, g.to))
-        .width("10")
-        .error_from(&problems);
-    to.kind = "date";
+    let from = box_of(
+        "from",
+        "From (the week of)",
+        g.from,
+        [&q.from_day, &q.from_month, &q.from_year],
+        &q.from,
+    );
+    let to = box_of(
+        "to",
+        "To (the week of)",
+        g.to,
+        [&q.to_day, &q.to_month, &q.to_year],
+        &q.to,
+    );
     GroupPage {
         layout: Layout::new(&format!("Time for social work: {}", g.name)).nav("time"),
         synthetic: g.synthetic,
@@ -272,6 +295,8 @@ pub(super) fn group_page(g: &GroupTime, q: &ViewParams, placing: Placing<'_>) ->
         period: period_text(g),
         published: published_text(),
         action: action.to_string(),
+        from_value: g.from.to_string(),
+        to_value: g.to.to_string(),
         from,
         to,
         teams,

@@ -59,6 +59,76 @@ pub struct ViewParams {
     pub to: Option<String>,
     pub team: Option<String>,
     pub shift: Option<String>,
+    /// The period's dates as the form's GOV.UK date inputs send them (day, month and year
+    /// each in a box); they win over `from` and `to`, which links use.
+    #[serde(rename = "from-day")]
+    pub from_day: Option<String>,
+    #[serde(rename = "from-month")]
+    pub from_month: Option<String>,
+    #[serde(rename = "from-year")]
+    pub from_year: Option<String>,
+    #[serde(rename = "to-day")]
+    pub to_day: Option<String>,
+    #[serde(rename = "to-month")]
+    pub to_month: Option<String>,
+    #[serde(rename = "to-year")]
+    pub to_year: Option<String>,
+}
+
+impl ViewParams {
+    /// The `from` and `to` dates asked for, each as `YYYY-MM-DD` or as typed in a link; a date
+    /// typed in the boxes that is not a real date is a problem beside its boxes.
+    pub fn dates(&self) -> Result<(Option<String>, Option<String>), crate::error::Problem> {
+        let side = |id: &str,
+                    name: &str,
+                    parts: [&Option<String>; 3],
+                    linked: &Option<String>|
+         -> Result<Option<String>, crate::error::Problem> {
+            let typed: Vec<&str> = parts
+                .iter()
+                .map(|p| p.as_deref().map_or("", str::trim))
+                .collect();
+            if typed.iter().all(|t| t.is_empty()) {
+                return Ok(linked.clone());
+            }
+            let number = |t: &str| t.parse::<u16>().ok();
+            match (number(typed[0]), number(typed[1]), number(typed[2])) {
+                (Some(d), Some(m), Some(y)) if (1000..=9999).contains(&y) => {
+                    match swforce_domain::date::Date::new(
+                        i32::from(y),
+                        u8::try_from(m).unwrap_or(0),
+                        u8::try_from(d).unwrap_or(0),
+                    ) {
+                        Ok(date) => Ok(Some(date.to_string())),
+                        Err(_) => Err(crate::error::Problem {
+                            text: format!("\u{201c}{name}\u{201d} must be a real date"),
+                            fix: "Check the day and the month, such as 3 3 2025".into(),
+                            target: format!("{id}-day"),
+                        }),
+                    }
+                }
+                _ => Err(crate::error::Problem {
+                    text: format!("\u{201c}{name}\u{201d} must include a day, a month and a year"),
+                    fix: "Write each as a number, such as 3 3 2025".into(),
+                    target: format!("{id}-day"),
+                }),
+            }
+        };
+        Ok((
+            side(
+                "from",
+                "From",
+                [&self.from_day, &self.from_month, &self.from_year],
+                &self.from,
+            )?,
+            side(
+                "to",
+                "To",
+                [&self.to_day, &self.to_month, &self.to_year],
+                &self.to,
+            )?,
+        ))
+    }
 }
 
 /// The period a view asks for. When its dates are wrong, the default period (the last 13
@@ -67,13 +137,18 @@ pub struct ViewParams {
 pub(super) fn period_or_default(
     q: &ViewParams,
 ) -> Result<((Week, Week), Option<crate::error::Problem>), PageError> {
-    match period(q.from.as_deref(), q.to.as_deref(), today()) {
+    let (from, to) = match q.dates() {
+        Ok(dates) => dates,
+        Err(problem) => return Ok((period(None, None, today())?, Some(problem))),
+    };
+    match period(from.as_deref(), to.as_deref(), today()) {
         Ok(p) => Ok((p, None)),
         Err(swforce_app::AppError::Invalid { problem, fix }) => {
+            // The error points at the first box of the date it is about.
             let target = if problem.contains("\"to\"") || problem.contains("ends") {
-                "to"
+                "to-day"
             } else {
-                "from"
+                "from-day"
             };
             Ok((
                 period(None, None, today())?,

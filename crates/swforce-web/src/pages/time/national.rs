@@ -28,7 +28,15 @@ fn national_csv(
     region: Option<&str>,
     q: &ViewParams,
 ) -> Result<GroupTime, PageError> {
-    let (from, to) = period(q.from.as_deref(), q.to.as_deref(), today())?;
+    let (from, to) = q.dates().map_err(|p| {
+        PageError::new(
+            axum::http::StatusCode::BAD_REQUEST,
+            "There is a problem",
+            p.text,
+            p.fix,
+        )
+    })?;
+    let (from, to) = period(from.as_deref(), to.as_deref(), today())?;
     Ok(state.app.national_time(region, from, to)?)
 }
 

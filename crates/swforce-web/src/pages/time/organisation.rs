@@ -83,7 +83,9 @@ fn org_view(state: &WebState, who: &Principal, q: &ViewParams) -> Result<OrgView
 
 pub(super) fn query_of(q: &ViewParams) -> String {
     let mut parts = Vec::new();
-    for (k, v) in [("team", &q.team), ("from", &q.from), ("to", &q.to)] {
+    // The dates as the boxes gave them, or as the link did (a wrong date leaves the default).
+    let (from, to) = q.dates().unwrap_or_default();
+    for (k, v) in [("team", &q.team), ("from", &from), ("to", &to)] {
         if let Some(v) = v.as_deref().filter(|v| !v.trim().is_empty()) {
             parts.push(format!(
                 "{k}={}",
