@@ -154,6 +154,16 @@ impl App {
                 fix: "Name it after what will use it, such as Power BI dashboard".into(),
             });
         }
+        // Two live tokens of one name could not be told apart in the list, or when revoking.
+        let now = crate::access::now_stamp();
+        if self.store().api_tokens(who.user.id)?.iter().any(|t| {
+            t.revoked_at.is_none() && t.expires_at > now && t.name.trim().eq_ignore_ascii_case(name)
+        }) {
+            return Err(AppError::Invalid {
+                problem: format!("You already have a token called \u{201c}{name}\u{201d}"),
+                fix: "Give this one another name, or revoke the old one first".into(),
+            });
+        }
         if !(1..=366).contains(&days) {
             return Err(AppError::Invalid {
                 problem: "A token must expire within a year".into(),

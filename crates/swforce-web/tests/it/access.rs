@@ -292,6 +292,17 @@ fn api_tokens_are_made_shown_once_used_and_revoked_from_the_account_page() {
         !an.get("/account").body.contains(&secret),
         "shown once only"
     );
+    // A second live token of the same name is refused: the two could not be told apart.
+    let twice = an.post_form(
+        "/account/tokens",
+        &[
+            ("name", "dashboard"),
+            ("scopes", "scenarios:read"),
+            ("days", "30"),
+        ],
+    );
+    assert_eq!(twice.status, 422, "{}", twice.body);
+    assert!(twice.body.contains("You already have a token called"));
     let missing = an.post_form("/account/tokens", &[("name", "x"), ("days", "30")]);
     assert_eq!(missing.status, 422);
     assert!(

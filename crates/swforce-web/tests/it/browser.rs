@@ -288,8 +288,11 @@ impl TestApp {
             .unwrap()
             .principal;
         let scopes: Vec<String> = scopes.iter().map(|s| s.to_string()).collect();
+        // Each named after its scopes and its place in the list, as live tokens' names differ.
+        let made = self.app.api_tokens(&who).map_or(0, |t| t.len());
+        let name = format!("test {} ({made})", scopes.join(" "));
         self.app
-            .create_api_token(&who, "test", &scopes, 30, &Origin::default())
+            .create_api_token(&who, &name, &scopes, 30, &Origin::default())
             .unwrap()
             .secret
     }
