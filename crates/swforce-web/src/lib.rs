@@ -27,6 +27,7 @@ use swforce_app::App;
 
 pub use api::v1::document as openapi_document;
 pub use error::{ApiError, PageError};
+pub use pages::downloads::{DOWNLOADS, Download};
 
 /// Largest upload accepted, in bytes: the biggest published file is under 1 MB, so 50 MB is
 /// generous while keeping a mistaken or hostile upload from filling memory.

@@ -12,7 +12,9 @@ use swforce_domain::{Dataset, EesSymbol, Formula, LINEAGE, Measure};
 
 /// About the data.
 pub fn routes() -> Router<WebState> {
-    Router::new().route("/about", get(show))
+    Router::new()
+        .route("/about", get(show))
+        .route("/about/downloads", get(super::downloads::show))
 }
 
 /// A dataset on record.

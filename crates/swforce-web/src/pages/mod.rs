@@ -9,6 +9,7 @@ pub mod census;
 pub mod census_returns;
 pub mod compare;
 pub mod diary;
+pub mod downloads;
 pub mod exchange;
 pub mod imports;
 pub mod indicator;

@@ -42,6 +42,15 @@ pub struct Group {
     pub suggestions: Vec<Suggestion>,
 }
 
+/// A bound as people read it: 10000 is "10,000", 0.5 stays "0.5".
+fn say(v: f64) -> String {
+    if v.fract() == 0.0 {
+        swforce_app::display::grouped(v, 0)
+    } else {
+        v.to_string()
+    }
+}
+
 impl Group {
     /// Whether a field of the group has a problem: the group is then shown open.
     pub fn has_error(&self) -> bool {
@@ -120,6 +129,7 @@ impl Reader<'_> {
                 })
             }
             Some(_) => {
+                let (lo, hi) = (say(lo), say(hi));
                 let range = if whole {
                     format!("a whole number from {lo} to {hi}")
                 } else {

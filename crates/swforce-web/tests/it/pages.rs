@@ -381,3 +381,86 @@ fn with_no_data_the_overview_says_how_to_import() {
     assert!(a.body.contains("No statistics have been imported yet"));
     assert_eq!(app.get("/imports").status, 200);
 }
+
+/// The data dictionary names every column of every download as the files are made: a column
+/// added to a file and not to the dictionary fails here.
+#[test]
+fn the_data_dictionary_names_every_column_of_every_download() {
+    use swforce_web::DOWNLOADS;
+    let app = demo();
+    let file = |path: &str| -> String {
+        let a = app.get(path);
+        assert_eq!(a.status, 200, "GET {path}: {}", a.body);
+        a.body
+    };
+    let header = |body: &str| -> Vec<String> {
+        csv::Reader::from_reader(body.as_bytes())
+            .headers()
+            .unwrap()
+            .iter()
+            .map(str::to_string)
+            .collect()
+    };
+    let census = include_str!("../../../../fuzz/seeds/census_xml/three-workers.xml").replacen(
+        "<OrgRole>",
+        "<OrgRole>9",
+        1,
+    );
+    let findings = app.browser().post_file(
+        "/census",
+        "broken.xml",
+        census.as_bytes(),
+        &[("action", "csv")],
+    );
+    assert_eq!(findings.status, 200, "{}", findings.body);
+    let agency = swforce_app::agency::AgencyCheck {
+        file: "e.csv".into(),
+        checked: Vec::new(),
+        warnings: Vec::new(),
+    }
+    .results_csv(false);
+    let made: Vec<(&str, Vec<String>)> = vec![
+        (
+            "indicator",
+            header(&file("/download/E06000058/inpost_fte.csv")),
+        ),
+        (
+            "benchmarks",
+            header(&file("/download/E06000058/benchmarks.csv")),
+        ),
+        (
+            "every-measure",
+            header(&file("/compare.csv?la=E06000058&la=E09000007")),
+        ),
+        (
+            "projection",
+            header(&file("/projections/E06000058/download.csv?runs=100")),
+        ),
+        ("time", header(&file("/time/england/download.csv"))),
+        ("census-findings", header(&findings.body)),
+        ("agency-results", header(&agency)),
+    ];
+    assert_eq!(made.len(), DOWNLOADS.len(), "every download is checked");
+    for (id, columns) in made {
+        let d = DOWNLOADS.iter().find(|d| d.id == id).unwrap();
+        let named: Vec<&str> = d
+            .columns
+            .iter()
+            .map(|c| c.0)
+            .filter(|c| !c.starts_with('{'))
+            .collect();
+        let places = d.columns.iter().any(|c| c.0.starts_with('{'));
+        for c in &columns {
+            assert!(
+                named.contains(&c.as_str()) || places,
+                "{id}: the column {c} is not in the dictionary"
+            );
+        }
+        if !places {
+            assert_eq!(columns, named, "{id}");
+        }
+    }
+    let page = app.get_page("/about/downloads");
+    assert!(page.contains("What the downloads hold"));
+    assert!(page.contains("hours_per_person_week"));
+}

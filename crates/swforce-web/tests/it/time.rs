@@ -293,6 +293,10 @@ fn leaders_see_sums_of_five_people_or_more_and_never_a_diary() {
         app.public(swforce_app::public_id::Kind::Team, team.id)
     ));
     assert!(team_page.body.contains("Not enough responses"));
+    // Only a team's page offers the whole organisation instead: the organisation's page does
+    // not offer what is already chosen.
+    assert!(team_page.body.contains("or the whole organisation"));
+    assert!(!org.body.contains("or the whole organisation"));
 
     // The fifth person, and the week is published: numbers appear, rounded; shared words, but
     // no private note or name.

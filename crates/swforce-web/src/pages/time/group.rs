@@ -47,6 +47,14 @@ pub(super) struct GroupPage {
 }
 
 impl GroupPage {
+    /// Whether a team (not the whole organisation) is shown: only then does the page offer the
+    /// whole organisation instead, or speak of a team's weeks.
+    pub fn team_chosen(&self) -> bool {
+        self.teams
+            .as_ref()
+            .is_some_and(|t| t.options.iter().any(|o| o.checked && !o.value.is_empty()))
+    }
+
     /// The page, as a 400 when the dates asked for were wrong.
     pub(super) fn respond(&self) -> PageResult {
         if self.problems.is_empty() {
