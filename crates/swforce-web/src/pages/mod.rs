@@ -5,6 +5,7 @@ pub mod account;
 pub mod admin;
 pub mod agency;
 pub mod assets;
+pub mod cards;
 pub mod census;
 pub mod census_returns;
 pub mod compare;
