@@ -103,7 +103,7 @@ test('an alliance sets a cap; a council imports its register and follows a breac
   await ana.getByLabel('Why AGY-2 was not complied with').fill('Engaged before the new checks were in place');
   await ana.getByLabel('Harbour Social Care Ltd').fill('References arrived late');
   await ana.getByRole('button', { name: 'Save the return notes' }).click();
-  assert.match(await ana.locator('.sw-notification-banner').innerText(), /Return notes for 2025Q3 saved/);
+  assert.match(await ana.locator('.sw-notification-banner').innerText(), /Return notes for July to September 2025 saved/);
   assert.equal(await ana.getByLabel('Why AGY-2 was not complied with').inputValue(), 'Engaged before the new checks were in place');
 
   // The alliance sees the council, without names.
