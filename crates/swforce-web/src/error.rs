@@ -31,6 +31,15 @@ pub struct Problem {
     pub target: String,
 }
 
+/// The words of the problem about a form field (`target`), or nothing when it has none.
+pub fn error_for(problems: &[Problem], target: &str) -> String {
+    problems
+        .iter()
+        .find(|p| p.target == target)
+        .map(|p| p.text.clone())
+        .unwrap_or_default()
+}
+
 /// An error answered with a page.
 #[derive(Debug)]
 pub struct PageError {

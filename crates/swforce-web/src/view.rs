@@ -126,11 +126,9 @@ impl DateInput {
 
     /// The problem about this date, if any (a problem's target is the date's first box).
     pub fn error_from(mut self, problems: &[crate::error::Problem]) -> Self {
-        if let Some(p) = problems
-            .iter()
-            .find(|p| p.target == format!("{}-day", self.id))
-        {
-            self.error = p.text.clone();
+        let found = crate::error::error_for(problems, &format!("{}-day", self.id));
+        if !found.is_empty() {
+            self.error = found;
         }
         self
     }
@@ -359,8 +357,9 @@ impl Field {
 
     /// Shows `error` on the field when `target` (the problem's field id) is this field.
     pub fn error_from(mut self, problems: &[crate::error::Problem]) -> Self {
-        if let Some(p) = problems.iter().find(|p| p.target == self.id) {
-            self.error = p.text.clone();
+        let found = crate::error::error_for(problems, &self.id);
+        if !found.is_empty() {
+            self.error = found;
         }
         self
     }
@@ -423,8 +422,9 @@ impl Choices {
     }
 
     pub fn error_from(mut self, problems: &[crate::error::Problem]) -> Self {
-        if let Some(p) = problems.iter().find(|p| p.target == self.id) {
-            self.error = p.text.clone();
+        let found = crate::error::error_for(problems, &self.id);
+        if !found.is_empty() {
+            self.error = found;
         }
         self
     }

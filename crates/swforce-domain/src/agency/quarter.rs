@@ -39,22 +39,13 @@ impl Quarter {
 
     /// The quarter in words: "October to December 2026".
     pub fn words(self) -> String {
-        const MONTHS: [&str; 12] = [
-            "January",
-            "February",
-            "March",
-            "April",
-            "May",
-            "June",
-            "July",
-            "August",
-            "September",
-            "October",
-            "November",
-            "December",
-        ];
         let first = usize::from(self.q - 1) * 3;
-        format!("{} to {} {}", MONTHS[first], MONTHS[first + 2], self.year)
+        format!(
+            "{} to {} {}",
+            crate::date::MONTHS[first],
+            crate::date::MONTHS[first + 2],
+            self.year
+        )
     }
 
     /// The quarter a day falls in.

@@ -148,6 +148,7 @@ fn options(snap: &Snapshot) -> Vec<(String, Vec<(String, String)>)> {
 }
 
 fn sections(snap: &Snapshot, c: &Comparison, query: &str) -> Vec<IndicatorSection> {
+    let refs = references(snap, &c.places);
     c.measures
         .iter()
         .filter(|(_, per_place)| per_place.iter().flatten().any(Option::is_some))
@@ -161,13 +162,7 @@ fn sections(snap: &Snapshot, c: &Comparison, query: &str) -> Vec<IndicatorSectio
             // Rates and shares beside the regions of the authorities chosen and England (a
             // count follows the size of the place, so it has none).
             if comparable(measure) {
-                let mut refs = references(snap, &c.places);
-                // Six lines at most can be told apart: England, then as many regions as fit.
-                let room = MAX_COMPARED.saturating_sub(c.places.len());
-                if refs.len() > room {
-                    refs.drain(..refs.len() - room);
-                }
-                for r in refs {
+                for r in &refs {
                     let figures = c
                         .years
                         .iter()
@@ -203,7 +198,8 @@ fn sections(snap: &Snapshot, c: &Comparison, query: &str) -> Vec<IndicatorSectio
 }
 
 /// The places a comparison's rates are set beside: the regions of the authorities chosen (each
-/// once, in the order first met) and England.
+/// once, in the order first met) and England; as many as the chart's six lines leave room for,
+/// England first to stay.
 fn references<'a>(snap: &'a Snapshot, places: &[Geography]) -> Vec<&'a Geography> {
     let mut out: Vec<&Geography> = Vec::new();
     for p in places {
@@ -214,6 +210,10 @@ fn references<'a>(snap: &'a Snapshot, places: &[Geography]) -> Vec<&'a Geography
         }
     }
     out.extend(snap.england());
+    let room = MAX_COMPARED.saturating_sub(places.len());
+    if out.len() > room {
+        out.drain(..out.len() - room);
+    }
     out
 }
 

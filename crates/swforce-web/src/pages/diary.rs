@@ -123,13 +123,7 @@ fn diary_page(
     ids: &PublicIds,
 ) -> DiaryPage {
     let suggested = calendar.said;
-    let error_of = |id: &str| {
-        problems
-            .iter()
-            .find(|p| p.target == id)
-            .map(|p| p.text.clone())
-            .unwrap_or_default()
-    };
+    let error_of = |id: &str| crate::error::error_for(&problems, id);
     let hours: Vec<Field> = form
         .categories
         .iter()

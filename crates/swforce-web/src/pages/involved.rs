@@ -80,13 +80,7 @@ fn involved_page(
             (f, id)
         })
         .collect();
-    let err = |id: &str| {
-        problems
-            .iter()
-            .find(|p| p.target == id)
-            .map(|p| p.text.clone())
-            .unwrap_or_default()
-    };
+    let err = |id: &str| crate::error::error_for(&problems, id);
     Ok(InvolvedPage {
         layout: Layout::new(if problems.is_empty() {
             "Get involved"
@@ -323,13 +317,7 @@ fn manage_page(
     }
     let signups = state.app.response_count(who, 0)?;
     let themes = state.app.themes()?;
-    let err = |id: &str| {
-        problems
-            .iter()
-            .find(|p| p.target == id)
-            .map(|p| p.text.clone())
-            .unwrap_or_default()
-    };
+    let err = |id: &str| crate::error::error_for(&problems, id);
     let mut audience = Choices::new("theme_audience", "Who it is for", "select");
     for a in Audience::ALL {
         audience = audience.option(

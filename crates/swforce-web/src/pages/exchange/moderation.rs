@@ -122,13 +122,7 @@ fn review_page(
     edits: Option<&Edits>,
 ) -> Result<ReviewPage, PageError> {
     let e = state.app.example_for_moderation(who, id)?;
-    let err = |id: &str| {
-        problems
-            .iter()
-            .find(|p| p.target == id)
-            .map(|p| p.text.clone())
-            .unwrap_or_default()
-    };
+    let err = |id: &str| crate::error::error_for(&problems, id);
     let (title, problem, change) = match edits {
         Some(ed) => (ed.title.clone(), ed.problem.clone(), ed.change.clone()),
         None => (e.title.clone(), e.problem.clone(), e.change.clone()),

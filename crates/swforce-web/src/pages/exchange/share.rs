@@ -71,13 +71,7 @@ fn form_page(
     note: String,
 ) -> Result<FormPage, PageError> {
     let themes = state.app.themes()?;
-    let err = |id: &str| {
-        problems
-            .iter()
-            .find(|p| p.target == id)
-            .map(|p| p.text.clone())
-            .unwrap_or_default()
-    };
+    let err = |id: &str| crate::error::error_for(&problems, id);
     let mut setting = Choices::new("setting", "Setting", "radio");
     for s in Setting::ALL {
         setting = setting.option(s.id(), s.label(), "", f.setting == s.id());

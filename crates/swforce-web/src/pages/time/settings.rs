@@ -77,13 +77,7 @@ fn settings_page(
     let categories = state.app.diary_categories(who.org.id)?;
     let opted = state.app.diary_opt_in(who)?;
     let public = ids::encoder(state, Kind::Category)?;
-    let error_of = |id: &str| {
-        problems
-            .iter()
-            .find(|p| p.target == id)
-            .map(|p| p.text.clone())
-            .unwrap_or_default()
-    };
+    let error_of = |id: &str| crate::error::error_for(&problems, id);
     let rows = categories
         .iter()
         .map(|c| {
