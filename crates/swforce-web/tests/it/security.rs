@@ -779,6 +779,18 @@ fn a_link_cannot_write_a_success_banner() {
         assert!(!page.body.contains("suspended"), "{path}");
         assert!(!page.body.contains("sw-notification-banner"), "{path}");
     }
+    let org = format!(
+        "/admin/organisations/{}",
+        app.public(swforce_app::public_id::Kind::Organisation, kent)
+    );
+    let page = admin.get(&format!("{org}?team={spoof}"));
+    assert_eq!(page.status, 200);
+    assert!(!page.body.contains("suspended"), "{}", page.body);
+    // A team added is confirmed by its stored name.
+    let added = admin.post_form(&format!("{org}/teams"), &[("team_name", "Duty and assessment")]);
+    assert_eq!(added.status, 303, "{}", added.body);
+    let shown = admin.get(added.header("location").unwrap());
+    assert!(shown.body.contains("Team \u{201c}Duty and assessment\u{201d} added"));
     // The real confirmations still show.
     let opted = admin.post_form("/time/settings/opt-in", &[("opt_in", "no")]);
     assert_eq!(opted.status, 303, "{}", opted.body);

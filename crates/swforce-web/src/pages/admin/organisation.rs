@@ -221,7 +221,20 @@ pub async fn show_organisation(
                 "Invite its first organisation admin below.".to_string(),
             ))
         } else if let Some(t) = q.team {
-            Some((format!("Team {t} added"), String::new()))
+            // The address names the team by its id; the banner says its stored name, so a link
+            // cannot put words of its own in it.
+            let found = ids::all(&state)?.read(Kind::Team, &t);
+            state
+                .app
+                .teams_of(&who, org.id)?
+                .into_iter()
+                .find(|team| found.as_ref().is_some_and(|f| f.id() == team.id))
+                .map(|team| {
+                    (
+                        format!("Team \u{201c}{}\u{201d} added", team.name),
+                        String::new(),
+                    )
+                })
         } else if q.sso.is_some() {
             Some(("Single sign-on saved".to_string(), String::new()))
         } else {
@@ -320,9 +333,9 @@ pub async fn create_team(
             .create_team(&who, org.id, &form.get("team_name"), &viewer.origin)
         {
             Ok(t) => Ok(redirect(&format!(
-                "/admin/organisations/{}?team={}#teams",
+                "/admin/organisations/{}?team={}#success",
                 ids::public(&state, Kind::Organisation, org.id)?,
-                crate::error::form_urlencoded_component(&t.name)
+                ids::public(&state, Kind::Team, t.id)?
             ))
             .into_response()),
             Err(AppError::Invalid { problem, fix }) => refused(
