@@ -150,6 +150,16 @@ impl App {
         }
     }
 
+    /// What sending the form would refuse, without keeping anything: for a preview, which shows
+    /// the same problems as sending does.
+    pub fn example_problems(&self, form: &ExampleForm) -> Result<Vec<FieldProblem>, AppError> {
+        match self.example_from(form, true) {
+            Ok(_) => Ok(Vec::new()),
+            Err(ExchangeError::Fields(problems)) => Ok(problems),
+            Err(ExchangeError::App(e)) => Err(e),
+        }
+    }
+
     fn fingerprint(author: &str, e: &Example) -> String {
         let mut h = Sha256::new();
         for part in [author, &e.title.to_lowercase(), &e.problem, &e.change] {

@@ -14,7 +14,7 @@ use axum::http::StatusCode;
 use axum::routing::get;
 use swforce_app::profile::MAX_COMPARED;
 use swforce_app::{Comparison, Snapshot, display};
-use swforce_domain::Geography;
+use swforce_domain::{GeographicLevel, Geography};
 
 /// The comparison of authorities, and its CSV.
 pub fn routes() -> Router<WebState> {
@@ -105,6 +105,21 @@ fn resolve<'a>(snap: &'a Snapshot, codes: &[String]) -> (Vec<&'a Geography>, Vec
         // workforce figures are (the unit's name names both).
         let found = snap.find(code).map(|g| snap.unit_of(&g.code).unwrap_or(g));
         match found {
+            // Authorities only: a region or England is drawn beside them already.
+            Ok(g) if g.level != GeographicLevel::LocalAuthority => problems.push(Problem {
+                text: format!(
+                    "{} is {}, not a local authority",
+                    g.name,
+                    if g.level == GeographicLevel::Regional {
+                        "a region"
+                    } else {
+                        "a country"
+                    }
+                ),
+                fix: "Its figures are drawn beside the authorities' rates; choose authorities"
+                    .into(),
+                target: "add".into(),
+            }),
             Ok(g) if !places.iter().any(|p: &&Geography| p.code == g.code) => places.push(g),
             Ok(_) => {}
             Err(_) => problems.push(Problem {

@@ -76,6 +76,65 @@ pub const DOWNLOADS: &[Download] = &[
         ],
     },
     Download {
+        id: "neighbours",
+        title: "An authority against its statistical neighbours",
+        offered: "Under the statistical neighbours' table on an authority's page",
+        columns: &[
+            ("Indicator", "The headline indicator"),
+            ("{place}", "The authority's figure in the latest year"),
+            (
+                "Neighbours' median",
+                "The median of its ten neighbours' figures (those with one)",
+            ),
+            (
+                "Neighbours with a figure",
+                "How many of the ten have a figure, such as 9 of 10",
+            ),
+            (
+                "Among itself and its neighbours",
+                "Its place among itself and its neighbours, said from the nearer end",
+            ),
+            SOURCE,
+        ],
+    },
+    Download {
+        id: "places",
+        title: "The places of a region or of England",
+        offered: "Under the table of places on a region's page and on England's",
+        columns: &[
+            (
+                "Local authority",
+                "The authority (or, on England's page, the region)",
+            ),
+            (
+                "{measure}",
+                "One column a headline indicator, in the latest year",
+            ),
+            CHECK,
+            SOURCE,
+        ],
+    },
+    Download {
+        id: "ethnicity",
+        title: "Social workers by role and ethnicity",
+        offered: "Under the ethnicity table of a place's page",
+        columns: &[
+            (
+                "Role",
+                "The role, or all children and family social workers",
+            ),
+            (
+                "Known ethnicity (people)",
+                "Social workers in the role whose ethnicity is known",
+            ),
+            (
+                "{group}",
+                "One column an ethnic group: its share of those whose ethnicity is known, in %",
+            ),
+            SOURCE,
+        ],
+    },
+    Download {
         id: "every-measure",
         title: "Every measure of one or more places",
         offered: "\"Download every figure\" on an overview page, and \"Download every measure\" on Compare",
@@ -231,10 +290,11 @@ pub async fn show(State(_state): AppState) -> PageResult {
                         .columns
                         .iter()
                         .map(|(c, what)| {
-                            let name = if c.starts_with('{') {
-                                "One column a place, named after it"
-                            } else {
-                                c
+                            let name = match *c {
+                                "{measure}" => "One column an indicator, named after it",
+                                "{group}" => "One column an ethnic group, named after it",
+                                c if c.starts_with('{') => "One column a place, named after it",
+                                c => c,
                             };
                             vec![CellView::text(name), CellView::text(*what)]
                         })

@@ -567,7 +567,7 @@ pub(super) fn page(
             }
         ),
         query: query_string,
-        saved: super::scenarios::note(state, &pairs),
+        saved: super::scenarios::note(state, place.code.as_str(), &pairs),
     };
     Ok(Outcome {
         status,

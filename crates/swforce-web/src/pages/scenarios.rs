@@ -124,15 +124,17 @@ pub struct SavedNote {
 }
 
 /// The saved scenario a projection page's query names (`saved=ID`, with `new=1` straight after
-/// saving), if the viewer may open it.
-pub fn note(state: &WebState, pairs: &[(String, String)]) -> Option<SavedNote> {
+/// saving), if the viewer may open it and it projects the place of the page (`code`).
+pub fn note(state: &WebState, code: &str, pairs: &[(String, String)]) -> Option<SavedNote> {
     let id = &pairs.iter().find(|(k, _)| k == "saved")?.1;
     let found = ids::read(state, Kind::Scenario, id, "saved scenario").ok()?;
     let viewer = crate::auth::current();
     let s = state
         .app
         .scenario(viewer.principal.as_ref(), found.id())
-        .ok()?;
+        .ok()
+        // Only on the page of the place it projects.
+        .filter(|s| s.geography_code == code)?;
     Some(SavedNote {
         name: s.name,
         link: format!(

@@ -54,6 +54,14 @@ fn a_newcomer_shares_an_example_a_moderator_publishes_it_and_a_guest_finds_it() 
             .body
             .contains("value=\"Dictation freed an afternoon a week\"")
     );
+    // A preview says what sending would refuse.
+    let mut html = GOOD.to_vec();
+    html.retain(|(k, _)| *k != "problem");
+    html.push(("problem", "<b>late</b> notes"));
+    html.push(("action", "preview"));
+    let refused = sam.post_form("/exchange/examples", &html);
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    assert!(refused.body.contains("Remove the HTML tags"));
     for status in [
         swforce_domain::exchange::Status::Draft,
         swforce_domain::exchange::Status::Submitted,

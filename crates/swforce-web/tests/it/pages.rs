@@ -231,6 +231,18 @@ fn several_authorities_are_added_at_once_by_name_or_code() {
         a.body
             .contains("No local authority has the name or code \u{201c}Nowhere\u{201d}")
     );
+    // A region or England is not an authority to compare: it is refused, and never drawn twice.
+    let b = demo().get("/compare?several=Kent%0ASouth+East%0AEngland");
+    assert_eq!(b.status, 400);
+    assert_eq!(b.body.matches("class=\"sw-summary-list__row\"").count(), 1);
+    assert!(
+        b.body
+            .contains("South East is a region, not a local authority")
+    );
+    assert!(
+        b.body
+            .contains("England is a country, not a local authority")
+    );
 }
 
 #[test]
@@ -427,6 +439,15 @@ fn the_data_dictionary_names_every_column_of_every_download() {
         (
             "benchmarks",
             header(&file("/download/E06000058/benchmarks.csv")),
+        ),
+        (
+            "neighbours",
+            header(&file("/download/E06000058/neighbours.csv")),
+        ),
+        ("places", header(&file("/download/E12000009/places.csv"))),
+        (
+            "ethnicity",
+            header(&file("/download/E06000058/ethnicity.csv")),
         ),
         (
             "every-measure",

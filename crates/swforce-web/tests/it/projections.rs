@@ -142,6 +142,10 @@ fn a_scenario_is_saved_with_a_link_that_reproduces_it() {
             && confirmed.contains(&format!("{link}</a>")),
         "{confirmed}"
     );
+    // Named on another place's page, it is not confirmed there.
+    let elsewhere =
+        sam.get(&target.replacen("/projections/E12000009", "/projections/E12000008", 1));
+    assert!(!elsewhere.body.contains("sw-notification-banner"));
     // Opened again from its link, the page names it without the banner.
     let again = sam.get(sam.get(&link).header("location").unwrap()).body;
     assert!(!again.contains("sw-notification-banner"));

@@ -787,10 +787,17 @@ fn a_link_cannot_write_a_success_banner() {
     assert_eq!(page.status, 200);
     assert!(!page.body.contains("suspended"), "{}", page.body);
     // A team added is confirmed by its stored name.
-    let added = admin.post_form(&format!("{org}/teams"), &[("team_name", "Duty and assessment")]);
+    let added = admin.post_form(
+        &format!("{org}/teams"),
+        &[("team_name", "Duty and assessment")],
+    );
     assert_eq!(added.status, 303, "{}", added.body);
     let shown = admin.get(added.header("location").unwrap());
-    assert!(shown.body.contains("Team \u{201c}Duty and assessment\u{201d} added"));
+    assert!(
+        shown
+            .body
+            .contains("Team \u{201c}Duty and assessment\u{201d} added")
+    );
     // The real confirmations still show.
     let opted = admin.post_form("/time/settings/opt-in", &[("opt_in", "no")]);
     assert_eq!(opted.status, 303, "{}", opted.body);

@@ -396,6 +396,12 @@ fn leaders_see_sums_of_five_people_or_more_and_never_a_diary() {
             .body
             .contains("name=\"from-day\" type=\"text\" inputmode=\"numeric\" value=\"31\"")
     );
+    let huge = manager.get("/time/organisation?from-day=99&from-month=13&from-year=99999");
+    assert_eq!(huge.status, 400);
+    assert!(
+        huge.body
+            .contains("\u{201c}From\u{201d} must be a real date")
+    );
     let fine = manager.get("/time/organisation?from-day=6&from-month=1&from-year=2025&to-day=31&to-month=3&to-year=2025");
     assert_eq!(fine.status, 200);
     assert!(

@@ -245,14 +245,21 @@ pub async fn send(
             honeypot: fields.get("website"),
         };
         // A preview shows the example as it will read, and keeps the form; nothing is stored.
+        // What sending would refuse is shown with it, beside its fields.
         if fields.get("action") == "preview" {
-            let mut page = form_page(&state, who, &form, Vec::new(), String::new())?;
+            let problems = problems_of(state.app.example_problems(&form)?);
+            let refused = !problems.is_empty();
+            let mut page = form_page(&state, who, &form, problems, String::new())?;
             page.preview = Some((
                 form.title.trim().to_string(),
                 render_markdown(&form.problem),
                 render_markdown(&form.change),
             ));
-            return Ok(render(&page)?.into_response());
+            return if refused {
+                unprocessable(&page)
+            } else {
+                Ok(render(&page)?.into_response())
+            };
         }
         let submit = fields.get("action") != "draft";
         match state

@@ -91,26 +91,30 @@ impl ViewParams {
             if typed.iter().all(|t| t.is_empty()) {
                 return Ok(linked.clone());
             }
-            let number = |t: &str| t.parse::<u16>().ok();
+            let real = |text: String| crate::error::Problem {
+                text,
+                fix: "Check the day, the month and the year, such as 3 3 2025".into(),
+                target: format!("{id}-day"),
+            };
+            // Each box a number (any size); then a real day of a four-digit year.
+            let number = |t: &str| t.parse::<u64>().ok();
             match (number(typed[0]), number(typed[1]), number(typed[2])) {
-                (Some(d), Some(m), Some(y)) if (1000..=9999).contains(&y) => {
-                    match swforce_domain::date::Date::new(
-                        i32::from(y),
-                        u8::try_from(m).unwrap_or(0),
-                        u8::try_from(d).unwrap_or(0),
-                    ) {
-                        Ok(date) => Ok(Some(date.to_string())),
-                        Err(_) => Err(crate::error::Problem {
-                            text: format!("\u{201c}{name}\u{201d} must be a real date"),
-                            fix: "Check the day and the month, such as 3 3 2025".into(),
-                            target: format!("{id}-day"),
-                        }),
+                (Some(d), Some(m), Some(y)) => {
+                    let small = |v: u64| u8::try_from(v).unwrap_or(0);
+                    match i32::try_from(y)
+                        .ok()
+                        .filter(|y| (1000..=9999).contains(y))
+                        .and_then(|y| swforce_domain::date::Date::new(y, small(m), small(d)).ok())
+                    {
+                        Some(date) => Ok(Some(date.to_string())),
+                        None => Err(real(format!("\u{201c}{name}\u{201d} must be a real date"))),
                     }
                 }
                 _ => Err(crate::error::Problem {
-                    text: format!("\u{201c}{name}\u{201d} must include a day, a month and a year"),
                     fix: "Write each as a number, such as 3 3 2025".into(),
-                    target: format!("{id}-day"),
+                    ..real(format!(
+                        "\u{201c}{name}\u{201d} must include a day, a month and a year"
+                    ))
                 }),
             }
         };
