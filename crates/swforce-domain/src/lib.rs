@@ -13,6 +13,7 @@ pub mod date;
 pub mod diary;
 pub mod exchange;
 pub mod geography;
+pub mod healthcheck;
 pub mod lineage;
 pub mod measure;
 pub mod neighbours;

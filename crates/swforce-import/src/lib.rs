@@ -10,6 +10,7 @@ pub mod calendar;
 pub mod census;
 pub mod diagnostic;
 pub mod ees;
+pub mod healthcheck;
 mod neighbours;
 mod reading;
 pub use reading::MAX_CSV_BYTES;
