@@ -70,6 +70,7 @@ pub enum Role {
     SocialWorker,
     TeamManager,
     WorkforceAnalyst,
+    PrincipalSocialWorker,
     OrgAdmin,
     Moderator,
     NationalAnalyst,
@@ -77,10 +78,11 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Role; 7] = [
+    pub const ALL: [Role; 8] = [
         Self::SocialWorker,
         Self::TeamManager,
         Self::WorkforceAnalyst,
+        Self::PrincipalSocialWorker,
         Self::OrgAdmin,
         Self::Moderator,
         Self::NationalAnalyst,
@@ -92,6 +94,7 @@ impl Role {
             Self::SocialWorker => "social_worker",
             Self::TeamManager => "team_manager",
             Self::WorkforceAnalyst => "workforce_analyst",
+            Self::PrincipalSocialWorker => "principal_social_worker",
             Self::OrgAdmin => "org_admin",
             Self::Moderator => "moderator",
             Self::NationalAnalyst => "national_analyst",
@@ -108,6 +111,7 @@ impl Role {
             Self::SocialWorker => "Social worker",
             Self::TeamManager => "Team manager",
             Self::WorkforceAnalyst => "Workforce analyst",
+            Self::PrincipalSocialWorker => "Principal social worker",
             Self::OrgAdmin => "Organisation admin",
             Self::Moderator => "Moderator",
             Self::NationalAnalyst => "National analyst",
@@ -170,6 +174,14 @@ pub enum Permission {
     /// Rename, add, remap and retire the organisation's diary categories, and opt its sums in
     /// to its region's and England's.
     ManageTimeDiary,
+    /// Open and close the organisation's health check rounds, hand out invitations, complete
+    /// its self-assessment and read its free text.
+    RunHealthCheck,
+    /// See the organisation's published health check results (groups of at least five
+    /// responses, never a response).
+    ViewHealthCheckResults,
+    /// Answer the organisation's open health check rounds (every member).
+    AnswerHealthCheck,
     /// Create organisations and their first admins; see every organisation's audit log.
     ManageSite,
 }
@@ -206,6 +218,13 @@ impl Permission {
             Self::ManageTimeDiary => {
                 "Change the organisation's diary categories and opt its sums in to its region's and England's"
             }
+            Self::RunHealthCheck => {
+                "Open and close the organisation's health check rounds, hand out invitations, complete its self-assessment and read its free text"
+            }
+            Self::ViewHealthCheckResults => {
+                "See the organisation's published health check results (groups of at least five responses, never a response)"
+            }
+            Self::AnswerHealthCheck => "Answer the organisation's open health check rounds",
             Self::ManageSite => {
                 "Create organisations and their first admins; read every organisation's audit log"
             }
@@ -225,6 +244,7 @@ pub const MATRIX: &[(Permission, &[Role])] = &[
             SocialWorker,
             TeamManager,
             WorkforceAnalyst,
+            PrincipalSocialWorker,
             OrgAdmin,
             Moderator,
             NationalAnalyst,
@@ -236,6 +256,7 @@ pub const MATRIX: &[(Permission, &[Role])] = &[
         &[
             TeamManager,
             WorkforceAnalyst,
+            PrincipalSocialWorker,
             OrgAdmin,
             NationalAnalyst,
             SiteAdmin,
@@ -257,6 +278,7 @@ pub const MATRIX: &[(Permission, &[Role])] = &[
             SocialWorker,
             TeamManager,
             WorkforceAnalyst,
+            PrincipalSocialWorker,
             OrgAdmin,
             Moderator,
             NationalAnalyst,
@@ -265,9 +287,40 @@ pub const MATRIX: &[(Permission, &[Role])] = &[
     ),
     (
         Permission::ViewTimeAggregates,
-        &[TeamManager, WorkforceAnalyst, OrgAdmin],
+        &[
+            TeamManager,
+            WorkforceAnalyst,
+            PrincipalSocialWorker,
+            OrgAdmin,
+        ],
     ),
     (Permission::ManageTimeDiary, &[WorkforceAnalyst, OrgAdmin]),
+    (
+        Permission::RunHealthCheck,
+        &[PrincipalSocialWorker, OrgAdmin],
+    ),
+    (
+        Permission::ViewHealthCheckResults,
+        &[
+            TeamManager,
+            WorkforceAnalyst,
+            PrincipalSocialWorker,
+            OrgAdmin,
+        ],
+    ),
+    (
+        Permission::AnswerHealthCheck,
+        &[
+            SocialWorker,
+            TeamManager,
+            WorkforceAnalyst,
+            PrincipalSocialWorker,
+            OrgAdmin,
+            Moderator,
+            NationalAnalyst,
+            SiteAdmin,
+        ],
+    ),
     (Permission::ManageSite, &[SiteAdmin]),
 ];
 

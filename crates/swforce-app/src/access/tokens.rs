@@ -27,10 +27,12 @@ pub enum Scope {
     DiaryRead,
     /// Read the time diary sums of the organisation and its teams.
     TimeRead,
+    /// Read the organisation's published health check results.
+    HealthCheckRead,
 }
 
 /// Every scope, with its id and what it allows, for the pages and the API description.
-pub const SCOPES: [(Scope, &str, &str); 8] = [
+pub const SCOPES: [(Scope, &str, &str); 9] = [
     (
         Scope::ScenariosRead,
         "scenarios:read",
@@ -71,6 +73,11 @@ pub const SCOPES: [(Scope, &str, &str); 8] = [
         "time:read",
         "Read the time diary balance of your organisation and its teams",
     ),
+    (
+        Scope::HealthCheckRead,
+        "healthcheck:read",
+        "Read your organisation's published health check results",
+    ),
 ];
 
 impl Scope {
@@ -95,6 +102,7 @@ impl Scope {
             Self::AgencyRead => Some((Permission::ManageAgency, Access::Read)),
             Self::DiaryRead => Some((Permission::KeepTimeDiary, Access::Read)),
             Self::TimeRead => Some((Permission::ViewTimeAggregates, Access::Read)),
+            Self::HealthCheckRead => Some((Permission::ViewHealthCheckResults, Access::Read)),
         }
     }
 

@@ -111,10 +111,11 @@ fn check_domain(domain: &str) -> Result<Option<String>, AppError> {
 
 /// The roles an organisation admin gives (the others, national and site roles, only a site
 /// admin gives).
-pub const ORGANISATION_ROLES: [Role; 4] = [
+pub const ORGANISATION_ROLES: [Role; 5] = [
     Role::SocialWorker,
     Role::TeamManager,
     Role::WorkforceAnalyst,
+    Role::PrincipalSocialWorker,
     Role::OrgAdmin,
 ];
 
