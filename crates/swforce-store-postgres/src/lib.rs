@@ -22,6 +22,7 @@ mod census;
 mod db;
 mod diary;
 mod exchange;
+mod healthcheck;
 mod migrate;
 mod pool;
 mod scenario;

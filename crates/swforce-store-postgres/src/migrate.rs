@@ -67,6 +67,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "search_stems",
         include_str!("../migrations/0014_search_stems.sql"),
     ),
+    (
+        15,
+        "healthcheck",
+        include_str!("../migrations/0015_healthcheck.sql"),
+    ),
 ];
 
 /// The advisory lock that migrations hold (a constant of this program, spelling "swforce" and 1).

@@ -9,6 +9,7 @@ mod agency;
 mod census;
 mod diary;
 mod exchange;
+mod healthcheck;
 mod migrate;
 mod scenario;
 mod statistics;

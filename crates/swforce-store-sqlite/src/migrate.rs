@@ -64,6 +64,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "search_stems",
         include_str!("../migrations/0014_search_stems.sql"),
     ),
+    (
+        15,
+        "healthcheck",
+        include_str!("../migrations/0015_healthcheck.sql"),
+    ),
 ];
 
 pub fn apply(conn: &mut Connection) -> Result<(), StoreError> {

@@ -11,6 +11,7 @@ pub mod census;
 pub mod conformance;
 pub mod diary;
 pub mod exchange;
+pub mod healthcheck;
 pub mod scenario;
 pub mod statistics;
 
@@ -26,6 +27,7 @@ pub use diary::{
 pub use exchange::{
     ExamplePage, ExampleQuery, ExampleSort, ExchangeStore, search_entry, search_words, stem,
 };
+pub use healthcheck::{HealthCheckStore, Round, Ticket, TicketCounts};
 pub use scenario::{NewScenario, SavedScenario, ScenarioStore};
 pub use statistics::{
     Connections, ImportOutcome, ImportRecord, Provenance, StatisticsStore, Vintage,
@@ -34,8 +36,8 @@ pub use statistics::{
 /// The store's parts, to bring their methods into scope wherever a `Store` is used.
 pub mod prelude {
     pub use crate::{
-        AccessStore, AgencyStore, CensusStore, DiaryStore, ExchangeStore, ScenarioStore,
-        StatisticsStore, Store,
+        AccessStore, AgencyStore, CensusStore, DiaryStore, ExchangeStore, HealthCheckStore,
+        ScenarioStore, StatisticsStore, Store,
     };
 }
 
@@ -74,6 +76,7 @@ pub trait Store:
     + AgencyStore
     + ExchangeStore
     + DiaryStore
+    + HealthCheckStore
     + Send
     + Sync
     + std::fmt::Debug
@@ -88,6 +91,7 @@ impl<T> Store for T where
         + AgencyStore
         + ExchangeStore
         + DiaryStore
+        + HealthCheckStore
         + Send
         + Sync
         + std::fmt::Debug

@@ -151,7 +151,7 @@ fn servers_starting_at_once_on_a_fresh_database_take_turns_to_migrate() {
         .collect();
     assert_eq!(
         versions,
-        [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14],
+        [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15],
         "each migration applied once"
     );
     for store in &stores {

@@ -155,7 +155,10 @@ fn search_entries_from_before_stems_are_rebuilt() {
                     "DELETE FROM examples_fts;
                      INSERT INTO examples_fts (rowid, title, problem, change)
                          SELECT id, body ->> '$.title', body ->> '$.problem', body ->> '$.change' FROM examples;
-                     DELETE FROM schema_migrations WHERE version = 14;",
+                     DELETE FROM schema_migrations WHERE version >= 14;
+                     DROP TABLE healthcheck_responses;
+                     DROP TABLE healthcheck_tickets;
+                     DROP TABLE healthcheck_rounds;",
                 )
                 .unwrap();
         },

@@ -260,6 +260,9 @@ pub fn registers_with_older_job_types_move_to_the_five(
     rewind(&[
         // Migration 12 and those after it undone.
         "DELETE FROM schema_migrations WHERE version >= 12".to_string(),
+        "DROP TABLE healthcheck_responses".to_string(),
+        "DROP TABLE healthcheck_tickets".to_string(),
+        "DROP TABLE healthcheck_rounds".to_string(),
         "DROP TABLE agency_return_notes".to_string(),
         "ALTER TABLE organisations DROP COLUMN synthetic".to_string(),
         body("A", "case_holder"),

@@ -120,7 +120,7 @@ pub fn examples_are_stored_whole_found_by_status_and_author_and_refused_twice(st
 
 /// Search entries written before words were stemmed (migration 14) are written again when the
 /// store is opened: `forget` puts the database back as it was before 14 (each entry the words as
-/// written, and 14 not applied), and `reopen` opens it again.
+/// written, and neither 14 nor any later migration applied), and `reopen` opens it again.
 pub fn search_entries_from_before_stems_are_rebuilt(
     store: &dyn Store,
     forget: &dyn Fn(),

@@ -8,6 +8,7 @@ mod agency;
 mod census;
 mod diary;
 mod exchange;
+mod healthcheck;
 mod scenario;
 mod statistics;
 
@@ -16,6 +17,7 @@ pub use agency::*;
 pub use census::*;
 pub use diary::*;
 pub use exchange::*;
+pub use healthcheck::*;
 pub use scenario::*;
 pub use statistics::*;
 
@@ -175,6 +177,7 @@ macro_rules! conformance_tests {
             forms_responses_and_pages_are_kept_until_their_day,
             diaries_are_kept_per_person_and_summed_for_any_period_without_reading_them,
             a_closed_week_is_released_once_and_later_changes_only_in_batches_of_five,
+            health_check_tickets_answer_once_while_the_round_is_open,
         );
     };
     (@each required $fresh:expr; $($name:ident),* $(,)?) => {

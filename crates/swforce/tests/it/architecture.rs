@@ -260,7 +260,7 @@ fn each_part_of_the_store_has_its_own_file_in_each_backend_and_in_the_conformanc
             }
         }
     }
-    assert_eq!(parts.len(), 7, "{parts:?}");
+    assert_eq!(parts.len(), 8, "{parts:?}");
     let lib = std::fs::read_to_string(store.join("lib.rs")).unwrap();
     // The parts named in `pub trait Store: ... {`.
     let sum = lib
