@@ -164,6 +164,15 @@ pub fn spreadsheet_safe(text: &str) -> String {
     }
 }
 
+/// Words made to start a sentence or a label: "social workers" → "Social workers".
+pub fn upper_first(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
 /// A sentence made to follow other words: "Hours cannot..." → "hours cannot...". A first
 /// word in capitals ("IT") is left as it is.
 pub fn lower_first(text: &str) -> String {

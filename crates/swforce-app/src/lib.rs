@@ -10,6 +10,7 @@ pub mod census;
 pub mod diary;
 pub mod display;
 pub mod exchange;
+pub mod healthcheck;
 pub mod importing;
 pub mod indicators;
 pub mod lookup;

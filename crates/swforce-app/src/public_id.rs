@@ -27,10 +27,11 @@ pub enum Kind {
     Example,
     Form,
     Category,
+    Round,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 9] = [
+    pub const ALL: [Kind; 10] = [
         Self::Organisation,
         Self::Person,
         Self::Team,
@@ -40,6 +41,7 @@ impl Kind {
         Self::Example,
         Self::Form,
         Self::Category,
+        Self::Round,
     ];
 
     /// The kind's name, as the store's table of older ids has it.
@@ -54,6 +56,7 @@ impl Kind {
             Self::Example => "example",
             Self::Form => "form",
             Self::Category => "category",
+            Self::Round => "healthcheck_round",
         }
     }
 

@@ -86,18 +86,19 @@ pub struct Generated {
 /// 100,000 people; a failed batch leaves the earlier ones in place.
 const BATCH: usize = 2_000;
 
-struct Dice(Pcg64Mcg);
+/// Draws from a seeded stream (shared by the invented diaries and health check responses).
+pub(crate) struct Dice(pub(crate) Pcg64Mcg);
 
 impl Dice {
-    fn unit(&mut self) -> f64 {
+    pub(crate) fn unit(&mut self) -> f64 {
         (self.0.next_u64() >> 11) as f64 / (1u64 << 53) as f64
     }
 
-    fn normal(&mut self) -> f64 {
+    pub(crate) fn normal(&mut self) -> f64 {
         StandardNormal.sample(&mut self.0)
     }
 
-    fn chance(&mut self, p: f64) -> bool {
+    pub(crate) fn chance(&mut self, p: f64) -> bool {
         self.unit() < p
     }
 }

@@ -10,10 +10,11 @@ pub use calendar::CalendarSuggestion;
 mod generate;
 mod views;
 
+pub(crate) use generate::Dice;
 pub use generate::{GenerateSpec, Generated, TEAM_NAMES};
 pub use views::{
     Capacity, GroupTime, Line, NOT_ENOUGH_RESPONSES, ObstacleCount, TrendPoint, group_time, period,
-    summary_json,
+    rounded_count, summary_json,
 };
 
 use crate::access::{Principal, now_stamp};

@@ -4,6 +4,7 @@ mod access;
 mod census_situations;
 mod demo;
 mod diary;
+mod healthcheck;
 mod joint;
 mod neighbours;
 mod new_generation;
