@@ -57,7 +57,7 @@ impl Layout {
     }
 
     /// The service's menu: each item's `nav` key, address and words.
-    pub fn menu(&self) -> [(&'static str, &'static str, &'static str); 9] {
+    pub fn menu(&self) -> [(&'static str, &'static str, &'static str); 10] {
         [
             ("home", "/", "England"),
             ("compare", "/compare", "Compare authorities"),
@@ -65,6 +65,7 @@ impl Layout {
             ("census", "/census", "Census return"),
             ("exchange", "/exchange", "80:20 in practice"),
             ("time", "/time", "Time for social work"),
+            ("healthcheck", "/healthcheck", "Health check"),
             ("agency", "/agency", "Agency rules"),
             ("about", "/about", "About the data"),
             ("imports", "/imports", "Imports"),

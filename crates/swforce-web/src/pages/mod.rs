@@ -12,6 +12,7 @@ pub mod compare;
 pub mod diary;
 pub mod downloads;
 pub mod exchange;
+pub mod healthcheck;
 pub mod imports;
 pub mod indicator;
 pub mod involved;
@@ -48,6 +49,7 @@ pub fn routes() -> Router<WebState> {
         .merge(exchange::routes())
         .merge(involved::routes())
         .merge(time::routes())
+        .merge(healthcheck::routes())
         .merge(diary::routes())
         .merge(agency::routes())
         .merge(account::routes())

@@ -9,6 +9,7 @@ mod census;
 mod diary_privacy;
 mod exchange;
 mod health;
+mod healthcheck;
 mod imports;
 mod joint;
 mod neighbours;

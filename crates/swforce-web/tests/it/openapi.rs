@@ -411,6 +411,7 @@ fn filled() -> Filled {
     let a = keep(&keys, this_week(), &face, &notes, ("5", "30"), &[]);
     assert_eq!(a.status, 303, "{}", a.body);
     publish(&app);
+    crate::healthcheck::closed_round(&app, "keys@kent.test", "", "");
     let scopes: Vec<&str> = swforce_app::access::SCOPES
         .iter()
         .map(|s| s.1)
@@ -538,6 +539,12 @@ fn every_answer_is_what_its_schema_says() {
             .is_empty()
     );
     assert!(get("/api/v1/me")["teams"].as_array().is_some());
+    let health = get("/api/v1/healthcheck/summary");
+    assert_eq!(health["organisation"]["shown"], true, "{health}");
+    assert!(
+        !health.to_string().contains("comment"),
+        "free text never leaves through the API"
+    );
     let series = get("/api/v1/geographies/E06000058/series/inpost_fte");
     assert!(series["points"][0]["predecessors"].is_array(), "{series}");
 }

@@ -86,6 +86,8 @@ struct Tenant<'a> {
     example: i64,
     /// A diary category of the organisation, renamed to a private name (its opaque id).
     category: String,
+    /// A closed health check round with a private question and private comments.
+    round: i64,
 }
 
 fn census_file(lea: &str) -> Vec<u8> {
@@ -259,7 +261,14 @@ fn tenant<'a>(app: &'a TestApp, name: &str, la: &str, lea: &str, tag: &str) -> T
             "agency:read",
             "diary:read",
             "time:read",
+            "healthcheck:read",
         ],
+    );
+    let round = crate::healthcheck::closed_round(
+        app,
+        &format!("admin@{tag}.test"),
+        &format!("Health question {tag} private"),
+        &format!("Health comment {tag} private"),
     );
     let user = app
         .app
@@ -281,6 +290,7 @@ fn tenant<'a>(app: &'a TestApp, name: &str, la: &str, lea: &str, tag: &str) -> T
         engagement,
         example,
         category,
+        round,
     }
 }
 
@@ -300,6 +310,8 @@ fn fill(app: &TestApp, path: &str, other: &Tenant<'_>, la: &str) -> String {
         (Kind::Example, other.example)
     } else if p.starts_with("/get-involved/forms/") {
         (Kind::Form, 1)
+    } else if p.starts_with("/healthcheck/rounds/") {
+        (Kind::Round, other.round)
     } else {
         (Kind::Organisation, other.org)
     };
@@ -309,6 +321,7 @@ fn fill(app: &TestApp, path: &str, other: &Tenant<'_>, la: &str) -> String {
         .replace("{table}", "workforce")
         .replace("{measure}", "inpost_fte")
         .replace("{secret}", &"a".repeat(64))
+        .replace("{step}", "about")
 }
 
 /// A form the attacker might send to each state-changing route.
@@ -353,7 +366,9 @@ fn form_for(path: &str) -> Vec<(&'static str, &'static str)> {
     }
 }
 
-const MARKERS: [&str; 9] = [
+const MARKERS: [&str; 11] = [
+    "Health question kent private",
+    "Health comment kent private",
     "Example kent private",
     "Diary note kent private",
     "Shared diary kent private",
@@ -646,7 +661,9 @@ fn public_pages_stay_public_and_everything_else_asks_to_sign_in() {
             || p.starts_with("/time/organisation")
             || p.starts_with("/time/settings")
             || p == "/api/v1/diary/weeks"
-            || p == "/api/v1/diary/summary")
+            || p == "/api/v1/diary/summary"
+            || p.starts_with("/healthcheck/rounds")
+            || p.starts_with("/api/v1/healthcheck"))
     };
     let anon = app.browser();
     for (method, path) in routes() {
@@ -656,7 +673,8 @@ fn public_pages_stay_public_and_everything_else_asks_to_sign_in() {
             .replace("{year}", "2022")
             .replace("{table}", "workforce")
             .replace("{measure}", "inpost_fte")
-            .replace("{secret}", &"a".repeat(64));
+            .replace("{secret}", &"a".repeat(64))
+            .replace("{step}", "about");
         if method == "GET" {
             let a = anon.get(&target);
             if public_get(&path) {
@@ -710,7 +728,7 @@ fn state_of(app: &TestApp, org: i64) -> String {
         .map(|u| store.diaries_of(u.id, week, week).unwrap())
         .collect();
     format!(
-        "{users:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{tokens:?}\n{examples:?}\n{diaries:?}\n{:?}\n{:?}\n{:?}",
+        "{users:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{tokens:?}\n{examples:?}\n{diaries:?}\n{:?}\n{:?}\n{:?}\n{:?}",
         store.teams(org).unwrap(),
         store.organisation(org).unwrap(),
         store.engagements(org).unwrap(),
@@ -721,6 +739,12 @@ fn state_of(app: &TestApp, org: i64) -> String {
         store.price_caps().unwrap(),
         store.forms().unwrap(),
         store.imports().unwrap().len(),
+        store
+            .health_rounds(org)
+            .unwrap()
+            .iter()
+            .map(|r| (r.clone(), store.health_responses(r.id).unwrap().len()))
+            .collect::<Vec<_>>(),
     )
 }
 

@@ -9,6 +9,7 @@ pub mod account;
 pub mod diary;
 pub mod extract;
 pub mod geographies;
+pub mod healthcheck;
 pub mod imports;
 pub mod measures;
 pub mod neighbours;
@@ -48,6 +49,7 @@ pub const TOKEN_NOT_VALID: &str =
         (name = "statistics", description = "The published statistics: public"),
         (name = "account", description = "An organisation's own records: with an API token"),
         (name = "time", description = "The time diary"),
+        (name = "healthcheck", description = "The employer standards health check: an organisation's published results"),
     ),
 )]
 struct Document;
@@ -96,6 +98,8 @@ fn api() -> OpenApiRouter<WebState> {
         .routes(routes!(diary::weeks_of))
         .routes(routes!(diary::summary))
         .routes(routes!(diary::national))
+        .routes(routes!(healthcheck::rounds))
+        .routes(routes!(healthcheck::results))
         .layer(DefaultBodyLimit::max(scenarios::MAX_BODY_BYTES))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
             StatusCode::SERVICE_UNAVAILABLE,
