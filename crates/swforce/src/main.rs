@@ -80,6 +80,10 @@ enum Command {
     /// Time for social work: synthetic diaries, and a group's balance as the web shows it.
     #[command(subcommand)]
     Diary(commands::diary::Command),
+    /// The employer standards health check: invented responses, and a round's published
+    /// results as the web shows them.
+    #[command(subcommand)]
+    Healthcheck(commands::healthcheck::Command),
     /// Load the shipped published files (a no-op if already loaded) and, on the embedded
     /// default (SQLite), the demo organisation of invented people; or remove the organisations
     /// of invented people (`demo remove`).
@@ -125,6 +129,7 @@ impl Command {
             Command::Census(c) => c.store_args(),
             Command::Agency(c) => c.store_args(),
             Command::Diary(c) => Some(c.store_args()),
+            Command::Healthcheck(c) => Some(c.store_args()),
             Command::Demo(a) => Some(a.store_args()),
             Command::Migrate(s) => Some(s),
             Command::Serve(a) | Command::Config(a) => Some(&a.store),
@@ -149,7 +154,7 @@ enum Fresh {
 
 impl Command {
     fn on_a_fresh_folder(&self) -> Fresh {
-        use commands::{admin, census, diary};
+        use commands::{admin, census, diary, healthcheck};
         match self {
             Command::Indicators(_)
             | Command::Places(_)
@@ -159,6 +164,7 @@ impl Command {
             | Command::Backtest(_)
             | Command::Census(census::Command::Export(_))
             | Command::Diary(diary::Command::Summary(_))
+            | Command::Healthcheck(healthcheck::Command::Summary(_))
             | Command::Admin(
                 admin::Command::Org(admin::OrgCommand::List(_))
                 | admin::Command::User(_)
@@ -315,6 +321,7 @@ fn main() -> ExitCode {
             Command::Census(c) => commands::census::run(&app, &c),
             Command::Agency(c) => commands::agency::run(&app, &c),
             Command::Diary(c) => commands::diary::run(&app, &c),
+            Command::Healthcheck(c) => commands::healthcheck::run(&app, &c),
             Command::Demo(a) => commands::import::demo(&app, &a),
             Command::Serve(_)
             | Command::Config(_)

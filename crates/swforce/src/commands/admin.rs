@@ -97,7 +97,7 @@ pub struct InviteArgs {
     #[arg(long)]
     pub name: String,
     /// A role to give (repeat for several): social_worker, team_manager, workforce_analyst,
-    /// org_admin, ...
+    /// principal_social_worker, org_admin, moderator, national_analyst, site_admin
     #[arg(long = "role", value_name = "ROLE", required = true)]
     pub roles: Vec<String>,
     #[command(flatten)]

@@ -106,37 +106,7 @@ fn generate(app: &App, a: &GenerateArgs) -> Result<(), Failure> {
     };
     // Checked before an organisation is made for the invented people.
     spec.check(today()).map_err(fail)?;
-    let org = match app.organisation_named(&a.org) {
-        Ok(org) => org,
-        // A published authority with no organisation yet: the council is made for it.
-        Err(swforce_app::AppError::NotFound { .. }) => {
-            if app.load_demo_if_empty().map_err(fail)? {
-                println!(
-                    "loaded the published statistics shipped with swforce, to find the authority"
-                );
-            }
-            let Some(name) = app.authority_name(&a.org) else {
-                return Err(fail(app.organisation_named(&a.org).unwrap_err()));
-            };
-            let org = app
-                .create_organisation(
-                    &app.operator(),
-                    &name,
-                    "local_authority",
-                    &a.org,
-                    "",
-                    &swforce_app::access::Origin::default(),
-                )
-                .map_err(fail)?;
-            println!(
-                "made the council {} ({}) as an organisation for the invented people",
-                org.name,
-                org.la_code.as_deref().unwrap_or_default()
-            );
-            org
-        }
-        Err(e) => return Err(fail(e)),
-    };
+    let (org, _) = org_for_invented_people(app, &a.org)?;
     let started = std::time::Instant::now();
     let made = app.generate_diaries(&org, spec, today()).map_err(fail)?;
     if a.opt_in {
@@ -159,6 +129,46 @@ fn generate(app: &App, a: &GenerateArgs) -> Result<(), Failure> {
         started.elapsed().as_secs_f64()
     );
     Ok(())
+}
+
+/// The organisation named by `key`, or, for a published authority with no organisation yet, a
+/// council made for invented people (diaries or health check responses); and whether it was
+/// made now.
+pub(crate) fn org_for_invented_people(
+    app: &App,
+    key: &str,
+) -> Result<(swforce_store::Organisation, bool), Failure> {
+    match app.organisation_named(key) {
+        Ok(org) => Ok((org, false)),
+        // A published authority with no organisation yet: the council is made for it.
+        Err(swforce_app::AppError::NotFound { .. }) => {
+            if app.load_demo_if_empty().map_err(fail)? {
+                println!(
+                    "loaded the published statistics shipped with swforce, to find the authority"
+                );
+            }
+            let Some(name) = app.authority_name(key) else {
+                return Err(fail(app.organisation_named(key).unwrap_err()));
+            };
+            let org = app
+                .create_organisation(
+                    &app.operator(),
+                    &name,
+                    "local_authority",
+                    key,
+                    "",
+                    &swforce_app::access::Origin::default(),
+                )
+                .map_err(fail)?;
+            println!(
+                "made the council {} ({}) as an organisation for the invented people",
+                org.name,
+                org.la_code.as_deref().unwrap_or_default()
+            );
+            Ok((org, true))
+        }
+        Err(e) => Err(fail(e)),
+    }
 }
 
 fn summary(app: &App, a: &SummaryArgs) -> Result<(), Failure> {

@@ -5,6 +5,7 @@ pub mod agency;
 pub mod census;
 pub mod config;
 pub mod diary;
+pub mod healthcheck;
 pub mod import;
 pub mod indicators;
 pub mod neighbours;
