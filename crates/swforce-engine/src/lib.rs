@@ -9,6 +9,7 @@
 
 pub mod backtest;
 pub mod estimate;
+mod exp;
 pub mod indicator;
 pub mod model;
 mod paths;

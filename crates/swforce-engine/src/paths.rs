@@ -2,6 +2,7 @@
 //! statistical baseline, as additive sums per year that groups add up.
 
 use crate::HOURS_PER_FTE_WEEK;
+use crate::exp::exp_each;
 use crate::model::{Authority, Baseline, Param, Stock};
 use crate::scenario::{Allocation, Scenario};
 use rand_distr::{Distribution, StandardNormal};
@@ -35,8 +36,10 @@ pub(crate) struct Plan {
     own: std::collections::BTreeMap<usize, Vec<(f64, f64)>>,
     /// Turnover multiplier and subtraction in each year.
     retain: Vec<(f64, f64)>,
-    direct_now: f64,
-    direct: Vec<f64>,
+    /// Per projected year, per FTE: hours of direct work a week, and the FTE that the change in
+    /// direct work since today is worth (as a share of today's).
+    hours: Vec<f64>,
+    equiv: Vec<f64>,
     cap: Vec<Option<f64>>,
     conversion: Vec<f64>,
     growth_override: Option<f64>,
@@ -143,7 +146,7 @@ pub(crate) fn plan(
             _ => (1.0, 0.0),
         })
         .collect();
-    let direct = years
+    let direct: Vec<f64> = years
         .iter()
         .map(|y| match &scenario.reform {
             Some(r) if y.get() >= r.from_year => {
@@ -169,8 +172,11 @@ pub(crate) fn plan(
         allocation,
         own,
         retain,
-        direct_now,
-        direct,
+        hours: direct.iter().map(|d| HOURS_PER_FTE_WEEK * d).collect(),
+        equiv: direct
+            .iter()
+            .map(|d| (d - direct_now) / direct_now)
+            .collect(),
         cap,
         conversion,
         growth_override: scenario
@@ -364,6 +370,7 @@ pub(crate) fn stock_flow(
         let cover = param(a.cover, z.model[1], 0.0, 3.0);
         let other = param(a.other_agency, z.model[2], 0.0, 1.0);
         let share = param(a.case_holder_share, z.base[1], 0.2, 1.5);
+        let holding = Holding::new(share, plan);
         let growth = plan
             .growth_override
             .unwrap_or_else(|| param(a.growth, z.model[3], -0.3, 0.3));
@@ -413,7 +420,7 @@ pub(crate) fn stock_flow(
                 vacancies,
                 cases,
             };
-            flows.write(o, share, plan, y);
+            flows.write(o, holding, plan, y);
         }
     }
 }
@@ -428,8 +435,25 @@ struct Flows {
     cases: f64,
 }
 
+/// A run's share of the workforce holding cases, and the posts each case needs at that share
+/// (worked out once a run: divisions are slow).
+#[derive(Clone, Copy)]
+struct Holding {
+    share: f64,
+    per_case: f64,
+}
+
+impl Holding {
+    fn new(share: f64, plan: &Plan) -> Self {
+        Self {
+            share,
+            per_case: 1.0 / (plan.target_caseload * share),
+        }
+    }
+}
+
 impl Flows {
-    fn write(&self, o: &mut [f64], share: f64, plan: &Plan, y: usize) {
+    fn write(&self, o: &mut [f64], Holding { share, per_case }: Holding, plan: &Plan, y: usize) {
         let workforce = self.inpost + self.agency;
         o[S_INPOST] = self.inpost;
         o[S_STARTERS] = self.starters;
@@ -438,9 +462,9 @@ impl Flows {
         o[S_VACANCY] = self.vacancies;
         o[S_CASES] = self.cases;
         o[S_HOLDERS] = share * workforce;
-        o[S_NEEDED] = self.cases / plan.target_caseload / share;
-        o[S_HOURS] = workforce * HOURS_PER_FTE_WEEK * plan.direct[y];
-        o[S_EQUIV] = workforce * (plan.direct[y] - plan.direct_now) / plan.direct_now;
+        o[S_NEEDED] = self.cases * per_case;
+        o[S_HOURS] = workforce * plan.hours[y];
+        o[S_EQUIV] = workforce * plan.equiv[y];
     }
 }
 
@@ -499,6 +523,7 @@ pub(crate) fn statistical(
 ) {
     let turnover = param(a.turnover, z.base[0], 0.0, 0.9);
     let share = param(a.case_holder_share, z.base[1], 0.2, 1.5);
+    let holding = Holding::new(share, plan);
     let levels: [f64; STOCKS] =
         std::array::from_fn(|k| a.paths[k].level.mean + a.paths[k].level.sd * z.base[2 + k]);
     let mut distance: [f64; STOCKS] = std::array::from_fn(|k| a.paths[k].start - levels[k]);
@@ -510,19 +535,20 @@ pub(crate) fn statistical(
     let (regional, national) = (baseline.regional_stock_noise, baseline.national_stock_noise);
     for (y, moved) in trend.iter().enumerate() {
         let shocks = &z.base[BASE_PARAMS + BASE_PER_YEAR * y + 1..][..STOCKS];
-        let mut x = [0.0; STOCKS];
         for k in 0..STOCKS {
             distance[k] = rho[k] * distance[k]
                 + sd[k] * shocks[k]
                 + regional[k] * shared.regional(y, k)
                 + national[k] * shared.national(y, 2 + k);
-            x[k] = match unit[k] {
-                Some(unit) => (unit * (levels[k] + distance[k]) * moved[k]).max(0.0),
-                // exp, not exp_m1: the figures are far from zero on this scale, and exp is
-                // the faster.
-                None => ((levels[k] + moved[k] + distance[k]).exp() - 1.0).max(0.0),
-            };
         }
+        // Every stock's exponential at once (see [`exp_each`]), kept for those on the log
+        // scale: exp, not exp_m1, as the figures are far from zero on this scale.
+        let grown: [f64; STOCKS] =
+            exp_each(std::array::from_fn(|k| levels[k] + moved[k] + distance[k]));
+        let x: [f64; STOCKS] = std::array::from_fn(|k| match unit[k] {
+            Some(unit) => (unit * (levels[k] + distance[k]) * moved[k]).max(0.0),
+            None => (grown[k] - 1.0).max(0.0),
+        });
         let [next, vacancies, agency, caseload] = x;
         let rate = turnover_in(baseline, a, (z, shared), y, turnover).clamp(0.0, 0.9);
         let leavers = (inpost * rate).max(inpost - next);
@@ -535,7 +561,7 @@ pub(crate) fn statistical(
             vacancies,
             cases: caseload * share * (next + agency),
         };
-        flows.write(o, share, plan, y);
+        flows.write(o, holding, plan, y);
         inpost = next;
     }
 }
@@ -607,8 +633,8 @@ pub(crate) fn combine(
         } else {
             0.0
         };
-        o[S_HOURS] = workforce * HOURS_PER_FTE_WEEK * plan.direct[y];
-        o[S_EQUIV] = workforce * (plan.direct[y] - plan.direct_now) / plan.direct_now;
+        o[S_HOURS] = workforce * plan.hours[y];
+        o[S_EQUIV] = workforce * plan.equiv[y];
     }
 }
 

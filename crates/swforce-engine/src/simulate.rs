@@ -10,6 +10,7 @@ use crate::paths::{
 };
 use crate::quantile::Summary;
 use crate::scenario::{MAX_YEARS, Scenario};
+use rayon::iter::Either;
 use rayon::prelude::*;
 use serde::Serialize;
 use swforce_domain::Year;
@@ -195,53 +196,67 @@ pub fn project(
         }
         let a = &baseline.authorities[i];
         let moved = trend(baseline, a, ny, spec.volatility);
-        own.par_chunks_mut(width).enumerate().for_each_init(
-            || {
-                (
-                    (vec![0.0; base_len], vec![0.0; model_len]),
-                    [vec![0.0; size], vec![0.0; size], vec![0.0; size]],
-                )
-            },
-            |((base, model_draws), [statistical_sums, model, scenario]), (run, out)| {
-                authority_draws(
-                    spec.seed,
-                    (run, i),
-                    spec.volatility,
-                    base,
-                    (plans.len() > 1).then_some(model_draws.as_mut_slice()),
-                );
-                let shared = Shared::of(&shared, (run, runs), region_of[i], ny);
-                let own = Own {
-                    base,
-                    model: model_draws,
-                };
-                let draws = (own, shared);
-                statistical(baseline, (a, &moved), &plans[0], draws, &mut out[..size]);
-                if plans.len() > 1 {
-                    statistical_sums.copy_from_slice(&out[..size]);
-                    stock_flow(baseline, i, &plans[0], draws, ny, model);
-                }
-                for (s, p) in plans.iter().enumerate().skip(1) {
-                    stock_flow(baseline, i, p, draws, ny, scenario);
-                    combine(
-                        (statistical_sums, a.start.inpost),
-                        model,
-                        scenario,
-                        p,
-                        &mut out[s * size..(s + 1) * size],
+        // An authority that adds into one larger group alone (England, say) adds each run as
+        // soon as it is simulated, while its numbers are at hand; one that adds into several
+        // does so group by group afterwards (faster than reaching into several at once).
+        let (now, later) = match feeds[i][..] {
+            [t] => (Some(t), &[][..]),
+            _ => (None, &feeds[i][..]),
+        };
+        let into = match now {
+            Some(t) => Either::Left(sums[t].par_chunks_mut(width).map(Some)),
+            None => Either::Right((0..runs).into_par_iter().map(|_| None)),
+        };
+        own.par_chunks_mut(width)
+            .zip(into)
+            .enumerate()
+            .for_each_init(
+                || {
+                    (
+                        (vec![0.0; base_len], vec![0.0; model_len]),
+                        [vec![0.0; size], vec![0.0; size], vec![0.0; size]],
+                    )
+                },
+                |((base, model_draws), [statistical_sums, model, scenario]),
+                 (run, (out, total))| {
+                    authority_draws(
+                        spec.seed,
+                        (run, i),
+                        spec.volatility,
+                        base,
+                        (plans.len() > 1).then_some(model_draws.as_mut_slice()),
                     );
-                }
-            },
-        );
-        for &t in &feeds[i] {
+                    let shared = Shared::of(&shared, (run, runs), region_of[i], ny);
+                    let own = Own {
+                        base,
+                        model: model_draws,
+                    };
+                    let draws = (own, shared);
+                    statistical(baseline, (a, &moved), &plans[0], draws, &mut out[..size]);
+                    if plans.len() > 1 {
+                        statistical_sums.copy_from_slice(&out[..size]);
+                        stock_flow(baseline, i, &plans[0], draws, ny, model);
+                    }
+                    for (s, p) in plans.iter().enumerate().skip(1) {
+                        stock_flow(baseline, i, p, draws, ny, scenario);
+                        combine(
+                            (statistical_sums, a.start.inpost),
+                            model,
+                            scenario,
+                            p,
+                            &mut out[s * size..(s + 1) * size],
+                        );
+                    }
+                    if let Some(total) = total {
+                        add(total, out);
+                    }
+                },
+            );
+        for &t in later {
             sums[t]
                 .par_chunks_mut(width)
                 .zip(own.par_chunks(width))
-                .for_each(|(total, part)| {
-                    for (t, p) in total.iter_mut().zip(part) {
-                        *t += *p as f32;
-                    }
-                });
+                .for_each(|(total, part)| add(total, part));
         }
         if let Some((&first, more)) = alone[i].split_first() {
             summaries[first] = summarise(runs, (scenario_count, ny), |r, at| own[r * width + at]);
@@ -304,9 +319,17 @@ pub fn project(
     })
 }
 
-/// Every (scenario, year, indicator) cell of a group, summarised over the runs in parallel:
-/// `sum(run, at)` is the group's sum `at` (scenario, year, sum) in a run. A scenario's cells also
-/// get the summary of its difference from the baseline, run by run.
+/// Adds one authority's sums in a run into a larger group's.
+fn add(total: &mut [f32], part: &[f64]) {
+    for (t, p) in total.iter_mut().zip(part) {
+        *t += *p as f32;
+    }
+}
+
+/// Every (scenario, year, indicator) cell of a group, summarised over the runs: `sum(run, at)`
+/// is the group's sum `at` (scenario, year, sum) in a run. A scenario's cells also get the
+/// summary of its difference from the baseline, run by run. Each (scenario, year) is one task,
+/// in parallel: a run's sums are read once for all its indicators.
 fn summarise(
     runs: usize,
     (scenarios, years): (usize, usize),
@@ -315,26 +338,39 @@ fn summarise(
     let ni = Indicator::ALL.len();
     let sums_of =
         |r: usize, sy: usize| -> [f64; SUMS] { std::array::from_fn(|j| sum(r, sy * SUMS + j)) };
-    (0..scenarios * years * ni)
+    let cells: Vec<Vec<(Summary, Option<Summary>)>> = (0..scenarios * years)
         .into_par_iter()
         .map_init(
-            || vec![0.0f64; runs],
-            |column, at| {
-                let (sy, k) = (at / ni, at % ni);
-                for (r, c) in column.iter_mut().enumerate() {
-                    *c = indicator(k, &sums_of(r, sy));
-                }
-                let level = Summary::of(column);
-                let difference = (sy >= years).then(|| {
-                    for (r, c) in column.iter_mut().enumerate() {
-                        *c = indicator(k, &sums_of(r, sy)) - indicator(k, &sums_of(r, sy % years));
+            // Indicator by indicator, every run's value (`[indicator][run]`): the level, and
+            // the difference from the baseline.
+            || (vec![0.0f64; ni * runs], vec![0.0f64; ni * runs]),
+            |(level, difference), sy| {
+                let scenario = sy >= years;
+                for r in 0..runs {
+                    let sums = sums_of(r, sy);
+                    let base = scenario.then(|| sums_of(r, sy % years));
+                    for k in 0..ni {
+                        let value = indicator(k, &sums);
+                        level[k * runs + r] = value;
+                        if let Some(base) = &base {
+                            difference[k * runs + r] = value - indicator(k, base);
+                        }
                     }
-                    Summary::of(column)
-                });
-                (level, difference)
+                }
+                level
+                    .chunks_exact_mut(runs)
+                    .zip(difference.chunks_exact_mut(runs))
+                    .map(|(level, difference)| {
+                        (
+                            Summary::of(level),
+                            scenario.then(|| Summary::of(difference)),
+                        )
+                    })
+                    .collect()
             },
         )
-        .collect()
+        .collect();
+    cells.into_iter().flatten().collect()
 }
 
 impl Projection {
