@@ -18,12 +18,14 @@ counting); 200 runs, p50 and p95.
     python3 bench/healthcheck_peer.py --data-dir /tmp/hc --swforce target/release/swforce
 
 With --swforce (or --summary FILE, the output of
-`swforce healthcheck summary --org E10000016 --format json --data-dir DIR`), the shares are
-checked against swforce's to 1e-9.
+`swforce healthcheck summary --org E10000016 --format json --data-dir DIR`, which gives shares
+to a whole percentage as the page and the API do), the shares, rounded the same way, are checked
+against swforce's to 1e-9.
 """
 
 import argparse
 import json
+import math
 import pathlib
 import sqlite3
 import subprocess
@@ -97,25 +99,32 @@ def percentile(sorted_times, p):
     return sorted_times[min(int((len(sorted_times) - 1) * p + 0.5), len(sorted_times) - 1)] * 1000.0
 
 
+def whole_percent(share):
+    """A share to a whole percentage, halves up, as swforce shows it (0.64 for 64%)."""
+    return math.floor(share * 100.0 + 0.5) / 100.0
+
+
 def compare(ours, summary, standards, stay_key):
-    """Differences beyond 1e-9 between these figures and swforce's JSON."""
-    overall = summary["overall"]
+    """Differences beyond 1e-9 between these figures, to a whole percentage, and swforce's."""
+    overall = summary["organisation"]
     problems = []
     theirs = {s["key"]: s["agree"] for s in overall["standards"]}
     for (key, _), share in zip(standards, ours["standards"]):
+        share = whole_percent(share)
         if theirs.get(key) is None or abs(theirs[key] - share) > TOLERANCE:
             problems.append(f"standard {key}: swforce {theirs.get(key)}, peer {share}")
     keys = [k for _, ks in standards for k in ks] + [stay_key]
-    theirs = {s["key"]: s for s in overall["statements"]}
+    theirs = {s["key"]: s for s in summary["statements"]}
     for i, key in enumerate(keys):
         t = theirs.get(key)
         n = int(ours["answered"][i])
         rounded = (n + 2) // 5 * 5
-        if t is None or t["agree"] is None or abs(t["agree"] - ours["statements"][i]) > TOLERANCE:
-            problems.append(f"statement {key}: swforce {t and t['agree']}, peer {ours['statements'][i]}")
+        share = whole_percent(ours["statements"][i])
+        if t is None or t["agree"] is None or abs(t["agree"] - share) > TOLERANCE:
+            problems.append(f"statement {key}: swforce {t and t['agree']}, peer {share}")
         elif t["answered"] != rounded:
             problems.append(f"statement {key}: swforce {t['answered']} answered, peer {rounded} ({n})")
-    if overall["stay"] is None or abs(overall["stay"] - ours["stay"]) > TOLERANCE:
+    if overall["stay"] is None or abs(overall["stay"] - whole_percent(ours["stay"])) > TOLERANCE:
         problems.append(f"stay: swforce {overall['stay']}, peer {ours['stay']}")
     return problems
 

@@ -26,6 +26,7 @@ use std::sync::Arc;
 use swforce_app::App;
 
 pub use api::v1::document as openapi_document;
+pub use api::v1::healthcheck::document as health_check_document;
 pub use error::{ApiError, PageError};
 pub use pages::downloads::{DOWNLOADS, Download};
 

@@ -13,7 +13,7 @@ mod summary;
 mod tabulate;
 
 pub use drivers::{DRIVERS_NEED, spearman};
-pub use generate::{HealthGenerated, check_generation};
+pub use generate::{HealthGenerated, MAX_PEOPLE, check_generation};
 pub use page::Step;
 pub use summary::{
     Breakdown, Driver, GroupFigures, ReasonFigure, RetainStart, StandardFigure, StatementFigure,

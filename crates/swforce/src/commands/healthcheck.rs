@@ -7,6 +7,7 @@ use crate::commands::fail;
 use crate::config::StoreArgs;
 use swforce_app::agency::today;
 use swforce_app::healthcheck::{GroupFigures, Summary};
+use swforce_app::public_id::Kind;
 use swforce_app::{App, AppError};
 
 #[derive(Debug, clap::Subcommand)]
@@ -24,8 +25,9 @@ pub struct GenerateArgs {
     /// with no organisation yet gets one, marked synthetic.
     #[arg(long)]
     org: String,
-    /// How many people respond.
-    #[arg(long, default_value_t = 200)]
+    /// How many people respond (1 to 50,000).
+    #[arg(long, default_value_t = 200,
+          value_parser = clap::value_parser!(u32).range(1..=i64::from(swforce_app::healthcheck::MAX_PEOPLE)))]
     people: u32,
     /// The random seed: the same seed gives the same responses.
     #[arg(long, default_value_t = 1)]
@@ -49,8 +51,8 @@ pub struct SummaryArgs {
     /// The organisation: its authority code, name or id.
     #[arg(long)]
     org: String,
-    /// The round: its number (as `generate` prints it) or the id in its web address; the
-    /// latest closed round when left out.
+    /// The round: its id, as `generate` prints it and a results page's address shows it
+    /// (/healthcheck/rounds/ID/results); the latest closed round when left out.
     #[arg(long)]
     round: Option<String>,
     /// A table to read, JSON, or the CSV the web page downloads.
@@ -90,10 +92,11 @@ pub fn run(app: &App, command: &Command) -> Result<(), Failure> {
             let made = app
                 .generate_health_check(&org, a.people, a.seed, a.team_size, today())
                 .map_err(fail)?;
+            let ids = app.ids().map_err(fail)?;
             println!(
                 "{}: round {} \"{}\", {} invented responses in {}, closed and published ({:.1} s)",
                 org.name,
-                made.round.id,
+                ids.encode(Kind::Round, made.round.id),
                 made.round.title,
                 made.responses,
                 swforce_app::display::counted(made.teams as usize, "team", "teams"),
@@ -103,56 +106,51 @@ pub fn run(app: &App, command: &Command) -> Result<(), Failure> {
         }
         Command::Summary(a) => {
             let org = app.organisation_named(&a.org).map_err(fail)?;
-            let round = match a.round.as_deref().map(str::trim) {
-                None => None,
-                Some(r) => Some(round_number(app, r)?),
+            let ids = app.ids().map_err(fail)?;
+            let asked = a.round.as_deref().map(str::trim);
+            let no_round = || {
+                fail(AppError::Invalid {
+                    problem: match asked {
+                        Some(r) => format!("{} has no closed health check round {r:?}", org.name),
+                        None => format!("{} has no closed health check round yet", org.name),
+                    },
+                    fix: "Leave --round out for the latest closed round, or give the id in a results page's address (/healthcheck/rounds/ID/results)".into(),
+                })
             };
-            let s = app.health_summary_of(&org, round, today()).map_err(fail)?;
+            let round = match asked {
+                None => None,
+                Some(r) => Some(ids.read(Kind::Round, r).ok_or_else(no_round)?.id()),
+            };
+            let s = app
+                .health_summary_of(&org, round, today())
+                .map_err(|e| match e {
+                    AppError::NotFound { .. } => no_round(),
+                    e => fail(e),
+                })?;
             match a.format {
+                // As the API: shares to a whole percentage, groups held back not named.
                 Format::Json => {
-                    // As the page: groups held back are not named.
-                    let mut s = s;
-                    for b in &mut s.breakdowns {
-                        b.groups.retain(|g| g.shown);
-                    }
-                    let text = serde_json::to_string_pretty(&s)
-                        .map_err(|e| fail(AppError::Unavailable(e.to_string())))?;
+                    let text =
+                        serde_json::to_string_pretty(&swforce_web::health_check_document(&ids, &s))
+                            .map_err(|e| fail(AppError::Unavailable(e.to_string())))?;
                     println!("{text}");
                 }
                 Format::Csv => print!("{}", swforce_app::healthcheck::summary_csv(&s)),
-                Format::Table => table(&s),
+                Format::Table => table(&s, &ids.encode(Kind::Round, s.round.id)),
             }
             Ok(())
         }
     }
 }
 
-/// A round named by its number, or by the id in its web address.
-fn round_number(app: &App, r: &str) -> Result<i64, Failure> {
-    if let Ok(n) = r.parse::<i64>() {
-        return Ok(n);
-    }
-    app.ids()
-        .map_err(fail)?
-        .read(swforce_app::public_id::Kind::Round, r)
-        .map(|x| x.id())
-        .ok_or_else(|| {
-            fail(AppError::Invalid {
-                problem: format!("--round {r:?} is not a round's number or id"),
-                fix: "Give the number generate printed, or the id in the results page's address"
-                    .into(),
-            })
-        })
-}
-
 fn pct(v: Option<f64>) -> String {
     v.map_or_else(|| "-".into(), |v| format!("{:.0}%", v * 100.0))
 }
 
-fn table(s: &Summary) {
+fn table(s: &Summary, id: &str) {
     println!(
-        "{}: {} (round {}, question set {})",
-        s.org_name, s.round.title, s.round.id, s.round.version
+        "{}: {} (round {id}, question set {})",
+        s.org_name, s.round.title, s.round.version
     );
     if !s.published {
         println!(

@@ -8,6 +8,7 @@ mod cli;
 mod crash;
 mod diary;
 mod faults;
+mod healthcheck;
 mod project;
 mod readme;
 mod servers;

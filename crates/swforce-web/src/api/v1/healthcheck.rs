@@ -195,7 +195,9 @@ fn count(f: &ReasonFigure) -> HealthCount {
     }
 }
 
-fn summary(ids: &swforce_app::public_id::PublicIds, s: &Summary) -> HealthSummary {
+/// A round's published results as the API gives them (and `swforce healthcheck summary
+/// --format json` prints them): shares to a whole percentage, groups held back not named.
+pub fn document(ids: &swforce_app::public_id::PublicIds, s: &Summary) -> HealthSummary {
     HealthSummary {
         breakdowns: s
             .breakdowns
@@ -327,7 +329,7 @@ pub async fn results(
             .app
             .latest_health_summary(&who, id, today())
             .map_err(|e| ApiError::from_app(e, state.request_id()))?;
-        Ok(Json(summary(&ids, &s)))
+        Ok(Json(document(&ids, &s)))
     })
     .await
 }

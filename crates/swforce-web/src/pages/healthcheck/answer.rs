@@ -87,7 +87,8 @@ struct CheckPage {
     title: String,
     org_name: String,
     rows: Vec<CheckRow>,
-    answered: usize,
+    /// "12 statements".
+    answered: String,
     problems: Vec<Problem>,
 }
 
@@ -369,7 +370,11 @@ fn check_page(who: &Who, at: &Answering, error: Option<(String, String)>) -> Che
         title: round.title.clone(),
         org_name: at.org_name.clone(),
         rows,
-        answered: at.draft.answers.answered(),
+        answered: swforce_app::display::counted(
+            at.draft.answers.answered(),
+            "statement",
+            "statements",
+        ),
         problems: problems_of(error),
     }
 }
