@@ -233,43 +233,57 @@ pub(crate) struct Own<'a> {
 
 /// A run's shocks shared by every authority and by the authority's region. They are drawn run by
 /// run and year by year (England's, then each region's), so a year's numbers do not depend on how
-/// many years are projected; they are kept number by number across the runs (`[number][run]`,
-/// England's numbers first, then region by region), so the runs that one thread takes in turn
-/// read them side by side.
+/// many years are projected. They are kept in blocks of [`LANES`] runs, number by number across
+/// the block's runs (`[block][number][lane]`; England's numbers year by year, then each region's):
+/// the runs stepped side by side read theirs together, and a block's numbers lie together.
 #[derive(Clone, Copy)]
 pub(crate) struct Shared<'a> {
+    /// The block's numbers.
     draws: &'a [f32],
-    runs: usize,
-    run: usize,
-    /// Where the authority's region's numbers start.
+    /// The run's place in its block.
+    lane: usize,
+    /// Where the authority's region's numbers start in the block.
     region: usize,
 }
 
 impl<'a> Shared<'a> {
     /// Of every run's shared numbers (from [`shared_draws`]), those run `run` gives an authority
-    /// of `region`.
+    /// of `region` of `regions`.
     pub(crate) fn of(
         draws: &'a [f32],
-        (run, runs): (usize, usize),
-        region: usize,
+        run: usize,
+        (regions, region): (usize, usize),
         years: usize,
     ) -> Self {
+        let block = per_run(regions, years) * LANES;
         Self {
-            draws,
-            runs,
-            run,
-            region: NATIONAL_PER_YEAR * years + region * STOCKS * years,
+            draws: &draws[run / LANES * block..][..block],
+            lane: run % LANES,
+            region: (NATIONAL_PER_YEAR + region * STOCKS) * years,
         }
     }
 
-    /// England's shock `k` in projected year `y` (turnover, demand, then each stock).
-    fn national(&self, y: usize, k: usize) -> f64 {
-        f64::from(self.draws[(y * NATIONAL_PER_YEAR + k) * self.runs + self.run])
+    /// England's shock `k` in projected year `y` (turnover, demand, then each stock), to this
+    /// run and the `L - 1` after it in its block.
+    fn national<const L: usize>(&self, y: usize, k: usize) -> [f64; L] {
+        self.lanes(y * NATIONAL_PER_YEAR + k)
     }
 
-    /// The region's shock to stock `k` in projected year `y`.
-    fn regional(&self, y: usize, k: usize) -> f64 {
-        f64::from(self.draws[(self.region + y * STOCKS + k) * self.runs + self.run])
+    /// The region's shock to stock `k` in projected year `y`, to this run and the `L - 1` after
+    /// it in its block.
+    fn regional<const L: usize>(&self, y: usize, k: usize) -> [f64; L] {
+        self.lanes(self.region + y * STOCKS + k)
+    }
+
+    fn lanes<const L: usize>(&self, number: usize) -> [f64; L] {
+        let mut lanes = [0.0; L];
+        for (l, v) in lanes
+            .iter_mut()
+            .zip(&self.draws[number * LANES + self.lane..][..L])
+        {
+            *l = f64::from(*v);
+        }
+        lanes
     }
 }
 
@@ -280,9 +294,10 @@ fn normal(rng: &mut Pcg64Mcg, volatility: f64) -> f64 {
 }
 
 /// Every run's numbers shared among `regions` regions over `years`, kept as [`Shared`] reads
-/// them. Each run's, and each authority's within a run ([`authority_draws`]), come from a seed of
-/// their own made from the projection's seed and the run (and authority) alone: the answer depends
-/// neither on threads nor on which places are asked for.
+/// them (a last block of fewer runs is filled with zeros). Each run's, and each authority's
+/// within a run ([`authority_draws`]), come from a seed of their own made from the projection's
+/// seed and the run (and authority) alone: the answer depends neither on threads nor on which
+/// places are asked for.
 pub(crate) fn shared_draws(
     seed: u64,
     runs: usize,
@@ -290,55 +305,56 @@ pub(crate) fn shared_draws(
     volatility: f64,
 ) -> Vec<f32> {
     let len = per_run(regions, years);
-    let mut by_run = vec![0f32; runs * len];
-    by_run
-        .par_chunks_mut(len)
+    let mut blocks = vec![0f32; runs.div_ceil(LANES) * LANES * len];
+    blocks
+        .par_chunks_mut(len * LANES)
         .enumerate()
-        .for_each(|(run, out)| {
-            let mut rng = Pcg64Mcg::seed_from_u64(splitmix(seed ^ splitmix(run as u64)));
-            let (national, by_region) = out.split_at_mut(NATIONAL_PER_YEAR * years);
-            for y in 0..years {
-                for k in 0..NATIONAL_PER_YEAR {
-                    national[y * NATIONAL_PER_YEAR + k] = normal(&mut rng, volatility) as f32;
-                }
-                for r in 0..regions {
-                    for k in 0..STOCKS {
-                        by_region[(r * years + y) * STOCKS + k] =
-                            normal(&mut rng, volatility) as f32;
+        .for_each(|(block, out)| {
+            for run in block * LANES..((block + 1) * LANES).min(runs) {
+                let mut rng = Pcg64Mcg::seed_from_u64(splitmix(seed ^ splitmix(run as u64)));
+                let mut put = |number: usize| {
+                    out[number * LANES + run % LANES] = normal(&mut rng, volatility) as f32;
+                };
+                for y in 0..years {
+                    for k in 0..NATIONAL_PER_YEAR {
+                        put(y * NATIONAL_PER_YEAR + k);
+                    }
+                    for r in 0..regions {
+                        for k in 0..STOCKS {
+                            put((NATIONAL_PER_YEAR + r * STOCKS) * years + y * STOCKS + k);
+                        }
                     }
                 }
             }
         });
-    let mut by_number = vec![0f32; runs * len];
-    by_number
-        .par_chunks_mut(runs)
-        .enumerate()
-        .for_each(|(number, out)| {
-            for (run, v) in out.iter_mut().enumerate() {
-                *v = by_run[run * len + number];
-            }
-        });
-    by_number
+    blocks
 }
 
-/// Authority `authority`'s own numbers in run `run`: the baseline's always, the model's when
-/// asked for.
-pub(crate) fn authority_draws(
+/// Authority `authority`'s own numbers in runs `first` to `first + L - 1`, number by number
+/// across the runs: the baseline's always, the model's when asked for. Each run's come from a
+/// stream of its own, the same whatever `L` (drawn one stream after another: drawing them side
+/// by side was slower).
+pub(crate) fn authority_draws<const L: usize>(
     seed: u64,
-    (run, authority): (usize, usize),
+    (first, authority): (usize, usize),
     volatility: f64,
-    base: &mut [f64],
-    model: Option<&mut [f64]>,
+    base: &mut [[f64; L]],
+    model: Option<&mut [[f64; L]]>,
 ) {
-    let stream = splitmix(run as u64 ^ splitmix(authority as u64 ^ 0x9E37_79B9_7F4A_7C15));
-    let mut rng = Pcg64Mcg::seed_from_u64(splitmix(seed ^ stream));
-    base.iter_mut()
-        .for_each(|v| *v = normal(&mut rng, volatility));
+    let streams: [u64; L] = std::array::from_fn(|l| {
+        splitmix((first + l) as u64 ^ splitmix(authority as u64 ^ 0x9E37_79B9_7F4A_7C15))
+    });
+    let fill = |out: &mut [[f64; L]], streams: [u64; L]| {
+        for (l, stream) in streams.into_iter().enumerate() {
+            let mut rng = Pcg64Mcg::seed_from_u64(splitmix(seed ^ stream));
+            for number in out.iter_mut() {
+                number[l] = normal(&mut rng, volatility);
+            }
+        }
+    };
+    fill(base, streams);
     if let Some(model) = model {
-        let mut rng = Pcg64Mcg::seed_from_u64(splitmix(seed ^ splitmix(stream)));
-        model
-            .iter_mut()
-            .for_each(|v| *v = normal(&mut rng, volatility));
+        fill(model, streams.map(splitmix));
     }
 }
 
@@ -382,7 +398,7 @@ pub(crate) fn stock_flow(
         for y in 0..years {
             let g = growth
                 + a.growth_noise * z.model[MODEL_PARAMS + MODEL_PER_YEAR * y]
-                + baseline.national_growth_noise * shared.national(y, 1);
+                + baseline.national_growth_noise * shared.national::<1>(y, 1)[0];
             cases *= g.exp();
             posts *= g.exp();
             let noisy = turnover_in(baseline, a, (z, shared), y, turnover);
@@ -477,7 +493,7 @@ fn turnover_in(
     mean: f64,
 ) -> f64 {
     mean + a.turnover_noise * z.base[BASE_PARAMS + BASE_PER_YEAR * y]
-        + baseline.national_turnover_noise * shared.national(y, 0)
+        + baseline.national_turnover_noise * shared.national::<1>(y, 0)[0]
 }
 
 /// What every run of an authority's statistical baseline shares, worked out once: for each
@@ -511,58 +527,87 @@ pub(crate) fn trend(
         .collect()
 }
 
-/// The baseline of one run of an authority: its stocks as the statistical forecast has them
-/// (see [`crate::statistical`]; `trend` from [`trend`]), its leavers at the run's turnover (or
-/// the fall in post, if larger), and its starters from the stock identity.
-pub(crate) fn statistical(
+/// How many runs of an authority [`statistical`] steps side by side: each step is then the same
+/// few operations on several numbers, which the compiler does in vector registers.
+pub(crate) const LANES: usize = 4;
+
+/// The baseline of `L` runs of an authority, side by side: their stocks as the statistical
+/// forecast has them (see [`crate::statistical`]; `trend` from [`trend`]), their leavers at the
+/// run's turnover (or the fall in post, if larger), and their starters from the stock identity.
+/// `z` is the runs' own baseline numbers (from [`authority_draws`]), `shared` the shared numbers
+/// of the first run (the others follow it), and run `l`'s sums go to `out[l * stride..]`. Each run's
+/// figures are the same whatever `L`.
+pub(crate) fn statistical<const L: usize>(
     baseline: &Baseline,
     (a, trend): (&Authority, &[[f64; STOCKS]]),
     plan: &Plan,
-    (z, shared): (Own, Shared),
-    out: &mut [f64],
+    (z, shared): (&[[f64; L]], Shared),
+    (out, stride): (&mut [f64], usize),
 ) {
-    let turnover = param(a.turnover, z.base[0], 0.0, 0.9);
-    let share = param(a.case_holder_share, z.base[1], 0.2, 1.5);
-    let holding = Holding::new(share, plan);
-    let levels: [f64; STOCKS] =
-        std::array::from_fn(|k| a.paths[k].level.mean + a.paths[k].level.sd * z.base[2 + k]);
-    let mut distance: [f64; STOCKS] = std::array::from_fn(|k| a.paths[k].start - levels[k]);
-    let mut inpost = a.start.inpost;
+    use std::array::from_fn;
+    let turnover: [f64; L] = z[0].map(|z| param(a.turnover, z, 0.0, 0.9));
+    let holding: [Holding; L] =
+        z[1].map(|z| Holding::new(param(a.case_holder_share, z, 0.2, 1.5), plan));
+    let levels: [[f64; L]; STOCKS] = from_fn(|k| {
+        let p = &a.paths[k];
+        z[2 + k].map(|z| p.level.mean + p.level.sd * z)
+    });
+    let mut distance: [[f64; L]; STOCKS] =
+        from_fn(|k| from_fn(|l| a.paths[k].start - levels[k][l]));
+    let mut inpost = [a.start.inpost; L];
     // What each year's step uses, read out once.
-    let rho: [f64; STOCKS] = std::array::from_fn(|k| a.paths[k].rho);
-    let sd: [f64; STOCKS] = std::array::from_fn(|k| a.paths[k].sd);
-    let unit: [Option<f64>; STOCKS] = std::array::from_fn(|k| a.paths[k].unit);
+    let rho: [f64; STOCKS] = from_fn(|k| a.paths[k].rho);
+    let sd: [f64; STOCKS] = from_fn(|k| a.paths[k].sd);
+    let unit: [Option<f64>; STOCKS] = from_fn(|k| a.paths[k].unit);
     let (regional, national) = (baseline.regional_stock_noise, baseline.national_stock_noise);
     for (y, moved) in trend.iter().enumerate() {
-        let shocks = &z.base[BASE_PARAMS + BASE_PER_YEAR * y + 1..][..STOCKS];
+        let own = &z[BASE_PARAMS + BASE_PER_YEAR * y..][..BASE_PER_YEAR];
+        let mut at = [[0.0; L]; STOCKS];
         for k in 0..STOCKS {
-            distance[k] = rho[k] * distance[k]
-                + sd[k] * shocks[k]
-                + regional[k] * shared.regional(y, k)
-                + national[k] * shared.national(y, 2 + k);
+            let (by_region, by_nation) =
+                (shared.regional::<L>(y, k), shared.national::<L>(y, 2 + k));
+            let d = &mut distance[k];
+            for l in 0..L {
+                d[l] = rho[k] * d[l]
+                    + sd[k] * own[1 + k][l]
+                    + regional[k] * by_region[l]
+                    + national[k] * by_nation[l];
+                at[k][l] = levels[k][l] + moved[k] + d[l];
+            }
         }
-        // Every stock's exponential at once (see [`exp_each`]), kept for those on the log
-        // scale: exp, not exp_m1, as the figures are far from zero on this scale.
-        let grown: [f64; STOCKS] =
-            exp_each(std::array::from_fn(|k| levels[k] + moved[k] + distance[k]));
-        let x: [f64; STOCKS] = std::array::from_fn(|k| match unit[k] {
-            Some(unit) => (unit * (levels[k] + distance[k]) * moved[k]).max(0.0),
-            None => (grown[k] - 1.0).max(0.0),
-        });
+        // Each stock's level: from its exponential (see [`exp_each`], every stock's at once) on
+        // the log scale, exp, not exp_m1, as the figures are far from zero on this scale; as a
+        // share of the unit otherwise.
+        let grown = exp_each(at);
+        let mut x = [[0.0; L]; STOCKS];
+        for k in 0..STOCKS {
+            for l in 0..L {
+                x[k][l] = match unit[k] {
+                    Some(unit) => (unit * (levels[k][l] + distance[k][l]) * moved[k]).max(0.0),
+                    None => (grown[k][l] - 1.0).max(0.0),
+                };
+            }
+        }
         let [next, vacancies, agency, caseload] = x;
-        let rate = turnover_in(baseline, a, (z, shared), y, turnover).clamp(0.0, 0.9);
-        let leavers = (inpost * rate).max(inpost - next);
-        let o = &mut out[y * SUMS..(y + 1) * SUMS];
-        let flows = Flows {
-            inpost: next,
-            starters: next - inpost + leavers,
-            leavers,
-            agency,
-            vacancies,
-            cases: caseload * share * (next + agency),
-        };
-        flows.write(o, holding, plan, y);
-        inpost = next;
+        let shock = shared.national::<L>(y, 0);
+        for l in 0..L {
+            let rate = (turnover[l]
+                + a.turnover_noise * own[0][l]
+                + baseline.national_turnover_noise * shock[l])
+                .clamp(0.0, 0.9);
+            let leavers = (inpost[l] * rate).max(inpost[l] - next[l]);
+            let flows = Flows {
+                inpost: next[l],
+                starters: next[l] - inpost[l] + leavers,
+                leavers,
+                agency: agency[l],
+                vacancies: vacancies[l],
+                cases: caseload[l] * holding[l].share * (next[l] + agency[l]),
+            };
+            let o = &mut out[l * stride + y * SUMS..][..SUMS];
+            flows.write(o, holding[l], plan, y);
+            inpost[l] = next[l];
+        }
     }
 }
 

@@ -5,8 +5,8 @@ use crate::indicator::Indicator;
 use crate::model::Baseline;
 pub use crate::paths::DEFAULT_DIRECT_SHARE;
 use crate::paths::{
-    Own, Plan, SUMS, Shared, authority_draws, combine, indicator, per_authority, per_run, plan,
-    shared_draws, statistical, stock_flow, trend,
+    LANES, Own, Plan, STOCKS, SUMS, Shared, authority_draws, combine, indicator, per_authority,
+    per_run, plan, shared_draws, statistical, stock_flow, trend,
 };
 use crate::quantile::Summary;
 use crate::scenario::{MAX_YEARS, Scenario};
@@ -169,10 +169,7 @@ pub fn project(
     // The numbers each run shares among authorities, drawn once.
     let shared = shared_draws(spec.seed, runs, (region_codes.len(), ny), spec.volatility);
 
-    // Authority by authority, every run: a group of one is summarised from its authority's runs
-    // at once; a larger group adds them up, run by run, and is summarised at the end. So memory
-    // grows with the runs only for the groups of several authorities, never with the number of
-    // authorities shown.
+    // Each larger group's sums, run by run.
     let mut sums: Vec<Vec<f32>> = totals.iter().map(|_| vec![0f32; runs * width]).collect();
     let mut feeds: Vec<Vec<usize>> = vec![Vec::new(); na];
     let mut alone: Vec<Vec<usize>> = vec![Vec::new(); na];
@@ -186,67 +183,63 @@ pub fn project(
             alone[i].push(g);
         }
     }
+    let trends: Vec<Vec<[f64; STOCKS]>> = baseline
+        .authorities
+        .iter()
+        .enumerate()
+        .map(|(i, a)| {
+            if feeds[i].is_empty() && alone[i].is_empty() {
+                Vec::new()
+            } else {
+                trend(baseline, a, ny, spec.volatility)
+            }
+        })
+        .collect();
+    let job = |i: usize| Job {
+        baseline,
+        i,
+        moved: &trends[i],
+        plans: &plans,
+        spec: &spec,
+        shared: &shared,
+        region: (region_codes.len(), region_of[i]),
+        width,
+    };
     let mut summaries: Vec<Vec<(Summary, Option<Summary>)>> = vec![Vec::new(); groups.len()];
-    let mut own = vec![0.0f64; runs * width];
-    let (base_len, model_len) = per_authority(ny);
-    let size = ny * SUMS;
-    for i in 0..na {
-        if feeds[i].is_empty() && alone[i].is_empty() {
-            continue;
-        }
-        let a = &baseline.authorities[i];
-        let moved = trend(baseline, a, ny, spec.volatility);
-        // An authority that adds into one larger group alone (England, say) adds each run as
-        // soon as it is simulated, while its numbers are at hand; one that adds into several
-        // does so group by group afterwards (faster than reaching into several at once).
+
+    // An authority shown on its own: authority by authority, every run, summarised at once, and
+    // added into the larger groups it is in. So memory grows with the runs only for the groups
+    // of several authorities, never with the number of authorities shown.
+    let shown: Vec<usize> = (0..na).filter(|&i| !alone[i].is_empty()).collect();
+    // The larger groups add their members in the same order however they are reached (so their
+    // figures do not depend on which of their members are also shown): here when every member
+    // is shown, otherwise all in the second pass, a shown one simulated again there.
+    let feeding = (0..na).filter(|&i| !feeds[i].is_empty());
+    let all_shown = feeding.clone().all(|i| !alone[i].is_empty());
+    let mut own = vec![0.0f64; if shown.is_empty() { 0 } else { runs * width }];
+    for &i in &shown {
+        // Runs go in chunks of [`LANES`], stepped side by side; the last chunk may be shorter.
+        let chunk = width * LANES;
+        // One that adds into one larger group alone (England, say) adds each run as soon as it
+        // is simulated, while its numbers are at hand; one that adds into several does so group
+        // by group afterwards (faster than reaching into several at once).
         let (now, later) = match feeds[i][..] {
+            _ if !all_shown => (None, &[][..]),
             [t] => (Some(t), &[][..]),
             _ => (None, &feeds[i][..]),
         };
         let into = match now {
-            Some(t) => Either::Left(sums[t].par_chunks_mut(width).map(Some)),
-            None => Either::Right((0..runs).into_par_iter().map(|_| None)),
+            Some(t) => Either::Left(sums[t].par_chunks_mut(chunk).map(Some)),
+            None => Either::Right((0..runs.div_ceil(LANES)).into_par_iter().map(|_| None)),
         };
-        own.par_chunks_mut(width)
+        let job = job(i);
+        own.par_chunks_mut(chunk)
             .zip(into)
             .enumerate()
             .for_each_init(
-                || {
-                    (
-                        (vec![0.0; base_len], vec![0.0; model_len]),
-                        [vec![0.0; size], vec![0.0; size], vec![0.0; size]],
-                    )
-                },
-                |((base, model_draws), [statistical_sums, model, scenario]),
-                 (run, (out, total))| {
-                    authority_draws(
-                        spec.seed,
-                        (run, i),
-                        spec.volatility,
-                        base,
-                        (plans.len() > 1).then_some(model_draws.as_mut_slice()),
-                    );
-                    let shared = Shared::of(&shared, (run, runs), region_of[i], ny);
-                    let own = Own {
-                        base,
-                        model: model_draws,
-                    };
-                    let draws = (own, shared);
-                    statistical(baseline, (a, &moved), &plans[0], draws, &mut out[..size]);
-                    if plans.len() > 1 {
-                        statistical_sums.copy_from_slice(&out[..size]);
-                        stock_flow(baseline, i, &plans[0], draws, ny, model);
-                    }
-                    for (s, p) in plans.iter().enumerate().skip(1) {
-                        stock_flow(baseline, i, p, draws, ny, scenario);
-                        combine(
-                            (statistical_sums, a.start.inpost),
-                            model,
-                            scenario,
-                            p,
-                            &mut out[s * size..(s + 1) * size],
-                        );
-                    }
+                || (Scratch::new(ny), Scratch::new(ny)),
+                |(lanes, one), (c, (out, total))| {
+                    job.chunk((lanes, one), c * LANES, out);
                     if let Some(total) = total {
                         add(total, out);
                     }
@@ -258,12 +251,46 @@ pub fn project(
                 .zip(own.par_chunks(width))
                 .for_each(|(total, part)| add(total, part));
         }
-        if let Some((&first, more)) = alone[i].split_first() {
-            summaries[first] = summarise(runs, (scenario_count, ny), |r, at| own[r * width + at]);
-            for &g in more {
-                summaries[g] = summaries[first].clone();
+        let (first, more) = alone[i].split_first().expect("shown on its own");
+        summaries[*first] = summarise(runs, (scenario_count, ny), |r, at| own[r * width + at]);
+        for &g in more {
+            summaries[g] = summaries[*first].clone();
+        }
+    }
+
+    // The second pass: a tile of runs at a time, every member of a larger group added in, so
+    // that a tile's sums and shared numbers stay at hand.
+    let pooled: Vec<usize> = if all_shown {
+        Vec::new()
+    } else {
+        feeding.collect()
+    };
+    if !pooled.is_empty() {
+        let jobs: Vec<Job> = pooled.iter().map(|&i| job(i)).collect();
+        // Each tile's part of every larger group's sums.
+        let mut tiles: Vec<Vec<&mut [f32]>> =
+            (0..runs.div_ceil(TILE)).map(|_| Vec::new()).collect();
+        for total in &mut sums {
+            for (tile, part) in tiles.iter_mut().zip(total.chunks_mut(TILE * width)) {
+                tile.push(part);
             }
         }
+        tiles.into_par_iter().enumerate().for_each_init(
+            || (Scratch::new(ny), Scratch::new(ny), vec![0.0; LANES * width]),
+            |(lanes, one, out), (tile, mut totals)| {
+                let tile_runs = totals[0].len() / width;
+                for job in &jobs {
+                    for first in (0..tile_runs).step_by(LANES) {
+                        let n = LANES.min(tile_runs - first);
+                        let out = &mut out[..n * width];
+                        job.chunk((lanes, one), tile * TILE + first, out);
+                        for &t in &feeds[job.i] {
+                            add(&mut totals[t][first * width..(first + n) * width], out);
+                        }
+                    }
+                }
+            },
+        );
     }
     for (t, &g) in totals.iter().enumerate() {
         let total = &sums[t];
@@ -317,6 +344,129 @@ pub fn project(
         spec,
         groups: results,
     })
+}
+
+/// Runs in a tile of [`project`]'s second pass: a multiple of [`LANES`], whose sums and shared
+/// numbers stay in the processor's cache while every authority is added in.
+const TILE: usize = 64;
+
+/// One authority's runs, as a thread does them.
+struct Job<'a> {
+    baseline: &'a Baseline,
+    /// The authority.
+    i: usize,
+    /// Its [`trend`].
+    moved: &'a [[f64; STOCKS]],
+    /// The baseline's plan, then each scenario's.
+    plans: &'a [Plan],
+    spec: &'a RunSpec,
+    /// Every run's shared numbers ([`shared_draws`]); how many regions, and the authority's.
+    shared: &'a [f32],
+    region: (usize, usize),
+    /// A run's sums: each scenario's years.
+    width: usize,
+}
+
+/// A thread's room for `L` runs of an authority.
+struct Scratch<const L: usize> {
+    base: Vec<[f64; L]>,
+    model: Vec<[f64; L]>,
+    /// One run's own numbers, for the stock-flow model.
+    run: (Vec<f64>, Vec<f64>),
+    /// One run's sums: the baseline's, the model's baseline and a scenario's.
+    sums: [Vec<f64>; 3],
+}
+
+impl<const L: usize> Scratch<L> {
+    fn new(years: usize) -> Self {
+        let (base, model) = per_authority(years);
+        let size = years * SUMS;
+        Self {
+            base: vec![[0.0; L]; base],
+            model: vec![[0.0; L]; model],
+            run: (vec![0.0; base], vec![0.0; model]),
+            sums: [vec![0.0; size], vec![0.0; size], vec![0.0; size]],
+        }
+    }
+}
+
+impl Job<'_> {
+    /// Up to [`LANES`] runs from `first` into `out` (a run's sums after another), side by side
+    /// when there are [`LANES`].
+    fn chunk(
+        &self,
+        (lanes, one): (&mut Scratch<LANES>, &mut Scratch<1>),
+        first: usize,
+        out: &mut [f64],
+    ) {
+        if out.len() == LANES * self.width {
+            self.runs::<LANES>(lanes, first, out);
+        } else {
+            for (l, out) in out.chunks_exact_mut(self.width).enumerate() {
+                self.runs::<1>(one, first + l, out);
+            }
+        }
+    }
+
+    /// Runs `first` to `first + L - 1` of the authority, side by side where they can be, into
+    /// `out` (a run's sums after another).
+    fn runs<const L: usize>(&self, scratch: &mut Scratch<L>, first: usize, out: &mut [f64]) {
+        let (baseline, spec, plans) = (self.baseline, self.spec, self.plans);
+        let scenarios = plans.len() > 1;
+        let years = self.moved.len();
+        authority_draws(
+            spec.seed,
+            (first, self.i),
+            spec.volatility,
+            &mut scratch.base,
+            scenarios.then_some(scratch.model.as_mut_slice()),
+        );
+        let shared = |run| Shared::of(self.shared, run, self.region, years);
+        let a = &baseline.authorities[self.i];
+        let draws = (&scratch.base[..], shared(first));
+        statistical::<L>(
+            baseline,
+            (a, self.moved),
+            &plans[0],
+            draws,
+            (out, self.width),
+        );
+        if !scenarios {
+            return;
+        }
+        let size = years * SUMS;
+        let Scratch {
+            base: by_number,
+            model: model_by_number,
+            run: (base, model_draws),
+            sums: [statistical_sums, model, scenario],
+        } = scratch;
+        for (l, out) in out.chunks_exact_mut(self.width).enumerate() {
+            for (v, z) in base.iter_mut().zip(by_number.iter()) {
+                *v = z[l];
+            }
+            for (v, z) in model_draws.iter_mut().zip(model_by_number.iter()) {
+                *v = z[l];
+            }
+            let own = Own {
+                base,
+                model: model_draws,
+            };
+            let draws = (own, shared(first + l));
+            statistical_sums.copy_from_slice(&out[..size]);
+            stock_flow(baseline, self.i, &plans[0], draws, years, model);
+            for (s, p) in plans.iter().enumerate().skip(1) {
+                stock_flow(baseline, self.i, p, draws, years, scenario);
+                combine(
+                    (statistical_sums, a.start.inpost),
+                    model,
+                    scenario,
+                    p,
+                    &mut out[s * size..(s + 1) * size],
+                );
+            }
+        }
+    }
 }
 
 /// Adds one authority's sums in a run into a larger group's.

@@ -208,6 +208,71 @@ fn one_seed_gives_one_answer_at_any_thread_count() {
     assert_ne!(other_seed.groups[0].series[0], one.groups[0].series[0]);
 }
 
+/// A place's figures are the same whichever other places are asked for beside it, at any number
+/// of runs (not only a multiple of those stepped side by side) and of threads.
+#[test]
+fn a_place_gives_one_answer_whatever_else_is_asked_for() {
+    let b = national_baseline(23);
+    let all = groups(&b);
+    let region = Group {
+        code: "E12000003".into(),
+        name: "Region 3".into(),
+        level: "regional".into(),
+        members: (0..b.authorities.len())
+            .filter(|i| b.authorities[*i].region_code == "E12000003")
+            .collect(),
+    };
+    let shown =
+        |picked: &[usize]| -> Vec<Group> { picked.iter().map(|&i| all[1 + i].clone()).collect() };
+    let spec = RunSpec {
+        years: 7,
+        runs: 1_003,
+        seed: 5,
+        volatility: 1.0,
+    };
+    let scenarios = [training(300.0), retention(0.1)];
+    let run = |gs: Vec<Group>, threads: usize| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap()
+            .install(|| project(&b, &scenarios, spec, &gs).unwrap())
+    };
+    let find = |p: &Projection, code: &str| {
+        p.groups
+            .iter()
+            .find(|g| g.code == code)
+            .unwrap()
+            .series
+            .clone()
+    };
+    // Every place; England and the region alone; with one of the region's authorities and one
+    // elsewhere; those two alone.
+    let mut everything = all.clone();
+    everything.push(region.clone());
+    let asks = [
+        (everything, 2),
+        (vec![all[0].clone(), region.clone()], 1),
+        (vec![all[0].clone(), region.clone()], 3),
+        (
+            [vec![all[0].clone(), region.clone()], shown(&[2, 4])].concat(),
+            2,
+        ),
+        (shown(&[2, 4]), 1),
+    ];
+    let answers: Vec<Projection> = asks.into_iter().map(|(gs, t)| run(gs, t)).collect();
+    for p in &answers[1..4] {
+        assert_eq!(find(p, "E92000001"), find(&answers[0], "E92000001"));
+        assert_eq!(find(p, "E12000003"), find(&answers[0], "E12000003"));
+    }
+    for p in &answers[3..] {
+        for i in [2, 4] {
+            let code = &b.authorities[i].code;
+            assert_eq!(find(p, code), find(&answers[0], code));
+        }
+    }
+}
+
 #[test]
 fn zero_volatility_reproduces_the_deterministic_path() {
     let b = national_baseline(5);
