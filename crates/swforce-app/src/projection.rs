@@ -4,9 +4,11 @@ use crate::{AppError, Snapshot};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use swforce_domain::{Cell, Dataset, GeographicLevel, Geography, Measure, Year};
+use swforce_engine::scenario::MAX_YEARS;
+use swforce_engine::simulate::MAX_RUNS;
 use swforce_engine::{
     AuthorityHistory, Backtest, Baseline, Group, History, Projection, Rolling, RunSpec, Scenario,
-    YearFigures, backtest, estimate, project, rolling,
+    SpecError, YearFigures, backtest, estimate, project, rolling,
 };
 
 /// Runs of the rolling evaluation the method page and docs/model.md show.
@@ -224,9 +226,15 @@ impl Snapshot {
             .unwrap_or(latest);
         if origin > latest || origin.get() < first.get() + 1 {
             return Err(AppError::Invalid {
-                problem: format!(
-                    "the origin year {origin} is outside the workforce figures on record ({first} to {latest})"
-                ),
+                problem: if origin >= first && origin <= latest {
+                    format!(
+                        "the origin year {origin} has too little history before it (workforce figures on record: {first} to {latest})"
+                    )
+                } else {
+                    format!(
+                        "the origin year {origin} is outside the workforce figures on record ({first} to {latest})"
+                    )
+                },
                 fix: format!(
                     "choose an origin from {} to {latest}: the model needs two years of history",
                     first.get() + 1
@@ -251,8 +259,15 @@ impl Snapshot {
         let baseline = self.baseline(origin)?;
         let groups = self.groups(&baseline, report)?;
         let p = project(&baseline, scenarios, spec, &groups).map_err(|e| AppError::Invalid {
+            fix: match &e {
+                SpecError::TooLarge { most, .. } => {
+                    format!("choose at most {most} runs, or fewer years or places")
+                }
+                SpecError::Years(_) => format!("choose 1 to {MAX_YEARS} years"),
+                SpecError::Runs(_) => format!("choose 1 to {MAX_RUNS} runs"),
+                SpecError::Empty => "import the workforce statistics (swforce demo)".into(),
+            },
             problem: e.to_string(),
-            fix: "adjust the years or runs".into(),
         })?;
         Ok((baseline, p))
     }

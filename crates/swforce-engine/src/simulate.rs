@@ -51,12 +51,16 @@ pub enum SpecError {
     #[error("runs is {0}; choose 1 to {MAX_RUNS}")]
     Runs(u32),
     #[error(
-        "{groups} places × {years} years × {runs} runs is too much to keep at once; choose fewer runs or fewer places"
+        "{} × {years} years × {runs} runs is more than a projection keeps at once ({} MB); at most {most} runs fit these places and years",
+        if *groups == 1 { "1 place".to_string() } else { format!("{groups} places") },
+        MAX_RESULT_BYTES / (1024 * 1024)
     )]
     TooLarge {
         groups: usize,
         years: u16,
         runs: u32,
+        /// The most runs these places and years may take.
+        most: u32,
     },
     #[error("no authority has figures to start the projection from")]
     Empty,
@@ -163,6 +167,7 @@ pub fn project(
             groups: groups.len(),
             years: spec.years,
             runs: spec.runs,
+            most: u32::try_from(MAX_RESULT_BYTES / bytes_per_run).unwrap_or(MAX_RUNS),
         });
     }
 

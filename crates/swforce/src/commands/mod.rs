@@ -30,9 +30,14 @@ pub fn fail(e: AppError) -> Failure {
     match &e {
         AppError::NotFound { kind, query, .. } if query.is_empty() => {
             eprintln!("error: no {kind} matches what was given");
-            eprintln!(
-                "  fix: check it against the list (swforce admin user list --org ..., swforce admin org list)"
-            );
+            match *kind {
+                "place" | "region" => eprintln!(
+                    "  fix: give a place's name or its 9-character code such as E06000058 (`swforce places NAME` searches)"
+                ),
+                _ => eprintln!(
+                    "  fix: check it against the list (swforce admin user list --org ..., swforce admin org list)"
+                ),
+            }
         }
         AppError::NotFound { suggestions, .. } => {
             eprintln!("error: {e}");

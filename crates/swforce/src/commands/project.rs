@@ -8,6 +8,8 @@ use swforce_app::App;
 use swforce_app::display::counted;
 use swforce_app::projection::{Report, rows};
 use swforce_domain::Year;
+use swforce_engine::scenario::MAX_YEARS;
+use swforce_engine::simulate::MAX_RUNS;
 use swforce_engine::{Indicator, RunSpec, Scenario};
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -34,11 +36,12 @@ pub struct Args {
     #[arg(long, value_parser = parse_year)]
     origin: Option<Year>,
     /// Years to project, 1 to 15.
-    #[arg(long, default_value_t = 10)]
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u16).range(1..=i64::from(MAX_YEARS)))]
     years: u16,
     /// Monte Carlo runs: 1 to 100,000 here (the web page, which shares its server, allows 100
-    /// to 10,000).
-    #[arg(long, default_value_t = 1000)]
+    /// to 10,000); fewer for many places over many years (`--geography all` over 15 years takes
+    /// up to about 55,000), as the error then says.
+    #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u32).range(1..=i64::from(MAX_RUNS)))]
     runs: u32,
     /// Seed: the same seed gives the same answer.
     #[arg(long, default_value_t = 1)]
@@ -232,7 +235,7 @@ pub struct BacktestArgs {
     horizon: u16,
     /// Monte Carlo runs: 1 to 100,000 here (the web page, which shares its server, allows 100
     /// to 10,000).
-    #[arg(long, default_value_t = 1000)]
+    #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u32).range(1..=i64::from(MAX_RUNS)))]
     runs: u32,
     /// Seed: the same seed gives the same answer.
     #[arg(long, default_value_t = 1)]

@@ -169,3 +169,57 @@ fn backtest_prints_the_error_beside_the_naive_forecast() {
     assert_eq!(late.status.code(), Some(1));
     assert!(stderr(&late).contains("no actual figures after 2022"));
 }
+
+/// Runs and years out of range are bad usage (exit 2); a projection too large to keep says how
+/// many runs fit; an origin without two years of history before it says so; an empty place
+/// points to `swforce places`.
+#[test]
+fn limits_say_what_fits() {
+    let dir = tempfile::tempdir().unwrap();
+    swforce(dir.path(), &["demo"]);
+    for args in [
+        ["--runs", "0"],
+        ["--runs", "100001"],
+        ["--years", "0"],
+        ["--years", "16"],
+    ] {
+        let out = swforce(dir.path(), &[&["project"][..], &args[..]].concat());
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains("is not in"), "{}", stderr(&out));
+    }
+    let out = swforce(
+        dir.path(),
+        &[
+            "project",
+            "--geography",
+            "all",
+            "--years",
+            "15",
+            "--runs",
+            "100000",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("at most "), "{err}");
+    assert!(err.contains("fix: choose at most "), "{err}");
+    let most: u32 = err
+        .split("fix: choose at most ")
+        .nth(1)
+        .and_then(|r| r.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .expect("a number of runs");
+    assert!((10_000..100_000).contains(&most), "{most}");
+    let out = swforce(dir.path(), &["project", "--origin", "2017"]);
+    assert!(
+        stderr(&out).contains("has too little history before it"),
+        "{}",
+        stderr(&out)
+    );
+    let out = swforce(dir.path(), &["project", "--geography", ""]);
+    assert!(
+        stderr(&out).contains("swforce places NAME"),
+        "{}",
+        stderr(&out)
+    );
+}
