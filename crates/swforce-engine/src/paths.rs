@@ -401,7 +401,8 @@ pub(crate) fn stock_flow(
                 + baseline.national_growth_noise * shared.national::<1>(y, 1)[0];
             cases *= g.exp();
             posts *= g.exp();
-            let noisy = turnover_in(baseline, a, (z, shared), y, turnover);
+            let own = z.base[BASE_PARAMS + BASE_PER_YEAR * y];
+            let [noisy] = turnover_in((baseline, a), ([turnover], [own]), shared, y);
             let (mult, minus) = plan.retain[y];
             let rate = (noisy.clamp(0.0, 0.9) * mult - minus).clamp(0.0, 0.9);
             let settled = (inpost - trainees).max(0.0);
@@ -484,16 +485,18 @@ impl Flows {
     }
 }
 
-/// An authority's turnover in projected year `y` of a run, before any lever.
-fn turnover_in(
-    baseline: &Baseline,
-    a: &Authority,
-    (z, shared): (Own, Shared),
+/// An authority's turnover in projected year `y` of `L` runs side by side (`shared` the first
+/// run's), before any lever: each run's `mean` moved by its own shock `own` and England's.
+fn turnover_in<const L: usize>(
+    (baseline, a): (&Baseline, &Authority),
+    (mean, own): ([f64; L], [f64; L]),
+    shared: Shared,
     y: usize,
-    mean: f64,
-) -> f64 {
-    mean + a.turnover_noise * z.base[BASE_PARAMS + BASE_PER_YEAR * y]
-        + baseline.national_turnover_noise * shared.national::<1>(y, 0)[0]
+) -> [f64; L] {
+    let national = shared.national::<L>(y, 0);
+    std::array::from_fn(|l| {
+        mean[l] + a.turnover_noise * own[l] + baseline.national_turnover_noise * national[l]
+    })
 }
 
 /// What every run of an authority's statistical baseline shares, worked out once: for each
@@ -589,12 +592,9 @@ pub(crate) fn statistical<const L: usize>(
             }
         }
         let [next, vacancies, agency, caseload] = x;
-        let shock = shared.national::<L>(y, 0);
+        let noisy = turnover_in((baseline, a), (turnover, own[0]), shared, y);
         for l in 0..L {
-            let rate = (turnover[l]
-                + a.turnover_noise * own[0][l]
-                + baseline.national_turnover_noise * shock[l])
-                .clamp(0.0, 0.9);
+            let rate = noisy[l].clamp(0.0, 0.9);
             let leavers = (inpost[l] * rate).max(inpost[l] - next[l]);
             let flows = Flows {
                 inpost: next[l],
